@@ -1,0 +1,451 @@
+//! `sellsync`: the till without a screen, for scripts, tests and a quick look at a till's
+//! data. Every command is a thin adapter over `sellsync-core`: parse the arguments, call
+//! one use case, print the result (text, or JSON with `--json`).
+
+mod args;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use sellsync_core::checkout::Tender;
+use sellsync_core::{Actor, Cart, CartCustomer, Credential, NewCustomer, NewProduct, NewUser};
+use sellsync_core::{Percent, Role, Till, TillSetup};
+
+use crate::args::{parse_discount, parse_item, parse_payment};
+use crate::output::Printer;
+
+#[derive(Parser)]
+#[command(
+    name = "sellsync",
+    version,
+    about = "Sell Sync: an offline-first point of sale"
+)]
+struct Cli {
+    /// The till's data folder [default: the platform's data folder for sellsync]
+    #[arg(long, global = true, env = "SELLSYNC_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text (amounts in minor units, such as cents)
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Who is acting: every command that changes the till or shows takings needs a sign-in.
+#[derive(Args)]
+struct SignIn {
+    /// The staff member's email
+    #[arg(long, env = "SELLSYNC_USER")]
+    user: String,
+    /// Their PIN
+    #[arg(
+        long,
+        env = "SELLSYNC_PIN",
+        hide_env_values = true,
+        required_unless_present = "password"
+    )]
+    pin: Option<String>,
+    /// Their password, instead of a PIN
+    #[arg(long, env = "SELLSYNC_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a till: the demo store, or a new business
+    Init(InitArgs),
+    /// Add, import and find products
+    #[command(subcommand)]
+    Product(ProductCommand),
+    /// Ring up and complete a sale
+    Sale(SaleArgs),
+    /// Stock levels; adjust, restock and verify the stock ledger
+    Stock(StockArgs),
+    /// Changes waiting for (or delivered to) the central database
+    Outbox {
+        /// Only operations not yet delivered
+        #[arg(long)]
+        pending: bool,
+        /// At most this many rows
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+    },
+    /// Notifications for the store's managers (low stock, oversold)
+    Notifications {
+        #[arg(long)]
+        unread: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Reports
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Create the demo store (staff PINs are printed)
+    #[arg(long, conflicts_with_all = ["business", "store", "admin_email"])]
+    demo: bool,
+    /// The business's name
+    #[arg(long, required_unless_present = "demo")]
+    business: Option<String>,
+    /// The store's name
+    #[arg(long, required_unless_present = "demo")]
+    store: Option<String>,
+    #[arg(long, default_value = "")]
+    location: String,
+    #[arg(long, default_value = "")]
+    phone: String,
+    /// ISO 4217 currency code
+    #[arg(long, default_value = "USD")]
+    currency: String,
+    /// IANA time zone
+    #[arg(long, default_value = "UTC")]
+    timezone: String,
+    /// Prices include tax
+    #[arg(long)]
+    tax_inclusive: bool,
+    /// Tax rate of new products, in percent
+    #[arg(long, default_value = "0")]
+    tax_rate: String,
+    /// Prefix of this till's sale numbers
+    #[arg(long, default_value = "T1")]
+    till_code: String,
+    #[arg(long, required_unless_present = "demo")]
+    admin_name: Option<String>,
+    #[arg(long, required_unless_present = "demo")]
+    admin_email: Option<String>,
+    /// The admin's PIN (4 to 8 digits)
+    #[arg(long, required_unless_present = "demo")]
+    admin_pin: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ProductCommand {
+    /// Add one product
+    Add {
+        #[command(flatten)]
+        sign_in: SignIn,
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        /// Price as written: 9.99
+        #[arg(long, allow_negative_numbers = true)]
+        price: String,
+        #[arg(long)]
+        barcode: Option<String>,
+        /// Opening stock
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        stock: i64,
+        /// Low-stock threshold
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        threshold: i64,
+        /// Tax rate in percent: 8.875 [default: the business's]
+        #[arg(long)]
+        tax_rate: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Import products from CSV (sku,name,price[,barcode,category,tax_rate,stock,threshold]);
+    /// nothing is imported if any row is bad
+    Import {
+        #[command(flatten)]
+        sign_in: SignIn,
+        file: PathBuf,
+    },
+    /// Find a product by barcode or SKU, or search by name
+    Find {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+#[derive(Args)]
+struct SaleArgs {
+    #[command(flatten)]
+    sign_in: SignIn,
+    /// An item: a barcode or SKU, and a quantity (CODE or CODE:QTY); repeat for more
+    #[arg(long = "item", value_name = "CODE[:QTY]", required = true)]
+    items: Vec<String>,
+    /// A payment: a method and an amount (cash:20.00); without an amount it pays the rest
+    #[arg(long = "pay", value_name = "METHOD[:AMOUNT]")]
+    payments: Vec<String>,
+    /// The customer's phone or email
+    #[arg(long)]
+    customer: Option<String>,
+    /// Create the customer with this name if the phone or email is new
+    #[arg(long, requires = "customer")]
+    customer_name: Option<String>,
+    /// A discount on the whole sale: 10% or 5.00
+    #[arg(long)]
+    discount: Option<String>,
+    /// Loyalty points the customer spends
+    #[arg(long, default_value_t = 0, requires = "customer")]
+    redeem_points: i64,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct StockArgs {
+    /// Only products at or below their low-stock threshold
+    #[arg(long)]
+    low: bool,
+    #[command(subcommand)]
+    action: Option<StockCommand>,
+}
+
+#[derive(Subcommand)]
+enum StockCommand {
+    /// Correct a product's stock by DELTA (negative takes stock out)
+    Adjust {
+        #[command(flatten)]
+        sign_in: SignIn,
+        code: String,
+        #[arg(allow_negative_numbers = true)]
+        delta: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Receive QTY units of a product
+    Restock {
+        #[command(flatten)]
+        sign_in: SignIn,
+        code: String,
+        quantity: i64,
+        #[arg(long, default_value = "delivery")]
+        reason: String,
+    },
+    /// Recompute every product's stock from the ledger and compare
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// One day's sales at this store
+    Day {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// YYYY-MM-DD in the business's time zone [default: today]
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SELLSYNC_LOG")
+                .unwrap_or_else(|_| "error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let printer = Printer { json: cli.json };
+    match run(cli, &printer) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir(cli_dir: Option<PathBuf>) -> Result<PathBuf> {
+    match cli_dir {
+        Some(dir) => Ok(dir),
+        None => directories::ProjectDirs::from("", "", "sellsync")
+            .map(|d| d.data_dir().to_owned())
+            .context("no data folder could be found for this user; pass --data-dir"),
+    }
+}
+
+fn sign_in(till: &mut Till, who: &SignIn) -> Result<Actor> {
+    let credential = match (&who.pin, &who.password) {
+        (Some(pin), _) => Credential::Pin(pin),
+        (None, Some(password)) => Credential::Password(password),
+        (None, None) => bail!("give --pin or --password"),
+    };
+    Ok(till.sign_in(&who.user, credential)?)
+}
+
+fn run(cli: Cli, out: &Printer) -> Result<()> {
+    let dir = data_dir(cli.data_dir)?;
+    if let Command::Init(args) = cli.command {
+        return init(&dir, args, out);
+    }
+    let mut till = Till::open(&dir)?;
+    match cli.command {
+        Command::Init(_) => unreachable!("handled above"),
+        Command::Product(command) => product(&mut till, command, out),
+        Command::Sale(args) => sale(&mut till, args, out),
+        Command::Stock(StockArgs { low, action }) => match action {
+            None => out.stock(&till.stock_levels(low)?),
+            Some(StockCommand::Adjust {
+                sign_in: who,
+                code,
+                delta,
+                reason,
+            }) => {
+                let actor = sign_in(&mut till, &who)?;
+                out.stock_change(&till.adjust_stock(&actor, &code, delta, &reason)?)
+            }
+            Some(StockCommand::Restock {
+                sign_in: who,
+                code,
+                quantity,
+                reason,
+            }) => {
+                let actor = sign_in(&mut till, &who)?;
+                out.stock_change(&till.restock(&actor, &code, quantity, &reason)?)
+            }
+            Some(StockCommand::Verify) => {
+                let check = till.verify_stock_ledger()?;
+                out.ledger_check(&check)?;
+                if !check.mismatches.is_empty() {
+                    bail!(
+                        "{} products disagree with their ledger",
+                        check.mismatches.len()
+                    );
+                }
+                Ok(())
+            }
+        },
+        Command::Outbox { pending, limit } => out.outbox(&till.outbox(pending, limit)?),
+        Command::Notifications { unread, limit } => {
+            out.notifications(&till.notifications(unread, limit)?)
+        }
+        Command::Report(ReportCommand::Day { sign_in: who, date }) => {
+            let actor = sign_in(&mut till, &who)?;
+            let date = date.unwrap_or_else(|| till.today());
+            out.day_report(&till, &till.day_report(&actor, date)?)
+        }
+    }
+}
+
+fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
+    if args.demo {
+        let (till, summary) = Till::create_demo(dir)?;
+        return out.demo_created(&till, &summary);
+    }
+    let (Some(business), Some(store), Some(name), Some(email), Some(pin)) = (
+        args.business,
+        args.store,
+        args.admin_name,
+        args.admin_email,
+        args.admin_pin,
+    ) else {
+        bail!("give --demo, or --business, --store, --admin-name, --admin-email and --admin-pin");
+    };
+    let setup = TillSetup {
+        business_name: business,
+        currency: args.currency,
+        timezone: args.timezone,
+        tax_inclusive: args.tax_inclusive,
+        default_tax_rate: Percent::parse(&args.tax_rate)?,
+        store_name: store,
+        location: args.location,
+        phone: args.phone,
+        till_code: args.till_code,
+        owner: NewUser {
+            name,
+            email,
+            role: Some(Role::Admin),
+            pin: Some(pin),
+            ..NewUser::default()
+        },
+        payment_methods: sellsync_core::payments::default_methods(),
+    };
+    let till = Till::create(dir, &setup)?;
+    out.till_created(&till)
+}
+
+fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()> {
+    match command {
+        ProductCommand::Add {
+            sign_in: who,
+            sku,
+            name,
+            price,
+            barcode,
+            stock,
+            threshold,
+            tax_rate,
+            category,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let new = NewProduct {
+                sku,
+                product_name: name,
+                price: till.currency().parse_non_negative(&price)?,
+                barcode,
+                category,
+                tax_rate: tax_rate.as_deref().map(Percent::parse).transpose()?,
+                stock,
+                stock_threshold: threshold,
+                supplier_id: None,
+            };
+            let product = till.add_product(&actor, &new)?;
+            out.products(till, std::slice::from_ref(&product))
+        }
+        ProductCommand::Import { sign_in: who, file } => {
+            let actor = sign_in(till, &who)?;
+            let reader = std::fs::File::open(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let count = till.import_products(&actor, std::io::BufReader::new(reader))?;
+            out.imported(count)
+        }
+        ProductCommand::Find { text, limit } => {
+            let found = match till.find_product(&text)? {
+                Some(product) => vec![product],
+                None => till.search_products(&text, limit)?,
+            };
+            if found.is_empty() {
+                bail!("no product matches {text:?}");
+            }
+            out.products(till, &found)
+        }
+    }
+}
+
+fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
+    let actor = sign_in(till, &args.sign_in)?;
+    let mut cart = Cart::new();
+    for item in &args.items {
+        let (code, quantity) = parse_item(item)?;
+        till.ring_up(&mut cart, code, quantity)?;
+    }
+    if let Some(text) = &args.discount {
+        cart.set_discount(Some(parse_discount(text, till.currency())?));
+    }
+    if let Some(contact) = &args.customer {
+        let customer = match (till.find_customer(contact)?, &args.customer_name) {
+            (Some(found), _) => CartCustomer::Existing(found),
+            (None, Some(name)) => CartCustomer::New(NewCustomer {
+                name: name.clone(),
+                phone: (!contact.contains('@')).then(|| contact.clone()),
+                email: contact.contains('@').then(|| contact.clone()),
+            }),
+            (None, None) => bail!(
+                "no customer has the phone or email {contact:?}; add --customer-name NAME to create them"
+            ),
+        };
+        cart.set_customer(Some(customer));
+    }
+    cart.redeem_points(args.redeem_points);
+    let mut tenders = Vec::new();
+    for text in &args.payments {
+        let (method, amount) = parse_payment(text, till.currency())?;
+        tenders.push(Tender {
+            method: till.payment_method(method)?,
+            amount,
+        });
+    }
+    let sale = till.complete_sale(&actor, &cart, &tenders)?;
+    out.sale(till, &sale)
+}

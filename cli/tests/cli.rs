@@ -1,0 +1,429 @@
+//! The `sellsync` binary, run as a person or a script would run it, against real till
+//! databases in temporary folders.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn sellsync(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sellsync"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("SELLSYNC_USER")
+        .env_remove("SELLSYNC_PIN")
+        .output()
+        .unwrap()
+}
+
+/// Runs a command that must succeed; returns its standard output.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = sellsync(dir, args);
+    assert!(
+        out.status.success(),
+        "sellsync {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, &all)).unwrap()
+}
+
+/// Runs a command that must fail; returns its error message.
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = sellsync(dir, args);
+    assert!(!out.status.success(), "sellsync {args:?} succeeded");
+    assert!(out.stdout.is_empty(), "a failed command printed a result");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error: "), "{err}");
+    err
+}
+
+/// What a change would touch: the outbox (every write appends to it) and stock.
+fn state(dir: &Path) -> (Value, Value) {
+    (json(dir, &["outbox"]), json(dir, &["stock"]))
+}
+
+const CASHIER: [&str; 4] = ["--user", "cashier@example.com", "--pin", "1111"];
+const MANAGER: [&str; 4] = ["--user", "manager@example.com", "--pin", "2345"];
+
+fn with<'a>(who: [&'a str; 4], rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = rest.to_vec();
+    args.extend_from_slice(&who);
+    args
+}
+
+fn demo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(dir.path(), &["init", "--demo"]);
+    assert!(out.contains("cashier@example.com"), "{out}");
+    assert!(out.contains("PIN 1111"), "{out}");
+    ok(
+        dir.path(),
+        &with(
+            MANAGER,
+            &[
+                "product",
+                "add",
+                "--sku",
+                "CLI-1",
+                "--name",
+                "Cli Test Soap",
+                "--price",
+                "2.50",
+                "--barcode",
+                "73513537",
+                "--stock",
+                "3",
+                "--threshold",
+                "2",
+                "--tax-rate",
+                "8.875",
+                "--category",
+                "Test",
+            ],
+        ),
+    );
+    dir
+}
+
+#[test]
+fn a_day_at_the_till() {
+    let dir = demo();
+    let d = dir.path();
+    let found = json(d, &["product", "find", "73513537"]);
+    assert_eq!(found[0]["sku"], "CLI-1");
+    assert_eq!(found[0]["price"], 250);
+    let found = json(d, &["product", "find", "soap cli"]);
+    assert_eq!(found[0]["sku"], "CLI-1");
+
+    let sale = json(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "sale",
+                "--item",
+                "73513537:2",
+                "--pay",
+                "cash:10",
+                "--discount",
+                "10%",
+            ],
+        ),
+    );
+    // 5.00 - 0.50 = 4.50, tax 8.875% = 0.40; change from 10.00 is 5.10.
+    assert_eq!(sale["total_amount"], 490);
+    assert_eq!(sale["change_due"], 510);
+    assert_eq!(sale["sale_number"], "T1-000001");
+
+    let text = ok(
+        d,
+        &with(
+            CASHIER,
+            &["sale", "--item", "CLI-1", "--pay", "credit-card"],
+        ),
+    );
+    assert!(text.contains("T1-000002"), "{text}");
+    assert!(text.contains("TOTAL USD"), "{text}");
+
+    // 3 - 2 - 1 = 0: at the threshold, and the low-stock list shows it.
+    let low = json(d, &["stock", "--low"]);
+    assert!(low
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["sku"] == "CLI-1" && p["stock"] == 0));
+    let notes = ok(d, &["notifications"]);
+    assert!(
+        notes.contains("Low stock: Cli Test Soap is down to 1"),
+        "{notes}"
+    );
+
+    let change = json(
+        d,
+        &with(
+            MANAGER,
+            &["stock", "adjust", "CLI-1", "-1", "--reason", "broken"],
+        ),
+    );
+    assert_eq!(
+        (change["before"].clone(), change["after"].clone()),
+        (0.into(), (-1).into())
+    );
+    ok(d, &with(MANAGER, &["stock", "restock", "CLI-1", "12"]));
+    assert!(ok(d, &["stock", "verify"]).contains("agree with their stock ledger"));
+
+    let pending = json(d, &["outbox", "--pending"]);
+    let sales = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["collection"] == "sales_transactions")
+        .count();
+    assert_eq!(sales, 2);
+
+    let report = json(d, &with(MANAGER, &["report", "day"]));
+    assert_eq!(report["sales"], 2);
+    assert_eq!(report["items_sold"], 3);
+}
+
+#[test]
+fn a_new_business_and_csv_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(
+        d,
+        &[
+            "init",
+            "--business",
+            "Kissa",
+            "--store",
+            "Kissa Shibuya",
+            "--currency",
+            "JPY",
+            "--timezone",
+            "Asia/Tokyo",
+            "--tax-inclusive",
+            "--tax-rate",
+            "10",
+            "--admin-name",
+            "Aiko",
+            "--admin-email",
+            "aiko@example.com",
+            "--admin-pin",
+            "8642",
+        ],
+    );
+    let owner = ["--user", "aiko@example.com", "--pin", "8642"];
+    let csv = d.join("menu.csv");
+    std::fs::write(
+        &csv,
+        "sku,name,price,stock\nMATCHA,Matcha latte,550,20\nDANGO,Dango,300,\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    assert!(ok(d, &with(owner, &["product", "import", csv])).contains("Imported 2 products"));
+    let sale = json(
+        d,
+        &with(owner, &["sale", "--item", "MATCHA:2", "--pay", "card"]),
+    );
+    // Tax-inclusive yen: 1100 includes 100 of tax.
+    assert_eq!(sale["total_amount"], 1100);
+    assert_eq!(sale["tax_total"], 100);
+    let err = fails(
+        d,
+        &with(owner, &["sale", "--item", "DANGO", "--pay", "cash:300.5"]),
+    );
+    assert!(err.contains("more than 0 decimal places"), "{err}");
+}
+
+#[test]
+fn bad_input_is_refused_in_words_and_changes_nothing() {
+    let dir = demo();
+    let d = dir.path();
+    let before = state(d);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["sale", "--item", "0000000000000", "--pay", "cash"],
+            "No product has the barcode or SKU",
+        ),
+        (
+            &["sale", "--item", "CLI-1:0", "--pay", "cash"],
+            "Quantity must be a whole number from 1",
+        ),
+        (
+            &["sale", "--item", "CLI-1:-2", "--pay", "cash"],
+            "Quantity must be a whole number from 1",
+        ),
+        (
+            &["sale", "--item", "CLI-1:x", "--pay", "cash"],
+            "not a whole-number quantity",
+        ),
+        (
+            &["sale", "--item", "CLI-1", "--pay", "cash:1.00"],
+            "does not cover the total",
+        ),
+        (
+            &["sale", "--item", "CLI-1", "--pay", "cash:abc"],
+            "is not an amount",
+        ),
+        (
+            &[
+                "sale",
+                "--item",
+                "CLI-1",
+                "--pay",
+                "cash:99999999999999999999",
+            ],
+            "is too large",
+        ),
+        (
+            &["sale", "--item", "CLI-1", "--pay", "credit-card:50"],
+            "only cash gives change",
+        ),
+        (
+            &["sale", "--item", "CLI-1", "--pay", "cheque"],
+            "No payment method is called \"cheque\"",
+        ),
+        (
+            &[
+                "sale",
+                "--item",
+                "CLI-1",
+                "--pay",
+                "cash",
+                "--discount",
+                "50%",
+            ],
+            "A cashier may give at most 10%",
+        ),
+        (
+            &[
+                "sale",
+                "--item",
+                "CLI-1",
+                "--pay",
+                "cash",
+                "--customer",
+                "nobody@example.com",
+            ],
+            "add --customer-name",
+        ),
+        (
+            &["stock", "adjust", "CLI-1", "5", "--reason", "found"],
+            "not allowed to manage inventory",
+        ),
+        (
+            &[
+                "product", "add", "--sku", "X", "--name", "X", "--price", "1",
+            ],
+            "not allowed to manage inventory",
+        ),
+        (&["report", "day"], "not allowed to view reports"),
+    ];
+    for (args, message) in cases {
+        let err = fails(d, &with(CASHIER, args));
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let bad_product: &[(&[&str], &str)] = &[
+        (
+            &[
+                "--sku",
+                "X-2",
+                "--name",
+                "X",
+                "--price",
+                "1",
+                "--barcode",
+                "73513538",
+            ],
+            "wrong check digit",
+        ),
+        (
+            &["--sku", "CLI-1", "--name", "X", "--price", "1"],
+            "already has the SKU",
+        ),
+        (
+            &["--sku", "X-3", "--name", "X", "--price", "-1"],
+            "negative",
+        ),
+        (
+            &[
+                "--sku",
+                "X-4",
+                "--name",
+                "X",
+                "--price",
+                "1",
+                "--tax-rate",
+                "150",
+            ],
+            "not a percentage",
+        ),
+    ];
+    for (args, message) in bad_product {
+        let mut full = vec!["product", "add"];
+        full.extend_from_slice(args);
+        let err = fails(d, &with(MANAGER, &full));
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+    let err = fails(
+        d,
+        &[
+            "sale",
+            "--user",
+            "cashier@example.com",
+            "--pin",
+            "0000",
+            "--item",
+            "CLI-1",
+            "--pay",
+            "cash",
+        ],
+    );
+    assert!(
+        err.contains("Wrong PIN or password. 4 more wrong tries"),
+        "{err}"
+    );
+    assert_eq!(state(d), before);
+
+    for _ in 0..4 {
+        fails(
+            d,
+            &with(
+                ["--user", "cashier@example.com", "--pin", "0000"],
+                &["report", "day"],
+            ),
+        );
+    }
+    let err = fails(
+        d,
+        &with(CASHIER, &["sale", "--item", "CLI-1", "--pay", "cash"]),
+    );
+    assert!(err.contains("This account is locked"), "{err}");
+    assert_eq!(state(d), before);
+}
+
+#[test]
+fn missing_foreign_and_newer_data_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let err = fails(&missing, &["stock"]);
+    assert!(err.contains("There is no data folder at"), "{err}");
+    assert!(err.contains("sellsync init --demo --data-dir"), "{err}");
+
+    let err = fails(dir.path(), &["outbox"]);
+    assert!(err.contains("holds no till database"), "{err}");
+
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(
+        foreign.path().join("till.sqlite3"),
+        "just some notes, not a till\n",
+    )
+    .unwrap();
+    let err = fails(foreign.path(), &["stock"]);
+    assert!(err.contains("is not a Sell Sync till database"), "{err}");
+    let err = fails(foreign.path(), &["init", "--demo"]);
+    assert!(err.contains("already holds a till database"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(foreign.path().join("till.sqlite3")).unwrap(),
+        "just some notes, not a till\n"
+    );
+
+    let newer = demo();
+    rusqlite::Connection::open(newer.path().join("till.sqlite3"))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = fails(newer.path(), &["stock"]);
+    assert!(
+        err.contains("written by a newer Sell Sync (schema 99"),
+        "{err}"
+    );
+}

@@ -1,0 +1,609 @@
+//! Staff, roles and permissions, and signing in with a PIN or a password.
+//!
+//! PINs and passwords are hashed with argon2id. Five wrong tries in a row lock the account
+//! for five minutes. Every use case takes the signed-in [`Actor`] and checks its
+//! permission here, in core: hiding a button in the UI is not security.
+
+use std::fmt;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use bson::doc;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use tracing::warn;
+
+use crate::error::{Error, Result};
+use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::outbox::{self, date, oid, Collection, Op};
+use crate::till::Till;
+
+/// Wrong tries in a row before an account locks.
+pub const MAX_FAILED_ATTEMPTS: u32 = 5;
+/// How long a locked account stays locked.
+pub const LOCKOUT_MINUTES: i64 = 5;
+
+/// A staff member's role; it sets the permissions a new user starts with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Manager,
+    Cashier,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Cashier => "cashier",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "admin" => Some(Role::Admin),
+            "manager" => Some(Role::Manager),
+            "cashier" => Some(Role::Cashier),
+            _ => None,
+        }
+    }
+
+    /// The permissions a user of this role is given unless told otherwise.
+    pub fn default_permissions(self) -> Vec<Permission> {
+        use Permission::*;
+        match self {
+            Role::Admin => Permission::ALL.to_vec(),
+            Role::Manager => vec![
+                ManageInventory,
+                ProcessSales,
+                ViewReports,
+                ApplyDiscounts,
+                ManageCustomers,
+                OpenCashDrawer,
+                ManageSync,
+            ],
+            Role::Cashier => vec![ProcessSales, ApplyDiscounts, ManageCustomers],
+        }
+    }
+}
+
+/// What a user may do. The names are those of the central `users.permissions` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ManageInventory,
+    ProcessSales,
+    ViewReports,
+    ApplyDiscounts,
+    ManageCustomers,
+    ManageUsers,
+    ManageSettings,
+    OpenCashDrawer,
+    ManageSync,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 9] = [
+        Permission::ManageInventory,
+        Permission::ProcessSales,
+        Permission::ViewReports,
+        Permission::ApplyDiscounts,
+        Permission::ManageCustomers,
+        Permission::ManageUsers,
+        Permission::ManageSettings,
+        Permission::OpenCashDrawer,
+        Permission::ManageSync,
+    ];
+}
+
+impl fmt::Display for Permission {
+    /// What the permission allows, in words: "manage inventory".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Permission::ManageInventory => "manage inventory",
+            Permission::ProcessSales => "process sales",
+            Permission::ViewReports => "view reports",
+            Permission::ApplyDiscounts => "give discounts",
+            Permission::ManageCustomers => "manage customers",
+            Permission::ManageUsers => "manage staff accounts",
+            Permission::ManageSettings => "change settings",
+            Permission::OpenCashDrawer => "open the cash drawer",
+            Permission::ManageSync => "manage sync",
+        })
+    }
+}
+
+/// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Actor {
+    user_id: Id,
+    name: String,
+    email: String,
+    role: Role,
+    permissions: Vec<Permission>,
+}
+
+impl Actor {
+    pub fn user_id(&self) -> Id {
+        self.user_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    /// Fails with a clear error unless this user has `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            warn!(user = %self.email, %permission, "permission refused");
+            Err(Error::PermissionDenied {
+                user: self.name.clone(),
+                permission,
+            })
+        }
+    }
+}
+
+/// How a user proves who they are.
+#[derive(Clone, Copy)]
+pub enum Credential<'a> {
+    /// A numeric PIN of 4 to 8 digits, for fast sign-in at the counter.
+    Pin(&'a str),
+    Password(&'a str),
+}
+
+impl fmt::Debug for Credential<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Credential::Pin(_) => "Pin(***)",
+            Credential::Password(_) => "Password(***)",
+        })
+    }
+}
+
+/// A new staff member. At least one of `pin` and `password` must be given.
+#[derive(Clone, Default)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub role: Option<Role>,
+    pub pin: Option<String>,
+    pub password: Option<String>,
+    /// Overrides the role's default permissions.
+    pub permissions: Option<Vec<Permission>>,
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A staff member as the sign-in screen lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffMember {
+    pub id: Id,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub locked: bool,
+}
+
+/// A validated new user with its hashes, ready to insert.
+pub(crate) struct PreparedUser {
+    pub id: Id,
+    name: String,
+    email: String,
+    role: Role,
+    permissions: Vec<Permission>,
+    pin_hash: Option<String>,
+    password_hash: Option<String>,
+}
+
+/// Checks a new user and hashes its secrets (slow by design: do it outside transactions).
+pub(crate) fn prepare_user(user: &NewUser) -> Result<PreparedUser> {
+    let name = user.name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidUser("A staff member needs a name.".into()));
+    }
+    let email = normalize_email(&user.email)
+        .ok_or_else(|| Error::InvalidUser(format!("{:?} is not an email address.", user.email)))?;
+    if user.pin.is_none() && user.password.is_none() {
+        return Err(Error::InvalidUser(
+            "A staff member needs a PIN or a password to sign in.".into(),
+        ));
+    }
+    let pin_hash = user
+        .pin
+        .as_deref()
+        .map(|pin| check_pin(pin).and_then(|_| hash_secret(pin)))
+        .transpose()?;
+    let password_hash = user
+        .password
+        .as_deref()
+        .map(|pw| check_password(pw).and_then(|_| hash_secret(pw)))
+        .transpose()?;
+    let role = user.role.unwrap_or(Role::Cashier);
+    Ok(PreparedUser {
+        id: Id::new(),
+        name: name.to_owned(),
+        email,
+        role,
+        permissions: user
+            .permissions
+            .clone()
+            .unwrap_or_else(|| role.default_permissions()),
+        pin_hash,
+        password_hash,
+    })
+}
+
+/// Inserts a prepared user and its outbox row, inside the caller's transaction.
+pub(crate) fn insert_user(
+    conn: &Connection,
+    business_id: Id,
+    store_id: Id,
+    user: &PreparedUser,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let permissions = serde_json::to_string(&user.permissions).expect("permissions serialize");
+    let inserted = conn.execute(
+        "INSERT INTO users (_id, business_id, store_id, name, email, password_hash, pin_hash,
+            role, permissions, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (business_id, email) DO NOTHING",
+        params![
+            user.id,
+            business_id,
+            store_id,
+            user.name,
+            user.email,
+            user.password_hash,
+            user.pin_hash,
+            user.role.as_str(),
+            permissions,
+            timestamp(now)
+        ],
+    )?;
+    if inserted == 0 {
+        return Err(Error::InvalidUser(format!(
+            "A staff member already signs in as {}.",
+            user.email
+        )));
+    }
+    let permission_names: Vec<&str> = user
+        .permissions
+        .iter()
+        .map(|p| permission_name(*p))
+        .collect();
+    outbox::append(
+        conn,
+        Collection::Users,
+        user.id,
+        Op::Insert,
+        doc! {
+            "_id": oid(user.id),
+            "business_id": oid(business_id),
+            "store_id": oid(store_id),
+            "name": &user.name,
+            "email": &user.email,
+            "password_hash": user.password_hash.as_deref(),
+            "pin_hash": user.pin_hash.as_deref(),
+            "role": user.role.as_str(),
+            "permissions": permission_names,
+            "created_at": date(now),
+        },
+        now,
+    )
+}
+
+/// The central name of a permission: `manage_inventory`, …
+pub fn permission_name(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ManageInventory => "manage_inventory",
+        Permission::ProcessSales => "process_sales",
+        Permission::ViewReports => "view_reports",
+        Permission::ApplyDiscounts => "apply_discounts",
+        Permission::ManageCustomers => "manage_customers",
+        Permission::ManageUsers => "manage_users",
+        Permission::ManageSettings => "manage_settings",
+        Permission::OpenCashDrawer => "open_cash_drawer",
+        Permission::ManageSync => "manage_sync",
+    }
+}
+
+fn normalize_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let valid = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(char::is_whitespace);
+    valid.then_some(email)
+}
+
+fn check_pin(pin: &str) -> Result<()> {
+    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidCredential("A PIN is 4 to 8 digits.".into()))
+    }
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() >= 8 {
+        Ok(())
+    } else {
+        Err(Error::InvalidCredential(
+            "A password needs at least 8 characters.".into(),
+        ))
+    }
+}
+
+fn hash_secret(secret: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::InvalidCredential(format!("Could not hash the secret: {e}")))
+}
+
+fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+impl Till {
+    /// Signs a staff member in by email with a PIN or password.
+    ///
+    /// A wrong secret counts towards the lockout (that count is the only thing written);
+    /// a locked account is refused without checking the secret.
+    pub fn sign_in(&mut self, email: &str, credential: Credential<'_>) -> Result<Actor> {
+        let email_key = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = tx
+            .query_row(
+                "SELECT _id, name, role, permissions, pin_hash, password_hash, failed_attempts,
+                        locked_until
+                 FROM users WHERE business_id = ?1 AND email = ?2",
+                params![self.business.id, email_key],
+                |r| {
+                    Ok((
+                        r.get::<_, Id>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, u32>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::UnknownUser(email.trim().to_owned()))?;
+        let (id, name, role, permissions, pin_hash, password_hash, failed, locked_until) = row;
+        let now = Utc::now();
+
+        if let Some(until) = locked_until
+            .as_deref()
+            .and_then(|t| parse_timestamp(t).ok())
+        {
+            if until > now {
+                let local = until.with_timezone(&self.business.timezone);
+                return Err(Error::AccountLocked {
+                    until: local.format("%H:%M").to_string(),
+                });
+            }
+        }
+
+        let (secret, hash) = match credential {
+            Credential::Pin(pin) => (pin, pin_hash),
+            Credential::Password(password) => (password, password_hash),
+        };
+        if !hash.is_some_and(|h| verify_secret(secret, &h)) {
+            let failed = failed + 1;
+            if failed >= MAX_FAILED_ATTEMPTS {
+                let until = now + Duration::minutes(LOCKOUT_MINUTES);
+                tx.execute(
+                    "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE _id = ?1",
+                    params![id, timestamp(until)],
+                )?;
+                tx.commit()?;
+                warn!(user = %email_key, "account locked after repeated wrong sign-ins");
+                let local = until.with_timezone(&self.business.timezone);
+                return Err(Error::AccountLocked {
+                    until: local.format("%H:%M").to_string(),
+                });
+            }
+            tx.execute(
+                "UPDATE users SET failed_attempts = ?2 WHERE _id = ?1",
+                params![id, failed],
+            )?;
+            tx.commit()?;
+            return Err(Error::WrongSecret {
+                attempts_left: MAX_FAILED_ATTEMPTS - failed,
+            });
+        }
+
+        if failed > 0 || locked_until.is_some() {
+            tx.execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE _id = ?1",
+                [id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Actor {
+            user_id: id,
+            name,
+            email: email_key,
+            role: Role::parse(&role)
+                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
+            permissions: serde_json::from_str::<Vec<serde_json::Value>>(&permissions)
+                .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
+                .into_iter()
+                // A permission this version does not know grants nothing here.
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        })
+    }
+
+    /// Adds a staff member. Needs `manage_users`.
+    pub fn add_user(&mut self, actor: &Actor, user: &NewUser) -> Result<StaffMember> {
+        actor.require(Permission::ManageUsers)?;
+        let prepared = prepare_user(user)?;
+        let now = Utc::now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        insert_user(&tx, self.business.id, self.store.id, &prepared, now)?;
+        tx.commit()?;
+        Ok(StaffMember {
+            id: prepared.id,
+            name: prepared.name,
+            email: prepared.email,
+            role: prepared.role,
+            locked: false,
+        })
+    }
+
+    /// The staff of this business, for the sign-in screen.
+    pub fn staff(&self) -> Result<Vec<StaffMember>> {
+        let now = timestamp(Utc::now());
+        let mut stmt = self.conn.prepare(
+            "SELECT _id, name, email, role, COALESCE(locked_until > ?2, 0)
+             FROM users WHERE business_id = ?1 ORDER BY name",
+        )?;
+        let rows = stmt.query_map(params![self.business.id, now], |r| {
+            let role: String = r.get(3)?;
+            Ok(StaffMember {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                role: Role::parse(&role).unwrap_or(Role::Cashier),
+                locked: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// An actor for unit tests of permission checks.
+    pub(crate) fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Id::new(),
+            name: format!("Test {}", role.as_str()),
+            email: format!("{}@example.com", role.as_str()),
+            role,
+            permissions: role.default_permissions(),
+        }
+    }
+
+    #[test]
+    fn roles_grant_their_permissions() {
+        use Permission::*;
+        let table = [
+            (Role::Admin, ManageUsers, true),
+            (Role::Admin, ManageInventory, true),
+            (Role::Manager, ManageInventory, true),
+            (Role::Manager, ViewReports, true),
+            (Role::Manager, ManageUsers, false),
+            (Role::Cashier, ProcessSales, true),
+            (Role::Cashier, ApplyDiscounts, true),
+            (Role::Cashier, ManageInventory, false),
+            (Role::Cashier, ViewReports, false),
+            (Role::Cashier, OpenCashDrawer, false),
+        ];
+        for (role, permission, allowed) in table {
+            let a = actor(role);
+            assert_eq!(a.can(permission), allowed, "{role:?} {permission:?}");
+            assert_eq!(a.require(permission).is_ok(), allowed);
+        }
+        let err = actor(Role::Cashier)
+            .require(ManageInventory)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "Test cashier is not allowed to manage inventory. Ask a manager."
+        );
+    }
+
+    #[test]
+    fn permission_names_match_the_central_list() {
+        for p in Permission::ALL {
+            let json = serde_json::to_value(p).unwrap();
+            assert_eq!(json, permission_name(p));
+        }
+        assert_eq!(
+            permission_name(Permission::ManageInventory),
+            "manage_inventory"
+        );
+        assert_eq!(permission_name(Permission::ProcessSales), "process_sales");
+        assert_eq!(permission_name(Permission::ViewReports), "view_reports");
+    }
+
+    #[test]
+    fn pins_passwords_and_emails() {
+        assert!(check_pin("1234").is_ok());
+        assert!(check_pin("12345678").is_ok());
+        for bad in ["123", "123456789", "12a4", "", "12 4"] {
+            assert!(check_pin(bad).is_err(), "{bad}");
+        }
+        assert!(check_password("longenough").is_ok());
+        assert!(check_password("short").is_err());
+        assert_eq!(
+            normalize_email(" Ann@Shop.COM "),
+            Some("ann@shop.com".into())
+        );
+        for bad in [
+            "ann",
+            "ann@",
+            "@shop.com",
+            "ann@shop",
+            "a n@shop.com",
+            "ann@.com",
+        ] {
+            assert_eq!(normalize_email(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let hash = hash_secret("2468").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_secret("2468", &hash));
+        assert!(!verify_secret("2469", &hash));
+        assert!(!verify_secret("2468", "not a hash"));
+        assert_ne!(hash, hash_secret("2468").unwrap(), "salted");
+    }
+}

@@ -1,0 +1,538 @@
+//! The catalog: products, looked up by barcode or SKU and searched by name, added one by
+//! one or imported from CSV.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::Read;
+
+use bson::doc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+use tracing::info;
+
+use crate::auth::{Actor, Permission};
+use crate::barcode::{lookup_forms, validate_code};
+use crate::error::{Error, Result};
+use crate::ids::{timestamp, Id};
+use crate::money::{Money, Percent};
+use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
+use crate::till::{Ctx, Till};
+
+/// The longest product name the till accepts.
+const MAX_NAME_LEN: usize = 200;
+
+/// A product as the till sells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Product {
+    pub id: Id,
+    pub sku: String,
+    pub barcode: Option<String>,
+    pub product_name: String,
+    pub category: String,
+    pub price: Money,
+    pub tax_rate: Percent,
+    /// Stock on this till: opening stock plus every movement.
+    pub stock: i64,
+    pub stock_threshold: i64,
+    pub supplier_id: Option<Id>,
+}
+
+impl Product {
+    /// At or below its low-stock threshold.
+    pub fn is_low(&self) -> bool {
+        self.stock <= self.stock_threshold
+    }
+
+    pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
+         tax_rate, stock, stock_threshold, supplier_id";
+
+    pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
+        Ok(Product {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            barcode: r.get(2)?,
+            product_name: r.get(3)?,
+            category: r.get(4)?,
+            price: Money::from_minor(r.get(5)?),
+            tax_rate: Percent::from_thousandths(r.get(6)?),
+            stock: r.get(7)?,
+            stock_threshold: r.get(8)?,
+            supplier_id: r.get(9)?,
+        })
+    }
+}
+
+/// A product to add to the catalog.
+#[derive(Debug, Clone, Default)]
+pub struct NewProduct {
+    pub sku: String,
+    pub product_name: String,
+    pub price: Money,
+    pub barcode: Option<String>,
+    pub category: Option<String>,
+    /// The business's default rate when `None`.
+    pub tax_rate: Option<Percent>,
+    /// Opening stock on this till.
+    pub stock: i64,
+    pub stock_threshold: i64,
+    pub supplier_id: Option<Id>,
+}
+
+/// A new product that passed every check but the database's uniqueness ones.
+struct CheckedProduct {
+    sku: String,
+    barcode: Option<String>,
+    product_name: String,
+    category: String,
+    price: Money,
+    tax_rate: Percent,
+    stock: i64,
+    stock_threshold: i64,
+    supplier_id: Option<Id>,
+}
+
+fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedProduct> {
+    let sku = validate_code(&p.sku)?.to_owned();
+    let barcode = match p.barcode.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(validate_code(code)?.to_owned()),
+    };
+    let name = p.product_name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidProduct("A product needs a name.".into()));
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(Error::InvalidProduct(format!(
+            "A product name may be at most {MAX_NAME_LEN} characters."
+        )));
+    }
+    if p.price.minor() < 0 {
+        return Err(Error::InvalidProduct("A price cannot be negative.".into()));
+    }
+    if p.stock < 0 {
+        return Err(Error::InvalidProduct(
+            "Opening stock cannot be negative.".into(),
+        ));
+    }
+    if p.stock_threshold < 0 {
+        return Err(Error::InvalidProduct(
+            "A low-stock threshold cannot be negative.".into(),
+        ));
+    }
+    Ok(CheckedProduct {
+        sku,
+        barcode,
+        product_name: name.to_owned(),
+        category: p.category.as_deref().unwrap_or("").trim().to_owned(),
+        price: p.price,
+        tax_rate: p.tax_rate.unwrap_or(default_tax_rate),
+        stock: p.stock,
+        stock_threshold: p.stock_threshold,
+        supplier_id: p.supplier_id,
+    })
+}
+
+impl Till {
+    /// Adds a product. Needs `manage_inventory`.
+    pub fn add_product(&mut self, actor: &Actor, product: &NewProduct) -> Result<Product> {
+        actor.require(Permission::ManageInventory)?;
+        let checked = check_product(product, self.business.default_tax_rate)?;
+        let now = Utc::now();
+        let id = self.write(|tx, ctx| {
+            check_unique(tx, ctx, &checked)?;
+            insert_product(tx, ctx, &checked, now)
+        })?;
+        info!(sku = %checked.sku, "product added");
+        Ok(self.product(id)?.expect("the product was just committed"))
+    }
+
+    /// A product by its id.
+    pub fn product(&self, id: Id) -> Result<Option<Product>> {
+        let sql = format!(
+            "SELECT {} FROM products WHERE business_id = ?1 AND _id = ?2",
+            Product::COLUMNS
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![self.business.id, id], Product::from_row)
+            .optional()?)
+    }
+
+    /// The product with this barcode or SKU (a barcode match wins). A UPC-A code also
+    /// finds the same product stored as EAN-13, and the other way round.
+    pub fn find_product(&self, code: &str) -> Result<Option<Product>> {
+        let code = code.trim();
+        let by = |column: &str, value: &str| -> Result<Option<Product>> {
+            let sql = format!(
+                "SELECT {} FROM products WHERE business_id = ?1 AND {column} = ?2",
+                Product::COLUMNS
+            );
+            Ok(self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(params![self.business.id, value], Product::from_row)
+                .optional()?)
+        };
+        for form in lookup_forms(code) {
+            if let Some(product) = by("barcode", &form)? {
+                return Ok(Some(product));
+            }
+        }
+        by("sku", code)
+    }
+
+    /// Like [`Till::find_product`], but an unknown code is an error.
+    pub fn require_product(&self, code: &str) -> Result<Product> {
+        self.find_product(code)?
+            .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))
+    }
+
+    /// Products whose name, SKU or category has words starting with every word of `text`
+    /// ("choc milk" finds "Chocolate Milk 1 L"), best match first.
+    pub fn search_products(&self, text: &str, limit: usize) -> Result<Vec<Product>> {
+        let Some(query) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT {} FROM products_search s JOIN products p ON p.local_id = s.rowid
+             WHERE products_search MATCH ?1 AND p.business_id = ?2
+             ORDER BY s.rank LIMIT ?3",
+            Product::COLUMNS
+                .split(", ")
+                .map(|c| format!("p.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![query, self.business.id, limit], Product::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds many products at once: if any is bad, none is added and the error lists each
+    /// bad one by its position (1 = first). Needs `manage_inventory`.
+    pub fn add_products(&mut self, actor: &Actor, products: &[NewProduct]) -> Result<usize> {
+        actor.require(Permission::ManageInventory)?;
+        let rows = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as u64 + 1, Ok(p.clone())));
+        self.add_batch(rows.collect())
+    }
+
+    /// Imports products from CSV. Every row is checked first; if any row is bad, nothing is
+    /// imported and the error lists each bad row by its line. Needs `manage_inventory`.
+    ///
+    /// Columns (header required, any order): `sku`, `name` (or `product_name`), `price`,
+    /// and optionally `barcode`, `category`, `tax_rate`, `stock`, `threshold` (or
+    /// `stock_threshold`).
+    pub fn import_products(&mut self, actor: &Actor, csv: impl Read) -> Result<usize> {
+        actor.require(Permission::ManageInventory)?;
+        let rows = self.read_csv(csv)?;
+        self.add_batch(rows)
+    }
+
+    /// Checks every row, then inserts them all in one transaction, or none.
+    fn add_batch(&mut self, rows: Vec<(u64, Result<NewProduct>)>) -> Result<usize> {
+        let mut report = ImportReport {
+            rows: rows.len() as u64,
+            errors: Vec::new(),
+        };
+        let mut products = Vec::with_capacity(rows.len());
+        let mut skus = HashSet::new();
+        let mut barcodes = HashSet::new();
+        for (line, row) in rows {
+            let checked = row.and_then(|p| check_product(&p, self.business.default_tax_rate));
+            let p = match checked {
+                Ok(p) => p,
+                Err(e) => {
+                    report.errors.push(RowError {
+                        line,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            if !skus.insert(p.sku.clone()) {
+                let message = format!("SKU {:?} appears twice", p.sku);
+                report.errors.push(RowError { line, message });
+                continue;
+            }
+            if let Some(b) = &p.barcode {
+                if lookup_forms(b).iter().any(|f| barcodes.contains(f)) {
+                    let message = format!("barcode {b:?} appears twice");
+                    report.errors.push(RowError { line, message });
+                    continue;
+                }
+                barcodes.insert(b.clone());
+            }
+            products.push((line, p));
+        }
+        let now = Utc::now();
+        self.write(|tx, ctx| {
+            for (line, product) in &products {
+                if let Err(e) = check_unique(tx, ctx, product) {
+                    report.errors.push(RowError {
+                        line: *line,
+                        message: e.to_string(),
+                    });
+                }
+            }
+            if !report.errors.is_empty() {
+                report.errors.sort_by_key(|e| e.line);
+                return Err(Error::Import(report));
+            }
+            for (_, product) in &products {
+                insert_product(tx, ctx, product, now)?;
+            }
+            Ok(())
+        })?;
+        info!(count = products.len(), "products added");
+        Ok(products.len())
+    }
+
+    /// Reads the rows of a CSV file into new products, each with its line number.
+    fn read_csv(&self, csv: impl Read) -> Result<Vec<(u64, Result<NewProduct>)>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(csv);
+        let header_error = |message: String| {
+            Error::Import(ImportReport {
+                rows: 0,
+                errors: vec![RowError { line: 1, message }],
+            })
+        };
+        let headers = reader
+            .headers()
+            .map_err(|e| header_error(e.to_string()))?
+            .clone();
+        let column = |names: &[&str]| {
+            headers
+                .iter()
+                .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        };
+        let (Some(sku), Some(name), Some(price)) = (
+            column(&["sku"]),
+            column(&["name", "product_name"]),
+            column(&["price"]),
+        ) else {
+            return Err(header_error(
+                "the header must name the columns sku, name and price".into(),
+            ));
+        };
+        let barcode = column(&["barcode"]);
+        let category = column(&["category"]);
+        let tax_rate = column(&["tax_rate"]);
+        let stock = column(&["stock"]);
+        let threshold = column(&["threshold", "stock_threshold"]);
+
+        let currency = &self.business.currency;
+        let mut rows = Vec::new();
+        for (i, record) in reader.records().enumerate() {
+            let line = i as u64 + 2;
+            let row = record
+                .map_err(|e| Error::InvalidProduct(e.to_string()))
+                .and_then(|record| {
+                    let field =
+                        |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|s| !s.is_empty());
+                    let whole = |what: &str, i: Option<usize>| -> Result<i64> {
+                        field(i).map_or(Ok(0), |s| {
+                            s.parse().map_err(|_| {
+                                Error::InvalidProduct(format!("{what} {s:?} is not a whole number"))
+                            })
+                        })
+                    };
+                    Ok(NewProduct {
+                        sku: field(Some(sku)).unwrap_or("").to_owned(),
+                        product_name: field(Some(name)).unwrap_or("").to_owned(),
+                        price: currency.parse_non_negative(field(Some(price)).unwrap_or(""))?,
+                        barcode: field(barcode).map(str::to_owned),
+                        category: field(category).map(str::to_owned),
+                        tax_rate: field(tax_rate).map(Percent::parse).transpose()?,
+                        stock: whole("stock", stock)?,
+                        stock_threshold: whole("threshold", threshold)?,
+                        supplier_id: None,
+                    })
+                });
+            rows.push((line, row));
+        }
+        Ok(rows)
+    }
+}
+
+fn check_unique(conn: &Connection, ctx: &Ctx<'_>, p: &CheckedProduct) -> Result<()> {
+    let taken = |sql: &str, value: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .exists(params![ctx.business.id, value])?)
+    };
+    if taken(
+        "SELECT 1 FROM products WHERE business_id = ?1 AND sku = ?2",
+        &p.sku,
+    )? {
+        return Err(Error::DuplicateSku(p.sku.clone()));
+    }
+    if let Some(barcode) = &p.barcode {
+        for form in lookup_forms(barcode) {
+            if taken(
+                "SELECT 1 FROM products WHERE business_id = ?1 AND barcode = ?2",
+                &form,
+            )? {
+                return Err(Error::DuplicateBarcode(barcode.clone()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_product(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    p: &CheckedProduct,
+    now: DateTime<Utc>,
+) -> Result<Id> {
+    let id = Id::new();
+    let (business_id, store_id) = (ctx.business.id, ctx.store.id);
+    conn.prepare_cached(
+        "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
+            category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        id,
+        business_id,
+        store_id,
+        p.product_name,
+        p.sku,
+        p.barcode,
+        p.category,
+        p.price.minor(),
+        p.tax_rate.thousandths(),
+        p.stock,
+        p.stock_threshold,
+        p.supplier_id,
+        timestamp(now),
+    ])?;
+    let currency = &ctx.business.currency;
+    outbox::append(
+        conn,
+        Collection::Products,
+        id,
+        Op::Insert,
+        doc! {
+            "_id": oid(id),
+            "business_id": oid(business_id),
+            "store_id": oid(store_id),
+            "product_name": &p.product_name,
+            "sku": &p.sku,
+            "barcode": p.barcode.as_deref(),
+            "category": &p.category,
+            "price": decimal(currency, p.price),
+            "tax_rate": percent(p.tax_rate),
+            "stock": p.stock,
+            "opening_stock": p.stock,
+            "stock_threshold": p.stock_threshold,
+            "supplier_id": p.supplier_id.map(oid),
+            "created_at": date(now),
+        },
+        now,
+    )?;
+    Ok(id)
+}
+
+/// The outcome of a refused import: which rows were wrong, and why.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// Data rows read (the header not counted).
+    pub rows: u64,
+    pub errors: Vec<RowError>,
+}
+
+/// One bad row of an import; `line` counts the header as line 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Nothing was imported: {} of {} rows have errors.",
+            self.errors.len(),
+            self.rows
+        )?;
+        for e in &self.errors {
+            write!(f, "\n  line {}: {}", e.line, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// An FTS5 query matching every word of `text` as a prefix, or `None` if it has no words.
+fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_queries_are_prefix_terms() {
+        assert_eq!(
+            fts_query("choc milk").as_deref(),
+            Some("\"choc\"* \"milk\"*")
+        );
+        assert_eq!(
+            fts_query("  \"drop table\" -- ").as_deref(),
+            Some("\"drop\"* \"table\"*")
+        );
+        assert_eq!(fts_query("crème").as_deref(), Some("\"crème\"*"));
+        assert_eq!(fts_query(" -*- "), None);
+    }
+
+    #[test]
+    fn product_checks() {
+        let ok = NewProduct {
+            sku: "MILK-1".into(),
+            product_name: " Whole milk ".into(),
+            price: Money::from_minor(349),
+            barcode: Some("4006381333931".into()),
+            ..NewProduct::default()
+        };
+        let checked = check_product(&ok, Percent::from_thousandths(8875)).unwrap();
+        assert_eq!(checked.product_name, "Whole milk");
+        assert_eq!(checked.tax_rate, Percent::from_thousandths(8875));
+
+        let bad = |f: fn(&mut NewProduct)| {
+            let mut p = ok.clone();
+            f(&mut p);
+            check_product(&p, Percent::ZERO)
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(bad(|p| p.product_name = "  ".into())
+            .unwrap()
+            .contains("needs a name"));
+        assert!(bad(|p| p.barcode = Some("4006381333932".into()))
+            .unwrap()
+            .contains("check digit"));
+        assert!(bad(|p| p.sku = "A B".into()).is_some());
+        assert!(bad(|p| p.price = Money::from_minor(-1))
+            .unwrap()
+            .contains("negative"));
+        assert!(bad(|p| p.stock = -1).is_some());
+        assert!(bad(|p| p.stock_threshold = -1).is_some());
+        assert_eq!(bad(|p| p.barcode = Some("".into())), None);
+    }
+}

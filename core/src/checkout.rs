@@ -1,0 +1,741 @@
+//! Checkout: the cart, tenders, and completing a sale in one transaction.
+//!
+//! A [`Cart`] is plain data the cashier builds (scan, change quantity, remove, discounts,
+//! customer, loyalty points); [`Till::price`] prices it; [`Till::complete_sale`] checks the
+//! tenders and writes the sale, its items and payments, one `sale` stock movement per
+//! line, the customer's loyalty change, any low-stock or oversold notifications and every
+//! outbox row, all in one SQLite transaction. Selling more than the till thinks is in
+//! stock is allowed (an offline till cannot know better) and raises a notification.
+
+use bson::{doc, Bson, Document};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use tracing::info;
+
+use crate::auth::{Actor, Permission, Role};
+use crate::catalog::Product;
+use crate::customers::{self, Customer, NewCustomer};
+use crate::error::{Error, Result};
+use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::money::{Currency, Money, Percent};
+use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
+use crate::payments::{PaymentKind, PaymentMethod};
+use crate::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart, TaxLine};
+use crate::stock::{self, Movement, MovementType};
+use crate::till::{Ctx, Till};
+
+/// The largest quantity of one line (and of one stock movement).
+pub const MAX_QUANTITY: i64 = 100_000;
+
+/// The name under which loyalty points appear among a sale's payments.
+pub const LOYALTY_TENDER: &str = "Loyalty points";
+
+/// One line of the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CartLine {
+    /// The product as it was when scanned: its price is the price of the sale.
+    pub product: Product,
+    pub quantity: i64,
+    pub discount: Option<Discount>,
+}
+
+/// Who the sale is for, if anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartCustomer {
+    Existing(Customer),
+    /// Created together with the sale.
+    New(NewCustomer),
+}
+
+/// A sale being rung up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cart {
+    lines: Vec<CartLine>,
+    discount: Option<Discount>,
+    customer: Option<CartCustomer>,
+    redeem_points: i64,
+}
+
+fn check_quantity(quantity: i64) -> Result<()> {
+    if (1..=MAX_QUANTITY).contains(&quantity) {
+        Ok(())
+    } else {
+        Err(Error::BadQuantity {
+            got: quantity,
+            max: MAX_QUANTITY,
+        })
+    }
+}
+
+impl Cart {
+    pub fn new() -> Cart {
+        Cart::default()
+    }
+
+    pub fn lines(&self) -> &[CartLine] {
+        &self.lines
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds `quantity` of a product; scanning a product already in the cart adds to its
+    /// line. Returns the index of the line.
+    pub fn add(&mut self, product: Product, quantity: i64) -> Result<usize> {
+        check_quantity(quantity)?;
+        if let Some(i) = self.lines.iter().position(|l| l.product.id == product.id) {
+            let total = self.lines[i].quantity.saturating_add(quantity);
+            check_quantity(total)?;
+            self.lines[i].quantity = total;
+            return Ok(i);
+        }
+        self.lines.push(CartLine {
+            product,
+            quantity,
+            discount: None,
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    fn line_mut(&mut self, line: usize) -> Result<&mut CartLine> {
+        self.lines.get_mut(line).ok_or(Error::NoSuchLine(line + 1))
+    }
+
+    pub fn set_quantity(&mut self, line: usize, quantity: i64) -> Result<()> {
+        check_quantity(quantity)?;
+        self.line_mut(line)?.quantity = quantity;
+        Ok(())
+    }
+
+    pub fn remove(&mut self, line: usize) -> Result<CartLine> {
+        self.line_mut(line)?;
+        Ok(self.lines.remove(line))
+    }
+
+    pub fn set_line_discount(&mut self, line: usize, discount: Option<Discount>) -> Result<()> {
+        self.line_mut(line)?.discount = discount;
+        Ok(())
+    }
+
+    /// A discount on the whole cart, after line discounts.
+    pub fn set_discount(&mut self, discount: Option<Discount>) {
+        self.discount = discount;
+    }
+
+    pub fn set_customer(&mut self, customer: Option<CartCustomer>) {
+        self.customer = customer;
+    }
+
+    /// Loyalty points the customer spends on this sale.
+    pub fn redeem_points(&mut self, points: i64) {
+        self.redeem_points = points.max(0);
+    }
+
+    fn pricing_lines(&self) -> Vec<LineInput> {
+        self.lines
+            .iter()
+            .map(|l| LineInput {
+                unit_price: l.product.price,
+                quantity: l.quantity,
+                tax_rate: l.product.tax_rate,
+                discount: l.discount,
+            })
+            .collect()
+    }
+}
+
+/// A payment the cashier takes: a method and an amount, or no amount for "the rest".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tender {
+    pub method: PaymentMethod,
+    pub amount: Option<Money>,
+}
+
+/// One payment of a completed sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    /// `None` for loyalty points.
+    pub payment_method_id: Option<Id>,
+    pub method_name: String,
+    pub kind: String,
+    /// What the customer handed over.
+    pub tendered: Money,
+    /// What went to the sale: `tendered` less any change given from it.
+    pub amount: Money,
+}
+
+/// Payments settled against an amount due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub payments: Vec<Payment>,
+    pub tendered: Money,
+    pub change: Money,
+}
+
+/// Settles `due` with `tenders`. At most one tender may leave its amount out (it takes
+/// what is left). Only cash may be more than what is due; the difference is the change.
+pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Settlement> {
+    if tenders.iter().filter(|t| t.amount.is_none()).count() > 1 {
+        return Err(Error::SeveralOpenTenders);
+    }
+    if tenders
+        .iter()
+        .any(|t| t.amount.is_some_and(|a| a.minor() <= 0))
+    {
+        return Err(Error::ZeroTender);
+    }
+    let explicit = Money::sum(tenders.iter().filter_map(|t| t.amount))?;
+    let rest = due.checked_sub(explicit)?.max(Money::ZERO);
+    let mut payments: Vec<Payment> = tenders
+        .iter()
+        .map(|t| (t, t.amount.unwrap_or(rest)))
+        .filter(|(_, amount)| amount.minor() > 0)
+        .map(|(t, amount)| Payment {
+            payment_method_id: Some(t.method.id),
+            method_name: t.method.method_name.clone(),
+            kind: t.method.kind.as_str().to_owned(),
+            tendered: amount,
+            amount,
+        })
+        .collect();
+    let tendered = Money::sum(payments.iter().map(|p| p.tendered))?;
+    if tendered < due {
+        return Err(Error::TenderShort {
+            due: currency.format(due),
+            tendered: currency.format(tendered),
+            short: currency.format(due.checked_sub(tendered)?),
+        });
+    }
+    let mut non_cash = Money::ZERO;
+    for p in payments
+        .iter()
+        .filter(|p| p.kind != PaymentKind::Cash.as_str())
+    {
+        non_cash = non_cash.checked_add(p.tendered)?;
+        if non_cash > due {
+            return Err(Error::NonCashOverpay {
+                method: p.method_name.clone(),
+                due: currency.format(due),
+            });
+        }
+    }
+    let change = tendered.checked_sub(due)?;
+    // Change comes out of the cash payments, the last one first.
+    let mut left = change;
+    for p in payments
+        .iter_mut()
+        .rev()
+        .filter(|p| p.kind == PaymentKind::Cash.as_str())
+    {
+        let take = left.min(p.tendered);
+        p.amount = p.tendered.checked_sub(take)?;
+        left = left.checked_sub(take)?;
+    }
+    Ok(Settlement {
+        payments,
+        tendered,
+        change,
+    })
+}
+
+/// Loyalty points earned on `paid`: `per_unit` points for each whole unit of currency.
+pub fn points_earned(paid: Money, currency: &Currency, per_unit: i64) -> i64 {
+    (paid.minor().max(0) / currency.minor_per_major()).saturating_mul(per_unit)
+}
+
+/// One line of a completed sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleItem {
+    pub product_id: Id,
+    pub product_name: String,
+    pub sku: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub line_discount: Money,
+    pub cart_discount: Money,
+    pub tax_rate: Percent,
+    pub tax_amount: Money,
+    pub total_price: Money,
+}
+
+/// A completed sale, as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sale {
+    pub id: Id,
+    pub sale_number: String,
+    pub created_at: DateTime<Utc>,
+    pub cashier_id: Id,
+    pub cashier_name: String,
+    pub customer_id: Option<Id>,
+    pub currency: String,
+    pub items: Vec<SaleItem>,
+    pub payments: Vec<Payment>,
+    /// The one payment method's name, or `Split`.
+    pub payment_method: String,
+    pub subtotal: Money,
+    pub discount_total: Money,
+    pub cart_discount: Money,
+    pub tax_total: Money,
+    pub total_amount: Money,
+    pub amount_tendered: Money,
+    pub change_due: Money,
+    pub loyalty_points_earned: i64,
+    pub loyalty_points_redeemed: i64,
+    /// Tax per rate, from the items.
+    pub taxes: Vec<TaxLine>,
+}
+
+impl Till {
+    /// Looks up `code` (barcode or SKU) and adds `quantity` of it to the cart.
+    pub fn ring_up(&self, cart: &mut Cart, code: &str, quantity: i64) -> Result<usize> {
+        check_quantity(quantity)?;
+        let product = self.require_product(code)?;
+        cart.add(product, quantity)
+    }
+
+    /// Prices the cart with the business's tax settings.
+    pub fn price(&self, cart: &Cart) -> Result<PricedCart> {
+        Ok(price_cart(
+            &cart.pricing_lines(),
+            cart.discount,
+            self.business.tax_inclusive,
+        )?)
+    }
+
+    /// What the cart's loyalty points are worth.
+    fn points_value(&self, points: i64) -> Result<Money> {
+        Ok(self.business.loyalty_point_value.checked_mul(points)?)
+    }
+
+    /// Completes the sale: checks permissions, discounts, loyalty points and tenders, then
+    /// writes everything in one transaction. Needs `process_sales` (and `apply_discounts`
+    /// for a discount; a cashier's discounts are capped by the business setting).
+    pub fn complete_sale(
+        &mut self,
+        actor: &Actor,
+        cart: &Cart,
+        tenders: &[Tender],
+    ) -> Result<Sale> {
+        actor.require(Permission::ProcessSales)?;
+        if cart.is_empty() {
+            return Err(Error::EmptyCart);
+        }
+        let priced = self.price(cart)?;
+        self.check_discounts(actor, cart, &priced)?;
+
+        let redeemed = cart.redeem_points;
+        let redeem_value = self.points_value(redeemed)?;
+        if redeemed > 0 {
+            if cart.customer.is_none() {
+                return Err(Error::PointsWithoutCustomer);
+            }
+            if redeem_value > priced.total {
+                return Err(Error::PointsOverTotal {
+                    requested: redeemed,
+                });
+            }
+        }
+        let due = priced.total.checked_sub(redeem_value)?;
+        let currency = self.business.currency.clone();
+        let mut settlement = settle(due, tenders, &currency)?;
+        if redeemed > 0 {
+            settlement.payments.insert(
+                0,
+                Payment {
+                    payment_method_id: None,
+                    method_name: LOYALTY_TENDER.into(),
+                    kind: "loyalty".into(),
+                    tendered: redeem_value,
+                    amount: redeem_value,
+                },
+            );
+        }
+        let earned = match cart.customer {
+            Some(_) => points_earned(due, &currency, self.business.loyalty_points_per_unit),
+            None => 0,
+        };
+
+        let now = Utc::now();
+        let id = Id::new();
+        let record = SaleRecord {
+            id,
+            actor,
+            cart,
+            priced: &priced,
+            settlement: &settlement,
+            earned,
+            redeemed,
+            now,
+        };
+        let sale_number = self.write(|tx, ctx| record.write(tx, ctx))?;
+        info!(%sale_number, total = %currency.format(priced.total), "sale completed");
+        self.sale(id)?
+            .ok_or_else(|| Error::Corrupt("a committed sale could not be read back".into()))
+    }
+
+    /// Any discount needs `apply_discounts`; a cashier's are capped by the business
+    /// setting. A percentage is judged as keyed (10% stays 10% after rounding to the cent),
+    /// an amount as a share of what it comes off.
+    fn check_discounts(&self, actor: &Actor, cart: &Cart, priced: &PricedCart) -> Result<()> {
+        if priced.discount_total.minor() == 0 {
+            return Ok(());
+        }
+        actor.require(Permission::ApplyDiscounts)?;
+        if actor.role() != Role::Cashier {
+            return Ok(());
+        }
+        let limit = self.business.max_cashier_discount;
+        let over = |discount: Option<Discount>, base: Money| match discount {
+            Some(Discount::Percent(p)) => p > limit,
+            Some(Discount::Amount(amount)) => exceeds_percent(amount, base, limit),
+            None => false,
+        };
+        let after_lines = priced
+            .subtotal
+            .checked_sub(priced.discount_total.checked_sub(priced.cart_discount)?)?;
+        let over_line = cart
+            .lines
+            .iter()
+            .zip(&priced.lines)
+            .any(|(line, p)| over(line.discount, p.gross));
+        if over_line || over(cart.discount, after_lines) {
+            return Err(Error::DiscountOverLimit {
+                limit: limit.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// A completed sale by id.
+    pub fn sale(&self, id: Id) -> Result<Option<Sale>> {
+        load_sale(&self.conn, self.business.id, id)
+    }
+}
+
+/// Everything a sale writes, gathered so that the transaction body reads top to bottom.
+struct SaleRecord<'a> {
+    id: Id,
+    actor: &'a Actor,
+    cart: &'a Cart,
+    priced: &'a PricedCart,
+    settlement: &'a Settlement,
+    earned: i64,
+    redeemed: i64,
+    now: DateTime<Utc>,
+}
+
+impl SaleRecord<'_> {
+    /// Writes the sale inside the caller's transaction; returns its sale number.
+    fn write(&self, tx: &Connection, ctx: &Ctx<'_>) -> Result<String> {
+        let currency = &ctx.business.currency;
+        let customer = match &self.cart.customer {
+            Some(CartCustomer::Existing(c)) => Some(c.id),
+            Some(CartCustomer::New(new)) => Some(customers::insert(tx, ctx, new, self.now)?.id),
+            None => None,
+        };
+        if let Some(customer) = customer.filter(|_| self.redeemed > 0) {
+            let available: i64 = tx
+                .prepare_cached("SELECT loyalty_points FROM customers WHERE _id = ?1")?
+                .query_row([customer], |r| r.get(0))?;
+            if available < self.redeemed {
+                return Err(Error::NotEnoughPoints {
+                    available,
+                    requested: self.redeemed,
+                });
+            }
+        }
+
+        let number: i64 = tx
+            .prepare_cached(
+                "UPDATE till SET next_sale_number = next_sale_number + 1 WHERE id = 1
+                 RETURNING next_sale_number - 1",
+            )?
+            .query_row([], |r| r.get(0))?;
+        let sale_number = format!("{}-{number:06}", ctx.till_code);
+        let payment_method = match self.settlement.payments.as_slice() {
+            [only] => only.method_name.clone(),
+            _ => "Split".to_owned(),
+        };
+        let p = self.priced;
+        tx.prepare_cached(
+            "INSERT INTO sales_transactions (_id, business_id, store_id, till_id, sale_number,
+                cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
+                cart_discount, tax_total, total_amount, amount_tendered, change_due,
+                loyalty_points_earned, loyalty_points_redeemed, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19)",
+        )?
+        .execute(params![
+            self.id,
+            ctx.business.id,
+            ctx.store.id,
+            ctx.till_id,
+            sale_number,
+            self.actor.user_id(),
+            customer,
+            payment_method,
+            currency.code(),
+            p.subtotal.minor(),
+            p.discount_total.minor(),
+            p.cart_discount.minor(),
+            p.tax_total.minor(),
+            p.total.minor(),
+            self.settlement.tendered.minor(),
+            self.settlement.change.minor(),
+            self.earned,
+            self.redeemed,
+            timestamp(self.now),
+        ])?;
+
+        let mut items = Vec::with_capacity(p.lines.len());
+        for (n, (line, priced)) in self.cart.lines.iter().zip(&p.lines).enumerate() {
+            let product = &line.product;
+            tx.prepare_cached(
+                "INSERT INTO sale_items (transaction_id, line_no, product_id, product_name, sku,
+                    quantity, unit_price, line_discount, cart_discount, tax_rate, tax_amount,
+                    total_price)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                self.id,
+                n as i64 + 1,
+                product.id,
+                product.product_name,
+                product.sku,
+                line.quantity,
+                product.price.minor(),
+                priced.line_discount.minor(),
+                priced.cart_discount.minor(),
+                product.tax_rate.thousandths(),
+                priced.tax.minor(),
+                priced.total.minor(),
+            ])?;
+            items.push(doc! {
+                "product_id": oid(product.id),
+                "product_name": &product.product_name,
+                "sku": &product.sku,
+                "quantity": line.quantity,
+                "unit_price": decimal(currency, product.price),
+                "discount": decimal(currency, priced.line_discount.checked_add(priced.cart_discount)?),
+                "tax_rate": percent(product.tax_rate),
+                "tax_amount": decimal(currency, priced.tax),
+                "total_price": decimal(currency, priced.total),
+            });
+        }
+        let mut payments = Vec::with_capacity(self.settlement.payments.len());
+        for (n, pay) in self.settlement.payments.iter().enumerate() {
+            tx.prepare_cached(
+                "INSERT INTO sale_payments (transaction_id, line_no, payment_method_id,
+                    method_name, kind, tendered, amount)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.id,
+                n as i64 + 1,
+                pay.payment_method_id,
+                pay.method_name,
+                pay.kind,
+                pay.tendered.minor(),
+                pay.amount.minor(),
+            ])?;
+            payments.push(doc! {
+                "payment_method_id": pay.payment_method_id.map(oid),
+                "method_name": &pay.method_name,
+                "kind": &pay.kind,
+                "tendered": decimal(currency, pay.tendered),
+                "amount": decimal(currency, pay.amount),
+            });
+        }
+        outbox::append(
+            tx,
+            Collection::SalesTransactions,
+            self.id,
+            Op::Insert,
+            self.document(
+                ctx,
+                &sale_number,
+                customer,
+                &payment_method,
+                items,
+                payments,
+            ),
+            self.now,
+        )?;
+
+        for line in &self.cart.lines {
+            stock::record(
+                tx,
+                ctx,
+                &Movement {
+                    product_id: line.product.id,
+                    movement_type: MovementType::Sale,
+                    quantity: -line.quantity,
+                    handled_by: self.actor.user_id(),
+                    reason: "",
+                    transaction_id: Some(self.id),
+                },
+                self.now,
+            )?;
+        }
+
+        if let Some(customer) = customer {
+            let delta = self.earned - self.redeemed;
+            tx.prepare_cached(
+                "UPDATE customers SET loyalty_points = loyalty_points + ?2 WHERE _id = ?1",
+            )?
+            .execute(params![customer, delta])?;
+            outbox::append(
+                tx,
+                Collection::Customers,
+                customer,
+                Op::CustomerPurchase,
+                doc! {
+                    "transaction_id": oid(self.id),
+                    "date": date(self.now),
+                    "amount": decimal(currency, p.total),
+                    "loyalty_points": delta,
+                },
+                self.now,
+            )?;
+        }
+        Ok(sale_number)
+    }
+
+    /// The `sales_transactions` document, with the central field names.
+    fn document(
+        &self,
+        ctx: &Ctx<'_>,
+        sale_number: &str,
+        customer: Option<Id>,
+        payment_method: &str,
+        items: Vec<Document>,
+        payments: Vec<Document>,
+    ) -> Document {
+        let currency = &ctx.business.currency;
+        let p = self.priced;
+        doc! {
+            "_id": oid(self.id),
+            "business_id": oid(ctx.business.id),
+            "store_id": oid(ctx.store.id),
+            "till_id": oid(ctx.till_id),
+            "sale_number": sale_number,
+            "cashier_id": oid(self.actor.user_id()),
+            "customer_id": customer.map(oid).unwrap_or(Bson::Null),
+            "items": items,
+            "payments": payments,
+            "payment_method": payment_method,
+            "currency": currency.code(),
+            "subtotal": decimal(currency, p.subtotal),
+            "discount_total": decimal(currency, p.discount_total),
+            "tax_total": decimal(currency, p.tax_total),
+            "total_amount": decimal(currency, p.total),
+            "amount_tendered": decimal(currency, self.settlement.tendered),
+            "change_due": decimal(currency, self.settlement.change),
+            "loyalty_points_earned": self.earned,
+            "loyalty_points_redeemed": self.redeemed,
+            "transaction_status": "completed",
+            "created_at": date(self.now),
+        }
+    }
+}
+
+fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT s.sale_number, s.created_at, s.cashier_id, u.name, s.customer_id, s.currency,
+                    s.payment_method, s.subtotal, s.discount_total, s.cart_discount, s.tax_total,
+                    s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
+                    s.loyalty_points_redeemed
+             FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
+             WHERE s.business_id = ?1 AND s._id = ?2",
+        )?
+        .query_row(params![business_id, id], |r| {
+            let created: String = r.get(1)?;
+            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
+            Ok(Sale {
+                id,
+                sale_number: r.get(0)?,
+                created_at: parse_timestamp(&created)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                cashier_id: r.get(2)?,
+                cashier_name: r.get(3)?,
+                customer_id: r.get(4)?,
+                currency: r.get(5)?,
+                payment_method: r.get(6)?,
+                subtotal: money(7)?,
+                discount_total: money(8)?,
+                cart_discount: money(9)?,
+                tax_total: money(10)?,
+                total_amount: money(11)?,
+                amount_tendered: money(12)?,
+                change_due: money(13)?,
+                loyalty_points_earned: r.get(14)?,
+                loyalty_points_redeemed: r.get(15)?,
+                items: Vec::new(),
+                payments: Vec::new(),
+                taxes: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut sale) = head else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, product_name, sku, quantity, unit_price, line_discount,
+                cart_discount, tax_rate, tax_amount, total_price
+         FROM sale_items WHERE transaction_id = ?1 ORDER BY line_no",
+    )?;
+    sale.items = stmt
+        .query_map([id], |r| {
+            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
+            Ok(SaleItem {
+                product_id: r.get(0)?,
+                product_name: r.get(1)?,
+                sku: r.get(2)?,
+                quantity: r.get(3)?,
+                unit_price: money(4)?,
+                line_discount: money(5)?,
+                cart_discount: money(6)?,
+                tax_rate: Percent::from_thousandths(r.get(7)?),
+                tax_amount: money(8)?,
+                total_price: money(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT payment_method_id, method_name, kind, tendered, amount
+         FROM sale_payments WHERE transaction_id = ?1 ORDER BY line_no",
+    )?;
+    sale.payments = stmt
+        .query_map([id], |r| {
+            Ok(Payment {
+                payment_method_id: r.get(0)?,
+                method_name: r.get(1)?,
+                kind: r.get(2)?,
+                tendered: Money::from_minor(r.get(3)?),
+                amount: Money::from_minor(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for item in &sale.items {
+        // The net a line's tax was computed on: gross less both discounts.
+        let net = item.unit_price.minor() * item.quantity
+            - item.line_discount.minor()
+            - item.cart_discount.minor();
+        match sale.taxes.iter_mut().find(|t| t.rate == item.tax_rate) {
+            Some(t) => {
+                t.taxable = Money::from_minor(t.taxable.minor() + net);
+                t.tax = Money::from_minor(t.tax.minor() + item.tax_amount.minor());
+            }
+            None => sale.taxes.push(TaxLine {
+                rate: item.tax_rate,
+                taxable: Money::from_minor(net),
+                tax: item.tax_amount,
+            }),
+        }
+    }
+    sale.taxes.sort_by_key(|t| t.rate);
+    Ok(Some(sale))
+}

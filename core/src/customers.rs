@@ -1,0 +1,246 @@
+//! Customers: found at the till by phone or email, created there when new, with loyalty
+//! points and a purchase history.
+
+use bson::doc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::money::Money;
+use crate::outbox::{self, date, oid, Collection, Op};
+use crate::till::{Ctx, Till};
+
+/// A customer of the business.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Customer {
+    pub id: Id,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub loyalty_points: i64,
+}
+
+/// A customer to create.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One sale in a customer's purchase history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Purchase {
+    pub transaction_id: Id,
+    pub sale_number: String,
+    pub date: DateTime<Utc>,
+    pub amount: Money,
+}
+
+/// The digits of a phone number, which is how phones are matched: `+1 (987) 654-3210`
+/// and `19876543210` are the same customer.
+fn phone_key(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn clean(field: &Option<String>) -> Option<&str> {
+    field.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks a new customer; returns the phone key and the lower-cased email.
+fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
+    if customer.name.trim().is_empty() {
+        return Err(Error::InvalidCustomer("A customer needs a name.".into()));
+    }
+    let phone = clean(&customer.phone);
+    let email = clean(&customer.email).map(str::to_lowercase);
+    if phone.is_none() && email.is_none() {
+        return Err(Error::InvalidCustomer(
+            "A customer needs a phone number or an email address.".into(),
+        ));
+    }
+    let key = phone.map(phone_key);
+    if let Some(key) = &key {
+        if !(7..=15).contains(&key.len()) {
+            return Err(Error::InvalidCustomer(format!(
+                "{:?} is not a phone number.",
+                phone.unwrap_or_default()
+            )));
+        }
+    }
+    if let Some(email) = &email {
+        let valid = email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+        if !valid {
+            return Err(Error::InvalidCustomer(format!(
+                "{email:?} is not an email address."
+            )));
+        }
+    }
+    Ok((key, email))
+}
+
+/// Creates a customer and its outbox row, inside the caller's transaction.
+pub(crate) fn insert(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    customer: &NewCustomer,
+    now: DateTime<Utc>,
+) -> Result<Customer> {
+    let (key, email) = check(customer)?;
+    let existing = |column: &str, value: &Option<String>| -> Result<bool> {
+        Ok(match value {
+            Some(v) => conn
+                .prepare_cached(&format!(
+                    "SELECT 1 FROM customers WHERE business_id = ?1 AND {column} = ?2"
+                ))?
+                .exists(params![ctx.business.id, v])?,
+            None => false,
+        })
+    };
+    if existing("phone_key", &key)? || existing("email", &email)? {
+        return Err(Error::InvalidCustomer(
+            "A customer with this phone or email already exists; look them up instead.".into(),
+        ));
+    }
+    let id = Id::new();
+    let name = customer.name.trim();
+    let phone = clean(&customer.phone);
+    conn.prepare_cached(
+        "INSERT INTO customers (_id, business_id, name, phone, phone_key, email, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        ctx.business.id,
+        name,
+        phone,
+        key,
+        email,
+        timestamp(now)
+    ])?;
+    outbox::append(
+        conn,
+        Collection::Customers,
+        id,
+        Op::Insert,
+        doc! {
+            "_id": oid(id),
+            "business_id": oid(ctx.business.id),
+            "name": name,
+            "phone": phone,
+            "email": email.as_deref(),
+            "loyalty_points": 0_i64,
+            "purchase_history": [],
+            "created_at": date(now),
+        },
+        now,
+    )?;
+    Ok(Customer {
+        id,
+        name: name.to_owned(),
+        phone: phone.map(str::to_owned),
+        email,
+        loyalty_points: 0,
+    })
+}
+
+impl Till {
+    /// The customer with this phone number or email address.
+    pub fn find_customer(&self, phone_or_email: &str) -> Result<Option<Customer>> {
+        let text = phone_or_email.trim();
+        let (column, key) = if text.contains('@') {
+            ("email", text.to_lowercase())
+        } else {
+            ("phone_key", phone_key(text))
+        };
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT _id, name, phone, email, loyalty_points FROM customers
+             WHERE business_id = ?1 AND {column} = ?2 ORDER BY created_at LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![self.business.id, key], |r| {
+                Ok(Customer {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                    loyalty_points: r.get(4)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Adds a customer. Needs `manage_customers`.
+    pub fn add_customer(&mut self, actor: &Actor, customer: &NewCustomer) -> Result<Customer> {
+        actor.require(Permission::ManageCustomers)?;
+        let now = Utc::now();
+        self.write(|tx, ctx| insert(tx, ctx, customer, now))
+    }
+
+    /// A customer's purchases, newest first.
+    pub fn purchase_history(&self, customer_id: Id) -> Result<Vec<Purchase>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT _id, sale_number, created_at, total_amount FROM sales_transactions
+             WHERE business_id = ?1 AND customer_id = ?2 ORDER BY created_at DESC",
+        )?;
+        let rows = stmt.query_map(params![self.business.id, customer_id], |r| {
+            let created: String = r.get(2)?;
+            Ok(Purchase {
+                transaction_id: r.get(0)?,
+                sale_number: r.get(1)?,
+                date: parse_timestamp(&created)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                amount: Money::from_minor(r.get(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_match_by_digits() {
+        assert_eq!(phone_key("+1 (987) 654-3210"), "19876543210");
+        assert_eq!(phone_key("987.654.3210"), "9876543210");
+    }
+
+    #[test]
+    fn new_customer_checks() {
+        let ok = NewCustomer {
+            name: "Alice".into(),
+            phone: Some("+1 987 654 3210".into()),
+            email: Some(" Alice@Example.com ".into()),
+        };
+        assert_eq!(
+            check(&ok).unwrap(),
+            (Some("19876543210".into()), Some("alice@example.com".into()))
+        );
+        let with = |f: fn(&mut NewCustomer)| {
+            let mut c = ok.clone();
+            f(&mut c);
+            check(&c)
+        };
+        assert!(with(|c| c.name = " ".into()).is_err());
+        assert!(with(|c| {
+            c.phone = None;
+            c.email = None
+        })
+        .is_err());
+        assert!(with(|c| c.phone = Some("12".into())).is_err());
+        assert!(with(|c| c.email = Some("alice".into())).is_err());
+        assert!(with(|c| c.phone = None).is_ok());
+    }
+}

@@ -1,0 +1,139 @@
+//! The demo store a newcomer gets with `sellsync init --demo`: a corner market in New York
+//! with staff whose PINs are printed on screen, payment methods, a few customers and a few
+//! hundred products with valid barcodes.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::auth::{Credential, NewUser, Role};
+use crate::catalog::NewProduct;
+use crate::customers::NewCustomer;
+use crate::demo_catalog::demo_products;
+use crate::error::Result;
+use crate::money::{Money, Percent};
+use crate::payments::{NewPaymentMethod, PaymentKind};
+use crate::till::{Till, TillSetup};
+
+/// A demo staff member and the PIN that signs them in.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoLogin {
+    pub name: &'static str,
+    pub email: &'static str,
+    pub role: Role,
+    pub pin: &'static str,
+}
+
+/// The demo staff. The first is the owner and admin.
+pub const DEMO_LOGINS: [DemoLogin; 3] = [
+    DemoLogin {
+        name: "Dana Whitfield",
+        email: "admin@example.com",
+        role: Role::Admin,
+        pin: "1234",
+    },
+    DemoLogin {
+        name: "Marco Ruiz",
+        email: "manager@example.com",
+        role: Role::Manager,
+        pin: "2345",
+    },
+    DemoLogin {
+        name: "Priya Shah",
+        email: "cashier@example.com",
+        role: Role::Cashier,
+        pin: "1111",
+    },
+];
+
+/// The New York sales tax rate the demo store charges on taxable goods.
+const DEMO_TAX_RATE: Percent = Percent::from_thousandths(8_875);
+
+/// What the demo holds, for the welcome message.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub business_name: String,
+    pub store_name: String,
+    pub products: usize,
+    pub logins: Vec<DemoLogin>,
+}
+
+fn user(login: &DemoLogin) -> NewUser {
+    NewUser {
+        name: login.name.into(),
+        email: login.email.into(),
+        role: Some(login.role),
+        pin: Some(login.pin.into()),
+        ..NewUser::default()
+    }
+}
+
+impl Till {
+    /// Creates the demo store in `data_dir`.
+    pub fn create_demo(data_dir: &Path) -> Result<(Till, DemoSummary)> {
+        let [owner, staff @ ..] = &DEMO_LOGINS;
+        let setup = TillSetup {
+            business_name: "Corner Market".into(),
+            currency: "USD".into(),
+            timezone: "America/New_York".into(),
+            tax_inclusive: false,
+            default_tax_rate: DEMO_TAX_RATE,
+            store_name: "Corner Market Downtown".into(),
+            location: "123 Main St, New York, NY 10001".into(),
+            phone: "+1 212-555-0147".into(),
+            till_code: "T1".into(),
+            owner: user(owner),
+            payment_methods: vec![
+                NewPaymentMethod::new("Cash", "", PaymentKind::Cash),
+                NewPaymentMethod::new("Credit Card", "Stripe", PaymentKind::Card),
+                NewPaymentMethod::new("Debit Card", "Stripe", PaymentKind::Card),
+                NewPaymentMethod::new("Gift Card", "In-store", PaymentKind::Other),
+            ],
+        };
+        let mut till = Till::create(data_dir, &setup)?;
+        let admin = till.sign_in(owner.email, Credential::Pin(owner.pin))?;
+        for login in staff {
+            till.add_user(&admin, &user(login))?;
+        }
+        for (name, phone, email) in [
+            ("Alice Johnson", "+1 987 654 3210", "alice@example.com"),
+            ("Bob Lee", "+1 917 555 0199", "bob@example.com"),
+            ("Chloé Martin", "+1 646 555 0123", "chloe@example.com"),
+        ] {
+            till.add_customer(
+                &admin,
+                &NewCustomer {
+                    name: name.into(),
+                    phone: Some(phone.into()),
+                    email: Some(email.into()),
+                },
+            )?;
+        }
+        let products: Vec<NewProduct> = demo_products()
+            .into_iter()
+            .map(|p| NewProduct {
+                sku: p.sku,
+                product_name: p.name,
+                price: Money::from_minor(p.price_cents),
+                barcode: Some(p.barcode),
+                category: Some(p.category.into()),
+                tax_rate: Some(if p.taxable {
+                    DEMO_TAX_RATE
+                } else {
+                    Percent::ZERO
+                }),
+                stock: p.stock,
+                stock_threshold: p.threshold,
+                supplier_id: None,
+            })
+            .collect();
+        let count = till.add_products(&admin, &products)?;
+        let summary = DemoSummary {
+            business_name: setup.business_name,
+            store_name: setup.store_name,
+            products: count,
+            logins: DEMO_LOGINS.to_vec(),
+        };
+        Ok((till, summary))
+    }
+}

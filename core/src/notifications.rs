@@ -1,0 +1,114 @@
+//! Notifications for the store's managers: low stock, overselling, and later sync and
+//! printer problems.
+
+use bson::doc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::outbox::{self, date, oid, Collection, Op};
+use crate::till::{Ctx, Till};
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A product fell to or below its low-stock threshold.
+    LowStock,
+    /// A sale took a product's stock on this till below zero.
+    Oversold,
+}
+
+impl NotificationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::LowStock => "low_stock",
+            NotificationKind::Oversold => "oversold",
+        }
+    }
+}
+
+/// A notification as a manager reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    pub id: Id,
+    pub kind: String,
+    pub product_id: Option<Id>,
+    pub message: String,
+    pub unread: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Records a notification for the store's managers, inside the caller's transaction.
+pub(crate) fn raise(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    kind: NotificationKind,
+    product_id: Option<Id>,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let id = Id::new();
+    conn.prepare_cached(
+        "INSERT INTO notifications (_id, business_id, store_id, kind, product_id, message,
+            created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        ctx.business.id,
+        ctx.store.id,
+        kind.as_str(),
+        product_id,
+        message,
+        timestamp(now)
+    ])?;
+    outbox::append(
+        conn,
+        Collection::Notifications,
+        id,
+        Op::Insert,
+        doc! {
+            "_id": oid(id),
+            "business_id": oid(ctx.business.id),
+            "store_id": oid(ctx.store.id),
+            "user_id": bson::Bson::Null,
+            "kind": kind.as_str(),
+            "product_id": product_id.map(oid),
+            "message": message,
+            "status": "unread",
+            "created_at": date(now),
+        },
+        now,
+    )
+}
+
+impl Till {
+    /// The store's notifications, newest first.
+    pub fn notifications(&self, unread_only: bool, limit: usize) -> Result<Vec<Notification>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT _id, kind, product_id, message, status, created_at FROM notifications
+             WHERE business_id = ?1 AND store_id = ?2 AND (?3 = 0 OR status = 'unread')
+             ORDER BY created_at DESC, rowid DESC LIMIT ?4",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(
+            params![self.business.id, self.store.id, unread_only, limit],
+            |r| {
+                let created: String = r.get(5)?;
+                Ok(Notification {
+                    id: r.get(0)?,
+                    kind: r.get(1)?,
+                    product_id: r.get(2)?,
+                    message: r.get(3)?,
+                    unread: r.get::<_, String>(4)? == "unread",
+                    created_at: parse_timestamp(&created)
+                        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

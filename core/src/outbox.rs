@@ -1,0 +1,239 @@
+//! The outbox: every change the till makes, in commit order, waiting for the sync engine.
+//!
+//! Rows are appended by the use cases inside the same SQLite transaction as the change
+//! itself, so a change and its outbox row commit together or not at all. Payloads are
+//! MongoDB canonical Extended JSON, with the central field names, ObjectIds, `Decimal128`
+//! money and BSON dates, ready to be applied by the reconciler.
+
+use std::str::FromStr;
+
+use bson::{Bson, Decimal128, Document};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, Row};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::ids::{new_op_id, parse_timestamp, timestamp, Id};
+use crate::money::{Currency, Money, Percent};
+
+/// The central collections, by their names in MongoDB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    Businesses,
+    Stores,
+    Users,
+    Products,
+    StockMovements,
+    SalesTransactions,
+    Customers,
+    PaymentMethods,
+    Notifications,
+}
+
+impl Collection {
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Businesses => "businesses",
+            Collection::Stores => "stores",
+            Collection::Users => "users",
+            Collection::Products => "products",
+            Collection::StockMovements => "stock_movements",
+            Collection::SalesTransactions => "sales_transactions",
+            Collection::Customers => "customers",
+            Collection::PaymentMethods => "payment_methods",
+            Collection::Notifications => "notifications",
+        }
+    }
+}
+
+/// What an outbox operation does to its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// Create the document made on the till (the payload is the whole document).
+    Insert,
+    /// Set the fields in the payload on an existing document.
+    Update,
+    /// Append one sale to a customer's `purchase_history` and add its loyalty points
+    /// (payload: `transaction_id`, `date`, `amount`, `loyalty_points`). A delta, so that
+    /// tills serving the same customer offline never overwrite each other.
+    CustomerPurchase,
+}
+
+impl Op {
+    fn as_str(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::Update => "update",
+            Op::CustomerPurchase => "customer_purchase",
+        }
+    }
+}
+
+/// Appends one operation to the outbox. Call it inside the transaction of the change.
+pub(crate) fn append(
+    conn: &Connection,
+    collection: Collection,
+    document_id: Id,
+    op: Op,
+    payload: Document,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let payload = Bson::Document(payload).into_canonical_extjson().to_string();
+    conn.prepare_cached(
+        "INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        new_op_id().to_string(),
+        collection.name(),
+        document_id,
+        op.as_str(),
+        payload,
+        timestamp(at),
+    ])?;
+    Ok(())
+}
+
+/// A BSON value for an amount of money: `Decimal128` in the currency's decimals.
+pub(crate) fn decimal(currency: &Currency, amount: Money) -> Bson {
+    let text = currency.format(amount);
+    Bson::Decimal128(Decimal128::from_str(&text).expect("a formatted amount is a decimal"))
+}
+
+/// A BSON value for a percentage (`8.875` for 8.875%).
+pub(crate) fn percent(rate: Percent) -> Bson {
+    let text = rate.to_string();
+    let number = text.trim_end_matches('%');
+    Bson::Decimal128(Decimal128::from_str(number).expect("a percentage is a decimal"))
+}
+
+pub(crate) fn oid(id: Id) -> Bson {
+    Bson::ObjectId(id.object_id())
+}
+
+pub(crate) fn date(at: DateTime<Utc>) -> Bson {
+    Bson::DateTime(bson::DateTime::from_chrono(at))
+}
+
+/// Where an operation stands with the sync engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Pending,
+    Delivered,
+    Parked,
+}
+
+/// One row of the outbox, as the operator sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub op_id: String,
+    pub collection: String,
+    pub document_id: String,
+    pub op: String,
+    pub state: DeliveryState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// The change, as the Extended JSON the reconciler will apply.
+    pub payload: serde_json::Value,
+}
+
+impl OutboxEntry {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<OutboxEntry> {
+        let state: String = row.get("state")?;
+        let created_at: String = row.get("created_at")?;
+        let payload: String = row.get("payload")?;
+        Ok(OutboxEntry {
+            seq: row.get("seq")?,
+            op_id: row.get("op_id")?,
+            collection: row.get("collection")?,
+            document_id: row.get("document_id")?,
+            op: row.get("op")?,
+            state: match state.as_str() {
+                "delivered" => DeliveryState::Delivered,
+                "parked" => DeliveryState::Parked,
+                _ => DeliveryState::Pending,
+            },
+            attempts: row.get("attempts")?,
+            last_error: row.get("last_error")?,
+            created_at: parse_timestamp(&created_at)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+            payload: serde_json::from_str(&payload)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+        })
+    }
+}
+
+/// How many operations are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutboxCounts {
+    pub pending: i64,
+    pub delivered: i64,
+    pub parked: i64,
+}
+
+/// The outbox in commit order; only undelivered operations when `pending_only`.
+pub(crate) fn list(
+    conn: &Connection,
+    pending_only: bool,
+    limit: usize,
+) -> Result<Vec<OutboxEntry>> {
+    let sql = if pending_only {
+        "SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1"
+    } else {
+        "SELECT * FROM outbox ORDER BY seq LIMIT ?1"
+    };
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([limit], OutboxEntry::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(crate) fn counts(conn: &Connection) -> Result<OutboxCounts> {
+    let mut counts = OutboxCounts::default();
+    let mut stmt = conn.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let n: i64 = row.get(1)?;
+        match row.get::<_, String>(0)?.as_str() {
+            "pending" => counts.pending = n,
+            "delivered" => counts.delivered = n,
+            _ => counts.parked = n,
+        }
+    }
+    Ok(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_values_are_extended_json() {
+        let usd = Currency::from_code("USD").unwrap();
+        let kwd = Currency::from_code("KWD").unwrap();
+        let id = Id::new();
+        let doc = bson::doc! {
+            "_id": oid(id),
+            "price": decimal(&usd, Money::from_minor(99_999)),
+            "fils": decimal(&kwd, Money::from_minor(1250)),
+            "rate": percent(Percent::from_thousandths(8875)),
+            "at": date(parse_timestamp("2026-11-25T09:00:00Z").unwrap()),
+        };
+        let json = Bson::Document(doc).into_canonical_extjson();
+        assert_eq!(json["_id"]["$oid"], id.to_string());
+        assert_eq!(json["price"]["$numberDecimal"], "999.99");
+        assert_eq!(json["fils"]["$numberDecimal"], "1.250");
+        assert_eq!(json["rate"]["$numberDecimal"], "8.875");
+        assert_eq!(json["at"]["$date"]["$numberLong"], "1795597200000");
+        // And it reads back into the same BSON.
+        let back = Bson::try_from(json).unwrap();
+        assert_eq!(
+            back.as_document().unwrap().get_object_id("_id").unwrap(),
+            id.object_id()
+        );
+    }
+}

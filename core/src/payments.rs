@@ -1,0 +1,174 @@
+//! Payment methods: the tenders a business accepts (cash, cards, …).
+
+use bson::doc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ids::{timestamp, Id};
+use crate::outbox::{self, date, oid, Collection, Op};
+use crate::till::Till;
+
+/// How a tender behaves at the counter: only cash gives change and opens the drawer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentKind {
+    Cash,
+    Card,
+    Other,
+}
+
+impl PaymentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentKind::Cash => "cash",
+            PaymentKind::Card => "card",
+            PaymentKind::Other => "other",
+        }
+    }
+
+    fn parse(text: &str) -> PaymentKind {
+        match text {
+            "cash" => PaymentKind::Cash,
+            "card" => PaymentKind::Card,
+            _ => PaymentKind::Other,
+        }
+    }
+}
+
+/// A payment method the business accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentMethod {
+    pub id: Id,
+    pub method_name: String,
+    pub provider: String,
+    pub kind: PaymentKind,
+}
+
+/// A payment method to add.
+#[derive(Debug, Clone)]
+pub struct NewPaymentMethod {
+    pub method_name: String,
+    pub provider: String,
+    pub kind: PaymentKind,
+}
+
+impl NewPaymentMethod {
+    pub fn new(method_name: &str, provider: &str, kind: PaymentKind) -> NewPaymentMethod {
+        NewPaymentMethod {
+            method_name: method_name.to_owned(),
+            provider: provider.to_owned(),
+            kind,
+        }
+    }
+}
+
+/// The payment methods a new business starts with.
+pub fn default_methods() -> Vec<NewPaymentMethod> {
+    vec![
+        NewPaymentMethod::new("Cash", "", PaymentKind::Cash),
+        NewPaymentMethod::new("Card", "", PaymentKind::Card),
+    ]
+}
+
+/// Inserts a payment method and its outbox row, inside the caller's transaction.
+pub(crate) fn insert(
+    conn: &Connection,
+    business_id: Id,
+    method: &NewPaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<Id> {
+    let name = method.method_name.trim();
+    if name.is_empty() {
+        return Err(Error::InvalidSetting(
+            "A payment method needs a name.".into(),
+        ));
+    }
+    let id = Id::new();
+    conn.execute(
+        "INSERT INTO payment_methods (_id, business_id, method_name, provider, kind, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            id,
+            business_id,
+            name,
+            method.provider.trim(),
+            method.kind.as_str(),
+            timestamp(now)
+        ],
+    )?;
+    outbox::append(
+        conn,
+        Collection::PaymentMethods,
+        id,
+        Op::Insert,
+        doc! {
+            "_id": oid(id),
+            "business_id": oid(business_id),
+            "method_name": name,
+            "provider": method.provider.trim(),
+            "kind": method.kind.as_str(),
+            "created_at": date(now),
+        },
+        now,
+    )?;
+    Ok(id)
+}
+
+/// Folds a method name for matching what a person types: "credit-card" finds "Credit Card".
+fn name_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Till {
+    /// The business's payment methods, in the order they were added.
+    pub fn payment_methods(&self) -> Result<Vec<PaymentMethod>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT _id, method_name, provider, kind FROM payment_methods
+             WHERE business_id = ?1 ORDER BY created_at, rowid",
+        )?;
+        let rows = stmt.query_map([self.business.id], |r| {
+            Ok(PaymentMethod {
+                id: r.get(0)?,
+                method_name: r.get(1)?,
+                provider: r.get(2)?,
+                kind: PaymentKind::parse(&r.get::<_, String>(3)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Finds a payment method by name, ignoring case, spaces and punctuation.
+    pub fn payment_method(&self, name: &str) -> Result<PaymentMethod> {
+        let key = name_key(name);
+        let methods = self.payment_methods()?;
+        let known = methods
+            .iter()
+            .map(|m| m.method_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        methods
+            .into_iter()
+            .find(|m| name_key(&m.method_name) == key)
+            .ok_or_else(|| Error::UnknownPaymentMethod {
+                name: name.trim().to_owned(),
+                known,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_loosely() {
+        assert_eq!(name_key("Credit Card"), name_key("credit-card"));
+        assert_eq!(name_key("CASH"), "cash");
+        assert_ne!(name_key("Debit Card"), name_key("Credit Card"));
+    }
+}

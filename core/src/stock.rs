@@ -1,0 +1,332 @@
+//! The stock ledger: every change of stock is a movement (a signed quantity), never an
+//! absolute number, so that tills selling the same product offline merge without lost
+//! updates. A product's stock is its opening stock plus the sum of its movements; the
+//! figure kept on `products.stock` is a cache that [`Till::verify_stock_ledger`] checks.
+
+use bson::doc;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use tracing::info;
+
+use crate::auth::{Actor, Permission};
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+use crate::ids::{timestamp, Id};
+use crate::notifications::{self, NotificationKind};
+use crate::outbox::{self, date, oid, Collection, Op};
+use crate::till::{Ctx, Till};
+
+/// Why stock moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementType {
+    Sale,
+    Restock,
+    Adjustment,
+}
+
+impl MovementType {
+    fn as_str(self) -> &'static str {
+        match self {
+            MovementType::Sale => "sale",
+            MovementType::Restock => "restock",
+            MovementType::Adjustment => "adjustment",
+        }
+    }
+}
+
+/// One movement to record.
+pub(crate) struct Movement<'a> {
+    pub product_id: Id,
+    pub movement_type: MovementType,
+    /// Signed: negative takes stock out.
+    pub quantity: i64,
+    pub handled_by: Id,
+    pub reason: &'a str,
+    pub transaction_id: Option<Id>,
+}
+
+/// The stock of a product before and after a movement.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockChange {
+    pub product_id: Id,
+    pub product_name: String,
+    pub before: i64,
+    pub after: i64,
+    pub stock_threshold: i64,
+}
+
+/// The notifications a stock change calls for: low stock when it crosses the threshold
+/// downwards, oversold when a sale takes it below zero.
+pub(crate) fn alerts(
+    change: &StockChange,
+    movement_type: MovementType,
+) -> Vec<(NotificationKind, String)> {
+    let mut alerts = Vec::new();
+    let StockChange {
+        product_name: name,
+        before,
+        after,
+        stock_threshold: threshold,
+        ..
+    } = change;
+    if after < &0 && movement_type == MovementType::Sale {
+        alerts.push((
+            NotificationKind::Oversold,
+            format!("Sold more {name} than this till had in stock: stock is now {after}. Count the shelf and correct the stock."),
+        ));
+    }
+    if before > threshold && after <= threshold {
+        alerts.push((
+            NotificationKind::LowStock,
+            format!("Low stock: {name} is down to {after} (threshold {threshold})."),
+        ));
+    }
+    alerts
+}
+
+/// Records a movement, updates the cached stock, raises the alerts it calls for and
+/// appends it to the outbox, inside the caller's transaction.
+pub(crate) fn record(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    movement: &Movement<'_>,
+    now: DateTime<Utc>,
+) -> Result<StockChange> {
+    let (name, after, threshold): (String, i64, i64) = conn
+        .prepare_cached(
+            "UPDATE products SET stock = stock + ?3, updated_at = ?4
+             WHERE business_id = ?1 AND _id = ?2
+             RETURNING product_name, stock, stock_threshold",
+        )?
+        .query_row(
+            params![
+                ctx.business.id,
+                movement.product_id,
+                movement.quantity,
+                timestamp(now)
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let id = Id::new();
+    conn.prepare_cached(
+        "INSERT INTO stock_movements (_id, business_id, store_id, product_id, movement_type,
+            quantity, handled_by, reason, transaction_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        ctx.business.id,
+        ctx.store.id,
+        movement.product_id,
+        movement.movement_type.as_str(),
+        movement.quantity,
+        movement.handled_by,
+        movement.reason,
+        movement.transaction_id,
+        timestamp(now),
+    ])?;
+    outbox::append(
+        conn,
+        Collection::StockMovements,
+        id,
+        Op::Insert,
+        doc! {
+            "_id": oid(id),
+            "business_id": oid(ctx.business.id),
+            "store_id": oid(ctx.store.id),
+            "product_id": oid(movement.product_id),
+            "movement_type": movement.movement_type.as_str(),
+            "quantity": movement.quantity,
+            "handled_by": oid(movement.handled_by),
+            "reason": movement.reason,
+            "transaction_id": movement.transaction_id.map(oid),
+            "created_at": date(now),
+        },
+        now,
+    )?;
+    let change = StockChange {
+        product_id: movement.product_id,
+        product_name: name,
+        before: after - movement.quantity,
+        after,
+        stock_threshold: threshold,
+    };
+    for (kind, message) in alerts(&change, movement.movement_type) {
+        notifications::raise(conn, ctx, kind, Some(movement.product_id), &message, now)?;
+    }
+    Ok(change)
+}
+
+/// A product whose cached stock disagrees with its ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerMismatch {
+    pub product_id: Id,
+    pub sku: String,
+    pub cached: i64,
+    pub ledger: i64,
+}
+
+/// The result of recomputing every product's stock from its movements.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerCheck {
+    pub products_checked: i64,
+    pub mismatches: Vec<LedgerMismatch>,
+}
+
+impl Till {
+    /// Corrects a product's stock by `delta` (a count, damage, theft…). Needs
+    /// `manage_inventory` and a reason.
+    pub fn adjust_stock(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        delta: i64,
+        reason: &str,
+    ) -> Result<StockChange> {
+        self.move_stock(actor, code, MovementType::Adjustment, delta, reason)
+    }
+
+    /// Receives `quantity` units into stock. Needs `manage_inventory`.
+    pub fn restock(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        quantity: i64,
+        reason: &str,
+    ) -> Result<StockChange> {
+        if quantity < 1 {
+            return Err(Error::BadQuantity {
+                got: quantity,
+                max: crate::checkout::MAX_QUANTITY,
+            });
+        }
+        let reason = if reason.trim().is_empty() {
+            "delivery"
+        } else {
+            reason
+        };
+        self.move_stock(actor, code, MovementType::Restock, quantity, reason)
+    }
+
+    fn move_stock(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        movement_type: MovementType,
+        quantity: i64,
+        reason: &str,
+    ) -> Result<StockChange> {
+        actor.require(Permission::ManageInventory)?;
+        let max = crate::checkout::MAX_QUANTITY;
+        if quantity == 0 || quantity.abs() > max {
+            return Err(Error::BadQuantity { got: quantity, max });
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::MissingReason);
+        }
+        let product = self.require_product(code)?;
+        let now = Utc::now();
+        let change = self.write(|tx, ctx| {
+            record(
+                tx,
+                ctx,
+                &Movement {
+                    product_id: product.id,
+                    movement_type,
+                    quantity,
+                    handled_by: actor.user_id(),
+                    reason,
+                    transaction_id: None,
+                },
+                now,
+            )
+        })?;
+        info!(sku = %product.sku, quantity, reason, "stock moved");
+        Ok(change)
+    }
+
+    /// Every product with its stock; only those at or below their threshold when `low_only`.
+    pub fn stock_levels(&self, low_only: bool) -> Result<Vec<Product>> {
+        let sql = format!(
+            "SELECT {} FROM products WHERE business_id = ?1 AND (?2 = 0 OR stock <= stock_threshold)
+             ORDER BY product_name",
+            Product::COLUMNS
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![self.business.id, low_only], Product::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Recomputes every product's stock from the ledger (opening stock plus movements) and
+    /// reports where the cached figure disagrees. An empty list is a healthy till.
+    pub fn verify_stock_ledger(&self) -> Result<LedgerCheck> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p._id, p.sku, p.stock, p.opening_stock + COALESCE(SUM(m.quantity), 0)
+             FROM products p LEFT JOIN stock_movements m ON m.product_id = p._id
+             WHERE p.business_id = ?1
+             GROUP BY p.local_id",
+        )?;
+        let mut products_checked = 0;
+        let mut mismatches = Vec::new();
+        let mut rows = stmt.query([self.business.id])?;
+        while let Some(r) = rows.next()? {
+            products_checked += 1;
+            let (cached, ledger): (i64, i64) = (r.get(2)?, r.get(3)?);
+            if cached != ledger {
+                mismatches.push(LedgerMismatch {
+                    product_id: r.get(0)?,
+                    sku: r.get(1)?,
+                    cached,
+                    ledger,
+                });
+            }
+        }
+        Ok(LedgerCheck {
+            products_checked,
+            mismatches,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(before: i64, after: i64, threshold: i64) -> StockChange {
+        StockChange {
+            product_id: Id::new(),
+            product_name: "Milk".into(),
+            before,
+            after,
+            stock_threshold: threshold,
+        }
+    }
+
+    #[test]
+    fn alert_table() {
+        use MovementType::*;
+        use NotificationKind::*;
+        let kinds = |c: StockChange, t| -> Vec<NotificationKind> {
+            alerts(&c, t).into_iter().map(|(k, _)| k).collect()
+        };
+        assert_eq!(kinds(change(10, 9, 5), Sale), vec![]);
+        assert_eq!(
+            kinds(change(6, 5, 5), Sale),
+            vec![LowStock],
+            "falls to the threshold"
+        );
+        assert_eq!(kinds(change(6, 2, 5), Sale), vec![LowStock]);
+        assert_eq!(
+            kinds(change(5, 4, 5), Sale),
+            vec![],
+            "already low: no repeat"
+        );
+        assert_eq!(kinds(change(1, -1, 5), Sale), vec![Oversold]);
+        assert_eq!(kinds(change(10, -2, 5), Sale), vec![Oversold, LowStock]);
+        assert_eq!(kinds(change(10, -2, 5), Adjustment), vec![LowStock]);
+        assert_eq!(kinds(change(2, 12, 5), Restock), vec![]);
+    }
+}

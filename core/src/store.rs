@@ -1,0 +1,223 @@
+//! The till's SQLite database: opening it safely, durable settings, and migrations.
+//!
+//! One file, `till.sqlite3`, in the till's data folder. WAL mode with
+//! `synchronous = FULL` so that a committed sale survives a power cut, foreign keys on,
+//! and a schema version in `PRAGMA user_version` that migrations raise in place.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use tracing::info;
+
+use crate::error::{Error, Result};
+
+/// The database file inside a till's data folder.
+pub const DATABASE_FILE: &str = "till.sqlite3";
+
+/// Marks a SQLite file as a Sell Sync till ("SSYN").
+const APPLICATION_ID: i32 = 0x5353_594E;
+
+/// The migrations, in order; schema version N is the first N of them applied.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_till.sql"),
+    include_str!("../migrations/0002_product_search.sql"),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The path of the database in `data_dir`.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DATABASE_FILE)
+}
+
+/// Creates a new, empty till database at the current schema in `data_dir` (made if needed).
+pub(crate) fn create(data_dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir, e))?;
+    let path = database_path(data_dir);
+    if path.exists() {
+        return Err(Error::AlreadyInitialized(data_dir.to_owned()));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(&path, flags)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    configure(&conn)?;
+    migrate(&mut conn, MIGRATIONS.len())?;
+    Ok(conn)
+}
+
+/// Opens the till database in `data_dir`, upgrading an older schema in place.
+pub(crate) fn open(data_dir: &Path) -> Result<Connection> {
+    if !data_dir.is_dir() {
+        return Err(Error::DataDirMissing(data_dir.to_owned()));
+    }
+    let path = database_path(data_dir);
+    if !path.is_file() {
+        return Err(Error::NotInitialized(data_dir.to_owned()));
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(&path, flags)?;
+    let foreign = || Error::ForeignDatabase(path.clone());
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => foreign(),
+            _ => Error::Database(e),
+        })?;
+    if application_id != APPLICATION_ID {
+        return Err(foreign());
+    }
+    let version = schema_version(&conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerDatabase {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    configure(&conn)?;
+    migrate(&mut conn, MIGRATIONS.len())?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(())
+}
+
+pub(crate) fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Applies migrations until the schema is at version `target`, each in its own
+/// transaction together with its version bump.
+pub(crate) fn migrate(conn: &mut Connection, target: usize) -> Result<()> {
+    let current = usize::try_from(schema_version(conn)?).unwrap_or(0);
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+        let version = index + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version as i64)?;
+        tx.commit()?;
+        info!(version, "till database schema upgraded");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds databases at old schema versions, to test upgrades.
+    use super::*;
+
+    /// A new database in `data_dir` at schema `version` (not the current one).
+    pub fn create_at_version(data_dir: &Path, version: usize) -> Connection {
+        std::fs::create_dir_all(data_dir).unwrap();
+        let mut conn = Connection::open(database_path(data_dir)).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        configure(&conn).unwrap();
+        migrate(&mut conn, version).unwrap();
+        conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_database_is_durable_and_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = create(dir.path()).unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous = FULL");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        drop(conn);
+        assert!(matches!(
+            create(dir.path()),
+            Err(Error::AlreadyInitialized(_))
+        ));
+        open(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn refuses_missing_empty_foreign_and_newer() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        assert!(matches!(open(&missing), Err(Error::DataDirMissing(_))));
+        assert!(matches!(open(dir.path()), Err(Error::NotInitialized(_))));
+
+        // Not SQLite at all.
+        std::fs::write(database_path(dir.path()), b"hello, not a database, ok").unwrap();
+        assert!(matches!(open(dir.path()), Err(Error::ForeignDatabase(_))));
+
+        // SQLite, but some other program's.
+        std::fs::remove_file(database_path(dir.path())).unwrap();
+        Connection::open(database_path(dir.path()))
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        assert!(matches!(open(dir.path()), Err(Error::ForeignDatabase(_))));
+
+        // Ours, from the future.
+        let other = tempfile::tempdir().unwrap();
+        drop(create(other.path()).unwrap());
+        Connection::open(database_path(other.path()))
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        assert!(matches!(
+            open(other.path()),
+            Err(Error::NewerDatabase { found, supported }) if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION
+        ));
+    }
+
+    #[test]
+    fn upgrades_a_schema_1_database_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = testing::create_at_version(dir.path(), 1);
+        conn.execute_batch(
+            "INSERT INTO businesses (_id, business_name, currency, timezone, tax_inclusive, created_at)
+                 VALUES ('b1', 'Shop', 'USD', 'UTC', 0, '2026-01-01T00:00:00.000Z');
+             INSERT INTO products (_id, business_id, product_name, sku, price, created_at, updated_at)
+                 VALUES ('p1', 'b1', 'Chocolate Milk 1 L', 'CM-1', 199, 'x', 'x');",
+        )
+        .unwrap();
+        drop(conn);
+
+        let conn = open(dir.path()).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), SCHEMA_VERSION);
+        // The search index of schema 2 was built over the products already there.
+        let found: String = conn
+            .query_row(
+                "SELECT p._id FROM products_search s JOIN products p ON p.local_id = s.rowid
+                 WHERE products_search MATCH '\"choc\"*'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, "p1");
+        // Reopening a current database changes nothing.
+        drop(conn);
+        assert_eq!(
+            schema_version(&open(dir.path()).unwrap()).unwrap(),
+            SCHEMA_VERSION
+        );
+    }
+}

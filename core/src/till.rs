@@ -1,0 +1,355 @@
+//! The till: one open database, the business and store it serves, and its settings.
+//!
+//! Use cases are methods on [`Till`], each in the module named after what it does
+//! (`checkout`, `stock`, `catalog`, …). Every method that changes something runs in one
+//! SQLite transaction that also appends the change to the outbox.
+
+use std::path::{Path, PathBuf};
+
+use bson::doc;
+use chrono::Utc;
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use tracing::info;
+
+use crate::auth::{self, NewUser};
+use crate::error::{Error, Result};
+use crate::ids::{timestamp, Id};
+use crate::money::{Currency, Money, Percent};
+use crate::outbox::{self, date, oid, percent, Collection, Op};
+use crate::payments::{self, NewPaymentMethod};
+use crate::store;
+
+/// The business this till belongs to, with the settings that govern its sales.
+#[derive(Debug, Clone, Serialize)]
+pub struct Business {
+    pub id: Id,
+    pub business_name: String,
+    pub currency: Currency,
+    #[serde(serialize_with = "serialize_tz")]
+    pub timezone: Tz,
+    pub tax_inclusive: bool,
+    /// The tax rate of a new product when none is given.
+    pub default_tax_rate: Percent,
+    /// The largest discount a cashier may give, as a percent of what it applies to.
+    pub max_cashier_discount: Percent,
+    /// Loyalty points a customer earns per whole unit of currency paid.
+    pub loyalty_points_per_unit: i64,
+    /// What one loyalty point is worth when redeemed.
+    pub loyalty_point_value: Money,
+}
+
+fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(tz.name())
+}
+
+/// The store this till stands in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Store {
+    pub id: Id,
+    pub store_name: String,
+    pub location: String,
+    pub phone: String,
+}
+
+/// Everything needed to set up a new till for a new business.
+#[derive(Debug, Clone)]
+pub struct TillSetup {
+    pub business_name: String,
+    /// ISO 4217 code: `USD`, `EUR`, `JPY`, …
+    pub currency: String,
+    /// IANA name: `America/New_York`, …
+    pub timezone: String,
+    pub tax_inclusive: bool,
+    pub default_tax_rate: Percent,
+    pub store_name: String,
+    pub location: String,
+    pub phone: String,
+    /// A short prefix for this till's sale numbers, such as `T1`.
+    pub till_code: String,
+    /// The business owner, who becomes the first admin.
+    pub owner: NewUser,
+    pub payment_methods: Vec<NewPaymentMethod>,
+}
+
+/// An open till database.
+pub struct Till {
+    pub(crate) conn: Connection,
+    data_dir: PathBuf,
+    pub(crate) till_id: Id,
+    pub(crate) till_code: String,
+    pub(crate) business: Business,
+    pub(crate) store: Store,
+}
+
+impl Till {
+    /// Opens the till in `data_dir`, upgrading its database in place if it is older.
+    pub fn open(data_dir: &Path) -> Result<Till> {
+        let conn = store::open(data_dir)?;
+        Till::load(conn, data_dir)
+    }
+
+    /// Creates a till for a new business in `data_dir`: the business, its store, the owner
+    /// as admin and the payment methods, all in one transaction and all in the outbox.
+    pub fn create(data_dir: &Path, setup: &TillSetup) -> Result<Till> {
+        let currency = Currency::from_code(&setup.currency)?;
+        let timezone: Tz = setup
+            .timezone
+            .parse()
+            .map_err(|_| Error::UnknownTimezone(setup.timezone.clone()))?;
+        let till_code = setup.till_code.trim();
+        if till_code.is_empty() || !till_code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Error::InvalidSetting(
+                "The till code must be letters and digits, such as T1.".into(),
+            ));
+        }
+        let owner = auth::prepare_user(&setup.owner)?;
+
+        let mut conn = store::create(data_dir)?;
+        let now = Utc::now();
+        let business_id = Id::new();
+        let store_id = Id::new();
+        let result = (|| -> Result<()> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO businesses (_id, business_name, business_owner, currency, timezone,
+                    tax_inclusive, default_tax_rate, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    business_id,
+                    setup.business_name.trim(),
+                    owner.id,
+                    currency.code(),
+                    timezone.name(),
+                    setup.tax_inclusive,
+                    setup.default_tax_rate.thousandths(),
+                    timestamp(now)
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO stores (_id, business_id, store_name, location, phone, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    store_id,
+                    business_id,
+                    setup.store_name.trim(),
+                    setup.location.trim(),
+                    setup.phone.trim(),
+                    timestamp(now)
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO till (id, till_id, till_code, business_id, store_id, created_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![Id::new(), till_code, business_id, store_id, timestamp(now)],
+            )?;
+            outbox::append(
+                &tx,
+                Collection::Businesses,
+                business_id,
+                Op::Insert,
+                doc! {
+                    "_id": oid(business_id),
+                    "business_name": setup.business_name.trim(),
+                    "business_owner": oid(owner.id),
+                    "package_plan": "Free",
+                    "subscription_status": "active",
+                    "settings": {
+                        "currency": currency.code(),
+                        "timezone": timezone.name(),
+                        "tax_inclusive": setup.tax_inclusive,
+                        "default_tax_rate": percent(setup.default_tax_rate),
+                    },
+                    "created_at": date(now),
+                },
+                now,
+            )?;
+            outbox::append(
+                &tx,
+                Collection::Stores,
+                store_id,
+                Op::Insert,
+                doc! {
+                    "_id": oid(store_id),
+                    "business_id": oid(business_id),
+                    "store_name": setup.store_name.trim(),
+                    "location": setup.location.trim(),
+                    "phone": setup.phone.trim(),
+                    "created_at": date(now),
+                },
+                now,
+            )?;
+            auth::insert_user(&tx, business_id, store_id, &owner, now)?;
+            for method in &setup.payment_methods {
+                payments::insert(&tx, business_id, method, now)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            drop(conn);
+            remove_database(data_dir);
+            return Err(e);
+        }
+        info!(business = %business_id, store = %store_id, "till created");
+        Till::load(conn, data_dir)
+    }
+
+    fn load(conn: Connection, data_dir: &Path) -> Result<Till> {
+        let identity = conn
+            .query_row(
+                "SELECT till_id, till_code, business_id, store_id FROM till WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, Id>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Id>(2)?,
+                        r.get::<_, Id>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::Corrupt("the till's identity row is missing".into()))?;
+        let (till_id, till_code, business_id, store_id) = identity;
+        let business = load_business(&conn, business_id)?;
+        let store = conn.query_row(
+            "SELECT store_name, location, phone FROM stores WHERE _id = ?1 AND business_id = ?2",
+            params![store_id, business_id],
+            |r| {
+                Ok(Store {
+                    id: store_id,
+                    store_name: r.get(0)?,
+                    location: r.get(1)?,
+                    phone: r.get(2)?,
+                })
+            },
+        )?;
+        Ok(Till {
+            conn,
+            data_dir: data_dir.to_owned(),
+            till_id,
+            till_code,
+            business,
+            store,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn business(&self) -> &Business {
+        &self.business
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn currency(&self) -> &Currency {
+        &self.business.currency
+    }
+
+    /// The short code that prefixes this till's sale numbers.
+    pub fn till_code(&self) -> &str {
+        &self.till_code
+    }
+
+    /// Formats an amount in the business currency (`9.99`).
+    pub fn format_money(&self, amount: Money) -> String {
+        self.business.currency.format(amount)
+    }
+
+    /// Reads an amount written in the business currency (`9.99`).
+    pub fn parse_money(&self, text: &str) -> Result<Money> {
+        Ok(self.business.currency.parse(text)?)
+    }
+
+    /// The outbox in commit order.
+    pub fn outbox(&self, pending_only: bool, limit: usize) -> Result<Vec<outbox::OutboxEntry>> {
+        outbox::list(&self.conn, pending_only, limit)
+    }
+
+    /// How many outbox operations wait, were delivered, or are parked.
+    pub fn outbox_counts(&self) -> Result<outbox::OutboxCounts> {
+        outbox::counts(&self.conn)
+    }
+
+    /// Runs `change` in one immediate transaction and commits it; on any error nothing
+    /// of it is written.
+    pub(crate) fn write<T>(
+        &mut self,
+        change: impl FnOnce(&Connection, &Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let ctx = Ctx {
+            business: &self.business,
+            store: &self.store,
+            till_id: self.till_id,
+            till_code: &self.till_code,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = change(&tx, &ctx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// What a change needs to know of the till besides its database connection.
+pub(crate) struct Ctx<'a> {
+    pub business: &'a Business,
+    pub store: &'a Store,
+    pub till_id: Id,
+    pub till_code: &'a str,
+}
+
+fn load_business(conn: &Connection, id: Id) -> Result<Business> {
+    let row = conn.query_row(
+        "SELECT business_name, currency, timezone, tax_inclusive, default_tax_rate,
+                max_cashier_discount, loyalty_points_per_unit, loyalty_point_value
+         FROM businesses WHERE _id = ?1",
+        [id],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, u32>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, i64>(6)?,
+                r.get::<_, i64>(7)?,
+            ))
+        },
+    )?;
+    let (name, currency, timezone, tax_inclusive, default_rate, max_discount, per_unit, value) =
+        row;
+    Ok(Business {
+        id,
+        business_name: name,
+        currency: Currency::from_code(&currency)
+            .map_err(|e| Error::Corrupt(format!("business currency: {e}")))?,
+        timezone: timezone
+            .parse()
+            .map_err(|_| Error::Corrupt(format!("business time zone {timezone:?}")))?,
+        tax_inclusive,
+        default_tax_rate: Percent::from_thousandths(default_rate),
+        max_cashier_discount: Percent::from_thousandths(max_discount),
+        loyalty_points_per_unit: per_unit,
+        loyalty_point_value: Money::from_minor(value),
+    })
+}
+
+/// Removes a database that `Till::create` made but could not fill, so that a failed
+/// set-up leaves the folder as it found it.
+fn remove_database(data_dir: &Path) {
+    let db = store::database_path(data_dir);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.clone().into_os_string();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -1,0 +1,202 @@
+//! Signing in, lockout and permissions, against a real till database.
+
+mod common;
+
+use common::{count, shop, snapshot};
+use sellsync_core::auth::MAX_FAILED_ATTEMPTS;
+use sellsync_core::{Credential, Error, NewUser, Permission, Role};
+
+#[test]
+fn wrong_pins_lock_the_account_and_nothing_else_changes() {
+    let mut s = shop();
+    let sales = count(s.dir.path(), "sales_transactions");
+    let outbox = count(s.dir.path(), "outbox");
+    for left in (1..MAX_FAILED_ATTEMPTS).rev() {
+        let err = s
+            .till
+            .sign_in("cashier@example.com", Credential::Pin("9999"))
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::WrongSecret { attempts_left } if attempts_left == left),
+            "{err:?}"
+        );
+    }
+    let err = s
+        .till
+        .sign_in("cashier@example.com", Credential::Pin("9999"))
+        .unwrap_err();
+    assert!(matches!(err, Error::AccountLocked { .. }), "{err:?}");
+    assert!(err.to_string().contains("locked"));
+    // The right PIN does not open a locked account.
+    assert!(matches!(
+        s.till
+            .sign_in("cashier@example.com", Credential::Pin("1111")),
+        Err(Error::AccountLocked { .. })
+    ));
+    assert!(s
+        .till
+        .staff()
+        .unwrap()
+        .iter()
+        .any(|m| m.locked && m.role == Role::Cashier));
+    // Other accounts are unaffected; the lockout is local and never synced.
+    s.till
+        .sign_in("manager@example.com", Credential::Pin("2345"))
+        .unwrap();
+    assert_eq!(count(s.dir.path(), "sales_transactions"), sales);
+    assert_eq!(count(s.dir.path(), "outbox"), outbox);
+}
+
+#[test]
+fn a_good_sign_in_resets_the_count() {
+    let mut s = shop();
+    for _ in 0..MAX_FAILED_ATTEMPTS - 1 {
+        s.till
+            .sign_in("cashier@example.com", Credential::Pin("0000"))
+            .unwrap_err();
+    }
+    s.till
+        .sign_in("CASHIER@example.com ", Credential::Pin("1111"))
+        .unwrap();
+    let err = s
+        .till
+        .sign_in("cashier@example.com", Credential::Pin("0000"))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::WrongSecret { attempts_left } if attempts_left == MAX_FAILED_ATTEMPTS - 1)
+    );
+}
+
+#[test]
+fn unknown_users_and_passwords() {
+    let mut s = shop();
+    let before = snapshot(s.dir.path());
+    assert!(matches!(
+        s.till
+            .sign_in("nobody@example.com", Credential::Pin("1234")),
+        Err(Error::UnknownUser(_))
+    ));
+    assert_eq!(snapshot(s.dir.path()), before);
+    // Demo staff have PINs only: a password cannot sign them in.
+    assert!(matches!(
+        s.till
+            .sign_in("admin@example.com", Credential::Password("1234")),
+        Err(Error::WrongSecret { .. })
+    ));
+
+    let user = NewUser {
+        name: "Sam Night".into(),
+        email: "sam@example.com".into(),
+        role: Some(Role::Manager),
+        password: Some("correct horse battery".into()),
+        ..NewUser::default()
+    };
+    assert!(matches!(
+        s.till.add_user(&s.manager, &user),
+        Err(Error::PermissionDenied {
+            permission: Permission::ManageUsers,
+            ..
+        })
+    ));
+    s.till.add_user(&s.admin, &user).unwrap();
+    assert!(matches!(
+        s.till.add_user(&s.admin, &user),
+        Err(Error::InvalidUser(_))
+    ));
+    let sam = s
+        .till
+        .sign_in(
+            "sam@example.com",
+            Credential::Password("correct horse battery"),
+        )
+        .unwrap();
+    assert!(sam.can(Permission::ManageInventory));
+    assert!(!sam.can(Permission::ManageUsers));
+    let weak = NewUser {
+        pin: Some("12".into()),
+        email: "weak@example.com".into(),
+        ..user
+    };
+    assert!(matches!(
+        s.till.add_user(&s.admin, &weak),
+        Err(Error::InvalidCredential(_))
+    ));
+}
+
+#[test]
+fn stock_corrections_need_a_manager_and_a_reason() {
+    let mut s = shop();
+    let before = snapshot(s.dir.path());
+    let err = s
+        .till
+        .adjust_stock(&s.cashier, common::MILK, -2, "damaged")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Priya Shah is not allowed to manage inventory. Ask a manager."
+    );
+    assert!(matches!(
+        s.till.adjust_stock(&s.manager, common::MILK, -2, "  "),
+        Err(Error::MissingReason)
+    ));
+    assert!(matches!(
+        s.till.adjust_stock(&s.manager, common::MILK, 0, "count"),
+        Err(Error::BadQuantity { .. })
+    ));
+    assert!(matches!(
+        s.till.adjust_stock(&s.manager, "NOPE", 1, "count"),
+        Err(Error::UnknownProduct(_))
+    ));
+    assert!(matches!(
+        s.till.restock(&s.manager, common::MILK, -5, "delivery"),
+        Err(Error::BadQuantity { .. })
+    ));
+    assert_eq!(snapshot(s.dir.path()), before);
+
+    // 10 -> 3 reaches the threshold (3): a low-stock notification, then a restock.
+    let change = s
+        .till
+        .adjust_stock(&s.manager, common::MILK, -7, "expired")
+        .unwrap();
+    assert_eq!((change.before, change.after), (10, 3));
+    assert_eq!(s.till.notifications(true, 5).unwrap()[0].kind, "low_stock");
+    let change = s.till.restock(&s.manager, common::MILK, 24, "").unwrap();
+    assert_eq!(change.after, 27);
+    assert_eq!(
+        s.till
+            .stock_levels(true)
+            .unwrap()
+            .iter()
+            .filter(|p| p.sku == "T-MILK")
+            .count(),
+        0
+    );
+    let outbox = s.till.outbox(true, 100_000).unwrap();
+    let last = &outbox[outbox.len() - 1];
+    assert_eq!(last.payload["movement_type"], "restock");
+    assert_eq!(last.payload["reason"], "delivery");
+    assert_eq!(
+        last.payload["handled_by"]["$oid"],
+        s.manager.user_id().to_string()
+    );
+    assert!(s.till.verify_stock_ledger().unwrap().mismatches.is_empty());
+}
+
+#[test]
+fn the_ledger_check_catches_a_tampered_cache() {
+    let s = shop();
+    rusqlite::Connection::open(s.dir.path().join("till.sqlite3"))
+        .unwrap()
+        .execute(
+            "UPDATE products SET stock = stock + 1 WHERE sku = 'T-CHOC'",
+            [],
+        )
+        .unwrap();
+    let check = s.till.verify_stock_ledger().unwrap();
+    assert_eq!(check.mismatches.len(), 1);
+    assert_eq!(check.mismatches[0].sku, "T-CHOC");
+    assert_eq!(
+        (check.mismatches[0].cached, check.mismatches[0].ledger),
+        (7, 6)
+    );
+}
