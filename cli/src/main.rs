@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use sellsync_core::catalog::ProductChanges;
 use sellsync_core::checkout::Tender;
 use sellsync_core::{Actor, Cart, CartCustomer, Credential, NewCustomer, NewProduct, NewUser};
 use sellsync_core::{Percent, Role, Till, TillSetup};
@@ -83,6 +84,53 @@ enum Command {
     /// Reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Staff accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Customers and their loyalty points
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff member (needs an admin)
+    Add {
+        #[command(flatten)]
+        sign_in: SignIn,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// admin, manager or cashier
+        #[arg(long, default_value = "cashier")]
+        role: String,
+        /// The new user's PIN (4 to 8 digits)
+        #[arg(long, required_unless_present = "new_password")]
+        new_pin: Option<String>,
+        /// The new user's password (8 characters or more)
+        #[arg(long)]
+        new_password: Option<String>,
+    },
+    /// The staff who can sign in on this till
+    List,
+}
+
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Add a customer
+    Add {
+        #[command(flatten)]
+        sign_in: SignIn,
+        #[arg(long)]
+        name: String,
+        #[arg(long, required_unless_present = "email")]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Find a customer by phone or email, with their loyalty points and purchases
+    Find { phone_or_email: String },
 }
 
 #[derive(Args)]
@@ -157,6 +205,29 @@ enum ProductCommand {
         #[command(flatten)]
         sign_in: SignIn,
         file: PathBuf,
+    },
+    /// Change a product's name, price, barcode, category, tax rate or threshold
+    /// (stock moves only with `stock adjust` and `stock restock`)
+    Edit {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// The product's barcode or SKU
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, allow_negative_numbers = true)]
+        price: Option<String>,
+        #[arg(long, conflicts_with = "no_barcode")]
+        barcode: Option<String>,
+        /// Remove the product's barcode
+        #[arg(long)]
+        no_barcode: bool,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        tax_rate: Option<String>,
+        #[arg(long, allow_negative_numbers = true)]
+        threshold: Option<i64>,
     },
     /// Find a product by barcode or SKU, or search by name
     Find {
@@ -320,6 +391,46 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Notifications { unread, limit } => {
             out.notifications(&till.notifications(unread, limit)?)
         }
+        Command::User(UserCommand::List) => out.staff(&till.staff()?),
+        Command::User(UserCommand::Add {
+            sign_in: who,
+            name,
+            email,
+            role,
+            new_pin,
+            new_password,
+        }) => {
+            let actor = sign_in(&mut till, &who)?;
+            let role = Role::parse(&role).with_context(|| {
+                format!("{role:?} is not a role: use admin, manager or cashier")
+            })?;
+            let user = NewUser {
+                name,
+                email,
+                role: Some(role),
+                pin: new_pin,
+                password: new_password,
+                permissions: None,
+            };
+            out.staff(&[till.add_user(&actor, &user)?])
+        }
+        Command::Customer(CustomerCommand::Add {
+            sign_in: who,
+            name,
+            phone,
+            email,
+        }) => {
+            let actor = sign_in(&mut till, &who)?;
+            let customer = till.add_customer(&actor, &NewCustomer { name, phone, email })?;
+            out.customer(&till, &customer, &[])
+        }
+        Command::Customer(CustomerCommand::Find { phone_or_email }) => {
+            let customer = till.find_customer(&phone_or_email)?.with_context(|| {
+                format!("no customer has the phone or email {phone_or_email:?}")
+            })?;
+            let history = till.purchase_history(customer.id)?;
+            out.customer(&till, &customer, &history)
+        }
         Command::Report(ReportCommand::Day { sign_in: who, date }) => {
             let actor = sign_in(&mut till, &who)?;
             let date = date.unwrap_or_else(|| till.today());
@@ -399,6 +510,36 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let count = till.import_products(&actor, std::io::BufReader::new(reader))?;
             out.imported(count)
+        }
+        ProductCommand::Edit {
+            sign_in: who,
+            code,
+            name,
+            price,
+            barcode,
+            no_barcode,
+            category,
+            tax_rate,
+            threshold,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let changes = ProductChanges {
+                product_name: name,
+                price: price
+                    .as_deref()
+                    .map(|p| till.currency().parse_non_negative(p))
+                    .transpose()?,
+                barcode: if no_barcode {
+                    Some(None)
+                } else {
+                    barcode.map(Some)
+                },
+                category,
+                tax_rate: tax_rate.as_deref().map(Percent::parse).transpose()?,
+                stock_threshold: threshold,
+            };
+            let product = till.update_product(&actor, &code, &changes)?;
+            out.products(till, std::slice::from_ref(&product))
         }
         ProductCommand::Find { text, limit } => {
             let found = match till.find_product(&text)? {

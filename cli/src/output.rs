@@ -1,7 +1,12 @@
 //! What the commands print: text for people, or JSON with `--json`.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
+
 use anyhow::Result;
+use sellsync_core::auth::StaffMember;
 use sellsync_core::checkout::Sale;
+use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::demo::DemoSummary;
 use sellsync_core::notifications::Notification;
 use sellsync_core::outbox::OutboxEntry;
@@ -14,14 +19,27 @@ pub struct Printer {
     pub json: bool,
 }
 
-/// Prints `value` as JSON, or runs `text` to print it for people.
+/// Prints `value` as JSON, or the text that `$text` writes into `$out` for people.
 macro_rules! emit {
-    ($printer:expr, $value:expr, $text:block) => {{
+    ($printer:expr, $value:expr, |$out:ident| $text:block) => {{
+        let mut $out = String::new();
         if $printer.json {
-            println!("{}", serde_json::to_string_pretty(&$value)?);
+            $out = serde_json::to_string_pretty(&$value)? + "\n";
         } else $text
-        Ok(())
+        print(&$out)
     }};
+}
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn truncate(text: &str, width: usize) -> String {
@@ -35,22 +53,24 @@ fn truncate(text: &str, width: usize) -> String {
 
 impl Printer {
     pub fn demo_created(&self, till: &Till, summary: &DemoSummary) -> Result<()> {
-        emit!(self, summary, {
-            println!(
+        emit!(self, summary, |out| {
+            writeln!(
+                out,
                 "Created the demo store {} ({} products) in {}.",
                 summary.store_name,
                 summary.products,
                 till.data_dir().display()
-            );
-            println!("Sign in with:");
+            )?;
+            writeln!(out, "Sign in with:")?;
             for login in &summary.logins {
-                println!(
+                writeln!(
+                    out,
                     "  {:<8} {:<16} {:<22} PIN {}",
                     format!("{:?}", login.role).to_lowercase(),
                     login.name,
                     login.email,
                     login.pin
-                );
+                )?;
             }
         })
     }
@@ -65,24 +85,27 @@ impl Printer {
             business: till.business(),
             store: till.store(),
         };
-        emit!(self, created, {
-            println!(
+        emit!(self, created, |out| {
+            writeln!(
+                out,
                 "Created {} / {} in {}.",
                 till.business().business_name,
                 till.store().store_name,
                 till.data_dir().display()
-            );
+            )?;
         })
     }
 
     pub fn products(&self, till: &Till, products: &[Product]) -> Result<()> {
-        emit!(self, products, {
-            println!(
+        emit!(self, products, |out| {
+            writeln!(
+                out,
                 "{:<14} {:<14} {:<40} {:>10} {:>7} {:>6}",
                 "SKU", "BARCODE", "NAME", "PRICE", "TAX", "STOCK"
-            );
+            )?;
             for p in products {
-                println!(
+                writeln!(
+                    out,
                     "{:<14} {:<14} {:<40} {:>10} {:>7} {:>6}",
                     p.sku,
                     p.barcode.as_deref().unwrap_or("-"),
@@ -90,116 +113,128 @@ impl Printer {
                     till.format_money(p.price),
                     p.tax_rate.to_string(),
                     p.stock
-                );
+                )?;
             }
         })
     }
 
     pub fn imported(&self, count: usize) -> Result<()> {
-        emit!(self, serde_json::json!({ "imported": count }), {
-            println!("Imported {count} products.");
+        emit!(self, serde_json::json!({ "imported": count }), |out| {
+            writeln!(out, "Imported {count} products.")?;
         })
     }
 
     pub fn sale(&self, till: &Till, sale: &Sale) -> Result<()> {
-        emit!(self, sale, {
+        emit!(self, sale, |out| {
             let money = |m| till.format_money(m);
-            println!("Sale {}  {}", sale.sale_number, sale.id);
+            writeln!(out, "Sale {}  {}", sale.sale_number, sale.id)?;
             for item in &sale.items {
-                println!(
+                writeln!(
+                    out,
                     "  {:>4} x {:<36} {:>10} {:>10}",
                     item.quantity,
                     truncate(&item.product_name, 36),
                     money(item.unit_price),
                     money(item.total_price)
-                );
+                )?;
             }
-            println!("  {:<47} {:>15}", "Subtotal", money(sale.subtotal));
+            writeln!(out, "  {:<47} {:>15}", "Subtotal", money(sale.subtotal))?;
             if sale.discount_total.minor() != 0 {
-                println!(
+                writeln!(
+                    out,
                     "  {:<47} {:>15}",
                     "Discounts",
                     format!("-{}", money(sale.discount_total))
-                );
+                )?;
             }
             for tax in &sale.taxes {
-                println!(
+                writeln!(
+                    out,
                     "  {:<47} {:>15}",
                     format!("Tax {}", tax.rate),
                     money(tax.tax)
-                );
+                )?;
             }
-            println!(
+            writeln!(
+                out,
                 "  {:<47} {:>15}",
                 format!("TOTAL {}", sale.currency),
                 money(sale.total_amount)
-            );
+            )?;
             for p in &sale.payments {
-                println!("  {:<47} {:>15}", p.method_name, money(p.tendered));
+                writeln!(out, "  {:<47} {:>15}", p.method_name, money(p.tendered))?;
             }
-            println!("  {:<47} {:>15}", "Change", money(sale.change_due));
+            writeln!(out, "  {:<47} {:>15}", "Change", money(sale.change_due))?;
             if sale.loyalty_points_earned != 0 || sale.loyalty_points_redeemed != 0 {
-                println!(
+                writeln!(
+                    out,
                     "  Loyalty points: +{} earned, -{} redeemed",
                     sale.loyalty_points_earned, sale.loyalty_points_redeemed
-                );
+                )?;
             }
         })
     }
 
     pub fn stock(&self, products: &[Product]) -> Result<()> {
-        emit!(self, products, {
-            println!(
+        emit!(self, products, |out| {
+            writeln!(
+                out,
                 "{:<14} {:<44} {:>6} {:>9}",
                 "SKU", "NAME", "STOCK", "THRESHOLD"
-            );
+            )?;
             for p in products {
-                println!(
+                writeln!(
+                    out,
                     "{:<14} {:<44} {:>6} {:>9}{}",
                     p.sku,
                     truncate(&p.product_name, 44),
                     p.stock,
                     p.stock_threshold,
                     if p.is_low() { "  LOW" } else { "" }
-                );
+                )?;
             }
         })
     }
 
     pub fn stock_change(&self, change: &StockChange) -> Result<()> {
-        emit!(self, change, {
-            println!(
+        emit!(self, change, |out| {
+            writeln!(
+                out,
                 "{}: stock {} -> {}",
                 change.product_name, change.before, change.after
-            );
+            )?;
         })
     }
 
     pub fn ledger_check(&self, check: &LedgerCheck) -> Result<()> {
-        emit!(self, check, {
+        emit!(self, check, |out| {
             for m in &check.mismatches {
-                println!(
+                writeln!(
+                    out,
                     "{}: cached {} but the ledger says {}",
                     m.sku, m.cached, m.ledger
-                );
+                )?;
             }
             if check.mismatches.is_empty() {
-                println!(
+                writeln!(
+                    out,
                     "All {} products agree with their stock ledger.",
                     check.products_checked
-                );
+                )?;
             }
         })
     }
 
     pub fn outbox(&self, entries: &[OutboxEntry]) -> Result<()> {
-        emit!(self, entries, {
-            println!(
+        emit!(self, entries, |out| {
+            writeln!(
+                out,
                 "{:>6}  {:<36}  {:<9}  {:<17}  {:<18}  {:<24}",
                 "SEQ", "OPERATION", "STATE", "OP", "COLLECTION", "DOCUMENT"
-            );
+            )?;
             for e in entries {
-                println!(
+                writeln!(
+                    out,
                     "{:>6}  {:<36}  {:<9}  {:<17}  {:<18}  {:<24}",
                     e.seq,
                     e.op_id,
@@ -207,51 +242,102 @@ impl Printer {
                     e.op,
                     e.collection,
                     e.document_id
-                );
+                )?;
             }
         })
     }
 
     pub fn notifications(&self, notes: &[Notification]) -> Result<()> {
-        emit!(self, notes, {
+        emit!(self, notes, |out| {
             for n in notes {
-                println!(
+                writeln!(
+                    out,
                     "{} {} {}",
                     n.created_at.format("%Y-%m-%d %H:%M"),
                     if n.unread { "*" } else { " " },
                     n.message
-                );
+                )?;
+            }
+        })
+    }
+
+    pub fn staff(&self, staff: &[StaffMember]) -> Result<()> {
+        emit!(self, staff, |out| {
+            for m in staff {
+                writeln!(
+                    out,
+                    "{:<8} {:<24} {:<30}{}",
+                    m.role.as_str(),
+                    m.name,
+                    m.email,
+                    if m.locked { "  LOCKED" } else { "" }
+                )?;
+            }
+        })
+    }
+
+    pub fn customer(&self, till: &Till, customer: &Customer, history: &[Purchase]) -> Result<()> {
+        #[derive(Serialize)]
+        struct WithHistory<'a> {
+            #[serde(flatten)]
+            customer: &'a Customer,
+            purchase_history: &'a [Purchase],
+        }
+        let value = WithHistory {
+            customer,
+            purchase_history: history,
+        };
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "{}  {}  {}  {} points",
+                customer.name,
+                customer.phone.as_deref().unwrap_or("-"),
+                customer.email.as_deref().unwrap_or("-"),
+                customer.loyalty_points
+            )?;
+            for p in history {
+                writeln!(
+                    out,
+                    "  {} {} {}",
+                    p.date.format("%Y-%m-%d %H:%M"),
+                    p.sale_number,
+                    till.format_money(p.amount)
+                )?;
             }
         })
     }
 
     pub fn day_report(&self, till: &Till, report: &DayReport) -> Result<()> {
-        emit!(self, report, {
+        emit!(self, report, |out| {
             let money = |m| till.format_money(m);
-            println!("Sales on {} ({})", report.date, report.timezone);
-            println!("  {:<30} {:>12}", "Sales", report.sales);
-            println!("  {:<30} {:>12}", "Items sold", report.items_sold);
-            println!("  {:<30} {:>12}", "Subtotal", money(report.subtotal));
-            println!("  {:<30} {:>12}", "Discounts", money(report.discounts));
-            println!("  {:<30} {:>12}", "Tax", money(report.tax));
-            println!(
+            writeln!(out, "Sales on {} ({})", report.date, report.timezone)?;
+            writeln!(out, "  {:<30} {:>12}", "Sales", report.sales)?;
+            writeln!(out, "  {:<30} {:>12}", "Items sold", report.items_sold)?;
+            writeln!(out, "  {:<30} {:>12}", "Subtotal", money(report.subtotal))?;
+            writeln!(out, "  {:<30} {:>12}", "Discounts", money(report.discounts))?;
+            writeln!(out, "  {:<30} {:>12}", "Tax", money(report.tax))?;
+            writeln!(
+                out,
                 "  {:<30} {:>12}",
                 format!("Total {}", report.currency),
                 money(report.total)
-            );
+            )?;
             for m in &report.by_payment_method {
-                println!(
+                writeln!(
+                    out,
                     "  {:<30} {:>12}",
                     format!("{} ({})", m.method_name, m.payments),
                     money(m.amount)
-                );
+                )?;
             }
             for t in &report.taxes {
-                println!(
+                writeln!(
+                    out,
                     "  {:<30} {:>12}",
                     format!("Tax {} on {}", t.rate, money(t.taxable)),
                     money(t.tax)
-                );
+                )?;
             }
         })
     }

@@ -427,3 +427,110 @@ fn missing_foreign_and_newer_data_folders() {
         "{err}"
     );
 }
+
+#[test]
+fn staff_customers_and_product_edits() {
+    let dir = demo();
+    let d = dir.path();
+    let admin = ["--user", "admin@example.com", "--pin", "1234"];
+    let new_user = [
+        "user",
+        "add",
+        "--name",
+        "Lee Park",
+        "--email",
+        "lee@example.com",
+        "--new-pin",
+        "5555",
+    ];
+    let err = fails(d, &with(MANAGER, &new_user));
+    assert!(
+        err.contains("not allowed to manage staff accounts"),
+        "{err}"
+    );
+    ok(d, &with(admin, &new_user));
+    let staff = json(d, &["user", "list"]);
+    assert!(staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["email"] == "lee@example.com" && m["role"] == "cashier"));
+    ok(
+        d,
+        &[
+            "sale",
+            "--user",
+            "lee@example.com",
+            "--pin",
+            "5555",
+            "--item",
+            "CLI-1",
+            "--pay",
+            "cash",
+        ],
+    );
+
+    let err = fails(
+        d,
+        &with(
+            CASHIER,
+            &["customer", "add", "--name", "Ann", "--phone", "12"],
+        ),
+    );
+    assert!(err.contains("is not a phone number"), "{err}");
+    ok(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "customer",
+                "add",
+                "--name",
+                "Ann Lee",
+                "--phone",
+                "+1 555 555 0101",
+            ],
+        ),
+    );
+    ok(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "sale",
+                "--item",
+                "CLI-1",
+                "--pay",
+                "cash",
+                "--customer",
+                "15555550101",
+            ],
+        ),
+    );
+    let ann = json(d, &["customer", "find", "+1 (555) 555-0101"]);
+    assert_eq!(ann["name"], "Ann Lee");
+    assert_eq!(ann["loyalty_points"], 2);
+    assert_eq!(ann["purchase_history"].as_array().unwrap().len(), 1);
+
+    let edited = json(
+        d,
+        &with(
+            MANAGER,
+            &[
+                "product",
+                "edit",
+                "CLI-1",
+                "--price",
+                "2.75",
+                "--no-barcode",
+            ],
+        ),
+    );
+    assert_eq!(edited[0]["price"], 275);
+    assert_eq!(edited[0]["barcode"], Value::Null);
+    let err = fails(
+        d,
+        &with(CASHIER, &["product", "edit", "CLI-1", "--price", "0.01"]),
+    );
+    assert!(err.contains("not allowed to manage inventory"), "{err}");
+}

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 
-use bson::doc;
+use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -79,6 +79,19 @@ pub struct NewProduct {
     pub supplier_id: Option<Id>,
 }
 
+/// Changes to a product; `None` leaves a field as it is. Stock is not among them: it moves
+/// only through the ledger (sales, adjustments, restocks).
+#[derive(Debug, Clone, Default)]
+pub struct ProductChanges {
+    pub product_name: Option<String>,
+    pub price: Option<Money>,
+    /// `Some(None)` removes the barcode.
+    pub barcode: Option<Option<String>>,
+    pub category: Option<String>,
+    pub tax_rate: Option<Percent>,
+    pub stock_threshold: Option<i64>,
+}
+
 /// A new product that passed every check but the database's uniqueness ones.
 struct CheckedProduct {
     sku: String,
@@ -140,11 +153,96 @@ impl Till {
         let checked = check_product(product, self.business.default_tax_rate)?;
         let now = Utc::now();
         let id = self.write(|tx, ctx| {
-            check_unique(tx, ctx, &checked)?;
+            check_unique(tx, ctx, &checked, None)?;
             insert_product(tx, ctx, &checked, now)
         })?;
         info!(sku = %checked.sku, "product added");
         Ok(self.product(id)?.expect("the product was just committed"))
+    }
+
+    /// Edits a product's name, price, barcode, category, tax rate or threshold. Only the
+    /// fields that really change are written and sent (as an `update` of those fields).
+    /// Needs `manage_inventory`.
+    pub fn update_product(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        changes: &ProductChanges,
+    ) -> Result<Product> {
+        actor.require(Permission::ManageInventory)?;
+        let current = self.require_product(code)?;
+        let edited = NewProduct {
+            sku: current.sku.clone(),
+            product_name: changes
+                .product_name
+                .clone()
+                .unwrap_or_else(|| current.product_name.clone()),
+            price: changes.price.unwrap_or(current.price),
+            barcode: changes
+                .barcode
+                .clone()
+                .unwrap_or_else(|| current.barcode.clone()),
+            category: Some(
+                changes
+                    .category
+                    .clone()
+                    .unwrap_or_else(|| current.category.clone()),
+            ),
+            tax_rate: Some(changes.tax_rate.unwrap_or(current.tax_rate)),
+            stock: 0,
+            stock_threshold: changes.stock_threshold.unwrap_or(current.stock_threshold),
+            supplier_id: current.supplier_id,
+        };
+        let p = check_product(&edited, self.business.default_tax_rate)?;
+        let currency = self.business.currency.clone();
+        let mut set = Document::new();
+        if p.product_name != current.product_name {
+            set.insert("product_name", &p.product_name);
+        }
+        if p.price != current.price {
+            set.insert("price", decimal(&currency, p.price));
+        }
+        if p.barcode != current.barcode {
+            set.insert("barcode", p.barcode.as_deref());
+        }
+        if p.category != current.category {
+            set.insert("category", &p.category);
+        }
+        if p.tax_rate != current.tax_rate {
+            set.insert("tax_rate", percent(p.tax_rate));
+        }
+        if p.stock_threshold != current.stock_threshold {
+            set.insert("stock_threshold", p.stock_threshold);
+        }
+        if set.is_empty() {
+            return Ok(current);
+        }
+        let now = Utc::now();
+        set.insert("updated_at", date(now));
+        self.write(|tx, ctx| {
+            check_unique(tx, ctx, &p, Some(current.id))?;
+            tx.execute(
+                "UPDATE products SET product_name = ?3, price = ?4, barcode = ?5, category = ?6,
+                    tax_rate = ?7, stock_threshold = ?8, updated_at = ?9
+                 WHERE business_id = ?1 AND _id = ?2",
+                params![
+                    ctx.business.id,
+                    current.id,
+                    p.product_name,
+                    p.price.minor(),
+                    p.barcode,
+                    p.category,
+                    p.tax_rate.thousandths(),
+                    p.stock_threshold,
+                    timestamp(now)
+                ],
+            )?;
+            outbox::append(tx, Collection::Products, current.id, Op::Update, set, now)
+        })?;
+        info!(sku = %current.sku, "product edited");
+        Ok(self
+            .product(current.id)?
+            .expect("the product was just committed"))
     }
 
     /// A product by its id.
@@ -273,7 +371,7 @@ impl Till {
         let now = Utc::now();
         self.write(|tx, ctx| {
             for (line, product) in &products {
-                if let Err(e) = check_unique(tx, ctx, product) {
+                if let Err(e) = check_unique(tx, ctx, product, None) {
                     report.errors.push(RowError {
                         line: *line,
                         message: e.to_string(),
@@ -362,14 +460,21 @@ impl Till {
     }
 }
 
-fn check_unique(conn: &Connection, ctx: &Ctx<'_>, p: &CheckedProduct) -> Result<()> {
+/// Checks that no other product has `p`'s SKU or barcode (`except`: the product being
+/// edited).
+fn check_unique(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    p: &CheckedProduct,
+    except: Option<Id>,
+) -> Result<()> {
     let taken = |sql: &str, value: &str| -> Result<bool> {
         Ok(conn
             .prepare_cached(sql)?
-            .exists(params![ctx.business.id, value])?)
+            .exists(params![ctx.business.id, value, except])?)
     };
     if taken(
-        "SELECT 1 FROM products WHERE business_id = ?1 AND sku = ?2",
+        "SELECT 1 FROM products WHERE business_id = ?1 AND sku = ?2 AND _id IS NOT ?3",
         &p.sku,
     )? {
         return Err(Error::DuplicateSku(p.sku.clone()));
@@ -377,7 +482,7 @@ fn check_unique(conn: &Connection, ctx: &Ctx<'_>, p: &CheckedProduct) -> Result<
     if let Some(barcode) = &p.barcode {
         for form in lookup_forms(barcode) {
             if taken(
-                "SELECT 1 FROM products WHERE business_id = ?1 AND barcode = ?2",
+                "SELECT 1 FROM products WHERE business_id = ?1 AND barcode = ?2 AND _id IS NOT ?3",
                 &form,
             )? {
                 return Err(Error::DuplicateBarcode(barcode.clone()));

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{count, shop, snapshot, usd, CABLE, CHOC, MILK};
+use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{Error, NewProduct};
 
 #[test]
@@ -183,4 +184,76 @@ A-5,Elderflower,2.00,,Drinks,0,ten,1
         .import_products(&s.admin, no_header.as_bytes())
         .unwrap_err();
     assert!(err.to_string().contains("sku, name and price"), "{err}");
+}
+
+#[test]
+fn editing_a_product_sends_only_what_changed() {
+    let mut s = shop();
+    let changes = ProductChanges {
+        product_name: Some("Test Oat Milk 1 L".into()),
+        price: Some(usd("3.79")),
+        ..ProductChanges::default()
+    };
+    let before = snapshot(s.dir.path());
+    assert!(matches!(
+        s.till.update_product(&s.cashier, MILK, &changes),
+        Err(Error::PermissionDenied { .. })
+    ));
+    let taken = ProductChanges {
+        barcode: Some(Some(CHOC.into())),
+        ..ProductChanges::default()
+    };
+    assert!(matches!(
+        s.till.update_product(&s.manager, MILK, &taken),
+        Err(Error::DuplicateBarcode(_))
+    ));
+    let negative = ProductChanges {
+        stock_threshold: Some(-1),
+        ..ProductChanges::default()
+    };
+    assert!(s.till.update_product(&s.manager, MILK, &negative).is_err());
+    assert_eq!(snapshot(s.dir.path()), before);
+
+    let edited = s.till.update_product(&s.manager, MILK, &changes).unwrap();
+    assert_eq!((edited.price, edited.stock), (usd("3.79"), 10));
+    assert_eq!(
+        s.till.search_products("oat milk", 5).unwrap()[0].id,
+        edited.id
+    );
+    assert!(s
+        .till
+        .search_products("whole milk test", 5)
+        .unwrap()
+        .is_empty());
+    let last = s.till.outbox(true, 100_000).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.op.as_str(), last.collection.as_str()),
+        ("update", "products")
+    );
+    assert_eq!(last.document_id, edited.id.to_string());
+    let fields: Vec<&String> = last.payload.as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["product_name", "price", "updated_at"]);
+    assert_eq!(last.payload["price"]["$numberDecimal"], "3.79");
+
+    // Saving the same values again writes nothing.
+    let outbox = count(s.dir.path(), "outbox");
+    s.till.update_product(&s.manager, MILK, &changes).unwrap();
+    assert_eq!(count(s.dir.path(), "outbox"), outbox);
+
+    // Removing the barcode frees it for another product.
+    let drop_barcode = ProductChanges {
+        barcode: Some(None),
+        ..ProductChanges::default()
+    };
+    s.till
+        .update_product(&s.manager, MILK, &drop_barcode)
+        .unwrap();
+    assert_eq!(s.till.find_product(MILK).unwrap(), None);
+    assert!(s
+        .till
+        .find_product("T-MILK")
+        .unwrap()
+        .unwrap()
+        .barcode
+        .is_none());
 }
