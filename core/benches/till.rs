@@ -1,8 +1,9 @@
 //! Till benchmarks: completing a sale against plain rusqlite writing the same rows, and
 //! catalog lookups in a 100,000-product catalog.
 //!
-//! Run with `cargo bench -p sellsync-core --bench till`. It prints median and p99 of each
-//! operation; figures are for comparing on one machine, not pass/fail.
+//! Run with `cargo bench -p sellsync-core --bench till [-- lookup|checkout]`. It prints
+//! median and p99 of each operation; figures are for comparing on one machine, not
+//! pass/fail.
 
 use std::time::{Duration, Instant};
 
@@ -182,9 +183,16 @@ fn main() {
         started.elapsed()
     );
 
+    // `cargo bench` passes `--bench`; a word after `--` picks one part.
+    let only = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let wanted = |part: &str| only.as_deref().is_none_or(|o| part.starts_with(o));
     let mut pick = Picker(0x5E11_5C1C_u64);
-    lookups(&till, &mut pick);
-    checkout(&mut till, &cashier, dir.path(), &mut pick);
+    if wanted("lookup") {
+        lookups(&till, &mut pick);
+    }
+    if wanted("checkout") {
+        checkout(&mut till, &cashier, dir.path(), &mut pick);
+    }
 }
 
 fn lookups(till: &Till, pick: &mut Picker) {

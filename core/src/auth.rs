@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tracing::warn;
 
 use crate::error::{Error, Result};
-use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::outbox::{self, date, oid, Collection, Op};
 use crate::till::Till;
 
@@ -408,7 +408,7 @@ impl Till {
             .optional()?
             .ok_or_else(|| Error::UnknownUser(email.trim().to_owned()))?;
         let (id, name, role, permissions, pin_hash, password_hash, failed, locked_until) = row;
-        let now = Utc::now();
+        let now = ids::now();
 
         if let Some(until) = locked_until
             .as_deref()
@@ -477,7 +477,7 @@ impl Till {
     pub fn add_user(&mut self, actor: &Actor, user: &NewUser) -> Result<StaffMember> {
         actor.require(Permission::ManageUsers)?;
         let prepared = prepare_user(user)?;
-        let now = Utc::now();
+        let now = ids::now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -494,7 +494,7 @@ impl Till {
 
     /// The staff of this business, for the sign-in screen.
     pub fn staff(&self) -> Result<Vec<StaffMember>> {
-        let now = timestamp(Utc::now());
+        let now = timestamp(ids::now());
         let mut stmt = self.conn.prepare(
             "SELECT _id, name, email, role, COALESCE(locked_until > ?2, 0)
              FROM users WHERE business_id = ?1 ORDER BY name",

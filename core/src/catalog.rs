@@ -14,7 +14,7 @@ use tracing::info;
 use crate::auth::{Actor, Permission};
 use crate::barcode::{lookup_forms, validate_code};
 use crate::error::{Error, Result};
-use crate::ids::{timestamp, Id};
+use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
 use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
 use crate::till::{Ctx, Till};
@@ -151,7 +151,7 @@ impl Till {
     pub fn add_product(&mut self, actor: &Actor, product: &NewProduct) -> Result<Product> {
         actor.require(Permission::ManageInventory)?;
         let checked = check_product(product, self.business.default_tax_rate)?;
-        let now = Utc::now();
+        let now = ids::now();
         let id = self.write(|tx, ctx| {
             check_unique(tx, ctx, &checked, None)?;
             insert_product(tx, ctx, &checked, now)
@@ -217,7 +217,7 @@ impl Till {
         if set.is_empty() {
             return Ok(current);
         }
-        let now = Utc::now();
+        let now = ids::now();
         set.insert("updated_at", date(now));
         self.write(|tx, ctx| {
             check_unique(tx, ctx, &p, Some(current.id))?;
@@ -368,7 +368,7 @@ impl Till {
             }
             products.push((line, p));
         }
-        let now = Utc::now();
+        let now = ids::now();
         self.write(|tx, ctx| {
             for (line, product) in &products {
                 if let Err(e) = check_unique(tx, ctx, product, None) {

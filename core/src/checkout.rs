@@ -17,11 +17,13 @@ use crate::auth::{Actor, Permission, Role};
 use crate::catalog::Product;
 use crate::customers::{self, Customer, NewCustomer};
 use crate::error::{Error, Result};
-use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
 use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
 use crate::payments::{PaymentKind, PaymentMethod};
-use crate::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart, TaxLine};
+use crate::pricing::{
+    exceeds_percent, price_cart, tax_lines, Discount, LineInput, PricedCart, TaxLine,
+};
 use crate::stock::{self, Movement, MovementType};
 use crate::till::{Ctx, Till};
 
@@ -261,7 +263,7 @@ pub struct SaleItem {
 }
 
 /// A completed sale, as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sale {
     pub id: Id,
     pub sale_number: String,
@@ -357,22 +359,17 @@ impl Till {
             None => 0,
         };
 
-        let now = Utc::now();
-        let id = Id::new();
         let record = SaleRecord {
-            id,
             actor,
             cart,
             priced: &priced,
             settlement: &settlement,
             earned,
             redeemed,
-            now,
         };
-        let sale_number = self.write(|tx, ctx| record.write(tx, ctx))?;
-        info!(%sale_number, total = %currency.format(priced.total), "sale completed");
-        self.sale(id)?
-            .ok_or_else(|| Error::Corrupt("a committed sale could not be read back".into()))
+        let sale = self.write(|tx, ctx| record.write(tx, ctx))?;
+        info!(sale_number = %sale.sale_number, total = %currency.format(sale.total_amount), "sale completed");
+        Ok(sale)
     }
 
     /// Any discount needs `apply_discounts`; a cashier's are capped by the business
@@ -416,23 +413,21 @@ impl Till {
 
 /// Everything a sale writes, gathered so that the transaction body reads top to bottom.
 struct SaleRecord<'a> {
-    id: Id,
     actor: &'a Actor,
     cart: &'a Cart,
     priced: &'a PricedCart,
     settlement: &'a Settlement,
     earned: i64,
     redeemed: i64,
-    now: DateTime<Utc>,
 }
 
 impl SaleRecord<'_> {
-    /// Writes the sale inside the caller's transaction; returns its sale number.
-    fn write(&self, tx: &Connection, ctx: &Ctx<'_>) -> Result<String> {
-        let currency = &ctx.business.currency;
+    /// Writes the sale inside the caller's transaction and returns it as stored.
+    fn write(&self, tx: &Connection, ctx: &Ctx<'_>) -> Result<Sale> {
+        let now = ids::now();
         let customer = match &self.cart.customer {
             Some(CartCustomer::Existing(c)) => Some(c.id),
-            Some(CartCustomer::New(new)) => Some(customers::insert(tx, ctx, new, self.now)?.id),
+            Some(CartCustomer::New(new)) => Some(customers::insert(tx, ctx, new, now)?.id),
             None => None,
         };
         if let Some(customer) = customer.filter(|_| self.redeemed > 0) {
@@ -446,7 +441,6 @@ impl SaleRecord<'_> {
                 });
             }
         }
-
         let number: i64 = tx
             .prepare_cached(
                 "UPDATE till SET next_sale_number = next_sale_number + 1 WHERE id = 1
@@ -454,11 +448,8 @@ impl SaleRecord<'_> {
             )?
             .query_row([], |r| r.get(0))?;
         let sale_number = format!("{}-{number:06}", ctx.till_code);
-        let payment_method = match self.settlement.payments.as_slice() {
-            [only] => only.method_name.clone(),
-            _ => "Split".to_owned(),
-        };
-        let p = self.priced;
+        let sale = self.sale(ctx, sale_number, customer, now);
+
         tx.prepare_cached(
             "INSERT INTO sales_transactions (_id, business_id, store_id, till_id, sale_number,
                 cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
@@ -468,30 +459,27 @@ impl SaleRecord<'_> {
                 ?17, ?18, ?19)",
         )?
         .execute(params![
-            self.id,
+            sale.id,
             ctx.business.id,
             ctx.store.id,
             ctx.till_id,
-            sale_number,
-            self.actor.user_id(),
-            customer,
-            payment_method,
-            currency.code(),
-            p.subtotal.minor(),
-            p.discount_total.minor(),
-            p.cart_discount.minor(),
-            p.tax_total.minor(),
-            p.total.minor(),
-            self.settlement.tendered.minor(),
-            self.settlement.change.minor(),
-            self.earned,
-            self.redeemed,
-            timestamp(self.now),
+            sale.sale_number,
+            sale.cashier_id,
+            sale.customer_id,
+            sale.payment_method,
+            sale.currency,
+            sale.subtotal.minor(),
+            sale.discount_total.minor(),
+            sale.cart_discount.minor(),
+            sale.tax_total.minor(),
+            sale.total_amount.minor(),
+            sale.amount_tendered.minor(),
+            sale.change_due.minor(),
+            sale.loyalty_points_earned,
+            sale.loyalty_points_redeemed,
+            timestamp(sale.created_at),
         ])?;
-
-        let mut items = Vec::with_capacity(p.lines.len());
-        for (n, (line, priced)) in self.cart.lines.iter().zip(&p.lines).enumerate() {
-            let product = &line.product;
+        for (n, item) in sale.items.iter().enumerate() {
             tx.prepare_cached(
                 "INSERT INTO sale_items (transaction_id, line_no, product_id, product_name, sku,
                     quantity, unit_price, line_discount, cart_discount, tax_rate, tax_amount,
@@ -499,40 +487,28 @@ impl SaleRecord<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
-                self.id,
+                sale.id,
                 n as i64 + 1,
-                product.id,
-                product.product_name,
-                product.sku,
-                line.quantity,
-                product.price.minor(),
-                priced.line_discount.minor(),
-                priced.cart_discount.minor(),
-                product.tax_rate.thousandths(),
-                priced.tax.minor(),
-                priced.total.minor(),
+                item.product_id,
+                item.product_name,
+                item.sku,
+                item.quantity,
+                item.unit_price.minor(),
+                item.line_discount.minor(),
+                item.cart_discount.minor(),
+                item.tax_rate.thousandths(),
+                item.tax_amount.minor(),
+                item.total_price.minor(),
             ])?;
-            items.push(doc! {
-                "product_id": oid(product.id),
-                "product_name": &product.product_name,
-                "sku": &product.sku,
-                "quantity": line.quantity,
-                "unit_price": decimal(currency, product.price),
-                "discount": decimal(currency, priced.line_discount.checked_add(priced.cart_discount)?),
-                "tax_rate": percent(product.tax_rate),
-                "tax_amount": decimal(currency, priced.tax),
-                "total_price": decimal(currency, priced.total),
-            });
         }
-        let mut payments = Vec::with_capacity(self.settlement.payments.len());
-        for (n, pay) in self.settlement.payments.iter().enumerate() {
+        for (n, pay) in sale.payments.iter().enumerate() {
             tx.prepare_cached(
                 "INSERT INTO sale_payments (transaction_id, line_no, payment_method_id,
                     method_name, kind, tendered, amount)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
-                self.id,
+                sale.id,
                 n as i64 + 1,
                 pay.payment_method_id,
                 pay.method_name,
@@ -540,48 +516,34 @@ impl SaleRecord<'_> {
                 pay.tendered.minor(),
                 pay.amount.minor(),
             ])?;
-            payments.push(doc! {
-                "payment_method_id": pay.payment_method_id.map(oid),
-                "method_name": &pay.method_name,
-                "kind": &pay.kind,
-                "tendered": decimal(currency, pay.tendered),
-                "amount": decimal(currency, pay.amount),
-            });
         }
         outbox::append(
             tx,
             Collection::SalesTransactions,
-            self.id,
+            sale.id,
             Op::Insert,
-            self.document(
-                ctx,
-                &sale_number,
-                customer,
-                &payment_method,
-                items,
-                payments,
-            ),
-            self.now,
+            sale_document(ctx, &sale)?,
+            sale.created_at,
         )?;
 
-        for line in &self.cart.lines {
+        for item in &sale.items {
             stock::record(
                 tx,
                 ctx,
                 &Movement {
-                    product_id: line.product.id,
+                    product_id: item.product_id,
                     movement_type: MovementType::Sale,
-                    quantity: -line.quantity,
-                    handled_by: self.actor.user_id(),
+                    quantity: -item.quantity,
+                    handled_by: sale.cashier_id,
                     reason: "",
-                    transaction_id: Some(self.id),
+                    transaction_id: Some(sale.id),
                 },
-                self.now,
+                sale.created_at,
             )?;
         }
 
         if let Some(customer) = customer {
-            let delta = self.earned - self.redeemed;
+            let delta = sale.loyalty_points_earned - sale.loyalty_points_redeemed;
             tx.prepare_cached(
                 "UPDATE customers SET loyalty_points = loyalty_points + ?2 WHERE _id = ?1",
             )?
@@ -592,53 +554,128 @@ impl SaleRecord<'_> {
                 customer,
                 Op::CustomerPurchase,
                 doc! {
-                    "transaction_id": oid(self.id),
-                    "date": date(self.now),
-                    "amount": decimal(currency, p.total),
+                    "transaction_id": oid(sale.id),
+                    "date": date(sale.created_at),
+                    "amount": decimal(&ctx.business.currency, sale.total_amount),
                     "loyalty_points": delta,
                 },
-                self.now,
+                sale.created_at,
             )?;
         }
-        Ok(sale_number)
+        Ok(sale)
     }
 
-    /// The `sales_transactions` document, with the central field names.
-    fn document(
+    /// The sale as it will be stored.
+    fn sale(
         &self,
         ctx: &Ctx<'_>,
-        sale_number: &str,
+        sale_number: String,
         customer: Option<Id>,
-        payment_method: &str,
-        items: Vec<Document>,
-        payments: Vec<Document>,
-    ) -> Document {
-        let currency = &ctx.business.currency;
+        now: DateTime<Utc>,
+    ) -> Sale {
         let p = self.priced;
-        doc! {
-            "_id": oid(self.id),
-            "business_id": oid(ctx.business.id),
-            "store_id": oid(ctx.store.id),
-            "till_id": oid(ctx.till_id),
-            "sale_number": sale_number,
-            "cashier_id": oid(self.actor.user_id()),
-            "customer_id": customer.map(oid).unwrap_or(Bson::Null),
-            "items": items,
-            "payments": payments,
-            "payment_method": payment_method,
-            "currency": currency.code(),
-            "subtotal": decimal(currency, p.subtotal),
-            "discount_total": decimal(currency, p.discount_total),
-            "tax_total": decimal(currency, p.tax_total),
-            "total_amount": decimal(currency, p.total),
-            "amount_tendered": decimal(currency, self.settlement.tendered),
-            "change_due": decimal(currency, self.settlement.change),
-            "loyalty_points_earned": self.earned,
-            "loyalty_points_redeemed": self.redeemed,
-            "transaction_status": "completed",
-            "created_at": date(self.now),
+        let items = self
+            .cart
+            .lines
+            .iter()
+            .zip(&p.lines)
+            .map(|(line, priced)| SaleItem {
+                product_id: line.product.id,
+                product_name: line.product.product_name.clone(),
+                sku: line.product.sku.clone(),
+                quantity: line.quantity,
+                unit_price: line.product.price,
+                line_discount: priced.line_discount,
+                cart_discount: priced.cart_discount,
+                tax_rate: line.product.tax_rate,
+                tax_amount: priced.tax,
+                total_price: priced.total,
+            })
+            .collect();
+        let payments = self.settlement.payments.clone();
+        let payment_method = match payments.as_slice() {
+            [only] => only.method_name.clone(),
+            _ => "Split".to_owned(),
+        };
+        Sale {
+            id: Id::new(),
+            sale_number,
+            created_at: now,
+            cashier_id: self.actor.user_id(),
+            cashier_name: self.actor.name().to_owned(),
+            customer_id: customer,
+            currency: ctx.business.currency.code().to_owned(),
+            items,
+            payments,
+            payment_method,
+            subtotal: p.subtotal,
+            discount_total: p.discount_total,
+            cart_discount: p.cart_discount,
+            tax_total: p.tax_total,
+            total_amount: p.total,
+            amount_tendered: self.settlement.tendered,
+            change_due: self.settlement.change,
+            loyalty_points_earned: self.earned,
+            loyalty_points_redeemed: self.redeemed,
+            taxes: p.taxes.clone(),
         }
     }
+}
+
+/// The `sales_transactions` document, with the central field names.
+fn sale_document(ctx: &Ctx<'_>, sale: &Sale) -> Result<Document> {
+    let currency = &ctx.business.currency;
+    let money = |amount: Money| decimal(currency, amount);
+    let mut items = Vec::with_capacity(sale.items.len());
+    for item in &sale.items {
+        items.push(doc! {
+            "product_id": oid(item.product_id),
+            "product_name": &item.product_name,
+            "sku": &item.sku,
+            "quantity": item.quantity,
+            "unit_price": money(item.unit_price),
+            "discount": money(item.line_discount.checked_add(item.cart_discount)?),
+            "tax_rate": percent(item.tax_rate),
+            "tax_amount": money(item.tax_amount),
+            "total_price": money(item.total_price),
+        });
+    }
+    let payments: Vec<Document> = sale
+        .payments
+        .iter()
+        .map(|pay| {
+            doc! {
+                "payment_method_id": pay.payment_method_id.map(oid),
+                "method_name": &pay.method_name,
+                "kind": &pay.kind,
+                "tendered": money(pay.tendered),
+                "amount": money(pay.amount),
+            }
+        })
+        .collect();
+    Ok(doc! {
+        "_id": oid(sale.id),
+        "business_id": oid(ctx.business.id),
+        "store_id": oid(ctx.store.id),
+        "till_id": oid(ctx.till_id),
+        "sale_number": &sale.sale_number,
+        "cashier_id": oid(sale.cashier_id),
+        "customer_id": sale.customer_id.map(oid).unwrap_or(Bson::Null),
+        "items": items,
+        "payments": payments,
+        "payment_method": &sale.payment_method,
+        "currency": &sale.currency,
+        "subtotal": money(sale.subtotal),
+        "discount_total": money(sale.discount_total),
+        "tax_total": money(sale.tax_total),
+        "total_amount": money(sale.total_amount),
+        "amount_tendered": money(sale.amount_tendered),
+        "change_due": money(sale.change_due),
+        "loyalty_points_earned": sale.loyalty_points_earned,
+        "loyalty_points_redeemed": sale.loyalty_points_redeemed,
+        "transaction_status": "completed",
+        "created_at": date(sale.created_at),
+    })
 }
 
 fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>> {
@@ -719,23 +756,16 @@ fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>>
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut lines = Vec::with_capacity(sale.items.len());
     for item in &sale.items {
         // The net a line's tax was computed on: gross less both discounts.
-        let net = item.unit_price.minor() * item.quantity
-            - item.line_discount.minor()
-            - item.cart_discount.minor();
-        match sale.taxes.iter_mut().find(|t| t.rate == item.tax_rate) {
-            Some(t) => {
-                t.taxable = Money::from_minor(t.taxable.minor() + net);
-                t.tax = Money::from_minor(t.tax.minor() + item.tax_amount.minor());
-            }
-            None => sale.taxes.push(TaxLine {
-                rate: item.tax_rate,
-                taxable: Money::from_minor(net),
-                tax: item.tax_amount,
-            }),
-        }
+        let net = item
+            .unit_price
+            .checked_mul(item.quantity)?
+            .checked_sub(item.line_discount)?
+            .checked_sub(item.cart_discount)?;
+        lines.push((item.tax_rate, net, item.tax_amount));
     }
-    sale.taxes.sort_by_key(|t| t.rate);
+    sale.taxes = tax_lines(lines)?;
     Ok(Some(sale))
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
-use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::Money;
 use crate::outbox::{self, date, oid, Collection, Op};
 use crate::till::{Ctx, Till};
@@ -183,7 +183,7 @@ impl Till {
     /// Adds a customer. Needs `manage_customers`.
     pub fn add_customer(&mut self, actor: &Actor, customer: &NewCustomer) -> Result<Customer> {
         actor.require(Permission::ManageCustomers)?;
-        let now = Utc::now();
+        let now = ids::now();
         self.write(|tx, ctx| insert(tx, ctx, customer, now))
     }
 

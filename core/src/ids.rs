@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use bson::oid::ObjectId;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Serialize, Serializer};
 
@@ -76,6 +76,12 @@ impl FromSql for Id {
 /// A new operation id for the outbox: UUIDv7, so ids sort by creation time.
 pub fn new_op_id() -> uuid::Uuid {
     uuid::Uuid::now_v7()
+}
+
+/// The current moment, to the millisecond: the precision the till stores, so that a
+/// record built in memory equals the same record read back.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(3)
 }
 
 /// How the till writes a moment: UTC, RFC 3339 with milliseconds, fixed width, so that

@@ -140,7 +140,6 @@ pub fn price_cart(
         line.net = line.net.checked_sub(share)?;
     }
 
-    let mut taxes: Vec<TaxLine> = Vec::new();
     for (line, input) in priced.iter_mut().zip(lines) {
         line.tax = line_tax(line.net, input.tax_rate, tax_inclusive);
         line.total = if tax_inclusive {
@@ -148,19 +147,13 @@ pub fn price_cart(
         } else {
             line.net.checked_add(line.tax)?
         };
-        match taxes.iter_mut().find(|t| t.rate == input.tax_rate) {
-            Some(t) => {
-                t.taxable = t.taxable.checked_add(line.net)?;
-                t.tax = t.tax.checked_add(line.tax)?;
-            }
-            None => taxes.push(TaxLine {
-                rate: input.tax_rate,
-                taxable: line.net,
-                tax: line.tax,
-            }),
-        }
     }
-    taxes.sort_by_key(|t| t.rate);
+    let taxes = tax_lines(
+        lines
+            .iter()
+            .zip(&priced)
+            .map(|(input, line)| (input.tax_rate, line.net, line.tax)),
+    )?;
 
     let line_discounts = Money::sum(priced.iter().map(|l| l.line_discount))?;
     Ok(PricedCart {
@@ -185,6 +178,28 @@ pub fn line_tax(net: Money, rate: Percent, tax_inclusive: bool) -> Money {
         hundred
     };
     Money::from_minor(div_round_half_away(i128::from(net.minor()) * rate, divisor))
+}
+
+/// Groups lines' `(rate, net, tax)` into one tax line per rate, lowest rate first.
+pub fn tax_lines(
+    lines: impl IntoIterator<Item = (Percent, Money, Money)>,
+) -> Result<Vec<TaxLine>, AmountError> {
+    let mut taxes: Vec<TaxLine> = Vec::new();
+    for (rate, net, tax) in lines {
+        match taxes.iter_mut().find(|t| t.rate == rate) {
+            Some(t) => {
+                t.taxable = t.taxable.checked_add(net)?;
+                t.tax = t.tax.checked_add(tax)?;
+            }
+            None => taxes.push(TaxLine {
+                rate,
+                taxable: net,
+                tax,
+            }),
+        }
+    }
+    taxes.sort_by_key(|t| t.rate);
+    Ok(taxes)
 }
 
 /// Splits `total` across `weights` in proportion, by the largest-remainder method: the

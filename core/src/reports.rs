@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::auth::{Actor, Permission};
 use crate::error::Result;
-use crate::ids::timestamp;
+use crate::ids::{self, timestamp};
 use crate::money::{Money, Percent};
 use crate::pricing::TaxLine;
 use crate::till::Till;
@@ -53,7 +53,7 @@ fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
 impl Till {
     /// Today's date where the business is.
     pub fn today(&self) -> NaiveDate {
-        Utc::now()
+        ids::now()
             .with_timezone(&self.business.timezone)
             .date_naive()
     }

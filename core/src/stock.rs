@@ -12,7 +12,7 @@ use tracing::info;
 use crate::auth::{Actor, Permission};
 use crate::catalog::Product;
 use crate::error::{Error, Result};
-use crate::ids::{timestamp, Id};
+use crate::ids::{self, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
 use crate::outbox::{self, date, oid, Collection, Op};
 use crate::till::{Ctx, Till};
@@ -228,7 +228,7 @@ impl Till {
             return Err(Error::MissingReason);
         }
         let product = self.require_product(code)?;
-        let now = Utc::now();
+        let now = ids::now();
         let change = self.write(|tx, ctx| {
             record(
                 tx,

@@ -88,6 +88,8 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(Duration::from_secs(5))?;
+    // A sale alone runs a dozen distinct statements; keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
 

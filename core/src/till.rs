@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 
 use bson::doc;
-use chrono::Utc;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -15,7 +14,7 @@ use tracing::info;
 
 use crate::auth::{self, NewUser};
 use crate::error::{Error, Result};
-use crate::ids::{timestamp, Id};
+use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
 use crate::outbox::{self, date, oid, percent, Collection, Op};
 use crate::payments::{self, NewPaymentMethod};
@@ -107,7 +106,7 @@ impl Till {
         let owner = auth::prepare_user(&setup.owner)?;
 
         let mut conn = store::create(data_dir)?;
-        let now = Utc::now();
+        let now = ids::now();
         let business_id = Id::new();
         let store_id = Id::new();
         let result = (|| -> Result<()> {
