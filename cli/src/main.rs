@@ -130,7 +130,11 @@ enum CustomerCommand {
         email: Option<String>,
     },
     /// Find a customer by phone or email, with their loyalty points and purchases
-    Find { phone_or_email: String },
+    Find {
+        #[command(flatten)]
+        sign_in: SignIn,
+        phone_or_email: String,
+    },
 }
 
 #[derive(Args)]
@@ -424,11 +428,17 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
             let customer = till.add_customer(&actor, &NewCustomer { name, phone, email })?;
             out.customer(&till, &customer, &[])
         }
-        Command::Customer(CustomerCommand::Find { phone_or_email }) => {
-            let customer = till.find_customer(&phone_or_email)?.with_context(|| {
-                format!("no customer has the phone or email {phone_or_email:?}")
-            })?;
-            let history = till.purchase_history(customer.id)?;
+        Command::Customer(CustomerCommand::Find {
+            sign_in: who,
+            phone_or_email,
+        }) => {
+            let actor = sign_in(&mut till, &who)?;
+            let customer = till
+                .find_customer(&actor, &phone_or_email)?
+                .with_context(|| {
+                    format!("no customer has the phone or email {phone_or_email:?}")
+                })?;
+            let history = till.purchase_history(&actor, customer.id)?;
             out.customer(&till, &customer, &history)
         }
         Command::Report(ReportCommand::Day { sign_in: who, date }) => {
@@ -565,7 +575,7 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
         cart.set_discount(Some(parse_discount(text, till.currency())?));
     }
     if let Some(contact) = &args.customer {
-        let customer = match (till.find_customer(contact)?, &args.customer_name) {
+        let customer = match (till.find_customer(&actor, contact)?, &args.customer_name) {
             (Some(found), _) => CartCustomer::Existing(found),
             (None, Some(name)) => CartCustomer::New(NewCustomer {
                 name: name.clone(),

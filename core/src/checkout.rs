@@ -312,8 +312,9 @@ impl Till {
     }
 
     /// Completes the sale: checks permissions, discounts, loyalty points and tenders, then
-    /// writes everything in one transaction. Needs `process_sales` (and `apply_discounts`
-    /// for a discount; a cashier's discounts are capped by the business setting).
+    /// writes everything in one transaction. Needs `process_sales`, `apply_discounts` for a
+    /// discount (a cashier's are capped by the business setting) and `manage_customers`
+    /// to create a customer with the sale.
     pub fn complete_sale(
         &mut self,
         actor: &Actor,
@@ -323,6 +324,9 @@ impl Till {
         actor.require(Permission::ProcessSales)?;
         if cart.is_empty() {
             return Err(Error::EmptyCart);
+        }
+        if let Some(CartCustomer::New(_)) = cart.customer {
+            actor.require(Permission::ManageCustomers)?;
         }
         let priced = self.price(cart)?;
         self.check_discounts(actor, cart, &priced)?;

@@ -150,8 +150,10 @@ pub(crate) fn insert(
 }
 
 impl Till {
-    /// The customer with this phone number or email address.
-    pub fn find_customer(&self, phone_or_email: &str) -> Result<Option<Customer>> {
+    /// The customer with this phone number or email address. Needs `manage_customers`:
+    /// customers' details are personal.
+    pub fn find_customer(&self, actor: &Actor, phone_or_email: &str) -> Result<Option<Customer>> {
+        actor.require(Permission::ManageCustomers)?;
         let text = phone_or_email.trim();
         let (column, key) = if text.contains('@') {
             ("email", text.to_lowercase())
@@ -187,8 +189,9 @@ impl Till {
         self.write(|tx, ctx| insert(tx, ctx, customer, now))
     }
 
-    /// A customer's purchases, newest first.
-    pub fn purchase_history(&self, customer_id: Id) -> Result<Vec<Purchase>> {
+    /// A customer's purchases, newest first. Needs `manage_customers`.
+    pub fn purchase_history(&self, actor: &Actor, customer_id: Id) -> Result<Vec<Purchase>> {
+        actor.require(Permission::ManageCustomers)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT _id, sale_number, created_at, total_amount FROM sales_transactions
              WHERE business_id = ?1 AND customer_id = ?2 ORDER BY created_at DESC",

@@ -103,14 +103,22 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
 #[test]
 fn split_tenders_customers_and_loyalty_points() {
     let mut s = shop();
-    let alice = s.till.find_customer("alice@EXAMPLE.com").unwrap().unwrap();
+    let alice = s
+        .till
+        .find_customer(&s.cashier, "alice@EXAMPLE.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        s.till.find_customer("(987) 654-3210").unwrap(),
+        s.till.find_customer(&s.cashier, "(987) 654-3210").unwrap(),
         None,
         "needs the 1"
     );
     assert_eq!(
-        s.till.find_customer("+1 987-654-3210").unwrap().unwrap().id,
+        s.till
+            .find_customer(&s.cashier, "+1 987-654-3210")
+            .unwrap()
+            .unwrap()
+            .id,
         alice.id
     );
 
@@ -134,7 +142,11 @@ fn split_tenders_customers_and_loyalty_points() {
     assert_eq!(sale.payment_method, "Split");
     assert_eq!(sale.payments[1].amount, usd("41.43"));
     assert_eq!(sale.loyalty_points_earned, 141);
-    let alice = s.till.find_customer("alice@example.com").unwrap().unwrap();
+    let alice = s
+        .till
+        .find_customer(&s.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(alice.loyalty_points, 141);
 
     // Spend 100 points (1.00) on the next sale; the card pays the rest exactly.
@@ -151,9 +163,16 @@ fn split_tenders_customers_and_loyalty_points() {
     assert_eq!(sale.payments[1].amount, usd("2.49"));
     assert_eq!(sale.loyalty_points_earned, 2);
     assert_eq!(s.till.sale(sale.id).unwrap().unwrap(), sale, "as stored");
-    let alice = s.till.find_customer("alice@example.com").unwrap().unwrap();
+    let alice = s
+        .till
+        .find_customer(&s.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
     assert_eq!(alice.loyalty_points, 141 - 100 + 2);
-    assert_eq!(s.till.purchase_history(alice.id).unwrap().len(), 2);
+    assert_eq!(
+        s.till.purchase_history(&s.cashier, alice.id).unwrap().len(),
+        2
+    );
 
     // The loyalty change travels as a delta, never as an absolute balance.
     let last = s.till.outbox(true, 10_000).unwrap();
@@ -184,7 +203,11 @@ fn a_new_customer_is_created_with_the_sale() {
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
         .unwrap();
-    let zoe = s.till.find_customer("16465550188").unwrap().unwrap();
+    let zoe = s
+        .till
+        .find_customer(&s.cashier, "16465550188")
+        .unwrap()
+        .unwrap();
     assert_eq!(sale.customer_id, Some(zoe.id));
     assert_eq!(zoe.loyalty_points, 10);
     assert_eq!(sale.change_due, usd("0"));
@@ -260,7 +283,11 @@ fn discounts_within_the_cashiers_limit_and_beyond() {
 #[test]
 fn refused_sales_change_nothing() {
     let mut s = shop();
-    let alice = s.till.find_customer("alice@example.com").unwrap().unwrap();
+    let alice = s
+        .till
+        .find_customer(&s.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
     let mut cart = Cart::new();
     s.till.ring_up(&mut cart, MILK, 2).unwrap(); // 6.98
     let before = snapshot(s.dir.path());

@@ -4,7 +4,10 @@ mod common;
 
 use common::{count, shop, snapshot};
 use sellsync_core::auth::MAX_FAILED_ATTEMPTS;
-use sellsync_core::{Credential, Error, NewUser, Permission, Role};
+use sellsync_core::checkout::{CartCustomer, Tender};
+use sellsync_core::{
+    Cart, Credential, Discount, Error, Money, NewCustomer, NewUser, Permission, Role,
+};
 
 #[test]
 fn wrong_pins_lock_the_account_and_nothing_else_changes() {
@@ -199,4 +202,65 @@ fn the_ledger_check_catches_a_tampered_cache() {
         (check.mismatches[0].cached, check.mismatches[0].ledger),
         (7, 6)
     );
+}
+
+#[test]
+fn permissions_beyond_the_role_are_checked_in_core() {
+    let mut s = shop();
+    // A seasonal helper who may only ring up sales: no discounts, no customers.
+    let helper = NewUser {
+        name: "Kai Temp".into(),
+        email: "kai@example.com".into(),
+        role: Some(Role::Cashier),
+        pin: Some("8080".into()),
+        permissions: Some(vec![Permission::ProcessSales]),
+        ..NewUser::default()
+    };
+    s.till.add_user(&s.admin, &helper).unwrap();
+    let kai = s
+        .till
+        .sign_in("kai@example.com", Credential::Pin("8080"))
+        .unwrap();
+    let before = snapshot(s.dir.path());
+    assert!(matches!(
+        s.till.find_customer(&kai, "alice@example.com"),
+        Err(Error::PermissionDenied {
+            permission: Permission::ManageCustomers,
+            ..
+        })
+    ));
+    let cash = Tender {
+        method: s.till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, common::MILK, 1).unwrap();
+    let mut with_new_customer = cart.clone();
+    with_new_customer.set_customer(Some(CartCustomer::New(NewCustomer {
+        name: "Walk In".into(),
+        phone: Some("+1 212 555 0100".into()),
+        email: None,
+    })));
+    assert!(matches!(
+        s.till
+            .complete_sale(&kai, &with_new_customer, std::slice::from_ref(&cash)),
+        Err(Error::PermissionDenied {
+            permission: Permission::ManageCustomers,
+            ..
+        })
+    ));
+    let mut discounted = cart.clone();
+    discounted.set_discount(Some(Discount::Amount(Money::from_minor(10))));
+    assert!(matches!(
+        s.till
+            .complete_sale(&kai, &discounted, std::slice::from_ref(&cash)),
+        Err(Error::PermissionDenied {
+            permission: Permission::ApplyDiscounts,
+            ..
+        })
+    ));
+    assert_eq!(snapshot(s.dir.path()), before);
+    s.till
+        .complete_sale(&kai, &cart, std::slice::from_ref(&cash))
+        .unwrap();
 }
