@@ -104,6 +104,12 @@ pub enum Error {
     #[error("Give a reason for the stock change (for example: damaged, recount).")]
     MissingReason,
 
+    // Sync.
+    #[error("There is no change #{0} in the outbox.")]
+    NoSuchOperation(i64),
+    #[error("Change #{0} is not parked: only a parked change can be retried or discarded.")]
+    NotParked(i64),
+
     // Settings.
     #[error("{0}")]
     InvalidSetting(String),

@@ -23,6 +23,7 @@ pub mod pricing;
 pub mod reports;
 pub mod stock;
 pub mod store;
+pub mod sync_queue;
 pub mod till;
 
 pub use auth::{Actor, Credential, NewUser, Permission, Role};

@@ -19,6 +19,9 @@ pub enum NotificationKind {
     LowStock,
     /// A sale took a product's stock on this till below zero.
     Oversold,
+    /// The central database refused an outbox operation for good; a manager should retry
+    /// or discard it.
+    SyncParked,
 }
 
 impl NotificationKind {
@@ -26,6 +29,7 @@ impl NotificationKind {
         match self {
             NotificationKind::LowStock => "low_stock",
             NotificationKind::Oversold => "oversold",
+            NotificationKind::SyncParked => "sync_parked",
         }
     }
 }

@@ -61,12 +61,18 @@ pub enum Op {
 }
 
 impl Op {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Op::Insert => "insert",
             Op::Update => "update",
             Op::CustomerPurchase => "customer_purchase",
         }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Op> {
+        [Op::Insert, Op::Update, Op::CustomerPurchase]
+            .into_iter()
+            .find(|op| op.as_str() == text)
     }
 }
 
@@ -122,7 +128,10 @@ pub(crate) fn date(at: DateTime<Utc>) -> Bson {
 pub enum DeliveryState {
     Pending,
     Delivered,
+    /// Refused for good by the central database; waits for a manager.
     Parked,
+    /// Given up by a manager: kept for the record, never sent.
+    Discarded,
 }
 
 /// One row of the outbox, as the operator sees it.
@@ -155,6 +164,7 @@ impl OutboxEntry {
             state: match state.as_str() {
                 "delivered" => DeliveryState::Delivered,
                 "parked" => DeliveryState::Parked,
+                "discarded" => DeliveryState::Discarded,
                 _ => DeliveryState::Pending,
             },
             attempts: row.get("attempts")?,
@@ -173,6 +183,7 @@ pub struct OutboxCounts {
     pub pending: i64,
     pub delivered: i64,
     pub parked: i64,
+    pub discarded: i64,
 }
 
 /// The outbox in commit order; only undelivered operations when `pending_only`.
@@ -201,7 +212,8 @@ pub(crate) fn counts(conn: &Connection) -> Result<OutboxCounts> {
         match row.get::<_, String>(0)?.as_str() {
             "pending" => counts.pending = n,
             "delivered" => counts.delivered = n,
-            _ => counts.parked = n,
+            "parked" => counts.parked = n,
+            _ => counts.discarded = n,
         }
     }
     Ok(counts)

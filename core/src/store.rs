@@ -22,6 +22,7 @@ const APPLICATION_ID: i32 = 0x5353_594E;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_till.sql"),
     include_str!("../migrations/0002_product_search.sql"),
+    include_str!("../migrations/0003_sync.sql"),
 ];
 
 /// The schema version this build writes.
@@ -198,7 +199,10 @@ mod tests {
             "INSERT INTO businesses (_id, business_name, currency, timezone, tax_inclusive, created_at)
                  VALUES ('b1', 'Shop', 'USD', 'UTC', 0, '2026-01-01T00:00:00.000Z');
              INSERT INTO products (_id, business_id, product_name, sku, price, created_at, updated_at)
-                 VALUES ('p1', 'b1', 'Chocolate Milk 1 L', 'CM-1', 199, 'x', 'x');",
+                 VALUES ('p1', 'b1', 'Chocolate Milk 1 L', 'CM-1', 199, 'x', 'x');
+             INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at)
+                 VALUES ('op-1', 'products', 'p1', 'insert', '{}', 'x'),
+                        ('op-2', 'products', 'p1', 'update', '{}', 'x');",
         )
         .unwrap();
         drop(conn);
@@ -215,6 +219,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(found, "p1");
+        // Schema 3 rebuilt the outbox: its rows and their order survive, and numbering
+        // goes on after them.
+        conn.execute(
+            "INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at)
+             VALUES ('op-3', 'products', 'p1', 'update', '{}', 'x')",
+            [],
+        )
+        .unwrap();
+        let order: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, op_id FROM outbox ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            order,
+            [(1, "op-1".into()), (2, "op-2".into()), (3, "op-3".into())]
+        );
         // Reopening a current database changes nothing.
         drop(conn);
         assert_eq!(

@@ -1,0 +1,221 @@
+//! The till's side of sync: handing pending outbox operations to the sync engine in commit
+//! order, recording which were delivered or parked, and what the till knows of its last
+//! contact with the central database.
+//!
+//! The engine itself (network, retries, MongoDB) lives in the `sellsync-sync` crate; this
+//! module only reads and writes the till's database, each change in one transaction.
+
+use bson::{Bson, Document};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use tracing::{info, warn};
+
+use crate::auth::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
+use crate::notifications::{self, NotificationKind};
+use crate::outbox::Op;
+use crate::till::Till;
+
+/// One outbox operation handed to the sync engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Commit order on this till.
+    pub seq: i64,
+    /// UUIDv7, unique across tills.
+    pub op_id: String,
+    /// The central collection's name.
+    pub collection: String,
+    pub document_id: Id,
+    pub op: Op,
+    /// The document (insert), the fields to set (update) or the purchase to add.
+    pub payload: Document,
+}
+
+/// What the till knows of its sync: the outbox backlog and the last contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub pending: i64,
+    pub parked: i64,
+    /// When the oldest operation still waiting was committed.
+    pub oldest_pending_at: Option<DateTime<Utc>>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+}
+
+fn optional_time(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    text.map(|t| {
+        parse_timestamp(&t).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    })
+    .transpose()
+}
+
+impl Till {
+    /// Up to `limit` pending operations, oldest first.
+    pub fn pending_operations(&self, limit: usize) -> Result<Vec<Operation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, op_id, collection, document_id, op, payload FROM outbox
+             WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut rows = stmt.query([limit])?;
+        let mut operations = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let op: String = r.get(4)?;
+            let payload: String = r.get(5)?;
+            let corrupt = |what: String| Error::Corrupt(format!("outbox operation {seq}: {what}"));
+            let json: serde_json::Value =
+                serde_json::from_str(&payload).map_err(|e| corrupt(e.to_string()))?;
+            let payload = match Bson::try_from(json).map_err(|e| corrupt(e.to_string()))? {
+                Bson::Document(doc) => doc,
+                other => return Err(corrupt(format!("payload is {other:?}, not a document"))),
+            };
+            operations.push(Operation {
+                seq,
+                op_id: r.get(1)?,
+                collection: r.get(2)?,
+                document_id: r.get(3)?,
+                op: Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))?,
+                payload,
+            });
+        }
+        Ok(operations)
+    }
+
+    /// Marks operations as delivered: the central database has acknowledged them.
+    pub fn mark_delivered(&mut self, seqs: &[i64]) -> Result<()> {
+        let now = timestamp(ids::now());
+        self.write(|tx, _| {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE outbox SET state = 'delivered', delivered_at = ?2, last_error = NULL
+                 WHERE seq = ?1 AND state = 'pending'",
+            )?;
+            for seq in seqs {
+                stmt.execute(params![seq, now])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Parks an operation the central database refused for good, with its error, and tells
+    /// the store's managers. The rest of the outbox keeps flowing.
+    pub fn park_operation(&mut self, seq: i64, error: &str) -> Result<()> {
+        let now = ids::now();
+        self.write(|tx, ctx| {
+            let parked = tx.execute(
+                "UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?2
+                 WHERE seq = ?1 AND state = 'pending'",
+                params![seq, error],
+            )?;
+            if parked == 0 {
+                return Err(Error::NoSuchOperation(seq));
+            }
+            let (collection, document): (String, String) = tx.query_row(
+                "SELECT collection, document_id FROM outbox WHERE seq = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            notifications::raise(
+                tx,
+                ctx,
+                NotificationKind::SyncParked,
+                None,
+                &format!(
+                    "The central database refused change #{seq} ({collection} {document}): \
+                     {error}. The other changes keep syncing; retry or discard this one."
+                ),
+                now,
+            )
+        })?;
+        warn!(seq, error, "outbox operation parked");
+        Ok(())
+    }
+
+    /// Records an attempt to reach the central database: `Ok` when it answered, `Err`
+    /// with what went wrong when it did not.
+    pub fn record_sync_attempt(&mut self, outcome: std::result::Result<(), &str>) -> Result<()> {
+        let now = timestamp(ids::now());
+        self.write(|tx, _| {
+            match outcome {
+                Ok(()) => tx.execute(
+                    "UPDATE sync_state SET last_attempt_at = ?1, last_success_at = ?1,
+                        last_error = NULL WHERE id = 1",
+                    [&now],
+                )?,
+                Err(error) => tx.execute(
+                    "UPDATE sync_state SET last_attempt_at = ?1, last_error = ?2 WHERE id = 1",
+                    params![now, error],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    /// The outbox backlog and the last contact with the central database.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let counts = self.outbox_counts()?;
+        let oldest: Option<String> = self
+            .conn
+            .prepare_cached("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")?
+            .query_row([], |r| r.get(0))?;
+        let (attempt, success, last_error) = self
+            .conn
+            .prepare_cached(
+                "SELECT last_attempt_at, last_success_at, last_error FROM sync_state WHERE id = 1",
+            )?
+            .query_row([], |r| {
+                Ok((
+                    optional_time(r.get(0)?)?,
+                    optional_time(r.get(1)?)?,
+                    r.get(2)?,
+                ))
+            })?;
+        Ok(SyncStatus {
+            pending: counts.pending,
+            parked: counts.parked,
+            oldest_pending_at: optional_time(oldest)?,
+            last_attempt_at: attempt,
+            last_success_at: success,
+            last_error,
+        })
+    }
+
+    /// Sends a parked operation again (after the cause was fixed centrally). Needs
+    /// `manage_sync`.
+    pub fn retry_parked(&mut self, actor: &Actor, seq: i64) -> Result<()> {
+        self.resolve_parked(actor, seq, "pending")
+    }
+
+    /// Gives up a parked operation: it stays in the outbox, never sent. Needs
+    /// `manage_sync`.
+    pub fn discard_parked(&mut self, actor: &Actor, seq: i64) -> Result<()> {
+        self.resolve_parked(actor, seq, "discarded")
+    }
+
+    fn resolve_parked(&mut self, actor: &Actor, seq: i64, state: &str) -> Result<()> {
+        actor.require(Permission::ManageSync)?;
+        let changed = self.write(|tx, _| {
+            Ok(tx
+                .prepare_cached("UPDATE outbox SET state = ?2 WHERE seq = ?1 AND state = 'parked'")?
+                .execute(params![seq, state])?)
+        })?;
+        if changed == 0 {
+            let exists: Option<String> = self
+                .conn
+                .query_row("SELECT state FROM outbox WHERE seq = ?1", [seq], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            return Err(match exists {
+                Some(_) => Error::NotParked(seq),
+                None => Error::NoSuchOperation(seq),
+            });
+        }
+        info!(seq, state, user = %actor.name(), "parked outbox operation resolved");
+        Ok(())
+    }
+}

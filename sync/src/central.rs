@@ -1,0 +1,320 @@
+//! The connection to the business's central MongoDB: where it is, whether it offers
+//! transactions, and the indexes the collections need.
+
+use std::fmt;
+use std::time::Duration;
+
+use bson::{doc, Document};
+use mongodb::error::ErrorKind;
+use mongodb::options::ClientOptions;
+use mongodb::{Client, Database};
+use tracing::info;
+
+use crate::error::{Result, SyncError};
+
+/// The database name used when none is given.
+pub const DEFAULT_DATABASE: &str = "sellsync";
+
+/// Where a till's central database is: a connection string and a database name.
+/// Its `Debug` and `Display` show the hosts only, never the credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CentralConfig {
+    pub uri: String,
+    pub database: String,
+}
+
+impl CentralConfig {
+    pub fn new(uri: impl Into<String>, database: Option<String>) -> Result<CentralConfig> {
+        let database = database.unwrap_or_else(|| DEFAULT_DATABASE.to_owned());
+        let valid = !database.is_empty()
+            && database.len() <= 63
+            && database
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(SyncError::BadDatabaseName(database));
+        }
+        Ok(CentralConfig {
+            uri: uri.into(),
+            database,
+        })
+    }
+
+    /// The connection string with any password replaced by `***`.
+    pub fn redacted_uri(&self) -> String {
+        redact(&self.uri)
+    }
+}
+
+impl fmt::Debug for CentralConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CentralConfig")
+            .field("uri", &self.redacted_uri())
+            .field("database", &self.database)
+            .finish()
+    }
+}
+
+impl fmt::Display for CentralConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (database {})", self.redacted_uri(), self.database)
+    }
+}
+
+/// `uri` with the password of its `user:password@` part replaced by `***`.
+fn redact(uri: &str) -> String {
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return uri.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let user = rest[..at].split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{}", &rest[at + 1..])
+        }
+        None => uri.to_owned(),
+    }
+}
+
+/// An open connection to the central database.
+#[derive(Clone)]
+pub struct Central {
+    pub(crate) client: Client,
+    pub(crate) db: Database,
+    hosts: String,
+    transactions: bool,
+}
+
+impl Central {
+    /// Connects and asks the server what it is. Fails with a clear error for a malformed
+    /// connection string, an unreachable server or refused credentials.
+    pub async fn connect(config: &CentralConfig) -> Result<Central> {
+        let scrub = |message: String| {
+            let redacted = config.redacted_uri();
+            if message.contains(&config.uri) {
+                message.replace(&config.uri, &redacted)
+            } else {
+                message
+            }
+        };
+        let mut options = ClientOptions::parse(&config.uri).await.map_err(|e| {
+            SyncError::BadUri(scrub(match *e.kind {
+                ErrorKind::InvalidArgument { message, .. } => message,
+                other => other.to_string(),
+            }))
+        })?;
+        let hosts = options
+            .hosts
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        options
+            .app_name
+            .get_or_insert_with(|| "sellsync".to_owned());
+        options
+            .server_selection_timeout
+            .get_or_insert(Duration::from_secs(10));
+        let client = Client::with_options(options).map_err(|e| SyncError::BadUri(e.to_string()))?;
+        let db = client.database(&config.database);
+        let hello = db
+            .run_command(doc! { "hello": 1 })
+            .await
+            .map_err(|e| classify(e, &hosts))?;
+        // Replica sets and sharded clusters (Atlas is always one) offer transactions; a
+        // standalone server does not, and the reconciler stays correct without them.
+        let transactions = hello.contains_key("setName") || hello.get_str("msg") == Ok("isdbgrid");
+        info!(%hosts, database = %config.database, transactions, "connected to the central database");
+        Ok(Central {
+            client,
+            db,
+            hosts,
+            transactions,
+        })
+    }
+
+    /// The hosts of the connection string, for messages.
+    pub fn hosts(&self) -> &str {
+        &self.hosts
+    }
+
+    /// Whether batches are applied in transactions.
+    pub fn transactions(&self) -> bool {
+        self.transactions
+    }
+
+    /// Applies batches without transactions even where the server offers them, as on a
+    /// standalone server (for MongoDB-compatible services whose transactions are limited).
+    pub fn without_transactions(mut self) -> Central {
+        self.transactions = false;
+        self
+    }
+
+    /// The central database.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Turns a driver error into a sync error that says what happened.
+    pub fn classify(&self, error: mongodb::error::Error) -> SyncError {
+        classify(error, &self.hosts)
+    }
+
+    /// Creates the indexes the collections need (idempotent). Every compound index starts
+    /// with `business_id`, so each business's queries stay within its own documents.
+    pub async fn ensure_indexes(&self) -> Result<()> {
+        for (collection, indexes) in indexes() {
+            self.db
+                .run_command(doc! { "createIndexes": collection, "indexes": indexes })
+                .await
+                .map_err(|e| self.classify(e))?;
+        }
+        Ok(())
+    }
+}
+
+fn classify(error: mongodb::error::Error, hosts: &str) -> SyncError {
+    let hosts = hosts.to_owned();
+    match *error.kind {
+        ErrorKind::ServerSelection { .. } | ErrorKind::Io(_) | ErrorKind::DnsResolve { .. } => {
+            SyncError::Unreachable { hosts }
+        }
+        ErrorKind::Authentication { .. } => SyncError::Unauthorized { hosts },
+        ErrorKind::Command(ref command) if command.code == 13 || command.code == 18 => {
+            SyncError::Unauthorized { hosts }
+        }
+        _ => SyncError::Central(error),
+    }
+}
+
+fn index(name: &str, keys: Document, unique: bool) -> Document {
+    doc! { "name": name, "key": keys, "unique": unique }
+}
+
+/// The indexes of each central collection the till writes.
+fn indexes() -> Vec<(&'static str, Vec<Document>)> {
+    vec![
+        (
+            "stores",
+            vec![index("business", doc! { "business_id": 1 }, false)],
+        ),
+        (
+            "users",
+            vec![index(
+                "business_email",
+                doc! { "business_id": 1, "email": 1 },
+                true,
+            )],
+        ),
+        (
+            "products",
+            vec![
+                index(
+                    "business_store_sku",
+                    doc! { "business_id": 1, "store_id": 1, "sku": 1 },
+                    true,
+                ),
+                index(
+                    "business_store_barcode",
+                    doc! { "business_id": 1, "store_id": 1, "barcode": 1 },
+                    false,
+                ),
+            ],
+        ),
+        (
+            "stock_movements",
+            vec![
+                index(
+                    "business_product_time",
+                    doc! { "business_id": 1, "product_id": 1, "created_at": 1 },
+                    false,
+                ),
+                index(
+                    "business_transaction",
+                    doc! { "business_id": 1, "transaction_id": 1 },
+                    false,
+                ),
+            ],
+        ),
+        (
+            "sales_transactions",
+            vec![
+                index(
+                    "business_store_time",
+                    doc! { "business_id": 1, "store_id": 1, "created_at": 1 },
+                    false,
+                ),
+                index(
+                    "business_customer",
+                    doc! { "business_id": 1, "customer_id": 1 },
+                    false,
+                ),
+            ],
+        ),
+        (
+            "customers",
+            vec![
+                index(
+                    "business_phone",
+                    doc! { "business_id": 1, "phone": 1 },
+                    false,
+                ),
+                index(
+                    "business_email",
+                    doc! { "business_id": 1, "email": 1 },
+                    false,
+                ),
+            ],
+        ),
+        (
+            "payment_methods",
+            vec![index("business", doc! { "business_id": 1 }, false)],
+        ),
+        (
+            "notifications",
+            vec![index(
+                "business_store_time",
+                doc! { "business_id": 1, "store_id": 1, "created_at": 1 },
+                false,
+            )],
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        let config = CentralConfig::new(
+            "mongodb://till:s3cr%40t@db1.example.com:27017,db2.example.com/?replicaSet=rs0",
+            None,
+        )
+        .unwrap();
+        let shown = format!("{config} {config:?}");
+        assert!(!shown.contains("s3cr"), "{shown}");
+        assert!(shown
+            .contains("mongodb://till:***@db1.example.com:27017,db2.example.com/?replicaSet=rs0"));
+        assert_eq!(
+            redact("mongodb://127.0.0.1:27017/?directConnection=true"),
+            "mongodb://127.0.0.1:27017/?directConnection=true"
+        );
+        assert_eq!(
+            redact("mongodb+srv://a:b@cluster0.example.net"),
+            "mongodb+srv://a:***@cluster0.example.net"
+        );
+    }
+
+    #[test]
+    fn database_names_are_checked() {
+        assert_eq!(
+            CentralConfig::new("mongodb://h", None).unwrap().database,
+            "sellsync"
+        );
+        assert!(matches!(
+            CentralConfig::new("mongodb://h", Some("shop/../x".into())),
+            Err(SyncError::BadDatabaseName(_))
+        ));
+    }
+}

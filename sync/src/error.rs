@@ -1,0 +1,28 @@
+//! Sync errors, in words a store manager understands. Connection strings never appear in
+//! them: only the host names, so that no password reaches a log or a screen.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error("The MongoDB connection string is not valid: {0}. It looks like mongodb://HOST:PORT or mongodb+srv://HOST.")]
+    BadUri(String),
+    #[error("The central database name {0:?} is not valid: use letters, digits, '-' or '_'.")]
+    BadDatabaseName(String),
+    #[error("Cannot reach the central database at {hosts}. The till keeps selling and will send its changes when the store is back online.")]
+    Unreachable { hosts: String },
+    #[error("The central database at {hosts} refused the till's credentials: check the user name and password in the connection string.")]
+    Unauthorized { hosts: String },
+    #[error("The central database failed: {0}")]
+    Central(#[from] mongodb::error::Error),
+    #[error("The central database did not confirm the write: {0}")]
+    WriteNotConfirmed(String),
+    #[error("The central database sent an answer the till does not understand: {0}")]
+    UnexpectedReply(String),
+    #[error("Could not read the sync settings in {path}: {reason}")]
+    Settings { path: String, reason: String },
+    #[error(transparent)]
+    Till(#[from] sellsync_core::Error),
+}
+
+pub type Result<T, E = SyncError> = std::result::Result<T, E>;

@@ -1,0 +1,577 @@
+//! The reconciler: applies a batch of outbox operations to the central collections so that
+//! applying it again, or any prefix of it, leaves MongoDB exactly as applying it once.
+//!
+//! How each operation is made idempotent:
+//!
+//! - `insert`: an upsert on the till-made `_id` (and `business_id`) with `$setOnInsert`.
+//!   A replay finds the document and changes nothing, even if the document has been
+//!   edited centrally since.
+//! - `update`: `$set` of the changed fields, applied only if the central document was not
+//!   changed later (`updated_at`): the newer change wins, and a replay is a no-op.
+//! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
+//!   one update guarded by "this sale is not in the history yet".
+//! - stock movements: the movement is inserted like any document, with
+//!   `stock_applied: false`; its quantity is added to `products.stock` by an update guarded
+//!   by the product's `pending_movements` (which holds the ids of movements being applied);
+//!   then the movement is marked `stock_applied: true` and its id leaves
+//!   `pending_movements`. A replay at any point between those steps finishes the job
+//!   without counting the movement twice. So central `products.stock` is the opening stock
+//!   plus the sum of the movements with `stock_applied: true`.
+//!
+//! Where the server offers transactions the whole batch is one transaction; without them
+//! the steps above keep a batch cut off half way correct. An operation the server refuses
+//! for good (a duplicate SKU, a document of another business, a product that does not
+//! exist centrally) is returned as rejected, and the rest of the batch is applied.
+
+use std::collections::{HashMap, HashSet};
+
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
+use mongodb::ClientSession;
+use sellsync_core::outbox::Op;
+use sellsync_core::sync_queue::Operation;
+use tracing::debug;
+
+use crate::central::Central;
+use crate::error::{Result, SyncError};
+
+/// At most this many statements go in one write command.
+const STATEMENTS_PER_COMMAND: usize = 1_000;
+
+/// Server error codes that mean "try again later", not "this write is wrong".
+const TRANSIENT_CODES: &[i32] = &[
+    6, 7, 50, 89, 91, 112, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
+];
+
+/// What became of a batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// Operations now in the central database (applied by this call or an earlier one).
+    pub applied: Vec<i64>,
+    /// Operations the central database refused for good.
+    pub rejected: Vec<Rejection>,
+}
+
+/// An operation refused for good, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub seq: i64,
+    pub error: String,
+}
+
+/// Applies batches of one till's operations for its business.
+pub struct Reconciler {
+    central: Central,
+    business_id: ObjectId,
+}
+
+/// One statement of an `update` command, and the operation it belongs to.
+struct Statement {
+    op: usize,
+    q: Document,
+    u: Document,
+    upsert: bool,
+}
+
+impl Reconciler {
+    pub fn new(central: Central, business_id: sellsync_core::Id) -> Reconciler {
+        Reconciler {
+            central,
+            business_id: business_id.object_id(),
+        }
+    }
+
+    pub fn central(&self) -> &Central {
+        &self.central
+    }
+
+    /// Applies `batch` (in commit order). Returns which operations are applied and which
+    /// were refused for good; fails only for transient trouble (the network, the server),
+    /// after which the whole batch may simply be sent again.
+    pub async fn apply(&self, batch: &[Operation]) -> Result<BatchOutcome> {
+        let mut rejected: Vec<Rejection> = Vec::new();
+        loop {
+            let refused: HashSet<i64> = rejected.iter().map(|r| r.seq).collect();
+            let live: Vec<&Operation> = batch
+                .iter()
+                .filter(|op| !refused.contains(&op.seq))
+                .collect();
+            if live.is_empty() {
+                break;
+            }
+            if !self.central.transactions() {
+                let mut attempt = Attempt::new(self, None);
+                attempt.run(&live).await?;
+                rejected.extend(attempt.rejected);
+                break;
+            }
+            let mut session = self
+                .central
+                .client
+                .start_session()
+                .await
+                .map_err(|e| self.central.classify(e))?;
+            session
+                .start_transaction()
+                .await
+                .map_err(|e| self.central.classify(e))?;
+            let mut attempt = Attempt::new(self, Some(&mut session));
+            let result = attempt.run(&live).await;
+            let (failed_writes, new) = (attempt.write_failed, attempt.rejected);
+            if result.is_err() || failed_writes {
+                // A refused write ends the transaction: start again without it.
+                let _ = session.abort_transaction().await;
+                result?;
+                rejected.extend(new);
+                continue;
+            }
+            session
+                .commit_transaction()
+                .await
+                .map_err(|e| self.central.classify(e))?;
+            rejected.extend(new);
+            break;
+        }
+        rejected.sort_by_key(|r| r.seq);
+        let refused: HashSet<i64> = rejected.iter().map(|r| r.seq).collect();
+        Ok(BatchOutcome {
+            applied: batch
+                .iter()
+                .map(|op| op.seq)
+                .filter(|seq| !refused.contains(seq))
+                .collect(),
+            rejected,
+        })
+    }
+}
+
+/// One pass over a batch, in a transaction or not.
+struct Attempt<'a> {
+    reconciler: &'a Reconciler,
+    session: Option<&'a mut ClientSession>,
+    rejected: Vec<Rejection>,
+    /// A write was refused inside a transaction, which the server has now aborted.
+    write_failed: bool,
+}
+
+impl<'a> Attempt<'a> {
+    fn new(reconciler: &'a Reconciler, session: Option<&'a mut ClientSession>) -> Attempt<'a> {
+        Attempt {
+            reconciler,
+            session,
+            rejected: Vec::new(),
+            write_failed: false,
+        }
+    }
+
+    fn reject(&mut self, op: &Operation, error: impl Into<String>) {
+        self.rejected.push(Rejection {
+            seq: op.seq,
+            error: error.into(),
+        });
+    }
+
+    fn is_rejected(&self, op: &Operation) -> bool {
+        self.rejected.iter().any(|r| r.seq == op.seq)
+    }
+
+    async fn run(&mut self, ops: &[&Operation]) -> Result<()> {
+        let business = self.reconciler.business_id;
+        // 1. Documents made on the till, collection by collection, in commit order.
+        let mut inserts: Vec<(&str, Vec<Statement>)> = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            if op.op != Op::Insert {
+                continue;
+            }
+            match insert_statement(i, op, business) {
+                Ok(statement) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
+                    Some((_, statements)) => statements.push(statement),
+                    None => inserts.push((op.collection.as_str(), vec![statement])),
+                },
+                Err(error) => self.reject(op, error),
+            }
+        }
+        for (collection, statements) in inserts {
+            self.update(collection, statements, ops).await?;
+            if self.write_failed {
+                return Ok(());
+            }
+        }
+
+        // 2. Field updates, newest change wins.
+        let updates: Vec<(usize, &Operation)> = self.targets(ops, Op::Update).await?;
+        let statements = updates
+            .iter()
+            .map(|&(i, op)| update_statement(i, op, business))
+            .collect();
+        for (collection, statements) in by_collection(statements, ops) {
+            self.update(&collection, statements, ops).await?;
+            if self.write_failed {
+                return Ok(());
+            }
+        }
+
+        // 3. Purchases added to customers, once per sale.
+        let purchases = self.targets(ops, Op::CustomerPurchase).await?;
+        let mut statements = Vec::new();
+        for (i, op) in purchases {
+            match purchase_statement(i, op, business) {
+                Ok(statement) => statements.push(statement),
+                Err(error) => self.reject(op, error),
+            }
+        }
+        self.update("customers", statements, ops).await?;
+        if self.write_failed {
+            return Ok(());
+        }
+
+        // 4. Stock movements counted into their products, once each.
+        self.apply_movements(ops).await
+    }
+
+    /// The operations of kind `op` whose documents exist centrally; the others are
+    /// rejected.
+    async fn targets<'o>(
+        &mut self,
+        ops: &[&'o Operation],
+        kind: Op,
+    ) -> Result<Vec<(usize, &'o Operation)>> {
+        let wanted: Vec<(usize, &Operation)> = ops
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| op.op == kind && !self.is_rejected(op))
+            .map(|(i, op)| (i, *op))
+            .collect();
+        let mut by_collection: HashMap<&str, Vec<ObjectId>> = HashMap::new();
+        for (_, op) in &wanted {
+            by_collection
+                .entry(op.collection.as_str())
+                .or_default()
+                .push(op.document_id.object_id());
+        }
+        let mut found: HashSet<(String, ObjectId)> = HashSet::new();
+        for (collection, ids) in by_collection {
+            for id in self.existing(collection, ids).await? {
+                found.insert((collection.to_owned(), id));
+            }
+        }
+        let mut present = Vec::new();
+        for (i, op) in wanted {
+            if found.contains(&(op.collection.clone(), op.document_id.object_id())) {
+                present.push((i, op));
+            } else {
+                self.reject(
+                    op,
+                    format!(
+                        "{} {} does not exist in the central database",
+                        op.collection, op.document_id
+                    ),
+                );
+            }
+        }
+        Ok(present)
+    }
+
+    async fn apply_movements(&mut self, ops: &[&Operation]) -> Result<()> {
+        let business = self.reconciler.business_id;
+        let movements: Vec<(usize, &Operation)> = ops
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| {
+                op.op == Op::Insert && op.collection == "stock_movements" && !self.is_rejected(op)
+            })
+            .map(|(i, op)| (i, *op))
+            .collect();
+        if movements.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<ObjectId> = movements
+            .iter()
+            .map(|(_, op)| op.document_id.object_id())
+            .collect();
+        let counted: HashSet<ObjectId> = self
+            .find_ids(
+                "stock_movements",
+                doc! { "_id": { "$in": &ids }, "business_id": business, "stock_applied": true },
+            )
+            .await?;
+        let mut to_count = Vec::new();
+        for (i, op) in movements {
+            if counted.contains(&op.document_id.object_id()) {
+                continue;
+            }
+            let product = op.payload.get_object_id("product_id");
+            let quantity = op.payload.get_i64("quantity");
+            match (product, quantity) {
+                (Ok(product), Ok(quantity)) => to_count.push((i, op, product, quantity)),
+                _ => self.reject(op, "a stock movement needs a product_id and a quantity"),
+            }
+        }
+        let products: Vec<ObjectId> = to_count.iter().map(|m| m.2).collect();
+        let existing = self.existing("products", products).await?;
+        let mut statements = Vec::new();
+        for &(i, op, product, quantity) in &to_count {
+            if !existing.contains(&product) {
+                self.reject(
+                    op,
+                    format!("product {product} does not exist in the central database"),
+                );
+                continue;
+            }
+            let movement = op.document_id.object_id();
+            statements.push(Statement {
+                op: i,
+                q: doc! {
+                    "_id": product,
+                    "business_id": business,
+                    "pending_movements": { "$ne": movement },
+                },
+                u: doc! {
+                    "$inc": { "stock": quantity },
+                    "$push": { "pending_movements": movement },
+                },
+                upsert: false,
+            });
+        }
+        let counting: Vec<ObjectId> = statements
+            .iter()
+            .map(|s| ops[s.op].document_id.object_id())
+            .collect();
+        let products: Vec<ObjectId> = statements
+            .iter()
+            .filter_map(|s| s.q.get_object_id("_id").ok())
+            .collect();
+        self.update("products", statements, ops).await?;
+        if self.write_failed || counting.is_empty() {
+            return Ok(());
+        }
+        self.command(doc! {
+            "update": "stock_movements",
+            "updates": [{
+                "q": { "_id": { "$in": &counting }, "business_id": business },
+                "u": { "$set": { "stock_applied": true } },
+                "multi": true,
+            }],
+        })
+        .await?;
+        self.command(doc! {
+            "update": "products",
+            "updates": [{
+                "q": { "_id": { "$in": products }, "business_id": business },
+                "u": { "$pull": { "pending_movements": { "$in": &counting } } },
+                "multi": true,
+            }],
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Of `ids` in `collection`, those that exist for this business.
+    async fn existing(
+        &mut self,
+        collection: &str,
+        ids: Vec<ObjectId>,
+    ) -> Result<HashSet<ObjectId>> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let business = self.reconciler.business_id;
+        let filter = if collection == "businesses" {
+            doc! { "_id": { "$in": ids.iter().filter(|id| **id == business).collect::<Vec<_>>() } }
+        } else {
+            doc! { "_id": { "$in": &ids }, "business_id": business }
+        };
+        self.find_ids(collection, filter).await
+    }
+
+    /// The `_id`s of the documents of `collection` matching `filter`.
+    async fn find_ids(&mut self, collection: &str, filter: Document) -> Result<HashSet<ObjectId>> {
+        let mut found = HashSet::new();
+        let mut reply = self
+            .command(doc! {
+                "find": collection,
+                "filter": filter,
+                "projection": { "_id": 1 },
+                "batchSize": 10_000,
+            })
+            .await?;
+        loop {
+            let cursor = reply
+                .get_document("cursor")
+                .map_err(|e| SyncError::UnexpectedReply(format!("find: {e}")))?;
+            let batch = cursor
+                .get_array("firstBatch")
+                .or_else(|_| cursor.get_array("nextBatch"))
+                .map_err(|e| SyncError::UnexpectedReply(format!("find: {e}")))?;
+            for doc in batch {
+                if let Some(id) = doc.as_document().and_then(|d| d.get_object_id("_id").ok()) {
+                    found.insert(id);
+                }
+            }
+            let cursor_id = cursor.get_i64("id").unwrap_or(0);
+            if cursor_id == 0 {
+                return Ok(found);
+            }
+            reply = self
+                .command(doc! { "getMore": cursor_id, "collection": collection })
+                .await?;
+        }
+    }
+
+    /// Runs `statements` as `update` commands on `collection`. A statement the server
+    /// refuses for good rejects its operation; inside a transaction it also ends the
+    /// attempt (`write_failed`).
+    async fn update(
+        &mut self,
+        collection: &str,
+        statements: Vec<Statement>,
+        ops: &[&Operation],
+    ) -> Result<()> {
+        let in_transaction = self.session.is_some();
+        for chunk in statements.chunks(STATEMENTS_PER_COMMAND) {
+            let updates: Vec<Document> = chunk
+                .iter()
+                .map(|s| doc! { "q": &s.q, "u": &s.u, "upsert": s.upsert })
+                .collect();
+            let reply = self
+                .command(doc! {
+                    "update": collection,
+                    "updates": updates,
+                    // In a transaction the first refusal ends it; without one, let the
+                    // other statements through.
+                    "ordered": in_transaction,
+                })
+                .await?;
+            if let Ok(concern) = reply.get_document("writeConcernError") {
+                return Err(SyncError::WriteNotConfirmed(
+                    concern
+                        .get_str("errmsg")
+                        .unwrap_or("no reason given")
+                        .to_owned(),
+                ));
+            }
+            let Ok(errors) = reply.get_array("writeErrors") else {
+                continue;
+            };
+            for error in errors.iter().filter_map(Bson::as_document) {
+                let index = error.get_i32("index").unwrap_or(0) as usize;
+                let code = error.get_i32("code").unwrap_or(0);
+                let message = error.get_str("errmsg").unwrap_or("refused").to_owned();
+                if TRANSIENT_CODES.contains(&code) {
+                    return Err(SyncError::WriteNotConfirmed(message));
+                }
+                let op = ops[chunk.get(index).map_or(0, |s| s.op)];
+                debug!(seq = op.seq, code, %message, "write refused");
+                self.reject(op, format!("{message} (code {code})"));
+            }
+            if in_transaction {
+                self.write_failed = true;
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    async fn command(&mut self, command: Document) -> Result<Document> {
+        let db = &self.reconciler.central.db;
+        let reply = match self.session.as_deref_mut() {
+            Some(session) => db.run_command(command).session(session).await,
+            None => db.run_command(command).await,
+        };
+        reply.map_err(|e| self.reconciler.central.classify(e))
+    }
+}
+
+/// Groups update statements by their operation's collection, keeping commit order.
+fn by_collection(statements: Vec<Statement>, ops: &[&Operation]) -> Vec<(String, Vec<Statement>)> {
+    let mut grouped: Vec<(String, Vec<Statement>)> = Vec::new();
+    for statement in statements {
+        let collection = &ops[statement.op].collection;
+        match grouped.iter_mut().find(|(c, _)| c == collection) {
+            Some((_, list)) => list.push(statement),
+            None => grouped.push((collection.clone(), vec![statement])),
+        }
+    }
+    grouped
+}
+
+/// The upsert that creates a till-made document once.
+fn insert_statement(i: usize, op: &Operation, business: ObjectId) -> Result<Statement, String> {
+    let id = op.document_id.object_id();
+    let mut fields = op.payload.clone();
+    fields.remove("_id");
+    let q = if op.collection == "businesses" {
+        if id != business {
+            return Err("the business is not this till's business".into());
+        }
+        doc! { "_id": id }
+    } else {
+        match fields.get_object_id("business_id") {
+            Ok(b) if b == business => {}
+            _ => return Err("the document belongs to another business".into()),
+        }
+        doc! { "_id": id, "business_id": business }
+    };
+    if op.collection == "stock_movements" {
+        fields.insert("stock_applied", false);
+    }
+    Ok(Statement {
+        op: i,
+        q,
+        u: doc! { "$setOnInsert": fields },
+        upsert: true,
+    })
+}
+
+/// `$set` of the changed fields, unless the central document changed later.
+fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
+    let mut q = doc! { "_id": op.document_id.object_id() };
+    if op.collection != "businesses" {
+        q.insert("business_id", business);
+    }
+    if let Ok(at) = op.payload.get_datetime("updated_at") {
+        q.insert(
+            "$or",
+            vec![
+                doc! { "updated_at": { "$lte": at } },
+                doc! { "updated_at": { "$exists": false } },
+            ],
+        );
+    }
+    Statement {
+        op: i,
+        q,
+        u: doc! { "$set": op.payload.clone() },
+        upsert: false,
+    }
+}
+
+/// Adds a sale to a customer's history and its points to their balance, once.
+fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<Statement, String> {
+    let p = &op.payload;
+    let (Ok(transaction), Ok(date), Some(amount), Ok(points)) = (
+        p.get_object_id("transaction_id"),
+        p.get_datetime("date"),
+        p.get("amount"),
+        p.get_i64("loyalty_points"),
+    ) else {
+        return Err("a purchase needs transaction_id, date, amount and loyalty_points".into());
+    };
+    Ok(Statement {
+        op: i,
+        q: doc! {
+            "_id": op.document_id.object_id(),
+            "business_id": business,
+            "purchase_history.transaction_id": { "$ne": transaction },
+        },
+        u: doc! {
+            "$push": { "purchase_history": {
+                "transaction_id": transaction,
+                "date": *date,
+                "amount": amount.clone(),
+            } },
+            "$inc": { "loyalty_points": points },
+        },
+        upsert: false,
+    })
+}
