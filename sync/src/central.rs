@@ -133,6 +133,15 @@ impl Central {
         })
     }
 
+    /// Asks the server whether it is there.
+    pub async fn ping(&self) -> Result<()> {
+        self.db
+            .run_command(doc! { "ping": 1 })
+            .await
+            .map_err(|e| self.classify(e))?;
+        Ok(())
+    }
+
     /// The hosts of the connection string, for messages.
     pub fn hosts(&self) -> &str {
         &self.hosts

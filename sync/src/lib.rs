@@ -3,11 +3,14 @@
 //!
 //! - [`central`]: where the central database is and the connection to it.
 //! - [`reconciler`]: applies a batch of outbox operations idempotently.
+//! - [`engine`]: pushes the outbox in batches, forever, with backoff; parks refusals.
 
 pub mod central;
+pub mod engine;
 pub mod error;
 pub mod reconciler;
 
 pub use central::{Central, CentralConfig};
+pub use engine::{Engine, EngineOptions, EngineStatus, Step};
 pub use error::{Result, SyncError};
 pub use reconciler::{BatchOutcome, Reconciler, Rejection};

@@ -3,11 +3,14 @@
 //! `SELLSYNC_TEST_MONGODB_URI`).
 #![allow(dead_code)] // each test file uses its own share of the helpers
 
+pub mod proxy;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bson::{doc, Document};
 use futures_util::TryStreamExt;
-use sellsync_core::{Credential, Till};
+use sellsync_core::catalog::ProductChanges;
+use sellsync_core::{Cart, CartCustomer, Credential, Money, NewCustomer, Tender, Till};
 use sellsync_sync::{Central, CentralConfig};
 use tempfile::TempDir;
 
@@ -17,6 +20,19 @@ pub fn test_uri() -> String {
         "the sync tests need a MongoDB-wire server: run them with `bash tests/run`, \
          or set SELLSYNC_TEST_MONGODB_URI",
     )
+}
+
+/// The test server's address, for a proxy in front of it.
+pub fn test_server_addr() -> std::net::SocketAddr {
+    let uri = test_uri();
+    let host = uri
+        .trim_start_matches("mongodb://")
+        .split(['/', '?'])
+        .next()
+        .unwrap()
+        .to_owned();
+    host.parse()
+        .unwrap_or_else(|_| panic!("the test server address {host} is not IP:PORT"))
 }
 
 /// A database name no other test uses.
@@ -68,4 +84,102 @@ pub async fn dump(central: &Central) -> Vec<(String, Vec<Document>)> {
         all.push((name, docs));
     }
     all
+}
+
+/// How many sales [`trade`] rings up.
+pub const SALES_PER_TRADE: u64 = 5;
+
+/// A morning at the demo till: sales (one with a new customer, one redeeming points),
+/// a stock correction, a delivery and a price change.
+pub fn trade(till: &mut Till) {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let manager = sign_in(till, "manager@example.com", "2345");
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let skus = ["DAI-004", "SNK-014", "DAI-005", "SNK-015", "DAI-006"];
+    for (n, sku) in skus.iter().enumerate() {
+        let mut cart = Cart::new();
+        till.ring_up(&mut cart, sku, 1 + n as i64).unwrap();
+        till.ring_up(&mut cart, "DAI-004", 1).unwrap();
+        if n == 1 {
+            cart.set_customer(Some(CartCustomer::New(NewCustomer {
+                name: "Dana Ortiz".into(),
+                phone: Some("+1 212 555 0142".into()),
+                email: None,
+            })));
+        }
+        if n >= 2 {
+            // Alice earns points on one sale and spends some on the next.
+            let alice = till
+                .find_customer(&cashier, "alice@example.com")
+                .unwrap()
+                .unwrap();
+            cart.redeem_points(alice.loyalty_points / 2);
+            cart.set_customer(Some(CartCustomer::Existing(alice)));
+        }
+        till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
+            .unwrap();
+    }
+    till.adjust_stock(&manager, "SNK-014", -3, "damaged")
+        .unwrap();
+    till.restock(&manager, "DAI-004", 24, "delivery").unwrap();
+    till.update_product(
+        &manager,
+        "SNK-015",
+        &ProductChanges {
+            price: Some(Money::from_minor(329)),
+            ..ProductChanges::default()
+        },
+    )
+    .unwrap();
+}
+
+/// Central stock and loyalty agree with the till's, and the central database holds
+/// `sales` sales.
+pub async fn assert_matches_till(central: &Central, till: &mut Till, sales: u64) {
+    let products = central.database().collection::<Document>("products");
+    for product in till.stock_levels(false).unwrap() {
+        let doc = products
+            .find_one(doc! { "_id": product.id.object_id() })
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{} is central", product.sku));
+        assert_eq!(
+            doc.get_i64("stock").unwrap(),
+            product.stock,
+            "{}",
+            product.sku
+        );
+    }
+    let central_sales = central
+        .database()
+        .collection::<Document>("sales_transactions")
+        .count_documents(doc! {})
+        .await
+        .unwrap();
+    assert_eq!(central_sales, sales);
+    let customers = central.database().collection::<Document>("customers");
+    let alice = customers
+        .find_one(doc! { "email": "alice@example.com" })
+        .await
+        .unwrap()
+        .unwrap();
+    let dana = customers
+        .find_one(doc! { "phone": "+1 212 555 0142" })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(dana.get_array("purchase_history").unwrap().len(), 1);
+    assert_eq!(alice.get_array("purchase_history").unwrap().len(), 3);
+    let manager = sign_in(till, "manager@example.com", "2345");
+    let till_alice = till
+        .find_customer(&manager, "alice@example.com")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        alice.get_i64("loyalty_points").unwrap(),
+        till_alice.loyalty_points
+    );
 }
