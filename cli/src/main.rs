@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,7 +38,7 @@ struct Cli {
 
 /// Who is acting: every command that changes the till or shows takings needs a sign-in.
 #[derive(Args)]
-struct SignIn {
+pub(crate) struct SignIn {
     /// The staff member's email
     #[arg(long, env = "SELLSYNC_USER")]
     user: String,
@@ -90,6 +91,8 @@ enum Command {
     /// Customers and their loyalty points
     #[command(subcommand)]
     Customer(CustomerCommand),
+    /// Send the outbox to the central MongoDB (and see how that stands)
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Subcommand)]
@@ -357,6 +360,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
     let mut till = Till::open(&dir)?;
     match cli.command {
         Command::Init(_) => unreachable!("handled above"),
+        Command::Sync(args) => sync::sync(&dir, &mut till, args, out),
         Command::Product(command) => product(&mut till, command, out),
         Command::Sale(args) => sale(&mut till, args, out),
         Command::Stock(StockArgs { low, action }) => match action {

@@ -12,7 +12,9 @@ use sellsync_core::notifications::Notification;
 use sellsync_core::outbox::OutboxEntry;
 use sellsync_core::reports::DayReport;
 use sellsync_core::stock::{LedgerCheck, StockChange};
+use sellsync_core::sync_queue::SyncStatus;
 use sellsync_core::{Product, Till};
+use sellsync_sync::{CentralConfig, EngineStatus};
 use serde::Serialize;
 
 pub struct Printer {
@@ -338,6 +340,87 @@ impl Printer {
                     format!("Tax {} on {}", t.rate, money(t.taxable)),
                     money(t.tax)
                 )?;
+            }
+        })
+    }
+}
+
+/// A moment in the business's time zone, to the minute.
+fn local_time(till: &Till, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&till.business().timezone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+impl Printer {
+    pub fn sync_status(
+        &self,
+        till: &Till,
+        central: Option<&CentralConfig>,
+        status: &SyncStatus,
+    ) -> Result<()> {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            central: Option<String>,
+            #[serde(flatten)]
+            status: &'a SyncStatus,
+        }
+        let shown = Shown {
+            central: central.map(ToString::to_string),
+            status,
+        };
+        emit!(self, shown, |out| {
+            match central {
+                Some(central) => writeln!(out, "Central database: {central}")?,
+                None => writeln!(
+                    out,
+                    "Central database: none set, so this till works offline \
+                     (set one with `sellsync sync setup --mongodb URI`)."
+                )?,
+            }
+            write!(out, "Waiting to be sent: {}", status.pending)?;
+            match status.oldest_pending_at {
+                Some(at) => writeln!(out, " (the oldest from {})", local_time(till, at))?,
+                None => writeln!(out)?,
+            }
+            if status.parked > 0 {
+                writeln!(
+                    out,
+                    "Parked (refused by the central database): {}; see `sellsync outbox`, then \
+                     `sellsync sync retry SEQ` or `sellsync sync discard SEQ`.",
+                    status.parked
+                )?;
+            }
+            match status.last_success_at {
+                Some(at) => writeln!(out, "Last successful contact: {}", local_time(till, at))?,
+                None => writeln!(out, "Last successful contact: never")?,
+            }
+            if let Some(error) = &status.last_error {
+                writeln!(out, "Last attempt failed: {error}")?;
+            }
+        })
+    }
+
+    pub fn sync_done(
+        &self,
+        till: &Till,
+        central: &CentralConfig,
+        done: &EngineStatus,
+    ) -> Result<()> {
+        emit!(self, done, |out| {
+            writeln!(
+                out,
+                "Sent {} changes to {central}; {} waiting, {} parked.",
+                done.delivered, done.pending, done.parked
+            )?;
+            if done.parked > 0 {
+                writeln!(
+                    out,
+                    "See the parked changes with `sellsync outbox` and `sellsync notifications`."
+                )?;
+            }
+            if let Some(at) = done.last_success_at {
+                writeln!(out, "Last successful contact: {}", local_time(till, at))?;
             }
         })
     }

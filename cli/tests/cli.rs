@@ -13,6 +13,8 @@ fn sellsync(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .env_remove("SELLSYNC_USER")
         .env_remove("SELLSYNC_PIN")
+        .env_remove("SELLSYNC_MONGODB_URI")
+        .env_remove("SELLSYNC_MONGODB_DATABASE")
         .output()
         .unwrap()
 }
@@ -538,4 +540,67 @@ fn staff_customers_and_product_edits() {
         &with(CASHIER, &["product", "edit", "CLI-1", "--price", "0.01"]),
     );
     assert!(err.contains("not allowed to manage inventory"), "{err}");
+}
+
+#[test]
+fn sync_sends_the_outbox_and_says_how_it_stands() {
+    let uri = std::env::var("SELLSYNC_TEST_MONGODB_URI")
+        .expect("the sync test needs a MongoDB-wire server: run the tests with `bash tests/run`");
+    let dir = demo();
+    let d = dir.path();
+    let database = format!("cli_sync_{}", std::process::id());
+
+    let status = json(d, &["sync", "status"]);
+    assert_eq!(status["central"], Value::Null);
+    let waiting = status["pending"].as_i64().unwrap();
+    assert!(waiting > 300, "{status}");
+    let err = fails(d, &["sync", "--once"]);
+    assert!(err.contains("no central database is set"), "{err}");
+
+    // Unreachable: a clear error, nothing lost, and the till sells on.
+    let nowhere = "mongodb://till:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=200";
+    let err = fails(d, &["sync", "--once", "--mongodb", nowhere]);
+    assert!(
+        err.contains("Cannot reach the central database at 127.0.0.1:1"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    ok(
+        d,
+        &with(CASHIER, &["sale", "--item", "CLI-1", "--pay", "cash"]),
+    );
+    let status = json(d, &["sync", "status"]);
+    // The sale, its stock movement and a low-stock notification (3 -> 2, threshold 2).
+    assert_eq!(status["pending"].as_i64().unwrap(), waiting + 3, "{status}");
+    assert!(status["last_error"]
+        .as_str()
+        .unwrap()
+        .starts_with("Cannot reach"));
+
+    // Saved settings, then a run that empties the outbox.
+    ok(
+        d,
+        &["sync", "setup", "--mongodb", &uri, "--database", &database],
+    );
+    let settings = std::fs::read_to_string(d.join("sync.toml")).unwrap();
+    assert!(settings.contains(&database), "{settings}");
+    let done = json(d, &["sync", "--once"]);
+    assert_eq!(done["delivered"].as_i64().unwrap(), waiting + 3, "{done}");
+    assert_eq!(
+        (done["pending"].as_i64(), done["parked"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let status = ok(d, &["sync", "status"]);
+    assert!(status.contains("Waiting to be sent: 0"), "{status}");
+    assert!(
+        status.contains(&format!("(database {database})")),
+        "{status}"
+    );
+    let again = json(d, &["sync", "--once"]);
+    assert_eq!(again["delivered"], 0);
+
+    let err = fails(d, &with(MANAGER, &["sync", "retry", "1"]));
+    assert!(err.contains("Change #1 is not parked"), "{err}");
+    let err = fails(d, &with(CASHIER, &["sync", "discard", "1"]));
+    assert!(err.contains("not allowed to manage sync"), "{err}");
 }

@@ -3,12 +3,14 @@
 //!
 //! - [`central`]: where the central database is and the connection to it.
 //! - [`reconciler`]: applies a batch of outbox operations idempotently.
+//! - [`settings`]: where a till finds its central database (flags, environment, `sync.toml`).
 //! - [`engine`]: pushes the outbox in batches, forever, with backoff; parks refusals.
 
 pub mod central;
 pub mod engine;
 pub mod error;
 pub mod reconciler;
+pub mod settings;
 
 pub use central::{Central, CentralConfig};
 pub use engine::{Engine, EngineOptions, EngineStatus, Step};

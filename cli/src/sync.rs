@@ -1,0 +1,171 @@
+//! `sellsync sync`: the sync engine in the foreground, its status, its settings, and a
+//! manager's retry or discard of a parked change.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use sellsync_core::Till;
+use sellsync_sync::{CentralConfig, Engine, EngineOptions, EngineStatus};
+
+use crate::output::Printer;
+use crate::SignIn;
+
+/// Transient failures in a row after which `sync --once` gives up (the outbox is intact).
+const ONCE_MAX_FAILURES: u32 = 5;
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    action: Option<SyncCommand>,
+    #[command(flatten)]
+    central: CentralArgs,
+    /// Stop when the outbox is empty instead of running until Ctrl-C
+    #[arg(long)]
+    once: bool,
+}
+
+/// Which central database: given here, or the one saved with `sellsync sync setup`.
+#[derive(Args)]
+struct CentralArgs {
+    /// MongoDB connection string [default: the till's saved sync settings]
+    #[arg(long, env = "SELLSYNC_MONGODB_URI", hide_env_values = true)]
+    mongodb: Option<String>,
+    /// The database holding the business's collections [default: sellsync]
+    #[arg(long, env = "SELLSYNC_MONGODB_DATABASE")]
+    database: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// What waits to be sent, what is parked, and the last contact
+    Status,
+    /// Save the central database for this till (in sync.toml, readable by you only)
+    Setup {
+        #[command(flatten)]
+        central: CentralArgs,
+    },
+    /// Send a parked change again (needs manage_sync)
+    Retry {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// The change's number (SEQ in `sellsync outbox`)
+        seq: i64,
+    },
+    /// Give up a parked change: kept in the outbox, never sent (needs manage_sync)
+    Discard {
+        #[command(flatten)]
+        sign_in: SignIn,
+        seq: i64,
+    },
+}
+
+pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Result<()> {
+    match args.action {
+        None => {
+            let config = central(dir, args.central)?.context(
+                "no central database is set for this till: give --mongodb URI, or save one with \
+                 `sellsync sync setup --mongodb URI`. Until then the till works offline.",
+            )?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(run_engine(dir, config, args.once, till, out))
+        }
+        Some(SyncCommand::Status) => {
+            let config = central(dir, args.central)?;
+            out.sync_status(till, config.as_ref(), &till.sync_status()?)
+        }
+        Some(SyncCommand::Setup { central: given }) => {
+            let config =
+                central(dir, given)?.context("give the connection string with --mongodb URI")?;
+            config.save(dir)?;
+            out.sync_status(till, Some(&config), &till.sync_status()?)
+        }
+        Some(SyncCommand::Retry { sign_in, seq }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            till.retry_parked(&actor, seq)?;
+            out.sync_status(
+                till,
+                central(dir, args.central)?.as_ref(),
+                &till.sync_status()?,
+            )
+        }
+        Some(SyncCommand::Discard { sign_in, seq }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            till.discard_parked(&actor, seq)?;
+            out.sync_status(
+                till,
+                central(dir, args.central)?.as_ref(),
+                &till.sync_status()?,
+            )
+        }
+    }
+}
+
+fn central(dir: &Path, args: CentralArgs) -> Result<Option<CentralConfig>> {
+    Ok(CentralConfig::for_till(dir, args.mongodb, args.database)?)
+}
+
+async fn run_engine(
+    dir: &Path,
+    config: CentralConfig,
+    once: bool,
+    till: &Till,
+    out: &Printer,
+) -> Result<()> {
+    let mut engine = Engine::new(dir, config.clone(), EngineOptions::default())?;
+    let mut status = engine.status();
+    if !once {
+        eprintln!("Syncing with {config}; Ctrl-C stops.");
+        let reporter = tokio::spawn(async move {
+            let mut last: Option<(bool, Option<String>)> = None;
+            while status.changed().await.is_ok() {
+                let now = status.borrow_and_update().clone();
+                let shown = (now.online, now.last_error.clone());
+                if last.as_ref() != Some(&shown) {
+                    eprintln!("{}", status_line(&now));
+                    last = Some(shown);
+                }
+            }
+        });
+        engine
+            .run(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        reporter.abort();
+        return Ok(());
+    }
+
+    let start = status.borrow().pending;
+    let bar = if out.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(u64::try_from(start).unwrap_or(0))
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} changes sent {msg}")
+            .expect("a valid progress template"),
+    );
+    let done = engine
+        .run_until_idle(ONCE_MAX_FAILURES, |s: &EngineStatus| {
+            bar.set_length(s.delivered + u64::try_from(s.pending).unwrap_or(0));
+            bar.set_position(s.delivered);
+            bar.set_message(s.last_error.clone().unwrap_or_default());
+        })
+        .await;
+    bar.finish_and_clear();
+    let done = done?;
+    out.sync_done(till, &config, &done)
+}
+
+fn status_line(s: &EngineStatus) -> String {
+    match &s.last_error {
+        Some(error) => format!("offline: {error} ({} changes waiting)", s.pending),
+        None => format!(
+            "online: {} changes waiting, {} parked, {} sent",
+            s.pending, s.parked, s.delivered
+        ),
+    }
+}
