@@ -33,6 +33,9 @@ pub struct EngineOptions {
     pub backoff_floor: Duration,
     /// ...up to this.
     pub backoff_cap: Duration,
+    /// Apply batches in transactions where the server offers them (false: never, for
+    /// MongoDB-compatible services whose transactions are limited).
+    pub transactions: bool,
 }
 
 impl Default for EngineOptions {
@@ -42,6 +45,7 @@ impl Default for EngineOptions {
             idle_poll: Duration::from_secs(2),
             backoff_floor: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(60),
+            transactions: true,
         }
     }
 }
@@ -115,7 +119,10 @@ impl Engine {
         let reconciler = match &self.reconciler {
             Some(reconciler) => reconciler,
             None => {
-                let central = Central::connect(&self.config).await?;
+                let mut central = Central::connect(&self.config).await?;
+                if !self.options.transactions {
+                    central = central.without_transactions();
+                }
                 central.ensure_indexes().await?;
                 self.reconciler
                     .insert(Reconciler::new(central, self.till.business().id))

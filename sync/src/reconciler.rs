@@ -24,13 +24,14 @@
 //! exist centrally) is returned as rejected, and the rest of the batch is applied.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use mongodb::ClientSession;
 use sellsync_core::outbox::Op;
 use sellsync_core::sync_queue::Operation;
-use tracing::debug;
+use tracing::{debug, warn};
 
 use crate::central::Central;
 use crate::error::{Result, SyncError};
@@ -63,6 +64,11 @@ pub struct Rejection {
 pub struct Reconciler {
     central: Central,
     business_id: ObjectId,
+    /// Sessions whose transaction may still be open on the server (its connection was cut
+    /// before it could be committed or aborted). The server would hold their writes until
+    /// the transaction times out (60 s on MongoDB), so they are killed before the next
+    /// batch.
+    abandoned: Mutex<Vec<Document>>,
 }
 
 /// One statement of an `update` command, and the operation it belongs to.
@@ -78,6 +84,7 @@ impl Reconciler {
         Reconciler {
             central,
             business_id: business_id.object_id(),
+            abandoned: Mutex::new(Vec::new()),
         }
     }
 
@@ -105,6 +112,7 @@ impl Reconciler {
                 rejected.extend(attempt.rejected);
                 break;
             }
+            self.kill_abandoned_sessions().await?;
             let mut session = self
                 .central
                 .client
@@ -119,16 +127,21 @@ impl Reconciler {
             let result = attempt.run(&live).await;
             let (failed_writes, new) = (attempt.write_failed, attempt.rejected);
             if result.is_err() || failed_writes {
-                // A refused write ends the transaction: start again without it.
+                // A refused write ends the transaction: start again without it. After any
+                // other failure the abort may not reach the server (the driver does not
+                // report that), so the session is killed before the next batch.
                 let _ = session.abort_transaction().await;
+                if result.is_err() {
+                    self.abandon(&session);
+                }
                 result?;
                 rejected.extend(new);
                 continue;
             }
-            session
-                .commit_transaction()
-                .await
-                .map_err(|e| self.central.classify(e))?;
+            if let Err(e) = session.commit_transaction().await {
+                self.abandon(&session);
+                return Err(self.central.classify(e));
+            }
             rejected.extend(new);
             break;
         }
@@ -142,6 +155,41 @@ impl Reconciler {
                 .collect(),
             rejected,
         })
+    }
+}
+
+impl Reconciler {
+    fn abandon(&self, session: &ClientSession) {
+        let mut abandoned = self.abandoned.lock().expect("not poisoned");
+        abandoned.push(session.id().clone());
+    }
+
+    /// Ends the transactions of sessions abandoned after a cut connection, so that their
+    /// uncommitted writes stop blocking the next batch.
+    async fn kill_abandoned_sessions(&self) -> Result<()> {
+        let sessions = std::mem::take(&mut *self.abandoned.lock().expect("not poisoned"));
+        if sessions.is_empty() {
+            return Ok(());
+        }
+        let admin = self.central.client.database("admin");
+        match admin
+            .run_command(doc! { "killSessions": sessions.clone() })
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(*e.kind, mongodb::error::ErrorKind::Command(_)) => {
+                // Refused (an old server, or no right to): the transactions time out instead.
+                warn!(error = %e, "could not end abandoned sessions");
+                Ok(())
+            }
+            Err(e) => {
+                self.abandoned
+                    .lock()
+                    .expect("not poisoned")
+                    .extend(sessions);
+                Err(self.central.classify(e))
+            }
+        }
     }
 }
 
@@ -274,39 +322,36 @@ impl<'a> Attempt<'a> {
 
     async fn apply_movements(&mut self, ops: &[&Operation]) -> Result<()> {
         let business = self.reconciler.business_id;
-        let movements: Vec<(usize, &Operation)> = ops
-            .iter()
-            .enumerate()
-            .filter(|(_, op)| {
-                op.op == Op::Insert && op.collection == "stock_movements" && !self.is_rejected(op)
-            })
-            .map(|(i, op)| (i, *op))
-            .collect();
+        let mut movements = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
+            if op.op != Op::Insert || op.collection != "stock_movements" || self.is_rejected(op) {
+                continue;
+            }
+            let product = op.payload.get_object_id("product_id");
+            let quantity = op.payload.get_i64("quantity");
+            match (product, quantity) {
+                (Ok(product), Ok(quantity)) => movements.push((i, *op, product, quantity)),
+                _ => self.reject(op, "a stock movement needs a product_id and a quantity"),
+            }
+        }
         if movements.is_empty() {
             return Ok(());
         }
         let ids: Vec<ObjectId> = movements
             .iter()
-            .map(|(_, op)| op.document_id.object_id())
+            .map(|m| m.1.document_id.object_id())
             .collect();
+        let all_products: Vec<ObjectId> = movements.iter().map(|m| m.2).collect();
         let counted: HashSet<ObjectId> = self
             .find_ids(
                 "stock_movements",
                 doc! { "_id": { "$in": &ids }, "business_id": business, "stock_applied": true },
             )
             .await?;
-        let mut to_count = Vec::new();
-        for (i, op) in movements {
-            if counted.contains(&op.document_id.object_id()) {
-                continue;
-            }
-            let product = op.payload.get_object_id("product_id");
-            let quantity = op.payload.get_i64("quantity");
-            match (product, quantity) {
-                (Ok(product), Ok(quantity)) => to_count.push((i, op, product, quantity)),
-                _ => self.reject(op, "a stock movement needs a product_id and a quantity"),
-            }
-        }
+        let to_count: Vec<_> = movements
+            .into_iter()
+            .filter(|m| !counted.contains(&m.1.document_id.object_id()))
+            .collect();
         let products: Vec<ObjectId> = to_count.iter().map(|m| m.2).collect();
         let existing = self.existing("products", products).await?;
         let mut statements = Vec::new();
@@ -333,18 +378,17 @@ impl<'a> Attempt<'a> {
                 upsert: false,
             });
         }
-        let counting: Vec<ObjectId> = statements
-            .iter()
-            .map(|s| ops[s.op].document_id.object_id())
-            .collect();
-        let products: Vec<ObjectId> = statements
-            .iter()
-            .filter_map(|s| s.q.get_object_id("_id").ok())
-            .collect();
+        let counting: Vec<&Operation> = statements.iter().map(|s| ops[s.op]).collect();
         self.update("products", statements, ops).await?;
-        if self.write_failed || counting.is_empty() {
+        if self.write_failed {
             return Ok(());
         }
+        // Marked counted: those whose product update was not refused.
+        let counting: Vec<ObjectId> = counting
+            .into_iter()
+            .filter(|op| !self.is_rejected(op))
+            .map(|op| op.document_id.object_id())
+            .collect();
         self.command(doc! {
             "update": "stock_movements",
             "updates": [{
@@ -354,11 +398,13 @@ impl<'a> Attempt<'a> {
             }],
         })
         .await?;
+        // Every movement of the batch leaves `pending_movements`, counted now or before:
+        // an earlier attempt may have been cut between marking a movement and this.
         self.command(doc! {
             "update": "products",
             "updates": [{
-                "q": { "_id": { "$in": products }, "business_id": business },
-                "u": { "$pull": { "pending_movements": { "$in": &counting } } },
+                "q": { "_id": { "$in": all_products }, "business_id": business },
+                "u": { "$pull": { "pending_movements": { "$in": &ids } } },
                 "multi": true,
             }],
         })

@@ -22,6 +22,7 @@ fn quick() -> EngineOptions {
         idle_poll: Duration::from_millis(100),
         backoff_floor: Duration::from_millis(20),
         backoff_cap: Duration::from_millis(300),
+        transactions: true,
     }
 }
 
