@@ -3,9 +3,10 @@
 //!
 //! How each operation is made idempotent:
 //!
-//! - `insert`: an upsert on the till-made `_id` (and `business_id`) with `$setOnInsert`.
-//!   A replay finds the document and changes nothing, even if the document has been
-//!   edited centrally since.
+//! - `insert`: the documents of a batch whose till-made `_id`s are not central yet are
+//!   inserted (plain batched inserts, the fastest write); a replay finds them there and
+//!   changes nothing, even if they have been edited centrally since. An insert whose reply
+//!   was lost and that finds its `_id` taken on replay counts as applied.
 //! - `update`: `$set` of the changed fields, applied only if the central document was not
 //!   changed later (`updated_at`): the newer change wins, and a replay is a no-op.
 //! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
@@ -39,6 +40,9 @@ use crate::error::{Result, SyncError};
 /// At most this many statements go in one write command.
 const STATEMENTS_PER_COMMAND: usize = 1_000;
 
+/// The server's code for a unique index refusing a second document with the same key.
+const DUPLICATE_KEY: i32 = 11000;
+
 /// Server error codes that mean "try again later", not "this write is wrong".
 const TRANSIENT_CODES: &[i32] = &[
     6, 7, 50, 89, 91, 112, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
@@ -71,12 +75,17 @@ pub struct Reconciler {
     abandoned: Mutex<Vec<Document>>,
 }
 
+/// Writes for one collection, each with the index of its operation in the batch.
+enum Write {
+    Insert(Vec<(usize, Document)>),
+    Update(Vec<Statement>),
+}
+
 /// One statement of an `update` command, and the operation it belongs to.
 struct Statement {
     op: usize,
     q: Document,
     u: Document,
-    upsert: bool,
 }
 
 impl Reconciler {
@@ -225,22 +234,38 @@ impl<'a> Attempt<'a> {
 
     async fn run(&mut self, ops: &[&Operation]) -> Result<()> {
         let business = self.reconciler.business_id;
-        // 1. Documents made on the till, collection by collection, in commit order.
-        let mut inserts: Vec<(&str, Vec<Statement>)> = Vec::new();
+        // 1. Documents made on the till, collection by collection, in commit order: those
+        //    not central yet are inserted; those already there were applied before.
+        let mut inserts: Vec<(&str, Vec<(usize, Document)>)> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             if op.op != Op::Insert {
                 continue;
             }
-            match insert_statement(i, op, business) {
-                Ok(statement) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
-                    Some((_, statements)) => statements.push(statement),
-                    None => inserts.push((op.collection.as_str(), vec![statement])),
+            match insert_document(op, business) {
+                Ok(document) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
+                    Some((_, documents)) => documents.push((i, document)),
+                    None => inserts.push((op.collection.as_str(), vec![(i, document)])),
                 },
                 Err(error) => self.reject(op, error),
             }
         }
-        for (collection, statements) in inserts {
-            self.update(collection, statements, ops).await?;
+        for (collection, documents) in inserts {
+            let ids = documents
+                .iter()
+                .map(|(i, _)| ops[*i].document_id.object_id());
+            let owners = self.owners(collection, ids.collect()).await?;
+            let mut missing = Vec::new();
+            for (i, document) in documents {
+                match owners.get(&ops[i].document_id.object_id()) {
+                    None => missing.push((i, document)),
+                    Some(owner) if *owner == Some(business) || collection == "businesses" => {}
+                    Some(_) => self.reject(
+                        ops[i],
+                        "a document with this id belongs to another business",
+                    ),
+                }
+            }
+            self.write(collection, Write::Insert(missing), ops).await?;
             if self.write_failed {
                 return Ok(());
             }
@@ -253,7 +278,8 @@ impl<'a> Attempt<'a> {
             .map(|&(i, op)| update_statement(i, op, business))
             .collect();
         for (collection, statements) in by_collection(statements, ops) {
-            self.update(&collection, statements, ops).await?;
+            self.write(&collection, Write::Update(statements), ops)
+                .await?;
             if self.write_failed {
                 return Ok(());
             }
@@ -268,7 +294,8 @@ impl<'a> Attempt<'a> {
                 Err(error) => self.reject(op, error),
             }
         }
-        self.update("customers", statements, ops).await?;
+        self.write("customers", Write::Update(statements), ops)
+            .await?;
         if self.write_failed {
             return Ok(());
         }
@@ -375,11 +402,11 @@ impl<'a> Attempt<'a> {
                     "$inc": { "stock": quantity },
                     "$push": { "pending_movements": movement },
                 },
-                upsert: false,
             });
         }
         let counting: Vec<&Operation> = statements.iter().map(|s| ops[s.op]).collect();
-        self.update("products", statements, ops).await?;
+        self.write("products", Write::Update(statements), ops)
+            .await?;
         if self.write_failed {
             return Ok(());
         }
@@ -432,12 +459,51 @@ impl<'a> Attempt<'a> {
 
     /// The `_id`s of the documents of `collection` matching `filter`.
     async fn find_ids(&mut self, collection: &str, filter: Document) -> Result<HashSet<ObjectId>> {
-        let mut found = HashSet::new();
+        let found = self.find(collection, filter, doc! { "_id": 1 }).await?;
+        Ok(found
+            .iter()
+            .filter_map(|d| d.get_object_id("_id").ok())
+            .collect())
+    }
+
+    /// Which of `ids` exist in `collection`, with the business each belongs to.
+    async fn owners(
+        &mut self,
+        collection: &str,
+        ids: Vec<ObjectId>,
+    ) -> Result<HashMap<ObjectId, Option<ObjectId>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let found = self
+            .find(
+                collection,
+                doc! { "_id": { "$in": ids } },
+                doc! { "_id": 1, "business_id": 1 },
+            )
+            .await?;
+        Ok(found
+            .iter()
+            .filter_map(|d| {
+                let id = d.get_object_id("_id").ok()?;
+                Some((id, d.get_object_id("business_id").ok()))
+            })
+            .collect())
+    }
+
+    /// The documents of `collection` matching `filter`, with `projection`'s fields.
+    async fn find(
+        &mut self,
+        collection: &str,
+        filter: Document,
+        projection: Document,
+    ) -> Result<Vec<Document>> {
+        let mut found = Vec::new();
         let mut reply = self
             .command(doc! {
                 "find": collection,
                 "filter": filter,
-                "projection": { "_id": 1 },
+                "projection": projection,
                 "batchSize": 10_000,
             })
             .await?;
@@ -449,11 +515,7 @@ impl<'a> Attempt<'a> {
                 .get_array("firstBatch")
                 .or_else(|_| cursor.get_array("nextBatch"))
                 .map_err(|e| SyncError::UnexpectedReply(format!("find: {e}")))?;
-            for doc in batch {
-                if let Some(id) = doc.as_document().and_then(|d| d.get_object_id("_id").ok()) {
-                    found.insert(id);
-                }
-            }
+            found.extend(batch.iter().filter_map(Bson::as_document).cloned());
             let cursor_id = cursor.get_i64("id").unwrap_or(0);
             if cursor_id == 0 {
                 return Ok(found);
@@ -464,27 +526,31 @@ impl<'a> Attempt<'a> {
         }
     }
 
-    /// Runs `statements` as `update` commands on `collection`. A statement the server
+    /// Sends `writes` to `collection` in commands of at most 1,000. A write the server
     /// refuses for good rejects its operation; inside a transaction it also ends the
-    /// attempt (`write_failed`).
-    async fn update(
-        &mut self,
-        collection: &str,
-        statements: Vec<Statement>,
-        ops: &[&Operation],
-    ) -> Result<()> {
+    /// attempt (`write_failed`). An insert that finds its `_id` taken was applied by an
+    /// earlier attempt whose reply was lost.
+    async fn write(&mut self, collection: &str, writes: Write, ops: &[&Operation]) -> Result<()> {
         let in_transaction = self.session.is_some();
-        for chunk in statements.chunks(STATEMENTS_PER_COMMAND) {
-            let updates: Vec<Document> = chunk
-                .iter()
-                .map(|s| doc! { "q": &s.q, "u": &s.u, "upsert": s.upsert })
-                .collect();
+        let (command, field, items) = match writes {
+            Write::Insert(documents) => ("insert", "documents", documents),
+            Write::Update(statements) => (
+                "update",
+                "updates",
+                statements
+                    .into_iter()
+                    .map(|s| (s.op, doc! { "q": s.q, "u": s.u }))
+                    .collect(),
+            ),
+        };
+        for chunk in items.chunks(STATEMENTS_PER_COMMAND) {
+            let body: Vec<&Document> = chunk.iter().map(|(_, d)| d).collect();
             let reply = self
                 .command(doc! {
-                    "update": collection,
-                    "updates": updates,
+                    command: collection,
+                    field: body,
                     // In a transaction the first refusal ends it; without one, let the
-                    // other statements through.
+                    // other writes through.
                     "ordered": in_transaction,
                 })
                 .await?;
@@ -499,6 +565,7 @@ impl<'a> Attempt<'a> {
             let Ok(errors) = reply.get_array("writeErrors") else {
                 continue;
             };
+            let mut refused = false;
             for error in errors.iter().filter_map(Bson::as_document) {
                 let index = error.get_i32("index").unwrap_or(0) as usize;
                 let code = error.get_i32("code").unwrap_or(0);
@@ -506,11 +573,17 @@ impl<'a> Attempt<'a> {
                 if TRANSIENT_CODES.contains(&code) {
                     return Err(SyncError::WriteNotConfirmed(message));
                 }
-                let op = ops[chunk.get(index).map_or(0, |s| s.op)];
+                let id_taken = code == DUPLICATE_KEY
+                    && error.get_document("keyPattern").ok() == Some(&doc! { "_id": 1 });
+                if command == "insert" && id_taken && !in_transaction {
+                    continue;
+                }
+                let op = ops[chunk.get(index).map_or(0, |(i, _)| *i)];
                 debug!(seq = op.seq, code, %message, "write refused");
                 self.reject(op, format!("{message} (code {code})"));
+                refused = true;
             }
-            if in_transaction {
+            if in_transaction && refused {
                 self.write_failed = true;
                 return Ok(());
             }
@@ -541,32 +614,23 @@ fn by_collection(statements: Vec<Statement>, ops: &[&Operation]) -> Vec<(String,
     grouped
 }
 
-/// The upsert that creates a till-made document once.
-fn insert_statement(i: usize, op: &Operation, business: ObjectId) -> Result<Statement, String> {
-    let id = op.document_id.object_id();
-    let mut fields = op.payload.clone();
-    fields.remove("_id");
-    let q = if op.collection == "businesses" {
-        if id != business {
+/// The document an `insert` creates: the payload, checked to be this business's.
+fn insert_document(op: &Operation, business: ObjectId) -> Result<Document, String> {
+    let mut document = op.payload.clone();
+    if document.get_object_id("_id") != Ok(op.document_id.object_id()) {
+        return Err("the document's _id is not the operation's".into());
+    }
+    if op.collection == "businesses" {
+        if op.document_id.object_id() != business {
             return Err("the business is not this till's business".into());
         }
-        doc! { "_id": id }
-    } else {
-        match fields.get_object_id("business_id") {
-            Ok(b) if b == business => {}
-            _ => return Err("the document belongs to another business".into()),
-        }
-        doc! { "_id": id, "business_id": business }
-    };
-    if op.collection == "stock_movements" {
-        fields.insert("stock_applied", false);
+    } else if document.get_object_id("business_id") != Ok(business) {
+        return Err("the document belongs to another business".into());
     }
-    Ok(Statement {
-        op: i,
-        q,
-        u: doc! { "$setOnInsert": fields },
-        upsert: true,
-    })
+    if op.collection == "stock_movements" {
+        document.insert("stock_applied", false);
+    }
+    Ok(document)
 }
 
 /// `$set` of the changed fields, unless the central document changed later.
@@ -588,7 +652,6 @@ fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
         op: i,
         q,
         u: doc! { "$set": op.payload.clone() },
-        upsert: false,
     }
 }
 
@@ -618,6 +681,5 @@ fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<St
             } },
             "$inc": { "loyalty_points": points },
         },
-        upsert: false,
     })
 }

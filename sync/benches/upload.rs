@@ -1,0 +1,114 @@
+//! Upload throughput: the engine sending a till's backlog of 10,000 sales (about 50,000
+//! outbox operations) to the central database, against the raw driver inserting the same
+//! documents with batched `insert_many` (1,000 a call), on the same server in one run.
+//!
+//!     bash tests/with-mongodb cargo bench -p sellsync-sync --bench upload
+//!
+//! The ratio is the figure that matters: the test server's own speed says nothing about
+//! MongoDB's.
+
+use std::time::Instant;
+
+use bson::Document;
+use sellsync_core::{Cart, Credential, Tender, Till};
+use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions};
+
+const SALES: usize = 10_000;
+
+fn main() {
+    let uri = std::env::var("SELLSYNC_TEST_MONGODB_URI").expect(
+        "run with a MongoDB-wire server: bash tests/with-mongodb cargo bench -p sellsync-sync --bench upload",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (mut till, _) = Till::create_demo(dir.path()).unwrap();
+    let backlog = Instant::now();
+    ring_up_sales(&mut till);
+    let operations = till.pending_operations(usize::MAX).unwrap();
+    println!(
+        "backlog: {SALES} sales, {} outbox operations (made in {:.1?})",
+        operations.len(),
+        backlog.elapsed()
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tag = std::process::id();
+
+    // The raw driver: the same documents, inserted in batches, with the same indexes.
+    let raw = runtime.block_on(async {
+        let config = CentralConfig::new(&uri, Some(format!("bench_raw_{tag}"))).unwrap();
+        let central = Central::connect(&config).await.unwrap();
+        central.ensure_indexes().await.unwrap();
+        let mut by_collection: Vec<(String, Vec<Document>)> = Vec::new();
+        for op in &operations {
+            match by_collection.iter_mut().find(|(c, _)| *c == op.collection) {
+                Some((_, docs)) => docs.push(op.payload.clone()),
+                None => by_collection.push((op.collection.clone(), vec![op.payload.clone()])),
+            }
+        }
+        let started = Instant::now();
+        for (collection, docs) in &by_collection {
+            let collection = central.database().collection::<Document>(collection);
+            for chunk in docs.chunks(1_000) {
+                collection.insert_many(chunk).await.unwrap();
+            }
+        }
+        started.elapsed()
+    });
+
+    // The engine: idempotent upserts, stock counted once per movement, delivery recorded.
+    let ours = runtime.block_on(async {
+        let config = CentralConfig::new(&uri, Some(format!("bench_engine_{tag}"))).unwrap();
+        let mut engine = Engine::new(dir.path(), config, EngineOptions::default()).unwrap();
+        let started = Instant::now();
+        let done = engine.run_until_idle(3, |_| {}).await.unwrap();
+        assert_eq!((done.pending, done.parked), (0, 0));
+        assert_eq!(done.delivered, operations.len() as u64);
+        started.elapsed()
+    });
+
+    let n = operations.len() as f64;
+    println!(
+        "raw driver insert_many:  {:>8.1?}  {:>8.0} operations/s",
+        raw,
+        n / raw.as_secs_f64()
+    );
+    println!(
+        "engine (sync --once):    {:>8.1?}  {:>8.0} operations/s",
+        ours,
+        n / ours.as_secs_f64()
+    );
+    println!(
+        "engine / raw driver: {:.2}x the time",
+        ours.as_secs_f64() / raw.as_secs_f64()
+    );
+}
+
+/// 10,000 cash sales of four lines each, after a delivery big enough that nothing is
+/// oversold.
+fn ring_up_sales(till: &mut Till) {
+    let manager = till
+        .sign_in("manager@example.com", Credential::Pin("2345"))
+        .unwrap();
+    let cashier = till
+        .sign_in("cashier@example.com", Credential::Pin("1111"))
+        .unwrap();
+    let products = till.stock_levels(false).unwrap();
+    for p in &products {
+        till.restock(&manager, &p.sku, 100_000, "bench delivery")
+            .unwrap();
+    }
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let mut rng = fastrand::Rng::with_seed(10_000);
+    for _ in 0..SALES {
+        let mut cart = Cart::new();
+        for _ in 0..4 {
+            let p = &products[rng.usize(0..products.len())];
+            till.ring_up(&mut cart, &p.sku, 1).unwrap();
+        }
+        till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
+            .unwrap();
+    }
+}
