@@ -1,5 +1,5 @@
 //! The engine: pushes the till's outbox to the central database in commit order, in
-//! batches, for as long as it runs.
+//! batches (1,000 operations, one transaction each where offered), for as long as it runs.
 //!
 //! An operation is marked delivered only after MongoDB acknowledged the batch that carried
 //! it. Transient failures (no network, the server down or busy) are retried with capped
@@ -41,7 +41,7 @@ pub struct EngineOptions {
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
-            batch_size: 500,
+            batch_size: 1_000,
             idle_poll: Duration::from_secs(2),
             backoff_floor: Duration::from_millis(250),
             backoff_cap: Duration::from_secs(60),

@@ -12,10 +12,10 @@
 //! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
 //!   one update guarded by "this sale is not in the history yet".
 //! - stock movements: the movement is inserted like any document, with
-//!   `stock_applied: false`; its quantity is added to `products.stock` by an update guarded
-//!   by the product's `pending_movements` (which holds the ids of movements being applied);
-//!   then the movement is marked `stock_applied: true` and its id leaves
-//!   `pending_movements`. A replay at any point between those steps finishes the job
+//!   `stock_applied: false`; its quantity is added to `products.stock` (one update per
+//!   product and batch) guarded by the product's `pending_movements`, which takes the ids
+//!   of the movements being counted; once every movement holds its place there, they are
+//!   marked `stock_applied: true` and their ids leave `pending_movements`. A replay at any point between those steps finishes the job
 //!   without counting the movement twice. So central `products.stock` is the opening stock
 //!   plus the sum of the movements with `stock_applied: true`.
 //!
@@ -73,6 +73,14 @@ pub struct Reconciler {
     /// the transaction times out (60 s on MongoDB), so they are killed before the next
     /// batch.
     abandoned: Mutex<Vec<Document>>,
+}
+
+/// A stock movement to count into its product's stock: its operation's index in the
+/// batch, its id and its quantity.
+struct Uncounted {
+    op: usize,
+    id: ObjectId,
+    quantity: i64,
 }
 
 /// Writes for one collection, each with the index of its operation in the batch.
@@ -380,42 +388,85 @@ impl<'a> Attempt<'a> {
             .filter(|m| !counted.contains(&m.1.document_id.object_id()))
             .collect();
         let products: Vec<ObjectId> = to_count.iter().map(|m| m.2).collect();
-        let existing = self.existing("products", products).await?;
-        let mut statements = Vec::new();
+        // Movements an earlier, cut-off attempt already added hold a place in their
+        // product's `pending_movements`; the others are added now, one update per product.
+        let held = self.pending_movements(products.clone()).await?;
+        let mut groups: Vec<(ObjectId, Vec<Uncounted>)> = Vec::new();
         for &(i, op, product, quantity) in &to_count {
-            if !existing.contains(&product) {
-                self.reject(
+            let movement = op.document_id.object_id();
+            match held.get(&product) {
+                None => self.reject(
                     op,
                     format!("product {product} does not exist in the central database"),
-                );
-                continue;
+                ),
+                Some(pending) if pending.contains(&movement) => {}
+                Some(_) => {
+                    let uncounted = Uncounted {
+                        op: i,
+                        id: movement,
+                        quantity,
+                    };
+                    match groups.iter_mut().find(|(p, _)| *p == product) {
+                        Some((_, group)) => group.push(uncounted),
+                        None => groups.push((product, vec![uncounted])),
+                    }
+                }
             }
-            let movement = op.document_id.object_id();
-            statements.push(Statement {
-                op: i,
-                q: doc! {
-                    "_id": product,
-                    "business_id": business,
-                    "pending_movements": { "$ne": movement },
-                },
-                u: doc! {
-                    "$inc": { "stock": quantity },
-                    "$push": { "pending_movements": movement },
-                },
-            });
         }
-        let counting: Vec<&Operation> = statements.iter().map(|s| ops[s.op]).collect();
+        let statements = groups
+            .iter()
+            .map(|(product, group)| {
+                let ids: Vec<ObjectId> = group.iter().map(|m| m.id).collect();
+                let sum: i64 = group.iter().map(|m| m.quantity).sum();
+                Statement {
+                    op: group[0].op,
+                    q: doc! {
+                        "_id": product,
+                        "business_id": business,
+                        "pending_movements": { "$nin": &ids },
+                    },
+                    u: doc! {
+                        "$inc": { "stock": sum },
+                        "$push": { "pending_movements": { "$each": ids } },
+                    },
+                }
+            })
+            .collect();
         self.write("products", Write::Update(statements), ops)
             .await?;
         if self.write_failed {
             return Ok(());
         }
-        // Marked counted: those whose product update was not refused.
-        let counting: Vec<ObjectId> = counting
-            .into_iter()
-            .filter(|op| !self.is_rejected(op))
-            .map(|op| op.document_id.object_id())
-            .collect();
+        // Check that every movement now holds its place before marking it counted: a
+        // product update refused for good refuses its other movements too; one that did
+        // not take (an earlier attempt's late write got there first) sends the batch again.
+        let held = self.pending_movements(products).await?;
+        let mut counting = Vec::new();
+        for &(_, op, product, _) in &to_count {
+            let movement = op.document_id.object_id();
+            if self.is_rejected(op) {
+                continue;
+            }
+            if held.get(&product).is_some_and(|p| p.contains(&movement)) {
+                counting.push(movement);
+                continue;
+            }
+            let group = groups.iter().find(|(p, _)| *p == product);
+            let refused = group.and_then(|(_, g)| {
+                self.rejected
+                    .iter()
+                    .find(|r| r.seq == ops[g[0].op].seq)
+                    .map(|r| r.error.clone())
+            });
+            match refused {
+                Some(error) => self.reject(op, error),
+                None => {
+                    return Err(SyncError::WriteNotConfirmed(format!(
+                    "the stock of product {product} was not updated; the batch will be sent again"
+                )))
+                }
+            }
+        }
         self.command(doc! {
             "update": "stock_movements",
             "updates": [{
@@ -437,6 +488,31 @@ impl<'a> Attempt<'a> {
         })
         .await?;
         Ok(())
+    }
+
+    /// The `pending_movements` of each of `products` that exists for this business.
+    async fn pending_movements(
+        &mut self,
+        products: Vec<ObjectId>,
+    ) -> Result<HashMap<ObjectId, HashSet<ObjectId>>> {
+        let business = self.reconciler.business_id;
+        let found = self
+            .find(
+                "products",
+                doc! { "_id": { "$in": products }, "business_id": business },
+                doc! { "_id": 1, "pending_movements": 1 },
+            )
+            .await?;
+        Ok(found
+            .iter()
+            .filter_map(|d| {
+                let pending = d
+                    .get_array("pending_movements")
+                    .map(|a| a.iter().filter_map(Bson::as_object_id).collect())
+                    .unwrap_or_default();
+                Some((d.get_object_id("_id").ok()?, pending))
+            })
+            .collect())
     }
 
     /// Of `ids` in `collection`, those that exist for this business.
