@@ -12,8 +12,9 @@ use std::time::Duration;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use common::proxy::Proxy;
-use common::{assert_matches_till, demo_till, fresh_database, sign_in, test_server_addr, test_uri};
-use futures_util::TryStreamExt;
+use common::{
+    all, assert_matches_till, demo_till, fresh_database, sign_in, test_server_addr, test_uri,
+};
 use sellsync_core::{Cart, CartCustomer, Tender, Till};
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions};
 
@@ -115,15 +116,7 @@ async fn sales_arrive_exactly_once_through_a_faulty_network(transactions: bool, 
 /// Every product's central stock is its opening stock plus its counted movements, and no
 /// movement is left half counted.
 async fn assert_central_stock_is_its_ledger(central: &Central) {
-    let db = central.database();
-    let movements: Vec<Document> = db
-        .collection::<Document>("stock_movements")
-        .find(doc! {})
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let movements = all(central, "stock_movements").await;
     let mut sums: HashMap<ObjectId, i64> = HashMap::new();
     for m in &movements {
         assert_eq!(m.get_bool("stock_applied"), Ok(true), "{m}");
@@ -131,14 +124,7 @@ async fn assert_central_stock_is_its_ledger(central: &Central) {
             .entry(m.get_object_id("product_id").unwrap())
             .or_default() += m.get_i64("quantity").unwrap();
     }
-    let products: Vec<Document> = db
-        .collection::<Document>("products")
-        .find(doc! {})
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let products = all(central, "products").await;
     for p in &products {
         let id = p.get_object_id("_id").unwrap();
         let ledger = p.get_i64("opening_stock").unwrap() + sums.get(&id).copied().unwrap_or(0);

@@ -64,26 +64,31 @@ pub fn sign_in(till: &mut Till, email: &str, pin: &str) -> sellsync_core::Actor 
     till.sign_in(email, Credential::Pin(pin)).unwrap()
 }
 
+/// Every document of `collection`, sorted by `_id`.
+pub async fn all(central: &Central, collection: &str) -> Vec<Document> {
+    central
+        .database()
+        .collection::<Document>(collection)
+        .find(doc! {})
+        .sort(doc! { "_id": 1 })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 /// Every document of every collection, sorted by `_id`: what "the same central state"
 /// means in these tests.
 pub async fn dump(central: &Central) -> Vec<(String, Vec<Document>)> {
-    let db = central.database();
-    let mut names = db.list_collection_names().await.unwrap();
+    let mut names = central.database().list_collection_names().await.unwrap();
     names.sort();
-    let mut all = Vec::new();
+    let mut everything = Vec::new();
     for name in names {
-        let docs: Vec<Document> = db
-            .collection::<Document>(&name)
-            .find(doc! {})
-            .sort(doc! { "_id": 1 })
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap();
-        all.push((name, docs));
+        let docs = all(central, &name).await;
+        everything.push((name, docs));
     }
-    all
+    everything
 }
 
 /// How many sales [`trade`] rings up.
