@@ -397,7 +397,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         },
         Command::Outbox { pending, limit } => out.outbox(&till.outbox(pending, limit)?),
         Command::Notifications { unread, limit } => {
-            out.notifications(&till.notifications(unread, limit)?)
+            out.notifications(&till, &till.notifications(unread, limit)?)
         }
         Command::User(UserCommand::List) => out.staff(&till.staff()?),
         Command::User(UserCommand::Add {

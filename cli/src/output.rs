@@ -249,13 +249,13 @@ impl Printer {
         })
     }
 
-    pub fn notifications(&self, notes: &[Notification]) -> Result<()> {
+    pub fn notifications(&self, till: &Till, notes: &[Notification]) -> Result<()> {
         emit!(self, notes, |out| {
             for n in notes {
                 writeln!(
                     out,
                     "{} {} {}",
-                    n.created_at.format("%Y-%m-%d %H:%M"),
+                    local_time(till, n.created_at),
                     if n.unread { "*" } else { " " },
                     n.message
                 )?;
@@ -302,7 +302,7 @@ impl Printer {
                 writeln!(
                     out,
                     "  {} {} {}",
-                    p.date.format("%Y-%m-%d %H:%M"),
+                    local_time(till, p.date),
                     p.sale_number,
                     till.format_money(p.amount)
                 )?;

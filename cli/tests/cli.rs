@@ -146,6 +146,18 @@ fn a_day_at_the_till() {
         notes.contains("Low stock: Cli Test Soap is down to 1"),
         "{notes}"
     );
+    // Times show in the business's time zone (New York: UTC-5 or UTC-4), not in UTC.
+    let newest = &json(d, &["notifications"])[0]["created_at"];
+    let utc: chrono::DateTime<chrono::Utc> = newest.as_str().unwrap().parse().unwrap();
+    let shown = |hours: i32| {
+        utc.with_timezone(&chrono::FixedOffset::west_opt(hours * 3600).unwrap())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    assert!(
+        notes.starts_with(&shown(5)) || notes.starts_with(&shown(4)),
+        "{notes}"
+    );
 
     let change = json(
         d,
