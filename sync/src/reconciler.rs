@@ -11,7 +11,11 @@
 //!   changed later (`updated_at`): the newer change wins, and a replay is a no-op.
 //! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
 //!   one update guarded by "this sale is not in the history yet".
-//! - stock movements: the movement is inserted like any document, with
+//! - stock movements, in a transaction: a movement inserted by the batch is counted into
+//!   its product's `stock` by the same transaction (one `$inc` per product), and inserted
+//!   with `stock_applied: true`: both commit or neither does, and a replay finds the
+//!   movement there and counts nothing.
+//! - stock movements, without a transaction: the movement is inserted with
 //!   `stock_applied: false`; its quantity is added to `products.stock` (one update per
 //!   product and batch) guarded by the product's `pending_movements`, which takes the ids
 //!   of the movements being counted; once every movement holds its place there, they are
@@ -217,6 +221,8 @@ struct Attempt<'a> {
     rejected: Vec<Rejection>,
     /// A write was refused inside a transaction, which the server has now aborted.
     write_failed: bool,
+    /// Operations whose documents this attempt inserted.
+    inserted: HashSet<i64>,
 }
 
 impl<'a> Attempt<'a> {
@@ -226,6 +232,7 @@ impl<'a> Attempt<'a> {
             session,
             rejected: Vec::new(),
             write_failed: false,
+            inserted: HashSet::new(),
         }
     }
 
@@ -249,7 +256,7 @@ impl<'a> Attempt<'a> {
             if op.op != Op::Insert {
                 continue;
             }
-            match insert_document(op, business) {
+            match insert_document(op, business, self.session.is_some()) {
                 Ok(document) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
                     Some((_, documents)) => documents.push((i, document)),
                     None => inserts.push((op.collection.as_str(), vec![(i, document)])),
@@ -257,7 +264,12 @@ impl<'a> Attempt<'a> {
                 Err(error) => self.reject(op, error),
             }
         }
-        for (collection, documents) in inserts {
+        // Movements go last, after the products they may need.
+        inserts.sort_by_key(|(collection, _)| *collection == "stock_movements");
+        for (collection, mut documents) in inserts {
+            if collection == "stock_movements" {
+                documents = self.with_central_products(documents, ops).await?;
+            }
             let ids = documents
                 .iter()
                 .map(|(i, _)| ops[*i].document_id.object_id());
@@ -273,9 +285,15 @@ impl<'a> Attempt<'a> {
                     ),
                 }
             }
+            let inserting: Vec<usize> = missing.iter().map(|(i, _)| *i).collect();
             self.write(collection, Write::Insert(missing), ops).await?;
             if self.write_failed {
                 return Ok(());
+            }
+            for i in inserting {
+                if !self.is_rejected(ops[i]) {
+                    self.inserted.insert(ops[i].seq);
+                }
             }
         }
 
@@ -369,7 +387,29 @@ impl<'a> Attempt<'a> {
                 _ => self.reject(op, "a stock movement needs a product_id and a quantity"),
             }
         }
-        if movements.is_empty() {
+        // In a transaction, a movement inserted by this attempt is counted by it too: the
+        // two commit together or not at all, so no marker is needed.
+        let (fresh, movements): (Vec<_>, Vec<_>) = movements
+            .into_iter()
+            .partition(|m| self.session.is_some() && self.inserted.contains(&m.1.seq));
+        let mut sums: Vec<(ObjectId, usize, i64)> = Vec::new();
+        for &(i, _, product, quantity) in &fresh {
+            match sums.iter_mut().find(|(p, _, _)| *p == product) {
+                Some((_, _, sum)) => *sum += quantity,
+                None => sums.push((product, i, quantity)),
+            }
+        }
+        let statements = sums
+            .into_iter()
+            .map(|(product, i, sum)| Statement {
+                op: i,
+                q: doc! { "_id": product, "business_id": business },
+                u: doc! { "$inc": { "stock": sum } },
+            })
+            .collect();
+        self.write("products", Write::Update(statements), ops)
+            .await?;
+        if self.write_failed || movements.is_empty() {
             return Ok(());
         }
         let ids: Vec<ObjectId> = movements
@@ -488,6 +528,32 @@ impl<'a> Attempt<'a> {
         })
         .await?;
         Ok(())
+    }
+
+    /// Of the movement `documents`, those whose product is central; the others are
+    /// rejected before anything of them is written.
+    async fn with_central_products(
+        &mut self,
+        documents: Vec<(usize, Document)>,
+        ops: &[&Operation],
+    ) -> Result<Vec<(usize, Document)>> {
+        let products = documents
+            .iter()
+            .filter_map(|(_, d)| d.get_object_id("product_id").ok())
+            .collect();
+        let central = self.existing("products", products).await?;
+        let mut kept = Vec::with_capacity(documents.len());
+        for (i, document) in documents {
+            match document.get_object_id("product_id") {
+                Ok(product) if central.contains(&product) => kept.push((i, document)),
+                Ok(product) => self.reject(
+                    ops[i],
+                    format!("product {product} does not exist in the central database"),
+                ),
+                Err(_) => self.reject(ops[i], "a stock movement needs a product_id"),
+            }
+        }
+        Ok(kept)
     }
 
     /// The `pending_movements` of each of `products` that exists for this business.
@@ -690,8 +756,13 @@ fn by_collection(statements: Vec<Statement>, ops: &[&Operation]) -> Vec<(String,
     grouped
 }
 
-/// The document an `insert` creates: the payload, checked to be this business's.
-fn insert_document(op: &Operation, business: ObjectId) -> Result<Document, String> {
+/// The document an `insert` creates: the payload, checked to be this business's. A stock
+/// movement inserted in a transaction is counted in the same one (`stock_applied`).
+fn insert_document(
+    op: &Operation,
+    business: ObjectId,
+    in_transaction: bool,
+) -> Result<Document, String> {
     let mut document = op.payload.clone();
     if document.get_object_id("_id") != Ok(op.document_id.object_id()) {
         return Err("the document's _id is not the operation's".into());
@@ -704,7 +775,7 @@ fn insert_document(op: &Operation, business: ObjectId) -> Result<Document, Strin
         return Err("the document belongs to another business".into());
     }
     if op.collection == "stock_movements" {
-        document.insert("stock_applied", false);
+        document.insert("stock_applied", in_transaction);
     }
     Ok(document)
 }
