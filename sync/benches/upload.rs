@@ -1,6 +1,7 @@
 //! Upload throughput: the engine sending a till's backlog of 10,000 sales (about 50,000
-//! outbox operations) to the central database, against the raw driver inserting the same
-//! documents with batched `insert_many` (1,000 a call), on the same server in one run.
+//! outbox operations) to the central database, with transactions and without, against the
+//! raw driver inserting the same documents with batched `insert_many` (1,000 a call), on
+//! the same server in one run.
 //!
 //!     bash tests/with-mongodb cargo bench -p sellsync-sync --bench upload
 //!
@@ -55,32 +56,55 @@ fn main() {
         started.elapsed()
     });
 
-    // The engine: idempotent upserts, stock counted once per movement, delivery recorded.
-    let ours = runtime.block_on(async {
-        let config = CentralConfig::new(&uri, Some(format!("bench_engine_{tag}"))).unwrap();
-        let mut engine = Engine::new(dir.path(), config, EngineOptions::default()).unwrap();
-        let started = Instant::now();
-        let done = engine.run_until_idle(3, |_| {}).await.unwrap();
-        assert_eq!((done.pending, done.parked), (0, 0));
-        assert_eq!(done.delivered, operations.len() as u64);
-        started.elapsed()
-    });
+    // The engine, as `sellsync sync --once` runs it: with transactions (the server offers
+    // them), then on a copy of the till without (as on a standalone server).
+    drop(till); // closing the last connection folds the WAL into the database file
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        dir.path().join("till.sqlite3"),
+        copy.path().join("till.sqlite3"),
+    )
+    .unwrap();
+    let engine_time = |data_dir: &std::path::Path, transactions: bool| {
+        runtime.block_on(async {
+            let name = format!(
+                "bench_engine_{}_{tag}",
+                if transactions { "tx" } else { "plain" }
+            );
+            let config = CentralConfig::new(&uri, Some(name)).unwrap();
+            let options = EngineOptions {
+                transactions,
+                ..EngineOptions::default()
+            };
+            let mut engine = Engine::new(data_dir, config, options).unwrap();
+            let started = Instant::now();
+            let done = engine.run_until_idle(3, |_| {}).await.unwrap();
+            assert_eq!((done.pending, done.parked), (0, 0));
+            assert_eq!(done.delivered, operations.len() as u64);
+            started.elapsed()
+        })
+    };
+    let ours = engine_time(dir.path(), true);
+    let plain = engine_time(copy.path(), false);
 
     let n = operations.len() as f64;
     println!(
-        "raw driver insert_many:  {:>8.1?}  {:>8.0} operations/s",
+        "{:<25}{:>8.1?}  {:>8.0} operations/s",
+        "raw driver insert_many:",
         raw,
         n / raw.as_secs_f64()
     );
-    println!(
-        "engine (sync --once):    {:>8.1?}  {:>8.0} operations/s",
-        ours,
-        n / ours.as_secs_f64()
-    );
-    println!(
-        "engine / raw driver: {:.2}x the time",
-        ours.as_secs_f64() / raw.as_secs_f64()
-    );
+    for (label, time) in [
+        ("engine, transactions:", ours),
+        ("engine, no transactions:", plain),
+    ] {
+        println!(
+            "{label:<25}{:>8.1?}  {:>8.0} operations/s  {:.2}x the raw driver's time",
+            time,
+            n / time.as_secs_f64(),
+            time.as_secs_f64() / raw.as_secs_f64()
+        );
+    }
 }
 
 /// 10,000 cash sales of four lines each, after a delivery big enough that nothing is
