@@ -42,7 +42,7 @@ pub struct Purchase {
 
 /// The digits of a phone number, which is how phones are matched: `+1 (987) 654-3210`
 /// and `19876543210` are the same customer.
-fn phone_key(phone: &str) -> String {
+pub(crate) fn phone_key(phone: &str) -> String {
     phone.chars().filter(char::is_ascii_digit).collect()
 }
 

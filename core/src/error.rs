@@ -109,6 +109,12 @@ pub enum Error {
     NoSuchOperation(i64),
     #[error("Change #{0} is not parked: only a parked change can be retried or discarded.")]
     NotParked(i64),
+    #[error("The central {collection} document {id} cannot be used on this till: {reason}.")]
+    CentralDocument {
+        collection: &'static str,
+        id: String,
+        reason: String,
+    },
 
     // Settings.
     #[error("{0}")]

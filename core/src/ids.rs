@@ -26,6 +26,12 @@ impl Id {
     }
 }
 
+impl From<ObjectId> for Id {
+    fn from(id: ObjectId) -> Id {
+        Id(id)
+    }
+}
+
 impl Default for Id {
     fn default() -> Self {
         Id::new()

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod payments;
 pub mod pricing;
+pub mod pull;
 pub mod reports;
 pub mod stock;
 pub mod store;

@@ -44,6 +44,23 @@ impl Collection {
             Collection::Notifications => "notifications",
         }
     }
+
+    /// The collection called `name` in MongoDB.
+    pub fn from_name(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    pub const ALL: [Collection; 9] = [
+        Collection::Businesses,
+        Collection::Stores,
+        Collection::Users,
+        Collection::Products,
+        Collection::StockMovements,
+        Collection::SalesTransactions,
+        Collection::Customers,
+        Collection::PaymentMethods,
+        Collection::Notifications,
+    ];
 }
 
 /// What an outbox operation does to its document.

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_till.sql"),
     include_str!("../migrations/0002_product_search.sql"),
     include_str!("../migrations/0003_sync.sql"),
+    include_str!("../migrations/0004_pull.sql"),
 ];
 
 /// The schema version this build writes.
@@ -31,6 +32,17 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The path of the database in `data_dir`.
 pub fn database_path(data_dir: &Path) -> PathBuf {
     data_dir.join(DATABASE_FILE)
+}
+
+/// Removes the till database in `data_dir` (with its WAL files): for a set-up that
+/// failed before the till was complete, so the folder is left as it was found.
+pub fn remove_database(data_dir: &Path) {
+    let db = database_path(data_dir);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.clone().into_os_string();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Creates a new, empty till database at the current schema in `data_dir` (made if needed).
@@ -238,6 +250,20 @@ mod tests {
             order,
             [(1, "op-1".into()), (2, "op-2".into()), (3, "op-3".into())]
         );
+        // Schema 4: the ledger takes movements made at other tills, whose cashier and
+        // sale are not on this one, and the pull has a checkpoint.
+        conn.execute(
+            "INSERT INTO stock_movements (_id, business_id, store_id, product_id, movement_type,
+                quantity, handled_by, transaction_id, created_at)
+             VALUES ('m1', 'b1', 'another-store', 'p1', 'sale', -1, 'their-cashier',
+                'their-sale', 'x')",
+            [],
+        )
+        .unwrap();
+        let checkpoint: Option<String> = conn
+            .query_row("SELECT pull_checkpoint FROM sync_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(checkpoint, None);
         // Reopening a current database changes nothing.
         drop(conn);
         assert_eq!(

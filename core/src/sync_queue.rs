@@ -44,6 +44,8 @@ pub struct SyncStatus {
     pub last_success_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed, if it did.
     pub last_error: Option<String>,
+    /// When central changes were last applied here.
+    pub last_pull_at: Option<DateTime<Utc>>,
 }
 
 fn optional_time(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>> {
@@ -162,16 +164,18 @@ impl Till {
             .conn
             .prepare_cached("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")?
             .query_row([], |r| r.get(0))?;
-        let (attempt, success, last_error) = self
+        let (attempt, success, last_error, last_pull) = self
             .conn
             .prepare_cached(
-                "SELECT last_attempt_at, last_success_at, last_error FROM sync_state WHERE id = 1",
+                "SELECT last_attempt_at, last_success_at, last_error, last_pull_at
+                 FROM sync_state WHERE id = 1",
             )?
             .query_row([], |r| {
                 Ok((
                     optional_time(r.get(0)?)?,
                     optional_time(r.get(1)?)?,
                     r.get(2)?,
+                    optional_time(r.get(3)?)?,
                 ))
             })?;
         Ok(SyncStatus {
@@ -181,6 +185,7 @@ impl Till {
             last_attempt_at: attempt,
             last_success_at: success,
             last_error,
+            last_pull_at: last_pull,
         })
     }
 

@@ -97,12 +97,7 @@ impl Till {
             .timezone
             .parse()
             .map_err(|_| Error::UnknownTimezone(setup.timezone.clone()))?;
-        let till_code = setup.till_code.trim();
-        if till_code.is_empty() || !till_code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(Error::InvalidSetting(
-                "The till code must be letters and digits, such as T1.".into(),
-            ));
-        }
+        let till_code = check_till_code(&setup.till_code)?;
         let owner = auth::prepare_user(&setup.owner)?;
 
         let mut conn = store::create(data_dir)?;
@@ -188,14 +183,14 @@ impl Till {
         })();
         if let Err(e) = result {
             drop(conn);
-            remove_database(data_dir);
+            store::remove_database(data_dir);
             return Err(e);
         }
         info!(business = %business_id, store = %store_id, "till created");
         Till::load(conn, data_dir)
     }
 
-    fn load(conn: Connection, data_dir: &Path) -> Result<Till> {
+    pub(crate) fn load(conn: Connection, data_dir: &Path) -> Result<Till> {
         let identity = conn
             .query_row(
                 "SELECT till_id, till_code, business_id, store_id FROM till WHERE id = 1",
@@ -213,18 +208,7 @@ impl Till {
             .ok_or_else(|| Error::Corrupt("the till's identity row is missing".into()))?;
         let (till_id, till_code, business_id, store_id) = identity;
         let business = load_business(&conn, business_id)?;
-        let store = conn.query_row(
-            "SELECT store_name, location, phone FROM stores WHERE _id = ?1 AND business_id = ?2",
-            params![store_id, business_id],
-            |r| {
-                Ok(Store {
-                    id: store_id,
-                    store_name: r.get(0)?,
-                    location: r.get(1)?,
-                    phone: r.get(2)?,
-                })
-            },
-        )?;
+        let store = load_store(&conn, store_id, business_id)?;
         Ok(Till {
             conn,
             data_dir: data_dir.to_owned(),
@@ -233,6 +217,13 @@ impl Till {
             business,
             store,
         })
+    }
+
+    /// Reads the business and store settings again (after a pull changed them).
+    pub(crate) fn reload_identity(&mut self) -> Result<()> {
+        self.business = load_business(&self.conn, self.business.id)?;
+        self.store = load_store(&self.conn, self.store.id, self.business.id)?;
+        Ok(())
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -305,6 +296,21 @@ pub(crate) struct Ctx<'a> {
     pub till_code: &'a str,
 }
 
+fn load_store(conn: &Connection, id: Id, business_id: Id) -> Result<Store> {
+    Ok(conn.query_row(
+        "SELECT store_name, location, phone FROM stores WHERE _id = ?1 AND business_id = ?2",
+        params![id, business_id],
+        |r| {
+            Ok(Store {
+                id,
+                store_name: r.get(0)?,
+                location: r.get(1)?,
+                phone: r.get(2)?,
+            })
+        },
+    )?)
+}
+
 fn load_business(conn: &Connection, id: Id) -> Result<Business> {
     let row = conn.query_row(
         "SELECT business_name, currency, timezone, tax_inclusive, default_tax_rate,
@@ -342,13 +348,13 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
     })
 }
 
-/// Removes a database that `Till::create` made but could not fill, so that a failed
-/// set-up leaves the folder as it found it.
-fn remove_database(data_dir: &Path) {
-    let db = store::database_path(data_dir);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut path = db.clone().into_os_string();
-        path.push(suffix);
-        let _ = std::fs::remove_file(path);
+/// A till code as typed: letters and digits, such as `T1`.
+pub(crate) fn check_till_code(code: &str) -> Result<&str> {
+    let code = code.trim();
+    if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::InvalidSetting(
+            "The till code must be letters and digits, such as T1.".into(),
+        ));
     }
+    Ok(code)
 }
