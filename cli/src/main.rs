@@ -143,12 +143,19 @@ enum CustomerCommand {
 #[derive(Args)]
 struct InitArgs {
     /// Create the demo store (staff PINs are printed)
-    #[arg(long, conflicts_with_all = ["business", "store", "admin_email"])]
+    #[arg(long, conflicts_with_all = ["business", "store", "admin_email", "from_mongodb"])]
     demo: bool,
+    /// Set up a new till of an existing store from the central MongoDB (give the store's
+    /// id with --store): its catalog, staff and settings are read from there
+    #[arg(long, value_name = "URI", conflicts_with_all = ["business", "admin_name", "admin_email", "admin_pin"])]
+    from_mongodb: Option<String>,
+    /// With --from-mongodb: the database holding the business's collections [default: sellsync]
+    #[arg(long, requires = "from_mongodb")]
+    database: Option<String>,
     /// The business's name
-    #[arg(long, required_unless_present = "demo")]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
     business: Option<String>,
-    /// The store's name
+    /// The store's name (with --from-mongodb: the store's id in the central database)
     #[arg(long, required_unless_present = "demo")]
     store: Option<String>,
     #[arg(long, default_value = "")]
@@ -167,15 +174,16 @@ struct InitArgs {
     /// Tax rate of new products, in percent
     #[arg(long, default_value = "0")]
     tax_rate: String,
-    /// Prefix of this till's sale numbers
-    #[arg(long, default_value = "T1")]
-    till_code: String,
-    #[arg(long, required_unless_present = "demo")]
+    /// Prefix of this till's sale numbers [default: T1; with --from-mongodb, one made
+    /// from the till's id]
+    #[arg(long)]
+    till_code: Option<String>,
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
     admin_name: Option<String>,
-    #[arg(long, required_unless_present = "demo")]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
     admin_email: Option<String>,
     /// The admin's PIN (4 to 8 digits)
-    #[arg(long, required_unless_present = "demo")]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
     admin_pin: Option<String>,
 }
 
@@ -458,6 +466,10 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
         let (till, summary) = Till::create_demo(dir)?;
         return out.demo_created(&till, &summary);
     }
+    if let Some(uri) = args.from_mongodb {
+        let store = args.store.context("give the store's id with --store")?;
+        return sync::provision(dir, uri, args.database, &store, args.till_code, out);
+    }
     let (Some(business), Some(store), Some(name), Some(email), Some(pin)) = (
         args.business,
         args.store,
@@ -476,7 +488,7 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
         store_name: store,
         location: args.location,
         phone: args.phone,
-        till_code: args.till_code,
+        till_code: args.till_code.unwrap_or_else(|| "T1".into()),
         owner: NewUser {
             name,
             email,

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::time::Duration;
 
 use anyhow::Result;
 use sellsync_core::auth::StaffMember;
@@ -10,10 +11,12 @@ use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::demo::DemoSummary;
 use sellsync_core::notifications::Notification;
 use sellsync_core::outbox::OutboxEntry;
+use sellsync_core::pull::PullOutcome;
 use sellsync_core::reports::DayReport;
 use sellsync_core::stock::{LedgerCheck, StockChange};
 use sellsync_core::sync_queue::SyncStatus;
 use sellsync_core::{Product, Till};
+use sellsync_sync::pull::Pulled;
 use sellsync_sync::{CentralConfig, EngineStatus};
 use serde::Serialize;
 
@@ -74,6 +77,58 @@ impl Printer {
                     login.pin
                 )?;
             }
+        })
+    }
+
+    pub fn till_provisioned(
+        &self,
+        till: &Till,
+        central: &CentralConfig,
+        pulled: &Pulled,
+        took: Duration,
+    ) -> Result<()> {
+        #[derive(Serialize)]
+        struct Provisioned<'a> {
+            business: &'a sellsync_core::till::Business,
+            store: &'a sellsync_core::till::Store,
+            till_code: &'a str,
+            central: String,
+            read: usize,
+            #[serde(flatten)]
+            outcome: PullOutcome,
+            seconds: f64,
+        }
+        let shown = Provisioned {
+            business: till.business(),
+            store: till.store(),
+            till_code: till.till_code(),
+            central: central.to_string(),
+            read: pulled.read,
+            outcome: pulled.outcome,
+            seconds: took.as_secs_f64(),
+        };
+        emit!(self, shown, |out| {
+            writeln!(
+                out,
+                "Set up till {} of {} / {} in {} from {central}: {} documents read in {:.1} s.",
+                till.till_code(),
+                till.business().business_name,
+                till.store().store_name,
+                till.data_dir().display(),
+                pulled.read,
+                took.as_secs_f64()
+            )?;
+            if pulled.outcome.refused > 0 {
+                writeln!(
+                    out,
+                    "{} central documents could not be used on this till; the log says why.",
+                    pulled.outcome.refused
+                )?;
+            }
+            writeln!(
+                out,
+                "Its staff can sign in now; `sellsync sync` keeps it in step with the central database."
+            )?;
         })
     }
 
@@ -395,6 +450,14 @@ impl Printer {
                 Some(at) => writeln!(out, "Last successful contact: {}", local_time(till, at))?,
                 None => writeln!(out, "Last successful contact: never")?,
             }
+            match status.last_pull_at {
+                Some(at) => writeln!(
+                    out,
+                    "Central changes last received: {}",
+                    local_time(till, at)
+                )?,
+                None => writeln!(out, "Central changes last received: never")?,
+            }
             if let Some(error) = &status.last_error {
                 writeln!(out, "Last attempt failed: {error}")?;
             }
@@ -410,8 +473,8 @@ impl Printer {
         emit!(self, done, |out| {
             writeln!(
                 out,
-                "Sent {} changes to {central}; {} waiting, {} parked.",
-                done.delivered, done.pending, done.parked
+                "Sent {} changes to {central} and received {}; {} waiting, {} parked.",
+                done.delivered, done.pulled, done.pending, done.parked
             )?;
             if done.parked > 0 {
                 writeln!(

@@ -2,6 +2,7 @@
 //! manager's retry or discard of a parked change.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -22,7 +23,8 @@ pub struct SyncArgs {
     action: Option<SyncCommand>,
     #[command(flatten)]
     central: CentralArgs,
-    /// Stop when the outbox is empty instead of running until Ctrl-C
+    /// Stop when the outbox is empty and the central changes are in, instead of running
+    /// until Ctrl-C
     #[arg(long)]
     once: bool,
 }
@@ -103,6 +105,37 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
     }
 }
 
+/// `sellsync init --from-mongodb`: a new till of an existing store, from the central
+/// data, which then syncs with the same central database.
+pub fn provision(
+    dir: &Path,
+    uri: String,
+    database: Option<String>,
+    store_id: &str,
+    till_code: Option<String>,
+    out: &Printer,
+) -> Result<()> {
+    let config = CentralConfig::new(uri, database)?;
+    let started = Instant::now();
+    let runtime = tokio::runtime::Runtime::new()?;
+    let spinner = if out.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner().with_message(format!("reading the store's data from {config}"))
+    };
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let provisioned = runtime.block_on(sellsync_sync::pull::provision(
+        dir,
+        &config,
+        store_id,
+        till_code.as_deref(),
+    ));
+    spinner.finish_and_clear();
+    let (till, pulled) = provisioned?;
+    config.save(dir)?;
+    out.till_provisioned(&till, &config, &pulled, started.elapsed())
+}
+
 fn central(dir: &Path, args: CentralArgs) -> Result<Option<CentralConfig>> {
     Ok(CentralConfig::for_till(dir, args.mongodb, args.database)?)
 }
@@ -145,13 +178,14 @@ async fn run_engine(
         ProgressBar::new(u64::try_from(start).unwrap_or(0))
     };
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} changes sent {msg}")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} changes sent, {prefix} received {msg}")
             .expect("a valid progress template"),
     );
     let done = engine
         .run_until_idle(ONCE_MAX_FAILURES, |s: &EngineStatus| {
             bar.set_length(s.delivered + u64::try_from(s.pending).unwrap_or(0));
             bar.set_position(s.delivered);
+            bar.set_prefix(s.pulled.to_string());
             bar.set_message(s.last_error.clone().unwrap_or_default());
         })
         .await;
@@ -164,8 +198,8 @@ fn status_line(s: &EngineStatus) -> String {
     match &s.last_error {
         Some(error) => format!("offline: {error} ({} changes waiting)", s.pending),
         None => format!(
-            "online: {} changes waiting, {} parked, {} sent",
-            s.pending, s.parked, s.delivered
+            "online: {} changes waiting, {} parked, {} sent, {} received",
+            s.pending, s.parked, s.delivered, s.pulled
         ),
     }
 }

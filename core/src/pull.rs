@@ -149,14 +149,18 @@ impl Till {
     /// Sets up a new till for an existing store from its central documents: the business
     /// and store rows and the till's own identity, with nothing in the outbox (they are
     /// central already). The first pull brings the rest; if this fails, the data folder is
-    /// left as it was.
+    /// left as it was. `till_code` prefixes its sale numbers (generated when `None`).
     pub fn provision(
         data_dir: &Path,
         business: &Document,
         store: &Document,
-        till_code: &str,
+        till_code: Option<&str>,
     ) -> Result<Till> {
-        let till_code = check_till_code(till_code)?;
+        let till_id = Id::new();
+        // Without a code, one from the random part of the till's id: tills provisioned
+        // on different machines do not share sale numbers.
+        let generated = format!("T{}", &till_id.to_string()[8..13].to_uppercase());
+        let till_code = check_till_code(till_code.unwrap_or(&generated))?;
         let business_doc = Central::new(Collection::Businesses, business)?;
         let store_doc = Central::new(Collection::Stores, store)?;
         if store_doc.id_field("business_id")? != business_doc.id {
@@ -201,7 +205,7 @@ impl Till {
                 "INSERT INTO till (id, till_id, till_code, business_id, store_id, created_at)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5)",
                 params![
-                    Id::new(),
+                    till_id,
                     till_code,
                     business_doc.id,
                     store_doc.id,

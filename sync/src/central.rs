@@ -83,6 +83,7 @@ pub struct Central {
     pub(crate) db: Database,
     hosts: String,
     transactions: bool,
+    change_streams: bool,
 }
 
 impl Central {
@@ -123,13 +124,15 @@ impl Central {
             .map_err(|e| classify(e, &hosts))?;
         // Replica sets and sharded clusters (Atlas is always one) offer transactions; a
         // standalone server does not, and the reconciler stays correct without them.
-        let transactions = hello.contains_key("setName") || hello.get_str("msg") == Ok("isdbgrid");
-        info!(%hosts, database = %config.database, transactions, "connected to the central database");
+        // Change streams need the same (they read the oplog).
+        let replicated = hello.contains_key("setName") || hello.get_str("msg") == Ok("isdbgrid");
+        info!(%hosts, database = %config.database, replicated, "connected to the central database");
         Ok(Central {
             client,
             db,
             hosts,
-            transactions,
+            transactions: replicated,
+            change_streams: replicated,
         })
     }
 
@@ -150,6 +153,11 @@ impl Central {
     /// Whether batches are applied in transactions.
     pub fn transactions(&self) -> bool {
         self.transactions
+    }
+
+    /// Whether central changes can be followed with a change stream.
+    pub fn change_streams(&self) -> bool {
+        self.change_streams
     }
 
     /// Applies batches without transactions even where the server offers them, as on a

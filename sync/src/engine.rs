@@ -1,5 +1,6 @@
 //! The engine: pushes the till's outbox to the central database in commit order, in
-//! batches (1,000 operations, one transaction each where offered), for as long as it runs.
+//! batches (1,000 operations, one transaction each where offered), and when nothing waits
+//! to go out, pulls central changes into the till, for as long as it runs.
 //!
 //! An operation is marked delivered only after MongoDB acknowledged the batch that carried
 //! it. Transient failures (no network, the server down or busy) are retried with capped
@@ -20,6 +21,7 @@ use tracing::{info, warn};
 
 use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
+use crate::pull::Puller;
 use crate::reconciler::Reconciler;
 
 /// How the engine paces itself.
@@ -63,6 +65,10 @@ pub struct EngineStatus {
     pub last_error: Option<String>,
     /// Operations delivered since the engine started.
     pub delivered: u64,
+    /// Central documents read into the till since the engine started.
+    pub pulled: u64,
+    /// When central changes were last applied on the till.
+    pub last_pull_at: Option<DateTime<Utc>>,
 }
 
 /// What one step did.
@@ -70,8 +76,16 @@ pub struct EngineStatus {
 pub enum Step {
     /// A batch went out: this many delivered, this many parked.
     Pushed { delivered: usize, parked: usize },
-    /// Nothing was waiting; the server answered.
+    /// Central changes came in: this many documents read.
+    Pulled { read: usize },
+    /// Nothing was waiting either way; the server answered.
     Idle,
+}
+
+/// The way to the central database, once connected.
+struct Connection {
+    reconciler: Reconciler,
+    puller: Puller,
 }
 
 /// The sync engine of one till.
@@ -79,7 +93,7 @@ pub struct Engine {
     till: Till,
     config: CentralConfig,
     options: EngineOptions,
-    reconciler: Option<Reconciler>,
+    connection: Option<Connection>,
     status: watch::Sender<EngineStatus>,
     wake: Arc<Notify>,
     failures: u32,
@@ -95,7 +109,7 @@ impl Engine {
             till,
             config,
             options,
-            reconciler: None,
+            connection: None,
             status,
             wake: Arc::new(Notify::new()),
             failures: 0,
@@ -114,22 +128,27 @@ impl Engine {
         Arc::clone(&self.wake)
     }
 
-    /// Connects if needed and pushes one batch.
+    /// Connects if needed, then pushes one batch; with nothing to push, pulls.
     pub async fn step(&mut self) -> Result<Step> {
-        let reconciler = match &self.reconciler {
-            Some(reconciler) => reconciler,
-            None => {
-                let mut central = Central::connect(&self.config).await?;
-                if !self.options.transactions {
-                    central = central.without_transactions();
-                }
-                central.ensure_indexes().await?;
-                self.reconciler
-                    .insert(Reconciler::new(central, self.till.business().id))
+        if self.connection.is_none() {
+            let mut central = Central::connect(&self.config).await?;
+            if !self.options.transactions {
+                central = central.without_transactions();
             }
-        };
+            central.ensure_indexes().await?;
+            self.connection = Some(Connection {
+                reconciler: Reconciler::new(central.clone(), self.till.business().id),
+                puller: Puller::new(central, &self.till, self.options.batch_size),
+            });
+        }
+        let Connection { reconciler, puller } = self.connection.as_mut().expect("connected above");
         let batch = self.till.pending_operations(self.options.batch_size)?;
         if batch.is_empty() {
+            let pulled = puller.pull(&mut self.till).await?;
+            if pulled.read > 0 {
+                self.status.send_modify(|s| s.pulled += pulled.read as u64);
+                return Ok(Step::Pulled { read: pulled.read });
+            }
             reconciler.central().ping().await?;
             return Ok(Step::Idle);
         }
@@ -156,7 +175,7 @@ impl Engine {
                 Ok(step) => {
                     self.succeeded(&step)?;
                     match step {
-                        Step::Pushed { .. } => Duration::ZERO,
+                        Step::Pushed { .. } | Step::Pulled { .. } => Duration::ZERO,
                         Step::Idle => self.options.idle_poll,
                     }
                 }
@@ -237,6 +256,7 @@ impl Engine {
             s.parked = till.parked;
             s.oldest_pending_at = till.oldest_pending_at;
             s.last_success_at = till.last_success_at;
+            s.last_pull_at = till.last_pull_at;
             s.last_error = error;
         });
         Ok(())

@@ -13,12 +13,18 @@ pub enum SyncError {
     Unreachable { hosts: String },
     #[error("The central database at {hosts} refused the till's credentials: check the user name and password in the connection string.")]
     Unauthorized { hosts: String },
+    #[error("{0:?} is not a store id: a store id is 24 hexadecimal digits, as in the central stores collection.")]
+    BadStoreId(String),
+    #[error("There is no store {id} in {central}. Check the store id and the database name.")]
+    UnknownStore { id: String, central: String },
     #[error("The central database failed: {0}")]
     Central(#[from] mongodb::error::Error),
     #[error("The central database did not confirm the write: {0}")]
     WriteNotConfirmed(String),
     #[error("The central database sent an answer the till does not understand: {0}")]
     UnexpectedReply(String),
+    #[error("The till's record of where its last pull ended is unreadable ({0}); it reads the central data again.")]
+    BadCheckpoint(String),
     #[error("Could not read the sync settings in {path}: {reason}")]
     Settings { path: String, reason: String },
     #[error(transparent)]

@@ -3,12 +3,14 @@
 //!
 //! - [`central`]: where the central database is and the connection to it.
 //! - [`reconciler`]: applies a batch of outbox operations idempotently.
+//! - [`pull`]: reads central changes for the till (a full read, then a change stream).
 //! - [`settings`]: where a till finds its central database (flags, environment, `sync.toml`).
 //! - [`engine`]: pushes the outbox in batches, forever, with backoff; parks refusals.
 
 pub mod central;
 pub mod engine;
 pub mod error;
+pub mod pull;
 pub mod reconciler;
 pub mod settings;
 

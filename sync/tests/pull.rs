@@ -1,0 +1,315 @@
+//! Pulls against the real MongoDB-wire server: a new till provisioned from the central
+//! data, central edits reaching every till, and three tills selling the same products
+//! offline that converge once they reconnect, in any order.
+
+mod common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
+use common::{all, demo_till, fresh_database, sign_in, test_uri};
+use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
+use sellsync_sync::pull::provision;
+use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
+use tempfile::TempDir;
+
+fn options(transactions: bool) -> EngineOptions {
+    EngineOptions {
+        batch_size: 200,
+        idle_poll: Duration::from_millis(100),
+        backoff_floor: Duration::from_millis(20),
+        backoff_cap: Duration::from_millis(300),
+        transactions,
+    }
+}
+
+/// `sellsync sync --once` for the till in `dir`: push everything, pull everything.
+async fn sync_once(dir: &Path, config: &CentralConfig) -> EngineStatus {
+    sync_once_with(dir, config, true).await
+}
+
+async fn sync_once_with(dir: &Path, config: &CentralConfig, transactions: bool) -> EngineStatus {
+    let mut engine = Engine::new(dir, config.clone(), options(transactions)).unwrap();
+    engine.run_until_idle(3, |_| {}).await.unwrap()
+}
+
+fn config(name: &str) -> CentralConfig {
+    CentralConfig::new(test_uri(), Some(fresh_database(name))).unwrap()
+}
+
+/// A demo till whose data is central, and a second till of its store provisioned from
+/// the central database.
+async fn two_tills(config: &CentralConfig) -> ((TempDir, Till), (TempDir, Till)) {
+    let (dir_a, till_a) = demo_till();
+    let status = sync_once(dir_a.path(), config).await;
+    assert_eq!(status.pending, 0);
+    let dir_b = tempfile::tempdir().unwrap();
+    let store = till_a.store().id.to_string();
+    let (till_b, pulled) = provision(dir_b.path(), config, &store, Some("T2"))
+        .await
+        .unwrap();
+    assert_eq!(pulled.outcome.refused, 0, "{pulled:?}");
+    ((dir_a, till_a), (dir_b, till_b))
+}
+
+fn dec(text: &str) -> Bson {
+    Bson::Decimal128(text.parse::<Decimal128>().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_till_starts_from_the_central_data_and_follows_central_edits() {
+    let config = config("provision");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+
+    // The new till holds the store's catalog, staff and payment methods, and sells.
+    assert_eq!(
+        till_b.stock_levels(false).unwrap().len(),
+        till_a.stock_levels(false).unwrap().len()
+    );
+    assert_eq!(
+        till_b.payment_methods().unwrap(),
+        till_a.payment_methods().unwrap()
+    );
+    assert_eq!(
+        till_b.business().business_name,
+        till_a.business().business_name
+    );
+    assert!(
+        till_b.outbox_counts().unwrap().pending == 0,
+        "nothing to send back"
+    );
+    assert!(till_b.pull_checkpoint().unwrap().is_some());
+    let cashier = sign_in(&mut till_b, "cashier@example.com", "1111");
+    let mut cart = Cart::new();
+    till_b.ring_up(&mut cart, "DAI-004", 2).unwrap();
+    let cash = Tender {
+        method: till_b.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let sale = till_b.complete_sale(&cashier, &cart, &[cash]).unwrap();
+    assert!(sale.sale_number.starts_with("T2-"));
+
+    // The back office edits the central data directly.
+    let central = Central::connect(&config).await.unwrap();
+    let db = central.database();
+    let business = till_a.business().id.object_id();
+    let store = till_a.store().id.object_id();
+    let oats = till_a.find_product("PAN-007").unwrap().unwrap();
+    db.collection::<Document>("products")
+        .update_one(
+            doc! { "_id": oats.id.object_id() },
+            doc! { "$set": { "price": dec("5.79"), "product_name": "Rolled Oats 42 oz, House Brand" } },
+        )
+        .await
+        .unwrap();
+    let new_product = ObjectId::new();
+    db.collection::<Document>("products")
+        .insert_one(doc! {
+            "_id": new_product, "business_id": business, "store_id": store,
+            "product_name": "Sourdough Loaf", "sku": "BAK-900", "barcode": "2000099000006",
+            "category": "Bakery", "price": dec("4.25"), "stock": 7, "stock_threshold": 2,
+            "created_at": bson::DateTime::now(),
+        })
+        .await
+        .unwrap();
+    let users = db.collection::<Document>("users");
+    let manager = users
+        .find_one(doc! { "email": "manager@example.com" })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut new_user = manager.clone();
+    new_user.insert("_id", ObjectId::new());
+    new_user.insert("name", "Sam Okafor");
+    new_user.insert("email", "sam@example.com");
+    users.insert_one(new_user).await.unwrap();
+    users
+        .delete_one(doc! { "email": "cashier@example.com" })
+        .await
+        .unwrap();
+    db.collection::<Document>("businesses")
+        .update_one(
+            doc! { "_id": business },
+            doc! { "$set": { "settings.timezone": "America/Chicago" } },
+        )
+        .await
+        .unwrap();
+
+    // Both tills pick the edits up, from their own checkpoints.
+    for (dir, till) in [(&dir_a, &mut till_a), (&dir_b, &mut till_b)] {
+        let status = sync_once(dir.path(), &config).await;
+        assert!(status.pulled >= 5, "{status:?}");
+        *till = Till::open(dir.path()).unwrap();
+        let oats = till.find_product("PAN-007").unwrap().unwrap();
+        assert_eq!(oats.price, Money::from_minor(579));
+        assert_eq!(oats.product_name, "Rolled Oats 42 oz, House Brand");
+        let bread = till.find_product("2000099000006").unwrap().unwrap();
+        assert_eq!((bread.stock, bread.price), (7, Money::from_minor(425)));
+        till.sign_in("sam@example.com", Credential::Pin("2345"))
+            .unwrap();
+        assert!(matches!(
+            till.sign_in("cashier@example.com", Credential::Pin("1111")),
+            Err(Error::WrongSecret { .. })
+        ));
+        assert_eq!(till.business().timezone.name(), "America/Chicago");
+        assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
+    }
+    // Till B's sale went out with its sync, after till A's: A sees it at its next one.
+    sync_once(dir_a.path(), &config).await;
+    let till_a = Till::open(dir_a.path()).unwrap();
+    let milk_a = till_a.find_product("DAI-004").unwrap().unwrap();
+    let milk_b = till_b.find_product("DAI-004").unwrap().unwrap();
+    assert_eq!(milk_a.stock, milk_b.stock);
+
+    assert!(till_a.verify_stock_ledger().unwrap().mismatches.is_empty());
+
+    // Nothing new: the next sync reads nothing.
+    let status = sync_once(dir_a.path(), &config).await;
+    assert_eq!((status.delivered, status.pulled), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreadable_checkpoint_means_reading_everything_again() {
+    let config = config("checkpoint");
+    let (dir, mut till) = demo_till();
+    sync_once(dir.path(), &config).await;
+    // As if the server had lost the history after this till's checkpoint.
+    till.apply_central_changes(&[], Some(r#"{"_data":"00"}"#))
+        .unwrap();
+    let status = sync_once(dir.path(), &config).await;
+    let products = till.stock_levels(false).unwrap().len() as u64;
+    assert!(status.pulled > products, "{status:?}");
+    let checkpoint = Till::open(dir.path()).unwrap().pull_checkpoint().unwrap();
+    assert_ne!(checkpoint.as_deref(), Some(r#"{"_data":"00"}"#));
+    assert!(checkpoint.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provisioning_explains_a_wrong_store_and_leaves_nothing() {
+    let config = config("wrong_store");
+    let (dir_a, _till_a) = demo_till();
+    sync_once(dir_a.path(), &config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let err = provision(dir.path(), &config, "not-an-id", None)
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, SyncError::BadStoreId(_)), "{err}");
+    let err = provision(dir.path(), &config, &ObjectId::new().to_hex(), None)
+        .await
+        .err()
+        .unwrap();
+    assert!(matches!(err, SyncError::UnknownStore { .. }), "{err}");
+    assert!(err.to_string().contains("no store"), "{err}");
+    assert!(!dir.path().join("till.sqlite3").exists());
+}
+
+/// One till's offline trading: a few sales of the shared products, now and then a
+/// correction. Returns the number of sales.
+fn sell_offline(till: &mut Till, rng: &mut fastrand::Rng) -> u64 {
+    const SHARED: [&str; 5] = ["DAI-004", "SNK-014", "DAI-005", "PAN-007", "PRO-001"];
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let sales = rng.u64(1..6);
+    for _ in 0..sales {
+        let mut cart = Cart::new();
+        for _ in 0..rng.usize(1..4) {
+            let sku = SHARED[rng.usize(..SHARED.len())];
+            till.ring_up(&mut cart, sku, rng.i64(1..4)).unwrap();
+        }
+        till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
+            .unwrap();
+    }
+    if rng.bool() {
+        let manager = sign_in(till, "manager@example.com", "2345");
+        let sku = SHARED[rng.usize(..SHARED.len())];
+        till.adjust_stock(&manager, sku, [-2, -1, 1, 3][rng.usize(..4)], "recount")
+            .unwrap();
+    }
+    sales
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_tills_selling_offline_converge_in_any_order() {
+    three_tills_converge(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_tills_converge_without_transactions_too() {
+    three_tills_converge(false).await;
+}
+
+async fn three_tills_converge(transactions: bool) {
+    let seed = fastrand::u64(..);
+    println!("seed {seed} (transactions: {transactions})");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let config = config("three_tills");
+    let ((dir_a, till_a), (dir_b, till_b)) = two_tills(&config).await;
+    let dir_c = tempfile::tempdir().unwrap();
+    let store = till_a.store().id.to_string();
+    let (till_c, _) = provision(dir_c.path(), &config, &store, None)
+        .await
+        .unwrap();
+    assert_ne!(till_c.till_code(), till_b.till_code());
+    let mut tills = vec![(dir_a, till_a), (dir_b, till_b), (dir_c, till_c)];
+
+    let mut sales = 0;
+    for round in 0..4 {
+        for (_, till) in tills.iter_mut() {
+            sales += sell_offline(till, &mut rng);
+        }
+        // They come back online one by one, in a random order, and not all every round.
+        let mut order: Vec<usize> = (0..tills.len()).collect();
+        rng.shuffle(&mut order);
+        for &i in order.iter().take(rng.usize(1..=tills.len())) {
+            sync_once_with(tills[i].0.path(), &config, transactions).await;
+        }
+        println!("round {round}: {sales} sales so far");
+    }
+    // At the end every till syncs twice: the first pass sends, the second brings back
+    // what the tills after it sent.
+    for _ in 0..2 {
+        for (dir, _) in &tills {
+            let status = sync_once_with(dir.path(), &config, transactions).await;
+            assert_eq!((status.pending, status.parked), (0, 0));
+        }
+    }
+
+    let central = Central::connect(&config).await.unwrap();
+    let central_sales = all(&central, "sales_transactions").await;
+    assert_eq!(
+        central_sales.len() as u64,
+        sales,
+        "every sale central exactly once"
+    );
+    let movements = all(&central, "stock_movements").await;
+    let products = all(&central, "products").await;
+    for product in &products {
+        let id = product.get_object_id("_id").unwrap();
+        let moved: i64 = movements
+            .iter()
+            .filter(|m| m.get_object_id("product_id").unwrap() == id)
+            .map(|m| m.get_i64("quantity").unwrap())
+            .sum();
+        let stock = product.get_i64("stock").unwrap();
+        assert_eq!(
+            stock,
+            product.get_i64("opening_stock").unwrap() + moved,
+            "central stock of {} is its ledger",
+            product.get_str("sku").unwrap()
+        );
+        for (dir, _) in &tills {
+            let till = Till::open(dir.path()).unwrap();
+            let local = till
+                .product(sellsync_core::Id::from(id))
+                .unwrap()
+                .expect("every till holds the store's products");
+            assert_eq!(local.stock, stock, "{} at {}", local.sku, till.till_code());
+            assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
+        }
+    }
+}
