@@ -616,3 +616,88 @@ fn sync_sends_the_outbox_and_says_how_it_stands() {
     let err = fails(d, &with(CASHIER, &["sync", "discard", "1"]));
     assert!(err.contains("not allowed to manage sync"), "{err}");
 }
+
+#[test]
+fn a_second_till_of_the_store_starts_from_mongodb() {
+    let uri = std::env::var("SELLSYNC_TEST_MONGODB_URI")
+        .expect("the sync test needs a MongoDB-wire server: run the tests with `bash tests/run`");
+    let database = format!("cli_provision_{}", std::process::id());
+    let first = demo();
+    let d1 = first.path();
+    ok(
+        d1,
+        &["sync", "setup", "--mongodb", &uri, "--database", &database],
+    );
+    ok(d1, &["sync", "--once"]);
+    let outbox = json(d1, &["outbox"]);
+    let store = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|op| op["collection"] == "stores")
+        .unwrap()["document_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A wrong store id: a clear error and no till.
+    let nowhere = tempfile::tempdir().unwrap();
+    let err = fails(
+        nowhere.path(),
+        &[
+            "init",
+            "--from-mongodb",
+            &uri,
+            "--database",
+            &database,
+            "--store",
+            "front-desk",
+        ],
+    );
+    assert!(err.contains("\"front-desk\" is not a store id"), "{err}");
+    assert!(!nowhere.path().join("till.sqlite3").exists());
+
+    let second = tempfile::tempdir().unwrap();
+    let d2 = second.path();
+    let out = ok(
+        d2,
+        &[
+            "init",
+            "--from-mongodb",
+            &uri,
+            "--database",
+            &database,
+            "--store",
+            &store,
+        ],
+    );
+    assert!(out.contains("Set up till T"), "{out}");
+    assert!(out.contains("Corner Market"), "{out}");
+    // The product made on the first till, sold by its cashier on the second.
+    ok(
+        d2,
+        &with(CASHIER, &["sale", "--item", "CLI-1", "--pay", "cash"]),
+    );
+    // The second till saved its central database: no flags needed.
+    let done = json(d2, &["sync", "--once"]);
+    assert!(done["delivered"].as_i64().unwrap() >= 2, "{done}");
+    let done = json(d1, &["sync", "--once"]);
+    assert!(done["pulled"].as_i64().unwrap() >= 1, "{done}");
+    let soap = |dir: &Path| {
+        json(dir, &["stock"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["sku"] == "CLI-1")
+            .unwrap()["stock"]
+            .clone()
+    };
+    assert_eq!(soap(d1), 2, "the first till sees the second till's sale");
+    assert_eq!(soap(d2), 2);
+    let status = ok(d1, &["sync", "status"]);
+    assert!(
+        status.contains("Central changes last received: "),
+        "{status}"
+    );
+    assert!(!status.contains("received: never"), "{status}");
+}
