@@ -172,25 +172,28 @@ impl Puller {
         let mut stream = self.watch(Some(checkpoint)).await?;
         let mut pulled = Pulled::default();
         loop {
+            // Events the till does not mirror (another business's deleted user, say) still
+            // move the checkpoint on, so they are not read again.
             let mut batch = Vec::new();
-            while batch.len() < self.batch_size {
+            let mut events = 0;
+            while events < self.batch_size {
                 let Some(event) = stream.next_if_any().await? else {
                     break;
                 };
+                events += 1;
                 batch.extend(change(event));
             }
-            let read = batch.len();
-            if read == 0 && pulled.read == 0 {
+            if events == 0 {
                 return Ok(pulled);
             }
             let token = stream.resume_token().ok_or_else(|| {
                 SyncError::UnexpectedReply("a change stream without a resume token".into())
             })?;
-            pulled.read += read;
+            pulled.read += batch.len();
             pulled
                 .outcome
                 .add(till.apply_central_changes(&batch, Some(&encode_token(&token)?))?);
-            if read < self.batch_size {
+            if events < self.batch_size {
                 return Ok(pulled);
             }
         }
