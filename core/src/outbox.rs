@@ -118,6 +118,15 @@ pub(crate) fn append(
     Ok(())
 }
 
+/// Reads a payload written by [`append`] back into its document; the error says why not.
+pub(crate) fn read_payload(text: &str) -> std::result::Result<Document, String> {
+    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    match Bson::try_from(json).map_err(|e| e.to_string())? {
+        Bson::Document(doc) => Ok(doc),
+        other => Err(format!("payload is {other:?}, not a document")),
+    }
+}
+
 /// A BSON value for an amount of money: `Decimal128` in the currency's decimals.
 pub(crate) fn decimal(currency: &Currency, amount: Money) -> Bson {
     let text = currency.format(amount);

@@ -48,7 +48,7 @@ use crate::customers::phone_key;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
-use crate::outbox::Collection;
+use crate::outbox::{read_payload, Collection};
 use crate::store as database;
 use crate::till::{check_till_code, Ctx, Till};
 
@@ -141,7 +141,18 @@ impl Till {
             };
             Ok(outcome)
         })?;
-        self.reload_identity()?;
+        let settings_changed = changes.iter().any(|change| {
+            matches!(
+                change,
+                CentralChange::Upsert {
+                    collection: Collection::Businesses | Collection::Stores,
+                    ..
+                }
+            )
+        });
+        if settings_changed {
+            self.reload_identity()?;
+        }
         debug!(?outcome, "central changes applied");
         Ok(outcome)
     }
@@ -337,18 +348,18 @@ impl Unsent {
         while let Some(row) = rows.next()? {
             let op: String = row.get(0)?;
             let payload: String = row.get(1)?;
-            let payload: serde_json::Value = serde_json::from_str(&payload)
+            let payload = read_payload(&payload)
                 .map_err(|e| Error::Corrupt(format!("outbox payload of {id}: {e}")))?;
             match op.as_str() {
                 "insert" => unsent.created_here = true,
                 "customer_purchase" => {
-                    unsent.loyalty_points += extjson_integer(&payload["loyalty_points"]);
+                    unsent.loyalty_points += match payload.get("loyalty_points") {
+                        Some(Bson::Int64(n)) => *n,
+                        Some(Bson::Int32(n)) => i64::from(*n),
+                        _ => 0,
+                    };
                 }
-                _ => {
-                    if let Some(fields) = payload.as_object() {
-                        unsent.fields.extend(fields.keys().cloned());
-                    }
-                }
+                _ => unsent.fields.extend(payload.keys().cloned()),
             }
         }
         Ok(unsent)
@@ -361,18 +372,6 @@ impl Unsent {
             || field
                 .split_once('.')
                 .is_some_and(|(top, _)| self.fields.contains(top))
-    }
-}
-
-/// An integer in canonical Extended JSON (`{"$numberLong": "5"}`, `{"$numberInt": "5"}`).
-fn extjson_integer(value: &serde_json::Value) -> i64 {
-    let inner = value
-        .get("$numberLong")
-        .or_else(|| value.get("$numberInt"))
-        .unwrap_or(value);
-    match inner {
-        serde_json::Value::String(s) => s.parse().unwrap_or(0),
-        other => other.as_i64().unwrap_or(0),
     }
 }
 

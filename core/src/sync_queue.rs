@@ -5,7 +5,7 @@
 //! The engine itself (network, retries, MongoDB) lives in the `sellsync-sync` crate; this
 //! module only reads and writes the till's database, each change in one transaction.
 
-use bson::{Bson, Document};
+use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::outbox::Op;
+use crate::outbox::{self, Op};
 use crate::till::Till;
 
 /// One outbox operation handed to the sync engine.
@@ -70,12 +70,7 @@ impl Till {
             let op: String = r.get(4)?;
             let payload: String = r.get(5)?;
             let corrupt = |what: String| Error::Corrupt(format!("outbox operation {seq}: {what}"));
-            let json: serde_json::Value =
-                serde_json::from_str(&payload).map_err(|e| corrupt(e.to_string()))?;
-            let payload = match Bson::try_from(json).map_err(|e| corrupt(e.to_string()))? {
-                Bson::Document(doc) => doc,
-                other => return Err(corrupt(format!("payload is {other:?}, not a document"))),
-            };
+            let payload = outbox::read_payload(&payload).map_err(corrupt)?;
             operations.push(Operation {
                 seq,
                 op_id: r.get(1)?,

@@ -3,17 +3,10 @@
 
 mod common;
 
-use common::{count, shop, snapshot, usd, CABLE, CHOC, MILK};
+use common::{count, shop, snapshot, tender, usd, CABLE, CHOC, MILK};
 use sellsync_core::checkout::Tender;
 use sellsync_core::outbox::DeliveryState;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer, Percent, Till};
-
-fn tender(till: &Till, method: &str, amount: Option<&str>) -> Tender {
-    Tender {
-        method: till.payment_method(method).unwrap(),
-        amount: amount.map(usd),
-    }
-}
 
 #[test]
 fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_together() {

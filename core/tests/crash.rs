@@ -12,9 +12,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use common::{count, shop};
+use common::{count, shop, tender};
 use rusqlite::Connection;
-use sellsync_core::checkout::Tender;
 use sellsync_core::{Cart, Credential, Money, NewProduct, Till};
 
 const DIR_VAR: &str = "SELLSYNC_CRASH_TEST_DIR";
@@ -32,10 +31,7 @@ fn crash_child() {
     let cashier = till
         .sign_in("cashier@example.com", Credential::Pin("1111"))
         .unwrap();
-    let cash = Tender {
-        method: till.payment_method("cash").unwrap(),
-        amount: None,
-    };
+    let cash = tender(&till, "cash", None);
     let mut cart = Cart::new();
     for i in 0..LINES {
         till.ring_up(&mut cart, &format!("CRASH-{i}"), 1 + i as i64 % 3)

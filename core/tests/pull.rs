@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Decimal128, Document};
-use common::{count, shop, snapshot, usd, Shop, MILK};
+use common::{count, shop, snapshot, tender, usd, Shop, MILK};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::checkout::{CartCustomer, Tender};
+use sellsync_core::checkout::CartCustomer;
 use sellsync_core::outbox::{Collection, Op};
 use sellsync_core::pull::{CentralChange, PullOutcome};
 use sellsync_core::{Cart, Credential, Error, Id, Till};
@@ -153,11 +153,9 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
         .unwrap();
     let mut cart = Cart::new();
     till.ring_up(&mut cart, MILK, 2).unwrap();
-    let cash = Tender {
-        method: till.payment_method("cash").unwrap(),
-        amount: Some(usd("10")),
-    };
-    let sale = till.complete_sale(&cashier, &cart, &[cash]).unwrap();
+    let sale = till
+        .complete_sale(&cashier, &cart, &[tender(&till, "cash", Some("10"))])
+        .unwrap();
     assert!(sale.sale_number.starts_with("T2-"), "{}", sale.sale_number);
     assert_eq!(till.find_product(MILK).unwrap().unwrap().stock, 8);
 }
@@ -296,10 +294,7 @@ fn loyalty_points_are_the_central_points_plus_purchases_not_sent() {
     let mut cart = Cart::new();
     s.till.ring_up(&mut cart, MILK, 3).unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
-    let cash = Tender {
-        method: s.till.payment_method("cash").unwrap(),
-        amount: None,
-    };
+    let cash = tender(&s.till, "cash", None);
     let sale = s.till.complete_sale(&s.cashier, &cart, &[cash]).unwrap();
     assert!(sale.loyalty_points_earned > 0);
     // Another till's purchases brought Alice to 500 centrally; she moved house.

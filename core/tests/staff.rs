@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::{count, shop, snapshot};
+use common::{count, shop, snapshot, tender};
 use sellsync_core::auth::MAX_FAILED_ATTEMPTS;
-use sellsync_core::checkout::{CartCustomer, Tender};
+use sellsync_core::checkout::CartCustomer;
 use sellsync_core::{
     Cart, Credential, Discount, Error, Money, NewCustomer, NewUser, Permission, Role,
 };
@@ -229,10 +229,7 @@ fn permissions_beyond_the_role_are_checked_in_core() {
             ..
         })
     ));
-    let cash = Tender {
-        method: s.till.payment_method("cash").unwrap(),
-        amount: None,
-    };
+    let cash = tender(&s.till, "cash", None);
     let mut cart = Cart::new();
     s.till.ring_up(&mut cart, common::MILK, 1).unwrap();
     let mut with_new_customer = cart.clone();

@@ -99,13 +99,8 @@ impl Puller {
             Err(e) => Err(e),
         };
         match resumed {
-            Err(SyncError::Central(e)) if lost_history(&e) => {
-                warn!(error = %e, "the central change history after this till's checkpoint is gone; reading everything again");
-                till.reset_pull_checkpoint()?;
-                self.read_everything(till).await
-            }
-            Err(SyncError::BadCheckpoint(e)) => {
-                warn!(error = %e, "this till's pull checkpoint is unreadable; reading everything again");
+            Err(e) if must_read_again(&e) => {
+                warn!(error = %e, "this till cannot resume its pull where it ended; reading everything again");
                 till.reset_pull_checkpoint()?;
                 self.read_everything(till).await
             }
@@ -311,8 +306,16 @@ fn change(event: ChangeStreamEvent<Document>) -> Option<CentralChange> {
     }
 }
 
-fn lost_history(error: &mongodb::error::Error) -> bool {
-    matches!(&*error.kind, ErrorKind::Command(e) if LOST_HISTORY.contains(&e.code))
+/// Whether the pull must start over: the central database no longer has the history
+/// after the checkpoint, or the till's checkpoint is unreadable.
+fn must_read_again(error: &SyncError) -> bool {
+    match error {
+        SyncError::Central(e) => {
+            matches!(&*e.kind, ErrorKind::Command(e) if LOST_HISTORY.contains(&e.code))
+        }
+        SyncError::BadCheckpoint(_) => true,
+        _ => false,
+    }
 }
 
 /// A resume token as text for the till's database (canonical Extended JSON).

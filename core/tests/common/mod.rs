@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rusqlite::types::Value;
 use rusqlite::Connection;
-use sellsync_core::{Actor, Credential, Money, NewProduct, Percent, Till};
+use sellsync_core::{Actor, Credential, Money, NewProduct, Percent, Tender, Till};
 use tempfile::TempDir;
 
 pub const MILK: &str = "5901234123457"; // EAN-13
@@ -119,4 +119,13 @@ pub fn usd(text: &str) -> Money {
         .unwrap()
         .parse(text)
         .unwrap()
+}
+
+/// A payment by `method` ("cash", "credit card", …) of `amount` in dollars; `None` pays
+/// what is left.
+pub fn tender(till: &Till, method: &str, amount: Option<&str>) -> Tender {
+    Tender {
+        method: till.payment_method(method).unwrap(),
+        amount: amount.map(usd),
+    }
 }
