@@ -163,6 +163,16 @@ impl Till {
         if key.is_empty() {
             return Ok(None);
         }
+        self.customer_where(column, &key)
+    }
+
+    /// The customer with this id, if the till holds it.
+    pub(crate) fn customer_by_id(&self, id: Id) -> Result<Option<Customer>> {
+        self.customer_where("_id", &id.to_string())
+    }
+
+    /// The first customer of the business whose `column` equals `key`.
+    fn customer_where(&self, column: &str, key: &str) -> Result<Option<Customer>> {
         let sql = format!(
             "SELECT _id, name, phone, email, loyalty_points FROM customers
              WHERE business_id = ?1 AND {column} = ?2 ORDER BY created_at LIMIT 1"

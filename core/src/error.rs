@@ -94,6 +94,12 @@ pub enum Error {
     #[error("{requested} loyalty points are worth more than the sale's total.")]
     PointsOverTotal { requested: i64 },
 
+    // Receipts and printers.
+    #[error("No sale has the number or receipt code {0:?} on this till.")]
+    UnknownSale(String),
+    #[error("{0:?} is not a paper width: use 58 or 80 (millimetres).")]
+    BadPaperWidth(String),
+
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]
     UnknownCustomer(String),

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod payments;
 pub mod pricing;
 pub mod pull;
+pub mod receipt;
 pub mod reports;
 pub mod stock;
 pub mod store;
