@@ -99,6 +99,16 @@ pub enum Error {
     UnknownSale(String),
     #[error("{0:?} is not a paper width: use 58 or 80 (millimetres).")]
     BadPaperWidth(String),
+    #[error(
+        "This till has no receipt printer. A manager sets one up with `sellsync printer setup`."
+    )]
+    NoPrinter,
+    #[error("Not a printer connection: {0}.")]
+    BadPrinterConnection(String),
+    #[error("{0:?} is not a code page the till knows: use PC437, PC850, PC852, PC858, PC866 or WPC1252.")]
+    UnknownCodePage(String),
+    #[error("There is no print job #{0}.")]
+    NoSuchPrintJob(i64),
 
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod payments;
 pub mod pricing;
+pub mod printing;
 pub mod pull;
 pub mod receipt;
 pub mod reports;

@@ -22,6 +22,8 @@ pub enum NotificationKind {
     /// The central database refused an outbox operation for good; a manager should retry
     /// or discard it.
     SyncParked,
+    /// A receipt or the cash drawer did not print or open.
+    PrinterProblem,
 }
 
 impl NotificationKind {
@@ -30,6 +32,7 @@ impl NotificationKind {
             NotificationKind::LowStock => "low_stock",
             NotificationKind::Oversold => "oversold",
             NotificationKind::SyncParked => "sync_parked",
+            NotificationKind::PrinterProblem => "printer_problem",
         }
     }
 }

@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_product_search.sql"),
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_pull.sql"),
+    include_str!("../migrations/0005_printing.sql"),
 ];
 
 /// The schema version this build writes.
