@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod print;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -93,6 +94,16 @@ enum Command {
     Customer(CustomerCommand),
     /// Send the outbox to the central MongoDB (and see how that stands)
     Sync(sync::SyncArgs),
+    /// A sale's receipt: ESC/POS bytes to a file or a printer, or plain text
+    Receipt(print::ReceiptArgs),
+    /// Print a copy of a sale's receipt on the till's printer
+    Reprint(print::ReprintArgs),
+    /// The till's receipt printer
+    #[command(subcommand)]
+    Printer(print::PrinterCommand),
+    /// The cash drawer
+    #[command(subcommand)]
+    Drawer(print::DrawerCommand),
 }
 
 #[derive(Subcommand)]
@@ -274,6 +285,10 @@ struct SaleArgs {
     /// Loyalty points the customer spends
     #[arg(long, default_value_t = 0, requires = "customer")]
     redeem_points: i64,
+    /// Print the receipt on the till's printer once the sale is saved (and open the
+    /// drawer for cash)
+    #[arg(long)]
+    print: bool,
 }
 
 #[derive(Args)]
@@ -369,6 +384,10 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
     match cli.command {
         Command::Init(_) => unreachable!("handled above"),
         Command::Sync(args) => sync::sync(&dir, &mut till, args, out),
+        Command::Receipt(args) => print::receipt(&till, args, out),
+        Command::Reprint(args) => print::reprint(&mut till, args, out),
+        Command::Printer(command) => print::printer(&mut till, command, out),
+        Command::Drawer(command) => print::drawer(&mut till, command, out),
         Command::Product(command) => product(&mut till, command, out),
         Command::Sale(args) => sale(&mut till, args, out),
         Command::Stock(StockArgs { low, action }) => match action {
@@ -614,5 +633,9 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
         });
     }
     let sale = till.complete_sale(&actor, &cart, &tenders)?;
-    out.sale(till, &sale)
+    out.sale(till, &sale)?;
+    if args.print {
+        print::print_sale(till, &actor, &sale)?;
+    }
+    Ok(())
 }

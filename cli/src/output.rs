@@ -11,11 +11,14 @@ use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::demo::DemoSummary;
 use sellsync_core::notifications::Notification;
 use sellsync_core::outbox::OutboxEntry;
+use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::pull::PullOutcome;
+use sellsync_core::receipt::Receipt;
 use sellsync_core::reports::DayReport;
 use sellsync_core::stock::{LedgerCheck, StockChange};
 use sellsync_core::sync_queue::SyncStatus;
 use sellsync_core::{Product, Till};
+use sellsync_printer::PrinterStatus;
 use sellsync_sync::pull::Pulled;
 use sellsync_sync::{CentralConfig, EngineStatus};
 use serde::Serialize;
@@ -315,6 +318,107 @@ impl Printer {
                     n.message
                 )?;
             }
+        })
+    }
+
+    pub fn receipt_text(&self, receipt: &Receipt) -> Result<()> {
+        emit!(self, receipt, |out| {
+            out.push_str(&receipt.to_text());
+        })
+    }
+
+    pub fn receipt_written(&self, sale: &Sale, target: &str, bytes: usize) -> Result<()> {
+        let value = serde_json::json!({
+            "sale_id": sale.id, "sale_number": sale.sale_number, "target": target, "bytes": bytes,
+        });
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "Receipt of sale {} ({bytes} bytes) sent to {target}.",
+                sale.sale_number
+            )?;
+        })
+    }
+
+    pub fn print_jobs(&self, jobs: &[PrintJob]) -> Result<()> {
+        emit!(self, jobs, |out| {
+            for job in jobs {
+                match &job.last_error {
+                    None => writeln!(out, "Printed {}.", job.describe())?,
+                    Some(error) => writeln!(out, "Did not print {}: {error}.", job.describe())?,
+                }
+            }
+        })
+    }
+
+    pub fn printer_settings(
+        &self,
+        settings: Option<&PrinterSettings>,
+        jobs: &[PrintJob],
+        drawer: &[DrawerEvent],
+    ) -> Result<()> {
+        let value = serde_json::json!({ "printer": settings, "jobs": jobs, "drawer": drawer });
+        emit!(self, value, |out| {
+            let Some(s) = settings else {
+                writeln!(out, "This till has no receipt printer.")?;
+                return print(&out);
+            };
+            writeln!(out, "Printer:    {}", s.connection)?;
+            writeln!(
+                out,
+                "Paper:      {} ({} columns)",
+                s.paper,
+                s.paper.columns()
+            )?;
+            writeln!(out, "Code page:  {}", s.code_page)?;
+            let drawer_setting = if s.open_drawer_on_cash {
+                "opens after a cash sale"
+            } else {
+                "opens only on demand"
+            };
+            writeln!(out, "Drawer:     {drawer_setting}")?;
+            writeln!(out, "Footer:     {}", s.footer)?;
+            if !jobs.is_empty() {
+                writeln!(out, "\nLatest jobs:")?;
+            }
+            for job in jobs {
+                let status = job.last_error.as_deref().unwrap_or(&job.status);
+                writeln!(out, "  #{:<5} {:<40} {status}", job.id, job.describe())?;
+            }
+            if !drawer.is_empty() {
+                writeln!(out, "\nDrawer opened:")?;
+            }
+            for event in drawer {
+                let why = match event.reason.as_str() {
+                    "cash_sale" => "cash sale",
+                    _ => "no sale",
+                };
+                writeln!(
+                    out,
+                    "  {} {why:<10} {}",
+                    event.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    event.user_name
+                )?;
+            }
+        })
+    }
+
+    pub fn printer_status(
+        &self,
+        connection: &PrinterConnection,
+        status: Option<&PrinterStatus>,
+    ) -> Result<()> {
+        let value = serde_json::json!({ "printer": connection.to_string(), "status": status });
+        emit!(self, value, |out| {
+            let text = match status {
+                None => "connected; it does not report its status".to_owned(),
+                Some(s) => match s.problem() {
+                    Some(problem) => problem.to_owned(),
+                    None if s.paper_low => "ready; the paper is running low".to_owned(),
+                    None => "ready".to_owned(),
+                },
+            };
+            writeln!(out, "{connection}: {text}")?;
         })
     }
 

@@ -179,17 +179,23 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
     if sale.cart_discount.minor() != 0 {
         r.pair("Sale discount", &money(negate(sale.cart_discount)));
     }
+    // A 0% rate taxes nothing: it is left off.
+    let taxes: Vec<_> = sale
+        .taxes
+        .iter()
+        .filter(|t| t.rate.thousandths() != 0)
+        .collect();
     if !input.tax_inclusive {
-        for tax in &sale.taxes {
-            r.pair(&format!("Tax {}%", tax.rate), &money(tax.tax));
+        for tax in &taxes {
+            r.pair(&format!("Tax {}", tax.rate), &money(tax.tax));
         }
     }
     let total = format!("{}{}", input.currency_symbol(), money(sale.total_amount));
     r.large_pair("TOTAL", &total);
     if input.tax_inclusive {
-        for tax in &sale.taxes {
+        for tax in &taxes {
             r.pair(
-                &format!("incl. tax {}% of {}", tax.rate, money(tax.taxable)),
+                &format!("incl. tax {} of {}", tax.rate, money(tax.taxable)),
                 &money(tax.tax),
             );
         }

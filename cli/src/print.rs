@@ -1,0 +1,219 @@
+//! `sellsync receipt`, `reprint`, `printer` and `drawer`: receipts as bytes, text or
+//! paper, the till's printer settings and the cash drawer. Printing goes through the
+//! till's print queue, after the sale has been saved.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use sellsync_core::printing::{CodePage, PrintJob, PrinterConnection, PrinterSettings};
+use sellsync_core::receipt::Paper;
+use sellsync_core::{Actor, Sale, Till};
+use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, Connection, Timeouts};
+
+use crate::output::Printer;
+use crate::{sign_in, SignIn};
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "printer", "text"])))]
+pub struct ReceiptArgs {
+    /// The sale: its number (T1-000042) or the code under the receipt's QR code
+    sale: String,
+    /// Paper width in millimetres: 58 or 80 [default: the till printer's, else 80]
+    #[arg(long)]
+    width: Option<String>,
+    /// Write the ESC/POS bytes to this file
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Send them to this printer: tcp://HOST:PORT, usb:PATH, serial:PATH
+    #[arg(long, value_name = "CONNECTION")]
+    printer: Option<String>,
+    /// Show the receipt as plain text
+    #[arg(long)]
+    text: bool,
+}
+
+#[derive(Args)]
+pub struct ReprintArgs {
+    #[command(flatten)]
+    sign_in: SignIn,
+    /// The sale: its number (T1-000042) or the code under the receipt's QR code
+    sale: String,
+}
+
+#[derive(Subcommand)]
+pub enum PrinterCommand {
+    /// Set the till's receipt printer (needs manage_settings)
+    Setup {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// tcp://HOST[:PORT] (network, port 9100 unless given), usb:/dev/usb/lp0,
+        /// serial:/dev/ttyUSB0[?baud=9600] or file:PATH
+        connection: String,
+        /// Paper width in millimetres: 58 or 80
+        #[arg(long, default_value = "80")]
+        paper: String,
+        /// The printer's character table: PC437, PC850, PC852, PC858, PC866 or WPC1252
+        #[arg(long, default_value = "PC858")]
+        code_page: String,
+        /// Do not open the cash drawer after a cash sale
+        #[arg(long)]
+        no_drawer: bool,
+        /// Printed at the bottom of every receipt
+        #[arg(long)]
+        footer: Option<String>,
+    },
+    /// The till's printer, its latest jobs and drawer openings
+    Show,
+    /// Ask the printer whether it is ready (paper, cover)
+    Status,
+    /// Print a test page (needs manage_settings)
+    Test {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+    /// Remove the till's printer (needs manage_settings)
+    Remove {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DrawerCommand {
+    /// Open the cash drawer without a sale (needs open_cash_drawer; recorded)
+    Open {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+}
+
+/// The till's printer settings, or the usual ones for a printer not set up here.
+fn settings_or_default(till: &Till) -> Result<PrinterSettings> {
+    Ok(till.printer_settings()?.unwrap_or_else(|| {
+        PrinterSettings::new(PrinterConnection::File {
+            path: String::new(),
+        })
+    }))
+}
+
+pub fn receipt(till: &Till, args: ReceiptArgs, out: &Printer) -> Result<()> {
+    let sale = till.find_sale(&args.sale)?;
+    let mut settings = settings_or_default(till)?;
+    if let Some(width) = &args.width {
+        settings.paper = Paper::parse(width)?;
+    }
+    if args.text {
+        let receipt = receipt_layout(till, &settings, sale, false)?;
+        return out.receipt_text(&receipt);
+    }
+    let bytes = receipt_bytes(till, &settings, sale.clone(), false, false)?;
+    if let Some(path) = &args.out {
+        std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        return out.receipt_written(&sale, &path.display().to_string(), bytes.len());
+    }
+    let connection: PrinterConnection = args
+        .printer
+        .as_deref()
+        .context("give --out FILE, --printer CONNECTION or --text")?
+        .parse()?;
+    Connection::open(&connection, Timeouts::default())?.print(&bytes)?;
+    out.receipt_written(&sale, &connection.to_string(), bytes.len())
+}
+
+/// Queues a copy of a sale's receipt on the till's printer and prints it.
+pub fn reprint(till: &mut Till, args: ReprintArgs, out: &Printer) -> Result<()> {
+    let actor = sign_in(till, &args.sign_in)?;
+    let sale = till.find_sale(&args.sale)?;
+    till.queue_receipt(&actor, sale.id, true)?;
+    print_now(till, out)
+}
+
+/// After `sellsync sale --print`: the sale is saved; its receipt is queued and printed.
+/// A printer problem is reported on standard error, and the command still succeeds: the
+/// sale stands, and running it again would sell twice.
+pub fn print_sale(till: &mut Till, actor: &Actor, sale: &Sale) -> Result<()> {
+    till.queue_receipt(actor, sale.id, false)?;
+    let jobs = print_queued(till, Timeouts::default())?;
+    report_jobs(&jobs);
+    Ok(())
+}
+
+/// Prints what the queue holds; fails when something did not print.
+fn print_now(till: &mut Till, out: &Printer) -> Result<()> {
+    let jobs = print_queued(till, Timeouts::default())?;
+    out.print_jobs(&jobs)?;
+    if jobs.iter().any(|j| j.status != "printed") {
+        bail!("not everything printed (see above)");
+    }
+    Ok(())
+}
+
+/// One line per job on standard error.
+fn report_jobs(jobs: &[PrintJob]) {
+    for job in jobs {
+        match &job.last_error {
+            None => eprintln!("Printed {}.", job.describe()),
+            Some(error) => eprintln!(
+                "warning: {} did not print: {error}. The sale is saved; print it again with `sellsync reprint`.",
+                job.describe()
+            ),
+        }
+    }
+}
+
+pub fn printer(till: &mut Till, command: PrinterCommand, out: &Printer) -> Result<()> {
+    match command {
+        PrinterCommand::Setup {
+            sign_in: who,
+            connection,
+            paper,
+            code_page,
+            no_drawer,
+            footer,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let mut settings = PrinterSettings::new(connection.parse()?);
+            settings.paper = Paper::parse(&paper)?;
+            settings.code_page = code_page.parse::<CodePage>()?;
+            settings.open_drawer_on_cash = !no_drawer;
+            if let Some(footer) = footer {
+                settings.footer = footer;
+            }
+            till.set_printer_settings(&actor, Some(&settings))?;
+            out.printer_settings(till.printer_settings()?.as_ref(), &[], &[])
+        }
+        PrinterCommand::Show => out.printer_settings(
+            till.printer_settings()?.as_ref(),
+            &till.recent_print_jobs(10)?,
+            &till.drawer_events(10)?,
+        ),
+        PrinterCommand::Status => {
+            let settings = till
+                .printer_settings()?
+                .ok_or(sellsync_core::Error::NoPrinter)?;
+            let status = Connection::open(&settings.connection, Timeouts::default())?.status()?;
+            out.printer_status(&settings.connection, status.as_ref())
+        }
+        PrinterCommand::Test { sign_in: who } => {
+            let actor = sign_in(till, &who)?;
+            till.queue_test_page(&actor)?;
+            print_now(till, out)
+        }
+        PrinterCommand::Remove { sign_in: who } => {
+            let actor = sign_in(till, &who)?;
+            till.set_printer_settings(&actor, None)?;
+            out.printer_settings(None, &[], &[])
+        }
+    }
+}
+
+pub fn drawer(till: &mut Till, command: DrawerCommand, out: &Printer) -> Result<()> {
+    match command {
+        DrawerCommand::Open { sign_in: who } => {
+            let actor = sign_in(till, &who)?;
+            till.queue_drawer_open(&actor)?;
+            print_now(till, out)
+        }
+    }
+}
