@@ -95,7 +95,7 @@ pub fn test_page(settings: &PrinterSettings) -> Result<Vec<u8>> {
         .collect();
     job.line(&ruler, LineStyle::Normal)?;
     job.line(&"-".repeat(columns), LineStyle::Normal)?;
-    let sample: String = "é ü ß ñ ø € £ ¥"
+    let sample: String = "é ü ß ñ ø € £ ¥ Ж"
         .split(' ')
         .map(
             |c| match c.chars().all(|c| charset::can_print(settings.code_page, c)) {

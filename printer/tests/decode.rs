@@ -1,0 +1,193 @@
+//! Receipts of real sales, turned into ESC/POS by our code and read back by emupos, an
+//! independent decoder: the text is the sale's, the codes decode to the sale, the receipt
+//! ends with a cut, the drawer opens after cash only, and emupos meets no command it does
+//! not know.
+
+mod common;
+
+use common::{cafe, decode, LONG_NAME};
+use sellsync_core::printing::{CodePage, PrinterConnection, PrinterSettings};
+use sellsync_core::receipt::{takes_cash, Paper};
+use sellsync_core::Sale;
+use sellsync_printer::{receipt_bytes, render};
+use serde_json::Value;
+
+fn settings(paper: Paper, code_page: CodePage) -> PrinterSettings {
+    let mut settings = PrinterSettings::new(PrinterConnection::File {
+        path: "unused".into(),
+    });
+    settings.paper = paper;
+    settings.code_page = code_page;
+    settings.footer = "Merci et à bientôt !".into();
+    settings
+}
+
+/// The one receipt emupos read, after checking what every receipt must satisfy.
+fn the_receipt<'a>(decoded: &'a Value, sale: &Sale, paper: Paper) -> &'a str {
+    assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+    assert_eq!(decoded["unsupported_code_pages"], serde_json::json!([]));
+    let receipts = decoded["receipts"].as_array().unwrap();
+    assert_eq!(receipts.len(), 1, "{decoded:#}");
+    let receipt = &receipts[0];
+    assert_eq!(receipt["boundary"], "cut", "the receipt ends with a cut");
+    let codes = receipt["codes"].as_array().unwrap();
+    assert!(
+        codes.contains(&serde_json::json!({"kind": "qr", "data": sale.id.to_string()})),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&serde_json::json!({"kind": "CODE128", "data": sale.sale_number})),
+        "{codes:?}"
+    );
+    let text = receipt["text"].as_str().unwrap();
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= paper.columns(),
+            "{line:?} is wider than {paper}"
+        );
+    }
+    text
+}
+
+#[test]
+fn receipts_of_real_sales_read_back_right_on_both_papers() {
+    let mut cafe = cafe();
+    let sales = [cafe.big_sale(), cafe.cash_sale(), cafe.card_sale()];
+    for sale in &sales {
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let settings = settings(paper, CodePage::Pc858);
+            let cash = takes_cash(sale);
+            let bytes = receipt_bytes(&cafe.till, &settings, sale.clone(), false, cash).unwrap();
+            let decoded = decode(&bytes, paper.millimetres());
+            let text = the_receipt(&decoded, sale, paper);
+            assert_eq!(
+                decoded["drawer_opened"],
+                u32::from(cash),
+                "the drawer opens after cash only"
+            );
+            // PC858 has every character of these names, the euro sign included.
+            for expected in [
+                "Café Lumière",
+                "12 rue de l'Église, 75015 Paris",
+                &format!("Sale {}", sale.sale_number),
+                "Merci et à bientôt !",
+            ] {
+                assert!(
+                    text.contains(expected),
+                    "{expected:?} missing on {paper}:\n{text}"
+                );
+            }
+            let total = format!("€{}", cafe.till.format_money(sale.total_amount));
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with("TOTAL") && l.ends_with(&total)),
+                "{total} missing on {paper}:\n{text}"
+            );
+            for item in &sale.items {
+                for word in item.product_name.split_whitespace() {
+                    assert!(text.contains(word), "{word:?} missing on {paper}:\n{text}");
+                }
+            }
+            for payment in &sale.payments {
+                let amount = cafe.till.format_money(payment.tendered);
+                assert!(
+                    text.lines()
+                        .any(|l| l.starts_with(&payment.method_name) && l.ends_with(&amount)),
+                    "{} {amount} missing:\n{text}",
+                    payment.method_name
+                );
+            }
+        }
+    }
+
+    // The big sale: discounts, VAT included at two rates, change, the customer.
+    let big = &sales[0];
+    let bytes = receipt_bytes(
+        &cafe.till,
+        &settings(Paper::Mm58, CodePage::Pc858),
+        big.clone(),
+        false,
+        true,
+    )
+    .unwrap();
+    let text = the_receipt(&decode(&bytes, 58), big, Paper::Mm58).to_owned();
+    assert!(text.contains("Gâteau opéra"), "{text}");
+    assert!(text.contains("  2 x 6.80"), "{text}");
+    assert!(text.contains("  Discount"), "{text}");
+    assert!(text.contains("Sale discount"), "{text}");
+    assert!(
+        text.contains("incl. tax 10%") && text.contains("incl. tax 20%"),
+        "{text}"
+    );
+    let change = cafe.till.format_money(big.change_due);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Change") && l.ends_with(&change)),
+        "{text}"
+    );
+    assert!(text.contains("Customer: Zoë Müller"), "{text}");
+    assert!(text.contains("Points balance"), "{text}");
+    assert!(
+        LONG_NAME.len() > 32,
+        "the long name needs wrapping on 58 mm"
+    );
+}
+
+#[test]
+fn a_code_page_without_the_euro_prints_eur_and_other_pages_print_their_letters() {
+    let mut cafe = cafe();
+    let sale = cafe.big_sale();
+    let total = cafe.till.format_money(sale.total_amount);
+
+    let pc437 = settings(Paper::Mm80, CodePage::Pc437);
+    let bytes = receipt_bytes(&cafe.till, &pc437, sale.clone(), false, false).unwrap();
+    let text = the_receipt(&decode(&bytes, 80), &sale, Paper::Mm80).to_owned();
+    assert!(!text.contains('€') && !text.contains('\u{FFFD}'), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("TOTAL") && l.ends_with(&format!("EUR{total}"))),
+        "{text}"
+    );
+    assert!(text.contains("Crème brûlée"), "PC437 has è and û: {text}");
+
+    let windows = settings(Paper::Mm80, CodePage::Wpc1252);
+    let bytes = receipt_bytes(&cafe.till, &windows, sale.clone(), false, false).unwrap();
+    let text = the_receipt(&decode(&bytes, 80), &sale, Paper::Mm80).to_owned();
+    assert!(text.contains(&format!("€{total}")), "{text}");
+    assert!(text.contains("Zoë Müller"), "{text}");
+}
+
+#[test]
+fn a_reprint_is_marked_and_never_opens_the_drawer() {
+    let mut cafe = cafe();
+    let sale = cafe.cash_sale();
+    let settings = settings(Paper::Mm80, CodePage::Pc858);
+    let bytes = receipt_bytes(&cafe.till, &settings, sale.clone(), true, false).unwrap();
+    let decoded = decode(&bytes, 80);
+    assert!(the_receipt(&decoded, &sale, Paper::Mm80).contains("*** COPY ***"));
+    assert_eq!(decoded["drawer_opened"], 0);
+}
+
+#[test]
+fn the_drawer_alone_opens_it_and_prints_nothing() {
+    let decoded = decode(&render::drawer().unwrap(), 80);
+    assert_eq!(decoded["drawer_opened"], 1, "{decoded:#}");
+    assert_eq!(decoded["unknown"], serde_json::json!([]));
+    assert_eq!(decoded["receipts"], serde_json::json!([]), "{decoded:#}");
+}
+
+#[test]
+fn the_test_page_shows_the_settings() {
+    let settings = settings(Paper::Mm58, CodePage::Pc858);
+    let decoded = decode(&render::test_page(&settings).unwrap(), 58);
+    assert_eq!(decoded["unknown"], serde_json::json!([]));
+    let text = decoded["receipts"][0]["text"].as_str().unwrap();
+    assert!(text.contains("Printer test page"), "{text}");
+    assert!(text.contains("Code page: PC858"), "{text}");
+    assert!(text.contains("12345678901234567890123456789012"), "{text}");
+    assert!(
+        text.contains("é ü ß ñ ø € £ ¥ ?"),
+        "Ж is not in PC858: {text}"
+    );
+    assert_eq!(decoded["receipts"][0]["boundary"], "cut");
+}
