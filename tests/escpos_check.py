@@ -1,10 +1,21 @@
 """ESC/POS checks with emupos 0.4.0, run by tests/emupos (see its usage comment).
 
-decode    feed a file of ESC/POS bytes to an in-process emupos printer and print what it made
-serve     run emupos's virtual network printer `till`, and print `ready` once it listens
-fault     set or clear a fault of `till` through emupos's control API
+decode        feed a file of ESC/POS bytes to an in-process emupos printer, print what it made
+serve         run emupos's virtual network printer `till`; print `ready` once it listens
+fault         set or clear a fault of `till` through emupos's control API
 close-drawer  push `till`'s cash drawer shut: until then, another kick opens nothing
-receipts  print `till`'s receipts and the events so far, in the JSON shape of `decode`
+receipts      print `till`'s receipts and the events so far, in the JSON shape of `decode`
+
+What `decode` prints (`receipts` adds "id", "device_id" and "completed_at" to each receipt, "at"
+and "device_id" to each event, and the printer's "faults" and "drawer" ("open" or "closed")):
+  {"receipts": [{"text": "text dump\n", "boundary": "cut" | "connection-closed" | "idle-timeout",
+                 "width_dots": 576, "height_dots": 390, "codes": [...as below]}],
+   "events": [{"type": "drawer.opened", "data": {"pin": 2, "on_time_ms": 50}}, ...],
+   "unknown": [{"raw": "1b 70 00", "data": {"bytes": "1b 70 00", "command": "ESC p"}}],
+   "unsupported_code_pages": [{"number": 99}],
+   "drawer_opened": 1,
+   "codes": [{"kind": "qr", "data": "..."}, {"kind": "CODE128", "data": "T1-000042"}]}
+`decode` reports no printer.job.completed events (emupos's daemon makes those, not its printer).
 """
 
 import argparse
@@ -38,7 +49,7 @@ def printer_profile(paper: int) -> PrinterProfile:
 
 def codes(text: str) -> list[dict[str, str]]:
     """Barcodes and QR codes, from the lines emupos puts in a text dump for them:
-    "[qr DATA]" and "[barcode SYMBOLOGY HRI]" (a printed text line just like those counts too).
+    "[qr DATA]" and "[barcode SYMBOLOGY HRI]". Text printed in that shape would count too.
     """
     found = []
     for line in text.splitlines():
@@ -62,7 +73,9 @@ def summary(receipts: list[dict], events: list[dict]) -> dict:
         "receipts": receipts,
         "events": events,
         # Unrecognised commands, and a command still incomplete when its connection closed.
-        "unknown": [{"raw": data["bytes"], "data": data} for data in data_of("printer.command.unknown")],
+        "unknown": [
+            {"raw": data["bytes"], "data": data} for data in data_of("printer.command.unknown")
+        ],
         "unsupported_code_pages": data_of("printer.codepage.unsupported"),
         "drawer_opened": len(data_of("drawer.opened")),
         "codes": [code for receipt in receipts for code in receipt["codes"]],
@@ -171,10 +184,10 @@ def close_drawer(args: argparse.Namespace) -> None:
 
 def receipts(args: argparse.Namespace) -> None:
     deadline = time.monotonic() + 10
-    while len(listed := json.loads(api(args.api_port, "GET", "/receipts"))) < args.wait_for:
-        if time.monotonic() > deadline:
-            break
+    listed = json.loads(api(args.api_port, "GET", "/receipts"))
+    while len(listed) < args.wait_for and time.monotonic() < deadline:
         time.sleep(0.05)
+        listed = json.loads(api(args.api_port, "GET", "/receipts"))
     documents = [
         {
             **meta,

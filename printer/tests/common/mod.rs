@@ -178,8 +178,8 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
-/// Runs `bash tests/emupos ARGS` and reads its JSON.
-pub fn emupos(args: &[&str]) -> Value {
+/// Runs `bash tests/emupos ARGS` and returns what it printed.
+pub fn emupos_run(args: &[&str]) -> Vec<u8> {
     let output = Command::new("bash")
         .arg(repo_root().join("tests/emupos"))
         .args(args)
@@ -190,10 +190,16 @@ pub fn emupos(args: &[&str]) -> Value {
         "tests/emupos {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+    output.stdout
+}
+
+/// Runs `bash tests/emupos ARGS` and reads its JSON.
+pub fn emupos(args: &[&str]) -> Value {
+    let stdout = emupos_run(args);
+    serde_json::from_slice(&stdout).unwrap_or_else(|e| {
         panic!(
             "tests/emupos {args:?} printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
+            String::from_utf8_lossy(&stdout)
         )
     })
 }
