@@ -701,3 +701,192 @@ fn a_second_till_of_the_store_starts_from_mongodb() {
     );
     assert!(!status.contains("received: never"), "{status}");
 }
+
+const ADMIN: [&str; 4] = ["--user", "admin@example.com", "--pin", "1234"];
+
+/// ESC/POS bytes read back by emupos (`tests/emupos decode`), an independent decoder.
+fn decode(file: &Path) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/emupos");
+    let out = Command::new("bash")
+        .arg(script)
+        .arg("decode")
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn receipts_printers_and_the_drawer() {
+    let till = demo();
+    let dir = till.path();
+    let paper = dir.join("printer.bin");
+    let paper_arg = format!("file:{}", paper.display());
+
+    // No printer yet: the sale still works, and saying so is an error only when asked to print.
+    let err = fails(dir, &with(CASHIER, &["drawer", "open"]));
+    assert!(
+        err.contains("is not allowed to open the cash drawer"),
+        "{err}"
+    );
+    let err = fails(dir, &with(MANAGER, &["drawer", "open"]));
+    assert!(err.contains("no receipt printer"), "{err}");
+    let err = fails(dir, &with(MANAGER, &["printer", "setup", &paper_arg]));
+    assert!(err.contains("not allowed to change settings"), "{err}");
+    for (bad, says) in [
+        (
+            vec!["printer", "setup", "lpt:1"],
+            "Not a printer connection",
+        ),
+        (
+            vec!["printer", "setup", "tcp://host:99999"],
+            "port is a number",
+        ),
+        (
+            vec!["printer", "setup", &paper_arg, "--paper", "76"],
+            "not a paper width",
+        ),
+        (
+            vec!["printer", "setup", &paper_arg, "--code-page", "utf8"],
+            "not a code page",
+        ),
+    ] {
+        let err = fails(dir, &with(ADMIN, &bad));
+        assert!(err.contains(says), "{bad:?}: {err}");
+    }
+    assert!(ok(dir, &["printer", "show"]).contains("no receipt printer"));
+
+    ok(
+        dir,
+        &with(
+            ADMIN,
+            &[
+                "printer",
+                "setup",
+                &paper_arg,
+                "--paper",
+                "58",
+                "--footer",
+                "Merci à vous",
+            ],
+        ),
+    );
+    let shown = ok(dir, &["printer", "show"]);
+    assert!(
+        shown.contains("58 mm (32 columns)") && shown.contains("PC858"),
+        "{shown}"
+    );
+
+    // A cash sale with --print: saved, printed, the drawer opened.
+    let sale = json(
+        dir,
+        &with(
+            CASHIER,
+            &["sale", "--item", "PRO-001:2", "--pay", "cash:20", "--print"],
+        ),
+    );
+    let number = sale["sale_number"].as_str().unwrap();
+    let decoded = decode(&paper);
+    assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+    assert_eq!(decoded["drawer_opened"], 1);
+    let receipt = &decoded["receipts"][0];
+    assert_eq!(receipt["boundary"], "cut");
+    assert!(receipt["text"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("Sale {number}")));
+    assert!(receipt["text"].as_str().unwrap().contains("Merci à vous"));
+    assert_eq!(receipt["codes"][0]["data"], sale["id"]);
+    assert_eq!(receipt["codes"][1]["data"], number);
+
+    // The receipt again: as bytes on 80 mm, as text, as a marked copy on the printer.
+    let out = dir.join("again.bin");
+    ok(
+        dir,
+        &[
+            "receipt",
+            number,
+            "--width",
+            "80",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let again = decode(&out);
+    assert_eq!(again["drawer_opened"], 0, "only the sale opens the drawer");
+    assert!(again["receipts"][0]["text"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("Sale {number}")));
+    let text = ok(dir, &["receipt", sale["id"].as_str().unwrap(), "--text"]);
+    assert!(
+        text.contains("TOTAL") && text.contains(&format!("[barcode {number}]")),
+        "{text}"
+    );
+    let printed = ok(dir, &with(CASHIER, &["reprint", number]));
+    assert!(printed.contains(&format!("Printed the copy of the receipt of sale {number}")));
+    for (bad, says) in [
+        (
+            vec!["receipt", "T9-000001", "--text"],
+            "No sale has the number",
+        ),
+        (
+            vec!["receipt", number, "--width", "76", "--text"],
+            "not a paper width",
+        ),
+        (
+            vec!["receipt", number, "--printer", "carrier-pigeon"],
+            "Not a printer connection",
+        ),
+    ] {
+        let err = fails(dir, &bad);
+        assert!(err.contains(says), "{bad:?}: {err}");
+    }
+
+    // Opening the drawer on demand is recorded, with who did it.
+    ok(dir, &with(MANAGER, &["drawer", "open"]));
+    let shown = json(dir, &["printer", "show"]);
+    let reasons: Vec<&str> = shown["drawer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["no_sale", "cash_sale"]);
+
+    // A printer nobody answers: the sale is saved all the same, with a warning and a
+    // notification; the command succeeds (running it again would sell twice).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    ok(
+        dir,
+        &with(
+            ADMIN,
+            &["printer", "setup", &format!("tcp://127.0.0.1:{port}")],
+        ),
+    );
+    let out = sellsync(
+        dir,
+        &with(
+            CASHIER,
+            &["sale", "--item", "PRO-001", "--pay", "cash", "--print"],
+        ),
+    );
+    assert!(out.status.success());
+    let warning = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        warning.contains("did not print") && warning.contains("cannot reach the printer"),
+        "{warning}"
+    );
+    assert!(ok(dir, &["notifications"]).contains("The cash drawer did not open"));
+    let err = fails(dir, &["printer", "status"]);
+    assert!(err.contains("cannot reach the printer"), "{err}");
+}

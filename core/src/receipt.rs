@@ -92,16 +92,13 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// A plain-text preview: the lines, then the codes as text.
+    /// A plain-text preview: the lines (large ones at their normal size), then the codes
+    /// as text.
     pub fn to_text(&self) -> String {
         let columns = self.paper.columns();
         let mut out = String::new();
         for line in &self.lines {
-            let text = match line.style {
-                LineStyle::Large => line.text.chars().flat_map(|c| [c, ' ']).collect(),
-                _ => line.text.clone(),
-            };
-            out.push_str(text.trim_end());
+            out.push_str(line.text.trim_end());
             out.push('\n');
         }
         out.push('\n');
