@@ -488,6 +488,7 @@ mod tests {
         let ascii = |c: char| c.is_ascii();
         assert_eq!(stand_in('é', &ascii), "e");
         assert_eq!(stand_in('ß', &ascii), "ss");
+        assert_eq!(stand_in('Ж', &ascii), "Zh");
         assert_eq!(stand_in('€', &ascii), "EUR");
         assert_eq!(stand_in('£', &ascii), "GBP");
         assert_eq!(stand_in('\u{10FFFF}', &ascii), "?");
