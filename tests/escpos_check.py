@@ -2,6 +2,7 @@
 
 decode        feed a file of ESC/POS bytes to an in-process emupos printer, print what it made
 serve         run emupos's virtual network printer `till`; print `ready` once it listens
+              (`ready SERIAL_PATH` with --serial: `till` also gets a serial port, a pty)
 fault         set or clear a fault of `till` through emupos's control API
 close-drawer  push `till`'s cash drawer shut: until then, another kick opens nothing
 receipts      print `till`'s receipts and the events so far, in the JSON shape of `decode`
@@ -20,6 +21,7 @@ and "device_id" to each event, and the printer's "faults" and "drawer" ("open" o
 
 import argparse
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -133,6 +135,14 @@ def serve(args: argparse.Namespace) -> None:
         profile = "epson-tm-t20iii-58mm.yaml"
         dumped = printer_profile(58).model_dump(exclude_none=True)
         (directory / profile).write_text(yaml.safe_dump(dumped, sort_keys=False), encoding="utf-8")
+    connections: list[dict] = [{"tcp": {"host": "127.0.0.1", "port": args.port}}]
+    if args.serial:
+        # A pty pair with emupos's end in raw mode at the profile's framing (9600 8N1, which on a
+        # Linux pty only matters as a connection.framing-mismatch event). emupos publishes a
+        # link to it at $TMPDIR/emupos/till and offers no other choice of place: TMPDIR=DIR
+        # puts it in DIR, so parallel serves do not claim the same link.
+        os.environ["TMPDIR"] = str(directory)
+        connections.append({"serial": {"pty": True}})
     config = {
         "schema": 1,
         "api": {"host": "127.0.0.1", "port": args.api_port},
@@ -141,7 +151,7 @@ def serve(args: argparse.Namespace) -> None:
                 "id": DEVICE,
                 "type": "printer",
                 "profile": profile,
-                "connections": [{"tcp": {"host": "127.0.0.1", "port": args.port}}],
+                "connections": connections,
                 "job_idle_timeout_ms": IDLE_TIMEOUT_MS,
                 "receipts_dir": ".",
             }
@@ -153,9 +163,13 @@ def serve(args: argparse.Namespace) -> None:
     events = (directory / "events.jsonl").open("w", encoding="utf-8", buffering=1)
 
     def started(simulator) -> None:
-        # Called once the printer port listens; the API socket was bound and listening before.
+        # Called once the printer port listens and the serial link exists; the API socket was
+        # bound and listening before. Events published while connections opened come first.
+        for event in simulator.startup_events:
+            events.write(json.dumps(event.to_json()) + "\n")
         simulator.bus.subscribe(lambda event: events.write(json.dumps(event.to_json()) + "\n"))
-        print("ready", flush=True)
+        links = [e.link_path for e in simulator.runtime(DEVICE).endpoints if e.link_path]
+        print(" ".join(["ready", *links]), flush=True)  # `ready` alone without --serial
 
     try:
         run_daemon(load_config_file(config_file), started)  # returns on SIGTERM or Ctrl+C
@@ -221,6 +235,7 @@ def main() -> None:
     command.add_argument("--api-port", type=int, required=True)
     command.add_argument("--dir", type=Path, required=True)
     command.add_argument("--paper", **paper)
+    command.add_argument("--serial", action="store_true", help="also a serial port (a pty)")
 
     command = commands.add_parser("fault")
     command.set_defaults(run=fault)

@@ -382,7 +382,7 @@ impl Printer {
                 writeln!(out, "\nLatest jobs:")?;
             }
             for job in jobs {
-                let status = job.last_error.as_deref().unwrap_or(&job.status);
+                let status = job.last_error.as_deref().unwrap_or(job.status.as_str());
                 writeln!(out, "  #{:<5} {:<40} {status}", job.id, job.describe())?;
             }
             if !drawer.is_empty() {

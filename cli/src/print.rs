@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use sellsync_core::printing::{CodePage, PrintJob, PrinterConnection, PrinterSettings};
+use sellsync_core::printing::{
+    CodePage, PrintJob, PrintJobStatus, PrinterConnection, PrinterSettings,
+};
 use sellsync_core::receipt::Paper;
 use sellsync_core::{Actor, Sale, Till};
 use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, Connection, Timeouts};
@@ -143,7 +145,7 @@ pub fn print_sale(till: &mut Till, actor: &Actor, sale: &Sale) -> Result<()> {
 fn print_now(till: &mut Till, out: &Printer) -> Result<()> {
     let jobs = print_queued(till, Timeouts::default())?;
     out.print_jobs(&jobs)?;
-    if jobs.iter().any(|j| j.status != "printed") {
+    if jobs.iter().any(|j| j.status != PrintJobStatus::Printed) {
         bail!("not everything printed (see above)");
     }
     Ok(())

@@ -249,6 +249,33 @@ impl PrintJobKind {
     }
 }
 
+/// Where a print job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintJobStatus {
+    Queued,
+    Printed,
+    Failed,
+}
+
+impl PrintJobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrintJobStatus::Queued => "queued",
+            PrintJobStatus::Printed => "printed",
+            PrintJobStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> PrintJobStatus {
+        match text {
+            "printed" => PrintJobStatus::Printed,
+            "failed" => PrintJobStatus::Failed,
+            _ => PrintJobStatus::Queued,
+        }
+    }
+}
+
 /// A print job as the queue holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrintJob {
@@ -261,8 +288,7 @@ pub struct PrintJob {
     /// The job sends the drawer its signal to open.
     pub open_drawer: bool,
     pub requested_by: Id,
-    /// `queued`, `printed` or `failed`.
-    pub status: String,
+    pub status: PrintJobStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -313,7 +339,7 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJob> {
         copy: r.get(4)?,
         open_drawer: r.get(5)?,
         requested_by: r.get(6)?,
-        status: r.get(7)?,
+        status: PrintJobStatus::parse(&r.get::<_, String>(7)?),
         attempts: r.get(8)?,
         last_error: r.get(9)?,
         created_at: parse_timestamp(&created)
@@ -506,7 +532,7 @@ impl Till {
         outcome: std::result::Result<(), &str>,
     ) -> Result<PrintJob> {
         let job = self.print_job(id)?;
-        if job.status != "queued" {
+        if job.status != PrintJobStatus::Queued {
             return Ok(job);
         }
         let now = ids::now();

@@ -109,10 +109,13 @@ impl Connection {
                 Link::Stream(Box::new(stream))
             }
             PrinterConnection::Serial { path, baud } => {
+                let serial = |e: serialport::Error| unreachable(io::Error::other(e.description));
                 let port = serialport::new(path, *baud)
                     .timeout(timeouts.io)
                     .open()
-                    .map_err(|e| unreachable(io::Error::other(e.description)))?;
+                    .map_err(serial)?;
+                // Replies nobody read (an earlier run cut short) would pass for ours.
+                port.clear(serialport::ClearBuffer::Input).map_err(serial)?;
                 Link::Stream(Box::new(port))
             }
             PrinterConnection::Usb { path } => Link::File(

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{cafe, emupos, emupos_run, repo_root};
-use sellsync_core::printing::PrinterConnection;
+use sellsync_core::printing::{PrintJobStatus, PrinterConnection};
 use sellsync_printer::{print_queued, Connection, Timeouts};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -39,10 +39,13 @@ struct VirtualPrinter {
 }
 
 impl VirtualPrinter {
-    fn start() -> VirtualPrinter {
+    /// A printer on a TCP port and, with `serial`, on a pseudo-terminal too (its path is
+    /// returned).
+    fn start(serial: bool) -> (VirtualPrinter, Option<String>) {
         let dir = tempfile::tempdir().unwrap();
         let (port, api_port) = (free_port(), free_port().to_string());
-        let mut child = Command::new("bash")
+        let mut command = Command::new("bash");
+        command
             .arg(repo_root().join("tests/emupos"))
             .args([
                 "serve",
@@ -52,21 +55,29 @@ impl VirtualPrinter {
                 &api_port,
             ])
             .args(["--paper", "80", "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .arg(dir.path());
+        if serial {
+            command.arg("--serial");
+        }
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        assert_eq!(line.trim(), "ready", "the virtual printer did not start");
-        VirtualPrinter {
+        let mut words = line.split_whitespace();
+        assert_eq!(
+            words.next(),
+            Some("ready"),
+            "the virtual printer did not start"
+        );
+        let serial_path = words.next().map(str::to_owned);
+        let printer = VirtualPrinter {
             child,
             port,
             api_port,
             dir,
-        }
+        };
+        (printer, serial_path)
     }
 
     fn connection(&self) -> PrinterConnection {
@@ -104,7 +115,7 @@ impl Drop for VirtualPrinter {
 
 #[test]
 fn a_cash_sale_prints_and_opens_the_drawer_on_a_network_printer() {
-    let printer = VirtualPrinter::start();
+    let (printer, _) = VirtualPrinter::start(false);
     let mut cafe = cafe();
     cafe.set_printer(printer.connection());
     let status = Connection::open(&printer.connection(), QUICK)
@@ -120,7 +131,12 @@ fn a_cash_sale_prints_and_opens_the_drawer_on_a_network_printer() {
         .unwrap();
     let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].status, "printed", "{:?}", jobs[0].last_error);
+    assert_eq!(
+        jobs[0].status,
+        PrintJobStatus::Printed,
+        "{:?}",
+        jobs[0].last_error
+    );
 
     let printed = printer.receipts(1);
     let receipt = &printed["receipts"][0];
@@ -141,7 +157,7 @@ fn a_cash_sale_prints_and_opens_the_drawer_on_a_network_printer() {
 
 #[test]
 fn out_of_paper_the_job_fails_at_once_and_a_reprint_prints_once_paper_is_back() {
-    let printer = VirtualPrinter::start();
+    let (printer, _) = VirtualPrinter::start(false);
     let mut cafe = cafe();
     cafe.set_printer(printer.connection());
     printer.fault("paper-out", true);
@@ -157,7 +173,7 @@ fn out_of_paper_the_job_fails_at_once_and_a_reprint_prints_once_paper_is_back() 
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(jobs[0].status, "failed");
+    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
     let error = jobs[0].last_error.as_deref().unwrap();
     assert!(error.contains("out of paper"), "{error}");
     assert_eq!(
@@ -181,7 +197,12 @@ fn out_of_paper_the_job_fails_at_once_and_a_reprint_prints_once_paper_is_back() 
         .queue_receipt(&cafe.cashier, sale.id, true)
         .unwrap();
     let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
-    assert_eq!(jobs[0].status, "printed", "{:?}", jobs[0].last_error);
+    assert_eq!(
+        jobs[0].status,
+        PrintJobStatus::Printed,
+        "{:?}",
+        jobs[0].last_error
+    );
     let printed = printer.receipts(1);
     let receipts = printed["receipts"].as_array().unwrap();
     assert_eq!(
@@ -213,7 +234,7 @@ fn an_unreachable_printer_fails_within_the_timeout_and_the_sale_stands() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(jobs[0].status, "failed");
+    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
     assert_eq!(
         jobs[0].attempts, 2,
         "a failed connection is tried once more"
@@ -268,7 +289,7 @@ fn a_printer_that_stops_answering_mid_job_is_given_up_after_the_timeout() {
     let took = started.elapsed();
     // Two tries of (status, job, confirmation timing out at 0.8 s), 0.5 s apart.
     assert!(took < Duration::from_secs(4), "{took:?}");
-    assert_eq!(jobs[0].status, "failed");
+    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
     let error = jobs[0].last_error.as_deref().unwrap();
     assert!(error.contains("stopped answering"), "{error}");
     assert!(cafe.till.sale(sale.id).unwrap().is_some());
@@ -291,7 +312,12 @@ fn a_printer_without_status_replies_is_printed_to_without_checks() {
     });
     cafe.till.queue_drawer_open(&cafe.owner).unwrap();
     let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
-    assert_eq!(jobs[0].status, "printed", "{:?}", jobs[0].last_error);
+    assert_eq!(
+        jobs[0].status,
+        PrintJobStatus::Printed,
+        "{:?}",
+        jobs[0].last_error
+    );
     let received = sink.join().unwrap();
     let pulse = [0x1B, b'p', 0, 25, 250];
     assert!(received.windows(5).any(|w| w == pulse), "{received:?}");
@@ -320,7 +346,7 @@ fn staff_without_the_permission_cannot_open_the_drawer_and_stale_jobs_are_not_pr
     )
     .unwrap();
     let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
-    assert_eq!(jobs[0].status, "failed");
+    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
     assert!(jobs[0]
         .last_error
         .as_deref()
@@ -331,4 +357,47 @@ fn staff_without_the_permission_cannot_open_the_drawer_and_stale_jobs_are_not_pr
         "nothing was sent"
     );
     assert!(cafe.till.drawer_events(10).unwrap().is_empty());
+}
+
+#[test]
+fn a_serial_printer_prints_reports_paper_out_and_opens_the_drawer() {
+    let (printer, path) = VirtualPrinter::start(true);
+    let connection = PrinterConnection::Serial {
+        path: path.expect("the pseudo-terminal's path"),
+        baud: 9600,
+    };
+    let mut cafe = cafe();
+    cafe.set_printer(connection);
+
+    printer.fault("paper-out", true);
+    let sale = cafe.cash_sale();
+    cafe.till
+        .queue_receipt(&cafe.cashier, sale.id, false)
+        .unwrap();
+    let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
+    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
+    assert!(jobs[0]
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("out of paper"));
+
+    printer.fault("paper-out", false);
+    cafe.till.queue_drawer_open(&cafe.owner).unwrap();
+    cafe.till
+        .queue_receipt(&cafe.cashier, sale.id, true)
+        .unwrap();
+    let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
+    assert!(
+        jobs.iter().all(|j| j.status == PrintJobStatus::Printed),
+        "{jobs:?}"
+    );
+    let printed = printer.receipts(1);
+    assert_eq!(printed["drawer_opened"], 1, "{printed:#}");
+    let receipt = &printed["receipts"][0];
+    assert_eq!(receipt["boundary"], "cut");
+    assert!(receipt["text"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("Sale {}", sale.sale_number)));
 }
