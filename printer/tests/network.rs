@@ -383,6 +383,18 @@ fn a_serial_printer_prints_reports_paper_out_and_opens_the_drawer() {
         .contains("out of paper"));
 
     printer.fault("paper-out", false);
+    printer.fault("cover-open", true);
+    cafe.till
+        .queue_receipt(&cafe.cashier, sale.id, true)
+        .unwrap();
+    let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
+    assert!(jobs[0]
+        .last_error
+        .as_deref()
+        .unwrap()
+        .contains("cover is open"));
+
+    printer.fault("cover-open", false);
     cafe.till.queue_drawer_open(&cafe.owner).unwrap();
     cafe.till
         .queue_receipt(&cafe.cashier, sale.id, true)
