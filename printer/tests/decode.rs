@@ -212,6 +212,9 @@ fn escpos_own_drawer_command_still_eats_the_cut() {
         .unwrap();
     let decoded = decode(&std::fs::read(file.path()).unwrap(), 80);
     let receipts = decoded["receipts"].as_array().unwrap();
-    assert!(receipts.iter().all(|r| r["boundary"] != "cut"), "{decoded:#}");
+    assert!(
+        receipts.iter().all(|r| r["boundary"] != "cut"),
+        "{decoded:#}"
+    );
     assert_ne!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
 }

@@ -11,8 +11,9 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{cafe, emupos, emupos_run, repo_root};
-use sellsync_core::printing::{PrintJobStatus, PrinterConnection};
+use common::{cafe, emupos, emupos_run, repo_root, Cafe};
+use sellsync_core::printing::{PrintJob, PrintJobStatus, PrinterConnection};
+use sellsync_core::Sale;
 use sellsync_printer::{print_queued, Connection, Timeouts};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -216,30 +217,31 @@ fn out_of_paper_the_job_fails_at_once_and_a_reprint_prints_once_paper_is_back() 
         .contains("*** COPY ***"));
 }
 
+/// Sets the till's printer to a local port, queues the receipt of `sale` and runs the
+/// queue; returns the finished job and how long the queue took.
+fn print_at_port(cafe: &mut Cafe, port: u16, sale: &Sale) -> (PrintJob, Duration) {
+    cafe.set_printer(PrinterConnection::Network {
+        host: "127.0.0.1".into(),
+        port,
+    });
+    cafe.till
+        .queue_receipt(&cafe.owner, sale.id, false)
+        .unwrap();
+    let started = Instant::now();
+    let mut jobs = print_queued(&mut cafe.till, QUICK).unwrap();
+    assert_eq!(jobs.len(), 1);
+    (jobs.remove(0), started.elapsed())
+}
+
 #[test]
 fn an_unreachable_printer_fails_within_the_timeout_and_the_sale_stands() {
     let mut cafe = cafe();
-    cafe.set_printer(PrinterConnection::Network {
-        host: "127.0.0.1".into(),
-        port: free_port(),
-    });
     let sale = cafe.cash_sale();
-    cafe.till
-        .queue_receipt(&cafe.cashier, sale.id, false)
-        .unwrap();
-    let started = Instant::now();
-    let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
-    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
-    assert_eq!(
-        jobs[0].attempts, 2,
-        "a failed connection is tried once more"
-    );
-    let error = jobs[0].last_error.as_deref().unwrap();
+    let (job, took) = print_at_port(&mut cafe, free_port(), &sale);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(job.status, PrintJobStatus::Failed);
+    assert_eq!(job.attempts, 2, "a failed connection is tried once more");
+    let error = job.last_error.as_deref().unwrap();
     assert!(
         error.contains("cannot reach the printer at tcp://127.0.0.1:"),
         "{error}"
@@ -276,21 +278,12 @@ fn stalling_printer() -> u16 {
 #[test]
 fn a_printer_that_stops_answering_mid_job_is_given_up_after_the_timeout() {
     let mut cafe = cafe();
-    cafe.set_printer(PrinterConnection::Network {
-        host: "127.0.0.1".into(),
-        port: stalling_printer(),
-    });
     let sale = cafe.big_sale();
-    cafe.till
-        .queue_receipt(&cafe.owner, sale.id, false)
-        .unwrap();
-    let started = Instant::now();
-    let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
-    let took = started.elapsed();
+    let (job, took) = print_at_port(&mut cafe, stalling_printer(), &sale);
     // Two tries of (status, job, confirmation timing out at 0.8 s), 0.5 s apart.
     assert!(took < Duration::from_secs(4), "{took:?}");
-    assert_eq!(jobs[0].status, PrintJobStatus::Failed);
-    let error = jobs[0].last_error.as_deref().unwrap();
+    assert_eq!(job.status, PrintJobStatus::Failed);
+    let error = job.last_error.as_deref().unwrap();
     assert!(error.contains("stopped answering"), "{error}");
     assert!(cafe.till.sale(sale.id).unwrap().is_some());
 }
