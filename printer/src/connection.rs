@@ -25,8 +25,11 @@ use crate::PrintError;
 pub struct Timeouts {
     /// To connect to a network printer.
     pub connect: Duration,
-    /// For one write or one status reply.
+    /// For one write, or the reply that confirms the printer took a job in.
     pub io: Duration,
+    /// For the status reply before a job: a printer that answers does so at once, and one
+    /// that does not answer at all should not hold every receipt up for long.
+    pub status: Duration,
 }
 
 impl Default for Timeouts {
@@ -34,6 +37,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(3),
             io: Duration::from_secs(5),
+            status: Duration::from_secs(1),
         }
     }
 }
@@ -69,7 +73,7 @@ const PAPER_SENSOR: [u8; 3] = [DLE, EOT, 4];
 /// An open connection to a printer.
 pub struct Connection {
     name: String,
-    io: Duration,
+    timeouts: Timeouts,
     link: Link,
 }
 
@@ -81,8 +85,21 @@ enum Link {
 }
 
 /// A two-way byte stream whose reads and writes time out.
-trait Stream: Read + Write + Send {}
-impl<T: Read + Write + Send> Stream for T {}
+trait Stream: Read + Write + Send {
+    fn set_read_wait(&mut self, wait: Duration) -> io::Result<()>;
+}
+
+impl Stream for TcpStream {
+    fn set_read_wait(&mut self, wait: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(wait))
+    }
+}
+
+impl Stream for Box<dyn serialport::SerialPort> {
+    fn set_read_wait(&mut self, wait: Duration) -> io::Result<()> {
+        self.set_timeout(wait).map_err(io::Error::from)
+    }
+}
 
 impl Connection {
     /// Opens the connection: connects to a network printer, opens a serial port, a USB
@@ -100,9 +117,6 @@ impl Connection {
             PrinterConnection::Network { host, port } => {
                 let stream = connect(host, *port, timeouts.connect).map_err(unreachable)?;
                 stream.set_nodelay(true).map_err(unreachable)?;
-                stream
-                    .set_read_timeout(Some(timeouts.io))
-                    .map_err(unreachable)?;
                 stream
                     .set_write_timeout(Some(timeouts.io))
                     .map_err(unreachable)?;
@@ -135,7 +149,7 @@ impl Connection {
         debug!(printer = %name, "printer connected");
         Ok(Connection {
             name,
-            io: timeouts.io,
+            timeouts,
             link,
         })
     }
@@ -148,8 +162,8 @@ impl Connection {
     /// Asks the printer for its status; `None` when it does not answer status requests
     /// (or cannot: a file, a USB device file).
     pub fn status(&mut self) -> Result<Option<PrinterStatus>, PrintError> {
-        let Some([offline, sensor]) = self.ask::<2>(&[OFFLINE_CAUSE, PAPER_SENSOR].concat())?
-        else {
+        let request = [OFFLINE_CAUSE, PAPER_SENSOR].concat();
+        let Some([offline, sensor]) = self.ask::<2>(&request, self.timeouts.status)? else {
             return Ok(None);
         };
         Ok(Some(PrinterStatus {
@@ -172,7 +186,7 @@ impl Connection {
         self.write(job)?;
         if status.is_some() {
             // Answered only once the printer has read everything before it.
-            self.ask::<1>(&OFFLINE_CAUSE)?
+            self.ask::<1>(&OFFLINE_CAUSE, self.timeouts.io)?
                 .ok_or_else(|| PrintError::Stalled {
                     printer: self.name.clone(),
                 })?;
@@ -183,20 +197,25 @@ impl Connection {
     fn write(&mut self, bytes: &[u8]) -> Result<(), PrintError> {
         let result = match &mut self.link {
             Link::Stream(stream) => stream.write_all(bytes).and_then(|()| stream.flush()),
-            Link::File(file) => write_within(file, bytes, self.io),
+            Link::File(file) => write_within(file, bytes, self.timeouts.io),
         };
         result.map_err(|source| failure(&self.name, source))
     }
 
-    /// Sends a request and reads an `N`-byte reply; `None` when no reply came in time. A
-    /// status byte always has bits 1 and 4 set and bits 0 and 7 clear.
-    fn ask<const N: usize>(&mut self, request: &[u8]) -> Result<Option<[u8; N]>, PrintError> {
+    /// Sends a request and reads an `N`-byte reply; `None` when none came within `wait`.
+    /// A status byte always has bits 1 and 4 set and bits 0 and 7 clear.
+    fn ask<const N: usize>(
+        &mut self,
+        request: &[u8],
+        wait: Duration,
+    ) -> Result<Option<[u8; N]>, PrintError> {
         let Link::Stream(stream) = &mut self.link else {
             return Ok(None);
         };
         let failed = |source| failure(&self.name, source);
         stream
-            .write_all(request)
+            .set_read_wait(wait)
+            .and_then(|()| stream.write_all(request))
             .and_then(|()| stream.flush())
             .map_err(failed)?;
         let mut reply = [0; N];

@@ -21,6 +21,7 @@ use tempfile::TempDir;
 const QUICK: Timeouts = Timeouts {
     connect: Duration::from_millis(500),
     io: Duration::from_millis(800),
+    status: Duration::from_millis(300),
 };
 
 fn free_port() -> u16 {
@@ -304,7 +305,13 @@ fn a_printer_without_status_replies_is_printed_to_without_checks() {
         port,
     });
     cafe.till.queue_drawer_open(&cafe.owner).unwrap();
+    let started = Instant::now();
     let jobs = print_queued(&mut cafe.till, QUICK).unwrap();
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(1),
+        "only the status wait (0.3 s) is lost: {took:?}"
+    );
     assert_eq!(
         jobs[0].status,
         PrintJobStatus::Printed,
