@@ -109,6 +109,7 @@ pub fn scan(desk: State<'_, Desk>, code: String) -> Answer<CartView> {
 #[tauri::command]
 pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer<CartView> {
     let mut session = session(&desk);
+    signed_in(&session)?;
     session.cart.set_quantity(line, quantity)?;
     cart_view(&mut session, Some(line))
 }
@@ -116,6 +117,7 @@ pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer
 #[tauri::command]
 pub fn remove_line(desk: State<'_, Desk>, line: usize) -> Answer<CartView> {
     let mut session = session(&desk);
+    signed_in(&session)?;
     session.cart.remove(line)?;
     cart_view(&mut session, None)
 }
