@@ -109,6 +109,55 @@ class Till(unittest.TestCase):
         self.wait_for("#scan")
         self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "#cart tr.line")), 0)
 
+    def adjust(self, sku, delta, reason):
+        filter_field = self.wait_for("#stock-filter")
+        filter_field.clear()
+        filter_field.send_keys(sku)
+        row = self.wait_for(f'tr.product[data-sku="{sku}"]')
+        row.find_element(By.CSS_SELECTOR, ".adjust-button").click()
+        row.find_element(By.CSS_SELECTOR, ".delta").send_keys(str(delta))
+        row.find_element(By.CSS_SELECTOR, ".reason").send_keys(reason)
+        row.find_element(By.CSS_SELECTOR, ".save").click()
+
+    def stock_of(self, sku):
+        row = self.wait_for(f'tr.product[data-sku="{sku}"]')
+        return int(row.find_element(By.CSS_SELECTOR, ".stock-count").text)
+
+    def test_3_a_cashier_is_refused_a_stock_correction(self):
+        self.open_demo()
+        self.type_pin("cashier@example.com", "1111")
+        self.wait_for("#nav-stock").click()
+        before = self.stock_of("DAI-001")
+        self.adjust("DAI-001", -1, "damaged")
+        message = self.text_of("#stock-error")
+        self.assertIn("Priya Shah is not allowed to", message)
+        self.assertIn("Ask a manager", message)
+        self.assertEqual(self.stock_of("DAI-001"), before, "nothing changed")
+
+    def test_4_a_manager_corrects_stock_and_the_low_stock_notification_appears(self):
+        self.open_demo()
+        self.type_pin("manager@example.com", "2345")
+        self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.F3)
+        before = self.stock_of("DAI-001")
+        threshold = int(
+            self.wait_for('tr.product[data-sku="DAI-001"]').find_elements(By.CSS_SELECTOR, "td.num")[1].text
+        )
+        self.adjust("DAI-001", threshold - before, "recount")
+        self.assertIn(f"now {threshold} in stock", self.text_of("#stock-saved"))
+        self.assertEqual(self.stock_of("DAI-001"), threshold)
+        self.wait_for("#stock-filter").clear()
+        self.wait_for("#low-only").click()
+        WebDriverWait(self.driver, 5).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, 'tr.product[data-sku="DAI-001"]')
+            and len(d.find_elements(By.CSS_SELECTOR, "tr.product")) < 100
+        )
+        self.screenshot("stock")
+        self.assertGreaterEqual(int(self.text_of("#unread")), 1)
+        self.wait_for("#nav-notifications").click()
+        notes = self.text_of("#notifications")
+        self.assertIn(f"is down to {threshold}", notes)
+        self.assertIn("Low stock: Whole Milk 1 gal, Store Brand", notes)
+
 
 if __name__ == "__main__":
     unittest.main()

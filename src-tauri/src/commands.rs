@@ -12,7 +12,10 @@ use serde::Deserialize;
 use tauri::State;
 use tracing::warn;
 
-use crate::views::{Answer, AppState, CartView, SaleView, StaffView, StatusView, UserView};
+use crate::views::{
+    Answer, AppState, CartView, NotificationView, SaleView, StaffView, StatusView, StockView,
+    UserView,
+};
 use crate::{Desk, Session};
 
 fn session<'a>(desk: &'a State<'_, Desk>) -> MutexGuard<'a, Session> {
@@ -191,4 +194,43 @@ pub fn status(desk: State<'_, Desk>) -> Answer<StatusView> {
         }),
         printer: till.printer_settings()?.map(|p| p.connection.to_string()),
     })
+}
+
+/// Every product with its stock (only the low ones with `low_only`).
+#[tauri::command]
+pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
+    let mut session = session(&desk);
+    signed_in(&session)?;
+    let products = till(&mut session)?.stock_levels(low_only)?;
+    Ok(products.iter().map(StockView::from).collect())
+}
+
+/// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
+/// refuses anyone else in words the screen shows).
+#[tauri::command]
+pub fn adjust_stock(
+    desk: State<'_, Desk>,
+    code: String,
+    delta: i64,
+    reason: String,
+) -> Answer<StockView> {
+    let mut session = session(&desk);
+    let actor = signed_in(&session)?;
+    let till = till(&mut session)?;
+    till.adjust_stock(&actor, &code, delta, &reason)?;
+    let product = till.require_product(&code)?;
+    Ok(StockView::from(&product))
+}
+
+/// The store's latest notifications, newest first.
+#[tauri::command]
+pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {
+    let mut session = session(&desk);
+    signed_in(&session)?;
+    let till = till(&mut session)?;
+    let notes = till.notifications(false, 100)?;
+    Ok(notes
+        .iter()
+        .map(|n| NotificationView::new(till, n))
+        .collect())
 }

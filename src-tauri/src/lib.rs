@@ -68,6 +68,9 @@ pub fn run() {
             commands::remove_line,
             commands::pay,
             commands::status,
+            commands::stock,
+            commands::adjust_stock,
+            commands::notifications,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be opened");

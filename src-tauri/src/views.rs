@@ -3,8 +3,9 @@
 
 use sellsync_core::auth::StaffMember;
 use sellsync_core::checkout::Sale;
+use sellsync_core::notifications::Notification;
 use sellsync_core::pricing::PricedCart;
-use sellsync_core::{Actor, Cart, Till};
+use sellsync_core::{Actor, Cart, Product, Till};
 use serde::Serialize;
 
 /// A command's failure, in the words core chose for a cashier.
@@ -144,4 +145,52 @@ pub struct StatusView {
     pub last_sync: Option<String>,
     /// The receipt printer, if the till has one.
     pub printer: Option<String>,
+}
+
+/// A product on the stock screen.
+#[derive(Serialize)]
+pub struct StockView {
+    pub sku: String,
+    pub name: String,
+    pub category: String,
+    pub stock: i64,
+    pub threshold: i64,
+    pub low: bool,
+}
+
+impl From<&Product> for StockView {
+    fn from(p: &Product) -> StockView {
+        StockView {
+            sku: p.sku.clone(),
+            name: p.product_name.clone(),
+            category: p.category.clone(),
+            stock: p.stock,
+            threshold: p.stock_threshold,
+            low: p.is_low(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct NotificationView {
+    pub kind: String,
+    pub message: String,
+    pub unread: bool,
+    /// In the business's time zone.
+    pub at: String,
+}
+
+impl NotificationView {
+    pub fn new(till: &Till, n: &Notification) -> NotificationView {
+        NotificationView {
+            kind: n.kind.clone(),
+            message: n.message.clone(),
+            unread: n.unread,
+            at: n
+                .created_at
+                .with_timezone(&till.business().timezone)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        }
+    }
 }

@@ -55,6 +55,22 @@ export interface Status {
   printer: string | null;
 }
 
+export interface StockItem {
+  sku: string;
+  name: string;
+  category: string;
+  stock: number;
+  threshold: number;
+  low: boolean;
+}
+
+export interface Note {
+  kind: string;
+  message: string;
+  unread: boolean;
+  at: string;
+}
+
 export interface TenderInput {
   method: string;
   amount: string | null;
@@ -79,4 +95,8 @@ export const api = {
   removeLine: (line: number) => invoke<CartView>("remove_line", { line }),
   pay: (tenders: TenderInput[]) => invoke<SaleView>("pay", { tenders }),
   status: () => invoke<Status>("status"),
+  stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
+  adjustStock: (code: string, delta: number, reason: string) =>
+    invoke<StockItem>("adjust_stock", { code, delta, reason }),
+  notifications: () => invoke<Note[]>("notifications"),
 };
