@@ -1,0 +1,102 @@
+"""Desktop benchmarks (figures, not pass/fail), run by `bash tests/desktop-e2e --bench`:
+
+- cold start: from asking for the window to the sign-in screen showing staff;
+- scan to cart: from Enter in the scan field to the cart showing the item, measured in the
+  page (a MutationObserver), median and p99 over SCANS scans;
+- resident memory of the app after SALES cash sales.
+"""
+
+import os
+import statistics
+import subprocess
+import time
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.remote.client_config import ClientConfig
+from selenium.webdriver.remote.remote_connection import RemoteConnection
+from selenium.webdriver.support.ui import WebDriverWait
+
+SCANS = int(os.environ.get("SCANS", "300"))
+SALES = int(os.environ.get("SALES", "500"))
+CODES = ["2000024333427", "PRO-001", "DAI-001", "PRO-002", "DAI-002"]
+
+# Types `code` into the scan field, presses Enter, and answers how long (ms) until the cart
+# table changed.
+SCAN = """
+const [code, done] = arguments;
+const field = document.querySelector('#scan');
+const cart = document.querySelector('#cart tbody');
+const observer = new MutationObserver(() => {
+  observer.disconnect();
+  done(performance.now() - start);
+});
+observer.observe(cart, {childList: true, subtree: true, characterData: true});
+field.value = code;
+field.dispatchEvent(new Event('input', {bubbles: true}));
+const start = performance.now();
+field.form.requestSubmit();
+"""
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
+
+
+def main():
+    options = ArgOptions()
+    options.set_capability("tauri:options", {"application": os.environ["APP"]})
+    config = ClientConfig(remote_server_addr=os.environ["DRIVER_URL"], timeout=120)
+    started = time.monotonic()
+    driver = webdriver.Remote(RemoteConnection(client_config=config), options=options)
+    try:
+        wait = WebDriverWait(driver, 30)
+        if driver.find_elements(By.CSS_SELECTOR, "#open-demo"):
+            driver.find_element(By.CSS_SELECTOR, "#open-demo").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".staff-member"))
+        print(f"cold start to the sign-in screen: {time.monotonic() - started:.2f} s")
+
+        driver.find_element(By.CSS_SELECTOR, '.staff-member[data-email="cashier@example.com"]').click()
+        for digit in "1111":
+            driver.find_element(By.CSS_SELECTOR, f'.pin-key[data-key="{digit}"]').click()
+        driver.find_element(By.CSS_SELECTOR, "#pin-enter").click()
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#scan"))
+
+        driver.set_script_timeout(10)
+        timings = []
+        for n in range(SCANS):
+            timings.append(driver.execute_async_script(SCAN, CODES[n % len(CODES)]))
+            if n % 50 == 49:  # a new sale now and then, so the cart stays a real size
+                pay(driver, wait)
+        print(
+            f"scan to cart over {SCANS} scans: median {statistics.median(timings):.1f} ms,"
+            f" p99 {percentile(timings, 0.99):.1f} ms, max {max(timings):.1f} ms"
+        )
+
+        for _ in range(SALES):
+            driver.execute_async_script(SCAN, CODES[0])
+            pay(driver, wait)
+        pid = subprocess.run(
+            ["pgrep", "-n", "-f", os.environ["APP"]], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        with open(f"/proc/{pid}/status") as status:
+            rss = next(line for line in status if line.startswith("VmRSS"))
+        print(f"after {SALES} more sales: app {rss.split(':')[1].strip()} resident")
+        print("(the WebKit web process holds the page's memory separately)")
+    finally:
+        driver.quit()
+
+
+def pay(driver, wait):
+    driver.execute_script("document.querySelector('#pay').click()")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#pay-confirm"))
+    driver.find_element(By.CSS_SELECTOR, "#pay-confirm").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#new-sale"))
+    driver.find_element(By.CSS_SELECTOR, "#new-sale").click()
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#cart tr.line"))
+
+
+if __name__ == "__main__":
+    main()
