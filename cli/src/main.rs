@@ -14,10 +14,11 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::checkout::Tender;
-use sellsync_core::{Actor, Cart, CartCustomer, Credential, NewCustomer, NewProduct, NewUser};
+use sellsync_core::NewUser;
+use sellsync_core::{Actor, Cart, CartCustomer, Credential, Discount, NewCustomer, NewProduct};
 use sellsync_core::{Percent, Role, Till, TillSetup};
 
-use crate::args::{parse_discount, parse_item, parse_payment};
+use crate::args::{parse_item, parse_payment};
 use crate::output::Printer;
 
 #[derive(Parser)]
@@ -607,7 +608,7 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
         till.ring_up(&mut cart, code, quantity)?;
     }
     if let Some(text) = &args.discount {
-        cart.set_discount(Some(parse_discount(text, till.currency())?));
+        cart.set_discount(Some(Discount::parse(text, till.currency())?));
     }
     if let Some(contact) = &args.customer {
         let customer = match (till.find_customer(&actor, contact)?, &args.customer_name) {

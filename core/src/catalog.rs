@@ -63,6 +63,13 @@ impl Product {
     }
 }
 
+/// One category's quick keys on the sell screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuickKeys {
+    pub category: String,
+    pub products: Vec<Product>,
+}
+
 /// A product to add to the catalog.
 #[derive(Debug, Clone, Default)]
 pub struct NewProduct {
@@ -307,6 +314,43 @@ impl Till {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![query, self.business.id, limit], Product::from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The sell screen's quick keys: every category (by name) with its products that sold
+    /// most in this store over the last 30 days first, then by name; at most
+    /// `per_category` of each. Products without a category have no quick key.
+    pub fn quick_keys(&self, per_category: usize) -> Result<Vec<QuickKeys>> {
+        let since = timestamp(ids::now() - chrono::Duration::days(30));
+        let sql = format!(
+            "SELECT {} FROM (
+                SELECT p.*, ROW_NUMBER() OVER (
+                    PARTITION BY p.category ORDER BY COALESCE(sold.quantity, 0) DESC, p.product_name
+                ) AS key_no
+                FROM products p
+                LEFT JOIN (
+                    SELECT product_id, -SUM(quantity) AS quantity FROM stock_movements
+                    WHERE business_id = ?1 AND movement_type = 'sale' AND created_at >= ?3
+                    GROUP BY product_id
+                ) sold ON sold.product_id = p._id
+                WHERE p.business_id = ?1 AND p.category <> ''
+             ) WHERE key_no <= ?2 ORDER BY category, key_no",
+            Product::COLUMNS
+        );
+        let limit = i64::try_from(per_category).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![self.business.id, limit, since], Product::from_row)?;
+        let mut keys: Vec<QuickKeys> = Vec::new();
+        for product in rows {
+            let product = product?;
+            match keys.last_mut() {
+                Some(group) if group.category == product.category => group.products.push(product),
+                _ => keys.push(QuickKeys {
+                    category: product.category.clone(),
+                    products: vec![product],
+                }),
+            }
+        }
+        Ok(keys)
     }
 
     /// Adds many products at once: if any is bad, none is added and the error lists each

@@ -126,6 +126,11 @@ impl Cart {
         self.discount = discount;
     }
 
+    /// Who the sale is for, if anyone.
+    pub fn customer(&self) -> Option<&CartCustomer> {
+        self.customer.as_ref()
+    }
+
     pub fn set_customer(&mut self, customer: Option<CartCustomer>) {
         self.customer = customer;
     }
@@ -242,6 +247,38 @@ pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Set
     })
 }
 
+/// Where paying stands after the tenders taken so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Balance {
+    pub due: Money,
+    /// The tenders' amounts added up (a tender without an amount pays the rest).
+    pub paid: Money,
+    /// What is still to pay.
+    pub remaining: Money,
+    /// What the customer gets back.
+    pub change: Money,
+}
+
+/// The balance of `due` after `tenders` (their amounts are not checked here: [`settle`]
+/// does that when the sale completes).
+pub fn balance(due: Money, tenders: &[Tender]) -> Result<Balance> {
+    if tenders.iter().any(|t| t.amount.is_none()) {
+        return Ok(Balance {
+            due,
+            paid: due,
+            remaining: Money::ZERO,
+            change: Money::ZERO,
+        });
+    }
+    let paid = Money::sum(tenders.iter().filter_map(|t| t.amount))?;
+    Ok(Balance {
+        due,
+        paid,
+        remaining: due.checked_sub(paid)?.max(Money::ZERO),
+        change: paid.checked_sub(due)?.max(Money::ZERO),
+    })
+}
+
 /// Loyalty points earned on `paid`: `per_unit` points for each whole unit of currency.
 pub fn points_earned(paid: Money, currency: &Currency, per_unit: i64) -> i64 {
     (paid.minor().max(0) / currency.minor_per_major()).saturating_mul(per_unit)
@@ -311,6 +348,15 @@ impl Till {
         Ok(self.business.loyalty_point_value.checked_mul(points)?)
     }
 
+    /// Where paying for the cart stands after `tenders` (loyalty points already off).
+    pub fn balance(&self, cart: &Cart, tenders: &[Tender]) -> Result<Balance> {
+        let due = self
+            .price(cart)?
+            .total
+            .checked_sub(self.points_value(cart.redeem_points)?)?;
+        balance(due, tenders)
+    }
+
     /// Completes the sale: checks permissions, discounts, loyalty points and tenders, then
     /// writes everything in one transaction. Needs `process_sales`, `apply_discounts` for a
     /// discount (a cashier's are capped by the business setting) and `manage_customers`
@@ -329,7 +375,7 @@ impl Till {
             actor.require(Permission::ManageCustomers)?;
         }
         let priced = self.price(cart)?;
-        self.check_discounts(actor, cart, &priced)?;
+        self.check_priced_discounts(actor, cart, &priced)?;
 
         let redeemed = cart.redeem_points;
         let redeem_value = self.points_value(redeemed)?;
@@ -376,10 +422,21 @@ impl Till {
         Ok(sale)
     }
 
-    /// Any discount needs `apply_discounts`; a cashier's are capped by the business
-    /// setting. A percentage is judged as keyed (10% stays 10% after rounding to the cent),
-    /// an amount as a share of what it comes off.
-    fn check_discounts(&self, actor: &Actor, cart: &Cart, priced: &PricedCart) -> Result<()> {
+    /// Whether `actor` may give the cart's discounts: any discount needs
+    /// `apply_discounts`; a cashier's are capped by the business setting. A percentage is
+    /// judged as keyed (10% stays 10% after rounding to the cent), an amount as a share of
+    /// what it comes off. [`Till::complete_sale`] checks the same; a screen calls this to
+    /// refuse a discount when it is keyed.
+    pub fn check_discounts(&self, actor: &Actor, cart: &Cart) -> Result<()> {
+        self.check_priced_discounts(actor, cart, &self.price(cart)?)
+    }
+
+    fn check_priced_discounts(
+        &self,
+        actor: &Actor,
+        cart: &Cart,
+        priced: &PricedCart,
+    ) -> Result<()> {
         if priced.discount_total.minor() == 0 {
             return Ok(());
         }

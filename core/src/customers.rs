@@ -31,6 +31,14 @@ pub struct NewCustomer {
     pub email: Option<String>,
 }
 
+impl NewCustomer {
+    /// Checks the details as [`Till::add_customer`] would (a name; a phone number or an
+    /// email address that looks like one), without asking the database.
+    pub fn validate(&self) -> Result<()> {
+        check(self).map(|_| ())
+    }
+}
+
 /// One sale in a customer's purchase history.
 #[derive(Debug, Clone, Serialize)]
 pub struct Purchase {

@@ -93,6 +93,17 @@ pub(crate) fn raise(
 }
 
 impl Till {
+    /// How many of the store's notifications are unread.
+    pub fn unread_notifications(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM notifications
+                 WHERE business_id = ?1 AND store_id = ?2 AND status = 'unread'",
+            )?
+            .query_row(params![self.business.id, self.store.id], |r| r.get(0))?)
+    }
+
     /// The store's notifications, newest first.
     pub fn notifications(&self, unread_only: bool, limit: usize) -> Result<Vec<Notification>> {
         let mut stmt = self.conn.prepare_cached(

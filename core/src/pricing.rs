@@ -14,7 +14,7 @@
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::money::{div_round_half_away, AmountError, Money, Percent};
+use crate::money::{div_round_half_away, AmountError, Currency, Money, Percent};
 
 /// A discount as the cashier keys it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -25,6 +25,17 @@ pub enum Discount {
 }
 
 impl Discount {
+    /// Reads a discount as a cashier types it: `10%` (a percentage) or `5.00` (an amount
+    /// in `currency`).
+    pub fn parse(text: &str, currency: &Currency) -> Result<Discount, AmountError> {
+        let text = text.trim();
+        Ok(if text.ends_with('%') {
+            Discount::Percent(Percent::parse(text)?)
+        } else {
+            Discount::Amount(currency.parse_non_negative(text)?)
+        })
+    }
+
     /// The discount in money, taken off `base`.
     fn amount_of(self, base: Money) -> Result<Money, PricingError> {
         let amount = match self {
@@ -244,6 +255,22 @@ mod tests {
 
     fn pct(text: &str) -> Percent {
         Percent::parse(text).unwrap()
+    }
+
+    #[test]
+    fn discounts_as_typed() {
+        let usd = Currency::from_code("USD").unwrap();
+        assert_eq!(
+            Discount::parse("10%", &usd).unwrap(),
+            Discount::Percent(pct("10"))
+        );
+        assert_eq!(
+            Discount::parse(" 5.00 ", &usd).unwrap(),
+            Discount::Amount(m(500))
+        );
+        assert!(Discount::parse("110%", &usd).is_err());
+        assert!(Discount::parse("-1", &usd).is_err());
+        assert!(Discount::parse("ten", &usd).is_err());
     }
 
     fn line(unit: i64, qty: i64, rate: &str) -> LineInput {

@@ -2,9 +2,9 @@
 
 mod common;
 
-use common::{count, shop, snapshot, usd, CABLE, CHOC, MILK};
+use common::{count, shop, snapshot, tender, usd, CABLE, CHOC, MILK};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::{Error, NewProduct};
+use sellsync_core::{Cart, Error, NewProduct};
 
 #[test]
 fn products_are_found_by_any_of_their_codes() {
@@ -256,4 +256,36 @@ fn editing_a_product_sends_only_what_changed() {
         .unwrap()
         .barcode
         .is_none());
+}
+
+#[test]
+fn quick_keys_are_grouped_by_category_best_sellers_first() {
+    let mut s = shop();
+    let keys = s.till.quick_keys(2).unwrap();
+    let categories: Vec<&str> = keys.iter().map(|k| k.category.as_str()).collect();
+    let mut sorted = categories.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(categories, sorted, "one group per category, by name");
+    assert!(keys.iter().all(|k| (1..=2).contains(&k.products.len())));
+    assert!(keys
+        .iter()
+        .all(|k| k.products.iter().all(|p| p.category == k.category)));
+    let test = |keys: &[sellsync_core::catalog::QuickKeys]| -> Vec<String> {
+        keys.iter()
+            .find(|k| k.category == "Test")
+            .unwrap()
+            .products
+            .iter()
+            .map(|p| p.sku.clone())
+            .collect()
+    };
+    // Nothing sold yet: by name.
+    assert_eq!(test(&keys), ["T-CHOC", "T-CABLE"]);
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, "T-MILK", 1).unwrap();
+    s.till
+        .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
+        .unwrap();
+    assert_eq!(test(&s.till.quick_keys(2).unwrap()), ["T-MILK", "T-CHOC"]);
 }

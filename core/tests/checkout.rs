@@ -49,6 +49,7 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     // Chocolate fell to its threshold (5) and the cable to its (0): two alerts.
     let notes = s.till.notifications(true, 10).unwrap();
     assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(s.till.unread_notifications().unwrap(), 2);
     assert!(notes.iter().all(|n| n.kind == "low_stock"));
     assert!(notes.iter().any(|n| n.message.contains("Dark Chocolate")));
 
@@ -235,6 +236,13 @@ fn discounts_within_the_cashiers_limit_and_beyond() {
         .complete_sale(&s.cashier, &over, &[tender(&s.till, "cash", None)])
         .unwrap_err();
     assert!(matches!(err, Error::DiscountOverLimit { .. }), "{err}");
+    // The screen asks the same question when the discount is keyed.
+    assert!(matches!(
+        s.till.check_discounts(&s.cashier, &over),
+        Err(Error::DiscountOverLimit { .. })
+    ));
+    s.till.check_discounts(&s.cashier, &cart).unwrap();
+    s.till.check_discounts(&s.manager, &over).unwrap();
     let mut line_over = Cart::new();
     s.till.ring_up(&mut line_over, MILK, 1).unwrap();
     line_over
@@ -499,4 +507,26 @@ fn the_day_report_adds_up_the_days_sales() {
     assert_eq!((cash.payments, cash.amount), (2, usd("21.12")));
     let yesterday = s.till.today().pred_opt().unwrap();
     assert_eq!(s.till.day_report(&s.manager, yesterday).unwrap().sales, 0);
+}
+
+#[test]
+fn the_balance_of_a_split_payment() {
+    let s = shop();
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, "T-CABLE", 10).unwrap(); // 141.43 with tax
+    let card = tender(&s.till, "credit card", Some("100"));
+    let b = s.till.balance(&cart, std::slice::from_ref(&card)).unwrap();
+    assert_eq!(
+        (b.due, b.paid, b.remaining, b.change),
+        (usd("141.43"), usd("100"), usd("41.43"), usd("0"))
+    );
+    let cash = tender(&s.till, "cash", Some("50"));
+    let b = s.till.balance(&cart, &[card.clone(), cash]).unwrap();
+    assert_eq!((b.remaining, b.change), (usd("0"), usd("8.57")));
+    let rest = tender(&s.till, "cash", None);
+    let b = s.till.balance(&cart, &[card, rest]).unwrap();
+    assert_eq!(
+        (b.paid, b.remaining, b.change),
+        (usd("141.43"), usd("0"), usd("0"))
+    );
 }
