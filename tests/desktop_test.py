@@ -1,11 +1,13 @@
 """The desktop app, driven as a cashier would through WebDriver (run by tests/desktop-e2e).
 
-Each test opens the app on a fresh till (SELLSYNC_DATA_DIR), so the first screen offers
-the demo store.
+Each test opens the app on a fresh till (`--data-dir`, a new folder under WORK_DIR), so
+the first screen offers the demo store.
 """
 
 import os
+import socket
 import sqlite3
+import tempfile
 import time
 import unittest
 
@@ -17,14 +19,17 @@ from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.webdriver.support.ui import WebDriverWait
 
-DATA_DIR = os.environ["SELLSYNC_DATA_DIR"]
+WORK_DIR = os.environ["WORK_DIR"]
 SCREENSHOTS = os.environ["SCREENSHOTS"]
 
 
 class Till(unittest.TestCase):
     def setUp(self):
+        self.data_dir = tempfile.mkdtemp(dir=WORK_DIR)
         options = ArgOptions()
-        options.set_capability("tauri:options", {"application": os.environ["APP"]})
+        options.set_capability(
+            "tauri:options", {"application": os.environ["APP"], "args": ["--data-dir", self.data_dir]}
+        )
         url = os.environ["DRIVER_URL"]
         # A client timeout: an app that dies at start would leave the new session hanging.
         config = ClientConfig(remote_server_addr=url, timeout=60)
@@ -50,7 +55,7 @@ class Till(unittest.TestCase):
         self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
 
     def open_demo(self):
-        if not os.path.exists(os.path.join(DATA_DIR, "till.sqlite3")):
+        if not os.path.exists(os.path.join(self.data_dir, "till.sqlite3")):
             self.wait_for("#open-demo").click()
         self.wait_for(".staff-member")
 
@@ -96,7 +101,7 @@ class Till(unittest.TestCase):
         self.assertIn("T1-000001", self.text_of("#sale-done"))
         self.screenshot("sale-done")
 
-        with sqlite3.connect(os.path.join(DATA_DIR, "till.sqlite3")) as db:
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
             row = db.execute(
                 "SELECT sale_number, total_amount, amount_tendered, change_due,"
                 " (SELECT COUNT(*) FROM sale_items WHERE transaction_id = s._id)"
@@ -157,6 +162,160 @@ class Till(unittest.TestCase):
         notes = self.text_of("#notifications")
         self.assertIn(f"is down to {threshold}", notes)
         self.assertIn("Low stock: Whole Milk 1 gal, Store Brand", notes)
+
+    def body(self, *keys):
+        self.driver.find_element(By.TAG_NAME, "body").send_keys(*keys)
+
+    def lines(self):
+        return self.driver.find_elements(By.CSS_SELECTOR, "#cart tr.line")
+
+    def test_5_a_cashier_searches_uses_quick_keys_discounts_and_splits_the_payment(self):
+        self.open_demo()
+        self.type_pin("cashier@example.com", "1111")
+        scan = self.wait_for("#scan")
+        # A name typed into the scan field shows matches; arrow down and Enter adds one.
+        scan.send_keys("whole milk")
+        first = self.wait_for("#search-results .result").get_attribute("data-sku")
+        scan.send_keys(Keys.ARROW_DOWN + Keys.ENTER)
+        self.wait_for(f'#cart tr.line[data-sku="{first}"]')
+        # A quick key of another category, then + for one more of it.
+        next(b for b in self.driver.find_elements(By.CSS_SELECTOR, "#quick-keys .category")
+             if b.text == "Produce").click()
+        key = self.wait_for("#quick-keys .quick-key")
+        produce = key.get_attribute("data-sku")
+        self.assertTrue(produce.startswith("PRO-"), produce)
+        key.click()
+        WebDriverWait(self.driver, 5).until(lambda d: len(self.lines()) == 2)
+        self.assertEqual(self.driver.switch_to.active_element, scan, "the scan field keeps the focus")
+        scan.send_keys("+")
+        WebDriverWait(self.driver, 5).until(
+            lambda d: self.wait_for(f'#cart tr.line[data-sku="{produce}"] .quantity').text == "2"
+        )
+
+        # A discount over the cashier's limit is refused and leaves the sale as it was.
+        before = self.text_of("#total")
+        self.body(Keys.F6)
+        self.wait_for("#discount-amount").send_keys("50%" + Keys.ENTER)
+        self.assertIn("A cashier may give at most 10% discount", self.text_of("#sell-error"))
+        self.assertEqual(self.text_of("#total"), before)
+        field = self.wait_for("#discount-amount")
+        field.clear()
+        field.send_keys("5%" + Keys.ENTER)
+        self.wait_for("#discount")
+        self.assertNotEqual(self.text_of("#total"), before)
+
+        # The customer, found by phone.
+        self.body(Keys.F5)
+        self.wait_for("#customer-contact").send_keys("+1 987 654 3210" + Keys.ENTER)
+        self.assertIn("Alice Johnson", self.text_of("#cart-customer"))
+        self.screenshot("sell-customer")
+
+        # 5.00 on the card, then the rest in cash.
+        self.body(Keys.F2)
+        self.wait_for('#pay-dialog .method[data-method="Credit Card"]').click()
+        self.wait_for("#tendered").send_keys("5" + Keys.ENTER)
+        self.assertIn("Still to pay", self.text_of("#pay-dialog h2"))
+        self.assertIn("Credit Card 5.00", self.text_of("#tenders"))
+        self.screenshot("pay-split")
+        self.wait_for('#pay-dialog .method[data-method="Cash"]').click()
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.assertIn("T1-000001", self.text_of("#sale-done"))
+
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            sale = db.execute(
+                "SELECT s.discount_total > 0, c.name, s.payment_method, s.total_amount,"
+                " (SELECT SUM(amount) FROM sale_payments WHERE transaction_id = s._id),"
+                " (SELECT group_concat(method_name, '+') FROM sale_payments WHERE transaction_id = s._id)"
+                " FROM sales_transactions s JOIN customers c ON c._id = s.customer_id"
+            ).fetchall()
+        self.assertEqual(len(sale), 1)
+        discounted, customer, method, total, paid, methods = sale[0]
+        self.assertEqual((discounted, customer, method, methods), (1, "Alice Johnson", "Split", "Credit Card+Cash"))
+        self.assertEqual(paid, total)
+
+    def test_6_a_cashier_may_not_point_the_till_at_a_database(self):
+        self.open_demo()
+        self.type_pin("cashier@example.com", "1111")
+        self.body(Keys.F9)
+        self.wait_for("#mongodb-uri").send_keys("mongodb://127.0.0.1:9/")
+        self.wait_for("#sync-save").click()
+        self.assertIn("Priya Shah is not allowed to", self.text_of("#settings-error"))
+        self.assertFalse(os.path.exists(os.path.join(self.data_dir, "sync.toml")))
+        self.assertIn("no central database", self.text_of("#status-sync"))
+
+    @unittest.skipUnless(os.environ.get("SELLSYNC_TEST_MONGODB_URI"), "needs the test MongoDB server")
+    def test_7_the_status_bar_follows_sync_when_a_manager_sets_up_the_central_database(self):
+        self.open_demo()
+        self.type_pin("manager@example.com", "2345")
+        scan = self.wait_for("#scan")
+        scan.send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        waiting = int(self.text_of("#status-pending").split()[0])
+        self.assertGreater(waiting, 0, "the sale waits to sync")
+
+        database = f"desktop_{int(time.time() * 1000)}"
+        self.body(Keys.ENTER)
+        self.body(Keys.F9)
+        self.wait_for("#mongodb-uri").send_keys(os.environ["SELLSYNC_TEST_MONGODB_URI"])
+        self.wait_for("#mongodb-database").send_keys(database)
+        self.wait_for("#sync-save").click()
+        self.assertIn("syncs with it now", self.text_of("#settings-saved"))
+        # The engine runs in the background; the status bar hears of it without asking.
+        WebDriverWait(self.driver, 30).until(
+            lambda d: self.text_of("#status-pending") == "0 waiting to sync"
+            and self.text_of("#status-sync").startswith("Online")
+        )
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            states = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+        self.assertEqual(set(states), {"delivered"}, states)
+
+        from pymongo import MongoClient
+
+        with MongoClient(os.environ["SELLSYNC_TEST_MONGODB_URI"]) as client:
+            sales = list(client[database]["sales_transactions"].find({}, {"sale_number": 1}))
+        self.assertEqual([s["sale_number"] for s in sales], ["T1-000001"])
+
+    def test_8_a_printer_that_cannot_be_reached_is_shown_and_the_sale_stands(self):
+        self.open_demo()
+        self.type_pin("admin@example.com", "1234")
+        self.body(Keys.F9)
+        port = free_port()  # nothing listens there
+        self.wait_for("#printer-connection").send_keys(f"tcp://127.0.0.1:{port}")
+        self.wait_for("#printer-save").click()
+        self.assertIn("The printer is saved", self.text_of("#settings-saved"))
+        self.assertIn(f"Printer ready (tcp://127.0.0.1:{port})", self.text_of("#status-printer"))
+
+        # A cash sale: saved at once; the receipt fails in the background and says so.
+        self.body(Keys.F1)
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        started = time.monotonic()
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys("5" + Keys.ENTER)
+        self.assertIn("T1-000001", self.text_of("#sale-done"))
+        self.assertLess(time.monotonic() - started, 3, "paying does not wait for the printer")
+        WebDriverWait(self.driver, 20).until(lambda d: "did not print" in self.text_of("#status-printer"))
+        self.assertIn("the receipt of sale T1-000001", self.text_of("#status-printer"))
+        self.wait_for("#reprint").click()
+        self.assertIn("A copy of the receipt of T1-000001", self.text_of("#sale-done"))
+        WebDriverWait(self.driver, 20).until(lambda d: "the copy of the receipt" in self.text_of("#status-printer"))
+        self.body(Keys.ENTER)
+        self.wait_for("#nav-notifications").click()
+        self.assertIn("T1-000001", self.text_of("#notifications"))
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            jobs = db.execute("SELECT kind, copy, status FROM print_jobs ORDER BY id").fetchall()
+            sales = db.execute("SELECT COUNT(*) FROM sales_transactions").fetchone()[0]
+        self.assertEqual(jobs, [("receipt", 0, "failed"), ("receipt", 1, "failed")])
+        self.assertEqual(sales, 1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -1,21 +1,35 @@
-//! Sell Sync's desktop app: a Tauri 2 shell over the till. Commands (`commands.rs`) are
+//! Sell Sync's desktop app: a Tauri 2 shell over the till. Commands (`commands/`) are
 //! thin adapters: they read the arguments, call one use case of `sellsync-core`, and turn
 //! the result into a view for the screen (`views.rs`) or core's error into its message.
-//! Printing runs on a thread of its own after the sale has been saved.
+//! The sync engine runs as a background task (`sync_task.rs`), receipts print on a worker
+//! thread after the sale has been saved (`print_worker.rs`), and what the status bar shows
+//! is pushed to the window as events (`events.rs`).
 
 mod commands;
+mod events;
+mod print_worker;
+mod sync_task;
 mod views;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use sellsync_core::{Actor, Cart, Till};
+use sellsync_sync::CentralConfig;
+use tauri::Manager;
+
+use crate::print_worker::PrintWaker;
+use crate::sync_task::SyncTask;
 
 /// What the window works on: the till's data folder, the open till, who is signed in and
-/// the sale being rung up.
+/// the sale being rung up; the sync engine when the till has a central database; the
+/// printer's latest problem.
 pub struct Desk {
     data_dir: PathBuf,
     inner: Mutex<Session>,
+    sync: Mutex<Option<SyncTask>>,
+    printing: PrintWaker,
+    printer_problem: Mutex<Option<String>>,
 }
 
 #[derive(Default)]
@@ -25,9 +39,51 @@ struct Session {
     cart: Cart,
 }
 
-/// The till's data folder: `SELLSYNC_DATA_DIR`, else the platform's data folder (the same
-/// as the `sellsync` command line's).
+/// Locks `mutex`; a panic while it was held leaves the value as it was: carry on with it.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Desk {
+    fn session(&self) -> MutexGuard<'_, Session> {
+        lock(&self.inner)
+    }
+
+    /// Starts the sync engine on `config` (stopping the one running, if any).
+    fn start_sync(&self, app: &tauri::AppHandle, config: CentralConfig) {
+        let mut sync = lock(&self.sync);
+        *sync = None;
+        match SyncTask::start(app.clone(), &self.data_dir, config) {
+            Ok(task) => *sync = Some(task),
+            Err(e) => tracing::warn!(error = %e, "the sync engine could not start"),
+        }
+    }
+
+    /// Tells the print worker that there is something to print.
+    fn print(&self) {
+        // The worker lives as long as the window; a send fails only while it closes.
+        let _ = self.printing.send(());
+    }
+
+    /// Tells the sync engine that there is something to send.
+    fn wake_sync(&self) {
+        if let Some(task) = lock(&self.sync).as_ref() {
+            task.wake();
+        }
+    }
+}
+
+/// The till's data folder: `--data-dir DIR` on the command line, else `SELLSYNC_DATA_DIR`,
+/// else the platform's data folder (the same as the `sellsync` command line's).
 fn data_dir() -> PathBuf {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            if let Some(dir) = args.next() {
+                return PathBuf::from(dir);
+            }
+        }
+    }
     if let Some(dir) = std::env::var_os("SELLSYNC_DATA_DIR") {
         return PathBuf::from(dir);
     }
@@ -36,8 +92,25 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sellsync-data"))
 }
 
+/// The till's central database, as the command line finds it: `SELLSYNC_MONGODB_URI`
+/// (and `SELLSYNC_MONGODB_DATABASE`), else `sync.toml` in the data folder.
+fn central_config(data_dir: &std::path::Path) -> Option<CentralConfig> {
+    let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    match CentralConfig::for_till(
+        data_dir,
+        env("SELLSYNC_MONGODB_URI"),
+        env("SELLSYNC_MONGODB_DATABASE"),
+    ) {
+        Ok(config) => config,
+        Err(e) => {
+            tracing::warn!(error = %e, "the central database settings could not be read");
+            None
+        }
+    }
+}
+
 /// Opens the window on the till's data folder (a till that is not there yet is offered
-/// on the first screen).
+/// on the first screen) and starts syncing if the till has a central database.
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -49,28 +122,61 @@ pub fn run() {
     let data_dir = data_dir();
     let till = Till::open(&data_dir).ok();
     tracing::info!(data_dir = %data_dir.display(), opened = till.is_some(), "starting");
+    let has_till = till.is_some();
+    let (printing, print_wakes) = std::sync::mpsc::channel();
     let desk = Desk {
         data_dir,
         inner: Mutex::new(Session {
             till,
             ..Session::default()
         }),
+        sync: Mutex::new(None),
+        printing,
+        printer_problem: Mutex::new(None),
     };
     tauri::Builder::default()
         .manage(desk)
+        .setup(move |app| {
+            let desk = app.state::<Desk>();
+            print_worker::start(app.handle().clone(), desk.data_dir.clone(), print_wakes);
+            if has_till {
+                if let Some(config) = central_config(&desk.data_dir) {
+                    desk.start_sync(app.handle(), config);
+                }
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::app_state,
-            commands::open_demo,
-            commands::sign_in,
-            commands::sign_out,
-            commands::scan,
-            commands::set_quantity,
-            commands::remove_line,
-            commands::pay,
-            commands::status,
-            commands::stock,
-            commands::adjust_stock,
-            commands::notifications,
+            commands::session::app_state,
+            commands::session::open_demo,
+            commands::session::provision,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::sell::cart,
+            commands::sell::search,
+            commands::sell::quick_keys,
+            commands::sell::scan,
+            commands::sell::set_quantity,
+            commands::sell::remove_line,
+            commands::sell::set_line_discount,
+            commands::sell::set_cart_discount,
+            commands::sell::attach_customer,
+            commands::sell::new_customer,
+            commands::sell::detach_customer,
+            commands::sell::payment_methods,
+            commands::sell::pay,
+            commands::sell::reprint,
+            commands::sell::open_drawer,
+            commands::stock::stock,
+            commands::stock::adjust_stock,
+            commands::stock::product,
+            commands::stock::save_product,
+            commands::stock::notifications,
+            commands::settings::status,
+            commands::settings::settings,
+            commands::settings::save_sync_settings,
+            commands::settings::save_printer,
+            commands::settings::test_print,
         ])
         .run(tauri::generate_context!())
         .expect("the window could not be opened");

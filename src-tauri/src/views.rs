@@ -2,10 +2,13 @@
 //! business's currency: the front end never computes a price or a tax.
 
 use sellsync_core::auth::StaffMember;
-use sellsync_core::checkout::Sale;
+use sellsync_core::catalog::QuickKeys;
+use sellsync_core::checkout::{Balance, Sale, Tender};
 use sellsync_core::notifications::Notification;
+use sellsync_core::payments::PaymentMethod;
 use sellsync_core::pricing::PricedCart;
-use sellsync_core::{Actor, Cart, Product, Till};
+use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
 use serde::Serialize;
 
 /// A command's failure, in the words core chose for a cashier.
@@ -25,7 +28,7 @@ impl<E: std::fmt::Display> From<E> for Failure {
 pub type Answer<T> = Result<T, Failure>;
 
 /// The first thing the window asks: is there a till, whose is it, who may sign in.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub struct AppState {
     pub has_till: bool,
     pub store_name: String,
@@ -74,7 +77,43 @@ pub struct CartLineView {
     pub sku: String,
     pub quantity: i64,
     pub unit_price: String,
+    /// The line's own discount, if it has one.
+    pub discount: Option<String>,
+    /// Quantity × price less the line's discount (the sale's discount and tax are
+    /// in the totals).
     pub total: String,
+}
+
+/// The customer the sale is for.
+#[derive(Serialize)]
+pub struct CustomerView {
+    pub name: String,
+    pub contact: String,
+    pub loyalty_points: i64,
+    /// Created together with the sale.
+    pub new: bool,
+}
+
+impl CustomerView {
+    fn new(customer: &CartCustomer) -> CustomerView {
+        let contact = |phone: &Option<String>, email: &Option<String>| {
+            phone.clone().or_else(|| email.clone()).unwrap_or_default()
+        };
+        match customer {
+            CartCustomer::Existing(c) => CustomerView {
+                name: c.name.clone(),
+                contact: contact(&c.phone, &c.email),
+                loyalty_points: c.loyalty_points,
+                new: false,
+            },
+            CartCustomer::New(c) => CustomerView {
+                name: c.name.trim().to_owned(),
+                contact: contact(&c.phone, &c.email),
+                loyalty_points: 0,
+                new: true,
+            },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -82,9 +121,13 @@ pub struct CartView {
     pub lines: Vec<CartLineView>,
     pub items: i64,
     pub subtotal: String,
+    /// All discounts, lines' and the cart's.
     pub discount: String,
+    /// The cart discount alone, if there is one.
+    pub cart_discount: Option<String>,
     pub tax: String,
     pub total: String,
+    pub customer: Option<CustomerView>,
     /// The line just scanned or changed, to highlight.
     pub current: Option<usize>,
 }
@@ -92,6 +135,8 @@ pub struct CartView {
 impl CartView {
     pub fn new(till: &Till, cart: &Cart, priced: &PricedCart, current: Option<usize>) -> CartView {
         let money = |amount| till.format_money(amount);
+        let some_money =
+            |amount: sellsync_core::Money| (amount.minor() != 0).then(|| money(amount));
         CartView {
             lines: cart
                 .lines()
@@ -102,17 +147,118 @@ impl CartView {
                     sku: line.product.sku.clone(),
                     quantity: line.quantity,
                     unit_price: money(line.product.price),
-                    total: money(p.total),
+                    discount: some_money(p.line_discount),
+                    total: money(p.gross.checked_sub(p.line_discount).unwrap_or(p.gross)),
                 })
                 .collect(),
             items: cart.lines().iter().map(|l| l.quantity).sum(),
             subtotal: money(priced.subtotal),
             discount: money(priced.discount_total),
+            cart_discount: some_money(priced.cart_discount),
             tax: money(priced.tax_total),
             total: money(priced.total),
+            customer: cart.customer().map(CustomerView::new),
             current,
         }
     }
+}
+
+/// A product in the search results or on a quick key.
+#[derive(Serialize)]
+pub struct ProductView {
+    pub sku: String,
+    pub name: String,
+    pub price: String,
+    pub stock: i64,
+}
+
+impl ProductView {
+    pub fn new(till: &Till, p: &Product) -> ProductView {
+        ProductView {
+            sku: p.sku.clone(),
+            name: p.product_name.clone(),
+            price: till.format_money(p.price),
+            stock: p.stock,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct QuickKeysView {
+    pub category: String,
+    pub products: Vec<ProductView>,
+}
+
+impl QuickKeysView {
+    pub fn new(till: &Till, keys: &QuickKeys) -> QuickKeysView {
+        QuickKeysView {
+            category: keys.category.clone(),
+            products: keys
+                .products
+                .iter()
+                .map(|p| ProductView::new(till, p))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PaymentMethodView {
+    pub name: String,
+    /// `cash`, `card` or `other`: only cash gives change.
+    pub kind: &'static str,
+}
+
+impl From<&PaymentMethod> for PaymentMethodView {
+    fn from(m: &PaymentMethod) -> PaymentMethodView {
+        PaymentMethodView {
+            name: m.method_name.clone(),
+            kind: m.kind.as_str(),
+        }
+    }
+}
+
+/// A tender taken in the pay dialog.
+#[derive(Serialize)]
+pub struct TenderView {
+    pub method: String,
+    /// None: the rest.
+    pub amount: Option<String>,
+}
+
+/// Where paying stands.
+#[derive(Serialize)]
+pub struct BalanceView {
+    pub tenders: Vec<TenderView>,
+    pub due: String,
+    pub paid: String,
+    pub remaining: String,
+    pub change: String,
+}
+
+impl BalanceView {
+    pub fn new(till: &Till, tenders: &[Tender], b: &Balance) -> BalanceView {
+        BalanceView {
+            tenders: tenders
+                .iter()
+                .map(|t| TenderView {
+                    method: t.method.method_name.clone(),
+                    amount: t.amount.map(|a| till.format_money(a)),
+                })
+                .collect(),
+            due: till.format_money(b.due),
+            paid: till.format_money(b.paid),
+            remaining: till.format_money(b.remaining),
+            change: till.format_money(b.change),
+        }
+    }
+}
+
+/// The answer to paying: the balance, and the sale once it is paid in full.
+#[derive(Serialize)]
+pub struct PayView {
+    pub balance: BalanceView,
+    pub sale: Option<SaleView>,
 }
 
 #[derive(Serialize)]
@@ -134,17 +280,41 @@ impl SaleView {
     }
 }
 
+/// How syncing with the central database stands.
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// The till has no central database: it sells offline, its outbox growing.
+    NotSetUp,
+    /// The engine has not heard from the central database yet.
+    Connecting,
+    Online,
+    /// The last attempt failed; the engine keeps retrying.
+    Offline,
+}
+
+/// The receipt printer as the status bar shows it.
+#[derive(Serialize, Clone)]
+pub struct PrinterView {
+    pub name: String,
+    /// What went wrong with the latest job, if it did.
+    pub problem: Option<String>,
+}
+
 /// The status bar.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct StatusView {
+    pub sync: SyncState,
+    /// The central database (hosts, never a password).
+    pub central: Option<String>,
+    pub sync_error: Option<String>,
     /// Operations waiting for the central database, and parked ones.
     pub pending: i64,
     pub parked: i64,
-    /// Whether a central database is set up for this till.
-    pub sync_configured: bool,
+    /// In the business's time zone.
     pub last_sync: Option<String>,
     /// The receipt printer, if the till has one.
-    pub printer: Option<String>,
+    pub printer: Option<PrinterView>,
 }
 
 /// A product on the stock screen.
@@ -191,6 +361,68 @@ impl NotificationView {
                 .with_timezone(&till.business().timezone)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
+        }
+    }
+}
+
+/// A product as its edit form shows it.
+#[derive(Serialize)]
+pub struct ProductForm {
+    pub sku: String,
+    pub name: String,
+    /// Plain amounts, as they would be typed.
+    pub price: String,
+    pub barcode: String,
+    pub category: String,
+    pub tax_rate: String,
+    pub threshold: i64,
+}
+
+impl ProductForm {
+    pub fn new(till: &Till, p: &Product) -> ProductForm {
+        ProductForm {
+            sku: p.sku.clone(),
+            name: p.product_name.clone(),
+            price: till.format_money(p.price),
+            barcode: p.barcode.clone().unwrap_or_default(),
+            category: p.category.clone(),
+            tax_rate: p.tax_rate.to_string().trim_end_matches('%').to_owned(),
+            threshold: p.stock_threshold,
+        }
+    }
+}
+
+/// The printer's part of the settings screen.
+#[derive(Serialize)]
+pub struct PrinterSettingsView {
+    pub connection: String,
+    pub paper: String,
+    pub code_page: &'static str,
+    pub footer: String,
+    pub open_drawer_on_cash: bool,
+}
+
+#[derive(Serialize)]
+pub struct SettingsView {
+    /// The central database the till syncs with (hosts, never a password).
+    pub central: Option<String>,
+    pub printer: Option<PrinterSettingsView>,
+    /// The character tables a printer may use.
+    pub code_pages: Vec<&'static str>,
+}
+
+impl SettingsView {
+    pub fn new(central: Option<String>, printer: Option<&PrinterSettings>) -> SettingsView {
+        SettingsView {
+            central,
+            printer: printer.map(|p| PrinterSettingsView {
+                connection: p.connection.to_string(),
+                paper: p.paper.millimetres().to_string(),
+                code_page: p.code_page.as_str(),
+                footer: p.footer.clone(),
+                open_drawer_on_cash: p.open_drawer_on_cash,
+            }),
+            code_pages: CodePage::ALL.iter().map(|c| c.as_str()).collect(),
         }
     }
 }

@@ -1,6 +1,7 @@
 // The till's commands, as the Rust shell answers them. Amounts arrive formatted by core:
 // nothing here computes a price or a tax.
 import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 
 export interface Staff {
   name: string;
@@ -27,7 +28,15 @@ export interface CartLine {
   sku: string;
   quantity: number;
   unit_price: string;
+  discount: string | null;
   total: string;
+}
+
+export interface CartCustomer {
+  name: string;
+  contact: string;
+  loyalty_points: number;
+  new: boolean;
 }
 
 export interface CartView {
@@ -35,9 +44,28 @@ export interface CartView {
   items: number;
   subtotal: string;
   discount: string;
+  cart_discount: string | null;
   tax: string;
   total: string;
+  customer: CartCustomer | null;
   current: number | null;
+}
+
+export interface Product {
+  sku: string;
+  name: string;
+  price: string;
+  stock: number;
+}
+
+export interface QuickKeys {
+  category: string;
+  products: Product[];
+}
+
+export interface PaymentMethod {
+  name: string;
+  kind: "cash" | "card" | "other";
 }
 
 export interface SaleView {
@@ -47,12 +75,29 @@ export interface SaleView {
   change: string;
 }
 
+export interface Balance {
+  tenders: { method: string; amount: string | null }[];
+  due: string;
+  paid: string;
+  remaining: string;
+  change: string;
+}
+
+export interface PayView {
+  balance: Balance;
+  sale: SaleView | null;
+}
+
+export type SyncState = "not_set_up" | "connecting" | "online" | "offline";
+
 export interface Status {
+  sync: SyncState;
+  central: string | null;
+  sync_error: string | null;
   pending: number;
   parked: number;
-  sync_configured: boolean;
   last_sync: string | null;
-  printer: string | null;
+  printer: { name: string; problem: string | null } | null;
 }
 
 export interface StockItem {
@@ -62,6 +107,20 @@ export interface StockItem {
   stock: number;
   threshold: number;
   low: boolean;
+}
+
+export interface ProductForm {
+  sku: string;
+  name: string;
+  price: string;
+  barcode: string;
+  category: string;
+  tax_rate: string;
+  threshold: number;
+}
+
+export interface ProductInput extends ProductForm {
+  stock: number;
 }
 
 export interface Note {
@@ -76,6 +135,20 @@ export interface TenderInput {
   amount: string | null;
 }
 
+export interface PrinterSettings {
+  connection: string;
+  paper: string;
+  code_page: string;
+  footer: string;
+  open_drawer_on_cash: boolean;
+}
+
+export interface Settings {
+  central: string | null;
+  printer: PrinterSettings | null;
+  code_pages: string[];
+}
+
 /** A command's failure carries core's message, written for a cashier. */
 export function messageOf(error: unknown): string {
   if (typeof error === "object" && error !== null && "message" in error) {
@@ -87,16 +160,47 @@ export function messageOf(error: unknown): string {
 export const api = {
   appState: () => invoke<AppState>("app_state"),
   openDemo: () => invoke<AppState>("open_demo"),
+  provision: (uri: string, database: string, storeId: string) =>
+    invoke<AppState>("provision", { uri, database, storeId }),
   signIn: (email: string, pin: string) => invoke<User>("sign_in", { email, pin }),
   signOut: () => invoke<void>("sign_out"),
+  cart: () => invoke<CartView>("cart"),
+  search: (text: string) => invoke<Product[]>("search", { text }),
+  quickKeys: () => invoke<QuickKeys[]>("quick_keys"),
   scan: (code: string) => invoke<CartView>("scan", { code }),
   setQuantity: (line: number, quantity: number) =>
     invoke<CartView>("set_quantity", { line, quantity }),
   removeLine: (line: number) => invoke<CartView>("remove_line", { line }),
-  pay: (tenders: TenderInput[]) => invoke<SaleView>("pay", { tenders }),
+  setLineDiscount: (line: number, discount: string) =>
+    invoke<CartView>("set_line_discount", { line, discount }),
+  setCartDiscount: (discount: string) => invoke<CartView>("set_cart_discount", { discount }),
+  attachCustomer: (contact: string) => invoke<CartView>("attach_customer", { contact }),
+  newCustomer: (name: string, phone: string, email: string) =>
+    invoke<CartView>("new_customer", { name, phone: phone || null, email: email || null }),
+  detachCustomer: () => invoke<CartView>("detach_customer"),
+  paymentMethods: () => invoke<PaymentMethod[]>("payment_methods"),
+  pay: (tenders: TenderInput[]) => invoke<PayView>("pay", { tenders }),
+  reprint: (sale: string) => invoke<void>("reprint", { sale }),
+  openDrawer: () => invoke<void>("open_drawer"),
   status: () => invoke<Status>("status"),
   stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
   adjustStock: (code: string, delta: number, reason: string) =>
     invoke<StockItem>("adjust_stock", { code, delta, reason }),
+  product: (code: string) => invoke<ProductForm>("product", { code }),
+  saveProduct: (input: ProductInput, isNew: boolean) =>
+    invoke<StockItem>("save_product", { input, isNew }),
   notifications: () => invoke<Note[]>("notifications"),
+  settings: () => invoke<Settings>("settings"),
+  saveSyncSettings: (uri: string, database: string) =>
+    invoke<Settings>("save_sync_settings", { uri, database }),
+  savePrinter: (input: PrinterSettings) => invoke<Settings>("save_printer", { input }),
+  testPrint: () => invoke<void>("test_print"),
+};
+
+/** Events the shell pushes: the status bar and the number of unread notifications. */
+export const events = {
+  status: (handler: (status: Status) => void) =>
+    listen<Status>("status", (e) => handler(e.payload)),
+  unread: (handler: (count: number) => void) =>
+    listen<number>("unread", (e) => handler(e.payload)),
 };

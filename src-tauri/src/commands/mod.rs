@@ -1,0 +1,43 @@
+//! The commands the window calls. Each reads its arguments, calls core, and answers a view
+//! or core's message; none holds a business rule. (They live in modules: a
+//! `#[tauri::command]` that is `pub` at the crate root does not compile.)
+//!
+//! - [`session`]: the first screen (demo store or a till of a real store), signing in.
+//! - [`sell`]: the cart, the customer, paying, the cash drawer.
+//! - [`stock`]: stock levels and corrections, products, notifications.
+//! - [`settings`]: the status bar, the central database and the printer.
+
+pub mod sell;
+pub mod session;
+pub mod settings;
+pub mod stock;
+
+use sellsync_core::{Actor, Cart, Till};
+
+use crate::views::Answer;
+use crate::Session;
+
+const NO_TILL: &str = "There is no till here yet: open the demo store or set one up.";
+
+/// The open till, or the message to open one first.
+fn till(session: &mut Session) -> Answer<&mut Till> {
+    session.till.as_mut().ok_or_else(|| NO_TILL.into())
+}
+
+/// The counter as a signed-in user works at it: the till, who they are, their cart.
+struct Counter<'a> {
+    till: &'a mut Till,
+    actor: Actor,
+    cart: &'a mut Cart,
+}
+
+/// The counter, or the message to sign in first.
+fn counter(session: &mut Session) -> Answer<Counter<'_>> {
+    let actor = session
+        .actor
+        .clone()
+        .ok_or_else(|| "Sign in first.".to_owned())?;
+    let Session { till, cart, .. } = session;
+    let till = till.as_mut().ok_or_else(|| NO_TILL.to_owned())?;
+    Ok(Counter { till, actor, cart })
+}

@@ -1,0 +1,248 @@
+//! The sell screen: finding products, the cart (quantities, discounts, the customer),
+//! paying with one tender or several, and the cash drawer.
+
+use sellsync_core::checkout::Tender;
+use sellsync_core::{CartCustomer, Discount, Error, NewCustomer};
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+use tracing::warn;
+
+use super::{counter, till, Counter};
+use crate::events;
+use crate::views::{
+    Answer, BalanceView, CartView, PayView, PaymentMethodView, ProductView, QuickKeysView, SaleView,
+};
+use crate::Desk;
+
+/// Quick keys shown per category.
+const QUICK_KEYS_PER_CATEGORY: usize = 12;
+/// Search results shown under the scan field.
+const SEARCH_RESULTS: usize = 12;
+
+impl Counter<'_> {
+    /// The cart as it stands, priced by core; `current` is the line to highlight.
+    fn view(&self, current: Option<usize>) -> Answer<CartView> {
+        let priced = self.till.price(self.cart)?;
+        Ok(CartView::new(self.till, self.cart, &priced, current))
+    }
+}
+
+/// A discount as typed (`10%` or `1.50`); empty removes it.
+fn discount(counter: &Counter<'_>, typed: Option<&str>) -> Answer<Option<Discount>> {
+    match typed.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Ok(Some(Discount::parse(text, counter.till.currency())?)),
+    }
+}
+
+#[tauri::command]
+pub fn cart(desk: State<'_, Desk>) -> Answer<CartView> {
+    let mut session = desk.session();
+    counter(&mut session)?.view(None)
+}
+
+/// Products whose name, SKU or category starts with the words typed.
+#[tauri::command]
+pub fn search(desk: State<'_, Desk>, text: String) -> Answer<Vec<ProductView>> {
+    let mut session = desk.session();
+    let till = till(&mut session)?;
+    let products = till.search_products(&text, SEARCH_RESULTS)?;
+    Ok(products.iter().map(|p| ProductView::new(till, p)).collect())
+}
+
+#[tauri::command]
+pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
+    let mut session = desk.session();
+    let till = till(&mut session)?;
+    let keys = till.quick_keys(QUICK_KEYS_PER_CATEGORY)?;
+    Ok(keys.iter().map(|k| QuickKeysView::new(till, k)).collect())
+}
+
+/// A scanned or typed barcode or SKU (or a quick key): one more of it in the cart.
+#[tauri::command]
+pub fn scan(desk: State<'_, Desk>, code: String) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let line = c.till.ring_up(c.cart, code.trim(), 1)?;
+    c.view(Some(line))
+}
+
+#[tauri::command]
+pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.cart.set_quantity(line, quantity)?;
+    c.view(Some(line))
+}
+
+#[tauri::command]
+pub fn remove_line(desk: State<'_, Desk>, line: usize) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.cart.remove(line)?;
+    c.view(None)
+}
+
+/// A discount on one line. Refused at once (and the line left as it was) when it is
+/// more than the user may give.
+#[tauri::command]
+pub fn set_line_discount(
+    desk: State<'_, Desk>,
+    line: usize,
+    discount: Option<String>,
+) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let discount = self::discount(&c, discount.as_deref())?;
+    let before = c.cart.clone();
+    c.cart.set_line_discount(line, discount)?;
+    if let Err(e) = c.till.check_discounts(&c.actor, c.cart) {
+        *c.cart = before;
+        return Err(e.into());
+    }
+    c.view(Some(line))
+}
+
+/// A discount on the whole cart, refused at once when it is more than the user may give.
+#[tauri::command]
+pub fn set_cart_discount(desk: State<'_, Desk>, discount: Option<String>) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let discount = self::discount(&c, discount.as_deref())?;
+    let before = c.cart.clone();
+    c.cart.set_discount(discount);
+    if let Err(e) = c.till.check_discounts(&c.actor, c.cart) {
+        *c.cart = before;
+        return Err(e.into());
+    }
+    c.view(None)
+}
+
+/// The customer with this phone number or email address, for the sale.
+#[tauri::command]
+pub fn attach_customer(desk: State<'_, Desk>, contact: String) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let customer = c.till.find_customer(&c.actor, &contact)?.ok_or_else(|| {
+        format!(
+            "No customer has the phone or email {:?}. Add them as a new customer.",
+            contact.trim()
+        )
+    })?;
+    c.cart.set_customer(Some(CartCustomer::Existing(customer)));
+    c.view(None)
+}
+
+/// A new customer for the sale, saved together with it.
+#[tauri::command]
+pub fn new_customer(
+    desk: State<'_, Desk>,
+    name: String,
+    phone: Option<String>,
+    email: Option<String>,
+) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let customer = NewCustomer { name, phone, email };
+    customer.validate()?;
+    for contact in [&customer.phone, &customer.email].into_iter().flatten() {
+        if let Some(existing) = c.till.find_customer(&c.actor, contact)? {
+            return Err(format!(
+                "{} is already a customer with {:?}: attach them instead.",
+                existing.name,
+                contact.trim()
+            )
+            .into());
+        }
+    }
+    c.cart.set_customer(Some(CartCustomer::New(customer)));
+    c.view(None)
+}
+
+#[tauri::command]
+pub fn detach_customer(desk: State<'_, Desk>) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.cart.set_customer(None);
+    c.view(None)
+}
+
+#[tauri::command]
+pub fn payment_methods(desk: State<'_, Desk>) -> Answer<Vec<PaymentMethodView>> {
+    let mut session = desk.session();
+    let methods = till(&mut session)?.payment_methods()?;
+    Ok(methods.iter().map(PaymentMethodView::from).collect())
+}
+
+/// A payment as the pay dialog sends it: a method's name and an amount as typed (none:
+/// the rest).
+#[derive(Deserialize)]
+pub struct TenderInput {
+    method: String,
+    amount: Option<String>,
+}
+
+/// Pays with `tenders`, the ones taken so far and the new one. While they fall short the
+/// answer is the balance and nothing is written; once they cover the total the sale is
+/// completed, the receipt queued for the print worker (the sale is saved whatever the
+/// printer does) and the sync engine woken.
+#[tauri::command]
+pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> Answer<PayView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let mut checked = Vec::with_capacity(tenders.len());
+    for t in &tenders {
+        let amount = match t.amount.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(c.till.currency().parse_non_negative(text)?),
+        };
+        checked.push(Tender {
+            method: c.till.payment_method(&t.method)?,
+            amount,
+        });
+    }
+    let balance = c.till.balance(c.cart, &checked)?;
+    if balance.remaining.minor() > 0 {
+        return Ok(PayView {
+            balance: BalanceView::new(c.till, &checked, &balance),
+            sale: None,
+        });
+    }
+    let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
+    *c.cart = Default::default();
+    match c.till.queue_receipt(&c.actor, sale.id, false) {
+        Ok(_) => desk.print(),
+        Err(Error::NoPrinter) => {}
+        Err(e) => warn!(error = %e, "the receipt was not queued"),
+    }
+    let view = PayView {
+        balance: BalanceView::new(c.till, &checked, &balance),
+        sale: Some(SaleView::new(c.till, &sale)),
+    };
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
+
+/// Prints a sale's receipt again, marked as a copy (its number, or the code under its QR
+/// code).
+#[tauri::command]
+pub fn reprint(desk: State<'_, Desk>, sale: String) -> Answer<()> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let sale = c.till.find_sale(&sale)?;
+    c.till.queue_receipt(&c.actor, sale.id, true)?;
+    desk.print();
+    Ok(())
+}
+
+/// Opens the cash drawer without a sale (needs `open_cash_drawer`; recorded with who).
+#[tauri::command]
+pub fn open_drawer(desk: State<'_, Desk>) -> Answer<()> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.till.queue_drawer_open(&c.actor)?;
+    desk.print();
+    Ok(())
+}

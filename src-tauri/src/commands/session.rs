@@ -1,0 +1,82 @@
+//! The first screen and signing in: a till of the demo store, or of a real store set up
+//! from its central database; who may sign in; signing in and out.
+
+use sellsync_core::{Credential, Till};
+use sellsync_sync::CentralConfig;
+use tauri::{AppHandle, Manager, State};
+
+use super::till;
+use crate::views::{Answer, AppState, StaffView, UserView};
+use crate::Desk;
+
+fn app_state_of(desk: &Desk) -> Answer<AppState> {
+    let session = desk.session();
+    let Some(till) = &session.till else {
+        return Ok(AppState::default());
+    };
+    Ok(AppState {
+        has_till: true,
+        store_name: till.store().store_name.clone(),
+        currency: till.currency().code().to_owned(),
+        staff: till.staff()?.iter().map(StaffView::from).collect(),
+        signed_in: session.actor.as_ref().map(UserView::from),
+    })
+}
+
+#[tauri::command]
+pub fn app_state(desk: State<'_, Desk>) -> Answer<AppState> {
+    app_state_of(&desk)
+}
+
+/// Creates the demo store in the data folder (first start only).
+#[tauri::command]
+pub fn open_demo(desk: State<'_, Desk>) -> Answer<AppState> {
+    {
+        let mut session = desk.session();
+        if session.till.is_none() {
+            let (till, _) = Till::create_demo(&desk.data_dir)?;
+            session.till = Some(till);
+        }
+    }
+    app_state_of(&desk)
+}
+
+/// Sets this computer up as a new till of an existing store, from the business's central
+/// database (as `sellsync init --from-mongodb`), saves the connection and starts syncing.
+#[tauri::command]
+pub async fn provision(
+    app: AppHandle,
+    uri: String,
+    database: Option<String>,
+    store_id: String,
+) -> Answer<AppState> {
+    let desk = app.state::<Desk>();
+    if desk.session().till.is_some() {
+        return Err("This computer already has a till.".into());
+    }
+    let database = database.filter(|d| !d.trim().is_empty());
+    let config = CentralConfig::new(uri.trim().to_owned(), database)?;
+    let (till, _) =
+        sellsync_sync::pull::provision(&desk.data_dir, &config, &store_id, None).await?;
+    config.save(&desk.data_dir)?;
+    desk.session().till = Some(till);
+    desk.start_sync(&app, config);
+    app_state_of(&desk)
+}
+
+#[tauri::command]
+pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<UserView> {
+    let mut session = desk.session();
+    let actor = till(&mut session)?.sign_in(&email, Credential::Pin(&pin))?;
+    let user = UserView::from(&actor);
+    session.actor = Some(actor);
+    session.cart = Default::default();
+    Ok(user)
+}
+
+#[tauri::command]
+pub fn sign_out(desk: State<'_, Desk>) {
+    let mut session = desk.session();
+    session.actor = None;
+    session.cart = Default::default();
+}

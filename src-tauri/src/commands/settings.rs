@@ -1,0 +1,106 @@
+//! The status bar's first reading (then it follows events), and the settings screen: the
+//! central MongoDB (needs `manage_sync`) and the receipt printer with a test print (needs
+//! `manage_settings`).
+
+use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::receipt::Paper;
+use sellsync_core::Permission;
+use sellsync_sync::CentralConfig;
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+
+use super::counter;
+use crate::events;
+use crate::views::{Answer, SettingsView, StatusView};
+use crate::{lock, Desk};
+
+#[tauri::command]
+pub fn status(desk: State<'_, Desk>) -> Answer<StatusView> {
+    events::status_view(&desk)
+}
+
+fn settings_of(desk: &Desk) -> Answer<SettingsView> {
+    let central = lock(&desk.sync).as_ref().map(|task| task.central.clone());
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    Ok(SettingsView::new(
+        central,
+        c.till.printer_settings()?.as_ref(),
+    ))
+}
+
+#[tauri::command]
+pub fn settings(desk: State<'_, Desk>) -> Answer<SettingsView> {
+    settings_of(&desk)
+}
+
+/// Saves the till's central MongoDB (`sync.toml` in the data folder, as
+/// `sellsync sync setup`) and restarts the sync engine on it.
+#[tauri::command]
+pub fn save_sync_settings(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    uri: String,
+    database: Option<String>,
+) -> Answer<SettingsView> {
+    {
+        let mut session = desk.session();
+        counter(&mut session)?
+            .actor
+            .require(Permission::ManageSync)?;
+    }
+    let database = database.filter(|d| !d.trim().is_empty());
+    let config = CentralConfig::new(uri.trim().to_owned(), database)?;
+    config.save(&desk.data_dir)?;
+    desk.start_sync(&app, config);
+    events::push_status(&app);
+    settings_of(&desk)
+}
+
+/// The printer form as typed; an empty connection removes the printer.
+#[derive(Deserialize)]
+pub struct PrinterInput {
+    connection: String,
+    paper: String,
+    code_page: String,
+    footer: String,
+    open_drawer_on_cash: bool,
+}
+
+#[tauri::command]
+pub fn save_printer(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    input: PrinterInput,
+) -> Answer<SettingsView> {
+    {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        let settings = match input.connection.trim() {
+            "" => None,
+            connection => Some(PrinterSettings {
+                connection: connection.parse()?,
+                paper: Paper::parse(&input.paper)?,
+                code_page: input.code_page.parse::<CodePage>()?,
+                open_drawer_on_cash: input.open_drawer_on_cash,
+                footer: input.footer,
+            }),
+        };
+        c.till.set_printer_settings(&c.actor, settings.as_ref())?;
+    }
+    *lock(&desk.printer_problem) = None;
+    events::push_status(&app);
+    settings_of(&desk)
+}
+
+/// Prints a test page; how it went comes as a status event.
+#[tauri::command]
+pub fn test_print(desk: State<'_, Desk>) -> Answer<()> {
+    {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        c.till.queue_test_page(&c.actor)?;
+    }
+    desk.print();
+    Ok(())
+}

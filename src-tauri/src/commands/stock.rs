@@ -1,0 +1,129 @@
+//! The stock screens: stock levels, corrections with a reason, adding and editing a
+//! product, and the store's notifications. Core decides who may do what.
+
+use sellsync_core::catalog::ProductChanges;
+use sellsync_core::{NewProduct, Percent};
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+
+use super::counter;
+use crate::events;
+use crate::views::{Answer, NotificationView, ProductForm, StockView};
+use crate::Desk;
+
+/// Every product with its stock (only the low ones with `low_only`).
+#[tauri::command]
+pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let products = c.till.stock_levels(low_only)?;
+    Ok(products.iter().map(StockView::from).collect())
+}
+
+/// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
+/// refuses anyone else in words the screen shows).
+#[tauri::command]
+pub fn adjust_stock(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    code: String,
+    delta: i64,
+    reason: String,
+) -> Answer<StockView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.till.adjust_stock(&c.actor, &code, delta, &reason)?;
+    let view = StockView::from(&c.till.require_product(&code)?);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
+
+/// A product as the edit form shows it.
+#[tauri::command]
+pub fn product(desk: State<'_, Desk>, code: String) -> Answer<ProductForm> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let product = c.till.require_product(&code)?;
+    Ok(ProductForm::new(c.till, &product))
+}
+
+/// The product form as typed: amounts and rates as text, read by core.
+#[derive(Deserialize)]
+pub struct ProductInput {
+    sku: String,
+    name: String,
+    price: String,
+    barcode: String,
+    category: String,
+    /// Percent; empty: the business's default rate.
+    tax_rate: String,
+    /// Opening stock of a new product (ignored when editing: stock moves by corrections).
+    stock: i64,
+    threshold: i64,
+}
+
+/// Adds the product (`is_new`) or edits the one with its SKU. Needs `manage_inventory`.
+#[tauri::command]
+pub fn save_product(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    input: ProductInput,
+    is_new: bool,
+) -> Answer<StockView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let price = c.till.currency().parse_non_negative(&input.price)?;
+    let tax_rate = match input.tax_rate.trim() {
+        "" => None,
+        rate => Some(Percent::parse(rate)?),
+    };
+    let barcode = Some(input.barcode.trim().to_owned()).filter(|b| !b.is_empty());
+    let product = if is_new {
+        c.till.add_product(
+            &c.actor,
+            &NewProduct {
+                sku: input.sku,
+                product_name: input.name,
+                price,
+                barcode,
+                category: Some(input.category),
+                tax_rate,
+                stock: input.stock,
+                stock_threshold: input.threshold,
+                supplier_id: None,
+            },
+        )?
+    } else {
+        c.till.update_product(
+            &c.actor,
+            &input.sku,
+            &ProductChanges {
+                product_name: Some(input.name),
+                price: Some(price),
+                barcode: Some(barcode),
+                category: Some(input.category),
+                tax_rate,
+                stock_threshold: Some(input.threshold),
+            },
+        )?
+    };
+    let view = StockView::from(&product);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
+
+/// The store's latest notifications, newest first.
+#[tauri::command]
+pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let notes = c.till.notifications(false, 100)?;
+    Ok(notes
+        .iter()
+        .map(|n| NotificationView::new(c.till, n))
+        .collect())
+}
