@@ -25,6 +25,13 @@ SCREENSHOTS = os.environ["SCREENSHOTS"]
 
 class Till(unittest.TestCase):
     def setUp(self):
+        self.start_app()
+
+    def start_app(self):
+        """Opens the app on a new, empty data folder; quits the one open before, if any."""
+        if getattr(self, "driver", None) is not None:
+            self.driver.quit()
+        self.driver = None
         self.data_dir = tempfile.mkdtemp(dir=WORK_DIR)
         options = ArgOptions()
         options.set_capability(
@@ -36,7 +43,9 @@ class Till(unittest.TestCase):
         started = time.monotonic()
         self.driver = webdriver.Remote(RemoteConnection(client_config=config), options=options)
         print(f"session started in {time.monotonic() - started:.2f} s")
-        self.addCleanup(self.driver.quit)
+
+    def tearDown(self):
+        self.driver.quit()
 
     def wait_for(self, css, timeout=10):
         return WebDriverWait(self.driver, timeout).until(
@@ -73,6 +82,20 @@ class Till(unittest.TestCase):
         self.assertIn("Wrong PIN", message)
         self.assertIn("more wrong tries lock the account", message)
         self.assertEqual(self.text_of("#pin-display").strip(), "", "the pad is cleared")
+        # Four more wrong tries lock the account: then even the right PIN is refused, and
+        # the staff list says so.
+        for _ in range(4):
+            for digit in "9999":
+                self.driver.find_element(By.CSS_SELECTOR, f'.pin-key[data-key="{digit}"]').click()
+            self.wait_for("#pin-enter").click()
+        self.assertIn("This account is locked", self.text_of("#sign-in-error"))
+        for digit in "1111":
+            self.driver.find_element(By.CSS_SELECTOR, f'.pin-key[data-key="{digit}"]').click()
+        self.wait_for("#pin-enter").click()
+        self.assertIn("This account is locked", self.text_of("#sign-in-error"))
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#user-name"))
+        self.body(Keys.ESCAPE)
+        self.assertIn("locked", self.text_of('.staff-member[data-email="cashier@example.com"]'))
 
     def test_2_a_cashier_scans_three_items_and_pays_cash(self):
         self.open_demo()
@@ -215,7 +238,7 @@ class Till(unittest.TestCase):
         self.wait_for('#pay-dialog .method[data-method="Credit Card"]').click()
         self.wait_for("#tendered").send_keys("5" + Keys.ENTER)
         self.assertIn("Still to pay", self.text_of("#pay-dialog h2"))
-        self.assertIn("Credit Card 5.00", self.text_of("#tenders"))
+        self.assertIn("Credit Card $5.00", self.text_of("#tenders"))
         self.screenshot("pay-split")
         self.wait_for('#pay-dialog .method[data-method="Cash"]').click()
         self.wait_for("#tendered").send_keys(Keys.ENTER)
@@ -278,6 +301,24 @@ class Till(unittest.TestCase):
             sales = list(client[database]["sales_transactions"].find({}, {"sale_number": 1}))
         self.assertEqual([s["sale_number"] for s in sales], ["T1-000001"])
 
+        # A second till of the same store, set up from the central database on the first
+        # screen: its staff sign in with the PINs they have.
+        with MongoClient(os.environ["SELLSYNC_TEST_MONGODB_URI"]) as client:
+            store_id = str(client[database]["stores"].find_one()["_id"])
+        self.start_app()
+        self.wait_for("#start-provision").click()
+        self.wait_for("#provision-uri").send_keys(os.environ["SELLSYNC_TEST_MONGODB_URI"])
+        self.wait_for("#provision-database").send_keys(database)
+        self.wait_for("#provision-store").send_keys("not-a-store-id" + Keys.ENTER)
+        self.assertIn("not-a-store-id", self.text_of("#app-error"))
+        store = self.wait_for("#provision-store")
+        store.clear()
+        store.send_keys(store_id + Keys.ENTER)
+        self.type_pin("cashier@example.com", "1111")
+        self.assertIn("Priya Shah", self.text_of("#user-name"))
+        WebDriverWait(self.driver, 30).until(lambda d: self.text_of("#status-sync").startswith("Online"))
+        self.assertTrue(os.path.exists(os.path.join(self.data_dir, "sync.toml")))
+
     def test_8_a_printer_that_cannot_be_reached_is_shown_and_the_sale_stands(self):
         self.open_demo()
         self.type_pin("admin@example.com", "1234")
@@ -287,6 +328,7 @@ class Till(unittest.TestCase):
         self.wait_for("#printer-save").click()
         self.assertIn("The printer is saved", self.text_of("#settings-saved"))
         self.assertIn(f"Printer ready (tcp://127.0.0.1:{port})", self.text_of("#status-printer"))
+        self.screenshot("settings")
 
         # A cash sale: saved at once; the receipt fails in the background and says so.
         self.body(Keys.F1)

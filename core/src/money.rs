@@ -126,6 +126,13 @@ impl Currency {
         self.decimals
     }
 
+    /// The sign people write before amounts of the currency: `$`, `€`, `¥`.
+    pub fn symbol(&self) -> String {
+        iso_currency::Currency::from_code(&self.code)
+            .map(|iso| iso.symbol().symbol)
+            .unwrap_or_else(|| self.code.clone())
+    }
+
     /// How many minor units make one major unit (100 for USD, 1 for JPY, 1000 for KWD).
     pub fn minor_per_major(&self) -> i64 {
         10_i64.pow(u32::from(self.decimals))
@@ -287,6 +294,13 @@ mod tests {
             Currency::from_code("XAU").is_err(),
             "gold is not a till currency"
         );
+    }
+
+    #[test]
+    fn currencies_have_their_symbols() {
+        for (code, symbol) in [("USD", "$"), ("EUR", "€"), ("GBP", "£"), ("JPY", "¥")] {
+            assert_eq!(cur(code).symbol(), symbol, "{code}");
+        }
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct AppState {
     pub has_till: bool,
     pub store_name: String,
     pub currency: String,
+    /// The sign shown before amounts (`$`, `€`).
+    pub currency_symbol: String,
     pub staff: Vec<StaffView>,
     pub signed_in: Option<UserView>,
 }

@@ -18,6 +18,7 @@ fn app_state_of(desk: &Desk) -> Answer<AppState> {
         has_till: true,
         store_name: till.store().store_name.clone(),
         currency: till.currency().code().to_owned(),
+        currency_symbol: till.currency().symbol(),
         staff: till.staff()?.iter().map(StaffView::from).collect(),
         signed_in: session.actor.as_ref().map(UserView::from),
     })

@@ -19,6 +19,7 @@ export interface AppState {
   has_till: boolean;
   store_name: string;
   currency: string;
+  currency_symbol: string;
   staff: Staff[];
   signed_in: User | null;
 }
