@@ -171,6 +171,7 @@ pub fn run() {
             commands::stock::adjust_stock,
             commands::stock::product,
             commands::stock::save_product,
+            commands::stock::unread,
             commands::stock::notifications,
             commands::settings::status,
             commands::settings::settings,

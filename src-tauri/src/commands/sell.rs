@@ -2,7 +2,7 @@
 //! paying with one tender or several, and the cash drawer.
 
 use sellsync_core::checkout::Tender;
-use sellsync_core::{CartCustomer, Discount, Error, NewCustomer};
+use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 use tracing::warn;
@@ -25,13 +25,28 @@ impl Counter<'_> {
         let priced = self.till.price(self.cart)?;
         Ok(CartView::new(self.till, self.cart, &priced, current))
     }
-}
 
-/// A discount as typed (`10%` or `1.50`); empty removes it.
-fn discount(counter: &Counter<'_>, typed: Option<&str>) -> Answer<Option<Discount>> {
-    match typed.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => Ok(Some(Discount::parse(text, counter.till.currency())?)),
+    /// A discount as typed (`10%` or `1.50`); empty removes it.
+    fn discount(&self, typed: Option<&str>) -> Answer<Option<Discount>> {
+        match typed.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => Ok(Some(Discount::parse(text, self.till.currency())?)),
+        }
+    }
+
+    /// Changes the cart's discounts, then has core check them: a discount more than the
+    /// user may give is refused at once and the cart left as it was.
+    fn change_discounts(
+        &mut self,
+        change: impl FnOnce(&mut Cart) -> sellsync_core::Result<()>,
+    ) -> Answer<()> {
+        let before = self.cart.clone();
+        change(self.cart)?;
+        if let Err(e) = self.till.check_discounts(&self.actor, self.cart) {
+            *self.cart = before;
+            return Err(e.into());
+        }
+        Ok(())
     }
 }
 
@@ -92,14 +107,9 @@ pub fn set_line_discount(
     discount: Option<String>,
 ) -> Answer<CartView> {
     let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let discount = self::discount(&c, discount.as_deref())?;
-    let before = c.cart.clone();
-    c.cart.set_line_discount(line, discount)?;
-    if let Err(e) = c.till.check_discounts(&c.actor, c.cart) {
-        *c.cart = before;
-        return Err(e.into());
-    }
+    let mut c = counter(&mut session)?;
+    let discount = c.discount(discount.as_deref())?;
+    c.change_discounts(|cart| cart.set_line_discount(line, discount))?;
     c.view(Some(line))
 }
 
@@ -107,14 +117,12 @@ pub fn set_line_discount(
 #[tauri::command]
 pub fn set_cart_discount(desk: State<'_, Desk>, discount: Option<String>) -> Answer<CartView> {
     let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let discount = self::discount(&c, discount.as_deref())?;
-    let before = c.cart.clone();
-    c.cart.set_discount(discount);
-    if let Err(e) = c.till.check_discounts(&c.actor, c.cart) {
-        *c.cart = before;
-        return Err(e.into());
-    }
+    let mut c = counter(&mut session)?;
+    let discount = c.discount(discount.as_deref())?;
+    c.change_discounts(|cart| {
+        cart.set_discount(discount);
+        Ok(())
+    })?;
     c.view(None)
 }
 

@@ -116,6 +116,14 @@ pub fn save_product(
     Ok(view)
 }
 
+/// How many of the store's notifications are unread (then the window follows the
+/// `unread` event).
+#[tauri::command]
+pub fn unread(desk: State<'_, Desk>) -> Answer<i64> {
+    let mut session = desk.session();
+    Ok(counter(&mut session)?.till.unread_notifications()?)
+}
+
 /// The store's latest notifications, newest first.
 #[tauri::command]
 pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {

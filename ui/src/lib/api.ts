@@ -190,6 +190,7 @@ export const api = {
   product: (code: string) => invoke<ProductForm>("product", { code }),
   saveProduct: (input: ProductInput, isNew: boolean) =>
     invoke<StockItem>("save_product", { input, isNew }),
+  unread: () => invoke<number>("unread"),
   notifications: () => invoke<Note[]>("notifications"),
   settings: () => invoke<Settings>("settings"),
   saveSyncSettings: (uri: string, database: string) =>
