@@ -75,18 +75,25 @@ def main():
             f" p99 {percentile(timings, 0.99):.1f} ms, max {max(timings):.1f} ms"
         )
 
+        before = resident_kb()
         for _ in range(SALES):
             driver.execute_async_script(SCAN, CODES[0])
             pay(driver, wait)
-        pid = subprocess.run(
-            ["pgrep", "-n", "-f", os.environ["APP"]], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        with open(f"/proc/{pid}/status") as status:
-            rss = next(line for line in status if line.startswith("VmRSS"))
-        print(f"after {SALES} more sales: app {rss.split(':')[1].strip()} resident")
+        after = resident_kb()
+        print(f"app resident: {before} kB before {SALES} more sales, {after} kB after")
         print("(the WebKit web process holds the page's memory separately)")
     finally:
         driver.quit()
+
+
+def resident_kb():
+    """The app process's resident memory (VmRSS), in kB."""
+    pid = subprocess.run(
+        ["pgrep", "-n", "-f", os.environ["APP"]], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1])
 
 
 def pay(driver, wait):
