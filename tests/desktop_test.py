@@ -186,6 +186,37 @@ class Till(unittest.TestCase):
         self.assertIn(f"is down to {threshold}", notes)
         self.assertIn("Low stock: Whole Milk 1 gal, Store Brand", notes)
 
+        # A new product: a price that is not an amount is refused in words, then it is
+        # added, edited, and sells at its new price.
+        self.body(Keys.F3)
+        self.wait_for("#new-product").click()
+        for field, value in [("sku", "TEA-1"), ("name", "Sencha 100 g"), ("price", "seven"),
+                             ("barcode", "4006381333931"), ("category", "Tea"), ("stock", "12")]:
+            element = self.wait_for(f"#product-{field}")
+            element.clear()
+            element.send_keys(value)
+        self.wait_for("#product-save").click()
+        self.assertIn('"seven" is not an amount', self.text_of("#product-error"))
+        price = self.wait_for("#product-price")
+        price.clear()
+        price.send_keys("7.50" + Keys.ENTER)
+        self.assertIn("Sencha 100 g saved", self.text_of("#stock-saved"))
+        self.wait_for("#stock-filter").send_keys("TEA-1")
+        self.assertEqual(self.stock_of("TEA-1"), 12)
+        self.wait_for('tr.product[data-sku="TEA-1"] .edit-button').click()
+        WebDriverWait(self.driver, 5).until(
+            lambda d: self.wait_for("#product-price").get_attribute("value") == "7.50"
+        )
+        price = self.wait_for("#product-price")
+        price.clear()
+        price.send_keys("7.95" + Keys.ENTER)
+        self.assertIn("Sencha 100 g saved", self.text_of("#stock-saved"))
+        self.body(Keys.F1)
+        self.wait_for("#scan").send_keys("4006381333931" + Keys.ENTER)
+        line = self.wait_for('#cart tr.line[data-sku="TEA-1"]')
+        self.assertEqual(line.find_elements(By.CSS_SELECTOR, "td.num")[0].text, "7.95")
+        self.assertEqual(self.text_of("#total"), "8.66")  # the store's default tax, 8.875%
+
     def body(self, *keys):
         self.driver.find_element(By.TAG_NAME, "body").send_keys(*keys)
 
