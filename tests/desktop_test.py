@@ -27,12 +27,15 @@ class Till(unittest.TestCase):
     def setUp(self):
         self.start_app()
 
-    def start_app(self):
-        """Opens the app on a new, empty data folder; quits the one open before, if any."""
+    def start_app(self, prepare=None):
+        """Opens the app on a new data folder (empty, or as `prepare(folder)` leaves it);
+        quits the one open before, if any."""
         if getattr(self, "driver", None) is not None:
             self.driver.quit()
         self.driver = None
         self.data_dir = tempfile.mkdtemp(dir=WORK_DIR)
+        if prepare is not None:
+            prepare(self.data_dir)
         options = ArgOptions()
         options.set_capability(
             "tauri:options", {"application": os.environ["APP"], "args": ["--data-dir", self.data_dir]}
@@ -383,6 +386,19 @@ class Till(unittest.TestCase):
             sales = db.execute("SELECT COUNT(*) FROM sales_transactions").fetchone()[0]
         self.assertEqual(jobs, [("receipt", 0, "failed"), ("receipt", 1, "failed")])
         self.assertEqual(sales, 1)
+
+    def test_9_a_database_that_is_not_a_till_is_shown_and_left_alone(self):
+        def foreign(folder):
+            with sqlite3.connect(os.path.join(folder, "till.sqlite3")) as db:
+                db.execute("CREATE TABLE recipes (name TEXT)")
+                db.execute("INSERT INTO recipes VALUES ('soup')")
+
+        self.start_app(foreign)
+        self.assertIn("is not a Sell Sync till database", self.text_of("#open-problem"))
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#open-demo"))
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        self.assertEqual(tables, [("recipes",)])
 
 
 def free_port():

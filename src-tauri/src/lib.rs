@@ -26,6 +26,8 @@ use crate::sync_task::SyncTask;
 /// printer's latest problem.
 pub struct Desk {
     data_dir: PathBuf,
+    /// Why the till in the data folder could not be opened, if it could not.
+    open_problem: Option<String>,
     inner: Mutex<Session>,
     sync: Mutex<Option<SyncTask>>,
     printing: PrintWaker,
@@ -120,7 +122,18 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
     let data_dir = data_dir();
-    let till = Till::open(&data_dir).ok();
+    // No till yet is the first start; any other failure (a damaged database, one written
+    // by a newer Sell Sync) is shown instead of offering to start afresh.
+    let (till, open_problem) = match Till::open(&data_dir) {
+        Ok(till) => (Some(till), None),
+        Err(sellsync_core::Error::DataDirMissing(_) | sellsync_core::Error::NotInitialized(_)) => {
+            (None, None)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the till could not be opened");
+            (None, Some(e.to_string()))
+        }
+    };
     tracing::info!(data_dir = %data_dir.display(), opened = till.is_some(), "starting");
     let has_till = till.is_some();
     let (printing, print_wakes) = std::sync::mpsc::channel();
@@ -130,6 +143,7 @@ pub fn run() {
             till,
             ..Session::default()
         }),
+        open_problem,
         sync: Mutex::new(None),
         printing,
         printer_problem: Mutex::new(None),
@@ -140,6 +154,8 @@ pub fn run() {
             let desk = app.state::<Desk>();
             print_worker::start(app.handle().clone(), desk.data_dir.clone(), print_wakes);
             if has_till {
+                // Jobs left queued when the app last closed: printed, or failed as too old.
+                desk.print();
                 if let Some(config) = central_config(&desk.data_dir) {
                     desk.start_sync(app.handle(), config);
                 }

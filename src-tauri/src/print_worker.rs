@@ -1,8 +1,8 @@
 //! The receipt printer's worker: one thread that prints what the till has queued, off the
 //! checkout path, with its own connection to the till's database. A command that queued a
-//! job only wakes it; wakes that arrive while it prints are served by the same round, and
-//! no job is ever printed by two threads at once. After each round the window hears how
-//! it went (a failed job has left a notification naming the sale to reprint).
+//! job only wakes it; the wakes that pile up while it prints are served by one more round,
+//! and no job is ever printed by two threads at once. After each round the window hears
+//! how it went (a failed job has left a notification naming the sale to reprint).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender};

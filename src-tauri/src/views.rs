@@ -37,6 +37,8 @@ pub struct AppState {
     pub currency_symbol: String,
     pub staff: Vec<StaffView>,
     pub signed_in: Option<UserView>,
+    /// Why the data folder's till could not be opened (then there is no till to offer).
+    pub problem: Option<String>,
 }
 
 #[derive(Serialize)]

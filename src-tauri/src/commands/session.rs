@@ -12,7 +12,10 @@ use crate::Desk;
 fn app_state_of(desk: &Desk) -> Answer<AppState> {
     let session = desk.session();
     let Some(till) = &session.till else {
-        return Ok(AppState::default());
+        return Ok(AppState {
+            problem: desk.open_problem.clone(),
+            ..AppState::default()
+        });
     };
     Ok(AppState {
         has_till: true,
@@ -21,6 +24,7 @@ fn app_state_of(desk: &Desk) -> Answer<AppState> {
         currency_symbol: till.currency().symbol(),
         staff: till.staff()?.iter().map(StaffView::from).collect(),
         signed_in: session.actor.as_ref().map(UserView::from),
+        problem: None,
     })
 }
 

@@ -22,6 +22,7 @@ export interface AppState {
   currency_symbol: string;
   staff: Staff[];
   signed_in: User | null;
+  problem: string | null;
 }
 
 export interface CartLine {
