@@ -400,6 +400,35 @@ class Till(unittest.TestCase):
             tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         self.assertEqual(tables, [("recipes",)])
 
+    def test_10_a_new_customer_is_saved_with_the_sale(self):
+        self.open_demo()
+        self.type_pin("cashier@example.com", "1111")
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        self.body(Keys.F5)
+        self.wait_for("#customer-contact").send_keys("12")
+        self.wait_for("#customer-new").click()
+        self.wait_for("#new-customer-name").send_keys("Noor Haddad" + Keys.ENTER)
+        self.assertIn('"12" is not a phone number', self.text_of("#customer-error"))
+        phone = self.wait_for("#new-customer-phone")
+        phone.clear()
+        phone.send_keys("+1 555 010 2030" + Keys.ENTER)
+        self.assertIn("Noor Haddad", self.text_of("#cart-customer"))
+        self.assertIn("new customer", self.text_of("#cart-customer"))
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            self.assertEqual(db.execute("SELECT COUNT(*) FROM customers WHERE name = 'Noor Haddad'").fetchone()[0], 0,
+                             "not saved before the sale")
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            row = db.execute(
+                "SELECT c.name, c.phone FROM sales_transactions s"
+                " JOIN customers c ON c._id = s.customer_id"
+            ).fetchall()
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row[0], ("Noor Haddad", "+1 555 010 2030"))
+
 
 def free_port():
     with socket.socket() as s:
