@@ -301,25 +301,42 @@ class Till(unittest.TestCase):
         self.assertIn("no central database", self.text_of("#status-sync"))
 
     @unittest.skipUnless(os.environ.get("SELLSYNC_TEST_MONGODB_URI"), "needs the test MongoDB server")
+    def save_central(self, uri, database):
+        self.body(Keys.F9)
+        field = self.wait_for("#mongodb-uri")
+        field.clear()
+        field.send_keys(uri)
+        field = self.wait_for("#mongodb-database")
+        field.clear()
+        field.send_keys(database)
+        self.wait_for("#sync-save").click()
+        self.assertIn("syncs with it now", self.text_of("#settings-saved"))
+
+    def waiting(self):
+        return int(self.text_of("#status-pending").split()[0])
+
     def test_7_the_status_bar_follows_sync_when_a_manager_sets_up_the_central_database(self):
         self.open_demo()
         self.type_pin("manager@example.com", "2345")
+        # A central database that does not answer: the till says it is offline and sells on.
+        database = f"desktop_{int(time.time() * 1000)}"
+        nowhere = f"mongodb://127.0.0.1:{free_port()}/?directConnection=true&serverSelectionTimeoutMS=300"
+        self.save_central(nowhere, database)
+        WebDriverWait(self.driver, 15).until(lambda d: "Offline · retrying" in self.text_of("#status-sync"))
+        before = self.waiting()
+        self.body(Keys.F1)
         scan = self.wait_for("#scan")
         scan.send_keys("PRO-001" + Keys.ENTER)
         self.wait_for("#cart tr.line")
         self.body(Keys.F2)
         self.wait_for("#tendered").send_keys(Keys.ENTER)
         self.wait_for("#sale-done")
-        waiting = int(self.text_of("#status-pending").split()[0])
-        self.assertGreater(waiting, 0, "the sale waits to sync")
+        WebDriverWait(self.driver, 5).until(lambda d: self.waiting() > before)
+        self.assertIn("Offline · retrying", self.text_of("#status-sync"))
+        self.screenshot("offline")
 
-        database = f"desktop_{int(time.time() * 1000)}"
         self.body(Keys.ENTER)
-        self.body(Keys.F9)
-        self.wait_for("#mongodb-uri").send_keys(os.environ["SELLSYNC_TEST_MONGODB_URI"])
-        self.wait_for("#mongodb-database").send_keys(database)
-        self.wait_for("#sync-save").click()
-        self.assertIn("syncs with it now", self.text_of("#settings-saved"))
+        self.save_central(os.environ["SELLSYNC_TEST_MONGODB_URI"], database)
         # The engine runs in the background; the status bar hears of it without asking.
         WebDriverWait(self.driver, 30).until(
             lambda d: self.text_of("#status-pending") == "0 waiting to sync"

@@ -271,15 +271,18 @@ pub struct SaleView {
     pub total: String,
     pub tendered: String,
     pub change: String,
+    /// The receipt went to the printer's queue (the till has a printer).
+    pub printing: bool,
 }
 
 impl SaleView {
-    pub fn new(till: &Till, sale: &Sale) -> SaleView {
+    pub fn new(till: &Till, sale: &Sale, printing: bool) -> SaleView {
         SaleView {
             sale_number: sale.sale_number.clone(),
             total: till.format_money(sale.total_amount),
             tendered: till.format_money(sale.amount_tendered),
             change: till.format_money(sale.change_due),
+            printing,
         }
     }
 }

@@ -218,14 +218,20 @@ pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> 
     }
     let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
     *c.cart = Default::default();
-    match c.till.queue_receipt(&c.actor, sale.id, false) {
-        Ok(_) => desk.print(),
-        Err(Error::NoPrinter) => {}
-        Err(e) => warn!(error = %e, "the receipt was not queued"),
-    }
+    let printing = match c.till.queue_receipt(&c.actor, sale.id, false) {
+        Ok(_) => {
+            desk.print();
+            true
+        }
+        Err(Error::NoPrinter) => false,
+        Err(e) => {
+            warn!(error = %e, "the receipt was not queued");
+            false
+        }
+    };
     let view = PayView {
         balance: BalanceView::new(c.till, &checked, &balance),
-        sale: Some(SaleView::new(c.till, &sale)),
+        sale: Some(SaleView::new(c.till, &sale, printing)),
     };
     drop(session);
     desk.wake_sync();

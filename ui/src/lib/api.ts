@@ -75,6 +75,7 @@ export interface SaleView {
   total: string;
   tendered: string;
   change: string;
+  printing: boolean;
 }
 
 export interface Balance {
