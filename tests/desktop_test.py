@@ -199,6 +199,10 @@ class Till(unittest.TestCase):
         notes = self.text_of("#notifications")
         self.assertIn(f"is down to {threshold}", notes)
         self.assertIn("Low stock: Whole Milk 1 gal, Store Brand", notes)
+        self.wait_for("#mark-read").click()
+        WebDriverWait(self.driver, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#unread"))
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#notifications li.unread"))
+        self.assertIn(f"is down to {threshold}", self.text_of("#notifications"), "read, still listed")
 
         # A new product: a price that is not an amount is refused in words, then it is
         # added, edited, and sells at its new price.

@@ -1,13 +1,15 @@
-//! Notifications for the store's managers: low stock, overselling, and later sync and
-//! printer problems.
+//! Notifications for the store's managers: low stock, overselling, parked sync operations
+//! and printer problems; unread until a manager marks them read.
 
 use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
+use tracing::info;
 
+use crate::auth::{Actor, Permission};
 use crate::error::Result;
-use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::outbox::{self, date, oid, Collection, Op};
 use crate::till::{Ctx, Till};
 
@@ -102,6 +104,39 @@ impl Till {
                  WHERE business_id = ?1 AND store_id = ?2 AND status = 'unread'",
             )?
             .query_row(params![self.business.id, self.store.id], |r| r.get(0))?)
+    }
+
+    /// Marks every unread notification of the store read: a manager has seen to them.
+    /// Each goes to the central database as an `update` of its status. Needs
+    /// `manage_inventory` (a cashier may read them, not dismiss them for the managers).
+    /// Returns how many were marked.
+    pub fn mark_notifications_read(&mut self, actor: &Actor) -> Result<usize> {
+        actor.require(Permission::ManageInventory)?;
+        let now = ids::now();
+        let marked = self.write(|tx, ctx| {
+            let unread: Vec<Id> = tx
+                .prepare_cached(
+                    "SELECT _id FROM notifications
+                     WHERE business_id = ?1 AND store_id = ?2 AND status = 'unread'",
+                )?
+                .query_map(params![ctx.business.id, ctx.store.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for &id in &unread {
+                tx.prepare_cached("UPDATE notifications SET status = 'read' WHERE _id = ?1")?
+                    .execute(params![id])?;
+                outbox::append(
+                    tx,
+                    Collection::Notifications,
+                    id,
+                    Op::Update,
+                    doc! { "status": "read", "updated_at": date(now) },
+                    now,
+                )?;
+            }
+            Ok(unread.len())
+        })?;
+        info!(marked, "notifications marked read");
+        Ok(marked)
     }
 
     /// The store's notifications, newest first.

@@ -261,3 +261,41 @@ fn permissions_beyond_the_role_are_checked_in_core() {
         .complete_sale(&kai, &cart, std::slice::from_ref(&cash))
         .unwrap();
 }
+
+#[test]
+fn a_manager_marks_the_notifications_read_and_central_hears_of_it() {
+    let mut s = shop();
+    s.till
+        .adjust_stock(&s.manager, common::MILK, -7, "expired")
+        .unwrap();
+    s.till
+        .adjust_stock(&s.manager, common::CHOC, -1, "damaged")
+        .unwrap();
+    assert_eq!(s.till.unread_notifications().unwrap(), 2);
+
+    let before = snapshot(s.dir.path());
+    assert!(matches!(
+        s.till.mark_notifications_read(&s.cashier),
+        Err(Error::PermissionDenied { .. })
+    ));
+    assert_eq!(snapshot(s.dir.path()), before, "a refusal writes nothing");
+
+    let pending = s.till.outbox_counts().unwrap().pending;
+    assert_eq!(s.till.mark_notifications_read(&s.manager).unwrap(), 2);
+    assert_eq!(s.till.unread_notifications().unwrap(), 0);
+    let all = s.till.notifications(false, 10).unwrap();
+    assert_eq!(all.len(), 2, "read, not deleted");
+    assert!(all.iter().all(|n| !n.unread));
+    let outbox = s.till.outbox(true, 10_000).unwrap();
+    let updates: Vec<_> = outbox
+        .iter()
+        .filter(|e| e.collection == "notifications" && e.op == "update")
+        .collect();
+    assert_eq!(updates.len(), 2);
+    assert_eq!(s.till.outbox_counts().unwrap().pending, pending + 2);
+    assert_eq!(
+        s.till.mark_notifications_read(&s.manager).unwrap(),
+        0,
+        "nothing left"
+    );
+}

@@ -189,6 +189,7 @@ pub fn run() {
             commands::stock::save_product,
             commands::stock::unread,
             commands::stock::notifications,
+            commands::stock::mark_notifications_read,
             commands::settings::status,
             commands::settings::settings,
             commands::settings::save_sync_settings,

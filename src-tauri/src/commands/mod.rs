@@ -4,7 +4,8 @@
 //!
 //! - [`session`]: the first screen (demo store or a till of a real store), signing in.
 //! - [`sell`]: the cart, the customer, paying, the cash drawer.
-//! - [`stock`]: stock levels and corrections, products, notifications.
+//! - [`stock`]: stock levels and corrections, products, notifications (and marking them
+//!   read).
 //! - [`settings`]: the status bar, the central database and the printer.
 
 pub mod sell;

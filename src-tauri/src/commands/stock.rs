@@ -124,6 +124,18 @@ pub fn unread(desk: State<'_, Desk>) -> Answer<i64> {
     Ok(counter(&mut session)?.till.unread_notifications()?)
 }
 
+/// Marks the store's notifications read (needs `manage_inventory`).
+#[tauri::command]
+pub fn mark_notifications_read(app: AppHandle, desk: State<'_, Desk>) -> Answer<usize> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let marked = c.till.mark_notifications_read(&c.actor)?;
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(marked)
+}
+
 /// The store's latest notifications, newest first.
 #[tauri::command]
 pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {

@@ -194,6 +194,7 @@ export const api = {
     invoke<StockItem>("save_product", { input, isNew }),
   unread: () => invoke<number>("unread"),
   notifications: () => invoke<Note[]>("notifications"),
+  markNotificationsRead: () => invoke<number>("mark_notifications_read"),
   settings: () => invoke<Settings>("settings"),
   saveSyncSettings: (uri: string, database: string) =>
     invoke<Settings>("save_sync_settings", { uri, database }),
