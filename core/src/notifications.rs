@@ -116,14 +116,13 @@ impl Till {
         let marked = self.write(|tx, ctx| {
             let unread: Vec<Id> = tx
                 .prepare_cached(
-                    "SELECT _id FROM notifications
-                     WHERE business_id = ?1 AND store_id = ?2 AND status = 'unread'",
+                    "UPDATE notifications SET status = 'read'
+                     WHERE business_id = ?1 AND store_id = ?2 AND status = 'unread'
+                     RETURNING _id",
                 )?
                 .query_map(params![ctx.business.id, ctx.store.id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for &id in &unread {
-                tx.prepare_cached("UPDATE notifications SET status = 'read' WHERE _id = ?1")?
-                    .execute(params![id])?;
                 outbox::append(
                     tx,
                     Collection::Notifications,

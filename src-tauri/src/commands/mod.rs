@@ -14,6 +14,7 @@ pub mod settings;
 pub mod stock;
 
 use sellsync_core::{Actor, Cart, Till};
+use sellsync_sync::CentralConfig;
 
 use crate::views::Answer;
 use crate::Session;
@@ -41,4 +42,10 @@ fn counter(session: &mut Session) -> Answer<Counter<'_>> {
     let Session { till, cart, .. } = session;
     let till = till.as_mut().ok_or_else(|| NO_TILL.to_owned())?;
     Ok(Counter { till, actor, cart })
+}
+
+/// The central database as the forms give it: an empty database name means the default.
+fn central_config(uri: &str, database: Option<String>) -> Answer<CentralConfig> {
+    let database = database.filter(|d| !d.trim().is_empty());
+    Ok(CentralConfig::new(uri.trim().to_owned(), database)?)
 }

@@ -2,10 +2,9 @@
 //! from its central database; who may sign in; signing in and out.
 
 use sellsync_core::{Credential, Till};
-use sellsync_sync::CentralConfig;
 use tauri::{AppHandle, Manager, State};
 
-use super::till;
+use super::{central_config, till};
 use crate::views::{Answer, AppState, StaffView, UserView};
 use crate::Desk;
 
@@ -59,8 +58,7 @@ pub async fn provision(
     if desk.session().till.is_some() {
         return Err("This computer already has a till.".into());
     }
-    let database = database.filter(|d| !d.trim().is_empty());
-    let config = CentralConfig::new(uri.trim().to_owned(), database)?;
+    let config = central_config(&uri, database)?;
     let (till, _) =
         sellsync_sync::pull::provision(&desk.data_dir, &config, &store_id, None).await?;
     config.save(&desk.data_dir)?;

@@ -5,11 +5,10 @@
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::receipt::Paper;
 use sellsync_core::Permission;
-use sellsync_sync::CentralConfig;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::counter;
+use super::{central_config, counter};
 use crate::events;
 use crate::views::{Answer, SettingsView, StatusView};
 use crate::{lock, Desk};
@@ -49,8 +48,7 @@ pub fn save_sync_settings(
             .actor
             .require(Permission::ManageSync)?;
     }
-    let database = database.filter(|d| !d.trim().is_empty());
-    let config = CentralConfig::new(uri.trim().to_owned(), database)?;
+    let config = central_config(&uri, database)?;
     config.save(&desk.data_dir)?;
     desk.start_sync(&app, config);
     events::push_status(&app);
