@@ -225,6 +225,10 @@ enum ProductCommand {
         tax_rate: Option<String>,
         #[arg(long)]
         category: Option<String>,
+        /// Sold at this till's store only (otherwise at every store of the business, each
+        /// with its own stock; the opening stock is this store's)
+        #[arg(long)]
+        this_store_only: bool,
     },
     /// Import products from CSV (sku,name,price[,barcode,category,tax_rate,stock,threshold]);
     /// nothing is imported if any row is bad
@@ -534,6 +538,7 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
             threshold,
             tax_rate,
             category,
+            this_store_only,
         } => {
             let actor = sign_in(till, &who)?;
             let new = NewProduct {
@@ -546,6 +551,7 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
                 stock,
                 stock_threshold: threshold,
                 supplier_id: None,
+                only_this_store: this_store_only,
             };
             let product = till.add_product(&actor, &new)?;
             out.products(till, std::slice::from_ref(&product))

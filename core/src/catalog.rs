@@ -80,10 +80,13 @@ pub struct NewProduct {
     pub category: Option<String>,
     /// The business's default rate when `None`.
     pub tax_rate: Option<Percent>,
-    /// Opening stock on this till.
+    /// Opening stock at this till's store (other stores start at 0).
     pub stock: i64,
     pub stock_threshold: i64,
     pub supplier_id: Option<Id>,
+    /// Sold at this till's store only; otherwise (the default) at every store of the
+    /// business, each with its own stock.
+    pub only_this_store: bool,
 }
 
 /// Changes to a product; `None` leaves a field as it is. Stock is not among them: it moves
@@ -99,6 +102,34 @@ pub struct ProductChanges {
     pub stock_threshold: Option<i64>,
 }
 
+impl ProductChanges {
+    /// `product` with these changes, as a new product to check.
+    fn applied_to(&self, product: &Product) -> NewProduct {
+        NewProduct {
+            sku: product.sku.clone(),
+            product_name: self
+                .product_name
+                .clone()
+                .unwrap_or_else(|| product.product_name.clone()),
+            price: self.price.unwrap_or(product.price),
+            barcode: self
+                .barcode
+                .clone()
+                .unwrap_or_else(|| product.barcode.clone()),
+            category: Some(
+                self.category
+                    .clone()
+                    .unwrap_or_else(|| product.category.clone()),
+            ),
+            tax_rate: Some(self.tax_rate.unwrap_or(product.tax_rate)),
+            stock: 0,
+            stock_threshold: self.stock_threshold.unwrap_or(product.stock_threshold),
+            supplier_id: product.supplier_id,
+            only_this_store: false,
+        }
+    }
+}
+
 /// A new product that passed every check but the database's uniqueness ones.
 struct CheckedProduct {
     sku: String,
@@ -110,6 +141,7 @@ struct CheckedProduct {
     stock: i64,
     stock_threshold: i64,
     supplier_id: Option<Id>,
+    only_this_store: bool,
 }
 
 fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedProduct> {
@@ -150,6 +182,7 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         stock: p.stock,
         stock_threshold: p.stock_threshold,
         supplier_id: p.supplier_id,
+        only_this_store: p.only_this_store,
     })
 }
 
@@ -167,9 +200,10 @@ impl Till {
         Ok(self.product(id)?.expect("the product was just committed"))
     }
 
-    /// Edits a product's name, price, barcode, category, tax rate or threshold. Only the
-    /// fields that really change are written and sent (as an `update` of those fields).
-    /// Needs `manage_inventory`.
+    /// Edits a product's name, price, barcode, category, tax rate or threshold. The
+    /// product is read and written in one transaction, and only the fields that really
+    /// change are written and sent (as an `update` of those fields): a central change
+    /// pulled in the meantime to another field is kept. Needs `manage_inventory`.
     pub fn update_product(
         &mut self,
         actor: &Actor,
@@ -177,79 +211,69 @@ impl Till {
         changes: &ProductChanges,
     ) -> Result<Product> {
         actor.require(Permission::ManageInventory)?;
-        let current = self.require_product(code)?;
-        let edited = NewProduct {
-            sku: current.sku.clone(),
-            product_name: changes
-                .product_name
-                .clone()
-                .unwrap_or_else(|| current.product_name.clone()),
-            price: changes.price.unwrap_or(current.price),
-            barcode: changes
-                .barcode
-                .clone()
-                .unwrap_or_else(|| current.barcode.clone()),
-            category: Some(
-                changes
-                    .category
-                    .clone()
-                    .unwrap_or_else(|| current.category.clone()),
-            ),
-            tax_rate: Some(changes.tax_rate.unwrap_or(current.tax_rate)),
-            stock: 0,
-            stock_threshold: changes.stock_threshold.unwrap_or(current.stock_threshold),
-            supplier_id: current.supplier_id,
-        };
-        let p = check_product(&edited, self.business.default_tax_rate)?;
-        let currency = self.business.currency.clone();
-        let mut set = Document::new();
-        if p.product_name != current.product_name {
-            set.insert("product_name", &p.product_name);
-        }
-        if p.price != current.price {
-            set.insert("price", decimal(&currency, p.price));
-        }
-        if p.barcode != current.barcode {
-            set.insert("barcode", p.barcode.as_deref());
-        }
-        if p.category != current.category {
-            set.insert("category", &p.category);
-        }
-        if p.tax_rate != current.tax_rate {
-            set.insert("tax_rate", percent(p.tax_rate));
-        }
-        if p.stock_threshold != current.stock_threshold {
-            set.insert("stock_threshold", p.stock_threshold);
-        }
-        if set.is_empty() {
-            return Ok(current);
-        }
         let now = ids::now();
-        set.insert("updated_at", date(now));
-        self.write(|tx, ctx| {
-            check_unique(tx, ctx, &p, Some(current.id))?;
-            tx.execute(
-                "UPDATE products SET product_name = ?3, price = ?4, barcode = ?5, category = ?6,
-                    tax_rate = ?7, stock_threshold = ?8, updated_at = ?9
-                 WHERE business_id = ?1 AND _id = ?2",
-                params![
-                    ctx.business.id,
-                    current.id,
-                    p.product_name,
-                    p.price.minor(),
-                    p.barcode,
-                    p.category,
-                    p.tax_rate.thousandths(),
-                    p.stock_threshold,
-                    timestamp(now)
-                ],
-            )?;
-            outbox::append(tx, Collection::Products, current.id, Op::Update, set, now)
+        let default_tax_rate = self.business.default_tax_rate;
+        let id = self.write(|tx, ctx| {
+            let current = find_in(tx, ctx.business.id, code)?
+                .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))?;
+            let edited = check_product(&changes.applied_to(&current), default_tax_rate)?;
+            let currency = &ctx.business.currency;
+            let mut set = Document::new();
+            let mut columns: Vec<(&str, rusqlite::types::Value)> = Vec::new();
+            if edited.product_name != current.product_name {
+                set.insert("product_name", &edited.product_name);
+                columns.push(("product_name", edited.product_name.clone().into()));
+            }
+            if edited.price != current.price {
+                set.insert("price", decimal(currency, edited.price));
+                columns.push(("price", edited.price.minor().into()));
+            }
+            if edited.barcode != current.barcode {
+                set.insert("barcode", edited.barcode.as_deref());
+                columns.push(("barcode", edited.barcode.clone().into()));
+            }
+            if edited.category != current.category {
+                set.insert("category", &edited.category);
+                columns.push(("category", edited.category.clone().into()));
+            }
+            if edited.tax_rate != current.tax_rate {
+                set.insert("tax_rate", percent(edited.tax_rate));
+                columns.push(("tax_rate", i64::from(edited.tax_rate.thousandths()).into()));
+            }
+            if edited.stock_threshold != current.stock_threshold {
+                set.insert("stock_threshold", edited.stock_threshold);
+                columns.push(("stock_threshold", edited.stock_threshold.into()));
+            }
+            if set.is_empty() {
+                return Ok(None);
+            }
+            check_unique(tx, ctx, &edited, Some(current.id))?;
+            set.insert("updated_at", date(now));
+            columns.push(("updated_at", timestamp(now).into()));
+            let assignments: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .map(|(i, (column, _))| format!("{column} = ?{}", i + 3))
+                .collect();
+            let sql = format!(
+                "UPDATE products SET {} WHERE business_id = ?1 AND _id = ?2",
+                assignments.join(", ")
+            );
+            let values = [
+                ctx.business.id.to_string().into(),
+                current.id.to_string().into(),
+            ]
+            .into_iter()
+            .chain(columns.into_iter().map(|(_, value)| value));
+            tx.execute(&sql, rusqlite::params_from_iter(values))?;
+            outbox::append(tx, Collection::Products, current.id, Op::Update, set, now)?;
+            info!(sku = %current.sku, "product edited");
+            Ok(Some(current.id))
         })?;
-        info!(sku = %current.sku, "product edited");
-        Ok(self
-            .product(current.id)?
-            .expect("the product was just committed"))
+        match id {
+            Some(id) => Ok(self.product(id)?.expect("the product was just committed")),
+            None => self.require_product(code),
+        }
     }
 
     /// A product by its id.
@@ -268,24 +292,7 @@ impl Till {
     /// The product with this barcode or SKU (a barcode match wins). A UPC-A code also
     /// finds the same product stored as EAN-13, and the other way round.
     pub fn find_product(&self, code: &str) -> Result<Option<Product>> {
-        let code = code.trim();
-        let by = |column: &str, value: &str| -> Result<Option<Product>> {
-            let sql = format!(
-                "SELECT {} FROM products WHERE business_id = ?1 AND {column} = ?2",
-                Product::COLUMNS
-            );
-            Ok(self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row(params![self.business.id, value], Product::from_row)
-                .optional()?)
-        };
-        for form in lookup_forms(code) {
-            if let Some(product) = by("barcode", &form)? {
-                return Ok(Some(product));
-            }
-        }
-        by("sku", code)
+        find_in(&self.conn, self.business.id, code)
     }
 
     /// Like [`Till::find_product`], but an unknown code is an error.
@@ -496,6 +503,7 @@ impl Till {
                         stock: whole("stock", stock)?,
                         stock_threshold: whole("threshold", threshold)?,
                         supplier_id: None,
+                        only_this_store: false,
                     })
                 });
             rows.push((line, row));
@@ -543,7 +551,8 @@ fn insert_product(
     now: DateTime<Utc>,
 ) -> Result<Id> {
     let id = Id::new();
-    let (business_id, store_id) = (ctx.business.id, ctx.store.id);
+    let business_id = ctx.business.id;
+    let store_id = p.only_this_store.then_some(ctx.store.id);
     conn.prepare_cached(
         "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
             category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
@@ -574,15 +583,21 @@ fn insert_product(
         doc! {
             "_id": oid(id),
             "business_id": oid(business_id),
-            "store_id": oid(store_id),
+            "store_id": store_id.map(oid),
             "product_name": &p.product_name,
             "sku": &p.sku,
             "barcode": p.barcode.as_deref(),
             "category": &p.category,
             "price": decimal(currency, p.price),
             "tax_rate": percent(p.tax_rate),
+            // The total over the stores, and each store's level (see ARCHITECTURE.md).
             "stock": p.stock,
             "opening_stock": p.stock,
+            "stock_levels": [{
+                "store_id": oid(ctx.store.id),
+                "opening_stock": p.stock,
+                "stock": p.stock,
+            }],
             "stock_threshold": p.stock_threshold,
             "supplier_id": p.supplier_id.map(oid),
             "created_at": date(now),
@@ -590,6 +605,27 @@ fn insert_product(
         now,
     )?;
     Ok(id)
+}
+
+/// The product with this barcode or SKU in `business`, as [`Till::find_product`].
+fn find_in(conn: &Connection, business: Id, code: &str) -> Result<Option<Product>> {
+    let code = code.trim();
+    let by = |column: &str, value: &str| -> Result<Option<Product>> {
+        let sql = format!(
+            "SELECT {} FROM products WHERE business_id = ?1 AND {column} = ?2",
+            Product::COLUMNS
+        );
+        Ok(conn
+            .prepare_cached(&sql)?
+            .query_row(params![business, value], Product::from_row)
+            .optional()?)
+    };
+    for form in lookup_forms(code) {
+        if let Some(product) = by("barcode", &form)? {
+            return Ok(Some(product));
+        }
+    }
+    by("sku", code)
 }
 
 /// The outcome of a refused import: which rows were wrong, and why.

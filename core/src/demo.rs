@@ -125,6 +125,7 @@ impl Till {
                 stock: p.stock,
                 stock_threshold: p.threshold,
                 supplier_id: None,
+                only_this_store: false,
             })
             .collect();
         let count = till.add_products(&admin, &products)?;

@@ -14,12 +14,13 @@
 //! sent yet is left alone. Documents of another business are never applied.
 //!
 //! - `products` (this store's and the business-wide ones): name, SKU, barcode, category,
-//!   price, tax rate, threshold, supplier. `stock` is never copied: the till's stock is
-//!   its ledger, opening stock plus movements, and other tills' sales and restocks arrive
-//!   as `stock_movements`. A new product's opening stock is its central `opening_stock`.
-//! - `stock_movements`: a set, not a counter. A movement is added once, by its `_id`, and
-//!   moves its product's stock; it is never changed. Movements of products this till
-//!   does not hold are skipped.
+//!   price, tax rate, threshold, supplier, and this store's opening stock (its entry in
+//!   `stock_levels`; none: 0). `stock` is never copied: the till's stock is its store's
+//!   ledger, opening stock plus the store's movements, and the store's other tills' sales
+//!   and restocks arrive as `stock_movements`.
+//! - `stock_movements` (this store's): a set, not a counter. A movement is added once, by
+//!   its `_id`, and moves its product's stock; it is never changed. Movements of other
+//!   stores, and of products this till does not hold, are skipped.
 //! - `customers`: name, phone, email. Loyalty points are the central points plus the
 //!   points of this till's purchases not sent yet (deltas, so no till's points are lost).
 //! - `users` (this store's and the business-wide ones): name, email, role, permissions,
@@ -321,7 +322,7 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
         Collection::PaymentMethods => payment_method(tx, &doc, &unsent),
         Collection::Products => product(tx, ctx, &doc, &unsent),
         Collection::Customers => customer(tx, &doc, &unsent),
-        Collection::StockMovements => movement(tx, &doc),
+        Collection::StockMovements => movement(tx, ctx, &doc),
         Collection::SalesTransactions | Collection::Notifications => Ok(Applied::Skipped),
     }
 }
@@ -829,16 +830,51 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -
             timestamp(updated_at.unwrap_or_else(ids::now)),
         )
         .upsert(tx, "products", doc.id, unsent, |columns| {
-            // A product made centrally may carry only `stock`: that is its opening stock.
-            let opening = match doc.integer("opening_stock")? {
-                Some(opening) => opening,
-                None => doc.integer("stock")?.unwrap_or(0),
-            };
             Ok(columns
-                .with("opening_stock", "opening_stock", opening)
-                .with("stock", "stock", opening)
+                .with("opening_stock", "opening_stock", 0)
+                .with("stock", "stock", 0)
                 .with("created_at", "created_at", doc.created_at()?))
-        })
+        })?;
+    if let Some(opening) = opening_stock_here(ctx, doc)? {
+        // The opening stock is set once, centrally; the stock follows it, so the level
+        // stays opening stock + movements.
+        tx.prepare_cached(
+            "UPDATE products SET stock = stock + (?2 - opening_stock), opening_stock = ?2
+             WHERE _id = ?1 AND opening_stock IS NOT ?2",
+        )?
+        .execute(params![doc.id, opening])?;
+    }
+    Ok(Applied::Yes)
+}
+
+/// This store's opening stock of a central product: its entry in `stock_levels` (none:
+/// 0). A document without levels (written by a back office) that belongs to this store
+/// opens with its `opening_stock`, else its `stock`; one for every store says nothing.
+fn opening_stock_here(ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Option<i64>> {
+    let Some(levels) = doc.get("stock_levels") else {
+        if doc.optional_id("store_id")? != Some(ctx.store.id) {
+            return Ok(None);
+        }
+        let opening = doc.integer("opening_stock")?.or(doc.integer("stock")?);
+        return Ok(Some(opening.unwrap_or(0)));
+    };
+    let Bson::Array(levels) = levels else {
+        return Err(doc.refuse("stock_levels is not a list"));
+    };
+    for level in levels {
+        let Bson::Document(level) = level else {
+            return Err(doc.refuse("a stock level is not a document"));
+        };
+        let level = Central {
+            collection: doc.collection,
+            id: doc.id,
+            doc: level,
+        };
+        if level.id_field("store_id")? == ctx.store.id {
+            return Ok(Some(level.integer("opening_stock")?.unwrap_or(0)));
+        }
+    }
+    Ok(Some(0))
 }
 
 fn customer(tx: &Connection, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
@@ -869,7 +905,11 @@ fn customer(tx: &Connection, doc: &Central<'_>, unsent: &Unsent) -> Result<Appli
         })
 }
 
-fn movement(tx: &Connection, doc: &Central<'_>) -> Result<Applied> {
+fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Applied> {
+    let store = doc.id_field("store_id")?;
+    if store != ctx.store.id {
+        return Ok(Applied::Skipped);
+    }
     let product = doc.id_field("product_id")?;
     let quantity = doc
         .integer("quantity")?
@@ -886,7 +926,7 @@ fn movement(tx: &Connection, doc: &Central<'_>) -> Result<Applied> {
         .execute(params![
             doc.id,
             doc.id_field("business_id")?,
-            doc.id_field("store_id")?,
+            store,
             product,
             doc.required_text("movement_type")?,
             quantity,

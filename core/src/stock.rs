@@ -1,7 +1,9 @@
-//! The stock ledger: every change of stock is a movement (a signed quantity), never an
-//! absolute number, so that tills selling the same product offline merge without lost
-//! updates. A product's stock is its opening stock plus the sum of its movements; the
-//! figure kept on `products.stock` is a cache that [`Till::verify_stock_ledger`] checks.
+//! The stock ledger, per store: every change of stock is a movement (a signed quantity) of
+//! one store, never an absolute number, so that tills selling the same product offline
+//! merge without lost updates and one store's sales never show in another's stock. On a
+//! till, a product's stock is its store's level: the store's opening stock plus the sum of
+//! the store's movements; the figure kept on `products.stock` is a cache that
+//! [`Till::verify_stock_ledger`] checks.
 
 use bson::doc;
 use chrono::{DateTime, Utc};
@@ -260,18 +262,20 @@ impl Till {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Recomputes every product's stock from the ledger (opening stock plus movements) and
-    /// reports where the cached figure disagrees. An empty list is a healthy till.
+    /// Recomputes every product's stock from the ledger (this store's opening stock plus
+    /// this store's movements) and reports where the cached figure disagrees. An empty list
+    /// is a healthy till.
     pub fn verify_stock_ledger(&self) -> Result<LedgerCheck> {
         let mut stmt = self.conn.prepare(
             "SELECT p._id, p.sku, p.stock, p.opening_stock + COALESCE(SUM(m.quantity), 0)
-             FROM products p LEFT JOIN stock_movements m ON m.product_id = p._id
+             FROM products p
+             LEFT JOIN stock_movements m ON m.product_id = p._id AND m.store_id = ?2
              WHERE p.business_id = ?1
              GROUP BY p.local_id",
         )?;
         let mut products_checked = 0;
         let mut mismatches = Vec::new();
-        let mut rows = stmt.query([self.business.id])?;
+        let mut rows = stmt.query(params![self.business.id, self.store.id])?;
         while let Some(r) = rows.next()? {
             products_checked += 1;
             let (cached, ledger): (i64, i64) = (r.get(2)?, r.get(3)?);

@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_sync.sql"),
     include_str!("../migrations/0004_pull.sql"),
     include_str!("../migrations/0005_printing.sql"),
+    include_str!("../migrations/0006_stock_per_store.sql"),
 ];
 
 /// The schema version this build writes.
@@ -202,6 +203,55 @@ mod tests {
             open(other.path()),
             Err(Error::NewerDatabase { found, supported }) if found == SCHEMA_VERSION + 1 && supported == SCHEMA_VERSION
         ));
+    }
+
+    #[test]
+    fn schema_6_keeps_only_this_stores_movements_and_recounts_stock() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = testing::create_at_version(dir.path(), 5);
+        conn.execute_batch(
+            "INSERT INTO businesses (_id, business_name, currency, timezone, tax_inclusive, created_at)
+                 VALUES ('b1', 'Shop', 'USD', 'UTC', 0, 'x');
+             INSERT INTO stores (_id, business_id, store_name, created_at)
+                 VALUES ('s1', 'b1', 'Here', 'x');
+             INSERT INTO till (id, till_id, till_code, business_id, store_id, created_at)
+                 VALUES (1, 't1', 'T1', 'b1', 's1', 'x');
+             INSERT INTO products (_id, business_id, product_name, sku, price, opening_stock,
+                     stock, created_at, updated_at)
+                 VALUES ('p1', 'b1', 'Milk', 'M-1', 199, 10, 3, 'x', 'x');
+             INSERT INTO stock_movements (_id, business_id, store_id, product_id, movement_type,
+                     quantity, created_at)
+                 VALUES ('m1', 'b1', 's1', 'p1', 'sale', -2, 'x'),
+                        ('m2', 'b1', 's2', 'p1', 'sale', -5, 'x');",
+        )
+        .unwrap();
+        drop(conn);
+
+        let conn = open(dir.path()).unwrap();
+        let stock: i64 = conn
+            .query_row("SELECT stock FROM products WHERE _id = 'p1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            stock, 8,
+            "10 opening, 2 sold here; the other store's 5 are not ours"
+        );
+        let movements: Vec<String> = conn
+            .prepare("SELECT _id FROM stock_movements")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(movements, ["m1"]);
+        // Opening it again is not a second migration.
+        drop(conn);
+        let conn = open(dir.path()).unwrap();
+        let stock: i64 = conn
+            .query_row("SELECT stock FROM products", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stock, 8);
     }
 
     #[test]

@@ -236,17 +236,21 @@ fn other_tills_movements_count_once_and_keep_the_ledger() {
     let sold_elsewhere = movement(&s, id, -3);
     let restocked = movement(&s, id, 12);
     let unknown_product = movement(&s, Id::new(), -1);
+    // Another store of the business sells the same product: its level, not this one's.
+    let mut other_store = movement(&s, id, -4);
+    other_store.insert("store_id", ObjectId::new());
     let batch = [
         upsert(Collection::StockMovements, sold_elsewhere.clone()),
         upsert(Collection::StockMovements, restocked),
         upsert(Collection::StockMovements, unknown_product),
+        upsert(Collection::StockMovements, other_store),
     ];
     let outcome = s.till.apply_central_changes(&batch, None).unwrap();
     assert_eq!(
         outcome,
         PullOutcome {
             applied: 2,
-            skipped: 1,
+            skipped: 2,
             refused: 0
         }
     );
@@ -405,9 +409,25 @@ fn foreign_and_unusable_documents_never_land_and_never_block_the_rest() {
     other_business.insert("business_id", ObjectId::new());
     let mut other_store = new_product("OTHER-STORE");
     other_store.insert("store_id", ObjectId::new());
+    // Sold at every store: this store opens with its own level, not another store's.
     let mut shared = new_product("SHARED");
     shared.remove("store_id");
-    shared.insert("opening_stock", 40);
+    shared.insert("stock", 65);
+    shared.insert(
+        "stock_levels",
+        vec![
+            doc! { "store_id": ObjectId::new(), "opening_stock": 25, "stock": 25 },
+            doc! { "store_id": s.till.store().id.object_id(), "opening_stock": 40, "stock": 40 },
+        ],
+    );
+    let mut elsewhere = new_product("ELSEWHERE");
+    elsewhere.remove("store_id");
+    elsewhere.insert(
+        "stock_levels",
+        vec![doc! { "store_id": ObjectId::new(), "opening_stock": 9, "stock": 9 }],
+    );
+    let mut bad_levels = new_product("BAD-LEVELS");
+    bad_levels.insert("stock_levels", "lots");
     let mut fils = new_product("FILS");
     fils.insert("price", dec("1.999"));
     let mut nameless = new_product("NAMELESS");
@@ -432,6 +452,8 @@ fn foreign_and_unusable_documents_never_land_and_never_block_the_rest() {
                 upsert(Collection::Products, same_sku),
                 upsert(Collection::Users, owner),
                 upsert(Collection::Products, shared),
+                upsert(Collection::Products, elsewhere),
+                upsert(Collection::Products, bad_levels),
                 upsert(Collection::Products, double_price),
             ],
             Some("cp"),
@@ -440,16 +462,17 @@ fn foreign_and_unusable_documents_never_land_and_never_block_the_rest() {
     assert_eq!(
         outcome,
         PullOutcome {
-            applied: 2,
+            applied: 3,
             skipped: 2,
-            refused: 4
+            refused: 5
         }
     );
-    for sku in ["OTHER-BIZ", "OTHER-STORE", "FILS", "NAMELESS"] {
+    for sku in ["OTHER-BIZ", "OTHER-STORE", "FILS", "NAMELESS", "BAD-LEVELS"] {
         assert_eq!(s.till.find_product(sku).unwrap(), None, "{sku}");
     }
     assert_eq!(milk(&s).product_name, "Test Whole Milk 1 L");
     assert_eq!(s.till.find_product("SHARED").unwrap().unwrap().stock, 40);
+    assert_eq!(s.till.find_product("ELSEWHERE").unwrap().unwrap().stock, 0);
     assert_eq!(
         s.till.find_product("DOUBLE").unwrap().unwrap().price,
         usd("2.50")

@@ -26,6 +26,7 @@ fn big_sale(s: &mut Shop) -> Sale {
                 stock: 5,
                 stock_threshold: 0,
                 supplier_id: None,
+                only_this_store: false,
             },
         )
         .unwrap();
@@ -172,6 +173,7 @@ fn control_characters_in_names_never_reach_the_printer() {
                 stock: 1,
                 stock_threshold: 0,
                 supplier_id: None,
+                only_this_store: false,
             },
         )
         .unwrap();

@@ -23,6 +23,7 @@ use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
 use crate::pull::Puller;
 use crate::reconciler::Reconciler;
+use crate::upgrade;
 
 /// How the engine paces itself.
 #[derive(Debug, Clone)]
@@ -136,6 +137,8 @@ impl Engine {
                 central = central.without_transactions();
             }
             central.ensure_indexes().await?;
+            upgrade::give_products_stock_levels(&central, self.till.business().id.object_id())
+                .await?;
             self.connection = Some(Connection {
                 reconciler: Reconciler::new(central.clone(), self.till.business().id),
                 puller: Puller::new(central, &self.till, self.options.batch_size),

@@ -4,6 +4,7 @@
 //! - [`central`]: where the central database is and the connection to it.
 //! - [`reconciler`]: applies a batch of outbox operations idempotently.
 //! - [`pull`]: reads central changes for the till (a full read, then a change stream).
+//! - [`upgrade`]: central documents of an earlier Sell Sync brought up to date in place.
 //! - [`settings`]: where a till finds its central database (flags, environment, `sync.toml`).
 //! - [`engine`]: pushes the outbox in batches, forever, with backoff; parks refusals.
 
@@ -13,6 +14,7 @@ pub mod error;
 pub mod pull;
 pub mod reconciler;
 pub mod settings;
+pub mod upgrade;
 
 pub use central::{Central, CentralConfig};
 pub use engine::{Engine, EngineOptions, EngineStatus, Step};

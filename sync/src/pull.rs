@@ -28,6 +28,7 @@ use tracing::{info, warn};
 
 use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
+use crate::upgrade;
 
 /// How often a server without change streams is read in full.
 pub const FULL_READ_INTERVAL: Duration = Duration::from_secs(600);
@@ -272,6 +273,7 @@ pub async fn provision(
         .await
         .map_err(|e| central.classify(e))?
         .ok_or_else(unknown)?;
+    upgrade::give_products_stock_levels(&central, business_id).await?;
     let mut till = Till::provision(data_dir, &business, &store, till_code)?;
     let mut puller = Puller::new(central, &till, PROVISION_BATCH);
     match puller.pull(&mut till).await {

@@ -12,16 +12,19 @@
 //! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
 //!   one update guarded by "this sale is not in the history yet".
 //! - stock movements, in a transaction: a movement inserted by the batch is counted into
-//!   its product's `stock` by the same transaction (one `$inc` per product), and inserted
+//!   its product's total `stock` and into its store's entry in `stock_levels` (added at 0
+//!   when the store has none yet) by the same transaction (one `$inc` per product and
+//!   store), and inserted
 //!   with `stock_applied: true`: both commit or neither does, and a replay finds the
 //!   movement there and counts nothing.
 //! - stock movements, without a transaction: the movement is inserted with
-//!   `stock_applied: false`; its quantity is added to `products.stock` (one update per
-//!   product and batch) guarded by the product's `pending_movements`, which takes the ids
+//!   `stock_applied: false`; its quantity is added to `products.stock` and its store's
+//!   level (one update per product, store and batch) guarded by the product's `pending_movements`, which takes the ids
 //!   of the movements being counted; once every movement holds its place there, they are
 //!   marked `stock_applied: true` and their ids leave `pending_movements`. A replay at any point between those steps finishes the job
-//!   without counting the movement twice. So central `products.stock` is the opening stock
-//!   plus the sum of the movements with `stock_applied: true`.
+//!   without counting the movement twice. So each store's level in `products.stock_levels`
+//!   is its opening stock plus the sum of its movements with `stock_applied: true`, and
+//!   `products.stock` is the sum of the levels.
 //!
 //! Where the server offers transactions the whole batch is one transaction; without them
 //! the steps above keep a batch cut off half way correct. An operation the server refuses
@@ -79,8 +82,8 @@ pub struct Reconciler {
     abandoned: Mutex<Vec<Document>>,
 }
 
-/// A stock movement to count into its product's stock: its operation's index in the
-/// batch, its id and its quantity.
+/// A stock movement to count into its product's stock at its store: its operation's index
+/// in the batch, its id and its quantity.
 struct Uncounted {
     op: usize,
     id: ObjectId,
@@ -98,6 +101,54 @@ struct Statement {
     op: usize,
     q: Document,
     u: Document,
+    /// The `arrayFilters` of the statement's `$[name]` placeholders.
+    array_filters: Vec<Document>,
+}
+
+impl Statement {
+    fn new(op: usize, q: Document, u: Document) -> Statement {
+        Statement {
+            op,
+            q,
+            u,
+            array_filters: Vec::new(),
+        }
+    }
+}
+
+/// The two statements that count `sum` into one store's level of a product (and into the
+/// product's total `stock`): the store's level is added at 0 if the product has none yet,
+/// then both are incremented. `guard` narrows which product documents the increment may
+/// touch; `also` adds to its update.
+fn count_into_level(
+    op: usize,
+    product: Document,
+    store: ObjectId,
+    sum: i64,
+    guard: Document,
+    also: Document,
+) -> [Statement; 2] {
+    let mut ensure = product.clone();
+    ensure.insert("stock_levels.store_id", doc! { "$ne": store });
+    let mut q = product;
+    q.extend(guard);
+    let mut u = doc! { "$inc": { "stock": sum, "stock_levels.$[level].stock": sum } };
+    u.extend(also);
+    [
+        Statement::new(
+            op,
+            ensure,
+            doc! { "$push": { "stock_levels": {
+                "store_id": store, "opening_stock": 0_i64, "stock": 0_i64,
+            } } },
+        ),
+        Statement {
+            op,
+            q,
+            u,
+            array_filters: vec![doc! { "level.store_id": store }],
+        },
+    ]
 }
 
 impl Reconciler {
@@ -381,10 +432,16 @@ impl<'a> Attempt<'a> {
                 continue;
             }
             let product = op.payload.get_object_id("product_id");
+            let store = op.payload.get_object_id("store_id");
             let quantity = op.payload.get_i64("quantity");
-            match (product, quantity) {
-                (Ok(product), Ok(quantity)) => movements.push((i, *op, product, quantity)),
-                _ => self.reject(op, "a stock movement needs a product_id and a quantity"),
+            match (product, store, quantity) {
+                (Ok(product), Ok(store), Ok(quantity)) => {
+                    movements.push((i, *op, (product, store), quantity))
+                }
+                _ => self.reject(
+                    op,
+                    "a stock movement needs a product_id, a store_id and a quantity",
+                ),
             }
         }
         // In a transaction, a movement inserted by this attempt is counted by it too: the
@@ -392,19 +449,24 @@ impl<'a> Attempt<'a> {
         let (fresh, movements): (Vec<_>, Vec<_>) = movements
             .into_iter()
             .partition(|m| self.session.is_some() && self.inserted.contains(&m.1.seq));
-        let mut sums: Vec<(ObjectId, usize, i64)> = Vec::new();
-        for &(i, _, product, quantity) in &fresh {
-            match sums.iter_mut().find(|(p, _, _)| *p == product) {
+        let mut sums: Vec<((ObjectId, ObjectId), usize, i64)> = Vec::new();
+        for &(i, _, level, quantity) in &fresh {
+            match sums.iter_mut().find(|(l, _, _)| *l == level) {
                 Some((_, _, sum)) => *sum += quantity,
-                None => sums.push((product, i, quantity)),
+                None => sums.push((level, i, quantity)),
             }
         }
         let statements = sums
             .into_iter()
-            .map(|(product, i, sum)| Statement {
-                op: i,
-                q: doc! { "_id": product, "business_id": business },
-                u: doc! { "$inc": { "stock": sum } },
+            .flat_map(|((product, store), i, sum)| {
+                count_into_level(
+                    i,
+                    doc! { "_id": product, "business_id": business },
+                    store,
+                    sum,
+                    Document::new(),
+                    Document::new(),
+                )
             })
             .collect();
         self.write("products", Write::Update(statements), ops)
@@ -416,7 +478,7 @@ impl<'a> Attempt<'a> {
             .iter()
             .map(|m| m.1.document_id.object_id())
             .collect();
-        let all_products: Vec<ObjectId> = movements.iter().map(|m| m.2).collect();
+        let all_products: Vec<ObjectId> = movements.iter().map(|m| m.2 .0).collect();
         let counted: HashSet<ObjectId> = self
             .find_ids(
                 "stock_movements",
@@ -427,17 +489,18 @@ impl<'a> Attempt<'a> {
             .into_iter()
             .filter(|m| !counted.contains(&m.1.document_id.object_id()))
             .collect();
-        let products: Vec<ObjectId> = to_count.iter().map(|m| m.2).collect();
+        let products: Vec<ObjectId> = to_count.iter().map(|m| m.2 .0).collect();
         // Movements an earlier, cut-off attempt already added hold a place in their
-        // product's `pending_movements`; the others are added now, one update per product.
+        // product's `pending_movements`; the others are added now, one update per product
+        // and store.
         let held = self.pending_movements(products.clone()).await?;
-        let mut groups: Vec<(ObjectId, Vec<Uncounted>)> = Vec::new();
-        for &(i, op, product, quantity) in &to_count {
+        let mut groups: Vec<((ObjectId, ObjectId), Vec<Uncounted>)> = Vec::new();
+        for &(i, op, level, quantity) in &to_count {
             let movement = op.document_id.object_id();
-            match held.get(&product) {
+            match held.get(&level.0) {
                 None => self.reject(
                     op,
-                    format!("product {product} does not exist in the central database"),
+                    format!("product {} does not exist in the central database", level.0),
                 ),
                 Some(pending) if pending.contains(&movement) => {}
                 Some(_) => {
@@ -446,30 +509,26 @@ impl<'a> Attempt<'a> {
                         id: movement,
                         quantity,
                     };
-                    match groups.iter_mut().find(|(p, _)| *p == product) {
+                    match groups.iter_mut().find(|(l, _)| *l == level) {
                         Some((_, group)) => group.push(uncounted),
-                        None => groups.push((product, vec![uncounted])),
+                        None => groups.push((level, vec![uncounted])),
                     }
                 }
             }
         }
         let statements = groups
             .iter()
-            .map(|(product, group)| {
+            .flat_map(|((product, store), group)| {
                 let ids: Vec<ObjectId> = group.iter().map(|m| m.id).collect();
                 let sum: i64 = group.iter().map(|m| m.quantity).sum();
-                Statement {
-                    op: group[0].op,
-                    q: doc! {
-                        "_id": product,
-                        "business_id": business,
-                        "pending_movements": { "$nin": &ids },
-                    },
-                    u: doc! {
-                        "$inc": { "stock": sum },
-                        "$push": { "pending_movements": { "$each": ids } },
-                    },
-                }
+                count_into_level(
+                    group[0].op,
+                    doc! { "_id": product, "business_id": business },
+                    *store,
+                    sum,
+                    doc! { "pending_movements": { "$nin": &ids } },
+                    doc! { "$push": { "pending_movements": { "$each": ids } } },
+                )
             })
             .collect();
         self.write("products", Write::Update(statements), ops)
@@ -482,16 +541,16 @@ impl<'a> Attempt<'a> {
         // not take (an earlier attempt's late write got there first) sends the batch again.
         let held = self.pending_movements(products).await?;
         let mut counting = Vec::new();
-        for &(_, op, product, _) in &to_count {
+        for &(_, op, level, _) in &to_count {
             let movement = op.document_id.object_id();
             if self.is_rejected(op) {
                 continue;
             }
-            if held.get(&product).is_some_and(|p| p.contains(&movement)) {
+            if held.get(&level.0).is_some_and(|p| p.contains(&movement)) {
                 counting.push(movement);
                 continue;
             }
-            let group = groups.iter().find(|(p, _)| *p == product);
+            let group = groups.iter().find(|(l, _)| *l == level);
             let refused = group.and_then(|(_, g)| {
                 self.rejected
                     .iter()
@@ -502,8 +561,9 @@ impl<'a> Attempt<'a> {
                 Some(error) => self.reject(op, error),
                 None => {
                     return Err(SyncError::WriteNotConfirmed(format!(
-                    "the stock of product {product} was not updated; the batch will be sent again"
-                )))
+                        "the stock of product {} was not updated; the batch will be sent again",
+                        level.0
+                    )))
                 }
             }
         }
@@ -530,27 +590,63 @@ impl<'a> Attempt<'a> {
         Ok(())
     }
 
-    /// Of the movement `documents`, those whose product is central; the others are
-    /// rejected before anything of them is written.
+    /// Of the movement `documents`, those whose product is central and sold at the
+    /// movement's store, a store of this business; the others are rejected before
+    /// anything of them is written.
     async fn with_central_products(
         &mut self,
         documents: Vec<(usize, Document)>,
         ops: &[&Operation],
     ) -> Result<Vec<(usize, Document)>> {
-        let products = documents
+        let business = self.reconciler.business_id;
+        let ids = |field: &str| -> Vec<ObjectId> {
+            documents
+                .iter()
+                .filter_map(|(_, d)| d.get_object_id(field).ok())
+                .collect()
+        };
+        let (product_ids, store_ids) = (ids("product_id"), ids("store_id"));
+        // A product's own store, `None` for one sold at every store.
+        let products: HashMap<ObjectId, Option<ObjectId>> = self
+            .find(
+                "products",
+                doc! { "_id": { "$in": product_ids }, "business_id": business },
+                doc! { "_id": 1, "store_id": 1 },
+            )
+            .await?
             .iter()
-            .filter_map(|(_, d)| d.get_object_id("product_id").ok())
+            .filter_map(|d| {
+                Some((
+                    d.get_object_id("_id").ok()?,
+                    d.get_object_id("store_id").ok(),
+                ))
+            })
             .collect();
-        let central = self.existing("products", products).await?;
+        let stores = self.existing("stores", store_ids).await?;
         let mut kept = Vec::with_capacity(documents.len());
         for (i, document) in documents {
-            match document.get_object_id("product_id") {
-                Ok(product) if central.contains(&product) => kept.push((i, document)),
-                Ok(product) => self.reject(
-                    ops[i],
-                    format!("product {product} does not exist in the central database"),
-                ),
-                Err(_) => self.reject(ops[i], "a stock movement needs a product_id"),
+            let product = document.get_object_id("product_id");
+            let store = document.get_object_id("store_id");
+            let refusal = match (product, store) {
+                (Err(_), _) | (_, Err(_)) => {
+                    Some("a stock movement needs a product_id and a store_id".to_owned())
+                }
+                (Ok(product), _) if !products.contains_key(&product) => Some(format!(
+                    "product {product} does not exist in the central database"
+                )),
+                (_, Ok(store)) if !stores.contains(&store) => Some(format!(
+                    "store {store} does not exist in the central database"
+                )),
+                (Ok(product), Ok(store)) => match products[&product] {
+                    Some(own) if own != store => Some(format!(
+                        "product {product} is sold only at store {own}, not at store {store}"
+                    )),
+                    _ => None,
+                },
+            };
+            match refusal {
+                Some(error) => self.reject(ops[i], error),
+                None => kept.push((i, document)),
             }
         }
         Ok(kept)
@@ -681,7 +777,13 @@ impl<'a> Attempt<'a> {
                 "updates",
                 statements
                     .into_iter()
-                    .map(|s| (s.op, doc! { "q": s.q, "u": s.u }))
+                    .map(|s| {
+                        let mut statement = doc! { "q": s.q, "u": s.u };
+                        if !s.array_filters.is_empty() {
+                            statement.insert("arrayFilters", s.array_filters);
+                        }
+                        (s.op, statement)
+                    })
                     .collect(),
             ),
         };
@@ -795,11 +897,7 @@ fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
             ],
         );
     }
-    Statement {
-        op: i,
-        q,
-        u: doc! { "$set": op.payload.clone() },
-    }
+    Statement::new(i, q, doc! { "$set": op.payload.clone() })
 }
 
 /// Adds a sale to a customer's history and its points to their balance, once.
@@ -813,14 +911,14 @@ fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<St
     ) else {
         return Err("a purchase needs transaction_id, date, amount and loyalty_points".into());
     };
-    Ok(Statement {
-        op: i,
-        q: doc! {
+    Ok(Statement::new(
+        i,
+        doc! {
             "_id": op.document_id.object_id(),
             "business_id": business,
             "purchase_history.transaction_id": { "$ne": transaction },
         },
-        u: doc! {
+        doc! {
             "$push": { "purchase_history": {
                 "transaction_id": transaction,
                 "date": *date,
@@ -828,5 +926,5 @@ fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<St
             } },
             "$inc": { "loyalty_points": points },
         },
-    })
+    ))
 }

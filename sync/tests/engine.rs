@@ -94,14 +94,13 @@ async fn a_refused_operation_is_parked_and_the_rest_flows() {
     let (dir, mut till) = demo_till();
     let database = fresh_database("poison");
     let config = CentralConfig::new(test_uri(), Some(database)).unwrap();
-    // Another till of the store already sent a different product with the SKU DAI-004.
+    // Another till already sent a different product for every store with the SKU DAI-004.
     let central = Central::connect(&config).await.unwrap();
     central.ensure_indexes().await.unwrap();
     let products = central.database().collection::<Document>("products");
     products
         .insert_one(doc! {
             "business_id": till.business().id.object_id(),
-            "store_id": till.store().id.object_id(),
             "sku": "DAI-004",
             "product_name": "Someone else's yogurt",
             "stock": 3_i64,

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
-use common::{all, demo_till, fresh_database, sign_in, test_uri};
+use common::{all, demo_till, fresh_database, level_at, sign_in, test_uri};
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
 use sellsync_sync::pull::provision;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
@@ -243,18 +243,53 @@ async fn three_tills_converge_without_transactions_too() {
     three_tills_converge(false).await;
 }
 
+/// A second store of the demo business, added by the back office, with the demo's
+/// cashier and manager working at every store.
+async fn second_store(config: &CentralConfig, business: ObjectId) -> ObjectId {
+    let central = Central::connect(config).await.unwrap();
+    let db = central.database();
+    let store = ObjectId::new();
+    db.collection::<Document>("stores")
+        .insert_one(doc! {
+            "_id": store, "business_id": business, "store_name": "Corner Market - Uptown",
+            "location": "9 Hill St", "phone": "+1 555 555 0199",
+            "operating_hours": { "open": "08:00", "close": "20:00" },
+            "created_at": bson::DateTime::now(),
+        })
+        .await
+        .unwrap();
+    db.collection::<Document>("users")
+        .update_many(
+            doc! { "email": { "$in": ["cashier@example.com", "manager@example.com"] } },
+            doc! { "$unset": { "store_id": "" } },
+        )
+        .await
+        .unwrap();
+    store
+}
+
+/// Two tills of the demo store and one of a second store of the same business sell the
+/// same business-wide products offline and sync in a random order: every sale is central
+/// once, and each store's level (on its tills and centrally) is its own opening stock
+/// plus its own movements, never the other store's.
 async fn three_tills_converge(transactions: bool) {
     let seed = fastrand::u64(..);
     println!("seed {seed} (transactions: {transactions})");
     let mut rng = fastrand::Rng::with_seed(seed);
     let config = config("three_tills");
     let ((dir_a, till_a), (dir_b, till_b)) = two_tills(&config).await;
+    let uptown = second_store(&config, till_a.business().id.object_id()).await;
     let dir_c = tempfile::tempdir().unwrap();
-    let store = till_a.store().id.to_string();
-    let (till_c, _) = provision(dir_c.path(), &config, &store, None)
+    let (till_c, _) = provision(dir_c.path(), &config, &uptown.to_hex(), None)
         .await
         .unwrap();
     assert_ne!(till_c.till_code(), till_b.till_code());
+    assert_eq!(till_c.store().id.object_id(), uptown);
+    let milk = till_c.find_product("DAI-004").unwrap().unwrap();
+    assert_eq!(
+        milk.stock, 0,
+        "a new store opens with none of the first store's stock"
+    );
     let mut tills = vec![(dir_a, till_a), (dir_b, till_b), (dir_c, till_c)];
 
     let mut sales = 0;
@@ -288,28 +323,50 @@ async fn three_tills_converge(transactions: bool) {
     );
     let movements = all(&central, "stock_movements").await;
     let products = all(&central, "products").await;
+    let tills: Vec<Till> = tills
+        .iter()
+        .map(|(dir, _)| Till::open(dir.path()).unwrap())
+        .collect();
+    let mut sold_at_both = 0;
     for product in &products {
         let id = product.get_object_id("_id").unwrap();
-        let moved: i64 = movements
-            .iter()
-            .filter(|m| m.get_object_id("product_id").unwrap() == id)
-            .map(|m| m.get_i64("quantity").unwrap())
-            .sum();
-        let stock = product.get_i64("stock").unwrap();
-        assert_eq!(
-            stock,
-            product.get_i64("opening_stock").unwrap() + moved,
-            "central stock of {} is its ledger",
-            product.get_str("sku").unwrap()
-        );
-        for (dir, _) in &tills {
-            let till = Till::open(dir.path()).unwrap();
+        let sku = product.get_str("sku").unwrap();
+        let levels = product.get_array("stock_levels").unwrap();
+        let mut total = 0;
+        for level in levels.iter().map(|l| l.as_document().unwrap()) {
+            let store = level.get_object_id("store_id").unwrap();
+            let moved: i64 = movements
+                .iter()
+                .filter(|m| m.get_object_id("product_id").unwrap() == id)
+                .filter(|m| m.get_object_id("store_id").unwrap() == store)
+                .map(|m| m.get_i64("quantity").unwrap())
+                .sum();
+            let stock = level.get_i64("stock").unwrap();
+            assert_eq!(
+                stock,
+                level.get_i64("opening_stock").unwrap() + moved,
+                "central level of {sku} at {store} is its ledger"
+            );
+            total += stock;
+        }
+        assert_eq!(product.get_i64("stock").unwrap(), total, "{sku}: the total");
+        if levels.len() == 2 {
+            sold_at_both += 1;
+        }
+        for till in &tills {
             let local = till
                 .product(sellsync_core::Id::from(id))
                 .unwrap()
-                .expect("every till holds the store's products");
-            assert_eq!(local.stock, stock, "{} at {}", local.sku, till.till_code());
-            assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
+                .expect("every till holds the business-wide products");
+            let level = level_at(product, till.store().id.object_id()).unwrap_or(0);
+            assert_eq!(local.stock, level, "{sku} at {}", till.till_code());
         }
+    }
+    assert!(
+        sold_at_both > 0,
+        "both stores moved some of the same products"
+    );
+    for till in &tills {
+        assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
     }
 }

@@ -3,10 +3,12 @@
 
 mod common;
 
-use bson::{doc, Document};
-use common::{assert_matches_till, central, demo_till, dump, trade, SALES_PER_TRADE};
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
+use common::{assert_matches_till, central, demo_till, dump, level_at, trade, SALES_PER_TRADE};
+use sellsync_core::outbox::Op;
 use sellsync_core::sync_queue::Operation;
-use sellsync_sync::{Central, Reconciler};
+use sellsync_sync::{upgrade, Central, Reconciler};
 
 async fn apply_in_batches(reconciler: &Reconciler, ops: &[Operation], size: usize) {
     for batch in ops.chunks(size) {
@@ -81,16 +83,20 @@ async fn a_movement_cut_off_half_way_counts_once() {
         .insert_one(fields)
         .await
         .unwrap();
-    db.collection::<Document>("products")
-        .update_one(
-            doc! { "_id": product },
-            doc! {
-                "$inc": { "stock": quantity },
+    let store = movement.payload.get_object_id("store_id").unwrap();
+    db.run_command(doc! {
+        "update": "products",
+        "updates": [{
+            "q": { "_id": product },
+            "u": {
+                "$inc": { "stock": quantity, "stock_levels.$[level].stock": quantity },
                 "$push": { "pending_movements": movement.document_id.object_id() },
             },
-        )
-        .await
-        .unwrap();
+            "arrayFilters": [{ "level.store_id": store }],
+        }],
+    })
+    .await
+    .unwrap();
 
     apply_in_batches(&reconciler, &ops[last..], 500).await;
     assert_matches_till(&central, &mut till, SALES_PER_TRADE).await;
@@ -101,4 +107,196 @@ async fn a_movement_cut_off_half_way_counts_once() {
         .unwrap()
         .unwrap();
     assert_eq!(doc.get_array("pending_movements").unwrap().len(), 0);
+}
+
+/// A stock movement as a till of `store` would send it.
+fn movement_op(seq: i64, business: ObjectId, store: ObjectId, product: ObjectId) -> Operation {
+    let id = ObjectId::new();
+    Operation {
+        seq,
+        op_id: format!("op-{seq}"),
+        collection: "stock_movements".into(),
+        document_id: id.into(),
+        op: Op::Insert,
+        payload: doc! {
+            "_id": id, "business_id": business, "store_id": store, "product_id": product,
+            "movement_type": "sale", "quantity": -1_i64, "created_at": bson::DateTime::now(),
+        },
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_movement_of_a_store_the_product_does_not_have_is_refused() {
+    for central in [
+        central("foreign_store_tx").await,
+        central("foreign_store_plain").await.without_transactions(),
+    ] {
+        let (_dir, till) = demo_till();
+        let ops = till.pending_operations(100_000).unwrap();
+        let reconciler = Reconciler::new(central.clone(), till.business().id);
+        apply_in_batches(&reconciler, &ops, 500).await;
+        let db = central.database();
+        let (business, here) = (till.business().id.object_id(), till.store().id.object_id());
+        // A product sold only here, another store of the business, another business's.
+        let local_only = ObjectId::new();
+        db.collection::<Document>("products")
+            .insert_one(doc! {
+                "_id": local_only, "business_id": business, "store_id": here,
+                "product_name": "Deli sandwich", "sku": "DELI-1", "stock": 5_i64,
+                "stock_levels": [{ "store_id": here, "opening_stock": 5_i64, "stock": 5_i64 }],
+            })
+            .await
+            .unwrap();
+        let uptown = ObjectId::new();
+        db.collection::<Document>("stores")
+            .insert_one(doc! { "_id": uptown, "business_id": business, "store_name": "Uptown" })
+            .await
+            .unwrap();
+        let foreign = ObjectId::new();
+        db.collection::<Document>("stores")
+            .insert_one(
+                doc! { "_id": foreign, "business_id": ObjectId::new(), "store_name": "Theirs" },
+            )
+            .await
+            .unwrap();
+        let milk = till
+            .find_product("DAI-004")
+            .unwrap()
+            .unwrap()
+            .id
+            .object_id();
+        let before = dump(&central).await;
+        let batch = [
+            movement_op(1_000_001, business, uptown, local_only),
+            movement_op(1_000_002, business, foreign, milk),
+            movement_op(1_000_003, business, ObjectId::new(), milk),
+        ];
+        let outcome = reconciler.apply(&batch).await.unwrap();
+        assert_eq!(outcome.applied, Vec::<i64>::new());
+        let errors: Vec<&str> = outcome.rejected.iter().map(|r| r.error.as_str()).collect();
+        assert!(errors[0].contains("sold only at store"), "{errors:?}");
+        assert!(
+            errors[1].contains("does not exist"),
+            "another business's store: {errors:?}"
+        );
+        let unknown = batch[2].payload.get_object_id("store_id").unwrap();
+        assert_eq!(
+            errors[1].replace(&foreign.to_hex(), "S"),
+            errors[2].replace(&unknown.to_hex(), "S"),
+            "another tenant's store answers as one that does not exist"
+        );
+        assert!(dump(&central).await == before, "nothing was written");
+
+        // The same product sold at the new store of the business: a level of its own.
+        let outcome = reconciler
+            .apply(&[movement_op(1_000_004, business, uptown, milk)])
+            .await
+            .unwrap();
+        assert_eq!(outcome.rejected, vec![]);
+        let product = db
+            .collection::<Document>("products")
+            .find_one(doc! { "_id": milk })
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(level_at(&product, uptown), Some(-1));
+        assert_eq!(
+            level_at(&product, here),
+            Some(till.find_product("DAI-004").unwrap().unwrap().stock)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn products_of_an_earlier_version_get_per_store_levels_once() {
+    let central = central("upgrade_levels").await;
+    let db = central.database();
+    let business = ObjectId::new();
+    let (first, second) = (ObjectId::new(), ObjectId::new());
+    let stores = db.collection::<Document>("stores");
+    stores
+        .insert_one(
+            doc! { "_id": second, "business_id": business, "store_name": "B",
+            "created_at": bson::DateTime::from_millis(2_000) },
+        )
+        .await
+        .unwrap();
+    stores
+        .insert_one(
+            doc! { "_id": first, "business_id": business, "store_name": "A",
+            "created_at": bson::DateTime::from_millis(1_000) },
+        )
+        .await
+        .unwrap();
+    let (shared, own, theirs) = (ObjectId::new(), ObjectId::new(), ObjectId::new());
+    let products = db.collection::<Document>("products");
+    products
+        .insert_many([
+            // Sold everywhere: 10 opening, 3 sold at A, 4 at B, one more at B counted but
+            // not yet marked (a cut-off batch), one at B never counted.
+            doc! { "_id": shared, "business_id": business, "stock": 3_i64,
+            "opening_stock": 10_i64, "pending_movements": ["m-held"] },
+            // A back office's product of store B with only a stock figure.
+            doc! { "_id": own, "business_id": business, "store_id": second, "stock": 6_i64 },
+            // Another business's: not touched.
+            doc! { "_id": theirs, "business_id": ObjectId::new(), "stock": 1_i64 },
+        ])
+        .await
+        .unwrap();
+    let movement = |id: Bson, store, product, quantity: i64, applied| {
+        doc! { "_id": id, "business_id": business, "store_id": store, "product_id": product,
+        "quantity": quantity, "stock_applied": applied }
+    };
+    db.collection::<Document>("stock_movements")
+        .insert_many([
+            movement(ObjectId::new().into(), first, shared, -3, true),
+            movement(ObjectId::new().into(), second, shared, -3, true),
+            movement("m-held".into(), second, shared, -1, false),
+            movement(ObjectId::new().into(), second, shared, -5, false),
+            movement(ObjectId::new().into(), second, own, -2, true),
+        ])
+        .await
+        .unwrap();
+
+    let migrated = upgrade::give_products_stock_levels(&central, business)
+        .await
+        .unwrap();
+    assert_eq!(migrated, 2);
+    let find = |id: ObjectId| {
+        let products = products.clone();
+        async move {
+            products
+                .find_one(doc! { "_id": id })
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let shared_doc = find(shared).await;
+    assert_eq!(
+        level_at(&shared_doc, first),
+        Some(7),
+        "the opening goes to the first store"
+    );
+    assert_eq!(level_at(&shared_doc, second), Some(-4));
+    assert_eq!(
+        shared_doc.get_i64("stock").unwrap(),
+        3,
+        "the total is unchanged"
+    );
+    let own_doc = find(own).await;
+    assert_eq!(level_at(&own_doc, second), Some(6));
+    assert_eq!(level_at(&own_doc, first), None);
+    assert_eq!(own_doc.get_i64("opening_stock").unwrap(), 8);
+    assert!(find(theirs).await.get("stock_levels").is_none());
+
+    let before = dump(&central).await;
+    let again = upgrade::give_products_stock_levels(&central, business)
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    assert!(
+        dump(&central).await == before,
+        "a second run changes nothing"
+    );
 }

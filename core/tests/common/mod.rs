@@ -63,6 +63,7 @@ pub fn shop() -> Shop {
                 stock,
                 stock_threshold: threshold,
                 supplier_id: None,
+                only_this_store: false,
             },
         )
         .unwrap();

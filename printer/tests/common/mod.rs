@@ -96,6 +96,7 @@ pub fn cafe() -> Cafe {
                 stock: 50,
                 stock_threshold: 0,
                 supplier_id: None,
+                only_this_store: false,
             },
         )
         .unwrap();

@@ -93,6 +93,7 @@ pub fn save_product(
                 stock: input.stock,
                 stock_threshold: input.threshold,
                 supplier_id: None,
+                only_this_store: false,
             },
         )?
     } else {

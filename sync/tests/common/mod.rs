@@ -7,7 +7,8 @@ pub mod proxy;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use bson::{doc, Document};
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
 use futures_util::TryStreamExt;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{Cart, CartCustomer, Credential, Money, NewCustomer, Tender, Till};
@@ -141,10 +142,22 @@ pub fn trade(till: &mut Till) {
     .unwrap();
 }
 
-/// Central stock and loyalty agree with the till's, and the central database holds
-/// `sales` sales.
+/// A central product's stock level at `store` (`None`: it has none there).
+pub fn level_at(product: &Document, store: ObjectId) -> Option<i64> {
+    product
+        .get_array("stock_levels")
+        .unwrap()
+        .iter()
+        .filter_map(Bson::as_document)
+        .find(|level| level.get_object_id("store_id").unwrap() == store)
+        .map(|level| level.get_i64("stock").unwrap())
+}
+
+/// Central stock (the till's store's level, and the total over the levels) and loyalty
+/// agree with the till's, and the central database holds `sales` sales.
 pub async fn assert_matches_till(central: &Central, till: &mut Till, sales: u64) {
     let products = central.database().collection::<Document>("products");
+    let store = till.store().id.object_id();
     for product in till.stock_levels(false).unwrap() {
         let doc = products
             .find_one(doc! { "_id": product.id.object_id() })
@@ -152,11 +165,18 @@ pub async fn assert_matches_till(central: &Central, till: &mut Till, sales: u64)
             .unwrap()
             .unwrap_or_else(|| panic!("{} is central", product.sku));
         assert_eq!(
-            doc.get_i64("stock").unwrap(),
-            product.stock,
+            level_at(&doc, store),
+            Some(product.stock),
             "{}",
             product.sku
         );
+        let total: i64 = doc
+            .get_array("stock_levels")
+            .unwrap()
+            .iter()
+            .map(|l| l.as_document().unwrap().get_i64("stock").unwrap())
+            .sum();
+        assert_eq!(doc.get_i64("stock").unwrap(), total, "{}", product.sku);
     }
     let central_sales = central
         .database()

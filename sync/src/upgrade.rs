@@ -1,0 +1,156 @@
+//! Central documents written by an earlier Sell Sync, brought up to date in place.
+//!
+//! Run for the till's business when the engine connects and before a new till's first
+//! read; each step is idempotent and safe while other tills sync.
+//!
+//! **Stock per store.** Earlier products held one `stock` for the whole business. Each
+//! product without `stock_levels` gets one level per store that has movements: the
+//! store's counted movements (`stock_applied`, or held in `pending_movements`), plus the
+//! opening stock for the product's own store (`store_id`), or for a business-wide product
+//! the business's first store. The total `stock` is not changed: it already was the
+//! opening stock plus every counted movement, which is the sum of the levels.
+
+use std::collections::BTreeMap;
+
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
+use tracing::{info, warn};
+
+use crate::central::Central;
+use crate::error::Result;
+
+/// Products migrated per round.
+const PAGE: i64 = 500;
+
+/// Gives every product of `business` that has none its per-store `stock_levels`; returns
+/// how many it gave them to.
+pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -> Result<usize> {
+    let db = central.database();
+    let products = db.collection::<Document>("products");
+    let first_store = db
+        .collection::<Document>("stores")
+        .find_one(doc! { "business_id": business })
+        .sort(doc! { "created_at": 1, "_id": 1 })
+        .await
+        .map_err(|e| central.classify(e))?
+        .and_then(|store| store.get_object_id("_id").ok());
+    let mut migrated = 0;
+    let mut skipped: Vec<ObjectId> = Vec::new();
+    loop {
+        let mut cursor = products
+            .find(doc! {
+                "business_id": business,
+                "stock_levels": { "$exists": false },
+                "_id": { "$nin": &skipped },
+            })
+            .projection(doc! {
+                "_id": 1, "store_id": 1, "stock": 1, "opening_stock": 1, "pending_movements": 1,
+            })
+            .limit(PAGE)
+            .await
+            .map_err(|e| central.classify(e))?;
+        let mut page = Vec::new();
+        while cursor.advance().await.map_err(|e| central.classify(e))? {
+            page.push(cursor.deserialize_current()?);
+        }
+        if page.is_empty() {
+            break;
+        }
+        let ids: Vec<ObjectId> = page
+            .iter()
+            .filter_map(|p| p.get_object_id("_id").ok())
+            .collect();
+        let held: Vec<Bson> = page
+            .iter()
+            .filter_map(|p| p.get_array("pending_movements").ok())
+            .flatten()
+            .cloned()
+            .collect();
+        let moved = counted_movements(central, business, &ids, held).await?;
+        for product in &page {
+            let Ok(id) = product.get_object_id("_id") else {
+                continue;
+            };
+            let stock = whole(product.get("stock")).unwrap_or(0);
+            let moves = moved.get(&id).cloned().unwrap_or_default();
+            let total_moved: i64 = moves.values().sum();
+            let opening = whole(product.get("opening_stock")).unwrap_or(stock - total_moved);
+            let Some(home) = product.get_object_id("store_id").ok().or(first_store) else {
+                warn!(product = %id, "no store to give the product's stock to; left as it is");
+                skipped.push(id);
+                continue;
+            };
+            let mut levels: BTreeMap<ObjectId, (i64, i64)> = BTreeMap::new();
+            levels.insert(home, (opening, opening));
+            for (store, quantity) in moves {
+                levels.entry(store).or_insert((0, 0)).1 += quantity;
+            }
+            let levels: Vec<Document> = levels
+                .into_iter()
+                .map(|(store, (opening, level))| {
+                    doc! { "store_id": store, "opening_stock": opening, "stock": level }
+                })
+                .collect();
+            // Guarded on the stock read: a movement counted meanwhile means a new round.
+            let mut filter = doc! {
+                "_id": id, "business_id": business, "stock_levels": { "$exists": false },
+            };
+            filter.insert("stock", product.get("stock").cloned().unwrap_or(Bson::Null));
+            let set = doc! { "$set": { "stock_levels": levels, "opening_stock": opening } };
+            let result = products
+                .update_one(filter, set)
+                .await
+                .map_err(|e| central.classify(e))?;
+            migrated += usize::try_from(result.modified_count).unwrap_or(0);
+        }
+    }
+    if migrated > 0 {
+        info!(
+            products = migrated,
+            "central products given per-store stock levels"
+        );
+    }
+    Ok(migrated)
+}
+
+/// The counted movements of `products`, summed per product and store.
+async fn counted_movements(
+    central: &Central,
+    business: ObjectId,
+    products: &[ObjectId],
+    held: Vec<Bson>,
+) -> Result<BTreeMap<ObjectId, BTreeMap<ObjectId, i64>>> {
+    let mut cursor = central
+        .database()
+        .collection::<Document>("stock_movements")
+        .find(doc! {
+            "business_id": business,
+            "product_id": { "$in": products },
+            "$or": [ { "stock_applied": true }, { "_id": { "$in": held } } ],
+        })
+        .projection(doc! { "product_id": 1, "store_id": 1, "quantity": 1 })
+        .await
+        .map_err(|e| central.classify(e))?;
+    let mut sums: BTreeMap<ObjectId, BTreeMap<ObjectId, i64>> = BTreeMap::new();
+    while cursor.advance().await.map_err(|e| central.classify(e))? {
+        let movement = cursor.deserialize_current()?;
+        let (Ok(product), Ok(store), Some(quantity)) = (
+            movement.get_object_id("product_id"),
+            movement.get_object_id("store_id"),
+            whole(movement.get("quantity")),
+        ) else {
+            continue;
+        };
+        *sums.entry(product).or_default().entry(store).or_default() += quantity;
+    }
+    Ok(sums)
+}
+
+fn whole(value: Option<&Bson>) -> Option<i64> {
+    match value? {
+        Bson::Int32(n) => Some(i64::from(*n)),
+        Bson::Int64(n) => Some(*n),
+        Bson::Double(x) if x.fract() == 0.0 => Some(*x as i64),
+        _ => None,
+    }
+}
