@@ -52,6 +52,15 @@ impl Role {
         }
     }
 
+    /// How far up the staff a role stands: a cashier 0, a manager 1, an admin 2.
+    fn rank(self) -> u8 {
+        match self {
+            Role::Cashier => 0,
+            Role::Manager => 1,
+            Role::Admin => 2,
+        }
+    }
+
     /// The permissions a user of this role is given unless told otherwise.
     pub fn default_permissions(self) -> Vec<Permission> {
         use Permission::*;
@@ -142,6 +151,25 @@ impl Actor {
 
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
+    }
+
+    /// Fails unless this user may give a staff member `role` with `permissions`: nobody
+    /// grants a role above their own or a permission they do not hold themselves.
+    pub fn require_grant(&self, role: Role, permissions: &[Permission]) -> Result<()> {
+        let refused = |what: String| {
+            warn!(user = %self.email, %what, "grant refused");
+            Err(Error::GrantBeyondOwn {
+                user: self.name.clone(),
+                what,
+            })
+        };
+        if role.rank() > self.role.rank() {
+            return refused(format!("the {} role", role.as_str()));
+        }
+        match permissions.iter().find(|p| !self.can(**p)) {
+            Some(missing) => refused(format!("the right to {missing}")),
+            None => Ok(()),
+        }
     }
 
     /// Fails with a clear error unless this user has `permission`.
@@ -473,16 +501,14 @@ impl Till {
         })
     }
 
-    /// Adds a staff member. Needs `manage_users`.
+    /// Adds a staff member. Needs `manage_users`, and grants no role or permission beyond
+    /// the actor's own.
     pub fn add_user(&mut self, actor: &Actor, user: &NewUser) -> Result<StaffMember> {
         actor.require(Permission::ManageUsers)?;
         let prepared = prepare_user(user)?;
+        actor.require_grant(prepared.role, &prepared.permissions)?;
         let now = ids::now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        insert_user(&tx, self.business.id, self.store.id, &prepared, now)?;
-        tx.commit()?;
+        self.write(|tx, ctx| insert_user(tx, ctx.business.id, ctx.store.id, &prepared, now))?;
         Ok(StaffMember {
             id: prepared.id,
             name: prepared.name,
@@ -525,6 +551,40 @@ pub(crate) mod tests {
             email: format!("{}@example.com", role.as_str()),
             role,
             permissions: role.default_permissions(),
+        }
+    }
+
+    #[test]
+    fn nobody_grants_more_than_they_have() {
+        use Permission::*;
+        let mut manager = actor(Role::Manager);
+        manager.permissions.push(ManageUsers);
+        let admin = actor(Role::Admin);
+        let table: [(&Actor, Role, &[Permission], bool); 7] = [
+            (&admin, Role::Admin, &Permission::ALL, true),
+            (&manager, Role::Cashier, &[ProcessSales], true),
+            (
+                &manager,
+                Role::Manager,
+                &[ManageInventory, ManageUsers],
+                true,
+            ),
+            (&manager, Role::Admin, &[], false),
+            (&manager, Role::Cashier, &[ManageSettings], false),
+            (&manager, Role::Manager, &Permission::ALL, false),
+            (&actor(Role::Cashier), Role::Cashier, &[ViewReports], false),
+        ];
+        for (who, role, permissions, allowed) in table {
+            let result = who.require_grant(role, permissions);
+            assert_eq!(
+                result.is_ok(),
+                allowed,
+                "{} gives {role:?} {permissions:?}",
+                who.name()
+            );
+            if let Err(e) = result {
+                assert!(matches!(e, Error::GrantBeyondOwn { .. }), "{e}");
+            }
         }
     }
 

@@ -491,16 +491,22 @@ impl SaleRecord<'_> {
             Some(CartCustomer::New(new)) => Some(customers::insert(tx, ctx, new, now)?.id),
             None => None,
         };
-        if let Some(customer) = customer.filter(|_| self.redeemed > 0) {
-            let available: i64 = tx
-                .prepare_cached("SELECT loyalty_points FROM customers WHERE _id = ?1")?
-                .query_row([customer], |r| r.get(0))?;
-            if available < self.redeemed {
-                return Err(Error::NotEnoughPoints {
-                    available,
-                    requested: self.redeemed,
-                });
-            }
+        let mut available = 0;
+        if let Some(customer) = customer {
+            // Another business's customer answers as one that does not exist.
+            available = tx
+                .prepare_cached(
+                    "SELECT loyalty_points FROM customers WHERE business_id = ?1 AND _id = ?2",
+                )?
+                .query_row(params![ctx.business.id, customer], |r| r.get(0))
+                .optional()?
+                .ok_or(Error::CustomerGone)?;
+        }
+        if self.redeemed > 0 && available < self.redeemed {
+            return Err(Error::NotEnoughPoints {
+                available,
+                requested: self.redeemed,
+            });
         }
         let number: i64 = tx
             .prepare_cached(
@@ -606,9 +612,10 @@ impl SaleRecord<'_> {
         if let Some(customer) = customer {
             let delta = sale.loyalty_points_earned - sale.loyalty_points_redeemed;
             tx.prepare_cached(
-                "UPDATE customers SET loyalty_points = loyalty_points + ?2 WHERE _id = ?1",
+                "UPDATE customers SET loyalty_points = loyalty_points + ?3
+                 WHERE business_id = ?1 AND _id = ?2",
             )?
-            .execute(params![customer, delta])?;
+            .execute(params![ctx.business.id, customer, delta])?;
             outbox::append(
                 tx,
                 Collection::Customers,

@@ -41,6 +41,8 @@ pub enum Error {
         user: String,
         permission: Permission,
     },
+    #[error("{user} cannot give {what}: nobody grants more than they have. An admin can.")]
+    GrantBeyondOwn { user: String, what: String },
     #[error("{0}")]
     InvalidCredential(String),
     #[error("{0}")]
@@ -115,6 +117,8 @@ pub enum Error {
     UnknownCustomer(String),
     #[error("{0}")]
     InvalidCustomer(String),
+    #[error("The customer on this sale is not one of this business's customers: find them again by phone or email.")]
+    CustomerGone,
 
     // Stock.
     #[error("Give a reason for the stock change (for example: damaged, recount).")]

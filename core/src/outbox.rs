@@ -172,7 +172,8 @@ pub struct OutboxEntry {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
-    /// The change, as the Extended JSON the reconciler will apply.
+    /// The change, as the Extended JSON the reconciler will apply, with the value of every
+    /// hash (PINs, passwords) hidden: an outbox is shown to people.
     pub payload: serde_json::Value,
 }
 
@@ -198,9 +199,22 @@ impl OutboxEntry {
             created_at: parse_timestamp(&created_at)
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
             payload: serde_json::from_str(&payload)
+                .map(hide_hashes)
                 .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
         })
     }
+}
+
+/// `payload` with the value of every `…_hash` field replaced by `"(hidden)"`.
+fn hide_hashes(mut payload: serde_json::Value) -> serde_json::Value {
+    if let Some(fields) = payload.as_object_mut() {
+        for (name, value) in fields.iter_mut() {
+            if name.ends_with("_hash") && !value.is_null() {
+                *value = serde_json::Value::from("(hidden)");
+            }
+        }
+    }
+    payload
 }
 
 /// How many operations are in each state.

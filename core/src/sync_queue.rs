@@ -15,7 +15,7 @@ use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::outbox::{self, Op};
+use crate::outbox::{self, Collection, Op};
 use crate::till::Till;
 
 /// One outbox operation handed to the sync engine.
@@ -99,7 +99,9 @@ impl Till {
     }
 
     /// Parks an operation the central database refused for good, with its error, and tells
-    /// the store's managers. The rest of the outbox keeps flowing.
+    /// the store's managers. The rest of the outbox keeps flowing. A refused notification
+    /// raises none (that one would go to the same central collection and be refused in
+    /// turn, for ever); it shows in the parked count.
     pub fn park_operation(&mut self, seq: i64, error: &str) -> Result<()> {
         let now = ids::now();
         self.write(|tx, ctx| {
@@ -116,6 +118,9 @@ impl Till {
                 [seq],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
+            if collection == Collection::Notifications.name() {
+                return Ok(());
+            }
             notifications::raise(
                 tx,
                 ctx,

@@ -289,6 +289,13 @@ fn refused_sales_change_nothing() {
         .find_customer(&s.cashier, "alice@example.com")
         .unwrap()
         .unwrap();
+    // Another business's customer (another till's file, another tenant).
+    let other = shop();
+    let theirs = other
+        .till
+        .find_customer(&other.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
     let mut cart = Cart::new();
     s.till.ring_up(&mut cart, MILK, 2).unwrap(); // 6.98
     let before = snapshot(s.dir.path());
@@ -391,6 +398,16 @@ fn refused_sales_change_nothing() {
                     }
                 )
             },
+        ),
+        (
+            "another business's customer",
+            {
+                let mut c = cart.clone();
+                c.set_customer(Some(CartCustomer::Existing(theirs.clone())));
+                c
+            },
+            vec![cash(None)],
+            |e| matches!(e, Error::CustomerGone),
         ),
         (
             "customer already exists",

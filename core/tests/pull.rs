@@ -16,18 +16,26 @@ use sellsync_core::{Cart, Credential, Error, Id, Till};
 
 /// The documents the till has made (sent or not), as the central database holds them
 /// once delivered.
+/// The documents the till's outbox inserts, delivered or not, as they are sent (the
+/// outbox as shown hides hashes).
 fn central_documents(till: &Till) -> Vec<(Collection, Document)> {
-    till.outbox(false, 1_000_000)
-        .unwrap()
-        .into_iter()
-        .filter(|entry| entry.op == Op::Insert.as_str())
-        .map(|entry| {
-            let Bson::Document(doc) = Bson::try_from(entry.payload).unwrap() else {
-                panic!("a payload is a document")
-            };
-            (Collection::from_name(&entry.collection).unwrap(), doc)
-        })
-        .collect()
+    let db =
+        rusqlite::Connection::open(sellsync_core::store::database_path(till.data_dir())).unwrap();
+    let mut stmt = db
+        .prepare("SELECT collection, payload FROM outbox WHERE op = 'insert' ORDER BY seq")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap();
+    rows.map(|row| {
+        let (collection, payload) = row.unwrap();
+        let json: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        let Bson::Document(doc) = Bson::try_from(json).unwrap() else {
+            panic!("a payload is a document")
+        };
+        (Collection::from_name(&collection).unwrap(), doc)
+    })
+    .collect()
 }
 
 fn document(till: &Till, collection: Collection, id: Id) -> Document {

@@ -299,3 +299,56 @@ fn a_manager_marks_the_notifications_read_and_central_hears_of_it() {
         "nothing left"
     );
 }
+
+#[test]
+fn a_staff_manager_grants_nothing_beyond_their_own() {
+    let mut s = shop();
+    // A manager who may also manage staff accounts, but not settings.
+    let lead = NewUser {
+        name: "Rio Lead".into(),
+        email: "rio@example.com".into(),
+        role: Some(Role::Manager),
+        pin: Some("7070".into()),
+        permissions: Some(vec![Permission::ManageUsers, Permission::ProcessSales]),
+        ..NewUser::default()
+    };
+    s.till.add_user(&s.admin, &lead).unwrap();
+    let rio = s
+        .till
+        .sign_in("rio@example.com", Credential::Pin("7070"))
+        .unwrap();
+    let before = snapshot(s.dir.path());
+    let new = |role, permissions| NewUser {
+        name: "New Hire".into(),
+        email: "hire@example.com".into(),
+        role: Some(role),
+        pin: Some("6060".into()),
+        permissions,
+        ..NewUser::default()
+    };
+    for (user, what) in [
+        (new(Role::Admin, None), "the admin role"),
+        (
+            new(Role::Cashier, Some(vec![Permission::ManageSettings])),
+            "change settings",
+        ),
+        // A cashier's defaults include discounts and customers, which Rio lacks.
+        (new(Role::Cashier, None), "give discounts"),
+    ] {
+        let err = s.till.add_user(&rio, &user).unwrap_err();
+        assert!(matches!(err, Error::GrantBeyondOwn { .. }), "{err}");
+        assert!(err.to_string().contains(what), "{err}");
+        assert!(err.to_string().contains("An admin can"), "{err}");
+    }
+    assert_eq!(
+        snapshot(s.dir.path()),
+        before,
+        "a refused grant wrote nothing"
+    );
+    s.till
+        .add_user(
+            &rio,
+            &new(Role::Cashier, Some(vec![Permission::ProcessSales])),
+        )
+        .unwrap();
+}

@@ -82,3 +82,38 @@ fn operations_flow_in_commit_order_and_park_without_blocking() {
     assert_eq!(entry.last_error.as_deref(), Some("still refused"));
     assert!(count(s.dir.path(), "outbox") > all.len() as i64, "kept");
 }
+
+#[test]
+fn a_refused_notification_is_parked_without_raising_another() {
+    let mut s = shop();
+    let first = s.till.pending_operations(1).unwrap()[0].seq;
+    s.till.park_operation(first, "refused").unwrap();
+    // The notification that parking raised is refused in turn: no third one.
+    let note = s
+        .till
+        .pending_operations(100_000)
+        .unwrap()
+        .into_iter()
+        .rfind(|op| op.collection == "notifications")
+        .unwrap();
+    let rows = count(s.dir.path(), "outbox");
+    s.till
+        .park_operation(note.seq, "notifications refused")
+        .unwrap();
+    assert_eq!(count(s.dir.path(), "outbox"), rows, "nothing new to send");
+    assert_eq!(s.till.sync_status().unwrap().parked, 2);
+}
+
+#[test]
+fn the_outbox_as_shown_never_holds_a_hash() {
+    let s = shop();
+    let shown = serde_json::to_string(&s.till.outbox(false, 100_000).unwrap()).unwrap();
+    assert!(shown.contains("pin_hash"), "the field is listed");
+    assert!(!shown.contains("$argon2"), "but never its value");
+    // What the engine sends still carries the hashes: other tills sign in with them.
+    let sent = s.till.pending_operations(100_000).unwrap();
+    assert!(sent.iter().any(|op| op
+        .payload
+        .get_str("pin_hash")
+        .is_ok_and(|h| h.starts_with("$argon2"))));
+}
