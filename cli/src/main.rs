@@ -70,6 +70,8 @@ enum Command {
     Stock(StockArgs),
     /// Changes waiting for (or delivered to) the central database
     Outbox {
+        #[command(flatten)]
+        sign_in: SignIn,
         /// Only operations not yet delivered
         #[arg(long)]
         pending: bool,
@@ -427,7 +429,14 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
                 Ok(())
             }
         },
-        Command::Outbox { pending, limit } => out.outbox(&till.outbox(pending, limit)?),
+        Command::Outbox {
+            sign_in: who,
+            pending,
+            limit,
+        } => {
+            let actor = sign_in(&mut till, &who)?;
+            out.outbox(&till.outbox(&actor, pending, limit)?)
+        }
         Command::Notifications { unread, limit } => {
             out.notifications(&till, &till.notifications(unread, limit)?)
         }

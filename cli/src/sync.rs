@@ -47,6 +47,8 @@ enum SyncCommand {
     /// Save the central database for this till (in sync.toml, readable by you only)
     Setup {
         #[command(flatten)]
+        sign_in: SignIn,
+        #[command(flatten)]
         central: CentralArgs,
     },
     /// Send a parked change again (needs manage_sync)
@@ -78,10 +80,15 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
             let config = central(dir, args.central)?;
             out.sync_status(till, config.as_ref(), &till.sync_status()?)
         }
-        Some(SyncCommand::Setup { central: given }) => {
+        Some(SyncCommand::Setup {
+            sign_in,
+            central: given,
+        }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            let approval = till.approve_sync_setup(&actor)?;
             let config =
                 central(dir, given)?.context("give the connection string with --mongodb URI")?;
-            config.save(dir)?;
+            config.save(dir, &approval)?;
             out.sync_status(till, Some(&config), &till.sync_status()?)
         }
         Some(SyncCommand::Retry { sign_in, seq }) => {
@@ -132,7 +139,6 @@ pub fn provision(
     ));
     spinner.finish_and_clear();
     let (till, pulled) = provisioned?;
-    config.save(dir)?;
     out.till_provisioned(&till, &config, &pulled, started.elapsed())
 }
 

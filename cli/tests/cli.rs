@@ -48,7 +48,10 @@ fn fails(dir: &Path, args: &[&str]) -> String {
 
 /// What a change would touch: the outbox (every write appends to it) and stock.
 fn state(dir: &Path) -> (Value, Value) {
-    (json(dir, &["outbox"]), json(dir, &["stock"]))
+    (
+        json(dir, &with(MANAGER, &["outbox"])),
+        json(dir, &["stock"]),
+    )
 }
 
 const CASHIER: [&str; 4] = ["--user", "cashier@example.com", "--pin", "1111"];
@@ -173,7 +176,7 @@ fn a_day_at_the_till() {
     ok(d, &with(MANAGER, &["stock", "restock", "CLI-1", "12"]));
     assert!(ok(d, &["stock", "verify"]).contains("agree with their stock ledger"));
 
-    let pending = json(d, &["outbox", "--pending"]);
+    let pending = json(d, &with(MANAGER, &["outbox", "--pending"]));
     let sales = pending
         .as_array()
         .unwrap()
@@ -412,7 +415,7 @@ fn missing_foreign_and_newer_data_folders() {
     assert!(err.contains("There is no data folder at"), "{err}");
     assert!(err.contains("sellsync init --demo --data-dir"), "{err}");
 
-    let err = fails(dir.path(), &["outbox"]);
+    let err = fails(dir.path(), &with(MANAGER, &["outbox"]));
     assert!(err.contains("holds no till database"), "{err}");
 
     let foreign = tempfile::tempdir().unwrap();
@@ -592,7 +595,10 @@ fn sync_sends_the_outbox_and_says_how_it_stands() {
     // Saved settings, then a run that empties the outbox.
     ok(
         d,
-        &["sync", "setup", "--mongodb", &uri, "--database", &database],
+        &with(
+            MANAGER,
+            &["sync", "setup", "--mongodb", &uri, "--database", &database],
+        ),
     );
     let settings = std::fs::read_to_string(d.join("sync.toml")).unwrap();
     assert!(settings.contains(&database), "{settings}");
@@ -626,10 +632,13 @@ fn a_second_till_of_the_store_starts_from_mongodb() {
     let d1 = first.path();
     ok(
         d1,
-        &["sync", "setup", "--mongodb", &uri, "--database", &database],
+        &with(
+            MANAGER,
+            &["sync", "setup", "--mongodb", &uri, "--database", &database],
+        ),
     );
     ok(d1, &["sync", "--once"]);
-    let outbox = json(d1, &["outbox"]);
+    let outbox = json(d1, &with(MANAGER, &["outbox"]));
     let store = outbox
         .as_array()
         .unwrap()
@@ -889,4 +898,27 @@ fn receipts_printers_and_the_drawer() {
     assert!(ok(dir, &["notifications"]).contains("The cash drawer did not open"));
     let err = fails(dir, &["printer", "status"]);
     assert!(err.contains("cannot reach the printer"), "{err}");
+}
+
+#[test]
+fn the_outbox_and_the_central_database_are_a_managers() {
+    let dir = demo();
+    let d = dir.path();
+    let setup = ["sync", "setup", "--mongodb", "mongodb://db.example:27017"];
+    let err = fails(d, &setup);
+    assert!(err.contains("--user"), "a sign-in is needed: {err}");
+    let err = fails(d, &with(CASHIER, &setup));
+    assert!(err.contains("not allowed to manage sync"), "{err}");
+    assert!(!d.join("sync.toml").exists(), "nothing was saved");
+    ok(d, &with(MANAGER, &setup));
+    assert!(d.join("sync.toml").exists());
+
+    assert!(fails(d, &["outbox"]).contains("--user"));
+    let err = fails(d, &with(CASHIER, &["outbox"]));
+    assert!(err.contains("not allowed to manage sync"), "{err}");
+    let shown = ok(d, &with(MANAGER, &["outbox", "--json"]));
+    assert!(
+        shown.contains("pin_hash") && !shown.contains("$argon2"),
+        "no hash shown"
+    );
 }

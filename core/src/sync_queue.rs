@@ -55,7 +55,31 @@ fn optional_time(text: Option<String>) -> rusqlite::Result<Option<DateTime<Utc>>
     .transpose()
 }
 
+/// Leave to point this till at a central database, given in core to a user with
+/// `manage_sync`: the sync settings are saved only with one.
+#[derive(Debug)]
+pub struct SyncSetupApproval {
+    approved_by: String,
+}
+
+impl SyncSetupApproval {
+    /// Who approved the change.
+    pub fn approved_by(&self) -> &str {
+        &self.approved_by
+    }
+}
+
 impl Till {
+    /// Approves a change of this till's central database by `actor`. Needs
+    /// `manage_sync`.
+    pub fn approve_sync_setup(&self, actor: &Actor) -> Result<SyncSetupApproval> {
+        actor.require(Permission::ManageSync)?;
+        info!(user = %actor.name(), "central database change approved");
+        Ok(SyncSetupApproval {
+            approved_by: actor.name().to_owned(),
+        })
+    }
+
     /// Up to `limit` pending operations, oldest first.
     pub fn pending_operations(&self, limit: usize) -> Result<Vec<Operation>> {
         let mut stmt = self.conn.prepare_cached(

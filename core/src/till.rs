@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{self, NewUser};
+use crate::auth::{self, Actor, NewUser, Permission};
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
@@ -257,8 +257,15 @@ impl Till {
         Ok(self.business.currency.parse(text)?)
     }
 
-    /// The outbox in commit order.
-    pub fn outbox(&self, pending_only: bool, limit: usize) -> Result<Vec<outbox::OutboxEntry>> {
+    /// The outbox in commit order (hashes hidden). It holds staff and customer details:
+    /// needs `manage_sync`.
+    pub fn outbox(
+        &self,
+        actor: &Actor,
+        pending_only: bool,
+        limit: usize,
+    ) -> Result<Vec<outbox::OutboxEntry>> {
+        actor.require(Permission::ManageSync)?;
         outbox::list(&self.conn, pending_only, limit)
     }
 

@@ -225,7 +225,12 @@ fn editing_a_product_sends_only_what_changed() {
         .search_products("whole milk test", 5)
         .unwrap()
         .is_empty());
-    let last = s.till.outbox(true, 100_000).unwrap().pop().unwrap();
+    let last = s
+        .till
+        .outbox(&s.manager, true, 100_000)
+        .unwrap()
+        .pop()
+        .unwrap();
     assert_eq!(
         (last.op.as_str(), last.collection.as_str()),
         ("update", "products")

@@ -54,7 +54,7 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     assert!(notes.iter().any(|n| n.message.contains("Dark Chocolate")));
 
     // The outbox holds the sale, then its movements, then the alerts, all pending.
-    let outbox = s.till.outbox(true, 10_000).unwrap();
+    let outbox = s.till.outbox(&s.manager, true, 10_000).unwrap();
     let new: Vec<_> = outbox.iter().skip(outbox_before as usize).collect();
     let collections: Vec<&str> = new.iter().map(|e| e.collection.as_str()).collect();
     assert_eq!(
@@ -169,7 +169,7 @@ fn split_tenders_customers_and_loyalty_points() {
     );
 
     // The loyalty change travels as a delta, never as an absolute balance.
-    let last = s.till.outbox(true, 10_000).unwrap();
+    let last = s.till.outbox(&s.manager, true, 10_000).unwrap();
     let purchase = last
         .iter()
         .rev()

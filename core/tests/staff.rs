@@ -174,7 +174,7 @@ fn stock_corrections_need_a_manager_and_a_reason() {
             .count(),
         0
     );
-    let outbox = s.till.outbox(true, 100_000).unwrap();
+    let outbox = s.till.outbox(&s.manager, true, 100_000).unwrap();
     let last = &outbox[outbox.len() - 1];
     assert_eq!(last.payload["movement_type"], "restock");
     assert_eq!(last.payload["reason"], "delivery");
@@ -286,7 +286,7 @@ fn a_manager_marks_the_notifications_read_and_central_hears_of_it() {
     let all = s.till.notifications(false, 10).unwrap();
     assert_eq!(all.len(), 2, "read, not deleted");
     assert!(all.iter().all(|n| !n.unread));
-    let outbox = s.till.outbox(true, 10_000).unwrap();
+    let outbox = s.till.outbox(&s.manager, true, 10_000).unwrap();
     let updates: Vec<_> = outbox
         .iter()
         .filter(|e| e.collection == "notifications" && e.op == "update")

@@ -73,7 +73,7 @@ fn operations_flow_in_commit_order_and_park_without_blocking() {
     s.till.discard_parked(&s.manager, all[3].seq).unwrap();
     let entry = s
         .till
-        .outbox(false, 100_000)
+        .outbox(&s.manager, false, 100_000)
         .unwrap()
         .into_iter()
         .find(|e| e.seq == all[3].seq)
@@ -107,7 +107,14 @@ fn a_refused_notification_is_parked_without_raising_another() {
 #[test]
 fn the_outbox_as_shown_never_holds_a_hash() {
     let s = shop();
-    let shown = serde_json::to_string(&s.till.outbox(false, 100_000).unwrap()).unwrap();
+    assert!(matches!(
+        s.till.outbox(&s.cashier, false, 1),
+        Err(Error::PermissionDenied {
+            permission: Permission::ManageSync,
+            ..
+        })
+    ));
+    let shown = serde_json::to_string(&s.till.outbox(&s.manager, false, 100_000).unwrap()).unwrap();
     assert!(shown.contains("pin_hash"), "the field is listed");
     assert!(!shown.contains("$argon2"), "but never its value");
     // What the engine sends still carries the hashes: other tills sign in with them.

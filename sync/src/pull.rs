@@ -245,8 +245,9 @@ impl Puller {
 }
 
 /// Sets up a new till in `data_dir` for the store `store_id` of a business already in the
-/// central database, and reads everything it should hold. Its staff can sign in at once.
-/// If anything fails, no till database is left behind.
+/// central database, reads everything it should hold and saves `config` as its central
+/// database. Its staff can sign in at once. If anything fails, no till database is left
+/// behind.
 pub async fn provision(
     data_dir: &Path,
     config: &CentralConfig,
@@ -276,7 +277,11 @@ pub async fn provision(
     upgrade::give_products_stock_levels(&central, business_id).await?;
     let mut till = Till::provision(data_dir, &business, &store, till_code)?;
     let mut puller = Puller::new(central, &till, PROVISION_BATCH);
-    match puller.pull(&mut till).await {
+    match puller.pull(&mut till).await.and_then(|pulled| {
+        // Whoever sets up a till of a store chooses where it syncs.
+        config.write(data_dir)?;
+        Ok(pulled)
+    }) {
         Ok(pulled) => Ok((till, pulled)),
         Err(e) => {
             drop(till);

@@ -12,6 +12,7 @@ use tracing::info;
 
 use crate::central::CentralConfig;
 use crate::error::{Result, SyncError};
+use sellsync_core::sync_queue::SyncSetupApproval;
 
 /// The settings file in a till's data folder.
 pub const SETTINGS_FILE: &str = "sync.toml";
@@ -57,8 +58,17 @@ impl CentralConfig {
         CentralConfig::new(file.mongodb_uri, database.or(file.database)).map(Some)
     }
 
-    /// Saves this as the till's central database in `data_dir`.
-    pub fn save(&self, data_dir: &Path) -> Result<()> {
+    /// Saves this as the till's central database in `data_dir`, with the leave core gave
+    /// (`Till::approve_sync_setup`).
+    pub fn save(&self, data_dir: &Path, approval: &SyncSetupApproval) -> Result<()> {
+        self.write(data_dir)?;
+        info!(central = %self, by = approval.approved_by(), "sync settings saved");
+        Ok(())
+    }
+
+    /// Writes the settings file: for a change approved in core, or for a till just set up
+    /// from this central database.
+    pub(crate) fn write(&self, data_dir: &Path) -> Result<()> {
         let path = settings_path(data_dir);
         let text = toml::to_string(&SettingsFile {
             mongodb_uri: self.uri.clone(),
@@ -68,9 +78,7 @@ impl CentralConfig {
         let text = format!(
             "# The central MongoDB of this till (written by `sellsync sync setup`).\n{text}"
         );
-        write_private(&path, &text).map_err(|e| settings_error(&path, e))?;
-        info!(central = %self, "sync settings saved");
-        Ok(())
+        write_private(&path, &text).map_err(|e| settings_error(&path, e))
     }
 }
 
@@ -101,7 +109,7 @@ mod tests {
             None
         );
         let saved = CentralConfig::new("mongodb://till:pw@db:27017", Some("shop".into())).unwrap();
-        saved.save(dir.path()).unwrap();
+        saved.write(dir.path()).unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;

@@ -116,8 +116,9 @@ async fn a_refused_operation_is_parked_and_the_rest_flows() {
         till.stock_levels(false).unwrap().len() as u64,
         "every other product arrived, and the refused one did not replace the central one"
     );
+    let manager = sign_in(&mut till, "manager@example.com", "2345");
     let parked = till
-        .outbox(false, 100_000)
+        .outbox(&manager, false, 100_000)
         .unwrap()
         .into_iter()
         .find(|e| e.state == sellsync_core::outbox::DeliveryState::Parked)

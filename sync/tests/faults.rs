@@ -102,8 +102,9 @@ async fn sales_arrive_exactly_once_through_a_faulty_network(transactions: bool, 
         .count_documents(doc! {})
         .await
         .unwrap();
+    let manager = sign_in(&mut till, "manager@example.com", "2345");
     let till_sales = till
-        .outbox(false, usize::MAX)
+        .outbox(&manager, false, usize::MAX)
         .unwrap()
         .iter()
         .filter(|e| e.collection == "sales_transactions")

@@ -61,7 +61,6 @@ pub async fn provision(
     let config = central_config(&uri, database)?;
     let (till, _) =
         sellsync_sync::pull::provision(&desk.data_dir, &config, &store_id, None).await?;
-    config.save(&desk.data_dir)?;
     desk.session().till = Some(till);
     desk.start_sync(&app, config);
     app_state_of(&desk)

@@ -4,7 +4,6 @@
 
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::receipt::Paper;
-use sellsync_core::Permission;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -42,14 +41,13 @@ pub fn save_sync_settings(
     uri: String,
     database: Option<String>,
 ) -> Answer<SettingsView> {
-    {
+    let approval = {
         let mut session = desk.session();
-        counter(&mut session)?
-            .actor
-            .require(Permission::ManageSync)?;
-    }
+        let counter = counter(&mut session)?;
+        counter.till.approve_sync_setup(&counter.actor)?
+    };
     let config = central_config(&uri, database)?;
-    config.save(&desk.data_dir)?;
+    config.save(&desk.data_dir, &approval)?;
     desk.start_sync(&app, config);
     events::push_status(&app);
     settings_of(&desk)
