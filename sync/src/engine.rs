@@ -23,7 +23,7 @@ use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
 use crate::pull::Puller;
 use crate::reconciler::Reconciler;
-use crate::upgrade;
+use crate::{on_till, upgrade};
 
 /// How the engine paces itself.
 #[derive(Debug, Clone)]
@@ -145,7 +145,8 @@ impl Engine {
             });
         }
         let Connection { reconciler, puller } = self.connection.as_mut().expect("connected above");
-        let batch = self.till.pending_operations(self.options.batch_size)?;
+        let till = &mut self.till;
+        let batch = on_till(|| till.pending_operations(self.options.batch_size))?;
         if batch.is_empty() {
             let pulled = puller.pull(&mut self.till).await?;
             if pulled.read > 0 {
@@ -156,10 +157,13 @@ impl Engine {
             return Ok(Step::Idle);
         }
         let outcome = reconciler.apply(&batch).await?;
-        self.till.mark_delivered(&outcome.applied)?;
-        for rejection in &outcome.rejected {
-            self.till.park_operation(rejection.seq, &rejection.error)?;
-        }
+        on_till(|| -> Result<()> {
+            self.till.mark_delivered(&outcome.applied)?;
+            for rejection in &outcome.rejected {
+                self.till.park_operation(rejection.seq, &rejection.error)?;
+            }
+            Ok(())
+        })?;
         let delivered = outcome.applied.len();
         self.status.send_modify(|s| s.delivered += delivered as u64);
         Ok(Step::Pushed {
@@ -233,7 +237,7 @@ impl Engine {
         // Idle polls answer every few seconds: write the contact down when something
         // happened or the till comes back online, not at every poll.
         if was_failing || *step != Step::Idle {
-            self.till.record_sync_attempt(Ok(()))?;
+            on_till(|| self.till.record_sync_attempt(Ok(())))?;
         }
         if was_failing {
             info!(central = %self.config, "central database reachable");
@@ -246,13 +250,13 @@ impl Engine {
         self.failures = self.failures.saturating_add(1);
         let message = error.to_string();
         warn!(failures = self.failures, error = %message, "sync attempt failed");
-        self.till.record_sync_attempt(Err(&message))?;
+        on_till(|| self.till.record_sync_attempt(Err(&message)))?;
         self.publish(false, Some(message))?;
         Ok(backoff(&self.options, self.failures))
     }
 
     fn publish(&self, online: bool, error: Option<String>) -> Result<()> {
-        let till = self.till.sync_status()?;
+        let till = on_till(|| self.till.sync_status())?;
         self.status.send_modify(|s| {
             s.online = online;
             s.pending = till.pending;

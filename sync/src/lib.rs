@@ -17,6 +17,17 @@ pub mod settings;
 pub mod upgrade;
 
 pub use central::{Central, CentralConfig};
+
+/// Runs `work` on the till's database (an fsync may take milliseconds) without holding up
+/// the async runtime's other tasks: on a multi-threaded runtime the worker hands its
+/// other tasks on while `work` runs; elsewhere it simply runs.
+pub(crate) fn on_till<T>(work: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|runtime| runtime.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
 pub use engine::{Engine, EngineOptions, EngineStatus, Step};
 pub use error::{Result, SyncError};
 pub use reconciler::{BatchOutcome, Reconciler, Rejection};

@@ -28,7 +28,7 @@ use tracing::{info, warn};
 
 use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
-use crate::upgrade;
+use crate::{on_till, upgrade};
 
 /// How often a server without change streams is read in full.
 pub const FULL_READ_INTERVAL: Duration = Duration::from_secs(600);
@@ -52,7 +52,8 @@ impl Pulled {
     fn apply(&mut self, till: &mut Till, batch: &mut Vec<CentralChange>) -> Result<()> {
         if !batch.is_empty() {
             self.read += batch.len();
-            self.outcome.add(till.apply_central_changes(batch, None)?);
+            self.outcome
+                .add(on_till(|| till.apply_central_changes(batch, None))?);
             batch.clear();
         }
         Ok(())
@@ -149,7 +150,7 @@ impl Puller {
             pulled.apply(till, &mut batch)?;
         }
         if let Some(checkpoint) = &checkpoint {
-            till.apply_central_changes(&[], Some(checkpoint))?;
+            on_till(|| till.apply_central_changes(&[], Some(checkpoint)))?;
         }
         self.last_full_read = Some(Instant::now());
         info!(
@@ -186,9 +187,10 @@ impl Puller {
                 SyncError::UnexpectedReply("a change stream without a resume token".into())
             })?;
             pulled.read += batch.len();
-            pulled
-                .outcome
-                .add(till.apply_central_changes(&batch, Some(&encode_token(&token)?))?);
+            let checkpoint = encode_token(&token)?;
+            pulled.outcome.add(on_till(|| {
+                till.apply_central_changes(&batch, Some(&checkpoint))
+            })?);
             if events < self.batch_size {
                 return Ok(pulled);
             }

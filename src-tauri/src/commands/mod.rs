@@ -1,6 +1,9 @@
 //! The commands the window calls. Each reads its arguments, calls core, and answers a view
-//! or core's message; none holds a business rule. (They live in modules: a
-//! `#[tauri::command]` that is `pub` at the crate root does not compile.)
+//! or core's message; none holds a business rule. Every one is `async` or
+//! `#[tauri::command(async)]`: Tauri runs a plain command on the main thread, where
+//! argon2 at sign-in or the fsync of a sale would freeze the window; these run on the
+//! async runtime's threads instead. (They live in modules: a `#[tauri::command]` that is
+//! `pub` at the crate root does not compile.)
 //!
 //! - [`session`]: the first screen (demo store or a till of a real store), signing in.
 //! - [`sell`]: the cart, the customer, paying, the cash drawer.

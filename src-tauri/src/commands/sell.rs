@@ -50,14 +50,14 @@ impl Counter<'_> {
     }
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cart(desk: State<'_, Desk>) -> Answer<CartView> {
     let mut session = desk.session();
     counter(&mut session)?.view(None)
 }
 
 /// Products whose name, SKU or category starts with the words typed.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn search(desk: State<'_, Desk>, text: String) -> Answer<Vec<ProductView>> {
     let mut session = desk.session();
     let till = till(&mut session)?;
@@ -65,7 +65,7 @@ pub fn search(desk: State<'_, Desk>, text: String) -> Answer<Vec<ProductView>> {
     Ok(products.iter().map(|p| ProductView::new(till, p)).collect())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
     let mut session = desk.session();
     let till = till(&mut session)?;
@@ -74,7 +74,7 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
 }
 
 /// A scanned or typed barcode or SKU (or a quick key): one more of it in the cart.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn scan(desk: State<'_, Desk>, code: String) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -82,7 +82,7 @@ pub fn scan(desk: State<'_, Desk>, code: String) -> Answer<CartView> {
     c.view(Some(line))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -90,7 +90,7 @@ pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer
     c.view(Some(line))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn remove_line(desk: State<'_, Desk>, line: usize) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -100,7 +100,7 @@ pub fn remove_line(desk: State<'_, Desk>, line: usize) -> Answer<CartView> {
 
 /// A discount on one line. Refused at once (and the line left as it was) when it is
 /// more than the user may give.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_line_discount(
     desk: State<'_, Desk>,
     line: usize,
@@ -114,7 +114,7 @@ pub fn set_line_discount(
 }
 
 /// A discount on the whole cart, refused at once when it is more than the user may give.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn set_cart_discount(desk: State<'_, Desk>, discount: Option<String>) -> Answer<CartView> {
     let mut session = desk.session();
     let mut c = counter(&mut session)?;
@@ -127,7 +127,7 @@ pub fn set_cart_discount(desk: State<'_, Desk>, discount: Option<String>) -> Ans
 }
 
 /// The customer with this phone number or email address, for the sale.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn attach_customer(desk: State<'_, Desk>, contact: String) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -142,7 +142,7 @@ pub fn attach_customer(desk: State<'_, Desk>, contact: String) -> Answer<CartVie
 }
 
 /// A new customer for the sale, saved together with it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn new_customer(
     desk: State<'_, Desk>,
     name: String,
@@ -167,7 +167,7 @@ pub fn new_customer(
     c.view(None)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn detach_customer(desk: State<'_, Desk>) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -175,7 +175,7 @@ pub fn detach_customer(desk: State<'_, Desk>) -> Answer<CartView> {
     c.view(None)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn payment_methods(desk: State<'_, Desk>) -> Answer<Vec<PaymentMethodView>> {
     let mut session = desk.session();
     let methods = till(&mut session)?.payment_methods()?;
@@ -194,7 +194,7 @@ pub struct TenderInput {
 /// answer is the balance and nothing is written; once they cover the total the sale is
 /// completed, the receipt queued for the print worker (the sale is saved whatever the
 /// printer does) and the sync engine woken.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> Answer<PayView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -241,7 +241,7 @@ pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> 
 
 /// Prints a sale's receipt again, marked as a copy (its number, or the code under its QR
 /// code).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn reprint(desk: State<'_, Desk>, sale: String) -> Answer<()> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -252,7 +252,7 @@ pub fn reprint(desk: State<'_, Desk>, sale: String) -> Answer<()> {
 }
 
 /// Opens the cash drawer without a sale (needs `open_cash_drawer`; recorded with who).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_drawer(desk: State<'_, Desk>) -> Answer<()> {
     let mut session = desk.session();
     let c = counter(&mut session)?;

@@ -27,13 +27,13 @@ fn app_state_of(desk: &Desk) -> Answer<AppState> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_state(desk: State<'_, Desk>) -> Answer<AppState> {
     app_state_of(&desk)
 }
 
 /// Creates the demo store in the data folder (first start only).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_demo(desk: State<'_, Desk>) -> Answer<AppState> {
     {
         let mut session = desk.session();
@@ -66,7 +66,7 @@ pub async fn provision(
     app_state_of(&desk)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<UserView> {
     let mut session = desk.session();
     let actor = till(&mut session)?.sign_in(&email, Credential::Pin(&pin))?;
@@ -76,7 +76,7 @@ pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<User
     Ok(user)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sign_out(desk: State<'_, Desk>) {
     let mut session = desk.session();
     session.actor = None;

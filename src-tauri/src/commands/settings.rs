@@ -12,7 +12,7 @@ use crate::events;
 use crate::views::{Answer, SettingsView, StatusView};
 use crate::{lock, Desk};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn status(desk: State<'_, Desk>) -> Answer<StatusView> {
     events::status_view(&desk)
 }
@@ -27,14 +27,14 @@ fn settings_of(desk: &Desk) -> Answer<SettingsView> {
     ))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings(desk: State<'_, Desk>) -> Answer<SettingsView> {
     settings_of(&desk)
 }
 
 /// Saves the till's central MongoDB (`sync.toml` in the data folder, as
 /// `sellsync sync setup`) and restarts the sync engine on it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_sync_settings(
     app: AppHandle,
     desk: State<'_, Desk>,
@@ -63,7 +63,7 @@ pub struct PrinterInput {
     open_drawer_on_cash: bool,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_printer(
     app: AppHandle,
     desk: State<'_, Desk>,
@@ -90,7 +90,7 @@ pub fn save_printer(
 }
 
 /// Prints a test page; how it went comes as a status event.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn test_print(desk: State<'_, Desk>) -> Answer<()> {
     {
         let mut session = desk.session();

@@ -12,7 +12,7 @@ use crate::views::{Answer, NotificationView, ProductForm, StockView};
 use crate::Desk;
 
 /// Every product with its stock (only the low ones with `low_only`).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -22,7 +22,7 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
 
 /// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
 /// refuses anyone else in words the screen shows).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn adjust_stock(
     app: AppHandle,
     desk: State<'_, Desk>,
@@ -41,7 +41,7 @@ pub fn adjust_stock(
 }
 
 /// A product as the edit form shows it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn product(desk: State<'_, Desk>, code: String) -> Answer<ProductForm> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -65,7 +65,7 @@ pub struct ProductInput {
 }
 
 /// Adds the product (`is_new`) or edits the one with its SKU. Needs `manage_inventory`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_product(
     app: AppHandle,
     desk: State<'_, Desk>,
@@ -119,14 +119,14 @@ pub fn save_product(
 
 /// How many of the store's notifications are unread (then the window follows the
 /// `unread` event).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn unread(desk: State<'_, Desk>) -> Answer<i64> {
     let mut session = desk.session();
     Ok(counter(&mut session)?.till.unread_notifications()?)
 }
 
 /// Marks the store's notifications read (needs `manage_inventory`).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn mark_notifications_read(app: AppHandle, desk: State<'_, Desk>) -> Answer<usize> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -138,7 +138,7 @@ pub fn mark_notifications_read(app: AppHandle, desk: State<'_, Desk>) -> Answer<
 }
 
 /// The store's latest notifications, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
