@@ -279,6 +279,60 @@ pub fn balance(due: Money, tenders: &[Tender]) -> Result<Balance> {
     })
 }
 
+/// The banknotes a customer commonly pays with, in major units of `currency`. A
+/// currency not listed gets the 1-2-5 series (1, 2, 5, 10, 20, 50, …).
+fn banknotes(currency: &Currency) -> Vec<i64> {
+    let listed: &[i64] = match currency.code() {
+        "USD" | "CAD" | "AUD" | "NZD" | "SGD" | "HKD" | "MXN" => &[5, 10, 20, 50, 100],
+        "EUR" => &[5, 10, 20, 50, 100, 200],
+        "GBP" => &[5, 10, 20, 50],
+        "CHF" => &[10, 20, 50, 100, 200],
+        "JPY" => &[1_000, 5_000, 10_000],
+        "INR" => &[10, 20, 50, 100, 200, 500],
+        _ => &[],
+    };
+    if !listed.is_empty() {
+        return listed.to_vec();
+    }
+    let mut series = Vec::new();
+    let mut decade: i64 = 1;
+    while let Some(next) = decade.checked_mul(10) {
+        series.extend([decade, 2 * decade, 5 * decade]);
+        if next > 1_000_000_000 {
+            break;
+        }
+        decade = next;
+    }
+    series
+}
+
+/// The quick cash amounts to offer for `due`: the exact amount, then up to three amounts
+/// that round it up to the next banknote of the currency (1,200 JPY: 1,200, 2,000,
+/// 5,000, 10,000). Exact, in minor units; nothing for nothing due.
+pub fn quick_cash(due: Money, currency: &Currency) -> Vec<Money> {
+    if due.minor() <= 0 {
+        return Vec::new();
+    }
+    let mut amounts = vec![due];
+    for note in banknotes(currency) {
+        let Some(note) = note.checked_mul(currency.minor_per_major()) else {
+            break;
+        };
+        // Up to the next multiple of the note.
+        let notes = due.minor() / note + i64::from(due.minor() % note != 0);
+        let Some(rounded) = notes.checked_mul(note).map(Money::from_minor) else {
+            break;
+        };
+        if rounded > due && !amounts.contains(&rounded) {
+            amounts.push(rounded);
+        }
+        if amounts.len() == 4 {
+            break;
+        }
+    }
+    amounts
+}
+
 /// Loyalty points earned on `paid`: `per_unit` points for each whole unit of currency.
 pub fn points_earned(paid: Money, currency: &Currency, per_unit: i64) -> i64 {
     (paid.minor().max(0) / currency.minor_per_major()).saturating_mul(per_unit)
@@ -836,4 +890,38 @@ fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>>
     }
     sale.taxes = tax_lines(lines)?;
     Ok(Some(sale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_cash_rounds_up_to_the_currencys_notes() {
+        let offered = |due: &str, code: &str| -> Vec<String> {
+            let currency = Currency::from_code(code).unwrap();
+            let due = currency.parse(due).unwrap();
+            quick_cash(due, &currency)
+                .into_iter()
+                .map(|m| currency.format(m))
+                .collect()
+        };
+        assert_eq!(offered("8.29", "USD"), ["8.29", "10.00", "20.00", "50.00"]);
+        assert_eq!(offered("20.00", "USD"), ["20.00", "50.00", "100.00"]);
+        assert_eq!(offered("1200", "JPY"), ["1200", "2000", "5000", "10000"]);
+        assert_eq!(offered("10000", "JPY"), ["10000"]);
+        assert_eq!(offered("3.50", "EUR"), ["3.50", "5.00", "10.00", "20.00"]);
+        assert_eq!(
+            offered("12.345", "KWD"),
+            ["12.345", "13.000", "14.000", "15.000"]
+        );
+        assert_eq!(offered("0.00", "USD"), Vec::<String>::new());
+        let usd = Currency::from_code("USD").unwrap();
+        let huge = Money::from_minor(i64::MAX - 1);
+        assert_eq!(
+            quick_cash(huge, &usd),
+            [huge],
+            "no overflow, no note to round to"
+        );
+    }
 }

@@ -131,6 +131,8 @@ pub struct CartView {
     pub cart_discount: Option<String>,
     pub tax: String,
     pub total: String,
+    /// The cash amounts to offer for the total (core's, in the currency's notes).
+    pub quick_cash: Vec<String>,
     pub customer: Option<CustomerView>,
     /// The line just scanned or changed, to highlight.
     pub current: Option<usize>,
@@ -161,6 +163,7 @@ impl CartView {
             cart_discount: some_money(priced.cart_discount),
             tax: money(priced.tax_total),
             total: money(priced.total),
+            quick_cash: quick_cash(till, priced.total),
             customer: cart.customer().map(CustomerView::new),
             current,
         }
@@ -237,7 +240,17 @@ pub struct BalanceView {
     pub due: String,
     pub paid: String,
     pub remaining: String,
+    /// The cash amounts to offer for what remains.
+    pub quick_cash: Vec<String>,
     pub change: String,
+}
+
+/// Core's quick cash amounts for `due`, formatted.
+fn quick_cash(till: &Till, due: sellsync_core::Money) -> Vec<String> {
+    sellsync_core::checkout::quick_cash(due, till.currency())
+        .into_iter()
+        .map(|amount| till.format_money(amount))
+        .collect()
 }
 
 impl BalanceView {
@@ -253,6 +266,7 @@ impl BalanceView {
             due: till.format_money(b.due),
             paid: till.format_money(b.paid),
             remaining: till.format_money(b.remaining),
+            quick_cash: quick_cash(till, b.remaining),
             change: till.format_money(b.change),
         }
     }

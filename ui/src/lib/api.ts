@@ -49,6 +49,7 @@ export interface CartView {
   cart_discount: string | null;
   tax: string;
   total: string;
+  quick_cash: string[];
   customer: CartCustomer | null;
   current: number | null;
 }
@@ -83,6 +84,7 @@ export interface Balance {
   due: string;
   paid: string;
   remaining: string;
+  quick_cash: string[];
   change: string;
 }
 

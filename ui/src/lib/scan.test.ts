@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeToScan, moveHighlight, quickCash, wantsSearch } from "./scan";
+import { codeToScan, moveHighlight, wantsSearch } from "./scan";
 
 describe("the scan field", () => {
   it("looks up what was typed, trimmed", () => {
@@ -21,15 +21,5 @@ describe("the scan field", () => {
     expect(moveHighlight(-1, 3, "ArrowUp")).toBe(-1);
     expect(moveHighlight(1, 0, "ArrowDown")).toBe(-1);
     expect(moveHighlight(1, 3, "a")).toBe(1);
-  });
-});
-
-describe("quick cash amounts", () => {
-  it("offers the exact total and the next round notes", () => {
-    expect(quickCash("8.29")).toEqual(["8.29", "10", "20", "50"]);
-    expect(quickCash("20.00")).toEqual(["20.00", "50", "100"]);
-  });
-  it("offers nothing for an empty sale", () => {
-    expect(quickCash("0.00")).toEqual([]);
   });
 });

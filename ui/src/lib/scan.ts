@@ -21,16 +21,3 @@ export function moveHighlight(current: number, count: number, key: string): numb
   if (key === "ArrowUp") return Math.max(current - 1, -1);
   return current;
 }
-
-/** Quick cash amounts for a total: the exact amount, then the next round notes above it. */
-export function quickCash(total: string): string[] {
-  const value = Number(total);
-  if (!Number.isFinite(value) || value <= 0) return [];
-  const amounts = [value];
-  for (const note of [5, 10, 20, 50, 100]) {
-    const rounded = Math.ceil(value / note) * note;
-    if (rounded > value && !amounts.includes(rounded)) amounts.push(rounded);
-    if (amounts.length === 4) break;
-  }
-  return amounts.map((a) => (a === value ? total : String(a)));
-}
