@@ -13,7 +13,7 @@ use bson::doc;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use tracing::warn;
+use tracing::{info, warn};
 
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
@@ -343,6 +343,16 @@ pub(crate) fn insert_user(
     )
 }
 
+/// A user's permissions as stored (a JSON list of names). A permission this version does
+/// not know grants nothing here.
+fn parse_permissions(stored: &str) -> Result<Vec<Permission>> {
+    Ok(serde_json::from_str::<Vec<serde_json::Value>>(stored)
+        .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
+        .into_iter()
+        .filter_map(|v| serde_json::from_value(v).ok())
+        .collect())
+}
+
 /// The central name of a permission: `manage_inventory`, …
 pub fn permission_name(permission: Permission) -> &'static str {
     match permission {
@@ -492,13 +502,41 @@ impl Till {
             email: email_key,
             role: Role::parse(&role)
                 .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
-            permissions: serde_json::from_str::<Vec<serde_json::Value>>(&permissions)
-                .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
-                .into_iter()
-                // A permission this version does not know grants nothing here.
-                .filter_map(|v| serde_json::from_value(v).ok())
-                .collect(),
+            permissions: parse_permissions(&permissions)?,
         })
+    }
+
+    /// `actor` as the till knows them now, with their current role and permissions: a
+    /// pull may have changed them since they signed in. `None` once they can no longer
+    /// sign in here (removed centrally, or from another business).
+    pub fn reload_actor(&self, actor: &Actor) -> Result<Option<Actor>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT name, role, permissions FROM users
+                 WHERE business_id = ?1 AND _id = ?2
+                   AND (pin_hash IS NOT NULL OR password_hash IS NOT NULL)",
+            )?
+            .query_row(params![self.business.id, actor.user_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((name, role, permissions)) = row else {
+            info!(user = %actor.email, "signed out: the account was removed");
+            return Ok(None);
+        };
+        Ok(Some(Actor {
+            user_id: actor.user_id,
+            name,
+            email: actor.email.clone(),
+            role: Role::parse(&role)
+                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
+            permissions: parse_permissions(&permissions)?,
+        }))
     }
 
     /// Adds a staff member. Needs `manage_users`, and grants no role or permission beyond

@@ -219,8 +219,9 @@ impl Till {
         })
     }
 
-    /// Reads the business and store settings again (after a pull changed them).
-    pub(crate) fn reload_identity(&mut self) -> Result<()> {
+    /// Reads the business and store settings again: after a pull changed them, on this
+    /// connection or another one to the same till (the sync engine's).
+    pub fn reload_identity(&mut self) -> Result<()> {
         self.business = load_business(&self.conn, self.business.id)?;
         self.store = load_store(&self.conn, self.store.id, self.business.id)?;
         Ok(())

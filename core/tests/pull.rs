@@ -12,7 +12,7 @@ use sellsync_core::catalog::ProductChanges;
 use sellsync_core::checkout::CartCustomer;
 use sellsync_core::outbox::Collection;
 use sellsync_core::pull::{CentralChange, PullOutcome};
-use sellsync_core::{Cart, Credential, Error, Id, Till};
+use sellsync_core::{Cart, Credential, Error, Id, Permission, Till};
 
 /// The documents the till has made (sent or not), as the central database holds them
 /// once delivered.
@@ -493,4 +493,57 @@ fn foreign_and_unusable_documents_never_land_and_never_block_the_rest() {
     s.till.reset_pull_checkpoint().unwrap();
     assert_eq!(s.till.pull_checkpoint().unwrap(), None);
     assert!(s.till.verify_stock_ledger().unwrap().mismatches.is_empty());
+}
+
+#[test]
+fn a_session_on_another_connection_takes_pulled_settings_and_staff_at_once() {
+    let mut s = shop();
+    deliver_all(&mut s.till);
+    // The sync engine pulls through its own connection to the same till.
+    let mut engine = Till::open(s.dir.path()).unwrap();
+    let mut business = document(&s.till, Collection::Businesses, s.till.business().id);
+    business.insert(
+        "settings",
+        doc! { "currency": "USD", "timezone": "UTC", "tax_inclusive": true,
+        "max_cashier_discount": dec("5") },
+    );
+    let mut cashier = document(&s.till, Collection::Users, s.cashier.user_id());
+    cashier.insert("permissions", vec!["process_sales"]);
+    engine
+        .apply_central_changes(
+            &[
+                upsert(Collection::Businesses, business),
+                upsert(Collection::Users, cashier),
+            ],
+            None,
+        )
+        .unwrap();
+    assert!(
+        !s.till.business().tax_inclusive,
+        "the session's copy is stale"
+    );
+    s.till.reload_identity().unwrap();
+    assert!(s.till.business().tax_inclusive);
+    assert_eq!(s.till.business().max_cashier_discount.to_string(), "5%");
+    let cashier = s.till.reload_actor(&s.cashier).unwrap().unwrap();
+    assert!(s.cashier.can(Permission::ApplyDiscounts));
+    assert!(
+        !cashier.can(Permission::ApplyDiscounts),
+        "taken away centrally"
+    );
+
+    engine
+        .apply_central_changes(
+            &[CentralChange::Delete {
+                collection: Collection::Users,
+                id: s.cashier.user_id().object_id(),
+            }],
+            None,
+        )
+        .unwrap();
+    assert!(
+        s.till.reload_actor(&s.cashier).unwrap().is_none(),
+        "signed out"
+    );
+    assert!(s.till.reload_actor(&s.manager).unwrap().is_some());
 }

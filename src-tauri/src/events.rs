@@ -2,17 +2,19 @@
 //! unread notifications, pushed as events whenever they may have changed — after a
 //! command wrote to the till, when the sync engine's status moves, when print jobs end.
 
-use sellsync_core::Till;
+use sellsync_core::{Cart, Till};
 use tauri::{AppHandle, Emitter, Manager};
 use tracing::warn;
 
 use crate::views::{Answer, PrinterView, StatusView, SyncState};
-use crate::{lock, Desk};
+use crate::{lock, Desk, Session};
 
 /// The status bar's event: a [`StatusView`].
 pub const STATUS: &str = "status";
 /// The unread notifications' event: their number.
 pub const UNREAD: &str = "unread";
+/// The signed-in user was removed centrally and is signed out.
+pub const SIGNED_OUT: &str = "signed_out";
 
 /// The status bar as it stands.
 pub fn status_view(desk: &Desk) -> Answer<StatusView> {
@@ -74,6 +76,42 @@ pub fn push_all(app: &AppHandle) {
         Some(Ok(count)) => emit(app, UNREAD, count),
         Some(Err(e)) => warn!(error = %e, "the notifications could not be counted"),
         None => {}
+    }
+}
+
+/// Takes what the sync engine pulled into the session at once: the business's settings
+/// (tax, discount limit, …) and the signed-in user's role and permissions. A user who
+/// can no longer sign in here is signed out, their cart dropped, and the window told.
+pub fn refresh_session(app: &AppHandle) {
+    let desk = app.state::<Desk>();
+    let signed_out = {
+        let mut session = desk.session();
+        let Session { till, actor, cart } = &mut *session;
+        let Some(till) = till.as_mut() else {
+            return;
+        };
+        if let Err(e) = till.reload_identity() {
+            warn!(error = %e, "the business's settings could not be read again");
+        }
+        match actor.as_ref().map(|current| till.reload_actor(current)) {
+            Some(Ok(Some(fresh))) => {
+                *actor = Some(fresh);
+                false
+            }
+            Some(Ok(None)) => {
+                *actor = None;
+                *cart = Cart::new();
+                true
+            }
+            Some(Err(e)) => {
+                warn!(error = %e, "the signed-in user could not be read again");
+                false
+            }
+            None => false,
+        }
+    };
+    if signed_out {
+        emit(app, SIGNED_OUT, ());
     }
 }
 

@@ -71,6 +71,9 @@ async fn forward(app: AppHandle, mut status: watch::Receiver<EngineStatus>) {
         let now = status.borrow_and_update().clone();
         // An idle engine reports every poll; the window hears only of changes.
         if now != shown {
+            if now.pulled != shown.pulled {
+                events::refresh_session(&app);
+            }
             shown = now;
             events::push_status(&app);
         }

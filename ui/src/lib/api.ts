@@ -204,8 +204,10 @@ export const api = {
   testPrint: () => invoke<void>("test_print"),
 };
 
-/** Events the shell pushes: the status bar and the number of unread notifications. */
+/** Events the shell pushes: the status bar, the number of unread notifications, and the
+ * signed-in user removed centrally (signed out by the shell). */
 export const events = {
+  signedOut: (handler: () => void) => listen<null>("signed_out", () => handler()),
   status: (handler: (status: Status) => void) =>
     listen<Status>("status", (e) => handler(e.payload)),
   unread: (handler: (count: number) => void) =>
