@@ -89,6 +89,12 @@ class Till(unittest.TestCase):
             self.driver.find_element(By.CSS_SELECTOR, f'.pin-key[data-key="{digit}"]').click()
         self.wait_for("#pin-enter").click()
 
+    def sign_in(self, email, pin):
+        """Signs in and waits for the sell screen: sign-in runs off the window's thread,
+        so a key pressed before it answers would reach the sign-in screen."""
+        self.type_pin(email, pin)
+        self.wait_for("#user-name")
+
     def test_1_a_wrong_pin_is_refused_in_words(self):
         self.open_demo()
         self.type_pin("cashier@example.com", "9999")
@@ -178,7 +184,7 @@ class Till(unittest.TestCase):
 
     def test_4_a_manager_corrects_stock_and_the_low_stock_notification_appears(self):
         self.open_demo()
-        self.type_pin("manager@example.com", "2345")
+        self.sign_in("manager@example.com", "2345")
         self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.F3)
         before = self.stock_of("DAI-001")
         threshold = int(
@@ -309,7 +315,7 @@ class Till(unittest.TestCase):
 
     def test_6_a_cashier_may_not_point_the_till_at_a_database(self):
         self.open_demo()
-        self.type_pin("cashier@example.com", "1111")
+        self.sign_in("cashier@example.com", "1111")
         self.body(Keys.F9)
         self.wait_for("#mongodb-uri").send_keys("mongodb://127.0.0.1:9/")
         self.wait_for("#sync-save").click()
@@ -334,7 +340,7 @@ class Till(unittest.TestCase):
 
     def test_7_the_status_bar_follows_sync_when_a_manager_sets_up_the_central_database(self):
         self.open_demo()
-        self.type_pin("manager@example.com", "2345")
+        self.sign_in("manager@example.com", "2345")
         # A central database that does not answer: the till says it is offline and sells on.
         database = f"desktop_{int(time.time() * 1000)}"
         nowhere = f"mongodb://127.0.0.1:{free_port()}/?directConnection=true&serverSelectionTimeoutMS=300"
@@ -389,7 +395,7 @@ class Till(unittest.TestCase):
 
     def test_8_a_printer_that_cannot_be_reached_is_shown_and_the_sale_stands(self):
         self.open_demo()
-        self.type_pin("admin@example.com", "1234")
+        self.sign_in("admin@example.com", "1234")
         self.body(Keys.F9)
         printer = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
         self.wait_for("#printer-connection").send_keys(printer)
