@@ -188,6 +188,12 @@ struct InitArgs {
     /// Tax rate of new products, in percent
     #[arg(long, default_value = "0")]
     tax_rate: String,
+    /// When the store opens, on a 24-hour clock (with --close): 09:00
+    #[arg(long, requires = "close", value_name = "HH:MM")]
+    open: Option<String>,
+    /// When the store closes (with --open): 22:00
+    #[arg(long, requires = "open", value_name = "HH:MM")]
+    close: Option<String>,
     /// Prefix of this till's sale numbers [default: T1; with --from-mongodb, one made
     /// from the till's id]
     #[arg(long)]
@@ -521,6 +527,7 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
         store_name: store,
         location: args.location,
         phone: args.phone,
+        operating_hours: args.open.zip(args.close),
         till_code: args.till_code.unwrap_or_else(|| "T1".into()),
         owner: NewUser {
             name,

@@ -81,6 +81,7 @@ impl Till {
             store_name: "Corner Market Downtown".into(),
             location: "123 Main St, New York, NY 10001".into(),
             phone: "+1 212-555-0147".into(),
+            operating_hours: Some(("08:00".into(), "22:00".into())),
             till_code: "T1".into(),
             owner: user(owner),
             payment_methods: vec![

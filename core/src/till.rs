@@ -65,6 +65,8 @@ pub struct TillSetup {
     pub store_name: String,
     pub location: String,
     pub phone: String,
+    /// When the store opens and closes, on a 24-hour clock: `("09:00", "22:00")`.
+    pub operating_hours: Option<(String, String)>,
     /// A short prefix for this till's sale numbers, such as `T1`.
     pub till_code: String,
     /// The business owner, who becomes the first admin.
@@ -98,6 +100,11 @@ impl Till {
             .parse()
             .map_err(|_| Error::UnknownTimezone(setup.timezone.clone()))?;
         let till_code = check_till_code(&setup.till_code)?;
+        let hours = match &setup.operating_hours {
+            Some((open, close)) => Some((check_time(open)?, check_time(close)?)),
+            None => None,
+        };
+        let (opens, closes) = (hours.map(|h| h.0), hours.map(|h| h.1));
         let owner = auth::prepare_user(&setup.owner)?;
 
         let mut conn = store::create(data_dir)?;
@@ -122,14 +129,17 @@ impl Till {
                 ],
             )?;
             tx.execute(
-                "INSERT INTO stores (_id, business_id, store_name, location, phone, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO stores (_id, business_id, store_name, location, phone,
+                    operating_hours_open, operating_hours_close, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     store_id,
                     business_id,
                     setup.store_name.trim(),
                     setup.location.trim(),
                     setup.phone.trim(),
+                    opens,
+                    closes,
                     timestamp(now)
                 ],
             )?;
@@ -170,6 +180,7 @@ impl Till {
                     "store_name": setup.store_name.trim(),
                     "location": setup.location.trim(),
                     "phone": setup.phone.trim(),
+                    "operating_hours": hours.map(|(open, close)| doc! { "open": open, "close": close }),
                     "created_at": date(now),
                 },
                 now,
@@ -354,6 +365,18 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         loyalty_points_per_unit: per_unit,
         loyalty_point_value: Money::from_minor(value),
     })
+}
+
+/// A time of day as a store's hours are written: `09:00`, `22:30` (24-hour clock).
+fn check_time(text: &str) -> Result<&str> {
+    let text = text.trim();
+    let valid = chrono::NaiveTime::parse_from_str(text, "%H:%M").is_ok() && text.len() == 5;
+    if !valid {
+        return Err(Error::InvalidSetting(format!(
+            "Opening hours are times such as 09:00 or 22:30 (24-hour clock), not {text:?}."
+        )));
+    }
+    Ok(text)
 }
 
 /// A till code as typed: letters and digits, such as `T1`.

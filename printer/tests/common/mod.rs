@@ -45,6 +45,7 @@ pub fn cafe() -> Cafe {
         store_name: "Café Lumière".into(),
         location: "12 rue de l'Église, 75015 Paris".into(),
         phone: "+33 1 45 67 89 10".into(),
+        operating_hours: Some(("07:30".into(), "19:00".into())),
         till_code: "T1".into(),
         owner: NewUser {
             name: "Élodie Marchand".into(),
