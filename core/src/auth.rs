@@ -343,14 +343,29 @@ pub(crate) fn insert_user(
     )
 }
 
-/// A user's permissions as stored (a JSON list of names). A permission this version does
-/// not know grants nothing here.
-fn parse_permissions(stored: &str) -> Result<Vec<Permission>> {
-    Ok(serde_json::from_str::<Vec<serde_json::Value>>(stored)
-        .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect())
+impl Actor {
+    /// A user as the `users` table stores them: the role's name and the permissions as
+    /// a JSON list of names. A permission this version does not know grants nothing here.
+    fn stored(
+        user_id: Id,
+        name: String,
+        email: String,
+        role: &str,
+        permissions: &str,
+    ) -> Result<Actor> {
+        Ok(Actor {
+            user_id,
+            name,
+            email,
+            role: Role::parse(role)
+                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
+            permissions: serde_json::from_str::<Vec<serde_json::Value>>(permissions)
+                .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        })
+    }
 }
 
 /// The central name of a permission: `manage_inventory`, …
@@ -496,14 +511,7 @@ impl Till {
             )?;
         }
         tx.commit()?;
-        Ok(Actor {
-            user_id: id,
-            name,
-            email: email_key,
-            role: Role::parse(&role)
-                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
-            permissions: parse_permissions(&permissions)?,
-        })
+        Actor::stored(id, name, email_key, &role, &permissions)
     }
 
     /// `actor` as the till knows them now, with their current role and permissions: a
@@ -529,14 +537,14 @@ impl Till {
             info!(user = %actor.email, "signed out: the account was removed");
             return Ok(None);
         };
-        Ok(Some(Actor {
-            user_id: actor.user_id,
+        Actor::stored(
+            actor.user_id,
             name,
-            email: actor.email.clone(),
-            role: Role::parse(&role)
-                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
-            permissions: parse_permissions(&permissions)?,
-        }))
+            actor.email.clone(),
+            &role,
+            &permissions,
+        )
+        .map(Some)
     }
 
     /// Adds a staff member. Needs `manage_users`, and grants no role or permission beyond

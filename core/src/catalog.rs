@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 
-use bson::{doc, Document};
+use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -218,34 +218,45 @@ impl Till {
                 .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))?;
             let edited = check_product(&changes.applied_to(&current), default_tax_rate)?;
             let currency = &ctx.business.currency;
+            // Each changed field: its central value to send and its column's new value
+            // (the columns are named as the central fields).
             let mut set = Document::new();
             let mut columns: Vec<(&str, rusqlite::types::Value)> = Vec::new();
+            let mut change =
+                |field: &'static str, central: Bson, column: rusqlite::types::Value| {
+                    set.insert(field, central);
+                    columns.push((field, column));
+                };
             if edited.product_name != current.product_name {
-                set.insert("product_name", &edited.product_name);
-                columns.push(("product_name", edited.product_name.clone().into()));
+                let name = edited.product_name.clone();
+                change("product_name", name.clone().into(), name.into());
             }
             if edited.price != current.price {
-                set.insert("price", decimal(currency, edited.price));
-                columns.push(("price", edited.price.minor().into()));
+                let price = edited.price;
+                change("price", decimal(currency, price), price.minor().into());
             }
             if edited.barcode != current.barcode {
-                set.insert("barcode", edited.barcode.as_deref());
-                columns.push(("barcode", edited.barcode.clone().into()));
+                let barcode = edited.barcode.clone();
+                change("barcode", barcode.clone().into(), barcode.into());
             }
             if edited.category != current.category {
-                set.insert("category", &edited.category);
-                columns.push(("category", edited.category.clone().into()));
+                let category = edited.category.clone();
+                change("category", category.clone().into(), category.into());
             }
             if edited.tax_rate != current.tax_rate {
-                set.insert("tax_rate", percent(edited.tax_rate));
-                columns.push(("tax_rate", i64::from(edited.tax_rate.thousandths()).into()));
+                let rate = edited.tax_rate;
+                change(
+                    "tax_rate",
+                    percent(rate),
+                    i64::from(rate.thousandths()).into(),
+                );
             }
             if edited.stock_threshold != current.stock_threshold {
-                set.insert("stock_threshold", edited.stock_threshold);
-                columns.push(("stock_threshold", edited.stock_threshold.into()));
+                let threshold = edited.stock_threshold;
+                change("stock_threshold", threshold.into(), threshold.into());
             }
             if set.is_empty() {
-                return Ok(None);
+                return Ok(current.id);
             }
             check_unique(tx, ctx, &edited, Some(current.id))?;
             set.insert("updated_at", date(now));
@@ -268,12 +279,11 @@ impl Till {
             tx.execute(&sql, rusqlite::params_from_iter(values))?;
             outbox::append(tx, Collection::Products, current.id, Op::Update, set, now)?;
             info!(sku = %current.sku, "product edited");
-            Ok(Some(current.id))
+            Ok(current.id)
         })?;
-        match id {
-            Some(id) => Ok(self.product(id)?.expect("the product was just committed")),
-            None => self.require_product(code),
-        }
+        Ok(self
+            .product(id)?
+            .expect("the product was just read or committed"))
     }
 
     /// A product by its id.

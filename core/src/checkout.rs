@@ -294,16 +294,10 @@ fn banknotes(currency: &Currency) -> Vec<i64> {
     if !listed.is_empty() {
         return listed.to_vec();
     }
-    let mut series = Vec::new();
-    let mut decade: i64 = 1;
-    while let Some(next) = decade.checked_mul(10) {
-        series.extend([decade, 2 * decade, 5 * decade]);
-        if next > 1_000_000_000 {
-            break;
-        }
-        decade = next;
-    }
-    series
+    (0..10)
+        .map(|power| 10_i64.pow(power))
+        .flat_map(|decade| [decade, 2 * decade, 5 * decade])
+        .collect()
 }
 
 /// The quick cash amounts to offer for `due`: the exact amount, then up to three amounts

@@ -27,13 +27,8 @@ const PAGE: i64 = 500;
 pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -> Result<usize> {
     let db = central.database();
     let products = db.collection::<Document>("products");
-    let first_store = db
-        .collection::<Document>("stores")
-        .find_one(doc! { "business_id": business })
-        .sort(doc! { "created_at": 1, "_id": 1 })
-        .await
-        .map_err(|e| central.classify(e))?
-        .and_then(|store| store.get_object_id("_id").ok());
+    // Looked up once, and only when a product needs it: most connects find nothing to do.
+    let mut oldest: Option<Option<ObjectId>> = None;
     let mut migrated = 0;
     let mut skipped: Vec<ObjectId> = Vec::new();
     loop {
@@ -56,6 +51,10 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
         if page.is_empty() {
             break;
         }
+        let first_store = match oldest {
+            Some(store) => store,
+            None => *oldest.insert(oldest_store(central, business).await?),
+        };
         let ids: Vec<ObjectId> = page
             .iter()
             .filter_map(|p| p.get_object_id("_id").ok())
@@ -111,6 +110,18 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
         );
     }
     Ok(migrated)
+}
+
+/// The business's first store (the oldest), if it has any.
+async fn oldest_store(central: &Central, business: ObjectId) -> Result<Option<ObjectId>> {
+    Ok(central
+        .database()
+        .collection::<Document>("stores")
+        .find_one(doc! { "business_id": business })
+        .sort(doc! { "created_at": 1, "_id": 1 })
+        .await
+        .map_err(|e| central.classify(e))?
+        .and_then(|store| store.get_object_id("_id").ok()))
 }
 
 /// The counted movements of `products`, summed per product and store.
