@@ -9,15 +9,15 @@ use std::fmt;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
-use bson::doc;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
+use crate::contract::{Collection, Op, UserDoc};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::outbox::{self, date, oid, Collection, Op};
+use crate::outbox;
 use crate::till::Till;
 
 /// Wrong tries in a row before an account locks.
@@ -317,28 +317,24 @@ pub(crate) fn insert_user(
             user.email
         )));
     }
-    let permission_names: Vec<&str> = user
-        .permissions
-        .iter()
-        .map(|p| permission_name(*p))
-        .collect();
     outbox::append(
         conn,
         Collection::Users,
         user.id,
         Op::Insert,
-        doc! {
-            "_id": oid(user.id),
-            "business_id": oid(business_id),
-            "store_id": oid(store_id),
-            "name": &user.name,
-            "email": &user.email,
-            "password_hash": user.password_hash.as_deref(),
-            "pin_hash": user.pin_hash.as_deref(),
-            "role": user.role.as_str(),
-            "permissions": permission_names,
-            "created_at": date(now),
-        },
+        UserDoc {
+            id: user.id,
+            business_id,
+            store_id: Some(store_id),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            password_hash: user.password_hash.clone(),
+            pin_hash: user.pin_hash.clone(),
+            role: user.role,
+            permissions: user.permissions.clone(),
+            created_at: Some(now),
+        }
+        .to_document(),
         now,
     )
 }

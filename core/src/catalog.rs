@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 
-use bson::{doc, Bson, Document};
+use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -13,10 +13,13 @@ use tracing::info;
 
 use crate::auth::{Actor, Permission};
 use crate::barcode::{lookup_forms, validate_code};
+use crate::contract::{
+    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
+};
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
-use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
+use crate::outbox;
 use crate::till::{Ctx, Till};
 
 /// The longest product name the till accepts.
@@ -218,49 +221,35 @@ impl Till {
                 .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))?;
             let edited = check_product(&changes.applied_to(&current), default_tax_rate)?;
             let currency = &ctx.business.currency;
-            // Each changed field: its central value to send and its column's new value
-            // (the columns are named as the central fields).
-            let mut set = Document::new();
-            let mut columns: Vec<(&str, rusqlite::types::Value)> = Vec::new();
-            let mut change =
-                |field: &'static str, central: Bson, column: rusqlite::types::Value| {
-                    set.insert(field, central);
-                    columns.push((field, column));
-                };
+            let mut changed = Vec::new();
             if edited.product_name != current.product_name {
-                let name = edited.product_name.clone();
-                change("product_name", name.clone().into(), name.into());
+                changed.push(ProductChange::Name(edited.product_name.clone()));
             }
             if edited.price != current.price {
-                let price = edited.price;
-                change("price", decimal(currency, price), price.minor().into());
+                changed.push(ProductChange::Price(edited.price));
             }
             if edited.barcode != current.barcode {
-                let barcode = edited.barcode.clone();
-                change("barcode", barcode.clone().into(), barcode.into());
+                changed.push(ProductChange::Barcode(edited.barcode.clone()));
             }
             if edited.category != current.category {
-                let category = edited.category.clone();
-                change("category", category.clone().into(), category.into());
+                changed.push(ProductChange::Category(edited.category.clone()));
             }
             if edited.tax_rate != current.tax_rate {
-                let rate = edited.tax_rate;
-                change(
-                    "tax_rate",
-                    percent(rate),
-                    i64::from(rate.thousandths()).into(),
-                );
+                changed.push(ProductChange::TaxRate(edited.tax_rate));
             }
             if edited.stock_threshold != current.stock_threshold {
-                let threshold = edited.stock_threshold;
-                change("stock_threshold", threshold.into(), threshold.into());
+                changed.push(ProductChange::StockThreshold(edited.stock_threshold));
             }
-            if set.is_empty() {
+            if changed.is_empty() {
                 return Ok(current.id);
             }
             check_unique(tx, ctx, &edited, Some(current.id))?;
-            set.insert("updated_at", date(now));
-            columns.push(("updated_at", timestamp(now).into()));
+            // The columns are named as the central fields.
+            let columns: Vec<(&str, rusqlite::types::Value)> = changed
+                .iter()
+                .map(|change| (change.field(), column_value(change)))
+                .chain([(field::UPDATED_AT, timestamp(now).into())])
+                .collect();
             let assignments: Vec<String> = columns
                 .iter()
                 .enumerate()
@@ -277,7 +266,18 @@ impl Till {
             .into_iter()
             .chain(columns.into_iter().map(|(_, value)| value));
             tx.execute(&sql, rusqlite::params_from_iter(values))?;
-            outbox::append(tx, Collection::Products, current.id, Op::Update, set, now)?;
+            let update = ProductUpdate {
+                changes: changed,
+                updated_at: now,
+            };
+            outbox::append(
+                tx,
+                Collection::Products,
+                current.id,
+                Op::Update,
+                update.to_document(currency),
+                now,
+            )?;
             info!(sku = %current.sku, "product edited");
             Ok(current.id)
         })?;
@@ -590,31 +590,44 @@ fn insert_product(
         Collection::Products,
         id,
         Op::Insert,
-        doc! {
-            "_id": oid(id),
-            "business_id": oid(business_id),
-            "store_id": store_id.map(oid),
-            "product_name": &p.product_name,
-            "sku": &p.sku,
-            "barcode": p.barcode.as_deref(),
-            "category": &p.category,
-            "price": decimal(currency, p.price),
-            "tax_rate": percent(p.tax_rate),
-            // The total over the stores, and each store's level (see ARCHITECTURE.md).
-            "stock": p.stock,
-            "opening_stock": p.stock,
-            "stock_levels": [{
-                "store_id": oid(ctx.store.id),
-                "opening_stock": p.stock,
-                "stock": p.stock,
-            }],
-            "stock_threshold": p.stock_threshold,
-            "supplier_id": p.supplier_id.map(oid),
-            "created_at": date(now),
-        },
+        ProductDoc {
+            id,
+            business_id,
+            store_id,
+            product_name: p.product_name.clone(),
+            sku: p.sku.clone(),
+            barcode: p.barcode.clone(),
+            category: p.category.clone(),
+            price: p.price,
+            tax_rate: Some(p.tax_rate),
+            // The total over the stores, and this store's level (see ARCHITECTURE.md).
+            stock: p.stock,
+            opening_stock: Some(p.stock),
+            stock_levels: Some(vec![StockLevel {
+                store_id: ctx.store.id,
+                opening_stock: p.stock,
+                stock: p.stock,
+            }]),
+            stock_threshold: p.stock_threshold,
+            supplier_id: p.supplier_id,
+            created_at: Some(now),
+            updated_at: Some(now),
+        }
+        .to_document(currency),
         now,
     )?;
     Ok(id)
+}
+
+/// A changed field's new value in its column.
+fn column_value(change: &ProductChange) -> rusqlite::types::Value {
+    match change {
+        ProductChange::Name(text) | ProductChange::Category(text) => text.clone().into(),
+        ProductChange::Price(price) => price.minor().into(),
+        ProductChange::Barcode(barcode) => barcode.clone().into(),
+        ProductChange::TaxRate(rate) => i64::from(rate.thousandths()).into(),
+        ProductChange::StockThreshold(threshold) => (*threshold).into(),
+    }
 }
 
 /// The product with this barcode or SKU in `business`, as [`Till::find_product`].

@@ -7,7 +7,7 @@
 //! outbox row, all in one SQLite transaction. Selling more than the till thinks is in
 //! stock is allowed (an offline till cannot know better) and raises a notification.
 
-use bson::{doc, Bson, Document};
+use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -15,11 +15,15 @@ use tracing::info;
 
 use crate::auth::{Actor, Permission, Role};
 use crate::catalog::Product;
+use crate::contract::{
+    Collection, CustomerPurchase, Op, PurchaseEntry, SaleDoc, SaleItemDoc, SalePaymentDoc,
+    SaleStatus,
+};
 use crate::customers::{self, Customer, NewCustomer};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
-use crate::outbox::{self, date, decimal, oid, percent, Collection, Op};
+use crate::outbox;
 use crate::payments::{PaymentKind, PaymentMethod};
 use crate::pricing::{
     exceeds_percent, price_cart, tax_lines, Discount, LineInput, PricedCart, TaxLine,
@@ -166,7 +170,7 @@ pub struct Payment {
     /// `None` for loyalty points.
     pub payment_method_id: Option<Id>,
     pub method_name: String,
-    pub kind: String,
+    pub kind: PaymentKind,
     /// What the customer handed over.
     pub tendered: Money,
     /// What went to the sale: `tendered` less any change given from it.
@@ -202,7 +206,7 @@ pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Set
         .map(|(t, amount)| Payment {
             payment_method_id: Some(t.method.id),
             method_name: t.method.method_name.clone(),
-            kind: t.method.kind.as_str().to_owned(),
+            kind: t.method.kind,
             tendered: amount,
             amount,
         })
@@ -216,10 +220,7 @@ pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Set
         });
     }
     let mut non_cash = Money::ZERO;
-    for p in payments
-        .iter()
-        .filter(|p| p.kind != PaymentKind::Cash.as_str())
-    {
+    for p in payments.iter().filter(|p| p.kind != PaymentKind::Cash) {
         non_cash = non_cash.checked_add(p.tendered)?;
         if non_cash > due {
             return Err(Error::NonCashOverpay {
@@ -234,7 +235,7 @@ pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Set
     for p in payments
         .iter_mut()
         .rev()
-        .filter(|p| p.kind == PaymentKind::Cash.as_str())
+        .filter(|p| p.kind == PaymentKind::Cash)
     {
         let take = left.min(p.tendered);
         p.amount = p.tendered.checked_sub(take)?;
@@ -446,7 +447,7 @@ impl Till {
                 Payment {
                     payment_method_id: None,
                     method_name: LOYALTY_TENDER.into(),
-                    kind: "loyalty".into(),
+                    kind: PaymentKind::Loyalty,
                     tendered: redeem_value,
                     amount: redeem_value,
                 },
@@ -627,7 +628,7 @@ impl SaleRecord<'_> {
                 n as i64 + 1,
                 pay.payment_method_id,
                 pay.method_name,
-                pay.kind,
+                pay.kind.as_str(),
                 pay.tendered.minor(),
                 pay.amount.minor(),
             ])?;
@@ -669,12 +670,15 @@ impl SaleRecord<'_> {
                 Collection::Customers,
                 customer,
                 Op::CustomerPurchase,
-                doc! {
-                    "transaction_id": oid(sale.id),
-                    "date": date(sale.created_at),
-                    "amount": decimal(&ctx.business.currency, sale.total_amount),
-                    "loyalty_points": delta,
-                },
+                CustomerPurchase {
+                    entry: PurchaseEntry {
+                        transaction_id: sale.id,
+                        date: sale.created_at,
+                        amount: sale.total_amount,
+                    },
+                    loyalty_points: delta,
+                }
+                .to_document(&ctx.business.currency),
                 sale.created_at,
             )?;
         }
@@ -740,58 +744,58 @@ impl SaleRecord<'_> {
 
 /// The `sales_transactions` document, with the central field names.
 fn sale_document(ctx: &Ctx<'_>, sale: &Sale) -> Result<Document> {
-    let currency = &ctx.business.currency;
-    let money = |amount: Money| decimal(currency, amount);
-    let mut items = Vec::with_capacity(sale.items.len());
-    for item in &sale.items {
-        items.push(doc! {
-            "product_id": oid(item.product_id),
-            "product_name": &item.product_name,
-            "sku": &item.sku,
-            "quantity": item.quantity,
-            "unit_price": money(item.unit_price),
-            "discount": money(item.line_discount.checked_add(item.cart_discount)?),
-            "tax_rate": percent(item.tax_rate),
-            "tax_amount": money(item.tax_amount),
-            "total_price": money(item.total_price),
-        });
-    }
-    let payments: Vec<Document> = sale
+    let items = sale
+        .items
+        .iter()
+        .map(|item| {
+            Ok(SaleItemDoc {
+                product_id: item.product_id,
+                product_name: item.product_name.clone(),
+                sku: item.sku.clone(),
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                discount: item.line_discount.checked_add(item.cart_discount)?,
+                tax_rate: item.tax_rate,
+                tax_amount: item.tax_amount,
+                total_price: item.total_price,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let payments = sale
         .payments
         .iter()
-        .map(|pay| {
-            doc! {
-                "payment_method_id": pay.payment_method_id.map(oid),
-                "method_name": &pay.method_name,
-                "kind": &pay.kind,
-                "tendered": money(pay.tendered),
-                "amount": money(pay.amount),
-            }
+        .map(|pay| SalePaymentDoc {
+            payment_method_id: pay.payment_method_id,
+            method_name: pay.method_name.clone(),
+            kind: pay.kind,
+            tendered: pay.tendered,
+            amount: pay.amount,
         })
         .collect();
-    Ok(doc! {
-        "_id": oid(sale.id),
-        "business_id": oid(ctx.business.id),
-        "store_id": oid(ctx.store.id),
-        "till_id": oid(ctx.till_id),
-        "sale_number": &sale.sale_number,
-        "cashier_id": oid(sale.cashier_id),
-        "customer_id": sale.customer_id.map(oid).unwrap_or(Bson::Null),
-        "items": items,
-        "payments": payments,
-        "payment_method": &sale.payment_method,
-        "currency": &sale.currency,
-        "subtotal": money(sale.subtotal),
-        "discount_total": money(sale.discount_total),
-        "tax_total": money(sale.tax_total),
-        "total_amount": money(sale.total_amount),
-        "amount_tendered": money(sale.amount_tendered),
-        "change_due": money(sale.change_due),
-        "loyalty_points_earned": sale.loyalty_points_earned,
-        "loyalty_points_redeemed": sale.loyalty_points_redeemed,
-        "transaction_status": "completed",
-        "created_at": date(sale.created_at),
-    })
+    Ok(SaleDoc {
+        id: sale.id,
+        business_id: ctx.business.id,
+        store_id: ctx.store.id,
+        till_id: ctx.till_id,
+        sale_number: sale.sale_number.clone(),
+        cashier_id: sale.cashier_id,
+        customer_id: sale.customer_id,
+        items,
+        payments,
+        payment_method: sale.payment_method.clone(),
+        currency: ctx.business.currency.clone(),
+        subtotal: sale.subtotal,
+        discount_total: sale.discount_total,
+        tax_total: sale.tax_total,
+        total_amount: sale.total_amount,
+        amount_tendered: sale.amount_tendered,
+        change_due: sale.change_due,
+        loyalty_points_earned: sale.loyalty_points_earned,
+        loyalty_points_redeemed: sale.loyalty_points_redeemed,
+        transaction_status: SaleStatus::Completed,
+        created_at: sale.created_at,
+    }
+    .to_document())
 }
 
 fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>> {
@@ -866,7 +870,7 @@ fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>>
             Ok(Payment {
                 payment_method_id: r.get(0)?,
                 method_name: r.get(1)?,
-                kind: r.get(2)?,
+                kind: PaymentKind::parse(&r.get::<_, String>(2)?).unwrap_or(PaymentKind::Other),
                 tendered: Money::from_minor(r.get(3)?),
                 amount: Money::from_minor(r.get(4)?),
             })

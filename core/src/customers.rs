@@ -1,16 +1,16 @@
 //! Customers: found at the till by phone or email, created there when new, with loyalty
 //! points and a purchase history.
 
-use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::auth::{Actor, Permission};
+use crate::contract::{Collection, CustomerDoc, Op};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::Money;
-use crate::outbox::{self, date, oid, Collection, Op};
+use crate::outbox;
 use crate::till::{Ctx, Till};
 
 /// A customer of the business.
@@ -136,16 +136,17 @@ pub(crate) fn insert(
         Collection::Customers,
         id,
         Op::Insert,
-        doc! {
-            "_id": oid(id),
-            "business_id": oid(ctx.business.id),
-            "name": name,
-            "phone": phone,
-            "email": email.as_deref(),
-            "loyalty_points": 0_i64,
-            "purchase_history": [],
-            "created_at": date(now),
-        },
+        CustomerDoc {
+            id,
+            business_id: ctx.business.id,
+            name: name.to_owned(),
+            phone: phone.map(str::to_owned),
+            email: email.clone(),
+            loyalty_points: 0,
+            purchase_history: Vec::new(),
+            created_at: Some(now),
+        }
+        .to_document(&ctx.business.currency),
         now,
     )?;
     Ok(Customer {

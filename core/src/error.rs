@@ -8,6 +8,7 @@ use thiserror::Error;
 use crate::auth::Permission;
 use crate::barcode::CodeError;
 use crate::catalog::ImportReport;
+use crate::contract::Refusal;
 use crate::money::AmountError;
 use crate::pricing::PricingError;
 
@@ -129,12 +130,8 @@ pub enum Error {
     NoSuchOperation(i64),
     #[error("Change #{0} is not parked: only a parked change can be retried or discarded.")]
     NotParked(i64),
-    #[error("The central {collection} document {id} cannot be used on this till: {reason}.")]
-    CentralDocument {
-        collection: &'static str,
-        id: String,
-        reason: String,
-    },
+    #[error("This till cannot use a central document: {0}.")]
+    CentralDocument(#[from] Refusal),
 
     // Settings.
     #[error("{0}")]

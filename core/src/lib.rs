@@ -10,6 +10,7 @@ pub mod auth;
 pub mod barcode;
 pub mod catalog;
 pub mod checkout;
+pub mod contract;
 pub mod customers;
 pub mod demo;
 mod demo_catalog;

@@ -1,16 +1,16 @@
 //! Notifications for the store's managers: low stock, overselling, parked sync operations
 //! and printer problems; unread until a manager marks them read.
 
-use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use tracing::info;
 
 use crate::auth::{Actor, Permission};
+use crate::contract::{Collection, NotificationDoc, NotificationUpdate, Op};
 use crate::error::Result;
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::outbox::{self, date, oid, Collection, Op};
+use crate::outbox;
 use crate::till::{Ctx, Till};
 
 /// What a notification is about.
@@ -29,13 +29,48 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    fn as_str(self) -> &'static str {
+    pub const ALL: [NotificationKind; 4] = [
+        NotificationKind::LowStock,
+        NotificationKind::Oversold,
+        NotificationKind::SyncParked,
+        NotificationKind::PrinterProblem,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::LowStock => "low_stock",
             NotificationKind::Oversold => "oversold",
             NotificationKind::SyncParked => "sync_parked",
             NotificationKind::PrinterProblem => "printer_problem",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+    }
+}
+
+/// Whether a notification has been seen to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationStatus {
+    Unread,
+    Read,
+}
+
+impl NotificationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationStatus::Unread => "unread",
+            NotificationStatus::Read => "read",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<NotificationStatus> {
+        [NotificationStatus::Unread, NotificationStatus::Read]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
@@ -79,17 +114,18 @@ pub(crate) fn raise(
         Collection::Notifications,
         id,
         Op::Insert,
-        doc! {
-            "_id": oid(id),
-            "business_id": oid(ctx.business.id),
-            "store_id": oid(ctx.store.id),
-            "user_id": bson::Bson::Null,
-            "kind": kind.as_str(),
-            "product_id": product_id.map(oid),
-            "message": message,
-            "status": "unread",
-            "created_at": date(now),
-        },
+        NotificationDoc {
+            id,
+            business_id: ctx.business.id,
+            store_id: ctx.store.id,
+            user_id: None,
+            kind,
+            product_id,
+            message: message.to_owned(),
+            status: NotificationStatus::Unread,
+            created_at: now,
+        }
+        .to_document(),
         now,
     )
 }
@@ -128,7 +164,11 @@ impl Till {
                     Collection::Notifications,
                     id,
                     Op::Update,
-                    doc! { "status": "read", "updated_at": date(now) },
+                    NotificationUpdate {
+                        status: NotificationStatus::Read,
+                        updated_at: now,
+                    }
+                    .to_document(),
                     now,
                 )?;
             }

@@ -5,93 +5,14 @@
 //! MongoDB canonical Extended JSON, with the central field names, ObjectIds, `Decimal128`
 //! money and BSON dates, ready to be applied by the reconciler.
 
-use std::str::FromStr;
-
-use bson::{Bson, Decimal128, Document};
+use bson::{Bson, Document};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
+use crate::contract::{Collection, Op};
 use crate::error::Result;
 use crate::ids::{new_op_id, parse_timestamp, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
-
-/// The central collections, by their names in MongoDB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Collection {
-    Businesses,
-    Stores,
-    Users,
-    Products,
-    StockMovements,
-    SalesTransactions,
-    Customers,
-    PaymentMethods,
-    Notifications,
-}
-
-impl Collection {
-    pub fn name(self) -> &'static str {
-        match self {
-            Collection::Businesses => "businesses",
-            Collection::Stores => "stores",
-            Collection::Users => "users",
-            Collection::Products => "products",
-            Collection::StockMovements => "stock_movements",
-            Collection::SalesTransactions => "sales_transactions",
-            Collection::Customers => "customers",
-            Collection::PaymentMethods => "payment_methods",
-            Collection::Notifications => "notifications",
-        }
-    }
-
-    /// The collection called `name` in MongoDB.
-    pub fn from_name(name: &str) -> Option<Collection> {
-        Collection::ALL.into_iter().find(|c| c.name() == name)
-    }
-
-    pub const ALL: [Collection; 9] = [
-        Collection::Businesses,
-        Collection::Stores,
-        Collection::Users,
-        Collection::Products,
-        Collection::StockMovements,
-        Collection::SalesTransactions,
-        Collection::Customers,
-        Collection::PaymentMethods,
-        Collection::Notifications,
-    ];
-}
-
-/// What an outbox operation does to its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    /// Create the document made on the till (the payload is the whole document).
-    Insert,
-    /// Set the fields in the payload on an existing document.
-    Update,
-    /// Append one sale to a customer's `purchase_history` and add its loyalty points
-    /// (payload: `transaction_id`, `date`, `amount`, `loyalty_points`). A delta, so that
-    /// tills serving the same customer offline never overwrite each other.
-    CustomerPurchase,
-}
-
-impl Op {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Insert => "insert",
-            Op::Update => "update",
-            Op::CustomerPurchase => "customer_purchase",
-        }
-    }
-
-    pub(crate) fn parse(text: &str) -> Option<Op> {
-        [Op::Insert, Op::Update, Op::CustomerPurchase]
-            .into_iter()
-            .find(|op| op.as_str() == text)
-    }
-}
 
 /// Appends one operation to the outbox. Call it inside the transaction of the change.
 pub(crate) fn append(
@@ -125,27 +46,6 @@ pub(crate) fn read_payload(text: &str) -> std::result::Result<Document, String> 
         Bson::Document(doc) => Ok(doc),
         other => Err(format!("payload is {other:?}, not a document")),
     }
-}
-
-/// A BSON value for an amount of money: `Decimal128` in the currency's decimals.
-pub(crate) fn decimal(currency: &Currency, amount: Money) -> Bson {
-    let text = currency.format(amount);
-    Bson::Decimal128(Decimal128::from_str(&text).expect("a formatted amount is a decimal"))
-}
-
-/// A BSON value for a percentage (`8.875` for 8.875%).
-pub(crate) fn percent(rate: Percent) -> Bson {
-    let text = rate.to_string();
-    let number = text.trim_end_matches('%');
-    Bson::Decimal128(Decimal128::from_str(number).expect("a percentage is a decimal"))
-}
-
-pub(crate) fn oid(id: Id) -> Bson {
-    Bson::ObjectId(id.object_id())
-}
-
-pub(crate) fn date(at: DateTime<Utc>) -> Bson {
-    Bson::DateTime(bson::DateTime::from_chrono(at))
 }
 
 /// Where an operation stands with the sync engine.
@@ -257,35 +157,4 @@ pub(crate) fn counts(conn: &Connection) -> Result<OutboxCounts> {
         }
     }
     Ok(counts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payload_values_are_extended_json() {
-        let usd = Currency::from_code("USD").unwrap();
-        let kwd = Currency::from_code("KWD").unwrap();
-        let id = Id::new();
-        let doc = bson::doc! {
-            "_id": oid(id),
-            "price": decimal(&usd, Money::from_minor(99_999)),
-            "fils": decimal(&kwd, Money::from_minor(1250)),
-            "rate": percent(Percent::from_thousandths(8875)),
-            "at": date(parse_timestamp("2026-11-25T09:00:00Z").unwrap()),
-        };
-        let json = Bson::Document(doc).into_canonical_extjson();
-        assert_eq!(json["_id"]["$oid"], id.to_string());
-        assert_eq!(json["price"]["$numberDecimal"], "999.99");
-        assert_eq!(json["fils"]["$numberDecimal"], "1.250");
-        assert_eq!(json["rate"]["$numberDecimal"], "8.875");
-        assert_eq!(json["at"]["$date"]["$numberLong"], "1795597200000");
-        // And it reads back into the same BSON.
-        let back = Bson::try_from(json).unwrap();
-        assert_eq!(
-            back.as_document().unwrap().get_object_id("_id").unwrap(),
-            id.object_id()
-        );
-    }
 }

@@ -1,13 +1,13 @@
 //! Payment methods: the tenders a business accepts (cash, cards, …).
 
-use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
+use crate::contract::{Collection, Op, PaymentMethodDoc};
 use crate::error::{Error, Result};
 use crate::ids::{timestamp, Id};
-use crate::outbox::{self, date, oid, Collection, Op};
+use crate::outbox;
 use crate::till::Till;
 
 /// How a tender behaves at the counter: only cash gives change and opens the drawer.
@@ -17,23 +17,34 @@ pub enum PaymentKind {
     Cash,
     Card,
     Other,
+    /// Loyalty points spent on a sale: a payment of a sale, never a payment method.
+    Loyalty,
 }
 
 impl PaymentKind {
+    pub const ALL: [PaymentKind; 4] = [
+        PaymentKind::Cash,
+        PaymentKind::Card,
+        PaymentKind::Other,
+        PaymentKind::Loyalty,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentKind::Cash => "cash",
             PaymentKind::Card => "card",
             PaymentKind::Other => "other",
+            PaymentKind::Loyalty => "loyalty",
         }
     }
 
-    fn parse(text: &str) -> PaymentKind {
-        match text {
-            "cash" => PaymentKind::Cash,
-            "card" => PaymentKind::Card,
-            _ => PaymentKind::Other,
-        }
+    pub fn parse(text: &str) -> Option<PaymentKind> {
+        PaymentKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Whether a payment method may be of this kind.
+    pub fn is_method(self) -> bool {
+        self != PaymentKind::Loyalty
     }
 }
 
@@ -103,14 +114,15 @@ pub(crate) fn insert(
         Collection::PaymentMethods,
         id,
         Op::Insert,
-        doc! {
-            "_id": oid(id),
-            "business_id": oid(business_id),
-            "method_name": name,
-            "provider": method.provider.trim(),
-            "kind": method.kind.as_str(),
-            "created_at": date(now),
-        },
+        PaymentMethodDoc {
+            id,
+            business_id,
+            method_name: name.to_owned(),
+            provider: method.provider.trim().to_owned(),
+            kind: method.kind,
+            created_at: Some(now),
+        }
+        .to_document(),
         now,
     )?;
     Ok(id)
@@ -136,7 +148,7 @@ impl Till {
                 id: r.get(0)?,
                 method_name: r.get(1)?,
                 provider: r.get(2)?,
-                kind: PaymentKind::parse(&r.get::<_, String>(3)?),
+                kind: PaymentKind::parse(&r.get::<_, String>(3)?).unwrap_or(PaymentKind::Other),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -36,20 +36,22 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use bson::oid::ObjectId;
-use bson::{Bson, Document};
+use bson::Document;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, ErrorCode, TransactionBehavior};
 use serde::Serialize;
 use tracing::{debug, info, warn};
 
-use crate::auth::{permission_name, Permission, Role};
+use crate::contract::{
+    field, BusinessDoc, Collection, CustomerDoc, CustomerPurchase, Op, PaymentMethodDoc,
+    ProductDoc, Reader, StockMovementDoc, StoreDoc, UserDoc,
+};
 use crate::customers::phone_key;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
-use crate::outbox::{read_payload, Collection};
+use crate::money::{Money, Percent};
+use crate::outbox::read_payload;
 use crate::store as database;
 use crate::till::{check_till_code, Ctx, Till};
 
@@ -173,19 +175,15 @@ impl Till {
         // on different machines do not share sale numbers.
         let generated = format!("T{}", &till_id.to_string()[8..13].to_uppercase());
         let till_code = check_till_code(till_code.unwrap_or(&generated))?;
-        let business_doc = Central::new(Collection::Businesses, business)?;
-        let store_doc = Central::new(Collection::Stores, store)?;
-        if store_doc.id_field("business_id")? != business_doc.id {
-            return Err(store_doc.refuse("it belongs to another business"));
+        let business_doc = BusinessDoc::from_document(business)?;
+        let store_doc = StoreDoc::from_document(store)?;
+        if store_doc.business_id != business_doc.id {
+            return Err(Reader::new(Collection::Stores, store)?
+                .refuse("belongs to another business")
+                .into());
         }
-        let currency = Currency::from_code(&business_doc.required_text("settings.currency")?)?;
-        let timezone = business_doc.required_text("settings.timezone")?;
-        let timezone: Tz = timezone
-            .parse()
-            .map_err(|_| Error::UnknownTimezone(timezone.clone()))?;
-        let tax_inclusive = business_doc
-            .flag("settings.tax_inclusive")?
-            .unwrap_or(false);
+        let settings = &business_doc.settings;
+        let tax_inclusive = settings.tax_inclusive.unwrap_or(false);
 
         let mut conn = database::create(data_dir)?;
         let result = (|| -> Result<Till> {
@@ -196,11 +194,11 @@ impl Till {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     business_doc.id,
-                    business_doc.required_text("business_name")?,
-                    currency.code(),
-                    timezone.name(),
+                    business_doc.business_name,
+                    settings.currency.code(),
+                    settings.timezone.name(),
                     tax_inclusive,
-                    business_doc.created_at()?
+                    created_at(business_doc.created_at)
                 ],
             )?;
             tx.execute(
@@ -209,8 +207,8 @@ impl Till {
                 params![
                     store_doc.id,
                     business_doc.id,
-                    store_doc.required_text("store_name")?,
-                    store_doc.created_at()?
+                    store_doc.store_name,
+                    created_at(store_doc.created_at)
                 ],
             )?;
             tx.execute(
@@ -282,7 +280,7 @@ impl Till {
 
 fn is_refusal(error: &Error) -> bool {
     match error {
-        Error::CentralDocument { .. } => true,
+        Error::CentralDocument(_) => true,
         Error::Database(e) => e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation),
         _ => false,
     }
@@ -295,7 +293,7 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
             id,
         } => return revoke_user(tx, ctx, Id::from(*id)),
         CentralChange::Delete { collection, id } => {
-            debug!(collection = collection.name(), %id, "central delete not mirrored");
+            debug!(%collection, %id, "central delete not mirrored");
             return Ok(Applied::Skipped);
         }
         CentralChange::Upsert {
@@ -303,26 +301,38 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
             document,
         } => (*collection, document),
     };
-    let doc = Central::new(collection, document)?;
-    let tenant = match collection {
-        Collection::Businesses => doc.id,
-        _ => doc.id_field("business_id")?,
-    };
-    if tenant != ctx.business.id {
+    let reader = Reader::new(collection, document)?;
+    if reader.business_id()? != ctx.business.id {
         return Ok(Applied::Skipped);
     }
-    let unsent = Unsent::of(tx, doc.id)?;
+    let unsent = Unsent::of(tx, reader.id())?;
     if unsent.created_here {
         return Ok(Applied::Skipped);
     }
+    let currency = &ctx.business.currency;
     match collection {
-        Collection::Businesses => business(tx, ctx, &doc, &unsent),
-        Collection::Stores => store(tx, ctx, &doc, &unsent),
-        Collection::Users => user(tx, ctx, &doc, &unsent),
-        Collection::PaymentMethods => payment_method(tx, &doc, &unsent),
-        Collection::Products => product(tx, ctx, &doc, &unsent),
-        Collection::Customers => customer(tx, &doc, &unsent),
-        Collection::StockMovements => movement(tx, ctx, &doc),
+        Collection::Businesses => {
+            business(tx, ctx, &BusinessDoc::from_document(document)?, &unsent)
+        }
+        Collection::Stores => store(tx, ctx, &StoreDoc::from_document(document)?, &unsent),
+        Collection::Users => user(tx, ctx, &UserDoc::from_document(document)?, &unsent),
+        Collection::PaymentMethods => {
+            payment_method(tx, &PaymentMethodDoc::from_document(document)?, &unsent)
+        }
+        Collection::Products => product(
+            tx,
+            ctx,
+            &ProductDoc::from_document(document, currency)?,
+            &unsent,
+        ),
+        Collection::Customers => customer(
+            tx,
+            &CustomerDoc::from_document(document, currency)?,
+            &unsent,
+        ),
+        Collection::StockMovements => {
+            movement(tx, ctx, &StockMovementDoc::from_document(document)?)
+        }
         Collection::SalesTransactions | Collection::Notifications => Ok(Applied::Skipped),
     }
 }
@@ -349,18 +359,14 @@ impl Unsent {
         while let Some(row) = rows.next()? {
             let op: String = row.get(0)?;
             let payload: String = row.get(1)?;
-            let payload = read_payload(&payload)
-                .map_err(|e| Error::Corrupt(format!("outbox payload of {id}: {e}")))?;
-            match op.as_str() {
-                "insert" => unsent.created_here = true,
-                "customer_purchase" => {
-                    unsent.loyalty_points += match payload.get("loyalty_points") {
-                        Some(Bson::Int64(n)) => *n,
-                        Some(Bson::Int32(n)) => i64::from(*n),
-                        _ => 0,
-                    };
+            let corrupt = |e: String| Error::Corrupt(format!("outbox operation on {id}: {e}"));
+            let payload = read_payload(&payload).map_err(corrupt)?;
+            match Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))? {
+                Op::Insert => unsent.created_here = true,
+                Op::CustomerPurchase => {
+                    unsent.loyalty_points += CustomerPurchase::points_of(&payload)
                 }
-                _ => unsent.fields.extend(payload.keys().cloned()),
+                Op::Update => unsent.fields.extend(payload.keys().cloned()),
             }
         }
         Ok(unsent)
@@ -376,136 +382,9 @@ impl Unsent {
     }
 }
 
-/// A central document being read, with its collection and id for error messages.
-struct Central<'a> {
-    collection: Collection,
-    id: Id,
-    doc: &'a Document,
-}
-
-impl<'a> Central<'a> {
-    fn new(collection: Collection, doc: &'a Document) -> Result<Central<'a>> {
-        let id = match doc.get("_id") {
-            Some(Bson::ObjectId(id)) => Id::from(*id),
-            other => {
-                return Err(Error::CentralDocument {
-                    collection: collection.name(),
-                    id: format!("{other:?}"),
-                    reason: "its _id is not an ObjectId".into(),
-                })
-            }
-        };
-        Ok(Central {
-            collection,
-            id,
-            doc,
-        })
-    }
-
-    fn refuse(&self, reason: impl Into<String>) -> Error {
-        Error::CentralDocument {
-            collection: self.collection.name(),
-            id: self.id.to_string(),
-            reason: reason.into(),
-        }
-    }
-
-    /// The value at `path` (`settings.currency`), `None` when missing or null.
-    fn get(&self, path: &str) -> Option<&'a Bson> {
-        let mut value = None;
-        let mut doc = Some(self.doc);
-        for key in path.split('.') {
-            value = doc?.get(key);
-            doc = value.and_then(Bson::as_document);
-        }
-        value.filter(|v| !matches!(v, Bson::Null | Bson::Undefined))
-    }
-
-    fn text(&self, path: &str) -> Result<Option<String>> {
-        match self.get(path) {
-            None => Ok(None),
-            Some(Bson::String(s)) => Ok(Some(s.trim().to_owned())),
-            Some(other) => Err(self.refuse(format!("{path} is {other}, not text"))),
-        }
-    }
-
-    fn required_text(&self, path: &str) -> Result<String> {
-        self.text(path)?
-            .filter(|s| !s.is_empty())
-            .ok_or_else(|| self.refuse(format!("it has no {path}")))
-    }
-
-    fn optional_id(&self, path: &str) -> Result<Option<Id>> {
-        match self.get(path) {
-            None => Ok(None),
-            Some(Bson::ObjectId(id)) => Ok(Some(Id::from(*id))),
-            Some(other) => Err(self.refuse(format!("{path} is {other}, not an ObjectId"))),
-        }
-    }
-
-    fn id_field(&self, path: &str) -> Result<Id> {
-        self.optional_id(path)?
-            .ok_or_else(|| self.refuse(format!("it has no {path}")))
-    }
-
-    fn integer(&self, path: &str) -> Result<Option<i64>> {
-        match self.get(path) {
-            None => Ok(None),
-            Some(Bson::Int32(n)) => Ok(Some(i64::from(*n))),
-            Some(Bson::Int64(n)) => Ok(Some(*n)),
-            Some(Bson::Double(x)) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(*x as i64)),
-            Some(other) => Err(self.refuse(format!("{path} is {other}, not a whole number"))),
-        }
-    }
-
-    fn flag(&self, path: &str) -> Result<Option<bool>> {
-        match self.get(path) {
-            None => Ok(None),
-            Some(Bson::Boolean(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.refuse(format!("{path} is {other}, not true or false"))),
-        }
-    }
-
-    /// A number as decimal text: `Decimal128`, an integer, or a double (a back office
-    /// may write `9.99` as a double; it is read as the decimal it prints as).
-    fn decimal_text(&self, path: &str) -> Result<Option<String>> {
-        Ok(match self.get(path) {
-            None => None,
-            Some(Bson::Decimal128(d)) => Some(d.to_string()),
-            Some(Bson::Int32(n)) => Some(n.to_string()),
-            Some(Bson::Int64(n)) => Some(n.to_string()),
-            Some(Bson::Double(x)) if x.is_finite() => Some(x.to_string()),
-            Some(other) => return Err(self.refuse(format!("{path} is {other}, not a number"))),
-        })
-    }
-
-    fn money(&self, path: &str, currency: &Currency) -> Result<Option<Money>> {
-        self.decimal_text(path)?
-            .map(|text| {
-                currency
-                    .parse_non_negative(&text)
-                    .map_err(|e| self.refuse(format!("{path}: {e}")))
-            })
-            .transpose()
-    }
-
-    fn percent(&self, path: &str) -> Result<Option<Percent>> {
-        self.decimal_text(path)?
-            .map(|text| Percent::parse(&text).map_err(|e| self.refuse(format!("{path}: {e}"))))
-            .transpose()
-    }
-
-    fn time(&self, path: &str) -> Result<Option<DateTime<Utc>>> {
-        match self.get(path) {
-            None => Ok(None),
-            Some(Bson::DateTime(at)) => Ok(Some(at.to_chrono())),
-            Some(other) => Err(self.refuse(format!("{path} is {other}, not a date"))),
-        }
-    }
-
-    fn created_at(&self) -> Result<String> {
-        Ok(timestamp(self.time("created_at")?.unwrap_or_else(ids::now)))
-    }
+/// How the till stores a document's `created_at` (now, when a back office gave none).
+fn created_at(at: Option<DateTime<Utc>>) -> String {
+    timestamp(at.unwrap_or_else(ids::now))
 }
 
 /// The columns a central document sets on its local row, each with the central field it
@@ -591,10 +470,10 @@ impl Columns {
         table: &str,
         id: Id,
         unsent: &Unsent,
-        extra: impl FnOnce(Columns) -> Result<Columns>,
+        extra: impl FnOnce(Columns) -> Columns,
     ) -> Result<Applied> {
         if !self.update(tx, table, id, unsent)? {
-            extra(self)?.insert(tx, table, id)?;
+            extra(self).insert(tx, table, id)?;
         }
         Ok(Applied::Yes)
     }
@@ -608,136 +487,123 @@ fn id_value(value: Option<Id>) -> Value {
     value.map_or(Value::Null, |id| Value::Text(id.to_string()))
 }
 
-fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
-    if let Some(currency) = doc.text("settings.currency")? {
-        if !currency.eq_ignore_ascii_case(ctx.business.currency.code()) {
-            warn!(
-                till = ctx.business.currency.code(),
-                central = %currency,
-                "the business currency changed centrally; this till keeps its own"
-            );
-        }
+fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &BusinessDoc, unsent: &Unsent) -> Result<Applied> {
+    let settings = &doc.settings;
+    // Amounts on a till are minor units of its currency, which it keeps: a currency
+    // changed centrally (a mistake to fix there) changes nothing priced here.
+    let same_currency = settings.currency == ctx.business.currency;
+    if !same_currency {
+        warn!(
+            till = ctx.business.currency.code(),
+            central = settings.currency.code(),
+            "the business currency changed centrally; this till keeps its own"
+        );
     }
-    let timezone = doc
-        .text("settings.timezone")?
-        .map(|name| {
-            name.parse::<Tz>()
-                .map(|tz| tz.name().to_owned())
-                .map_err(|_| doc.refuse(format!("{name:?} is not a time zone")))
-        })
-        .transpose()?;
-    let currency = &ctx.business.currency;
     Columns::default()
         .with(
             "business_name",
-            "business_name",
-            doc.required_text("business_name")?,
+            field::BUSINESS_NAME,
+            doc.business_name.clone(),
         )
-        .with_some("package_plan", "package_plan", doc.text("package_plan")?)
+        .with_some(
+            "package_plan",
+            field::PACKAGE_PLAN,
+            doc.package_plan.clone(),
+        )
         .with_some(
             "subscription_status",
-            "subscription_status",
-            doc.text("subscription_status")?,
+            field::SUBSCRIPTION_STATUS,
+            doc.subscription_status.clone(),
         )
-        .with_some("timezone", "settings.timezone", timezone)
+        .with(
+            "timezone",
+            field::SETTINGS_TIMEZONE,
+            settings.timezone.name().to_owned(),
+        )
         .with_some(
             "tax_inclusive",
-            "settings.tax_inclusive",
-            doc.flag("settings.tax_inclusive")?,
+            field::SETTINGS_TAX_INCLUSIVE,
+            settings.tax_inclusive,
         )
         .with_some(
             "default_tax_rate",
-            "settings.default_tax_rate",
-            doc.percent("settings.default_tax_rate")?
-                .map(Percent::thousandths),
+            field::SETTINGS_DEFAULT_TAX_RATE,
+            settings.default_tax_rate.map(Percent::thousandths),
         )
         .with_some(
             "max_cashier_discount",
-            "settings.max_cashier_discount",
-            doc.percent("settings.max_cashier_discount")?
-                .map(Percent::thousandths),
+            field::SETTINGS_MAX_CASHIER_DISCOUNT,
+            settings.max_cashier_discount.map(Percent::thousandths),
         )
         .with_some(
             "loyalty_points_per_unit",
-            "settings.loyalty_points_per_unit",
-            doc.integer("settings.loyalty_points_per_unit")?,
+            field::SETTINGS_LOYALTY_POINTS_PER_UNIT,
+            settings.loyalty_points_per_unit,
         )
         .with_some(
             "loyalty_point_value",
-            "settings.loyalty_point_value",
-            doc.money("settings.loyalty_point_value", currency)?
+            field::SETTINGS_LOYALTY_POINT_VALUE,
+            settings
+                .loyalty_point_value
+                .filter(|_| same_currency)
                 .map(Money::minor),
         )
         .update(tx, "businesses", doc.id, unsent)?;
     Ok(Applied::Yes)
 }
 
-fn store(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
+fn store(tx: &Connection, ctx: &Ctx<'_>, doc: &StoreDoc, unsent: &Unsent) -> Result<Applied> {
     if doc.id != ctx.store.id {
         return Ok(Applied::Skipped);
     }
+    let hours = doc.operating_hours.as_ref();
     Columns::default()
-        .with("store_name", "store_name", doc.required_text("store_name")?)
-        .with_some("location", "location", doc.text("location")?)
-        .with_some("phone", "phone", doc.text("phone")?)
+        .with("store_name", field::STORE_NAME, doc.store_name.clone())
+        .with_some("location", field::LOCATION, doc.location.clone())
+        .with_some("phone", field::PHONE, doc.phone.clone())
         .with_some(
             "operating_hours_open",
-            "operating_hours.open",
-            doc.text("operating_hours.open")?,
+            field::OPERATING_HOURS_OPEN,
+            hours.map(|h| h.open.clone()),
         )
         .with_some(
             "operating_hours_close",
-            "operating_hours.close",
-            doc.text("operating_hours.close")?,
+            field::OPERATING_HOURS_CLOSE,
+            hours.map(|h| h.close.clone()),
         )
         .update(tx, "stores", doc.id, unsent)?;
     Ok(Applied::Yes)
 }
 
-/// Whether a document scoped by an optional `store_id` belongs on this till.
-fn for_this_store(ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Option<Option<Id>>> {
-    let store = doc.optional_id("store_id")?;
-    Ok(match store {
-        Some(id) if id != ctx.store.id => None,
-        other => Some(other),
-    })
+/// Whether a document of `store_id` (`None`: every store) belongs on this till.
+fn for_this_store(ctx: &Ctx<'_>, store_id: Option<Id>) -> bool {
+    store_id.is_none_or(|id| id == ctx.store.id)
 }
 
-fn user(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
-    let Some(store_id) = for_this_store(ctx, doc)? else {
+fn user(tx: &Connection, ctx: &Ctx<'_>, doc: &UserDoc, unsent: &Unsent) -> Result<Applied> {
+    if !for_this_store(ctx, doc.store_id) {
         return Ok(Applied::Skipped);
-    };
-    let role = doc.required_text("role")?;
-    let role = Role::parse(&role).ok_or_else(|| doc.refuse(format!("{role:?} is not a role")))?;
-    let permissions: Vec<Permission> = match doc.get("permissions") {
-        None => role.default_permissions(),
-        Some(Bson::Array(names)) => names
-            .iter()
-            .filter_map(Bson::as_str)
-            .filter_map(|name| {
-                Permission::ALL
-                    .into_iter()
-                    .find(|p| permission_name(*p) == name)
-            })
-            .collect(),
-        Some(other) => return Err(doc.refuse(format!("permissions is {other}, not a list"))),
-    };
-    let permissions = serde_json::to_string(&permissions).expect("permissions serialize");
+    }
+    let permissions = serde_json::to_string(&doc.permissions).expect("permissions serialize");
     Columns::default()
-        .with("business_id", "business_id", ctx.business.id.to_string())
-        .with("store_id", "store_id", id_value(store_id))
-        .with("name", "name", doc.required_text("name")?)
-        .with("email", "email", doc.required_text("email")?.to_lowercase())
+        .with(
+            "business_id",
+            field::BUSINESS_ID,
+            ctx.business.id.to_string(),
+        )
+        .with("store_id", field::STORE_ID, id_value(doc.store_id))
+        .with("name", field::NAME, doc.name.clone())
+        .with("email", field::EMAIL, doc.email.clone())
         .with(
             "password_hash",
-            "password_hash",
-            text(doc.text("password_hash")?),
+            field::PASSWORD_HASH,
+            text(doc.password_hash.clone()),
         )
-        .with("pin_hash", "pin_hash", text(doc.text("pin_hash")?))
-        .with("role", "role", role.as_str().to_owned())
-        .with("permissions", "permissions", permissions)
+        .with("pin_hash", field::PIN_HASH, text(doc.pin_hash.clone()))
+        .with("role", field::ROLE, doc.role.as_str().to_owned())
+        .with("permissions", field::PERMISSIONS, permissions)
         .upsert(tx, "users", doc.id, unsent, |columns| {
-            Ok(columns.with("created_at", "created_at", doc.created_at()?))
+            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
         })
 }
 
@@ -755,87 +621,63 @@ fn revoke_user(tx: &Connection, ctx: &Ctx<'_>, id: Id) -> Result<Applied> {
     Ok(Applied::Yes)
 }
 
-fn payment_method(tx: &Connection, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
-    let name = doc.required_text("method_name")?;
-    let kind = match doc.text("kind")?.as_deref() {
-        Some(kind @ ("cash" | "card" | "other")) => kind.to_owned(),
-        Some(other) => return Err(doc.refuse(format!("{other:?} is not a payment kind"))),
-        // A back office may not say: a method named like cash gives change.
-        None if name.to_lowercase().contains("cash") => "cash".into(),
-        None => "other".into(),
-    };
+fn payment_method(tx: &Connection, doc: &PaymentMethodDoc, unsent: &Unsent) -> Result<Applied> {
     Columns::default()
         .with(
             "business_id",
-            "business_id",
-            doc.id_field("business_id")?.to_string(),
+            field::BUSINESS_ID,
+            doc.business_id.to_string(),
         )
-        .with("method_name", "method_name", name)
-        .with(
-            "provider",
-            "provider",
-            doc.text("provider")?.unwrap_or_default(),
-        )
-        .with("kind", "kind", kind)
+        .with("method_name", field::METHOD_NAME, doc.method_name.clone())
+        .with("provider", field::PROVIDER, doc.provider.clone())
+        .with("kind", field::KIND, doc.kind.as_str().to_owned())
         .upsert(tx, "payment_methods", doc.id, unsent, |columns| {
-            Ok(columns.with("created_at", "created_at", doc.created_at()?))
+            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
         })
 }
 
-fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
-    let Some(store_id) = for_this_store(ctx, doc)? else {
+fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) -> Result<Applied> {
+    if !for_this_store(ctx, doc.store_id) {
         return Ok(Applied::Skipped);
-    };
-    let price = doc
-        .money("price", &ctx.business.currency)?
-        .ok_or_else(|| doc.refuse("it has no price"))?;
-    let threshold = doc.integer("stock_threshold")?.unwrap_or(0);
-    let updated_at = doc.time("updated_at")?.or(doc.time("created_at")?);
+    }
+    let updated_at = doc.updated_at.or(doc.created_at);
     Columns::default()
-        .with("business_id", "business_id", ctx.business.id.to_string())
-        .with("store_id", "store_id", id_value(store_id))
+        .with(
+            "business_id",
+            field::BUSINESS_ID,
+            ctx.business.id.to_string(),
+        )
+        .with("store_id", field::STORE_ID, id_value(doc.store_id))
         .with(
             "product_name",
-            "product_name",
-            doc.required_text("product_name")?,
+            field::PRODUCT_NAME,
+            doc.product_name.clone(),
         )
-        .with("sku", "sku", doc.required_text("sku")?)
-        .with(
-            "barcode",
-            "barcode",
-            text(doc.text("barcode")?.filter(|b| !b.is_empty())),
-        )
-        .with(
-            "category",
-            "category",
-            doc.text("category")?.unwrap_or_default(),
-        )
-        .with("price", "price", price.minor())
+        .with("sku", field::SKU, doc.sku.clone())
+        .with("barcode", field::BARCODE, text(doc.barcode.clone()))
+        .with("category", field::CATEGORY, doc.category.clone())
+        .with("price", field::PRICE, doc.price.minor())
         .with(
             "tax_rate",
-            "tax_rate",
-            doc.percent("tax_rate")?
+            field::TAX_RATE,
+            doc.tax_rate
                 .unwrap_or(ctx.business.default_tax_rate)
                 .thousandths(),
         )
-        .with("stock_threshold", "stock_threshold", threshold.max(0))
         .with(
-            "supplier_id",
-            "supplier_id",
-            id_value(doc.optional_id("supplier_id")?),
+            "stock_threshold",
+            field::STOCK_THRESHOLD,
+            doc.stock_threshold,
         )
-        .with(
-            "updated_at",
-            "updated_at",
-            timestamp(updated_at.unwrap_or_else(ids::now)),
-        )
+        .with("supplier_id", field::SUPPLIER_ID, id_value(doc.supplier_id))
+        .with("updated_at", field::UPDATED_AT, created_at(updated_at))
         .upsert(tx, "products", doc.id, unsent, |columns| {
-            Ok(columns
-                .with("opening_stock", "opening_stock", 0)
-                .with("stock", "stock", 0)
-                .with("created_at", "created_at", doc.created_at()?))
+            columns
+                .with("opening_stock", field::OPENING_STOCK, 0)
+                .with("stock", field::STOCK, 0)
+                .with("created_at", field::CREATED_AT, created_at(doc.created_at))
         })?;
-    if let Some(opening) = opening_stock_here(ctx, doc)? {
+    if let Some(opening) = doc.opening_stock_at(ctx.store.id) {
         // The opening stock is set once, centrally; the stock follows it, so the level
         // stays opening stock + movements.
         tx.prepare_cached(
@@ -847,74 +689,33 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>, unsent: &Unsent) -
     Ok(Applied::Yes)
 }
 
-/// This store's opening stock of a central product: its entry in `stock_levels` (none:
-/// 0). A document without levels (written by a back office) that belongs to this store
-/// opens with its `opening_stock`, else its `stock`; one for every store says nothing.
-fn opening_stock_here(ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Option<i64>> {
-    let Some(levels) = doc.get("stock_levels") else {
-        if doc.optional_id("store_id")? != Some(ctx.store.id) {
-            return Ok(None);
-        }
-        let opening = doc.integer("opening_stock")?.or(doc.integer("stock")?);
-        return Ok(Some(opening.unwrap_or(0)));
-    };
-    let Bson::Array(levels) = levels else {
-        return Err(doc.refuse("stock_levels is not a list"));
-    };
-    for level in levels {
-        let Bson::Document(level) = level else {
-            return Err(doc.refuse("a stock level is not a document"));
-        };
-        let level = Central {
-            collection: doc.collection,
-            id: doc.id,
-            doc: level,
-        };
-        if level.id_field("store_id")? == ctx.store.id {
-            return Ok(Some(level.integer("opening_stock")?.unwrap_or(0)));
-        }
-    }
-    Ok(Some(0))
-}
-
-fn customer(tx: &Connection, doc: &Central<'_>, unsent: &Unsent) -> Result<Applied> {
-    let phone = doc.text("phone")?.filter(|p| !p.is_empty());
-    let points = doc.integer("loyalty_points")?.unwrap_or(0) + unsent.loyalty_points;
+fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Applied> {
+    let points = doc.loyalty_points + unsent.loyalty_points;
     Columns::default()
         .with(
             "business_id",
-            "business_id",
-            doc.id_field("business_id")?.to_string(),
+            field::BUSINESS_ID,
+            doc.business_id.to_string(),
         )
-        .with("name", "name", doc.required_text("name")?)
-        .with("phone_key", "phone", text(phone.as_deref().map(phone_key)))
-        .with("phone", "phone", text(phone))
+        .with("name", field::NAME, doc.name.clone())
         .with(
-            "email",
-            "email",
-            text(
-                doc.text("email")?
-                    .filter(|e| !e.is_empty())
-                    .map(|e| e.to_lowercase()),
-            ),
+            "phone_key",
+            field::PHONE,
+            text(doc.phone.as_deref().map(phone_key)),
         )
+        .with("phone", field::PHONE, text(doc.phone.clone()))
+        .with("email", field::EMAIL, text(doc.email.clone()))
         // Unsent purchases are added above, as deltas; no local update sets the points.
-        .with("loyalty_points", "loyalty_points", points.max(0))
+        .with("loyalty_points", field::LOYALTY_POINTS, points.max(0))
         .upsert(tx, "customers", doc.id, unsent, |columns| {
-            Ok(columns.with("created_at", "created_at", doc.created_at()?))
+            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
         })
 }
 
-fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Applied> {
-    let store = doc.id_field("store_id")?;
-    if store != ctx.store.id {
+fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &StockMovementDoc) -> Result<Applied> {
+    if doc.store_id != ctx.store.id {
         return Ok(Applied::Skipped);
     }
-    let product = doc.id_field("product_id")?;
-    let quantity = doc
-        .integer("quantity")?
-        .filter(|q| *q != 0)
-        .ok_or_else(|| doc.refuse("it has no quantity"))?;
     let inserted = tx
         .prepare_cached(
             "INSERT INTO stock_movements (_id, business_id, store_id, product_id,
@@ -925,20 +726,20 @@ fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &Central<'_>) -> Result<Applied
         )?
         .execute(params![
             doc.id,
-            doc.id_field("business_id")?,
-            store,
-            product,
-            doc.required_text("movement_type")?,
-            quantity,
-            doc.optional_id("handled_by")?,
-            doc.text("reason")?.unwrap_or_default(),
-            doc.optional_id("transaction_id")?,
-            doc.created_at()?,
+            doc.business_id,
+            doc.store_id,
+            doc.product_id,
+            doc.movement_type.as_str(),
+            doc.quantity,
+            doc.handled_by,
+            doc.reason,
+            doc.transaction_id,
+            timestamp(doc.created_at),
         ])?;
     if inserted == 0 {
         return Ok(Applied::Skipped);
     }
     tx.prepare_cached("UPDATE products SET stock = stock + ?2 WHERE _id = ?1")?
-        .execute(params![product, quantity])?;
+        .execute(params![doc.product_id, doc.quantity])?;
     Ok(Applied::Yes)
 }

@@ -230,9 +230,7 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
 
 /// Whether the sale was paid, in part, in cash: such a sale opens the drawer.
 pub fn takes_cash(sale: &Sale) -> bool {
-    sale.payments
-        .iter()
-        .any(|p| p.kind == PaymentKind::Cash.as_str())
+    sale.payments.iter().any(|p| p.kind == PaymentKind::Cash)
 }
 
 fn negate(amount: Money) -> Money {

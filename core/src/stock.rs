@@ -5,7 +5,6 @@
 //! the store's movements; the figure kept on `products.stock` is a cache that
 //! [`Till::verify_stock_ledger`] checks.
 
-use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -13,10 +12,11 @@ use tracing::info;
 
 use crate::auth::{Actor, Permission};
 use crate::catalog::Product;
+use crate::contract::{Collection, Op, StockMovementDoc};
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::outbox::{self, date, oid, Collection, Op};
+use crate::outbox;
 use crate::till::{Ctx, Till};
 
 /// Why stock moved.
@@ -29,12 +29,22 @@ pub enum MovementType {
 }
 
 impl MovementType {
-    fn as_str(self) -> &'static str {
+    pub const ALL: [MovementType; 3] = [
+        MovementType::Sale,
+        MovementType::Restock,
+        MovementType::Adjustment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             MovementType::Sale => "sale",
             MovementType::Restock => "restock",
             MovementType::Adjustment => "adjustment",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<MovementType> {
+        MovementType::ALL.into_iter().find(|t| t.as_str() == text)
     }
 }
 
@@ -134,18 +144,19 @@ pub(crate) fn record(
         Collection::StockMovements,
         id,
         Op::Insert,
-        doc! {
-            "_id": oid(id),
-            "business_id": oid(ctx.business.id),
-            "store_id": oid(ctx.store.id),
-            "product_id": oid(movement.product_id),
-            "movement_type": movement.movement_type.as_str(),
-            "quantity": movement.quantity,
-            "handled_by": oid(movement.handled_by),
-            "reason": movement.reason,
-            "transaction_id": movement.transaction_id.map(oid),
-            "created_at": date(now),
-        },
+        StockMovementDoc {
+            id,
+            business_id: ctx.business.id,
+            store_id: ctx.store.id,
+            product_id: movement.product_id,
+            movement_type: movement.movement_type,
+            quantity: movement.quantity,
+            handled_by: Some(movement.handled_by),
+            reason: movement.reason.to_owned(),
+            transaction_id: movement.transaction_id,
+            created_at: now,
+        }
+        .to_document(),
         now,
     )?;
     let change = StockChange {

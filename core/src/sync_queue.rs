@@ -12,10 +12,11 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::auth::{Actor, Permission};
+use crate::contract::{Collection, Op};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::outbox::{self, Collection, Op};
+use crate::outbox;
 use crate::till::Till;
 
 /// One outbox operation handed to the sync engine.
@@ -25,8 +26,7 @@ pub struct Operation {
     pub seq: i64,
     /// UUIDv7, unique across tills.
     pub op_id: String,
-    /// The central collection's name.
-    pub collection: String,
+    pub collection: Collection,
     pub document_id: Id,
     pub op: Op,
     /// The document (insert), the fields to set (update) or the purchase to add.
@@ -91,6 +91,7 @@ impl Till {
         let mut operations = Vec::new();
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
+            let collection: String = r.get(2)?;
             let op: String = r.get(4)?;
             let payload: String = r.get(5)?;
             let corrupt = |what: String| Error::Corrupt(format!("outbox operation {seq}: {what}"));
@@ -98,7 +99,8 @@ impl Till {
             operations.push(Operation {
                 seq,
                 op_id: r.get(1)?,
-                collection: r.get(2)?,
+                collection: Collection::from_name(&collection)
+                    .ok_or_else(|| corrupt(format!("unknown collection {collection:?}")))?,
                 document_id: r.get(3)?,
                 op: Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))?,
                 payload,

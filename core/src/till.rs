@@ -6,17 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
-use bson::doc;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use tracing::info;
 
 use crate::auth::{self, Actor, NewUser, Permission};
+use crate::contract::{BusinessDoc, BusinessSettings, Collection, Op, OperatingHours, StoreDoc};
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
-use crate::outbox::{self, date, oid, percent, Collection, Op};
+use crate::outbox;
 use crate::payments::{self, NewPaymentMethod};
 use crate::store;
 
@@ -153,20 +153,24 @@ impl Till {
                 Collection::Businesses,
                 business_id,
                 Op::Insert,
-                doc! {
-                    "_id": oid(business_id),
-                    "business_name": setup.business_name.trim(),
-                    "business_owner": oid(owner.id),
-                    "package_plan": "Free",
-                    "subscription_status": "active",
-                    "settings": {
-                        "currency": currency.code(),
-                        "timezone": timezone.name(),
-                        "tax_inclusive": setup.tax_inclusive,
-                        "default_tax_rate": percent(setup.default_tax_rate),
+                BusinessDoc {
+                    id: business_id,
+                    business_name: setup.business_name.trim().to_owned(),
+                    business_owner: Some(owner.id),
+                    package_plan: Some("Free".into()),
+                    subscription_status: Some("active".into()),
+                    settings: BusinessSettings {
+                        currency: currency.clone(),
+                        timezone,
+                        tax_inclusive: Some(setup.tax_inclusive),
+                        default_tax_rate: Some(setup.default_tax_rate),
+                        max_cashier_discount: None,
+                        loyalty_points_per_unit: None,
+                        loyalty_point_value: None,
                     },
-                    "created_at": date(now),
-                },
+                    created_at: Some(now),
+                }
+                .to_document(),
                 now,
             )?;
             outbox::append(
@@ -174,15 +178,19 @@ impl Till {
                 Collection::Stores,
                 store_id,
                 Op::Insert,
-                doc! {
-                    "_id": oid(store_id),
-                    "business_id": oid(business_id),
-                    "store_name": setup.store_name.trim(),
-                    "location": setup.location.trim(),
-                    "phone": setup.phone.trim(),
-                    "operating_hours": hours.map(|(open, close)| doc! { "open": open, "close": close }),
-                    "created_at": date(now),
-                },
+                StoreDoc {
+                    id: store_id,
+                    business_id,
+                    store_name: setup.store_name.trim().to_owned(),
+                    location: Some(setup.location.trim().to_owned()),
+                    phone: Some(setup.phone.trim().to_owned()),
+                    operating_hours: hours.map(|(open, close)| OperatingHours {
+                        open: open.to_owned(),
+                        close: close.to_owned(),
+                    }),
+                    created_at: Some(now),
+                }
+                .to_document(),
                 now,
             )?;
             auth::insert_user(&tx, business_id, store_id, &owner, now)?;

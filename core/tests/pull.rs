@@ -10,7 +10,7 @@ use bson::{doc, Bson, Decimal128, Document};
 use common::{count, shop, snapshot, tender, usd, Shop, MILK};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::checkout::CartCustomer;
-use sellsync_core::outbox::Collection;
+use sellsync_core::contract::Collection;
 use sellsync_core::pull::{CentralChange, PullOutcome};
 use sellsync_core::{Cart, Credential, Error, Id, Permission, Till};
 

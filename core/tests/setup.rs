@@ -2,6 +2,7 @@
 //! store document, and bad ones are refused before anything is made.
 
 use sellsync_core::auth::{NewUser, Role};
+use sellsync_core::contract::Collection;
 use sellsync_core::payments::default_methods;
 use sellsync_core::{Error, Percent, Till, TillSetup};
 
@@ -36,7 +37,7 @@ fn the_store_document_carries_its_opening_hours() {
         .pending_operations(100)
         .unwrap()
         .into_iter()
-        .find(|op| op.collection == "stores")
+        .find(|op| op.collection == Collection::Stores)
         .unwrap()
         .payload;
     let hours = store.get_document("operating_hours").unwrap();

@@ -4,7 +4,8 @@
 mod common;
 
 use common::{count, shop, snapshot};
-use sellsync_core::outbox::{DeliveryState, Op};
+use sellsync_core::contract::{Collection, Op};
+use sellsync_core::outbox::DeliveryState;
 use sellsync_core::{Error, Permission};
 
 #[test]
@@ -12,7 +13,7 @@ fn operations_flow_in_commit_order_and_park_without_blocking() {
     let mut s = shop();
     let all = s.till.pending_operations(100_000).unwrap();
     assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
-    assert_eq!(all[0].collection, "businesses");
+    assert_eq!(all[0].collection, Collection::Businesses);
     assert_eq!(all[0].op, Op::Insert);
     assert_eq!(
         all[0].payload.get_object_id("_id").unwrap(),
@@ -94,7 +95,7 @@ fn a_refused_notification_is_parked_without_raising_another() {
         .pending_operations(100_000)
         .unwrap()
         .into_iter()
-        .rfind(|op| op.collection == "notifications")
+        .rfind(|op| op.collection == Collection::Notifications)
         .unwrap();
     let rows = count(s.dir.path(), "outbox");
     s.till

@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use bson::Document;
+use sellsync_core::contract::Collection;
 use sellsync_core::{Cart, Credential, Tender, Till};
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions};
 
@@ -39,16 +40,16 @@ fn main() {
         let config = CentralConfig::new(&uri, Some(format!("bench_raw_{tag}"))).unwrap();
         let central = Central::connect(&config).await.unwrap();
         central.ensure_indexes().await.unwrap();
-        let mut by_collection: Vec<(String, Vec<Document>)> = Vec::new();
+        let mut by_collection: Vec<(Collection, Vec<Document>)> = Vec::new();
         for op in &operations {
             match by_collection.iter_mut().find(|(c, _)| *c == op.collection) {
                 Some((_, docs)) => docs.push(op.payload.clone()),
-                None => by_collection.push((op.collection.clone(), vec![op.payload.clone()])),
+                None => by_collection.push((op.collection, vec![op.payload.clone()])),
             }
         }
         let started = Instant::now();
         for (collection, docs) in &by_collection {
-            let collection = central.database().collection::<Document>(collection);
+            let collection = central.database().collection::<Document>(collection.name());
             for chunk in docs.chunks(1_000) {
                 collection.insert_many(chunk).await.unwrap();
             }

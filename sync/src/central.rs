@@ -4,10 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
-use bson::{doc, Document};
+use bson::{doc, Bson, Document};
 use mongodb::error::ErrorKind;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
+use sellsync_core::contract::{field, Collection};
 use tracing::info;
 
 use crate::error::{Result, SyncError};
@@ -182,7 +183,7 @@ impl Central {
     pub async fn ensure_indexes(&self) -> Result<()> {
         for (collection, indexes) in indexes() {
             self.db
-                .run_command(doc! { "createIndexes": collection, "indexes": indexes })
+                .run_command(doc! { "createIndexes": collection.name(), "indexes": indexes })
                 .await
                 .map_err(|e| self.classify(e))?;
         }
@@ -204,134 +205,83 @@ fn classify(error: mongodb::error::Error, hosts: &str) -> SyncError {
     }
 }
 
-fn index(name: &str, keys: Document, unique: bool) -> Document {
+/// An index named `name` on `fields`, ascending, in that order.
+fn index(name: &str, fields: &[&str], unique: bool) -> Document {
+    let keys: Document = fields
+        .iter()
+        .map(|f| (f.to_string(), Bson::Int32(1)))
+        .collect();
     doc! { "name": name, "key": keys, "unique": unique }
 }
 
 /// The indexes of each central collection the till writes.
-fn indexes() -> Vec<(&'static str, Vec<Document>)> {
+fn indexes() -> Vec<(Collection, Vec<Document>)> {
+    use field::{BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, PHONE, PRODUCT_ID, SKU};
+    use field::{STORE_ID, TRANSACTION_ID};
     vec![
         (
-            "stores",
-            vec![index("business", doc! { "business_id": 1 }, false)],
+            Collection::Stores,
+            vec![index("business", &[BUSINESS_ID], false)],
         ),
         (
-            "users",
-            vec![index(
-                "business_email",
-                doc! { "business_id": 1, "email": 1 },
-                true,
-            )],
+            Collection::Users,
+            vec![index("business_email", &[BUSINESS_ID, EMAIL], true)],
         ),
         (
-            "products",
+            Collection::Products,
             vec![
-                index(
-                    "business_store_sku",
-                    doc! { "business_id": 1, "store_id": 1, "sku": 1 },
-                    true,
-                ),
+                index("business_store_sku", &[BUSINESS_ID, STORE_ID, SKU], true),
                 index(
                     "business_store_barcode",
-                    doc! { "business_id": 1, "store_id": 1, "barcode": 1 },
+                    &[BUSINESS_ID, STORE_ID, BARCODE],
                     false,
                 ),
             ],
         ),
         (
-            "stock_movements",
+            Collection::StockMovements,
             vec![
                 index(
                     "business_product_time",
-                    doc! { "business_id": 1, "product_id": 1, "created_at": 1 },
+                    &[BUSINESS_ID, PRODUCT_ID, CREATED_AT],
                     false,
                 ),
                 index(
                     "business_transaction",
-                    doc! { "business_id": 1, "transaction_id": 1 },
+                    &[BUSINESS_ID, TRANSACTION_ID],
                     false,
                 ),
             ],
         ),
         (
-            "sales_transactions",
+            Collection::SalesTransactions,
             vec![
                 index(
                     "business_store_time",
-                    doc! { "business_id": 1, "store_id": 1, "created_at": 1 },
+                    &[BUSINESS_ID, STORE_ID, CREATED_AT],
                     false,
                 ),
-                index(
-                    "business_customer",
-                    doc! { "business_id": 1, "customer_id": 1 },
-                    false,
-                ),
+                index("business_customer", &[BUSINESS_ID, CUSTOMER_ID], false),
             ],
         ),
         (
-            "customers",
+            Collection::Customers,
             vec![
-                index(
-                    "business_phone",
-                    doc! { "business_id": 1, "phone": 1 },
-                    false,
-                ),
-                index(
-                    "business_email",
-                    doc! { "business_id": 1, "email": 1 },
-                    false,
-                ),
+                index("business_phone", &[BUSINESS_ID, PHONE], false),
+                index("business_email", &[BUSINESS_ID, EMAIL], false),
             ],
         ),
         (
-            "payment_methods",
-            vec![index("business", doc! { "business_id": 1 }, false)],
+            Collection::PaymentMethods,
+            vec![index("business", &[BUSINESS_ID], false)],
         ),
         (
-            "notifications",
+            Collection::Notifications,
             vec![index(
                 "business_store_time",
-                doc! { "business_id": 1, "store_id": 1, "created_at": 1 },
+                &[BUSINESS_ID, STORE_ID, CREATED_AT],
                 false,
             )],
         ),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_show() {
-        let config = CentralConfig::new(
-            "mongodb://till:s3cr%40t@db1.example.com:27017,db2.example.com/?replicaSet=rs0",
-            None,
-        )
-        .unwrap();
-        let shown = format!("{config} {config:?}");
-        assert!(!shown.contains("s3cr"), "{shown}");
-        assert!(shown
-            .contains("mongodb://till:***@db1.example.com:27017,db2.example.com/?replicaSet=rs0"));
-        assert_eq!(
-            redact("mongodb://127.0.0.1:27017/?directConnection=true"),
-            "mongodb://127.0.0.1:27017/?directConnection=true"
-        );
-        assert_eq!(
-            redact("mongodb+srv://a:b@cluster0.example.net"),
-            "mongodb+srv://a:***@cluster0.example.net"
-        );
-    }
-
-    #[test]
-    fn database_names_are_checked() {
-        assert_eq!(
-            CentralConfig::new("mongodb://h", None).unwrap().database,
-            "sellsync"
-        );
-        assert!(matches!(
-            CentralConfig::new("mongodb://h", Some("shop/../x".into())),
-            Err(SyncError::BadDatabaseName(_))
-        ));
-    }
 }

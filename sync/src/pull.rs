@@ -21,7 +21,7 @@ use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToke
 use mongodb::change_stream::ChangeStream;
 use mongodb::error::ErrorKind;
 use mongodb::options::FullDocumentType;
-use sellsync_core::outbox::Collection;
+use sellsync_core::contract::{field, Collection};
 use sellsync_core::pull::{CentralChange, PullOutcome, PULLED};
 use sellsync_core::Till;
 use tracing::{info, warn};
@@ -208,9 +208,9 @@ impl Puller {
             .map(|c| c.name())
             .collect();
         let pipeline = [doc! { "$match": { "$or": [
-            { "ns.coll": { "$in": scoped }, "fullDocument.business_id": &self.business },
-            { "ns.coll": Collection::Businesses.name(), "documentKey._id": &self.business },
-            { "ns.coll": Collection::Stores.name(), "documentKey._id": &self.store },
+            { "ns.coll": { "$in": scoped }, full_document(field::BUSINESS_ID): &self.business },
+            { "ns.coll": Collection::Businesses.name(), document_key(field::ID): &self.business },
+            { "ns.coll": Collection::Stores.name(), document_key(field::ID): &self.store },
             // A deleted document has no body to say whose it was; the till applies the
             // deletion only to a user it holds.
             { "ns.coll": Collection::Users.name(), "operationType": "delete" },
@@ -234,14 +234,14 @@ impl Puller {
     fn filter(&self, collection: Collection) -> Document {
         let business = &self.business;
         match collection {
-            Collection::Businesses => doc! { "_id": business },
-            Collection::Stores => doc! { "_id": &self.store },
+            Collection::Businesses => doc! { field::ID: business },
+            Collection::Stores => doc! { field::ID: &self.store },
             // This store's, and the business-wide ones (no store).
             Collection::Users | Collection::Products => doc! {
-                "business_id": business,
-                "store_id": { "$in": [&self.store, Bson::Null] },
+                field::BUSINESS_ID: business,
+                field::STORE_ID: { "$in": [&self.store, Bson::Null] },
             },
-            _ => doc! { "business_id": business },
+            _ => doc! { field::BUSINESS_ID: business },
         }
     }
 }
@@ -261,7 +261,7 @@ pub async fn provision(
     let central = Central::connect(config).await?;
     let find = |collection: Collection, id: ObjectId| {
         let collection = central.database().collection::<Document>(collection.name());
-        async move { collection.find_one(doc! { "_id": id }).await }
+        async move { collection.find_one(doc! { field::ID: id }).await }
     };
     let unknown = || SyncError::UnknownStore {
         id: store_oid.to_hex(),
@@ -271,7 +271,9 @@ pub async fn provision(
         .await
         .map_err(|e| central.classify(e))?
         .ok_or_else(unknown)?;
-    let business_id = store.get_object_id("business_id").map_err(|_| unknown())?;
+    let business_id = store
+        .get_object_id(field::BUSINESS_ID)
+        .map_err(|_| unknown())?;
     let business = find(Collection::Businesses, business_id)
         .await
         .map_err(|e| central.classify(e))?
@@ -308,11 +310,21 @@ fn change(event: ChangeStreamEvent<Document>) -> Option<CentralChange> {
             })
         }
         OperationType::Delete => {
-            let id = event.document_key?.get_object_id("_id").ok()?;
+            let id = event.document_key?.get_object_id(field::ID).ok()?;
             Some(CentralChange::Delete { collection, id })
         }
         _ => None,
     }
+}
+
+/// A field of a change event's document, as the change stream's filter names it.
+fn full_document(field: &str) -> String {
+    format!("fullDocument.{field}")
+}
+
+/// A field of a change event's document key.
+fn document_key(field: &str) -> String {
+    format!("documentKey.{field}")
 }
 
 /// Whether the pull must start over: the central database no longer has the history

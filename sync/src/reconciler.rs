@@ -37,7 +37,7 @@ use std::sync::Mutex;
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use mongodb::ClientSession;
-use sellsync_core::outbox::Op;
+use sellsync_core::contract::{field, Collection, Op, StockMovementDoc};
 use sellsync_core::sync_queue::Operation;
 use tracing::{debug, warn};
 
@@ -129,24 +129,25 @@ fn count_into_level(
     also: Document,
 ) -> [Statement; 2] {
     let mut ensure = product.clone();
-    ensure.insert("stock_levels.store_id", doc! { "$ne": store });
+    ensure.insert(field::STOCK_LEVELS_STORE_ID, doc! { "$ne": store });
     let mut q = product;
     q.extend(guard);
-    let mut u = doc! { "$inc": { "stock": sum, "stock_levels.$[level].stock": sum } };
+    let level_stock = format!("{}.$[level].{}", field::STOCK_LEVELS, field::STOCK);
+    let mut u = doc! { "$inc": { field::STOCK: sum, level_stock: sum } };
     u.extend(also);
     [
         Statement::new(
             op,
             ensure,
-            doc! { "$push": { "stock_levels": {
-                "store_id": store, "opening_stock": 0_i64, "stock": 0_i64,
+            doc! { "$push": { field::STOCK_LEVELS: {
+                field::STORE_ID: store, field::OPENING_STOCK: 0_i64, field::STOCK: 0_i64,
             } } },
         ),
         Statement {
             op,
             q,
             u,
-            array_filters: vec![doc! { "level.store_id": store }],
+            array_filters: vec![doc! { format!("level.{}", field::STORE_ID): store }],
         },
     ]
 }
@@ -302,7 +303,7 @@ impl<'a> Attempt<'a> {
         let business = self.reconciler.business_id;
         // 1. Documents made on the till, collection by collection, in commit order: those
         //    not central yet are inserted; those already there were applied before.
-        let mut inserts: Vec<(&str, Vec<(usize, Document)>)> = Vec::new();
+        let mut inserts: Vec<(Collection, Vec<(usize, Document)>)> = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             if op.op != Op::Insert {
                 continue;
@@ -310,15 +311,15 @@ impl<'a> Attempt<'a> {
             match insert_document(op, business, self.session.is_some()) {
                 Ok(document) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
                     Some((_, documents)) => documents.push((i, document)),
-                    None => inserts.push((op.collection.as_str(), vec![(i, document)])),
+                    None => inserts.push((op.collection, vec![(i, document)])),
                 },
                 Err(error) => self.reject(op, error),
             }
         }
         // Movements go last, after the products they may need.
-        inserts.sort_by_key(|(collection, _)| *collection == "stock_movements");
+        inserts.sort_by_key(|(collection, _)| *collection == Collection::StockMovements);
         for (collection, mut documents) in inserts {
-            if collection == "stock_movements" {
+            if collection == Collection::StockMovements {
                 documents = self.with_central_products(documents, ops).await?;
             }
             let ids = documents
@@ -329,7 +330,7 @@ impl<'a> Attempt<'a> {
             for (i, document) in documents {
                 match owners.get(&ops[i].document_id.object_id()) {
                     None => missing.push((i, document)),
-                    Some(owner) if *owner == Some(business) || collection == "businesses" => {}
+                    Some(owner) if *owner == Some(business) || !collection.is_scoped() => {}
                     Some(_) => self.reject(
                         ops[i],
                         "a document with this id belongs to another business",
@@ -355,7 +356,7 @@ impl<'a> Attempt<'a> {
             .map(|&(i, op)| update_statement(i, op, business))
             .collect();
         for (collection, statements) in by_collection(statements, ops) {
-            self.write(&collection, Write::Update(statements), ops)
+            self.write(collection, Write::Update(statements), ops)
                 .await?;
             if self.write_failed {
                 return Ok(());
@@ -371,7 +372,7 @@ impl<'a> Attempt<'a> {
                 Err(error) => self.reject(op, error),
             }
         }
-        self.write("customers", Write::Update(statements), ops)
+        self.write(Collection::Customers, Write::Update(statements), ops)
             .await?;
         if self.write_failed {
             return Ok(());
@@ -394,22 +395,22 @@ impl<'a> Attempt<'a> {
             .filter(|(_, op)| op.op == kind && !self.is_rejected(op))
             .map(|(i, op)| (i, *op))
             .collect();
-        let mut by_collection: HashMap<&str, Vec<ObjectId>> = HashMap::new();
+        let mut by_collection: HashMap<Collection, Vec<ObjectId>> = HashMap::new();
         for (_, op) in &wanted {
             by_collection
-                .entry(op.collection.as_str())
+                .entry(op.collection)
                 .or_default()
                 .push(op.document_id.object_id());
         }
-        let mut found: HashSet<(String, ObjectId)> = HashSet::new();
+        let mut found: HashSet<(Collection, ObjectId)> = HashSet::new();
         for (collection, ids) in by_collection {
             for id in self.existing(collection, ids).await? {
-                found.insert((collection.to_owned(), id));
+                found.insert((collection, id));
             }
         }
         let mut present = Vec::new();
         for (i, op) in wanted {
-            if found.contains(&(op.collection.clone(), op.document_id.object_id())) {
+            if found.contains(&(op.collection, op.document_id.object_id())) {
                 present.push((i, op));
             } else {
                 self.reject(
@@ -428,20 +429,20 @@ impl<'a> Attempt<'a> {
         let business = self.reconciler.business_id;
         let mut movements = Vec::new();
         for (i, op) in ops.iter().enumerate() {
-            if op.op != Op::Insert || op.collection != "stock_movements" || self.is_rejected(op) {
+            if op.op != Op::Insert
+                || op.collection != Collection::StockMovements
+                || self.is_rejected(op)
+            {
                 continue;
             }
-            let product = op.payload.get_object_id("product_id");
-            let store = op.payload.get_object_id("store_id");
-            let quantity = op.payload.get_i64("quantity");
-            match (product, store, quantity) {
-                (Ok(product), Ok(store), Ok(quantity)) => {
-                    movements.push((i, *op, (product, store), quantity))
-                }
-                _ => self.reject(
-                    op,
-                    "a stock movement needs a product_id, a store_id and a quantity",
-                ),
+            match StockMovementDoc::from_document(&op.payload) {
+                Ok(m) => movements.push((
+                    i,
+                    *op,
+                    (m.product_id.object_id(), m.store_id.object_id()),
+                    m.quantity,
+                )),
+                Err(refusal) => self.reject(op, refusal.to_string()),
             }
         }
         // In a transaction, a movement inserted by this attempt is counted by it too: the
@@ -461,7 +462,7 @@ impl<'a> Attempt<'a> {
             .flat_map(|((product, store), i, sum)| {
                 count_into_level(
                     i,
-                    doc! { "_id": product, "business_id": business },
+                    doc! { field::ID: product, field::BUSINESS_ID: business },
                     store,
                     sum,
                     Document::new(),
@@ -469,7 +470,7 @@ impl<'a> Attempt<'a> {
                 )
             })
             .collect();
-        self.write("products", Write::Update(statements), ops)
+        self.write(Collection::Products, Write::Update(statements), ops)
             .await?;
         if self.write_failed || movements.is_empty() {
             return Ok(());
@@ -481,8 +482,12 @@ impl<'a> Attempt<'a> {
         let all_products: Vec<ObjectId> = movements.iter().map(|m| m.2 .0).collect();
         let counted: HashSet<ObjectId> = self
             .find_ids(
-                "stock_movements",
-                doc! { "_id": { "$in": &ids }, "business_id": business, "stock_applied": true },
+                Collection::StockMovements,
+                doc! {
+                    field::ID: { "$in": &ids },
+                    field::BUSINESS_ID: business,
+                    field::STOCK_APPLIED: true,
+                },
             )
             .await?;
         let to_count: Vec<_> = movements
@@ -523,15 +528,15 @@ impl<'a> Attempt<'a> {
                 let sum: i64 = group.iter().map(|m| m.quantity).sum();
                 count_into_level(
                     group[0].op,
-                    doc! { "_id": product, "business_id": business },
+                    doc! { field::ID: product, field::BUSINESS_ID: business },
                     *store,
                     sum,
-                    doc! { "pending_movements": { "$nin": &ids } },
-                    doc! { "$push": { "pending_movements": { "$each": ids } } },
+                    doc! { field::PENDING_MOVEMENTS: { "$nin": &ids } },
+                    doc! { "$push": { field::PENDING_MOVEMENTS: { "$each": ids } } },
                 )
             })
             .collect();
-        self.write("products", Write::Update(statements), ops)
+        self.write(Collection::Products, Write::Update(statements), ops)
             .await?;
         if self.write_failed {
             return Ok(());
@@ -568,10 +573,10 @@ impl<'a> Attempt<'a> {
             }
         }
         self.command(doc! {
-            "update": "stock_movements",
+            "update": Collection::StockMovements.name(),
             "updates": [{
-                "q": { "_id": { "$in": &counting }, "business_id": business },
-                "u": { "$set": { "stock_applied": true } },
+                "q": { field::ID: { "$in": &counting }, field::BUSINESS_ID: business },
+                "u": { "$set": { field::STOCK_APPLIED: true } },
                 "multi": true,
             }],
         })
@@ -579,10 +584,10 @@ impl<'a> Attempt<'a> {
         // Every movement of the batch leaves `pending_movements`, counted now or before:
         // an earlier attempt may have been cut between marking a movement and this.
         self.command(doc! {
-            "update": "products",
+            "update": Collection::Products.name(),
             "updates": [{
-                "q": { "_id": { "$in": all_products }, "business_id": business },
-                "u": { "$pull": { "pending_movements": { "$in": &ids } } },
+                "q": { field::ID: { "$in": all_products }, field::BUSINESS_ID: business },
+                "u": { "$pull": { field::PENDING_MOVEMENTS: { "$in": &ids } } },
                 "multi": true,
             }],
         })
@@ -605,28 +610,28 @@ impl<'a> Attempt<'a> {
                 .filter_map(|(_, d)| d.get_object_id(field).ok())
                 .collect()
         };
-        let (product_ids, store_ids) = (ids("product_id"), ids("store_id"));
+        let (product_ids, store_ids) = (ids(field::PRODUCT_ID), ids(field::STORE_ID));
         // A product's own store, `None` for one sold at every store.
         let products: HashMap<ObjectId, Option<ObjectId>> = self
             .find(
-                "products",
-                doc! { "_id": { "$in": product_ids }, "business_id": business },
-                doc! { "_id": 1, "store_id": 1 },
+                Collection::Products,
+                doc! { field::ID: { "$in": product_ids }, field::BUSINESS_ID: business },
+                doc! { field::ID: 1, field::STORE_ID: 1 },
             )
             .await?
             .iter()
             .filter_map(|d| {
                 Some((
-                    d.get_object_id("_id").ok()?,
-                    d.get_object_id("store_id").ok(),
+                    d.get_object_id(field::ID).ok()?,
+                    d.get_object_id(field::STORE_ID).ok(),
                 ))
             })
             .collect();
-        let stores = self.existing("stores", store_ids).await?;
+        let stores = self.existing(Collection::Stores, store_ids).await?;
         let mut kept = Vec::with_capacity(documents.len());
         for (i, document) in documents {
-            let product = document.get_object_id("product_id");
-            let store = document.get_object_id("store_id");
+            let product = document.get_object_id(field::PRODUCT_ID);
+            let store = document.get_object_id(field::STORE_ID);
             let refusal = match (product, store) {
                 (Err(_), _) | (_, Err(_)) => {
                     Some("a stock movement needs a product_id and a store_id".to_owned())
@@ -660,19 +665,19 @@ impl<'a> Attempt<'a> {
         let business = self.reconciler.business_id;
         let found = self
             .find(
-                "products",
-                doc! { "_id": { "$in": products }, "business_id": business },
-                doc! { "_id": 1, "pending_movements": 1 },
+                Collection::Products,
+                doc! { field::ID: { "$in": products }, field::BUSINESS_ID: business },
+                doc! { field::ID: 1, field::PENDING_MOVEMENTS: 1 },
             )
             .await?;
         Ok(found
             .iter()
             .filter_map(|d| {
                 let pending = d
-                    .get_array("pending_movements")
+                    .get_array(field::PENDING_MOVEMENTS)
                     .map(|a| a.iter().filter_map(Bson::as_object_id).collect())
                     .unwrap_or_default();
-                Some((d.get_object_id("_id").ok()?, pending))
+                Some((d.get_object_id(field::ID).ok()?, pending))
             })
             .collect())
     }
@@ -680,34 +685,38 @@ impl<'a> Attempt<'a> {
     /// Of `ids` in `collection`, those that exist for this business.
     async fn existing(
         &mut self,
-        collection: &str,
+        collection: Collection,
         ids: Vec<ObjectId>,
     ) -> Result<HashSet<ObjectId>> {
         if ids.is_empty() {
             return Ok(HashSet::new());
         }
         let business = self.reconciler.business_id;
-        let filter = if collection == "businesses" {
-            doc! { "_id": { "$in": ids.iter().filter(|id| **id == business).collect::<Vec<_>>() } }
+        let filter = if collection.is_scoped() {
+            doc! { field::ID: { "$in": &ids }, field::BUSINESS_ID: business }
         } else {
-            doc! { "_id": { "$in": &ids }, "business_id": business }
+            doc! { field::ID: { "$in": ids.iter().filter(|id| **id == business).collect::<Vec<_>>() } }
         };
         self.find_ids(collection, filter).await
     }
 
     /// The `_id`s of the documents of `collection` matching `filter`.
-    async fn find_ids(&mut self, collection: &str, filter: Document) -> Result<HashSet<ObjectId>> {
-        let found = self.find(collection, filter, doc! { "_id": 1 }).await?;
+    async fn find_ids(
+        &mut self,
+        collection: Collection,
+        filter: Document,
+    ) -> Result<HashSet<ObjectId>> {
+        let found = self.find(collection, filter, doc! { field::ID: 1 }).await?;
         Ok(found
             .iter()
-            .filter_map(|d| d.get_object_id("_id").ok())
+            .filter_map(|d| d.get_object_id(field::ID).ok())
             .collect())
     }
 
     /// Which of `ids` exist in `collection`, with the business each belongs to.
     async fn owners(
         &mut self,
-        collection: &str,
+        collection: Collection,
         ids: Vec<ObjectId>,
     ) -> Result<HashMap<ObjectId, Option<ObjectId>>> {
         if ids.is_empty() {
@@ -716,15 +725,15 @@ impl<'a> Attempt<'a> {
         let found = self
             .find(
                 collection,
-                doc! { "_id": { "$in": ids } },
-                doc! { "_id": 1, "business_id": 1 },
+                doc! { field::ID: { "$in": ids } },
+                doc! { field::ID: 1, field::BUSINESS_ID: 1 },
             )
             .await?;
         Ok(found
             .iter()
             .filter_map(|d| {
-                let id = d.get_object_id("_id").ok()?;
-                Some((id, d.get_object_id("business_id").ok()))
+                let id = d.get_object_id(field::ID).ok()?;
+                Some((id, d.get_object_id(field::BUSINESS_ID).ok()))
             })
             .collect())
     }
@@ -732,14 +741,14 @@ impl<'a> Attempt<'a> {
     /// The documents of `collection` matching `filter`, with `projection`'s fields.
     async fn find(
         &mut self,
-        collection: &str,
+        collection: Collection,
         filter: Document,
         projection: Document,
     ) -> Result<Vec<Document>> {
         let mut found = Vec::new();
         let mut reply = self
             .command(doc! {
-                "find": collection,
+                "find": collection.name(),
                 "filter": filter,
                 "projection": projection,
                 "batchSize": 10_000,
@@ -759,7 +768,7 @@ impl<'a> Attempt<'a> {
                 return Ok(found);
             }
             reply = self
-                .command(doc! { "getMore": cursor_id, "collection": collection })
+                .command(doc! { "getMore": cursor_id, "collection": collection.name() })
                 .await?;
         }
     }
@@ -768,7 +777,12 @@ impl<'a> Attempt<'a> {
     /// refuses for good rejects its operation; inside a transaction it also ends the
     /// attempt (`write_failed`). An insert that finds its `_id` taken was applied by an
     /// earlier attempt whose reply was lost.
-    async fn write(&mut self, collection: &str, writes: Write, ops: &[&Operation]) -> Result<()> {
+    async fn write(
+        &mut self,
+        collection: Collection,
+        writes: Write,
+        ops: &[&Operation],
+    ) -> Result<()> {
         let in_transaction = self.session.is_some();
         let (command, field, items) = match writes {
             Write::Insert(documents) => ("insert", "documents", documents),
@@ -791,7 +805,7 @@ impl<'a> Attempt<'a> {
             let body: Vec<&Document> = chunk.iter().map(|(_, d)| d).collect();
             let reply = self
                 .command(doc! {
-                    command: collection,
+                    command: collection.name(),
                     field: body,
                     // In a transaction the first refusal ends it; without one, let the
                     // other writes through.
@@ -818,7 +832,7 @@ impl<'a> Attempt<'a> {
                     return Err(SyncError::WriteNotConfirmed(message));
                 }
                 let id_taken = code == DUPLICATE_KEY
-                    && error.get_document("keyPattern").ok() == Some(&doc! { "_id": 1 });
+                    && error.get_document("keyPattern").ok() == Some(&doc! { field::ID: 1 });
                 if command == "insert" && id_taken && !in_transaction {
                     continue;
                 }
@@ -846,13 +860,16 @@ impl<'a> Attempt<'a> {
 }
 
 /// Groups update statements by their operation's collection, keeping commit order.
-fn by_collection(statements: Vec<Statement>, ops: &[&Operation]) -> Vec<(String, Vec<Statement>)> {
-    let mut grouped: Vec<(String, Vec<Statement>)> = Vec::new();
+fn by_collection(
+    statements: Vec<Statement>,
+    ops: &[&Operation],
+) -> Vec<(Collection, Vec<Statement>)> {
+    let mut grouped: Vec<(Collection, Vec<Statement>)> = Vec::new();
     for statement in statements {
-        let collection = &ops[statement.op].collection;
-        match grouped.iter_mut().find(|(c, _)| c == collection) {
+        let collection = ops[statement.op].collection;
+        match grouped.iter_mut().find(|(c, _)| *c == collection) {
             Some((_, list)) => list.push(statement),
-            None => grouped.push((collection.clone(), vec![statement])),
+            None => grouped.push((collection, vec![statement])),
         }
     }
     grouped
@@ -866,34 +883,34 @@ fn insert_document(
     in_transaction: bool,
 ) -> Result<Document, String> {
     let mut document = op.payload.clone();
-    if document.get_object_id("_id") != Ok(op.document_id.object_id()) {
+    if document.get_object_id(field::ID) != Ok(op.document_id.object_id()) {
         return Err("the document's _id is not the operation's".into());
     }
-    if op.collection == "businesses" {
+    if !op.collection.is_scoped() {
         if op.document_id.object_id() != business {
             return Err("the business is not this till's business".into());
         }
-    } else if document.get_object_id("business_id") != Ok(business) {
+    } else if document.get_object_id(field::BUSINESS_ID) != Ok(business) {
         return Err("the document belongs to another business".into());
     }
-    if op.collection == "stock_movements" {
-        document.insert("stock_applied", in_transaction);
+    if op.collection == Collection::StockMovements {
+        document.insert(field::STOCK_APPLIED, in_transaction);
     }
     Ok(document)
 }
 
 /// `$set` of the changed fields, unless the central document changed later.
 fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
-    let mut q = doc! { "_id": op.document_id.object_id() };
-    if op.collection != "businesses" {
-        q.insert("business_id", business);
+    let mut q = doc! { field::ID: op.document_id.object_id() };
+    if op.collection.is_scoped() {
+        q.insert(field::BUSINESS_ID, business);
     }
-    if let Ok(at) = op.payload.get_datetime("updated_at") {
+    if let Ok(at) = op.payload.get_datetime(field::UPDATED_AT) {
         q.insert(
             "$or",
             vec![
-                doc! { "updated_at": { "$lte": at } },
-                doc! { "updated_at": { "$exists": false } },
+                doc! { field::UPDATED_AT: { "$lte": at } },
+                doc! { field::UPDATED_AT: { "$exists": false } },
             ],
         );
     }
@@ -904,27 +921,27 @@ fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
 fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<Statement, String> {
     let p = &op.payload;
     let (Ok(transaction), Ok(date), Some(amount), Ok(points)) = (
-        p.get_object_id("transaction_id"),
-        p.get_datetime("date"),
-        p.get("amount"),
-        p.get_i64("loyalty_points"),
+        p.get_object_id(field::TRANSACTION_ID),
+        p.get_datetime(field::DATE),
+        p.get(field::AMOUNT),
+        p.get_i64(field::LOYALTY_POINTS),
     ) else {
         return Err("a purchase needs transaction_id, date, amount and loyalty_points".into());
     };
     Ok(Statement::new(
         i,
         doc! {
-            "_id": op.document_id.object_id(),
-            "business_id": business,
-            "purchase_history.transaction_id": { "$ne": transaction },
+            field::ID: op.document_id.object_id(),
+            field::BUSINESS_ID: business,
+            field::PURCHASE_HISTORY_TRANSACTION_ID: { "$ne": transaction },
         },
         doc! {
-            "$push": { "purchase_history": {
-                "transaction_id": transaction,
-                "date": *date,
-                "amount": amount.clone(),
+            "$push": { field::PURCHASE_HISTORY: {
+                field::TRANSACTION_ID: transaction,
+                field::DATE: *date,
+                field::AMOUNT: amount.clone(),
             } },
-            "$inc": { "loyalty_points": points },
+            "$inc": { field::LOYALTY_POINTS: points },
         },
     ))
 }

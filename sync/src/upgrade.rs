@@ -16,6 +16,8 @@ use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use tracing::{info, warn};
 
+use sellsync_core::contract::{field, whole_number, Collection, StockLevel};
+
 use crate::central::Central;
 use crate::error::Result;
 
@@ -26,7 +28,7 @@ const PAGE: i64 = 500;
 /// how many it gave them to.
 pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -> Result<usize> {
     let db = central.database();
-    let products = db.collection::<Document>("products");
+    let products = db.collection::<Document>(Collection::Products.name());
     // Looked up once, and only when a product needs it: most connects find nothing to do.
     let mut oldest: Option<Option<ObjectId>> = None;
     let mut migrated = 0;
@@ -34,12 +36,16 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
     loop {
         let mut cursor = products
             .find(doc! {
-                "business_id": business,
-                "stock_levels": { "$exists": false },
-                "_id": { "$nin": &skipped },
+                field::BUSINESS_ID: business,
+                field::STOCK_LEVELS: { "$exists": false },
+                field::ID: { "$nin": &skipped },
             })
             .projection(doc! {
-                "_id": 1, "store_id": 1, "stock": 1, "opening_stock": 1, "pending_movements": 1,
+                field::ID: 1,
+                field::STORE_ID: 1,
+                field::STOCK: 1,
+                field::OPENING_STOCK: 1,
+                field::PENDING_MOVEMENTS: 1,
             })
             .limit(PAGE)
             .await
@@ -57,24 +63,24 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
         };
         let ids: Vec<ObjectId> = page
             .iter()
-            .filter_map(|p| p.get_object_id("_id").ok())
+            .filter_map(|p| p.get_object_id(field::ID).ok())
             .collect();
         let held: Vec<Bson> = page
             .iter()
-            .filter_map(|p| p.get_array("pending_movements").ok())
+            .filter_map(|p| p.get_array(field::PENDING_MOVEMENTS).ok())
             .flatten()
             .cloned()
             .collect();
         let moved = counted_movements(central, business, &ids, held).await?;
         for product in &page {
-            let Ok(id) = product.get_object_id("_id") else {
+            let Ok(id) = product.get_object_id(field::ID) else {
                 continue;
             };
-            let stock = whole(product.get("stock")).unwrap_or(0);
+            let stock = whole(product.get(field::STOCK)).unwrap_or(0);
             let moves = moved.get(&id).cloned().unwrap_or_default();
             let total_moved: i64 = moves.values().sum();
-            let opening = whole(product.get("opening_stock")).unwrap_or(stock - total_moved);
-            let Some(home) = product.get_object_id("store_id").ok().or(first_store) else {
+            let opening = whole(product.get(field::OPENING_STOCK)).unwrap_or(stock - total_moved);
+            let Some(home) = product.get_object_id(field::STORE_ID).ok().or(first_store) else {
                 warn!(product = %id, "no store to give the product's stock to; left as it is");
                 skipped.push(id);
                 continue;
@@ -86,16 +92,27 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
             }
             let levels: Vec<Document> = levels
                 .into_iter()
-                .map(|(store, (opening, level))| {
-                    doc! { "store_id": store, "opening_stock": opening, "stock": level }
+                .map(|(store, (opening_stock, stock))| {
+                    StockLevel {
+                        store_id: store.into(),
+                        opening_stock,
+                        stock,
+                    }
+                    .to_document()
                 })
                 .collect();
             // Guarded on the stock read: a movement counted meanwhile means a new round.
             let mut filter = doc! {
-                "_id": id, "business_id": business, "stock_levels": { "$exists": false },
+                field::ID: id,
+                field::BUSINESS_ID: business,
+                field::STOCK_LEVELS: { "$exists": false },
             };
-            filter.insert("stock", product.get("stock").cloned().unwrap_or(Bson::Null));
-            let set = doc! { "$set": { "stock_levels": levels, "opening_stock": opening } };
+            filter.insert(
+                field::STOCK,
+                product.get(field::STOCK).cloned().unwrap_or(Bson::Null),
+            );
+            let set =
+                doc! { "$set": { field::STOCK_LEVELS: levels, field::OPENING_STOCK: opening } };
             let result = products
                 .update_one(filter, set)
                 .await
@@ -116,12 +133,12 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
 async fn oldest_store(central: &Central, business: ObjectId) -> Result<Option<ObjectId>> {
     Ok(central
         .database()
-        .collection::<Document>("stores")
-        .find_one(doc! { "business_id": business })
-        .sort(doc! { "created_at": 1, "_id": 1 })
+        .collection::<Document>(Collection::Stores.name())
+        .find_one(doc! { field::BUSINESS_ID: business })
+        .sort(doc! { field::CREATED_AT: 1, field::ID: 1 })
         .await
         .map_err(|e| central.classify(e))?
-        .and_then(|store| store.get_object_id("_id").ok()))
+        .and_then(|store| store.get_object_id(field::ID).ok()))
 }
 
 /// The counted movements of `products`, summed per product and store.
@@ -133,22 +150,22 @@ async fn counted_movements(
 ) -> Result<BTreeMap<ObjectId, BTreeMap<ObjectId, i64>>> {
     let mut cursor = central
         .database()
-        .collection::<Document>("stock_movements")
+        .collection::<Document>(Collection::StockMovements.name())
         .find(doc! {
-            "business_id": business,
-            "product_id": { "$in": products },
-            "$or": [ { "stock_applied": true }, { "_id": { "$in": held } } ],
+            field::BUSINESS_ID: business,
+            field::PRODUCT_ID: { "$in": products },
+            "$or": [ { field::STOCK_APPLIED: true }, { field::ID: { "$in": held } } ],
         })
-        .projection(doc! { "product_id": 1, "store_id": 1, "quantity": 1 })
+        .projection(doc! { field::PRODUCT_ID: 1, field::STORE_ID: 1, field::QUANTITY: 1 })
         .await
         .map_err(|e| central.classify(e))?;
     let mut sums: BTreeMap<ObjectId, BTreeMap<ObjectId, i64>> = BTreeMap::new();
     while cursor.advance().await.map_err(|e| central.classify(e))? {
         let movement = cursor.deserialize_current()?;
         let (Ok(product), Ok(store), Some(quantity)) = (
-            movement.get_object_id("product_id"),
-            movement.get_object_id("store_id"),
-            whole(movement.get("quantity")),
+            movement.get_object_id(field::PRODUCT_ID),
+            movement.get_object_id(field::STORE_ID),
+            whole(movement.get(field::QUANTITY)),
         ) else {
             continue;
         };
@@ -158,10 +175,5 @@ async fn counted_movements(
 }
 
 fn whole(value: Option<&Bson>) -> Option<i64> {
-    match value? {
-        Bson::Int32(n) => Some(i64::from(*n)),
-        Bson::Int64(n) => Some(*n),
-        Bson::Double(x) if x.fract() == 0.0 => Some(*x as i64),
-        _ => None,
-    }
+    value.and_then(whole_number)
 }

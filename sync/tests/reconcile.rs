@@ -6,7 +6,7 @@ mod common;
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use common::{assert_matches_till, central, demo_till, dump, level_at, trade, SALES_PER_TRADE};
-use sellsync_core::outbox::Op;
+use sellsync_core::contract::{Collection, Op};
 use sellsync_core::sync_queue::Operation;
 use sellsync_sync::{upgrade, Central, Reconciler};
 
@@ -68,7 +68,7 @@ async fn a_movement_cut_off_half_way_counts_once() {
     let reconciler = Reconciler::new(central.clone(), till.business().id);
     let last = ops
         .iter()
-        .rposition(|op| op.collection == "stock_movements")
+        .rposition(|op| op.collection == Collection::StockMovements)
         .unwrap();
     let (before, movement) = (&ops[..last], &ops[last]);
     apply_in_batches(&reconciler, before, 500).await;
@@ -115,7 +115,7 @@ fn movement_op(seq: i64, business: ObjectId, store: ObjectId, product: ObjectId)
     Operation {
         seq,
         op_id: format!("op-{seq}"),
-        collection: "stock_movements".into(),
+        collection: Collection::StockMovements,
         document_id: id.into(),
         op: Op::Insert,
         payload: doc! {

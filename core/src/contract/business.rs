@@ -1,0 +1,91 @@
+//! `businesses`: a tenant, its plan and the settings every till of it sells by.
+
+use bson::{doc, Document};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::read::{Read, Reader};
+use super::value::{date, decimal, oid, or_null, percent};
+use super::{field, Collection};
+use crate::ids::Id;
+use crate::money::{Currency, Money, Percent};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessDoc {
+    pub id: Id,
+    pub business_name: String,
+    pub business_owner: Option<Id>,
+    /// `Free`, `Standard`, `Premium`.
+    pub package_plan: Option<String>,
+    /// `active`, `expired`, `canceled`.
+    pub subscription_status: Option<String>,
+    pub settings: BusinessSettings,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// `businesses.settings`. What a back office leaves out, a till keeps as it has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusinessSettings {
+    pub currency: Currency,
+    pub timezone: Tz,
+    pub tax_inclusive: Option<bool>,
+    pub default_tax_rate: Option<Percent>,
+    pub max_cashier_discount: Option<Percent>,
+    pub loyalty_points_per_unit: Option<i64>,
+    /// In `currency`.
+    pub loyalty_point_value: Option<Money>,
+}
+
+impl BusinessDoc {
+    pub fn to_document(&self) -> Document {
+        let s = &self.settings;
+        let currency = &s.currency;
+        doc! {
+            field::ID: oid(self.id),
+            field::BUSINESS_NAME: &self.business_name,
+            field::BUSINESS_OWNER: or_null(self.business_owner, oid),
+            field::PACKAGE_PLAN: self.package_plan.as_deref(),
+            field::SUBSCRIPTION_STATUS: self.subscription_status.as_deref(),
+            field::SETTINGS: {
+                field::CURRENCY: currency.code(),
+                field::TIMEZONE: s.timezone.name(),
+                field::TAX_INCLUSIVE: s.tax_inclusive,
+                field::DEFAULT_TAX_RATE: or_null(s.default_tax_rate, percent),
+                field::MAX_CASHIER_DISCOUNT: or_null(s.max_cashier_discount, percent),
+                field::LOYALTY_POINTS_PER_UNIT: s.loyalty_points_per_unit,
+                field::LOYALTY_POINT_VALUE:
+                    or_null(s.loyalty_point_value, |value| decimal(currency, value)),
+            },
+            field::CREATED_AT: or_null(self.created_at, date),
+        }
+    }
+
+    /// Refused without a name, a known currency or a known time zone.
+    pub fn from_document(doc: &Document) -> Read<BusinessDoc> {
+        let r = Reader::new(Collection::Businesses, doc)?;
+        let code = r.required_text(field::SETTINGS_CURRENCY)?;
+        let currency = Currency::from_code(&code)
+            .map_err(|_| r.refuse(format!("has the currency {code:?}, which is not ISO 4217")))?;
+        let zone = r.required_text(field::SETTINGS_TIMEZONE)?;
+        let timezone: Tz = zone
+            .parse()
+            .map_err(|_| r.refuse(format!("has the time zone {zone:?}, which is not known")))?;
+        Ok(BusinessDoc {
+            id: r.id(),
+            business_name: r.required_text(field::BUSINESS_NAME)?,
+            business_owner: r.optional_id(field::BUSINESS_OWNER)?,
+            package_plan: r.non_blank(field::PACKAGE_PLAN)?,
+            subscription_status: r.non_blank(field::SUBSCRIPTION_STATUS)?,
+            settings: BusinessSettings {
+                tax_inclusive: r.flag(field::SETTINGS_TAX_INCLUSIVE)?,
+                default_tax_rate: r.percent(field::SETTINGS_DEFAULT_TAX_RATE)?,
+                max_cashier_discount: r.percent(field::SETTINGS_MAX_CASHIER_DISCOUNT)?,
+                loyalty_points_per_unit: r.integer(field::SETTINGS_LOYALTY_POINTS_PER_UNIT)?,
+                loyalty_point_value: r.money(field::SETTINGS_LOYALTY_POINT_VALUE, &currency)?,
+                currency,
+                timezone,
+            },
+            created_at: r.time(field::CREATED_AT)?,
+        })
+    }
+}

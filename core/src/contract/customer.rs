@@ -1,0 +1,130 @@
+//! `customers`: a business's customers, their loyalty points and their purchases.
+
+use bson::{doc, Document};
+use chrono::{DateTime, Utc};
+
+use super::read::{Read, Reader};
+use super::value::{date, decimal, oid, or_null};
+use super::{field, Collection};
+use crate::ids::Id;
+use crate::money::{Currency, Money};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerDoc {
+    pub id: Id,
+    pub business_id: Id,
+    pub name: String,
+    pub phone: Option<String>,
+    /// Lower case.
+    pub email: Option<String>,
+    pub loyalty_points: i64,
+    pub purchase_history: Vec<PurchaseEntry>,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// One sale in a customer's `purchase_history`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseEntry {
+    pub transaction_id: Id,
+    pub date: DateTime<Utc>,
+    pub amount: Money,
+}
+
+impl PurchaseEntry {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        doc! {
+            field::TRANSACTION_ID: oid(self.transaction_id),
+            field::DATE: date(self.date),
+            field::AMOUNT: decimal(currency, self.amount),
+        }
+    }
+
+    fn read(r: &Reader<'_>, currency: &Currency) -> Read<PurchaseEntry> {
+        Ok(PurchaseEntry {
+            transaction_id: r.id_field(field::TRANSACTION_ID)?,
+            date: r.required_time(field::DATE)?,
+            amount: r.required_money(field::AMOUNT, currency)?,
+        })
+    }
+}
+
+impl CustomerDoc {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let history: Vec<Document> = self
+            .purchase_history
+            .iter()
+            .map(|entry| entry.to_document(currency))
+            .collect();
+        doc! {
+            field::ID: oid(self.id),
+            field::BUSINESS_ID: oid(self.business_id),
+            field::NAME: &self.name,
+            field::PHONE: self.phone.as_deref(),
+            field::EMAIL: self.email.as_deref(),
+            field::LOYALTY_POINTS: self.loyalty_points,
+            field::PURCHASE_HISTORY: history,
+            field::CREATED_AT: or_null(self.created_at, date),
+        }
+    }
+
+    /// Refused without a name or with a purchase that is not a sale, a date and an
+    /// amount. Points below zero read as zero.
+    pub fn from_document(doc: &Document, currency: &Currency) -> Read<CustomerDoc> {
+        let r = Reader::new(Collection::Customers, doc)?;
+        Ok(CustomerDoc {
+            id: r.id(),
+            business_id: r.id_field(field::BUSINESS_ID)?,
+            name: r.required_text(field::NAME)?,
+            phone: r.non_blank(field::PHONE)?,
+            email: r.non_blank(field::EMAIL)?.map(|e| e.to_lowercase()),
+            loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0).max(0),
+            purchase_history: r
+                .documents(field::PURCHASE_HISTORY, |entry| {
+                    PurchaseEntry::read(entry, currency)
+                })?
+                .unwrap_or_default(),
+            created_at: r.time(field::CREATED_AT)?,
+        })
+    }
+}
+
+/// The payload of a `customer_purchase` operation: one sale for the history and the
+/// points it earned less those it redeemed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerPurchase {
+    pub entry: PurchaseEntry,
+    /// Signed: a sale paid with points takes them away.
+    pub loyalty_points: i64,
+}
+
+impl CustomerPurchase {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let mut doc = self.entry.to_document(currency);
+        doc.insert(field::LOYALTY_POINTS, self.loyalty_points);
+        doc
+    }
+
+    /// `id` is the customer's, for the refusal.
+    pub fn from_document(
+        id: Id,
+        payload: &Document,
+        currency: &Currency,
+    ) -> Read<CustomerPurchase> {
+        let mut doc = payload.clone();
+        doc.insert(field::ID, oid(id));
+        let r = Reader::new(Collection::Customers, &doc)?;
+        Ok(CustomerPurchase {
+            entry: PurchaseEntry::read(&r, currency)?,
+            loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0),
+        })
+    }
+
+    /// The points of a payload without reading the rest: what the pull adds to a
+    /// customer's central points while the purchase has not gone out.
+    pub fn points_of(payload: &Document) -> i64 {
+        payload
+            .get(field::LOYALTY_POINTS)
+            .and_then(super::whole_number)
+            .unwrap_or(0)
+    }
+}

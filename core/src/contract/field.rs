@@ -1,0 +1,123 @@
+//! The central field names, by collection. Nested fields are given as the dotted paths
+//! MongoDB filters and updates use (`settings.currency`).
+
+// Every collection.
+pub const ID: &str = "_id";
+pub const BUSINESS_ID: &str = "business_id";
+pub const STORE_ID: &str = "store_id";
+pub const CREATED_AT: &str = "created_at";
+/// When a document was last changed; an update's payload carries it (newest wins).
+pub const UPDATED_AT: &str = "updated_at";
+
+// businesses
+pub const BUSINESS_NAME: &str = "business_name";
+pub const BUSINESS_OWNER: &str = "business_owner";
+pub const PACKAGE_PLAN: &str = "package_plan";
+pub const SUBSCRIPTION_STATUS: &str = "subscription_status";
+pub const SETTINGS: &str = "settings";
+/// Inside `settings`.
+pub const CURRENCY: &str = "currency";
+pub const TIMEZONE: &str = "timezone";
+pub const TAX_INCLUSIVE: &str = "tax_inclusive";
+pub const DEFAULT_TAX_RATE: &str = "default_tax_rate";
+pub const MAX_CASHIER_DISCOUNT: &str = "max_cashier_discount";
+pub const LOYALTY_POINTS_PER_UNIT: &str = "loyalty_points_per_unit";
+pub const LOYALTY_POINT_VALUE: &str = "loyalty_point_value";
+pub const SETTINGS_CURRENCY: &str = "settings.currency";
+pub const SETTINGS_TIMEZONE: &str = "settings.timezone";
+pub const SETTINGS_TAX_INCLUSIVE: &str = "settings.tax_inclusive";
+pub const SETTINGS_DEFAULT_TAX_RATE: &str = "settings.default_tax_rate";
+pub const SETTINGS_MAX_CASHIER_DISCOUNT: &str = "settings.max_cashier_discount";
+pub const SETTINGS_LOYALTY_POINTS_PER_UNIT: &str = "settings.loyalty_points_per_unit";
+pub const SETTINGS_LOYALTY_POINT_VALUE: &str = "settings.loyalty_point_value";
+
+// stores
+pub const STORE_NAME: &str = "store_name";
+pub const LOCATION: &str = "location";
+pub const PHONE: &str = "phone";
+pub const OPERATING_HOURS: &str = "operating_hours";
+/// Inside `operating_hours`.
+pub const OPEN: &str = "open";
+pub const CLOSE: &str = "close";
+pub const OPERATING_HOURS_OPEN: &str = "operating_hours.open";
+pub const OPERATING_HOURS_CLOSE: &str = "operating_hours.close";
+
+// users (and customers: name, email)
+pub const NAME: &str = "name";
+pub const EMAIL: &str = "email";
+pub const PASSWORD_HASH: &str = "password_hash";
+pub const PIN_HASH: &str = "pin_hash";
+pub const ROLE: &str = "role";
+pub const PERMISSIONS: &str = "permissions";
+
+// products
+pub const PRODUCT_NAME: &str = "product_name";
+pub const SKU: &str = "sku";
+pub const BARCODE: &str = "barcode";
+pub const CATEGORY: &str = "category";
+pub const PRICE: &str = "price";
+pub const TAX_RATE: &str = "tax_rate";
+/// The total over the stores' levels.
+pub const STOCK: &str = "stock";
+pub const OPENING_STOCK: &str = "opening_stock";
+/// `[{store_id, opening_stock, stock}]`, one per store.
+pub const STOCK_LEVELS: &str = "stock_levels";
+pub const STOCK_LEVELS_STORE_ID: &str = "stock_levels.store_id";
+pub const STOCK_THRESHOLD: &str = "stock_threshold";
+pub const SUPPLIER_ID: &str = "supplier_id";
+/// The reconciler's own: movements being counted into the product without a transaction.
+pub const PENDING_MOVEMENTS: &str = "pending_movements";
+
+// stock_movements
+pub const PRODUCT_ID: &str = "product_id";
+pub const MOVEMENT_TYPE: &str = "movement_type";
+pub const QUANTITY: &str = "quantity";
+pub const HANDLED_BY: &str = "handled_by";
+pub const REASON: &str = "reason";
+pub const TRANSACTION_ID: &str = "transaction_id";
+/// The reconciler's own: the movement is counted into its product's stock.
+pub const STOCK_APPLIED: &str = "stock_applied";
+
+// sales_transactions
+pub const TILL_ID: &str = "till_id";
+pub const SALE_NUMBER: &str = "sale_number";
+pub const CASHIER_ID: &str = "cashier_id";
+pub const CUSTOMER_ID: &str = "customer_id";
+pub const ITEMS: &str = "items";
+pub const PAYMENTS: &str = "payments";
+pub const PAYMENT_METHOD: &str = "payment_method";
+pub const SUBTOTAL: &str = "subtotal";
+pub const DISCOUNT_TOTAL: &str = "discount_total";
+pub const TAX_TOTAL: &str = "tax_total";
+pub const TOTAL_AMOUNT: &str = "total_amount";
+pub const AMOUNT_TENDERED: &str = "amount_tendered";
+pub const CHANGE_DUE: &str = "change_due";
+pub const LOYALTY_POINTS_EARNED: &str = "loyalty_points_earned";
+pub const LOYALTY_POINTS_REDEEMED: &str = "loyalty_points_redeemed";
+pub const TRANSACTION_STATUS: &str = "transaction_status";
+/// Inside `items`.
+pub const UNIT_PRICE: &str = "unit_price";
+pub const DISCOUNT: &str = "discount";
+pub const TAX_AMOUNT: &str = "tax_amount";
+pub const TOTAL_PRICE: &str = "total_price";
+/// Inside `payments` (and `payment_methods`: method_name, provider, kind).
+pub const PAYMENT_METHOD_ID: &str = "payment_method_id";
+pub const METHOD_NAME: &str = "method_name";
+pub const KIND: &str = "kind";
+pub const TENDERED: &str = "tendered";
+pub const AMOUNT: &str = "amount";
+
+// customers
+pub const LOYALTY_POINTS: &str = "loyalty_points";
+pub const PURCHASE_HISTORY: &str = "purchase_history";
+pub const PURCHASE_HISTORY_TRANSACTION_ID: &str = "purchase_history.transaction_id";
+/// Inside `purchase_history`.
+pub const DATE: &str = "date";
+
+// payment_methods
+pub const PROVIDER: &str = "provider";
+
+// notifications
+pub const USER_ID: &str = "user_id";
+pub const MESSAGE: &str = "message";
+pub const STATUS: &str = "status";

@@ -1,0 +1,216 @@
+//! `products`: what a business sells, with its stock per store.
+//!
+//! Every product carries `stock_levels: [{store_id, opening_stock, stock}]`, one entry per
+//! store that has stock or movements of it, and `stock`, the total over the levels (the
+//! rule is in ARCHITECTURE.md). A product with `store_id` is sold at that store only.
+
+use bson::{doc, Bson, Document};
+use chrono::{DateTime, Utc};
+
+use super::read::{Read, Reader};
+use super::value::{date, decimal, oid, or_null, percent};
+use super::{field, Collection};
+use crate::ids::Id;
+use crate::money::{Currency, Money, Percent};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductDoc {
+    pub id: Id,
+    pub business_id: Id,
+    /// `None`: sold at every store of the business.
+    pub store_id: Option<Id>,
+    pub product_name: String,
+    pub sku: String,
+    pub barcode: Option<String>,
+    pub category: String,
+    /// In the business's currency.
+    pub price: Money,
+    /// `None`: the business's default rate.
+    pub tax_rate: Option<Percent>,
+    /// The total over the stores' levels.
+    pub stock: i64,
+    pub opening_stock: Option<i64>,
+    /// `None` on a document of an earlier version or from a back office that does not
+    /// keep levels; `sync::upgrade` gives it its levels.
+    pub stock_levels: Option<Vec<StockLevel>>,
+    pub stock_threshold: i64,
+    pub supplier_id: Option<Id>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// One store's stock of a product: its opening stock plus the store's counted movements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StockLevel {
+    pub store_id: Id,
+    pub opening_stock: i64,
+    pub stock: i64,
+}
+
+impl StockLevel {
+    pub fn to_document(&self) -> Document {
+        doc! {
+            field::STORE_ID: oid(self.store_id),
+            field::OPENING_STOCK: self.opening_stock,
+            field::STOCK: self.stock,
+        }
+    }
+}
+
+impl ProductDoc {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let mut doc = doc! {
+            field::ID: oid(self.id),
+            field::BUSINESS_ID: oid(self.business_id),
+            field::STORE_ID: or_null(self.store_id, oid),
+            field::PRODUCT_NAME: &self.product_name,
+            field::SKU: &self.sku,
+            field::BARCODE: self.barcode.as_deref(),
+            field::CATEGORY: &self.category,
+            field::PRICE: decimal(currency, self.price),
+            field::TAX_RATE: or_null(self.tax_rate, percent),
+            field::STOCK: self.stock,
+            field::OPENING_STOCK: self.opening_stock,
+            field::STOCK_THRESHOLD: self.stock_threshold,
+            field::SUPPLIER_ID: or_null(self.supplier_id, oid),
+            field::CREATED_AT: or_null(self.created_at, date),
+            field::UPDATED_AT: or_null(self.updated_at, date),
+        };
+        // Left out rather than null: "no levels yet" is what the upgrade looks for.
+        if let Some(levels) = &self.stock_levels {
+            let levels: Vec<Document> = levels.iter().map(StockLevel::to_document).collect();
+            doc.insert(field::STOCK_LEVELS, levels);
+        }
+        doc
+    }
+
+    /// Refused without a name, a SKU or a price, with a price of more decimals than the
+    /// currency has, or with a stock level that names no store.
+    pub fn from_document(doc: &Document, currency: &Currency) -> Read<ProductDoc> {
+        let r = Reader::new(Collection::Products, doc)?;
+        Ok(ProductDoc {
+            id: r.id(),
+            business_id: r.id_field(field::BUSINESS_ID)?,
+            store_id: r.optional_id(field::STORE_ID)?,
+            product_name: r.required_text(field::PRODUCT_NAME)?,
+            sku: r.required_text(field::SKU)?,
+            barcode: r.non_blank(field::BARCODE)?,
+            category: r.text(field::CATEGORY)?.unwrap_or_default(),
+            price: r.required_money(field::PRICE, currency)?,
+            tax_rate: r.percent(field::TAX_RATE)?,
+            stock: r.integer(field::STOCK)?.unwrap_or(0),
+            opening_stock: r.integer(field::OPENING_STOCK)?,
+            stock_levels: r.documents(field::STOCK_LEVELS, |level| {
+                Ok(StockLevel {
+                    store_id: level.id_field(field::STORE_ID)?,
+                    opening_stock: level.integer(field::OPENING_STOCK)?.unwrap_or(0),
+                    stock: level.integer(field::STOCK)?.unwrap_or(0),
+                })
+            })?,
+            stock_threshold: r.integer(field::STOCK_THRESHOLD)?.unwrap_or(0).max(0),
+            supplier_id: r.optional_id(field::SUPPLIER_ID)?,
+            created_at: r.time(field::CREATED_AT)?,
+            updated_at: r.time(field::UPDATED_AT)?,
+        })
+    }
+
+    /// The opening stock of the product at `store`: its entry in `stock_levels` (a store
+    /// without one: 0). A document without levels that belongs to `store` opens with its
+    /// `opening_stock`, else its `stock`; one for every store says nothing (`None`).
+    pub fn opening_stock_at(&self, store: Id) -> Option<i64> {
+        match &self.stock_levels {
+            Some(levels) => Some(
+                levels
+                    .iter()
+                    .find(|level| level.store_id == store)
+                    .map_or(0, |level| level.opening_stock),
+            ),
+            None if self.store_id == Some(store) => Some(self.opening_stock.unwrap_or(self.stock)),
+            None => None,
+        }
+    }
+}
+
+/// A change made to a product on a till: the fields set, and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductUpdate {
+    pub changes: Vec<ProductChange>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One field a till may change on a product. Stock is not one: it moves by movements.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProductChange {
+    Name(String),
+    Price(Money),
+    /// `None` takes the barcode away.
+    Barcode(Option<String>),
+    Category(String),
+    TaxRate(Percent),
+    StockThreshold(i64),
+}
+
+impl ProductChange {
+    pub fn field(&self) -> &'static str {
+        match self {
+            ProductChange::Name(_) => field::PRODUCT_NAME,
+            ProductChange::Price(_) => field::PRICE,
+            ProductChange::Barcode(_) => field::BARCODE,
+            ProductChange::Category(_) => field::CATEGORY,
+            ProductChange::TaxRate(_) => field::TAX_RATE,
+            ProductChange::StockThreshold(_) => field::STOCK_THRESHOLD,
+        }
+    }
+
+    fn value(&self, currency: &Currency) -> Bson {
+        match self {
+            ProductChange::Name(name) | ProductChange::Category(name) => name.as_str().into(),
+            ProductChange::Price(price) => decimal(currency, *price),
+            ProductChange::Barcode(barcode) => barcode.as_deref().into(),
+            ProductChange::TaxRate(rate) => percent(*rate),
+            ProductChange::StockThreshold(threshold) => (*threshold).into(),
+        }
+    }
+}
+
+impl ProductUpdate {
+    /// The `$set` payload: each changed field and `updated_at`.
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let mut set = Document::new();
+        for change in &self.changes {
+            set.insert(change.field(), change.value(currency));
+        }
+        set.insert(field::UPDATED_AT, date(self.updated_at));
+        set
+    }
+
+    /// Refused with a field a till may not set, a value of the wrong type, or no
+    /// `updated_at`. `id` is the product's, for the refusal.
+    pub fn from_document(id: Id, set: &Document, currency: &Currency) -> Read<ProductUpdate> {
+        let mut doc = set.clone();
+        doc.insert(field::ID, oid(id));
+        let r = Reader::new(Collection::Products, &doc)?;
+        let mut changes = Vec::new();
+        for name in set.keys() {
+            changes.push(match name.as_str() {
+                field::UPDATED_AT => continue,
+                field::PRODUCT_NAME => ProductChange::Name(r.required_text(name)?),
+                field::PRICE => ProductChange::Price(r.required_money(name, currency)?),
+                field::BARCODE => ProductChange::Barcode(r.non_blank(name)?),
+                field::CATEGORY => ProductChange::Category(r.text(name)?.unwrap_or_default()),
+                field::TAX_RATE => ProductChange::TaxRate(
+                    r.percent(name)?
+                        .ok_or_else(|| r.refuse(format!("has no {name}")))?,
+                ),
+                field::STOCK_THRESHOLD => {
+                    ProductChange::StockThreshold(r.integer(name)?.unwrap_or(0).max(0))
+                }
+                other => return Err(r.refuse(format!("cannot have {other} set by a till"))),
+            });
+        }
+        Ok(ProductUpdate {
+            changes,
+            updated_at: r.required_time(field::UPDATED_AT)?,
+        })
+    }
+}

@@ -1,0 +1,403 @@
+//! Every collection's document written, sent through the outbox's Extended JSON, and read
+//! back equal; and what each refuses.
+
+use bson::{doc, Bson, Document};
+use chrono::{DateTime, Utc};
+
+use super::*;
+use crate::auth::{Permission, Role};
+use crate::ids::{parse_timestamp, Id};
+use crate::money::{Currency, Money, Percent};
+use crate::notifications::{NotificationKind, NotificationStatus};
+use crate::payments::PaymentKind;
+use crate::stock::MovementType;
+
+fn usd() -> Currency {
+    Currency::from_code("USD").unwrap()
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    parse_timestamp(text).unwrap()
+}
+
+/// The document as the outbox stores it and the reconciler reads it.
+fn through_the_outbox(doc: Document) -> Document {
+    let json = Bson::Document(doc).into_canonical_extjson().to_string();
+    crate::outbox::read_payload(&json).unwrap()
+}
+
+fn refusal(result: Result<impl std::fmt::Debug, Refusal>) -> String {
+    result.unwrap_err().to_string()
+}
+
+#[test]
+fn businesses() {
+    let business = BusinessDoc {
+        id: Id::new(),
+        business_name: "Corner Shop".into(),
+        business_owner: Some(Id::new()),
+        package_plan: Some("Premium".into()),
+        subscription_status: Some("active".into()),
+        settings: BusinessSettings {
+            currency: Currency::from_code("KWD").unwrap(),
+            timezone: "Asia/Kuwait".parse().unwrap(),
+            tax_inclusive: Some(true),
+            default_tax_rate: Some(Percent::from_thousandths(8875)),
+            max_cashier_discount: Some(Percent::from_thousandths(5000)),
+            loyalty_points_per_unit: Some(2),
+            loyalty_point_value: Some(Money::from_minor(5)),
+        },
+        created_at: Some(at("2026-11-25T09:00:00.123Z")),
+    };
+    let doc = through_the_outbox(business.to_document());
+    assert_eq!(BusinessDoc::from_document(&doc).unwrap(), business);
+    // Three decimals in Kuwaiti dinars: 0.005.
+    assert_eq!(
+        doc.get_document("settings")
+            .unwrap()
+            .get("loyalty_point_value"),
+        Some(&Bson::Decimal128("0.005".parse().unwrap()))
+    );
+
+    let mut bad = doc.clone();
+    bad.insert("settings", doc! { "currency": "XYZ", "timezone": "UTC" });
+    assert!(refusal(BusinessDoc::from_document(&bad)).contains("\"XYZ\""));
+    bad.insert(
+        "settings",
+        doc! { "currency": "USD", "timezone": "Mars/Olympus" },
+    );
+    assert!(refusal(BusinessDoc::from_document(&bad)).contains("time zone"));
+    bad.insert(
+        "settings",
+        doc! { "currency": "USD", "timezone": "UTC", "tax_inclusive": "yes" },
+    );
+    assert!(refusal(BusinessDoc::from_document(&bad)).contains("not true or false"));
+}
+
+#[test]
+fn stores() {
+    let store = StoreDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_name: "Downtown".into(),
+        location: Some("123 Main St".into()),
+        phone: Some("+1 123-456-7890".into()),
+        operating_hours: Some(OperatingHours {
+            open: "09:00".into(),
+            close: "22:00".into(),
+        }),
+        created_at: Some(at("2026-11-25T09:00:00Z")),
+    };
+    let doc = through_the_outbox(store.to_document());
+    assert_eq!(StoreDoc::from_document(&doc).unwrap(), store);
+    let mut bad = doc.clone();
+    bad.insert("operating_hours", doc! { "open": "09:00" });
+    assert!(refusal(StoreDoc::from_document(&bad)).contains("closing time"));
+    bad.remove("operating_hours");
+    bad.remove("business_id");
+    assert!(refusal(StoreDoc::from_document(&bad)).contains("has no business_id"));
+}
+
+#[test]
+fn users() {
+    let user = UserDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: None,
+        name: "Ana".into(),
+        email: "ana@example.com".into(),
+        password_hash: Some("$argon2id$v=19$...".into()),
+        pin_hash: None,
+        role: Role::Manager,
+        permissions: vec![Permission::ProcessSales, Permission::ManageSync],
+        created_at: Some(at("2026-11-25T09:00:00Z")),
+    };
+    let doc = through_the_outbox(user.to_document());
+    assert_eq!(UserDoc::from_document(&doc).unwrap(), user);
+    // No list: the role's permissions; a name this version does not know is left out.
+    let mut other = doc.clone();
+    other.remove("permissions");
+    assert_eq!(
+        UserDoc::from_document(&other).unwrap().permissions,
+        Role::Manager.default_permissions()
+    );
+    other.insert("permissions", vec!["process_sales", "fly_drones"]);
+    assert_eq!(
+        UserDoc::from_document(&other).unwrap().permissions,
+        vec![Permission::ProcessSales]
+    );
+    other.insert("role", "owner");
+    assert!(refusal(UserDoc::from_document(&other)).contains("\"owner\""));
+    // Never a hash in what is shown of it.
+    assert!(!format!("{user:?}").contains("argon2"));
+}
+
+fn product() -> ProductDoc {
+    let store = Id::new();
+    ProductDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: None,
+        product_name: "Espresso beans 1kg".into(),
+        sku: "ESP-1KG".into(),
+        barcode: Some("4006381333931".into()),
+        category: "Coffee".into(),
+        price: Money::from_minor(2_499),
+        tax_rate: Some(Percent::from_thousandths(8875)),
+        stock: 30,
+        opening_stock: Some(20),
+        stock_levels: Some(vec![
+            StockLevel {
+                store_id: store,
+                opening_stock: 20,
+                stock: 18,
+            },
+            StockLevel {
+                store_id: Id::new(),
+                opening_stock: 0,
+                stock: 12,
+            },
+        ]),
+        stock_threshold: 5,
+        supplier_id: Some(Id::new()),
+        created_at: Some(at("2026-11-25T09:00:00Z")),
+        updated_at: Some(at("2026-11-26T09:00:00Z")),
+    }
+}
+
+#[test]
+fn products() {
+    let product = product();
+    let doc = through_the_outbox(product.to_document(&usd()));
+    assert_eq!(ProductDoc::from_document(&doc, &usd()).unwrap(), product);
+    let store = product.stock_levels.as_ref().unwrap()[0].store_id;
+    assert_eq!(product.opening_stock_at(store), Some(20));
+    assert_eq!(product.opening_stock_at(Id::new()), Some(0));
+
+    // A back office's document without levels: its own store opens with its stock.
+    let mut plain = doc.clone();
+    plain.remove("stock_levels");
+    plain.remove("opening_stock");
+    plain.insert("store_id", Bson::ObjectId(store.object_id()));
+    plain.insert("price", 24.99);
+    plain.insert("stock", 25.0);
+    let read = ProductDoc::from_document(&plain, &usd()).unwrap();
+    assert_eq!(read.price, Money::from_minor(2_499));
+    assert_eq!(read.opening_stock_at(store), Some(25));
+    assert_eq!(read.opening_stock_at(Id::new()), None);
+    assert!(!read.to_document(&usd()).contains_key("stock_levels"));
+
+    let mut bad = doc.clone();
+    bad.insert("price", "9.999");
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("price"));
+    bad.insert("price", Bson::Decimal128("9.999".parse().unwrap()));
+    assert!(ProductDoc::from_document(&bad, &usd()).is_err());
+    let mut bad = doc.clone();
+    bad.insert("stock_levels", vec![doc! { "stock": 3 }]);
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("has no store_id"));
+    let mut bad = doc;
+    bad.remove("sku");
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("has no sku"));
+}
+
+#[test]
+fn product_updates() {
+    let id = Id::new();
+    let update = ProductUpdate {
+        changes: vec![
+            ProductChange::Name("Beans".into()),
+            ProductChange::Price(Money::from_minor(1_999)),
+            ProductChange::Barcode(None),
+            ProductChange::Category("Tea".into()),
+            ProductChange::TaxRate(Percent::from_thousandths(0)),
+            ProductChange::StockThreshold(3),
+        ],
+        updated_at: at("2026-11-26T10:00:00Z"),
+    };
+    let set = through_the_outbox(update.to_document(&usd()));
+    assert_eq!(
+        ProductUpdate::from_document(id, &set, &usd()).unwrap(),
+        update
+    );
+    let mut bad = set.clone();
+    bad.insert("stock", 1_000);
+    assert!(refusal(ProductUpdate::from_document(id, &bad, &usd())).contains("stock"));
+    let mut bad = set;
+    bad.remove("updated_at");
+    assert!(refusal(ProductUpdate::from_document(id, &bad, &usd())).contains("updated_at"));
+}
+
+#[test]
+fn stock_movements() {
+    let movement = StockMovementDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: Id::new(),
+        product_id: Id::new(),
+        movement_type: MovementType::Sale,
+        quantity: -2,
+        handled_by: Some(Id::new()),
+        reason: String::new(),
+        transaction_id: Some(Id::new()),
+        created_at: at("2026-11-25T09:00:00Z"),
+    };
+    let doc = through_the_outbox(movement.to_document());
+    assert_eq!(StockMovementDoc::from_document(&doc).unwrap(), movement);
+    let mut bad = doc.clone();
+    bad.insert("quantity", 0);
+    assert!(refusal(StockMovementDoc::from_document(&bad)).contains("has no quantity"));
+    let mut bad = doc;
+    bad.insert("movement_type", "teleport");
+    assert!(refusal(StockMovementDoc::from_document(&bad)).contains("\"teleport\""));
+}
+
+#[test]
+fn sales() {
+    let money = Money::from_minor;
+    let sale = SaleDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: Id::new(),
+        till_id: Id::new(),
+        sale_number: "T1-000042".into(),
+        cashier_id: Id::new(),
+        customer_id: Some(Id::new()),
+        items: vec![SaleItemDoc {
+            product_id: Id::new(),
+            product_name: "Espresso beans 1kg".into(),
+            sku: "ESP-1KG".into(),
+            quantity: 2,
+            unit_price: money(2_499),
+            discount: money(100),
+            tax_rate: Percent::from_thousandths(8875),
+            tax_amount: money(435),
+            total_price: money(5_333),
+        }],
+        payments: vec![
+            SalePaymentDoc {
+                payment_method_id: None,
+                method_name: "Loyalty points".into(),
+                kind: PaymentKind::Loyalty,
+                tendered: money(333),
+                amount: money(333),
+            },
+            SalePaymentDoc {
+                payment_method_id: Some(Id::new()),
+                method_name: "Cash".into(),
+                kind: PaymentKind::Cash,
+                tendered: money(6_000),
+                amount: money(5_000),
+            },
+        ],
+        payment_method: "Split".into(),
+        currency: usd(),
+        subtotal: money(4_998),
+        discount_total: money(100),
+        tax_total: money(435),
+        total_amount: money(5_333),
+        amount_tendered: money(6_333),
+        change_due: money(1_000),
+        loyalty_points_earned: 50,
+        loyalty_points_redeemed: 333,
+        transaction_status: SaleStatus::Completed,
+        created_at: at("2026-11-25T09:00:00Z"),
+    };
+    let doc = through_the_outbox(sale.to_document());
+    assert_eq!(SaleDoc::from_document(&doc, &usd()).unwrap(), sale);
+    let eur = Currency::from_code("EUR").unwrap();
+    assert!(refusal(SaleDoc::from_document(&doc, &eur)).contains("is in USD"));
+    let mut bad = doc.clone();
+    bad.insert("items", Vec::<Document>::new());
+    assert!(refusal(SaleDoc::from_document(&bad, &usd())).contains("has no items"));
+    let mut bad = doc;
+    bad.insert("transaction_status", "lost");
+    assert!(refusal(SaleDoc::from_document(&bad, &usd())).contains("\"lost\""));
+}
+
+#[test]
+fn customers() {
+    let customer = CustomerDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        name: "Alice Johnson".into(),
+        phone: Some("+1 987 654 3210".into()),
+        email: Some("alice@example.com".into()),
+        loyalty_points: 250,
+        purchase_history: vec![PurchaseEntry {
+            transaction_id: Id::new(),
+            date: at("2026-11-25T09:00:00Z"),
+            amount: Money::from_minor(19_999),
+        }],
+        created_at: Some(at("2026-11-20T09:00:00Z")),
+    };
+    let doc = through_the_outbox(customer.to_document(&usd()));
+    assert_eq!(CustomerDoc::from_document(&doc, &usd()).unwrap(), customer);
+    let mut bad = doc;
+    bad.insert("purchase_history", vec![doc! { "amount": 3 }]);
+    assert!(refusal(CustomerDoc::from_document(&bad, &usd())).contains("transaction_id"));
+
+    let purchase = CustomerPurchase {
+        entry: customer.purchase_history[0].clone(),
+        loyalty_points: -80,
+    };
+    let payload = through_the_outbox(purchase.to_document(&usd()));
+    assert_eq!(
+        CustomerPurchase::from_document(customer.id, &payload, &usd()).unwrap(),
+        purchase
+    );
+    assert_eq!(CustomerPurchase::points_of(&payload), -80);
+}
+
+#[test]
+fn payment_methods() {
+    let method = PaymentMethodDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        method_name: "Credit Card".into(),
+        provider: "Stripe".into(),
+        kind: PaymentKind::Card,
+        created_at: Some(at("2026-11-25T09:00:00Z")),
+    };
+    let doc = through_the_outbox(method.to_document());
+    assert_eq!(PaymentMethodDoc::from_document(&doc).unwrap(), method);
+    // A back office that gives no kind.
+    let mut plain = doc.clone();
+    plain.remove("kind");
+    plain.insert("method_name", "Cash drawer");
+    assert_eq!(
+        PaymentMethodDoc::from_document(&plain).unwrap().kind,
+        PaymentKind::Cash
+    );
+    let mut bad = doc;
+    bad.insert("kind", "loyalty");
+    assert!(refusal(PaymentMethodDoc::from_document(&bad)).contains("not a payment kind"));
+}
+
+#[test]
+fn notifications() {
+    let notification = NotificationDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: Id::new(),
+        user_id: None,
+        kind: NotificationKind::LowStock,
+        product_id: Some(Id::new()),
+        message: "Low stock alert for Espresso beans 1kg".into(),
+        status: NotificationStatus::Unread,
+        created_at: at("2026-11-25T09:00:00Z"),
+    };
+    let doc = through_the_outbox(notification.to_document());
+    assert_eq!(NotificationDoc::from_document(&doc).unwrap(), notification);
+    let update = NotificationUpdate {
+        status: NotificationStatus::Read,
+        updated_at: at("2026-11-25T10:00:00Z"),
+    };
+    let set = through_the_outbox(update.to_document());
+    assert_eq!(
+        NotificationUpdate::from_document(notification.id, &set).unwrap(),
+        update
+    );
+    let mut bad = set;
+    bad.insert("message", "changed");
+    assert!(refusal(NotificationUpdate::from_document(notification.id, &bad)).contains("message"));
+}
