@@ -180,7 +180,7 @@ class Till(unittest.TestCase):
         self.adjust("DAI-001", -1, "damaged")
         message = self.text_of("#stock-error")
         self.assertIn("Priya Shah is not allowed to", message)
-        self.assertIn("Ask a manager", message)
+        self.assertIn("A manager or an admin can.", message)
         self.assertEqual(self.stock_of("DAI-001"), before, "nothing changed")
 
     def test_4_a_manager_corrects_stock_and_the_low_stock_notification_appears(self):

@@ -365,8 +365,39 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
+            if let Some(hint) = hint(&e) {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The command to type next, for the errors the command line answers with one (core's
+/// messages name no command: they are shown in the desktop window too).
+fn hint(error: &anyhow::Error) -> Option<String> {
+    let core = error.chain().find_map(|e| {
+        e.downcast_ref::<sellsync_core::Error>().or_else(|| {
+            match e.downcast_ref::<sellsync_sync::SyncError>() {
+                Some(sellsync_sync::SyncError::Till(core)) => Some(core),
+                _ => None,
+            }
+        })
+    })?;
+    match core {
+        sellsync_core::Error::DataDirMissing(dir) | sellsync_core::Error::NotInitialized(dir) => {
+            Some(format!(
+                "create a till there with `sellsync init --demo --data-dir {}`",
+                dir.display()
+            ))
+        }
+        sellsync_core::Error::ForeignDatabase(_) => {
+            Some("point --data-dir at a till's data folder".into())
+        }
+        sellsync_core::Error::NoPrinter => {
+            Some("an admin sets one up with `sellsync printer setup`".into())
+        }
+        _ => None,
     }
 }
 

@@ -126,6 +126,30 @@ impl fmt::Display for Permission {
     }
 }
 
+impl Permission {
+    /// Who is given this permission unless told otherwise, in words: "A manager or an
+    /// admin".
+    pub fn who_can(self) -> String {
+        let roles: Vec<&str> = [Role::Cashier, Role::Manager, Role::Admin]
+            .into_iter()
+            .filter(|role| role.default_permissions().contains(&self))
+            .map(|role| match role {
+                Role::Cashier => "a cashier",
+                Role::Manager => "a manager",
+                Role::Admin => "an admin",
+            })
+            .collect();
+        let mut words = roles.join(", ");
+        if let Some(last) = words.rfind(", ") {
+            words.replace_range(last..last + 2, " or ");
+        }
+        let mut chars = words.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
+    }
+}
+
 /// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
 #[derive(Debug, Clone, Serialize)]
 pub struct Actor {
@@ -631,6 +655,19 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn who_can_names_the_roles_given_a_permission() {
+        assert_eq!(
+            Permission::ProcessSales.who_can(),
+            "A cashier, a manager or an admin"
+        );
+        assert_eq!(
+            Permission::ManageInventory.who_can(),
+            "A manager or an admin"
+        );
+        assert_eq!(Permission::ManageUsers.who_can(), "An admin");
+    }
+
+    #[test]
     fn roles_grant_their_permissions() {
         use Permission::*;
         let table = [
@@ -656,7 +693,7 @@ pub(crate) mod tests {
             .to_string();
         assert_eq!(
             err,
-            "Test cashier is not allowed to manage inventory. Ask a manager."
+            "Test cashier is not allowed to manage inventory. A manager or an admin can."
         );
     }
 

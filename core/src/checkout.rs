@@ -385,11 +385,12 @@ impl Till {
 
     /// Prices the cart with the business's tax settings.
     pub fn price(&self, cart: &Cart) -> Result<PricedCart> {
-        Ok(price_cart(
+        price_cart(
             &cart.pricing_lines(),
             cart.discount,
             self.business.tax_inclusive,
-        )?)
+        )
+        .map_err(|e| Error::pricing(e, &self.business.currency))
     }
 
     /// What the cart's loyalty points are worth.

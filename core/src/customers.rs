@@ -159,6 +159,21 @@ pub(crate) fn insert(
 }
 
 impl Till {
+    /// Checks a customer to be saved with the next sale: their details, and that nobody
+    /// is a customer with their phone or email already. Needs `manage_customers`.
+    pub fn check_new_customer(&self, actor: &Actor, customer: &NewCustomer) -> Result<()> {
+        customer.validate()?;
+        for contact in [&customer.phone, &customer.email].into_iter().flatten() {
+            if let Some(existing) = self.find_customer(actor, contact)? {
+                return Err(Error::CustomerExists {
+                    name: existing.name,
+                    contact: contact.trim().to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The customer with this phone number or email address. Needs `manage_customers`:
     /// customers' details are personal.
     pub fn find_customer(&self, actor: &Actor, phone_or_email: &str) -> Result<Option<Customer>> {

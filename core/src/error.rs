@@ -1,5 +1,7 @@
 //! The till's errors: each says what went wrong in words a cashier or manager understands,
-//! and, where there is one, what to do next.
+//! and, where there is one, what to do next, and has a stable [`Error::code`] that
+//! programs (the desktop window, scripts) decide by. No message names a command-line
+//! command: the command line adds its own hints.
 
 use std::path::PathBuf;
 
@@ -17,13 +19,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Error)]
 pub enum Error {
     // The data folder and its database.
-    #[error("There is no data folder at {}. Create a till there with `sellsync init --demo --data-dir {}`.", .0.display(), .0.display())]
+    #[error("There is no data folder at {}.", .0.display())]
     DataDirMissing(PathBuf),
-    #[error("{} holds no till database. Create one with `sellsync init --demo --data-dir {}`.", .0.display(), .0.display())]
+    #[error("{} holds no till database yet: set up the demo store or a till of your store there first.", .0.display())]
     NotInitialized(PathBuf),
     #[error("{} already holds a till database; nothing was changed.", .0.display())]
     AlreadyInitialized(PathBuf),
-    #[error("{} is not a Sell Sync till database; nothing was changed. Point --data-dir at a till's data folder.", .0.display())]
+    #[error("{} is not a Sell Sync till database; nothing was changed. Choose a till's data folder.", .0.display())]
     ForeignDatabase(PathBuf),
     #[error("This till database was written by a newer Sell Sync (schema {found}; this version knows schema {supported} at most). Update Sell Sync on this till.")]
     NewerDatabase { found: i64, supported: i64 },
@@ -37,7 +39,7 @@ pub enum Error {
     WrongSecret { attempts_left: u32 },
     #[error("This account is locked after too many wrong tries. Try again after {until} or ask a manager.")]
     AccountLocked { until: String },
-    #[error("{user} is not allowed to {permission}. Ask a manager.")]
+    #[error("{user} is not allowed to {permission}. {} can.", permission.who_can())]
     PermissionDenied {
         user: String,
         permission: Permission,
@@ -67,7 +69,9 @@ pub enum Error {
     #[error("{0}")]
     Amount(#[from] AmountError),
     #[error("{0}")]
-    Pricing(#[from] PricingError),
+    Pricing(PricingError),
+    #[error("The discount of {discount} is more than the {amount} it applies to.")]
+    DiscountTooLarge { discount: String, amount: String },
     #[error("Quantity must be a whole number from 1 to {max}; got {got}.")]
     BadQuantity { got: i64, max: i64 },
     #[error("The cart is empty: scan or add an item first.")]
@@ -102,9 +106,7 @@ pub enum Error {
     UnknownSale(String),
     #[error("{0:?} is not a paper width: use 58 or 80 (millimetres).")]
     BadPaperWidth(String),
-    #[error(
-        "This till has no receipt printer. A manager sets one up with `sellsync printer setup`."
-    )]
+    #[error("This till has no receipt printer. An admin sets one up in the printer settings.")]
     NoPrinter,
     #[error("Not a printer connection: {0}.")]
     BadPrinterConnection(String),
@@ -120,6 +122,8 @@ pub enum Error {
     InvalidCustomer(String),
     #[error("The customer on this sale is not one of this business's customers: find them again by phone or email.")]
     CustomerGone,
+    #[error("{name} is already a customer with {contact:?}: attach them instead.")]
+    CustomerExists { name: String, contact: String },
 
     // Stock.
     #[error("Give a reason for the stock change (for example: damaged, recount).")]
@@ -150,10 +154,146 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable name for the kind of error, for programs to decide by (the message is for
+    /// people and may be reworded): `permission_denied`, `tender_short`, …
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::DataDirMissing(_) => "data_dir_missing",
+            Error::NotInitialized(_) => "not_initialized",
+            Error::AlreadyInitialized(_) => "already_initialized",
+            Error::ForeignDatabase(_) => "foreign_database",
+            Error::NewerDatabase { .. } => "newer_database",
+            Error::Corrupt(_) => "corrupt_database",
+            Error::UnknownUser(_) => "unknown_user",
+            Error::WrongSecret { .. } => "wrong_secret",
+            Error::AccountLocked { .. } => "account_locked",
+            Error::PermissionDenied { .. } => "permission_denied",
+            Error::GrantBeyondOwn { .. } => "grant_beyond_own",
+            Error::InvalidCredential(_) => "invalid_credential",
+            Error::InvalidUser(_) => "invalid_user",
+            Error::UnknownProduct(_) => "unknown_product",
+            Error::InvalidCode(_) => "invalid_code",
+            Error::DuplicateSku(_) => "duplicate_sku",
+            Error::DuplicateBarcode(_) => "duplicate_barcode",
+            Error::InvalidProduct(_) => "invalid_product",
+            Error::Import(_) => "import_refused",
+            Error::Amount(_) => "invalid_amount",
+            Error::Pricing(_) => "invalid_pricing",
+            Error::DiscountTooLarge { .. } => "discount_too_large",
+            Error::BadQuantity { .. } => "bad_quantity",
+            Error::EmptyCart => "empty_cart",
+            Error::NoSuchLine(_) => "no_such_line",
+            Error::TenderShort { .. } => "tender_short",
+            Error::NonCashOverpay { .. } => "non_cash_overpay",
+            Error::SeveralOpenTenders => "several_open_tenders",
+            Error::ZeroTender => "zero_tender",
+            Error::UnknownPaymentMethod { .. } => "unknown_payment_method",
+            Error::DiscountOverLimit { .. } => "discount_over_limit",
+            Error::NotEnoughPoints { .. } => "not_enough_points",
+            Error::PointsWithoutCustomer => "points_without_customer",
+            Error::PointsOverTotal { .. } => "points_over_total",
+            Error::UnknownSale(_) => "unknown_sale",
+            Error::BadPaperWidth(_) => "bad_paper_width",
+            Error::NoPrinter => "no_printer",
+            Error::BadPrinterConnection(_) => "bad_printer_connection",
+            Error::UnknownCodePage(_) => "unknown_code_page",
+            Error::NoSuchPrintJob(_) => "no_such_print_job",
+            Error::UnknownCustomer(_) => "unknown_customer",
+            Error::InvalidCustomer(_) => "invalid_customer",
+            Error::CustomerGone => "customer_gone",
+            Error::CustomerExists { .. } => "customer_exists",
+            Error::MissingReason => "missing_reason",
+            Error::NoSuchOperation(_) => "no_such_operation",
+            Error::NotParked(_) => "not_parked",
+            Error::CentralDocument(_) => "central_document_refused",
+            Error::InvalidSetting(_) => "invalid_setting",
+            Error::UnknownTimezone(_) => "unknown_timezone",
+            Error::Database(_) => "database_failed",
+            Error::Io { .. } => "io_failed",
+        }
+    }
+
+    /// A pricing error in words, with its amounts in `currency`.
+    pub(crate) fn pricing(error: PricingError, currency: &crate::money::Currency) -> Error {
+        match error {
+            PricingError::DiscountTooLarge { discount, amount } => Error::DiscountTooLarge {
+                discount: currency.format(discount),
+                amount: currency.format(amount),
+            },
+            PricingError::Amount(e) => Error::Amount(e),
+            other => Error::Pricing(other),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Currency;
+
+    #[test]
+    fn codes_are_unique_and_snake_case() {
+        // The codes as `code` lists them: one per variant (the match is exhaustive).
+        let source = include_str!("error.rs");
+        let table = &source[source.find("fn code(").unwrap()..source.find("fn pricing(").unwrap()];
+        let codes: Vec<&str> = table
+            .split("=> \"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert!(codes.len() > 40, "{codes:?}");
+        let unique: std::collections::HashSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len(), "a code is used twice");
+        for code in codes {
+            assert!(
+                code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{code}"
+            );
+        }
+        assert_eq!(Error::EmptyCart.code(), "empty_cart");
+    }
+
+    #[test]
+    fn refusals_name_who_can_and_amounts_are_money() {
+        let denied = Error::PermissionDenied {
+            user: "Priya".into(),
+            permission: Permission::ManageUsers,
+        };
+        assert_eq!(
+            denied.to_string(),
+            "Priya is not allowed to manage staff accounts. An admin can."
+        );
+        let usd = Currency::from_code("USD").unwrap();
+        let error = Error::pricing(
+            PricingError::DiscountTooLarge {
+                discount: crate::Money::from_minor(2001),
+                amount: crate::Money::from_minor(1999),
+            },
+            &usd,
+        );
+        assert_eq!(error.code(), "discount_too_large");
+        assert_eq!(
+            error.to_string(),
+            "The discount of 20.01 is more than the 19.99 it applies to."
+        );
+        for error in [
+            Error::DataDirMissing("/tmp/x".into()),
+            Error::NotInitialized("/tmp/x".into()),
+            Error::ForeignDatabase("/tmp/x".into()),
+            Error::NoPrinter,
+        ] {
+            let message = error.to_string();
+            assert!(
+                !message.contains("sellsync") && !message.contains("--"),
+                "{message}"
+            );
         }
     }
 }

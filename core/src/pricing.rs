@@ -108,7 +108,7 @@ pub struct PricedCart {
 pub enum PricingError {
     #[error("a discount cannot be negative")]
     NegativeDiscount,
-    #[error("the discount ({discount:?}) is more than the amount it applies to ({amount:?})")]
+    #[error("the discount is more than the amount it applies to")]
     DiscountTooLarge { discount: Money, amount: Money },
     #[error("quantity must be at least 1")]
     BadQuantity,

@@ -136,7 +136,7 @@ fn stock_corrections_need_a_manager_and_a_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Priya Shah is not allowed to manage inventory. Ask a manager."
+        "Priya Shah is not allowed to manage inventory. A manager or an admin can."
     );
     assert!(matches!(
         s.till.adjust_stock(&s.manager, common::MILK, -2, "  "),

@@ -22,10 +22,7 @@ pub fn status_view(desk: &Desk) -> Answer<StatusView> {
         .as_ref()
         .map(|task| (task.central.clone(), task.status()));
     let session = desk.session();
-    let till = session
-        .till
-        .as_ref()
-        .ok_or_else(|| "There is no till here yet.".to_owned())?;
+    let till = session.till.as_ref().ok_or_else(crate::commands::no_till)?;
     let sync = till.sync_status()?;
     let (state, central, error) = match engine {
         None => (SyncState::NotSetUp, None, None),

@@ -11,17 +11,39 @@ use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
 use serde::Serialize;
 
-/// A command's failure, in the words core chose for a cashier.
+/// A command's failure: a stable code the window decides by, and the words core chose
+/// for a cashier.
 #[derive(Debug, Serialize)]
 pub struct Failure {
+    pub code: &'static str,
     pub message: String,
 }
 
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(error: E) -> Failure {
+impl Failure {
+    /// A failure of the shell's own (no till open, nobody signed in).
+    pub fn new(code: &'static str, message: impl Into<String>) -> Failure {
         Failure {
-            message: error.to_string(),
+            code,
+            message: message.into(),
         }
+    }
+}
+
+impl From<sellsync_core::Error> for Failure {
+    fn from(error: sellsync_core::Error) -> Failure {
+        Failure::new(error.code(), error.to_string())
+    }
+}
+
+impl From<sellsync_sync::SyncError> for Failure {
+    fn from(error: sellsync_sync::SyncError) -> Failure {
+        Failure::new(error.code(), error.to_string())
+    }
+}
+
+impl From<sellsync_core::money::AmountError> for Failure {
+    fn from(error: sellsync_core::money::AmountError) -> Failure {
+        sellsync_core::Error::from(error).into()
     }
 }
 

@@ -31,4 +31,24 @@ pub enum SyncError {
     Till(#[from] sellsync_core::Error),
 }
 
+impl SyncError {
+    /// A stable name for the kind of error, as core's [`sellsync_core::Error::code`].
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::BadUri(_) => "bad_uri",
+            SyncError::BadDatabaseName(_) => "bad_database_name",
+            SyncError::Unreachable { .. } => "central_unreachable",
+            SyncError::Unauthorized { .. } => "central_unauthorized",
+            SyncError::BadStoreId(_) => "bad_store_id",
+            SyncError::UnknownStore { .. } => "unknown_store",
+            SyncError::Central(_) => "central_failed",
+            SyncError::WriteNotConfirmed(_) => "write_not_confirmed",
+            SyncError::UnexpectedReply(_) => "unexpected_reply",
+            SyncError::BadCheckpoint(_) => "bad_checkpoint",
+            SyncError::Settings { .. } => "bad_sync_settings",
+            SyncError::Till(e) => e.code(),
+        }
+    }
+}
+
 pub type Result<T, E = SyncError> = std::result::Result<T, E>;

@@ -19,14 +19,20 @@ pub mod stock;
 use sellsync_core::{Actor, Cart, Till};
 use sellsync_sync::CentralConfig;
 
-use crate::views::Answer;
+use crate::views::{Answer, Failure};
 use crate::Session;
 
-const NO_TILL: &str = "There is no till here yet: open the demo store or set one up.";
+/// No till is open yet.
+pub(crate) fn no_till() -> Failure {
+    Failure::new(
+        "no_till",
+        "There is no till here yet: open the demo store or set one up.",
+    )
+}
 
 /// The open till, or the message to open one first.
 fn till(session: &mut Session) -> Answer<&mut Till> {
-    session.till.as_mut().ok_or_else(|| NO_TILL.into())
+    session.till.as_mut().ok_or_else(no_till)
 }
 
 /// The counter as a signed-in user works at it: the till, who they are, their cart.
@@ -41,9 +47,9 @@ fn counter(session: &mut Session) -> Answer<Counter<'_>> {
     let actor = session
         .actor
         .clone()
-        .ok_or_else(|| "Sign in first.".to_owned())?;
+        .ok_or_else(|| Failure::new("not_signed_in", "Sign in first."))?;
     let Session { till, cart, .. } = session;
-    let till = till.as_mut().ok_or_else(|| NO_TILL.to_owned())?;
+    let till = till.as_mut().ok_or_else(no_till)?;
     Ok(Counter { till, actor, cart })
 }
 

@@ -10,7 +10,8 @@ use tracing::warn;
 use super::{counter, till, Counter};
 use crate::events;
 use crate::views::{
-    Answer, BalanceView, CartView, PayView, PaymentMethodView, ProductView, QuickKeysView, SaleView,
+    Answer, BalanceView, CartView, Failure, PayView, PaymentMethodView, ProductView, QuickKeysView,
+    SaleView,
 };
 use crate::Desk;
 
@@ -132,9 +133,10 @@ pub fn attach_customer(desk: State<'_, Desk>, contact: String) -> Answer<CartVie
     let mut session = desk.session();
     let c = counter(&mut session)?;
     let customer = c.till.find_customer(&c.actor, &contact)?.ok_or_else(|| {
-        format!(
-            "No customer has the phone or email {:?}. Add them as a new customer.",
-            contact.trim()
+        let unknown = Error::UnknownCustomer(contact.trim().to_owned());
+        Failure::new(
+            unknown.code(),
+            format!("{unknown} Add them as a new customer."),
         )
     })?;
     c.cart.set_customer(Some(CartCustomer::Existing(customer)));
@@ -152,17 +154,7 @@ pub fn new_customer(
     let mut session = desk.session();
     let c = counter(&mut session)?;
     let customer = NewCustomer { name, phone, email };
-    customer.validate()?;
-    for contact in [&customer.phone, &customer.email].into_iter().flatten() {
-        if let Some(existing) = c.till.find_customer(&c.actor, contact)? {
-            return Err(format!(
-                "{} is already a customer with {:?}: attach them instead.",
-                existing.name,
-                contact.trim()
-            )
-            .into());
-        }
-    }
+    c.till.check_new_customer(&c.actor, &customer)?;
     c.cart.set_customer(Some(CartCustomer::New(customer)));
     c.view(None)
 }

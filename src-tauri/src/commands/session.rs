@@ -1,7 +1,7 @@
 //! The first screen and signing in: a till of the demo store, or of a real store set up
 //! from its central database; who may sign in; signing in and out.
 
-use sellsync_core::{Credential, Till};
+use sellsync_core::{Credential, Error, Till};
 use tauri::{AppHandle, Manager, State};
 
 use super::{central_config, till};
@@ -56,7 +56,7 @@ pub async fn provision(
 ) -> Answer<AppState> {
     let desk = app.state::<Desk>();
     if desk.session().till.is_some() {
-        return Err("This computer already has a till.".into());
+        return Err(Error::AlreadyInitialized(desk.data_dir.clone()).into());
     }
     let config = central_config(&uri, database)?;
     let (till, _) =

@@ -154,12 +154,24 @@ export interface Settings {
   code_pages: string[];
 }
 
-/** A command's failure carries core's message, written for a cashier. */
+/** A command's failure: a stable code to decide by, and core's message for a cashier. */
+export interface Failure {
+  code: string;
+  message: string;
+}
+
+function isFailure(error: unknown): error is Failure {
+  return typeof error === "object" && error !== null && "code" in error && "message" in error;
+}
+
+/** The words to show for a failure. */
 export function messageOf(error: unknown): string {
-  if (typeof error === "object" && error !== null && "message" in error) {
-    return String((error as { message: unknown }).message);
-  }
-  return String(error);
+  return isFailure(error) ? String(error.message) : String(error);
+}
+
+/** A failure's code (`account_locked`, `permission_denied`, …); null for anything else. */
+export function codeOf(error: unknown): string | null {
+  return isFailure(error) ? String(error.code) : null;
 }
 
 export const api = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { complete, masked, pressKey } from "./pin";
+import { complete, masked, pressKey, staffChanged } from "./pin";
 
 describe("the PIN pad", () => {
   it("takes digits up to eight", () => {
@@ -20,5 +20,11 @@ describe("the PIN pad", () => {
     expect(masked("1234")).toBe("••••");
     expect(complete("123")).toBe(false);
     expect(complete("1234")).toBe(true);
+  });
+  it("reads the staff list again only when a refusal changed it", () => {
+    expect(staffChanged("account_locked")).toBe(true);
+    expect(staffChanged("unknown_user")).toBe(true);
+    expect(staffChanged("wrong_secret")).toBe(false);
+    expect(staffChanged(null)).toBe(false);
   });
 });

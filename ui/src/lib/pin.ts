@@ -14,6 +14,12 @@ export function masked(pin: string): string {
   return "•".repeat(pin.length);
 }
 
+/** Whether a refused sign-in changed the staff list: the account is now locked, or the
+ * person is no longer staff here. A plain wrong PIN changes nothing to read again. */
+export function staffChanged(code: string | null): boolean {
+  return code === "account_locked" || code === "unknown_user";
+}
+
 /** Whether Enter may sign in. */
 export function complete(pin: string): boolean {
   return pin.length >= 4;
