@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::checkout::Tender;
+use sellsync_core::sell::tender::Tender;
 use sellsync_core::NewUser;
 use sellsync_core::{Actor, Cart, CartCustomer, Credential, Discount, NewCustomer, NewProduct};
 use sellsync_core::{Percent, Role, Till, TillSetup};
@@ -567,7 +567,7 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
             pin: Some(pin),
             ..NewUser::default()
         },
-        payment_methods: sellsync_core::payments::default_methods(),
+        payment_methods: sellsync_core::sell::payments::default_methods(),
     };
     let till = Till::create(dir, &setup)?;
     out.till_created(&till)

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use sellsync_core::printing::receipt::Paper;
 use sellsync_core::printing::{
     CodePage, PrintJob, PrintJobStatus, PrinterConnection, PrinterSettings,
 };
-use sellsync_core::receipt::Paper;
 use sellsync_core::{Actor, Sale, Till};
 use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, Connection, Timeouts};
 

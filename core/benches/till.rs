@@ -8,9 +8,9 @@
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
-use sellsync_core::barcode::gtin_check_digit;
-use sellsync_core::checkout::Tender;
+use sellsync_core::catalog::barcode::gtin_check_digit;
 use sellsync_core::ids::{new_op_id, timestamp};
+use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, Credential, Id, Till};
 
 const CATALOG: usize = 100_000;

@@ -2,16 +2,16 @@
 //! points and a purchase history.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::auth::{Actor, Permission};
 use crate::contract::{Collection, CustomerDoc, Op};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::Money;
-use crate::outbox;
-use crate::till::{Ctx, Till};
+use crate::staff::{Actor, Permission};
+use crate::till::{Ctx, Till, Tx};
 
 /// A customer of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -94,7 +94,7 @@ fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
 
 /// Creates a customer and its outbox row, inside the caller's transaction.
 pub(crate) fn insert(
-    conn: &Connection,
+    conn: &Tx<'_>,
     ctx: &Ctx<'_>,
     customer: &NewCustomer,
     now: DateTime<Utc>,

@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
-use crate::auth::Permission;
-use crate::barcode::CodeError;
+use crate::catalog::barcode::CodeError;
 use crate::catalog::ImportReport;
 use crate::contract::Refusal;
 use crate::money::AmountError;
-use crate::pricing::PricingError;
+use crate::sell::pricing::PricingError;
+use crate::staff::Permission;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

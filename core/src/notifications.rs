@@ -2,16 +2,16 @@
 //! and printer problems; unread until a manager marks them read.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{Actor, Permission};
 use crate::contract::{Collection, NotificationDoc, NotificationUpdate, Op};
+use crate::db::outbox;
 use crate::error::Result;
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::outbox;
-use crate::till::{Ctx, Till};
+use crate::staff::{Actor, Permission};
+use crate::till::{Ctx, Till, Tx};
 
 /// What a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,7 +87,7 @@ pub struct Notification {
 
 /// Records a notification for the store's managers, inside the caller's transaction.
 pub(crate) fn raise(
-    conn: &Connection,
+    conn: &Tx<'_>,
     ctx: &Ctx<'_>,
     kind: NotificationKind,
     product_id: Option<Id>,

@@ -5,11 +5,11 @@ use chrono_tz::Tz;
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::auth::{Actor, Permission};
 use crate::error::Result;
 use crate::ids::{self, timestamp};
 use crate::money::{Money, Percent};
-use crate::pricing::TaxLine;
+use crate::sell::pricing::TaxLine;
+use crate::staff::{Actor, Permission};
 use crate::till::Till;
 
 /// Takings per payment method.

@@ -1,24 +1,25 @@
 //! The till: one open database, the business and store it serves, and its settings.
 //!
 //! Use cases are methods on [`Till`], each in the module named after what it does
-//! (`checkout`, `stock`, `catalog`, …). Every method that changes something runs in one
+//! (`sell`, `stock`, `catalog`, …). Every method that changes something runs in one
 //! SQLite transaction that also appends the change to the outbox.
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{self, Actor, NewUser, Permission};
 use crate::contract::{BusinessDoc, BusinessSettings, Collection, Op, OperatingHours, StoreDoc};
+use crate::db;
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
-use crate::outbox;
-use crate::payments::{self, NewPaymentMethod};
-use crate::store;
+use crate::sell::payments::{self, NewPaymentMethod};
+use crate::staff::{self, Actor, NewUser, Permission};
 
 /// The business this till belongs to, with the settings that govern its sales.
 #[derive(Debug, Clone, Serialize)]
@@ -87,7 +88,7 @@ pub struct Till {
 impl Till {
     /// Opens the till in `data_dir`, upgrading its database in place if it is older.
     pub fn open(data_dir: &Path) -> Result<Till> {
-        let conn = store::open(data_dir)?;
+        let conn = db::open(data_dir)?;
         Till::load(conn, data_dir)
     }
 
@@ -105,14 +106,14 @@ impl Till {
             None => None,
         };
         let (opens, closes) = (hours.map(|h| h.0), hours.map(|h| h.1));
-        let owner = auth::prepare_user(&setup.owner)?;
+        let owner = staff::prepare_user(&setup.owner)?;
 
-        let mut conn = store::create(data_dir)?;
+        let mut conn = db::create(data_dir)?;
         let now = ids::now();
         let business_id = Id::new();
         let store_id = Id::new();
         let result = (|| -> Result<()> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = Tx::begin(&mut conn)?;
             tx.execute(
                 "INSERT INTO businesses (_id, business_name, business_owner, currency, timezone,
                     tax_inclusive, default_tax_rate, created_at)
@@ -193,7 +194,7 @@ impl Till {
                 .to_document(),
                 now,
             )?;
-            auth::insert_user(&tx, business_id, store_id, &owner, now)?;
+            staff::insert_user(&tx, business_id, store_id, &owner, now)?;
             for method in &setup.payment_methods {
                 payments::insert(&tx, business_id, method, now)?;
             }
@@ -202,7 +203,7 @@ impl Till {
         })();
         if let Err(e) = result {
             drop(conn);
-            store::remove_database(data_dir);
+            db::remove_database(data_dir);
             return Err(e);
         }
         info!(business = %business_id, store = %store_id, "till created");
@@ -298,7 +299,7 @@ impl Till {
     /// of it is written.
     pub(crate) fn write<T>(
         &mut self,
-        change: impl FnOnce(&Connection, &Ctx<'_>) -> Result<T>,
+        change: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
         let ctx = Ctx {
             business: &self.business,
@@ -306,12 +307,38 @@ impl Till {
             till_id: self.till_id,
             till_code: &self.till_code,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Tx::begin(&mut self.conn)?;
         let out = change(&tx, &ctx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// A change being written: one immediate SQLite transaction. Only [`Till::write`] (and
+/// [`Till::create`], for a till's first rows) opens one, and what must be part of a change
+/// takes a `Tx`, the outbox above all: so a change and its outbox rows commit together by
+/// construction, not by convention. Reads through it see the change so far.
+pub(crate) struct Tx<'c> {
+    tx: Transaction<'c>,
+}
+
+impl<'c> Tx<'c> {
+    fn begin(conn: &'c mut Connection) -> Result<Tx<'c>> {
+        Ok(Tx {
+            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+        })
+    }
+
+    fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.tx
     }
 }
 

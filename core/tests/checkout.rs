@@ -4,8 +4,8 @@
 mod common;
 
 use common::{count, shop, snapshot, tender, usd, CABLE, CHOC, MILK};
-use sellsync_core::checkout::Tender;
-use sellsync_core::outbox::DeliveryState;
+use sellsync_core::db::outbox::DeliveryState;
+use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer, Percent, Till};
 
 #[test]

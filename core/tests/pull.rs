@@ -9,9 +9,9 @@ use bson::oid::ObjectId;
 use bson::{doc, Bson, Decimal128, Document};
 use common::{count, shop, snapshot, tender, usd, Shop, MILK};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::checkout::CartCustomer;
 use sellsync_core::contract::Collection;
-use sellsync_core::pull::{CentralChange, PullOutcome};
+use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::sync::pull::{CentralChange, PullOutcome};
 use sellsync_core::{Cart, Credential, Error, Id, Permission, Till};
 
 /// The documents the till has made (sent or not), as the central database holds them
@@ -19,8 +19,7 @@ use sellsync_core::{Cart, Credential, Error, Id, Permission, Till};
 /// The documents the till's outbox inserts, delivered or not, as they are sent (the
 /// outbox as shown hides hashes).
 fn central_documents(till: &Till) -> Vec<(Collection, Document)> {
-    let db =
-        rusqlite::Connection::open(sellsync_core::store::database_path(till.data_dir())).unwrap();
+    let db = rusqlite::Connection::open(sellsync_core::db::database_path(till.data_dir())).unwrap();
     let mut stmt = db
         .prepare("SELECT collection, payload FROM outbox WHERE op = 'insert' ORDER BY seq")
         .unwrap();

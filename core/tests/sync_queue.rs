@@ -5,7 +5,7 @@ mod common;
 
 use common::{count, shop, snapshot};
 use sellsync_core::contract::{Collection, Op};
-use sellsync_core::outbox::DeliveryState;
+use sellsync_core::db::outbox::DeliveryState;
 use sellsync_core::{Error, Permission};
 
 #[test]

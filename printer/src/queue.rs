@@ -6,8 +6,8 @@
 use std::thread;
 use std::time::Duration;
 
+use sellsync_core::printing::receipt::{self, Receipt};
 use sellsync_core::printing::{PrintJob, PrintJobKind, PrinterSettings};
-use sellsync_core::receipt::{self, Receipt};
 use sellsync_core::{ids, Sale, Till};
 use tracing::warn;
 

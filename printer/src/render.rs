@@ -15,8 +15,8 @@ use escpos::driver::Driver;
 use escpos::errors::Result;
 use escpos::printer::Printer;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+use sellsync_core::printing::receipt::{LineStyle, Paper, Receipt};
 use sellsync_core::printing::{CodePage, PrinterSettings};
-use sellsync_core::receipt::{LineStyle, Paper, Receipt};
 
 use crate::charset;
 
@@ -225,7 +225,7 @@ impl Driver for Buffer {
 
 #[cfg(test)]
 mod tests {
-    use sellsync_core::receipt::ReceiptLine;
+    use sellsync_core::printing::receipt::ReceiptLine;
 
     use super::*;
 

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{cafe, decode, LONG_NAME};
+use sellsync_core::printing::receipt::{takes_cash, Paper};
 use sellsync_core::printing::{CodePage, PrinterConnection, PrinterSettings};
-use sellsync_core::receipt::{takes_cash, Paper};
 use sellsync_core::Sale;
 use sellsync_printer::{receipt_bytes, render};
 use serde_json::Value;

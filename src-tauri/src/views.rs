@@ -1,13 +1,14 @@
 //! What the screen shows, as the front end receives it. Amounts arrive formatted in the
 //! business's currency: the front end never computes a price or a tax.
 
-use sellsync_core::auth::StaffMember;
 use sellsync_core::catalog::QuickKeys;
-use sellsync_core::checkout::{Balance, Sale, Tender};
 use sellsync_core::notifications::Notification;
-use sellsync_core::payments::PaymentMethod;
-use sellsync_core::pricing::PricedCart;
 use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::sell::checkout::Sale;
+use sellsync_core::sell::payments::PaymentMethod;
+use sellsync_core::sell::pricing::PricedCart;
+use sellsync_core::sell::tender::{Balance, Tender};
+use sellsync_core::staff::StaffMember;
 use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
 use serde::Serialize;
 
@@ -269,7 +270,7 @@ pub struct BalanceView {
 
 /// Core's quick cash amounts for `due`, formatted.
 fn quick_cash(till: &Till, due: sellsync_core::Money) -> Vec<String> {
-    sellsync_core::checkout::quick_cash(due, till.currency())
+    sellsync_core::sell::tender::quick_cash(due, till.currency())
         .into_iter()
         .map(|amount| till.format_money(amount))
         .collect()

@@ -10,7 +10,7 @@
 //! most every [`FULL_READ_INTERVAL`].
 //!
 //! What a change does on the till, and which local changes it must not overwrite, is
-//! core's business (`sellsync_core::pull`); this module only reads.
+//! core's business (`sellsync_core::sync::pull`); this module only reads.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -22,7 +22,7 @@ use mongodb::change_stream::ChangeStream;
 use mongodb::error::ErrorKind;
 use mongodb::options::FullDocumentType;
 use sellsync_core::contract::{field, Collection};
-use sellsync_core::pull::{CentralChange, PullOutcome, PULLED};
+use sellsync_core::sync::pull::{CentralChange, PullOutcome, PULLED};
 use sellsync_core::Till;
 use tracing::{info, warn};
 
@@ -289,7 +289,7 @@ pub async fn provision(
         Ok(pulled) => Ok((till, pulled)),
         Err(e) => {
             drop(till);
-            sellsync_core::store::remove_database(data_dir);
+            sellsync_core::db::remove_database(data_dir);
             Err(e)
         }
     }

@@ -38,7 +38,7 @@ use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use mongodb::ClientSession;
 use sellsync_core::contract::{field, Collection, Op, StockMovementDoc};
-use sellsync_core::sync_queue::Operation;
+use sellsync_core::sync::queue::Operation;
 use tracing::{debug, warn};
 
 use crate::central::Central;

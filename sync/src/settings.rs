@@ -12,7 +12,7 @@ use tracing::info;
 
 use crate::central::CentralConfig;
 use crate::error::{Result, SyncError};
-use sellsync_core::sync_queue::SyncSetupApproval;
+use sellsync_core::sync::queue::SyncSetupApproval;
 
 /// The settings file in a till's data folder.
 pub const SETTINGS_FILE: &str = "sync.toml";

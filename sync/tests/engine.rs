@@ -121,7 +121,7 @@ async fn a_refused_operation_is_parked_and_the_rest_flows() {
         .outbox(&manager, false, 100_000)
         .unwrap()
         .into_iter()
-        .find(|e| e.state == sellsync_core::outbox::DeliveryState::Parked)
+        .find(|e| e.state == sellsync_core::db::outbox::DeliveryState::Parked)
         .unwrap();
     assert_eq!(parked.collection, "products");
     assert!(

@@ -7,7 +7,7 @@ use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use common::{assert_matches_till, central, demo_till, dump, level_at, trade, SALES_PER_TRADE};
 use sellsync_core::contract::{Collection, Op};
-use sellsync_core::sync_queue::Operation;
+use sellsync_core::sync::queue::Operation;
 use sellsync_sync::{upgrade, Central, Reconciler};
 
 async fn apply_in_batches(reconciler: &Reconciler, ops: &[Operation], size: usize) {

@@ -7,7 +7,7 @@ use super::read::{Read, Reader};
 use super::value::{date, oid, or_null};
 use super::{field, Collection};
 use crate::ids::Id;
-use crate::payments::PaymentKind;
+use crate::sell::payments::PaymentKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentMethodDoc {

@@ -5,12 +5,12 @@ use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::auth::{Permission, Role};
 use crate::ids::{parse_timestamp, Id};
 use crate::money::{Currency, Money, Percent};
 use crate::notifications::{NotificationKind, NotificationStatus};
-use crate::payments::PaymentKind;
-use crate::stock::MovementType;
+use crate::sell::payments::PaymentKind;
+use crate::staff::{Permission, Role};
+use crate::stock::rules::MovementType;
 
 fn usd() -> Currency {
     Currency::from_code("USD").unwrap()
@@ -23,7 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 /// The document as the outbox stores it and the reconciler reads it.
 fn through_the_outbox(doc: Document) -> Document {
     let json = Bson::Document(doc).into_canonical_extjson().to_string();
-    crate::outbox::read_payload(&json).unwrap()
+    crate::db::outbox::read_payload(&json).unwrap()
 }
 
 fn refusal(result: Result<impl std::fmt::Debug, Refusal>) -> String {

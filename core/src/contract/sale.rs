@@ -8,7 +8,7 @@ use super::value::{date, decimal, oid, or_null, percent};
 use super::{field, Collection};
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
-use crate::payments::PaymentKind;
+use crate::sell::payments::PaymentKind;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaleDoc {

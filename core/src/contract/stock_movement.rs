@@ -7,7 +7,7 @@ use super::read::{Read, Reader};
 use super::value::{date, oid, or_null};
 use super::{field, Collection};
 use crate::ids::Id;
-use crate::stock::MovementType;
+use crate::stock::rules::MovementType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockMovementDoc {

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use super::read::{Read, Reader};
 use super::value::{date, oid, or_null};
 use super::{field, Collection};
-use crate::auth::{permission_name, Permission, Role};
 use crate::ids::Id;
+use crate::staff::{permission_name, Permission, Role};
 
 /// A staff member. The hashes are argon2id PHC strings; they are never shown to people.
 #[derive(Clone, PartialEq)]

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use sellsync_core::checkout::{Cart, CartCustomer};
-use sellsync_core::payments::{NewPaymentMethod, PaymentKind};
 use sellsync_core::printing::{PrinterConnection, PrinterSettings};
+use sellsync_core::sell::checkout::{Cart, CartCustomer};
+use sellsync_core::sell::payments::{NewPaymentMethod, PaymentKind};
 use sellsync_core::{
     Actor, Credential, Discount, Money, NewCustomer, NewProduct, NewUser, Percent, Role, Sale,
     Tender, Till, TillSetup,

@@ -1,7 +1,7 @@
 //! The sell screen: finding products, the cart (quantities, discounts, the customer),
 //! paying with one tender or several, and the cash drawer.
 
-use sellsync_core::checkout::Tender;
+use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer};
 use serde::Deserialize;
 use tauri::{AppHandle, State};

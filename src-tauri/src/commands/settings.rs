@@ -2,8 +2,8 @@
 //! central MongoDB (needs `manage_sync`) and the receipt printer with a test print (needs
 //! `manage_settings`).
 
+use sellsync_core::printing::receipt::Paper;
 use sellsync_core::printing::{CodePage, PrinterSettings};
-use sellsync_core::receipt::Paper;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 

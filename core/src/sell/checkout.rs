@@ -13,23 +13,25 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{Actor, Permission, Role};
 use crate::catalog::Product;
 use crate::contract::{
     Collection, CustomerPurchase, Op, PurchaseEntry, SaleDoc, SaleItemDoc, SalePaymentDoc,
     SaleStatus,
 };
 use crate::customers::{self, Customer, NewCustomer};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
-use crate::outbox;
-use crate::payments::{PaymentKind, PaymentMethod};
-use crate::pricing::{
+use crate::money::{Money, Percent};
+use crate::sell::payments::PaymentKind;
+use crate::sell::pricing::{
     exceeds_percent, price_cart, tax_lines, Discount, LineInput, PricedCart, TaxLine,
 };
-use crate::stock::{self, Movement, MovementType};
-use crate::till::{Ctx, Till};
+use crate::sell::tender::{balance, points_earned, settle, Balance, Payment, Settlement, Tender};
+use crate::staff::{Actor, Permission, Role};
+use crate::stock::rules::MovementType;
+use crate::stock::{self, Movement};
+use crate::till::{Ctx, Till, Tx};
 
 /// The largest quantity of one line (and of one stock movement).
 pub const MAX_QUANTITY: i64 = 100_000;
@@ -155,182 +157,6 @@ impl Cart {
             })
             .collect()
     }
-}
-
-/// A payment the cashier takes: a method and an amount, or no amount for "the rest".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tender {
-    pub method: PaymentMethod,
-    pub amount: Option<Money>,
-}
-
-/// One payment of a completed sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Payment {
-    /// `None` for loyalty points.
-    pub payment_method_id: Option<Id>,
-    pub method_name: String,
-    pub kind: PaymentKind,
-    /// What the customer handed over.
-    pub tendered: Money,
-    /// What went to the sale: `tendered` less any change given from it.
-    pub amount: Money,
-}
-
-/// Payments settled against an amount due.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settlement {
-    pub payments: Vec<Payment>,
-    pub tendered: Money,
-    pub change: Money,
-}
-
-/// Settles `due` with `tenders`. At most one tender may leave its amount out (it takes
-/// what is left). Only cash may be more than what is due; the difference is the change.
-pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Settlement> {
-    if tenders.iter().filter(|t| t.amount.is_none()).count() > 1 {
-        return Err(Error::SeveralOpenTenders);
-    }
-    if tenders
-        .iter()
-        .any(|t| t.amount.is_some_and(|a| a.minor() <= 0))
-    {
-        return Err(Error::ZeroTender);
-    }
-    let explicit = Money::sum(tenders.iter().filter_map(|t| t.amount))?;
-    let rest = due.checked_sub(explicit)?.max(Money::ZERO);
-    let mut payments: Vec<Payment> = tenders
-        .iter()
-        .map(|t| (t, t.amount.unwrap_or(rest)))
-        .filter(|(_, amount)| amount.minor() > 0)
-        .map(|(t, amount)| Payment {
-            payment_method_id: Some(t.method.id),
-            method_name: t.method.method_name.clone(),
-            kind: t.method.kind,
-            tendered: amount,
-            amount,
-        })
-        .collect();
-    let tendered = Money::sum(payments.iter().map(|p| p.tendered))?;
-    if tendered < due {
-        return Err(Error::TenderShort {
-            due: currency.format(due),
-            tendered: currency.format(tendered),
-            short: currency.format(due.checked_sub(tendered)?),
-        });
-    }
-    let mut non_cash = Money::ZERO;
-    for p in payments.iter().filter(|p| p.kind != PaymentKind::Cash) {
-        non_cash = non_cash.checked_add(p.tendered)?;
-        if non_cash > due {
-            return Err(Error::NonCashOverpay {
-                method: p.method_name.clone(),
-                due: currency.format(due),
-            });
-        }
-    }
-    let change = tendered.checked_sub(due)?;
-    // Change comes out of the cash payments, the last one first.
-    let mut left = change;
-    for p in payments
-        .iter_mut()
-        .rev()
-        .filter(|p| p.kind == PaymentKind::Cash)
-    {
-        let take = left.min(p.tendered);
-        p.amount = p.tendered.checked_sub(take)?;
-        left = left.checked_sub(take)?;
-    }
-    Ok(Settlement {
-        payments,
-        tendered,
-        change,
-    })
-}
-
-/// Where paying stands after the tenders taken so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Balance {
-    pub due: Money,
-    /// The tenders' amounts added up (a tender without an amount pays the rest).
-    pub paid: Money,
-    /// What is still to pay.
-    pub remaining: Money,
-    /// What the customer gets back.
-    pub change: Money,
-}
-
-/// The balance of `due` after `tenders` (their amounts are not checked here: [`settle`]
-/// does that when the sale completes).
-pub fn balance(due: Money, tenders: &[Tender]) -> Result<Balance> {
-    if tenders.iter().any(|t| t.amount.is_none()) {
-        return Ok(Balance {
-            due,
-            paid: due,
-            remaining: Money::ZERO,
-            change: Money::ZERO,
-        });
-    }
-    let paid = Money::sum(tenders.iter().filter_map(|t| t.amount))?;
-    Ok(Balance {
-        due,
-        paid,
-        remaining: due.checked_sub(paid)?.max(Money::ZERO),
-        change: paid.checked_sub(due)?.max(Money::ZERO),
-    })
-}
-
-/// The banknotes a customer commonly pays with, in major units of `currency`. A
-/// currency not listed gets the 1-2-5 series (1, 2, 5, 10, 20, 50, …).
-fn banknotes(currency: &Currency) -> Vec<i64> {
-    let listed: &[i64] = match currency.code() {
-        "USD" | "CAD" | "AUD" | "NZD" | "SGD" | "HKD" | "MXN" => &[5, 10, 20, 50, 100],
-        "EUR" => &[5, 10, 20, 50, 100, 200],
-        "GBP" => &[5, 10, 20, 50],
-        "CHF" => &[10, 20, 50, 100, 200],
-        "JPY" => &[1_000, 5_000, 10_000],
-        "INR" => &[10, 20, 50, 100, 200, 500],
-        _ => &[],
-    };
-    if !listed.is_empty() {
-        return listed.to_vec();
-    }
-    (0..10)
-        .map(|power| 10_i64.pow(power))
-        .flat_map(|decade| [decade, 2 * decade, 5 * decade])
-        .collect()
-}
-
-/// The quick cash amounts to offer for `due`: the exact amount, then up to three amounts
-/// that round it up to the next banknote of the currency (1,200 JPY: 1,200, 2,000,
-/// 5,000, 10,000). Exact, in minor units; nothing for nothing due.
-pub fn quick_cash(due: Money, currency: &Currency) -> Vec<Money> {
-    if due.minor() <= 0 {
-        return Vec::new();
-    }
-    let mut amounts = vec![due];
-    for note in banknotes(currency) {
-        let Some(note) = note.checked_mul(currency.minor_per_major()) else {
-            break;
-        };
-        // Up to the next multiple of the note.
-        let notes = due.minor() / note + i64::from(due.minor() % note != 0);
-        let Some(rounded) = notes.checked_mul(note).map(Money::from_minor) else {
-            break;
-        };
-        if rounded > due && !amounts.contains(&rounded) {
-            amounts.push(rounded);
-        }
-        if amounts.len() == 4 {
-            break;
-        }
-    }
-    amounts
-}
-
-/// Loyalty points earned on `paid`: `per_unit` points for each whole unit of currency.
-pub fn points_earned(paid: Money, currency: &Currency, per_unit: i64) -> i64 {
-    (paid.minor().max(0) / currency.minor_per_major()).saturating_mul(per_unit)
 }
 
 /// One line of a completed sale.
@@ -534,7 +360,7 @@ struct SaleRecord<'a> {
 
 impl SaleRecord<'_> {
     /// Writes the sale inside the caller's transaction and returns it as stored.
-    fn write(&self, tx: &Connection, ctx: &Ctx<'_>) -> Result<Sale> {
+    fn write(&self, tx: &Tx<'_>, ctx: &Ctx<'_>) -> Result<Sale> {
         let now = ids::now();
         let customer = match &self.cart.customer {
             Some(CartCustomer::Existing(c)) => Some(c.id),
@@ -889,38 +715,4 @@ fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>>
     }
     sale.taxes = tax_lines(lines)?;
     Ok(Some(sale))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quick_cash_rounds_up_to_the_currencys_notes() {
-        let offered = |due: &str, code: &str| -> Vec<String> {
-            let currency = Currency::from_code(code).unwrap();
-            let due = currency.parse(due).unwrap();
-            quick_cash(due, &currency)
-                .into_iter()
-                .map(|m| currency.format(m))
-                .collect()
-        };
-        assert_eq!(offered("8.29", "USD"), ["8.29", "10.00", "20.00", "50.00"]);
-        assert_eq!(offered("20.00", "USD"), ["20.00", "50.00", "100.00"]);
-        assert_eq!(offered("1200", "JPY"), ["1200", "2000", "5000", "10000"]);
-        assert_eq!(offered("10000", "JPY"), ["10000"]);
-        assert_eq!(offered("3.50", "EUR"), ["3.50", "5.00", "10.00", "20.00"]);
-        assert_eq!(
-            offered("12.345", "KWD"),
-            ["12.345", "13.000", "14.000", "15.000"]
-        );
-        assert_eq!(offered("0.00", "USD"), Vec::<String>::new());
-        let usd = Currency::from_code("USD").unwrap();
-        let huge = Money::from_minor(i64::MAX - 1);
-        assert_eq!(
-            quick_cash(huge, &usd),
-            [huge],
-            "no overflow, no note to round to"
-        );
-    }
 }

@@ -1,14 +1,14 @@
 //! Payment methods: the tenders a business accepts (cash, cards, …).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::contract::{Collection, Op, PaymentMethodDoc};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{timestamp, Id};
-use crate::outbox;
-use crate::till::Till;
+use crate::till::{Till, Tx};
 
 /// How a tender behaves at the counter: only cash gives change and opens the drawer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,7 +85,7 @@ pub fn default_methods() -> Vec<NewPaymentMethod> {
 
 /// Inserts a payment method and its outbox row, inside the caller's transaction.
 pub(crate) fn insert(
-    conn: &Connection,
+    conn: &Tx<'_>,
     business_id: Id,
     method: &NewPaymentMethod,
     now: DateTime<Utc>,

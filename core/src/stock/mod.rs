@@ -6,47 +6,22 @@
 //! [`Till::verify_stock_ledger`] checks.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{Actor, Permission};
 use crate::catalog::Product;
 use crate::contract::{Collection, Op, StockMovementDoc};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
-use crate::notifications::{self, NotificationKind};
-use crate::outbox;
-use crate::till::{Ctx, Till};
+use crate::notifications;
+use crate::staff::{Actor, Permission};
+use crate::till::{Ctx, Till, Tx};
 
-/// Why stock moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MovementType {
-    Sale,
-    Restock,
-    Adjustment,
-}
+pub mod rules;
 
-impl MovementType {
-    pub const ALL: [MovementType; 3] = [
-        MovementType::Sale,
-        MovementType::Restock,
-        MovementType::Adjustment,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MovementType::Sale => "sale",
-            MovementType::Restock => "restock",
-            MovementType::Adjustment => "adjustment",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<MovementType> {
-        MovementType::ALL.into_iter().find(|t| t.as_str() == text)
-    }
-}
+use rules::{alerts, MovementType, StockChange};
 
 /// One movement to record.
 pub(crate) struct Movement<'a> {
@@ -59,49 +34,10 @@ pub(crate) struct Movement<'a> {
     pub transaction_id: Option<Id>,
 }
 
-/// The stock of a product before and after a movement.
-#[derive(Debug, Clone, Serialize)]
-pub struct StockChange {
-    pub product_id: Id,
-    pub product_name: String,
-    pub before: i64,
-    pub after: i64,
-    pub stock_threshold: i64,
-}
-
-/// The notifications a stock change calls for: low stock when it crosses the threshold
-/// downwards, oversold when a sale takes it below zero.
-pub(crate) fn alerts(
-    change: &StockChange,
-    movement_type: MovementType,
-) -> Vec<(NotificationKind, String)> {
-    let mut alerts = Vec::new();
-    let StockChange {
-        product_name: name,
-        before,
-        after,
-        stock_threshold: threshold,
-        ..
-    } = change;
-    if after < &0 && movement_type == MovementType::Sale {
-        alerts.push((
-            NotificationKind::Oversold,
-            format!("Sold more {name} than this till had in stock: stock is now {after}. Count the shelf and correct the stock."),
-        ));
-    }
-    if before > threshold && after <= threshold {
-        alerts.push((
-            NotificationKind::LowStock,
-            format!("Low stock: {name} is down to {after} (threshold {threshold})."),
-        ));
-    }
-    alerts
-}
-
 /// Records a movement, updates the cached stock, raises the alerts it calls for and
 /// appends it to the outbox, inside the caller's transaction.
 pub(crate) fn record(
-    conn: &Connection,
+    conn: &Tx<'_>,
     ctx: &Ctx<'_>,
     movement: &Movement<'_>,
     now: DateTime<Utc>,
@@ -212,7 +148,7 @@ impl Till {
         if quantity < 1 {
             return Err(Error::BadQuantity {
                 got: quantity,
-                max: crate::checkout::MAX_QUANTITY,
+                max: crate::sell::checkout::MAX_QUANTITY,
             });
         }
         let reason = if reason.trim().is_empty() {
@@ -232,7 +168,7 @@ impl Till {
         reason: &str,
     ) -> Result<StockChange> {
         actor.require(Permission::ManageInventory)?;
-        let max = crate::checkout::MAX_QUANTITY;
+        let max = crate::sell::checkout::MAX_QUANTITY;
         if quantity == 0 || quantity.abs() > max {
             return Err(Error::BadQuantity { got: quantity, max });
         }
@@ -303,45 +239,5 @@ impl Till {
             products_checked,
             mismatches,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn change(before: i64, after: i64, threshold: i64) -> StockChange {
-        StockChange {
-            product_id: Id::new(),
-            product_name: "Milk".into(),
-            before,
-            after,
-            stock_threshold: threshold,
-        }
-    }
-
-    #[test]
-    fn alert_table() {
-        use MovementType::*;
-        use NotificationKind::*;
-        let kinds = |c: StockChange, t| -> Vec<NotificationKind> {
-            alerts(&c, t).into_iter().map(|(k, _)| k).collect()
-        };
-        assert_eq!(kinds(change(10, 9, 5), Sale), vec![]);
-        assert_eq!(
-            kinds(change(6, 5, 5), Sale),
-            vec![LowStock],
-            "falls to the threshold"
-        );
-        assert_eq!(kinds(change(6, 2, 5), Sale), vec![LowStock]);
-        assert_eq!(
-            kinds(change(5, 4, 5), Sale),
-            vec![],
-            "already low: no repeat"
-        );
-        assert_eq!(kinds(change(1, -1, 5), Sale), vec![Oversold]);
-        assert_eq!(kinds(change(10, -2, 5), Sale), vec![Oversold, LowStock]);
-        assert_eq!(kinds(change(10, -2, 5), Adjustment), vec![LowStock]);
-        assert_eq!(kinds(change(2, 12, 5), Restock), vec![]);
     }
 }

@@ -2,17 +2,19 @@
 //! with staff whose PINs are printed on screen, payment methods, a few customers and a few
 //! hundred products with valid barcodes.
 
+mod catalog;
+
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::auth::{Credential, NewUser, Role};
 use crate::catalog::NewProduct;
 use crate::customers::NewCustomer;
-use crate::demo_catalog::demo_products;
+use crate::demo::catalog::demo_products;
 use crate::error::Result;
 use crate::money::{Money, Percent};
-use crate::payments::{NewPaymentMethod, PaymentKind};
+use crate::sell::payments::{NewPaymentMethod, PaymentKind};
+use crate::staff::{Credential, NewUser, Role};
 use crate::till::{Till, TillSetup};
 
 /// A demo staff member and the PIN that signs them in.

@@ -1,6 +1,8 @@
 //! The catalog: products, looked up by barcode or SKU and searched by name, added one by
 //! one or imported from CSV.
 
+pub mod barcode;
+
 use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
@@ -11,16 +13,16 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use tracing::info;
 
-use crate::auth::{Actor, Permission};
-use crate::barcode::{lookup_forms, validate_code};
+use crate::catalog::barcode::{lookup_forms, validate_code};
 use crate::contract::{
     field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
 };
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
-use crate::outbox;
-use crate::till::{Ctx, Till};
+use crate::staff::{Actor, Permission};
+use crate::till::{Ctx, Till, Tx};
 
 /// The longest product name the till accepts.
 const MAX_NAME_LEN: usize = 200;
@@ -555,7 +557,7 @@ fn check_unique(
 }
 
 fn insert_product(
-    conn: &Connection,
+    conn: &Tx<'_>,
     ctx: &Ctx<'_>,
     p: &CheckedProduct,
     now: DateTime<Utc>,

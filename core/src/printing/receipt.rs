@@ -12,12 +12,12 @@ use std::fmt;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::checkout::{Sale, SaleItem};
 use crate::customers::Customer;
 use crate::error::{Error, Result};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
-use crate::payments::PaymentKind;
+use crate::sell::checkout::{Sale, SaleItem};
+use crate::sell::payments::PaymentKind;
 use crate::till::{Store, Till};
 
 /// The width of the paper roll.

@@ -4,6 +4,8 @@
 //! `synchronous = FULL` so that a committed sale survives a power cut, foreign keys on,
 //! and a schema version in `PRAGMA user_version` that migrations raise in place.
 
+pub mod outbox;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -20,12 +22,12 @@ const APPLICATION_ID: i32 = 0x5353_594E;
 
 /// The migrations, in order; schema version N is the first N of them applied.
 const MIGRATIONS: &[&str] = &[
-    include_str!("../migrations/0001_till.sql"),
-    include_str!("../migrations/0002_product_search.sql"),
-    include_str!("../migrations/0003_sync.sql"),
-    include_str!("../migrations/0004_pull.sql"),
-    include_str!("../migrations/0005_printing.sql"),
-    include_str!("../migrations/0006_stock_per_store.sql"),
+    include_str!("../../migrations/0001_till.sql"),
+    include_str!("../../migrations/0002_product_search.sql"),
+    include_str!("../../migrations/0003_sync.sql"),
+    include_str!("../../migrations/0004_pull.sql"),
+    include_str!("../../migrations/0005_printing.sql"),
+    include_str!("../../migrations/0006_stock_per_store.sql"),
 ];
 
 /// The schema version this build writes.

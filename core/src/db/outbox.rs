@@ -13,10 +13,11 @@ use serde::Serialize;
 use crate::contract::{Collection, Op};
 use crate::error::Result;
 use crate::ids::{new_op_id, parse_timestamp, timestamp, Id};
+use crate::till::Tx;
 
-/// Appends one operation to the outbox. Call it inside the transaction of the change.
+/// Appends one operation to the outbox, inside the transaction of its change.
 pub(crate) fn append(
-    conn: &Connection,
+    conn: &Tx<'_>,
     collection: Collection,
     document_id: Id,
     op: Op,

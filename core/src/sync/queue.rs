@@ -11,12 +11,12 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::auth::{Actor, Permission};
 use crate::contract::{Collection, Op};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::outbox;
+use crate::staff::{Actor, Permission};
 use crate::till::Till;
 
 /// One outbox operation handed to the sync engine.

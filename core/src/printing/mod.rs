@@ -6,6 +6,8 @@
 //! jobs, prints them and reports back through [`Till::finish_print_job`]. A job that
 //! fails raises a notification; a receipt can always be printed again as a copy.
 
+pub mod receipt;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -14,11 +16,11 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::auth::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
-use crate::receipt::{takes_cash, Paper};
+use crate::printing::receipt::{takes_cash, Paper};
+use crate::staff::{Actor, Permission};
 use crate::till::Till;
 
 /// A job still queued this long after it was asked for is not printed: a receipt for a

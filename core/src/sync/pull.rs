@@ -48,11 +48,11 @@ use crate::contract::{
     ProductDoc, Reader, StockMovementDoc, StoreDoc, UserDoc,
 };
 use crate::customers::phone_key;
+use crate::db as database;
+use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
-use crate::outbox::read_payload;
-use crate::store as database;
 use crate::till::{check_till_code, Ctx, Till};
 
 /// The collections a till pulls.

@@ -10,145 +10,24 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::contract::{Collection, Op, UserDoc};
+use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::outbox;
-use crate::till::Till;
+use crate::till::{Till, Tx};
+
+mod roles;
+
+pub use roles::{permission_name, Permission, Role};
 
 /// Wrong tries in a row before an account locks.
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 /// How long a locked account stays locked.
 pub const LOCKOUT_MINUTES: i64 = 5;
-
-/// A staff member's role; it sets the permissions a new user starts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    Manager,
-    Cashier,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Manager => "manager",
-            Role::Cashier => "cashier",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "admin" => Some(Role::Admin),
-            "manager" => Some(Role::Manager),
-            "cashier" => Some(Role::Cashier),
-            _ => None,
-        }
-    }
-
-    /// How far up the staff a role stands: a cashier 0, a manager 1, an admin 2.
-    fn rank(self) -> u8 {
-        match self {
-            Role::Cashier => 0,
-            Role::Manager => 1,
-            Role::Admin => 2,
-        }
-    }
-
-    /// The permissions a user of this role is given unless told otherwise.
-    pub fn default_permissions(self) -> Vec<Permission> {
-        use Permission::*;
-        match self {
-            Role::Admin => Permission::ALL.to_vec(),
-            Role::Manager => vec![
-                ManageInventory,
-                ProcessSales,
-                ViewReports,
-                ApplyDiscounts,
-                ManageCustomers,
-                OpenCashDrawer,
-                ManageSync,
-            ],
-            Role::Cashier => vec![ProcessSales, ApplyDiscounts, ManageCustomers],
-        }
-    }
-}
-
-/// What a user may do. The names are those of the central `users.permissions` list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    ManageInventory,
-    ProcessSales,
-    ViewReports,
-    ApplyDiscounts,
-    ManageCustomers,
-    ManageUsers,
-    ManageSettings,
-    OpenCashDrawer,
-    ManageSync,
-}
-
-impl Permission {
-    pub const ALL: [Permission; 9] = [
-        Permission::ManageInventory,
-        Permission::ProcessSales,
-        Permission::ViewReports,
-        Permission::ApplyDiscounts,
-        Permission::ManageCustomers,
-        Permission::ManageUsers,
-        Permission::ManageSettings,
-        Permission::OpenCashDrawer,
-        Permission::ManageSync,
-    ];
-}
-
-impl fmt::Display for Permission {
-    /// What the permission allows, in words: "manage inventory".
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Permission::ManageInventory => "manage inventory",
-            Permission::ProcessSales => "process sales",
-            Permission::ViewReports => "view reports",
-            Permission::ApplyDiscounts => "give discounts",
-            Permission::ManageCustomers => "manage customers",
-            Permission::ManageUsers => "manage staff accounts",
-            Permission::ManageSettings => "change settings",
-            Permission::OpenCashDrawer => "open the cash drawer",
-            Permission::ManageSync => "manage sync",
-        })
-    }
-}
-
-impl Permission {
-    /// Who is given this permission unless told otherwise, in words: "A manager or an
-    /// admin".
-    pub fn who_can(self) -> String {
-        let roles: Vec<&str> = [Role::Cashier, Role::Manager, Role::Admin]
-            .into_iter()
-            .filter(|role| role.default_permissions().contains(&self))
-            .map(|role| match role {
-                Role::Cashier => "a cashier",
-                Role::Manager => "a manager",
-                Role::Admin => "an admin",
-            })
-            .collect();
-        let mut words = roles.join(", ");
-        if let Some(last) = words.rfind(", ") {
-            words.replace_range(last..last + 2, " or ");
-        }
-        let mut chars = words.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first.to_uppercase().chain(chars).collect()
-        })
-    }
-}
 
 /// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
 #[derive(Debug, Clone, Serialize)]
@@ -310,7 +189,7 @@ pub(crate) fn prepare_user(user: &NewUser) -> Result<PreparedUser> {
 
 /// Inserts a prepared user and its outbox row, inside the caller's transaction.
 pub(crate) fn insert_user(
-    conn: &Connection,
+    conn: &Tx<'_>,
     business_id: Id,
     store_id: Id,
     user: &PreparedUser,
@@ -385,21 +264,6 @@ impl Actor {
                 .filter_map(|v| serde_json::from_value(v).ok())
                 .collect(),
         })
-    }
-}
-
-/// The central name of a permission: `manage_inventory`, …
-pub fn permission_name(permission: Permission) -> &'static str {
-    match permission {
-        Permission::ManageInventory => "manage_inventory",
-        Permission::ProcessSales => "process_sales",
-        Permission::ViewReports => "view_reports",
-        Permission::ApplyDiscounts => "apply_discounts",
-        Permission::ManageCustomers => "manage_customers",
-        Permission::ManageUsers => "manage_users",
-        Permission::ManageSettings => "manage_settings",
-        Permission::OpenCashDrawer => "open_cash_drawer",
-        Permission::ManageSync => "manage_sync",
     }
 }
 
@@ -655,19 +519,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn who_can_names_the_roles_given_a_permission() {
-        assert_eq!(
-            Permission::ProcessSales.who_can(),
-            "A cashier, a manager or an admin"
-        );
-        assert_eq!(
-            Permission::ManageInventory.who_can(),
-            "A manager or an admin"
-        );
-        assert_eq!(Permission::ManageUsers.who_can(), "An admin");
-    }
-
-    #[test]
     fn roles_grant_their_permissions() {
         use Permission::*;
         let table = [
@@ -695,20 +546,6 @@ pub(crate) mod tests {
             err,
             "Test cashier is not allowed to manage inventory. A manager or an admin can."
         );
-    }
-
-    #[test]
-    fn permission_names_match_the_central_list() {
-        for p in Permission::ALL {
-            let json = serde_json::to_value(p).unwrap();
-            assert_eq!(json, permission_name(p));
-        }
-        assert_eq!(
-            permission_name(Permission::ManageInventory),
-            "manage_inventory"
-        );
-        assert_eq!(permission_name(Permission::ProcessSales), "process_sales");
-        assert_eq!(permission_name(Permission::ViewReports), "view_reports");
     }
 
     #[test]

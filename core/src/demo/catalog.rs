@@ -1,7 +1,7 @@
 //! The demo store's catalog: a few hundred grocery and convenience products, built from
 //! small tables of items and variants so that the list is the same every time.
 
-use crate::barcode::gtin_check_digit;
+use crate::catalog::barcode::gtin_check_digit;
 
 /// One product of the demo store.
 pub(crate) struct DemoProduct {
@@ -267,7 +267,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-    use crate::barcode::validate_code;
+    use crate::catalog::barcode::validate_code;
 
     #[test]
     fn the_demo_catalog_is_sound() {
