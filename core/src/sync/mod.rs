@@ -1,6 +1,8 @@
 //! The till's side of sync: the outbox handed to the engine and what became of it
-//! (`queue`), and central changes applied to the till by the conflict rules (`pull`).
+//! (`queue`), central changes applied to the till (`pull`), and what wins when both
+//! changed a document, in both directions (`conflicts`).
 //! The engine itself, with the network, is the `sellsync-sync` crate.
 
+pub mod conflicts;
 pub mod pull;
 pub mod queue;

@@ -6,33 +6,9 @@
 //! pull cut off anywhere resumes after the last committed batch, and applying a change
 //! twice is the same as applying it once.
 //!
-//! # Conflict rules (written down here and in ARCHITECTURE.md)
-//!
-//! For every collection: a field that this till changed and has not sent yet (an
-//! operation on the same document still pending or parked in the outbox) keeps the till's
-//! value; every other field takes the central value. A document made on this till and not
-//! sent yet is left alone. Documents of another business are never applied.
-//!
-//! - `products` (this store's and the business-wide ones): name, SKU, barcode, category,
-//!   price, tax rate, threshold, supplier, and this store's opening stock (its entry in
-//!   `stock_levels`; none: 0). `stock` is never copied: the till's stock is its store's
-//!   ledger, opening stock plus the store's movements, and the store's other tills' sales
-//!   and restocks arrive as `stock_movements`.
-//! - `stock_movements` (this store's): a set, not a counter. A movement is added once, by
-//!   its `_id`, and moves its product's stock; it is never changed. Movements of other
-//!   stores, and of products this till does not hold, are skipped.
-//! - `customers`: name, phone, email. Loyalty points are the central points plus the
-//!   points of this till's purchases not sent yet (deltas, so no till's points are lost).
-//! - `users` (this store's and the business-wide ones): name, email, role, permissions,
-//!   PIN and password hashes; the lockout state stays the till's own. A user deleted
-//!   centrally can no longer sign in here (the row stays: sales name their cashier).
-//! - `payment_methods`: name, provider, kind.
-//! - `stores` (this till's store only): name, location, phone, opening hours.
-//! - `businesses` (this till's business only): name, plan, subscription, time zone, tax
-//!   settings, cashier discount limit, loyalty settings. The currency is not changed on a
-//!   till: its amounts are stored in the old currency's minor units.
+//! What wins when the till and the central database both changed a document is written
+//! in [`crate::sync::conflicts`], for both directions.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use bson::oid::ObjectId;
@@ -44,8 +20,8 @@ use serde::Serialize;
 use tracing::{debug, info, warn};
 
 use crate::contract::{
-    field, BusinessDoc, Collection, CustomerDoc, CustomerPurchase, Op, PaymentMethodDoc,
-    ProductDoc, Reader, StockMovementDoc, StoreDoc, UserDoc,
+    field, BusinessDoc, Collection, CustomerDoc, Op, PaymentMethodDoc, ProductDoc, Reader,
+    StockMovementDoc, StoreDoc, UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -53,6 +29,7 @@ use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
+use crate::sync::conflicts::Unsent;
 use crate::till::{check_till_code, Ctx, Till};
 
 /// The collections a till pulls.
@@ -305,7 +282,7 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
     if reader.business_id()? != ctx.business.id {
         return Ok(Applied::Skipped);
     }
-    let unsent = Unsent::of(tx, reader.id())?;
+    let unsent = unsent(tx, reader.id())?;
     if unsent.created_here {
         return Ok(Applied::Skipped);
     }
@@ -337,49 +314,25 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
     }
 }
 
-/// This till's unsent changes to one document.
-#[derive(Default)]
-struct Unsent {
-    /// The document was made here and its insert has not gone out.
-    created_here: bool,
-    /// Central field names set by unsent updates.
-    fields: HashSet<String>,
-    /// Loyalty points of unsent purchases (customers).
-    loyalty_points: i64,
-}
-
-impl Unsent {
-    fn of(conn: &Connection, id: Id) -> Result<Unsent> {
-        let mut unsent = Unsent::default();
-        let mut stmt = conn.prepare_cached(
-            "SELECT op, payload FROM outbox
-             WHERE document_id = ?1 AND state IN ('pending', 'parked')",
-        )?;
-        let mut rows = stmt.query([id])?;
-        while let Some(row) = rows.next()? {
-            let op: String = row.get(0)?;
-            let payload: String = row.get(1)?;
-            let corrupt = |e: String| Error::Corrupt(format!("outbox operation on {id}: {e}"));
-            let payload = read_payload(&payload).map_err(corrupt)?;
-            match Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))? {
-                Op::Insert => unsent.created_here = true,
-                Op::CustomerPurchase => {
-                    unsent.loyalty_points += CustomerPurchase::points_of(&payload)
-                }
-                Op::Update => unsent.fields.extend(payload.keys().cloned()),
-            }
-        }
-        Ok(unsent)
+/// This till's unsent changes to one document: its pending and parked operations.
+fn unsent(conn: &Connection, id: Id) -> Result<Unsent> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT op, payload FROM outbox
+         WHERE document_id = ?1 AND state IN ('pending', 'parked')",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut operations = Vec::new();
+    while let Some(row) = rows.next()? {
+        let op: String = row.get(0)?;
+        let payload: String = row.get(1)?;
+        let corrupt = |e: String| Error::Corrupt(format!("outbox operation on {id}: {e}"));
+        let payload = read_payload(&payload).map_err(corrupt)?;
+        operations.push((
+            Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))?,
+            payload,
+        ));
     }
-
-    /// Whether the till's value of `field` (a central name, dotted for nested fields)
-    /// is kept.
-    fn keeps(&self, field: &str) -> bool {
-        self.fields.contains(field)
-            || field
-                .split_once('.')
-                .is_some_and(|(top, _)| self.fields.contains(top))
-    }
+    Ok(Unsent::of(&operations))
 }
 
 /// How the till stores a document's `created_at` (now, when a back office gave none).

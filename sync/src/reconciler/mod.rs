@@ -37,12 +37,16 @@ use std::sync::Mutex;
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use mongodb::ClientSession;
-use sellsync_core::contract::{field, Collection, Op, StockMovementDoc};
+use sellsync_core::contract::{field, Collection, Op};
 use sellsync_core::sync::queue::Operation;
 use tracing::{debug, warn};
 
 use crate::central::Central;
 use crate::error::{Result, SyncError};
+
+mod plan;
+
+use plan::{Move, Refused, Write};
 
 /// At most this many statements go in one write command.
 const STATEMENTS_PER_COMMAND: usize = 1_000;
@@ -80,76 +84,6 @@ pub struct Reconciler {
     /// the transaction times out (60 s on MongoDB), so they are killed before the next
     /// batch.
     abandoned: Mutex<Vec<Document>>,
-}
-
-/// A stock movement to count into its product's stock at its store: its operation's index
-/// in the batch, its id and its quantity.
-struct Uncounted {
-    op: usize,
-    id: ObjectId,
-    quantity: i64,
-}
-
-/// Writes for one collection, each with the index of its operation in the batch.
-enum Write {
-    Insert(Vec<(usize, Document)>),
-    Update(Vec<Statement>),
-}
-
-/// One statement of an `update` command, and the operation it belongs to.
-struct Statement {
-    op: usize,
-    q: Document,
-    u: Document,
-    /// The `arrayFilters` of the statement's `$[name]` placeholders.
-    array_filters: Vec<Document>,
-}
-
-impl Statement {
-    fn new(op: usize, q: Document, u: Document) -> Statement {
-        Statement {
-            op,
-            q,
-            u,
-            array_filters: Vec::new(),
-        }
-    }
-}
-
-/// The two statements that count `sum` into one store's level of a product (and into the
-/// product's total `stock`): the store's level is added at 0 if the product has none yet,
-/// then both are incremented. `guard` narrows which product documents the increment may
-/// touch; `also` adds to its update.
-fn count_into_level(
-    op: usize,
-    product: Document,
-    store: ObjectId,
-    sum: i64,
-    guard: Document,
-    also: Document,
-) -> [Statement; 2] {
-    let mut ensure = product.clone();
-    ensure.insert(field::STOCK_LEVELS_STORE_ID, doc! { "$ne": store });
-    let mut q = product;
-    q.extend(guard);
-    let level_stock = format!("{}.$[level].{}", field::STOCK_LEVELS, field::STOCK);
-    let mut u = doc! { "$inc": { field::STOCK: sum, level_stock: sum } };
-    u.extend(also);
-    [
-        Statement::new(
-            op,
-            ensure,
-            doc! { "$push": { field::STOCK_LEVELS: {
-                field::STORE_ID: store, field::OPENING_STOCK: 0_i64, field::STOCK: 0_i64,
-            } } },
-        ),
-        Statement {
-            op,
-            q,
-            u,
-            array_filters: vec![doc! { format!("level.{}", field::STORE_ID): store }],
-        },
-    ]
 }
 
 impl Reconciler {
@@ -299,44 +233,43 @@ impl<'a> Attempt<'a> {
         self.rejected.iter().any(|r| r.seq == op.seq)
     }
 
+    /// Takes the plan's refusals.
+    fn refuse(&mut self, ops: &[&Operation], refused: Vec<Refused>) {
+        for (i, error) in refused {
+            self.reject(ops[i], error);
+        }
+    }
+
+    /// The indexes of the operations refused so far.
+    fn refused_indexes(&self, ops: &[&Operation]) -> HashSet<usize> {
+        ops.iter()
+            .enumerate()
+            .filter(|(_, op)| self.is_rejected(op))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     async fn run(&mut self, ops: &[&Operation]) -> Result<()> {
         let business = self.reconciler.business_id;
         // 1. Documents made on the till, collection by collection, in commit order: those
         //    not central yet are inserted; those already there were applied before.
-        let mut inserts: Vec<(Collection, Vec<(usize, Document)>)> = Vec::new();
-        for (i, op) in ops.iter().enumerate() {
-            if op.op != Op::Insert {
-                continue;
-            }
-            match insert_document(op, business, self.session.is_some()) {
-                Ok(document) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
-                    Some((_, documents)) => documents.push((i, document)),
-                    None => inserts.push((op.collection, vec![(i, document)])),
-                },
-                Err(error) => self.reject(op, error),
-            }
-        }
-        // Movements go last, after the products they may need.
-        inserts.sort_by_key(|(collection, _)| *collection == Collection::StockMovements);
+        let (inserts, refused) = plan::inserts(ops, business, self.session.is_some());
+        self.refuse(ops, refused);
         for (collection, mut documents) in inserts {
             if collection == Collection::StockMovements {
-                documents = self.with_central_products(documents, ops).await?;
+                let (products, stores) = self.movement_facts(&documents).await?;
+                let (kept, refused) =
+                    plan::movements_on_central_products(documents, &products, &stores);
+                self.refuse(ops, refused);
+                documents = kept;
             }
             let ids = documents
                 .iter()
                 .map(|(i, _)| ops[*i].document_id.object_id());
             let owners = self.owners(collection, ids.collect()).await?;
-            let mut missing = Vec::new();
-            for (i, document) in documents {
-                match owners.get(&ops[i].document_id.object_id()) {
-                    None => missing.push((i, document)),
-                    Some(owner) if *owner == Some(business) || !collection.is_scoped() => {}
-                    Some(_) => self.reject(
-                        ops[i],
-                        "a document with this id belongs to another business",
-                    ),
-                }
-            }
+            let (missing, refused) =
+                plan::not_central_yet(collection, documents, &owners, ops, business);
+            self.refuse(ops, refused);
             let inserting: Vec<usize> = missing.iter().map(|(i, _)| *i).collect();
             self.write(collection, Write::Insert(missing), ops).await?;
             if self.write_failed {
@@ -350,12 +283,12 @@ impl<'a> Attempt<'a> {
         }
 
         // 2. Field updates, newest change wins.
-        let updates: Vec<(usize, &Operation)> = self.targets(ops, Op::Update).await?;
+        let updates = self.present(ops, Op::Update).await?;
         let statements = updates
             .iter()
-            .map(|&(i, op)| update_statement(i, op, business))
+            .map(|&(i, op)| plan::update_statement(i, op, business))
             .collect();
-        for (collection, statements) in by_collection(statements, ops) {
+        for (collection, statements) in plan::by_collection(statements, ops) {
             self.write(collection, Write::Update(statements), ops)
                 .await?;
             if self.write_failed {
@@ -364,10 +297,10 @@ impl<'a> Attempt<'a> {
         }
 
         // 3. Purchases added to customers, once per sale.
-        let purchases = self.targets(ops, Op::CustomerPurchase).await?;
+        let purchases = self.present(ops, Op::CustomerPurchase).await?;
         let mut statements = Vec::new();
         for (i, op) in purchases {
-            match purchase_statement(i, op, business) {
+            match plan::purchase_statement(i, op, business) {
                 Ok(statement) => statements.push(statement),
                 Err(error) => self.reject(op, error),
             }
@@ -379,12 +312,12 @@ impl<'a> Attempt<'a> {
         }
 
         // 4. Stock movements counted into their products, once each.
-        self.apply_movements(ops).await
+        self.count_movements(ops).await
     }
 
-    /// The operations of kind `op` whose documents exist centrally; the others are
-    /// rejected.
-    async fn targets<'o>(
+    /// The operations of kind `op` not refused so far whose documents exist centrally;
+    /// the others are refused.
+    async fn present<'o>(
         &mut self,
         ops: &[&'o Operation],
         kind: Op,
@@ -408,78 +341,27 @@ impl<'a> Attempt<'a> {
                 found.insert((collection, id));
             }
         }
-        let mut present = Vec::new();
-        for (i, op) in wanted {
-            if found.contains(&(op.collection, op.document_id.object_id())) {
-                present.push((i, op));
-            } else {
-                self.reject(
-                    op,
-                    format!(
-                        "{} {} does not exist in the central database",
-                        op.collection, op.document_id
-                    ),
-                );
-            }
-        }
+        let (present, refused) = plan::present(wanted, &found);
+        self.refuse(ops, refused);
         Ok(present)
     }
 
-    async fn apply_movements(&mut self, ops: &[&Operation]) -> Result<()> {
+    async fn count_movements(&mut self, ops: &[&Operation]) -> Result<()> {
         let business = self.reconciler.business_id;
-        let mut movements = Vec::new();
-        for (i, op) in ops.iter().enumerate() {
-            if op.op != Op::Insert
-                || op.collection != Collection::StockMovements
-                || self.is_rejected(op)
-            {
-                continue;
-            }
-            match StockMovementDoc::from_document(&op.payload) {
-                Ok(m) => movements.push((
-                    i,
-                    *op,
-                    (m.product_id.object_id(), m.store_id.object_id()),
-                    m.quantity,
-                )),
-                Err(refusal) => self.reject(op, refusal.to_string()),
-            }
-        }
-        // In a transaction, a movement inserted by this attempt is counted by it too: the
-        // two commit together or not at all, so no marker is needed.
-        let (fresh, movements): (Vec<_>, Vec<_>) = movements
+        let (movements, refused) = plan::movements(ops, &self.refused_indexes(ops));
+        self.refuse(ops, refused);
+        // In a transaction, a movement inserted by this attempt is counted by it too.
+        let (fresh, movements): (Vec<Move>, Vec<Move>) = movements
             .into_iter()
-            .partition(|m| self.session.is_some() && self.inserted.contains(&m.1.seq));
-        let mut sums: Vec<((ObjectId, ObjectId), usize, i64)> = Vec::new();
-        for &(i, _, level, quantity) in &fresh {
-            match sums.iter_mut().find(|(l, _, _)| *l == level) {
-                Some((_, _, sum)) => *sum += quantity,
-                None => sums.push((level, i, quantity)),
-            }
-        }
-        let statements = sums
-            .into_iter()
-            .flat_map(|((product, store), i, sum)| {
-                count_into_level(
-                    i,
-                    doc! { field::ID: product, field::BUSINESS_ID: business },
-                    store,
-                    sum,
-                    Document::new(),
-                    Document::new(),
-                )
-            })
-            .collect();
+            .partition(|m| self.session.is_some() && self.inserted.contains(&ops[m.op].seq));
+        let statements = plan::count_fresh(&fresh, business);
         self.write(Collection::Products, Write::Update(statements), ops)
             .await?;
         if self.write_failed || movements.is_empty() {
             return Ok(());
         }
-        let ids: Vec<ObjectId> = movements
-            .iter()
-            .map(|m| m.1.document_id.object_id())
-            .collect();
-        let all_products: Vec<ObjectId> = movements.iter().map(|m| m.2 .0).collect();
+        let ids: Vec<ObjectId> = movements.iter().map(|m| m.id).collect();
+        let all_products: Vec<ObjectId> = movements.iter().map(|m| m.product).collect();
         let counted: HashSet<ObjectId> = self
             .find_ids(
                 Collection::StockMovements,
@@ -490,88 +372,36 @@ impl<'a> Attempt<'a> {
                 },
             )
             .await?;
-        let to_count: Vec<_> = movements
+        let to_count: Vec<Move> = movements
             .into_iter()
-            .filter(|m| !counted.contains(&m.1.document_id.object_id()))
+            .filter(|m| !counted.contains(&m.id))
             .collect();
-        let products: Vec<ObjectId> = to_count.iter().map(|m| m.2 .0).collect();
-        // Movements an earlier, cut-off attempt already added hold a place in their
-        // product's `pending_movements`; the others are added now, one update per product
-        // and store.
+        let products: Vec<ObjectId> = to_count.iter().map(|m| m.product).collect();
         let held = self.pending_movements(products.clone()).await?;
-        let mut groups: Vec<((ObjectId, ObjectId), Vec<Uncounted>)> = Vec::new();
-        for &(i, op, level, quantity) in &to_count {
-            let movement = op.document_id.object_id();
-            match held.get(&level.0) {
-                None => self.reject(
-                    op,
-                    format!("product {} does not exist in the central database", level.0),
-                ),
-                Some(pending) if pending.contains(&movement) => {}
-                Some(_) => {
-                    let uncounted = Uncounted {
-                        op: i,
-                        id: movement,
-                        quantity,
-                    };
-                    match groups.iter_mut().find(|(l, _)| *l == level) {
-                        Some((_, group)) => group.push(uncounted),
-                        None => groups.push((level, vec![uncounted])),
-                    }
-                }
-            }
-        }
-        let statements = groups
-            .iter()
-            .flat_map(|((product, store), group)| {
-                let ids: Vec<ObjectId> = group.iter().map(|m| m.id).collect();
-                let sum: i64 = group.iter().map(|m| m.quantity).sum();
-                count_into_level(
-                    group[0].op,
-                    doc! { field::ID: product, field::BUSINESS_ID: business },
-                    *store,
-                    sum,
-                    doc! { field::PENDING_MOVEMENTS: { "$nin": &ids } },
-                    doc! { "$push": { field::PENDING_MOVEMENTS: { "$each": ids } } },
-                )
-            })
-            .collect();
+        let (groups, statements, refused) = plan::count_pending(&to_count, &held, business);
+        self.refuse(ops, refused);
         self.write(Collection::Products, Write::Update(statements), ops)
             .await?;
         if self.write_failed {
             return Ok(());
         }
-        // Check that every movement now holds its place before marking it counted: a
-        // product update refused for good refuses its other movements too; one that did
-        // not take (an earlier attempt's late write got there first) sends the batch again.
+        // Every movement must now hold its place before it is marked counted.
         let held = self.pending_movements(products).await?;
-        let mut counting = Vec::new();
-        for &(_, op, level, _) in &to_count {
-            let movement = op.document_id.object_id();
-            if self.is_rejected(op) {
-                continue;
-            }
-            if held.get(&level.0).is_some_and(|p| p.contains(&movement)) {
-                counting.push(movement);
-                continue;
-            }
-            let group = groups.iter().find(|(l, _)| *l == level);
-            let refused = group.and_then(|(_, g)| {
-                self.rejected
-                    .iter()
-                    .find(|r| r.seq == ops[g[0].op].seq)
-                    .map(|r| r.error.clone())
-            });
-            match refused {
-                Some(error) => self.reject(op, error),
-                None => {
-                    return Err(SyncError::WriteNotConfirmed(format!(
-                        "the stock of product {} was not updated; the batch will be sent again",
-                        level.0
-                    )))
-                }
-            }
-        }
+        let refused: HashMap<usize, String> = self
+            .rejected
+            .iter()
+            .filter_map(|r| {
+                let i = ops.iter().position(|op| op.seq == r.seq)?;
+                Some((i, r.error.clone()))
+            })
+            .collect();
+        let (counting, refused) = plan::confirm_counted(&to_count, &held, &groups, &refused)
+            .map_err(|product| {
+                SyncError::WriteNotConfirmed(format!(
+                    "the stock of product {product} was not updated; the batch will be sent again"
+                ))
+            })?;
+        self.refuse(ops, refused);
         self.command(doc! {
             "update": Collection::StockMovements.name(),
             "updates": [{
@@ -595,14 +425,13 @@ impl<'a> Attempt<'a> {
         Ok(())
     }
 
-    /// Of the movement `documents`, those whose product is central and sold at the
-    /// movement's store, a store of this business; the others are rejected before
-    /// anything of them is written.
-    async fn with_central_products(
+    /// What the plan needs to check movement `documents`: their products that are this
+    /// business's, each with its own store (`None`: sold at every store), and their stores
+    /// that are this business's.
+    async fn movement_facts(
         &mut self,
-        documents: Vec<(usize, Document)>,
-        ops: &[&Operation],
-    ) -> Result<Vec<(usize, Document)>> {
+        documents: &[(usize, Document)],
+    ) -> Result<(HashMap<ObjectId, Option<ObjectId>>, HashSet<ObjectId>)> {
         let business = self.reconciler.business_id;
         let ids = |field: &str| -> Vec<ObjectId> {
             documents
@@ -611,8 +440,7 @@ impl<'a> Attempt<'a> {
                 .collect()
         };
         let (product_ids, store_ids) = (ids(field::PRODUCT_ID), ids(field::STORE_ID));
-        // A product's own store, `None` for one sold at every store.
-        let products: HashMap<ObjectId, Option<ObjectId>> = self
+        let products = self
             .find(
                 Collection::Products,
                 doc! { field::ID: { "$in": product_ids }, field::BUSINESS_ID: business },
@@ -628,33 +456,7 @@ impl<'a> Attempt<'a> {
             })
             .collect();
         let stores = self.existing(Collection::Stores, store_ids).await?;
-        let mut kept = Vec::with_capacity(documents.len());
-        for (i, document) in documents {
-            let product = document.get_object_id(field::PRODUCT_ID);
-            let store = document.get_object_id(field::STORE_ID);
-            let refusal = match (product, store) {
-                (Err(_), _) | (_, Err(_)) => {
-                    Some("a stock movement needs a product_id and a store_id".to_owned())
-                }
-                (Ok(product), _) if !products.contains_key(&product) => Some(format!(
-                    "product {product} does not exist in the central database"
-                )),
-                (_, Ok(store)) if !stores.contains(&store) => Some(format!(
-                    "store {store} does not exist in the central database"
-                )),
-                (Ok(product), Ok(store)) => match products[&product] {
-                    Some(own) if own != store => Some(format!(
-                        "product {product} is sold only at store {own}, not at store {store}"
-                    )),
-                    _ => None,
-                },
-            };
-            match refusal {
-                Some(error) => self.reject(ops[i], error),
-                None => kept.push((i, document)),
-            }
-        }
-        Ok(kept)
+        Ok((products, stores))
     }
 
     /// The `pending_movements` of each of `products` that exists for this business.
@@ -857,91 +659,4 @@ impl<'a> Attempt<'a> {
         };
         reply.map_err(|e| self.reconciler.central.classify(e))
     }
-}
-
-/// Groups update statements by their operation's collection, keeping commit order.
-fn by_collection(
-    statements: Vec<Statement>,
-    ops: &[&Operation],
-) -> Vec<(Collection, Vec<Statement>)> {
-    let mut grouped: Vec<(Collection, Vec<Statement>)> = Vec::new();
-    for statement in statements {
-        let collection = ops[statement.op].collection;
-        match grouped.iter_mut().find(|(c, _)| *c == collection) {
-            Some((_, list)) => list.push(statement),
-            None => grouped.push((collection, vec![statement])),
-        }
-    }
-    grouped
-}
-
-/// The document an `insert` creates: the payload, checked to be this business's. A stock
-/// movement inserted in a transaction is counted in the same one (`stock_applied`).
-fn insert_document(
-    op: &Operation,
-    business: ObjectId,
-    in_transaction: bool,
-) -> Result<Document, String> {
-    let mut document = op.payload.clone();
-    if document.get_object_id(field::ID) != Ok(op.document_id.object_id()) {
-        return Err("the document's _id is not the operation's".into());
-    }
-    if !op.collection.is_scoped() {
-        if op.document_id.object_id() != business {
-            return Err("the business is not this till's business".into());
-        }
-    } else if document.get_object_id(field::BUSINESS_ID) != Ok(business) {
-        return Err("the document belongs to another business".into());
-    }
-    if op.collection == Collection::StockMovements {
-        document.insert(field::STOCK_APPLIED, in_transaction);
-    }
-    Ok(document)
-}
-
-/// `$set` of the changed fields, unless the central document changed later.
-fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
-    let mut q = doc! { field::ID: op.document_id.object_id() };
-    if op.collection.is_scoped() {
-        q.insert(field::BUSINESS_ID, business);
-    }
-    if let Ok(at) = op.payload.get_datetime(field::UPDATED_AT) {
-        q.insert(
-            "$or",
-            vec![
-                doc! { field::UPDATED_AT: { "$lte": at } },
-                doc! { field::UPDATED_AT: { "$exists": false } },
-            ],
-        );
-    }
-    Statement::new(i, q, doc! { "$set": op.payload.clone() })
-}
-
-/// Adds a sale to a customer's history and its points to their balance, once.
-fn purchase_statement(i: usize, op: &Operation, business: ObjectId) -> Result<Statement, String> {
-    let p = &op.payload;
-    let (Ok(transaction), Ok(date), Some(amount), Ok(points)) = (
-        p.get_object_id(field::TRANSACTION_ID),
-        p.get_datetime(field::DATE),
-        p.get(field::AMOUNT),
-        p.get_i64(field::LOYALTY_POINTS),
-    ) else {
-        return Err("a purchase needs transaction_id, date, amount and loyalty_points".into());
-    };
-    Ok(Statement::new(
-        i,
-        doc! {
-            field::ID: op.document_id.object_id(),
-            field::BUSINESS_ID: business,
-            field::PURCHASE_HISTORY_TRANSACTION_ID: { "$ne": transaction },
-        },
-        doc! {
-            "$push": { field::PURCHASE_HISTORY: {
-                field::TRANSACTION_ID: transaction,
-                field::DATE: *date,
-                field::AMOUNT: amount.clone(),
-            } },
-            "$inc": { field::LOYALTY_POINTS: points },
-        },
-    ))
 }
