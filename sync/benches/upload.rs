@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use bson::Document;
 use sellsync_core::contract::Collection;
-use sellsync_core::{Cart, Credential, Tender, Till};
+use sellsync_core::Till;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions};
 
 const SALES: usize = 10_000;
@@ -24,7 +24,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (mut till, _) = Till::create_demo(dir.path()).unwrap();
     let backlog = Instant::now();
-    ring_up_sales(&mut till);
+    till.ring_up_demo_sales(SALES).unwrap();
     let operations = till.pending_operations(usize::MAX).unwrap();
     println!(
         "backlog: {SALES} sales, {} outbox operations (made in {:.1?})",
@@ -115,35 +115,5 @@ fn main() {
             n / time.as_secs_f64(),
             time.as_secs_f64() / raw.as_secs_f64()
         );
-    }
-}
-
-/// 10,000 cash sales of four lines each, after a delivery big enough that nothing is
-/// oversold.
-fn ring_up_sales(till: &mut Till) {
-    let manager = till
-        .sign_in("manager@example.com", Credential::Pin("2345"))
-        .unwrap();
-    let cashier = till
-        .sign_in("cashier@example.com", Credential::Pin("1111"))
-        .unwrap();
-    let products = till.stock_levels(false).unwrap();
-    for p in &products {
-        till.restock(&manager, &p.sku, 100_000, "bench delivery")
-            .unwrap();
-    }
-    let cash = Tender {
-        method: till.payment_method("cash").unwrap(),
-        amount: None,
-    };
-    let mut rng = fastrand::Rng::with_seed(10_000);
-    for _ in 0..SALES {
-        let mut cart = Cart::new();
-        for _ in 0..4 {
-            let p = &products[rng.usize(0..products.len())];
-            till.ring_up(&mut cart, &p.sku, 1).unwrap();
-        }
-        till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
-            .unwrap();
     }
 }
