@@ -101,6 +101,21 @@ pub enum Error {
     #[error("{requested} loyalty points are worth more than the sale's total.")]
     PointsOverTotal { requested: i64 },
 
+    // Returns and refunds.
+    #[error("Pick at least one item to return.")]
+    NothingToReturn,
+    #[error("{asked} × {product} cannot be returned: {sold} sold, {returned} returned already, so at most {} more.", sold - returned)]
+    OverReturn {
+        product: String,
+        sold: i64,
+        returned: i64,
+        asked: i64,
+    },
+    #[error("{method} can take back at most {left}.")]
+    RefundOverTender { method: String, left: String },
+    #[error("The refunds add up to {given}, but {due} is to be refunded.")]
+    RefundNotWhole { due: String, given: String },
+
     // Receipts and printers.
     #[error("No sale has the number or receipt code {0:?} on this till.")]
     UnknownSale(String),
@@ -192,6 +207,10 @@ impl Error {
             Error::NotEnoughPoints { .. } => "not_enough_points",
             Error::PointsWithoutCustomer => "points_without_customer",
             Error::PointsOverTotal { .. } => "points_over_total",
+            Error::NothingToReturn => "nothing_to_return",
+            Error::OverReturn { .. } => "over_return",
+            Error::RefundOverTender { .. } => "refund_over_tender",
+            Error::RefundNotWhole { .. } => "refund_not_whole",
             Error::UnknownSale(_) => "unknown_sale",
             Error::BadPaperWidth(_) => "bad_paper_width",
             Error::NoPrinter => "no_printer",

@@ -215,7 +215,7 @@ pub fn tax_lines(
 
 /// Splits `total` across `weights` in proportion, by the largest-remainder method: the
 /// shares always add up to `total` exactly, and ties go to the earlier line.
-fn allocate(total: Money, weights: &[Money]) -> Vec<Money> {
+pub(crate) fn allocate(total: Money, weights: &[Money]) -> Vec<Money> {
     let weight_sum: i128 = weights.iter().map(|w| i128::from(w.minor())).sum();
     if weight_sum == 0 {
         return vec![Money::ZERO; weights.len()];
