@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod ids;
+pub mod journal;
 pub mod money;
 pub mod notifications;
 pub mod printing;
