@@ -359,11 +359,18 @@ fn users_changed_or_deleted_centrally() {
         )
         .unwrap();
     assert_eq!(outcome.applied, 1);
+    // No longer staff here: refused as unknown (no try counted), off the staff list.
     assert!(matches!(
         s.till
             .sign_in("cashier@example.com", Credential::Pin("2345")),
-        Err(Error::WrongSecret { .. })
+        Err(Error::UnknownUser(_))
     ));
+    assert!(!s
+        .till
+        .staff()
+        .unwrap()
+        .iter()
+        .any(|m| m.email == "cashier@example.com"));
 }
 
 #[test]

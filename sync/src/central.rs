@@ -285,3 +285,41 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        let config = CentralConfig::new(
+            "mongodb://till:s3cr%40t@db1.example.com:27017,db2.example.com/?replicaSet=rs0",
+            None,
+        )
+        .unwrap();
+        let shown = format!("{config} {config:?}");
+        assert!(!shown.contains("s3cr"), "{shown}");
+        assert!(shown
+            .contains("mongodb://till:***@db1.example.com:27017,db2.example.com/?replicaSet=rs0"));
+        assert_eq!(
+            redact("mongodb://127.0.0.1:27017/?directConnection=true"),
+            "mongodb://127.0.0.1:27017/?directConnection=true"
+        );
+        assert_eq!(
+            redact("mongodb+srv://a:b@cluster0.example.net"),
+            "mongodb+srv://a:***@cluster0.example.net"
+        );
+    }
+
+    #[test]
+    fn database_names_are_checked() {
+        assert_eq!(
+            CentralConfig::new("mongodb://h", None).unwrap().database,
+            "sellsync"
+        );
+        assert!(matches!(
+            CentralConfig::new("mongodb://h", Some("shop/../x".into())),
+            Err(SyncError::BadDatabaseName(_))
+        ));
+    }
+}

@@ -150,7 +150,7 @@ async fn a_new_till_starts_from_the_central_data_and_follows_central_edits() {
             .unwrap();
         assert!(matches!(
             till.sign_in("cashier@example.com", Credential::Pin("1111")),
-            Err(Error::WrongSecret { .. })
+            Err(Error::UnknownUser(_))
         ));
         assert_eq!(till.business().timezone.name(), "America/Chicago");
         assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());

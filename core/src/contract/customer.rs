@@ -67,8 +67,11 @@ impl CustomerDoc {
         }
     }
 
-    /// Refused without a name or with a purchase that is not a sale, a date and an
-    /// amount. Points below zero read as zero.
+    /// Refused without a name. The points are read as they are: below zero when tills
+    /// redeemed the same points offline (the pull adds the till's unsent points before it
+    /// shows them, at least zero). A purchase in the history that does not read as a sale,
+    /// a date and an amount (a back office's) is left out rather than refusing the
+    /// customer: the history is a record, not a figure the till sells by.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<CustomerDoc> {
         let r = Reader::new(Collection::Customers, doc)?;
         Ok(CustomerDoc {
@@ -77,12 +80,10 @@ impl CustomerDoc {
             name: r.required_text(field::NAME)?,
             phone: r.non_blank(field::PHONE)?,
             email: r.non_blank(field::EMAIL)?.map(|e| e.to_lowercase()),
-            loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0).max(0),
-            purchase_history: r
-                .documents(field::PURCHASE_HISTORY, |entry| {
-                    PurchaseEntry::read(entry, currency)
-                })?
-                .unwrap_or_default(),
+            loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0),
+            purchase_history: r.readable_documents(field::PURCHASE_HISTORY, |entry| {
+                PurchaseEntry::read(entry, currency)
+            }),
             created_at: r.time(field::CREATED_AT)?,
         })
     }

@@ -74,8 +74,12 @@ impl ProductDoc {
             field::STOCK_THRESHOLD: self.stock_threshold,
             field::SUPPLIER_ID: or_null(self.supplier_id, oid),
             field::CREATED_AT: or_null(self.created_at, date),
-            field::UPDATED_AT: or_null(self.updated_at, date),
         };
+        // Left out rather than null: an update's newest-wins filter treats a document
+        // without `updated_at` as never changed, and null would match neither arm.
+        if let Some(at) = self.updated_at {
+            doc.insert(field::UPDATED_AT, date(at));
+        }
         // Left out rather than null: "no levels yet" is what the upgrade looks for.
         if let Some(levels) = &self.stock_levels {
             let levels: Vec<Document> = levels.iter().map(StockLevel::to_document).collect();

@@ -203,6 +203,23 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The documents of a list that `read` accepts, the others left out (for a record a
+    /// back office may have written loosely); empty when missing or not a list.
+    pub fn readable_documents<T>(
+        &self,
+        path: &str,
+        read: impl Fn(&Reader<'a>) -> Read<T>,
+    ) -> Vec<T> {
+        match self.get(path) {
+            Some(Bson::Array(items)) => items
+                .iter()
+                .filter_map(Bson::as_document)
+                .filter_map(|doc| read(&self.inner(doc)).ok())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// A list of text values; `None` when missing.
     pub fn texts(&self, path: &str) -> Read<Option<Vec<String>>> {
         self.list(path, |item| match item {

@@ -22,7 +22,8 @@ pub struct StockMovementDoc {
     pub reason: String,
     /// The sale that moved it, for sales.
     pub transaction_id: Option<Id>,
-    pub created_at: DateTime<Utc>,
+    /// `None` from a back office that gave no time: the till files it as arriving now.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 impl StockMovementDoc {
@@ -37,12 +38,12 @@ impl StockMovementDoc {
             field::HANDLED_BY: or_null(self.handled_by, oid),
             field::REASON: &self.reason,
             field::TRANSACTION_ID: or_null(self.transaction_id, oid),
-            field::CREATED_AT: date(self.created_at),
+            field::CREATED_AT: or_null(self.created_at, date),
         }
     }
 
-    /// Refused without a store, a product, a known movement type, a quantity other than
-    /// zero or a date.
+    /// Refused without a store, a product, a known movement type or a quantity other
+    /// than zero.
     pub fn from_document(doc: &Document) -> Read<StockMovementDoc> {
         let r = Reader::new(Collection::StockMovements, doc)?;
         let kind = r.required_text(field::MOVEMENT_TYPE)?;
@@ -63,7 +64,7 @@ impl StockMovementDoc {
             handled_by: r.optional_id(field::HANDLED_BY)?,
             reason: r.text(field::REASON)?.unwrap_or_default(),
             transaction_id: r.optional_id(field::TRANSACTION_ID)?,
-            created_at: r.required_time(field::CREATED_AT)?,
+            created_at: r.time(field::CREATED_AT)?,
         })
     }
 }

@@ -42,15 +42,15 @@ impl StoreDoc {
         }
     }
 
-    /// Refused without a name or a business, or with only one of the opening hours.
+    /// Refused without a name or a business. Only one of the opening hours reads as none.
     pub fn from_document(doc: &Document) -> Read<StoreDoc> {
         let r = Reader::new(Collection::Stores, doc)?;
         let open = r.non_blank(field::OPERATING_HOURS_OPEN)?;
         let close = r.non_blank(field::OPERATING_HOURS_CLOSE)?;
+        // Both or none: one without the other says nothing a till can use.
         let operating_hours = match (open, close) {
             (Some(open), Some(close)) => Some(OperatingHours { open, close }),
-            (None, None) => None,
-            _ => return Err(r.refuse("has an opening time without a closing time, or the reverse")),
+            _ => None,
         };
         Ok(StoreDoc {
             id: r.id(),

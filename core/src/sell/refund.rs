@@ -75,7 +75,8 @@ pub fn refund_lines(sold: &[SoldLine], picks: &[(usize, i64)]) -> Result<Refund>
             return Err(Error::NoSuchLine(line + 1));
         }
         match wanted.iter_mut().find(|(l, _)| *l == line) {
-            Some((_, q)) => *q += quantity,
+            // Saturating: a sum past any stock is refused as an over-return below.
+            Some((_, q)) => *q = q.saturating_add(quantity),
             None => wanted.push((line, quantity)),
         }
     }
@@ -173,7 +174,8 @@ pub fn default_refund_tenders(
 ) -> Result<Vec<Money>> {
     let mut refunds = vec![Money::ZERO; tenders.len()];
     let mut rest = amount;
-    if let Some(i) = tenders.iter().position(|t| t.kind == PaymentKind::Loyalty) {
+    let points = tenders.iter().position(|t| t.kind == PaymentKind::Loyalty);
+    if let Some(i) = points {
         let back = points_value.min(tenders[i].left()).min(amount);
         refunds[i] = back;
         rest = rest.checked_sub(back)?;
@@ -190,10 +192,21 @@ pub fn default_refund_tenders(
         .collect();
     let room = Money::sum(weights.iter().copied())?;
     if rest > room {
-        return Err(Error::RefundOverTender {
-            method: "The sale's payments".into(),
-            left: currency.format(room),
-        });
+        // What the other tenders cannot take goes back as points, if the points can.
+        let over = rest.checked_sub(room)?;
+        match points {
+            Some(i) if refunds[i].checked_add(over)? <= tenders[i].left() => {
+                refunds[i] = refunds[i].checked_add(over)?;
+                rest = room;
+            }
+            _ => {
+                let left = Money::sum(tenders.iter().map(PaidTender::left))?;
+                return Err(Error::RefundOverTender {
+                    method: "The sale's payments".into(),
+                    left: currency.format(left),
+                });
+            }
+        }
     }
     for (refund, share) in refunds.iter_mut().zip(allocate(rest, &weights)) {
         *refund = refund.checked_add(share)?;
@@ -201,14 +214,20 @@ pub fn default_refund_tenders(
     Ok(refunds)
 }
 
-/// Checks refunds chosen by the cashier, one amount per tender: none more than its tender
-/// may still take, and together exactly `amount`.
+/// Checks refunds chosen by the cashier, one amount per tender of the sale (in its
+/// order): none more than its tender may still take, and together exactly `amount`.
 pub fn check_refund_tenders(
     amount: Money,
     tenders: &[PaidTender],
     refunds: &[Money],
     currency: &Currency,
 ) -> Result<()> {
+    if refunds.len() != tenders.len() {
+        return Err(Error::RefundOverTender {
+            method: "A payment the sale did not have".into(),
+            left: currency.format(Money::ZERO),
+        });
+    }
     for (tender, refund) in tenders.iter().zip(refunds) {
         if refund.minor() < 0 || *refund > tender.left() {
             return Err(Error::RefundOverTender {

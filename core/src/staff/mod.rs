@@ -359,6 +359,10 @@ impl Till {
             }
         }
 
+        if pin_hash.is_none() && password_hash.is_none() {
+            // Removed centrally: no longer staff here, and no try to count.
+            return Err(Error::UnknownUser(email.trim().to_owned()));
+        }
         let (secret, hash) = match credential {
             Credential::Pin(pin) => (pin, pin_hash),
             Credential::Password(password) => (password, password_hash),
@@ -453,7 +457,9 @@ impl Till {
         let now = timestamp(ids::now());
         let mut stmt = self.conn.prepare(
             "SELECT _id, name, email, role, COALESCE(locked_until > ?2, 0)
-             FROM users WHERE business_id = ?1 ORDER BY name",
+             FROM users WHERE business_id = ?1
+                AND (pin_hash IS NOT NULL OR password_hash IS NOT NULL)
+             ORDER BY name",
         )?;
         let rows = stmt.query_map(params![self.business.id, now], |r| {
             let role: String = r.get(3)?;

@@ -90,7 +90,7 @@ pub(crate) fn record(
             handled_by: Some(movement.handled_by),
             reason: movement.reason.to_owned(),
             transaction_id: movement.transaction_id,
-            created_at: now,
+            created_at: Some(now),
         }
         .to_document(),
         now,

@@ -687,7 +687,7 @@ fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &StockMovementDoc) -> Result<Ap
             doc.handled_by,
             doc.reason,
             doc.transaction_id,
-            timestamp(doc.created_at),
+            created_at(doc.created_at),
         ])?;
     if inserted == 0 {
         return Ok(Applied::Skipped);

@@ -139,6 +139,8 @@ fn insert_document(
         return Err("the document belongs to another business".into());
     }
     if op.collection == Collection::StockMovements {
+        // Checked before it is written: one the contract refuses is never inserted.
+        StockMovementDoc::from_document(&document).map_err(|refusal| refusal.to_string())?;
         document.insert(field::STOCK_APPLIED, in_transaction);
     }
     Ok(document)

@@ -166,7 +166,8 @@ function isFailure(error: unknown): error is Failure {
 
 /** The words to show for a failure. */
 export function messageOf(error: unknown): string {
-  return isFailure(error) ? String(error.message) : String(error);
+  if (isFailure(error)) return String(error.message);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A failure's code (`account_locked`, `permission_denied`, …); null for anything else. */

@@ -54,6 +54,11 @@ fn what_cannot_be_returned_is_refused_by_code() {
     assert_eq!(code(&[(1, 0)]), "bad_quantity");
     assert_eq!(code(&[(5, 1)]), "no_such_line");
     assert_eq!(code(&[]), "nothing_to_return");
+    assert_eq!(
+        code(&[(0, i64::MAX), (0, i64::MAX)]),
+        "over_return",
+        "no overflow"
+    );
     let message = refund_lines(&sold, &[(0, 2)]).unwrap_err().to_string();
     assert_eq!(
         message,
@@ -218,6 +223,17 @@ fn refunds_go_back_to_the_tenders_that_paid() {
         tender("Card", PaymentKind::Card, 800, 0),
     ];
     assert_eq!(split(500, &with_points, 100).unwrap(), [100, 400]);
+    // 9.99 of 10.00 (2.00 in points, 8.00 by card): the points back round down to 1.00,
+    // the card takes its 8.00, the rest goes back as points.
+    let points_and_card = [
+        tender("Loyalty points", PaymentKind::Loyalty, 200, 0),
+        tender("Card", PaymentKind::Card, 800, 0),
+    ];
+    assert_eq!(split(999, &points_and_card, 100).unwrap(), [199, 800]);
+    assert_eq!(
+        split(1_001, &points_and_card, 200).unwrap_err().code(),
+        "refund_over_tender"
+    );
 
     let check = |refunds: &[i64]| {
         let refunds: Vec<Money> = refunds.iter().map(|r| m(*r)).collect();
@@ -226,6 +242,11 @@ fn refunds_go_back_to_the_tenders_that_paid() {
     assert!(check(&[500, 0]).is_ok());
     assert_eq!(check(&[0, 401]).unwrap_err().code(), "refund_over_tender");
     assert_eq!(check(&[100, 100]).unwrap_err().code(), "refund_not_whole");
+    assert_eq!(
+        check(&[0, 0, 500]).unwrap_err().code(),
+        "refund_over_tender",
+        "a refund to a payment the sale did not have"
+    );
     assert_eq!(
         check(&[0, 401]).unwrap_err().to_string(),
         "Cash can take back at most 4.00."

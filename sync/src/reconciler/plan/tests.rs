@@ -59,6 +59,8 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
     let mut wrong_id = insert(6, Collection::Products, business).1;
     wrong_id.payload.insert("_id", ObjectId::new());
     let update = op(7, Collection::Products, Op::Update, Id::new(), doc! {});
+    let mut no_quantity = movement(8, business, ObjectId::new(), ObjectId::new(), -1);
+    no_quantity.payload.remove("quantity");
     let ops = [
         &product,
         &moved,
@@ -67,6 +69,7 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
         &other_business,
         &wrong_id,
         &update,
+        &no_quantity,
     ];
     for in_transaction in [true, false] {
         let (inserts, refused) = inserts(&ops, business, in_transaction);
@@ -82,7 +85,8 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
                 (Collection::StockMovements, vec![1]),
             ]
         );
-        assert_eq!(indexes(&refused), [3, 4, 5]);
+        // And a movement the contract refuses is never inserted.
+        assert_eq!(indexes(&refused), [3, 4, 5, 7]);
         let movement = &inserts[2].1[0].1;
         assert_eq!(movement.get_bool("stock_applied"), Ok(in_transaction));
     }
