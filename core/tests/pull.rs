@@ -246,19 +246,27 @@ fn other_tills_movements_count_once_and_keep_the_ledger() {
     // Another store of the business sells the same product: its level, not this one's.
     let mut other_store = movement(&s, id, -4);
     other_store.insert("store_id", ObjectId::new());
+    // One that the contract refuses: skipped as another store's, refused as this one's.
+    let mut unusable_elsewhere = other_store.clone();
+    unusable_elsewhere.insert("_id", ObjectId::new());
+    unusable_elsewhere.remove("quantity");
+    let mut unusable_here = movement(&s, id, -1);
+    unusable_here.remove("quantity");
     let batch = [
         upsert(Collection::StockMovements, sold_elsewhere.clone()),
         upsert(Collection::StockMovements, restocked),
         upsert(Collection::StockMovements, unknown_product),
         upsert(Collection::StockMovements, other_store),
+        upsert(Collection::StockMovements, unusable_elsewhere),
+        upsert(Collection::StockMovements, unusable_here),
     ];
     let outcome = s.till.apply_central_changes(&batch, None).unwrap();
     assert_eq!(
         outcome,
         PullOutcome {
             applied: 2,
-            skipped: 2,
-            refused: 0
+            skipped: 3,
+            refused: 1
         }
     );
     assert_eq!(milk(&s).stock, 19);

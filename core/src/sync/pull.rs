@@ -282,6 +282,19 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
     if reader.business_id()? != ctx.business.id {
         return Ok(Applied::Skipped);
     }
+    // Another store's user, product or movement is skipped here, before it is read
+    // whole: whether it holds what the contract asks is that store's tills' concern.
+    let store_scoped = matches!(
+        collection,
+        Collection::Users | Collection::Products | Collection::StockMovements
+    );
+    if store_scoped
+        && reader
+            .optional_id(field::STORE_ID)?
+            .is_some_and(|s| s != ctx.store.id)
+    {
+        return Ok(Applied::Skipped);
+    }
     let unsent = unsent(tx, reader.id())?;
     if unsent.created_here {
         return Ok(Applied::Skipped);
@@ -307,9 +320,7 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
             &CustomerDoc::from_document(document, currency)?,
             &unsent,
         ),
-        Collection::StockMovements => {
-            movement(tx, ctx, &StockMovementDoc::from_document(document)?)
-        }
+        Collection::StockMovements => movement(tx, &StockMovementDoc::from_document(document)?),
         Collection::SalesTransactions | Collection::Notifications => Ok(Applied::Skipped),
     }
 }
@@ -528,15 +539,7 @@ fn store(tx: &Connection, ctx: &Ctx<'_>, doc: &StoreDoc, unsent: &Unsent) -> Res
     Ok(Applied::Yes)
 }
 
-/// Whether a document of `store_id` (`None`: every store) belongs on this till.
-fn for_this_store(ctx: &Ctx<'_>, store_id: Option<Id>) -> bool {
-    store_id.is_none_or(|id| id == ctx.store.id)
-}
-
 fn user(tx: &Connection, ctx: &Ctx<'_>, doc: &UserDoc, unsent: &Unsent) -> Result<Applied> {
-    if !for_this_store(ctx, doc.store_id) {
-        return Ok(Applied::Skipped);
-    }
     let permissions = serde_json::to_string(&doc.permissions).expect("permissions serialize");
     Columns::default()
         .with(
@@ -590,9 +593,6 @@ fn payment_method(tx: &Connection, doc: &PaymentMethodDoc, unsent: &Unsent) -> R
 }
 
 fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) -> Result<Applied> {
-    if !for_this_store(ctx, doc.store_id) {
-        return Ok(Applied::Skipped);
-    }
     let updated_at = doc.updated_at.or(doc.created_at);
     Columns::default()
         .with(
@@ -665,10 +665,7 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
         })
 }
 
-fn movement(tx: &Connection, ctx: &Ctx<'_>, doc: &StockMovementDoc) -> Result<Applied> {
-    if doc.store_id != ctx.store.id {
-        return Ok(Applied::Skipped);
-    }
+fn movement(tx: &Connection, doc: &StockMovementDoc) -> Result<Applied> {
     let inserted = tx
         .prepare_cached(
             "INSERT INTO stock_movements (_id, business_id, store_id, product_id,
