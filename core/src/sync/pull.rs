@@ -427,17 +427,19 @@ impl Columns {
         Ok(())
     }
 
-    /// Updates the row if it exists, else inserts it with `extra` columns.
+    /// Updates the row if it exists, else inserts it, made at `created_at` (now, when
+    /// the document gives no time); the table's defaults fill the columns not set.
     fn upsert(
         self,
         tx: &Connection,
         table: &str,
         id: Id,
         unsent: &Unsent,
-        extra: impl FnOnce(Columns) -> Columns,
+        created: Option<DateTime<Utc>>,
     ) -> Result<Applied> {
         if !self.update(tx, table, id, unsent)? {
-            extra(self).insert(tx, table, id)?;
+            self.with("created_at", field::CREATED_AT, created_at(created))
+                .insert(tx, table, id)?;
         }
         Ok(Applied::Yes)
     }
@@ -558,9 +560,7 @@ fn user(tx: &Connection, ctx: &Ctx<'_>, doc: &UserDoc, unsent: &Unsent) -> Resul
         .with("pin_hash", field::PIN_HASH, text(doc.pin_hash.clone()))
         .with("role", field::ROLE, doc.role.as_str().to_owned())
         .with("permissions", field::PERMISSIONS, permissions)
-        .upsert(tx, "users", doc.id, unsent, |columns| {
-            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
-        })
+        .upsert(tx, "users", doc.id, unsent, doc.created_at)
 }
 
 /// A user deleted centrally: no more signing in on this till.
@@ -587,9 +587,7 @@ fn payment_method(tx: &Connection, doc: &PaymentMethodDoc, unsent: &Unsent) -> R
         .with("method_name", field::METHOD_NAME, doc.method_name.clone())
         .with("provider", field::PROVIDER, doc.provider.clone())
         .with("kind", field::KIND, doc.kind.as_str().to_owned())
-        .upsert(tx, "payment_methods", doc.id, unsent, |columns| {
-            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
-        })
+        .upsert(tx, "payment_methods", doc.id, unsent, doc.created_at)
 }
 
 fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) -> Result<Applied> {
@@ -624,12 +622,9 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
         )
         .with("supplier_id", field::SUPPLIER_ID, id_value(doc.supplier_id))
         .with("updated_at", field::UPDATED_AT, created_at(updated_at))
-        .upsert(tx, "products", doc.id, unsent, |columns| {
-            columns
-                .with("opening_stock", field::OPENING_STOCK, 0)
-                .with("stock", field::STOCK, 0)
-                .with("created_at", field::CREATED_AT, created_at(doc.created_at))
-        })?;
+        // A new product opens at 0 (the column defaults); its store's opening stock
+        // follows below.
+        .upsert(tx, "products", doc.id, unsent, doc.created_at)?;
     if let Some(opening) = doc.opening_stock_at(ctx.store.id) {
         // The opening stock is set once, centrally; the stock follows it, so the level
         // stays opening stock + movements.
@@ -660,9 +655,7 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
         .with("email", field::EMAIL, text(doc.email.clone()))
         // Unsent purchases are added above, as deltas; no local update sets the points.
         .with("loyalty_points", field::LOYALTY_POINTS, points.max(0))
-        .upsert(tx, "customers", doc.id, unsent, |columns| {
-            columns.with("created_at", field::CREATED_AT, created_at(doc.created_at))
-        })
+        .upsert(tx, "customers", doc.id, unsent, doc.created_at)
 }
 
 fn movement(tx: &Connection, doc: &StockMovementDoc) -> Result<Applied> {
