@@ -12,7 +12,7 @@ use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::reports::DayReport;
-use sellsync_core::sell::checkout::Sale;
+use sellsync_core::sell::transaction::Sale;
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::rules::StockChange;
 use sellsync_core::stock::LedgerCheck;

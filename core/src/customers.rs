@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::contract::{Collection, CustomerDoc, Op};
+use crate::contract::{Collection, CustomerDoc, CustomerPurchase, Op, PurchaseEntry};
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
@@ -90,6 +90,35 @@ fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
         }
     }
     Ok((key, email))
+}
+
+/// Adds `points` (taken away when negative) to a customer's loyalty points and `entry` to
+/// their purchase history, inside the sale's or return's transaction.
+pub(crate) fn record_purchase(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    customer: Id,
+    entry: PurchaseEntry,
+    points: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE customers SET loyalty_points = loyalty_points + ?3
+         WHERE business_id = ?1 AND _id = ?2",
+    )?
+    .execute(params![ctx.business.id, customer, points])?;
+    let date = entry.date;
+    outbox::append(
+        tx,
+        Collection::Customers,
+        customer,
+        Op::CustomerPurchase,
+        CustomerPurchase {
+            entry,
+            loyalty_points: points,
+        }
+        .to_document(&ctx.business.currency),
+        date,
+    )
 }
 
 /// Creates a customer and its outbox row, inside the caller's transaction.

@@ -115,6 +115,22 @@ pub enum Error {
     RefundOverTender { method: String, left: String },
     #[error("The refunds add up to {given}, but {due} is to be refunded.")]
     RefundNotWhole { due: String, given: String },
+    #[error("The sale was not paid by {0}: refund to one of the payments it was paid with.")]
+    RefundMethodNotPaid(String),
+    #[error("A return without a receipt is refunded in cash.")]
+    NoReceiptRefundNotCash,
+    #[error("This return needs a manager's approval: {0}. A manager enters their email and PIN to approve it.")]
+    ApprovalNeeded(String),
+    #[error("{0} is not a manager: only a manager or an admin approves this.")]
+    ApproverNotManager(String),
+    #[error("Sale {0} was made at another store of the business: it is returned there.")]
+    SaleOfAnotherStore(String),
+    #[error("{0} is a return, not a sale: scan the receipt of the sale itself.")]
+    NotASale(String),
+    #[error("Say why the items come back (for example: wrong size, faulty).")]
+    ReturnReasonMissing,
+    #[error("The price of a return without a receipt must be above zero.")]
+    ReturnPriceMissing,
 
     // Receipts and printers.
     #[error("No sale has the number or receipt code {0:?} on this till.")]
@@ -211,6 +227,14 @@ impl Error {
             Error::OverReturn { .. } => "over_return",
             Error::RefundOverTender { .. } => "refund_over_tender",
             Error::RefundNotWhole { .. } => "refund_not_whole",
+            Error::RefundMethodNotPaid(_) => "refund_method_not_paid",
+            Error::NoReceiptRefundNotCash => "no_receipt_refund_not_cash",
+            Error::ApprovalNeeded(_) => "approval_needed",
+            Error::ApproverNotManager(_) => "approver_not_manager",
+            Error::SaleOfAnotherStore(_) => "sale_of_another_store",
+            Error::NotASale(_) => "not_a_sale",
+            Error::ReturnReasonMissing => "return_reason_missing",
+            Error::ReturnPriceMissing => "return_price_missing",
             Error::UnknownSale(_) => "unknown_sale",
             Error::BadPaperWidth(_) => "bad_paper_width",
             Error::NoPrinter => "no_printer",

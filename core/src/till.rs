@@ -38,6 +38,10 @@ pub struct Business {
     pub loyalty_points_per_unit: i64,
     /// What one loyalty point is worth when redeemed.
     pub loyalty_point_value: Money,
+    /// How many days after a sale its items may come back without a manager's PIN.
+    pub return_window_days: i64,
+    /// The most a cashier refunds without a manager's PIN.
+    pub cashier_refund_limit: Money,
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -168,6 +172,8 @@ impl Till {
                         max_cashier_discount: None,
                         loyalty_points_per_unit: None,
                         loyalty_point_value: None,
+                        return_window_days: None,
+                        cashier_refund_limit: None,
                     },
                     created_at: Some(now),
                 }
@@ -295,6 +301,16 @@ impl Till {
         outbox::counts(&self.conn)
     }
 
+    /// What a change needs to know of the till, for reading what it will decide by.
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            business: &self.business,
+            store: &self.store,
+            till_id: self.till_id,
+            till_code: &self.till_code,
+        }
+    }
+
     /// Runs `change` in one immediate transaction and commits it; on any error nothing
     /// of it is written.
     pub(crate) fn write<T>(
@@ -368,7 +384,8 @@ fn load_store(conn: &Connection, id: Id, business_id: Id) -> Result<Store> {
 fn load_business(conn: &Connection, id: Id) -> Result<Business> {
     let row = conn.query_row(
         "SELECT business_name, currency, timezone, tax_inclusive, default_tax_rate,
-                max_cashier_discount, loyalty_points_per_unit, loyalty_point_value
+                max_cashier_discount, loyalty_points_per_unit, loyalty_point_value,
+                return_window_days, cashier_refund_limit
          FROM businesses WHERE _id = ?1",
         [id],
         |r| {
@@ -381,11 +398,23 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
                 r.get::<_, u32>(5)?,
                 r.get::<_, i64>(6)?,
                 r.get::<_, i64>(7)?,
+                r.get::<_, i64>(8)?,
+                r.get::<_, i64>(9)?,
             ))
         },
     )?;
-    let (name, currency, timezone, tax_inclusive, default_rate, max_discount, per_unit, value) =
-        row;
+    let (
+        name,
+        currency,
+        timezone,
+        tax_inclusive,
+        default_rate,
+        max_discount,
+        per_unit,
+        value,
+        window,
+        refund_limit,
+    ) = row;
     Ok(Business {
         id,
         business_name: name,
@@ -399,6 +428,8 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         max_cashier_discount: Percent::from_thousandths(max_discount),
         loyalty_points_per_unit: per_unit,
         loyalty_point_value: Money::from_minor(value),
+        return_window_days: window,
+        cashier_refund_limit: Money::from_minor(refund_limit),
     })
 }
 

@@ -332,8 +332,8 @@ fn a_staff_manager_grants_nothing_beyond_their_own() {
             new(Role::Cashier, Some(vec![Permission::ManageSettings])),
             "change settings",
         ),
-        // A cashier's defaults include discounts and customers, which Rio lacks.
-        (new(Role::Cashier, None), "give discounts"),
+        // A cashier's defaults include returns, discounts and customers, which Rio lacks.
+        (new(Role::Cashier, None), "take returns"),
     ] {
         let err = s.till.add_user(&rio, &user).unwrap_err();
         assert!(matches!(err, Error::GrantBeyondOwn { .. }), "{err}");

@@ -4,10 +4,10 @@
 use sellsync_core::catalog::QuickKeys;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
-use sellsync_core::sell::checkout::Sale;
 use sellsync_core::sell::payments::PaymentMethod;
 use sellsync_core::sell::pricing::PricedCart;
 use sellsync_core::sell::tender::{Balance, Tender};
+use sellsync_core::sell::transaction::Sale;
 use sellsync_core::staff::StaffMember;
 use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
 use serde::Serialize;

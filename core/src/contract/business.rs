@@ -34,6 +34,10 @@ pub struct BusinessSettings {
     pub loyalty_points_per_unit: Option<i64>,
     /// In `currency`.
     pub loyalty_point_value: Option<Money>,
+    /// How many days after a sale its items may come back without a manager.
+    pub return_window_days: Option<i64>,
+    /// In `currency`: the most a cashier refunds without a manager.
+    pub cashier_refund_limit: Option<Money>,
 }
 
 impl BusinessDoc {
@@ -55,6 +59,9 @@ impl BusinessDoc {
                 field::LOYALTY_POINTS_PER_UNIT: s.loyalty_points_per_unit,
                 field::LOYALTY_POINT_VALUE:
                     or_null(s.loyalty_point_value, |value| decimal(currency, value)),
+                field::RETURN_WINDOW_DAYS: s.return_window_days,
+                field::CASHIER_REFUND_LIMIT:
+                    or_null(s.cashier_refund_limit, |limit| decimal(currency, limit)),
             },
             field::CREATED_AT: or_null(self.created_at, date),
         }
@@ -82,6 +89,12 @@ impl BusinessDoc {
                 max_cashier_discount: r.percent(field::SETTINGS_MAX_CASHIER_DISCOUNT)?,
                 loyalty_points_per_unit: r.integer(field::SETTINGS_LOYALTY_POINTS_PER_UNIT)?,
                 loyalty_point_value: r.money(field::SETTINGS_LOYALTY_POINT_VALUE, &currency)?,
+                return_window_days: r
+                    .integer(field::SETTINGS_RETURN_WINDOW_DAYS)?
+                    .filter(|days| *days >= 0),
+                cashier_refund_limit: r
+                    .money(field::SETTINGS_CASHIER_REFUND_LIMIT, &currency)?
+                    .filter(|limit| limit.minor() >= 0),
                 currency,
                 timezone,
             },

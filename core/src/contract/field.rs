@@ -23,6 +23,8 @@ pub const DEFAULT_TAX_RATE: &str = "default_tax_rate";
 pub const MAX_CASHIER_DISCOUNT: &str = "max_cashier_discount";
 pub const LOYALTY_POINTS_PER_UNIT: &str = "loyalty_points_per_unit";
 pub const LOYALTY_POINT_VALUE: &str = "loyalty_point_value";
+pub const RETURN_WINDOW_DAYS: &str = "return_window_days";
+pub const CASHIER_REFUND_LIMIT: &str = "cashier_refund_limit";
 pub const SETTINGS_CURRENCY: &str = "settings.currency";
 pub const SETTINGS_TIMEZONE: &str = "settings.timezone";
 pub const SETTINGS_TAX_INCLUSIVE: &str = "settings.tax_inclusive";
@@ -30,6 +32,8 @@ pub const SETTINGS_DEFAULT_TAX_RATE: &str = "settings.default_tax_rate";
 pub const SETTINGS_MAX_CASHIER_DISCOUNT: &str = "settings.max_cashier_discount";
 pub const SETTINGS_LOYALTY_POINTS_PER_UNIT: &str = "settings.loyalty_points_per_unit";
 pub const SETTINGS_LOYALTY_POINT_VALUE: &str = "settings.loyalty_point_value";
+pub const SETTINGS_RETURN_WINDOW_DAYS: &str = "settings.return_window_days";
+pub const SETTINGS_CASHIER_REFUND_LIMIT: &str = "settings.cashier_refund_limit";
 
 // stores
 pub const STORE_NAME: &str = "store_name";
@@ -95,8 +99,18 @@ pub const CHANGE_DUE: &str = "change_due";
 pub const LOYALTY_POINTS_EARNED: &str = "loyalty_points_earned";
 pub const LOYALTY_POINTS_REDEEMED: &str = "loyalty_points_redeemed";
 pub const TRANSACTION_STATUS: &str = "transaction_status";
+/// `sale` or `return`.
+pub const TRANSACTION_TYPE: &str = "transaction_type";
+/// On a return: the sale it gives back (`null` without a receipt).
+pub const ORIGINAL_TRANSACTION_ID: &str = "original_transaction_id";
+/// The manager who approved what the cashier could not do alone.
+pub const APPROVED_BY: &str = "approved_by";
 /// Inside `items`.
 pub const UNIT_PRICE: &str = "unit_price";
+/// On a return's item: the line of the sale it returns, from 1.
+pub const ORIGINAL_LINE_NO: &str = "original_line_no";
+/// On a return's item: came back damaged, written off rather than back to stock.
+pub const DAMAGED: &str = "damaged";
 pub const DISCOUNT: &str = "discount";
 pub const TAX_AMOUNT: &str = "tax_amount";
 pub const TOTAL_PRICE: &str = "total_price";

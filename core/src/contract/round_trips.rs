@@ -46,6 +46,8 @@ fn businesses() {
             max_cashier_discount: Some(Percent::from_thousandths(5000)),
             loyalty_points_per_unit: Some(2),
             loyalty_point_value: Some(Money::from_minor(5)),
+            return_window_days: Some(14),
+            cashier_refund_limit: Some(Money::from_minor(5000)),
         },
         created_at: Some(at("2026-11-25T09:00:00.123Z")),
     };
@@ -288,6 +290,8 @@ fn sales() {
             tax_rate: Percent::from_thousandths(8875),
             tax_amount: money(435),
             total_price: money(5_333),
+            original_line_no: None,
+            damaged: false,
         }],
         payments: vec![
             SalePaymentDoc {
@@ -316,10 +320,41 @@ fn sales() {
         loyalty_points_earned: 50,
         loyalty_points_redeemed: 333,
         transaction_status: SaleStatus::Completed,
+        transaction_type: TransactionType::Sale,
+        original_transaction_id: None,
+        reason: None,
+        approved_by: None,
         created_at: at("2026-11-25T09:00:00Z"),
     };
     let doc = through_the_outbox(sale.to_document());
     assert_eq!(SaleDoc::from_document(&doc, &usd()).unwrap(), sale);
+    // A sale written before returns existed has no type: it is a sale.
+    let mut old = doc.clone();
+    old.remove("transaction_type");
+    assert_eq!(SaleDoc::from_document(&old, &usd()).unwrap(), sale);
+
+    // A return of one unit, damaged, approved by a manager.
+    let mut item = sale.items[0].clone();
+    item.quantity = 1;
+    item.original_line_no = Some(1);
+    item.damaged = true;
+    let refund = SaleDoc {
+        id: Id::new(),
+        sale_number: "T2-R000003".into(),
+        items: vec![item],
+        payments: vec![sale.payments[1].clone()],
+        transaction_type: TransactionType::Return,
+        original_transaction_id: Some(sale.id),
+        reason: Some("Torn bag".into()),
+        approved_by: Some(Id::new()),
+        ..sale.clone()
+    };
+    let doc_back = through_the_outbox(refund.to_document());
+    assert_eq!(doc_back.get_str("transaction_type").unwrap(), "return");
+    assert_eq!(SaleDoc::from_document(&doc_back, &usd()).unwrap(), refund);
+    let mut bad = doc_back;
+    bad.insert("transaction_type", "swap");
+    assert!(refusal(SaleDoc::from_document(&bad, &usd())).contains("\"swap\""));
     let eur = Currency::from_code("EUR").unwrap();
     assert!(refusal(SaleDoc::from_document(&doc, &eur)).contains("is in USD"));
     let mut bad = doc.clone();

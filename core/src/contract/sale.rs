@@ -34,6 +34,12 @@ pub struct SaleDoc {
     pub loyalty_points_earned: i64,
     pub loyalty_points_redeemed: i64,
     pub transaction_status: SaleStatus,
+    pub transaction_type: TransactionType,
+    /// On a return: the sale it gives back, if it came with a receipt.
+    pub original_transaction_id: Option<Id>,
+    /// Why (a return's reason).
+    pub reason: Option<String>,
+    pub approved_by: Option<Id>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -49,6 +55,10 @@ pub struct SaleItemDoc {
     pub tax_rate: Percent,
     pub tax_amount: Money,
     pub total_price: Money,
+    /// On a return: the line of the sale it returns, from 1.
+    pub original_line_no: Option<i64>,
+    /// On a return: came back damaged (written off, not back to stock).
+    pub damaged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +77,30 @@ pub struct SalePaymentDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaleStatus {
     Completed,
+}
+
+/// Whether a transaction sells or gives back. Amounts are positive either way: a
+/// return's are what goes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransactionType {
+    Sale,
+    Return,
+}
+
+impl TransactionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransactionType::Sale => "sale",
+            TransactionType::Return => "return",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TransactionType> {
+        [TransactionType::Sale, TransactionType::Return]
+            .into_iter()
+            .find(|t| t.as_str() == text)
+    }
 }
 
 impl SaleStatus {
@@ -88,7 +122,7 @@ impl SaleDoc {
             .items
             .iter()
             .map(|item| {
-                doc! {
+                let mut fields = doc! {
                     field::PRODUCT_ID: oid(item.product_id),
                     field::PRODUCT_NAME: &item.product_name,
                     field::SKU: &item.sku,
@@ -98,7 +132,13 @@ impl SaleDoc {
                     field::TAX_RATE: percent(item.tax_rate),
                     field::TAX_AMOUNT: money(item.tax_amount),
                     field::TOTAL_PRICE: money(item.total_price),
+                };
+                // Only a return's items say where they come from.
+                if let Some(line) = item.original_line_no {
+                    fields.insert(field::ORIGINAL_LINE_NO, line);
+                    fields.insert(field::DAMAGED, item.damaged);
                 }
+                fields
             })
             .collect();
         let payments: Vec<Document> = self
@@ -114,7 +154,7 @@ impl SaleDoc {
                 }
             })
             .collect();
-        doc! {
+        let mut fields = doc! {
             field::ID: oid(self.id),
             field::BUSINESS_ID: oid(self.business_id),
             field::STORE_ID: oid(self.store_id),
@@ -135,8 +175,22 @@ impl SaleDoc {
             field::LOYALTY_POINTS_EARNED: self.loyalty_points_earned,
             field::LOYALTY_POINTS_REDEEMED: self.loyalty_points_redeemed,
             field::TRANSACTION_STATUS: self.transaction_status.as_str(),
+            field::TRANSACTION_TYPE: self.transaction_type.as_str(),
             field::CREATED_AT: date(self.created_at),
+        };
+        if self.transaction_type == TransactionType::Return {
+            fields.insert(
+                field::ORIGINAL_TRANSACTION_ID,
+                or_null(self.original_transaction_id, oid),
+            );
         }
+        if let Some(reason) = &self.reason {
+            fields.insert(field::REASON, reason);
+        }
+        if let Some(approver) = self.approved_by {
+            fields.insert(field::APPROVED_BY, oid(approver));
+        }
+        fields
     }
 
     /// Refused in another currency than `currency` (the business's), without items, with
@@ -166,6 +220,8 @@ impl SaleDoc {
                         .money(field::TAX_AMOUNT, currency)?
                         .unwrap_or(Money::ZERO),
                     total_price: item.required_money(field::TOTAL_PRICE, currency)?,
+                    original_line_no: item.integer(field::ORIGINAL_LINE_NO)?.filter(|n| *n > 0),
+                    damaged: item.flag(field::DAMAGED)?.unwrap_or(false),
                 })
             })?
             .filter(|items| !items.is_empty())
@@ -187,6 +243,15 @@ impl SaleDoc {
             })?
             .unwrap_or_default();
         let status = r.required_text(field::TRANSACTION_STATUS)?;
+        let kind = r.text(field::TRANSACTION_TYPE)?;
+        let transaction_type = match kind.as_deref() {
+            None => TransactionType::Sale,
+            Some(kind) => TransactionType::parse(kind).ok_or_else(|| {
+                r.refuse(format!(
+                    "has the transaction type {kind:?}, which is not known"
+                ))
+            })?,
+        };
         let points = |path| r.integer(path).map(|n| n.unwrap_or(0));
         Ok(SaleDoc {
             id: r.id(),
@@ -211,6 +276,10 @@ impl SaleDoc {
             transaction_status: SaleStatus::parse(&status).ok_or_else(|| {
                 r.refuse(format!("has the status {status:?}, which is not known"))
             })?,
+            transaction_type,
+            original_transaction_id: r.optional_id(field::ORIGINAL_TRANSACTION_ID)?,
+            reason: r.non_blank(field::REASON)?,
+            approved_by: r.optional_id(field::APPROVED_BY)?,
             created_at: r.required_time(field::CREATED_AT)?,
         })
     }

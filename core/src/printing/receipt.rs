@@ -16,8 +16,8 @@ use crate::customers::Customer;
 use crate::error::{Error, Result};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
-use crate::sell::checkout::{Sale, SaleItem};
 use crate::sell::payments::PaymentKind;
+use crate::sell::transaction::{Sale, SaleItem};
 use crate::till::{Store, Till};
 
 /// The width of the paper roll.
@@ -152,12 +152,24 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
         r.blank();
         r.push(centre("*** COPY ***", r.columns), LineStyle::Bold);
     }
+    if sale.is_return() {
+        r.blank();
+        r.push(centre("*** REFUND ***", r.columns), LineStyle::Bold);
+    }
     r.rule();
     let when = sale.created_at.with_timezone(&input.timezone);
+    let title = if sale.is_return() { "Refund" } else { "Sale" };
     r.pair(
-        &format!("Sale {}", sale.sale_number),
+        &format!("{title} {}", sale.sale_number),
         &when.format("%Y-%m-%d %H:%M").to_string(),
     );
+    if sale.is_return() {
+        match &sale.original_sale_number {
+            Some(number) => r.text(&format!("Returns sale {number}")),
+            None => r.text("Returned without a receipt"),
+        }
+        r.text(&format!("Reason: {}", sale.reason));
+    }
     r.text(&format!("Cashier: {}", sale.cashier_name));
     r.rule();
 
@@ -188,7 +200,7 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
         }
     }
     let total = format!("{}{}", input.currency_symbol(), money(sale.total_amount));
-    r.large_pair("TOTAL", &total);
+    r.large_pair(if sale.is_return() { "REFUND" } else { "TOTAL" }, &total);
     if input.tax_inclusive {
         for tax in &taxes {
             r.pair(
@@ -208,11 +220,16 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
     if let Some(customer) = &input.customer {
         r.rule();
         r.text(&format!("Customer: {}", customer.name));
+        let (earned, used) = if sale.is_return() {
+            ("Points taken back", "Points given back")
+        } else {
+            ("Points earned", "Points used")
+        };
         if sale.loyalty_points_earned != 0 {
-            r.pair("Points earned", &sale.loyalty_points_earned.to_string());
+            r.pair(earned, &sale.loyalty_points_earned.to_string());
         }
         if sale.loyalty_points_redeemed != 0 {
-            r.pair("Points used", &sale.loyalty_points_redeemed.to_string());
+            r.pair(used, &sale.loyalty_points_redeemed.to_string());
         }
         r.pair("Points balance", &customer.loyalty_points.to_string());
     }
@@ -228,7 +245,7 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
     }
 }
 
-/// Whether the sale was paid, in part, in cash: such a sale opens the drawer.
+/// Whether the sale was paid, or the return refunded, in part in cash: it opens the drawer.
 pub fn takes_cash(sale: &Sale) -> bool {
     sale.payments.iter().any(|p| p.kind == PaymentKind::Cash)
 }
@@ -345,6 +362,9 @@ impl Layout<'_> {
         }
         if item.line_discount.minor() != 0 {
             self.pair("  Discount", &money(negate(item.line_discount)));
+        }
+        if item.damaged {
+            self.text("  Damaged: written off");
         }
     }
 }

@@ -7,27 +7,21 @@
 //! outbox row, all in one SQLite transaction. Selling more than the till thinks is in
 //! stock is allowed (an offline till cannot know better) and raises a notification.
 
-use bson::{doc, Document};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::contract::{
-    Collection, CustomerPurchase, Op, PurchaseEntry, SaleDoc, SaleItemDoc, SalePaymentDoc,
-    SaleStatus,
-};
+use crate::contract::{PurchaseEntry, TransactionType};
 use crate::customers::{self, Customer, NewCustomer};
-use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::{Money, Percent};
+use crate::ids::{self, Id};
+use crate::money::Money;
 use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{
-    exceeds_percent, price_cart, tax_lines, Discount, LineInput, PricedCart, TaxLine,
-};
+use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
 use crate::sell::tender::{balance, points_earned, settle, Balance, Payment, Settlement, Tender};
+use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::staff::{Actor, Permission, Role};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
@@ -65,7 +59,7 @@ pub struct Cart {
     redeem_points: i64,
 }
 
-fn check_quantity(quantity: i64) -> Result<()> {
+pub(crate) fn check_quantity(quantity: i64) -> Result<()> {
     if (1..=MAX_QUANTITY).contains(&quantity) {
         Ok(())
     } else {
@@ -157,48 +151,6 @@ impl Cart {
             })
             .collect()
     }
-}
-
-/// One line of a completed sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleItem {
-    pub product_id: Id,
-    pub product_name: String,
-    pub sku: String,
-    pub quantity: i64,
-    pub unit_price: Money,
-    pub line_discount: Money,
-    pub cart_discount: Money,
-    pub tax_rate: Percent,
-    pub tax_amount: Money,
-    pub total_price: Money,
-}
-
-/// A completed sale, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Sale {
-    pub id: Id,
-    pub sale_number: String,
-    pub created_at: DateTime<Utc>,
-    pub cashier_id: Id,
-    pub cashier_name: String,
-    pub customer_id: Option<Id>,
-    pub currency: String,
-    pub items: Vec<SaleItem>,
-    pub payments: Vec<Payment>,
-    /// The one payment method's name, or `Split`.
-    pub payment_method: String,
-    pub subtotal: Money,
-    pub discount_total: Money,
-    pub cart_discount: Money,
-    pub tax_total: Money,
-    pub total_amount: Money,
-    pub amount_tendered: Money,
-    pub change_due: Money,
-    pub loyalty_points_earned: i64,
-    pub loyalty_points_redeemed: i64,
-    /// Tax per rate, from the items.
-    pub taxes: Vec<TaxLine>,
 }
 
 impl Till {
@@ -342,9 +294,9 @@ impl Till {
         Ok(())
     }
 
-    /// A completed sale by id.
+    /// A completed sale or return by id.
     pub fn sale(&self, id: Id) -> Result<Option<Sale>> {
-        load_sale(&self.conn, self.business.id, id)
+        transaction::load(&self.conn, self.business.id, id)
     }
 }
 
@@ -384,90 +336,9 @@ impl SaleRecord<'_> {
                 requested: self.redeemed,
             });
         }
-        let number: i64 = tx
-            .prepare_cached(
-                "UPDATE till SET next_sale_number = next_sale_number + 1 WHERE id = 1
-                 RETURNING next_sale_number - 1",
-            )?
-            .query_row([], |r| r.get(0))?;
-        let sale_number = format!("{}-{number:06}", ctx.till_code);
+        let sale_number = transaction::next_number(tx, ctx.till_code, TransactionType::Sale)?;
         let sale = self.sale(ctx, sale_number, customer, now);
-
-        tx.prepare_cached(
-            "INSERT INTO sales_transactions (_id, business_id, store_id, till_id, sale_number,
-                cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
-                cart_discount, tax_total, total_amount, amount_tendered, change_due,
-                loyalty_points_earned, loyalty_points_redeemed, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19)",
-        )?
-        .execute(params![
-            sale.id,
-            ctx.business.id,
-            ctx.store.id,
-            ctx.till_id,
-            sale.sale_number,
-            sale.cashier_id,
-            sale.customer_id,
-            sale.payment_method,
-            sale.currency,
-            sale.subtotal.minor(),
-            sale.discount_total.minor(),
-            sale.cart_discount.minor(),
-            sale.tax_total.minor(),
-            sale.total_amount.minor(),
-            sale.amount_tendered.minor(),
-            sale.change_due.minor(),
-            sale.loyalty_points_earned,
-            sale.loyalty_points_redeemed,
-            timestamp(sale.created_at),
-        ])?;
-        for (n, item) in sale.items.iter().enumerate() {
-            tx.prepare_cached(
-                "INSERT INTO sale_items (transaction_id, line_no, product_id, product_name, sku,
-                    quantity, unit_price, line_discount, cart_discount, tax_rate, tax_amount,
-                    total_price)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                sale.id,
-                n as i64 + 1,
-                item.product_id,
-                item.product_name,
-                item.sku,
-                item.quantity,
-                item.unit_price.minor(),
-                item.line_discount.minor(),
-                item.cart_discount.minor(),
-                item.tax_rate.thousandths(),
-                item.tax_amount.minor(),
-                item.total_price.minor(),
-            ])?;
-        }
-        for (n, pay) in sale.payments.iter().enumerate() {
-            tx.prepare_cached(
-                "INSERT INTO sale_payments (transaction_id, line_no, payment_method_id,
-                    method_name, kind, tendered, amount)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![
-                sale.id,
-                n as i64 + 1,
-                pay.payment_method_id,
-                pay.method_name,
-                pay.kind.as_str(),
-                pay.tendered.minor(),
-                pay.amount.minor(),
-            ])?;
-        }
-        outbox::append(
-            tx,
-            Collection::SalesTransactions,
-            sale.id,
-            Op::Insert,
-            sale_document(ctx, &sale)?,
-            sale.created_at,
-        )?;
+        transaction::insert(tx, ctx.business.id, &ctx.business.currency, &sale, true)?;
 
         for item in &sale.items {
             stock::record(
@@ -487,26 +358,16 @@ impl SaleRecord<'_> {
 
         if let Some(customer) = customer {
             let delta = sale.loyalty_points_earned - sale.loyalty_points_redeemed;
-            tx.prepare_cached(
-                "UPDATE customers SET loyalty_points = loyalty_points + ?3
-                 WHERE business_id = ?1 AND _id = ?2",
-            )?
-            .execute(params![ctx.business.id, customer, delta])?;
-            outbox::append(
+            customers::record_purchase(
                 tx,
-                Collection::Customers,
+                ctx,
                 customer,
-                Op::CustomerPurchase,
-                CustomerPurchase {
-                    entry: PurchaseEntry {
-                        transaction_id: sale.id,
-                        date: sale.created_at,
-                        amount: sale.total_amount,
-                    },
-                    loyalty_points: delta,
-                }
-                .to_document(&ctx.business.currency),
-                sale.created_at,
+                PurchaseEntry {
+                    transaction_id: sale.id,
+                    date: sale.created_at,
+                    amount: sale.total_amount,
+                },
+                delta,
             )?;
         }
         Ok(sale)
@@ -537,24 +398,25 @@ impl SaleRecord<'_> {
                 tax_rate: line.product.tax_rate,
                 tax_amount: priced.tax,
                 total_price: priced.total,
+                original_line_no: None,
+                damaged: false,
             })
             .collect();
         let payments = self.settlement.payments.clone();
-        let payment_method = match payments.as_slice() {
-            [only] => only.method_name.clone(),
-            _ => "Split".to_owned(),
-        };
         Sale {
             id: Id::new(),
+            transaction_type: TransactionType::Sale,
             sale_number,
             created_at: now,
+            store_id: ctx.store.id,
+            till_id: ctx.till_id,
             cashier_id: self.actor.user_id(),
             cashier_name: self.actor.name().to_owned(),
             customer_id: customer,
             currency: ctx.business.currency.code().to_owned(),
             items,
+            payment_method: payment_method_name(&payments),
             payments,
-            payment_method,
             subtotal: p.subtotal,
             discount_total: p.discount_total,
             cart_discount: p.cart_discount,
@@ -565,154 +427,10 @@ impl SaleRecord<'_> {
             loyalty_points_earned: self.earned,
             loyalty_points_redeemed: self.redeemed,
             taxes: p.taxes.clone(),
+            original_transaction_id: None,
+            original_sale_number: None,
+            reason: String::new(),
+            approved_by: None,
         }
     }
-}
-
-/// The `sales_transactions` document, with the central field names.
-fn sale_document(ctx: &Ctx<'_>, sale: &Sale) -> Result<Document> {
-    let items = sale
-        .items
-        .iter()
-        .map(|item| {
-            Ok(SaleItemDoc {
-                product_id: item.product_id,
-                product_name: item.product_name.clone(),
-                sku: item.sku.clone(),
-                quantity: item.quantity,
-                unit_price: item.unit_price,
-                discount: item.line_discount.checked_add(item.cart_discount)?,
-                tax_rate: item.tax_rate,
-                tax_amount: item.tax_amount,
-                total_price: item.total_price,
-            })
-        })
-        .collect::<Result<_>>()?;
-    let payments = sale
-        .payments
-        .iter()
-        .map(|pay| SalePaymentDoc {
-            payment_method_id: pay.payment_method_id,
-            method_name: pay.method_name.clone(),
-            kind: pay.kind,
-            tendered: pay.tendered,
-            amount: pay.amount,
-        })
-        .collect();
-    Ok(SaleDoc {
-        id: sale.id,
-        business_id: ctx.business.id,
-        store_id: ctx.store.id,
-        till_id: ctx.till_id,
-        sale_number: sale.sale_number.clone(),
-        cashier_id: sale.cashier_id,
-        customer_id: sale.customer_id,
-        items,
-        payments,
-        payment_method: sale.payment_method.clone(),
-        currency: ctx.business.currency.clone(),
-        subtotal: sale.subtotal,
-        discount_total: sale.discount_total,
-        tax_total: sale.tax_total,
-        total_amount: sale.total_amount,
-        amount_tendered: sale.amount_tendered,
-        change_due: sale.change_due,
-        loyalty_points_earned: sale.loyalty_points_earned,
-        loyalty_points_redeemed: sale.loyalty_points_redeemed,
-        transaction_status: SaleStatus::Completed,
-        created_at: sale.created_at,
-    }
-    .to_document())
-}
-
-fn load_sale(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>> {
-    let head = conn
-        .prepare_cached(
-            "SELECT s.sale_number, s.created_at, s.cashier_id, u.name, s.customer_id, s.currency,
-                    s.payment_method, s.subtotal, s.discount_total, s.cart_discount, s.tax_total,
-                    s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
-                    s.loyalty_points_redeemed
-             FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
-             WHERE s.business_id = ?1 AND s._id = ?2",
-        )?
-        .query_row(params![business_id, id], |r| {
-            let created: String = r.get(1)?;
-            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
-            Ok(Sale {
-                id,
-                sale_number: r.get(0)?,
-                created_at: parse_timestamp(&created)
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
-                cashier_id: r.get(2)?,
-                cashier_name: r.get(3)?,
-                customer_id: r.get(4)?,
-                currency: r.get(5)?,
-                payment_method: r.get(6)?,
-                subtotal: money(7)?,
-                discount_total: money(8)?,
-                cart_discount: money(9)?,
-                tax_total: money(10)?,
-                total_amount: money(11)?,
-                amount_tendered: money(12)?,
-                change_due: money(13)?,
-                loyalty_points_earned: r.get(14)?,
-                loyalty_points_redeemed: r.get(15)?,
-                items: Vec::new(),
-                payments: Vec::new(),
-                taxes: Vec::new(),
-            })
-        })
-        .optional()?;
-    let Some(mut sale) = head else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT product_id, product_name, sku, quantity, unit_price, line_discount,
-                cart_discount, tax_rate, tax_amount, total_price
-         FROM sale_items WHERE transaction_id = ?1 ORDER BY line_no",
-    )?;
-    sale.items = stmt
-        .query_map([id], |r| {
-            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
-            Ok(SaleItem {
-                product_id: r.get(0)?,
-                product_name: r.get(1)?,
-                sku: r.get(2)?,
-                quantity: r.get(3)?,
-                unit_price: money(4)?,
-                line_discount: money(5)?,
-                cart_discount: money(6)?,
-                tax_rate: Percent::from_thousandths(r.get(7)?),
-                tax_amount: money(8)?,
-                total_price: money(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT payment_method_id, method_name, kind, tendered, amount
-         FROM sale_payments WHERE transaction_id = ?1 ORDER BY line_no",
-    )?;
-    sale.payments = stmt
-        .query_map([id], |r| {
-            Ok(Payment {
-                payment_method_id: r.get(0)?,
-                method_name: r.get(1)?,
-                kind: PaymentKind::parse(&r.get::<_, String>(2)?).unwrap_or(PaymentKind::Other),
-                tendered: Money::from_minor(r.get(3)?),
-                amount: Money::from_minor(r.get(4)?),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut lines = Vec::with_capacity(sale.items.len());
-    for item in &sale.items {
-        // The net a line's tax was computed on: gross less both discounts.
-        let net = item
-            .unit_price
-            .checked_mul(item.quantity)?
-            .checked_sub(item.line_discount)?
-            .checked_sub(item.cart_discount)?;
-        lines.push((item.tax_rate, net, item.tax_amount));
-    }
-    sale.taxes = tax_lines(lines)?;
-    Ok(Some(sale))
 }

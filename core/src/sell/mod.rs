@@ -1,9 +1,12 @@
 //! Selling at the counter: pricing a cart (pure), settling it with tenders (pure), the
-//! business's payment methods, completing a sale in one transaction, and what a return
-//! gives back (pure, `refund`; the return itself comes next).
+//! business's payment methods, completing a sale in one transaction, what a return gives
+//! back (pure, `refund`) and taking it back (`returns`), and how both are stored
+//! (`transaction`).
 
 pub mod checkout;
 pub mod payments;
 pub mod pricing;
 pub mod refund;
+pub mod returns;
 pub mod tender;
+pub mod transaction;

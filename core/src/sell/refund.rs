@@ -246,5 +246,33 @@ pub fn check_refund_tenders(
     Ok(())
 }
 
+/// Why a return needs a manager's approval, in words, or `None` when the cashier may do
+/// it alone: a return without a receipt, a sale older than the return window
+/// (`age_days` is `None` without a receipt), or a refund over the cashier limit.
+pub fn approval_needed(
+    age_days: Option<i64>,
+    window_days: i64,
+    refund: Money,
+    cashier_limit: Money,
+    currency: &Currency,
+) -> Option<String> {
+    let Some(age) = age_days else {
+        return Some("a return without a receipt".into());
+    };
+    if age > window_days {
+        return Some(format!(
+            "the sale is {age} days old, past the {window_days}-day return window"
+        ));
+    }
+    if refund > cashier_limit {
+        return Some(format!(
+            "the refund of {} is over the cashier limit of {}",
+            currency.format(refund),
+            currency.format(cashier_limit)
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests;

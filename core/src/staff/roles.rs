@@ -49,13 +49,19 @@ impl Role {
             Role::Manager => vec![
                 ManageInventory,
                 ProcessSales,
+                ProcessReturns,
                 ViewReports,
                 ApplyDiscounts,
                 ManageCustomers,
                 OpenCashDrawer,
                 ManageSync,
             ],
-            Role::Cashier => vec![ProcessSales, ApplyDiscounts, ManageCustomers],
+            Role::Cashier => vec![
+                ProcessSales,
+                ProcessReturns,
+                ApplyDiscounts,
+                ManageCustomers,
+            ],
         }
     }
 }
@@ -66,6 +72,8 @@ impl Role {
 pub enum Permission {
     ManageInventory,
     ProcessSales,
+    /// Take items back and refund them (within the business's return rules).
+    ProcessReturns,
     ViewReports,
     ApplyDiscounts,
     ManageCustomers,
@@ -76,9 +84,10 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ManageInventory,
         Permission::ProcessSales,
+        Permission::ProcessReturns,
         Permission::ViewReports,
         Permission::ApplyDiscounts,
         Permission::ManageCustomers,
@@ -95,6 +104,7 @@ impl fmt::Display for Permission {
         f.write_str(match self {
             Permission::ManageInventory => "manage inventory",
             Permission::ProcessSales => "process sales",
+            Permission::ProcessReturns => "take returns",
             Permission::ViewReports => "view reports",
             Permission::ApplyDiscounts => "give discounts",
             Permission::ManageCustomers => "manage customers",
@@ -135,6 +145,7 @@ pub fn permission_name(permission: Permission) -> &'static str {
     match permission {
         Permission::ManageInventory => "manage_inventory",
         Permission::ProcessSales => "process_sales",
+        Permission::ProcessReturns => "process_returns",
         Permission::ViewReports => "view_reports",
         Permission::ApplyDiscounts => "apply_discounts",
         Permission::ManageCustomers => "manage_customers",

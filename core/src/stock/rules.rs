@@ -59,7 +59,7 @@ pub(crate) fn alerts(
         stock_threshold: threshold,
         ..
     } = change;
-    if after < &0 && movement_type == MovementType::Sale {
+    if after < &0 && after < before && movement_type == MovementType::Sale {
         alerts.push((
             NotificationKind::Oversold,
             format!("Sold more {name} than this till had in stock: stock is now {after}. Count the shelf and correct the stock."),

@@ -514,6 +514,19 @@ fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &BusinessDoc, unsent: &Unsent) 
                 .filter(|_| same_currency)
                 .map(Money::minor),
         )
+        .with_some(
+            "return_window_days",
+            field::SETTINGS_RETURN_WINDOW_DAYS,
+            settings.return_window_days,
+        )
+        .with_some(
+            "cashier_refund_limit",
+            field::SETTINGS_CASHIER_REFUND_LIMIT,
+            settings
+                .cashier_refund_limit
+                .filter(|_| same_currency)
+                .map(Money::minor),
+        )
         .update(tx, "businesses", doc.id, unsent)?;
     Ok(Applied::Yes)
 }

@@ -252,3 +252,32 @@ fn refunds_go_back_to_the_tenders_that_paid() {
         "Cash can take back at most 4.00."
     );
 }
+
+#[test]
+fn approval_is_needed_without_receipt_past_the_window_or_over_the_limit() {
+    let usd = usd();
+    let limit = m(10_000);
+    // (age in days, refund, why)
+    let table: &[(Option<i64>, i64, Option<&str>)] = &[
+        (Some(0), 2_500, None),
+        (Some(30), 10_000, None),
+        (
+            Some(31),
+            100,
+            Some("the sale is 31 days old, past the 30-day return window"),
+        ),
+        (
+            Some(3),
+            10_001,
+            Some("the refund of 100.01 is over the cashier limit of 100.00"),
+        ),
+        (None, 100, Some("a return without a receipt")),
+    ];
+    for (age, refund, why) in table {
+        assert_eq!(
+            approval_needed(*age, 30, m(*refund), limit, &usd).as_deref(),
+            *why,
+            "age {age:?}, refund {refund}"
+        );
+    }
+}

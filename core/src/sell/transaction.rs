@@ -1,0 +1,378 @@
+//! A transaction as the till stores it — a sale or a return, in `sales_transactions` with
+//! its `sale_items` and `sale_payments` — and its central document. Checkout writes sales,
+//! returns write returns, the pull writes other tills' of the store; all through here.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::contract::{
+    Collection, Op, SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, TransactionType,
+};
+use crate::db::outbox;
+use crate::error::Result;
+use crate::ids::{parse_timestamp, timestamp, Id};
+use crate::money::{Currency, Money, Percent};
+use crate::sell::payments::PaymentKind;
+use crate::sell::pricing::{tax_lines, TaxLine};
+use crate::sell::tender::Payment;
+use crate::till::Tx;
+
+/// One line of a sale, or of a return (what goes back of a line of its sale).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleItem {
+    pub product_id: Id,
+    pub product_name: String,
+    pub sku: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub line_discount: Money,
+    pub cart_discount: Money,
+    pub tax_rate: Percent,
+    pub tax_amount: Money,
+    pub total_price: Money,
+    /// On a return: the line of the sale it returns, from 1 (`None` without a receipt).
+    pub original_line_no: Option<i64>,
+    /// On a return: came back damaged, written off instead of back to stock.
+    pub damaged: bool,
+}
+
+impl SaleItem {
+    /// What the line's tax was computed on (or is contained in): gross less discounts.
+    pub fn net(&self) -> Result<Money> {
+        Ok(self
+            .unit_price
+            .checked_mul(self.quantity)?
+            .checked_sub(self.line_discount)?
+            .checked_sub(self.cart_discount)?)
+    }
+}
+
+/// A completed sale or return, as stored. A return's amounts are what it gives back, as
+/// positive numbers; its `loyalty_points_earned` are the points it takes back and its
+/// `loyalty_points_redeemed` those it gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sale {
+    pub id: Id,
+    pub transaction_type: TransactionType,
+    pub sale_number: String,
+    pub created_at: DateTime<Utc>,
+    pub store_id: Id,
+    pub till_id: Id,
+    pub cashier_id: Id,
+    pub cashier_name: String,
+    pub customer_id: Option<Id>,
+    pub currency: String,
+    pub items: Vec<SaleItem>,
+    pub payments: Vec<Payment>,
+    /// The one payment method's name, or `Split`.
+    pub payment_method: String,
+    pub subtotal: Money,
+    pub discount_total: Money,
+    pub cart_discount: Money,
+    pub tax_total: Money,
+    pub total_amount: Money,
+    pub amount_tendered: Money,
+    pub change_due: Money,
+    pub loyalty_points_earned: i64,
+    pub loyalty_points_redeemed: i64,
+    /// Tax per rate, from the items.
+    pub taxes: Vec<TaxLine>,
+    /// On a return: the sale it gives back, if it came with a receipt.
+    pub original_transaction_id: Option<Id>,
+    pub original_sale_number: Option<String>,
+    /// Why (a return's reason); empty for a sale.
+    pub reason: String,
+    /// The manager who approved what the cashier could not do alone.
+    pub approved_by: Option<Id>,
+}
+
+impl Sale {
+    pub fn is_return(&self) -> bool {
+        self.transaction_type == TransactionType::Return
+    }
+}
+
+/// The one payment method's name, or `Split`.
+pub(crate) fn payment_method_name(payments: &[Payment]) -> String {
+    match payments {
+        [only] => only.method_name.clone(),
+        _ => "Split".to_owned(),
+    }
+}
+
+/// Writes `sale` (its row, items and payments) and, unless it came from central, its
+/// document to the outbox.
+pub(crate) fn insert(
+    tx: &Tx<'_>,
+    business_id: Id,
+    currency: &Currency,
+    sale: &Sale,
+    to_outbox: bool,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sales_transactions (_id, business_id, store_id, till_id, sale_number,
+            cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
+            cart_discount, tax_total, total_amount, amount_tendered, change_due,
+            loyalty_points_earned, loyalty_points_redeemed, created_at, transaction_type,
+            original_transaction_id, reason, approved_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+    )?
+    .execute(params![
+        sale.id,
+        business_id,
+        sale.store_id,
+        sale.till_id,
+        sale.sale_number,
+        sale.cashier_id,
+        sale.customer_id,
+        sale.payment_method,
+        sale.currency,
+        sale.subtotal.minor(),
+        sale.discount_total.minor(),
+        sale.cart_discount.minor(),
+        sale.tax_total.minor(),
+        sale.total_amount.minor(),
+        sale.amount_tendered.minor(),
+        sale.change_due.minor(),
+        sale.loyalty_points_earned,
+        sale.loyalty_points_redeemed,
+        timestamp(sale.created_at),
+        sale.transaction_type.as_str(),
+        sale.original_transaction_id,
+        sale.reason,
+        sale.approved_by,
+    ])?;
+    for (n, item) in sale.items.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO sale_items (transaction_id, line_no, product_id, product_name, sku,
+                quantity, unit_price, line_discount, cart_discount, tax_rate, tax_amount,
+                total_price, original_line_no, damaged)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(params![
+            sale.id,
+            n as i64 + 1,
+            item.product_id,
+            item.product_name,
+            item.sku,
+            item.quantity,
+            item.unit_price.minor(),
+            item.line_discount.minor(),
+            item.cart_discount.minor(),
+            item.tax_rate.thousandths(),
+            item.tax_amount.minor(),
+            item.total_price.minor(),
+            item.original_line_no,
+            item.damaged,
+        ])?;
+    }
+    for (n, pay) in sale.payments.iter().enumerate() {
+        tx.prepare_cached(
+            "INSERT INTO sale_payments (transaction_id, line_no, payment_method_id,
+                method_name, kind, tendered, amount)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            sale.id,
+            n as i64 + 1,
+            pay.payment_method_id,
+            pay.method_name,
+            pay.kind.as_str(),
+            pay.tendered.minor(),
+            pay.amount.minor(),
+        ])?;
+    }
+    if to_outbox {
+        outbox::append(
+            tx,
+            Collection::SalesTransactions,
+            sale.id,
+            Op::Insert,
+            document(business_id, currency, sale)?.to_document(),
+            sale.created_at,
+        )?;
+    }
+    Ok(())
+}
+
+/// The `sales_transactions` document, with the central field names.
+pub(crate) fn document(business_id: Id, currency: &Currency, sale: &Sale) -> Result<SaleDoc> {
+    let items = sale
+        .items
+        .iter()
+        .map(|item| {
+            Ok(SaleItemDoc {
+                product_id: item.product_id,
+                product_name: item.product_name.clone(),
+                sku: item.sku.clone(),
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                discount: item.line_discount.checked_add(item.cart_discount)?,
+                tax_rate: item.tax_rate,
+                tax_amount: item.tax_amount,
+                total_price: item.total_price,
+                original_line_no: item.original_line_no,
+                damaged: item.damaged,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let payments = sale
+        .payments
+        .iter()
+        .map(|pay| SalePaymentDoc {
+            payment_method_id: pay.payment_method_id,
+            method_name: pay.method_name.clone(),
+            kind: pay.kind,
+            tendered: pay.tendered,
+            amount: pay.amount,
+        })
+        .collect();
+    Ok(SaleDoc {
+        id: sale.id,
+        business_id,
+        store_id: sale.store_id,
+        till_id: sale.till_id,
+        sale_number: sale.sale_number.clone(),
+        cashier_id: sale.cashier_id,
+        customer_id: sale.customer_id,
+        items,
+        payments,
+        payment_method: sale.payment_method.clone(),
+        currency: currency.clone(),
+        subtotal: sale.subtotal,
+        discount_total: sale.discount_total,
+        tax_total: sale.tax_total,
+        total_amount: sale.total_amount,
+        amount_tendered: sale.amount_tendered,
+        change_due: sale.change_due,
+        loyalty_points_earned: sale.loyalty_points_earned,
+        loyalty_points_redeemed: sale.loyalty_points_redeemed,
+        transaction_status: SaleStatus::Completed,
+        transaction_type: sale.transaction_type,
+        original_transaction_id: sale.original_transaction_id,
+        reason: Some(sale.reason.clone()).filter(|r| !r.is_empty()),
+        approved_by: sale.approved_by,
+        created_at: sale.created_at,
+    })
+}
+
+/// A stored sale or return by id, of `business_id` only.
+pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<Sale>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT s.sale_number, s.created_at, s.cashier_id, u.name, s.customer_id, s.currency,
+                    s.payment_method, s.subtotal, s.discount_total, s.cart_discount, s.tax_total,
+                    s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
+                    s.loyalty_points_redeemed, s.store_id, s.till_id, s.transaction_type,
+                    s.original_transaction_id, o.sale_number, s.reason, s.approved_by
+             FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
+             LEFT JOIN sales_transactions o ON o._id = s.original_transaction_id
+             WHERE s.business_id = ?1 AND s._id = ?2",
+        )?
+        .query_row(params![business_id, id], |r| {
+            let created: String = r.get(1)?;
+            let kind: String = r.get(18)?;
+            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
+            Ok(Sale {
+                id,
+                transaction_type: TransactionType::parse(&kind).unwrap_or(TransactionType::Sale),
+                sale_number: r.get(0)?,
+                created_at: parse_timestamp(&created)
+                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                store_id: r.get(16)?,
+                till_id: r.get(17)?,
+                cashier_id: r.get(2)?,
+                cashier_name: r.get(3)?,
+                customer_id: r.get(4)?,
+                currency: r.get(5)?,
+                payment_method: r.get(6)?,
+                subtotal: money(7)?,
+                discount_total: money(8)?,
+                cart_discount: money(9)?,
+                tax_total: money(10)?,
+                total_amount: money(11)?,
+                amount_tendered: money(12)?,
+                change_due: money(13)?,
+                loyalty_points_earned: r.get(14)?,
+                loyalty_points_redeemed: r.get(15)?,
+                original_transaction_id: r.get(19)?,
+                original_sale_number: r.get(20)?,
+                reason: r.get(21)?,
+                approved_by: r.get(22)?,
+                items: Vec::new(),
+                payments: Vec::new(),
+                taxes: Vec::new(),
+            })
+        })
+        .optional()?;
+    let Some(mut sale) = head else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, product_name, sku, quantity, unit_price, line_discount,
+                cart_discount, tax_rate, tax_amount, total_price, original_line_no, damaged
+         FROM sale_items WHERE transaction_id = ?1 ORDER BY line_no",
+    )?;
+    sale.items = stmt
+        .query_map([id], |r| {
+            let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
+            Ok(SaleItem {
+                product_id: r.get(0)?,
+                product_name: r.get(1)?,
+                sku: r.get(2)?,
+                quantity: r.get(3)?,
+                unit_price: money(4)?,
+                line_discount: money(5)?,
+                cart_discount: money(6)?,
+                tax_rate: Percent::from_thousandths(r.get(7)?),
+                tax_amount: money(8)?,
+                total_price: money(9)?,
+                original_line_no: r.get(10)?,
+                damaged: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT payment_method_id, method_name, kind, tendered, amount
+         FROM sale_payments WHERE transaction_id = ?1 ORDER BY line_no",
+    )?;
+    sale.payments = stmt
+        .query_map([id], |r| {
+            Ok(Payment {
+                payment_method_id: r.get(0)?,
+                method_name: r.get(1)?,
+                kind: PaymentKind::parse(&r.get::<_, String>(2)?).unwrap_or(PaymentKind::Other),
+                tendered: Money::from_minor(r.get(3)?),
+                amount: Money::from_minor(r.get(4)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let lines = sale
+        .items
+        .iter()
+        .map(|item| Ok((item.tax_rate, item.net()?, item.tax_amount)))
+        .collect::<Result<Vec<_>>>()?;
+    sale.taxes = tax_lines(lines)?;
+    Ok(Some(sale))
+}
+
+/// This till's number for a new transaction, taken inside the transaction that uses it:
+/// no gaps, no repeats. Sales count `T1-000001`, returns their own `T1-R000001`.
+pub(crate) fn next_number(tx: &Tx<'_>, till_code: &str, kind: TransactionType) -> Result<String> {
+    let (sql, prefix) = match kind {
+        TransactionType::Sale => (
+            "UPDATE till SET next_sale_number = next_sale_number + 1 WHERE id = 1
+             RETURNING next_sale_number - 1",
+            "",
+        ),
+        TransactionType::Return => (
+            "UPDATE till SET next_return_number = next_return_number + 1 WHERE id = 1
+             RETURNING next_return_number - 1",
+            "R",
+        ),
+    };
+    let number: i64 = tx.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
+    Ok(format!("{till_code}-{prefix}{number:06}"))
+}
