@@ -5,6 +5,7 @@
 mod args;
 mod output;
 mod print;
+mod returns;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,8 @@ enum Command {
     Product(ProductCommand),
     /// Ring up and complete a sale
     Sale(SaleArgs),
+    /// Take items back and refund them, with the sale's receipt or without one
+    Return(returns::ReturnArgs),
     /// Stock levels; adjust, restock and verify the stock ledger
     Stock(StockArgs),
     /// Changes waiting for (or delivered to) the central database
@@ -394,6 +397,9 @@ fn hint(error: &anyhow::Error) -> Option<String> {
         sellsync_core::Error::ForeignDatabase(_) => {
             Some("point --data-dir at a till's data folder".into())
         }
+        sellsync_core::Error::ApprovalNeeded(_) => {
+            Some("a manager approves with `--approve-user EMAIL --approve-pin PIN`".into())
+        }
         sellsync_core::Error::NoPrinter => {
             Some("an admin sets one up with `sellsync printer setup`".into())
         }
@@ -434,6 +440,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Drawer(command) => print::drawer(&mut till, command, out),
         Command::Product(command) => product(&mut till, command, out),
         Command::Sale(args) => sale(&mut till, args, out),
+        Command::Return(args) => returns::run(&mut till, args, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {

@@ -188,7 +188,16 @@ impl Printer {
     pub fn sale(&self, till: &Till, sale: &Sale) -> Result<()> {
         emit!(self, sale, |out| {
             let money = |m| till.format_money(m);
-            writeln!(out, "Sale {}  {}", sale.sale_number, sale.id)?;
+            if sale.is_return() {
+                let of = match &sale.original_sale_number {
+                    Some(number) => format!("returns sale {number}"),
+                    None => "without a receipt".to_owned(),
+                };
+                writeln!(out, "Refund {}  {}  ({of})", sale.sale_number, sale.id)?;
+                writeln!(out, "  Reason: {}", sale.reason)?;
+            } else {
+                writeln!(out, "Sale {}  {}", sale.sale_number, sale.id)?;
+            }
             for item in &sale.items {
                 writeln!(
                     out,
@@ -198,6 +207,9 @@ impl Printer {
                     money(item.unit_price),
                     money(item.total_price)
                 )?;
+                if item.damaged {
+                    writeln!(out, "         damaged: written off, not back in stock")?;
+                }
             }
             writeln!(out, "  {:<47} {:>15}", "Subtotal", money(sale.subtotal))?;
             if sale.discount_total.minor() != 0 {
@@ -219,14 +231,28 @@ impl Printer {
             writeln!(
                 out,
                 "  {:<47} {:>15}",
-                format!("TOTAL {}", sale.currency),
+                format!(
+                    "{} {}",
+                    if sale.is_return() { "REFUND" } else { "TOTAL" },
+                    sale.currency
+                ),
                 money(sale.total_amount)
             )?;
             for p in &sale.payments {
                 writeln!(out, "  {:<47} {:>15}", p.method_name, money(p.tendered))?;
             }
-            writeln!(out, "  {:<47} {:>15}", "Change", money(sale.change_due))?;
-            if sale.loyalty_points_earned != 0 || sale.loyalty_points_redeemed != 0 {
+            if !sale.is_return() {
+                writeln!(out, "  {:<47} {:>15}", "Change", money(sale.change_due))?;
+            }
+            if sale.is_return()
+                && (sale.loyalty_points_earned != 0 || sale.loyalty_points_redeemed != 0)
+            {
+                writeln!(
+                    out,
+                    "  Loyalty points: -{} taken back, +{} given back",
+                    sale.loyalty_points_earned, sale.loyalty_points_redeemed
+                )?;
+            } else if sale.loyalty_points_earned != 0 || sale.loyalty_points_redeemed != 0 {
                 writeln!(
                     out,
                     "  Loyalty points: +{} earned, -{} redeemed",

@@ -922,3 +922,131 @@ fn the_outbox_and_the_central_database_are_a_managers() {
         "no hash shown"
     );
 }
+
+#[test]
+fn returns_with_and_without_a_receipt() {
+    let dir = demo();
+    let d = dir.path();
+    let sale = json(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "sale",
+                "--item",
+                "73513537:3",
+                "--pay",
+                "credit card:5",
+                "--pay",
+                "cash",
+            ],
+        ),
+    );
+    let number = sale["sale_number"].as_str().unwrap();
+    // 3 x 2.50 + 8.875% = 8.17: 5.00 on card, 3.17 in cash.
+    assert_eq!(sale["total_amount"], 817);
+
+    let out = ok(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "return",
+                number,
+                "--item",
+                "73513537:1",
+                "--reason",
+                "Too many",
+            ],
+        ),
+    );
+    assert!(out.contains(&format!("(returns sale {number})")), "{out}");
+    assert!(out.contains("REFUND USD"), "{out}");
+    assert!(out.contains("Reason: Too many"), "{out}");
+
+    // Over what is left, to a tender it did not pay with, and without a reason.
+    let before = state(d);
+    let err = fails(
+        d,
+        &with(
+            CASHIER,
+            &["return", number, "--item", "73513537:3", "--reason", "x"],
+        ),
+    );
+    assert!(
+        err.contains("3 sold, 1 returned already, so at most 2 more"),
+        "{err}"
+    );
+    let err = fails(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "return",
+                number,
+                "--all",
+                "--reason",
+                "x",
+                "--refund",
+                "debit card",
+            ],
+        ),
+    );
+    assert!(err.contains("The sale was not paid by Debit Card"), "{err}");
+    assert_eq!(before, state(d), "nothing written");
+
+    // The rest, damaged: the card paid 5.00 and got 1.66 back with the first return, so
+    // it takes at most 3.34 more; the cash takes the rest.
+    let rest = [
+        "return",
+        number,
+        "--all",
+        "--damaged",
+        "73513537",
+        "--reason",
+        "Leaking",
+        "--refund",
+        "credit card",
+    ];
+    let err = fails(d, &with(CASHIER, &rest));
+    assert!(
+        err.contains("Credit Card can take back at most 3.34"),
+        "{err}"
+    );
+    let mut split = rest[..rest.len() - 2].to_vec();
+    split.extend(["--refund", "credit card:3.34", "--refund", "cash"]);
+    let back = json(d, &with(CASHIER, &split));
+    assert_eq!(back["transaction_type"], "return");
+    assert_eq!(back["total_amount"], 545);
+    assert_eq!(back["items"][0]["damaged"], true);
+    assert_eq!(back["payments"][0]["amount"], 334);
+    assert_eq!(back["payments"][1]["amount"], 211);
+
+    // Without a receipt: a cashier needs a manager's PIN.
+    let no_receipt = [
+        "return",
+        "--no-receipt",
+        "--item",
+        "73513537:1",
+        "--price",
+        "2.00",
+        "--reason",
+        "Gift",
+    ];
+    let err = fails(d, &with(CASHIER, &no_receipt));
+    assert!(
+        err.contains("needs a manager's approval: a return without a receipt"),
+        "{err}"
+    );
+    let mut approved = no_receipt.to_vec();
+    approved.extend([
+        "--approve-user",
+        "manager@example.com",
+        "--approve-pin",
+        "2345",
+    ]);
+    let back = json(d, &with(CASHIER, &approved));
+    assert_eq!(back["total_amount"], 218);
+    assert_eq!(back["payments"][0]["kind"], "cash");
+    assert!(back["approved_by"].is_string());
+}
