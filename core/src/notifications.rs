@@ -26,14 +26,17 @@ pub enum NotificationKind {
     SyncParked,
     /// A receipt or the cash drawer did not print or open.
     PrinterProblem,
+    /// Tills that were offline together took back more of a sale than was sold.
+    OverReturned,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 4] = [
+    pub const ALL: [NotificationKind; 5] = [
         NotificationKind::LowStock,
         NotificationKind::Oversold,
         NotificationKind::SyncParked,
         NotificationKind::PrinterProblem,
+        NotificationKind::OverReturned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl NotificationKind {
             NotificationKind::Oversold => "oversold",
             NotificationKind::SyncParked => "sync_parked",
             NotificationKind::PrinterProblem => "printer_problem",
+            NotificationKind::OverReturned => "over_returned",
         }
     }
 
@@ -94,21 +98,39 @@ pub(crate) fn raise(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let id = Id::new();
-    conn.prepare_cached(
-        "INSERT INTO notifications (_id, business_id, store_id, kind, product_id, message,
-            created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        id,
-        ctx.business.id,
-        ctx.store.id,
-        kind.as_str(),
-        product_id,
-        message,
-        timestamp(now)
-    ])?;
+    raise_as(conn, ctx, Id::new(), kind, product_id, message, now)
+}
+
+/// [`raise`] with an id of the caller's: the tills that each find the same thing raise
+/// the same notification, which is recorded (and reaches central) once.
+pub(crate) fn raise_as(
+    conn: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    id: Id,
+    kind: NotificationKind,
+    product_id: Option<Id>,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO notifications (_id, business_id, store_id, kind, product_id, message,
+                created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (_id) DO NOTHING",
+        )?
+        .execute(params![
+            id,
+            ctx.business.id,
+            ctx.store.id,
+            kind.as_str(),
+            product_id,
+            message,
+            timestamp(now)
+        ])?;
+    if inserted == 0 {
+        return Ok(());
+    }
     outbox::append(
         conn,
         Collection::Notifications,

@@ -216,7 +216,10 @@ fn index(name: &str, fields: &[&str], unique: bool) -> Document {
 
 /// The indexes of each central collection the till writes.
 fn indexes() -> Vec<(Collection, Vec<Document>)> {
-    use field::{BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, PHONE, PRODUCT_ID, SKU};
+    use field::{
+        BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, ORIGINAL_TRANSACTION_ID, PHONE,
+        PRODUCT_ID, SKU,
+    };
     use field::{STORE_ID, TRANSACTION_ID};
     vec![
         (
@@ -262,6 +265,12 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     false,
                 ),
                 index("business_customer", &[BUSINESS_ID, CUSTOMER_ID], false),
+                // The returns of a sale.
+                index(
+                    "business_original",
+                    &[BUSINESS_ID, ORIGINAL_TRANSACTION_ID],
+                    false,
+                ),
             ],
         ),
         (

@@ -1,7 +1,8 @@
 //! Pull: the business's central documents, brought to the till.
 //!
 //! The first pull reads everything the till should hold (its business and store, their
-//! staff, payment methods, the catalog, customers and the stock ledger) in batches. It
+//! staff, payment methods, the catalog, customers, the store's sales of the return window
+//! and the stock ledger) in batches. It
 //! first notes where the central database's change stream stands, so that every change
 //! made while it reads is replayed afterwards: applying a document twice is harmless.
 //! Later pulls follow the change stream from the checkpoint the till stored with the last
@@ -17,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
+use chrono::Utc;
 use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToken};
 use mongodb::change_stream::ChangeStream;
 use mongodb::error::ErrorKind;
@@ -65,6 +67,8 @@ pub struct Puller {
     central: Central,
     business: Bson,
     store: Bson,
+    /// Sales older than this many days are not pulled: they come back with a manager.
+    return_window_days: i64,
     batch_size: usize,
     last_full_read: Option<Instant>,
 }
@@ -75,6 +79,7 @@ impl Puller {
             central,
             business: Bson::ObjectId(till.business().id.object_id()),
             store: Bson::ObjectId(till.store().id.object_id()),
+            return_window_days: till.business().return_window_days,
             batch_size: batch_size.max(1),
             last_full_read: None,
         }
@@ -125,14 +130,18 @@ impl Puller {
         };
         let mut pulled = Pulled::default();
         for collection in PULLED {
-            let mut cursor = self
+            let documents = self
                 .central
                 .database()
-                .collection::<Document>(collection.name())
+                .collection::<Document>(collection.name());
+            let mut find = documents
                 .find(self.filter(collection))
-                .batch_size(u32::try_from(self.batch_size).unwrap_or(u32::MAX))
-                .await
-                .map_err(|e| self.central.classify(e))?;
+                .batch_size(u32::try_from(self.batch_size).unwrap_or(u32::MAX));
+            if collection == Collection::SalesTransactions {
+                // A sale before the returns of it.
+                find = find.sort(doc! { field::CREATED_AT: 1, field::ID: 1 });
+            }
+            let mut cursor = find.await.map_err(|e| self.central.classify(e))?;
             let mut batch = Vec::with_capacity(self.batch_size);
             while cursor
                 .advance()
@@ -241,6 +250,15 @@ impl Puller {
                 field::BUSINESS_ID: business,
                 field::STORE_ID: { "$in": [&self.store, Bson::Null] },
             },
+            // The store's of the return window, which a till may take back.
+            Collection::SalesTransactions => {
+                let since = Utc::now() - chrono::Duration::days(self.return_window_days);
+                doc! {
+                    field::BUSINESS_ID: business,
+                    field::STORE_ID: &self.store,
+                    field::CREATED_AT: { "$gte": bson::DateTime::from_chrono(since) },
+                }
+            }
             _ => doc! { field::BUSINESS_ID: business },
         }
     }

@@ -370,3 +370,97 @@ async fn three_tills_converge(transactions: bool) {
         assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
     }
 }
+
+/// A cash sale of `quantity` of the demo's first product, by the demo cashier.
+fn cash_sale(till: &mut Till, quantity: i64) -> sellsync_core::Sale {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let code = till.stock_levels(false).unwrap()[0].sku.clone();
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, &code, quantity).unwrap();
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(&cashier, &cart, &[cash]).unwrap()
+}
+
+fn return_of(till: &mut Till, sale: &sellsync_core::Sale, quantity: i64) -> sellsync_core::Sale {
+    use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    till.return_items(
+        &cashier,
+        &ReturnOfSale {
+            sale_id: sale.id,
+            lines: vec![ReturnLine {
+                line: 0,
+                quantity,
+                damaged: false,
+            }],
+            reason: "Changed mind".into(),
+            refunds: Vec::new(),
+            approval: None,
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagged() {
+    let config = config("returns");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let sale = cash_sale(&mut till_a, 4);
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+
+    // Till B holds A's sale and takes one back; A sees that return after the next sync.
+    let cashier_b = sign_in(&mut till_b, "cashier@example.com", "1111");
+    let seen = till_b.returnable(&cashier_b, &sale.sale_number).unwrap();
+    assert_eq!(seen.lines[0].left, 4);
+    let first = return_of(&mut till_b, &sale, 1);
+    assert_eq!(first.sale_number, "T2-R000001");
+    sync_once(dir_b.path(), &config).await;
+    sync_once(dir_a.path(), &config).await;
+    let cashier_a = sign_in(&mut till_a, "cashier@example.com", "1111");
+    let seen = till_a.returnable(&cashier_a, &sale.id.to_string()).unwrap();
+    assert_eq!(seen.lines[0].left, 3, "A knows of B's return");
+    assert_eq!(seen.return_numbers, ["T2-R000001"]);
+
+    // Offline together, each till takes back the 3 left: both refunds stand.
+    let at_a = return_of(&mut till_a, &sale, 3);
+    let at_b = return_of(&mut till_b, &sale, 3);
+    for _ in 0..2 {
+        sync_once(dir_a.path(), &config).await;
+        sync_once(dir_b.path(), &config).await;
+    }
+    let central = Central::connect(&config).await.unwrap();
+    let returns = all(&central, "sales_transactions")
+        .await
+        .into_iter()
+        .filter(|d| d.get_str("transaction_type") == Ok("return"))
+        .count();
+    assert_eq!(returns, 3, "every refund is central");
+    let flagged: Vec<Document> = all(&central, "notifications")
+        .await
+        .into_iter()
+        .filter(|d| d.get_str("kind") == Ok("over_returned"))
+        .collect();
+    assert_eq!(
+        flagged.len(),
+        1,
+        "one notification, whichever till found it"
+    );
+    let message = flagged[0].get_str("message").unwrap();
+    assert!(message.contains(&sale.sale_number), "{message}");
+    for number in [&at_a.sale_number, &at_b.sale_number] {
+        assert!(message.contains(number.as_str()), "{message}");
+    }
+    for till in [&till_a, &till_b] {
+        let seen = till.returnable(&cashier_a, &sale.id.to_string()).unwrap();
+        assert_eq!(seen.lines[0].returned, 7, "both tills show both refunds");
+        assert!(till
+            .notifications(false, 50)
+            .unwrap()
+            .iter()
+            .any(|n| n.message == message));
+    }
+}

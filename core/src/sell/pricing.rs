@@ -11,7 +11,7 @@
 //! Every total is a sum of line figures, so subtotal − discounts (+ tax when exclusive) =
 //! total, and the tax lines per rate add up to the tax total, to the minor unit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::money::{div_round_half_away, AmountError, Currency, Money, Percent};
@@ -80,7 +80,7 @@ pub struct PricedLine {
 }
 
 /// The tax charged at one rate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaxLine {
     pub rate: Percent,
     /// The net amount of the lines at this rate.

@@ -5,10 +5,12 @@
 //! writes its outbox rows, all in one transaction. Past the return window, over the
 //! cashier's refund limit, or without a receipt, a manager approves with their PIN.
 
+use bson::oid::ObjectId;
 use chrono::Utc;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use tracing::info;
+use sha2::{Digest, Sha256};
+use tracing::{info, warn};
 
 use crate::catalog::Product;
 use crate::contract::{PurchaseEntry, TransactionType};
@@ -16,6 +18,7 @@ use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::{self, Id};
 use crate::money::Money;
+use crate::notifications::{self, NotificationKind};
 use crate::sell::checkout::check_quantity;
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{price_cart, LineInput};
@@ -637,4 +640,69 @@ impl ReturnRecord<'_> {
         }
         Ok(back)
     }
+}
+
+/// Tells the store's managers, once for the whole business, when the returns of
+/// `sale_id` took back more of a line than it sold: tills offline together each gave the
+/// money back, and both returns stand. Called as another till's return arrives.
+pub(crate) fn flag_over_return(tx: &Tx<'_>, ctx: &Ctx<'_>, sale_id: Id) -> Result<()> {
+    let over: Vec<(String, i64, i64)> = tx
+        .prepare_cached(
+            "SELECT s.product_name, s.quantity, SUM(i.quantity)
+             FROM sale_items i
+             JOIN sales_transactions r ON r._id = i.transaction_id
+             JOIN sale_items s ON s.transaction_id = r.original_transaction_id
+                              AND s.line_no = i.original_line_no
+             WHERE r.business_id = ?1 AND r.original_transaction_id = ?2
+             GROUP BY s.line_no HAVING SUM(i.quantity) > s.quantity
+             ORDER BY s.line_no",
+        )?
+        .query_map(params![ctx.business.id, sale_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if over.is_empty() {
+        return Ok(());
+    }
+    let (sale_number, returns): (String, Vec<String>) = {
+        let number = tx
+            .prepare_cached("SELECT sale_number FROM sales_transactions WHERE _id = ?1")?
+            .query_row([sale_id], |r| r.get(0))?;
+        let returns = tx
+            .prepare_cached(
+                "SELECT sale_number FROM sales_transactions
+                 WHERE business_id = ?1 AND original_transaction_id = ?2 ORDER BY sale_number",
+            )?
+            .query_map(params![ctx.business.id, sale_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        (number, returns)
+    };
+    let lines: Vec<String> = over
+        .iter()
+        .map(|(name, sold, back)| format!("{back} × {name} taken back of {sold} sold"))
+        .collect();
+    let message = format!(
+        "Sale {sale_number} was returned more than once for the same items: {}, by returns {}. \
+         Each refund was given; check them with the cashiers.",
+        lines.join(", "),
+        returns.join(", ")
+    );
+    warn!(sale = %sale_number, returns = ?returns, "a sale was returned beyond what it sold");
+    notifications::raise_as(
+        tx,
+        ctx,
+        over_return_id(sale_id),
+        NotificationKind::OverReturned,
+        None,
+        &message,
+        ids::now(),
+    )
+}
+
+/// The one id every till gives the over-return notification of `sale_id`.
+fn over_return_id(sale_id: Id) -> Id {
+    let digest = Sha256::digest(format!("over_returned:{sale_id}"));
+    let mut bytes = [0_u8; 12];
+    bytes.copy_from_slice(&digest[..12]);
+    Id::from(ObjectId::from_bytes(bytes))
 }

@@ -91,6 +91,70 @@ impl Sale {
     pub fn is_return(&self) -> bool {
         self.transaction_type == TransactionType::Return
     }
+
+    /// Another till's sale or return as its central document holds it. The document
+    /// keeps one discount per item: it is stored as the line's, which leaves every line's
+    /// net, tax and total as they were sold.
+    pub(crate) fn from_central(doc: &SaleDoc) -> Sale {
+        let items = doc
+            .items
+            .iter()
+            .map(|item| SaleItem {
+                product_id: item.product_id,
+                product_name: item.product_name.clone(),
+                sku: item.sku.clone(),
+                quantity: item.quantity,
+                unit_price: item.unit_price,
+                line_discount: item.discount,
+                cart_discount: Money::ZERO,
+                tax_rate: item.tax_rate,
+                tax_amount: item.tax_amount,
+                total_price: item.total_price,
+                original_line_no: item.original_line_no,
+                damaged: item.damaged,
+            })
+            .collect();
+        let payments = doc
+            .payments
+            .iter()
+            .map(|pay| Payment {
+                payment_method_id: pay.payment_method_id,
+                method_name: pay.method_name.clone(),
+                kind: pay.kind,
+                tendered: pay.tendered,
+                amount: pay.amount,
+            })
+            .collect();
+        Sale {
+            id: doc.id,
+            transaction_type: doc.transaction_type,
+            sale_number: doc.sale_number.clone(),
+            created_at: doc.created_at,
+            store_id: doc.store_id,
+            till_id: doc.till_id,
+            cashier_id: doc.cashier_id,
+            cashier_name: String::new(),
+            customer_id: doc.customer_id,
+            currency: doc.currency.code().to_owned(),
+            items,
+            payments,
+            payment_method: doc.payment_method.clone(),
+            subtotal: doc.subtotal,
+            discount_total: doc.discount_total,
+            cart_discount: Money::ZERO,
+            tax_total: doc.tax_total,
+            total_amount: doc.total_amount,
+            amount_tendered: doc.amount_tendered,
+            change_due: doc.change_due,
+            loyalty_points_earned: doc.loyalty_points_earned,
+            loyalty_points_redeemed: doc.loyalty_points_redeemed,
+            taxes: Vec::new(),
+            original_transaction_id: doc.original_transaction_id,
+            original_sale_number: None,
+            reason: doc.reason.clone().unwrap_or_default(),
+            approved_by: doc.approved_by,
+        }
+    }
 }
 
 /// The one payment method's name, or `Split`.

@@ -20,7 +20,7 @@ use serde::Serialize;
 use tracing::{debug, info, warn};
 
 use crate::contract::{
-    field, BusinessDoc, Collection, CustomerDoc, Op, PaymentMethodDoc, ProductDoc, Reader,
+    field, BusinessDoc, Collection, CustomerDoc, Op, PaymentMethodDoc, ProductDoc, Reader, SaleDoc,
     StockMovementDoc, StoreDoc, UserDoc,
 };
 use crate::customers::phone_key;
@@ -29,17 +29,22 @@ use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
+use crate::sell::returns;
+use crate::sell::transaction::{self, Sale};
 use crate::sync::conflicts::Unsent;
-use crate::till::{check_till_code, Ctx, Till};
+use crate::till::{check_till_code, Ctx, Till, Tx};
 
-/// The collections a till pulls.
-pub const PULLED: [Collection; 7] = [
+/// The collections a till pulls, in the order a full read reads them (a sale after its
+/// cashier, products and customer). Of `sales_transactions`, only the store's sales and
+/// returns of the return window: what the till may be asked to take back.
+pub const PULLED: [Collection; 8] = [
     Collection::Businesses,
     Collection::Stores,
     Collection::Users,
     Collection::PaymentMethods,
     Collection::Products,
     Collection::Customers,
+    Collection::SalesTransactions,
     Collection::StockMovements,
 ];
 
@@ -263,7 +268,7 @@ fn is_refusal(error: &Error) -> bool {
     }
 }
 
-fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> {
+fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> {
     let (collection, document) = match change {
         CentralChange::Delete {
             collection: Collection::Users,
@@ -282,11 +287,14 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
     if reader.business_id()? != ctx.business.id {
         return Ok(Applied::Skipped);
     }
-    // Another store's user, product or movement is skipped here, before it is read
+    // Another store's user, product, sale or movement is skipped here, before it is read
     // whole: whether it holds what the contract asks is that store's tills' concern.
     let store_scoped = matches!(
         collection,
-        Collection::Users | Collection::Products | Collection::StockMovements
+        Collection::Users
+            | Collection::Products
+            | Collection::SalesTransactions
+            | Collection::StockMovements
     );
     if store_scoped
         && reader
@@ -321,7 +329,10 @@ fn apply(tx: &Connection, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Appli
             &unsent,
         ),
         Collection::StockMovements => movement(tx, &StockMovementDoc::from_document(document)?),
-        Collection::SalesTransactions | Collection::Notifications => Ok(Applied::Skipped),
+        Collection::SalesTransactions => {
+            sale(tx, ctx, &SaleDoc::from_document(document, currency)?)
+        }
+        Collection::Notifications => Ok(Applied::Skipped),
     }
 }
 
@@ -669,6 +680,43 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
         // Unsent purchases are added above, as deltas; no local update sets the points.
         .with("loyalty_points", field::LOYALTY_POINTS, points.max(0))
         .upsert(tx, "customers", doc.id, unsent, doc.created_at)
+}
+
+/// Another till's sale or return of this store, stored as it was made (it is never
+/// changed after). Its stock movements and the customer's points arrive on their own.
+/// Skipped while the till lacks what it refers to: its cashier, a product, or (for a
+/// return) the sale it returns, which is older than the return window. A return that
+/// takes back more than was sold, because tills were offline together, is flagged.
+fn sale(tx: &Tx<'_>, ctx: &Ctx<'_>, doc: &SaleDoc) -> Result<Applied> {
+    let holds = |sql: &str, id: Id| -> Result<bool> { Ok(tx.prepare_cached(sql)?.exists([id])?) };
+    if holds("SELECT 1 FROM sales_transactions WHERE _id = ?1", doc.id)? {
+        return Ok(Applied::Skipped);
+    }
+    let mut refers_to_held = holds("SELECT 1 FROM users WHERE _id = ?1", doc.cashier_id)?;
+    for item in &doc.items {
+        refers_to_held &= holds("SELECT 1 FROM products WHERE _id = ?1", item.product_id)?;
+    }
+    if let Some(original) = doc.original_transaction_id {
+        refers_to_held &= holds("SELECT 1 FROM sales_transactions WHERE _id = ?1", original)?;
+    }
+    if let Some(customer) = doc.customer_id {
+        refers_to_held &= holds("SELECT 1 FROM customers WHERE _id = ?1", customer)?;
+    }
+    if !refers_to_held {
+        debug!(sale = %doc.sale_number, "central sale refers to what this till does not hold");
+        return Ok(Applied::Skipped);
+    }
+    transaction::insert(
+        tx,
+        ctx.business.id,
+        &ctx.business.currency,
+        &Sale::from_central(doc),
+        false,
+    )?;
+    if let Some(original) = doc.original_transaction_id {
+        returns::flag_over_return(tx, ctx, original)?;
+    }
+    Ok(Applied::Yes)
 }
 
 fn movement(tx: &Connection, doc: &StockMovementDoc) -> Result<Applied> {
