@@ -6,6 +6,7 @@ mod args;
 mod output;
 mod print;
 mod returns;
+mod shift;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -69,6 +70,9 @@ enum Command {
     Sale(SaleArgs),
     /// Take items back and refund them, with the sale's receipt or without one
     Return(returns::ReturnArgs),
+    /// The till's shift: open with a float, cash in and out, X report, close with a count
+    #[command(subcommand)]
+    Shift(shift::ShiftCommand),
     /// Stock levels; adjust, restock and verify the stock ledger
     Stock(StockArgs),
     /// Changes waiting for (or delivered to) the central database
@@ -400,6 +404,9 @@ fn hint(error: &anyhow::Error) -> Option<String> {
         sellsync_core::Error::ApprovalNeeded(_) => {
             Some("a manager approves with `--approve-user EMAIL --approve-pin PIN`".into())
         }
+        sellsync_core::Error::NoOpenShift => {
+            Some("open one with `sellsync shift open --float AMOUNT` (or --count)".into())
+        }
         sellsync_core::Error::NoPrinter => {
             Some("an admin sets one up with `sellsync printer setup`".into())
         }
@@ -441,6 +448,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Product(command) => product(&mut till, command, out),
         Command::Sale(args) => sale(&mut till, args, out),
         Command::Return(args) => returns::run(&mut till, args, out),
+        Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {

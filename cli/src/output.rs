@@ -13,6 +13,8 @@ use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::reports::DayReport;
 use sellsync_core::sell::transaction::Sale;
+use sellsync_core::shift::report::{CashMovementKind, ShiftFigures};
+use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::rules::StockChange;
 use sellsync_core::stock::LedgerCheck;
@@ -511,6 +513,13 @@ impl Printer {
                 format!("Total {}", report.currency),
                 money(report.total)
             )?;
+            writeln!(
+                out,
+                "  {:<30} {:>12}",
+                format!("Returns ({})", report.returns),
+                money(report.returns_total)
+            )?;
+            writeln!(out, "  {:<30} {:>12}", "Net", money(report.net))?;
             for m in &report.by_payment_method {
                 writeln!(
                     out,
@@ -527,6 +536,87 @@ impl Printer {
                     money(t.tax)
                 )?;
             }
+        })
+    }
+
+    pub fn shift(&self, till: &Till, shift: &Shift) -> Result<()> {
+        emit!(self, shift, |out| {
+            writeln!(
+                out,
+                "Shift open since {} by {}, float {}",
+                local_time(till, shift.opened_at),
+                shift.opened_by_name,
+                till.format_money(shift.opening_float)
+            )?;
+        })
+    }
+
+    pub fn cash_movement(&self, till: &Till, movement: &CashMovement) -> Result<()> {
+        emit!(self, movement, |out| {
+            let what = match movement.kind {
+                CashMovementKind::CashIn => "Cash in",
+                CashMovementKind::CashOut => "Cash out",
+            };
+            writeln!(
+                out,
+                "{what} {}: {} ({})",
+                till.format_money(movement.amount),
+                movement.reason,
+                movement.by
+            )?;
+        })
+    }
+
+    pub fn x_report(&self, till: &Till, x: &XReport) -> Result<()> {
+        emit!(self, x, |out| {
+            writeln!(
+                out,
+                "X report, till {}, at {} (shift open since {} by {})",
+                x.till_code,
+                local_time(till, x.at),
+                local_time(till, x.shift.opened_at),
+                x.shift.opened_by_name
+            )?;
+            write_figures(&mut out, till, &x.figures)?;
+        })
+    }
+
+    pub fn z_report(&self, till: &Till, z: &ZReport) -> Result<()> {
+        emit!(self, z, |out| {
+            let money = |m| till.format_money(m);
+            writeln!(
+                out,
+                "Z report {}, till {}, {} to {} (opened by {}, closed by {})",
+                z.z_number,
+                z.till_code,
+                local_time(till, z.opened_at),
+                local_time(till, z.closed_at),
+                z.opened_by_name,
+                z.closed_by_name
+            )?;
+            write_figures(&mut out, till, &z.figures)?;
+            writeln!(
+                out,
+                "  {:<36} {:>12}",
+                "Counted cash",
+                money(z.counted.total)
+            )?;
+            for d in &z.counted.denominations {
+                writeln!(
+                    out,
+                    "    {:>4} x {:<29} {:>12}",
+                    d.count,
+                    money(d.value),
+                    ""
+                )?;
+            }
+            let label = if z.over_short.minor() < 0 {
+                "Short"
+            } else {
+                "Over"
+            };
+            writeln!(out, "  {:<36} {:>12}", label, money(z.over_short))?;
+            writeln!(out, "  {:<36} {:>12}", "Grand total", money(z.grand_total))?;
         })
     }
 }
@@ -618,4 +708,54 @@ impl Printer {
             }
         })
     }
+}
+
+/// The figures an X and a Z report share.
+fn write_figures(out: &mut String, till: &Till, f: &ShiftFigures) -> std::fmt::Result {
+    let money = |m| till.format_money(m);
+    let line =
+        |out: &mut String, label: &str, value: String| writeln!(out, "  {label:<36} {value:>12}");
+    line(out, "Sales", f.sales_count.to_string())?;
+    line(out, "Gross sales", money(f.gross_sales))?;
+    line(out, "Discounts", money(f.discounts))?;
+    line(out, "Sales total", money(f.sales_total))?;
+    line(
+        out,
+        &format!("Returns ({})", f.returns_count),
+        money(f.returns_total),
+    )?;
+    line(out, "Net sales", money(f.net_sales))?;
+    for t in &f.taxes {
+        line(
+            out,
+            &format!("Tax {} on {}", t.rate, money(t.taxable)),
+            money(t.tax),
+        )?;
+    }
+    for t in &f.tenders {
+        line(out, &format!("{} sales", t.method_name), money(t.sales))?;
+        if t.refunds.minor() != 0 {
+            line(out, &format!("{} refunds", t.method_name), money(t.refunds))?;
+        }
+    }
+    line(out, "Opening float", money(f.opening_float))?;
+    line(out, "Cash in", money(f.cash_in))?;
+    line(out, "Cash out", money(f.cash_out))?;
+    line(out, "Expected cash", money(f.expected_cash))?;
+    line(
+        out,
+        "Drawer opened, no sale",
+        f.no_sale_openings.to_string(),
+    )?;
+    for c in &f.cashiers {
+        line(
+            out,
+            &format!("{} ({} sales)", c.name, c.sales_count),
+            money(c.sales),
+        )?;
+    }
+    if let (Some(first), Some(last)) = (&f.first_sale_number, &f.last_sale_number) {
+        writeln!(out, "  Sales {first} to {last}")?;
+    }
+    Ok(())
 }

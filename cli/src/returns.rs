@@ -3,9 +3,10 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use sellsync_core::sell::returns::{
-    Approval, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::sell::tender::Tender;
+use sellsync_core::staff::Approval;
 use sellsync_core::Till;
 
 use crate::args::{parse_item, parse_payment};

@@ -226,6 +226,18 @@ fn a_new_business_and_csv_import() {
     .unwrap();
     let csv = csv.to_str().unwrap();
     assert!(ok(d, &with(owner, &["product", "import", csv])).contains("Imported 2 products"));
+    // A new business's till sells once a shift is open; the error says how to open one.
+    let err = fails(
+        d,
+        &with(owner, &["sale", "--item", "MATCHA", "--pay", "card"]),
+    );
+    assert!(err.contains("No shift is open at this till"), "{err}");
+    assert!(
+        err.contains("hint: open one with `sellsync shift open --float AMOUNT`"),
+        "{err}"
+    );
+    let out = ok(d, &with(owner, &["shift", "open", "--float", "10000"]));
+    assert!(out.contains("by Aiko, float 10000"), "{out}");
     let sale = json(
         d,
         &with(owner, &["sale", "--item", "MATCHA:2", "--pay", "card"]),
@@ -682,7 +694,12 @@ fn a_second_till_of_the_store_starts_from_mongodb() {
     );
     assert!(out.contains("Set up till T"), "{out}");
     assert!(out.contains("Corner Market"), "{out}");
-    // The product made on the first till, sold by its cashier on the second.
+    // The product made on the first till, sold by its cashier on the second, once the
+    // second till's first shift is open.
+    ok(
+        d2,
+        &with(CASHIER, &["shift", "open", "--count", "20x2,1x10"]),
+    );
     ok(
         d2,
         &with(CASHIER, &["sale", "--item", "CLI-1", "--pay", "cash"]),
@@ -1035,7 +1052,7 @@ fn returns_with_and_without_a_receipt() {
     ];
     let err = fails(d, &with(CASHIER, &no_receipt));
     assert!(
-        err.contains("needs a manager's approval: a return without a receipt"),
+        err.contains("A manager must approve this: a return without a receipt"),
         "{err}"
     );
     let mut approved = no_receipt.to_vec();
@@ -1049,4 +1066,88 @@ fn returns_with_and_without_a_receipt() {
     assert_eq!(back["total_amount"], 218);
     assert_eq!(back["payments"][0]["kind"], "cash");
     assert!(back["approved_by"].is_string());
+}
+
+#[test]
+fn a_shift_at_the_command_line() {
+    let dir = demo();
+    let d = dir.path();
+    // The demo's shift is open with 100.00; a cash sale of 2 soaps (5.44) and a safe drop.
+    ok(
+        d,
+        &with(
+            CASHIER,
+            &["sale", "--item", "73513537:2", "--pay", "cash:10"],
+        ),
+    );
+    let err = fails(
+        d,
+        &with(
+            CASHIER,
+            &["shift", "cash-out", "20", "--reason", "Safe drop"],
+        ),
+    );
+    assert!(err.contains("not allowed to open the cash drawer"), "{err}");
+    let err = fails(
+        d,
+        &with(
+            MANAGER,
+            &["shift", "cash-out", "200", "--reason", "Safe drop"],
+        ),
+    );
+    assert!(
+        err.contains("The drawer should hold 105.44: 200.00 cannot come out"),
+        "{err}"
+    );
+    let out = ok(
+        d,
+        &with(
+            MANAGER,
+            &["shift", "cash-out", "20", "--reason", "Safe drop"],
+        ),
+    );
+    assert!(out.contains("Cash out 20.00: Safe drop"), "{out}");
+    let x = json(d, &with(MANAGER, &["shift", "x"]));
+    assert_eq!(x["figures"]["expected_cash"], 8544);
+    assert_eq!(x["figures"]["sales_count"], 1);
+    let err = fails(d, &with(CASHIER, &["shift", "open", "--float", "50"]));
+    assert!(
+        err.contains("A shift is open at this till already"),
+        "{err}"
+    );
+
+    // Counted 10.00 short: more than 5.00 off, so a manager approves.
+    let close = ["shift", "close", "--count", "20x3,5x3,0.25x1,0.01x19"];
+    let err = fails(d, &with(CASHIER, &close));
+    assert!(
+        err.contains("the drawer is 10.00 short of the expected 85.44"),
+        "{err}"
+    );
+    assert!(err.contains("hint: a manager approves"), "{err}");
+    let err = fails(d, &with(CASHIER, &["shift", "close", "--count", "20x3,5"]));
+    assert!(err.contains("\"5\" is not VALUExCOUNT"), "{err}");
+    let mut approved = close.to_vec();
+    approved.extend([
+        "--approve-user",
+        "manager@example.com",
+        "--approve-pin",
+        "2345",
+    ]);
+    let z = json(d, &with(CASHIER, &approved));
+    assert_eq!(z["z_number"], 1);
+    assert_eq!(z["over_short"], -1000);
+    assert_eq!(z["counted"]["total"], 7544);
+    let text = ok(d, &with(MANAGER, &["shift", "z", "1"]));
+    assert!(text.contains("Z report 1, till T1"), "{text}");
+    assert!(text.contains("Short"), "{text}");
+    assert_eq!(
+        json(d, &with(MANAGER, &["shift", "z"])),
+        z,
+        "stored as written"
+    );
+    let err = fails(
+        d,
+        &with(CASHIER, &["sale", "--item", "73513537", "--pay", "cash"]),
+    );
+    assert!(err.contains("No shift is open"), "{err}");
 }

@@ -119,7 +119,7 @@ pub enum Error {
     RefundMethodNotPaid(String),
     #[error("A return without a receipt is refunded in cash.")]
     NoReceiptRefundNotCash,
-    #[error("This return needs a manager's approval: {0}. A manager enters their email and PIN to approve it.")]
+    #[error("A manager must approve this: {0}. They enter their email and PIN to approve it.")]
     ApprovalNeeded(String),
     #[error("{0} is not a manager: only a manager or an admin approves this.")]
     ApproverNotManager(String),
@@ -156,8 +156,22 @@ pub enum Error {
     #[error("{name} is already a customer with {contact:?}: attach them instead.")]
     CustomerExists { name: String, contact: String },
 
+    // Shifts and cash.
+    #[error("No shift is open at this till: open one with a counted float first.")]
+    NoOpenShift,
+    #[error("A shift is open at this till already, since {since} by {by}: close it first.")]
+    ShiftAlreadyOpen { by: String, since: String },
+    #[error("The cash count is not readable: {0}.")]
+    BadCashCount(String),
+    #[error("The drawer should hold {expected}: {asked} cannot come out of it.")]
+    CashOutOverDrawer { expected: String, asked: String },
+    #[error("An amount of cash moved must be above zero.")]
+    NoCashAmount,
+    #[error("There is no Z report number {0} on this till.")]
+    NoSuchZReport(i64),
+
     // Stock.
-    #[error("Give a reason for the stock change (for example: damaged, recount).")]
+    #[error("Give a reason (for example: damaged, recount, float top-up).")]
     MissingReason,
 
     // Sync.
@@ -245,6 +259,12 @@ impl Error {
             Error::InvalidCustomer(_) => "invalid_customer",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
+            Error::NoOpenShift => "no_open_shift",
+            Error::ShiftAlreadyOpen { .. } => "shift_already_open",
+            Error::BadCashCount(_) => "bad_cash_count",
+            Error::CashOutOverDrawer { .. } => "cash_out_over_drawer",
+            Error::NoCashAmount => "no_cash_amount",
+            Error::NoSuchZReport(_) => "no_such_z_report",
             Error::MissingReason => "missing_reason",
             Error::NoSuchOperation(_) => "no_such_operation",
             Error::NotParked(_) => "not_parked",

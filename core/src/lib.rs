@@ -5,7 +5,7 @@
 //! [`Till::create_demo`]), sign a staff member in with [`Till::sign_in`], then call the use
 //! cases with the returned [`Actor`]. The modules are the till's features, each with its
 //! pure rules apart from its SQL: [`sell`] (pricing, tenders, checkout, payment methods),
-//! [`stock`], [`catalog`], [`staff`], [`customers`], [`printing`], [`sync`] (the till's
+//! [`shift`] (shifts, cash, X and Z reports), [`stock`], [`catalog`], [`staff`], [`customers`], [`printing`], [`sync`] (the till's
 //! side of it), [`reports`] and [`notifications`]; [`db`] is the database and its outbox,
 //! [`contract`] the central documents.
 
@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod printing;
 pub mod reports;
 pub mod sell;
+pub mod shift;
 pub mod staff;
 pub mod stock;
 pub mod sync;

@@ -21,7 +21,8 @@ pub struct MethodTotal {
     pub amount: Money,
 }
 
-/// One day of sales at this store.
+/// One day of sales at this store (its tills' sales this till holds). Sales only; the
+/// day's returns are counted apart.
 #[derive(Debug, Clone, Serialize)]
 pub struct DayReport {
     pub date: NaiveDate,
@@ -33,6 +34,11 @@ pub struct DayReport {
     pub discounts: Money,
     pub tax: Money,
     pub total: Money,
+    /// Returns made that day (of any day's sales) and what they gave back.
+    pub returns: i64,
+    pub returns_total: Money,
+    /// `total` less `returns_total`.
+    pub net: Money,
     pub by_payment_method: Vec<MethodTotal>,
     pub taxes: Vec<TaxLine>,
 }
@@ -68,30 +74,41 @@ impl Till {
             tz,
         ));
         let scope = params![self.business.id, self.store.id, from, to];
-        const DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
-                           AND s.created_at >= ?3 AND s.created_at < ?4";
+        const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
+                              AND s.created_at >= ?3 AND s.created_at < ?4";
+        let day = |kind: &str| format!("{IN_DAY} AND s.transaction_type = '{kind}'");
+        let of_sales = day("sale");
 
         let (sales, subtotal, discounts, tax, total): (i64, i64, i64, i64, i64) =
             self.conn.query_row(
                 &format!(
                     "SELECT COUNT(*), COALESCE(SUM(subtotal), 0), COALESCE(SUM(discount_total), 0),
                             COALESCE(SUM(tax_total), 0), COALESCE(SUM(total_amount), 0)
-                     FROM sales_transactions s WHERE {DAY}"
+                     FROM sales_transactions s WHERE {of_sales}"
                 ),
                 scope,
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
+        let (returns, returns_total): (i64, i64) = self.conn.query_row(
+            &format!(
+                "SELECT COUNT(*), COALESCE(SUM(total_amount), 0)
+                 FROM sales_transactions s WHERE {}",
+                day("return")
+            ),
+            scope,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let items_sold: i64 = self.conn.query_row(
             &format!(
                 "SELECT COALESCE(SUM(i.quantity), 0) FROM sale_items i
-                 JOIN sales_transactions s ON s._id = i.transaction_id WHERE {DAY}"
+                 JOIN sales_transactions s ON s._id = i.transaction_id WHERE {of_sales}"
             ),
             scope,
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT p.method_name, COUNT(*), SUM(p.amount) FROM sale_payments p
-             JOIN sales_transactions s ON s._id = p.transaction_id WHERE {DAY}
+             JOIN sales_transactions s ON s._id = p.transaction_id WHERE {of_sales}
              GROUP BY p.method_name ORDER BY SUM(p.amount) DESC"
         ))?;
         let by_payment_method = stmt
@@ -108,7 +125,7 @@ impl Till {
                     SUM(i.unit_price * i.quantity - i.line_discount - i.cart_discount),
                     SUM(i.tax_amount)
              FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
-             WHERE {DAY} GROUP BY i.tax_rate ORDER BY i.tax_rate"
+             WHERE {of_sales} GROUP BY i.tax_rate ORDER BY i.tax_rate"
         ))?;
         let taxes = stmt
             .query_map(scope, |r| {
@@ -129,6 +146,9 @@ impl Till {
             discounts: Money::from_minor(discounts),
             tax: Money::from_minor(tax),
             total: Money::from_minor(total),
+            returns,
+            returns_total: Money::from_minor(returns_total),
+            net: Money::from_minor(total - returns_total),
             by_payment_method,
             taxes,
         })

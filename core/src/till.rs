@@ -42,6 +42,8 @@ pub struct Business {
     pub return_window_days: i64,
     /// The most a cashier refunds without a manager's PIN.
     pub cashier_refund_limit: Money,
+    /// How far a shift's count may be from the expected cash without a manager.
+    pub max_cash_difference: Money,
 }
 
 fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
@@ -174,6 +176,7 @@ impl Till {
                         loyalty_point_value: None,
                         return_window_days: None,
                         cashier_refund_limit: None,
+                        max_cash_difference: None,
                     },
                     created_at: Some(now),
                 }
@@ -385,7 +388,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
     let row = conn.query_row(
         "SELECT business_name, currency, timezone, tax_inclusive, default_tax_rate,
                 max_cashier_discount, loyalty_points_per_unit, loyalty_point_value,
-                return_window_days, cashier_refund_limit
+                return_window_days, cashier_refund_limit, max_cash_difference
          FROM businesses WHERE _id = ?1",
         [id],
         |r| {
@@ -400,6 +403,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
                 r.get::<_, i64>(7)?,
                 r.get::<_, i64>(8)?,
                 r.get::<_, i64>(9)?,
+                r.get::<_, i64>(10)?,
             ))
         },
     )?;
@@ -414,6 +418,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         value,
         window,
         refund_limit,
+        cash_difference,
     ) = row;
     Ok(Business {
         id,
@@ -430,6 +435,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         loyalty_point_value: Money::from_minor(value),
         return_window_days: window,
         cashier_refund_limit: Money::from_minor(refund_limit),
+        max_cash_difference: Money::from_minor(cash_difference),
     })
 }
 

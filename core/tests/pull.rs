@@ -11,8 +11,9 @@ use common::{count, shop, snapshot, tender, usd, Shop, MILK};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::contract::Collection;
 use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::shift::count::CashCount;
 use sellsync_core::sync::pull::{CentralChange, PullOutcome};
-use sellsync_core::{Cart, Credential, Error, Id, Permission, Till};
+use sellsync_core::{Cart, Credential, Error, Id, Money, Permission, Till};
 
 /// The documents the till has made (sent or not), as the central database holds them
 /// once delivered.
@@ -160,9 +161,13 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
         .unwrap();
     let mut cart = Cart::new();
     till.ring_up(&mut cart, MILK, 2).unwrap();
-    let sale = till
-        .complete_sale(&cashier, &cart, &[tender(&till, "cash", Some("10"))])
-        .unwrap();
+    // A new till sells once its first shift is open.
+    let pay = [tender(&till, "cash", Some("10"))];
+    let err = till.complete_sale(&cashier, &cart, &pay).unwrap_err();
+    assert_eq!(err.code(), "no_open_shift");
+    let float = CashCount::amount(Money::from_minor(5_000)).unwrap();
+    till.open_shift(&cashier, &float).unwrap();
+    let sale = till.complete_sale(&cashier, &cart, &pay).unwrap();
     assert!(sale.sale_number.starts_with("T2-"), "{}", sale.sale_number);
     assert_eq!(till.find_product(MILK).unwrap().unwrap().stock, 8);
 }

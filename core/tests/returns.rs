@@ -8,8 +8,9 @@ use rusqlite::Connection;
 use sellsync_core::printing::receipt::{layout, Paper};
 use sellsync_core::sell::checkout::CartCustomer;
 use sellsync_core::sell::returns::{
-    Approval, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
+use sellsync_core::staff::Approval;
 use sellsync_core::{Cart, Discount, Money, Percent, Sale, Tender, Till};
 
 fn line(line: usize, quantity: i64) -> ReturnLine {

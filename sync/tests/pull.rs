@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
-use common::{all, demo_till, fresh_database, level_at, sign_in, test_uri};
+use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
 use sellsync_sync::pull::provision;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
@@ -46,10 +46,11 @@ async fn two_tills(config: &CentralConfig) -> ((TempDir, Till), (TempDir, Till))
     assert_eq!(status.pending, 0);
     let dir_b = tempfile::tempdir().unwrap();
     let store = till_a.store().id.to_string();
-    let (till_b, pulled) = provision(dir_b.path(), config, &store, Some("T2"))
+    let (mut till_b, pulled) = provision(dir_b.path(), config, &store, Some("T2"))
         .await
         .unwrap();
     assert_eq!(pulled.outcome.refused, 0, "{pulled:?}");
+    open_first_shift(&mut till_b);
     ((dir_a, till_a), (dir_b, till_b))
 }
 
@@ -280,9 +281,10 @@ async fn three_tills_converge(transactions: bool) {
     let ((dir_a, till_a), (dir_b, till_b)) = two_tills(&config).await;
     let uptown = second_store(&config, till_a.business().id.object_id()).await;
     let dir_c = tempfile::tempdir().unwrap();
-    let (till_c, _) = provision(dir_c.path(), &config, &uptown.to_hex(), None)
+    let (mut till_c, _) = provision(dir_c.path(), &config, &uptown.to_hex(), None)
         .await
         .unwrap();
+    open_first_shift(&mut till_c);
     assert_ne!(till_c.till_code(), till_b.till_code());
     assert_eq!(till_c.store().id.object_id(), uptown);
     let milk = till_c.find_product("DAI-004").unwrap().unwrap();

@@ -38,6 +38,9 @@ pub struct BusinessSettings {
     pub return_window_days: Option<i64>,
     /// In `currency`: the most a cashier refunds without a manager.
     pub cashier_refund_limit: Option<Money>,
+    /// In `currency`: how far a shift's count may be from the expected cash without a
+    /// manager.
+    pub max_cash_difference: Option<Money>,
 }
 
 impl BusinessDoc {
@@ -62,6 +65,8 @@ impl BusinessDoc {
                 field::RETURN_WINDOW_DAYS: s.return_window_days,
                 field::CASHIER_REFUND_LIMIT:
                     or_null(s.cashier_refund_limit, |limit| decimal(currency, limit)),
+                field::MAX_CASH_DIFFERENCE:
+                    or_null(s.max_cash_difference, |limit| decimal(currency, limit)),
             },
             field::CREATED_AT: or_null(self.created_at, date),
         }
@@ -94,6 +99,9 @@ impl BusinessDoc {
                     .filter(|days| *days >= 0),
                 cashier_refund_limit: r
                     .money(field::SETTINGS_CASHIER_REFUND_LIMIT, &currency)?
+                    .filter(|limit| limit.minor() >= 0),
+                max_cash_difference: r
+                    .money(field::SETTINGS_MAX_CASH_DIFFERENCE, &currency)?
                     .filter(|limit| limit.minor() >= 0),
                 currency,
                 timezone,

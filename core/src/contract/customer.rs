@@ -22,7 +22,7 @@ pub struct CustomerDoc {
     pub created_at: Option<DateTime<Utc>>,
 }
 
-/// One sale in a customer's `purchase_history`.
+/// One sale in a customer's `purchase_history`; a return's amount is below zero.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurchaseEntry {
     pub transaction_id: Id,
@@ -43,7 +43,7 @@ impl PurchaseEntry {
         Ok(PurchaseEntry {
             transaction_id: r.id_field(field::TRANSACTION_ID)?,
             date: r.required_time(field::DATE)?,
-            amount: r.required_money(field::AMOUNT, currency)?,
+            amount: r.required_signed_money(field::AMOUNT, currency)?,
         })
     }
 }

@@ -25,6 +25,7 @@ pub const LOYALTY_POINTS_PER_UNIT: &str = "loyalty_points_per_unit";
 pub const LOYALTY_POINT_VALUE: &str = "loyalty_point_value";
 pub const RETURN_WINDOW_DAYS: &str = "return_window_days";
 pub const CASHIER_REFUND_LIMIT: &str = "cashier_refund_limit";
+pub const MAX_CASH_DIFFERENCE: &str = "max_cash_difference";
 pub const SETTINGS_CURRENCY: &str = "settings.currency";
 pub const SETTINGS_TIMEZONE: &str = "settings.timezone";
 pub const SETTINGS_TAX_INCLUSIVE: &str = "settings.tax_inclusive";
@@ -34,6 +35,7 @@ pub const SETTINGS_LOYALTY_POINTS_PER_UNIT: &str = "settings.loyalty_points_per_
 pub const SETTINGS_LOYALTY_POINT_VALUE: &str = "settings.loyalty_point_value";
 pub const SETTINGS_RETURN_WINDOW_DAYS: &str = "settings.return_window_days";
 pub const SETTINGS_CASHIER_REFUND_LIMIT: &str = "settings.cashier_refund_limit";
+pub const SETTINGS_MAX_CASH_DIFFERENCE: &str = "settings.max_cash_difference";
 
 // stores
 pub const STORE_NAME: &str = "store_name";
@@ -105,6 +107,8 @@ pub const TRANSACTION_TYPE: &str = "transaction_type";
 pub const ORIGINAL_TRANSACTION_ID: &str = "original_transaction_id";
 /// The manager who approved what the cashier could not do alone.
 pub const APPROVED_BY: &str = "approved_by";
+/// The till's shift it was made in (and a Z report's own `_id`).
+pub const SHIFT_ID: &str = "shift_id";
 /// Inside `items`.
 pub const UNIT_PRICE: &str = "unit_price";
 /// On a return's item: the line of the sale it returns, from 1.
@@ -135,3 +139,42 @@ pub const PROVIDER: &str = "provider";
 pub const USER_ID: &str = "user_id";
 pub const MESSAGE: &str = "message";
 pub const STATUS: &str = "status";
+
+// z_reports (the _id is the shift's; store_id, till_id, currency as in sales)
+pub const Z_NUMBER: &str = "z_number";
+pub const OPENED_AT: &str = "opened_at";
+pub const OPENED_BY: &str = "opened_by";
+pub const CLOSED_AT: &str = "closed_at";
+pub const CLOSED_BY: &str = "closed_by";
+pub const OPENING_FLOAT: &str = "opening_float";
+pub const COUNTED_CASH: &str = "counted_cash";
+/// `[{value, count}]`, when the drawer was counted by denomination.
+pub const DENOMINATIONS: &str = "denominations";
+pub const EXPECTED_CASH: &str = "expected_cash";
+pub const OVER_SHORT: &str = "over_short";
+pub const SALES_COUNT: &str = "sales_count";
+pub const RETURNS_COUNT: &str = "returns_count";
+pub const GROSS_SALES: &str = "gross_sales";
+pub const DISCOUNTS: &str = "discounts";
+pub const SALES_TOTAL: &str = "sales_total";
+pub const RETURNS_TOTAL: &str = "returns_total";
+pub const NET_SALES: &str = "net_sales";
+/// `[{tax_rate, taxable, tax_amount}]`.
+pub const TAXES: &str = "taxes";
+/// `[{method_name, kind, sales, refunds}]`.
+pub const TENDERS: &str = "tenders";
+pub const CASH_IN: &str = "cash_in";
+pub const CASH_OUT: &str = "cash_out";
+pub const NO_SALE_OPENINGS: &str = "no_sale_openings";
+/// `[{name, sales_count, sales, returns_count, returns}]`.
+pub const CASHIERS: &str = "cashiers";
+pub const FIRST_SALE_NUMBER: &str = "first_sale_number";
+pub const LAST_SALE_NUMBER: &str = "last_sale_number";
+pub const GRAND_TOTAL: &str = "grand_total";
+/// Inside the lists above.
+pub const TAXABLE: &str = "taxable";
+pub const SALES: &str = "sales";
+pub const REFUNDS: &str = "refunds";
+pub const RETURNS: &str = "returns";
+pub const VALUE: &str = "value";
+pub const COUNT: &str = "count";

@@ -25,6 +25,7 @@ mod stock_movement;
 mod store;
 mod user;
 mod value;
+mod z_report;
 
 use std::fmt;
 
@@ -42,6 +43,7 @@ pub use stock_movement::StockMovementDoc;
 pub use store::{OperatingHours, StoreDoc};
 pub use user::UserDoc;
 pub use value::{date, decimal, oid, percent};
+pub use z_report::ZReportDoc;
 
 /// The central collections, by their names in MongoDB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -56,10 +58,12 @@ pub enum Collection {
     Customers,
     PaymentMethods,
     Notifications,
+    /// Sell Sync's own: a till's closed shifts.
+    ZReports,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 10] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -69,6 +73,7 @@ impl Collection {
         Collection::Customers,
         Collection::PaymentMethods,
         Collection::Notifications,
+        Collection::ZReports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -82,6 +87,7 @@ impl Collection {
             Collection::Customers => "customers",
             Collection::PaymentMethods => "payment_methods",
             Collection::Notifications => "notifications",
+            Collection::ZReports => "z_reports",
         }
     }
 

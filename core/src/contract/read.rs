@@ -153,6 +153,17 @@ impl<'a> Reader<'a> {
             .transpose()
     }
 
+    /// An amount that may be below zero (a refund in a purchase history, a drawer short
+    /// of its expected cash), in `currency`'s decimals.
+    pub fn required_signed_money(&self, path: &str, currency: &Currency) -> Read<Money> {
+        let text = self
+            .decimal_text(path)?
+            .ok_or_else(|| self.refuse(format!("has no {path}")))?;
+        currency
+            .parse(&text)
+            .map_err(|e| self.refuse(format!("has {path} {text}: {e}")))
+    }
+
     pub fn required_money(&self, path: &str, currency: &Currency) -> Read<Money> {
         self.money(path, currency)?
             .ok_or_else(|| self.refuse(format!("has no {path}")))

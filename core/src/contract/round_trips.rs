@@ -48,6 +48,7 @@ fn businesses() {
             loyalty_point_value: Some(Money::from_minor(5)),
             return_window_days: Some(14),
             cashier_refund_limit: Some(Money::from_minor(5000)),
+            max_cash_difference: Some(Money::from_minor(1000)),
         },
         created_at: Some(at("2026-11-25T09:00:00.123Z")),
     };
@@ -324,6 +325,7 @@ fn sales() {
         original_transaction_id: None,
         reason: None,
         approved_by: None,
+        shift_id: Some(Id::new()),
         created_at: at("2026-11-25T09:00:00Z"),
     };
     let doc = through_the_outbox(sale.to_document());
@@ -406,6 +408,19 @@ fn customers() {
         purchase
     );
     assert_eq!(CustomerPurchase::points_of(&payload), -80);
+    // A return's entry gives money back: its amount is below zero.
+    let refund = CustomerPurchase {
+        entry: PurchaseEntry {
+            amount: Money::from_minor(-1_999),
+            ..customer.purchase_history[0].clone()
+        },
+        loyalty_points: 20,
+    };
+    let payload = through_the_outbox(refund.to_document(&usd()));
+    assert_eq!(
+        CustomerPurchase::from_document(customer.id, &payload, &usd()).unwrap(),
+        refund
+    );
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub struct SaleDoc {
     /// Why (a return's reason).
     pub reason: Option<String>,
     pub approved_by: Option<Id>,
+    pub shift_id: Option<Id>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -190,6 +191,9 @@ impl SaleDoc {
         if let Some(approver) = self.approved_by {
             fields.insert(field::APPROVED_BY, oid(approver));
         }
+        if let Some(shift) = self.shift_id {
+            fields.insert(field::SHIFT_ID, oid(shift));
+        }
         fields
     }
 
@@ -280,6 +284,7 @@ impl SaleDoc {
             original_transaction_id: r.optional_id(field::ORIGINAL_TRANSACTION_ID)?,
             reason: r.non_blank(field::REASON)?,
             approved_by: r.optional_id(field::APPROVED_BY)?,
+            shift_id: r.optional_id(field::SHIFT_ID)?,
             created_at: r.required_time(field::CREATED_AT)?,
         })
     }

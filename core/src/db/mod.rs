@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_printing.sql"),
     include_str!("../../migrations/0006_stock_per_store.sql"),
     include_str!("../../migrations/0007_returns.sql"),
+    include_str!("../../migrations/0008_shifts.sql"),
 ];
 
 /// The schema version this build writes.

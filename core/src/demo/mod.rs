@@ -16,6 +16,7 @@ use crate::money::{Money, Percent};
 use crate::sell::checkout::Cart;
 use crate::sell::payments::{NewPaymentMethod, PaymentKind};
 use crate::sell::tender::Tender;
+use crate::shift::count::CashCount;
 use crate::staff::{Credential, NewUser, Role};
 use crate::till::{Till, TillSetup};
 
@@ -134,6 +135,9 @@ impl Till {
             })
             .collect();
         let count = till.add_products(&admin, &products)?;
+        // The demo sells at once: its first shift is open, with 100.00 counted in.
+        let float = CashCount::parse("20x2,10x3,5x4,1x10", till.currency())?;
+        till.open_shift(&admin, &float)?;
         let summary = DemoSummary {
             business_name: setup.business_name,
             store_name: setup.store_name,

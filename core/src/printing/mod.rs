@@ -553,8 +553,9 @@ impl Till {
                         };
                         tx.execute(
                             "INSERT INTO drawer_events (reason, sale_id, user_id, print_job_id,
-                                created_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5)",
+                                created_at, shift_id)
+                             VALUES (?1, ?2, ?3, ?4, ?5,
+                                (SELECT _id FROM shifts WHERE status = 'open'))",
                             params![reason, job.sale_id, job.requested_by, id, timestamp(now)],
                         )?;
                     }

@@ -22,6 +22,7 @@ use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
 use crate::sell::tender::{balance, points_earned, settle, Balance, Payment, Settlement, Tender};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
+use crate::shift;
 use crate::staff::{Actor, Permission, Role};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
@@ -336,8 +337,10 @@ impl SaleRecord<'_> {
                 requested: self.redeemed,
             });
         }
+        let shift = shift::require_open_shift(tx)?;
         let sale_number = transaction::next_number(tx, ctx.till_code, TransactionType::Sale)?;
-        let sale = self.sale(ctx, sale_number, customer, now);
+        let mut sale = self.sale(ctx, sale_number, customer, now);
+        sale.shift_id = Some(shift);
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &sale, true)?;
 
         for item in &sale.items {
@@ -431,6 +434,7 @@ impl SaleRecord<'_> {
             original_sale_number: None,
             reason: String::new(),
             approved_by: None,
+            shift_id: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::contract::{Collection, Op, PaymentMethodDoc};
 use crate::db::outbox;
@@ -11,7 +11,7 @@ use crate::ids::{timestamp, Id};
 use crate::till::{Till, Tx};
 
 /// How a tender behaves at the counter: only cash gives change and opens the drawer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentKind {
     Cash,

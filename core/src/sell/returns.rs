@@ -28,7 +28,8 @@ use crate::sell::refund::{
 };
 use crate::sell::tender::{Payment, Tender};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
-use crate::staff::{Actor, Credential, Permission, Role};
+use crate::shift;
+use crate::staff::{Actor, Approval, Permission};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{Ctx, Till, Tx};
@@ -41,13 +42,6 @@ pub struct ReturnLine {
     pub quantity: i64,
     /// Written off instead of going back to stock.
     pub damaged: bool,
-}
-
-/// A manager's approval, keyed at the till.
-#[derive(Clone, Copy)]
-pub struct Approval<'a> {
-    pub email: &'a str,
-    pub pin: &'a str,
 }
 
 /// A return of a sale, by its receipt.
@@ -158,7 +152,7 @@ impl Till {
         actor.require(Permission::ProcessReturns)?;
         let reason = check_reason(&request.reason)?;
         let first = plan(&self.conn, &self.ctx(), request)?;
-        let approved_by = self.approve(actor, first.why, request.approval)?;
+        let approved_by = self.approval(actor, first.why, request.approval)?;
         let back = self.write(|tx, ctx| {
             // Decided again on what the transaction sees: nothing returned twice.
             let plan = plan(tx, ctx, request)?;
@@ -260,7 +254,7 @@ impl Till {
             }
         }
         let why = approval_needed(None, 0, priced.total, Money::ZERO, &currency);
-        let approved_by = self.approve(actor, why, request.approval)?;
+        let approved_by = self.approval(actor, why, request.approval)?;
         let items = request
             .lines
             .iter()
@@ -307,29 +301,6 @@ impl Till {
         info!(return_number = %back.sale_number, total = %currency.format(back.total_amount),
               "return without receipt completed");
         Ok(back)
-    }
-
-    /// Who approves a return that needs it (`why`): the signed-in user if a manager, else
-    /// the manager whose email and PIN are given. `None` when nobody needs to.
-    fn approve(
-        &mut self,
-        actor: &Actor,
-        why: Option<String>,
-        approval: Option<Approval<'_>>,
-    ) -> Result<Option<Id>> {
-        let Some(why) = why else {
-            return Ok(None);
-        };
-        if actor.role() != Role::Cashier {
-            return Ok(Some(actor.user_id()));
-        }
-        let approval = approval.ok_or(Error::ApprovalNeeded(why))?;
-        let manager = self.sign_in(approval.email, Credential::Pin(approval.pin))?;
-        if manager.role() == Role::Cashier || !manager.can(Permission::ProcessReturns) {
-            return Err(Error::ApproverNotManager(manager.name().to_owned()));
-        }
-        info!(approver = %manager.user_id(), "return approved by a manager");
-        Ok(Some(manager.user_id()))
     }
 }
 
@@ -572,6 +543,7 @@ impl ReturnRecord<'_> {
             }
             None => 0,
         };
+        let shift = shift::require_open_shift(tx)?;
         let number = transaction::next_number(tx, ctx.till_code, TransactionType::Return)?;
         let subtotal = Money::sum(
             self.items
@@ -608,6 +580,7 @@ impl ReturnRecord<'_> {
             original_sale_number: self.original.as_ref().map(|(_, n)| n.clone()),
             reason: self.reason.clone(),
             approved_by: self.approved_by,
+            shift_id: Some(shift),
         };
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &back, true)?;
         for item in back.items.iter().filter(|i| !i.damaged) {

@@ -85,6 +85,8 @@ pub struct Sale {
     pub reason: String,
     /// The manager who approved what the cashier could not do alone.
     pub approved_by: Option<Id>,
+    /// The shift of this till it was made in (`None` for another till's).
+    pub shift_id: Option<Id>,
 }
 
 impl Sale {
@@ -153,6 +155,8 @@ impl Sale {
             original_sale_number: None,
             reason: doc.reason.clone().unwrap_or_default(),
             approved_by: doc.approved_by,
+            // Another till's shift: not held here.
+            shift_id: None,
         }
     }
 }
@@ -179,9 +183,9 @@ pub(crate) fn insert(
             cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
             cart_discount, tax_total, total_amount, amount_tendered, change_due,
             loyalty_points_earned, loyalty_points_redeemed, created_at, transaction_type,
-            original_transaction_id, reason, approved_by)
+            original_transaction_id, reason, approved_by, shift_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
     )?
     .execute(params![
         sale.id,
@@ -207,6 +211,7 @@ pub(crate) fn insert(
         sale.original_transaction_id,
         sale.reason,
         sale.approved_by,
+        sale.shift_id,
     ])?;
     for (n, item) in sale.items.iter().enumerate() {
         tx.prepare_cached(
@@ -318,6 +323,7 @@ pub(crate) fn document(business_id: Id, currency: &Currency, sale: &Sale) -> Res
         original_transaction_id: sale.original_transaction_id,
         reason: Some(sale.reason.clone()).filter(|r| !r.is_empty()),
         approved_by: sale.approved_by,
+        shift_id: sale.shift_id,
         created_at: sale.created_at,
     })
 }
@@ -330,7 +336,8 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                     s.payment_method, s.subtotal, s.discount_total, s.cart_discount, s.tax_total,
                     s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
                     s.loyalty_points_redeemed, s.store_id, s.till_id, s.transaction_type,
-                    s.original_transaction_id, o.sale_number, s.reason, s.approved_by
+                    s.original_transaction_id, o.sale_number, s.reason, s.approved_by,
+                    s.shift_id
              FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
              LEFT JOIN sales_transactions o ON o._id = s.original_transaction_id
              WHERE s.business_id = ?1 AND s._id = ?2",
@@ -365,6 +372,7 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                 original_sale_number: r.get(20)?,
                 reason: r.get(21)?,
                 approved_by: r.get(22)?,
+                shift_id: r.get(23)?,
                 items: Vec::new(),
                 payments: Vec::new(),
                 taxes: Vec::new(),

@@ -313,7 +313,40 @@ fn verify_secret(secret: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// A manager's approval, keyed at the till: their email and PIN.
+#[derive(Clone, Copy)]
+pub struct Approval<'a> {
+    pub email: &'a str,
+    pub pin: &'a str,
+}
+
 impl Till {
+    /// Who approves what `actor` may not do alone (`why`, in words, or `None` when nothing
+    /// needs approving): `actor` themselves if a manager or admin, else the manager whose
+    /// email and PIN are given. Returns the approver's id, to be recorded.
+    pub(crate) fn approval(
+        &mut self,
+        actor: &Actor,
+        why: Option<String>,
+        approval: Option<Approval<'_>>,
+    ) -> Result<Option<Id>> {
+        let Some(why) = why else {
+            return Ok(None);
+        };
+        if actor.role() != Role::Cashier {
+            return Ok(Some(actor.user_id()));
+        }
+        let Some(approval) = approval else {
+            return Err(Error::ApprovalNeeded(why));
+        };
+        let manager = self.sign_in(approval.email, Credential::Pin(approval.pin))?;
+        if manager.role() == Role::Cashier {
+            return Err(Error::ApproverNotManager(manager.name().to_owned()));
+        }
+        info!(approver = %manager.user_id(), %why, "approved by a manager");
+        Ok(Some(manager.user_id()))
+    }
+
     /// Signs a staff member in by email with a PIN or password.
     ///
     /// A wrong secret counts towards the lockout (that count is the only thing written);

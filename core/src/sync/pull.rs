@@ -332,7 +332,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
         Collection::SalesTransactions => {
             sale(tx, ctx, &SaleDoc::from_document(document, currency)?)
         }
-        Collection::Notifications => Ok(Applied::Skipped),
+        Collection::Notifications | Collection::ZReports => Ok(Applied::Skipped),
     }
 }
 
@@ -535,6 +535,14 @@ fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &BusinessDoc, unsent: &Unsent) 
             field::SETTINGS_CASHIER_REFUND_LIMIT,
             settings
                 .cashier_refund_limit
+                .filter(|_| same_currency)
+                .map(Money::minor),
+        )
+        .with_some(
+            "max_cash_difference",
+            field::SETTINGS_MAX_CASH_DIFFERENCE,
+            settings
+                .max_cash_difference
                 .filter(|_| same_currency)
                 .map(Money::minor),
         )

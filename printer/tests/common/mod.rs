@@ -8,6 +8,7 @@ use std::process::Command;
 use sellsync_core::printing::{PrinterConnection, PrinterSettings};
 use sellsync_core::sell::checkout::{Cart, CartCustomer};
 use sellsync_core::sell::payments::{NewPaymentMethod, PaymentKind};
+use sellsync_core::shift::count::CashCount;
 use sellsync_core::{
     Actor, Credential, Discount, Money, NewCustomer, NewProduct, NewUser, Percent, Role, Sale,
     Tender, Till, TillSetup,
@@ -102,6 +103,9 @@ pub fn cafe() -> Cafe {
         )
         .unwrap();
     }
+    // The café's first shift, with 150 € counted in.
+    let float = CashCount::amount(euros("150.00")).unwrap();
+    till.open_shift(&owner, &float).unwrap();
     Cafe {
         dir,
         till,

@@ -61,6 +61,15 @@ pub fn demo_till() -> (TempDir, Till) {
     (dir, till)
 }
 
+/// Opens a new till's first shift (50.00 counted in) as the demo cashier, so it sells.
+pub fn open_first_shift(till: &mut Till) {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let float =
+        sellsync_core::shift::count::CashCount::amount(sellsync_core::Money::from_minor(5_000))
+            .unwrap();
+    till.open_shift(&cashier, &float).unwrap();
+}
+
 pub fn sign_in(till: &mut Till, email: &str, pin: &str) -> sellsync_core::Actor {
     till.sign_in(email, Credential::Pin(pin)).unwrap()
 }

@@ -1,0 +1,432 @@
+//! Shifts and cash: a till's working session from its counted float to its counted
+//! drawer and Z report. Every sale, return, drawer opening and cash movement belongs to
+//! the shift open at the till when it was made; a sale needs one. The figures are
+//! `report.rs`'s (pure); counts are `count.rs`'s (pure); this module reads and writes.
+
+pub mod count;
+pub mod report;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use tracing::info;
+
+use crate::contract::{Collection, Op, ZReportDoc};
+use crate::db::outbox;
+use crate::error::{Error, Result};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
+use crate::money::Money;
+use crate::sell::transaction;
+use crate::staff::{Actor, Approval, Permission};
+use crate::till::{Ctx, Till, Tx};
+
+use count::CashCount;
+use report::{figures, CashMovementKind, ShiftFigures};
+
+/// A shift as the till holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shift {
+    pub id: Id,
+    pub opened_by: Id,
+    pub opened_by_name: String,
+    pub opened_at: DateTime<Utc>,
+    pub opening_float: Money,
+    pub float_count: CashCount,
+    pub open: bool,
+    pub z_number: Option<i64>,
+}
+
+/// Cash put into or taken out of the drawer outside a sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashMovement {
+    pub id: Id,
+    pub kind: CashMovementKind,
+    pub amount: Money,
+    pub reason: String,
+    pub by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An X report: the open shift's figures so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct XReport {
+    pub shift: Shift,
+    pub till_code: String,
+    pub at: DateTime<Utc>,
+    pub figures: ShiftFigures,
+}
+
+/// A Z report: a closed shift's figures, its count and the till's grand total, as
+/// written when the shift closed (stored so, never recomputed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZReport {
+    pub z_number: i64,
+    pub shift_id: Id,
+    pub till_id: Id,
+    pub till_code: String,
+    pub store_id: Id,
+    pub store_name: String,
+    pub business_name: String,
+    pub currency: String,
+    pub opened_at: DateTime<Utc>,
+    pub opened_by: Id,
+    pub opened_by_name: String,
+    pub closed_at: DateTime<Utc>,
+    pub closed_by: Id,
+    pub closed_by_name: String,
+    /// The manager who accepted a count too far from the expected cash.
+    pub approved_by: Option<Id>,
+    pub figures: ShiftFigures,
+    pub counted: CashCount,
+    /// Counted less expected: below zero the drawer is short, above it is over.
+    pub over_short: Money,
+    /// Net sales of every closed shift of this till since it began, this one included.
+    pub grand_total: Money,
+}
+
+/// The open shift of this till, if any.
+pub(crate) fn open_shift_id(conn: &Connection) -> Result<Option<Id>> {
+    Ok(conn
+        .prepare_cached("SELECT _id FROM shifts WHERE status = 'open'")?
+        .query_row([], |r| r.get(0))
+        .optional()?)
+}
+
+/// The open shift a sale or return belongs to; refused when none is open.
+pub(crate) fn require_open_shift(conn: &Connection) -> Result<Id> {
+    open_shift_id(conn)?.ok_or(Error::NoOpenShift)
+}
+
+fn load_shift(conn: &Connection, id: Id) -> Result<Shift> {
+    let (opened_by, opened_by_name, at, float, count, status, z_number): (
+        Id,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        Option<i64>,
+    ) = conn
+        .prepare_cached(
+            "SELECT s.opened_by, u.name, s.opened_at, s.opening_float, s.float_count, s.status,
+                    s.z_number
+             FROM shifts s JOIN users u ON u._id = s.opened_by WHERE s._id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+    Ok(Shift {
+        id,
+        opened_by,
+        opened_by_name,
+        opened_at: parse_timestamp(&at).map_err(|e| Error::Corrupt(e.to_string()))?,
+        opening_float: Money::from_minor(float),
+        float_count: serde_json::from_str(&count)
+            .map_err(|e| Error::Corrupt(format!("a shift's float count: {e}")))?,
+        open: status == "open",
+        z_number,
+    })
+}
+
+/// The figures of `shift` from what the till holds of it.
+fn shift_figures(conn: &Connection, ctx: &Ctx<'_>, shift: &Shift) -> Result<ShiftFigures> {
+    let ids: Vec<Id> = conn
+        .prepare_cached(
+            "SELECT _id FROM sales_transactions WHERE shift_id = ?1 ORDER BY created_at, rowid",
+        )?
+        .query_map([shift.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut transactions = Vec::with_capacity(ids.len());
+    for id in ids {
+        transactions.extend(transaction::load(conn, ctx.business.id, id)?);
+    }
+    let moves: Vec<(CashMovementKind, Money)> = conn
+        .prepare_cached("SELECT kind, amount FROM cash_movements WHERE shift_id = ?1")?
+        .query_map([shift.id], |r| {
+            Ok((r.get::<_, String>(0)?, Money::from_minor(r.get(1)?)))
+        })?
+        .map(|row| {
+            let (kind, amount) = row?;
+            let kind = CashMovementKind::parse(&kind)
+                .ok_or_else(|| Error::Corrupt(format!("a cash movement of kind {kind:?}")))?;
+            Ok((kind, amount))
+        })
+        .collect::<Result<_>>()?;
+    let no_sale: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM drawer_events WHERE shift_id = ?1 AND reason = 'no_sale'",
+        )?
+        .query_row([shift.id], |r| r.get(0))?;
+    figures(shift.opening_float, &transactions, &moves, no_sale)
+}
+
+impl Till {
+    /// The shift open at this till, if any.
+    pub fn current_shift(&self) -> Result<Option<Shift>> {
+        open_shift_id(&self.conn)?
+            .map(|id| load_shift(&self.conn, id))
+            .transpose()
+    }
+
+    /// Opens a shift with the float counted into the drawer. Needs `process_sales`;
+    /// refused while a shift is open.
+    pub fn open_shift(&mut self, actor: &Actor, float: &CashCount) -> Result<Shift> {
+        actor.require(Permission::ProcessSales)?;
+        let id = self.write(|tx, ctx| {
+            if let Some(open) = open_shift_id(tx)? {
+                let open = load_shift(tx, open)?;
+                return Err(Error::ShiftAlreadyOpen {
+                    by: open.opened_by_name,
+                    since: open
+                        .opened_at
+                        .with_timezone(&ctx.business.timezone)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                });
+            }
+            insert_shift(tx, ctx, actor, float, ids::now())
+        })?;
+        info!(shift = %id, float = %self.format_money(float.total), "shift opened");
+        load_shift(&self.conn, id)
+    }
+
+    /// Puts cash into the drawer or takes it out, with a reason. Needs
+    /// `open_cash_drawer`; cash out beyond what the drawer should hold is refused.
+    pub fn move_cash(
+        &mut self,
+        actor: &Actor,
+        kind: CashMovementKind,
+        amount: Money,
+        reason: &str,
+    ) -> Result<CashMovement> {
+        actor.require(Permission::OpenCashDrawer)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::MissingReason);
+        }
+        if amount.minor() <= 0 {
+            return Err(Error::NoCashAmount);
+        }
+        let movement = self.write(|tx, ctx| {
+            let shift = load_shift(tx, require_open_shift(tx)?)?;
+            if kind == CashMovementKind::CashOut {
+                let expected = shift_figures(tx, ctx, &shift)?.expected_cash;
+                if amount > expected {
+                    return Err(Error::CashOutOverDrawer {
+                        expected: ctx.business.currency.format(expected),
+                        asked: ctx.business.currency.format(amount),
+                    });
+                }
+            }
+            let movement = CashMovement {
+                id: Id::new(),
+                kind,
+                amount,
+                reason: reason.to_owned(),
+                by: actor.name().to_owned(),
+                created_at: ids::now(),
+            };
+            tx.prepare_cached(
+                "INSERT INTO cash_movements (_id, shift_id, kind, amount, reason, user_id,
+                    created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                movement.id,
+                shift.id,
+                kind.as_str(),
+                amount.minor(),
+                movement.reason,
+                actor.user_id(),
+                timestamp(movement.created_at),
+            ])?;
+            Ok(movement)
+        })?;
+        info!(kind = kind.as_str(), amount = %self.format_money(amount), "cash moved");
+        Ok(movement)
+    }
+
+    /// The open shift's figures so far, expected cash included. Needs `view_reports`.
+    pub fn x_report(&self, actor: &Actor) -> Result<XReport> {
+        actor.require(Permission::ViewReports)?;
+        let shift = self.current_shift()?.ok_or(Error::NoOpenShift)?;
+        let figures = shift_figures(&self.conn, &self.ctx(), &shift)?;
+        Ok(XReport {
+            shift,
+            till_code: self.till_code.clone(),
+            at: ids::now(),
+            figures,
+        })
+    }
+
+    /// Closes the open shift with the drawer's count and writes its Z report, numbered
+    /// after the last with no gap, in one transaction. Needs `process_sales`; a count
+    /// further from the expected cash than the business allows needs a manager.
+    pub fn close_shift(
+        &mut self,
+        actor: &Actor,
+        counted: &CashCount,
+        approval: Option<Approval<'_>>,
+    ) -> Result<ZReport> {
+        actor.require(Permission::ProcessSales)?;
+        let shift = self.current_shift()?.ok_or(Error::NoOpenShift)?;
+        let expected = shift_figures(&self.conn, &self.ctx(), &shift)?.expected_cash;
+        let why = self.difference_to_approve(expected, counted.total);
+        let approved_by = self.approval(actor, why, approval)?;
+        let z = self.write(|tx, ctx| {
+            let shift = load_shift(tx, require_open_shift(tx)?)?;
+            let figures = shift_figures(tx, ctx, &shift)?;
+            let over_short = counted.total.checked_sub(figures.expected_cash)?;
+            if over_short.minor().abs() > ctx.business.max_cash_difference.minor()
+                && approved_by.is_none()
+            {
+                // The figures moved since the count was checked.
+                return Err(Error::ApprovalNeeded(
+                    "the count is too far from the expected cash".into(),
+                ));
+            }
+            let (z_number, grand_total): (i64, i64) = tx
+                .prepare_cached(
+                    "UPDATE till SET next_z_number = next_z_number + 1,
+                        grand_total = grand_total + ?1
+                     WHERE id = 1 RETURNING next_z_number - 1, grand_total",
+                )?
+                .query_row([figures.net_sales.minor()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let now = ids::now();
+            let z = ZReport {
+                z_number,
+                shift_id: shift.id,
+                till_id: ctx.till_id,
+                till_code: ctx.till_code.to_owned(),
+                store_id: ctx.store.id,
+                store_name: ctx.store.store_name.clone(),
+                business_name: ctx.business.business_name.clone(),
+                currency: ctx.business.currency.code().to_owned(),
+                opened_at: shift.opened_at,
+                opened_by: shift.opened_by,
+                opened_by_name: shift.opened_by_name.clone(),
+                closed_at: now,
+                closed_by: actor.user_id(),
+                closed_by_name: actor.name().to_owned(),
+                approved_by,
+                figures,
+                counted: counted.clone(),
+                over_short,
+                grand_total: Money::from_minor(grand_total),
+            };
+            let json = serde_json::to_string(&z)
+                .map_err(|e| Error::Corrupt(format!("a Z report: {e}")))?;
+            tx.prepare_cached(
+                "UPDATE shifts SET status = 'closed', closed_by = ?2, closed_at = ?3,
+                    z_number = ?4, z_report = ?5
+                 WHERE _id = ?1",
+            )?
+            .execute(params![
+                shift.id,
+                actor.user_id(),
+                timestamp(now),
+                z_number,
+                json
+            ])?;
+            outbox::append(
+                tx,
+                Collection::ZReports,
+                shift.id,
+                Op::Insert,
+                z_document(ctx, &z).to_document(),
+                now,
+            )?;
+            Ok(z)
+        })?;
+        info!(z_number = z.z_number, over_short = %self.format_money(z.over_short), "shift closed");
+        Ok(z)
+    }
+
+    /// Why a count of `counted` against `expected` needs a manager, if it does.
+    fn difference_to_approve(&self, expected: Money, counted: Money) -> Option<String> {
+        let difference = counted.minor() - expected.minor();
+        if difference.abs() <= self.business.max_cash_difference.minor() {
+            return None;
+        }
+        let currency = &self.business.currency;
+        let by = currency.format(Money::from_minor(difference.abs()));
+        Some(format!(
+            "the drawer is {by} {} the expected {}, more than the {} allowed",
+            if difference < 0 { "short of" } else { "over" },
+            currency.format(expected),
+            currency.format(self.business.max_cash_difference)
+        ))
+    }
+
+    /// A Z report of this till: number `number`, or the latest. Needs `view_reports`.
+    pub fn z_report(&self, actor: &Actor, number: Option<i64>) -> Result<ZReport> {
+        actor.require(Permission::ViewReports)?;
+        let json: Option<String> = match number {
+            Some(n) => self
+                .conn
+                .query_row(
+                    "SELECT z_report FROM shifts WHERE z_number = ?1",
+                    [n],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            None => self
+                .conn
+                .query_row(
+                    "SELECT z_report FROM shifts WHERE z_number IS NOT NULL
+                     ORDER BY z_number DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?,
+        };
+        let json = json.ok_or(Error::NoSuchZReport(number.unwrap_or(1)))?;
+        serde_json::from_str(&json).map_err(|e| Error::Corrupt(format!("a Z report: {e}")))
+    }
+}
+
+/// Writes a new open shift inside the caller's transaction.
+pub(crate) fn insert_shift(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    actor: &Actor,
+    float: &CashCount,
+    now: DateTime<Utc>,
+) -> Result<Id> {
+    let id = Id::new();
+    let count =
+        serde_json::to_string(float).map_err(|e| Error::Corrupt(format!("a float count: {e}")))?;
+    tx.prepare_cached(
+        "INSERT INTO shifts (_id, business_id, store_id, till_id, opened_by, opened_at,
+            opening_float, float_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        ctx.business.id,
+        ctx.store.id,
+        ctx.till_id,
+        actor.user_id(),
+        timestamp(now),
+        float.total.minor(),
+        count,
+    ])?;
+    Ok(id)
+}
+
+/// The `z_reports` document of a Z report.
+fn z_document(ctx: &Ctx<'_>, z: &ZReport) -> ZReportDoc {
+    ZReportDoc {
+        business_id: ctx.business.id,
+        currency: ctx.business.currency.clone(),
+        report: z.clone(),
+    }
+}

@@ -1,0 +1,273 @@
+//! Shifts on a real till file: the float, cash in and out, the X report, the blind count
+//! and its approval, and the Z report, whose figures are recomputed here straight from
+//! the till's tables.
+
+mod common;
+
+use common::*;
+use rusqlite::Connection;
+use sellsync_core::contract::ZReportDoc;
+use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
+use sellsync_core::shift::count::CashCount;
+use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::ZReport;
+use sellsync_core::staff::Approval;
+use sellsync_core::{Cart, Currency, Money, Sale};
+
+fn sell(s: &mut Shop, code: &str, quantity: i64, method: &str) -> Sale {
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, code, quantity).unwrap();
+    let pay = [tender(&s.till, method, None)];
+    s.till.complete_sale(&s.cashier, &cart, &pay).unwrap()
+}
+
+fn count(text: &str) -> CashCount {
+    CashCount::parse(text, &Currency::from_code("USD").unwrap()).unwrap()
+}
+
+/// A shift's figures straight from the till file, by SQL: (sales total, returns total,
+/// expected cash).
+fn recomputed(s: &Shop, shift: &str) -> (i64, i64, i64) {
+    let db = Connection::open(s.dir.path().join("till.sqlite3")).unwrap();
+    let total = |kind: &str| -> i64 {
+        db.query_row(
+            "SELECT COALESCE(SUM(total_amount), 0) FROM sales_transactions
+             WHERE shift_id = ?1 AND transaction_type = ?2",
+            [shift, kind],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let cash = |kind: &str| -> i64 {
+        db.query_row(
+            "SELECT COALESCE(SUM(p.amount), 0) FROM sale_payments p
+             JOIN sales_transactions t ON t._id = p.transaction_id
+             WHERE t.shift_id = ?1 AND t.transaction_type = ?2 AND p.kind = 'cash'",
+            [shift, kind],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let moved = |kind: &str| -> i64 {
+        db.query_row(
+            "SELECT COALESCE(SUM(amount), 0) FROM cash_movements WHERE shift_id = ?1 AND kind = ?2",
+            [shift, kind],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let float: i64 = db
+        .query_row(
+            "SELECT opening_float FROM shifts WHERE _id = ?1",
+            [shift],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let expected = float + cash("sale") - cash("return") + moved("cash_in") - moved("cash_out");
+    (total("sale"), total("return"), expected)
+}
+
+#[test]
+fn a_shift_from_float_to_z_report() {
+    let mut s = shop();
+    let shift = s.till.current_shift().unwrap().expect("the demo opens one");
+    assert_eq!(shift.opening_float, usd("100.00"));
+    assert_eq!(shift.float_count.denominations.len(), 4);
+
+    let cash_sale = sell(&mut s, MILK, 3, "cash");
+    sell(&mut s, CABLE, 1, "credit card");
+    sell(&mut s, CHOC, 2, "cash");
+    s.till
+        .return_items(
+            &s.cashier,
+            &ReturnOfSale {
+                sale_id: cash_sale.id,
+                lines: vec![ReturnLine {
+                    line: 0,
+                    quantity: 1,
+                    damaged: false,
+                }],
+                reason: "Leaking".into(),
+                refunds: Vec::new(),
+                approval: None,
+            },
+        )
+        .unwrap();
+    s.till
+        .move_cash(
+            &s.manager,
+            CashMovementKind::CashIn,
+            usd("50"),
+            "Change float top-up",
+        )
+        .unwrap();
+    s.till
+        .move_cash(
+            &s.manager,
+            CashMovementKind::CashOut,
+            usd("20"),
+            "Safe drop",
+        )
+        .unwrap();
+
+    let x = s.till.x_report(&s.manager).unwrap();
+    let (sales, returns, expected) = recomputed(&s, &shift.id.to_string());
+    assert_eq!(x.figures.sales_total.minor(), sales);
+    assert_eq!(x.figures.returns_total.minor(), returns);
+    assert_eq!(x.figures.expected_cash.minor(), expected);
+    assert_eq!((x.figures.sales_count, x.figures.returns_count), (3, 1));
+    assert_eq!(x.figures.net_sales.minor(), sales - returns);
+    assert_eq!(
+        x.figures.first_sale_number.as_deref(),
+        Some(cash_sale.sale_number.as_str())
+    );
+
+    // Counted 3.00 short: within the 5.00 a cashier may close on alone.
+    let counted = CashCount::amount(Money::from_minor(expected - 300)).unwrap();
+    let z = s.till.close_shift(&s.cashier, &counted, None).unwrap();
+    assert_eq!(z.z_number, 1);
+    assert_eq!(z.over_short, usd("-3.00"));
+    assert_eq!(z.figures, {
+        let mut f = x.figures.clone();
+        f.no_sale_openings = 0;
+        f
+    });
+    assert_eq!(z.grand_total.minor(), sales - returns);
+    assert_eq!(z.approved_by, None);
+    assert!(s.till.current_shift().unwrap().is_none());
+
+    // It travels to z_reports and reads back as written.
+    let outbox = s.till.outbox(&s.manager, true, 10_000).unwrap();
+    let entry = outbox.iter().find(|e| e.collection == "z_reports").unwrap();
+    let doc = match bson::Bson::try_from(entry.payload.clone()).unwrap() {
+        bson::Bson::Document(doc) => doc,
+        other => panic!("{other:?}"),
+    };
+    let read = ZReportDoc::from_document(&doc, &Currency::from_code("USD").unwrap()).unwrap();
+    let unnamed = ZReport {
+        till_code: String::new(),
+        store_name: String::new(),
+        business_name: String::new(),
+        opened_by_name: String::new(),
+        closed_by_name: String::new(),
+        ..z.clone()
+    };
+    assert_eq!(read.report, unnamed);
+
+    // Selling now needs a shift; the next one's Z report is number 2 and the grand
+    // total carries on. Z 1 is as it was written.
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    let pay = [tender(&s.till, "cash", None)];
+    let err = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap_err();
+    assert_eq!(err.code(), "no_open_shift");
+    s.till.open_shift(&s.cashier, &count("20x5")).unwrap();
+    let sale = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
+    let z2 = s
+        .till
+        .close_shift(&s.cashier, &count("20x5,1x3,0.25x1,0.01x24"), None)
+        .unwrap();
+    assert_eq!(z2.z_number, 2);
+    assert_eq!(z2.over_short, Money::ZERO, "{z2:?}");
+    assert_eq!(
+        z2.grand_total,
+        z.grand_total.checked_add(sale.total_amount).unwrap()
+    );
+    assert_eq!(s.till.z_report(&s.manager, Some(1)).unwrap(), z);
+    assert_eq!(s.till.z_report(&s.manager, None).unwrap(), z2);
+}
+
+#[test]
+fn a_count_far_off_needs_a_manager() {
+    let mut s = shop();
+    sell(&mut s, MILK, 2, "cash");
+    let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
+    let short = CashCount::amount(expected.checked_sub(usd("20.00")).unwrap()).unwrap();
+    let before = snapshot(s.dir.path());
+    let err = s.till.close_shift(&s.cashier, &short, None).unwrap_err();
+    assert_eq!(err.code(), "approval_needed");
+    assert!(
+        err.to_string()
+            .contains("the drawer is 20.00 short of the expected 106.98"),
+        "{err}"
+    );
+    let cashier = Approval {
+        email: "cashier@example.com",
+        pin: "1111",
+    };
+    let err = s
+        .till
+        .close_shift(&s.cashier, &short, Some(cashier))
+        .unwrap_err();
+    assert_eq!(err.code(), "approver_not_manager");
+    assert_eq!(before, snapshot(s.dir.path()), "nothing written");
+
+    let manager = Approval {
+        email: "manager@example.com",
+        pin: "2345",
+    };
+    let z = s
+        .till
+        .close_shift(&s.cashier, &short, Some(manager))
+        .unwrap();
+    assert_eq!(z.approved_by, Some(s.manager.user_id()));
+    assert_eq!(z.over_short, usd("-20.00"));
+}
+
+#[test]
+fn bad_shift_input_is_refused_and_changes_nothing() {
+    let mut s = shop();
+    let before = snapshot(s.dir.path());
+    let err = s.till.open_shift(&s.cashier, &count("20x1")).unwrap_err();
+    assert_eq!(err.code(), "shift_already_open");
+    assert!(
+        err.to_string()
+            .contains("by Dana Whitfield: close it first"),
+        "{err}"
+    );
+    let err = s
+        .till
+        .move_cash(
+            &s.manager,
+            CashMovementKind::CashOut,
+            usd("100.01"),
+            "Safe drop",
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "cash_out_over_drawer");
+    assert_eq!(
+        err.to_string(),
+        "The drawer should hold 100.00: 100.01 cannot come out of it."
+    );
+    let cases = [
+        (usd("0"), "Safe drop", "no_cash_amount"),
+        (usd("5"), "  ", "missing_reason"),
+    ];
+    for (amount, reason, code) in cases {
+        let err = s
+            .till
+            .move_cash(&s.manager, CashMovementKind::CashIn, amount, reason)
+            .unwrap_err();
+        assert_eq!(err.code(), code);
+    }
+    let err = s
+        .till
+        .move_cash(&s.cashier, CashMovementKind::CashIn, usd("5"), "Float")
+        .unwrap_err();
+    assert_eq!(err.code(), "permission_denied");
+    assert_eq!(
+        s.till.x_report(&s.cashier).unwrap_err().code(),
+        "permission_denied",
+        "the expected cash is not the cashier's to see"
+    );
+    let usd_currency = Currency::from_code("USD").unwrap();
+    for text in ["20", "20x", "x3", "20x3,20x1", "-5x2"] {
+        let err = CashCount::parse(text, &usd_currency).unwrap_err();
+        assert_eq!(err.code(), "bad_cash_count", "{text}");
+    }
+    assert_eq!(
+        s.till.z_report(&s.manager, Some(7)).unwrap_err().code(),
+        "no_such_z_report"
+    );
+    assert_eq!(before, snapshot(s.dir.path()), "nothing written");
+}
