@@ -96,6 +96,9 @@ enum Command {
     /// Reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The till's tamper-evident journal
+    #[command(subcommand)]
+    Journal(JournalCommand),
     /// Staff accounts
     #[command(subcommand)]
     User(UserCommand),
@@ -347,6 +350,15 @@ enum StockCommand {
 }
 
 #[derive(Subcommand)]
+enum JournalCommand {
+    /// Check every entry: the hash chain, and that what each records is unchanged
+    Verify {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
+}
+
+#[derive(Subcommand)]
 enum ReportCommand {
     /// One day's sales at this store
     Day {
@@ -537,6 +549,19 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
                 })?;
             let history = till.purchase_history(&actor, customer.id)?;
             out.customer(&till, &customer, &history)
+        }
+        Command::Journal(JournalCommand::Verify { sign_in: who }) => {
+            let actor = sign_in(&mut till, &who)?;
+            let check = till.verify_journal(&actor)?;
+            match &check.broken {
+                Some(b) => bail!(
+                    "the journal does not verify from entry {} of {}: {}",
+                    b.seq,
+                    check.total,
+                    b.why
+                ),
+                None => out.journal_check(&check),
+            }
         }
         Command::Report(ReportCommand::Day { sign_in: who, date }) => {
             let actor = sign_in(&mut till, &who)?;

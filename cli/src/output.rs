@@ -8,6 +8,7 @@ use anyhow::Result;
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
+use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
@@ -536,6 +537,16 @@ impl Printer {
                     money(t.tax)
                 )?;
             }
+        })
+    }
+
+    pub fn journal_check(&self, check: &JournalCheck) -> Result<()> {
+        emit!(self, check, |out| {
+            writeln!(
+                out,
+                "Journal: {} of {} entries verify",
+                check.verified, check.total
+            )?;
         })
     }
 

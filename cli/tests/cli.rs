@@ -597,8 +597,9 @@ fn sync_sends_the_outbox_and_says_how_it_stands() {
         &with(CASHIER, &["sale", "--item", "CLI-1", "--pay", "cash"]),
     );
     let status = json(d, &["sync", "status"]);
-    // The sale, its stock movement and a low-stock notification (3 -> 2, threshold 2).
-    assert_eq!(status["pending"].as_i64().unwrap(), waiting + 3, "{status}");
+    // The sale, its stock movement, a low-stock notification (3 -> 2, threshold 2) and
+    // its journal entry.
+    assert_eq!(status["pending"].as_i64().unwrap(), waiting + 4, "{status}");
     assert!(status["last_error"]
         .as_str()
         .unwrap()
@@ -615,7 +616,7 @@ fn sync_sends_the_outbox_and_says_how_it_stands() {
     let settings = std::fs::read_to_string(d.join("sync.toml")).unwrap();
     assert!(settings.contains(&database), "{settings}");
     let done = json(d, &["sync", "--once"]);
-    assert_eq!(done["delivered"].as_i64().unwrap(), waiting + 3, "{done}");
+    assert_eq!(done["delivered"].as_i64().unwrap(), waiting + 4, "{done}");
     assert_eq!(
         (done["pending"].as_i64(), done["parked"].as_i64()),
         (Some(0), Some(0))
@@ -1150,4 +1151,18 @@ fn a_shift_at_the_command_line() {
         &with(CASHIER, &["sale", "--item", "73513537", "--pay", "cash"]),
     );
     assert!(err.contains("No shift is open"), "{err}");
+
+    // Shift opened, the sale, the cash out and the close are in the journal; a sale
+    // changed in the file underneath is found.
+    let out = ok(d, &with(MANAGER, &["journal", "verify"]));
+    assert_eq!(out, "Journal: 4 of 4 entries verify\n");
+    rusqlite::Connection::open(d.join("till.sqlite3"))
+        .unwrap()
+        .execute("UPDATE sales_transactions SET total_amount = 1", [])
+        .unwrap();
+    let err = fails(d, &with(MANAGER, &["journal", "verify"]));
+    assert!(
+        err.contains("from entry 2 of 4: the sale it records was changed"),
+        "{err}"
+    );
 }

@@ -53,7 +53,8 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     assert!(notes.iter().all(|n| n.kind == "low_stock"));
     assert!(notes.iter().any(|n| n.message.contains("Dark Chocolate")));
 
-    // The outbox holds the sale, then its movements, then the alerts, all pending.
+    // The outbox holds the sale and its journal entry, then its movements, then the
+    // alerts, all pending.
     let outbox = s.till.outbox(&s.manager, true, 10_000).unwrap();
     let new: Vec<_> = outbox.iter().skip(outbox_before as usize).collect();
     let collections: Vec<&str> = new.iter().map(|e| e.collection.as_str()).collect();
@@ -61,6 +62,7 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
         collections,
         [
             "sales_transactions",
+            "journal_entries",
             "stock_movements", // milk: no alert
             "stock_movements", // chocolate
             "notifications",
@@ -82,7 +84,9 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     assert_eq!(doc["payment_method"], "Cash");
     assert_eq!(doc["transaction_status"], "completed");
     assert!(doc["created_at"]["$date"]["$numberLong"].is_string());
-    let movement = &new[1].payload;
+    assert_eq!(new[1].payload["subject_id"], sale.id.to_string());
+    assert_eq!(new[1].payload["kind"], "sale");
+    let movement = &new[2].payload;
     assert_eq!(movement["movement_type"], "sale");
     assert_eq!(movement["quantity"]["$numberLong"], "-2");
     assert_eq!(movement["transaction_id"]["$oid"], sale.id.to_string());

@@ -178,3 +178,12 @@ pub const REFUNDS: &str = "refunds";
 pub const RETURNS: &str = "returns";
 pub const VALUE: &str = "value";
 pub const COUNT: &str = "count";
+
+// journal_entries (kind as in payments; store_id, till_id as in sales)
+pub const SEQ: &str = "seq";
+pub const SUBJECT_ID: &str = "subject_id";
+pub const AT: &str = "at";
+pub const CONTENT: &str = "content";
+/// The previous entry's `hash` (not `*_hash`: those are secrets, hidden when shown).
+pub const PREV_HASH: &str = "previous";
+pub const HASH: &str = "hash";

@@ -14,6 +14,7 @@
 mod business;
 mod customer;
 pub mod field;
+mod journal_entry;
 mod notification;
 mod payment_method;
 mod product;
@@ -34,6 +35,7 @@ use thiserror::Error;
 
 pub use business::{BusinessDoc, BusinessSettings};
 pub use customer::{CustomerDoc, CustomerPurchase, PurchaseEntry};
+pub use journal_entry::JournalEntryDoc;
 pub use notification::{NotificationDoc, NotificationUpdate};
 pub use payment_method::PaymentMethodDoc;
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
@@ -60,10 +62,12 @@ pub enum Collection {
     Notifications,
     /// Sell Sync's own: a till's closed shifts.
     ZReports,
+    /// Sell Sync's own: each till's tamper-evident journal.
+    JournalEntries,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 10] = [
+    pub const ALL: [Collection; 11] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -74,6 +78,7 @@ impl Collection {
         Collection::PaymentMethods,
         Collection::Notifications,
         Collection::ZReports,
+        Collection::JournalEntries,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,6 +93,7 @@ impl Collection {
             Collection::PaymentMethods => "payment_methods",
             Collection::Notifications => "notifications",
             Collection::ZReports => "z_reports",
+            Collection::JournalEntries => "journal_entries",
         }
     }
 

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_stock_per_store.sql"),
     include_str!("../../migrations/0007_returns.sql"),
     include_str!("../../migrations/0008_shifts.sql"),
+    include_str!("../../migrations/0009_journal.sql"),
 ];
 
 /// The schema version this build writes.

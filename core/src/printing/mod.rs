@@ -18,6 +18,7 @@ use tracing::{info, warn};
 
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
+use crate::journal::{self, Event};
 use crate::notifications::{self, NotificationKind};
 use crate::printing::receipt::{takes_cash, Paper};
 use crate::staff::{Actor, Permission};
@@ -558,6 +559,8 @@ impl Till {
                                 (SELECT _id FROM shifts WHERE status = 'open'))",
                             params![reason, job.sale_id, job.requested_by, id, timestamp(now)],
                         )?;
+                        let event = tx.last_insert_rowid().to_string();
+                        journal::append(tx, ctx, Event::DrawerOpened, &event, now)?;
                     }
                 }
                 Err(error) => {

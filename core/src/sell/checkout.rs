@@ -17,6 +17,7 @@ use crate::contract::{PurchaseEntry, TransactionType};
 use crate::customers::{self, Customer, NewCustomer};
 use crate::error::{Error, Result};
 use crate::ids::{self, Id};
+use crate::journal::{self, Event};
 use crate::money::Money;
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
@@ -342,6 +343,7 @@ impl SaleRecord<'_> {
         let mut sale = self.sale(ctx, sale_number, customer, now);
         sale.shift_id = Some(shift);
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &sale, true)?;
+        journal::append(tx, ctx, Event::Sale, &sale.id.to_string(), sale.created_at)?;
 
         for item in &sale.items {
             stock::record(

@@ -17,6 +17,7 @@ use crate::contract::{PurchaseEntry, TransactionType};
 use crate::customers;
 use crate::error::{Error, Result};
 use crate::ids::{self, Id};
+use crate::journal::{self, Event};
 use crate::money::Money;
 use crate::notifications::{self, NotificationKind};
 use crate::sell::checkout::check_quantity;
@@ -583,6 +584,7 @@ impl ReturnRecord<'_> {
             shift_id: Some(shift),
         };
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &back, true)?;
+        journal::append(tx, ctx, Event::Return, &back.id.to_string(), now)?;
         for item in back.items.iter().filter(|i| !i.damaged) {
             stock::record(
                 tx,

@@ -15,6 +15,7 @@ use crate::contract::{Collection, Op, ZReportDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
+use crate::journal::{self, Event};
 use crate::money::Money;
 use crate::sell::transaction;
 use crate::staff::{Actor, Approval, Permission};
@@ -248,6 +249,17 @@ impl Till {
                 actor.user_id(),
                 timestamp(movement.created_at),
             ])?;
+            let event = match kind {
+                CashMovementKind::CashIn => Event::CashIn,
+                CashMovementKind::CashOut => Event::CashOut,
+            };
+            journal::append(
+                tx,
+                ctx,
+                event,
+                &movement.id.to_string(),
+                movement.created_at,
+            )?;
             Ok(movement)
         })?;
         info!(kind = kind.as_str(), amount = %self.format_money(amount), "cash moved");
@@ -336,6 +348,7 @@ impl Till {
                 z_number,
                 json
             ])?;
+            journal::append(tx, ctx, Event::ShiftClosed, &shift.id.to_string(), now)?;
             outbox::append(
                 tx,
                 Collection::ZReports,
@@ -419,6 +432,7 @@ pub(crate) fn insert_shift(
         float.total.minor(),
         count,
     ])?;
+    journal::append(tx, ctx, Event::ShiftOpened, &id.to_string(), now)?;
     Ok(id)
 }
 

@@ -332,7 +332,9 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
         Collection::SalesTransactions => {
             sale(tx, ctx, &SaleDoc::from_document(document, currency)?)
         }
-        Collection::Notifications | Collection::ZReports => Ok(Applied::Skipped),
+        Collection::Notifications | Collection::ZReports | Collection::JournalEntries => {
+            Ok(Applied::Skipped)
+        }
     }
 }
 
