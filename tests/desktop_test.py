@@ -467,6 +467,54 @@ class Till(unittest.TestCase):
         self.assertEqual(len(row), 1)
         self.assertEqual(row[0], ("Noor Haddad", "+1 555 010 2030"))
 
+    def test_11_a_shift_closes_short_with_a_managers_approval_and_the_next_one_opens(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-shift").click()
+        self.assertIn("float 100.00", self.text_of("#shift-since"))
+        self.wait_for("#cash-amount").send_keys("20")
+        self.wait_for("#cash-reason").send_keys("Safe drop")
+        self.wait_for("#cash-out").click()
+        self.wait_for_text("#x-report", "Cash out")
+        self.assertIn("80.00", self.text_of("#x-report"), "expected cash after the drop")
+        self.screenshot("shift-x-report")
+        self.wait_for("#sign-out").click()
+
+        # The cashier counts blind: 12.00 short needs a manager.
+        self.sign_in("cashier@example.com", "1111")
+        self.wait_for("#nav-shift").click()
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#x-report"),
+                         "the expected cash is not the cashier's to see")
+        self.wait_for("#shift-counted").send_keys("20x3,5x1,1x3" + Keys.ENTER)
+        self.wait_for_text("#shift-error", "the drawer is 12.00 short of the expected 80.00")
+        self.wait_for("#approve-email").send_keys("manager@example.com")
+        self.wait_for("#approve-pin").send_keys("2345")
+        self.wait_for("#shift-close").click()
+        self.wait_for_text("#z-report", "Z report 1")
+        report = self.text_of("#z-report")
+        self.assertIn("Short", report)
+        self.assertIn("-12.00", report)
+        self.screenshot("shift-z-report")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            self.assertEqual(db.execute("SELECT z_number, status FROM shifts WHERE z_number IS NOT NULL").fetchall(),
+                             [(1, "closed")])
+
+        # No shift: a sale is refused and says where to open one; then it sells again.
+        self.wait_for("#nav-sell").click()
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for_text("#pay-error", "Open it on the Shift screen")
+        self.body(Keys.ESCAPE)
+        self.wait_for("#nav-shift").click()
+        self.wait_for("#shift-float").send_keys("100" + Keys.ENTER)
+        self.wait_for_text("#shift-since", "float 100.00")
+        self.wait_for("#nav-sell").click()
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+
 
 def free_port():
     with socket.socket() as s:

@@ -14,7 +14,7 @@ use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::reports::DayReport;
 use sellsync_core::sell::transaction::Sale;
-use sellsync_core::shift::report::{CashMovementKind, ShiftFigures};
+use sellsync_core::shift::report::{rows, CashMovementKind};
 use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::rules::StockChange;
@@ -343,7 +343,7 @@ impl Printer {
                 writeln!(
                     out,
                     "{} {} {}",
-                    local_time(till, n.created_at),
+                    till.format_time(n.created_at),
                     if n.unread { "*" } else { " " },
                     n.message
                 )?;
@@ -491,7 +491,7 @@ impl Printer {
                 writeln!(
                     out,
                     "  {} {} {}",
-                    local_time(till, p.date),
+                    till.format_time(p.date),
                     p.sale_number,
                     till.format_money(p.amount)
                 )?;
@@ -555,7 +555,7 @@ impl Printer {
             writeln!(
                 out,
                 "Shift open since {} by {}, float {}",
-                local_time(till, shift.opened_at),
+                till.format_time(shift.opened_at),
                 shift.opened_by_name,
                 till.format_money(shift.opening_float)
             )?;
@@ -584,59 +584,29 @@ impl Printer {
                 out,
                 "X report, till {}, at {} (shift open since {} by {})",
                 x.till_code,
-                local_time(till, x.at),
-                local_time(till, x.shift.opened_at),
+                till.format_time(x.at),
+                till.format_time(x.shift.opened_at),
                 x.shift.opened_by_name
             )?;
-            write_figures(&mut out, till, &x.figures)?;
+            write_rows(&mut out, &rows(&x.figures, till.currency()))?;
         })
     }
 
     pub fn z_report(&self, till: &Till, z: &ZReport) -> Result<()> {
         emit!(self, z, |out| {
-            let money = |m| till.format_money(m);
             writeln!(
                 out,
                 "Z report {}, till {}, {} to {} (opened by {}, closed by {})",
                 z.z_number,
                 z.till_code,
-                local_time(till, z.opened_at),
-                local_time(till, z.closed_at),
+                till.format_time(z.opened_at),
+                till.format_time(z.closed_at),
                 z.opened_by_name,
                 z.closed_by_name
             )?;
-            write_figures(&mut out, till, &z.figures)?;
-            writeln!(
-                out,
-                "  {:<36} {:>12}",
-                "Counted cash",
-                money(z.counted.total)
-            )?;
-            for d in &z.counted.denominations {
-                writeln!(
-                    out,
-                    "    {:>4} x {:<29} {:>12}",
-                    d.count,
-                    money(d.value),
-                    ""
-                )?;
-            }
-            let label = if z.over_short.minor() < 0 {
-                "Short"
-            } else {
-                "Over"
-            };
-            writeln!(out, "  {:<36} {:>12}", label, money(z.over_short))?;
-            writeln!(out, "  {:<36} {:>12}", "Grand total", money(z.grand_total))?;
+            write_rows(&mut out, &z.rows(till.currency()))?;
         })
     }
-}
-
-/// A moment in the business's time zone, to the minute.
-fn local_time(till: &Till, at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&till.business().timezone)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 impl Printer {
@@ -667,7 +637,7 @@ impl Printer {
             }
             write!(out, "Waiting to be sent: {}", status.pending)?;
             match status.oldest_pending_at {
-                Some(at) => writeln!(out, " (the oldest from {})", local_time(till, at))?,
+                Some(at) => writeln!(out, " (the oldest from {})", till.format_time(at))?,
                 None => writeln!(out)?,
             }
             if status.parked > 0 {
@@ -679,14 +649,14 @@ impl Printer {
                 )?;
             }
             match status.last_success_at {
-                Some(at) => writeln!(out, "Last successful contact: {}", local_time(till, at))?,
+                Some(at) => writeln!(out, "Last successful contact: {}", till.format_time(at))?,
                 None => writeln!(out, "Last successful contact: never")?,
             }
             match status.last_pull_at {
                 Some(at) => writeln!(
                     out,
                     "Central changes last received: {}",
-                    local_time(till, at)
+                    till.format_time(at)
                 )?,
                 None => writeln!(out, "Central changes last received: never")?,
             }
@@ -715,58 +685,15 @@ impl Printer {
                 )?;
             }
             if let Some(at) = done.last_success_at {
-                writeln!(out, "Last successful contact: {}", local_time(till, at))?;
+                writeln!(out, "Last successful contact: {}", till.format_time(at))?;
             }
         })
     }
 }
 
-/// The figures an X and a Z report share.
-fn write_figures(out: &mut String, till: &Till, f: &ShiftFigures) -> std::fmt::Result {
-    let money = |m| till.format_money(m);
-    let line =
-        |out: &mut String, label: &str, value: String| writeln!(out, "  {label:<36} {value:>12}");
-    line(out, "Sales", f.sales_count.to_string())?;
-    line(out, "Gross sales", money(f.gross_sales))?;
-    line(out, "Discounts", money(f.discounts))?;
-    line(out, "Sales total", money(f.sales_total))?;
-    line(
-        out,
-        &format!("Returns ({})", f.returns_count),
-        money(f.returns_total),
-    )?;
-    line(out, "Net sales", money(f.net_sales))?;
-    for t in &f.taxes {
-        line(
-            out,
-            &format!("Tax {} on {}", t.rate, money(t.taxable)),
-            money(t.tax),
-        )?;
-    }
-    for t in &f.tenders {
-        line(out, &format!("{} sales", t.method_name), money(t.sales))?;
-        if t.refunds.minor() != 0 {
-            line(out, &format!("{} refunds", t.method_name), money(t.refunds))?;
-        }
-    }
-    line(out, "Opening float", money(f.opening_float))?;
-    line(out, "Cash in", money(f.cash_in))?;
-    line(out, "Cash out", money(f.cash_out))?;
-    line(out, "Expected cash", money(f.expected_cash))?;
-    line(
-        out,
-        "Drawer opened, no sale",
-        f.no_sale_openings.to_string(),
-    )?;
-    for c in &f.cashiers {
-        line(
-            out,
-            &format!("{} ({} sales)", c.name, c.sales_count),
-            money(c.sales),
-        )?;
-    }
-    if let (Some(first), Some(last)) = (&f.first_sale_number, &f.last_sale_number) {
-        writeln!(out, "  Sales {first} to {last}")?;
+fn write_rows(out: &mut String, rows: &[(String, String)]) -> std::fmt::Result {
+    for (label, value) in rows {
+        writeln!(out, "  {label:<36} {value:>12}")?;
     }
     Ok(())
 }

@@ -8,6 +8,8 @@ use sellsync_core::sell::payments::PaymentMethod;
 use sellsync_core::sell::pricing::PricedCart;
 use sellsync_core::sell::tender::{Balance, Tender};
 use sellsync_core::sell::transaction::Sale;
+use sellsync_core::shift::report::rows;
+use sellsync_core::shift::{Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
 use serde::Serialize;
@@ -467,6 +469,58 @@ impl SettingsView {
                 open_drawer_on_cash: p.open_drawer_on_cash,
             }),
             code_pages: CodePage::ALL.iter().map(|c| c.as_str()).collect(),
+        }
+    }
+}
+
+/// A report on screen: its title and its lines, as core lays them out.
+#[derive(Serialize)]
+pub struct ReportView {
+    pub title: String,
+    pub rows: Vec<(String, String)>,
+}
+
+impl ReportView {
+    pub fn z(till: &Till, z: &ZReport) -> ReportView {
+        ReportView {
+            title: format!(
+                "Z report {} — till {}, {} to {}",
+                z.z_number,
+                z.till_code,
+                till.format_time(z.opened_at),
+                till.format_time(z.closed_at)
+            ),
+            rows: z.rows(till.currency()),
+        }
+    }
+}
+
+/// The till's shift: open or not, since when and by whom, and (for those who may see it)
+/// the X report so far.
+#[derive(Serialize)]
+pub struct ShiftView {
+    pub open: bool,
+    pub opened_by: String,
+    pub opened_at: String,
+    pub float: String,
+    pub x: Option<ReportView>,
+}
+
+impl ShiftView {
+    pub fn new(till: &Till, shift: Option<&Shift>, x: Option<&XReport>) -> ShiftView {
+        ShiftView {
+            open: shift.is_some(),
+            opened_by: shift.map(|s| s.opened_by_name.clone()).unwrap_or_default(),
+            opened_at: shift
+                .map(|s| till.format_time(s.opened_at))
+                .unwrap_or_default(),
+            float: shift
+                .map(|s| till.format_money(s.opening_float))
+                .unwrap_or_default(),
+            x: x.map(|x| ReportView {
+                title: format!("X report — till {}", x.till_code),
+                rows: rows(&x.figures, till.currency()),
+            }),
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::journal::{self, Event};
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::sell::transaction;
 use crate::staff::{Actor, Approval, Permission};
 use crate::till::{Ctx, Till, Tx};
@@ -83,6 +83,26 @@ pub struct ZReport {
     pub over_short: Money,
     /// Net sales of every closed shift of this till since it began, this one included.
     pub grand_total: Money,
+}
+
+impl ZReport {
+    /// The report as printed, line by line: the figures, then the count.
+    pub fn rows(&self, currency: &Currency) -> Vec<(String, String)> {
+        let money = |m: Money| currency.format(m);
+        let mut rows = report::rows(&self.figures, currency);
+        rows.push(("Counted cash".to_owned(), money(self.counted.total)));
+        for d in &self.counted.denominations {
+            rows.push((format!("  {} x {}", d.count, money(d.value)), String::new()));
+        }
+        let label = if self.over_short.minor() < 0 {
+            "Short"
+        } else {
+            "Over"
+        };
+        rows.push((label.to_owned(), money(self.over_short)));
+        rows.push(("Grand total".to_owned(), money(self.grand_total)));
+        rows
+    }
 }
 
 /// The open shift of this till, if any.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::TransactionType;
 use crate::error::Result;
-use crate::money::Money;
+use crate::money::{Currency, Money};
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{tax_lines, TaxLine};
 use crate::sell::transaction::Sale;
@@ -193,6 +193,55 @@ pub fn figures(
     f.net_sales = f.sales_total.checked_sub(f.returns_total)?;
     f.expected_cash = cash;
     Ok(f)
+}
+
+/// The figures as a report prints them, line by line: a label and its value, amounts
+/// in `currency`. The X and Z reports on paper, on screen and at the command line.
+pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
+    let money = |m: Money| currency.format(m);
+    let mut rows = vec![
+        ("Sales".to_owned(), f.sales_count.to_string()),
+        ("Gross sales".to_owned(), money(f.gross_sales)),
+        ("Discounts".to_owned(), money(f.discounts)),
+        ("Sales total".to_owned(), money(f.sales_total)),
+        (
+            format!("Returns ({})", f.returns_count),
+            money(f.returns_total),
+        ),
+        ("Net sales".to_owned(), money(f.net_sales)),
+    ];
+    for t in &f.taxes {
+        rows.push((
+            format!("Tax {} on {}", t.rate, money(t.taxable)),
+            money(t.tax),
+        ));
+    }
+    for t in &f.tenders {
+        rows.push((format!("{} sales", t.method_name), money(t.sales)));
+        if t.refunds.minor() != 0 {
+            rows.push((format!("{} refunds", t.method_name), money(t.refunds)));
+        }
+    }
+    rows.extend([
+        ("Opening float".to_owned(), money(f.opening_float)),
+        ("Cash in".to_owned(), money(f.cash_in)),
+        ("Cash out".to_owned(), money(f.cash_out)),
+        ("Expected cash".to_owned(), money(f.expected_cash)),
+        (
+            "Drawer opened, no sale".to_owned(),
+            f.no_sale_openings.to_string(),
+        ),
+    ]);
+    for c in &f.cashiers {
+        rows.push((
+            format!("{} ({} sales)", c.name, c.sales_count),
+            money(c.sales),
+        ));
+    }
+    if let (Some(first), Some(last)) = (&f.first_sale_number, &f.last_sale_number) {
+        rows.push(("Sale numbers".to_owned(), format!("{first} to {last}")));
+    }
+    rows
 }
 
 fn negate(amount: Money) -> Money {

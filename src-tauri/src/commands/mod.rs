@@ -9,11 +9,14 @@
 //! - [`sell`]: the cart, the customer, paying, the cash drawer.
 //! - [`stock`]: stock levels and corrections, products, notifications (and marking them
 //!   read).
+//! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
+//!   report.
 //! - [`settings`]: the status bar, the central database and the printer.
 
 pub mod sell;
 pub mod session;
 pub mod settings;
+pub mod shift;
 pub mod stock;
 
 use sellsync_core::{Actor, Cart, Till};

@@ -154,6 +154,21 @@ export interface Settings {
   code_pages: string[];
 }
 
+/** A report as core lays it out: a title and its lines (label, value). */
+export interface Report {
+  title: string;
+  rows: [string, string][];
+}
+
+export interface ShiftState {
+  open: boolean;
+  opened_by: string;
+  opened_at: string;
+  float: string;
+  /** The X report so far, for those who may see it. */
+  x: Report | null;
+}
+
 /** A command's failure: a stable code to decide by, and core's message for a cashier. */
 export interface Failure {
   code: string;
@@ -200,6 +215,12 @@ export const api = {
   pay: (tenders: TenderInput[]) => invoke<PayView>("pay", { tenders }),
   reprint: (sale: string) => invoke<void>("reprint", { sale }),
   openDrawer: () => invoke<void>("open_drawer"),
+  shift: () => invoke<ShiftState>("shift"),
+  openShift: (float: string) => invoke<ShiftState>("open_shift", { float }),
+  moveCash: (cashIn: boolean, amount: string, reason: string) =>
+    invoke<ShiftState>("move_cash", { cashIn, amount, reason }),
+  closeShift: (counted: string, approveEmail: string | null, approvePin: string | null) =>
+    invoke<Report>("close_shift", { counted, approveEmail, approvePin }),
   status: () => invoke<Status>("status"),
   stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
   adjustStock: (code: string, delta: number, reason: string) =>

@@ -1,0 +1,95 @@
+//! The shift screen: open a shift with a counted float, cash in and out, the X report for
+//! those who may see it, and closing with a blind count into the Z report.
+
+use sellsync_core::shift::count::CashCount;
+use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::staff::Approval;
+use sellsync_core::Permission;
+use tauri::{AppHandle, State};
+
+use super::counter;
+use crate::events;
+use crate::views::{Answer, ReportView, ShiftView};
+use crate::Desk;
+
+/// The till's shift as the screen shows it (with the X report for `view_reports`).
+#[tauri::command(async)]
+pub fn shift(desk: State<'_, Desk>) -> Answer<ShiftView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let shift = c.till.current_shift()?;
+    let x = match (&shift, c.actor.can(Permission::ViewReports)) {
+        (Some(_), true) => Some(c.till.x_report(&c.actor)?),
+        _ => None,
+    };
+    Ok(ShiftView::new(c.till, shift.as_ref(), x.as_ref()))
+}
+
+/// A count as typed: by denomination (`20x3,10x2`) when it has an `x`, else one amount.
+fn count(till: &sellsync_core::Till, typed: &str) -> Answer<CashCount> {
+    let typed = typed.trim();
+    if typed.contains(['x', 'X', '×']) {
+        Ok(CashCount::parse(typed, till.currency())?)
+    } else {
+        Ok(CashCount::amount(
+            till.currency().parse_non_negative(typed)?,
+        )?)
+    }
+}
+
+#[tauri::command(async)]
+pub fn open_shift(desk: State<'_, Desk>, float: String) -> Answer<ShiftView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let float = count(c.till, &float)?;
+    c.till.open_shift(&c.actor, &float)?;
+    drop(session);
+    desk.wake_sync();
+    shift(desk)
+}
+
+#[tauri::command(async)]
+pub fn move_cash(
+    desk: State<'_, Desk>,
+    cash_in: bool,
+    amount: String,
+    reason: String,
+) -> Answer<ShiftView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let amount = c.till.currency().parse_non_negative(&amount)?;
+    let kind = if cash_in {
+        CashMovementKind::CashIn
+    } else {
+        CashMovementKind::CashOut
+    };
+    c.till.move_cash(&c.actor, kind, amount, &reason)?;
+    drop(session);
+    desk.wake_sync();
+    shift(desk)
+}
+
+/// Closes the shift with the count; a manager's email and PIN when the count is too far
+/// off (core says so with `approval_needed`). Answers the Z report.
+#[tauri::command(async)]
+pub fn close_shift(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    counted: String,
+    approve_email: Option<String>,
+    approve_pin: Option<String>,
+) -> Answer<ReportView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let counted = count(c.till, &counted)?;
+    let approval = match (&approve_email, &approve_pin) {
+        (Some(email), Some(pin)) if !email.trim().is_empty() => Some(Approval { email, pin }),
+        _ => None,
+    };
+    let z = c.till.close_shift(&c.actor, &counted, approval)?;
+    let view = ReportView::z(c.till, &z);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
