@@ -272,6 +272,11 @@ impl Till {
         &self.business.currency
     }
 
+    /// This till's own id (`till_id` on what it sends).
+    pub fn till_id(&self) -> Id {
+        self.till_id
+    }
+
     /// The short code that prefixes this till's sale numbers.
     pub fn till_code(&self) -> &str {
         &self.till_code

@@ -467,4 +467,45 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
             .iter()
             .any(|n| n.message == message));
     }
+
+    // Till A closes its shift: the Z report and every journal entry of both tills are
+    // central, the chain of each intact there.
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let expected = till_a.x_report(&manager).unwrap().figures.expected_cash;
+    let counted = sellsync_core::shift::count::CashCount::amount(expected).unwrap();
+    let z = till_a.close_shift(&manager, &counted, None).unwrap();
+    sync_once(dir_a.path(), &config).await;
+    let central_z = all(&central, "z_reports").await;
+    assert_eq!(central_z.len(), 1);
+    assert_eq!(central_z[0].get_i64("z_number").unwrap(), z.z_number);
+    let entries = all(&central, "journal_entries").await;
+    let manager_b = sign_in(&mut till_b, "manager@example.com", "2345");
+    let tills = [
+        (&till_a, till_a.verify_journal(&manager).unwrap()),
+        (&till_b, till_b.verify_journal(&manager_b).unwrap()),
+    ];
+    for (till, local) in tills {
+        let code = till.till_code();
+        let mut chain: Vec<sellsync_core::journal::chain::Entry> = entries
+            .iter()
+            .filter(|d| d.get_object_id("till_id") == Ok(till.till_id().object_id()))
+            .map(|d| {
+                sellsync_core::contract::JournalEntryDoc::from_document(d)
+                    .unwrap()
+                    .entry
+            })
+            .collect();
+        chain.sort_by_key(|e| e.seq);
+        assert_eq!(local.broken, None);
+        assert_eq!(
+            chain.len(),
+            local.total,
+            "till {code}: every entry is central"
+        );
+        assert_eq!(
+            sellsync_core::journal::chain::verify(&chain),
+            Ok(local.total),
+            "till {code}: the central chain verifies"
+        );
+    }
 }
