@@ -70,6 +70,8 @@ enum Command {
     Sale(SaleArgs),
     /// Take items back and refund them, with the sale's receipt or without one
     Return(returns::ReturnArgs),
+    /// Void a sale of the open shift (a manager's): its stock, points and money go back
+    Void(returns::VoidArgs),
     /// The till's shift: open with a float, cash in and out, X report, close with a count
     #[command(subcommand)]
     Shift(shift::ShiftCommand),
@@ -460,6 +462,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Product(command) => product(&mut till, command, out),
         Command::Sale(args) => sale(&mut till, args, out),
         Command::Return(args) => returns::run(&mut till, args, out),
+        Command::Void(args) => returns::void(&mut till, args, out),
         Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),

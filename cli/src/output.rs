@@ -201,6 +201,9 @@ impl Printer {
             } else {
                 writeln!(out, "Sale {}  {}", sale.sale_number, sale.id)?;
             }
+            if let Some(voided) = &sale.voided {
+                writeln!(out, "  VOIDED: {}", voided.reason)?;
+            }
             for item in &sale.items {
                 writeln!(
                     out,

@@ -1,4 +1,5 @@
-//! `sellsync return`: take items back, with the sale's receipt or without one.
+//! `sellsync return`: take items back, with the sale's receipt or without one; and
+//! `sellsync void`: undo a sale of the open shift.
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
@@ -163,4 +164,31 @@ pub fn run(till: &mut Till, args: ReturnArgs, out: &Printer) -> Result<()> {
         print::print_sale(till, &actor, &back)?;
     }
     Ok(())
+}
+
+#[derive(Args)]
+pub struct VoidArgs {
+    #[command(flatten)]
+    sign_in: SignIn,
+    /// The sale: its receipt's code or its number
+    sale: String,
+    /// Why
+    #[arg(long)]
+    reason: String,
+    /// The manager who approves a cashier's void (with --approve-pin)
+    #[arg(long, requires = "approve_pin")]
+    approve_user: Option<String>,
+    /// The approving manager's PIN
+    #[arg(long, requires = "approve_user")]
+    approve_pin: Option<String>,
+}
+
+pub fn void(till: &mut Till, args: VoidArgs, out: &Printer) -> Result<()> {
+    let actor = sign_in(till, &args.sign_in)?;
+    let approval = match (&args.approve_user, &args.approve_pin) {
+        (Some(email), Some(pin)) => Some(Approval { email, pin }),
+        _ => None,
+    };
+    let sale = till.void_sale(&actor, &args.sale, &args.reason, approval)?;
+    out.sale(till, &sale)
 }

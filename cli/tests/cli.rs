@@ -1081,6 +1081,37 @@ fn a_shift_at_the_command_line() {
             &["sale", "--item", "73513537:2", "--pay", "cash:10"],
         ),
     );
+    // A sale voided by the cashier with a manager's PIN: it counts as a void, not a sale.
+    let wrong = json(
+        d,
+        &with(CASHIER, &["sale", "--item", "73513537", "--pay", "cash"]),
+    );
+    let number = wrong["sale_number"].as_str().unwrap();
+    let err = fails(
+        d,
+        &with(CASHIER, &["void", number, "--reason", "Wrong item"]),
+    );
+    assert!(
+        err.contains("A manager must approve this: voiding sale T1-000002"),
+        "{err}"
+    );
+    let voided = json(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "void",
+                number,
+                "--reason",
+                "Wrong item",
+                "--approve-user",
+                "manager@example.com",
+                "--approve-pin",
+                "2345",
+            ],
+        ),
+    );
+    assert_eq!(voided["voided"]["reason"], "Wrong item");
     let err = fails(
         d,
         &with(
@@ -1152,17 +1183,25 @@ fn a_shift_at_the_command_line() {
     );
     assert!(err.contains("No shift is open"), "{err}");
 
+    // A void needs the shift the sale was made in.
+    let err = fails(
+        d,
+        &with(MANAGER, &["void", "T1-000001", "--reason", "Wrong item"]),
+    );
+    assert!(err.contains("belongs to a shift that is closed"), "{err}");
+
     // Shift opened, the sale, the cash out and the close are in the journal; a sale
     // changed in the file underneath is found.
     let out = ok(d, &with(MANAGER, &["journal", "verify"]));
-    assert_eq!(out, "Journal: 4 of 4 entries verify\n");
+    // Shift opened, two sales, the void, the cash out, the close.
+    assert_eq!(out, "Journal: 6 of 6 entries verify\n");
     rusqlite::Connection::open(d.join("till.sqlite3"))
         .unwrap()
         .execute("UPDATE sales_transactions SET total_amount = 1", [])
         .unwrap();
     let err = fails(d, &with(MANAGER, &["journal", "verify"]));
     assert!(
-        err.contains("from entry 2 of 4: the sale it records was changed"),
+        err.contains("from entry 2 of 6: the sale it records was changed"),
         "{err}"
     );
 }

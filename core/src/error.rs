@@ -127,6 +127,12 @@ pub enum Error {
     SaleOfAnotherStore(String),
     #[error("{0} is a return, not a sale: scan the receipt of the sale itself.")]
     NotASale(String),
+    #[error("Sale {0} was voided: nothing of it can be returned or voided again.")]
+    AlreadyVoided(String),
+    #[error("Sale {0} belongs to a shift that is closed (or to another till): take it back as a return instead.")]
+    VoidAfterShift(String),
+    #[error("Something of sale {0} was returned already: take the rest back as a return instead.")]
+    VoidAfterReturn(String),
     #[error("Say why the items come back (for example: wrong size, faulty).")]
     ReturnReasonMissing,
     #[error("The price of a return without a receipt must be above zero.")]
@@ -247,6 +253,9 @@ impl Error {
             Error::ApproverNotManager(_) => "approver_not_manager",
             Error::SaleOfAnotherStore(_) => "sale_of_another_store",
             Error::NotASale(_) => "not_a_sale",
+            Error::AlreadyVoided(_) => "already_voided",
+            Error::VoidAfterShift(_) => "void_after_shift",
+            Error::VoidAfterReturn(_) => "void_after_return",
             Error::ReturnReasonMissing => "return_reason_missing",
             Error::ReturnPriceMissing => "return_price_missing",
             Error::UnknownSale(_) => "unknown_sale",

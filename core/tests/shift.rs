@@ -271,3 +271,150 @@ fn bad_shift_input_is_refused_and_changes_nothing() {
     );
     assert_eq!(before, snapshot(s.dir.path()), "nothing written");
 }
+
+#[test]
+fn a_manager_voids_a_sale_of_the_open_shift_and_everything_goes_back() {
+    let mut s = shop();
+    let alice = s
+        .till
+        .find_customer(&s.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, CABLE, 1).unwrap();
+    cart.set_customer(Some(sellsync_core::CartCustomer::Existing(alice.clone())));
+    let pay = [tender(&s.till, "cash", None)];
+    let sale = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
+    let cable_after_sale = s.till.find_product(CABLE).unwrap().unwrap().stock;
+    let x_before = s.till.x_report(&s.manager).unwrap().figures;
+
+    // A cashier needs a manager's PIN; a reason is needed.
+    let err = s
+        .till
+        .void_sale(&s.cashier, &sale.sale_number, "Wrong item", None)
+        .unwrap_err();
+    assert_eq!(err.code(), "approval_needed");
+    let err = s
+        .till
+        .void_sale(&s.manager, &sale.sale_number, " ", None)
+        .unwrap_err();
+    assert_eq!(err.code(), "missing_reason");
+
+    let manager = Approval {
+        email: "manager@example.com",
+        pin: "2345",
+    };
+    let voided = s
+        .till
+        .void_sale(&s.cashier, &sale.sale_number, "Wrong item", Some(manager))
+        .unwrap();
+    let v = voided.voided.clone().unwrap();
+    assert_eq!(
+        (v.by, v.reason.as_str()),
+        (Some(s.manager.user_id()), "Wrong item")
+    );
+    assert_eq!(
+        s.till.find_product(CABLE).unwrap().unwrap().stock,
+        cable_after_sale + 1,
+        "back in stock"
+    );
+    let points = s
+        .till
+        .find_customer(&s.cashier, "alice@example.com")
+        .unwrap()
+        .unwrap()
+        .loyalty_points;
+    assert_eq!(points, alice.loyalty_points, "the points earned went back");
+    let x = s.till.x_report(&s.manager).unwrap().figures;
+    assert_eq!(x.sales_count, x_before.sales_count - 1);
+    assert_eq!((x.voids_count, x.voids_total), (1, sale.total_amount));
+    assert_eq!(
+        x.expected_cash,
+        x_before
+            .expected_cash
+            .checked_sub(sale.total_amount)
+            .unwrap(),
+        "the cash went back"
+    );
+    // Central is told by an update of the sale's document.
+    let outbox = s.till.outbox(&s.manager, true, 10_000).unwrap();
+    let update = outbox
+        .iter()
+        .find(|e| e.document_id == sale.id.to_string() && e.op == "update")
+        .unwrap();
+    assert_eq!(update.payload["transaction_status"], "voided");
+    assert!(s.till.verify_journal(&s.manager).unwrap().broken.is_none());
+
+    // Not twice, not returned; after the shift closes a sale is returned, not voided.
+    let again = s
+        .till
+        .void_sale(&s.manager, &sale.sale_number, "Again", None)
+        .unwrap_err();
+    assert_eq!(again.code(), "already_voided");
+    assert_eq!(
+        s.till
+            .returnable(&s.cashier, &sale.sale_number)
+            .unwrap_err()
+            .code(),
+        "already_voided"
+    );
+    let other = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
+    let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
+    s.till
+        .close_shift(&s.manager, &CashCount::amount(expected).unwrap(), None)
+        .unwrap();
+    let err = s
+        .till
+        .void_sale(&s.manager, &other.sale_number, "Late", None)
+        .unwrap_err();
+    assert_eq!(err.code(), "void_after_shift");
+    assert!(err.to_string().contains("take it back as a return"));
+}
+
+#[test]
+fn a_line_taken_off_the_cart_is_recorded_and_a_returned_sale_is_not_voided() {
+    let mut s = shop();
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, MILK, 2).unwrap();
+    s.till.ring_up(&mut cart, CHOC, 1).unwrap();
+    let line = cart.lines()[1].clone();
+    s.till.record_removed_line(&s.cashier, &line).unwrap();
+    cart.remove(1).unwrap();
+    let pay = [tender(&s.till, "cash", None)];
+    let sale = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
+    assert_eq!(
+        s.till.x_report(&s.manager).unwrap().figures.lines_removed,
+        1
+    );
+    let kinds: Vec<String> = Connection::open(s.dir.path().join("till.sqlite3"))
+        .unwrap()
+        .prepare("SELECT kind FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kinds, ["shift_opened", "line_removed", "sale"]);
+
+    s.till
+        .return_items(
+            &s.cashier,
+            &ReturnOfSale {
+                sale_id: sale.id,
+                lines: vec![ReturnLine {
+                    line: 0,
+                    quantity: 1,
+                    damaged: false,
+                }],
+                reason: "Leaking".into(),
+                refunds: Vec::new(),
+                approval: None,
+            },
+        )
+        .unwrap();
+    let err = s
+        .till
+        .void_sale(&s.manager, &sale.sale_number, "Wrong item", None)
+        .unwrap_err();
+    assert_eq!(err.code(), "void_after_return");
+}

@@ -107,6 +107,9 @@ pub const TRANSACTION_TYPE: &str = "transaction_type";
 pub const ORIGINAL_TRANSACTION_ID: &str = "original_transaction_id";
 /// The manager who approved what the cashier could not do alone.
 pub const APPROVED_BY: &str = "approved_by";
+/// A voided sale: who voided it and why (its `updated_at` says when).
+pub const VOIDED_BY: &str = "voided_by";
+pub const VOID_REASON: &str = "void_reason";
 /// The till's shift it was made in (and a Z report's own `_id`).
 pub const SHIFT_ID: &str = "shift_id";
 /// Inside `items`.
@@ -166,6 +169,9 @@ pub const TENDERS: &str = "tenders";
 pub const CASH_IN: &str = "cash_in";
 pub const CASH_OUT: &str = "cash_out";
 pub const NO_SALE_OPENINGS: &str = "no_sale_openings";
+pub const VOIDS_COUNT: &str = "voids_count";
+pub const VOIDS_TOTAL: &str = "voids_total";
+pub const LINES_REMOVED: &str = "lines_removed";
 /// `[{name, sales_count, sales, returns_count, returns}]`.
 pub const CASHIERS: &str = "cashiers";
 pub const FIRST_SALE_NUMBER: &str = "first_sale_number";

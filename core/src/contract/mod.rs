@@ -40,7 +40,7 @@ pub use notification::{NotificationDoc, NotificationUpdate};
 pub use payment_method::PaymentMethodDoc;
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
 pub use read::{whole_number, Reader};
-pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, TransactionType};
+pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
 pub use store::{OperatingHours, StoreDoc};
 pub use user::UserDoc;

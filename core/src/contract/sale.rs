@@ -78,6 +78,8 @@ pub struct SalePaymentDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SaleStatus {
     Completed,
+    /// Undone by a manager within its shift: its stock, points and money went back.
+    Voided,
 }
 
 /// Whether a transaction sells or gives back. Amounts are positive either way: a
@@ -108,11 +110,14 @@ impl SaleStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             SaleStatus::Completed => "completed",
+            SaleStatus::Voided => "voided",
         }
     }
 
     fn parse(text: &str) -> Option<SaleStatus> {
-        (text == "completed").then_some(SaleStatus::Completed)
+        [SaleStatus::Completed, SaleStatus::Voided]
+            .into_iter()
+            .find(|s| s.as_str() == text)
     }
 }
 
@@ -286,6 +291,49 @@ impl SaleDoc {
             approved_by: r.optional_id(field::APPROVED_BY)?,
             shift_id: r.optional_id(field::SHIFT_ID)?,
             created_at: r.required_time(field::CREATED_AT)?,
+        })
+    }
+}
+
+/// A sale voided at the till: the fields set on its central document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleVoid {
+    pub voided_by: Id,
+    pub reason: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl SaleVoid {
+    pub fn to_document(&self) -> Document {
+        doc! {
+            field::TRANSACTION_STATUS: SaleStatus::Voided.as_str(),
+            field::VOIDED_BY: oid(self.voided_by),
+            field::VOID_REASON: &self.reason,
+            field::UPDATED_AT: date(self.updated_at),
+        }
+    }
+
+    /// Refused with any other field, another status, or without who, why and when.
+    pub fn from_document(id: Id, set: &Document) -> Read<SaleVoid> {
+        let mut doc = set.clone();
+        doc.insert(field::ID, oid(id));
+        let r = Reader::new(Collection::SalesTransactions, &doc)?;
+        let allowed = [
+            field::TRANSACTION_STATUS,
+            field::VOIDED_BY,
+            field::VOID_REASON,
+            field::UPDATED_AT,
+        ];
+        if let Some(other) = set.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(r.refuse(format!("cannot have {other} set by a till")));
+        }
+        if r.required_text(field::TRANSACTION_STATUS)? != SaleStatus::Voided.as_str() {
+            return Err(r.refuse("can only be voided by a till"));
+        }
+        Ok(SaleVoid {
+            voided_by: r.id_field(field::VOIDED_BY)?,
+            reason: r.required_text(field::VOID_REASON)?,
+            updated_at: r.required_time(field::UPDATED_AT)?,
         })
     }
 }

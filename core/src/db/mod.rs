@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_returns.sql"),
     include_str!("../../migrations/0008_shifts.sql"),
     include_str!("../../migrations/0009_journal.sql"),
+    include_str!("../../migrations/0010_voids.sql"),
 ];
 
 /// The schema version this build writes.

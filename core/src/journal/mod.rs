@@ -36,10 +36,12 @@ pub enum Event {
     CashIn,
     CashOut,
     DrawerOpened,
+    LineRemoved,
+    Void,
 }
 
 impl Event {
-    const ALL: [Event; 7] = [
+    const ALL: [Event; 9] = [
         Event::Sale,
         Event::Return,
         Event::ShiftOpened,
@@ -47,6 +49,8 @@ impl Event {
         Event::CashIn,
         Event::CashOut,
         Event::DrawerOpened,
+        Event::LineRemoved,
+        Event::Void,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +62,8 @@ impl Event {
             Event::CashIn => "cash_in",
             Event::CashOut => "cash_out",
             Event::DrawerOpened => "drawer_opened",
+            Event::LineRemoved => "line_removed",
+            Event::Void => "void",
         }
     }
 
@@ -81,7 +87,9 @@ fn content_of(
                 .map_err(|e| Error::Corrupt(e.to_string()))?;
             transaction::load(conn, ctx.business.id, id)?.map(|mut sale| {
                 // Names are joined from the staff list, which may change: the id stays.
+                // A void is an entry of its own.
                 sale.cashier_name.clear();
+                sale.voided = None;
                 serde_json::to_string(&sale).expect("a sale serializes")
             })
         }
@@ -100,6 +108,21 @@ fn content_of(
             .prepare_cached(
                 "SELECT json_array(_id, shift_id, kind, amount, reason, user_id, created_at)
                  FROM cash_movements WHERE _id = ?1",
+            )?
+            .query_row([subject], |r| r.get(0))
+            .optional()?,
+        Event::LineRemoved => conn
+            .prepare_cached(
+                "SELECT json_array(_id, shift_id, user_id, product_id, product_name, quantity,
+                    unit_price, created_at)
+                 FROM removed_lines WHERE _id = ?1",
+            )?
+            .query_row([subject], |r| r.get(0))
+            .optional()?,
+        Event::Void => conn
+            .prepare_cached(
+                "SELECT json_array(_id, voided_by, voided_at, void_reason)
+                 FROM sales_transactions WHERE _id = ?1 AND transaction_status = 'voided'",
             )?
             .query_row([subject], |r| r.get(0))
             .optional()?,

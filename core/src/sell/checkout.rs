@@ -437,6 +437,7 @@ impl SaleRecord<'_> {
             reason: String::new(),
             approved_by: None,
             shift_id: None,
+            voided: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Selling at the counter: pricing a cart (pure), settling it with tenders (pure), the
 //! business's payment methods, completing a sale in one transaction, what a return gives
-//! back (pure, `refund`) and taking it back (`returns`), and how both are stored
-//! (`transaction`).
+//! back (pure, `refund`) and taking it back (`returns`), voids of lines and sales
+//! (`voids`), and how sales and returns are stored (`transaction`).
 
 pub mod checkout;
 pub mod payments;
@@ -10,3 +10,4 @@ pub mod refund;
 pub mod returns;
 pub mod tender;
 pub mod transaction;
+pub mod voids;

@@ -407,6 +407,9 @@ fn returnable(conn: &Connection, ctx: &Ctx<'_>, sale: Sale) -> Result<Returnable
     if sale.is_return() {
         return Err(Error::NotASale(sale.sale_number));
     }
+    if sale.voided.is_some() {
+        return Err(Error::AlreadyVoided(sale.sale_number));
+    }
     if sale.store_id != ctx.store.id {
         return Err(Error::SaleOfAnotherStore(sale.sale_number));
     }
@@ -582,6 +585,7 @@ impl ReturnRecord<'_> {
             reason: self.reason.clone(),
             approved_by: self.approved_by,
             shift_id: Some(shift),
+            voided: None,
         };
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &back, true)?;
         journal::append(tx, ctx, Event::Return, &back.id.to_string(), now)?;

@@ -87,6 +87,17 @@ pub struct Sale {
     pub approved_by: Option<Id>,
     /// The shift of this till it was made in (`None` for another till's).
     pub shift_id: Option<Id>,
+    /// Set once a manager voided the sale.
+    pub voided: Option<Voided>,
+}
+
+/// Who voided a sale, when and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Voided {
+    /// `None` when the void came from another till and its author is not known here.
+    pub by: Option<Id>,
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 impl Sale {
@@ -157,6 +168,7 @@ impl Sale {
             approved_by: doc.approved_by,
             // Another till's shift: not held here.
             shift_id: None,
+            voided: None,
         }
     }
 }
@@ -318,7 +330,10 @@ pub(crate) fn document(business_id: Id, currency: &Currency, sale: &Sale) -> Res
         change_due: sale.change_due,
         loyalty_points_earned: sale.loyalty_points_earned,
         loyalty_points_redeemed: sale.loyalty_points_redeemed,
-        transaction_status: SaleStatus::Completed,
+        transaction_status: match sale.voided {
+            Some(_) => SaleStatus::Voided,
+            None => SaleStatus::Completed,
+        },
         transaction_type: sale.transaction_type,
         original_transaction_id: sale.original_transaction_id,
         reason: Some(sale.reason.clone()).filter(|r| !r.is_empty()),
@@ -337,21 +352,22 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                     s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
                     s.loyalty_points_redeemed, s.store_id, s.till_id, s.transaction_type,
                     s.original_transaction_id, o.sale_number, s.reason, s.approved_by,
-                    s.shift_id
+                    s.shift_id, s.transaction_status, s.voided_by, s.voided_at, s.void_reason
              FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
              LEFT JOIN sales_transactions o ON o._id = s.original_transaction_id
              WHERE s.business_id = ?1 AND s._id = ?2",
         )?
         .query_row(params![business_id, id], |r| {
             let created: String = r.get(1)?;
+            let sale_created = parse_timestamp(&created)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
             let kind: String = r.get(18)?;
             let money = |i: usize| r.get::<_, i64>(i).map(Money::from_minor);
             Ok(Sale {
                 id,
                 transaction_type: TransactionType::parse(&kind).unwrap_or(TransactionType::Sale),
                 sale_number: r.get(0)?,
-                created_at: parse_timestamp(&created)
-                    .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+                created_at: sale_created,
                 store_id: r.get(16)?,
                 till_id: r.get(17)?,
                 cashier_id: r.get(2)?,
@@ -373,6 +389,22 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                 reason: r.get(21)?,
                 approved_by: r.get(22)?,
                 shift_id: r.get(23)?,
+                voided: match r.get::<_, String>(24)?.as_str() {
+                    "voided" => {
+                        let at: Option<String> = r.get(26)?;
+                        Some(Voided {
+                            by: r.get(25)?,
+                            at: at
+                                .as_deref()
+                                .map(parse_timestamp)
+                                .transpose()
+                                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?
+                                .unwrap_or(sale_created),
+                            reason: r.get::<_, Option<String>>(27)?.unwrap_or_default(),
+                        })
+                    }
+                    _ => None,
+                },
                 items: Vec::new(),
                 payments: Vec::new(),
                 taxes: Vec::new(),

@@ -186,7 +186,10 @@ fn shift_figures(conn: &Connection, ctx: &Ctx<'_>, shift: &Shift) -> Result<Shif
             "SELECT COUNT(*) FROM drawer_events WHERE shift_id = ?1 AND reason = 'no_sale'",
         )?
         .query_row([shift.id], |r| r.get(0))?;
-    figures(shift.opening_float, &transactions, &moves, no_sale)
+    let removed: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM removed_lines WHERE shift_id = ?1")?
+        .query_row([shift.id], |r| r.get(0))?;
+    figures(shift.opening_float, &transactions, &moves, no_sale, removed)
 }
 
 impl Till {

@@ -76,18 +76,25 @@ pub struct ShiftFigures {
     /// cash put in and taken out.
     pub expected_cash: Money,
     pub no_sale_openings: i64,
+    /// Sales voided within the shift (not in the figures above) and what they came to.
+    pub voids_count: i64,
+    pub voids_total: Money,
+    /// Lines taken off carts before payment.
+    pub lines_removed: i64,
     pub cashiers: Vec<CashierTotal>,
     pub first_sale_number: Option<String>,
     pub last_sale_number: Option<String>,
 }
 
 /// The shift's figures from its transactions (in the order they were made), its cash
-/// movements and how often the drawer opened without a sale.
+/// movements, how often the drawer opened without a sale and how many lines were taken
+/// off carts. A voided sale counts only as a void.
 pub fn figures(
     opening_float: Money,
     transactions: &[Sale],
     cash_movements: &[(CashMovementKind, Money)],
     no_sale_openings: i64,
+    lines_removed: i64,
 ) -> Result<ShiftFigures> {
     let mut f = ShiftFigures {
         sales_count: 0,
@@ -104,6 +111,9 @@ pub fn figures(
         cash_out: Money::ZERO,
         expected_cash: Money::ZERO,
         no_sale_openings,
+        voids_count: 0,
+        voids_total: Money::ZERO,
+        lines_removed,
         cashiers: Vec::new(),
         first_sale_number: None,
         last_sale_number: None,
@@ -111,6 +121,11 @@ pub fn figures(
     let mut tax_parts = Vec::new();
     let mut cash = opening_float;
     for t in transactions {
+        if t.voided.is_some() {
+            f.voids_count += 1;
+            f.voids_total = f.voids_total.checked_add(t.total_amount)?;
+            continue;
+        }
         let sale = t.transaction_type == TransactionType::Sale;
         let cashier = match f.cashiers.iter_mut().position(|c| c.name == t.cashier_name) {
             Some(i) => &mut f.cashiers[i],
@@ -231,6 +246,8 @@ pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
             "Drawer opened, no sale".to_owned(),
             f.no_sale_openings.to_string(),
         ),
+        (format!("Voids ({})", f.voids_count), money(f.voids_total)),
+        ("Lines removed".to_owned(), f.lines_removed.to_string()),
     ]);
     for c in &f.cashiers {
         rows.push((
@@ -309,6 +326,7 @@ mod tests {
             reason: String::new(),
             approved_by: None,
             shift_id: None,
+            voided: None,
         }
     }
 
@@ -347,7 +365,19 @@ mod tests {
             (CashMovementKind::CashIn, m(5_000)),
             (CashMovementKind::CashOut, m(2_000)),
         ];
-        let f = figures(m(10_000), &transactions, &moves, 2).unwrap();
+        let mut transactions = transactions.to_vec();
+        let mut voided = transaction(Sale, "T1-000004", "Morgan", 999, 0, &[("Cash", Cash, 999)]);
+        voided.voided = Some(crate::sell::transaction::Voided {
+            by: None,
+            at: chrono::Utc::now(),
+            reason: "Wrong item".into(),
+        });
+        transactions.push(voided);
+        let f = figures(m(10_000), &transactions, &moves, 2, 1).unwrap();
+        assert_eq!(
+            (f.voids_count, f.voids_total, f.lines_removed),
+            (1, m(999), 1)
+        );
         assert_eq!((f.sales_count, f.returns_count), (3, 1));
         assert_eq!(f.sales_total, m(1_089 + 2_178 + 545));
         assert_eq!(f.returns_total, m(1_089));
@@ -382,7 +412,7 @@ mod tests {
 
     #[test]
     fn an_empty_shift_expects_its_float() {
-        let f = figures(m(10_000), &[], &[], 0).unwrap();
+        let f = figures(m(10_000), &[], &[], 0, 0).unwrap();
         assert_eq!(f.expected_cash, m(10_000));
         assert_eq!(f.net_sales, Money::ZERO);
         assert_eq!(f.first_sale_number, None);

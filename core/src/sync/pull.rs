@@ -21,7 +21,7 @@ use tracing::{debug, info, warn};
 
 use crate::contract::{
     field, BusinessDoc, Collection, CustomerDoc, Op, PaymentMethodDoc, ProductDoc, Reader, SaleDoc,
-    StockMovementDoc, StoreDoc, UserDoc,
+    SaleStatus, StockMovementDoc, StoreDoc, UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -700,7 +700,21 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
 fn sale(tx: &Tx<'_>, ctx: &Ctx<'_>, doc: &SaleDoc) -> Result<Applied> {
     let holds = |sql: &str, id: Id| -> Result<bool> { Ok(tx.prepare_cached(sql)?.exists([id])?) };
     if holds("SELECT 1 FROM sales_transactions WHERE _id = ?1", doc.id)? {
-        return Ok(Applied::Skipped);
+        // A sale changes once at most: voided by the till that made it.
+        if doc.transaction_status != SaleStatus::Voided {
+            return Ok(Applied::Skipped);
+        }
+        let marked = tx
+            .prepare_cached(
+                "UPDATE sales_transactions SET transaction_status = 'voided', voided_at = ?2
+                 WHERE _id = ?1 AND transaction_status = 'completed'",
+            )?
+            .execute(params![doc.id, timestamp(ids::now())])?;
+        return Ok(if marked == 1 {
+            Applied::Yes
+        } else {
+            Applied::Skipped
+        });
     }
     let mut refers_to_held = holds("SELECT 1 FROM users WHERE _id = ?1", doc.cashier_id)?;
     for item in &doc.items {

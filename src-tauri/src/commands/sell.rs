@@ -95,6 +95,14 @@ pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer
 pub fn remove_line(desk: State<'_, Desk>, line: usize) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
+    let taken_off = c
+        .cart
+        .lines()
+        .get(line)
+        .cloned()
+        .ok_or(sellsync_core::Error::NoSuchLine(line + 1))?;
+    // Recorded (who, what, when) and journaled before the cart changes.
+    c.till.record_removed_line(&c.actor, &taken_off)?;
     c.cart.remove(line)?;
     c.view(None)
 }
