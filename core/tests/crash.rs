@@ -1,10 +1,10 @@
-//! A sale, a return and a shift's close are each one transaction: a till killed with
+//! A sale, a return, a void and a shift's close are each one transaction: a till killed with
 //! SIGKILL in the middle of any of them comes back with all of it (rows, movements, outbox
 //! rows, journal entry, Z report) or none of it; the journal still verifies and the Z
 //! numbers have no gap.
 //!
 //! The test runs itself as a child process that works a day in a loop (sales, a return
-//! of the last sale, a safe drop, closing the shift and opening the next), printing
+//! of one, a void of another, a safe drop, closing the shift and opening the next), printing
 //! `begin N` and `done N` around each write, and kills it at a random moment, until at
 //! least 200 kills have landed inside a write.
 
@@ -55,8 +55,8 @@ fn crash_child() {
             let float = CashCount::amount(Money::from_minor(10_000)).unwrap();
             till.open_shift(&cashier, &float).unwrap();
         } else {
-            match n % 4 {
-                0 => {
+            match n % 6 {
+                0 | 2 => {
                     let sale = till
                         .complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
                         .unwrap();
@@ -66,9 +66,9 @@ fn crash_child() {
                     let back = ReturnOfSale {
                         sale_id: last_sale.take().unwrap(),
                         lines: vec![ReturnLine {
-                            line: (n as usize / 4) % LINES,
+                            line: (n as usize / 6) % LINES,
                             quantity: 1,
-                            damaged: n % 8 == 1,
+                            damaged: n % 12 == 1,
                         }],
                         reason: "Crash test".into(),
                         refunds: Vec::new(),
@@ -76,7 +76,11 @@ fn crash_child() {
                     };
                     till.return_items(&cashier, &back).unwrap();
                 }
-                1 | 2 => {
+                3 if last_sale.is_some() => {
+                    let sale = last_sale.take().unwrap().to_string();
+                    till.void_sale(&manager, &sale, "Crash test", None).unwrap();
+                }
+                1 | 3 | 4 => {
                     let amount = Money::from_minor(100);
                     till.move_cash(&manager, CashMovementKind::CashOut, amount, "Safe drop")
                         .unwrap();
@@ -155,7 +159,7 @@ fn a_day_killed_mid_write_is_all_or_nothing() {
                 break line;
             }
         };
-        std::thread::sleep(Duration::from_millis(random_millis(&mut seed, 60)));
+        std::thread::sleep(Duration::from_millis(random_millis(&mut seed, 80)));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         reader.join().unwrap();
@@ -181,9 +185,10 @@ fn a_day_killed_mid_write_is_all_or_nothing() {
         .unwrap()
     };
     println!(
-        "{killed_inside} of {trial} kills landed inside a write; the till made {} sales, {} returns, {} cash outs and closed {} shifts",
+        "{killed_inside} of {trial} kills landed inside a write; the till made {} sales, {} returns, {} voids, {} cash outs and closed {} shifts",
         of("sale"),
         of("return"),
+        of("void"),
         of("cash_out"),
         of("shift_closed")
     );
@@ -209,20 +214,23 @@ fn check_all_or_nothing(dir: &std::path::Path, trial: usize) {
     assert!(ledger.mismatches.is_empty(), "trial {trial}: {ledger:?}");
     let conn = Connection::open(dir.join("till.sqlite3")).unwrap();
     // Each sale has its 40 lines, each return its one; each its payment, its movements
-    // (a damaged unit none), one outbox row and one journal entry.
+    // (a damaged unit none; a void as many again), one outbox row and one journal entry
+    // (a void one more of each).
     let bad: i64 = conn
         .query_row(
             &format!(
-                "SELECT COUNT(*) FROM sales_transactions s WHERE
+                "SELECT COUNT(*) FROM (SELECT *, transaction_status = 'voided' AS voided
+                                       FROM sales_transactions) s WHERE
                    (SELECT COUNT(*) FROM sale_items WHERE transaction_id = s._id)
                      != CASE s.transaction_type WHEN 'sale' THEN {LINES} ELSE 1 END
                 OR (SELECT COUNT(*) FROM sale_payments WHERE transaction_id = s._id) != 1
                 OR (SELECT COUNT(*) FROM stock_movements WHERE transaction_id = s._id)
-                     != CASE s.transaction_type WHEN 'sale' THEN {LINES}
+                     != CASE s.transaction_type WHEN 'sale' THEN {LINES} * (1 + voided)
                         ELSE 1 - (SELECT MAX(damaged) FROM sale_items WHERE transaction_id = s._id) END
-                OR (SELECT COUNT(*) FROM outbox WHERE document_id = s._id) != 1
-                OR (SELECT COUNT(*) FROM journal WHERE subject_id = s._id) != 1
-                OR s.shift_id IS NULL"
+                OR (SELECT COUNT(*) FROM outbox WHERE document_id = s._id) != 1 + voided
+                OR (SELECT COUNT(*) FROM journal WHERE subject_id = s._id) != 1 + voided
+                OR s.shift_id IS NULL
+                OR voided != (s.voided_by IS NOT NULL AND s.voided_at IS NOT NULL)"
             ),
             [],
             |r| r.get(0),
