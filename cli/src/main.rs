@@ -16,6 +16,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::sell::tender::Tender;
+use sellsync_core::staff::Approval;
 use sellsync_core::NewUser;
 use sellsync_core::{Actor, Cart, CartCustomer, Credential, Discount, NewCustomer, NewProduct};
 use sellsync_core::{Percent, Role, Till, TillSetup};
@@ -57,6 +58,26 @@ pub(crate) struct SignIn {
     /// Their password, instead of a PIN
     #[arg(long, env = "SELLSYNC_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+}
+
+/// A manager who approves, at the till, what the signed-in user may not do alone.
+#[derive(Args)]
+pub(crate) struct ManagerApproval {
+    /// The approving manager's email (with --approve-pin)
+    #[arg(long, requires = "approve_pin")]
+    approve_user: Option<String>,
+    /// The approving manager's PIN
+    #[arg(long, requires = "approve_user", hide_env_values = true)]
+    approve_pin: Option<String>,
+}
+
+impl ManagerApproval {
+    pub(crate) fn get(&self) -> Option<Approval<'_>> {
+        match (&self.approve_user, &self.approve_pin) {
+            (Some(email), Some(pin)) => Some(Approval { email, pin }),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Subcommand)]

@@ -7,12 +7,11 @@ use sellsync_core::sell::returns::{
     ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::staff::Approval;
 use sellsync_core::Till;
 
 use crate::args::{parse_item, parse_payment};
 use crate::output::Printer;
-use crate::{print, sign_in, SignIn};
+use crate::{print, sign_in, ManagerApproval, SignIn};
 
 #[derive(Args)]
 pub struct ReturnArgs {
@@ -49,12 +48,8 @@ pub struct ReturnArgs {
     /// Without a receipt: the unit price a manager confirms, one per --item, in order
     #[arg(long = "price", value_name = "AMOUNT", requires = "no_receipt")]
     prices: Vec<String>,
-    /// A manager who approves what the cashier may not do alone (with --approve-pin)
-    #[arg(long, requires = "approve_pin")]
-    approve_user: Option<String>,
-    /// The approving manager's PIN
-    #[arg(long, requires = "approve_user", hide_env_values = true)]
-    approve_pin: Option<String>,
+    #[command(flatten)]
+    approval: ManagerApproval,
     /// Print the refund receipt on the till's printer (and open the drawer for cash)
     #[arg(long)]
     print: bool,
@@ -62,10 +57,7 @@ pub struct ReturnArgs {
 
 pub fn run(till: &mut Till, args: ReturnArgs, out: &Printer) -> Result<()> {
     let actor = sign_in(till, &args.sign_in)?;
-    let approval = match (&args.approve_user, &args.approve_pin) {
-        (Some(email), Some(pin)) => Some(Approval { email, pin }),
-        _ => None,
-    };
+    let approval = args.approval.get();
     let mut refunds = Vec::new();
     for text in &args.refunds {
         let (method, amount) = parse_payment(text, till.currency())?;
@@ -175,20 +167,13 @@ pub struct VoidArgs {
     /// Why
     #[arg(long)]
     reason: String,
-    /// The manager who approves a cashier's void (with --approve-pin)
-    #[arg(long, requires = "approve_pin")]
-    approve_user: Option<String>,
-    /// The approving manager's PIN
-    #[arg(long, requires = "approve_user")]
-    approve_pin: Option<String>,
+    #[command(flatten)]
+    approval: ManagerApproval,
 }
 
 pub fn void(till: &mut Till, args: VoidArgs, out: &Printer) -> Result<()> {
     let actor = sign_in(till, &args.sign_in)?;
-    let approval = match (&args.approve_user, &args.approve_pin) {
-        (Some(email), Some(pin)) => Some(Approval { email, pin }),
-        _ => None,
-    };
+    let approval = args.approval.get();
     let sale = till.void_sale(&actor, &args.sale, &args.reason, approval)?;
     out.sale(till, &sale)
 }

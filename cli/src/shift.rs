@@ -5,11 +5,10 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
-use sellsync_core::staff::Approval;
 use sellsync_core::Till;
 
 use crate::output::Printer;
-use crate::{sign_in, SignIn};
+use crate::{sign_in, ManagerApproval, SignIn};
 
 #[derive(Subcommand)]
 pub enum ShiftCommand {
@@ -35,12 +34,9 @@ pub enum ShiftCommand {
         sign_in: SignIn,
         #[command(flatten)]
         count: Count,
-        /// A manager who accepts a count far from the expected cash (with --approve-pin)
-        #[arg(long, requires = "approve_pin")]
-        approve_user: Option<String>,
-        /// The approving manager's PIN
-        #[arg(long, requires = "approve_user")]
-        approve_pin: Option<String>,
+        /// A manager who accepts a count far from the expected cash
+        #[command(flatten)]
+        approval: ManagerApproval,
     },
     /// A Z report of this till: the latest, or number N
     Z {
@@ -101,16 +97,11 @@ pub fn run(till: &mut Till, command: ShiftCommand, out: &Printer) -> Result<()> 
         ShiftCommand::Close {
             sign_in: who,
             count,
-            approve_user,
-            approve_pin,
+            approval,
         } => {
             let actor = sign_in(till, &who)?;
             let counted = read_count(till, &count)?;
-            let approval = match (&approve_user, &approve_pin) {
-                (Some(email), Some(pin)) => Some(Approval { email, pin }),
-                _ => None,
-            };
-            let z = till.close_shift(&actor, &counted, approval)?;
+            let z = till.close_shift(&actor, &counted, approval.get())?;
             out.z_report(till, &z)
         }
         ShiftCommand::Z {

@@ -92,6 +92,27 @@ fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
     Ok((key, email))
 }
 
+/// A customer's loyalty points as this transaction sees them; another business's customer
+/// answers as one that does not exist.
+pub(crate) fn loyalty_points(conn: &Tx<'_>, ctx: &Ctx<'_>, customer: Id) -> Result<i64> {
+    conn.prepare_cached("SELECT loyalty_points FROM customers WHERE business_id = ?1 AND _id = ?2")?
+        .query_row(params![ctx.business.id, customer], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::CustomerGone)
+}
+
+/// How many of the `taken` points a return or a void can take back from `customer` while
+/// `given` come back: never below zero (the customer may have spent them since).
+pub(crate) fn points_to_take_back(
+    conn: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    customer: Id,
+    taken: i64,
+    given: i64,
+) -> Result<i64> {
+    Ok(taken.min(loyalty_points(conn, ctx, customer)? + given))
+}
+
 /// Adds `points` (taken away when negative) to a customer's loyalty points and `entry` to
 /// their purchase history, inside the sale's or return's transaction.
 pub(crate) fn record_purchase(

@@ -6,7 +6,6 @@ mod common;
 
 use common::*;
 use rusqlite::Connection;
-use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::{Cart, Sale};
@@ -24,20 +23,7 @@ fn a_day() -> (Shop, Vec<Sale>) {
     let mut s = shop();
     let sales = vec![sell(&mut s, MILK), sell(&mut s, CHOC), sell(&mut s, MILK)];
     s.till
-        .return_items(
-            &s.cashier,
-            &ReturnOfSale {
-                sale_id: sales[0].id,
-                lines: vec![ReturnLine {
-                    line: 0,
-                    quantity: 1,
-                    damaged: false,
-                }],
-                reason: "Leaking".into(),
-                refunds: Vec::new(),
-                approval: None,
-            },
-        )
+        .return_items(&s.cashier, &take_back(sales[0].id, 0, 1, "Leaking"))
         .unwrap();
     s.till
         .move_cash(

@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use sellsync_core::contract::ZReportDoc;
-use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::ZReport;
@@ -78,20 +77,7 @@ fn a_shift_from_float_to_z_report() {
     sell(&mut s, CABLE, 1, "credit card");
     sell(&mut s, CHOC, 2, "cash");
     s.till
-        .return_items(
-            &s.cashier,
-            &ReturnOfSale {
-                sale_id: cash_sale.id,
-                lines: vec![ReturnLine {
-                    line: 0,
-                    quantity: 1,
-                    damaged: false,
-                }],
-                reason: "Leaking".into(),
-                refunds: Vec::new(),
-                approval: None,
-            },
-        )
+        .return_items(&s.cashier, &take_back(cash_sale.id, 0, 1, "Leaking"))
         .unwrap();
     s.till
         .move_cash(
@@ -397,20 +383,7 @@ fn a_line_taken_off_the_cart_is_recorded_and_a_returned_sale_is_not_voided() {
     assert_eq!(kinds, ["shift_opened", "line_removed", "sale"]);
 
     s.till
-        .return_items(
-            &s.cashier,
-            &ReturnOfSale {
-                sale_id: sale.id,
-                lines: vec![ReturnLine {
-                    line: 0,
-                    quantity: 1,
-                    damaged: false,
-                }],
-                reason: "Leaking".into(),
-                refunds: Vec::new(),
-                approval: None,
-            },
-        )
+        .return_items(&s.cashier, &take_back(sale.id, 0, 1, "Leaking"))
         .unwrap();
     let err = s
         .till

@@ -21,6 +21,7 @@ use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::journal::{self, Event};
 use crate::notifications::{self, NotificationKind};
 use crate::printing::receipt::{takes_cash, Paper};
+use crate::shift;
 use crate::staff::{Actor, Permission};
 use crate::till::Till;
 
@@ -555,9 +556,15 @@ impl Till {
                         tx.execute(
                             "INSERT INTO drawer_events (reason, sale_id, user_id, print_job_id,
                                 created_at, shift_id)
-                             VALUES (?1, ?2, ?3, ?4, ?5,
-                                (SELECT _id FROM shifts WHERE status = 'open'))",
-                            params![reason, job.sale_id, job.requested_by, id, timestamp(now)],
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![
+                                reason,
+                                job.sale_id,
+                                job.requested_by,
+                                id,
+                                timestamp(now),
+                                shift::open_shift_id(tx)?
+                            ],
                         )?;
                         let event = tx.last_insert_rowid().to_string();
                         journal::append(tx, ctx, Event::DrawerOpened, &event, now)?;

@@ -8,7 +8,6 @@
 //! stock is allowed (an offline till cannot know better) and raises a notification.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use tracing::info;
 
@@ -323,14 +322,7 @@ impl SaleRecord<'_> {
         };
         let mut available = 0;
         if let Some(customer) = customer {
-            // Another business's customer answers as one that does not exist.
-            available = tx
-                .prepare_cached(
-                    "SELECT loyalty_points FROM customers WHERE business_id = ?1 AND _id = ?2",
-                )?
-                .query_row(params![ctx.business.id, customer], |r| r.get(0))
-                .optional()?
-                .ok_or(Error::CustomerGone)?;
+            available = customers::loyalty_points(tx, ctx, customer)?;
         }
         if self.redeemed > 0 && available < self.redeemed {
             return Err(Error::NotEnoughPoints {

@@ -535,16 +535,8 @@ impl ReturnRecord<'_> {
     fn write(&self, tx: &Tx<'_>, ctx: &Ctx<'_>) -> Result<Sale> {
         let now = ids::now();
         let (taken, given) = self.points;
-        // Points the customer spent since cannot be taken back below zero.
         let taken = match self.customer {
-            Some(customer) => {
-                let available: i64 = tx
-                    .prepare_cached(
-                        "SELECT loyalty_points FROM customers WHERE business_id = ?1 AND _id = ?2",
-                    )?
-                    .query_row(params![ctx.business.id, customer], |r| r.get(0))?;
-                taken.min(available + given)
-            }
+            Some(customer) => customers::points_to_take_back(tx, ctx, customer, taken, given)?,
             None => 0,
         };
         let shift = shift::require_open_shift(tx)?;

@@ -31,11 +31,11 @@ impl Till {
             tx.prepare_cached(
                 "INSERT INTO removed_lines (_id, shift_id, user_id, product_id, product_name,
                     quantity, unit_price, created_at)
-                 VALUES (?1, (SELECT _id FROM shifts WHERE status = 'open'), ?2, ?3, ?4, ?5,
-                    ?6, ?7)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id,
+                shift::open_shift_id(tx)?,
                 actor.user_id(),
                 line.product.id,
                 line.product.product_name,
@@ -124,13 +124,15 @@ impl Till {
                 )?;
             }
             if let Some(customer) = sale.customer_id {
-                // Points spent come back; points earned go, but not below zero (the
-                // customer may have spent them since).
-                let available: i64 = tx
-                    .prepare_cached("SELECT loyalty_points FROM customers WHERE _id = ?1")?
-                    .query_row([customer], |r| r.get(0))?;
+                // Points spent come back; points earned go.
                 let given = sale.loyalty_points_redeemed;
-                let taken = sale.loyalty_points_earned.min(available + given);
+                let taken = customers::points_to_take_back(
+                    tx,
+                    ctx,
+                    customer,
+                    sale.loyalty_points_earned,
+                    given,
+                )?;
                 customers::record_purchase(
                     tx,
                     ctx,

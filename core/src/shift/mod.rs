@@ -19,7 +19,7 @@ use crate::journal::{self, Event};
 use crate::money::{Currency, Money};
 use crate::sell::transaction;
 use crate::staff::{Actor, Approval, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Business, Ctx, Till, Tx};
 
 use count::CashCount;
 use report::{figures, CashMovementKind, ShiftFigures};
@@ -314,19 +314,16 @@ impl Till {
         actor.require(Permission::ProcessSales)?;
         let shift = self.current_shift()?.ok_or(Error::NoOpenShift)?;
         let expected = shift_figures(&self.conn, &self.ctx(), &shift)?.expected_cash;
-        let why = self.difference_to_approve(expected, counted.total);
+        let why = difference_to_approve(&self.business, expected, counted.total);
         let approved_by = self.approval(actor, why, approval)?;
         let z = self.write(|tx, ctx| {
             let shift = load_shift(tx, require_open_shift(tx)?)?;
             let figures = shift_figures(tx, ctx, &shift)?;
             let over_short = counted.total.checked_sub(figures.expected_cash)?;
-            if over_short.minor().abs() > ctx.business.max_cash_difference.minor()
-                && approved_by.is_none()
-            {
-                // The figures moved since the count was checked.
-                return Err(Error::ApprovalNeeded(
-                    "the count is too far from the expected cash".into(),
-                ));
+            // Asked again on the figures as they stand now: they may have moved since.
+            let why = difference_to_approve(ctx.business, figures.expected_cash, counted.total);
+            if let (Some(why), None) = (why, approved_by) {
+                return Err(Error::ApprovalNeeded(why));
             }
             let (z_number, grand_total): (i64, i64) = tx
                 .prepare_cached(
@@ -384,22 +381,6 @@ impl Till {
         })?;
         info!(z_number = z.z_number, over_short = %self.format_money(z.over_short), "shift closed");
         Ok(z)
-    }
-
-    /// Why a count of `counted` against `expected` needs a manager, if it does.
-    fn difference_to_approve(&self, expected: Money, counted: Money) -> Option<String> {
-        let difference = counted.minor() - expected.minor();
-        if difference.abs() <= self.business.max_cash_difference.minor() {
-            return None;
-        }
-        let currency = &self.business.currency;
-        let by = currency.format(Money::from_minor(difference.abs()));
-        Some(format!(
-            "the drawer is {by} {} the expected {}, more than the {} allowed",
-            if difference < 0 { "short of" } else { "over" },
-            currency.format(expected),
-            currency.format(self.business.max_cash_difference)
-        ))
     }
 
     /// A Z report of this till: number `number`, or the latest. Needs `view_reports`.
@@ -466,4 +447,21 @@ fn z_document(ctx: &Ctx<'_>, z: &ZReport) -> ZReportDoc {
         currency: ctx.business.currency.clone(),
         report: z.clone(),
     }
+}
+
+/// Why a count of `counted` against `expected` needs a manager, if it does: further off
+/// than the business's `max_cash_difference`.
+fn difference_to_approve(business: &Business, expected: Money, counted: Money) -> Option<String> {
+    let difference = counted.minor() - expected.minor();
+    if difference.abs() <= business.max_cash_difference.minor() {
+        return None;
+    }
+    let currency = &business.currency;
+    let by = currency.format(Money::from_minor(difference.abs()));
+    Some(format!(
+        "the drawer is {by} {} the expected {}, more than the {} allowed",
+        if difference < 0 { "short of" } else { "over" },
+        currency.format(expected),
+        currency.format(business.max_cash_difference)
+    ))
 }

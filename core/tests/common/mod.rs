@@ -130,3 +130,24 @@ pub fn tender(till: &Till, method: &str, amount: Option<&str>) -> Tender {
         amount: amount.map(usd),
     }
 }
+
+/// A return of `quantity` units of line `line` (from 0) of a sale, undamaged, refunded to
+/// the sale's own tenders, no manager.
+pub fn take_back(
+    sale_id: sellsync_core::Id,
+    line: usize,
+    quantity: i64,
+    reason: &str,
+) -> sellsync_core::sell::returns::ReturnOfSale<'static> {
+    sellsync_core::sell::returns::ReturnOfSale {
+        sale_id,
+        lines: vec![sellsync_core::sell::returns::ReturnLine {
+            line,
+            quantity,
+            damaged: false,
+        }],
+        reason: reason.into(),
+        refunds: Vec::new(),
+        approval: None,
+    }
+}
