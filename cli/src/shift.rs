@@ -5,6 +5,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::IfParked;
 use sellsync_core::Till;
 
 use crate::output::Printer;
@@ -37,6 +38,9 @@ pub enum ShiftCommand {
         /// A manager who accepts a count far from the expected cash
         #[command(flatten)]
         approval: ManagerApproval,
+        /// Close although parked sales wait at this till: they stay parked
+        #[arg(long)]
+        keep_parked: bool,
     },
     /// A Z report of this till: the latest, or number N
     Z {
@@ -98,10 +102,16 @@ pub fn run(till: &mut Till, command: ShiftCommand, out: &Printer) -> Result<()> 
             sign_in: who,
             count,
             approval,
+            keep_parked,
         } => {
             let actor = sign_in(till, &who)?;
             let counted = read_count(till, &count)?;
-            let z = till.close_shift(&actor, &counted, approval.get())?;
+            let if_parked = if keep_parked {
+                IfParked::Keep
+            } else {
+                IfParked::Ask
+            };
+            let z = till.close_shift(&actor, &counted, approval.get(), if_parked)?;
             out.z_report(till, &z)
         }
         ShiftCommand::Z {

@@ -9,6 +9,7 @@
 use std::time::Instant;
 
 use sellsync_core::shift::count::CashCount;
+use sellsync_core::shift::IfParked;
 use sellsync_core::{Credential, Till};
 
 const SHIFT_SALES: usize = 2_000;
@@ -31,7 +32,9 @@ fn close() {
     let x_time = started.elapsed();
     let counted = CashCount::amount(x.figures.expected_cash).unwrap();
     let started = Instant::now();
-    let z = till.close_shift(&manager, &counted, None).unwrap();
+    let z = till
+        .close_shift(&manager, &counted, None, IfParked::Ask)
+        .unwrap();
     let close_time = started.elapsed();
     assert_eq!(z.figures.sales_count, SHIFT_SALES as i64);
     println!(

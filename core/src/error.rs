@@ -162,6 +162,19 @@ pub enum Error {
     #[error("{name} is already a customer with {contact:?}: attach them instead.")]
     CustomerExists { name: String, contact: String },
 
+    // Parked sales.
+    #[error("No parked sale {0:?} is waiting at this store.")]
+    UnknownParkedSale(String),
+    #[error("Parked sale {number} was taken up at another till at {at}: it is finished there.")]
+    ParkedSaleTaken { number: String, at: String },
+    #[error("Parked sale {number} was {status} already.")]
+    ParkedSaleClosed {
+        number: String,
+        status: &'static str,
+    },
+    #[error("{0} parked sale(s) still wait at this till. Take them up first, or close anyway: they stay parked for the next shift.")]
+    ParkedSalesWaiting(i64),
+
     // Shifts and cash.
     #[error("No shift is open at this till: open one with a counted float first.")]
     NoOpenShift,
@@ -268,6 +281,10 @@ impl Error {
             Error::InvalidCustomer(_) => "invalid_customer",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
+            Error::UnknownParkedSale(_) => "unknown_parked_sale",
+            Error::ParkedSaleTaken { .. } => "parked_sale_taken",
+            Error::ParkedSaleClosed { .. } => "parked_sale_closed",
+            Error::ParkedSalesWaiting(_) => "parked_sales_waiting",
             Error::NoOpenShift => "no_open_shift",
             Error::ShiftAlreadyOpen { .. } => "shift_already_open",
             Error::BadCashCount(_) => "bad_cash_count",

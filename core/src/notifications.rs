@@ -1,9 +1,12 @@
-//! Notifications for the store's managers: low stock, overselling, parked sync operations
-//! and printer problems; unread until a manager marks them read.
+//! Notifications for the store's managers: low stock, overselling, parked sync operations,
+//! printer problems, sales returned or parked sales completed twice by tills that were
+//! offline together; unread until a manager marks them read.
 
+use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tracing::info;
 
 use crate::contract::{Collection, NotificationDoc, NotificationUpdate, Op};
@@ -28,15 +31,18 @@ pub enum NotificationKind {
     PrinterProblem,
     /// Tills that were offline together took back more of a sale than was sold.
     OverReturned,
+    /// Tills that were offline together each completed the same parked sale.
+    ParkedCompletedTwice,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 5] = [
+    pub const ALL: [NotificationKind; 6] = [
         NotificationKind::LowStock,
         NotificationKind::Oversold,
         NotificationKind::SyncParked,
         NotificationKind::PrinterProblem,
         NotificationKind::OverReturned,
+        NotificationKind::ParkedCompletedTwice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +52,7 @@ impl NotificationKind {
             NotificationKind::SyncParked => "sync_parked",
             NotificationKind::PrinterProblem => "printer_problem",
             NotificationKind::OverReturned => "over_returned",
+            NotificationKind::ParkedCompletedTwice => "parked_completed_twice",
         }
     }
 
@@ -101,9 +108,25 @@ pub(crate) fn raise(
     raise_as(conn, ctx, Id::new(), kind, product_id, message, now)
 }
 
-/// [`raise`] with an id of the caller's: the tills that each find the same thing raise
-/// the same notification, which is recorded (and reaches central) once.
-pub(crate) fn raise_as(
+/// [`raise`] for a finding about `subject` (a sale, a parked sale) that every till may
+/// make on its own: its id is derived from the kind and the subject, so the tills that
+/// find the same thing raise the same notification, recorded (and central) once.
+pub(crate) fn raise_shared(
+    conn: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    kind: NotificationKind,
+    subject: Id,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let digest = Sha256::digest(format!("{}:{subject}", kind.as_str()));
+    let mut bytes = [0_u8; 12];
+    bytes.copy_from_slice(&digest[..12]);
+    let id = Id::from(ObjectId::from_bytes(bytes));
+    raise_as(conn, ctx, id, kind, None, message, now)
+}
+
+fn raise_as(
     conn: &Tx<'_>,
     ctx: &Ctx<'_>,
     id: Id,

@@ -287,7 +287,6 @@ impl Till {
         self.business.currency.format(amount)
     }
 
-    /// Reads an amount written in the business currency (`9.99`).
     /// A moment as the store's clock shows it, to the minute: `2026-12-02 09:41`.
     pub fn format_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&self.business.timezone)
@@ -295,6 +294,7 @@ impl Till {
             .to_string()
     }
 
+    /// Reads an amount written in the business currency (`9.99`).
     pub fn parse_money(&self, text: &str) -> Result<Money> {
         Ok(self.business.currency.parse(text)?)
     }

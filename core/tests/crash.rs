@@ -20,6 +20,7 @@ use rusqlite::Connection;
 use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Money, NewProduct, Till};
 
 const DIR_VAR: &str = "SELLSYNC_CRASH_TEST_DIR";
@@ -88,7 +89,8 @@ fn crash_child() {
                 _ => {
                     let expected = till.x_report(&manager).unwrap().figures.expected_cash;
                     let counted = CashCount::amount(expected).unwrap();
-                    till.close_shift(&manager, &counted, None).unwrap();
+                    till.close_shift(&manager, &counted, None, IfParked::Ask)
+                        .unwrap();
                 }
             }
         }

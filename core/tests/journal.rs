@@ -8,6 +8,7 @@ use common::*;
 use rusqlite::Connection;
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Sale};
 
 fn sell(s: &mut Shop, code: &str) -> Sale {
@@ -35,7 +36,12 @@ fn a_day() -> (Shop, Vec<Sale>) {
         .unwrap();
     let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
     s.till
-        .close_shift(&s.cashier, &CashCount::amount(expected).unwrap(), None)
+        .close_shift(
+            &s.cashier,
+            &CashCount::amount(expected).unwrap(),
+            None,
+            IfParked::Ask,
+        )
         .unwrap();
     s.till
         .open_shift(&s.cashier, &CashCount::amount(usd("100")).unwrap())

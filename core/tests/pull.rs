@@ -15,8 +15,6 @@ use sellsync_core::shift::count::CashCount;
 use sellsync_core::sync::pull::{CentralChange, PullOutcome};
 use sellsync_core::{Cart, Credential, Error, Id, Money, Permission, Till};
 
-/// The documents the till has made (sent or not), as the central database holds them
-/// once delivered.
 /// The documents the till's outbox inserts, delivered or not, as they are sent (the
 /// outbox as shown hides hashes).
 fn central_documents(till: &Till) -> Vec<(Collection, Document)> {

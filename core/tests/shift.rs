@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use sellsync_core::contract::ZReportDoc;
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
-use sellsync_core::shift::ZReport;
+use sellsync_core::shift::{IfParked, ZReport};
 use sellsync_core::staff::Approval;
 use sellsync_core::{Cart, Currency, Money, Sale};
 
@@ -110,7 +110,10 @@ fn a_shift_from_float_to_z_report() {
 
     // Counted 3.00 short: within the 5.00 a cashier may close on alone.
     let counted = CashCount::amount(Money::from_minor(expected - 300)).unwrap();
-    let z = s.till.close_shift(&s.cashier, &counted, None).unwrap();
+    let z = s
+        .till
+        .close_shift(&s.cashier, &counted, None, IfParked::Ask)
+        .unwrap();
     assert_eq!(z.z_number, 1);
     assert_eq!(z.over_short, usd("-3.00"));
     assert_eq!(z.figures, {
@@ -151,7 +154,12 @@ fn a_shift_from_float_to_z_report() {
     let sale = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
     let z2 = s
         .till
-        .close_shift(&s.cashier, &count("20x5,1x3,0.25x1,0.01x24"), None)
+        .close_shift(
+            &s.cashier,
+            &count("20x5,1x3,0.25x1,0.01x24"),
+            None,
+            IfParked::Ask,
+        )
         .unwrap();
     assert_eq!(z2.z_number, 2);
     assert_eq!(z2.over_short, Money::ZERO, "{z2:?}");
@@ -170,7 +178,10 @@ fn a_count_far_off_needs_a_manager() {
     let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
     let short = CashCount::amount(expected.checked_sub(usd("20.00")).unwrap()).unwrap();
     let before = snapshot(s.dir.path());
-    let err = s.till.close_shift(&s.cashier, &short, None).unwrap_err();
+    let err = s
+        .till
+        .close_shift(&s.cashier, &short, None, IfParked::Ask)
+        .unwrap_err();
     assert_eq!(err.code(), "approval_needed");
     assert!(
         err.to_string()
@@ -183,7 +194,7 @@ fn a_count_far_off_needs_a_manager() {
     };
     let err = s
         .till
-        .close_shift(&s.cashier, &short, Some(cashier))
+        .close_shift(&s.cashier, &short, Some(cashier), IfParked::Ask)
         .unwrap_err();
     assert_eq!(err.code(), "approver_not_manager");
     assert_eq!(before, snapshot(s.dir.path()), "nothing written");
@@ -194,7 +205,7 @@ fn a_count_far_off_needs_a_manager() {
     };
     let z = s
         .till
-        .close_shift(&s.cashier, &short, Some(manager))
+        .close_shift(&s.cashier, &short, Some(manager), IfParked::Ask)
         .unwrap();
     assert_eq!(z.approved_by, Some(s.manager.user_id()));
     assert_eq!(z.over_short, usd("-20.00"));
@@ -347,7 +358,12 @@ fn a_manager_voids_a_sale_of_the_open_shift_and_everything_goes_back() {
     let other = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
     let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
     s.till
-        .close_shift(&s.manager, &CashCount::amount(expected).unwrap(), None)
+        .close_shift(
+            &s.manager,
+            &CashCount::amount(expected).unwrap(),
+            None,
+            IfParked::Ask,
+        )
         .unwrap();
     let err = s
         .till

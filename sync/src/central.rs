@@ -220,7 +220,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, ORIGINAL_TRANSACTION_ID, PHONE,
         PRODUCT_ID, SKU,
     };
-    use field::{STORE_ID, TRANSACTION_ID};
+    use field::{SEQ, STORE_ID, TILL_ID, TRANSACTION_ID, Z_NUMBER};
     vec![
         (
             Collection::Stores,
@@ -289,6 +289,30 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
             vec![index(
                 "business_store_time",
                 &[BUSINESS_ID, STORE_ID, CREATED_AT],
+                false,
+            )],
+        ),
+        (
+            Collection::ParkedSales,
+            vec![index(
+                "business_store_time",
+                &[BUSINESS_ID, STORE_ID, CREATED_AT],
+                false,
+            )],
+        ),
+        (
+            Collection::ZReports,
+            vec![index(
+                "business_till_z",
+                &[BUSINESS_ID, TILL_ID, Z_NUMBER],
+                false,
+            )],
+        ),
+        (
+            Collection::JournalEntries,
+            vec![index(
+                "business_till_seq",
+                &[BUSINESS_ID, TILL_ID, SEQ],
                 false,
             )],
         ),

@@ -250,8 +250,10 @@ impl Puller {
                 field::BUSINESS_ID: business,
                 field::STORE_ID: { "$in": [&self.store, Bson::Null] },
             },
-            // The store's of the return window, which a till may take back.
-            Collection::SalesTransactions => {
+            // The store's of the return window: sales a till may take back, and parked
+            // sales it may take up (with those finished since, so that none stays waiting
+            // here after it was completed elsewhere).
+            Collection::SalesTransactions | Collection::ParkedSales => {
                 let since = Utc::now() - chrono::Duration::days(self.return_window_days);
                 doc! {
                     field::BUSINESS_ID: business,

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
 use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
+use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
 use sellsync_sync::pull::provision;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
@@ -473,7 +474,9 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
     let manager = sign_in(&mut till_a, "manager@example.com", "2345");
     let expected = till_a.x_report(&manager).unwrap().figures.expected_cash;
     let counted = sellsync_core::shift::count::CashCount::amount(expected).unwrap();
-    let z = till_a.close_shift(&manager, &counted, None).unwrap();
+    let z = till_a
+        .close_shift(&manager, &counted, None, IfParked::Ask)
+        .unwrap();
     sync_once(dir_a.path(), &config).await;
     let central_z = all(&central, "z_reports").await;
     assert_eq!(central_z.len(), 1);

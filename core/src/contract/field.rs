@@ -112,6 +112,8 @@ pub const VOIDED_BY: &str = "voided_by";
 pub const VOID_REASON: &str = "void_reason";
 /// The till's shift it was made in (and a Z report's own `_id`).
 pub const SHIFT_ID: &str = "shift_id";
+/// The parked sale a sale completed.
+pub const PARKED_SALE_ID: &str = "parked_sale_id";
 /// Inside `items`.
 pub const UNIT_PRICE: &str = "unit_price";
 /// On a return's item: the line of the sale it returns, from 1.
@@ -184,6 +186,20 @@ pub const REFUNDS: &str = "refunds";
 pub const RETURNS: &str = "returns";
 pub const VALUE: &str = "value";
 pub const COUNT: &str = "count";
+
+// parked_sales (store_id, till_id, customer_id, items, total_amount, status,
+// transaction_id as in sales; the items' product_id, product_name, sku, quantity,
+// unit_price too)
+pub const PARK_NUMBER: &str = "park_number";
+pub const PARKED_BY: &str = "parked_by";
+pub const PARKED_BY_NAME: &str = "parked_by_name";
+pub const NOTE: &str = "note";
+/// A discount as keyed, on an item or the whole cart: one of these two.
+pub const DISCOUNT_PERCENT: &str = "discount_percent";
+pub const DISCOUNT_AMOUNT: &str = "discount_amount";
+pub const CLAIMED_BY_TILL: &str = "claimed_by_till";
+pub const CLAIMED_BY: &str = "claimed_by";
+pub const CLAIMED_AT: &str = "claimed_at";
 
 // journal_entries (kind as in payments; store_id, till_id as in sales)
 pub const SEQ: &str = "seq";

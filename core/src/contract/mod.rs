@@ -16,6 +16,7 @@ mod customer;
 pub mod field;
 mod journal_entry;
 mod notification;
+mod parked_sale;
 mod payment_method;
 mod product;
 mod read;
@@ -37,6 +38,7 @@ pub use business::{BusinessDoc, BusinessSettings};
 pub use customer::{CustomerDoc, CustomerPurchase, PurchaseEntry};
 pub use journal_entry::JournalEntryDoc;
 pub use notification::{NotificationDoc, NotificationUpdate};
+pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::PaymentMethodDoc;
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
 pub use read::{whole_number, Reader};
@@ -64,10 +66,12 @@ pub enum Collection {
     ZReports,
     /// Sell Sync's own: each till's tamper-evident journal.
     JournalEntries,
+    /// Sell Sync's own: carts put aside, which any till of the store can take up.
+    ParkedSales,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 11] = [
+    pub const ALL: [Collection; 12] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -79,6 +83,7 @@ impl Collection {
         Collection::Notifications,
         Collection::ZReports,
         Collection::JournalEntries,
+        Collection::ParkedSales,
     ];
 
     pub fn name(self) -> &'static str {
@@ -94,6 +99,7 @@ impl Collection {
             Collection::Notifications => "notifications",
             Collection::ZReports => "z_reports",
             Collection::JournalEntries => "journal_entries",
+            Collection::ParkedSales => "parked_sales",
         }
     }
 

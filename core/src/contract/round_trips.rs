@@ -9,6 +9,7 @@ use crate::ids::{parse_timestamp, Id};
 use crate::money::{Currency, Money, Percent};
 use crate::notifications::{NotificationKind, NotificationStatus};
 use crate::sell::payments::PaymentKind;
+use crate::sell::pricing::Discount;
 use crate::staff::{Permission, Role};
 use crate::stock::rules::MovementType;
 
@@ -326,6 +327,7 @@ fn sales() {
         reason: None,
         approved_by: None,
         shift_id: Some(Id::new()),
+        parked_sale_id: Some(Id::new()),
         created_at: at("2026-11-25T09:00:00Z"),
     };
     let doc = through_the_outbox(sale.to_document());
@@ -365,6 +367,76 @@ fn sales() {
     let mut bad = doc;
     bad.insert("transaction_status", "lost");
     assert!(refusal(SaleDoc::from_document(&bad, &usd())).contains("\"lost\""));
+}
+
+#[test]
+fn parked_sales() {
+    let parked = ParkedSaleDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: Id::new(),
+        till_id: Id::new(),
+        park_number: "T1-P000007".into(),
+        parked_by: Id::new(),
+        parked_by_name: "Chris Cashier".into(),
+        note: "red coat, back in 5".into(),
+        items: vec![
+            ParkedItemDoc {
+                product_id: Id::new(),
+                product_name: "Espresso beans 1kg".into(),
+                sku: "ESP-1KG".into(),
+                quantity: 2,
+                unit_price: Money::from_minor(2_499),
+                discount: Some(Discount::Percent(Percent::from_thousandths(10_000))),
+            },
+            ParkedItemDoc {
+                product_id: Id::new(),
+                product_name: "Filter papers".into(),
+                sku: "FLT-100".into(),
+                quantity: 1,
+                unit_price: Money::from_minor(399),
+                discount: None,
+            },
+        ],
+        discount: Some(Discount::Amount(Money::from_minor(150))),
+        customer_id: Some(Id::new()),
+        currency: usd(),
+        total_amount: Money::from_minor(4_747),
+        status: ParkedStatus::Resumed,
+        claimed_by_till: Some(Id::new()),
+        claimed_by: Some(Id::new()),
+        claimed_at: Some(at("2026-11-25T09:05:00Z")),
+        transaction_id: None,
+        created_at: at("2026-11-25T09:00:00Z"),
+        updated_at: at("2026-11-25T09:05:00Z"),
+    };
+    let doc = through_the_outbox(parked.to_document());
+    assert_eq!(ParkedSaleDoc::from_document(&doc, &usd()).unwrap(), parked);
+    // An update sets everything a till changes, and nothing of who made it where.
+    let update = parked.to_update();
+    for fixed in [
+        "_id",
+        "business_id",
+        "store_id",
+        "park_number",
+        "created_at",
+    ] {
+        assert!(!update.contains_key(fixed), "{fixed}");
+    }
+    assert_eq!(update.get_str("status").unwrap(), "resumed");
+
+    let mut bad = doc.clone();
+    bad.insert("status", "lost");
+    assert!(refusal(ParkedSaleDoc::from_document(&bad, &usd())).contains("\"lost\""));
+    let mut bad = doc.clone();
+    bad.insert("discount_percent", 5);
+    assert!(refusal(ParkedSaleDoc::from_document(&bad, &usd())).contains("both"));
+    let mut bad = doc.clone();
+    bad.insert("items", Bson::Array(Vec::new()));
+    assert!(refusal(ParkedSaleDoc::from_document(&bad, &usd())).contains("no items"));
+    let mut bad = doc;
+    bad.insert("currency", "EUR");
+    assert!(refusal(ParkedSaleDoc::from_document(&bad, &usd())).contains("EUR"));
 }
 
 #[test]

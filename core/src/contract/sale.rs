@@ -41,6 +41,8 @@ pub struct SaleDoc {
     pub reason: Option<String>,
     pub approved_by: Option<Id>,
     pub shift_id: Option<Id>,
+    /// The parked sale it completed.
+    pub parked_sale_id: Option<Id>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -199,6 +201,9 @@ impl SaleDoc {
         if let Some(shift) = self.shift_id {
             fields.insert(field::SHIFT_ID, oid(shift));
         }
+        if let Some(parked) = self.parked_sale_id {
+            fields.insert(field::PARKED_SALE_ID, oid(parked));
+        }
         fields
     }
 
@@ -290,6 +295,7 @@ impl SaleDoc {
             reason: r.non_blank(field::REASON)?,
             approved_by: r.optional_id(field::APPROVED_BY)?,
             shift_id: r.optional_id(field::SHIFT_ID)?,
+            parked_sale_id: r.optional_id(field::PARKED_SALE_ID)?,
             created_at: r.required_time(field::CREATED_AT)?,
         })
     }

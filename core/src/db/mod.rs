@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_shifts.sql"),
     include_str!("../../migrations/0009_journal.sql"),
     include_str!("../../migrations/0010_voids.sql"),
+    include_str!("../../migrations/0011_parked_sales.sql"),
 ];
 
 /// The schema version this build writes.

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::ids::{self, Id};
 use crate::journal::{self, Event};
 use crate::money::Money;
+use crate::sell::parked;
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
 use crate::sell::tender::{balance, points_earned, settle, Balance, Payment, Settlement, Tender};
@@ -58,6 +59,8 @@ pub struct Cart {
     discount: Option<Discount>,
     customer: Option<CartCustomer>,
     redeem_points: i64,
+    /// The parked sale this cart was taken up from.
+    parked: Option<Id>,
 }
 
 pub(crate) fn check_quantity(quantity: i64) -> Result<()> {
@@ -125,6 +128,20 @@ impl Cart {
     /// A discount on the whole cart, after line discounts.
     pub fn set_discount(&mut self, discount: Option<Discount>) {
         self.discount = discount;
+    }
+
+    /// The discount on the whole cart, as keyed.
+    pub fn discount(&self) -> Option<Discount> {
+        self.discount
+    }
+
+    /// The parked sale this cart was taken up from, which completing it completes.
+    pub fn parked_sale(&self) -> Option<Id> {
+        self.parked
+    }
+
+    pub(crate) fn set_parked_sale(&mut self, parked: Option<Id>) {
+        self.parked = parked;
     }
 
     /// Who the sale is for, if anyone.
@@ -336,6 +353,9 @@ impl SaleRecord<'_> {
         sale.shift_id = Some(shift);
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &sale, true)?;
         journal::append(tx, ctx, Event::Sale, &sale.id.to_string(), sale.created_at)?;
+        if let Some(parked) = sale.parked_sale_id {
+            parked::complete(tx, ctx, parked, sale.id, now)?;
+        }
 
         for item in &sale.items {
             stock::record(
@@ -430,6 +450,7 @@ impl SaleRecord<'_> {
             approved_by: None,
             shift_id: None,
             voided: None,
+            parked_sale_id: self.cart.parked_sale(),
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Selling at the counter: pricing a cart (pure), settling it with tenders (pure), the
 //! business's payment methods, completing a sale in one transaction, what a return gives
 //! back (pure, `refund`) and taking it back (`returns`), voids of lines and sales
-//! (`voids`), and how sales and returns are stored (`transaction`).
+//! (`voids`), carts parked and taken up again at any till of the store (`parked`), and
+//! how sales and returns are stored (`transaction`).
 
 pub mod checkout;
+pub mod parked;
 pub mod payments;
 pub mod pricing;
 pub mod refund;

@@ -17,7 +17,7 @@ use thiserror::Error;
 use crate::money::{div_round_half_away, AmountError, Currency, Money, Percent};
 
 /// A discount as the cashier keys it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Discount {
     Amount(Money),

@@ -5,11 +5,9 @@
 //! writes its outbox rows, all in one transaction. Past the return window, over the
 //! cashier's refund limit, or without a receipt, a manager approves with their PIN.
 
-use bson::oid::ObjectId;
 use chrono::Utc;
 use rusqlite::{params, Connection};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 
 use crate::catalog::Product;
@@ -578,6 +576,7 @@ impl ReturnRecord<'_> {
             approved_by: self.approved_by,
             shift_id: Some(shift),
             voided: None,
+            parked_sale_id: None,
         };
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &back, true)?;
         journal::append(tx, ctx, Event::Return, &back.id.to_string(), now)?;
@@ -659,21 +658,12 @@ pub(crate) fn flag_over_return(tx: &Tx<'_>, ctx: &Ctx<'_>, sale_id: Id) -> Resul
         returns.join(", ")
     );
     warn!(sale = %sale_number, returns = ?returns, "a sale was returned beyond what it sold");
-    notifications::raise_as(
+    notifications::raise_shared(
         tx,
         ctx,
-        over_return_id(sale_id),
         NotificationKind::OverReturned,
-        None,
+        sale_id,
         &message,
         ids::now(),
     )
-}
-
-/// The one id every till gives the over-return notification of `sale_id`.
-fn over_return_id(sale_id: Id) -> Id {
-    let digest = Sha256::digest(format!("over_returned:{sale_id}"));
-    let mut bytes = [0_u8; 12];
-    bytes.copy_from_slice(&digest[..12]);
-    Id::from(ObjectId::from_bytes(bytes))
 }

@@ -89,6 +89,8 @@ pub struct Sale {
     pub shift_id: Option<Id>,
     /// Set once a manager voided the sale.
     pub voided: Option<Voided>,
+    /// The parked sale it completed.
+    pub parked_sale_id: Option<Id>,
 }
 
 /// Who voided a sale, when and why.
@@ -169,6 +171,7 @@ impl Sale {
             // Another till's shift: not held here.
             shift_id: None,
             voided: None,
+            parked_sale_id: doc.parked_sale_id,
         }
     }
 }
@@ -195,9 +198,9 @@ pub(crate) fn insert(
             cashier_id, customer_id, payment_method, currency, subtotal, discount_total,
             cart_discount, tax_total, total_amount, amount_tendered, change_due,
             loyalty_points_earned, loyalty_points_redeemed, created_at, transaction_type,
-            original_transaction_id, reason, approved_by, shift_id)
+            original_transaction_id, reason, approved_by, shift_id, parked_sale_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?
     .execute(params![
         sale.id,
@@ -224,6 +227,7 @@ pub(crate) fn insert(
         sale.reason,
         sale.approved_by,
         sale.shift_id,
+        sale.parked_sale_id,
     ])?;
     for (n, item) in sale.items.iter().enumerate() {
         tx.prepare_cached(
@@ -339,6 +343,7 @@ pub(crate) fn document(business_id: Id, currency: &Currency, sale: &Sale) -> Res
         reason: Some(sale.reason.clone()).filter(|r| !r.is_empty()),
         approved_by: sale.approved_by,
         shift_id: sale.shift_id,
+        parked_sale_id: sale.parked_sale_id,
         created_at: sale.created_at,
     })
 }
@@ -352,7 +357,8 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                     s.total_amount, s.amount_tendered, s.change_due, s.loyalty_points_earned,
                     s.loyalty_points_redeemed, s.store_id, s.till_id, s.transaction_type,
                     s.original_transaction_id, o.sale_number, s.reason, s.approved_by,
-                    s.shift_id, s.transaction_status, s.voided_by, s.voided_at, s.void_reason
+                    s.shift_id, s.transaction_status, s.voided_by, s.voided_at, s.void_reason,
+                    s.parked_sale_id
              FROM sales_transactions s JOIN users u ON u._id = s.cashier_id
              LEFT JOIN sales_transactions o ON o._id = s.original_transaction_id
              WHERE s.business_id = ?1 AND s._id = ?2",
@@ -405,6 +411,7 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                     }
                     _ => None,
                 },
+                parked_sale_id: r.get(28)?,
                 items: Vec::new(),
                 payments: Vec::new(),
                 taxes: Vec::new(),

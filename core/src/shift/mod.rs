@@ -17,11 +17,20 @@ use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::journal::{self, Event};
 use crate::money::{Currency, Money};
-use crate::sell::transaction;
+use crate::sell::{parked, transaction};
 use crate::staff::{Actor, Approval, Permission};
 use crate::till::{Business, Ctx, Till, Tx};
 
 use count::CashCount;
+
+/// What closing a shift does when parked sales still wait at the till.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfParked {
+    /// Refuse, naming how many wait: the cashier decides.
+    Ask,
+    /// Close; they stay parked for the next shift.
+    Keep,
+}
 use report::{figures, CashMovementKind, ShiftFigures};
 
 /// A shift as the till holds it.
@@ -304,15 +313,22 @@ impl Till {
 
     /// Closes the open shift with the drawer's count and writes its Z report, numbered
     /// after the last with no gap, in one transaction. Needs `process_sales`; a count
-    /// further from the expected cash than the business allows needs a manager.
+    /// further from the expected cash than the business allows needs a manager. Parked
+    /// sales waiting at the till are never dropped: `IfParked::Ask` refuses to close over
+    /// them, `IfParked::Keep` closes and leaves them parked for the next shift.
     pub fn close_shift(
         &mut self,
         actor: &Actor,
         counted: &CashCount,
         approval: Option<Approval<'_>>,
+        if_parked: IfParked,
     ) -> Result<ZReport> {
         actor.require(Permission::ProcessSales)?;
         let shift = self.current_shift()?.ok_or(Error::NoOpenShift)?;
+        let waiting = parked::waiting_here(&self.conn, &self.ctx())?;
+        if waiting > 0 && if_parked == IfParked::Ask {
+            return Err(Error::ParkedSalesWaiting(waiting));
+        }
         let expected = shift_figures(&self.conn, &self.ctx(), &shift)?.expected_cash;
         let why = difference_to_approve(&self.business, expected, counted.total);
         let approved_by = self.approval(actor, why, approval)?;

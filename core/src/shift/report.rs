@@ -327,6 +327,7 @@ mod tests {
             approved_by: None,
             shift_id: None,
             voided: None,
+            parked_sale_id: None,
         }
     }
 

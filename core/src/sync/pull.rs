@@ -20,8 +20,8 @@ use serde::Serialize;
 use tracing::{debug, info, warn};
 
 use crate::contract::{
-    field, BusinessDoc, Collection, CustomerDoc, Op, PaymentMethodDoc, ProductDoc, Reader, SaleDoc,
-    SaleStatus, StockMovementDoc, StoreDoc, UserDoc,
+    field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
+    Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -29,21 +29,24 @@ use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
-use crate::sell::returns;
 use crate::sell::transaction::{self, Sale};
+use crate::sell::{parked, returns};
 use crate::sync::conflicts::Unsent;
 use crate::till::{check_till_code, Ctx, Till, Tx};
 
 /// The collections a till pulls, in the order a full read reads them (a sale after its
 /// cashier, products and customer). Of `sales_transactions`, only the store's sales and
-/// returns of the return window: what the till may be asked to take back.
-pub const PULLED: [Collection; 8] = [
+/// returns of the return window: what the till may be asked to take back; of
+/// `parked_sales`, the store's of the return window (a parked sale after its products
+/// and customer, before the sales that complete it).
+pub const PULLED: [Collection; 9] = [
     Collection::Businesses,
     Collection::Stores,
     Collection::Users,
     Collection::PaymentMethods,
     Collection::Products,
     Collection::Customers,
+    Collection::ParkedSales,
     Collection::SalesTransactions,
     Collection::StockMovements,
 ];
@@ -295,6 +298,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
             | Collection::Products
             | Collection::SalesTransactions
             | Collection::StockMovements
+            | Collection::ParkedSales
     );
     if store_scoped
         && reader
@@ -332,6 +336,11 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
         Collection::SalesTransactions => {
             sale(tx, ctx, &SaleDoc::from_document(document, currency)?)
         }
+        Collection::ParkedSales => parked_sale(
+            tx,
+            &ParkedSaleDoc::from_document(document, currency)?,
+            &unsent,
+        ),
         Collection::Notifications | Collection::ZReports | Collection::JournalEntries => {
             Ok(Applied::Skipped)
         }
@@ -740,6 +749,20 @@ fn sale(tx: &Tx<'_>, ctx: &Ctx<'_>, doc: &SaleDoc) -> Result<Applied> {
     if let Some(original) = doc.original_transaction_id {
         returns::flag_over_return(tx, ctx, original)?;
     }
+    if let Some(parked) = doc.parked_sale_id {
+        parked::flag_completed_twice(tx, ctx, parked)?;
+    }
+    Ok(Applied::Yes)
+}
+
+/// A parked sale of the store, as central has it now: parked at another till, taken up,
+/// completed or discarded. While this till has a change of it unsent (it took it up
+/// here, say), its own stands; each change carries every field a till sets.
+fn parked_sale(tx: &Connection, doc: &ParkedSaleDoc, unsent: &Unsent) -> Result<Applied> {
+    if unsent.keeps(field::STATUS) {
+        return Ok(Applied::Skipped);
+    }
+    parked::store_row(tx, doc)?;
     Ok(Applied::Yes)
 }
 

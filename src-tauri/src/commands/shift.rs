@@ -3,6 +3,7 @@
 
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::IfParked;
 use sellsync_core::staff::Approval;
 use sellsync_core::Permission;
 use tauri::{AppHandle, State};
@@ -70,7 +71,9 @@ pub fn move_cash(
 }
 
 /// Closes the shift with the count; a manager's email and PIN when the count is too far
-/// off (core says so with `approval_needed`). Answers the Z report.
+/// off (core says so with `approval_needed`); `keep_parked` once the cashier has said that
+/// the parked sales waiting at the till stay parked (core asks with
+/// `parked_sales_waiting`). Answers the Z report.
 #[tauri::command(async)]
 pub fn close_shift(
     app: AppHandle,
@@ -78,6 +81,7 @@ pub fn close_shift(
     counted: String,
     approve_email: Option<String>,
     approve_pin: Option<String>,
+    keep_parked: Option<bool>,
 ) -> Answer<ReportView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
@@ -86,7 +90,14 @@ pub fn close_shift(
         (Some(email), Some(pin)) if !email.trim().is_empty() => Some(Approval { email, pin }),
         _ => None,
     };
-    let z = c.till.close_shift(&c.actor, &counted, approval)?;
+    let if_parked = if keep_parked == Some(true) {
+        IfParked::Keep
+    } else {
+        IfParked::Ask
+    };
+    let z = c
+        .till
+        .close_shift(&c.actor, &counted, approval, if_parked)?;
     let view = ReportView::z(c.till, &z);
     drop(session);
     desk.wake_sync();
