@@ -4,6 +4,7 @@
 
 mod args;
 mod output;
+mod parked;
 mod print;
 mod returns;
 mod shift;
@@ -93,6 +94,12 @@ enum Command {
     Return(returns::ReturnArgs),
     /// Void a sale of the open shift (a manager's): its stock, points and money go back
     Void(returns::VoidArgs),
+    /// Put a cart aside with a note, for this till or another of the store to take up
+    Park(parked::ParkArgs),
+    /// The store's parked sales waiting to be taken up; discard one
+    Parked(parked::ParkedArgs),
+    /// Take up a parked sale and pay for it
+    Resume(parked::ResumeArgs),
     /// The till's shift: open with a float, cash in and out, X report, close with a count
     #[command(subcommand)]
     Shift(shift::ShiftCommand),
@@ -313,12 +320,18 @@ enum ProductCommand {
 struct SaleArgs {
     #[command(flatten)]
     sign_in: SignIn,
+    #[command(flatten)]
+    cart: CartArgs,
+    #[command(flatten)]
+    payment: PaymentArgs,
+}
+
+/// What goes in a cart, as `sale` and `park` take it.
+#[derive(Args)]
+pub(crate) struct CartArgs {
     /// An item: a barcode or SKU, and a quantity (CODE or CODE:QTY); repeat for more
     #[arg(long = "item", value_name = "CODE[:QTY]", required = true)]
     items: Vec<String>,
-    /// A payment: a method and an amount (cash:20.00); without an amount it pays the rest
-    #[arg(long = "pay", value_name = "METHOD[:AMOUNT]")]
-    payments: Vec<String>,
     /// The customer's phone or email
     #[arg(long)]
     customer: Option<String>,
@@ -328,8 +341,16 @@ struct SaleArgs {
     /// A discount on the whole sale: 10% or 5.00
     #[arg(long)]
     discount: Option<String>,
-    /// Loyalty points the customer spends
-    #[arg(long, default_value_t = 0, requires = "customer")]
+}
+
+/// How a sale is paid, as `sale` and `resume` take it.
+#[derive(Args)]
+pub(crate) struct PaymentArgs {
+    /// A payment: a method and an amount (cash:20.00); without an amount it pays the rest
+    #[arg(long = "pay", value_name = "METHOD[:AMOUNT]")]
+    payments: Vec<String>,
+    /// Loyalty points the sale's customer spends
+    #[arg(long, default_value_t = 0)]
     redeem_points: i64,
     /// Print the receipt on the till's printer once the sale is saved (and open the
     /// drawer for cash)
@@ -442,6 +463,9 @@ fn hint(error: &anyhow::Error) -> Option<String> {
         sellsync_core::Error::NoOpenShift => {
             Some("open one with `sellsync shift open --float AMOUNT` (or --count)".into())
         }
+        sellsync_core::Error::ParkedSalesWaiting(_) => {
+            Some("see them with `sellsync parked`; close anyway with `--keep-parked`".into())
+        }
         sellsync_core::Error::NoPrinter => {
             Some("an admin sets one up with `sellsync printer setup`".into())
         }
@@ -484,6 +508,9 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Sale(args) => sale(&mut till, args, out),
         Command::Return(args) => returns::run(&mut till, args, out),
         Command::Void(args) => returns::void(&mut till, args, out),
+        Command::Park(args) => parked::park(&mut till, args, out),
+        Command::Parked(args) => parked::parked(&mut till, args, out),
+        Command::Resume(args) => parked::resume(&mut till, args, out),
         Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
@@ -719,6 +746,12 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
 
 fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
     let actor = sign_in(till, &args.sign_in)?;
+    let mut cart = build_cart(till, &actor, &args.cart)?;
+    pay(till, &actor, &mut cart, &args.payment, out)
+}
+
+/// The cart the arguments describe.
+pub(crate) fn build_cart(till: &Till, actor: &Actor, args: &CartArgs) -> Result<Cart> {
     let mut cart = Cart::new();
     for item in &args.items {
         let (code, quantity) = parse_item(item)?;
@@ -728,7 +761,7 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
         cart.set_discount(Some(Discount::parse(text, till.currency())?));
     }
     if let Some(contact) = &args.customer {
-        let customer = match (till.find_customer(&actor, contact)?, &args.customer_name) {
+        let customer = match (till.find_customer(actor, contact)?, &args.customer_name) {
             (Some(found), _) => CartCustomer::Existing(found),
             (None, Some(name)) => CartCustomer::New(NewCustomer {
                 name: name.clone(),
@@ -741,6 +774,17 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
         };
         cart.set_customer(Some(customer));
     }
+    Ok(cart)
+}
+
+/// Pays for `cart` as the arguments say, completes the sale and shows it.
+pub(crate) fn pay(
+    till: &mut Till,
+    actor: &Actor,
+    cart: &mut Cart,
+    args: &PaymentArgs,
+    out: &Printer,
+) -> Result<()> {
     cart.redeem_points(args.redeem_points);
     let mut tenders = Vec::new();
     for text in &args.payments {
@@ -750,10 +794,10 @@ fn sale(till: &mut Till, args: SaleArgs, out: &Printer) -> Result<()> {
             amount,
         });
     }
-    let sale = till.complete_sale(&actor, &cart, &tenders)?;
+    let sale = till.complete_sale(actor, cart, &tenders)?;
     out.sale(till, &sale)?;
     if args.print {
-        print::print_sale(till, &actor, &sale)?;
+        print::print_sale(till, actor, &sale)?;
     }
     Ok(())
 }

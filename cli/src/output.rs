@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use anyhow::Result;
+use sellsync_core::contract::ParkedStatus;
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
@@ -13,6 +14,7 @@ use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::reports::DayReport;
+use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::{rows, CashMovementKind};
 use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
@@ -349,6 +351,31 @@ impl Printer {
                     till.format_time(n.created_at),
                     if n.unread { "*" } else { " " },
                     n.message
+                )?;
+            }
+        })
+    }
+
+    pub fn parked_sales(&self, till: &Till, parked: &[ParkedSale]) -> Result<()> {
+        emit!(self, parked, |out| {
+            if parked.is_empty() {
+                writeln!(out, "No parked sales wait at this store.")?;
+            }
+            for p in parked {
+                let status = match p.status {
+                    ParkedStatus::Parked => String::new(),
+                    ParkedStatus::Resumed => "  (taken up here)".to_owned(),
+                    other => format!("  ({})", other.as_str()),
+                };
+                let items: i64 = p.items.iter().map(|i| i.quantity).sum();
+                writeln!(
+                    out,
+                    "{}  {}  {:>10}  {items} item(s)  by {}  {}{status}",
+                    p.park_number,
+                    till.format_time(p.created_at),
+                    till.format_money(p.total_amount),
+                    p.parked_by_name,
+                    p.note,
                 )?;
             }
         })

@@ -1205,3 +1205,76 @@ fn a_shift_at_the_command_line() {
         "{err}"
     );
 }
+
+#[test]
+fn parking_a_sale_and_taking_it_up() {
+    let dir = demo();
+    let d = dir.path();
+    let parked = json(
+        d,
+        &with(
+            CASHIER,
+            &["park", "--item", "73513537:2", "--note", "red coat"],
+        ),
+    );
+    assert_eq!(parked[0]["park_number"], "T1-P000001");
+    assert_eq!(parked[0]["status"], "parked");
+    let list = ok(d, &["parked"]);
+    assert!(list.contains("T1-P000001"), "{list}");
+    assert!(list.contains("5.44"), "{list}");
+    assert!(list.contains("red coat"), "{list}");
+
+    // A shift does not close over it without being told.
+    let err = fails(d, &with(CASHIER, &["shift", "close", "--counted", "100"]));
+    assert!(err.contains("1 parked sale(s) still wait"), "{err}");
+    assert!(err.contains("--keep-parked"), "{err}");
+
+    // A payment short of the total: refused, and the parked sale waits as before.
+    let err = fails(
+        d,
+        &with(CASHIER, &["resume", "T1-P000001", "--pay", "cash:1.00"]),
+    );
+    assert!(err.contains("still due"), "{err}");
+    assert_eq!(json(d, &["parked"])[0]["status"], "parked");
+
+    // Taken up with one more soap and paid.
+    let sale = json(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "resume",
+                "t1-p000001",
+                "--item",
+                "73513537",
+                "--pay",
+                "cash",
+            ],
+        ),
+    );
+    assert_eq!(sale["total_amount"], 817);
+    assert_eq!(sale["parked_sale_id"], parked[0]["id"]);
+    assert_eq!(json(d, &["parked"]), serde_json::json!([]));
+    let err = fails(
+        d,
+        &with(CASHIER, &["resume", "T1-P000001", "--pay", "cash"]),
+    );
+    assert!(err.contains("was completed already"), "{err}");
+
+    // Another, discarded.
+    ok(
+        d,
+        &with(CASHIER, &["park", "--item", "73513537", "--note", "gone"]),
+    );
+    let gone = json(d, &with(CASHIER, &["parked", "discard", "T1-P000002"]));
+    assert_eq!(gone[0]["status"], "discarded");
+    let err = fails(
+        d,
+        &with(CASHIER, &["resume", "T1-P000009", "--pay", "cash"]),
+    );
+    assert!(err.contains("No parked sale \"T1-P000009\""), "{err}");
+    ok(
+        d,
+        &with(CASHIER, &["shift", "close", "--counted", "108.17"]),
+    );
+}
