@@ -512,3 +512,101 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
         );
     }
 }
+
+fn park(till: &mut Till, quantity: i64, note: &str) -> sellsync_core::sell::parked::ParkedSale {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let code = till.stock_levels(false).unwrap()[0].sku.clone();
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, &code, quantity).unwrap();
+    till.park(&cashier, &cart, note).unwrap()
+}
+
+fn take_up_and_pay(till: &mut Till, number: &str) -> sellsync_core::Sale {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let cart = till.resume_parked(&cashier, number).unwrap();
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(&cashier, &cart, &[cash]).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sale_parked_at_one_till_is_taken_up_at_another_and_completing_it_twice_is_flagged() {
+    let config = config("parked");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let parked = park(&mut till_a, 2, "red coat");
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+    let seen = till_b.parked_sales().unwrap();
+    assert_eq!(seen.len(), 1, "B holds A's parked sale");
+    assert_eq!(seen[0].park_number, "T1-P000001");
+    assert_eq!(seen[0].note, "red coat");
+
+    // B takes it up: once A hears of it, A may no longer.
+    let cashier_b = sign_in(&mut till_b, "cashier@example.com", "1111");
+    let cart = till_b.resume_parked(&cashier_b, "T1-P000001").unwrap();
+    sync_once(dir_b.path(), &config).await;
+    sync_once(dir_a.path(), &config).await;
+    assert!(till_a.parked_sales().unwrap().is_empty());
+    let cashier_a = sign_in(&mut till_a, "cashier@example.com", "1111");
+    let err = till_a.resume_parked(&cashier_a, "T1-P000001").unwrap_err();
+    assert_eq!(err.code(), "parked_sale_taken", "{err}");
+
+    // B completes it; central and A know.
+    let cash = Tender {
+        method: till_b.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let sale = till_b.complete_sale(&cashier_b, &cart, &[cash]).unwrap();
+    sync_once(dir_b.path(), &config).await;
+    sync_once(dir_a.path(), &config).await;
+    let central = Central::connect(&config).await.unwrap();
+    let docs = all(&central, "parked_sales").await;
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].get_str("status").unwrap(), "completed");
+    assert_eq!(
+        docs[0].get_object_id("transaction_id").unwrap(),
+        sale.id.object_id()
+    );
+    let err = till_a.resume_parked(&cashier_a, "T1-P000001").unwrap_err();
+    assert_eq!(err.code(), "parked_sale_closed", "{err}");
+
+    // Another parked sale, taken up and completed at both tills while offline together:
+    // both sales stand, and managers are told once, on both tills and centrally.
+    let second = park(&mut till_a, 1, "blue hat");
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+    let at_a = take_up_and_pay(&mut till_a, &second.park_number);
+    let at_b = take_up_and_pay(&mut till_b, &second.park_number);
+    for _ in 0..2 {
+        sync_once(dir_a.path(), &config).await;
+        sync_once(dir_b.path(), &config).await;
+    }
+    let sales: Vec<Document> = all(&central, "sales_transactions")
+        .await
+        .into_iter()
+        .filter(|d| d.get_object_id("parked_sale_id") == Ok(second.id.object_id()))
+        .collect();
+    assert_eq!(sales.len(), 2, "both sales are central");
+    let flagged: Vec<Document> = all(&central, "notifications")
+        .await
+        .into_iter()
+        .filter(|d| d.get_str("kind") == Ok("parked_completed_twice"))
+        .collect();
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    let message = flagged[0].get_str("message").unwrap();
+    for number in [&at_a.sale_number, &at_b.sale_number] {
+        assert!(message.contains(number.as_str()), "{message}");
+    }
+    assert!(message.contains("blue hat"), "{message}");
+    for till in [&till_a, &till_b] {
+        assert!(till
+            .notifications(false, 50)
+            .unwrap()
+            .iter()
+            .any(|n| n.message == message));
+        assert!(till.parked_sales().unwrap().is_empty());
+    }
+    assert_eq!(parked.id, docs[0].get_object_id("_id").unwrap().into());
+}
