@@ -5,6 +5,7 @@ the first screen offers the demo store.
 """
 
 import os
+import shutil
 import socket
 import sqlite3
 import tempfile
@@ -514,6 +515,64 @@ class Till(unittest.TestCase):
         self.body(Keys.F2)
         self.wait_for("#tendered").send_keys(Keys.ENTER)
         self.wait_for("#sale-done")
+
+    def test_12_a_parked_sale_waits_over_a_restart_is_taken_up_and_a_close_asks_about_another(self):
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        for code in ("PRO-001", "PRO-001", "PRO-002"):
+            self.wait_for("#scan").send_keys(code + Keys.ENTER)
+        self.wait_for_text("#items", "3")
+        self.body(Keys.F11)
+        self.wait_for("#park-note").send_keys("red coat, back in 5" + Keys.ENTER)
+        self.wait_for_text("#sell-notice", "Parked as T1-P000001")
+        self.assertEqual(self.lines(), [], "the counter starts an empty cart")
+        # The next customer is served meanwhile.
+        self.wait_for("#scan").send_keys("PRO-002" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        self.body(Keys.ENTER)
+
+        # The app is closed and opened again on the same till: the parked sale waits.
+        before = self.data_dir
+        self.driver.quit()
+        self.driver = None
+        self.start_app(lambda folder: shutil.copytree(before, folder, dirs_exist_ok=True))
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        self.wait_for("#parked-button").click()
+        self.wait_for_text('#parked-dialog .parked[data-number="T1-P000001"]', "red coat, back in 5")
+        self.assertIn("3 item(s)", self.text_of('#parked-dialog .parked[data-number="T1-P000001"]'))
+        self.screenshot("desktop-parked-sales")
+        self.wait_for('#parked-dialog .parked[data-number="T1-P000001"] .resume').click()
+        self.wait_for_text("#taken-up", "T1-P000001")
+        self.assertEqual(len(self.lines()), 2)
+        self.assertEqual(self.text_of("#total"), "2.47")
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        self.body(Keys.ENTER)
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            self.assertEqual(db.execute("SELECT status FROM parked_sales").fetchall(), [("completed",)])
+            self.assertEqual(
+                db.execute("SELECT COUNT(*) FROM sales_transactions WHERE parked_sale_id IS NOT NULL").fetchone(),
+                (1,))
+
+        # Another parked sale: the close asks, and keeps it parked when told to.
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        self.wait_for("#park-button").click()
+        self.wait_for("#park-note").send_keys("blue hat" + Keys.ENTER)
+        self.wait_for_text("#sell-notice", "Parked as T1-P000002")
+        self.wait_for("#nav-shift").click()
+        self.wait_for("#shift-counted").send_keys("100" + Keys.ENTER)
+        self.wait_for_text("#shift-error", "1 parked sale(s) still wait at this till")
+        self.wait_for("#shift-close-keep-parked").click()
+        self.wait_for_text("#z-report", "Z report 1")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            self.assertEqual(db.execute("SELECT park_number, status FROM parked_sales WHERE status = 'parked'").fetchall(),
+                             [("T1-P000002", "parked")])
 
 
 def free_port():

@@ -2,8 +2,10 @@
 //! business's currency: the front end never computes a price or a tax.
 
 use sellsync_core::catalog::QuickKeys;
+use sellsync_core::contract::ParkedStatus;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::payments::PaymentMethod;
 use sellsync_core::sell::pricing::PricedCart;
 use sellsync_core::sell::tender::{Balance, Tender};
@@ -469,6 +471,35 @@ impl SettingsView {
                 open_drawer_on_cash: p.open_drawer_on_cash,
             }),
             code_pages: CodePage::ALL.iter().map(|c| c.as_str()).collect(),
+        }
+    }
+}
+
+/// A parked sale in the list to take up from.
+#[derive(Serialize)]
+pub struct ParkedView {
+    pub id: String,
+    pub number: String,
+    pub note: String,
+    pub parked_by: String,
+    pub parked_at: String,
+    pub items: i64,
+    pub total: String,
+    /// Taken up at this till and not finished (after a restart, say).
+    pub taken_up_here: bool,
+}
+
+impl ParkedView {
+    pub fn new(till: &Till, parked: &ParkedSale) -> ParkedView {
+        ParkedView {
+            id: parked.id.to_string(),
+            number: parked.park_number.clone(),
+            note: parked.note.clone(),
+            parked_by: parked.parked_by_name.clone(),
+            parked_at: till.format_time(parked.created_at),
+            items: parked.items.iter().map(|i| i.quantity).sum(),
+            total: till.format_money(parked.total_amount),
+            taken_up_here: parked.status == ParkedStatus::Resumed,
         }
     }
 }

@@ -7,12 +7,14 @@
 //!
 //! - [`session`]: the first screen (demo store or a till of a real store), signing in.
 //! - [`sell`]: the cart, the customer, paying, the cash drawer.
+//! - [`parked`]: carts parked with a note and taken up again.
 //! - [`stock`]: stock levels and corrections, products, notifications (and marking them
 //!   read).
 //! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
 //!   report.
 //! - [`settings`]: the status bar, the central database and the printer.
 
+pub mod parked;
 pub mod sell;
 pub mod session;
 pub mod settings;

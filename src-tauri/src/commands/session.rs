@@ -3,8 +3,9 @@
 
 use sellsync_core::{Credential, Error, Till};
 use tauri::{AppHandle, Manager, State};
+use tracing::warn;
 
-use super::{central_config, till};
+use super::{central_config, counter, till};
 use crate::views::{Answer, AppState, StaffView, UserView};
 use crate::Desk;
 
@@ -79,6 +80,12 @@ pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<User
 #[tauri::command(async)]
 pub fn sign_out(desk: State<'_, Desk>) {
     let mut session = desk.session();
+    // A cart taken up from a parked sale goes back to wait for any till of the store.
+    if let Ok(c) = counter(&mut session) {
+        if let Err(e) = c.till.release_parked(&c.actor, c.cart) {
+            warn!(error = %e, "the parked sale in the cart was not put back");
+        }
+    }
     session.actor = None;
     session.cart = Default::default();
 }

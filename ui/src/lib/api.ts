@@ -154,6 +154,19 @@ export interface Settings {
   code_pages: string[];
 }
 
+/** A parked sale waiting to be taken up. */
+export interface Parked {
+  id: string;
+  number: string;
+  note: string;
+  parked_by: string;
+  parked_at: string;
+  items: number;
+  total: string;
+  /** Taken up at this till and not finished (after a restart, say). */
+  taken_up_here: boolean;
+}
+
 /** A report as core lays it out: a title and its lines (label, value). */
 export interface Report {
   title: string;
@@ -215,12 +228,20 @@ export const api = {
   pay: (tenders: TenderInput[]) => invoke<PayView>("pay", { tenders }),
   reprint: (sale: string) => invoke<void>("reprint", { sale }),
   openDrawer: () => invoke<void>("open_drawer"),
+  park: (note: string) => invoke<Parked>("park", { note }),
+  parkedSales: () => invoke<Parked[]>("parked_sales"),
+  resumeParked: (parked: string) => invoke<CartView>("resume_parked", { parked }),
+  discardParked: (parked: string) => invoke<Parked[]>("discard_parked", { parked }),
   shift: () => invoke<ShiftState>("shift"),
   openShift: (float: string) => invoke<ShiftState>("open_shift", { float }),
   moveCash: (cashIn: boolean, amount: string, reason: string) =>
     invoke<ShiftState>("move_cash", { cashIn, amount, reason }),
-  closeShift: (counted: string, approveEmail: string | null, approvePin: string | null) =>
-    invoke<Report>("close_shift", { counted, approveEmail, approvePin }),
+  closeShift: (
+    counted: string,
+    approveEmail: string | null,
+    approvePin: string | null,
+    keepParked: boolean,
+  ) => invoke<Report>("close_shift", { counted, approveEmail, approvePin, keepParked }),
   status: () => invoke<Status>("status"),
   stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
   adjustStock: (code: string, delta: number, reason: string) =>
