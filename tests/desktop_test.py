@@ -496,6 +496,9 @@ class Till(unittest.TestCase):
         self.assertIn("Short", report)
         self.assertIn("-12.00", report)
         self.screenshot("shift-z-report")
+        # The demo till has no printer: printing the Z report says so in words.
+        self.wait_for("#z-print").click()
+        self.wait_for_text("#shift-error", "This till has no receipt printer")
         with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
             self.assertEqual(db.execute("SELECT z_number, status FROM shifts WHERE z_number IS NOT NULL").fetchall(),
                              [(1, "closed")])

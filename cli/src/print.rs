@@ -141,6 +141,19 @@ pub fn print_sale(till: &mut Till, actor: &Actor, sale: &Sale) -> Result<()> {
     Ok(())
 }
 
+/// After `sellsync shift z --print` queued the Z report: prints it, saying so on standard
+/// error. The report is stored whatever the printer does; a problem fails the command,
+/// which can simply be run again.
+pub fn print_queued_report(till: &mut Till) -> Result<()> {
+    for job in print_queued(till, Timeouts::default())? {
+        match &job.last_error {
+            None => eprintln!("Printed {}.", job.describe()),
+            Some(error) => bail!("{} did not print: {error}", job.describe()),
+        }
+    }
+    Ok(())
+}
+
 /// Prints what the queue holds; fails when something did not print.
 fn print_now(till: &mut Till, out: &Printer) -> Result<()> {
     let jobs = print_queued(till, Timeouts::default())?;

@@ -9,7 +9,7 @@ use sellsync_core::shift::IfParked;
 use sellsync_core::Till;
 
 use crate::output::Printer;
-use crate::{sign_in, ManagerApproval, SignIn};
+use crate::{print, sign_in, ManagerApproval, SignIn};
 
 #[derive(Subcommand)]
 pub enum ShiftCommand {
@@ -47,6 +47,9 @@ pub enum ShiftCommand {
         #[command(flatten)]
         sign_in: SignIn,
         number: Option<i64>,
+        /// Print it on the till's receipt printer too
+        #[arg(long)]
+        print: bool,
     },
 }
 
@@ -117,9 +120,19 @@ pub fn run(till: &mut Till, command: ShiftCommand, out: &Printer) -> Result<()> 
         ShiftCommand::Z {
             sign_in: who,
             number,
+            print,
         } => {
             let actor = sign_in(till, &who)?;
-            out.z_report(till, &till.z_report(&actor, number)?)
+            let z = till.z_report(&actor, number)?;
+            if print {
+                // Queued first: without a printer nothing is shown but the error.
+                till.queue_z_report(&actor, Some(z.z_number))?;
+            }
+            out.z_report(till, &z)?;
+            if print {
+                print::print_queued_report(till)?;
+            }
+            Ok(())
         }
     }
 }

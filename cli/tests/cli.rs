@@ -1177,6 +1177,32 @@ fn a_shift_at_the_command_line() {
         z,
         "stored as written"
     );
+    // Printed on the receipt printer: the figures, no codes, a cut.
+    let err = fails(d, &with(MANAGER, &["shift", "z", "1", "--print"]));
+    assert!(err.contains("no receipt printer"), "{err}");
+    let paper = d.join("z.bin");
+    let paper_arg = format!("file:{}", paper.display());
+    ok(
+        d,
+        &with(ADMIN, &["printer", "setup", &paper_arg, "--paper", "58"]),
+    );
+    let out = sellsync(d, &with(MANAGER, &["shift", "z", "1", "--print"]));
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Printed Z report 1."));
+    let decoded = decode(&paper);
+    assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+    let printed = &decoded["receipts"][0];
+    assert_eq!(printed["boundary"], "cut");
+    assert_eq!(printed["codes"], serde_json::json!([]));
+    let text = printed["text"].as_str().unwrap();
+    assert!(text.contains("Z REPORT 1"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Short") && l.ends_with("-10.00")),
+        "{text}"
+    );
+    let err = fails(d, &with(MANAGER, &["shift", "z", "9", "--print"]));
+    assert!(err.contains("9"), "{err}");
     let err = fails(
         d,
         &with(CASHIER, &["sale", "--item", "73513537", "--pay", "cash"]),

@@ -13,7 +13,7 @@ pub mod queue;
 pub mod render;
 
 pub use connection::{Connection, PrinterStatus, Timeouts};
-pub use queue::{print_queued, receipt_bytes, receipt_layout};
+pub use queue::{print_queued, receipt_bytes, receipt_layout, z_report_bytes};
 
 /// Why a job did not print. Each reads as the end of "The printer did not print the
 /// receipt: …".

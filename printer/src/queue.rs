@@ -45,6 +45,24 @@ pub fn receipt_bytes(
     Ok(render::receipt(&receipt, settings.code_page, open_drawer)?)
 }
 
+/// The ESC/POS bytes of Z report `number` of the till.
+pub fn z_report_bytes(
+    till: &Till,
+    settings: &PrinterSettings,
+    number: i64,
+) -> Result<Vec<u8>, PrintError> {
+    let z = till.z_report_to_print(number)?;
+    let page = settings.code_page;
+    let report = receipt::z_report_layout(
+        &z,
+        till.currency(),
+        till.business().timezone,
+        settings.paper,
+        &|c| charset::can_print(page, c),
+    );
+    Ok(render::receipt(&report, page, false)?)
+}
+
 /// Prints every queued job of the till and returns them as finished (printed or failed).
 /// Each job gets its own connection, bounded by `timeouts`.
 pub fn print_queued(till: &mut Till, timeouts: Timeouts) -> Result<Vec<PrintJob>, PrintError> {
@@ -121,5 +139,11 @@ fn job_bytes(
         }
         (PrintJobKind::Drawer, _) => Ok(render::drawer()?),
         (PrintJobKind::Test, _) => Ok(render::test_page(settings)?),
+        (PrintJobKind::ZReport, _) => {
+            let number = job.z_number.ok_or_else(|| {
+                sellsync_core::Error::Corrupt(format!("print job #{} names no Z report", job.id))
+            })?;
+            z_report_bytes(till, settings, number)
+        }
     }
 }

@@ -39,8 +39,8 @@ fn width_dots(paper: Paper) -> usize {
     }
 }
 
-/// The bytes of a receipt. `open_drawer` sends the drawer its pulse first, so that it
-/// opens while the receipt prints.
+/// The bytes of a receipt (or a report: one without codes). `open_drawer` sends the
+/// drawer its pulse first, so that it opens while the receipt prints.
 pub fn receipt(receipt: &Receipt, code_page: CodePage, open_drawer: bool) -> Result<Vec<u8>> {
     let mut job = Job::start(code_page)?;
     if open_drawer {
@@ -49,17 +49,19 @@ pub fn receipt(receipt: &Receipt, code_page: CodePage, open_drawer: bool) -> Res
     for line in &receipt.lines {
         job.line(&line.text, line.style)?;
     }
-    let qr = QRCodeOption::new(
-        QRCodeModel::Model2,
-        QR_MODULE_DOTS,
-        QRCodeCorrectionLevel::M,
-    );
-    job.printer
-        .feed()?
-        .justify(JustifyMode::CENTER)?
-        .qrcode_option(&receipt.sale_id, qr)?
-        .feed()?;
-    job.code128(&receipt.sale_number, width_dots(receipt.paper))?;
+    if let Some(codes) = &receipt.codes {
+        let qr = QRCodeOption::new(
+            QRCodeModel::Model2,
+            QR_MODULE_DOTS,
+            QRCodeCorrectionLevel::M,
+        );
+        job.printer
+            .feed()?
+            .justify(JustifyMode::CENTER)?
+            .qrcode_option(&codes.sale_id, qr)?
+            .feed()?;
+        job.code128(&codes.sale_number, width_dots(receipt.paper))?;
+    }
     job.finish()
 }
 
@@ -225,7 +227,7 @@ impl Driver for Buffer {
 
 #[cfg(test)]
 mod tests {
-    use sellsync_core::printing::receipt::ReceiptLine;
+    use sellsync_core::printing::receipt::{ReceiptLine, SaleCodes};
 
     use super::*;
 
@@ -242,8 +244,10 @@ mod tests {
                 line("Crème brûlée            4.50", LineStyle::Normal),
                 line("TOTAL     €4.50", LineStyle::Large),
             ],
-            sale_id: "65a1b2c3d4e5f60718293a4b".into(),
-            sale_number: "T1-000042".into(),
+            codes: Some(SaleCodes {
+                sale_id: "65a1b2c3d4e5f60718293a4b".into(),
+                sale_number: "T1-000042".into(),
+            }),
         }
     }
 
@@ -328,9 +332,20 @@ mod tests {
     }
 
     #[test]
+    fn a_report_has_no_codes() {
+        let mut report = sample(Paper::Mm80);
+        report.codes = None;
+        let bytes = receipt(&report, CodePage::Pc858, false).unwrap();
+        assert!(find(&bytes, b"T1-000042").is_none());
+        assert!(find(&bytes, &[GS, b'k']).is_none(), "no barcode");
+        assert!(find(&bytes, &[GS, b'(', b'k']).is_none(), "no QR code");
+        assert!(find(&bytes, b"TOTAL").is_some());
+    }
+
+    #[test]
     fn a_long_sale_number_gets_narrower_bars_on_58_mm() {
         let mut long = sample(Paper::Mm58);
-        long.sale_number = "TILL7-0000123456".into();
+        long.codes.as_mut().unwrap().sale_number = "TILL7-0000123456".into();
         let bytes = receipt(&long, CodePage::Pc858, false).unwrap();
         let code = find(&bytes, b"{BTILL7-0000123456").unwrap();
         assert_eq!(

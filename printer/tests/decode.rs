@@ -8,8 +8,10 @@ mod common;
 use common::{cafe, decode, LONG_NAME};
 use sellsync_core::printing::receipt::{takes_cash, Paper};
 use sellsync_core::printing::{CodePage, PrinterConnection, PrinterSettings};
+use sellsync_core::shift::count::CashCount;
+use sellsync_core::shift::IfParked;
 use sellsync_core::Sale;
-use sellsync_printer::{receipt_bytes, render};
+use sellsync_printer::{receipt_bytes, render, z_report_bytes};
 use serde_json::Value;
 
 fn settings(paper: Paper, code_page: CodePage) -> PrinterSettings {
@@ -166,6 +168,75 @@ fn a_reprint_is_marked_and_never_opens_the_drawer() {
     let decoded = decode(&bytes, 80);
     assert!(the_receipt(&decoded, &sale, Paper::Mm80).contains("*** COPY ***"));
     assert_eq!(decoded["drawer_opened"], 0);
+}
+
+#[test]
+fn a_z_report_prints_its_figures_without_codes_and_ends_with_a_cut() {
+    let mut cafe = cafe();
+    cafe.big_sale();
+    cafe.cash_sale();
+    cafe.card_sale();
+    let expected = cafe
+        .till
+        .x_report(&cafe.owner)
+        .unwrap()
+        .figures
+        .expected_cash;
+    let counted = CashCount::amount(expected).unwrap();
+    let z = cafe
+        .till
+        .close_shift(&cafe.owner, &counted, None, IfParked::Ask)
+        .unwrap();
+    for paper in [Paper::Mm58, Paper::Mm80] {
+        let settings = settings(paper, CodePage::Pc858);
+        let bytes = z_report_bytes(&cafe.till, &settings, z.z_number).unwrap();
+        let decoded = decode(&bytes, paper.millimetres());
+        assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+        assert_eq!(decoded["drawer_opened"], 0);
+        let receipts = decoded["receipts"].as_array().unwrap();
+        assert_eq!(receipts.len(), 1, "{decoded:#}");
+        assert_eq!(receipts[0]["boundary"], "cut");
+        assert_eq!(
+            receipts[0]["codes"],
+            serde_json::json!([]),
+            "a report has no codes"
+        );
+        let text = receipts[0]["text"].as_str().unwrap();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= paper.columns(),
+                "{line:?} on {paper}"
+            );
+        }
+        // Every figure of the report as the screen shows it: its label, and its value at
+        // the end of that line (or of the next, when both do not fit).
+        let lines: Vec<&str> = text.lines().collect();
+        for (label, value) in z.rows(cafe.till.currency()) {
+            let at = lines
+                .iter()
+                .position(|l| l.trim_start().starts_with(label.trim()))
+                .unwrap_or_else(|| panic!("{label} missing on {paper}:\n{text}"));
+            assert!(
+                lines[at..(at + 2).min(lines.len())]
+                    .iter()
+                    .any(|l| l.ends_with(&value)),
+                "{label} {value} missing on {paper}:\n{text}"
+            );
+        }
+        for expected in ["Café Lumière", "Z REPORT 1", "Élodie Marchand"] {
+            assert!(text.contains(expected), "{expected:?} on {paper}:\n{text}");
+        }
+        let net = cafe.till.format_money(z.figures.net_sales);
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("Net sales") && l.ends_with(&net)),
+            "{text}"
+        );
+    }
+    // A Z report that does not exist is refused in words.
+    let settings = settings(Paper::Mm80, CodePage::Pc858);
+    let err = z_report_bytes(&cafe.till, &settings, 7).unwrap_err();
+    assert!(err.to_string().contains('7'), "{err}");
 }
 
 #[test]

@@ -191,6 +191,7 @@ pub fn run() {
             commands::shift::open_shift,
             commands::shift::move_cash,
             commands::shift::close_shift,
+            commands::shift::print_z_report,
             commands::stock::stock,
             commands::stock::adjust_stock,
             commands::stock::product,

@@ -509,6 +509,8 @@ impl ParkedView {
 pub struct ReportView {
     pub title: String,
     pub rows: Vec<(String, String)>,
+    /// A Z report's number, to print it.
+    pub z_number: Option<i64>,
 }
 
 impl ReportView {
@@ -522,6 +524,7 @@ impl ReportView {
                 till.format_time(z.closed_at)
             ),
             rows: z.rows(till.currency()),
+            z_number: Some(z.z_number),
         }
     }
 }
@@ -551,6 +554,7 @@ impl ShiftView {
             x: x.map(|x| ReportView {
                 title: format!("X report — till {}", x.till_code),
                 rows: rows(&x.figures, till.currency()),
+                z_number: None,
             }),
         }
     }

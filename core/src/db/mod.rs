@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_journal.sql"),
     include_str!("../../migrations/0010_voids.sql"),
     include_str!("../../migrations/0011_parked_sales.sql"),
+    include_str!("../../migrations/0012_report_printing.sql"),
 ];
 
 /// The schema version this build writes.
@@ -120,18 +121,33 @@ pub(crate) fn schema_version(conn: &Connection) -> Result<i64> {
 }
 
 /// Applies migrations until the schema is at version `target`, each in its own
-/// transaction together with its version bump.
+/// transaction together with its version bump. Foreign keys are off while they run, so
+/// that a migration may rebuild a table (SQLite's procedure for changing a constraint),
+/// and every one is checked before each migration commits.
 pub(crate) fn migrate(conn: &mut Connection, target: usize) -> Result<()> {
     let current = usize::try_from(schema_version(conn)?).unwrap_or(0);
-    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
-        let version = index + 1;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", version as i64)?;
-        tx.commit()?;
-        info!(version, "till database schema upgraded");
+    if current >= target {
+        return Ok(());
     }
-    Ok(())
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = (|| -> Result<()> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+            let version = index + 1;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            if tx.prepare("PRAGMA foreign_key_check")?.exists([])? {
+                return Err(Error::Corrupt(format!(
+                    "schema {version} would leave rows referring to rows that do not exist"
+                )));
+            }
+            tx.pragma_update(None, "user_version", version as i64)?;
+            tx.commit()?;
+            info!(version, "till database schema upgraded");
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
 }
 
 #[cfg(test)]
@@ -259,6 +275,54 @@ mod tests {
             .query_row("SELECT stock FROM products", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stock, 8);
+    }
+
+    #[test]
+    fn schema_12_rebuilds_print_jobs_keeping_every_job_and_the_drawer_events_on_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = testing::create_at_version(dir.path(), 11);
+        conn.execute_batch(
+            "INSERT INTO print_jobs (id, kind, open_drawer, requested_by, status, created_at)
+                 VALUES (7, 'drawer', 1, 'u1', 'printed', 'x');
+             INSERT INTO drawer_events (reason, user_id, print_job_id, created_at)
+                 VALUES ('no_sale', 'u1', 7, 'x');",
+        )
+        .unwrap();
+        drop(conn);
+
+        let conn = open(dir.path()).unwrap();
+        let job: (String, String) = conn
+            .query_row(
+                "SELECT kind, status FROM print_jobs WHERE id = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(job, ("drawer".to_owned(), "printed".to_owned()));
+        let event: i64 = conn
+            .query_row("SELECT print_job_id FROM drawer_events", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(event, 7);
+        let on: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(on, 1, "foreign keys are on again after the migrations");
+        // A Z report job needs its number; the foreign key to the job still holds.
+        let insert = |sql: &str| conn.execute(sql, []);
+        assert!(insert(
+            "INSERT INTO print_jobs (kind, requested_by, created_at) VALUES ('z_report', 'u1', 'x')"
+        )
+        .is_err());
+        insert(
+            "INSERT INTO print_jobs (kind, z_number, requested_by, created_at)
+             VALUES ('z_report', 3, 'u1', 'x')",
+        )
+        .unwrap();
+        assert!(insert(
+            "INSERT INTO drawer_events (reason, user_id, print_job_id, created_at)
+             VALUES ('no_sale', 'u1', 999, 'x')"
+        )
+        .is_err());
     }
 
     #[test]

@@ -233,6 +233,8 @@ pub enum PrintJobKind {
     Drawer,
     /// A test page, to check the printer's settings.
     Test,
+    /// A closed shift's Z report (`z_number`).
+    ZReport,
 }
 
 impl PrintJobKind {
@@ -241,6 +243,7 @@ impl PrintJobKind {
             PrintJobKind::Receipt => "receipt",
             PrintJobKind::Drawer => "drawer",
             PrintJobKind::Test => "test",
+            PrintJobKind::ZReport => "z_report",
         }
     }
 
@@ -248,6 +251,7 @@ impl PrintJobKind {
         match text {
             "receipt" => PrintJobKind::Receipt,
             "drawer" => PrintJobKind::Drawer,
+            "z_report" => PrintJobKind::ZReport,
             _ => PrintJobKind::Test,
         }
     }
@@ -287,6 +291,8 @@ pub struct PrintJob {
     pub kind: PrintJobKind,
     pub sale_id: Option<Id>,
     pub sale_number: Option<String>,
+    /// The Z report a `z_report` job prints.
+    pub z_number: Option<i64>,
     /// A reprint, marked as a copy.
     pub copy: bool,
     /// The job sends the drawer its signal to open.
@@ -314,6 +320,10 @@ impl PrintJob {
             (PrintJobKind::Receipt, None) => "a receipt".into(),
             (PrintJobKind::Drawer, _) => "opening the cash drawer".into(),
             (PrintJobKind::Test, _) => "the test page".into(),
+            (PrintJobKind::ZReport, _) => match self.z_number {
+                Some(n) => format!("Z report {n}"),
+                None => "a Z report".into(),
+            },
         }
     }
 }
@@ -329,8 +339,17 @@ pub struct DrawerEvent {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a new print job prints, beside its kind.
+#[derive(Default)]
+struct JobSubject {
+    sale_id: Option<Id>,
+    z_number: Option<i64>,
+    copy: bool,
+    open_drawer: bool,
+}
+
 const JOB_COLUMNS: &str = "j.id, j.kind, j.sale_id, s.sale_number, j.copy, j.open_drawer,
-    j.requested_by, j.status, j.attempts, j.last_error, j.created_at";
+    j.requested_by, j.status, j.attempts, j.last_error, j.created_at, j.z_number";
 
 fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJob> {
     let kind: String = r.get(1)?;
@@ -340,6 +359,7 @@ fn job_from_row(r: &Row<'_>) -> rusqlite::Result<PrintJob> {
         kind: PrintJobKind::parse(&kind),
         sale_id: r.get(2)?,
         sale_number: r.get(3)?,
+        z_number: r.get(11)?,
         copy: r.get(4)?,
         open_drawer: r.get(5)?,
         requested_by: r.get(6)?,
@@ -440,48 +460,58 @@ impl Till {
             .sale(sale_id)?
             .ok_or_else(|| Error::UnknownSale(sale_id.to_string()))?;
         let open_drawer = !copy && settings.open_drawer_on_cash && takes_cash(&sale);
-        self.queue(
-            actor,
-            PrintJobKind::Receipt,
-            Some(sale_id),
+        let job = JobSubject {
+            sale_id: Some(sale_id),
             copy,
             open_drawer,
-        )
+            ..JobSubject::default()
+        };
+        self.queue(actor, PrintJobKind::Receipt, job)
+    }
+
+    /// Queues a Z report of this till (number `number`, or the latest) to print. Needs
+    /// `view_reports`.
+    pub fn queue_z_report(&mut self, actor: &Actor, number: Option<i64>) -> Result<PrintJob> {
+        let z = self.z_report(actor, number)?;
+        self.require_printer()?;
+        let job = JobSubject {
+            z_number: Some(z.z_number),
+            ..JobSubject::default()
+        };
+        self.queue(actor, PrintJobKind::ZReport, job)
     }
 
     /// Queues opening the cash drawer with no sale. Needs `open_cash_drawer`.
     pub fn queue_drawer_open(&mut self, actor: &Actor) -> Result<PrintJob> {
         actor.require(Permission::OpenCashDrawer)?;
         self.require_printer()?;
-        self.queue(actor, PrintJobKind::Drawer, None, false, true)
+        let job = JobSubject {
+            open_drawer: true,
+            ..JobSubject::default()
+        };
+        self.queue(actor, PrintJobKind::Drawer, job)
     }
 
     /// Queues a test page. Needs `manage_settings`.
     pub fn queue_test_page(&mut self, actor: &Actor) -> Result<PrintJob> {
         actor.require(Permission::ManageSettings)?;
         self.require_printer()?;
-        self.queue(actor, PrintJobKind::Test, None, false, false)
+        self.queue(actor, PrintJobKind::Test, JobSubject::default())
     }
 
-    fn queue(
-        &mut self,
-        actor: &Actor,
-        kind: PrintJobKind,
-        sale_id: Option<Id>,
-        copy: bool,
-        open_drawer: bool,
-    ) -> Result<PrintJob> {
+    fn queue(&mut self, actor: &Actor, kind: PrintJobKind, job: JobSubject) -> Result<PrintJob> {
         let now = ids::now();
         let id = self.write(|tx, _| {
             tx.execute(
-                "INSERT INTO print_jobs (kind, sale_id, copy, open_drawer, requested_by,
-                    created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO print_jobs (kind, sale_id, z_number, copy, open_drawer,
+                    requested_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     kind.as_str(),
-                    sale_id,
-                    copy,
-                    open_drawer,
+                    job.sale_id,
+                    job.z_number,
+                    job.copy,
+                    job.open_drawer,
                     actor.user_id(),
                     timestamp(now)
                 ],

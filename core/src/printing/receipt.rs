@@ -1,5 +1,5 @@
-//! Receipt layout: a pure function from a completed sale and the business's settings to
-//! the lines a receipt printer prints.
+//! Receipt layout: pure functions from a completed sale and the business's settings (or a
+//! closed shift's Z report) to the lines a receipt printer prints.
 //!
 //! The layout knows the paper (32 columns on 58 mm, 48 on 80 mm) and which characters the
 //! printer can print; it wraps long names without breaking the amount column and replaces
@@ -18,6 +18,7 @@ use crate::ids::Id;
 use crate::money::{Currency, Money};
 use crate::sell::payments::PaymentKind;
 use crate::sell::transaction::{Sale, SaleItem};
+use crate::shift::ZReport;
 use crate::till::{Store, Till};
 
 /// The width of the paper roll.
@@ -80,12 +81,19 @@ pub struct ReceiptLine {
     pub style: LineStyle,
 }
 
-/// A laid-out receipt.
+/// A laid-out receipt, or report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Receipt {
     pub paper: Paper,
     pub lines: Vec<ReceiptLine>,
-    /// Printed after the lines as a QR code, for returns: the sale's id.
+    /// A sale's receipt: its codes, printed after the lines (a report has none).
+    pub codes: Option<SaleCodes>,
+}
+
+/// What a receipt's codes hold, for returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleCodes {
+    /// Printed as a QR code: the sale's id.
     pub sale_id: String,
     /// Printed under the QR code as a CODE128 barcode, which a plain laser scanner reads.
     pub sale_number: String,
@@ -101,11 +109,16 @@ impl Receipt {
             out.push_str(line.text.trim_end());
             out.push('\n');
         }
-        out.push('\n');
-        out.push_str(&centre(&format!("[QR {}]", self.sale_id), columns));
-        out.push('\n');
-        out.push_str(&centre(&format!("[barcode {}]", self.sale_number), columns));
-        out.push('\n');
+        if let Some(codes) = &self.codes {
+            out.push('\n');
+            out.push_str(&centre(&format!("[QR {}]", codes.sale_id), columns));
+            out.push('\n');
+            out.push_str(&centre(
+                &format!("[barcode {}]", codes.sale_number),
+                columns,
+            ));
+            out.push('\n');
+        }
         out
     }
 }
@@ -239,9 +252,64 @@ pub fn layout(input: &ReceiptInput, paper: Paper, printable: &dyn Fn(char) -> bo
     }
     Receipt {
         paper,
-        sale_id: sale.id.to_string(),
-        sale_number: r.fit(&sale.sale_number),
+        codes: Some(SaleCodes {
+            sale_id: sale.id.to_string(),
+            sale_number: r.fit(&sale.sale_number),
+        }),
         lines: r.lines,
+    }
+}
+
+/// Lays out a Z report for the receipt printer: the store, the till and its number, when
+/// the shift ran and who opened and closed it, then every figure of the report as the
+/// screen shows it.
+pub fn z_report_layout(
+    z: &ZReport,
+    currency: &Currency,
+    timezone: Tz,
+    paper: Paper,
+    printable: &dyn Fn(char) -> bool,
+) -> Receipt {
+    let mut r = Layout {
+        columns: paper.columns(),
+        printable,
+        lines: Vec::new(),
+    };
+    let time = |at: chrono::DateTime<chrono::Utc>| {
+        at.with_timezone(&timezone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    for part in wrap(&r.fit(&z.store_name), r.columns / 2) {
+        r.push(centre(&part, r.columns / 2), LineStyle::Large);
+    }
+    if z.business_name != z.store_name {
+        r.centred(&z.business_name);
+    }
+    r.blank();
+    r.push(
+        centre(&r.fit(&format!("Z REPORT {}", z.z_number)), r.columns),
+        LineStyle::Bold,
+    );
+    r.rule();
+    r.pair("Till", &z.till_code);
+    r.pair("Opened", &time(z.opened_at));
+    r.text(&format!("  by {}", z.opened_by_name));
+    r.pair("Closed", &time(z.closed_at));
+    r.text(&format!("  by {}", z.closed_by_name));
+    r.rule();
+    for (label, value) in z.rows(currency) {
+        if value.is_empty() {
+            r.text(&label);
+        } else {
+            r.pair(&label, &value);
+        }
+    }
+    r.rule();
+    Receipt {
+        paper,
+        lines: r.lines,
+        codes: None,
     }
 }
 

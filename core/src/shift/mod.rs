@@ -402,6 +402,16 @@ impl Till {
     /// A Z report of this till: number `number`, or the latest. Needs `view_reports`.
     pub fn z_report(&self, actor: &Actor, number: Option<i64>) -> Result<ZReport> {
         actor.require(Permission::ViewReports)?;
+        self.stored_z_report(number)
+    }
+
+    /// Z report `number` as the print queue prints it: its job was queued by someone who
+    /// may see it ([`Till::queue_z_report`]).
+    pub fn z_report_to_print(&self, number: i64) -> Result<ZReport> {
+        self.stored_z_report(Some(number))
+    }
+
+    fn stored_z_report(&self, number: Option<i64>) -> Result<ZReport> {
         let json: Option<String> = match number {
             Some(n) => self
                 .conn

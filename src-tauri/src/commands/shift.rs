@@ -104,3 +104,15 @@ pub fn close_shift(
     events::push_all(&app);
     Ok(view)
 }
+
+/// Prints Z report `number` on the till's printer (needs `view_reports`), after the
+/// close or again later.
+#[tauri::command(async)]
+pub fn print_z_report(desk: State<'_, Desk>, number: i64) -> Answer<()> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    c.till.queue_z_report(&c.actor, Some(number))?;
+    drop(session);
+    desk.print();
+    Ok(())
+}

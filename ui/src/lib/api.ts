@@ -171,6 +171,8 @@ export interface Parked {
 export interface Report {
   title: string;
   rows: [string, string][];
+  /** A Z report's number, to print it. */
+  z_number: number | null;
 }
 
 export interface ShiftState {
@@ -242,6 +244,7 @@ export const api = {
     approvePin: string | null,
     keepParked: boolean,
   ) => invoke<Report>("close_shift", { counted, approveEmail, approvePin, keepParked }),
+  printZReport: (number: number) => invoke<void>("print_z_report", { number }),
   status: () => invoke<Status>("status"),
   stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
   adjustStock: (code: string, delta: number, reason: string) =>
