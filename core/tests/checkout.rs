@@ -380,7 +380,7 @@ fn refused_sales_change_nothing() {
             },
         ),
         (
-            // Fails inside the transaction, after the new customer was written: rolled back.
+            // A customer new with the sale has no points yet.
             "new customer, then too many points",
             {
                 let mut c = cart.clone();
@@ -436,6 +436,11 @@ fn refused_sales_change_nothing() {
         assert!(expected(&err), "{name}: got {err:?}");
         assert!(!err.to_string().is_empty());
         assert_eq!(snapshot(s.dir.path()), before, "{name} wrote something");
+        if name.contains("points") {
+            // The pay dialog is told as the points are keyed.
+            let early = s.till.check_points(&cart).unwrap_err();
+            assert!(expected(&early), "{name} when keyed: got {early:?}");
+        }
     }
 
     // Overflowing amounts are refused before anything is written.

@@ -179,6 +179,7 @@ pub fn run() {
             commands::sell::attach_customer,
             commands::sell::new_customer,
             commands::sell::detach_customer,
+            commands::sell::redeem_points,
             commands::sell::payment_methods,
             commands::sell::pay,
             commands::sell::reprint,

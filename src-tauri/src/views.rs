@@ -158,7 +158,12 @@ pub struct CartView {
     pub cart_discount: Option<String>,
     pub tax: String,
     pub total: String,
-    /// The cash amounts to offer for the total (core's, in the currency's notes).
+    /// Loyalty points the customer spends, and what they are worth.
+    pub redeem_points: i64,
+    pub points_value: String,
+    /// What is left to pay once the points are off.
+    pub due: String,
+    /// The cash amounts to offer for what is due (core's, in the currency's notes).
     pub quick_cash: Vec<String>,
     pub customer: Option<CustomerView>,
     /// The line just scanned or changed, to highlight.
@@ -166,7 +171,15 @@ pub struct CartView {
 }
 
 impl CartView {
-    pub fn new(till: &Till, cart: &Cart, priced: &PricedCart, current: Option<usize>) -> CartView {
+    /// `points_value`: what the cart's loyalty points are worth, as core checked them.
+    pub fn new(
+        till: &Till,
+        cart: &Cart,
+        priced: &PricedCart,
+        points_value: sellsync_core::Money,
+        current: Option<usize>,
+    ) -> CartView {
+        let due = sellsync_core::Money::from_minor(priced.total.minor() - points_value.minor());
         let money = |amount| till.format_money(amount);
         let some_money =
             |amount: sellsync_core::Money| (amount.minor() != 0).then(|| money(amount));
@@ -190,7 +203,10 @@ impl CartView {
             cart_discount: some_money(priced.cart_discount),
             tax: money(priced.tax_total),
             total: money(priced.total),
-            quick_cash: quick_cash(till, priced.total),
+            redeem_points: cart.points_to_redeem(),
+            points_value: money(points_value),
+            due: money(due),
+            quick_cash: quick_cash(till, due),
             customer: cart.customer().map(CustomerView::new),
             current,
         }

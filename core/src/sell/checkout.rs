@@ -158,6 +158,11 @@ impl Cart {
         self.redeem_points = points.max(0);
     }
 
+    /// The loyalty points the customer spends on this sale.
+    pub fn points_to_redeem(&self) -> i64 {
+        self.redeem_points
+    }
+
     fn pricing_lines(&self) -> Vec<LineInput> {
         self.lines
             .iter()
@@ -224,17 +229,7 @@ impl Till {
         self.check_priced_discounts(actor, cart, &priced)?;
 
         let redeemed = cart.redeem_points;
-        let redeem_value = self.points_value(redeemed)?;
-        if redeemed > 0 {
-            if cart.customer.is_none() {
-                return Err(Error::PointsWithoutCustomer);
-            }
-            if redeem_value > priced.total {
-                return Err(Error::PointsOverTotal {
-                    requested: redeemed,
-                });
-            }
-        }
+        let redeem_value = self.check_priced_points(cart, &priced)?;
         let due = priced.total.checked_sub(redeem_value)?;
         let currency = self.business.currency.clone();
         let mut settlement = settle(due, tenders, &currency)?;
@@ -266,6 +261,37 @@ impl Till {
         let sale = self.write(|tx, ctx| record.write(tx, ctx))?;
         info!(sale_number = %sale.sale_number, total = %currency.format(sale.total_amount), "sale completed");
         Ok(sale)
+    }
+
+    /// Whether the cart's customer may spend the points it says, on its total: answers
+    /// what they are worth. A screen calls this as the points are keyed;
+    /// [`Till::complete_sale`] checks the same (and the balance again, inside its
+    /// transaction).
+    pub fn check_points(&self, cart: &Cart) -> Result<Money> {
+        self.check_priced_points(cart, &self.price(cart)?)
+    }
+
+    fn check_priced_points(&self, cart: &Cart, priced: &PricedCart) -> Result<Money> {
+        let requested = cart.redeem_points;
+        let value = self.points_value(requested)?;
+        if requested == 0 {
+            return Ok(value);
+        }
+        let available = match &cart.customer {
+            None => return Err(Error::PointsWithoutCustomer),
+            Some(CartCustomer::Existing(c)) => c.loyalty_points,
+            Some(CartCustomer::New(_)) => 0,
+        };
+        if available < requested {
+            return Err(Error::NotEnoughPoints {
+                available,
+                requested,
+            });
+        }
+        if value > priced.total {
+            return Err(Error::PointsOverTotal { requested });
+        }
+        Ok(value)
     }
 
     /// Whether `actor` may give the cart's discounts: any discount needs

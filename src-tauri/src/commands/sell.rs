@@ -24,7 +24,12 @@ impl Counter<'_> {
     /// The cart as it stands, priced by core; `current` is the line to highlight.
     fn view(&self, current: Option<usize>) -> Answer<CartView> {
         let priced = self.till.price(self.cart)?;
-        Ok(CartView::new(self.till, self.cart, &priced, current))
+        // Points are chosen in the pay dialog, where the cart no longer changes; points
+        // that no longer fit are refused in words at payment.
+        let points = self.till.check_points(self.cart).unwrap_or_default();
+        Ok(CartView::new(
+            self.till, self.cart, &priced, points, current,
+        ))
     }
 
     /// A discount as typed (`10%` or `1.50`); empty removes it.
@@ -172,6 +177,22 @@ pub fn detach_customer(desk: State<'_, Desk>) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     c.cart.set_customer(None);
+    c.view(None)
+}
+
+/// Loyalty points the cart's customer spends on the sale (0: none). Refused at once, and
+/// the cart left as it was, when the customer has fewer or they are worth more than the
+/// total.
+#[tauri::command(async)]
+pub fn redeem_points(desk: State<'_, Desk>, points: i64) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let before = c.cart.points_to_redeem();
+    c.cart.redeem_points(points);
+    if let Err(e) = c.till.check_points(c.cart) {
+        c.cart.redeem_points(before);
+        return Err(e.into());
+    }
     c.view(None)
 }
 

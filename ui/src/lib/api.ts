@@ -49,6 +49,10 @@ export interface CartView {
   cart_discount: string | null;
   tax: string;
   total: string;
+  /** Loyalty points the customer spends, what they are worth, what is left to pay. */
+  redeem_points: number;
+  points_value: string;
+  due: string;
   quick_cash: string[];
   customer: CartCustomer | null;
   current: number | null;
@@ -226,6 +230,7 @@ export const api = {
   newCustomer: (name: string, phone: string, email: string) =>
     invoke<CartView>("new_customer", { name, phone: phone || null, email: email || null }),
   detachCustomer: () => invoke<CartView>("detach_customer"),
+  redeemPoints: (points: number) => invoke<CartView>("redeem_points", { points }),
   paymentMethods: () => invoke<PaymentMethod[]>("payment_methods"),
   pay: (tenders: TenderInput[]) => invoke<PayView>("pay", { tenders }),
   reprint: (sale: string) => invoke<void>("reprint", { sale }),
