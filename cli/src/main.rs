@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sellsync_core::catalog::ProductChanges;
+use sellsync_core::reports::Breakdown;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::staff::Approval;
 use sellsync_core::NewUser;
@@ -412,6 +413,29 @@ enum ReportCommand {
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
+    /// The day by hour of the store's clock
+    Hour(BreakdownArgs),
+    /// The day by product, top sellers first
+    Product(BreakdownArgs),
+    /// The day by product category
+    Category(BreakdownArgs),
+    /// The day by cashier
+    Cashier(BreakdownArgs),
+    /// The day by payment method
+    Tender(BreakdownArgs),
+}
+
+/// A day broken down: sales and the day's returns per row.
+#[derive(Args)]
+struct BreakdownArgs {
+    #[command(flatten)]
+    sign_in: SignIn,
+    /// YYYY-MM-DD in the business's time zone [default: today]
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+    /// Also write the rows to this CSV file
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -619,7 +643,35 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
             let date = date.unwrap_or_else(|| till.today());
             out.day_report(&till, &till.day_report(&actor, date)?)
         }
+        Command::Report(ReportCommand::Hour(args)) => {
+            breakdown(&mut till, Breakdown::Hour, args, out)
+        }
+        Command::Report(ReportCommand::Product(args)) => {
+            breakdown(&mut till, Breakdown::Product, args, out)
+        }
+        Command::Report(ReportCommand::Category(args)) => {
+            breakdown(&mut till, Breakdown::Category, args, out)
+        }
+        Command::Report(ReportCommand::Cashier(args)) => {
+            breakdown(&mut till, Breakdown::Cashier, args, out)
+        }
+        Command::Report(ReportCommand::Tender(args)) => {
+            breakdown(&mut till, Breakdown::Tender, args, out)
+        }
     }
+}
+
+/// `sellsync report hour|product|category|cashier|tender`: the day broken down, shown and,
+/// with `--csv`, written to a file.
+fn breakdown(till: &mut Till, by: Breakdown, args: BreakdownArgs, out: &Printer) -> Result<()> {
+    let actor = sign_in(till, &args.sign_in)?;
+    let date = args.date.unwrap_or_else(|| till.today());
+    let report = till.breakdown(&actor, date, by)?;
+    if let Some(file) = &args.csv {
+        std::fs::write(file, report.to_csv(till.currency())?)
+            .with_context(|| format!("could not write {}", file.display()))?;
+    }
+    out.breakdown(till, &report)
 }
 
 fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {

@@ -13,7 +13,7 @@ use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
-use sellsync_core::reports::DayReport;
+use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::{rows, CashMovementKind};
@@ -565,6 +565,39 @@ impl Printer {
                     "  {:<30} {:>12}",
                     format!("Tax {} on {}", t.rate, money(t.taxable)),
                     money(t.tax)
+                )?;
+            }
+        })
+    }
+
+    pub fn breakdown(&self, till: &Till, report: &BreakdownReport) -> Result<()> {
+        emit!(self, report, |out| {
+            let money = |m| till.format_money(m);
+            writeln!(
+                out,
+                "Sales on {} by {} ({})",
+                report.date,
+                report.by.as_str(),
+                report.timezone
+            )?;
+            if report.rows.is_empty() {
+                writeln!(out, "  No sales.")?;
+            }
+            writeln!(
+                out,
+                "  {:<32} {:>6} {:>6} {:>11} {:>11} {:>11}",
+                "", "sales", "units", "amount", "returned", "net"
+            )?;
+            for r in &report.rows {
+                writeln!(
+                    out,
+                    "  {:<32} {:>6} {:>6} {:>11} {:>11} {:>11}",
+                    truncate(&r.key, 32),
+                    r.sales,
+                    r.quantity,
+                    money(r.amount),
+                    money(r.returned),
+                    money(r.net)
                 )?;
             }
         })

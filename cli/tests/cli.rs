@@ -1304,3 +1304,118 @@ fn parking_a_sale_and_taking_it_up() {
         &with(CASHIER, &["shift", "close", "--counted", "108.17"]),
     );
 }
+
+#[test]
+fn the_day_broken_down_by_hour_product_category_cashier_and_tender() {
+    let dir = demo();
+    let d = dir.path();
+    // Two soaps in cash (5.44), one by card (2.72), one sale voided, one soap back.
+    ok(
+        d,
+        &with(CASHIER, &["sale", "--item", "73513537:2", "--pay", "cash"]),
+    );
+    ok(
+        d,
+        &with(
+            CASHIER,
+            &["sale", "--item", "73513537", "--pay", "credit-card"],
+        ),
+    );
+    let voided = json(
+        d,
+        &with(CASHIER, &["sale", "--item", "PRO-001", "--pay", "cash"]),
+    );
+    ok(
+        d,
+        &with(
+            MANAGER,
+            &[
+                "void",
+                voided["sale_number"].as_str().unwrap(),
+                "--reason",
+                "Wrong item",
+            ],
+        ),
+    );
+    ok(
+        d,
+        &with(
+            CASHIER,
+            &[
+                "return",
+                "T1-000001",
+                "--item",
+                "73513537:1",
+                "--reason",
+                "Leaks",
+            ],
+        ),
+    );
+
+    let products = json(d, &with(MANAGER, &["report", "product"]));
+    let rows = products["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "the voided bananas count nowhere: {rows:?}");
+    assert_eq!(rows[0]["key"], "Cli Test Soap (CLI-1)");
+    assert_eq!(rows[0]["sales"], 2);
+    assert_eq!(rows[0]["quantity"], 3);
+    assert_eq!(rows[0]["amount"], 816);
+    assert_eq!(rows[0]["returned_quantity"], 1);
+    assert_eq!(rows[0]["returned"], 272);
+    assert_eq!(rows[0]["net"], 544);
+    let tenders = json(d, &with(MANAGER, &["report", "tender"]));
+    let net: Vec<(String, i64)> = tenders["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_owned(),
+                r["net"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        net,
+        [("Cash".to_owned(), 272), ("Credit Card".to_owned(), 272)],
+        "ties by name"
+    );
+    let cashiers = json(d, &with(MANAGER, &["report", "cashier"]));
+    assert_eq!(cashiers["rows"][0]["sales"], 2);
+    let hours = json(d, &with(MANAGER, &["report", "hour"]));
+    let total: i64 = hours["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["net"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 544, "every hour adds up to the day's net");
+    assert_eq!(
+        json(d, &with(MANAGER, &["report", "day"]))["net"],
+        544,
+        "the day report agrees, without the void"
+    );
+
+    let file = d.join("categories.csv");
+    let text = ok(
+        d,
+        &with(
+            MANAGER,
+            &["report", "category", "--csv", file.to_str().unwrap()],
+        ),
+    );
+    assert!(text.contains("Test"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "category,sales,quantity,amount,returned_quantity,returned,net\nTest,2,3,8.16,1,2.72,5.44\n"
+    );
+    let err = fails(d, &with(CASHIER, &["report", "product"]));
+    assert!(err.contains("not allowed to view reports"), "{err}");
+    let err = fails(
+        d,
+        &with(
+            MANAGER,
+            &["report", "product", "--csv", "/nonexistent/x.csv"],
+        ),
+    );
+    assert!(err.contains("could not write /nonexistent/x.csv"), "{err}");
+}

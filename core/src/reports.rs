@@ -1,4 +1,5 @@
-//! Reports: the day's takings, in the business's time zone.
+//! Reports: the day's takings, and the day broken down by hour, product, category,
+//! cashier or tender, in the business's time zone. Voided sales count in none of them.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -56,6 +57,156 @@ fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
+/// What a day is broken down by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    /// The hour of the day, on the store's clock.
+    Hour,
+    Product,
+    Category,
+    Cashier,
+    /// The payment method.
+    Tender,
+}
+
+impl Breakdown {
+    pub const ALL: [Breakdown; 5] = [
+        Breakdown::Hour,
+        Breakdown::Product,
+        Breakdown::Category,
+        Breakdown::Cashier,
+        Breakdown::Tender,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Breakdown::Hour => "hour",
+            Breakdown::Product => "product",
+            Breakdown::Category => "category",
+            Breakdown::Cashier => "cashier",
+            Breakdown::Tender => "tender",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Breakdown> {
+        Breakdown::ALL
+            .into_iter()
+            .find(|b| b.as_str() == text.trim().to_ascii_lowercase())
+    }
+}
+
+/// One row of a breakdown: sales and returns of one hour, product, category, cashier or
+/// payment method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakdownRow {
+    /// `09:00`, a product's name and SKU, a category, a cashier's name, a method's name.
+    pub key: String,
+    /// Sales (a tender: payments) counted in the row.
+    pub sales: i64,
+    /// Units sold (products and categories; 0 otherwise).
+    pub quantity: i64,
+    /// What they came to, with tax, after discounts.
+    pub amount: Money,
+    /// Units and money given back by the day's returns.
+    pub returned_quantity: i64,
+    pub returned: Money,
+    /// `amount` less `returned`.
+    pub net: Money,
+}
+
+/// A day broken down: the rows, by hour in time order, else by `net`, largest first (the
+/// products' are the day's top sellers).
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownReport {
+    pub date: NaiveDate,
+    pub timezone: String,
+    pub currency: String,
+    pub by: Breakdown,
+    pub rows: Vec<BreakdownRow>,
+}
+
+impl BreakdownReport {
+    /// The rows as CSV, amounts in `currency`'s decimals: `hour,sales,quantity,amount,
+    /// returned_quantity,returned,net` (the first column named after the breakdown).
+    pub fn to_csv(&self, currency: &crate::money::Currency) -> Result<String> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let csv_error = |e: csv::Error| crate::error::Error::Corrupt(format!("a CSV report: {e}"));
+        out.write_record([
+            self.by.as_str(),
+            "sales",
+            "quantity",
+            "amount",
+            "returned_quantity",
+            "returned",
+            "net",
+        ])
+        .map_err(csv_error)?;
+        for r in &self.rows {
+            out.write_record([
+                r.key.clone(),
+                r.sales.to_string(),
+                r.quantity.to_string(),
+                currency.format(r.amount),
+                r.returned_quantity.to_string(),
+                currency.format(r.returned),
+                currency.format(r.net),
+            ])
+            .map_err(csv_error)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| crate::error::Error::Corrupt(format!("a CSV report: {e}")))?;
+        Ok(String::from_utf8(bytes).expect("CSV of text is text"))
+    }
+}
+
+/// One fact read for a breakdown: its key, whether it is a return, count, units, money.
+struct Fact {
+    key: String,
+    is_return: bool,
+    count: i64,
+    quantity: i64,
+    amount: i64,
+}
+
+/// The rows of a breakdown from its facts (pure): summed by key, ordered.
+fn fold(by: Breakdown, facts: Vec<Fact>) -> Vec<BreakdownRow> {
+    let mut rows: Vec<BreakdownRow> = Vec::new();
+    for f in facts {
+        let i = match rows.iter().position(|r| r.key == f.key) {
+            Some(i) => i,
+            None => {
+                rows.push(BreakdownRow {
+                    key: f.key.clone(),
+                    sales: 0,
+                    quantity: 0,
+                    amount: Money::ZERO,
+                    returned_quantity: 0,
+                    returned: Money::ZERO,
+                    net: Money::ZERO,
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[i];
+        if f.is_return {
+            row.returned_quantity += f.quantity;
+            row.returned = Money::from_minor(row.returned.minor() + f.amount);
+        } else {
+            row.sales += f.count;
+            row.quantity += f.quantity;
+            row.amount = Money::from_minor(row.amount.minor() + f.amount);
+        }
+        row.net = Money::from_minor(row.amount.minor() - row.returned.minor());
+    }
+    match by {
+        Breakdown::Hour => rows.sort_by(|a, b| a.key.cmp(&b.key)),
+        _ => rows.sort_by(|a, b| b.net.cmp(&a.net).then_with(|| a.key.cmp(&b.key))),
+    }
+    rows
+}
+
 impl Till {
     /// Today's date where the business is.
     pub fn today(&self) -> NaiveDate {
@@ -75,7 +226,8 @@ impl Till {
         ));
         let scope = params![self.business.id, self.store.id, from, to];
         const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
-                              AND s.created_at >= ?3 AND s.created_at < ?4";
+                              AND s.created_at >= ?3 AND s.created_at < ?4
+                              AND s.transaction_status = 'completed'";
         let day = |kind: &str| format!("{IN_DAY} AND s.transaction_type = '{kind}'");
         let of_sales = day("sale");
 
@@ -155,9 +307,140 @@ impl Till {
     }
 }
 
+impl Till {
+    /// One day at this store broken down `by` hour, product, category, cashier or tender:
+    /// sales, and the day's returns, per row. Needs `view_reports`.
+    pub fn breakdown(
+        &self,
+        actor: &Actor,
+        date: NaiveDate,
+        by: Breakdown,
+    ) -> Result<BreakdownReport> {
+        actor.require(Permission::ViewReports)?;
+        let tz = self.business.timezone;
+        let from = timestamp(start_of_day(date, tz));
+        let to = timestamp(start_of_day(
+            date.checked_add_days(Days::new(1)).unwrap_or(date),
+            tz,
+        ));
+        let scope = params![self.business.id, self.store.id, from, to];
+        const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
+                              AND s.created_at >= ?3 AND s.created_at < ?4
+                              AND s.transaction_status = 'completed'";
+        // Each query answers: key, is a return, count, units, money.
+        let sql = match by {
+            Breakdown::Hour => format!(
+                "SELECT s.created_at, s.transaction_type = 'return', 1, 0, s.total_amount
+                 FROM sales_transactions s WHERE {IN_DAY}"
+            ),
+            Breakdown::Product => format!(
+                "SELECT i.product_name || ' (' || i.sku || ')', s.transaction_type = 'return',
+                        1, i.quantity, i.total_price
+                 FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
+                 WHERE {IN_DAY}"
+            ),
+            Breakdown::Category => format!(
+                "SELECT COALESCE(NULLIF(p.category, ''), 'Uncategorised'),
+                        s.transaction_type = 'return', 1, i.quantity, i.total_price
+                 FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
+                 LEFT JOIN products p ON p._id = i.product_id
+                 WHERE {IN_DAY}"
+            ),
+            Breakdown::Cashier => format!(
+                "SELECT COALESCE(u.name, s.cashier_id), s.transaction_type = 'return', 1, 0,
+                        s.total_amount
+                 FROM sales_transactions s LEFT JOIN users u ON u._id = s.cashier_id
+                 WHERE {IN_DAY}"
+            ),
+            Breakdown::Tender => format!(
+                "SELECT p.method_name, s.transaction_type = 'return', 1, 0, p.amount
+                 FROM sale_payments p JOIN sales_transactions s ON s._id = p.transaction_id
+                 WHERE {IN_DAY}"
+            ),
+        };
+        let mut stmt = self.conn.prepare(&sql)?;
+        let facts = stmt
+            .query_map(scope, |r| {
+                Ok(Fact {
+                    key: r.get(0)?,
+                    is_return: r.get(1)?,
+                    count: r.get(2)?,
+                    quantity: r.get(3)?,
+                    amount: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let facts = match by {
+            // The hour on the store's clock, from the stored UTC time.
+            Breakdown::Hour => facts
+                .into_iter()
+                .map(|mut f| {
+                    f.key = crate::ids::parse_timestamp(&f.key)
+                        .map(|at| at.with_timezone(&tz).format("%H:00").to_string())
+                        .unwrap_or(f.key);
+                    f
+                })
+                .collect(),
+            _ => facts,
+        };
+        Ok(BreakdownReport {
+            date,
+            timezone: tz.name().to_owned(),
+            currency: self.business.currency.code().to_owned(),
+            by,
+            rows: fold(by, facts),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fact(key: &str, is_return: bool, quantity: i64, amount: i64) -> Fact {
+        Fact {
+            key: key.into(),
+            is_return,
+            count: 1,
+            quantity,
+            amount,
+        }
+    }
+
+    #[test]
+    fn rows_sum_by_key_returns_apart_largest_net_first_hours_in_order() {
+        let facts = || {
+            vec![
+                fact("b", false, 2, 500),
+                fact("a", false, 1, 300),
+                fact("b", false, 1, 250),
+                fact("b", true, 1, 250),
+                fact("c", true, 1, 100),
+            ]
+        };
+        let rows = fold(Breakdown::Product, facts());
+        let keys: Vec<&str> = rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["b", "a", "c"]);
+        assert_eq!(
+            rows[0],
+            BreakdownRow {
+                key: "b".into(),
+                sales: 2,
+                quantity: 3,
+                amount: Money::from_minor(750),
+                returned_quantity: 1,
+                returned: Money::from_minor(250),
+                net: Money::from_minor(500),
+            }
+        );
+        assert_eq!(rows[2].sales, 0, "a return alone is no sale");
+        assert_eq!(rows[2].net, Money::from_minor(-100));
+        let hours = fold(Breakdown::Hour, facts());
+        let keys: Vec<&str> = hours.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(Breakdown::parse(" Tender"), Some(Breakdown::Tender));
+        assert_eq!(Breakdown::parse("weekday"), None);
+    }
 
     #[test]
     fn days_start_at_local_midnight() {
