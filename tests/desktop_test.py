@@ -616,6 +616,44 @@ class Till(unittest.TestCase):
             left = db.execute("SELECT loyalty_points FROM customers WHERE name = 'Alice Johnson'").fetchone()
             self.assertEqual(left, (5,), "25 earned, 20 spent, none on 0.49")
 
+    def test_14_a_manager_sees_the_day_by_hour_in_a_chart_and_exports_top_products(self):
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        self.wait_for("#nav-reports").click()
+        self.wait_for_text("#report-error", "not allowed to view reports")
+        for codes in (("DAI-002", "DAI-002", "PRO-001"), ("PRO-002",)):
+            self.wait_for("#nav-sell").click()
+            for code in codes:
+                self.wait_for("#scan").send_keys(code + Keys.ENTER)
+            self.wait_for_text("#items", str(len(codes)))
+            self.body(Keys.F2)
+            self.wait_for("#tendered").send_keys(Keys.ENTER)
+            self.wait_for("#sale-done")
+            self.body(Keys.ENTER)
+        self.wait_for("#sign-out").click()
+
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-reports").click()
+        # 12.58 + 0.69 + 1.09, none taxed.
+        self.wait_for_text("#report-title", "net 14.36")
+        self.wait_for("#report-chart rect.bar")
+        self.screenshot("desktop-reports")
+        self.wait_for("#report-product").click()
+        self.wait_for_text("#report-rows", "Whole Milk 1 gal, Organic (DAI-002)")
+        first = self.driver.find_elements(By.CSS_SELECTOR, "#report-rows .report-row")[0]
+        self.assertIn("DAI-002", first.text, "the top seller comes first")
+        self.assertIn("12.58", first.text)
+        self.wait_for("#report-export").click()
+        self.wait_for_text("#report-notice", "-product.csv")
+        path = self.text_of("#report-notice").removeprefix("Saved as ")
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "product,sales,quantity,amount,returned_quantity,returned,net")
+        self.assertEqual(lines[1], '"Whole Milk 1 gal, Organic (DAI-002)",1,2,12.58,0,0.00,12.58')
+        self.assertEqual(len(lines), 4)
+        self.wait_for("#report-date").send_keys("yesterday" + Keys.ENTER)
+        self.wait_for_text("#report-error", "is not a date")
+
 
 def free_port():
     with socket.socket() as s:

@@ -193,6 +193,8 @@ pub fn run() {
             commands::shift::move_cash,
             commands::shift::close_shift,
             commands::shift::print_z_report,
+            commands::reports::breakdown,
+            commands::reports::export_breakdown,
             commands::stock::stock,
             commands::stock::adjust_stock,
             commands::stock::product,

@@ -5,6 +5,7 @@ use sellsync_core::catalog::QuickKeys;
 use sellsync_core::contract::ParkedStatus;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::reports::BreakdownReport;
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::payments::PaymentMethod;
 use sellsync_core::sell::pricing::PricedCart;
@@ -516,6 +517,53 @@ impl ParkedView {
             items: parked.items.iter().map(|i| i.quantity).sum(),
             total: till.format_money(parked.total_amount),
             taken_up_here: parked.status == ParkedStatus::Resumed,
+        }
+    }
+}
+
+/// A day broken down, for the reports screen: each row's amounts formatted, and its net in
+/// minor units to draw the chart's bars to scale.
+#[derive(Serialize)]
+pub struct BreakdownView {
+    pub date: String,
+    pub by: String,
+    pub rows: Vec<BreakdownRowView>,
+    pub net: String,
+}
+
+#[derive(Serialize)]
+pub struct BreakdownRowView {
+    pub key: String,
+    pub sales: i64,
+    pub quantity: i64,
+    pub amount: String,
+    pub returned: String,
+    pub net: String,
+    pub net_minor: i64,
+}
+
+impl BreakdownView {
+    pub fn new(till: &Till, report: &BreakdownReport) -> BreakdownView {
+        let money = |m| till.format_money(m);
+        BreakdownView {
+            date: report.date.to_string(),
+            by: report.by.as_str().to_owned(),
+            rows: report
+                .rows
+                .iter()
+                .map(|r| BreakdownRowView {
+                    key: r.key.clone(),
+                    sales: r.sales,
+                    quantity: r.quantity,
+                    amount: money(r.amount),
+                    returned: money(r.returned),
+                    net: money(r.net),
+                    net_minor: r.net.minor(),
+                })
+                .collect(),
+            net: money(sellsync_core::Money::from_minor(
+                report.rows.iter().map(|r| r.net.minor()).sum(),
+            )),
         }
     }
 }

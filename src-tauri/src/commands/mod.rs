@@ -12,9 +12,11 @@
 //!   read).
 //! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
 //!   report.
+//! - [`reports`]: the day broken down by hour, product, category, cashier, tender; CSV.
 //! - [`settings`]: the status bar, the central database and the printer.
 
 pub mod parked;
+pub mod reports;
 pub mod sell;
 pub mod session;
 pub mod settings;

@@ -171,6 +171,23 @@ export interface Parked {
   taken_up_here: boolean;
 }
 
+/** A day broken down by hour, product, category, cashier or tender. */
+export interface BreakdownView {
+  date: string;
+  by: string;
+  rows: {
+    key: string;
+    sales: number;
+    quantity: number;
+    amount: string;
+    returned: string;
+    net: string;
+    /** The net in minor units, to draw the bars to scale. */
+    net_minor: number;
+  }[];
+  net: string;
+}
+
 /** A report as core lays it out: a title and its lines (label, value). */
 export interface Report {
   title: string;
@@ -249,6 +266,9 @@ export const api = {
     approvePin: string | null,
     keepParked: boolean,
   ) => invoke<Report>("close_shift", { counted, approveEmail, approvePin, keepParked }),
+  breakdown: (by: string, date: string) => invoke<BreakdownView>("breakdown", { by, date }),
+  exportBreakdown: (by: string, date: string) =>
+    invoke<string>("export_breakdown", { by, date }),
   printZReport: (number: number) => invoke<void>("print_z_report", { number }),
   status: () => invoke<Status>("status"),
   stock: (lowOnly: boolean) => invoke<StockItem[]>("stock", { lowOnly }),
