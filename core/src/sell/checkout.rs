@@ -277,9 +277,12 @@ impl Till {
         if requested == 0 {
             return Ok(value);
         }
+        // The balance as stored now: the customer in the cart may be an older copy.
         let available = match &cart.customer {
             None => return Err(Error::PointsWithoutCustomer),
-            Some(CartCustomer::Existing(c)) => c.loyalty_points,
+            Some(CartCustomer::Existing(c)) => self
+                .customer_by_id(c.id)?
+                .map_or(0, |now| now.loyalty_points),
             Some(CartCustomer::New(_)) => 0,
         };
         if available < requested {
