@@ -207,6 +207,21 @@ fn fold(by: Breakdown, facts: Vec<Fact>) -> Vec<BreakdownRow> {
     rows
 }
 
+/// The transactions of this store (`?1`, `?2`) in one day (`?3` to `?4`, from
+/// [`day_bounds`]), voided sales left out: what every report reads.
+const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
+                      AND s.created_at >= ?3 AND s.created_at < ?4
+                      AND s.transaction_status = 'completed'";
+
+/// The stored times a day in `tz` runs between: its start, and the next day's.
+fn day_bounds(date: NaiveDate, tz: Tz) -> (String, String) {
+    let next = date.checked_add_days(Days::new(1)).unwrap_or(date);
+    (
+        timestamp(start_of_day(date, tz)),
+        timestamp(start_of_day(next, tz)),
+    )
+}
+
 impl Till {
     /// Today's date where the business is.
     pub fn today(&self) -> NaiveDate {
@@ -219,15 +234,8 @@ impl Till {
     pub fn day_report(&self, actor: &Actor, date: NaiveDate) -> Result<DayReport> {
         actor.require(Permission::ViewReports)?;
         let tz = self.business.timezone;
-        let from = timestamp(start_of_day(date, tz));
-        let to = timestamp(start_of_day(
-            date.checked_add_days(Days::new(1)).unwrap_or(date),
-            tz,
-        ));
+        let (from, to) = day_bounds(date, tz);
         let scope = params![self.business.id, self.store.id, from, to];
-        const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
-                              AND s.created_at >= ?3 AND s.created_at < ?4
-                              AND s.transaction_status = 'completed'";
         let day = |kind: &str| format!("{IN_DAY} AND s.transaction_type = '{kind}'");
         let of_sales = day("sale");
 
@@ -305,9 +313,7 @@ impl Till {
             taxes,
         })
     }
-}
 
-impl Till {
     /// One day at this store broken down `by` hour, product, category, cashier or tender:
     /// sales, and the day's returns, per row. Needs `view_reports`.
     pub fn breakdown(
@@ -318,15 +324,8 @@ impl Till {
     ) -> Result<BreakdownReport> {
         actor.require(Permission::ViewReports)?;
         let tz = self.business.timezone;
-        let from = timestamp(start_of_day(date, tz));
-        let to = timestamp(start_of_day(
-            date.checked_add_days(Days::new(1)).unwrap_or(date),
-            tz,
-        ));
+        let (from, to) = day_bounds(date, tz);
         let scope = params![self.business.id, self.store.id, from, to];
-        const IN_DAY: &str = "s.business_id = ?1 AND s.store_id = ?2
-                              AND s.created_at >= ?3 AND s.created_at < ?4
-                              AND s.transaction_status = 'completed'";
         // Each query answers: key, is a return, count, units, money.
         let sql = match by {
             Breakdown::Hour => format!(

@@ -6,7 +6,7 @@
 mod common;
 
 use bson::oid::ObjectId;
-use bson::{Bson, Document};
+use bson::Document;
 use common::*;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::contract::{Collection, ParkedStatus};
@@ -27,21 +27,7 @@ fn last_payload(s: &Shop, collection: Collection, id: &str) -> (String, Document
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let json: serde_json::Value = serde_json::from_str(&payload).unwrap();
-    let Bson::Document(doc) = Bson::try_from(json).unwrap() else {
-        panic!("a payload is a document")
-    };
-    (op, doc)
-}
-
-fn deliver_all(till: &mut Till) {
-    let seqs: Vec<i64> = till
-        .pending_operations(1_000_000)
-        .unwrap()
-        .iter()
-        .map(|op| op.seq)
-        .collect();
-    till.mark_delivered(&seqs).unwrap();
+    (op, payload_document(&payload))
 }
 
 fn from_central(s: &mut Shop, collection: Collection, document: Document) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Decimal128, Document};
-use common::{count, shop, snapshot, tender, usd, Shop, MILK};
+use common::{count, deliver_all, payload_document, shop, snapshot, tender, usd, Shop, MILK};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::contract::Collection;
 use sellsync_core::sell::checkout::CartCustomer;
@@ -27,11 +27,10 @@ fn central_documents(till: &Till) -> Vec<(Collection, Document)> {
         .unwrap();
     rows.map(|row| {
         let (collection, payload) = row.unwrap();
-        let json: serde_json::Value = serde_json::from_str(&payload).unwrap();
-        let Bson::Document(doc) = Bson::try_from(json).unwrap() else {
-            panic!("a payload is a document")
-        };
-        (Collection::from_name(&collection).unwrap(), doc)
+        (
+            Collection::from_name(&collection).unwrap(),
+            payload_document(&payload),
+        )
     })
     .collect()
 }
@@ -49,17 +48,6 @@ fn upsert(collection: Collection, document: Document) -> CentralChange {
         collection,
         document,
     }
-}
-
-/// Marks everything in the outbox delivered, as a sync would.
-fn deliver_all(till: &mut Till) {
-    let seqs: Vec<i64> = till
-        .pending_operations(1_000_000)
-        .unwrap()
-        .iter()
-        .map(|op| op.seq)
-        .collect();
-    till.mark_delivered(&seqs).unwrap();
 }
 
 fn dec(text: &str) -> Bson {

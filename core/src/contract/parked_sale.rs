@@ -167,10 +167,7 @@ impl ParkedSaleDoc {
     /// an unknown status, or with a field of the wrong type.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<ParkedSaleDoc> {
         let r = Reader::new(Collection::ParkedSales, doc)?;
-        let code = r.required_text(field::CURRENCY)?;
-        if !code.eq_ignore_ascii_case(currency.code()) {
-            return Err(r.refuse(format!("is in {code}, not the business's {currency}")));
-        }
+        r.require_currency(currency)?;
         let items = r
             .documents(field::ITEMS, |item| {
                 Ok(ParkedItemDoc {

@@ -164,6 +164,16 @@ impl<'a> Reader<'a> {
             .map_err(|e| self.refuse(format!("has {path} {text}: {e}")))
     }
 
+    /// Refuses a document whose `currency` is not `currency`, the business's (its
+    /// amounts would be read in the wrong decimals).
+    pub fn require_currency(&self, currency: &Currency) -> Read<()> {
+        let code = self.required_text(field::CURRENCY)?;
+        if !code.eq_ignore_ascii_case(currency.code()) {
+            return Err(self.refuse(format!("is in {code}, not the business's {currency}")));
+        }
+        Ok(())
+    }
+
     pub fn required_money(&self, path: &str, currency: &Currency) -> Read<Money> {
         self.money(path, currency)?
             .ok_or_else(|| self.refuse(format!("has no {path}")))

@@ -211,10 +211,7 @@ impl SaleDoc {
     /// an item of no quantity, or with a field of the wrong type.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<SaleDoc> {
         let r = Reader::new(Collection::SalesTransactions, doc)?;
-        let code = r.required_text(field::CURRENCY)?;
-        if !code.eq_ignore_ascii_case(currency.code()) {
-            return Err(r.refuse(format!("is in {code}, not the business's {currency}")));
-        }
+        r.require_currency(currency)?;
         let items = r
             .documents(field::ITEMS, |item| {
                 Ok(SaleItemDoc {

@@ -118,10 +118,7 @@ impl ZReportDoc {
     /// they are read back empty.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<ZReportDoc> {
         let r = Reader::new(Collection::ZReports, doc)?;
-        let code = r.required_text(field::CURRENCY)?;
-        if !code.eq_ignore_ascii_case(currency.code()) {
-            return Err(r.refuse(format!("is in {code}, not the business's {currency}")));
-        }
+        r.require_currency(currency)?;
         let money = |r: &Reader<'_>, path| r.required_money(path, currency);
         let count = |r: &Reader<'_>, path| r.integer(path).map(|n| n.unwrap_or(0));
         let taxes = r

@@ -144,9 +144,7 @@ impl Till {
         actor.require(Permission::ProcessSales)?;
         let id = self.find_parked(code)?;
         let parked = self.write(|tx, ctx| {
-            let mut parked =
-                load(tx, ctx, id)?.ok_or_else(|| Error::UnknownParkedSale(code.to_owned()))?;
-            check_open(&parked, ctx)?;
+            let mut parked = load_open(tx, ctx, id, code)?;
             let now = ids::now();
             parked.status = ParkedStatus::Resumed;
             parked.claimed_by_till = Some(ctx.till_id);
@@ -186,9 +184,7 @@ impl Till {
         actor.require(Permission::ProcessSales)?;
         let id = self.find_parked(code)?;
         let parked = self.write(|tx, ctx| {
-            let mut parked =
-                load(tx, ctx, id)?.ok_or_else(|| Error::UnknownParkedSale(code.to_owned()))?;
-            check_open(&parked, ctx)?;
+            let mut parked = load_open(tx, ctx, id, code)?;
             parked.status = ParkedStatus::Discarded;
             parked.updated_at = ids::now();
             save(tx, &parked, Op::Update)?;
@@ -246,8 +242,14 @@ fn claimed_here(parked: &ParkedSale, ctx: &Ctx<'_>) -> bool {
     parked.status == ParkedStatus::Resumed && parked.claimed_by_till == Some(ctx.till_id)
 }
 
-/// Whether a parked sale may still be taken up or discarded here: waiting, or taken up
-/// at this till.
+/// The parked sale `id` (found by `code`), if it may still be taken up or discarded
+/// here: waiting, or taken up at this till.
+fn load_open(tx: &Tx<'_>, ctx: &Ctx<'_>, id: Id, code: &str) -> Result<ParkedSale> {
+    let parked = load(tx, ctx, id)?.ok_or_else(|| Error::UnknownParkedSale(code.to_owned()))?;
+    check_open(&parked, ctx)?;
+    Ok(parked)
+}
+
 fn check_open(parked: &ParkedSale, ctx: &Ctx<'_>) -> Result<()> {
     let number = parked.park_number.clone();
     match parked.status {

@@ -108,6 +108,26 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Rows in `table` of the till database in `dir`.
+/// Marks everything in the outbox delivered, as a sync would.
+pub fn deliver_all(till: &mut Till) {
+    let seqs: Vec<i64> = till
+        .pending_operations(1_000_000)
+        .unwrap()
+        .iter()
+        .map(|op| op.seq)
+        .collect();
+    till.mark_delivered(&seqs).unwrap();
+}
+
+/// An outbox payload (canonical Extended JSON) as the document central receives.
+pub fn payload_document(payload: &str) -> bson::Document {
+    let json: serde_json::Value = serde_json::from_str(payload).unwrap();
+    let bson::Bson::Document(doc) = bson::Bson::try_from(json).unwrap() else {
+        panic!("a payload is a document")
+    };
+    doc
+}
+
 pub fn count(dir: &Path, table: &str) -> i64 {
     Connection::open(dir.join("till.sqlite3"))
         .unwrap()
