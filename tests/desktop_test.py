@@ -654,6 +654,113 @@ class Till(unittest.TestCase):
         self.wait_for("#report-date").send_keys("yesterday" + Keys.ENTER)
         self.wait_for_text("#report-error", "is not a date")
 
+    def pay_cash(self, *codes):
+        self.wait_for("#nav-sell").click()
+        for code in codes:
+            self.wait_for("#scan").send_keys(code + Keys.ENTER)
+        self.wait_for_text("#items", str(len(codes)))
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        self.body(Keys.ENTER)
+
+    def return_line(self, sku):
+        return self.wait_for(f'#return-sale .return-line[data-sku="{sku}"]')
+
+    def test_15_a_return_by_scanning_the_receipt_and_a_void_with_a_managers_pin(self):
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        self.pay_cash("DAI-002", "DAI-002", "DAI-002", "PRO-001")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            (sale_id,) = db.execute("SELECT _id FROM sales_transactions WHERE sale_number = 'T1-000001'").fetchone()
+            (milk,) = db.execute("SELECT stock FROM products WHERE sku = 'DAI-002'").fetchone()
+
+        # The scanner reads the receipt's QR code (the sale's id) into the field.
+        self.wait_for("#nav-returns").click()
+        self.wait_for("#return-code").send_keys(sale_id + Keys.ENTER)
+        self.wait_for_text("#return-sale", "Sale T1-000001")
+        self.wait_for("#return-void")
+        self.return_line("DAI-002").find_element(By.CSS_SELECTOR, ".return-quantity").send_keys("1")
+        pro = self.return_line("PRO-001")
+        pro.find_element(By.CSS_SELECTOR, ".return-quantity").send_keys("1")
+        pro.find_element(By.CSS_SELECTOR, ".return-damaged").click()
+        # 6.29 + 0.69, back to the cash it was paid with.
+        self.wait_for_text("#return-total", "$6.98")
+        self.assertIn("Cash 6.98", self.text_of("#return-preview"))
+        self.wait_for("#return-confirm").click()
+        self.wait_for_text("#return-error", "Say why the items come back")
+        self.wait_for("#return-reason").send_keys("Changed mind")
+        self.screenshot("desktop-return")
+        self.wait_for("#return-confirm").click()
+        self.wait_for_text("#return-done", "Return T1-R000001: $6.98 back")
+        self.assertIn("Give the customer $6.98 from the drawer", self.text_of("#return-cash"))
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            items = db.execute(
+                "SELECT i.sku, i.quantity, i.damaged, i.total_price FROM sale_items i"
+                " JOIN sales_transactions r ON r._id = i.transaction_id"
+                " WHERE r.original_transaction_id = ? ORDER BY i.sku", (sale_id,)).fetchall()
+            self.assertEqual(items, [("DAI-002", 1, 0, 629), ("PRO-001", 1, 1, 69)])
+            self.assertEqual(db.execute("SELECT stock FROM products WHERE sku = 'DAI-002'").fetchone(), (milk + 1,),
+                             "the milk is back on the shelf; the damaged item is written off")
+
+        # The receipt's barcode (the sale's number) finds it again, with what is left.
+        self.wait_for("#return-code").send_keys("T1-000001" + Keys.ENTER)
+        self.wait_for_text("#return-sale", "Returned before: T1-R000001")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#return-void"),
+                         "something of it came back: no void, only returns")
+        self.return_line("DAI-002").find_element(By.CSS_SELECTOR, ".return-quantity").send_keys("3")
+        self.wait_for_text("#return-error", "3 × Whole Milk 1 gal, Organic cannot be returned: 3 sold, 1 returned")
+        self.assertFalse(self.wait_for("#return-confirm").is_enabled(), "nothing to confirm")
+
+        # A sale of the open shift is voided instead, with a manager's PIN.
+        self.pay_cash("PRO-002")
+        self.wait_for("#nav-returns").click()
+        self.wait_for("#return-code").send_keys("T1-000002" + Keys.ENTER)
+        self.wait_for_text("#return-sale", "Sale T1-000002")
+        self.wait_for("#return-reason").send_keys("Rung up by mistake")
+        self.wait_for("#return-void").click()
+        self.wait_for_text("#return-error", "A manager must approve this: voiding sale T1-000002")
+        self.wait_for("#return-approve-email").send_keys("manager@example.com")
+        self.wait_for("#return-approve-pin").send_keys("2345")
+        self.wait_for("#return-void").click()
+        self.wait_for_text("#return-notice", "Sale T1-000002 is voided")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            self.assertEqual(
+                db.execute("SELECT transaction_status FROM sales_transactions WHERE sale_number = 'T1-000002'").fetchone(),
+                ("voided",))
+        self.wait_for("#return-code").send_keys("T1-000002" + Keys.ENTER)
+        self.wait_for_text("#return-error", "Sale T1-000002 was voided")
+
+    def test_16_a_return_without_a_receipt_needs_a_manager_and_is_in_cash(self):
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        self.wait_for("#nav-returns").click()
+        self.wait_for("#mode-no-receipt").click()
+        self.wait_for("#no-receipt-code").send_keys("PRO-002" + Keys.ENTER)
+        self.wait_for(".no-receipt-line")
+        price = self.wait_for(".no-receipt-price")
+        self.assertEqual(price.get_attribute("value"), "1.09", "the shelf price, for a manager to confirm")
+        price.clear()
+        price.send_keys("0.99")
+        self.wait_for_text("#return-total", "$0.99")
+        self.assertIn("A manager approves: a return without a receipt", self.text_of("#return-why"))
+        self.wait_for("#return-reason").send_keys("Gift")
+        self.wait_for("#return-approve-email").send_keys("manager@example.com")
+        self.wait_for("#return-approve-pin").send_keys("1111")
+        self.wait_for("#return-confirm").click()
+        self.wait_for_text("#return-error", "Wrong PIN")
+        pin = self.wait_for("#return-approve-pin")
+        pin.clear()
+        pin.send_keys("2345")
+        self.wait_for("#return-confirm").click()
+        self.wait_for_text("#return-done", "$0.99 back")
+        self.assertIn("$0.99 from the drawer", self.text_of("#return-cash"))
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            row = db.execute(
+                "SELECT r.total_amount, r.reason, r.original_transaction_id, u.email FROM sales_transactions r"
+                " JOIN users u ON u._id = r.approved_by WHERE r.transaction_type = 'return'").fetchall()
+            self.assertEqual(row, [(99, "Gift", None, "manager@example.com")])
+
 
 def free_port():
     with socket.socket() as s:

@@ -457,3 +457,87 @@ fn the_refund_receipt_says_refund() {
     assert!(text.contains("Reason: Changed mind"));
     assert!(text.contains("Damaged: written off"));
 }
+
+#[test]
+fn the_preview_shows_what_the_return_then_gives_and_writes_nothing() {
+    let mut s = shop();
+    let sale = discounted_sale(&mut s);
+    let request = of(&sale, vec![line(0, 2), line(2, 1)]);
+    let before = snapshot(s.dir.path());
+    let preview = s.till.preview_return(&s.cashier, &request).unwrap();
+    assert_eq!(before, snapshot(s.dir.path()), "a preview writes nothing");
+    assert_eq!(preview.approval_needed, None, "under the cashier limit");
+    let seen = s.till.returnable(&s.cashier, &sale.sale_number).unwrap();
+    assert!(seen.voidable, "a sale of the open shift, nothing returned");
+
+    let back = s.till.return_items(&s.cashier, &request).unwrap();
+    assert_eq!(preview.total, back.total_amount);
+    assert_eq!(preview.tax_total, back.tax_total);
+    let given: Vec<(String, Money)> = back
+        .payments
+        .iter()
+        .map(|p| (p.method_name.clone(), p.amount))
+        .collect();
+    let previewed: Vec<(String, Money)> = preview
+        .refunds
+        .iter()
+        .map(|r| (r.method_name.clone(), r.amount))
+        .collect();
+    assert_eq!(previewed, given);
+    let seen = s.till.returnable(&s.cashier, &sale.sale_number).unwrap();
+    assert!(!seen.voidable, "something of it came back: a return now");
+
+    // More than is left is refused by the preview as by the return.
+    let err = s
+        .till
+        .preview_return(&s.cashier, &of(&sale, vec![line(0, 2)]))
+        .unwrap_err();
+    assert_eq!(err.code(), "over_return");
+}
+
+#[test]
+fn the_preview_says_when_a_manager_must_approve() {
+    let mut s = shop();
+    let mut cart = Cart::new();
+    s.till.ring_up(&mut cart, CABLE, 10).unwrap();
+    let sale = s
+        .till
+        .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
+        .unwrap();
+    let request = of(&sale, vec![line(0, 10)]);
+    let preview = s.till.preview_return(&s.cashier, &request).unwrap();
+    assert!(
+        preview
+            .approval_needed
+            .as_deref()
+            .is_some_and(|why| why.contains("over the cashier limit")),
+        "{preview:?}"
+    );
+    let preview = s.till.preview_return(&s.manager, &request).unwrap();
+    assert_eq!(
+        preview.approval_needed, None,
+        "a manager approves their own"
+    );
+
+    let product = s.till.find_product(CHOC).unwrap().unwrap();
+    let no_receipt = ReturnWithoutReceipt {
+        lines: vec![UnreceiptedLine {
+            product,
+            quantity: 2,
+            unit_price: usd("1.50"),
+            damaged: false,
+        }],
+        reason: String::new(),
+        refund: tender(&s.till, "cash", None),
+        approval: None,
+    };
+    let preview = s
+        .till
+        .preview_return_without_receipt(&s.cashier, &no_receipt)
+        .unwrap();
+    assert_eq!(preview.total, usd("3.27"));
+    assert_eq!(
+        preview.approval_needed.as_deref(),
+        Some("a return without a receipt")
+    );
+}

@@ -7,14 +7,16 @@ use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::reports::BreakdownReport;
 use sellsync_core::sell::parked::ParkedSale;
+use sellsync_core::sell::payments::PaymentKind;
 use sellsync_core::sell::payments::PaymentMethod;
 use sellsync_core::sell::pricing::PricedCart;
+use sellsync_core::sell::returns::{ReturnPreview, Returnable};
 use sellsync_core::sell::tender::{Balance, Tender};
 use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::rows;
 use sellsync_core::shift::{Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
-use sellsync_core::{Actor, Cart, CartCustomer, Product, Till};
+use sellsync_core::{Actor, Cart, CartCustomer, Money, Product, Till};
 use serde::Serialize;
 
 /// A command's failure: a stable code the window decides by, and the words core chose
@@ -177,13 +179,12 @@ impl CartView {
         till: &Till,
         cart: &Cart,
         priced: &PricedCart,
-        points_value: sellsync_core::Money,
+        points_value: Money,
         current: Option<usize>,
     ) -> CartView {
-        let due = sellsync_core::Money::from_minor(priced.total.minor() - points_value.minor());
+        let due = Money::from_minor(priced.total.minor() - points_value.minor());
         let money = |amount| till.format_money(amount);
-        let some_money =
-            |amount: sellsync_core::Money| (amount.minor() != 0).then(|| money(amount));
+        let some_money = |amount: Money| (amount.minor() != 0).then(|| money(amount));
         CartView {
             lines: cart
                 .lines()
@@ -290,7 +291,7 @@ pub struct BalanceView {
 }
 
 /// Core's quick cash amounts for `due`, formatted.
-fn quick_cash(till: &Till, due: sellsync_core::Money) -> Vec<String> {
+fn quick_cash(till: &Till, due: Money) -> Vec<String> {
     sellsync_core::sell::tender::quick_cash(due, till.currency())
         .into_iter()
         .map(|amount| till.format_money(amount))
@@ -561,7 +562,7 @@ impl BreakdownView {
                     net_minor: r.net.minor(),
                 })
                 .collect(),
-            net: money(sellsync_core::Money::from_minor(
+            net: money(Money::from_minor(
                 report.rows.iter().map(|r| r.net.minor()).sum(),
             )),
         }
@@ -622,4 +623,145 @@ impl ShiftView {
             }),
         }
     }
+}
+
+/// A sale found by its receipt, as the return screen shows it.
+#[derive(Serialize)]
+pub struct ReturnableView {
+    /// The sale's id, which the return names.
+    pub id: String,
+    pub sale_number: String,
+    pub sold_at: String,
+    pub cashier: String,
+    pub total: String,
+    pub lines: Vec<ReturnableLineView>,
+    /// Each tender: its name, what it paid, what went back to it so far.
+    pub tenders: Vec<ReturnableTenderView>,
+    pub refunded: String,
+    pub return_numbers: Vec<String>,
+    pub age_days: i64,
+    pub voidable: bool,
+}
+
+#[derive(Serialize)]
+pub struct ReturnableLineView {
+    pub name: String,
+    pub sku: String,
+    pub sold: i64,
+    pub returned: i64,
+    pub left: i64,
+    pub total: String,
+}
+
+#[derive(Serialize)]
+pub struct ReturnableTenderView {
+    pub name: String,
+    pub paid: String,
+    pub refunded: String,
+}
+
+impl ReturnableView {
+    pub fn new(till: &Till, r: &Returnable) -> ReturnableView {
+        ReturnableView {
+            id: r.sale.id.to_string(),
+            sale_number: r.sale.sale_number.clone(),
+            sold_at: till.format_time(r.sale.created_at),
+            cashier: r.sale.cashier_name.clone(),
+            total: till.format_money(r.sale.total_amount),
+            lines: r
+                .lines
+                .iter()
+                .map(|l| ReturnableLineView {
+                    name: l.item.product_name.clone(),
+                    sku: l.item.sku.clone(),
+                    sold: l.item.quantity,
+                    returned: l.returned,
+                    left: l.left,
+                    total: till.format_money(l.item.total_price),
+                })
+                .collect(),
+            tenders: r
+                .tenders
+                .iter()
+                .map(|t| ReturnableTenderView {
+                    name: t.method_name.clone(),
+                    paid: till.format_money(t.paid),
+                    refunded: till.format_money(t.refunded),
+                })
+                .collect(),
+            refunded: till.format_money(r.refunded),
+            return_numbers: r.return_numbers.clone(),
+            age_days: r.age_days,
+            voidable: r.voidable,
+        }
+    }
+}
+
+/// What a return would give back, shown before the cashier confirms it.
+#[derive(Serialize)]
+pub struct ReturnPreviewView {
+    pub total: String,
+    pub tax: String,
+    /// "Cash 12.34", one per tender that gets money back.
+    pub refunds: Vec<String>,
+    pub points_taken: i64,
+    pub points_given: i64,
+    pub approval_needed: Option<String>,
+}
+
+impl ReturnPreviewView {
+    pub fn new(till: &Till, p: &ReturnPreview) -> ReturnPreviewView {
+        ReturnPreviewView {
+            total: till.format_money(p.total),
+            tax: till.format_money(p.tax_total),
+            refunds: refund_lines(till, p.refunds.iter().map(|r| (&r.method_name, r.amount))),
+            points_taken: p.points_taken,
+            points_given: p.points_given,
+            approval_needed: p.approval_needed.clone(),
+        }
+    }
+}
+
+/// A return made: its number, what went back to which tender, the cash to hand over.
+#[derive(Serialize)]
+pub struct ReturnDoneView {
+    pub return_number: String,
+    pub total: String,
+    pub refunds: Vec<String>,
+    /// Cash to take out of the drawer for the customer, if any.
+    pub cash: Option<String>,
+    /// The refund receipt went to the printer's queue (the till has a printer).
+    pub printing: bool,
+}
+
+impl ReturnDoneView {
+    pub fn new(till: &Till, back: &Sale, printing: bool) -> ReturnDoneView {
+        let cash = Money::sum(
+            back.payments
+                .iter()
+                .filter(|p| p.kind == PaymentKind::Cash)
+                .map(|p| p.amount),
+        )
+        .ok()
+        .filter(|m| m.minor() > 0);
+        ReturnDoneView {
+            return_number: back.sale_number.clone(),
+            total: till.format_money(back.total_amount),
+            refunds: refund_lines(
+                till,
+                back.payments.iter().map(|p| (&p.method_name, p.amount)),
+            ),
+            cash: cash.map(|m| till.format_money(m)),
+            printing,
+        }
+    }
+}
+
+fn refund_lines<'a>(
+    till: &Till,
+    refunds: impl Iterator<Item = (&'a String, Money)>,
+) -> Vec<String> {
+    refunds
+        .map(|(name, amount)| format!("{name} {}", till.format_money(amount)))
+        .collect()
 }

@@ -20,7 +20,7 @@ use crate::money::Money;
 use crate::notifications::{self, NotificationKind};
 use crate::sell::checkout::check_quantity;
 use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{price_cart, LineInput};
+use crate::sell::pricing::{price_cart, LineInput, PricedCart};
 use crate::sell::refund::{
     approval_needed, check_refund_tenders, default_refund_tenders, loyalty_back, refund_lines,
     PaidTender, Refund, SoldLine,
@@ -28,7 +28,7 @@ use crate::sell::refund::{
 use crate::sell::tender::{Payment, Tender};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::shift;
-use crate::staff::{Actor, Approval, Permission};
+use crate::staff::{needs_approver, Actor, Approval, Permission};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{Ctx, Till, Tx};
@@ -103,6 +103,31 @@ pub struct Returnable {
     /// Whole days since the sale.
     pub age_days: i64,
     pub return_numbers: Vec<String>,
+    /// A sale of this till's open shift that nothing was returned of: a manager may void
+    /// it instead.
+    pub voidable: bool,
+}
+
+/// What a return gives back to one tender.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefundTo {
+    pub method_name: String,
+    pub kind: PaymentKind,
+    pub amount: Money,
+}
+
+/// What a return would give back, worked out before it is made: the cashier sees it, and
+/// whether a manager must approve, before the money leaves the drawer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReturnPreview {
+    pub total: Money,
+    pub tax_total: Money,
+    pub refunds: Vec<RefundTo>,
+    /// Loyalty points taken back (earned on what comes back) and given back (spent on it).
+    pub points_taken: i64,
+    pub points_given: i64,
+    /// Why a manager must approve, when the signed-in user is not one.
+    pub approval_needed: Option<String>,
 }
 
 impl Returnable {
@@ -143,6 +168,61 @@ impl Till {
         actor.require(Permission::ProcessReturns)?;
         let sale = self.find_sale(code)?;
         returnable(&self.conn, &self.ctx(), sale)
+    }
+
+    /// What [`Till::return_items`] would give back for `request`, without writing
+    /// anything. Refused as the return itself would be (more than is left, a tender
+    /// refunded beyond what it paid, no reason aside).
+    pub fn preview_return(
+        &self,
+        actor: &Actor,
+        request: &ReturnOfSale<'_>,
+    ) -> Result<ReturnPreview> {
+        actor.require(Permission::ProcessReturns)?;
+        let plan = plan(&self.conn, &self.ctx(), request)?;
+        let refunds = plan
+            .returnable
+            .tenders
+            .iter()
+            .zip(&plan.amounts)
+            .filter(|(_, amount)| amount.minor() > 0)
+            .map(|(t, amount)| RefundTo {
+                method_name: t.method_name.clone(),
+                kind: t.kind,
+                amount: *amount,
+            })
+            .collect();
+        Ok(ReturnPreview {
+            total: plan.refund.total,
+            tax_total: plan.refund.tax_total,
+            refunds,
+            points_taken: plan.points.0,
+            points_given: plan.points.1,
+            approval_needed: plan.why.filter(|_| needs_approver(actor)),
+        })
+    }
+
+    /// What [`Till::return_without_receipt`] would give back for `request`, without
+    /// writing anything.
+    pub fn preview_return_without_receipt(
+        &self,
+        actor: &Actor,
+        request: &ReturnWithoutReceipt<'_>,
+    ) -> Result<ReturnPreview> {
+        actor.require(Permission::ProcessReturns)?;
+        let (priced, why) = self.price_without_receipt(request)?;
+        Ok(ReturnPreview {
+            total: priced.total,
+            tax_total: priced.tax_total,
+            refunds: vec![RefundTo {
+                method_name: request.refund.method.method_name.clone(),
+                kind: request.refund.method.kind,
+                amount: priced.total,
+            }],
+            points_taken: 0,
+            points_given: 0,
+            approval_needed: why.filter(|_| needs_approver(actor)),
+        })
     }
 
     /// Takes back `request.lines` of a sale and refunds them, in one transaction. Needs
@@ -219,40 +299,8 @@ impl Till {
     ) -> Result<Sale> {
         actor.require(Permission::ProcessReturns)?;
         let reason = check_reason(&request.reason)?;
-        if request.lines.is_empty() {
-            return Err(Error::NothingToReturn);
-        }
-        for line in &request.lines {
-            check_quantity(line.quantity)?;
-            if line.unit_price.minor() <= 0 {
-                return Err(Error::ReturnPriceMissing);
-            }
-        }
-        if request.refund.method.kind != PaymentKind::Cash {
-            return Err(Error::NoReceiptRefundNotCash);
-        }
-        let inputs: Vec<LineInput> = request
-            .lines
-            .iter()
-            .map(|l| LineInput {
-                unit_price: l.unit_price,
-                quantity: l.quantity,
-                tax_rate: l.product.tax_rate,
-                discount: None,
-            })
-            .collect();
+        let (priced, why) = self.price_without_receipt(request)?;
         let currency = self.business.currency.clone();
-        let priced = price_cart(&inputs, None, self.business.tax_inclusive)
-            .map_err(|e| Error::pricing(e, &currency))?;
-        if let Some(amount) = request.refund.amount {
-            if amount != priced.total {
-                return Err(Error::RefundNotWhole {
-                    due: currency.format(priced.total),
-                    given: currency.format(amount),
-                });
-            }
-        }
-        let why = approval_needed(None, 0, priced.total, Money::ZERO, &currency);
         let approved_by = self.approval(actor, why, request.approval)?;
         let items = request
             .lines
@@ -300,6 +348,48 @@ impl Till {
         info!(return_number = %back.sale_number, total = %currency.format(back.total_amount),
               "return without receipt completed");
         Ok(back)
+    }
+
+    /// A return without a receipt checked and priced, and why a manager must approve.
+    fn price_without_receipt(
+        &self,
+        request: &ReturnWithoutReceipt<'_>,
+    ) -> Result<(PricedCart, Option<String>)> {
+        if request.lines.is_empty() {
+            return Err(Error::NothingToReturn);
+        }
+        for line in &request.lines {
+            check_quantity(line.quantity)?;
+            if line.unit_price.minor() <= 0 {
+                return Err(Error::ReturnPriceMissing);
+            }
+        }
+        if request.refund.method.kind != PaymentKind::Cash {
+            return Err(Error::NoReceiptRefundNotCash);
+        }
+        let inputs: Vec<LineInput> = request
+            .lines
+            .iter()
+            .map(|l| LineInput {
+                unit_price: l.unit_price,
+                quantity: l.quantity,
+                tax_rate: l.product.tax_rate,
+                discount: None,
+            })
+            .collect();
+        let currency = &self.business.currency;
+        let priced = price_cart(&inputs, None, self.business.tax_inclusive)
+            .map_err(|e| Error::pricing(e, currency))?;
+        if let Some(amount) = request.refund.amount {
+            if amount != priced.total {
+                return Err(Error::RefundNotWhole {
+                    due: currency.format(priced.total),
+                    given: currency.format(amount),
+                });
+            }
+        }
+        let why = approval_needed(None, 0, priced.total, Money::ZERO, currency);
+        Ok((priced, why))
     }
 }
 
@@ -490,8 +580,12 @@ fn returnable(conn: &Connection, ctx: &Ctx<'_>, sale: Sale) -> Result<Returnable
             left: (item.quantity - returned).max(0),
         })
         .collect();
+    let voidable = return_numbers.is_empty()
+        && sale.shift_id.is_some()
+        && sale.shift_id == shift::open_shift_id(conn)?;
     Ok(Returnable {
         age_days: (Utc::now() - sale.created_at).num_days(),
+        voidable,
         lines,
         tenders,
         refunded,

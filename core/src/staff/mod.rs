@@ -320,6 +320,12 @@ pub struct Approval<'a> {
     pub pin: &'a str,
 }
 
+/// Whether what `actor` may not do alone needs someone else's approval: a cashier's
+/// does; a manager or an admin approves their own.
+pub fn needs_approver(actor: &Actor) -> bool {
+    actor.role() == Role::Cashier
+}
+
 impl Till {
     /// Who approves what `actor` may not do alone (`why`, in words, or `None` when nothing
     /// needs approving): `actor` themselves if a manager or admin, else the manager whose
@@ -333,7 +339,7 @@ impl Till {
         let Some(why) = why else {
             return Ok(None);
         };
-        if actor.role() != Role::Cashier {
+        if !needs_approver(actor) {
             return Ok(Some(actor.user_id()));
         }
         let Some(approval) = approval else {

@@ -8,6 +8,8 @@
 //! - [`session`]: the first screen (demo store or a till of a real store), signing in.
 //! - [`sell`]: the cart, the customer, paying, the cash drawer.
 //! - [`parked`]: carts parked with a note and taken up again.
+//! - [`returns`]: a sale found by its receipt's code, returns (with and without a
+//!   receipt) previewed and made, voids.
 //! - [`stock`]: stock levels and corrections, products, notifications (and marking them
 //!   read).
 //! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
@@ -17,17 +19,20 @@
 
 pub mod parked;
 pub mod reports;
+pub mod returns;
 pub mod sell;
 pub mod session;
 pub mod settings;
 pub mod shift;
 pub mod stock;
 
-use sellsync_core::{Actor, Cart, Till};
+use sellsync_core::staff::Approval;
+use sellsync_core::{Actor, Cart, Error, Sale, Till};
 use sellsync_sync::CentralConfig;
+use tracing::warn;
 
 use crate::views::{Answer, Failure};
-use crate::Session;
+use crate::{Desk, Session};
 
 /// No till is open yet.
 pub(crate) fn no_till() -> Failure {
@@ -64,4 +69,26 @@ fn counter(session: &mut Session) -> Answer<Counter<'_>> {
 fn central_config(uri: &str, database: Option<String>) -> Answer<CentralConfig> {
     let database = database.filter(|d| !d.trim().is_empty());
     Ok(CentralConfig::new(uri.trim().to_owned(), database)?)
+}
+
+/// A manager's approval as the screen sends it; none while the email is empty.
+fn approval<'a>(email: &'a str, pin: &'a str) -> Option<Approval<'a>> {
+    (!email.trim().is_empty()).then_some(Approval { email, pin })
+}
+
+/// Queues the receipt of `sale` (a sale or a refund) for the print worker; whether it
+/// went to the queue. The sale is saved whatever the printer does: a till without a
+/// printer, or a failure to queue (logged), prints nothing.
+fn print_receipt(desk: &Desk, till: &mut Till, actor: &Actor, sale: &Sale) -> bool {
+    match till.queue_receipt(actor, sale.id, false) {
+        Ok(_) => {
+            desk.print();
+            true
+        }
+        Err(Error::NoPrinter) => false,
+        Err(e) => {
+            warn!(error = %e, "the receipt was not queued");
+            false
+        }
+    }
 }

@@ -5,9 +5,8 @@ use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
-use tracing::warn;
 
-use super::{counter, till, Counter};
+use super::{counter, print_receipt, till, Counter};
 use crate::events;
 use crate::views::{
     Answer, BalanceView, CartView, Failure, PayView, PaymentMethodView, ProductView, QuickKeysView,
@@ -239,17 +238,7 @@ pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> 
     }
     let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
     *c.cart = Default::default();
-    let printing = match c.till.queue_receipt(&c.actor, sale.id, false) {
-        Ok(_) => {
-            desk.print();
-            true
-        }
-        Err(Error::NoPrinter) => false,
-        Err(e) => {
-            warn!(error = %e, "the receipt was not queued");
-            false
-        }
-    };
+    let printing = print_receipt(&desk, c.till, &c.actor, &sale);
     let view = PayView {
         balance: BalanceView::new(c.till, &checked, &balance),
         sale: Some(SaleView::new(c.till, &sale, printing)),

@@ -4,11 +4,10 @@
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
-use sellsync_core::staff::Approval;
 use sellsync_core::Permission;
 use tauri::{AppHandle, State};
 
-use super::counter;
+use super::{approval, counter};
 use crate::events;
 use crate::views::{Answer, ReportView, ShiftView};
 use crate::Desk;
@@ -87,7 +86,7 @@ pub fn close_shift(
     let c = counter(&mut session)?;
     let counted = count(c.till, &counted)?;
     let approval = match (&approve_email, &approve_pin) {
-        (Some(email), Some(pin)) if !email.trim().is_empty() => Some(Approval { email, pin }),
+        (Some(email), Some(pin)) => approval(email, pin),
         _ => None,
     };
     let if_parked = if keep_parked == Some(true) {

@@ -205,6 +205,69 @@ export interface ShiftState {
   x: Report | null;
 }
 
+/** A sale found by its receipt, with what is left to return of each line. */
+export interface Returnable {
+  id: string;
+  sale_number: string;
+  sold_at: string;
+  cashier: string;
+  total: string;
+  lines: { name: string; sku: string; sold: number; returned: number; left: number; total: string }[];
+  tenders: { name: string; paid: string; refunded: string }[];
+  refunded: string;
+  return_numbers: string[];
+  age_days: number;
+  /** A sale of this till's open shift that nothing came back of: a manager may void it. */
+  voidable: boolean;
+}
+
+/** A line picked to come back: the sale's line (from 0), how many, damaged or not. */
+export interface Pick {
+  line: number;
+  quantity: number;
+  damaged: boolean;
+}
+
+export interface ReturnInput {
+  sale: string;
+  lines: Pick[];
+  reason: string;
+  /** One of the sale's payment methods; null: back to its payments in proportion. */
+  refund_to: string | null;
+}
+
+/** An item coming back without a receipt, at the price a manager confirms. */
+export interface NoReceiptLine {
+  code: string;
+  quantity: number;
+  price: string;
+  damaged: boolean;
+}
+
+/** What a return gives back, as core works it out before it is made. */
+export interface ReturnPreview {
+  total: string;
+  tax: string;
+  refunds: string[];
+  points_taken: number;
+  points_given: number;
+  approval_needed: string | null;
+}
+
+export interface ReturnDone {
+  return_number: string;
+  total: string;
+  refunds: string[];
+  /** Cash to hand the customer from the drawer, if any. */
+  cash: string | null;
+  printing: boolean;
+}
+
+export interface ManagerApproval {
+  email: string;
+  pin: string;
+}
+
 /** A command's failure: a stable code to decide by, and core's message for a cashier. */
 export interface Failure {
   code: string;
@@ -256,6 +319,16 @@ export const api = {
   parkedSales: () => invoke<Parked[]>("parked_sales"),
   resumeParked: (parked: string) => invoke<CartView>("resume_parked", { parked }),
   discardParked: (parked: string) => invoke<Parked[]>("discard_parked", { parked }),
+  saleToReturn: (code: string) => invoke<Returnable>("sale_to_return", { code }),
+  previewReturn: (input: ReturnInput) => invoke<ReturnPreview>("preview_return", { input }),
+  makeReturn: (input: ReturnInput, approve: ManagerApproval | null) =>
+    invoke<ReturnDone>("make_return", { input, approve }),
+  previewNoReceipt: (lines: NoReceiptLine[]) =>
+    invoke<ReturnPreview>("preview_no_receipt", { lines }),
+  returnNoReceipt: (lines: NoReceiptLine[], reason: string, approve: ManagerApproval | null) =>
+    invoke<ReturnDone>("return_no_receipt", { lines, reason, approve }),
+  voidSale: (sale: string, reason: string, approve: ManagerApproval | null) =>
+    invoke<string>("void_sale", { sale, reason, approve }),
   shift: () => invoke<ShiftState>("shift"),
   openShift: (float: string) => invoke<ShiftState>("open_shift", { float }),
   moveCash: (cashIn: boolean, amount: string, reason: string) =>

@@ -1,0 +1,209 @@
+//! Returns and voids: a sale found by its receipt's code (scanned or typed), what a return
+//! of some of its lines would give back, the return made (its refund receipt printed, the
+//! drawer opened for cash); a return without a receipt, refunded in cash; a sale of the
+//! open shift voided by a manager.
+
+use sellsync_core::sell::returns::{
+    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+};
+use sellsync_core::sell::tender::Tender;
+use sellsync_core::{Id, Till};
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+
+use super::{approval, counter, print_receipt};
+use crate::events;
+use crate::views::{Answer, Failure, ReturnDoneView, ReturnPreviewView, ReturnableView};
+use crate::Desk;
+
+/// A line of the sale to take back, as the screen picks it.
+#[derive(Deserialize)]
+pub struct PickInput {
+    line: usize,
+    quantity: i64,
+    damaged: bool,
+}
+
+/// A return of a sale as the screen sends it: the sale's id, the picked lines, the
+/// reason, and the one payment method of the sale to refund to (none: back to the sale's
+/// payments in proportion).
+#[derive(Deserialize)]
+pub struct ReturnInput {
+    sale: String,
+    lines: Vec<PickInput>,
+    reason: String,
+    refund_to: Option<String>,
+}
+
+/// An item coming back without a receipt: its code, how many, the price a manager
+/// confirms (as typed), damaged or not.
+#[derive(Deserialize)]
+pub struct NoReceiptLineInput {
+    code: String,
+    quantity: i64,
+    price: String,
+    damaged: bool,
+}
+
+/// The manager's email and PIN, when the screen asked for them.
+#[derive(Deserialize)]
+pub struct ApprovalInput {
+    email: String,
+    pin: String,
+}
+
+impl ReturnInput {
+    fn request<'a>(
+        &self,
+        till: &Till,
+        approve: Option<&'a ApprovalInput>,
+    ) -> Answer<ReturnOfSale<'a>> {
+        let sale_id: Id = self
+            .sale
+            .parse()
+            .map_err(|_| Failure::new("unknown_sale", "Scan the receipt again."))?;
+        let refunds = match self.refund_to.as_deref().map(str::trim) {
+            None | Some("") => Vec::new(),
+            Some(method) => vec![Tender {
+                method: till.payment_method(method)?,
+                amount: None,
+            }],
+        };
+        Ok(ReturnOfSale {
+            sale_id,
+            lines: self
+                .lines
+                .iter()
+                .map(|l| ReturnLine {
+                    line: l.line,
+                    quantity: l.quantity,
+                    damaged: l.damaged,
+                })
+                .collect(),
+            reason: self.reason.clone(),
+            refunds,
+            approval: approve.and_then(|a| approval(&a.email, &a.pin)),
+        })
+    }
+}
+
+fn no_receipt_request<'a>(
+    till: &Till,
+    lines: &[NoReceiptLineInput],
+    reason: &str,
+    approve: Option<&'a ApprovalInput>,
+) -> Answer<ReturnWithoutReceipt<'a>> {
+    let mut checked = Vec::with_capacity(lines.len());
+    for l in lines {
+        checked.push(UnreceiptedLine {
+            product: till.require_product(&l.code)?,
+            quantity: l.quantity,
+            unit_price: till.currency().parse_non_negative(&l.price)?,
+            damaged: l.damaged,
+        });
+    }
+    Ok(ReturnWithoutReceipt {
+        lines: checked,
+        reason: reason.to_owned(),
+        refund: Tender {
+            method: till.payment_method("cash")?,
+            amount: None,
+        },
+        approval: approve.and_then(|a| approval(&a.email, &a.pin)),
+    })
+}
+
+/// The sale behind a receipt's code (its QR, its barcode or its number), with what is
+/// left to return of each line.
+#[tauri::command(async)]
+pub fn sale_to_return(desk: State<'_, Desk>, code: String) -> Answer<ReturnableView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let returnable = c.till.returnable(&c.actor, code.trim())?;
+    Ok(ReturnableView::new(c.till, &returnable))
+}
+
+/// What returning the picked lines would give back; nothing is written.
+#[tauri::command(async)]
+pub fn preview_return(desk: State<'_, Desk>, input: ReturnInput) -> Answer<ReturnPreviewView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let request = input.request(c.till, None)?;
+    let preview = c.till.preview_return(&c.actor, &request)?;
+    Ok(ReturnPreviewView::new(c.till, &preview))
+}
+
+/// Makes the return (with a manager's approval when core asks for one) and prints its
+/// refund receipt, which opens the drawer for cash.
+#[tauri::command(async)]
+pub fn make_return(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    input: ReturnInput,
+    approve: Option<ApprovalInput>,
+) -> Answer<ReturnDoneView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let request = input.request(c.till, approve.as_ref())?;
+    let back = c.till.return_items(&c.actor, &request)?;
+    let printing = print_receipt(&desk, c.till, &c.actor, &back);
+    let view = ReturnDoneView::new(c.till, &back, printing);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
+
+/// What a return without a receipt would give back in cash; nothing is written.
+#[tauri::command(async)]
+pub fn preview_no_receipt(
+    desk: State<'_, Desk>,
+    lines: Vec<NoReceiptLineInput>,
+) -> Answer<ReturnPreviewView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let request = no_receipt_request(c.till, &lines, "", None)?;
+    let preview = c.till.preview_return_without_receipt(&c.actor, &request)?;
+    Ok(ReturnPreviewView::new(c.till, &preview))
+}
+
+/// Takes items back without a receipt, in cash (always a manager's: the signed-in one or
+/// one who approves with their PIN).
+#[tauri::command(async)]
+pub fn return_no_receipt(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    lines: Vec<NoReceiptLineInput>,
+    reason: String,
+    approve: Option<ApprovalInput>,
+) -> Answer<ReturnDoneView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let request = no_receipt_request(c.till, &lines, &reason, approve.as_ref())?;
+    let back = c.till.return_without_receipt(&c.actor, &request)?;
+    let printing = print_receipt(&desk, c.till, &c.actor, &back);
+    let view = ReturnDoneView::new(c.till, &back, printing);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(view)
+}
+
+/// Voids a sale of the open shift (a manager's); answers its number.
+#[tauri::command(async)]
+pub fn void_sale(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    sale: String,
+    reason: String,
+    approve: Option<ApprovalInput>,
+) -> Answer<String> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let approval = approve.as_ref().and_then(|a| approval(&a.email, &a.pin));
+    let voided = c.till.void_sale(&c.actor, &sale, &reason, approval)?;
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(voided.sale_number)
+}
