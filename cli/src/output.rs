@@ -25,6 +25,7 @@ use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::sync::queue::SyncStatus;
 use sellsync_core::{Product, Till};
 use sellsync_printer::PrinterStatus;
+use sellsync_sync::audit::CentralJournal;
 use sellsync_sync::pull::Pulled;
 use sellsync_sync::{CentralConfig, EngineStatus};
 use serde::Serialize;
@@ -610,6 +611,53 @@ impl Printer {
                 "Journal: {} of {} entries verify",
                 check.verified, check.total
             )?;
+        })
+    }
+
+    /// Each till's journal as the central database holds it.
+    pub fn central_journals(&self, till: &Till, journals: &[CentralJournal]) -> Result<()> {
+        #[derive(Serialize)]
+        struct Row {
+            till_id: String,
+            store_id: Option<String>,
+            this_till: bool,
+            entries: usize,
+            broken_at: Option<i64>,
+            why: Option<&'static str>,
+        }
+        let rows: Vec<Row> = journals
+            .iter()
+            .map(|j| Row {
+                till_id: j.till_id.to_string(),
+                store_id: j.store_id.map(|s| s.to_string()),
+                this_till: j.till_id == till.till_id(),
+                entries: j.entries,
+                broken_at: j.broken.as_ref().map(|b| b.seq),
+                why: j.broken.as_ref().map(|b| b.why),
+            })
+            .collect();
+        emit!(self, rows, |out| {
+            if rows.is_empty() {
+                writeln!(
+                    out,
+                    "The central database holds no journal entries of this business yet."
+                )?;
+            }
+            for r in &rows {
+                let this = if r.this_till { " (this till)" } else { "" };
+                match (r.broken_at, r.why) {
+                    (Some(seq), Some(why)) => writeln!(
+                        out,
+                        "Till {}{this}: {} entries, broken at entry {seq}: {why}",
+                        r.till_id, r.entries
+                    )?,
+                    _ => writeln!(
+                        out,
+                        "Till {}{this}: {} entries verify",
+                        r.till_id, r.entries
+                    )?,
+                }
+            }
         })
     }
 

@@ -1,14 +1,15 @@
-//! `sellsync sync`: the sync engine in the foreground, its status, its settings, and a
-//! manager's retry or discard of a parked change.
+//! `sellsync sync`: the sync engine in the foreground, its status, its settings, a
+//! manager's retry or discard of a parked change, and the tills' journals checked as the
+//! central database holds them.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use sellsync_core::Till;
-use sellsync_sync::{CentralConfig, Engine, EngineOptions, EngineStatus};
+use sellsync_core::{Permission, Till};
+use sellsync_sync::{audit, Central, CentralConfig, Engine, EngineOptions, EngineStatus};
 
 use crate::output::Printer;
 use crate::SignIn;
@@ -64,6 +65,14 @@ enum SyncCommand {
         sign_in: SignIn,
         seq: i64,
     },
+    /// Check the journal of every till of the business as the central database holds it
+    /// (needs view_reports)
+    Journal {
+        #[command(flatten)]
+        sign_in: SignIn,
+        #[command(flatten)]
+        central: CentralArgs,
+    },
 }
 
 pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Result<()> {
@@ -108,6 +117,30 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
                 central(dir, args.central)?.as_ref(),
                 &till.sync_status()?,
             )
+        }
+        Some(SyncCommand::Journal {
+            sign_in,
+            central: given,
+        }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            actor.require(Permission::ViewReports)?;
+            let config = central(dir, given)?.context(
+                "no central database is set for this till: give --mongodb URI, or save one \
+                 with `sellsync sync setup --mongodb URI`",
+            )?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            let journals = runtime.block_on(async {
+                let central = Central::connect(&config).await?;
+                audit::verify_journals(&central, till.business().id).await
+            })?;
+            out.central_journals(till, &journals)?;
+            match journals.iter().find(|j| j.broken.is_some()) {
+                Some(j) => bail!(
+                    "the journal of till {} does not verify centrally",
+                    j.till_id
+                ),
+                None => Ok(()),
+            }
         }
     }
 }

@@ -634,6 +634,20 @@ fn sync_sends_the_outbox_and_says_how_it_stands() {
     assert!(err.contains("Change #1 is not parked"), "{err}");
     let err = fails(d, &with(CASHIER, &["sync", "discard", "1"]));
     assert!(err.contains("not allowed to manage sync"), "{err}");
+
+    // The journal as central holds it: this till's, whole.
+    let err = fails(d, &with(CASHIER, &["sync", "journal"]));
+    assert!(err.contains("not allowed to view reports"), "{err}");
+    let local = json(d, &with(MANAGER, &["journal", "verify"]));
+    let journals = json(d, &with(MANAGER, &["sync", "journal"]));
+    let journals = journals.as_array().unwrap();
+    assert_eq!(journals.len(), 1, "{journals:?}");
+    assert_eq!(journals[0]["this_till"], true);
+    assert_eq!(journals[0]["entries"], local["total"]);
+    assert_eq!(journals[0]["broken_at"], Value::Null);
+    let text = ok(d, &with(MANAGER, &["sync", "journal"]));
+    assert!(text.contains("(this till):"), "{text}");
+    assert!(text.contains("entries verify"), "{text}");
 }
 
 #[test]

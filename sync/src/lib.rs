@@ -7,7 +7,9 @@
 //! - [`upgrade`]: central documents of an earlier Sell Sync brought up to date in place.
 //! - [`settings`]: where a till finds its central database (flags, environment, `sync.toml`).
 //! - [`engine`]: pushes the outbox in batches, forever, with backoff; parks refusals.
+//! - [`audit`]: the tills' journals checked as central holds them.
 
+pub mod audit;
 pub mod central;
 pub mod engine;
 pub mod error;

@@ -11,6 +11,7 @@ use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
 use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
+use sellsync_sync::audit;
 use sellsync_sync::pull::provision;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
 use tempfile::TempDir;
@@ -481,36 +482,69 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
     let central_z = all(&central, "z_reports").await;
     assert_eq!(central_z.len(), 1);
     assert_eq!(central_z[0].get_i64("z_number").unwrap(), z.z_number);
-    let entries = all(&central, "journal_entries").await;
     let manager_b = sign_in(&mut till_b, "manager@example.com", "2345");
-    let tills = [
+    let journals = audit::verify_journals(&central, till_a.business().id)
+        .await
+        .unwrap();
+    assert_eq!(journals.len(), 2, "one journal per till");
+    for (till, local) in [
         (&till_a, till_a.verify_journal(&manager).unwrap()),
         (&till_b, till_b.verify_journal(&manager_b).unwrap()),
-    ];
-    for (till, local) in tills {
+    ] {
         let code = till.till_code();
-        let mut chain: Vec<sellsync_core::journal::chain::Entry> = entries
+        let central_journal = journals
             .iter()
-            .filter(|d| d.get_object_id("till_id") == Ok(till.till_id().object_id()))
-            .map(|d| {
-                sellsync_core::contract::JournalEntryDoc::from_document(d)
-                    .unwrap()
-                    .entry
-            })
-            .collect();
-        chain.sort_by_key(|e| e.seq);
+            .find(|j| j.till_id == till.till_id())
+            .unwrap();
         assert_eq!(local.broken, None);
         assert_eq!(
-            chain.len(),
-            local.total,
-            "till {code}: every entry is central"
-        );
-        assert_eq!(
-            sellsync_core::journal::chain::verify(&chain),
-            Ok(local.total),
+            central_journal.broken, None,
             "till {code}: the central chain verifies"
         );
+        assert_eq!(
+            central_journal.entries, local.total,
+            "till {code}: every entry is central"
+        );
+        assert_eq!(central_journal.store_id, Some(till.store().id));
     }
+
+    // Someone with the database's credentials changes an entry of till B, then removes
+    // one of till A: the check names each till's first broken entry.
+    let entries = central.database().collection::<Document>("journal_entries");
+    let till_of = |till: &Till| Bson::ObjectId(till.till_id().object_id());
+    entries
+        .update_one(
+            doc! { "till_id": till_of(&till_b), "seq": 2 },
+            doc! { "$set": { "content": "{\"total\":\"0.01\"}" } },
+        )
+        .await
+        .unwrap();
+    entries
+        .delete_one(doc! { "till_id": till_of(&till_a), "seq": 3 })
+        .await
+        .unwrap();
+    let journals = audit::verify_journals(&central, till_a.business().id)
+        .await
+        .unwrap();
+    let broken = |till: &Till| {
+        journals
+            .iter()
+            .find(|j| j.till_id == till.till_id())
+            .and_then(|j| j.broken.clone())
+            .map(|b| (b.seq, b.why))
+    };
+    assert_eq!(
+        broken(&till_b),
+        Some((2, "its content was changed after it was written"))
+    );
+    assert_eq!(
+        broken(&till_a),
+        Some((3, "an entry is missing or out of order here"))
+    );
+    let other = audit::verify_journals(&central, sellsync_core::Id::new())
+        .await
+        .unwrap();
+    assert!(other.is_empty(), "another business sees none of them");
 }
 
 fn park(till: &mut Till, quantity: i64, note: &str) -> sellsync_core::sell::parked::ParkedSale {
