@@ -187,7 +187,8 @@ enum CustomerCommand {
         #[arg(long)]
         email: Option<String>,
     },
-    /// Find a customer by phone or email, with their loyalty points and purchases
+    /// Find a customer by phone or email, with their loyalty points, store credit and
+    /// purchases
     Find {
         #[command(flatten)]
         sign_in: SignIn,
@@ -353,6 +354,9 @@ pub(crate) struct PaymentArgs {
     /// Loyalty points the sale's customer spends
     #[arg(long, default_value_t = 0)]
     redeem_points: i64,
+    /// Store credit the sale's customer spends (an amount, such as 5.00)
+    #[arg(long, value_name = "AMOUNT")]
+    store_credit: Option<String>,
     /// Print the receipt on the till's printer once the sale is saved (and open the
     /// drawer for cash)
     #[arg(long)]
@@ -838,6 +842,9 @@ pub(crate) fn pay(
     out: &Printer,
 ) -> Result<()> {
     cart.redeem_points(args.redeem_points);
+    if let Some(amount) = &args.store_credit {
+        cart.use_store_credit(till.currency().parse_non_negative(amount)?);
+    }
     let mut tenders = Vec::new();
     for text in &args.payments {
         let (method, amount) = parse_payment(text, till.currency())?;

@@ -512,11 +512,12 @@ impl Printer {
         emit!(self, value, |out| {
             writeln!(
                 out,
-                "{}  {}  {}  {} points",
+                "{}  {}  {}  {} points  {} store credit",
                 customer.name,
                 customer.phone.as_deref().unwrap_or("-"),
                 customer.email.as_deref().unwrap_or("-"),
-                customer.loyalty_points
+                customer.loyalty_points,
+                till.format_money(customer.store_credit)
             )?;
             for p in history {
                 writeln!(

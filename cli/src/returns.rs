@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use sellsync_core::sell::returns::{
-    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+    NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::Till;
@@ -43,8 +43,17 @@ pub struct ReturnArgs {
     #[arg(long = "refund", value_name = "METHOD[:AMOUNT]")]
     refunds: Vec<String>,
     /// A return without a receipt, at the prices given with --price, refunded in cash
+    /// (or as store credit with --credit-to)
     #[arg(long)]
     no_receipt: bool,
+    /// Without a receipt: refund as store credit to the customer with this phone or email
+    #[arg(
+        long,
+        value_name = "PHONE_OR_EMAIL",
+        requires = "no_receipt",
+        conflicts_with = "refunds"
+    )]
+    credit_to: Option<String>,
     /// Without a receipt: the unit price a manager confirms, one per --item, in order
     #[arg(long = "price", value_name = "AMOUNT", requires = "no_receipt")]
     prices: Vec<String>,
@@ -81,12 +90,18 @@ pub fn run(till: &mut Till, args: ReturnArgs, out: &Printer) -> Result<()> {
                     damaged: args.damaged.iter().any(|d| d == code),
                 });
             }
-            let refund = match refunds.as_slice() {
-                [] => Tender {
+            let refund = match (&args.credit_to, refunds.as_slice()) {
+                (Some(contact), _) => {
+                    let customer = till.find_customer(&actor, contact)?.with_context(|| {
+                        format!("no customer has the phone or email {contact:?}")
+                    })?;
+                    NoReceiptRefund::StoreCredit(customer.id)
+                }
+                (None, []) => NoReceiptRefund::Cash(Tender {
                     method: till.payment_method("cash")?,
                     amount: None,
-                },
-                [one] => one.clone(),
+                }),
+                (None, [one]) => NoReceiptRefund::Cash(one.clone()),
                 _ => bail!("a return without a receipt is refunded to one payment method"),
             };
             till.return_without_receipt(

@@ -1081,6 +1081,48 @@ fn returns_with_and_without_a_receipt() {
     assert_eq!(back["total_amount"], 218);
     assert_eq!(back["payments"][0]["kind"], "cash");
     assert!(back["approved_by"].is_string());
+
+    // Or as a customer's store credit, which she spends on her next sale.
+    let mut credit = no_receipt.to_vec();
+    credit.extend(["--credit-to", "alice@example.com"]);
+    let back = json(d, &with(MANAGER, &credit));
+    assert_eq!(back["payments"][0]["kind"], "store_credit");
+    let alice = json(
+        d,
+        &with(CASHIER, &["customer", "find", "alice@example.com"]),
+    );
+    assert_eq!(alice["store_credit"], 218);
+    let text = ok(
+        d,
+        &with(CASHIER, &["customer", "find", "alice@example.com"]),
+    );
+    assert!(text.contains("2.18 store credit"), "{text}");
+    let spend = [
+        "sale",
+        "--item",
+        "73513537:2",
+        "--customer",
+        "alice@example.com",
+        "--store-credit",
+        "5.00",
+        "--pay",
+        "cash",
+    ];
+    let err = fails(d, &with(CASHIER, &spend));
+    assert!(
+        err.contains("The customer has 2.18 of store credit; 5.00 cannot be spent"),
+        "{err}"
+    );
+    let mut spend = spend.to_vec();
+    spend[6] = "2.18";
+    let sale = json(d, &with(CASHIER, &spend));
+    assert_eq!(sale["payments"][0]["method_name"], "Store credit");
+    assert_eq!(sale["payments"][0]["amount"], 218);
+    let alice = json(
+        d,
+        &with(CASHIER, &["customer", "find", "alice@example.com"]),
+    );
+    assert_eq!(alice["store_credit"], 0);
 }
 
 #[test]

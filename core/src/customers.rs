@@ -21,6 +21,8 @@ pub struct Customer {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub loyalty_points: i64,
+    /// Store credit from refunds, to spend on a sale.
+    pub store_credit: Money,
 }
 
 /// A customer to create.
@@ -92,13 +94,27 @@ fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
     Ok((key, email))
 }
 
-/// A customer's loyalty points as this transaction sees them; another business's customer
+/// What a customer holds as this transaction sees it: loyalty points and store credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Balances {
+    pub points: i64,
+    pub credit: Money,
+}
+
+/// A customer's balances as this transaction sees them; another business's customer
 /// answers as one that does not exist.
-pub(crate) fn loyalty_points(conn: &Tx<'_>, ctx: &Ctx<'_>, customer: Id) -> Result<i64> {
-    conn.prepare_cached("SELECT loyalty_points FROM customers WHERE business_id = ?1 AND _id = ?2")?
-        .query_row(params![ctx.business.id, customer], |r| r.get(0))
-        .optional()?
-        .ok_or(Error::CustomerGone)
+pub(crate) fn balances(conn: &Tx<'_>, ctx: &Ctx<'_>, customer: Id) -> Result<Balances> {
+    conn.prepare_cached(
+        "SELECT loyalty_points, store_credit FROM customers WHERE business_id = ?1 AND _id = ?2",
+    )?
+    .query_row(params![ctx.business.id, customer], |r| {
+        Ok(Balances {
+            points: r.get(0)?,
+            credit: Money::from_minor(r.get(1)?),
+        })
+    })
+    .optional()?
+    .ok_or(Error::CustomerGone)
 }
 
 /// How many of the `taken` points a return or a void can take back from `customer` while
@@ -110,23 +126,26 @@ pub(crate) fn points_to_take_back(
     taken: i64,
     given: i64,
 ) -> Result<i64> {
-    Ok(taken.min(loyalty_points(conn, ctx, customer)? + given))
+    Ok(taken.min(balances(conn, ctx, customer)?.points + given))
 }
 
-/// Adds `points` (taken away when negative) to a customer's loyalty points and `entry` to
-/// their purchase history, inside the sale's or return's transaction.
+/// Adds `points` and `credit` (taken away when negative) to a customer's loyalty points
+/// and store credit, and `entry` to their purchase history, inside the sale's or return's
+/// transaction. The callers check first that nothing goes below zero.
 pub(crate) fn record_purchase(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     customer: Id,
     entry: PurchaseEntry,
     points: i64,
+    credit: Money,
 ) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE customers SET loyalty_points = loyalty_points + ?3
+        "UPDATE customers SET loyalty_points = loyalty_points + ?3,
+            store_credit = store_credit + ?4
          WHERE business_id = ?1 AND _id = ?2",
     )?
-    .execute(params![ctx.business.id, customer, points])?;
+    .execute(params![ctx.business.id, customer, points, credit.minor()])?;
     let date = entry.date;
     outbox::append(
         tx,
@@ -136,6 +155,7 @@ pub(crate) fn record_purchase(
         CustomerPurchase {
             entry,
             loyalty_points: points,
+            store_credit: credit,
         }
         .to_document(&ctx.business.currency),
         date,
@@ -193,6 +213,7 @@ pub(crate) fn insert(
             phone: phone.map(str::to_owned),
             email: email.clone(),
             loyalty_points: 0,
+            store_credit: Money::ZERO,
             purchase_history: Vec::new(),
             created_at: Some(now),
         }
@@ -205,6 +226,7 @@ pub(crate) fn insert(
         phone: phone.map(str::to_owned),
         email,
         loyalty_points: 0,
+        store_credit: Money::ZERO,
     })
 }
 
@@ -248,7 +270,7 @@ impl Till {
     /// The first customer of the business whose `column` equals `key`.
     fn customer_where(&self, column: &str, key: &str) -> Result<Option<Customer>> {
         let sql = format!(
-            "SELECT _id, name, phone, email, loyalty_points FROM customers
+            "SELECT _id, name, phone, email, loyalty_points, store_credit FROM customers
              WHERE business_id = ?1 AND {column} = ?2 ORDER BY created_at LIMIT 1"
         );
         Ok(self
@@ -261,6 +283,7 @@ impl Till {
                     phone: r.get(2)?,
                     email: r.get(3)?,
                     loyalty_points: r.get(4)?,
+                    store_credit: Money::from_minor(r.get(5)?),
                 })
             })
             .optional()?)

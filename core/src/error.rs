@@ -100,6 +100,15 @@ pub enum Error {
     PointsWithoutCustomer,
     #[error("{requested} loyalty points are worth more than the sale's total.")]
     PointsOverTotal { requested: i64 },
+    #[error("The customer has {available} of store credit; {requested} cannot be spent.")]
+    NotEnoughCredit {
+        available: String,
+        requested: String,
+    },
+    #[error("Spending store credit needs the customer on the sale.")]
+    CreditWithoutCustomer,
+    #[error("{requested} of store credit is more than the {due} left to pay.")]
+    CreditOverDue { requested: String, due: String },
 
     // Returns and refunds.
     #[error("Pick at least one item to return.")]
@@ -117,7 +126,7 @@ pub enum Error {
     RefundNotWhole { due: String, given: String },
     #[error("The sale was not paid by {0}: refund to one of the payments it was paid with.")]
     RefundMethodNotPaid(String),
-    #[error("A return without a receipt is refunded in cash.")]
+    #[error("A return without a receipt is refunded in cash or as the customer's store credit.")]
     NoReceiptRefundNotCash,
     #[error("A manager must approve this: {0}. They enter their email and PIN to approve it.")]
     ApprovalNeeded(String),
@@ -255,6 +264,9 @@ impl Error {
             Error::DiscountOverLimit { .. } => "discount_over_limit",
             Error::NotEnoughPoints { .. } => "not_enough_points",
             Error::PointsWithoutCustomer => "points_without_customer",
+            Error::NotEnoughCredit { .. } => "not_enough_credit",
+            Error::CreditWithoutCustomer => "credit_without_customer",
+            Error::CreditOverDue { .. } => "credit_over_due",
             Error::PointsOverTotal { .. } => "points_over_total",
             Error::NothingToReturn => "nothing_to_return",
             Error::OverReturn { .. } => "over_return",

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use sellsync_core::printing::receipt::{layout, Paper};
 use sellsync_core::sell::checkout::CartCustomer;
 use sellsync_core::sell::returns::{
-    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+    NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::staff::Approval;
 use sellsync_core::{Cart, Discount, Money, Percent, Sale, Tender, Till};
@@ -352,7 +352,7 @@ fn a_return_without_a_receipt_is_a_managers_and_in_cash() {
             damaged: false,
         }],
         reason: "Gift, no receipt".into(),
-        refund: refund.clone(),
+        refund: NoReceiptRefund::Cash(refund.clone()),
         approval: None,
     };
     let before = snapshot(s.dir.path());
@@ -528,7 +528,7 @@ fn the_preview_says_when_a_manager_must_approve() {
             damaged: false,
         }],
         reason: String::new(),
-        refund: tender(&s.till, "cash", None),
+        refund: NoReceiptRefund::Cash(tender(&s.till, "cash", None)),
         approval: None,
     };
     let preview = s

@@ -644,3 +644,123 @@ async fn a_sale_parked_at_one_till_is_taken_up_at_another_and_completing_it_twic
     }
     assert_eq!(parked.id, docs[0].get_object_id("_id").unwrap().into());
 }
+
+/// Alice's store credit as `till` holds it.
+fn credit_of_alice(till: &mut Till) -> Money {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    till.find_customer(&cashier, "alice@example.com")
+        .unwrap()
+        .unwrap()
+        .store_credit
+}
+
+/// A sale of one unit of the demo's first product for Alice, `credit` of it from her
+/// store credit, the rest in cash.
+fn sale_on_credit(till: &mut Till, credit: Money) -> sellsync_core::Sale {
+    use sellsync_core::sell::checkout::CartCustomer;
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let alice = till
+        .find_customer(&cashier, "alice@example.com")
+        .unwrap()
+        .unwrap();
+    let code = till.stock_levels(false).unwrap()[0].sku.clone();
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, &code, 3).unwrap();
+    cart.set_customer(Some(CartCustomer::Existing(alice)));
+    cart.use_store_credit(credit);
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(&cashier, &cart, &[cash]).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn store_credit_given_at_one_till_is_spent_at_another_and_adds_up_centrally() {
+    use sellsync_core::sell::returns::{NoReceiptRefund, ReturnWithoutReceipt, UnreceiptedLine};
+    let config = config("store_credit");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+
+    // Till A takes an item back without a receipt as Alice's credit.
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let alice = till_a
+        .find_customer(&manager, "alice@example.com")
+        .unwrap()
+        .unwrap();
+    let code = till_a.stock_levels(false).unwrap()[0].sku.clone();
+    let product = till_a.require_product(&code).unwrap();
+    let back = till_a
+        .return_without_receipt(
+            &manager,
+            &ReturnWithoutReceipt {
+                lines: vec![UnreceiptedLine {
+                    product,
+                    quantity: 1,
+                    unit_price: Money::from_minor(500),
+                    damaged: false,
+                }],
+                reason: "Gift, no receipt".into(),
+                refund: NoReceiptRefund::StoreCredit(alice.id),
+                approval: None,
+            },
+        )
+        .unwrap();
+    let credit = back.total_amount;
+    sync_once(dir_a.path(), &config).await;
+    let central = Central::connect(&config).await.unwrap();
+    let central_credit = || async {
+        let customers = all(&central, "customers").await;
+        let alice = customers
+            .iter()
+            .find(|c| c.get_str("email") == Ok("alice@example.com"))
+            .unwrap();
+        alice.get("store_credit").cloned()
+    };
+    let text = |m: Money| format!("{}.{:02}", m.minor() / 100, m.minor() % 100);
+    assert_eq!(central_credit().await, Some(dec(&text(credit))));
+
+    // Till B hears of it and spends it.
+    sync_once(dir_b.path(), &config).await;
+    assert_eq!(credit_of_alice(&mut till_b), credit);
+    let sale = sale_on_credit(&mut till_b, credit);
+    assert_eq!(sale.payments[0].amount, credit);
+    assert_eq!(credit_of_alice(&mut till_b), Money::ZERO);
+    sync_once(dir_b.path(), &config).await;
+    sync_once(dir_a.path(), &config).await;
+    assert_eq!(central_credit().await, Some(dec("0.00")));
+    assert_eq!(credit_of_alice(&mut till_a), Money::ZERO, "A sees it spent");
+
+    // More credit, then both tills spend all of it while offline together: both sales
+    // stand; central holds the overdraft as a negative balance, the tills show none.
+    let back = till_a
+        .return_without_receipt(
+            &manager,
+            &ReturnWithoutReceipt {
+                lines: vec![UnreceiptedLine {
+                    product: till_a.require_product(&code).unwrap(),
+                    quantity: 1,
+                    unit_price: Money::from_minor(100),
+                    damaged: false,
+                }],
+                reason: "Gift".into(),
+                refund: NoReceiptRefund::StoreCredit(alice.id),
+                approval: None,
+            },
+        )
+        .unwrap();
+    for dir in [dir_a.path(), dir_b.path()] {
+        sync_once(dir, &config).await;
+    }
+    sale_on_credit(&mut till_a, back.total_amount);
+    sale_on_credit(&mut till_b, back.total_amount);
+    for _ in 0..2 {
+        sync_once(dir_a.path(), &config).await;
+        sync_once(dir_b.path(), &config).await;
+    }
+    assert_eq!(
+        central_credit().await,
+        Some(dec(&format!("-{}", text(back.total_amount))))
+    );
+    assert_eq!(credit_of_alice(&mut till_a), Money::ZERO);
+    assert_eq!(credit_of_alice(&mut till_b), Money::ZERO);
+}

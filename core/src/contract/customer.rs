@@ -1,9 +1,10 @@
-//! `customers`: a business's customers, their loyalty points and their purchases.
+//! `customers`: a business's customers, their loyalty points, their store credit and
+//! their purchases.
 
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 
-use super::read::{Read, Reader};
+use super::read::{decimal_text, Read, Reader};
 use super::value::{date, decimal, oid, or_null};
 use super::{field, Collection};
 use crate::ids::Id;
@@ -18,6 +19,9 @@ pub struct CustomerDoc {
     /// Lower case.
     pub email: Option<String>,
     pub loyalty_points: i64,
+    /// Sell Sync's own field: refunds given as credit, less credit spent. Like the
+    /// points, below zero when tills spent the same credit offline.
+    pub store_credit: Money,
     pub purchase_history: Vec<PurchaseEntry>,
     pub created_at: Option<DateTime<Utc>>,
 }
@@ -62,6 +66,7 @@ impl CustomerDoc {
             field::PHONE: self.phone.as_deref(),
             field::EMAIL: self.email.as_deref(),
             field::LOYALTY_POINTS: self.loyalty_points,
+            field::STORE_CREDIT: decimal(currency, self.store_credit),
             field::PURCHASE_HISTORY: history,
             field::CREATED_AT: or_null(self.created_at, date),
         }
@@ -81,6 +86,9 @@ impl CustomerDoc {
             phone: r.non_blank(field::PHONE)?,
             email: r.non_blank(field::EMAIL)?.map(|e| e.to_lowercase()),
             loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0),
+            store_credit: r
+                .signed_money(field::STORE_CREDIT, currency)?
+                .unwrap_or(Money::ZERO),
             purchase_history: r.readable_documents(field::PURCHASE_HISTORY, |entry| {
                 PurchaseEntry::read(entry, currency)
             }),
@@ -89,19 +97,22 @@ impl CustomerDoc {
     }
 }
 
-/// The payload of a `customer_purchase` operation: one sale for the history and the
-/// points it earned less those it redeemed.
+/// The payload of a `customer_purchase` operation: one sale for the history, the points
+/// it earned less those it redeemed, and the store credit it gave less what it spent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerPurchase {
     pub entry: PurchaseEntry,
     /// Signed: a sale paid with points takes them away.
     pub loyalty_points: i64,
+    /// Signed: a refund as credit adds it, a sale paid with credit takes it away.
+    pub store_credit: Money,
 }
 
 impl CustomerPurchase {
     pub fn to_document(&self, currency: &Currency) -> Document {
         let mut doc = self.entry.to_document(currency);
         doc.insert(field::LOYALTY_POINTS, self.loyalty_points);
+        doc.insert(field::STORE_CREDIT, decimal(currency, self.store_credit));
         doc
     }
 
@@ -117,7 +128,21 @@ impl CustomerPurchase {
         Ok(CustomerPurchase {
             entry: PurchaseEntry::read(&r, currency)?,
             loyalty_points: r.integer(field::LOYALTY_POINTS)?.unwrap_or(0),
+            // A purchase written before store credit existed moves none.
+            store_credit: r
+                .signed_money(field::STORE_CREDIT, currency)?
+                .unwrap_or(Money::ZERO),
         })
+    }
+
+    /// The store credit of a payload without reading the rest, as `points_of`; a payload
+    /// whose credit does not read in `currency` moves none (the upload refuses it).
+    pub fn credit_of(payload: &Document, currency: &Currency) -> Money {
+        payload
+            .get(field::STORE_CREDIT)
+            .and_then(decimal_text)
+            .and_then(|text| currency.parse(&text).ok())
+            .unwrap_or(Money::ZERO)
     }
 
     /// The points of a payload without reading the rest: what the pull adds to a
@@ -125,7 +150,7 @@ impl CustomerPurchase {
     pub fn points_of(payload: &Document) -> i64 {
         payload
             .get(field::LOYALTY_POINTS)
-            .and_then(super::whole_number)
+            .and_then(super::read::whole_number)
             .unwrap_or(0)
     }
 }

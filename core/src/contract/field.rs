@@ -132,6 +132,8 @@ pub const AMOUNT: &str = "amount";
 
 // customers
 pub const LOYALTY_POINTS: &str = "loyalty_points";
+/// Sell Sync's own: a customer's store credit.
+pub const STORE_CREDIT: &str = "store_credit";
 pub const PURCHASE_HISTORY: &str = "purchase_history";
 pub const PURCHASE_HISTORY_TRANSACTION_ID: &str = "purchase_history.transaction_id";
 /// Inside `purchase_history`.

@@ -28,6 +28,18 @@ pub fn whole_number(value: &Bson) -> Option<i64> {
     }
 }
 
+/// A number as decimal text: `Decimal128`, an integer, or a finite double (a back office
+/// may write `9.99` as a double; it is read as the decimal it prints as).
+pub fn decimal_text(value: &Bson) -> Option<String> {
+    match value {
+        Bson::Decimal128(d) => Some(d.to_string()),
+        Bson::Int32(n) => Some(n.to_string()),
+        Bson::Int64(n) => Some(n.to_string()),
+        Bson::Double(x) if x.is_finite() => Some(x.to_string()),
+        _ => None,
+    }
+}
+
 impl<'a> Reader<'a> {
     /// Starts reading `doc`; refused when its `_id` is not an ObjectId.
     pub fn new(collection: Collection, doc: &'a Document) -> Read<Reader<'a>> {
@@ -129,17 +141,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A number as decimal text: `Decimal128`, an integer, or a double (a back office
-    /// may write `9.99` as a double; it is read as the decimal it prints as).
+    /// A number as decimal text ([`decimal_text`]).
     fn decimal_text(&self, path: &str) -> Read<Option<String>> {
-        Ok(match self.get(path) {
-            None => None,
-            Some(Bson::Decimal128(d)) => Some(d.to_string()),
-            Some(Bson::Int32(n)) => Some(n.to_string()),
-            Some(Bson::Int64(n)) => Some(n.to_string()),
-            Some(Bson::Double(x)) if x.is_finite() => Some(x.to_string()),
-            Some(other) => return Err(self.refuse(format!("has {path} {other}, not a number"))),
-        })
+        match self.get(path) {
+            None => Ok(None),
+            Some(value) => decimal_text(value)
+                .map(Some)
+                .ok_or_else(|| self.refuse(format!("has {path} {value}, not a number"))),
+        }
     }
 
     /// An amount of at least zero in `currency`'s decimals.
@@ -155,13 +164,19 @@ impl<'a> Reader<'a> {
 
     /// An amount that may be below zero (a refund in a purchase history, a drawer short
     /// of its expected cash), in `currency`'s decimals.
+    pub fn signed_money(&self, path: &str, currency: &Currency) -> Read<Option<Money>> {
+        self.decimal_text(path)?
+            .map(|text| {
+                currency
+                    .parse(&text)
+                    .map_err(|e| self.refuse(format!("has {path} {text}: {e}")))
+            })
+            .transpose()
+    }
+
     pub fn required_signed_money(&self, path: &str, currency: &Currency) -> Read<Money> {
-        let text = self
-            .decimal_text(path)?
-            .ok_or_else(|| self.refuse(format!("has no {path}")))?;
-        currency
-            .parse(&text)
-            .map_err(|e| self.refuse(format!("has {path} {text}: {e}")))
+        self.signed_money(path, currency)?
+            .ok_or_else(|| self.refuse(format!("has no {path}")))
     }
 
     /// Refuses a document whose `currency` is not `currency`, the business's (its

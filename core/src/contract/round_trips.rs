@@ -1,7 +1,9 @@
 //! Every collection's document written, sent through the outbox's Extended JSON, and read
 //! back equal; and what each refuses.
 
-use bson::{doc, Bson, Document};
+use std::str::FromStr;
+
+use bson::{doc, Bson, Decimal128, Document};
 use chrono::{DateTime, Utc};
 
 use super::*;
@@ -448,6 +450,7 @@ fn customers() {
         phone: Some("+1 987 654 3210".into()),
         email: Some("alice@example.com".into()),
         loyalty_points: 250,
+        store_credit: Money::from_minor(1_250),
         purchase_history: vec![PurchaseEntry {
             transaction_id: Id::new(),
             date: at("2026-11-25T09:00:00Z"),
@@ -463,9 +466,19 @@ fn customers() {
     history.push(Bson::Document(doc! { "amount": 3 }));
     loose.insert("purchase_history", history);
     loose.insert("loyalty_points", -50);
+    loose.insert("store_credit", Decimal128::from_str("-2.50").unwrap());
     let read = CustomerDoc::from_document(&loose, &usd()).unwrap();
     assert_eq!(read.purchase_history, customer.purchase_history);
     assert_eq!(read.loyalty_points, -50);
+    assert_eq!(
+        read.store_credit,
+        Money::from_minor(-250),
+        "spent twice offline"
+    );
+    // A customer of a back office without store credit has none.
+    loose.remove("store_credit");
+    let read = CustomerDoc::from_document(&loose, &usd()).unwrap();
+    assert_eq!(read.store_credit, Money::ZERO);
     let mut bad = doc;
     bad.remove("name");
     assert!(refusal(CustomerDoc::from_document(&bad, &usd())).contains("has no name"));
@@ -473,6 +486,7 @@ fn customers() {
     let purchase = CustomerPurchase {
         entry: customer.purchase_history[0].clone(),
         loyalty_points: -80,
+        store_credit: Money::from_minor(-500),
     };
     let payload = through_the_outbox(purchase.to_document(&usd()));
     assert_eq!(
@@ -480,6 +494,15 @@ fn customers() {
         purchase
     );
     assert_eq!(CustomerPurchase::points_of(&payload), -80);
+    assert_eq!(
+        CustomerPurchase::credit_of(&payload, &usd()),
+        Money::from_minor(-500)
+    );
+    // A purchase written before store credit existed moves none.
+    let mut older = payload.clone();
+    older.remove("store_credit");
+    let read = CustomerPurchase::from_document(customer.id, &older, &usd()).unwrap();
+    assert_eq!(read.store_credit, Money::ZERO);
     // A return's entry gives money back: its amount is below zero.
     let refund = CustomerPurchase {
         entry: PurchaseEntry {
@@ -487,6 +510,7 @@ fn customers() {
             ..customer.purchase_history[0].clone()
         },
         loyalty_points: 20,
+        store_credit: Money::from_minor(1_999),
     };
     let payload = through_the_outbox(refund.to_document(&usd()));
     assert_eq!(

@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_voids.sql"),
     include_str!("../../migrations/0011_parked_sales.sql"),
     include_str!("../../migrations/0012_report_printing.sql"),
+    include_str!("../../migrations/0013_store_credit.sql"),
 ];
 
 /// The schema version this build writes.

@@ -21,7 +21,9 @@ use crate::money::Money;
 use crate::sell::parked;
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
-use crate::sell::tender::{balance, points_earned, settle, Balance, Payment, Settlement, Tender};
+use crate::sell::tender::{
+    balance, paid_in, points_earned, settle, Balance, Payment, Settlement, Tender,
+};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::shift;
 use crate::staff::{Actor, Permission, Role};
@@ -34,6 +36,8 @@ pub const MAX_QUANTITY: i64 = 100_000;
 
 /// The name under which loyalty points appear among a sale's payments.
 pub const LOYALTY_TENDER: &str = "Loyalty points";
+/// The name under which store credit appears among a sale's and a refund's payments.
+pub const STORE_CREDIT_TENDER: &str = "Store credit";
 
 /// One line of the cart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,6 +63,8 @@ pub struct Cart {
     discount: Option<Discount>,
     customer: Option<CartCustomer>,
     redeem_points: i64,
+    /// Store credit the customer spends on this sale.
+    store_credit: Money,
     /// The parked sale this cart was taken up from.
     parked: Option<Id>,
 }
@@ -163,6 +169,16 @@ impl Cart {
         self.redeem_points
     }
 
+    /// Store credit the customer spends on this sale (none below zero).
+    pub fn use_store_credit(&mut self, amount: Money) {
+        self.store_credit = amount.max(Money::ZERO);
+    }
+
+    /// The store credit the customer spends on this sale.
+    pub fn store_credit(&self) -> Money {
+        self.store_credit
+    }
+
     fn pricing_lines(&self) -> Vec<LineInput> {
         self.lines
             .iter()
@@ -199,12 +215,14 @@ impl Till {
         Ok(self.business.loyalty_point_value.checked_mul(points)?)
     }
 
-    /// Where paying for the cart stands after `tenders` (loyalty points already off).
+    /// Where paying for the cart stands after `tenders` (loyalty points and store credit
+    /// already off).
     pub fn balance(&self, cart: &Cart, tenders: &[Tender]) -> Result<Balance> {
         let due = self
             .price(cart)?
             .total
-            .checked_sub(self.points_value(cart.redeem_points)?)?;
+            .checked_sub(self.points_value(cart.redeem_points)?)?
+            .checked_sub(cart.store_credit)?;
         balance(due, tenders)
     }
 
@@ -231,20 +249,26 @@ impl Till {
         let redeemed = cart.redeem_points;
         let redeem_value = self.check_priced_points(cart, &priced)?;
         let due = priced.total.checked_sub(redeem_value)?;
+        let credit = self.check_priced_credit(cart, due)?;
         let currency = self.business.currency.clone();
-        let mut settlement = settle(due, tenders, &currency)?;
-        if redeemed > 0 {
-            settlement.payments.insert(
-                0,
-                Payment {
-                    payment_method_id: None,
-                    method_name: LOYALTY_TENDER.into(),
-                    kind: PaymentKind::Loyalty,
-                    tendered: redeem_value,
-                    amount: redeem_value,
-                },
-            );
+        let mut settlement = settle(due.checked_sub(credit)?, tenders, &currency)?;
+        // The customer's own account first: points, then credit.
+        let from_account = |method: &str, kind, amount| Payment {
+            payment_method_id: None,
+            method_name: method.into(),
+            kind,
+            tendered: amount,
+            amount,
+        };
+        if credit.minor() > 0 {
+            let paid = from_account(STORE_CREDIT_TENDER, PaymentKind::StoreCredit, credit);
+            settlement.payments.insert(0, paid);
         }
+        if redeemed > 0 {
+            let paid = from_account(LOYALTY_TENDER, PaymentKind::Loyalty, redeem_value);
+            settlement.payments.insert(0, paid);
+        }
+        // Credit is money the customer had back: what it pays earns points as money does.
         let earned = match cart.customer {
             Some(_) => points_earned(due, &currency, self.business.loyalty_points_per_unit),
             None => 0,
@@ -269,6 +293,44 @@ impl Till {
     /// transaction).
     pub fn check_points(&self, cart: &Cart) -> Result<Money> {
         self.check_priced_points(cart, &self.price(cart)?)
+    }
+
+    /// Whether the cart's customer may spend the store credit it says on what is left to
+    /// pay after the points: answers the credit. [`Till::complete_sale`] checks the same
+    /// (and the balance again, inside its transaction).
+    pub fn check_store_credit(&self, cart: &Cart) -> Result<Money> {
+        let priced = self.price(cart)?;
+        let points = self.check_priced_points(cart, &priced)?;
+        self.check_priced_credit(cart, priced.total.checked_sub(points)?)
+    }
+
+    fn check_priced_credit(&self, cart: &Cart, due: Money) -> Result<Money> {
+        let requested = cart.store_credit;
+        if requested.minor() == 0 {
+            return Ok(requested);
+        }
+        let currency = &self.business.currency;
+        // The balance as stored now: the customer in the cart may be an older copy.
+        let available = match &cart.customer {
+            None => return Err(Error::CreditWithoutCustomer),
+            Some(CartCustomer::Existing(c)) => self
+                .customer_by_id(c.id)?
+                .map_or(Money::ZERO, |now| now.store_credit),
+            Some(CartCustomer::New(_)) => Money::ZERO,
+        };
+        if available < requested {
+            return Err(Error::NotEnoughCredit {
+                available: currency.format(available),
+                requested: currency.format(requested),
+            });
+        }
+        if requested > due {
+            return Err(Error::CreditOverDue {
+                requested: currency.format(requested),
+                due: currency.format(due),
+            });
+        }
+        Ok(requested)
     }
 
     fn check_priced_points(&self, cart: &Cart, priced: &PricedCart) -> Result<Money> {
@@ -366,15 +428,26 @@ impl SaleRecord<'_> {
             Some(CartCustomer::New(new)) => Some(customers::insert(tx, ctx, new, now)?.id),
             None => None,
         };
-        let mut available = 0;
+        let credit = paid_in(&self.settlement.payments, PaymentKind::StoreCredit)?;
         if let Some(customer) = customer {
-            available = customers::loyalty_points(tx, ctx, customer)?;
-        }
-        if self.redeemed > 0 && available < self.redeemed {
-            return Err(Error::NotEnoughPoints {
-                available,
-                requested: self.redeemed,
-            });
+            // Checked again on what the transaction sees: another sale may have spent them.
+            let held = customers::balances(tx, ctx, customer)?;
+            if held.points < self.redeemed {
+                return Err(Error::NotEnoughPoints {
+                    available: held.points,
+                    requested: self.redeemed,
+                });
+            }
+            if held.credit < credit {
+                return Err(Error::NotEnoughCredit {
+                    available: ctx.business.currency.format(held.credit),
+                    requested: ctx.business.currency.format(credit),
+                });
+            }
+        } else if self.redeemed > 0 {
+            return Err(Error::PointsWithoutCustomer);
+        } else if credit.minor() > 0 {
+            return Err(Error::CreditWithoutCustomer);
         }
         let shift = shift::require_open_shift(tx)?;
         let sale_number = transaction::next_number(tx, ctx.till_code, TransactionType::Sale)?;
@@ -414,6 +487,7 @@ impl SaleRecord<'_> {
                     amount: sale.total_amount,
                 },
                 delta,
+                Money::ZERO.checked_sub(credit)?,
             )?;
         }
         Ok(sale)

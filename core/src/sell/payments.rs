@@ -19,14 +19,18 @@ pub enum PaymentKind {
     Other,
     /// Loyalty points spent on a sale: a payment of a sale, never a payment method.
     Loyalty,
+    /// The customer's store credit (from a refund) spent on a sale, or a refund given as
+    /// store credit: a payment of a sale, never a payment method.
+    StoreCredit,
 }
 
 impl PaymentKind {
-    pub const ALL: [PaymentKind; 4] = [
+    pub const ALL: [PaymentKind; 5] = [
         PaymentKind::Cash,
         PaymentKind::Card,
         PaymentKind::Other,
         PaymentKind::Loyalty,
+        PaymentKind::StoreCredit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +39,7 @@ impl PaymentKind {
             PaymentKind::Card => "card",
             PaymentKind::Other => "other",
             PaymentKind::Loyalty => "loyalty",
+            PaymentKind::StoreCredit => "store_credit",
         }
     }
 
@@ -44,7 +49,7 @@ impl PaymentKind {
 
     /// Whether a payment method may be of this kind.
     pub fn is_method(self) -> bool {
-        self != PaymentKind::Loyalty
+        !matches!(self, PaymentKind::Loyalty | PaymentKind::StoreCredit)
     }
 }
 

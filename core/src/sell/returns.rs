@@ -18,14 +18,14 @@ use crate::ids::{self, Id};
 use crate::journal::{self, Event};
 use crate::money::Money;
 use crate::notifications::{self, NotificationKind};
-use crate::sell::checkout::check_quantity;
+use crate::sell::checkout::{check_quantity, STORE_CREDIT_TENDER};
 use crate::sell::payments::PaymentKind;
 use crate::sell::pricing::{price_cart, LineInput, PricedCart};
 use crate::sell::refund::{
     approval_needed, check_refund_tenders, default_refund_tenders, loyalty_back, refund_lines,
     PaidTender, Refund, SoldLine,
 };
-use crate::sell::tender::{Payment, Tender};
+use crate::sell::tender::{paid_in, Payment, Tender};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::shift;
 use crate::staff::{needs_approver, Actor, Approval, Permission};
@@ -64,14 +64,24 @@ pub struct UnreceiptedLine {
     pub damaged: bool,
 }
 
-/// A return without a receipt: always approved by a manager, refunded in cash.
+/// A return without a receipt: always approved by a manager, refunded in cash or as
+/// store credit.
 #[derive(Clone)]
 pub struct ReturnWithoutReceipt<'a> {
     pub lines: Vec<UnreceiptedLine>,
     pub reason: String,
-    /// A cash payment method.
-    pub refund: Tender,
+    pub refund: NoReceiptRefund,
     pub approval: Option<Approval<'a>>,
+}
+
+/// Where the money of a return without a receipt goes.
+#[derive(Debug, Clone)]
+pub enum NoReceiptRefund {
+    /// Out of the drawer: a cash payment method (with the amount, if the cashier keyed
+    /// one, which must be the whole refund).
+    Cash(Tender),
+    /// Onto this customer's store credit, to spend on a later sale.
+    StoreCredit(Id),
 }
 
 /// A line of a sale with what may still come back of it.
@@ -210,18 +220,18 @@ impl Till {
         request: &ReturnWithoutReceipt<'_>,
     ) -> Result<ReturnPreview> {
         actor.require(Permission::ProcessReturns)?;
-        let (priced, why) = self.price_without_receipt(request)?;
+        let priced = self.price_without_receipt(request)?;
         Ok(ReturnPreview {
-            total: priced.total,
-            tax_total: priced.tax_total,
+            total: priced.cart.total,
+            tax_total: priced.cart.tax_total,
             refunds: vec![RefundTo {
-                method_name: request.refund.method.method_name.clone(),
-                kind: request.refund.method.kind,
-                amount: priced.total,
+                method_name: priced.payment.method_name,
+                kind: priced.payment.kind,
+                amount: priced.payment.amount,
             }],
             points_taken: 0,
             points_given: 0,
-            approval_needed: why.filter(|_| needs_approver(actor)),
+            approval_needed: priced.why.filter(|_| needs_approver(actor)),
         })
     }
 
@@ -291,7 +301,8 @@ impl Till {
     }
 
     /// Takes back items without a receipt at the prices a manager confirms, refunded in
-    /// cash. Always needs a manager (the signed-in one, or one who approves with a PIN).
+    /// cash or as a customer's store credit. Always needs a manager (the signed-in one, or
+    /// one who approves with a PIN).
     pub fn return_without_receipt(
         &mut self,
         actor: &Actor,
@@ -299,7 +310,12 @@ impl Till {
     ) -> Result<Sale> {
         actor.require(Permission::ProcessReturns)?;
         let reason = check_reason(&request.reason)?;
-        let (priced, why) = self.price_without_receipt(request)?;
+        let NoReceiptPrice {
+            cart: priced,
+            why,
+            payment,
+            customer,
+        } = self.price_without_receipt(request)?;
         let currency = self.business.currency.clone();
         let approved_by = self.approval(actor, why, request.approval)?;
         let items = request
@@ -330,15 +346,9 @@ impl Till {
         let record = ReturnRecord {
             actor,
             items,
-            payments: vec![Payment {
-                payment_method_id: Some(request.refund.method.id),
-                method_name: request.refund.method.method_name.clone(),
-                kind: PaymentKind::Cash,
-                tendered: priced.total,
-                amount: priced.total,
-            }],
+            payments: vec![payment],
             refund: &refund,
-            customer: None,
+            customer,
             points: (0, 0),
             original: None,
             reason,
@@ -350,11 +360,9 @@ impl Till {
         Ok(back)
     }
 
-    /// A return without a receipt checked and priced, and why a manager must approve.
-    fn price_without_receipt(
-        &self,
-        request: &ReturnWithoutReceipt<'_>,
-    ) -> Result<(PricedCart, Option<String>)> {
+    /// A return without a receipt checked and priced: why a manager must approve, and
+    /// where the money goes.
+    fn price_without_receipt(&self, request: &ReturnWithoutReceipt<'_>) -> Result<NoReceiptPrice> {
         if request.lines.is_empty() {
             return Err(Error::NothingToReturn);
         }
@@ -363,9 +371,6 @@ impl Till {
             if line.unit_price.minor() <= 0 {
                 return Err(Error::ReturnPriceMissing);
             }
-        }
-        if request.refund.method.kind != PaymentKind::Cash {
-            return Err(Error::NoReceiptRefundNotCash);
         }
         let inputs: Vec<LineInput> = request
             .lines
@@ -378,19 +383,55 @@ impl Till {
             })
             .collect();
         let currency = &self.business.currency;
-        let priced = price_cart(&inputs, None, self.business.tax_inclusive)
+        let cart = price_cart(&inputs, None, self.business.tax_inclusive)
             .map_err(|e| Error::pricing(e, currency))?;
-        if let Some(amount) = request.refund.amount {
-            if amount != priced.total {
-                return Err(Error::RefundNotWhole {
-                    due: currency.format(priced.total),
-                    given: currency.format(amount),
-                });
+        let total = cart.total;
+        let paid = |payment_method_id, method_name: &str, kind| Payment {
+            payment_method_id,
+            method_name: method_name.to_owned(),
+            kind,
+            tendered: total,
+            amount: total,
+        };
+        let (payment, customer) = match &request.refund {
+            NoReceiptRefund::Cash(tender) => {
+                if tender.method.kind != PaymentKind::Cash {
+                    return Err(Error::NoReceiptRefundNotCash);
+                }
+                if let Some(amount) = tender.amount.filter(|a| *a != total) {
+                    return Err(Error::RefundNotWhole {
+                        due: currency.format(total),
+                        given: currency.format(amount),
+                    });
+                }
+                let method = &tender.method;
+                (
+                    paid(Some(method.id), &method.method_name, PaymentKind::Cash),
+                    None,
+                )
             }
-        }
-        let why = approval_needed(None, 0, priced.total, Money::ZERO, currency);
-        Ok((priced, why))
+            NoReceiptRefund::StoreCredit(customer) => {
+                let customer = self.customer_by_id(*customer)?.ok_or(Error::CustomerGone)?;
+                let payment = paid(None, STORE_CREDIT_TENDER, PaymentKind::StoreCredit);
+                (payment, Some(customer.id))
+            }
+        };
+        Ok(NoReceiptPrice {
+            why: approval_needed(None, 0, total, Money::ZERO, currency),
+            cart,
+            payment,
+            customer,
+        })
     }
+}
+
+/// A return without a receipt as priced: the lines, why a manager must approve, the
+/// refund's one payment, and the customer whose store credit it goes to.
+struct NoReceiptPrice {
+    cart: PricedCart,
+    why: Option<String>,
+    payment: Payment,
+    customer: Option<Id>,
 }
 
 /// What a return of a sale gives back, decided from the facts `conn` sees.
@@ -700,6 +741,7 @@ impl ReturnRecord<'_> {
                     amount: Money::from_minor(-back.total_amount.minor()),
                 },
                 given - taken,
+                paid_in(&back.payments, PaymentKind::StoreCredit)?,
             )?;
         }
         Ok(back)

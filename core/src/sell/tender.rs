@@ -182,6 +182,13 @@ pub fn quick_cash(due: Money, currency: &Currency) -> Vec<Money> {
 }
 
 /// Loyalty points earned on `paid`: `per_unit` points for each whole unit of currency.
+/// What `payments` paid (or gave back) in tenders of `kind`.
+pub fn paid_in(payments: &[Payment], kind: PaymentKind) -> Result<Money> {
+    Ok(Money::sum(
+        payments.iter().filter(|p| p.kind == kind).map(|p| p.amount),
+    )?)
+}
+
 pub fn points_earned(paid: Money, currency: &Currency, per_unit: i64) -> i64 {
     (paid.minor().max(0) / currency.minor_per_major()).saturating_mul(per_unit)
 }

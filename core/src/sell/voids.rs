@@ -1,6 +1,6 @@
 //! Voids: a line taken off the cart before payment is recorded (who, what, when), and a
 //! completed sale is voided by a manager while its shift is still open — its stock,
-//! loyalty points and money go back and it stays on file marked voided. After the shift
+//! loyalty points, store credit and money go back and it stays on file marked voided. After the shift
 //! has closed, or once something of it was returned, it comes back only as a return.
 
 use rusqlite::params;
@@ -14,6 +14,8 @@ use crate::ids::{self, timestamp, Id};
 use crate::journal::{self, Event};
 use crate::money::Money;
 use crate::sell::checkout::CartLine;
+use crate::sell::payments::PaymentKind;
+use crate::sell::tender::paid_in;
 use crate::sell::transaction::{self, Sale};
 use crate::shift;
 use crate::staff::{Actor, Approval, Permission};
@@ -145,6 +147,7 @@ impl Till {
                         amount: Money::from_minor(-sale.total_amount.minor()),
                     },
                     given - taken,
+                    paid_in(&sale.payments, PaymentKind::StoreCredit)?,
                 )?;
             }
             journal::append(tx, ctx, Event::Void, &sale.id.to_string(), now)?;

@@ -39,6 +39,7 @@ use std::collections::HashSet;
 use bson::{doc, Document};
 
 use crate::contract::{field, CustomerPurchase, Op};
+use crate::money::{Currency, Money};
 
 /// The filter that lets an update made at `at` through only if the central document was
 /// not changed later (or never records when it was).
@@ -59,16 +60,22 @@ pub(crate) struct Unsent {
     pub fields: HashSet<String>,
     /// Loyalty points of unsent purchases (customers): added to the central points.
     pub loyalty_points: i64,
+    /// Store credit of unsent purchases (customers): added to the central credit.
+    pub store_credit: Money,
 }
 
 impl Unsent {
-    pub(crate) fn of(operations: &[(Op, Document)]) -> Unsent {
+    pub(crate) fn of(operations: &[(Op, Document)], currency: &Currency) -> Unsent {
         let mut unsent = Unsent::default();
         for (op, payload) in operations {
             match op {
                 Op::Insert => unsent.created_here = true,
                 Op::CustomerPurchase => {
-                    unsent.loyalty_points += CustomerPurchase::points_of(payload)
+                    unsent.loyalty_points += CustomerPurchase::points_of(payload);
+                    let credit = CustomerPurchase::credit_of(payload, currency);
+                    unsent.store_credit = Money::from_minor(
+                        unsent.store_credit.minor().saturating_add(credit.minor()),
+                    );
                 }
                 Op::Update => unsent.fields.extend(payload.keys().cloned()),
             }
@@ -89,20 +96,34 @@ impl Unsent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bson::Decimal128;
+    use std::str::FromStr;
 
     #[test]
-    fn unsent_changes_keep_their_fields_and_points() {
+    fn unsent_changes_keep_their_fields_points_and_credit() {
+        let usd = Currency::from_code("USD").unwrap();
         let at = bson::DateTime::from_millis(1_000);
-        let unsent = Unsent::of(&[
-            (
-                Op::Update,
-                doc! { "price": 1, "settings": { "timezone": "UTC" }, "updated_at": at },
-            ),
-            (Op::CustomerPurchase, doc! { "loyalty_points": 30_i64 }),
-            (Op::CustomerPurchase, doc! { "loyalty_points": -10_i64 }),
-        ]);
+        let unsent = Unsent::of(
+            &[
+                (
+                    Op::Update,
+                    doc! { "price": 1, "settings": { "timezone": "UTC" }, "updated_at": at },
+                ),
+                (Op::CustomerPurchase, doc! { "loyalty_points": 30_i64 }),
+                (
+                    Op::CustomerPurchase,
+                    doc! { "loyalty_points": -10_i64, "store_credit": Decimal128::from_str("4.50").unwrap() },
+                ),
+                (
+                    Op::CustomerPurchase,
+                    doc! { "store_credit": Decimal128::from_str("-1.25").unwrap() },
+                ),
+            ],
+            &usd,
+        );
         assert!(!unsent.created_here);
         assert_eq!(unsent.loyalty_points, 20);
+        assert_eq!(unsent.store_credit, Money::from_minor(325));
         let table = [
             ("price", true),
             ("settings.timezone", true),
@@ -113,8 +134,8 @@ mod tests {
         for (field, kept) in table {
             assert_eq!(unsent.keeps(field), kept, "{field}");
         }
-        assert!(Unsent::of(&[(Op::Insert, Document::new())]).created_here);
-        assert_eq!(Unsent::of(&[]), Unsent::default());
+        assert!(Unsent::of(&[(Op::Insert, Document::new())], &usd).created_here);
+        assert_eq!(Unsent::of(&[], &usd), Unsent::default());
     }
 
     #[test]

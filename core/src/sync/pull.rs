@@ -28,7 +28,7 @@ use crate::db as database;
 use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
-use crate::money::{Money, Percent};
+use crate::money::{Currency, Money, Percent};
 use crate::sell::transaction::{self, Sale};
 use crate::sell::{parked, returns};
 use crate::sync::conflicts::Unsent;
@@ -307,11 +307,11 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
     {
         return Ok(Applied::Skipped);
     }
-    let unsent = unsent(tx, reader.id())?;
+    let currency = &ctx.business.currency;
+    let unsent = unsent(tx, reader.id(), currency)?;
     if unsent.created_here {
         return Ok(Applied::Skipped);
     }
-    let currency = &ctx.business.currency;
     match collection {
         Collection::Businesses => {
             business(tx, ctx, &BusinessDoc::from_document(document)?, &unsent)
@@ -348,7 +348,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
 }
 
 /// This till's unsent changes to one document: its pending and parked operations.
-fn unsent(conn: &Connection, id: Id) -> Result<Unsent> {
+fn unsent(conn: &Connection, id: Id, currency: &Currency) -> Result<Unsent> {
     let mut stmt = conn.prepare_cached(
         "SELECT op, payload FROM outbox
          WHERE document_id = ?1 AND state IN ('pending', 'parked')",
@@ -365,7 +365,7 @@ fn unsent(conn: &Connection, id: Id) -> Result<Unsent> {
             payload,
         ));
     }
-    Ok(Unsent::of(&operations))
+    Ok(Unsent::of(&operations, currency))
 }
 
 /// How the till stores a document's `created_at` (now, when a back office gave none).
@@ -682,6 +682,7 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
 
 fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Applied> {
     let points = doc.loyalty_points + unsent.loyalty_points;
+    let credit = doc.store_credit.minor() + unsent.store_credit.minor();
     Columns::default()
         .with(
             "business_id",
@@ -698,6 +699,7 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
         .with("email", field::EMAIL, text(doc.email.clone()))
         // Unsent purchases are added above, as deltas; no local update sets the points.
         .with("loyalty_points", field::LOYALTY_POINTS, points.max(0))
+        .with("store_credit", field::STORE_CREDIT, credit.max(0))
         .upsert(tx, "customers", doc.id, unsent, doc.created_at)
 }
 

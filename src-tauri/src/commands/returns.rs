@@ -1,17 +1,18 @@
 //! Returns and voids: a sale found by its receipt's code (scanned or typed), what a return
 //! of some of its lines would give back, the return made (its refund receipt printed, the
-//! drawer opened for cash); a return without a receipt, refunded in cash; a sale of the
+//! drawer opened for cash); a return without a receipt, refunded in cash or as store
+//! credit; a sale of the
 //! open shift voided by a manager.
 
 use sellsync_core::sell::returns::{
-    ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
+    NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::{Id, Till};
+use sellsync_core::{Error, Id, Till};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::{approval, counter, print_receipt};
+use super::{approval, counter, print_receipt, Counter};
 use crate::events;
 use crate::views::{Answer, Failure, ReturnDoneView, ReturnPreviewView, ReturnableView};
 use crate::Desk;
@@ -87,12 +88,16 @@ impl ReturnInput {
     }
 }
 
+/// A return without a receipt as the screen sends it; `credit_to` (a customer's phone or
+/// email) refunds it as their store credit instead of cash.
 fn no_receipt_request<'a>(
-    till: &Till,
+    c: &Counter<'_>,
     lines: &[NoReceiptLineInput],
     reason: &str,
+    credit_to: Option<&str>,
     approve: Option<&'a ApprovalInput>,
 ) -> Answer<ReturnWithoutReceipt<'a>> {
+    let till = &*c.till;
     let mut checked = Vec::with_capacity(lines.len());
     for l in lines {
         checked.push(UnreceiptedLine {
@@ -105,9 +110,17 @@ fn no_receipt_request<'a>(
     Ok(ReturnWithoutReceipt {
         lines: checked,
         reason: reason.to_owned(),
-        refund: Tender {
-            method: till.payment_method("cash")?,
-            amount: None,
+        refund: match credit_to.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(contact) => {
+                let customer = till
+                    .find_customer(&c.actor, contact)?
+                    .ok_or_else(|| Error::UnknownCustomer(contact.to_owned()))?;
+                NoReceiptRefund::StoreCredit(customer.id)
+            }
+            None => NoReceiptRefund::Cash(Tender {
+                method: till.payment_method("cash")?,
+                amount: None,
+            }),
         },
         approval: approve.and_then(|a| approval(&a.email, &a.pin)),
     })
@@ -159,27 +172,29 @@ pub fn make_return(
 pub fn preview_no_receipt(
     desk: State<'_, Desk>,
     lines: Vec<NoReceiptLineInput>,
+    credit_to: Option<String>,
 ) -> Answer<ReturnPreviewView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
-    let request = no_receipt_request(c.till, &lines, "", None)?;
+    let request = no_receipt_request(&c, &lines, "", credit_to.as_deref(), None)?;
     let preview = c.till.preview_return_without_receipt(&c.actor, &request)?;
     Ok(ReturnPreviewView::new(c.till, &preview))
 }
 
-/// Takes items back without a receipt, in cash (always a manager's: the signed-in one or
-/// one who approves with their PIN).
+/// Takes items back without a receipt, in cash or as a customer's store credit (always a
+/// manager's: the signed-in one or one who approves with their PIN).
 #[tauri::command(async)]
 pub fn return_no_receipt(
     app: AppHandle,
     desk: State<'_, Desk>,
     lines: Vec<NoReceiptLineInput>,
     reason: String,
+    credit_to: Option<String>,
     approve: Option<ApprovalInput>,
 ) -> Answer<ReturnDoneView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
-    let request = no_receipt_request(c.till, &lines, &reason, approve.as_ref())?;
+    let request = no_receipt_request(&c, &lines, &reason, credit_to.as_deref(), approve.as_ref())?;
     let back = c.till.return_without_receipt(&c.actor, &request)?;
     let printing = print_receipt(&desk, c.till, &c.actor, &back);
     let view = ReturnDoneView::new(c.till, &back, printing);

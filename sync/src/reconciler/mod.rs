@@ -9,8 +9,8 @@
 //!   was lost and that finds its `_id` taken on replay counts as applied.
 //! - `update`: `$set` of the changed fields, applied only if the central document was not
 //!   changed later (`updated_at`): the newer change wins, and a replay is a no-op.
-//! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points`, in
-//!   one update guarded by "this sale is not in the history yet".
+//! - `customer_purchase`: `$push` to `purchase_history` and `$inc` of `loyalty_points` and
+//!   `store_credit`, in one update guarded by "this sale is not in the history yet".
 //! - stock movements, in a transaction: a movement inserted by the batch is counted into
 //!   its product's total `stock` and into its store's entry in `stock_levels` (added at 0
 //!   when the store has none yet) by the same transaction (one `$inc` per product and

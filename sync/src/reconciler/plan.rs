@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use bson::oid::ObjectId;
-use bson::{doc, Document};
+use bson::{doc, Bson, Document};
 use sellsync_core::contract::{field, Collection, Op, StockMovementDoc};
 use sellsync_core::sync::conflicts;
 use sellsync_core::sync::queue::Operation;
@@ -246,7 +246,8 @@ pub(super) fn update_statement(i: usize, op: &Operation, business: ObjectId) -> 
     Statement::new(i, q, doc! { "$set": op.payload.clone() })
 }
 
-/// Adds a sale to a customer's history and its points to their balance, once.
+/// Adds a sale to a customer's history and its points and store credit to their
+/// balances, once.
 pub(super) fn purchase_statement(
     i: usize,
     op: &Operation,
@@ -261,6 +262,19 @@ pub(super) fn purchase_statement(
     ) else {
         return Err("a purchase needs transaction_id, date, amount and loyalty_points".into());
     };
+    let mut increments = doc! { field::LOYALTY_POINTS: points };
+    // Store credit moves as a delta too; a purchase written before it existed moves none.
+    match p.get(field::STORE_CREDIT) {
+        Some(credit @ Bson::Decimal128(_)) => {
+            increments.insert(field::STORE_CREDIT, credit.clone());
+        }
+        Some(other) => {
+            return Err(format!(
+                "a purchase's store_credit is {other}, not a decimal"
+            ))
+        }
+        None => {}
+    }
     Ok(Statement::new(
         i,
         doc! {
@@ -274,7 +288,7 @@ pub(super) fn purchase_statement(
                 field::DATE: *date,
                 field::AMOUNT: amount.clone(),
             } },
-            "$inc": { field::LOYALTY_POINTS: points },
+            "$inc": increments,
         },
     ))
 }

@@ -208,8 +208,19 @@ fn updates_and_purchases_need_their_documents() {
     );
     assert_eq!(
         statement.u.get_document("$inc"),
-        Ok(&doc! { "loyalty_points": 7_i64 })
+        Ok(&doc! { "loyalty_points": 7_i64 }),
+        "a purchase from before store credit moves none"
     );
+    let credit: bson::Decimal128 = "-2.50".parse().unwrap();
+    let mut spent = purchase.clone();
+    spent.payload.insert("store_credit", credit);
+    let statement = purchase_statement(0, &spent, business).unwrap();
+    assert_eq!(
+        statement.u.get_document("$inc"),
+        Ok(&doc! { "loyalty_points": 7_i64, "store_credit": credit })
+    );
+    spent.payload.insert("store_credit", "lots");
+    assert!(purchase_statement(0, &spent, business).is_err());
     let broken = op(
         5,
         Collection::Customers,
