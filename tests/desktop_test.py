@@ -761,6 +761,41 @@ class Till(unittest.TestCase):
                 " JOIN users u ON u._id = r.approved_by WHERE r.transaction_type = 'return'").fetchall()
             self.assertEqual(row, [(99, "Gift", None, "manager@example.com")])
 
+    def test_17_a_return_without_a_receipt_as_store_credit_is_spent_at_the_pay_dialog(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-returns").click()
+        self.wait_for("#mode-no-receipt").click()
+        self.wait_for("#no-receipt-code").send_keys("PRO-002" + Keys.ENTER)
+        self.wait_for(".no-receipt-line")
+        self.wait_for("#no-receipt-credit-to").send_keys("+1 987 654 3210" + Keys.TAB)
+        self.wait_for_text("#return-preview", "Store credit 1.09")
+        self.wait_for("#return-reason").send_keys("Gift")
+        self.wait_for("#return-confirm").click()
+        self.wait_for_text("#return-done", "$1.09 back")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#return-cash"), "no cash leaves the drawer")
+
+        self.wait_for("#nav-sell").click()
+        self.sell_to_alice("PRO-001")
+        credit = self.wait_for("#store-credit")
+        self.assertIn("of $1.09", credit.get_attribute("placeholder"))
+        credit.send_keys("2" + Keys.ENTER)
+        self.wait_for_text("#pay-error", "The customer has 1.09 of store credit; 2.00 cannot be spent.")
+        credit.clear()
+        credit.send_keys("0.69" + Keys.ENTER)
+        self.wait_for_text("#credit-spent", "Store credit: −$0.69")
+        self.wait_for_text("#pay-dialog h2", "Pay $0.00")
+        self.wait_for("#tendered").send_keys(Keys.ENTER)
+        self.wait_for("#sale-done")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            paid = db.execute(
+                "SELECT p.method_name, p.kind, p.amount FROM sale_payments p"
+                " JOIN sales_transactions s ON s._id = p.transaction_id"
+                " WHERE s.sale_number = 'T1-000001'").fetchall()
+            self.assertEqual(paid, [("Store credit", "store_credit", 69)])
+            left = db.execute("SELECT store_credit FROM customers WHERE name = 'Alice Johnson'").fetchone()
+            self.assertEqual(left, (40,))
+
 
 def free_port():
     with socket.socket() as s:

@@ -180,6 +180,7 @@ pub fn run() {
             commands::sell::new_customer,
             commands::sell::detach_customer,
             commands::sell::redeem_points,
+            commands::sell::use_store_credit,
             commands::sell::payment_methods,
             commands::sell::pay,
             commands::sell::reprint,

@@ -6,6 +6,7 @@ use sellsync_core::contract::ParkedStatus;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::reports::BreakdownReport;
+use sellsync_core::sell::checkout::Due;
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::payments::PaymentKind;
 use sellsync_core::sell::payments::PaymentMethod;
@@ -124,12 +125,14 @@ pub struct CustomerView {
     pub name: String,
     pub contact: String,
     pub loyalty_points: i64,
+    /// Their store credit, when they have some.
+    pub store_credit: Option<String>,
     /// Created together with the sale.
     pub new: bool,
 }
 
 impl CustomerView {
-    fn new(customer: &CartCustomer) -> CustomerView {
+    fn new(till: &Till, customer: &CartCustomer) -> CustomerView {
         let contact = |phone: &Option<String>, email: &Option<String>| {
             phone.clone().or_else(|| email.clone()).unwrap_or_default()
         };
@@ -138,12 +141,15 @@ impl CustomerView {
                 name: c.name.clone(),
                 contact: contact(&c.phone, &c.email),
                 loyalty_points: c.loyalty_points,
+                store_credit: (c.store_credit.minor() > 0)
+                    .then(|| till.format_money(c.store_credit)),
                 new: false,
             },
             CartCustomer::New(c) => CustomerView {
                 name: c.name.trim().to_owned(),
                 contact: contact(&c.phone, &c.email),
                 loyalty_points: 0,
+                store_credit: None,
                 new: true,
             },
         }
@@ -164,7 +170,9 @@ pub struct CartView {
     /// Loyalty points the customer spends, and what they are worth.
     pub redeem_points: i64,
     pub points_value: String,
-    /// What is left to pay once the points are off.
+    /// Store credit the customer spends, if any.
+    pub store_credit: Option<String>,
+    /// What is left to pay once the points and the credit are off.
     pub due: String,
     /// The cash amounts to offer for what is due (core's, in the currency's notes).
     pub quick_cash: Vec<String>,
@@ -174,15 +182,14 @@ pub struct CartView {
 }
 
 impl CartView {
-    /// `points_value`: what the cart's loyalty points are worth, as core checked them.
+    /// `due`: what core says is left to pay after the points and the credit.
     pub fn new(
         till: &Till,
         cart: &Cart,
         priced: &PricedCart,
-        points_value: Money,
+        due: &Due,
         current: Option<usize>,
     ) -> CartView {
-        let due = Money::from_minor(priced.total.minor() - points_value.minor());
         let money = |amount| till.format_money(amount);
         let some_money = |amount: Money| (amount.minor() != 0).then(|| money(amount));
         CartView {
@@ -206,10 +213,11 @@ impl CartView {
             tax: money(priced.tax_total),
             total: money(priced.total),
             redeem_points: cart.points_to_redeem(),
-            points_value: money(points_value),
-            due: money(due),
-            quick_cash: quick_cash(till, due),
-            customer: cart.customer().map(CustomerView::new),
+            points_value: money(due.points_value),
+            store_credit: some_money(due.store_credit),
+            due: money(due.due),
+            quick_cash: quick_cash(till, due.due),
+            customer: cart.customer().map(|c| CustomerView::new(till, c)),
             current,
         }
     }

@@ -215,6 +215,25 @@ impl Till {
         Ok(self.business.loyalty_point_value.checked_mul(points)?)
     }
 
+    /// What is left to pay for the cart once the customer's loyalty points and store
+    /// credit are off, as a screen shows it while the cart changes: points or credit that
+    /// no longer fit (the cart changed under them) count as none here, and paying refuses
+    /// them in words.
+    pub fn due(&self, cart: &Cart, priced: &PricedCart) -> Result<Due> {
+        let points_value = self
+            .check_priced_points(cart, priced)
+            .unwrap_or(Money::ZERO);
+        let after_points = priced.total.checked_sub(points_value)?;
+        let store_credit = self
+            .check_priced_credit(cart, after_points)
+            .unwrap_or(Money::ZERO);
+        Ok(Due {
+            points_value,
+            store_credit,
+            due: after_points.checked_sub(store_credit)?,
+        })
+    }
+
     /// Where paying for the cart stands after `tenders` (loyalty points and store credit
     /// already off).
     pub fn balance(&self, cart: &Cart, tenders: &[Tender]) -> Result<Balance> {
@@ -407,6 +426,16 @@ impl Till {
     pub fn sale(&self, id: Id) -> Result<Option<Sale>> {
         transaction::load(&self.conn, self.business.id, id)
     }
+}
+
+/// What is left to pay for a cart after what the customer spends from their account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Due {
+    /// What the loyalty points spent are worth.
+    pub points_value: Money,
+    pub store_credit: Money,
+    /// The total less both: what the tenders pay.
+    pub due: Money,
 }
 
 /// Everything a sale writes, gathered so that the transaction body reads top to bottom.

@@ -46,7 +46,8 @@ pub fn resume_parked(desk: State<'_, Desk>, parked: String) -> Answer<CartView> 
     }
     *c.cart = c.till.resume_parked(&c.actor, &parked)?;
     let priced = c.till.price(c.cart)?;
-    let view = CartView::new(c.till, c.cart, &priced, sellsync_core::Money::ZERO, None);
+    let due = c.till.due(c.cart, &priced)?;
+    let view = CartView::new(c.till, c.cart, &priced, &due, None);
     drop(session);
     desk.wake_sync();
     Ok(view)

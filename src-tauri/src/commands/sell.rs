@@ -2,7 +2,7 @@
 //! paying with one tender or several, and the cash drawer.
 
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer};
+use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -23,12 +23,8 @@ impl Counter<'_> {
     /// The cart as it stands, priced by core; `current` is the line to highlight.
     fn view(&self, current: Option<usize>) -> Answer<CartView> {
         let priced = self.till.price(self.cart)?;
-        // Points are chosen in the pay dialog, where the cart no longer changes; points
-        // that no longer fit are refused in words at payment.
-        let points = self.till.check_points(self.cart).unwrap_or_default();
-        Ok(CartView::new(
-            self.till, self.cart, &priced, points, current,
-        ))
+        let due = self.till.due(self.cart, &priced)?;
+        Ok(CartView::new(self.till, self.cart, &priced, &due, current))
     }
 
     /// A discount as typed (`10%` or `1.50`); empty removes it.
@@ -190,6 +186,25 @@ pub fn redeem_points(desk: State<'_, Desk>, points: i64) -> Answer<CartView> {
     c.cart.redeem_points(points);
     if let Err(e) = c.till.check_points(c.cart) {
         c.cart.redeem_points(before);
+        return Err(e.into());
+    }
+    c.view(None)
+}
+
+/// Store credit the cart's customer spends on the sale, as typed (empty: none). Refused
+/// at once, and the cart left as it was, beyond their credit or what is left to pay.
+#[tauri::command(async)]
+pub fn use_store_credit(desk: State<'_, Desk>, amount: String) -> Answer<CartView> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let amount = match amount.trim() {
+        "" => Money::ZERO,
+        typed => c.till.currency().parse_non_negative(typed)?,
+    };
+    let before = c.cart.store_credit();
+    c.cart.use_store_credit(amount);
+    if let Err(e) = c.till.check_store_credit(c.cart) {
+        c.cart.use_store_credit(before);
         return Err(e.into());
     }
     c.view(None)

@@ -38,6 +38,8 @@ export interface CartCustomer {
   name: string;
   contact: string;
   loyalty_points: number;
+  /** Their store credit, when they have some. */
+  store_credit: string | null;
   new: boolean;
 }
 
@@ -52,6 +54,8 @@ export interface CartView {
   /** Loyalty points the customer spends, what they are worth, what is left to pay. */
   redeem_points: number;
   points_value: string;
+  /** Store credit the customer spends, if any. */
+  store_credit: string | null;
   due: string;
   quick_cash: string[];
   customer: CartCustomer | null;
@@ -311,6 +315,7 @@ export const api = {
     invoke<CartView>("new_customer", { name, phone: phone || null, email: email || null }),
   detachCustomer: () => invoke<CartView>("detach_customer"),
   redeemPoints: (points: number) => invoke<CartView>("redeem_points", { points }),
+  useStoreCredit: (amount: string) => invoke<CartView>("use_store_credit", { amount }),
   paymentMethods: () => invoke<PaymentMethod[]>("payment_methods"),
   pay: (tenders: TenderInput[]) => invoke<PayView>("pay", { tenders }),
   reprint: (sale: string) => invoke<void>("reprint", { sale }),
@@ -323,10 +328,11 @@ export const api = {
   previewReturn: (input: ReturnInput) => invoke<ReturnPreview>("preview_return", { input }),
   makeReturn: (input: ReturnInput, approve: ManagerApproval | null) =>
     invoke<ReturnDone>("make_return", { input, approve }),
-  previewNoReceipt: (lines: NoReceiptLine[]) =>
-    invoke<ReturnPreview>("preview_no_receipt", { lines }),
-  returnNoReceipt: (lines: NoReceiptLine[], reason: string, approve: ManagerApproval | null) =>
-    invoke<ReturnDone>("return_no_receipt", { lines, reason, approve }),
+  /** `creditTo`: a customer's phone or email to refund as their store credit; null: cash. */
+  previewNoReceipt: (lines: NoReceiptLine[], creditTo: string | null) =>
+    invoke<ReturnPreview>("preview_no_receipt", { lines, creditTo }),
+  returnNoReceipt: (lines: NoReceiptLine[], reason: string, creditTo: string | null, approve: ManagerApproval | null) =>
+    invoke<ReturnDone>("return_no_receipt", { lines, reason, creditTo, approve }),
   voidSale: (sale: string, reason: string, approve: ManagerApproval | null) =>
     invoke<string>("void_sale", { sale, reason, approve }),
   shift: () => invoke<ShiftState>("shift"),
