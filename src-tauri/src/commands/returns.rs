@@ -8,7 +8,7 @@ use sellsync_core::sell::returns::{
     NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::{Error, Id, Till};
+use sellsync_core::{Error, Id, Sale, Till};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -155,19 +155,32 @@ pub fn make_return(
     input: ReturnInput,
     approve: Option<ApprovalInput>,
 ) -> Answer<ReturnDoneView> {
+    give_refund(&app, &desk, |c| {
+        let request = input.request(c.till, approve.as_ref())?;
+        Ok(c.till.return_items(&c.actor, &request)?)
+    })
+}
+
+/// Makes a return with `make`, then prints its refund receipt (which opens the drawer
+/// for cash), wakes the sync engine and tells the window.
+fn give_refund(
+    app: &AppHandle,
+    desk: &Desk,
+    make: impl FnOnce(&mut Counter<'_>) -> Answer<Sale>,
+) -> Answer<ReturnDoneView> {
     let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let request = input.request(c.till, approve.as_ref())?;
-    let back = c.till.return_items(&c.actor, &request)?;
-    let printing = print_receipt(&desk, c.till, &c.actor, &back);
+    let mut c = counter(&mut session)?;
+    let back = make(&mut c)?;
+    let printing = print_receipt(desk, c.till, &c.actor, &back);
     let view = ReturnDoneView::new(c.till, &back, printing);
     drop(session);
     desk.wake_sync();
-    events::push_all(&app);
+    events::push_all(app);
     Ok(view)
 }
 
-/// What a return without a receipt would give back in cash; nothing is written.
+/// What a return without a receipt would give back, in cash or as store credit; nothing
+/// is written.
 #[tauri::command(async)]
 pub fn preview_no_receipt(
     desk: State<'_, Desk>,
@@ -192,16 +205,11 @@ pub fn return_no_receipt(
     credit_to: Option<String>,
     approve: Option<ApprovalInput>,
 ) -> Answer<ReturnDoneView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let request = no_receipt_request(&c, &lines, &reason, credit_to.as_deref(), approve.as_ref())?;
-    let back = c.till.return_without_receipt(&c.actor, &request)?;
-    let printing = print_receipt(&desk, c.till, &c.actor, &back);
-    let view = ReturnDoneView::new(c.till, &back, printing);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+    give_refund(&app, &desk, |c| {
+        let request =
+            no_receipt_request(c, &lines, &reason, credit_to.as_deref(), approve.as_ref())?;
+        Ok(c.till.return_without_receipt(&c.actor, &request)?)
+    })
 }
 
 /// Voids a sale of the open shift (a manager's); answers its number.
