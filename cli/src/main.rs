@@ -6,6 +6,7 @@ mod args;
 mod output;
 mod parked;
 mod print;
+mod purchasing;
 mod returns;
 mod shift;
 mod sync;
@@ -136,6 +137,9 @@ enum Command {
     /// Customers and their loyalty points
     #[command(subcommand)]
     Customer(CustomerCommand),
+    /// The business's suppliers
+    #[command(subcommand)]
+    Supplier(purchasing::SupplierCommand),
     /// Send the outbox to the central MongoDB (and see how that stands)
     Sync(sync::SyncArgs),
     /// A sale's receipt: ESC/POS bytes to a file or a printer, or plain text
@@ -309,6 +313,18 @@ enum ProductCommand {
         tax_rate: Option<String>,
         #[arg(long, allow_negative_numbers = true)]
         threshold: Option<i64>,
+        /// The supplier to reorder from: its id or name
+        #[arg(long, conflicts_with = "no_supplier")]
+        supplier: Option<String>,
+        /// Take the supplier away
+        #[arg(long)]
+        no_supplier: bool,
+        /// How many to order when the product falls to its threshold (0: never)
+        #[arg(long, allow_negative_numbers = true)]
+        reorder_qty: Option<i64>,
+        /// What the supplier charges for one
+        #[arg(long, allow_negative_numbers = true)]
+        cost: Option<String>,
     },
     /// Find a product by barcode or SKU, or search by name
     Find {
@@ -540,6 +556,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Parked(args) => parked::parked(&mut till, args, out),
         Command::Resume(args) => parked::resume(&mut till, args, out),
         Command::Shift(command) => shift::run(&mut till, command, out),
+        Command::Supplier(command) => purchasing::supplier(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {
@@ -744,8 +761,8 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
                 tax_rate: tax_rate.as_deref().map(Percent::parse).transpose()?,
                 stock,
                 stock_threshold: threshold,
-                supplier_id: None,
                 only_this_store: this_store_only,
+                ..NewProduct::default()
             };
             let product = till.add_product(&actor, &new)?;
             out.products(till, std::slice::from_ref(&product))
@@ -767,8 +784,17 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
             category,
             tax_rate,
             threshold,
+            supplier,
+            no_supplier,
+            reorder_qty,
+            cost,
         } => {
             let actor = sign_in(till, &who)?;
+            let supplier_id = match (supplier, no_supplier) {
+                (Some(s), _) => Some(Some(till.find_supplier(&s)?.id)),
+                (None, true) => Some(None),
+                (None, false) => None,
+            };
             let changes = ProductChanges {
                 product_name: name,
                 price: price
@@ -783,6 +809,12 @@ fn product(till: &mut Till, command: ProductCommand, out: &Printer) -> Result<()
                 category,
                 tax_rate: tax_rate.as_deref().map(Percent::parse).transpose()?,
                 stock_threshold: threshold,
+                supplier_id,
+                reorder_quantity: reorder_qty,
+                unit_cost: cost
+                    .as_deref()
+                    .map(|c| till.currency().parse_non_negative(c).map(Some))
+                    .transpose()?,
             };
             let product = till.update_product(&actor, &code, &changes)?;
             out.products(till, std::slice::from_ref(&product))

@@ -13,6 +13,7 @@ use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
+use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::transaction::Sale;
@@ -612,6 +613,29 @@ impl Printer {
                 "Journal: {} of {} entries verify",
                 check.verified, check.total
             )?;
+        })
+    }
+
+    pub fn suppliers(&self, suppliers: &[Supplier]) -> Result<()> {
+        emit!(self, suppliers, |out| {
+            if suppliers.is_empty() {
+                writeln!(
+                    out,
+                    "No suppliers yet: add one with `sellsync supplier add`."
+                )?;
+            }
+            for s in suppliers {
+                let reach = [
+                    s.contact_person.as_str(),
+                    s.email.as_deref().unwrap_or(""),
+                    s.phone.as_deref().unwrap_or(""),
+                ]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+                writeln!(out, "{}  {}  {}", s.id, s.supplier_name, reach)?;
+            }
         })
     }
 

@@ -1475,3 +1475,74 @@ fn the_day_broken_down_by_hour_product_category_cashier_and_tender() {
     );
     assert!(err.contains("could not write /nonexistent/x.csv"), "{err}");
 }
+
+#[test]
+fn suppliers_and_what_a_product_is_reordered_by() {
+    let dir = demo();
+    let d = dir.path();
+    let list = ok(d, &["supplier", "list"]);
+    assert!(list.contains("No suppliers yet"), "{list}");
+    let add = [
+        "supplier",
+        "add",
+        "--name",
+        "Valley Dairy",
+        "--contact",
+        "Sam Ortiz",
+        "--email",
+        "orders@valleydairy.example",
+    ];
+    let err = fails(d, &with(CASHIER, &add));
+    assert!(err.contains("not allowed to manage inventory"), "{err}");
+    let added = json(d, &with(MANAGER, &add));
+    let id = added[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(added[0]["supplier_name"], "Valley Dairy");
+    let err = fails(d, &with(MANAGER, &add));
+    assert!(
+        err.contains("There is a supplier called \"Valley Dairy\" already"),
+        "{err}"
+    );
+    let list = ok(d, &["supplier", "list"]);
+    assert!(
+        list.contains("Valley Dairy  Sam Ortiz, orders@valleydairy.example"),
+        "{list}"
+    );
+
+    let edit = [
+        "product",
+        "edit",
+        "DAI-002",
+        "--supplier",
+        "valley dairy",
+        "--reorder-qty",
+        "24",
+        "--cost",
+        "4.10",
+    ];
+    let product = json(d, &with(MANAGER, &edit));
+    assert_eq!(product[0]["supplier_id"], id.as_str());
+    assert_eq!(product[0]["reorder_quantity"], 24);
+    assert_eq!(product[0]["unit_cost"], 410);
+    let err = fails(
+        d,
+        &with(
+            MANAGER,
+            &["product", "edit", "DAI-002", "--supplier", "Nobody Ltd"],
+        ),
+    );
+    assert!(
+        err.contains("No supplier is called \"Nobody Ltd\""),
+        "{err}"
+    );
+    let err = fails(
+        d,
+        &with(
+            MANAGER,
+            &["product", "edit", "DAI-002", "--reorder-qty", "-3"],
+        ),
+    );
+    assert!(
+        err.contains("A reorder quantity cannot be negative"),
+        "{err}"
+    );
+}

@@ -60,6 +60,12 @@ fn clean(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// Whether `text` looks like an email address: something, `@`, a domain with a dot.
+pub(crate) fn is_email(text: &str) -> bool {
+    text.split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
 /// Checks a new customer; returns the phone key and the lower-cased email.
 fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
     if customer.name.trim().is_empty() {
@@ -82,10 +88,7 @@ fn check(customer: &NewCustomer) -> Result<(Option<String>, Option<String>)> {
         }
     }
     if let Some(email) = &email {
-        let valid = email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-        if !valid {
+        if !is_email(email) {
             return Err(Error::InvalidCustomer(format!(
                 "{email:?} is not an email address."
             )));

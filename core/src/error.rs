@@ -161,6 +161,14 @@ pub enum Error {
     #[error("There is no print job #{0}.")]
     NoSuchPrintJob(i64),
 
+    // Suppliers.
+    #[error("{0}")]
+    InvalidSupplier(String),
+    #[error("There is a supplier called {0:?} already.")]
+    DuplicateSupplier(String),
+    #[error("No supplier is called {0:?} (or has that id).")]
+    UnknownSupplier(String),
+
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]
     UnknownCustomer(String),
@@ -291,6 +299,9 @@ impl Error {
             Error::NoSuchPrintJob(_) => "no_such_print_job",
             Error::UnknownCustomer(_) => "unknown_customer",
             Error::InvalidCustomer(_) => "invalid_customer",
+            Error::InvalidSupplier(_) => "invalid_supplier",
+            Error::DuplicateSupplier(_) => "duplicate_supplier",
+            Error::UnknownSupplier(_) => "unknown_supplier",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
             Error::UnknownParkedSale(_) => "unknown_parked_sale",

@@ -20,6 +20,7 @@ pub mod journal;
 pub mod money;
 pub mod notifications;
 pub mod printing;
+pub mod purchasing;
 pub mod reports;
 pub mod sell;
 pub mod shift;

@@ -27,6 +27,7 @@ fn big_sale(s: &mut Shop) -> Sale {
                 stock_threshold: 0,
                 supplier_id: None,
                 only_this_store: false,
+                ..NewProduct::default()
             },
         )
         .unwrap();
@@ -175,6 +176,7 @@ fn control_characters_in_names_never_reach_the_printer() {
                 stock_threshold: 0,
                 supplier_id: None,
                 only_this_store: false,
+                ..NewProduct::default()
             },
         )
         .unwrap();

@@ -41,6 +41,11 @@ pub struct Product {
     pub stock: i64,
     pub stock_threshold: i64,
     pub supplier_id: Option<Id>,
+    /// How many to order from the supplier when the product falls to its threshold (0:
+    /// it is not reordered).
+    pub reorder_quantity: i64,
+    /// What the supplier charges for one, if known.
+    pub unit_cost: Option<Money>,
 }
 
 impl Product {
@@ -50,7 +55,7 @@ impl Product {
     }
 
     pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
-         tax_rate, stock, stock_threshold, supplier_id";
+         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost";
 
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         Ok(Product {
@@ -64,6 +69,8 @@ impl Product {
             stock: r.get(7)?,
             stock_threshold: r.get(8)?,
             supplier_id: r.get(9)?,
+            reorder_quantity: r.get(10)?,
+            unit_cost: r.get::<_, Option<i64>>(11)?.map(Money::from_minor),
         })
     }
 }
@@ -89,6 +96,8 @@ pub struct NewProduct {
     pub stock: i64,
     pub stock_threshold: i64,
     pub supplier_id: Option<Id>,
+    pub reorder_quantity: i64,
+    pub unit_cost: Option<Money>,
     /// Sold at this till's store only; otherwise (the default) at every store of the
     /// business, each with its own stock.
     pub only_this_store: bool,
@@ -105,6 +114,11 @@ pub struct ProductChanges {
     pub category: Option<String>,
     pub tax_rate: Option<Percent>,
     pub stock_threshold: Option<i64>,
+    /// `Some(None)` takes the supplier away.
+    pub supplier_id: Option<Option<Id>>,
+    pub reorder_quantity: Option<i64>,
+    /// `Some(None)`: the cost is no longer known.
+    pub unit_cost: Option<Option<Money>>,
 }
 
 impl ProductChanges {
@@ -129,7 +143,9 @@ impl ProductChanges {
             tax_rate: Some(self.tax_rate.unwrap_or(product.tax_rate)),
             stock: 0,
             stock_threshold: self.stock_threshold.unwrap_or(product.stock_threshold),
-            supplier_id: product.supplier_id,
+            supplier_id: self.supplier_id.unwrap_or(product.supplier_id),
+            reorder_quantity: self.reorder_quantity.unwrap_or(product.reorder_quantity),
+            unit_cost: self.unit_cost.unwrap_or(product.unit_cost),
             only_this_store: false,
         }
     }
@@ -146,6 +162,8 @@ struct CheckedProduct {
     stock: i64,
     stock_threshold: i64,
     supplier_id: Option<Id>,
+    reorder_quantity: i64,
+    unit_cost: Option<Money>,
     only_this_store: bool,
 }
 
@@ -177,6 +195,14 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
             "A low-stock threshold cannot be negative.".into(),
         ));
     }
+    if p.reorder_quantity < 0 {
+        return Err(Error::InvalidProduct(
+            "A reorder quantity cannot be negative.".into(),
+        ));
+    }
+    if p.unit_cost.is_some_and(|cost| cost.minor() < 0) {
+        return Err(Error::InvalidProduct("A cost cannot be negative.".into()));
+    }
     Ok(CheckedProduct {
         sku,
         barcode,
@@ -187,6 +213,8 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         stock: p.stock,
         stock_threshold: p.stock_threshold,
         supplier_id: p.supplier_id,
+        reorder_quantity: p.reorder_quantity,
+        unit_cost: p.unit_cost,
         only_this_store: p.only_this_store,
     })
 }
@@ -205,7 +233,8 @@ impl Till {
         Ok(self.product(id)?.expect("the product was just committed"))
     }
 
-    /// Edits a product's name, price, barcode, category, tax rate or threshold. The
+    /// Edits a product's name, price, barcode, category, tax rate, threshold, supplier,
+    /// reorder quantity or unit cost (a supplier must be the business's). The
     /// product is read and written in one transaction, and only the fields that really
     /// change are written and sent (as an `update` of those fields): a central change
     /// pulled in the meantime to another field is kept. Needs `manage_inventory`.
@@ -241,6 +270,16 @@ impl Till {
             }
             if edited.stock_threshold != current.stock_threshold {
                 changed.push(ProductChange::StockThreshold(edited.stock_threshold));
+            }
+            if edited.supplier_id != current.supplier_id {
+                check_supplier(tx, ctx, edited.supplier_id)?;
+                changed.push(ProductChange::Supplier(edited.supplier_id));
+            }
+            if edited.reorder_quantity != current.reorder_quantity {
+                changed.push(ProductChange::ReorderQuantity(edited.reorder_quantity));
+            }
+            if edited.unit_cost != current.unit_cost {
+                changed.push(ProductChange::UnitCost(edited.unit_cost));
             }
             if changed.is_empty() {
                 return Ok(current.id);
@@ -515,6 +554,8 @@ impl Till {
                         stock: whole("stock", stock)?,
                         stock_threshold: whole("threshold", threshold)?,
                         supplier_id: None,
+                        reorder_quantity: 0,
+                        unit_cost: None,
                         only_this_store: false,
                     })
                 });
@@ -562,14 +603,15 @@ fn insert_product(
     p: &CheckedProduct,
     now: DateTime<Utc>,
 ) -> Result<Id> {
+    check_supplier(conn, ctx, p.supplier_id)?;
     let id = Id::new();
     let business_id = ctx.business.id;
     let store_id = p.only_this_store.then_some(ctx.store.id);
     conn.prepare_cached(
         "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
             category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?13)",
+            reorder_quantity, unit_cost, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
     )?
     .execute(params![
         id,
@@ -584,6 +626,8 @@ fn insert_product(
         p.stock,
         p.stock_threshold,
         p.supplier_id,
+        p.reorder_quantity,
+        p.unit_cost.map(Money::minor),
         timestamp(now),
     ])?;
     let currency = &ctx.business.currency;
@@ -612,6 +656,8 @@ fn insert_product(
             }]),
             stock_threshold: p.stock_threshold,
             supplier_id: p.supplier_id,
+            reorder_quantity: p.reorder_quantity,
+            unit_cost: p.unit_cost,
             created_at: Some(now),
             updated_at: Some(now),
         }
@@ -629,6 +675,25 @@ fn column_value(change: &ProductChange) -> rusqlite::types::Value {
         ProductChange::Barcode(barcode) => barcode.clone().into(),
         ProductChange::TaxRate(rate) => i64::from(rate.thousandths()).into(),
         ProductChange::StockThreshold(threshold) => (*threshold).into(),
+        ProductChange::Supplier(supplier) => supplier.map(|id| id.to_string()).into(),
+        ProductChange::ReorderQuantity(quantity) => (*quantity).into(),
+        ProductChange::UnitCost(cost) => cost.map(Money::minor).into(),
+    }
+}
+
+/// Refuses a supplier that is not one of the business's (another business's answers as
+/// one that does not exist).
+fn check_supplier(tx: &Tx<'_>, ctx: &Ctx<'_>, supplier: Option<Id>) -> Result<()> {
+    let Some(supplier) = supplier else {
+        return Ok(());
+    };
+    let known = tx
+        .prepare_cached("SELECT 1 FROM suppliers WHERE business_id = ?1 AND _id = ?2")?
+        .exists(params![ctx.business.id, supplier])?;
+    if known {
+        Ok(())
+    } else {
+        Err(Error::UnknownSupplier(supplier.to_string()))
     }
 }
 

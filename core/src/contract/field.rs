@@ -37,6 +37,11 @@ pub const SETTINGS_RETURN_WINDOW_DAYS: &str = "settings.return_window_days";
 pub const SETTINGS_CASHIER_REFUND_LIMIT: &str = "settings.cashier_refund_limit";
 pub const SETTINGS_MAX_CASH_DIFFERENCE: &str = "settings.max_cash_difference";
 
+// suppliers
+pub const SUPPLIER_NAME: &str = "supplier_name";
+pub const CONTACT_PERSON: &str = "contact_person";
+pub const ADDRESS: &str = "address";
+
 // stores
 pub const STORE_NAME: &str = "store_name";
 pub const LOCATION: &str = "location";
@@ -71,6 +76,10 @@ pub const STOCK_LEVELS: &str = "stock_levels";
 pub const STOCK_LEVELS_STORE_ID: &str = "stock_levels.store_id";
 pub const STOCK_THRESHOLD: &str = "stock_threshold";
 pub const SUPPLIER_ID: &str = "supplier_id";
+/// Sell Sync's own: how many to order when the product falls to its threshold.
+pub const REORDER_QUANTITY: &str = "reorder_quantity";
+/// Sell Sync's own: what the supplier charges for one.
+pub const UNIT_COST: &str = "unit_cost";
 /// The reconciler's own: movements being counted into the product without a transaction.
 pub const PENDING_MOVEMENTS: &str = "pending_movements";
 

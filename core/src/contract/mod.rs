@@ -25,6 +25,7 @@ mod round_trips;
 mod sale;
 mod stock_movement;
 mod store;
+mod supplier;
 mod user;
 mod value;
 mod z_report;
@@ -45,6 +46,7 @@ pub use read::{whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
 pub use store::{OperatingHours, StoreDoc};
+pub use supplier::SupplierDoc;
 pub use user::UserDoc;
 pub use value::{date, decimal, oid, percent};
 pub use z_report::ZReportDoc;
@@ -62,6 +64,7 @@ pub enum Collection {
     Customers,
     PaymentMethods,
     Notifications,
+    Suppliers,
     /// Sell Sync's own: a till's closed shifts.
     ZReports,
     /// Sell Sync's own: each till's tamper-evident journal.
@@ -71,7 +74,7 @@ pub enum Collection {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 12] = [
+    pub const ALL: [Collection; 13] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -81,6 +84,7 @@ impl Collection {
         Collection::Customers,
         Collection::PaymentMethods,
         Collection::Notifications,
+        Collection::Suppliers,
         Collection::ZReports,
         Collection::JournalEntries,
         Collection::ParkedSales,
@@ -97,6 +101,7 @@ impl Collection {
             Collection::Customers => "customers",
             Collection::PaymentMethods => "payment_methods",
             Collection::Notifications => "notifications",
+            Collection::Suppliers => "suppliers",
             Collection::ZReports => "z_reports",
             Collection::JournalEntries => "journal_entries",
             Collection::ParkedSales => "parked_sales",

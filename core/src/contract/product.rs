@@ -35,6 +35,10 @@ pub struct ProductDoc {
     pub stock_levels: Option<Vec<StockLevel>>,
     pub stock_threshold: i64,
     pub supplier_id: Option<Id>,
+    /// Sell Sync's own: how many to order at the threshold (0: not reordered).
+    pub reorder_quantity: i64,
+    /// Sell Sync's own: the supplier's price for one, if known.
+    pub unit_cost: Option<Money>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
 }
@@ -73,6 +77,8 @@ impl ProductDoc {
             field::OPENING_STOCK: self.opening_stock,
             field::STOCK_THRESHOLD: self.stock_threshold,
             field::SUPPLIER_ID: or_null(self.supplier_id, oid),
+            field::REORDER_QUANTITY: self.reorder_quantity,
+            field::UNIT_COST: or_null(self.unit_cost, |cost| decimal(currency, cost)),
             field::CREATED_AT: or_null(self.created_at, date),
         };
         // Left out rather than null: an update's newest-wins filter treats a document
@@ -113,6 +119,8 @@ impl ProductDoc {
             })?,
             stock_threshold: r.integer(field::STOCK_THRESHOLD)?.unwrap_or(0).max(0),
             supplier_id: r.optional_id(field::SUPPLIER_ID)?,
+            reorder_quantity: r.integer(field::REORDER_QUANTITY)?.unwrap_or(0).max(0),
+            unit_cost: r.money(field::UNIT_COST, currency)?,
             created_at: r.time(field::CREATED_AT)?,
             updated_at: r.time(field::UPDATED_AT)?,
         })
@@ -152,6 +160,11 @@ pub enum ProductChange {
     Category(String),
     TaxRate(Percent),
     StockThreshold(i64),
+    /// `None` takes the supplier away.
+    Supplier(Option<Id>),
+    ReorderQuantity(i64),
+    /// `None`: the cost is not known.
+    UnitCost(Option<Money>),
 }
 
 impl ProductChange {
@@ -163,6 +176,9 @@ impl ProductChange {
             ProductChange::Category(_) => field::CATEGORY,
             ProductChange::TaxRate(_) => field::TAX_RATE,
             ProductChange::StockThreshold(_) => field::STOCK_THRESHOLD,
+            ProductChange::Supplier(_) => field::SUPPLIER_ID,
+            ProductChange::ReorderQuantity(_) => field::REORDER_QUANTITY,
+            ProductChange::UnitCost(_) => field::UNIT_COST,
         }
     }
 
@@ -173,6 +189,9 @@ impl ProductChange {
             ProductChange::Barcode(barcode) => barcode.as_deref().into(),
             ProductChange::TaxRate(rate) => percent(*rate),
             ProductChange::StockThreshold(threshold) => (*threshold).into(),
+            ProductChange::Supplier(supplier) => or_null(*supplier, oid),
+            ProductChange::ReorderQuantity(quantity) => (*quantity).into(),
+            ProductChange::UnitCost(cost) => or_null(*cost, |cost| decimal(currency, cost)),
         }
     }
 }
@@ -209,6 +228,11 @@ impl ProductUpdate {
                 field::STOCK_THRESHOLD => {
                     ProductChange::StockThreshold(r.integer(name)?.unwrap_or(0).max(0))
                 }
+                field::SUPPLIER_ID => ProductChange::Supplier(r.optional_id(name)?),
+                field::REORDER_QUANTITY => {
+                    ProductChange::ReorderQuantity(r.integer(name)?.unwrap_or(0).max(0))
+                }
+                field::UNIT_COST => ProductChange::UnitCost(r.money(name, currency)?),
                 other => return Err(r.refuse(format!("cannot have {other} set by a till"))),
             });
         }

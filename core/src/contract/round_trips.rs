@@ -170,6 +170,8 @@ fn product() -> ProductDoc {
         ]),
         stock_threshold: 5,
         supplier_id: Some(Id::new()),
+        reorder_quantity: 24,
+        unit_cost: Some(Money::from_minor(1_650)),
         created_at: Some(at("2026-11-25T09:00:00Z")),
         updated_at: Some(at("2026-11-26T09:00:00Z")),
     }
@@ -191,8 +193,15 @@ fn products() {
     plain.insert("store_id", Bson::ObjectId(store.object_id()));
     plain.insert("price", 24.99);
     plain.insert("stock", 25.0);
+    plain.remove("reorder_quantity");
+    plain.remove("unit_cost");
     let read = ProductDoc::from_document(&plain, &usd()).unwrap();
     assert_eq!(read.price, Money::from_minor(2_499));
+    assert_eq!(
+        (read.reorder_quantity, read.unit_cost),
+        (0, None),
+        "not reordered"
+    );
     assert_eq!(read.opening_stock_at(store), Some(25));
     assert_eq!(read.opening_stock_at(Id::new()), None);
     assert!(!read.to_document(&usd()).contains_key("stock_levels"));
@@ -225,6 +234,9 @@ fn product_updates() {
             ProductChange::Category("Tea".into()),
             ProductChange::TaxRate(Percent::from_thousandths(0)),
             ProductChange::StockThreshold(3),
+            ProductChange::Supplier(Some(Id::new())),
+            ProductChange::ReorderQuantity(12),
+            ProductChange::UnitCost(Some(Money::from_minor(410))),
         ],
         updated_at: at("2026-11-26T10:00:00Z"),
     };
@@ -517,6 +529,33 @@ fn customers() {
         CustomerPurchase::from_document(customer.id, &payload, &usd()).unwrap(),
         refund
     );
+}
+
+#[test]
+fn suppliers() {
+    let supplier = SupplierDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        supplier_name: "Apple Inc.".into(),
+        contact_person: "Supplier Manager".into(),
+        email: Some("supplier@example.com".into()),
+        phone: Some("+1 123 456 7890".into()),
+        address: "1 Infinite Loop, Cupertino, CA".into(),
+        created_at: Some(at("2026-11-20T09:00:00Z")),
+    };
+    let doc = through_the_outbox(supplier.to_document());
+    assert_eq!(SupplierDoc::from_document(&doc).unwrap(), supplier);
+    // Only a name: still a supplier.
+    let bare = doc! {
+        "_id": Bson::ObjectId(supplier.id.object_id()),
+        "business_id": Bson::ObjectId(supplier.business_id.object_id()),
+        "supplier_name": "Corner Wholesale",
+    };
+    let read = SupplierDoc::from_document(&bare).unwrap();
+    assert_eq!((read.email, read.address.as_str()), (None, ""));
+    let mut bad = doc;
+    bad.remove("supplier_name");
+    assert!(refusal(SupplierDoc::from_document(&bad)).contains("has no supplier_name"));
 }
 
 #[test]

@@ -35,6 +35,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_parked_sales.sql"),
     include_str!("../../migrations/0012_report_printing.sql"),
     include_str!("../../migrations/0013_store_credit.sql"),
+    include_str!("../../migrations/0014_suppliers.sql"),
 ];
 
 /// The schema version this build writes.

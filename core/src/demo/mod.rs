@@ -131,6 +131,8 @@ impl Till {
                 stock: p.stock,
                 stock_threshold: p.threshold,
                 supplier_id: None,
+                reorder_quantity: 0,
+                unit_cost: None,
                 only_this_store: false,
             })
             .collect();

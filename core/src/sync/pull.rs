@@ -21,7 +21,7 @@ use tracing::{debug, info, warn};
 
 use crate::contract::{
     field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
-    Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, UserDoc,
+    Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, SupplierDoc, UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -39,11 +39,12 @@ use crate::till::{check_till_code, Ctx, Till, Tx};
 /// returns of the return window: what the till may be asked to take back; of
 /// `parked_sales`, the store's of the return window (a parked sale after its products
 /// and customer, before the sales that complete it).
-pub const PULLED: [Collection; 9] = [
+pub const PULLED: [Collection; 10] = [
     Collection::Businesses,
     Collection::Stores,
     Collection::Users,
     Collection::PaymentMethods,
+    Collection::Suppliers,
     Collection::Products,
     Collection::Customers,
     Collection::ParkedSales,
@@ -321,6 +322,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
         Collection::PaymentMethods => {
             payment_method(tx, &PaymentMethodDoc::from_document(document)?, &unsent)
         }
+        Collection::Suppliers => supplier(tx, &SupplierDoc::from_document(document)?, &unsent),
         Collection::Products => product(
             tx,
             ctx,
@@ -633,6 +635,29 @@ fn payment_method(tx: &Connection, doc: &PaymentMethodDoc, unsent: &Unsent) -> R
         .upsert(tx, "payment_methods", doc.id, unsent, doc.created_at)
 }
 
+fn supplier(tx: &Connection, doc: &SupplierDoc, unsent: &Unsent) -> Result<Applied> {
+    Columns::default()
+        .with(
+            "business_id",
+            field::BUSINESS_ID,
+            doc.business_id.to_string(),
+        )
+        .with(
+            "supplier_name",
+            field::SUPPLIER_NAME,
+            doc.supplier_name.clone(),
+        )
+        .with(
+            "contact_person",
+            field::CONTACT_PERSON,
+            doc.contact_person.clone(),
+        )
+        .with("email", field::EMAIL, text(doc.email.clone()))
+        .with("phone", field::PHONE, text(doc.phone.clone()))
+        .with("address", field::ADDRESS, doc.address.clone())
+        .upsert(tx, "suppliers", doc.id, unsent, doc.created_at)
+}
+
 fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) -> Result<Applied> {
     let updated_at = doc.updated_at.or(doc.created_at);
     Columns::default()
@@ -664,6 +689,17 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
             doc.stock_threshold,
         )
         .with("supplier_id", field::SUPPLIER_ID, id_value(doc.supplier_id))
+        .with(
+            "reorder_quantity",
+            field::REORDER_QUANTITY,
+            doc.reorder_quantity,
+        )
+        .with(
+            "unit_cost",
+            field::UNIT_COST,
+            doc.unit_cost
+                .map_or(Value::Null, |c| Value::Integer(c.minor())),
+        )
         .with("updated_at", field::UPDATED_AT, created_at(updated_at))
         // A new product opens at 0 (the column defaults); its store's opening stock
         // follows below.

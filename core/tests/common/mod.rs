@@ -64,6 +64,7 @@ pub fn shop() -> Shop {
                 stock_threshold: threshold,
                 supplier_id: None,
                 only_this_store: false,
+                ..NewProduct::default()
             },
         )
         .unwrap();

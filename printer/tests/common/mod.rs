@@ -99,6 +99,7 @@ pub fn cafe() -> Cafe {
                 stock_threshold: 0,
                 supplier_id: None,
                 only_this_store: false,
+                ..NewProduct::default()
             },
         )
         .unwrap();

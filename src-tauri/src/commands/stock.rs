@@ -92,8 +92,8 @@ pub fn save_product(
                 tax_rate,
                 stock: input.stock,
                 stock_threshold: input.threshold,
-                supplier_id: None,
                 only_this_store: false,
+                ..NewProduct::default()
             },
         )?
     } else {
@@ -107,6 +107,7 @@ pub fn save_product(
                 category: Some(input.category),
                 tax_rate,
                 stock_threshold: Some(input.threshold),
+                ..ProductChanges::default()
             },
         )?
     };
