@@ -15,6 +15,19 @@ pub fn parse_item(text: &str) -> Result<(&str, i64)> {
     }
 }
 
+/// `CODE`, `CODE:QTY` or `CODE:QTY@COST`: a line of a purchase order.
+pub fn parse_order_item<'a>(
+    text: &'a str,
+    currency: &Currency,
+) -> Result<(&'a str, i64, Option<Money>)> {
+    let (item, cost) = match text.rsplit_once('@') {
+        Some((item, cost)) => (item, Some(currency.parse_non_negative(cost)?)),
+        None => (text, None),
+    };
+    let (code, quantity) = parse_item(item)?;
+    Ok((code, quantity, cost))
+}
+
 /// `METHOD` or `METHOD:AMOUNT`.
 pub fn parse_payment<'a>(text: &'a str, currency: &Currency) -> Result<(&'a str, Option<Money>)> {
     match text.split_once(':') {
@@ -45,5 +58,14 @@ mod tests {
         );
         assert!(parse_payment("cash:-1", &usd).is_err());
         assert!(parse_payment("cash:1.234", &usd).is_err());
+        assert_eq!(
+            parse_order_item("DAI-002:24@4.10", &usd).unwrap(),
+            ("DAI-002", 24, Some(Money::from_minor(410)))
+        );
+        assert_eq!(
+            parse_order_item("DAI-002:24", &usd).unwrap(),
+            ("DAI-002", 24, None)
+        );
+        assert!(parse_order_item("DAI-002:24@free", &usd).is_err());
     }
 }

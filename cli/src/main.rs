@@ -140,6 +140,9 @@ enum Command {
     /// The business's suppliers
     #[command(subcommand)]
     Supplier(purchasing::SupplierCommand),
+    /// The store's purchase orders
+    #[command(subcommand)]
+    Po(purchasing::OrderCommand),
     /// Send the outbox to the central MongoDB (and see how that stands)
     Sync(sync::SyncArgs),
     /// A sale's receipt: ESC/POS bytes to a file or a printer, or plain text
@@ -557,6 +560,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Resume(args) => parked::resume(&mut till, args, out),
         Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Supplier(command) => purchasing::supplier(&mut till, command, out),
+        Command::Po(command) => purchasing::order(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {

@@ -13,6 +13,7 @@ use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
+use sellsync_core::purchasing::orders::PurchaseOrder;
 use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
@@ -613,6 +614,44 @@ impl Printer {
                 "Journal: {} of {} entries verify",
                 check.verified, check.total
             )?;
+        })
+    }
+
+    pub fn purchase_orders(&self, till: &Till, orders: &[PurchaseOrder]) -> Result<()> {
+        emit!(self, orders, |out| {
+            if orders.is_empty() {
+                writeln!(out, "No purchase orders.")?;
+            }
+            for o in orders {
+                let expected = o
+                    .expected_delivery
+                    .map(|d| format!(", expected {d}"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} {} to {}: {} line(s), {}{expected}",
+                    o.order_number,
+                    o.order_status.as_str(),
+                    o.supplier_name,
+                    o.lines.len(),
+                    till.format_money(o.total)
+                )?;
+                for l in &o.lines {
+                    let price = l
+                        .unit_price
+                        .map(|p| till.format_money(p))
+                        .unwrap_or_else(|| "-".into());
+                    writeln!(
+                        out,
+                        "  {:<14} {:<40} {:>5} @ {:>8}  received {}",
+                        l.sku,
+                        truncate(&l.product_name, 40),
+                        l.quantity_ordered,
+                        price,
+                        l.quantity_received
+                    )?;
+                }
+            }
         })
     }
 

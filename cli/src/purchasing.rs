@@ -1,10 +1,17 @@
-//! `sellsync supplier`: the business's suppliers (purchase orders come here next).
+//! `sellsync supplier`: the business's suppliers; `sellsync po`: the store's purchase
+//! orders (drafted, changed, ordered, cancelled, exported for the supplier).
 
-use anyhow::Result;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use clap::Subcommand;
+use sellsync_core::contract::OrderStatus;
+use sellsync_core::purchasing::orders::{to_csv, OrderLineInput};
 use sellsync_core::purchasing::suppliers::NewSupplier;
 use sellsync_core::Till;
 
+use crate::args::parse_order_item;
 use crate::output::Printer;
 use crate::{sign_in, SignIn};
 
@@ -55,4 +62,145 @@ pub fn supplier(till: &mut Till, command: SupplierCommand, out: &Printer) -> Res
         }
         SupplierCommand::List => out.suppliers(&till.suppliers()?),
     }
+}
+
+#[derive(Subcommand)]
+pub enum OrderCommand {
+    /// Draft a purchase order to a supplier for this store (needs manage_inventory)
+    Create {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// The supplier: its id or name
+        #[arg(long)]
+        supplier: String,
+        /// When the delivery is expected (YYYY-MM-DD)
+        #[arg(long)]
+        expected: Option<NaiveDate>,
+        /// A line: barcode or SKU, quantity and, optionally, the unit cost
+        /// (CODE:QTY@COST; without a cost, the product's); repeat for more
+        #[arg(long = "item", value_name = "CODE[:QTY][@COST]")]
+        items: Vec<String>,
+    },
+    /// Add lines to a draft (a product on it already gets the quantity added)
+    Add {
+        #[command(flatten)]
+        sign_in: SignIn,
+        order: String,
+        #[arg(long = "item", value_name = "CODE[:QTY][@COST]", required = true)]
+        items: Vec<String>,
+    },
+    /// Set how many of a product a draft orders (0 takes the line off)
+    Set {
+        #[command(flatten)]
+        sign_in: SignIn,
+        order: String,
+        /// The product's barcode or SKU
+        code: String,
+        quantity: i64,
+    },
+    /// Mark a draft ordered: it went to the supplier
+    Order {
+        #[command(flatten)]
+        sign_in: SignIn,
+        order: String,
+    },
+    /// Cancel a draft or an ordered order that nothing came in of
+    Cancel {
+        #[command(flatten)]
+        sign_in: SignIn,
+        order: String,
+    },
+    /// The store's purchase orders, newest first
+    List {
+        #[arg(long, value_parser = parse_status)]
+        status: Option<OrderStatus>,
+    },
+    /// One purchase order, its lines and what came in
+    Show { order: String },
+    /// Write an order as CSV for the supplier (and show it)
+    Export {
+        order: String,
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+    },
+}
+
+fn parse_status(text: &str) -> std::result::Result<OrderStatus, String> {
+    OrderStatus::parse(text)
+        .ok_or_else(|| "one of draft, ordered, partially_received, received, cancelled".to_owned())
+}
+
+fn lines(till: &Till, items: &[String]) -> Result<Vec<OrderLineInput>> {
+    items
+        .iter()
+        .map(|text| {
+            let (code, quantity, unit_price) = parse_order_item(text, till.currency())?;
+            Ok(OrderLineInput {
+                product: till.require_product(code)?,
+                quantity,
+                unit_price,
+            })
+        })
+        .collect()
+}
+
+pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()> {
+    let order = match command {
+        OrderCommand::Create {
+            sign_in: who,
+            supplier,
+            expected,
+            items,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let supplier = till.find_supplier(&supplier)?;
+            let lines = lines(till, &items)?;
+            till.create_purchase_order(&actor, supplier.id, expected, &lines)?
+        }
+        OrderCommand::Add {
+            sign_in: who,
+            order,
+            items,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let lines = lines(till, &items)?;
+            till.add_to_purchase_order(&actor, &order, &lines)?
+        }
+        OrderCommand::Set {
+            sign_in: who,
+            order,
+            code,
+            quantity,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let product = till.require_product(&code)?;
+            till.set_purchase_order_quantity(&actor, &order, product.id, quantity)?
+        }
+        OrderCommand::Order {
+            sign_in: who,
+            order,
+        } => {
+            let actor = sign_in(till, &who)?;
+            till.mark_purchase_order_ordered(&actor, &order)?
+        }
+        OrderCommand::Cancel {
+            sign_in: who,
+            order,
+        } => {
+            let actor = sign_in(till, &who)?;
+            till.cancel_purchase_order(&actor, &order)?
+        }
+        OrderCommand::List { status } => {
+            return out.purchase_orders(till, &till.purchase_orders(status)?)
+        }
+        OrderCommand::Show { order } => till.purchase_order(&order)?,
+        OrderCommand::Export { order, csv } => {
+            let order = till.purchase_order(&order)?;
+            let text = to_csv(&order, till.currency())?;
+            std::fs::write(&csv, text)
+                .with_context(|| format!("could not write {}", csv.display()))?;
+            order
+        }
+    };
+    out.purchase_orders(till, std::slice::from_ref(&order))
 }

@@ -1546,3 +1546,69 @@ fn suppliers_and_what_a_product_is_reordered_by() {
         "{err}"
     );
 }
+
+#[test]
+fn a_purchase_order_at_the_command_line() {
+    let dir = demo();
+    let d = dir.path();
+    ok(
+        d,
+        &with(MANAGER, &["supplier", "add", "--name", "Valley Dairy"]),
+    );
+    let create = [
+        "po",
+        "create",
+        "--supplier",
+        "Valley Dairy",
+        "--expected",
+        "2026-12-24",
+        "--item",
+        "DAI-002:24@4.10",
+        "--item",
+        "DAI-001:6",
+    ];
+    let err = fails(d, &with(CASHIER, &create));
+    assert!(err.contains("not allowed to manage inventory"), "{err}");
+    let order = json(d, &with(MANAGER, &create));
+    let number = order[0]["order_number"].as_str().unwrap().to_owned();
+    assert_eq!(number, "T1-PO000001");
+    assert_eq!(order[0]["order_status"], "draft");
+    assert_eq!(order[0]["expected_delivery"], "2026-12-24");
+    assert_eq!(order[0]["lines"][0]["unit_price"], 410);
+    assert_eq!(order[0]["lines"][1]["unit_price"], Value::Null);
+    let order = json(d, &with(MANAGER, &["po", "set", &number, "DAI-001", "0"]));
+    assert_eq!(order[0]["lines"].as_array().unwrap().len(), 1);
+    ok(d, &with(MANAGER, &["po", "order", &number]));
+    let err = fails(
+        d,
+        &with(MANAGER, &["po", "add", &number, "--item", "DAI-001:2"]),
+    );
+    assert!(err.contains("is ordered: only a draft can change"), "{err}");
+
+    let file = d.join("order.csv");
+    let file_arg = file.to_str().unwrap();
+    ok(d, &["po", "export", &number, "--csv", file_arg]);
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "sku,product,quantity,unit_price,line_total");
+    assert!(lines[1].starts_with("DAI-002,"), "{csv}");
+    assert!(lines[1].ends_with(",24,4.10,98.40"), "{csv}");
+
+    let listed = ok(d, &["po", "list", "--status", "ordered"]);
+    assert!(
+        listed
+            .contains("T1-PO000001 ordered to Valley Dairy: 1 line(s), 98.40, expected 2026-12-24"),
+        "{listed}"
+    );
+    let none = ok(d, &["po", "list", "--status", "draft"]);
+    assert!(none.contains("No purchase orders."), "{none}");
+    let err = fails(d, &["po", "list", "--status", "lost"]);
+    assert!(err.contains("one of draft, ordered"), "{err}");
+    let cancelled = json(d, &with(MANAGER, &["po", "cancel", &number]));
+    assert_eq!(cancelled[0]["order_status"], "cancelled");
+    let err = fails(d, &["po", "show", "T1-PO000042"]);
+    assert!(
+        err.contains("This store has no purchase order \"T1-PO000042\""),
+        "{err}"
+    );
+}

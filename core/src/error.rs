@@ -169,6 +169,23 @@ pub enum Error {
     #[error("No supplier is called {0:?} (or has that id).")]
     UnknownSupplier(String),
 
+    // Purchase orders.
+    #[error("This store has no purchase order {0:?}.")]
+    UnknownOrder(String),
+    #[error("Purchase order {number} is {status}: only a draft can change.")]
+    OrderClosed {
+        number: String,
+        status: &'static str,
+    },
+    #[error("Purchase order {0} has no lines: add what to order first.")]
+    OrderEmpty(String),
+    #[error("Something of purchase order {0} came in already: it cannot be cancelled.")]
+    CancelAfterReceipt(String),
+    #[error("That product is not on purchase order {0}.")]
+    NotOnOrder(String),
+    #[error("{0} comes from another supplier: order it from them.")]
+    ProductOfAnotherSupplier(String),
+
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]
     UnknownCustomer(String),
@@ -302,6 +319,12 @@ impl Error {
             Error::InvalidSupplier(_) => "invalid_supplier",
             Error::DuplicateSupplier(_) => "duplicate_supplier",
             Error::UnknownSupplier(_) => "unknown_supplier",
+            Error::UnknownOrder(_) => "unknown_order",
+            Error::OrderClosed { .. } => "order_closed",
+            Error::OrderEmpty(_) => "order_empty",
+            Error::CancelAfterReceipt(_) => "cancel_after_receipt",
+            Error::NotOnOrder(_) => "not_on_order",
+            Error::ProductOfAnotherSupplier(_) => "product_of_another_supplier",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
             Error::UnknownParkedSale(_) => "unknown_parked_sale",

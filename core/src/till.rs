@@ -464,6 +464,35 @@ fn check_time(text: &str) -> Result<&str> {
 }
 
 /// A till code as typed: letters and digits, such as `T1`.
+/// The till's own numbered documents, each counted from 1 with no gap.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TillCounter {
+    /// `T1-000042`
+    Sale,
+    /// `T1-R000007`
+    Return,
+    /// `T1-P000003`
+    Park,
+    /// `T1-PO000002`
+    PurchaseOrder,
+}
+
+/// The next number of `counter` at this till, inside the transaction that uses it.
+pub(crate) fn next_number(tx: &Tx<'_>, till_code: &str, counter: TillCounter) -> Result<String> {
+    let (column, prefix) = match counter {
+        TillCounter::Sale => ("next_sale_number", ""),
+        TillCounter::Return => ("next_return_number", "R"),
+        TillCounter::Park => ("next_park_number", "P"),
+        TillCounter::PurchaseOrder => ("next_order_number", "PO"),
+    };
+    let number: i64 = tx
+        .prepare_cached(&format!(
+            "UPDATE till SET {column} = {column} + 1 WHERE id = 1 RETURNING {column} - 1"
+        ))?
+        .query_row([], |r| r.get(0))?;
+    Ok(format!("{till_code}-{prefix}{number:06}"))
+}
+
 pub(crate) fn check_till_code(code: &str) -> Result<&str> {
     let code = code.trim();
     if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {

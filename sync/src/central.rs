@@ -220,7 +220,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, ORIGINAL_TRANSACTION_ID, PHONE,
         PRODUCT_ID, SKU,
     };
-    use field::{SEQ, STORE_ID, SUPPLIER_NAME, TILL_ID, TRANSACTION_ID, Z_NUMBER};
+    use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, TILL_ID, TRANSACTION_ID, Z_NUMBER};
     vec![
         (
             Collection::Stores,
@@ -283,6 +283,14 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         (
             Collection::PaymentMethods,
             vec![index("business", &[BUSINESS_ID], false)],
+        ),
+        (
+            Collection::PurchaseOrders,
+            vec![index(
+                "business_store_status",
+                &[BUSINESS_ID, STORE_ID, ORDER_STATUS],
+                false,
+            )],
         ),
         (
             Collection::Suppliers,

@@ -261,6 +261,11 @@ impl Puller {
                     field::CREATED_AT: { "$gte": bson::DateTime::from_chrono(since) },
                 }
             }
+            // The store's orders (all of them: the open ones are what a till works on).
+            Collection::PurchaseOrders => doc! {
+                field::BUSINESS_ID: business,
+                field::STORE_ID: &self.store,
+            },
             _ => doc! { field::BUSINESS_ID: business },
         }
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
 use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
+use sellsync_core::contract::OrderStatus;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
 use sellsync_sync::audit;
@@ -763,4 +764,64 @@ async fn store_credit_given_at_one_till_is_spent_at_another_and_adds_up_centrall
     );
     assert_eq!(credit_of_alice(&mut till_a), Money::ZERO);
     assert_eq!(credit_of_alice(&mut till_b), Money::ZERO);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_purchase_order_made_at_one_till_is_central_and_at_the_stores_other_till() {
+    use sellsync_core::purchasing::orders::OrderLineInput;
+    use sellsync_core::purchasing::suppliers::NewSupplier;
+    let config = config("purchase_orders");
+    let ((dir_a, mut till_a), (dir_b, till_b)) = two_tills(&config).await;
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let supplier = till_a
+        .add_supplier(
+            &manager,
+            &NewSupplier {
+                supplier_name: "Valley Dairy".into(),
+                ..NewSupplier::default()
+            },
+        )
+        .unwrap();
+    let code = till_a.stock_levels(false).unwrap()[0].sku.clone();
+    let product = till_a.require_product(&code).unwrap();
+    let order = till_a
+        .create_purchase_order(
+            &manager,
+            supplier.id,
+            None,
+            &[OrderLineInput {
+                product,
+                quantity: 24,
+                unit_price: Some(Money::from_minor(410)),
+            }],
+        )
+        .unwrap();
+    till_a
+        .mark_purchase_order_ordered(&manager, &order.order_number)
+        .unwrap();
+    sync_once(dir_a.path(), &config).await;
+
+    let central = Central::connect(&config).await.unwrap();
+    let orders = all(&central, "purchase_orders").await;
+    assert_eq!(orders.len(), 1);
+    let doc = &orders[0];
+    assert_eq!(doc.get_str("order_status"), Ok("ordered"));
+    assert_eq!(
+        doc.get_object_id("supplier_id").unwrap(),
+        supplier.id.object_id()
+    );
+    let item = doc.get_array("items").unwrap()[0]
+        .as_document()
+        .unwrap()
+        .clone();
+    assert_eq!(item.get_i64("quantity_ordered"), Ok(24));
+    assert_eq!(item.get("unit_price"), Some(&dec("4.10")));
+    assert!(doc.get_datetime("created_at").is_ok());
+    assert_eq!(all(&central, "suppliers").await.len(), 1);
+
+    sync_once(dir_b.path(), &config).await;
+    let seen = till_b.purchase_order(&order.order_number).unwrap();
+    assert_eq!(seen.order_status, OrderStatus::Ordered);
+    assert_eq!(seen.supplier_name, "Valley Dairy");
+    assert_eq!(seen.lines[0].quantity_ordered, 24);
 }

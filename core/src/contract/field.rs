@@ -42,6 +42,15 @@ pub const SUPPLIER_NAME: &str = "supplier_name";
 pub const CONTACT_PERSON: &str = "contact_person";
 pub const ADDRESS: &str = "address";
 
+// purchase_orders
+pub const ORDER_NUMBER: &str = "order_number";
+pub const CREATED_BY: &str = "created_by";
+pub const ORDER_STATUS: &str = "order_status";
+pub const EXPECTED_DELIVERY: &str = "expected_delivery";
+/// Inside `items`.
+pub const QUANTITY_ORDERED: &str = "quantity_ordered";
+pub const QUANTITY_RECEIVED: &str = "quantity_received";
+
 // stores
 pub const STORE_NAME: &str = "store_name";
 pub const LOCATION: &str = "location";

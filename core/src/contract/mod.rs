@@ -19,6 +19,7 @@ mod notification;
 mod parked_sale;
 mod payment_method;
 mod product;
+mod purchase_order;
 mod read;
 #[cfg(test)]
 mod round_trips;
@@ -42,6 +43,7 @@ pub use notification::{NotificationDoc, NotificationUpdate};
 pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::PaymentMethodDoc;
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
+pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc};
 pub use read::{whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
@@ -65,6 +67,7 @@ pub enum Collection {
     PaymentMethods,
     Notifications,
     Suppliers,
+    PurchaseOrders,
     /// Sell Sync's own: a till's closed shifts.
     ZReports,
     /// Sell Sync's own: each till's tamper-evident journal.
@@ -74,7 +77,7 @@ pub enum Collection {
 }
 
 impl Collection {
-    pub const ALL: [Collection; 13] = [
+    pub const ALL: [Collection; 14] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -85,6 +88,7 @@ impl Collection {
         Collection::PaymentMethods,
         Collection::Notifications,
         Collection::Suppliers,
+        Collection::PurchaseOrders,
         Collection::ZReports,
         Collection::JournalEntries,
         Collection::ParkedSales,
@@ -102,6 +106,7 @@ impl Collection {
             Collection::PaymentMethods => "payment_methods",
             Collection::Notifications => "notifications",
             Collection::Suppliers => "suppliers",
+            Collection::PurchaseOrders => "purchase_orders",
             Collection::ZReports => "z_reports",
             Collection::JournalEntries => "journal_entries",
             Collection::ParkedSales => "parked_sales",

@@ -532,6 +532,67 @@ fn customers() {
 }
 
 #[test]
+fn purchase_orders() {
+    let order = PurchaseOrderDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        store_id: Id::new(),
+        supplier_id: Id::new(),
+        order_number: "T1-PO000001".into(),
+        order_status: OrderStatus::PartiallyReceived,
+        expected_delivery: chrono::NaiveDate::from_ymd_opt(2026, 12, 24),
+        items: vec![
+            OrderItemDoc {
+                product_id: Id::new(),
+                quantity_ordered: 20,
+                unit_price: Some(Money::from_minor(95_000)),
+                quantity_received: 12,
+            },
+            OrderItemDoc {
+                product_id: Id::new(),
+                quantity_ordered: 6,
+                unit_price: None,
+                quantity_received: 0,
+            },
+        ],
+        created_by: Some(Id::new()),
+        created_at: at("2026-12-01T09:00:00Z"),
+        updated_at: at("2026-12-02T09:00:00Z"),
+    };
+    let doc = through_the_outbox(order.to_document(&usd()));
+    assert_eq!(
+        PurchaseOrderDoc::from_document(&doc, &usd()).unwrap(),
+        order
+    );
+    // The seed's own example: status "pending", no number, no received quantities.
+    let seed = doc! {
+        "_id": Bson::ObjectId(order.id.object_id()),
+        "business_id": Bson::ObjectId(order.business_id.object_id()),
+        "store_id": Bson::ObjectId(order.store_id.object_id()),
+        "supplier_id": Bson::ObjectId(order.supplier_id.object_id()),
+        "items": [{ "product_id": Bson::ObjectId(Id::new().object_id()), "quantity_ordered": 20, "unit_price": 950.00 }],
+        "order_status": "pending",
+        "expected_delivery": bson::DateTime::from_millis(1_766_534_400_000),
+        "created_at": bson::DateTime::from_millis(1_764_579_600_000),
+    };
+    let read = PurchaseOrderDoc::from_document(&seed, &usd()).unwrap();
+    assert_eq!(read.order_status, OrderStatus::Ordered);
+    assert_eq!(read.items[0].unit_price, Some(Money::from_minor(95_000)));
+    assert_eq!(read.items[0].quantity_received, 0);
+    assert_eq!(read.order_number, order.id.to_string());
+    assert_eq!(read.updated_at, read.created_at);
+    let mut bad = doc.clone();
+    bad.insert("order_status", "lost");
+    assert!(refusal(PurchaseOrderDoc::from_document(&bad, &usd())).contains("lost"));
+    let mut bad = doc;
+    bad.insert(
+        "items",
+        vec![doc! { "product_id": Bson::ObjectId(Id::new().object_id()), "quantity_ordered": 0 }],
+    );
+    assert!(refusal(PurchaseOrderDoc::from_document(&bad, &usd())).contains("quantity ordered"));
+}
+
+#[test]
 fn suppliers() {
     let supplier = SupplierDoc {
         id: Id::new(),

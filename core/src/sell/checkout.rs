@@ -29,7 +29,7 @@ use crate::shift;
 use crate::staff::{Actor, Permission, Role};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
 
 /// The largest quantity of one line (and of one stock movement).
 pub const MAX_QUANTITY: i64 = 100_000;
@@ -479,7 +479,7 @@ impl SaleRecord<'_> {
             return Err(Error::CreditWithoutCustomer);
         }
         let shift = shift::require_open_shift(tx)?;
-        let sale_number = transaction::next_number(tx, ctx.till_code, TransactionType::Sale)?;
+        let sale_number = next_number(tx, ctx.till_code, TillCounter::Sale)?;
         let mut sale = self.sale(ctx, sale_number, customer, now);
         sale.shift_id = Some(shift);
         transaction::insert(tx, ctx.business.id, &ctx.business.currency, &sale, true)?;

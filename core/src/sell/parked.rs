@@ -24,7 +24,7 @@ use crate::money::{Currency, Money};
 use crate::notifications::{self, NotificationKind};
 use crate::sell::checkout::{Cart, CartCustomer};
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
 
 /// A parked sale as the till holds it and central stores it.
 pub type ParkedSale = ParkedSaleDoc;
@@ -79,7 +79,7 @@ impl Till {
                         business_id: ctx.business.id,
                         store_id: ctx.store.id,
                         till_id: ctx.till_id,
-                        park_number: next_park_number(tx, ctx.till_code)?,
+                        park_number: next_number(tx, ctx.till_code, TillCounter::Park)?,
                         parked_by: actor.user_id(),
                         parked_by_name: String::new(),
                         note: String::new(),
@@ -275,17 +275,6 @@ fn check_open(parked: &ParkedSale, ctx: &Ctx<'_>) -> Result<()> {
             status: "discarded",
         }),
     }
-}
-
-/// This till's number for a new parked sale: `T1-P000001`.
-fn next_park_number(tx: &Tx<'_>, till_code: &str) -> Result<String> {
-    let number: i64 = tx
-        .prepare_cached(
-            "UPDATE till SET next_park_number = next_park_number + 1 WHERE id = 1
-             RETURNING next_park_number - 1",
-        )?
-        .query_row([], |r| r.get(0))?;
-    Ok(format!("{till_code}-P{number:06}"))
 }
 
 fn load(conn: &Connection, ctx: &Ctx<'_>, id: Id) -> Result<Option<ParkedSale>> {

@@ -31,7 +31,7 @@ use crate::shift;
 use crate::staff::{needs_approver, Actor, Approval, Permission};
 use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
 
 /// Units of one line of the sale to take back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -673,7 +673,7 @@ impl ReturnRecord<'_> {
             None => 0,
         };
         let shift = shift::require_open_shift(tx)?;
-        let number = transaction::next_number(tx, ctx.till_code, TransactionType::Return)?;
+        let number = next_number(tx, ctx.till_code, TillCounter::Return)?;
         let subtotal = Money::sum(
             self.items
                 .iter()

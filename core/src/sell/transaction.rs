@@ -468,22 +468,3 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
     sale.taxes = tax_lines(lines)?;
     Ok(Some(sale))
 }
-
-/// This till's number for a new transaction, taken inside the transaction that uses it:
-/// no gaps, no repeats. Sales count `T1-000001`, returns their own `T1-R000001`.
-pub(crate) fn next_number(tx: &Tx<'_>, till_code: &str, kind: TransactionType) -> Result<String> {
-    let (sql, prefix) = match kind {
-        TransactionType::Sale => (
-            "UPDATE till SET next_sale_number = next_sale_number + 1 WHERE id = 1
-             RETURNING next_sale_number - 1",
-            "",
-        ),
-        TransactionType::Return => (
-            "UPDATE till SET next_return_number = next_return_number + 1 WHERE id = 1
-             RETURNING next_return_number - 1",
-            "R",
-        ),
-    };
-    let number: i64 = tx.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
-    Ok(format!("{till_code}-{prefix}{number:06}"))
-}

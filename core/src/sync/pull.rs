@@ -21,7 +21,8 @@ use tracing::{debug, info, warn};
 
 use crate::contract::{
     field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
-    Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, SupplierDoc, UserDoc,
+    PurchaseOrderDoc, Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, SupplierDoc,
+    UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -29,6 +30,7 @@ use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Currency, Money, Percent};
+use crate::purchasing::orders;
 use crate::sell::transaction::{self, Sale};
 use crate::sell::{parked, returns};
 use crate::sync::conflicts::Unsent;
@@ -39,13 +41,14 @@ use crate::till::{check_till_code, Ctx, Till, Tx};
 /// returns of the return window: what the till may be asked to take back; of
 /// `parked_sales`, the store's of the return window (a parked sale after its products
 /// and customer, before the sales that complete it).
-pub const PULLED: [Collection; 10] = [
+pub const PULLED: [Collection; 11] = [
     Collection::Businesses,
     Collection::Stores,
     Collection::Users,
     Collection::PaymentMethods,
     Collection::Suppliers,
     Collection::Products,
+    Collection::PurchaseOrders,
     Collection::Customers,
     Collection::ParkedSales,
     Collection::SalesTransactions,
@@ -300,6 +303,7 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
             | Collection::SalesTransactions
             | Collection::StockMovements
             | Collection::ParkedSales
+            | Collection::PurchaseOrders
     );
     if store_scoped
         && reader
@@ -338,6 +342,11 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
         Collection::SalesTransactions => {
             sale(tx, ctx, &SaleDoc::from_document(document, currency)?)
         }
+        Collection::PurchaseOrders => purchase_order(
+            tx,
+            &PurchaseOrderDoc::from_document(document, currency)?,
+            &unsent,
+        ),
         Collection::ParkedSales => parked_sale(
             tx,
             &ParkedSaleDoc::from_document(document, currency)?,
@@ -801,6 +810,33 @@ fn parked_sale(tx: &Connection, doc: &ParkedSaleDoc, unsent: &Unsent) -> Result<
         return Ok(Applied::Skipped);
     }
     parked::store_row(tx, doc)?;
+    Ok(Applied::Yes)
+}
+
+/// The store's order as central holds it (drafted, ordered or received at another till,
+/// or by a back office), unless this till has a change of it unsent. Skipped while the
+/// till lacks its supplier or a product of it; an author the till does not know is left
+/// out.
+fn purchase_order(tx: &Connection, doc: &PurchaseOrderDoc, unsent: &Unsent) -> Result<Applied> {
+    if unsent.keeps(field::ORDER_STATUS) {
+        return Ok(Applied::Skipped);
+    }
+    let holds = |sql: &str, id: Id| -> Result<bool> { Ok(tx.prepare_cached(sql)?.exists([id])?) };
+    if !holds("SELECT 1 FROM suppliers WHERE _id = ?1", doc.supplier_id)? {
+        return Ok(Applied::Skipped);
+    }
+    for item in &doc.items {
+        if !holds("SELECT 1 FROM products WHERE _id = ?1", item.product_id)? {
+            return Ok(Applied::Skipped);
+        }
+    }
+    let mut order = doc.clone();
+    if let Some(author) = order.created_by {
+        if !holds("SELECT 1 FROM users WHERE _id = ?1", author)? {
+            order.created_by = None;
+        }
+    }
+    orders::store_rows(tx, &order)?;
     Ok(Applied::Yes)
 }
 

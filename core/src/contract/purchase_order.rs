@@ -1,0 +1,164 @@
+//! `purchase_orders`: a store's order to one supplier (the seed's fields, plus the till's
+//! order number, what came in of each line, who made it and when it last changed).
+
+use bson::{doc, Bson, Document};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::read::{Read, Reader};
+use super::value::{date, decimal, oid, or_null};
+use super::{field, Collection};
+use crate::ids::Id;
+use crate::money::{Currency, Money};
+
+/// Where a purchase order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Being put together; lines may change.
+    Draft,
+    /// Sent to the supplier.
+    Ordered,
+    /// Something came in, not everything.
+    PartiallyReceived,
+    Received,
+    /// Given up (never once anything came in).
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 5] = [
+        OrderStatus::Draft,
+        OrderStatus::Ordered,
+        OrderStatus::PartiallyReceived,
+        OrderStatus::Received,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Draft => "draft",
+            OrderStatus::Ordered => "ordered",
+            OrderStatus::PartiallyReceived => "partially_received",
+            OrderStatus::Received => "received",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// The seed's example status `pending` (an order sent, nothing in) reads as ordered.
+    pub fn parse(text: &str) -> Option<OrderStatus> {
+        match text {
+            "pending" => Some(OrderStatus::Ordered),
+            _ => OrderStatus::ALL.into_iter().find(|s| s.as_str() == text),
+        }
+    }
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderItemDoc {
+    pub product_id: Id,
+    pub quantity_ordered: i64,
+    /// The supplier's price for one, if known.
+    pub unit_price: Option<Money>,
+    pub quantity_received: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseOrderDoc {
+    pub id: Id,
+    pub business_id: Id,
+    pub store_id: Id,
+    pub supplier_id: Id,
+    pub order_number: String,
+    pub order_status: OrderStatus,
+    pub expected_delivery: Option<NaiveDate>,
+    pub items: Vec<OrderItemDoc>,
+    pub created_by: Option<Id>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A date as BSON holds one: midnight UTC of the day.
+fn day(d: NaiveDate) -> Bson {
+    date(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+}
+
+impl PurchaseOrderDoc {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let mut fields = doc! {
+            field::ID: oid(self.id),
+            field::BUSINESS_ID: oid(self.business_id),
+            field::STORE_ID: oid(self.store_id),
+            field::SUPPLIER_ID: oid(self.supplier_id),
+            field::ORDER_NUMBER: &self.order_number,
+            field::CREATED_BY: or_null(self.created_by, oid),
+            field::CREATED_AT: date(self.created_at),
+        };
+        fields.extend(self.to_update(currency));
+        fields
+    }
+
+    /// What a till may change once it is central: the lines, the state, the expected
+    /// delivery. The payload of an update (newest wins).
+    pub fn to_update(&self, currency: &Currency) -> Document {
+        let items: Vec<Document> = self
+            .items
+            .iter()
+            .map(|item| {
+                doc! {
+                    field::PRODUCT_ID: oid(item.product_id),
+                    field::QUANTITY_ORDERED: item.quantity_ordered,
+                    field::UNIT_PRICE: or_null(item.unit_price, |p| decimal(currency, p)),
+                    field::QUANTITY_RECEIVED: item.quantity_received,
+                }
+            })
+            .collect();
+        doc! {
+            field::ITEMS: items,
+            field::ORDER_STATUS: self.order_status.as_str(),
+            field::EXPECTED_DELIVERY: or_null(self.expected_delivery, day),
+            field::UPDATED_AT: date(self.updated_at),
+        }
+    }
+
+    /// Refused without a store, a supplier or a known status, or with a line without a
+    /// product or a quantity ordered above zero. A back office's order without a number
+    /// or `updated_at` takes its id and its creation.
+    pub fn from_document(doc: &Document, currency: &Currency) -> Read<PurchaseOrderDoc> {
+        let r = Reader::new(Collection::PurchaseOrders, doc)?;
+        let items = r
+            .documents(field::ITEMS, |item| {
+                Ok(OrderItemDoc {
+                    product_id: item.id_field(field::PRODUCT_ID)?,
+                    quantity_ordered: item
+                        .integer(field::QUANTITY_ORDERED)?
+                        .filter(|q| *q > 0)
+                        .ok_or_else(|| item.refuse("has a line without a quantity ordered"))?,
+                    unit_price: item.money(field::UNIT_PRICE, currency)?,
+                    quantity_received: item.integer(field::QUANTITY_RECEIVED)?.unwrap_or(0).max(0),
+                })
+            })?
+            .unwrap_or_default();
+        let status = r.required_text(field::ORDER_STATUS)?;
+        let created_at = r.required_time(field::CREATED_AT)?;
+        Ok(PurchaseOrderDoc {
+            id: r.id(),
+            business_id: r.id_field(field::BUSINESS_ID)?,
+            store_id: r.id_field(field::STORE_ID)?,
+            supplier_id: r.id_field(field::SUPPLIER_ID)?,
+            order_number: r
+                .non_blank(field::ORDER_NUMBER)?
+                .unwrap_or_else(|| r.id().to_string()),
+            order_status: OrderStatus::parse(&status).ok_or_else(|| {
+                r.refuse(format!(
+                    "has the order_status {status:?}, which is not known"
+                ))
+            })?,
+            expected_delivery: r.time(field::EXPECTED_DELIVERY)?.map(|t| t.date_naive()),
+            items,
+            created_by: r.optional_id(field::CREATED_BY)?,
+            created_at,
+            updated_at: r.time(field::UPDATED_AT)?.unwrap_or(created_at),
+        })
+    }
+}

@@ -1,0 +1,452 @@
+//! Purchase orders (the seed's `purchase_orders`): a store's order to one supplier, made
+//! at a till. A manager creates a draft, adds and changes lines, marks it ordered (then
+//! exports it for the supplier: CSV), or cancels it while nothing came in. One line per
+//! product. Every change writes the order's rows and its outbox row in one transaction:
+//! an insert when it is made, then an update of its lines, state and expected delivery.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use tracing::info;
+
+use crate::catalog::Product;
+use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc};
+use crate::db::outbox;
+use crate::error::{Error, Result};
+use crate::ids::{self, parse_timestamp, timestamp, Id};
+use crate::money::{Currency, Money};
+use crate::sell::checkout::check_quantity;
+use crate::staff::{Actor, Permission};
+use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+
+/// A line of an order, with its product's names for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderLine {
+    pub product_id: Id,
+    pub sku: String,
+    pub product_name: String,
+    pub quantity_ordered: i64,
+    pub unit_price: Option<Money>,
+    pub quantity_received: i64,
+}
+
+/// A purchase order as a till shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PurchaseOrder {
+    pub id: Id,
+    pub order_number: String,
+    pub supplier_id: Id,
+    pub supplier_name: String,
+    pub store_id: Id,
+    pub order_status: OrderStatus,
+    pub expected_delivery: Option<NaiveDate>,
+    pub lines: Vec<OrderLine>,
+    /// What the lines with a known price add up to.
+    pub total: Money,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A product to order: how many, at what price (none: the product's unit cost).
+#[derive(Debug, Clone)]
+pub struct OrderLineInput {
+    pub product: Product,
+    pub quantity: i64,
+    pub unit_price: Option<Money>,
+}
+
+/// Adds `lines` to `items`: a product already on the order gets the quantity added (and
+/// the new price, if one is given). Refused for a quantity out of range or a product that
+/// another supplier supplies. Pure.
+fn add_lines(items: &mut Vec<OrderItemDoc>, supplier: Id, lines: &[OrderLineInput]) -> Result<()> {
+    for line in lines {
+        check_quantity(line.quantity)?;
+        if line.product.supplier_id.is_some_and(|s| s != supplier) {
+            return Err(Error::ProductOfAnotherSupplier(
+                line.product.product_name.clone(),
+            ));
+        }
+        let price = line.unit_price.or(line.product.unit_cost);
+        match items.iter_mut().find(|i| i.product_id == line.product.id) {
+            Some(item) => {
+                item.quantity_ordered += line.quantity;
+                check_quantity(item.quantity_ordered)?;
+                item.unit_price = price.or(item.unit_price);
+            }
+            None => items.push(OrderItemDoc {
+                product_id: line.product.id,
+                quantity_ordered: line.quantity,
+                unit_price: price,
+                quantity_received: 0,
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// The order as a CSV for the supplier: one row per line (SKU, product, quantity, unit
+/// price, line total; blank where the price is not known).
+pub fn to_csv(order: &PurchaseOrder, currency: &Currency) -> Result<String> {
+    let csv_error = |e: csv::Error| Error::Corrupt(format!("a purchase order's CSV: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["sku", "product", "quantity", "unit_price", "line_total"])
+        .map_err(csv_error)?;
+    for l in &order.lines {
+        let line_total = l
+            .unit_price
+            .map(|p| p.checked_mul(l.quantity_ordered))
+            .transpose()?;
+        out.write_record([
+            l.sku.clone(),
+            l.product_name.clone(),
+            l.quantity_ordered.to_string(),
+            l.unit_price.map(|p| currency.format(p)).unwrap_or_default(),
+            line_total.map(|t| currency.format(t)).unwrap_or_default(),
+        ])
+        .map_err(csv_error)?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Corrupt(format!("a purchase order's CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Corrupt(format!("a purchase order's CSV: {e}")))
+}
+
+impl Till {
+    /// Creates a draft order to `supplier` for this store, with `lines` (there may be none
+    /// yet). Needs `manage_inventory`.
+    pub fn create_purchase_order(
+        &mut self,
+        actor: &Actor,
+        supplier: Id,
+        expected_delivery: Option<NaiveDate>,
+        lines: &[OrderLineInput],
+    ) -> Result<PurchaseOrder> {
+        actor.require(Permission::ManageInventory)?;
+        let supplier = self.find_supplier(&supplier.to_string())?;
+        let mut items = Vec::new();
+        add_lines(&mut items, supplier.id, lines)?;
+        let id = self.write(|tx, ctx| {
+            let now = ids::now();
+            let order = PurchaseOrderDoc {
+                id: Id::new(),
+                business_id: ctx.business.id,
+                store_id: ctx.store.id,
+                supplier_id: supplier.id,
+                order_number: next_number(tx, ctx.till_code, TillCounter::PurchaseOrder)?,
+                order_status: OrderStatus::Draft,
+                expected_delivery,
+                items: items.clone(),
+                created_by: Some(actor.user_id()),
+                created_at: now,
+                updated_at: now,
+            };
+            store(tx, ctx, &order, Op::Insert)?;
+            Ok(order.id)
+        })?;
+        let order = self.purchase_order(&id.to_string())?;
+        info!(order = %order.order_number, supplier = %supplier.id, "purchase order drafted");
+        Ok(order)
+    }
+
+    /// Adds lines to a draft (a product on it already gets the quantity added).
+    pub fn add_to_purchase_order(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        lines: &[OrderLineInput],
+    ) -> Result<PurchaseOrder> {
+        self.change_order(actor, code, |order| {
+            require_draft(order)?;
+            add_lines(&mut order.items, order.supplier_id, lines)
+        })
+    }
+
+    /// Sets how many of `product` a draft orders; 0 takes the line off.
+    pub fn set_purchase_order_quantity(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        product: Id,
+        quantity: i64,
+    ) -> Result<PurchaseOrder> {
+        self.change_order(actor, code, |order| {
+            require_draft(order)?;
+            let index = order
+                .items
+                .iter()
+                .position(|i| i.product_id == product)
+                .ok_or_else(|| Error::NotOnOrder(order.order_number.clone()))?;
+            if quantity == 0 {
+                order.items.remove(index);
+            } else {
+                check_quantity(quantity)?;
+                order.items[index].quantity_ordered = quantity;
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks a draft ordered: it has been sent to the supplier. Refused for an order
+    /// without lines.
+    pub fn mark_purchase_order_ordered(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<PurchaseOrder> {
+        self.change_order(actor, code, |order| {
+            require_draft(order)?;
+            if order.items.is_empty() {
+                return Err(Error::OrderEmpty(order.order_number.clone()));
+            }
+            order.order_status = OrderStatus::Ordered;
+            Ok(())
+        })
+    }
+
+    /// Cancels a draft or an ordered order; refused once anything of it came in.
+    pub fn cancel_purchase_order(&mut self, actor: &Actor, code: &str) -> Result<PurchaseOrder> {
+        self.change_order(actor, code, |order| {
+            match order.order_status {
+                OrderStatus::Draft | OrderStatus::Ordered => {}
+                OrderStatus::PartiallyReceived | OrderStatus::Received => {
+                    return Err(Error::CancelAfterReceipt(order.order_number.clone()))
+                }
+                OrderStatus::Cancelled => {
+                    return Err(Error::OrderClosed {
+                        number: order.order_number.clone(),
+                        status: "cancelled",
+                    })
+                }
+            }
+            order.order_status = OrderStatus::Cancelled;
+            Ok(())
+        })
+    }
+
+    /// The store's purchase orders, newest first; only those in `status` if given.
+    pub fn purchase_orders(&self, status: Option<OrderStatus>) -> Result<Vec<PurchaseOrder>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT _id FROM purchase_orders
+             WHERE business_id = ?1 AND store_id = ?2 AND (?3 IS NULL OR order_status = ?3)
+             ORDER BY created_at DESC, order_number DESC",
+        )?;
+        let ids = stmt
+            .query_map(
+                params![
+                    self.business.id,
+                    self.store.id,
+                    status.map(OrderStatus::as_str)
+                ],
+                |r| r.get::<_, Id>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter()
+            .map(|id| self.purchase_order(&id.to_string()))
+            .collect()
+    }
+
+    /// The order with this id or number, of this store. Another store's or business's
+    /// answers as one that does not exist.
+    pub fn purchase_order(&self, code: &str) -> Result<PurchaseOrder> {
+        let ctx = self.ctx();
+        let doc = find(&self.conn, &ctx, code)?;
+        view(&self.conn, &doc)
+    }
+
+    /// Changes one order in one transaction: read it as the transaction sees it, let
+    /// `change` decide (nothing is written when it refuses), write it and its update.
+    fn change_order(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        change: impl FnOnce(&mut PurchaseOrderDoc) -> Result<()>,
+    ) -> Result<PurchaseOrder> {
+        actor.require(Permission::ManageInventory)?;
+        let id = self.write(|tx, ctx| {
+            let mut order = find(tx, ctx, code)?;
+            let before = order.clone();
+            change(&mut order)?;
+            if order != before {
+                order.updated_at = ids::now();
+                store(tx, ctx, &order, Op::Update)?;
+            }
+            Ok(order.id)
+        })?;
+        let order = self.purchase_order(&id.to_string())?;
+        info!(order = %order.order_number, status = order.order_status.as_str(), "purchase order changed");
+        Ok(order)
+    }
+}
+
+fn require_draft(order: &PurchaseOrderDoc) -> Result<()> {
+    if order.order_status == OrderStatus::Draft {
+        Ok(())
+    } else {
+        Err(Error::OrderClosed {
+            number: order.order_number.clone(),
+            status: order.order_status.as_str(),
+        })
+    }
+}
+
+/// Writes `order`'s rows, its lines replaced: for a change made here, and for one pulled
+/// from central (whose supplier, products and author the caller checked the till holds).
+pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO purchase_orders (_id, business_id, store_id, supplier_id, order_number,
+            order_status, expected_delivery, created_by, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (_id) DO UPDATE SET order_status = excluded.order_status,
+            expected_delivery = excluded.expected_delivery, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        order.id,
+        order.business_id,
+        order.store_id,
+        order.supplier_id,
+        order.order_number,
+        order.order_status.as_str(),
+        order.expected_delivery.map(|d| d.to_string()),
+        order.created_by,
+        timestamp(order.created_at),
+        timestamp(order.updated_at),
+    ])?;
+    tx.prepare_cached("DELETE FROM purchase_order_items WHERE order_id = ?1")?
+        .execute([order.id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO purchase_order_items (order_id, line_no, product_id, quantity_ordered,
+            unit_price, quantity_received)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, item) in order.items.iter().enumerate() {
+        insert.execute(params![
+            order.id,
+            i as i64 + 1,
+            item.product_id,
+            item.quantity_ordered,
+            item.unit_price.map(Money::minor),
+            item.quantity_received,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Writes `order`'s rows and its outbox row: the whole document for an insert, the fields
+/// a till changes for an update.
+fn store(tx: &Tx<'_>, ctx: &Ctx<'_>, order: &PurchaseOrderDoc, op: Op) -> Result<()> {
+    store_rows(tx, order)?;
+    let currency = &ctx.business.currency;
+    let payload = match op {
+        Op::Insert => order.to_document(currency),
+        _ => order.to_update(currency),
+    };
+    outbox::append(
+        tx,
+        Collection::PurchaseOrders,
+        order.id,
+        op,
+        payload,
+        order.updated_at,
+    )
+}
+
+/// The order with this id or number at the till's store, as `conn` sees it.
+fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc> {
+    let code = code.trim();
+    let row = conn
+        .prepare_cached(
+            "SELECT _id, supplier_id, order_number, order_status, expected_delivery,
+                created_by, created_at, updated_at
+             FROM purchase_orders
+             WHERE business_id = ?1 AND store_id = ?2 AND (_id = ?3 OR order_number = ?3)",
+        )?
+        .query_row(params![ctx.business.id, ctx.store.id, code], |r| {
+            Ok((
+                r.get::<_, Id>(0)?,
+                r.get::<_, Id>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<Id>>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| Error::UnknownOrder(code.to_owned()))?;
+    let (id, supplier_id, order_number, status, expected, created_by, created, updated) = row;
+    let corrupt = |what: &str| Error::Corrupt(format!("purchase order {order_number}: {what}"));
+    let mut items = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, quantity_ordered, unit_price, quantity_received
+         FROM purchase_order_items WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    for row in stmt.query_map([id], |r| {
+        Ok(OrderItemDoc {
+            product_id: r.get(0)?,
+            quantity_ordered: r.get(1)?,
+            unit_price: r.get::<_, Option<i64>>(2)?.map(Money::from_minor),
+            quantity_received: r.get(3)?,
+        })
+    })? {
+        items.push(row?);
+    }
+    Ok(PurchaseOrderDoc {
+        id,
+        business_id: ctx.business.id,
+        store_id: ctx.store.id,
+        supplier_id,
+        order_status: OrderStatus::parse(&status).ok_or_else(|| corrupt("an unknown status"))?,
+        expected_delivery: expected
+            .map(|d| d.parse::<NaiveDate>())
+            .transpose()
+            .map_err(|_| corrupt("an unreadable expected delivery"))?,
+        items,
+        created_by,
+        created_at: parse_timestamp(&created).map_err(|_| corrupt("an unreadable time"))?,
+        updated_at: parse_timestamp(&updated).map_err(|_| corrupt("an unreadable time"))?,
+        order_number,
+    })
+}
+
+/// `doc` with the names people read: the supplier's, each product's.
+fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
+    let supplier_name: String = conn
+        .prepare_cached("SELECT supplier_name FROM suppliers WHERE _id = ?1")?
+        .query_row([doc.supplier_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default();
+    let mut names = conn.prepare_cached("SELECT sku, product_name FROM products WHERE _id = ?1")?;
+    let mut lines = Vec::with_capacity(doc.items.len());
+    let mut total = Money::ZERO;
+    for item in &doc.items {
+        let (sku, product_name) = names
+            .query_row([item.product_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or_default();
+        if let Some(price) = item.unit_price {
+            total = total.checked_add(price.checked_mul(item.quantity_ordered)?)?;
+        }
+        lines.push(OrderLine {
+            product_id: item.product_id,
+            sku,
+            product_name,
+            quantity_ordered: item.quantity_ordered,
+            unit_price: item.unit_price,
+            quantity_received: item.quantity_received,
+        });
+    }
+    Ok(PurchaseOrder {
+        id: doc.id,
+        order_number: doc.order_number.clone(),
+        supplier_id: doc.supplier_id,
+        supplier_name,
+        store_id: doc.store_id,
+        order_status: doc.order_status,
+        expected_delivery: doc.expected_delivery,
+        lines,
+        total,
+        created_at: doc.created_at,
+        updated_at: doc.updated_at,
+    })
+}
