@@ -643,12 +643,24 @@ impl Printer {
                         .unwrap_or_else(|| "-".into());
                     writeln!(
                         out,
-                        "  {:<14} {:<40} {:>5} @ {:>8}  received {}",
+                        "  {:<14} {:<40} {:>5} @ {:>8}  received {}{}{}",
                         l.sku,
                         truncate(&l.product_name, 40),
                         l.quantity_ordered,
                         price,
-                        l.quantity_received
+                        l.quantity_received,
+                        if l.quantity_damaged > 0 {
+                            format!(", {} damaged", l.quantity_damaged)
+                        } else {
+                            String::new()
+                        },
+                        match l.difference {
+                            0 => String::new(),
+                            d if d < 0 && l.quantity_received + l.quantity_damaged > 0 =>
+                                format!(", {} short", -d),
+                            d if d > 0 => format!(", {d} over"),
+                            _ => String::new(),
+                        }
                     )?;
                 }
             }

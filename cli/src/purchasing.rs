@@ -1,5 +1,5 @@
 //! `sellsync supplier`: the business's suppliers; `sellsync po`: the store's purchase
-//! orders (drafted, changed, ordered, cancelled, exported for the supplier).
+//! orders (drafted, changed, ordered, received, cancelled, exported for the supplier).
 
 use std::path::PathBuf;
 
@@ -7,11 +7,11 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use sellsync_core::contract::OrderStatus;
-use sellsync_core::purchasing::orders::{to_csv, OrderLineInput};
+use sellsync_core::purchasing::orders::{to_csv, OrderLineInput, ReceivedLine};
 use sellsync_core::purchasing::suppliers::NewSupplier;
 use sellsync_core::Till;
 
-use crate::args::parse_order_item;
+use crate::args::{parse_item, parse_order_item};
 use crate::output::Printer;
 use crate::{sign_in, SignIn};
 
@@ -104,6 +104,20 @@ pub enum OrderCommand {
         sign_in: SignIn,
         order: String,
     },
+    /// Receive a delivery against an ordered order: sound units into stock, damaged ones
+    /// recorded (needs manage_inventory)
+    Receive {
+        #[command(flatten)]
+        sign_in: SignIn,
+        order: String,
+        /// What came in sound: barcode or SKU, quantity and, if it changed, the unit cost
+        /// (CODE:QTY@COST); repeat for more
+        #[arg(long = "item", value_name = "CODE[:QTY][@COST]")]
+        items: Vec<String>,
+        /// What came in broken (CODE:QTY): recorded, not put into stock
+        #[arg(long = "damaged", value_name = "CODE[:QTY]")]
+        damaged: Vec<String>,
+    },
     /// Cancel a draft or an ordered order that nothing came in of
     Cancel {
         #[command(flatten)]
@@ -182,6 +196,37 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
         } => {
             let actor = sign_in(till, &who)?;
             till.mark_purchase_order_ordered(&actor, &order)?
+        }
+        OrderCommand::Receive {
+            sign_in: who,
+            order,
+            items,
+            damaged,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let mut received: Vec<ReceivedLine> = Vec::new();
+            for line in lines(till, &items)? {
+                received.push(ReceivedLine {
+                    product: line.product,
+                    quantity: line.quantity,
+                    damaged: 0,
+                    unit_cost: line.unit_price,
+                });
+            }
+            for text in &damaged {
+                let (code, quantity) = parse_item(text)?;
+                let product = till.require_product(code)?;
+                match received.iter_mut().find(|r| r.product.id == product.id) {
+                    Some(line) => line.damaged += quantity,
+                    None => received.push(ReceivedLine {
+                        product,
+                        quantity: 0,
+                        damaged: quantity,
+                        unit_cost: None,
+                    }),
+                }
+            }
+            till.receive_purchase_order(&actor, &order, &received)?
         }
         OrderCommand::Cancel {
             sign_in: who,

@@ -25,6 +25,7 @@ CREATE TABLE purchase_order_items (
     quantity_ordered      INTEGER NOT NULL CHECK (quantity_ordered > 0),
     unit_price            INTEGER CHECK (unit_price >= 0),   -- the supplier's, if known
     quantity_received     INTEGER NOT NULL DEFAULT 0 CHECK (quantity_received >= 0),
+    quantity_damaged      INTEGER NOT NULL DEFAULT 0 CHECK (quantity_damaged >= 0),  -- came in broken
     PRIMARY KEY (order_id, line_no),
     UNIQUE (order_id, product_id)
 ) WITHOUT ROWID;

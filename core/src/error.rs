@@ -183,6 +183,13 @@ pub enum Error {
     CancelAfterReceipt(String),
     #[error("That product is not on purchase order {0}.")]
     NotOnOrder(String),
+    #[error("Purchase order {number} is {status}: only an ordered one is received.")]
+    NotReceivable {
+        number: String,
+        status: &'static str,
+    },
+    #[error("Scan what came in first.")]
+    NothingReceived,
     #[error("{0} comes from another supplier: order it from them.")]
     ProductOfAnotherSupplier(String),
 
@@ -324,6 +331,8 @@ impl Error {
             Error::OrderEmpty(_) => "order_empty",
             Error::CancelAfterReceipt(_) => "cancel_after_receipt",
             Error::NotOnOrder(_) => "not_on_order",
+            Error::NotReceivable { .. } => "not_receivable",
+            Error::NothingReceived => "nothing_received",
             Error::ProductOfAnotherSupplier(_) => "product_of_another_supplier",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",

@@ -303,3 +303,133 @@ fn the_stores_orders_arrive_by_the_pull_and_an_unsent_change_stands() {
         OrderStatus::Cancelled
     );
 }
+
+#[test]
+fn a_delivery_is_received_in_parts_into_stock_with_its_differences_and_cost() {
+    use sellsync_core::purchasing::orders::ReceivedLine;
+    let mut s = shop();
+    let dairy = supplier(&mut s, "Valley Dairy");
+    let order = s
+        .till
+        .create_purchase_order(
+            &s.manager,
+            dairy.id,
+            None,
+            &[
+                line(&s, MILK, 12, Some("2.10")),
+                line(&s, CHOC, 5, Some("1.20")),
+            ],
+        )
+        .unwrap();
+    let number = order.order_number.clone();
+    let received =
+        |s: &Shop, code: &str, quantity: i64, damaged: i64, cost: Option<&str>| ReceivedLine {
+            product: s.till.find_product(code).unwrap().unwrap(),
+            quantity,
+            damaged,
+            unit_cost: cost.map(usd),
+        };
+    // A draft is not received.
+    let before = snapshot(s.dir.path());
+    let r = s
+        .till
+        .receive_purchase_order(&s.manager, &number, &[received(&s, MILK, 1, 0, None)]);
+    let message = refused(r, "not_receivable");
+    assert_eq!(
+        message,
+        format!("Purchase order {number} is draft: only an ordered one is received.")
+    );
+    assert_eq!(before, snapshot(s.dir.path()));
+    s.till
+        .mark_purchase_order_ordered(&s.manager, &number)
+        .unwrap();
+
+    let before = snapshot(s.dir.path());
+    let r = s
+        .till
+        .receive_purchase_order(&s.manager, &number, &[received(&s, CABLE, 1, 0, None)]);
+    refused(r, "not_on_order");
+    let r = s
+        .till
+        .receive_purchase_order(&s.manager, &number, &[received(&s, MILK, 0, 0, None)]);
+    refused(r, "bad_quantity");
+    let r = s
+        .till
+        .receive_purchase_order(&s.manager, &number, &[received(&s, MILK, -2, 0, None)]);
+    refused(r, "bad_quantity");
+    let r = s
+        .till
+        .receive_purchase_order(&s.cashier, &number, &[received(&s, MILK, 1, 0, None)]);
+    refused(r, "permission_denied");
+    assert_eq!(before, snapshot(s.dir.path()), "nothing written");
+
+    // The first box: 8 milk (1 broken), the supplier now charges 2.25.
+    let milk_before = s.till.find_product(MILK).unwrap().unwrap().stock;
+    let order = s
+        .till
+        .receive_purchase_order(
+            &s.manager,
+            &number,
+            &[received(&s, MILK, 7, 1, Some("2.25"))],
+        )
+        .unwrap();
+    assert_eq!(order.order_status, OrderStatus::PartiallyReceived);
+    assert_eq!(order.lines[0].quantity_received, 7);
+    assert_eq!(order.lines[0].quantity_damaged, 1);
+    assert_eq!(order.lines[0].difference, -4, "4 short so far");
+    assert_eq!(order.lines[0].unit_price, Some(usd("2.25")));
+    let milk = s.till.find_product(MILK).unwrap().unwrap();
+    assert_eq!(
+        milk.stock,
+        milk_before + 7,
+        "the broken one is not on the shelf"
+    );
+    assert_eq!(
+        milk.unit_cost,
+        Some(usd("2.25")),
+        "the cost received is the product's"
+    );
+    let ledger = s.till.verify_stock_ledger().unwrap();
+    assert!(ledger.mismatches.is_empty(), "{ledger:?}");
+    let restock = s
+        .till
+        .pending_operations(10_000)
+        .unwrap()
+        .into_iter()
+        .find(|op| {
+            op.collection == Collection::StockMovements
+                && op.payload.get_str("movement_type") == Ok("restock")
+        })
+        .unwrap()
+        .payload;
+    assert_eq!(restock.get_i64("quantity"), Ok(7));
+    assert_eq!(
+        restock.get_object_id("transaction_id").unwrap(),
+        order.id.object_id()
+    );
+    assert_eq!(
+        restock.get_object_id("store_id").unwrap(),
+        s.till.store().id.object_id()
+    );
+
+    // The rest, with one milk more than ordered: received, the difference kept.
+    let order = s
+        .till
+        .receive_purchase_order(
+            &s.manager,
+            &number,
+            &[
+                received(&s, MILK, 5, 0, None),
+                received(&s, CHOC, 5, 0, None),
+            ],
+        )
+        .unwrap();
+    assert_eq!(order.order_status, OrderStatus::Received);
+    assert_eq!(order.lines[0].difference, 1, "one over");
+    let r = s.till.cancel_purchase_order(&s.manager, &number);
+    refused(r, "cancel_after_receipt");
+    let r = s
+        .till
+        .receive_purchase_order(&s.manager, &number, &[received(&s, MILK, 1, 0, None)]);
+    refused(r, "not_receivable");
+}

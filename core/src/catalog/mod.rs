@@ -251,7 +251,6 @@ impl Till {
             let current = find_in(tx, ctx.business.id, code)?
                 .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))?;
             let edited = check_product(&changes.applied_to(&current), default_tax_rate)?;
-            let currency = &ctx.business.currency;
             let mut changed = Vec::new();
             if edited.product_name != current.product_name {
                 changed.push(ProductChange::Name(edited.product_name.clone()));
@@ -285,40 +284,7 @@ impl Till {
                 return Ok(current.id);
             }
             check_unique(tx, ctx, &edited, Some(current.id))?;
-            // The columns are named as the central fields.
-            let columns: Vec<(&str, rusqlite::types::Value)> = changed
-                .iter()
-                .map(|change| (change.field(), column_value(change)))
-                .chain([(field::UPDATED_AT, timestamp(now).into())])
-                .collect();
-            let assignments: Vec<String> = columns
-                .iter()
-                .enumerate()
-                .map(|(i, (column, _))| format!("{column} = ?{}", i + 3))
-                .collect();
-            let sql = format!(
-                "UPDATE products SET {} WHERE business_id = ?1 AND _id = ?2",
-                assignments.join(", ")
-            );
-            let values = [
-                ctx.business.id.to_string().into(),
-                current.id.to_string().into(),
-            ]
-            .into_iter()
-            .chain(columns.into_iter().map(|(_, value)| value));
-            tx.execute(&sql, rusqlite::params_from_iter(values))?;
-            let update = ProductUpdate {
-                changes: changed,
-                updated_at: now,
-            };
-            outbox::append(
-                tx,
-                Collection::Products,
-                current.id,
-                Op::Update,
-                update.to_document(currency),
-                now,
-            )?;
+            write_changes(tx, ctx, current.id, changed, now)?;
             info!(sku = %current.sku, "product edited");
             Ok(current.id)
         })?;
@@ -665,6 +631,48 @@ fn insert_product(
         now,
     )?;
     Ok(id)
+}
+
+/// Writes `changed` fields of product `id` (columns named as the central fields) and
+/// their `update` for central, inside the caller's transaction.
+pub(crate) fn write_changes(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    id: Id,
+    changed: Vec<ProductChange>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // The columns are named as the central fields.
+    let columns: Vec<(&str, rusqlite::types::Value)> = changed
+        .iter()
+        .map(|change| (change.field(), column_value(change)))
+        .chain([(field::UPDATED_AT, timestamp(now).into())])
+        .collect();
+    let assignments: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (column, _))| format!("{column} = ?{}", i + 3))
+        .collect();
+    let sql = format!(
+        "UPDATE products SET {} WHERE business_id = ?1 AND _id = ?2",
+        assignments.join(", ")
+    );
+    let values = [ctx.business.id.to_string().into(), id.to_string().into()]
+        .into_iter()
+        .chain(columns.into_iter().map(|(_, value)| value));
+    tx.execute(&sql, rusqlite::params_from_iter(values))?;
+    let update = ProductUpdate {
+        changes: changed,
+        updated_at: now,
+    };
+    outbox::append(
+        tx,
+        Collection::Products,
+        id,
+        Op::Update,
+        update.to_document(&ctx.business.currency),
+        now,
+    )
 }
 
 /// A changed field's new value in its column.

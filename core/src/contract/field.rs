@@ -50,6 +50,7 @@ pub const EXPECTED_DELIVERY: &str = "expected_delivery";
 /// Inside `items`.
 pub const QUANTITY_ORDERED: &str = "quantity_ordered";
 pub const QUANTITY_RECEIVED: &str = "quantity_received";
+pub const QUANTITY_DAMAGED: &str = "quantity_damaged";
 
 // stores
 pub const STORE_NAME: &str = "store_name";

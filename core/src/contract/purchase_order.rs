@@ -1,5 +1,6 @@
 //! `purchase_orders`: a store's order to one supplier (the seed's fields, plus the till's
-//! order number, what came in of each line, who made it and when it last changed).
+//! order number, what came in of each line (sound and damaged), who made it and when it
+//! last changed).
 
 use bson::{doc, Bson, Document};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -60,7 +61,17 @@ pub struct OrderItemDoc {
     pub quantity_ordered: i64,
     /// The supplier's price for one, if known.
     pub unit_price: Option<Money>,
+    /// Came in sound (into stock).
     pub quantity_received: i64,
+    /// Came in broken (written off, not into stock).
+    pub quantity_damaged: i64,
+}
+
+impl OrderItemDoc {
+    /// What came in, sound or not, less what was ordered: below zero short, above over.
+    pub fn difference(&self) -> i64 {
+        self.quantity_received + self.quantity_damaged - self.quantity_ordered
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +121,7 @@ impl PurchaseOrderDoc {
                     field::QUANTITY_ORDERED: item.quantity_ordered,
                     field::UNIT_PRICE: or_null(item.unit_price, |p| decimal(currency, p)),
                     field::QUANTITY_RECEIVED: item.quantity_received,
+                    field::QUANTITY_DAMAGED: item.quantity_damaged,
                 }
             })
             .collect();
@@ -136,6 +148,7 @@ impl PurchaseOrderDoc {
                         .ok_or_else(|| item.refuse("has a line without a quantity ordered"))?,
                     unit_price: item.money(field::UNIT_PRICE, currency)?,
                     quantity_received: item.integer(field::QUANTITY_RECEIVED)?.unwrap_or(0).max(0),
+                    quantity_damaged: item.integer(field::QUANTITY_DAMAGED)?.unwrap_or(0).max(0),
                 })
             })?
             .unwrap_or_default();

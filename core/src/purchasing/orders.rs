@@ -1,6 +1,7 @@
 //! Purchase orders (the seed's `purchase_orders`): a store's order to one supplier, made
 //! at a till. A manager creates a draft, adds and changes lines, marks it ordered (then
-//! exports it for the supplier: CSV), or cancels it while nothing came in. One line per
+//! exports it for the supplier: CSV), receives the delivery by scanning (partly, more or
+//! fewer than ordered, damaged), or cancels it while nothing came in. One line per
 //! product. Every change writes the order's rows and its outbox row in one transaction:
 //! an insert when it is made, then an update of its lines, state and expected delivery.
 
@@ -9,14 +10,16 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tracing::info;
 
-use crate::catalog::Product;
-use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc};
+use crate::catalog::{self, Product};
+use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, ProductChange, PurchaseOrderDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::{Currency, Money};
 use crate::sell::checkout::check_quantity;
 use crate::staff::{Actor, Permission};
+use crate::stock::rules::MovementType;
+use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
 
 /// A line of an order, with its product's names for people.
@@ -28,6 +31,9 @@ pub struct OrderLine {
     pub quantity_ordered: i64,
     pub unit_price: Option<Money>,
     pub quantity_received: i64,
+    pub quantity_damaged: i64,
+    /// What came in, sound or not, less what was ordered: below zero short, above over.
+    pub difference: i64,
 }
 
 /// A purchase order as a till shows it.
@@ -55,6 +61,63 @@ pub struct OrderLineInput {
     pub unit_price: Option<Money>,
 }
 
+/// What came in of one product of an order, as scanned at the till.
+#[derive(Debug, Clone)]
+pub struct ReceivedLine {
+    pub product: Product,
+    /// Sound units: into this store's stock.
+    pub quantity: i64,
+    /// Broken units: recorded, written off.
+    pub damaged: i64,
+    /// What the supplier charged for one, when it differs from the order (it becomes the
+    /// product's cost).
+    pub unit_cost: Option<Money>,
+}
+
+/// Records `lines` as come in on `order` and moves its state: partly received until every
+/// line has all it ordered (sound or damaged), then received. More than ordered is kept
+/// as it is (a difference). Refused unless the order is ordered or partly received, for a
+/// product not on it, or for nothing or a negative quantity. Pure.
+fn receive_lines(order: &mut PurchaseOrderDoc, lines: &[ReceivedLine]) -> Result<()> {
+    match order.order_status {
+        OrderStatus::Ordered | OrderStatus::PartiallyReceived => {}
+        status => {
+            return Err(Error::NotReceivable {
+                number: order.order_number.clone(),
+                status: status.as_str(),
+            })
+        }
+    }
+    if lines.is_empty() {
+        return Err(Error::NothingReceived);
+    }
+    for line in lines {
+        if line.quantity < 0 || line.damaged < 0 || line.quantity + line.damaged == 0 {
+            return Err(Error::BadQuantity {
+                got: line.quantity.min(line.damaged).min(0),
+                max: crate::sell::checkout::MAX_QUANTITY,
+            });
+        }
+        let item = order
+            .items
+            .iter_mut()
+            .find(|i| i.product_id == line.product.id)
+            .ok_or_else(|| Error::NotOnOrder(order.order_number.clone()))?;
+        item.quantity_received += line.quantity;
+        item.quantity_damaged += line.damaged;
+        check_quantity(item.quantity_received + item.quantity_damaged)?;
+        if let Some(cost) = line.unit_cost {
+            item.unit_price = Some(cost);
+        }
+    }
+    order.order_status = if order.items.iter().all(|i| i.difference() >= 0) {
+        OrderStatus::Received
+    } else {
+        OrderStatus::PartiallyReceived
+    };
+    Ok(())
+}
+
 /// Adds `lines` to `items`: a product already on the order gets the quantity added (and
 /// the new price, if one is given). Refused for a quantity out of range or a product that
 /// another supplier supplies. Pure.
@@ -78,6 +141,7 @@ fn add_lines(items: &mut Vec<OrderItemDoc>, supplier: Id, lines: &[OrderLineInpu
                 quantity_ordered: line.quantity,
                 unit_price: price,
                 quantity_received: 0,
+                quantity_damaged: 0,
             }),
         }
     }
@@ -203,6 +267,56 @@ impl Till {
         })
     }
 
+    /// Receives a delivery against an ordered order: each sound unit is a `restock`
+    /// movement of this store referencing the order, damaged ones are recorded only, a
+    /// cost that differs becomes the product's; the order's state follows. All in one
+    /// transaction. Needs `manage_inventory`.
+    pub fn receive_purchase_order(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        lines: &[ReceivedLine],
+    ) -> Result<PurchaseOrder> {
+        actor.require(Permission::ManageInventory)?;
+        let id = self.write(|tx, ctx| {
+            let mut order = find(tx, ctx, code)?;
+            receive_lines(&mut order, lines)?;
+            let now = ids::now();
+            order.updated_at = now;
+            store(tx, ctx, &order, Op::Update)?;
+            let reason = format!("purchase order {}", order.order_number);
+            for line in lines.iter().filter(|l| l.quantity > 0) {
+                stock::record(
+                    tx,
+                    ctx,
+                    &Movement {
+                        product_id: line.product.id,
+                        movement_type: MovementType::Restock,
+                        quantity: line.quantity,
+                        handled_by: actor.user_id(),
+                        reason: &reason,
+                        transaction_id: Some(order.id),
+                    },
+                    now,
+                )?;
+            }
+            for line in lines {
+                let Some(cost) = line
+                    .unit_cost
+                    .filter(|c| Some(*c) != line.product.unit_cost)
+                else {
+                    continue;
+                };
+                let change = vec![ProductChange::UnitCost(Some(cost))];
+                catalog::write_changes(tx, ctx, line.product.id, change, now)?;
+            }
+            Ok(order.id)
+        })?;
+        let order = self.purchase_order(&id.to_string())?;
+        info!(order = %order.order_number, status = order.order_status.as_str(), "delivery received");
+        Ok(order)
+    }
+
     /// Cancels a draft or an ordered order; refused once anything of it came in.
     pub fn cancel_purchase_order(&mut self, actor: &Actor, code: &str) -> Result<PurchaseOrder> {
         self.change_order(actor, code, |order| {
@@ -315,8 +429,8 @@ pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()
         .execute([order.id])?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO purchase_order_items (order_id, line_no, product_id, quantity_ordered,
-            unit_price, quantity_received)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            unit_price, quantity_received, quantity_damaged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (i, item) in order.items.iter().enumerate() {
         insert.execute(params![
@@ -326,6 +440,7 @@ pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()
             item.quantity_ordered,
             item.unit_price.map(Money::minor),
             item.quantity_received,
+            item.quantity_damaged,
         ])?;
     }
     Ok(())
@@ -378,7 +493,7 @@ fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc
     let corrupt = |what: &str| Error::Corrupt(format!("purchase order {order_number}: {what}"));
     let mut items = Vec::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT product_id, quantity_ordered, unit_price, quantity_received
+        "SELECT product_id, quantity_ordered, unit_price, quantity_received, quantity_damaged
          FROM purchase_order_items WHERE order_id = ?1 ORDER BY line_no",
     )?;
     for row in stmt.query_map([id], |r| {
@@ -387,6 +502,7 @@ fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc
             quantity_ordered: r.get(1)?,
             unit_price: r.get::<_, Option<i64>>(2)?.map(Money::from_minor),
             quantity_received: r.get(3)?,
+            quantity_damaged: r.get(4)?,
         })
     })? {
         items.push(row?);
@@ -434,6 +550,8 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
             quantity_ordered: item.quantity_ordered,
             unit_price: item.unit_price,
             quantity_received: item.quantity_received,
+            quantity_damaged: item.quantity_damaged,
+            difference: item.difference(),
         });
     }
     Ok(PurchaseOrder {
