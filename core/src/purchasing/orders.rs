@@ -5,6 +5,8 @@
 //! product. Every change writes the order's rows and its outbox row in one transaction:
 //! an insert when it is made, then an update of its lines, state and expected delivery.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -532,14 +534,20 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
         .query_row([doc.supplier_id], |r| r.get(0))
         .optional()?
         .unwrap_or_default();
-    let mut names = conn.prepare_cached("SELECT sku, product_name FROM products WHERE _id = ?1")?;
+    // Every line's names in one read.
+    let mut names: HashMap<Id, (String, String)> = HashMap::with_capacity(doc.items.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT p._id, p.sku, p.product_name FROM purchase_order_items i
+         JOIN products p ON p._id = i.product_id WHERE i.order_id = ?1",
+    )?;
+    for row in stmt.query_map([doc.id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
+        let (id, pair) = row?;
+        names.insert(id, pair);
+    }
     let mut lines = Vec::with_capacity(doc.items.len());
     let mut total = Money::ZERO;
     for item in &doc.items {
-        let (sku, product_name) = names
-            .query_row([item.product_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-            .unwrap_or_default();
+        let (sku, product_name) = names.remove(&item.product_id).unwrap_or_default();
         if let Some(price) = item.unit_price {
             total = total.checked_add(price.checked_mul(item.quantity_ordered)?)?;
         }
