@@ -56,7 +56,8 @@ pub(crate) fn phone_key(phone: &str) -> String {
     phone.chars().filter(char::is_ascii_digit).collect()
 }
 
-fn clean(field: &Option<String>) -> Option<&str> {
+/// A typed field trimmed; blank is none.
+pub(crate) fn clean(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -21,6 +21,7 @@ use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::money::{Money, Percent};
+use crate::purchasing::suppliers::require_supplier;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
 
@@ -271,7 +272,9 @@ impl Till {
                 changed.push(ProductChange::StockThreshold(edited.stock_threshold));
             }
             if edited.supplier_id != current.supplier_id {
-                check_supplier(tx, ctx, edited.supplier_id)?;
+                if let Some(supplier) = edited.supplier_id {
+                    require_supplier(tx, ctx, supplier)?;
+                }
                 changed.push(ProductChange::Supplier(edited.supplier_id));
             }
             if edited.reorder_quantity != current.reorder_quantity {
@@ -569,7 +572,9 @@ fn insert_product(
     p: &CheckedProduct,
     now: DateTime<Utc>,
 ) -> Result<Id> {
-    check_supplier(conn, ctx, p.supplier_id)?;
+    if let Some(supplier) = p.supplier_id {
+        require_supplier(conn, ctx, supplier)?;
+    }
     let id = Id::new();
     let business_id = ctx.business.id;
     let store_id = p.only_this_store.then_some(ctx.store.id);
@@ -686,22 +691,6 @@ fn column_value(change: &ProductChange) -> rusqlite::types::Value {
         ProductChange::Supplier(supplier) => supplier.map(|id| id.to_string()).into(),
         ProductChange::ReorderQuantity(quantity) => (*quantity).into(),
         ProductChange::UnitCost(cost) => cost.map(Money::minor).into(),
-    }
-}
-
-/// Refuses a supplier that is not one of the business's (another business's answers as
-/// one that does not exist).
-fn check_supplier(tx: &Tx<'_>, ctx: &Ctx<'_>, supplier: Option<Id>) -> Result<()> {
-    let Some(supplier) = supplier else {
-        return Ok(());
-    };
-    let known = tx
-        .prepare_cached("SELECT 1 FROM suppliers WHERE business_id = ?1 AND _id = ?2")?
-        .exists(params![ctx.business.id, supplier])?;
-    if known {
-        Ok(())
-    } else {
-        Err(Error::UnknownSupplier(supplier.to_string()))
     }
 }
 

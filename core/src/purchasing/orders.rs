@@ -18,6 +18,7 @@ use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::{Currency, Money};
+use crate::purchasing::suppliers::require_supplier;
 use crate::sell::checkout::check_quantity;
 use crate::staff::{Actor, Permission};
 use crate::stock::rules::MovementType;
@@ -188,16 +189,16 @@ impl Till {
         lines: &[OrderLineInput],
     ) -> Result<PurchaseOrder> {
         actor.require(Permission::ManageInventory)?;
-        let supplier = self.find_supplier(&supplier.to_string())?;
         let mut items = Vec::new();
-        add_lines(&mut items, supplier.id, lines)?;
+        add_lines(&mut items, supplier, lines)?;
         let id = self.write(|tx, ctx| {
+            require_supplier(tx, ctx, supplier)?;
             let now = ids::now();
             let order = PurchaseOrderDoc {
                 id: Id::new(),
                 business_id: ctx.business.id,
                 store_id: ctx.store.id,
-                supplier_id: supplier.id,
+                supplier_id: supplier,
                 order_number: next_number(tx, ctx.till_code, TillCounter::PurchaseOrder)?,
                 order_status: OrderStatus::Draft,
                 expected_delivery,
@@ -210,7 +211,7 @@ impl Till {
             Ok(order.id)
         })?;
         let order = self.purchase_order(&id.to_string())?;
-        info!(order = %order.order_number, supplier = %supplier.id, "purchase order drafted");
+        info!(order = %order.order_number, %supplier, "purchase order drafted");
         Ok(order)
     }
 

@@ -2,17 +2,17 @@
 //! (offline too: they reach central through the outbox) or centrally (they arrive by the
 //! pull); products name theirs by `supplier_id`.
 
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use tracing::info;
 
 use crate::contract::{Collection, Op, SupplierDoc};
-use crate::customers::is_email;
+use crate::customers::{clean, is_email};
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::staff::{Actor, Permission};
-use crate::till::Till;
+use crate::till::{Ctx, Till};
 
 /// A supplier of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,12 +48,17 @@ fn supplier_of(r: &Row<'_>) -> rusqlite::Result<Supplier> {
     })
 }
 
-/// Blank is none; the rest trimmed.
-fn clean(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+/// Refuses a supplier that is not one of the business's, as `conn` sees it (another
+/// business's answers as one that does not exist).
+pub(crate) fn require_supplier(conn: &Connection, ctx: &Ctx<'_>, supplier: Id) -> Result<()> {
+    let known = conn
+        .prepare_cached("SELECT 1 FROM suppliers WHERE business_id = ?1 AND _id = ?2")?
+        .exists(params![ctx.business.id, supplier])?;
+    if known {
+        Ok(())
+    } else {
+        Err(Error::UnknownSupplier(supplier.to_string()))
+    }
 }
 
 impl Till {
@@ -65,7 +70,7 @@ impl Till {
         if name.is_empty() {
             return Err(Error::InvalidSupplier("A supplier needs a name.".into()));
         }
-        let email = clean(&new.email).map(|e| e.to_lowercase());
+        let email = clean(&new.email).map(str::to_lowercase);
         if let Some(email) = email.as_deref().filter(|e| !is_email(e)) {
             return Err(Error::InvalidSupplier(format!(
                 "{email:?} is not an email address."
@@ -76,7 +81,7 @@ impl Till {
             supplier_name: name.to_owned(),
             contact_person: new.contact_person.trim().to_owned(),
             email,
-            phone: clean(&new.phone),
+            phone: clean(&new.phone).map(str::to_owned),
             address: new.address.trim().to_owned(),
         };
         let now = ids::now();

@@ -358,6 +358,11 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
     }
 }
 
+/// Whether the till holds the row `sql` (a `SELECT 1 … WHERE _id = ?1`) finds for `id`.
+fn holds(tx: &Connection, sql: &str, id: Id) -> Result<bool> {
+    Ok(tx.prepare_cached(sql)?.exists([id])?)
+}
+
 /// This till's unsent changes to one document: its pending and parked operations.
 fn unsent(conn: &Connection, id: Id, currency: &Currency) -> Result<Unsent> {
     let mut stmt = conn.prepare_cached(
@@ -754,7 +759,7 @@ fn customer(tx: &Connection, doc: &CustomerDoc, unsent: &Unsent) -> Result<Appli
 /// return) the sale it returns, which is older than the return window. A return that
 /// takes back more than was sold, because tills were offline together, is flagged.
 fn sale(tx: &Tx<'_>, ctx: &Ctx<'_>, doc: &SaleDoc) -> Result<Applied> {
-    let holds = |sql: &str, id: Id| -> Result<bool> { Ok(tx.prepare_cached(sql)?.exists([id])?) };
+    let holds = |sql: &str, id: Id| holds(tx, sql, id);
     if holds("SELECT 1 FROM sales_transactions WHERE _id = ?1", doc.id)? {
         // A sale changes once at most: voided by the till that made it.
         if doc.transaction_status != SaleStatus::Voided {
@@ -821,7 +826,7 @@ fn purchase_order(tx: &Connection, doc: &PurchaseOrderDoc, unsent: &Unsent) -> R
     if unsent.keeps(field::ORDER_STATUS) {
         return Ok(Applied::Skipped);
     }
-    let holds = |sql: &str, id: Id| -> Result<bool> { Ok(tx.prepare_cached(sql)?.exists([id])?) };
+    let holds = |sql: &str, id: Id| holds(tx, sql, id);
     if !holds("SELECT 1 FROM suppliers WHERE _id = ?1", doc.supplier_id)? {
         return Ok(Applied::Skipped);
     }
