@@ -10,6 +10,7 @@ use bson::oid::ObjectId;
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
 
 /// The id of a document (`_id`), stored locally as 24 hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -19,6 +20,16 @@ impl Id {
     /// A new, globally unique id.
     pub fn new() -> Id {
         Id(ObjectId::new())
+    }
+
+    /// The id every till derives alike from `subject` (a description of what the
+    /// document is, not of who made it): tills that make the same document offline make
+    /// it with the same id, so central holds it once.
+    pub fn derived(subject: &str) -> Id {
+        let digest = Sha256::digest(subject.as_bytes());
+        let mut bytes = [0_u8; 12];
+        bytes.copy_from_slice(&digest[..12]);
+        Id(ObjectId::from_bytes(bytes))
     }
 
     pub fn object_id(self) -> ObjectId {

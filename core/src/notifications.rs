@@ -2,11 +2,9 @@
 //! printer problems, sales returned or parked sales completed twice by tills that were
 //! offline together; unread until a manager marks them read.
 
-use bson::oid::ObjectId;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tracing::info;
 
 use crate::contract::{Collection, NotificationDoc, NotificationUpdate, Op};
@@ -33,16 +31,22 @@ pub enum NotificationKind {
     OverReturned,
     /// Tills that were offline together each completed the same parked sale.
     ParkedCompletedTwice,
+    /// A product fell to its threshold and went onto its supplier's draft order.
+    Reordered,
+    /// A purchase order's expected delivery has passed and not everything came in.
+    OrderOverdue,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::LowStock,
         NotificationKind::Oversold,
         NotificationKind::SyncParked,
         NotificationKind::PrinterProblem,
         NotificationKind::OverReturned,
         NotificationKind::ParkedCompletedTwice,
+        NotificationKind::Reordered,
+        NotificationKind::OrderOverdue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +57,8 @@ impl NotificationKind {
             NotificationKind::PrinterProblem => "printer_problem",
             NotificationKind::OverReturned => "over_returned",
             NotificationKind::ParkedCompletedTwice => "parked_completed_twice",
+            NotificationKind::Reordered => "reordered",
+            NotificationKind::OrderOverdue => "order_overdue",
         }
     }
 
@@ -119,10 +125,7 @@ pub(crate) fn raise_shared(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let digest = Sha256::digest(format!("{}:{subject}", kind.as_str()));
-    let mut bytes = [0_u8; 12];
-    bytes.copy_from_slice(&digest[..12]);
-    let id = Id::from(ObjectId::from_bytes(bytes));
+    let id = Id::derived(&format!("{}:{subject}", kind.as_str()));
     raise_as(conn, ctx, id, kind, None, message, now)
 }
 

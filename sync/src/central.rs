@@ -221,6 +221,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         PRODUCT_ID, SKU,
     };
     use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, TILL_ID, TRANSACTION_ID, Z_NUMBER};
+    use field::{REORDER_GENERATION, REORDER_IDS, SUPPLIER_ID};
     vec![
         (
             Collection::Stores,
@@ -286,11 +287,21 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         ),
         (
             Collection::PurchaseOrders,
-            vec![index(
-                "business_store_status",
-                &[BUSINESS_ID, STORE_ID, ORDER_STATUS],
-                false,
-            )],
+            vec![
+                index(
+                    "business_store_status",
+                    &[BUSINESS_ID, STORE_ID, ORDER_STATUS],
+                    false,
+                ),
+                // The reconciler's: a store's automatic drafts to a supplier, and
+                // whether a reorder is on one.
+                index(
+                    "business_store_supplier_generation",
+                    &[BUSINESS_ID, STORE_ID, SUPPLIER_ID, REORDER_GENERATION],
+                    false,
+                ),
+                index("business_reorders", &[BUSINESS_ID, REORDER_IDS], false),
+            ],
         ),
         (
             Collection::Suppliers,

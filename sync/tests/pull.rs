@@ -825,3 +825,176 @@ async fn a_purchase_order_made_at_one_till_is_central_and_at_the_stores_other_ti
     assert_eq!(seen.supplier_name, "Valley Dairy");
     assert_eq!(seen.lines[0].quantity_ordered, 24);
 }
+
+/// Sells one of `sku` at `till`.
+fn sell_one(till: &mut Till, sku: &str) {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, sku, 1).unwrap();
+    till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
+        .unwrap();
+}
+
+/// Each automatic draft of `till`'s store: its supplier's name, and its products' SKUs.
+fn automatic_orders(till: &Till, status: OrderStatus) -> Vec<(String, Vec<String>)> {
+    let mut orders: Vec<(String, Vec<String>)> = till
+        .purchase_orders(Some(status))
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.automatic)
+        .map(|o| {
+            let mut skus: Vec<String> = o.lines.into_iter().map(|l| l.sku).collect();
+            skus.sort();
+            (o.supplier_name, skus)
+        })
+        .collect();
+    orders.sort();
+    orders
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn automatic_orders_from_three_tills_of_a_store_converge_to_one_draft_per_supplier() {
+    reorders_converge(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn automatic_orders_converge_without_transactions_too() {
+    reorders_converge(false).await;
+}
+
+async fn reorders_converge(transactions: bool) {
+    use sellsync_core::catalog::ProductChanges;
+    use sellsync_core::purchasing::suppliers::NewSupplier;
+    let config = config("reorders");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let mut supplier = |name: &str| {
+        till_a
+            .add_supplier(
+                &manager,
+                &NewSupplier {
+                    supplier_name: name.into(),
+                    ..NewSupplier::default()
+                },
+            )
+            .unwrap()
+    };
+    let (dairy, pantry) = (supplier("Valley Dairy"), supplier("Pantry Wholesale"));
+    // One sale takes each of these to its threshold.
+    for (sku, from) in [
+        ("DAI-004", &dairy),
+        ("DAI-005", &dairy),
+        ("SNK-014", &dairy),
+        ("PAN-007", &pantry),
+    ] {
+        let stock = till_a.find_product(sku).unwrap().unwrap().stock;
+        till_a
+            .update_product(
+                &manager,
+                sku,
+                &ProductChanges {
+                    supplier_id: Some(Some(from.id)),
+                    reorder_quantity: Some(24),
+                    stock_threshold: Some(stock - 1),
+                    ..ProductChanges::default()
+                },
+            )
+            .unwrap();
+    }
+    sync_once_with(dir_a.path(), &config, transactions).await;
+    sync_once_with(dir_b.path(), &config, transactions).await;
+    let dir_c = tempfile::tempdir().unwrap();
+    let store = till_a.store().id.to_string();
+    let (mut till_c, _) = provision(dir_c.path(), &config, &store, Some("T3"))
+        .await
+        .unwrap();
+    open_first_shift(&mut till_c);
+
+    // Offline together: A and B each see milk fall to its threshold (the same dip), C
+    // another dairy product; B a pantry product.
+    sell_one(&mut till_a, "DAI-004");
+    sell_one(&mut till_b, "DAI-004");
+    sell_one(&mut till_b, "PAN-007");
+    sell_one(&mut till_c, "DAI-005");
+    for till in [&till_a, &till_b, &till_c] {
+        assert_eq!(
+            till.purchase_orders(Some(OrderStatus::Draft))
+                .unwrap()
+                .len(),
+            1 + usize::from(till.till_code() == "T2")
+        );
+    }
+    for dir in [&dir_a, &dir_b, &dir_c, &dir_a, &dir_b] {
+        sync_once_with(dir.path(), &config, transactions).await;
+    }
+    let expected = vec![
+        ("Pantry Wholesale".to_owned(), vec!["PAN-007".to_owned()]),
+        (
+            "Valley Dairy".to_owned(),
+            vec!["DAI-004".to_owned(), "DAI-005".to_owned()],
+        ),
+    ];
+    for till in [&till_a, &till_b, &till_c] {
+        assert_eq!(
+            automatic_orders(till, OrderStatus::Draft),
+            expected,
+            "{}",
+            till.till_code()
+        );
+    }
+    let central = Central::connect(&config).await.unwrap();
+    let orders = all(&central, "purchase_orders").await;
+    assert_eq!(orders.len(), 2, "one draft per supplier: {orders:?}");
+    let dairy_draft = orders
+        .iter()
+        .find(|o| o.get_object_id("supplier_id") == Ok(dairy.id.object_id()))
+        .unwrap();
+    let items = dairy_draft.get_array("items").unwrap();
+    assert_eq!(items.len(), 2, "milk once: {items:?}");
+    assert_eq!(dairy_draft.get_array("reorder_ids").unwrap().len(), 3);
+    assert_eq!(dairy_draft.get_str("order_status"), Ok("draft"));
+    assert!(dairy_draft.get_datetime("created_at").is_ok());
+    let first = items[0].as_document().unwrap();
+    assert_eq!(first.get_i64("quantity_ordered"), Ok(24));
+    assert!(first.get_object_id("product_id").is_ok());
+
+    // A manager orders the dairy draft at A while C, not synced, reorders another dairy
+    // product onto it: that line was not ordered, so it opens the next draft.
+    let number = till_a
+        .purchase_orders(Some(OrderStatus::Draft))
+        .unwrap()
+        .into_iter()
+        .find(|o| o.supplier_id == dairy.id)
+        .unwrap()
+        .order_number;
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    till_a
+        .mark_purchase_order_ordered(&manager, &number)
+        .unwrap();
+    sell_one(&mut till_c, "SNK-014");
+    for dir in [&dir_a, &dir_c, &dir_a, &dir_b] {
+        sync_once_with(dir.path(), &config, transactions).await;
+    }
+    let ordered = vec![(
+        "Valley Dairy".to_owned(),
+        vec!["DAI-004".to_owned(), "DAI-005".to_owned()],
+    )];
+    let drafts = vec![
+        ("Pantry Wholesale".to_owned(), vec!["PAN-007".to_owned()]),
+        ("Valley Dairy".to_owned(), vec!["SNK-014".to_owned()]),
+    ];
+    for till in [&till_a, &till_b, &till_c] {
+        let code = till.till_code();
+        assert_eq!(
+            automatic_orders(till, OrderStatus::Ordered),
+            ordered,
+            "{code}"
+        );
+        assert_eq!(automatic_orders(till, OrderStatus::Draft), drafts, "{code}");
+    }
+    assert_eq!(all(&central, "purchase_orders").await.len(), 3);
+}

@@ -51,6 +51,20 @@ pub const EXPECTED_DELIVERY: &str = "expected_delivery";
 pub const QUANTITY_ORDERED: &str = "quantity_ordered";
 pub const QUANTITY_RECEIVED: &str = "quantity_received";
 pub const QUANTITY_DAMAGED: &str = "quantity_damaged";
+pub const ITEMS_PRODUCT_ID: &str = "items.product_id";
+/// An automatic draft's place among its store's drafts to its supplier (0, 1, …).
+pub const REORDER_GENERATION: &str = "reorder_generation";
+/// The automatic reorders whose lines an order took (central's record, for once-only).
+pub const REORDER_IDS: &str = "reorder_ids";
+/// The automatic reorders that came for an order after it was closed and went on to the
+/// next draft.
+pub const REORDERS_PASSED_ON: &str = "reorders_passed_on";
+/// A `reorder` operation's payload: its id, the draft it makes if there is none, the line.
+pub const REORDER_ID: &str = "reorder_id";
+/// In a till's update of an automatic draft: the products it took off (not sent centrally).
+pub const REMOVED_PRODUCTS: &str = "removed_products";
+pub const ORDER: &str = "order";
+pub const ITEM: &str = "item";
 
 // stores
 pub const STORE_NAME: &str = "store_name";

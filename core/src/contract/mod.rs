@@ -43,7 +43,7 @@ pub use notification::{NotificationDoc, NotificationUpdate};
 pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::PaymentMethodDoc;
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
-pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc};
+pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
 pub use read::{whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
@@ -144,16 +144,21 @@ pub enum Op {
     /// ([`CustomerPurchase`]). A delta, so that tills serving the same customer offline
     /// never overwrite each other.
     CustomerPurchase,
+    /// Add one automatic line to a store's draft order to a supplier ([`ReorderLine`]),
+    /// opening the draft if there is none: tills of a store reordering offline add to
+    /// one draft per supplier, each product once.
+    Reorder,
 }
 
 impl Op {
-    pub const ALL: [Op; 3] = [Op::Insert, Op::Update, Op::CustomerPurchase];
+    pub const ALL: [Op; 4] = [Op::Insert, Op::Update, Op::CustomerPurchase, Op::Reorder];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Insert => "insert",
             Op::Update => "update",
             Op::CustomerPurchase => "customer_purchase",
+            Op::Reorder => "reorder",
         }
     }
 

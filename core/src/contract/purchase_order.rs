@@ -87,6 +87,9 @@ pub struct PurchaseOrderDoc {
     pub created_by: Option<Id>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Some for a store's automatic draft to its supplier: which of them it is (0, 1, …;
+    /// the next opens when this one is ordered or cancelled). None: made by a manager.
+    pub reorder_generation: Option<i64>,
 }
 
 /// A date as BSON holds one: midnight UTC of the day.
@@ -94,7 +97,26 @@ fn day(d: NaiveDate) -> Bson {
     date(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
 }
 
+impl OrderItemDoc {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        doc! {
+            field::PRODUCT_ID: oid(self.product_id),
+            field::QUANTITY_ORDERED: self.quantity_ordered,
+            field::UNIT_PRICE: or_null(self.unit_price, |p| decimal(currency, p)),
+            field::QUANTITY_RECEIVED: self.quantity_received,
+            field::QUANTITY_DAMAGED: self.quantity_damaged,
+        }
+    }
+}
+
 impl PurchaseOrderDoc {
+    /// The id of `store`'s automatic draft to `supplier` of this `generation`: every till
+    /// derives it alike, so the drafts that tills of the store open offline are one
+    /// document centrally.
+    pub fn reorder_draft_id(store: Id, supplier: Id, generation: i64) -> Id {
+        Id::derived(&format!("reorder:{store}:{supplier}:{generation}"))
+    }
+
     pub fn to_document(&self, currency: &Currency) -> Document {
         let mut fields = doc! {
             field::ID: oid(self.id),
@@ -104,6 +126,7 @@ impl PurchaseOrderDoc {
             field::ORDER_NUMBER: &self.order_number,
             field::CREATED_BY: or_null(self.created_by, oid),
             field::CREATED_AT: date(self.created_at),
+            field::REORDER_GENERATION: or_null(self.reorder_generation, Bson::Int64),
         };
         fields.extend(self.to_update(currency));
         fields
@@ -111,19 +134,11 @@ impl PurchaseOrderDoc {
 
     /// What a till may change once it is central: the lines, the state, the expected
     /// delivery. The payload of an update (newest wins).
-    pub fn to_update(&self, currency: &Currency) -> Document {
+    fn to_update(&self, currency: &Currency) -> Document {
         let items: Vec<Document> = self
             .items
             .iter()
-            .map(|item| {
-                doc! {
-                    field::PRODUCT_ID: oid(item.product_id),
-                    field::QUANTITY_ORDERED: item.quantity_ordered,
-                    field::UNIT_PRICE: or_null(item.unit_price, |p| decimal(currency, p)),
-                    field::QUANTITY_RECEIVED: item.quantity_received,
-                    field::QUANTITY_DAMAGED: item.quantity_damaged,
-                }
-            })
+            .map(|item| item.to_document(currency))
             .collect();
         doc! {
             field::ITEMS: items,
@@ -131,6 +146,19 @@ impl PurchaseOrderDoc {
             field::EXPECTED_DELIVERY: or_null(self.expected_delivery, day),
             field::UPDATED_AT: date(self.updated_at),
         }
+    }
+
+    /// The update of a change that took the products `removed` off the order. An
+    /// automatic draft's names its generation and what was taken off, so that central
+    /// keeps the lines other tills added meanwhile (and only those).
+    pub fn to_change(&self, currency: &Currency, removed: &[Id]) -> Document {
+        let mut update = self.to_update(currency);
+        if let Some(generation) = self.reorder_generation {
+            update.insert(field::REORDER_GENERATION, generation);
+            let removed: Vec<Bson> = removed.iter().map(|id| oid(*id)).collect();
+            update.insert(field::REMOVED_PRODUCTS, removed);
+        }
+        update
     }
 
     /// Refused without a store, a supplier or a known status, or with a line without a
@@ -172,6 +200,31 @@ impl PurchaseOrderDoc {
             created_by: r.optional_id(field::CREATED_BY)?,
             created_at,
             updated_at: r.time(field::UPDATED_AT)?.unwrap_or(created_at),
+            reorder_generation: r.integer(field::REORDER_GENERATION)?.filter(|g| *g >= 0),
         })
+    }
+}
+
+/// The payload of a `reorder` operation: one line that a product falling to its
+/// threshold adds to its store's automatic draft to its supplier, with the draft to open
+/// (without lines) if there is none. Central adds the line once (`reorder_id`), and not
+/// where the draft has the product already; a draft ordered or cancelled meanwhile passes
+/// it on to the next generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReorderLine {
+    pub reorder_id: Id,
+    pub draft: PurchaseOrderDoc,
+    pub item: OrderItemDoc,
+}
+
+impl ReorderLine {
+    pub fn to_document(&self, currency: &Currency) -> Document {
+        let mut draft = self.draft.to_document(currency);
+        draft.insert(field::ITEMS, Bson::Array(Vec::new()));
+        doc! {
+            field::REORDER_ID: oid(self.reorder_id),
+            field::ORDER: draft,
+            field::ITEM: self.item.to_document(currency),
+        }
     }
 }

@@ -560,6 +560,7 @@ fn purchase_orders() {
         created_by: Some(Id::new()),
         created_at: at("2026-12-01T09:00:00Z"),
         updated_at: at("2026-12-02T09:00:00Z"),
+        reorder_generation: Some(2),
     };
     let doc = through_the_outbox(order.to_document(&usd()));
     assert_eq!(
@@ -583,6 +584,33 @@ fn purchase_orders() {
     assert_eq!(read.items[0].quantity_received, 0);
     assert_eq!(read.order_number, order.id.to_string());
     assert_eq!(read.updated_at, read.created_at);
+    assert_eq!(read.reorder_generation, None, "made by hand");
+    // A reorder's payload: the draft to open has no lines of its own, the line apart.
+    let line = ReorderLine {
+        reorder_id: Id::new(),
+        draft: order.clone(),
+        item: order.items[1].clone(),
+    };
+    let payload = through_the_outbox(line.to_document(&usd()));
+    let draft = payload.get_document("order").unwrap();
+    assert_eq!(draft.get_array("items").unwrap().len(), 0);
+    assert_eq!(draft.get_i64("reorder_generation"), Ok(2));
+    assert_eq!(
+        payload
+            .get_document("item")
+            .unwrap()
+            .get_i64("quantity_ordered"),
+        Ok(6)
+    );
+    assert_eq!(
+        PurchaseOrderDoc::reorder_draft_id(order.store_id, order.supplier_id, 2),
+        PurchaseOrderDoc::reorder_draft_id(order.store_id, order.supplier_id, 2),
+        "every till derives the same draft"
+    );
+    assert_ne!(
+        PurchaseOrderDoc::reorder_draft_id(order.store_id, order.supplier_id, 2),
+        PurchaseOrderDoc::reorder_draft_id(order.store_id, order.supplier_id, 3)
+    );
     let mut bad = doc.clone();
     bad.insert("order_status", "lost");
     assert!(refusal(PurchaseOrderDoc::from_document(&bad, &usd())).contains("lost"));

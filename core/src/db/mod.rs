@@ -37,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_store_credit.sql"),
     include_str!("../../migrations/0014_suppliers.sql"),
     include_str!("../../migrations/0015_purchase_orders.sql"),
+    include_str!("../../migrations/0016_reorders.sql"),
 ];
 
 /// The schema version this build writes.

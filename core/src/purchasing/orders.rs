@@ -48,6 +48,9 @@ pub struct PurchaseOrder {
     pub supplier_name: String,
     pub store_id: Id,
     pub order_status: OrderStatus,
+    /// Opened by products falling to their thresholds (the store's automatic draft to the
+    /// supplier), not by a manager.
+    pub automatic: bool,
     pub expected_delivery: Option<NaiveDate>,
     pub lines: Vec<OrderLine>,
     /// What the lines with a known price add up to.
@@ -206,8 +209,9 @@ impl Till {
                 created_by: Some(actor.user_id()),
                 created_at: now,
                 updated_at: now,
+                reorder_generation: None,
             };
-            store(tx, ctx, &order, Op::Insert)?;
+            store(tx, ctx, &order, Op::Insert, &[])?;
             Ok(order.id)
         })?;
         let order = self.purchase_order(&id.to_string())?;
@@ -286,7 +290,7 @@ impl Till {
             receive_lines(&mut order, lines)?;
             let now = ids::now();
             order.updated_at = now;
-            store(tx, ctx, &order, Op::Update)?;
+            store(tx, ctx, &order, Op::Update, &[])?;
             let reason = format!("purchase order {}", order.order_number);
             for line in lines.iter().filter(|l| l.quantity > 0) {
                 stock::record(
@@ -385,7 +389,13 @@ impl Till {
             change(&mut order)?;
             if order != before {
                 order.updated_at = ids::now();
-                store(tx, ctx, &order, Op::Update)?;
+                let removed: Vec<Id> = before
+                    .items
+                    .iter()
+                    .map(|i| i.product_id)
+                    .filter(|p| !order.items.iter().any(|i| i.product_id == *p))
+                    .collect();
+                store(tx, ctx, &order, Op::Update, &removed)?;
             }
             Ok(order.id)
         })?;
@@ -411,9 +421,11 @@ fn require_draft(order: &PurchaseOrderDoc) -> Result<()> {
 pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO purchase_orders (_id, business_id, store_id, supplier_id, order_number,
-            order_status, expected_delivery, created_by, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (_id) DO UPDATE SET order_status = excluded.order_status,
+            order_status, expected_delivery, created_by, created_at, updated_at,
+            reorder_generation)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (_id) DO UPDATE SET order_number = excluded.order_number,
+            order_status = excluded.order_status,
             expected_delivery = excluded.expected_delivery, updated_at = excluded.updated_at",
     )?
     .execute(params![
@@ -427,6 +439,7 @@ pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()
         order.created_by,
         timestamp(order.created_at),
         timestamp(order.updated_at),
+        order.reorder_generation,
     ])?;
     tx.prepare_cached("DELETE FROM purchase_order_items WHERE order_id = ?1")?
         .execute([order.id])?;
@@ -450,13 +463,19 @@ pub(crate) fn store_rows(tx: &Connection, order: &PurchaseOrderDoc) -> Result<()
 }
 
 /// Writes `order`'s rows and its outbox row: the whole document for an insert, the fields
-/// a till changes for an update.
-fn store(tx: &Tx<'_>, ctx: &Ctx<'_>, order: &PurchaseOrderDoc, op: Op) -> Result<()> {
+/// a till changes for an update (with the products it took off: `removed`).
+fn store(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    order: &PurchaseOrderDoc,
+    op: Op,
+    removed: &[Id],
+) -> Result<()> {
     store_rows(tx, order)?;
     let currency = &ctx.business.currency;
     let payload = match op {
         Op::Insert => order.to_document(currency),
-        _ => order.to_update(currency),
+        _ => order.to_change(currency, removed),
     };
     outbox::append(
         tx,
@@ -469,12 +488,12 @@ fn store(tx: &Tx<'_>, ctx: &Ctx<'_>, order: &PurchaseOrderDoc, op: Op) -> Result
 }
 
 /// The order with this id or number at the till's store, as `conn` sees it.
-fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc> {
+pub(super) fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc> {
     let code = code.trim();
     let row = conn
         .prepare_cached(
             "SELECT _id, supplier_id, order_number, order_status, expected_delivery,
-                created_by, created_at, updated_at
+                created_by, created_at, updated_at, reorder_generation
              FROM purchase_orders
              WHERE business_id = ?1 AND store_id = ?2 AND (_id = ?3 OR order_number = ?3)",
         )?
@@ -488,11 +507,13 @@ fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc
                 r.get::<_, Option<Id>>(5)?,
                 r.get::<_, String>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, Option<i64>>(8)?,
             ))
         })
         .optional()?
         .ok_or_else(|| Error::UnknownOrder(code.to_owned()))?;
-    let (id, supplier_id, order_number, status, expected, created_by, created, updated) = row;
+    let (id, supplier_id, order_number, status, expected, created_by, created, updated, generation) =
+        row;
     let corrupt = |what: &str| Error::Corrupt(format!("purchase order {order_number}: {what}"));
     let mut items = Vec::new();
     let mut stmt = conn.prepare_cached(
@@ -525,6 +546,7 @@ fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc
         created_at: parse_timestamp(&created).map_err(|_| corrupt("an unreadable time"))?,
         updated_at: parse_timestamp(&updated).map_err(|_| corrupt("an unreadable time"))?,
         order_number,
+        reorder_generation: generation,
     })
 }
 
@@ -570,6 +592,7 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
         supplier_name,
         store_id: doc.store_id,
         order_status: doc.order_status,
+        automatic: doc.reorder_generation.is_some(),
         expected_delivery: doc.expected_delivery,
         lines,
         total,

@@ -16,12 +16,13 @@ use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, timestamp, Id};
 use crate::notifications;
+use crate::purchasing;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
 
 pub mod rules;
 
-use rules::{alerts, MovementType, StockChange};
+use rules::{alerts, falls_to_threshold, MovementType, StockChange};
 
 /// One movement to record.
 pub(crate) struct Movement<'a> {
@@ -104,6 +105,9 @@ pub(crate) fn record(
     };
     for (kind, message) in alerts(&change, movement.movement_type) {
         notifications::raise(conn, ctx, kind, Some(movement.product_id), &message, now)?;
+    }
+    if falls_to_threshold(&change) {
+        purchasing::reorder::on_fall(conn, ctx, &change, movement.handled_by, now)?;
     }
     Ok(change)
 }

@@ -45,6 +45,12 @@ pub struct StockChange {
     pub stock_threshold: i64,
 }
 
+/// Whether the change takes the stock down to or below its threshold from above it: the
+/// moment to warn and to reorder, once per dip.
+pub(crate) fn falls_to_threshold(change: &StockChange) -> bool {
+    change.before > change.stock_threshold && change.after <= change.stock_threshold
+}
+
 /// The notifications a stock change calls for: low stock when it crosses the threshold
 /// downwards, oversold when a sale takes it below zero.
 pub(crate) fn alerts(
@@ -65,7 +71,7 @@ pub(crate) fn alerts(
             format!("Sold more {name} than this till had in stock: stock is now {after}. Count the shelf and correct the stock."),
         ));
     }
-    if before > threshold && after <= threshold {
+    if falls_to_threshold(change) {
         alerts.push((
             NotificationKind::LowStock,
             format!("Low stock: {name} is down to {after} (threshold {threshold})."),

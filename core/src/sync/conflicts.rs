@@ -78,6 +78,10 @@ impl Unsent {
                     );
                 }
                 Op::Update => unsent.fields.extend(payload.keys().cloned()),
+                // An automatic line not sent yet: the till's lines stand.
+                Op::Reorder => {
+                    unsent.fields.insert(field::ITEMS.to_owned());
+                }
             }
         }
         unsent

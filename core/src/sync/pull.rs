@@ -823,7 +823,7 @@ fn parked_sale(tx: &Connection, doc: &ParkedSaleDoc, unsent: &Unsent) -> Result<
 /// till lacks its supplier or a product of it; an author the till does not know is left
 /// out.
 fn purchase_order(tx: &Connection, doc: &PurchaseOrderDoc, unsent: &Unsent) -> Result<Applied> {
-    if unsent.keeps(field::ORDER_STATUS) {
+    if unsent.keeps(field::ORDER_STATUS) || unsent.keeps(field::ITEMS) {
         return Ok(Applied::Skipped);
     }
     let holds = |sql: &str, id: Id| holds(tx, sql, id);

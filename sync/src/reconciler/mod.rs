@@ -46,6 +46,7 @@ use crate::error::{Result, SyncError};
 
 mod plan;
 
+use plan::drafts::{self, Draft, DraftWrite};
 use plan::{Move, Refused, Write};
 
 /// At most this many statements go in one write command.
@@ -296,7 +297,14 @@ impl<'a> Attempt<'a> {
             }
         }
 
-        // 3. Purchases added to customers, once per sale.
+        // 3. The stores' automatic drafts: reorder lines placed once, changes merged
+        //    with the lines other tills added.
+        self.automatic_drafts(ops).await?;
+        if self.write_failed {
+            return Ok(());
+        }
+
+        // 4. Purchases added to customers, once per sale.
         let purchases = self.present(ops, Op::CustomerPurchase).await?;
         let mut statements = Vec::new();
         for (i, op) in purchases {
@@ -311,7 +319,7 @@ impl<'a> Attempt<'a> {
             return Ok(());
         }
 
-        // 4. Stock movements counted into their products, once each.
+        // 5. Stock movements counted into their products, once each.
         self.count_movements(ops).await
     }
 
@@ -325,7 +333,7 @@ impl<'a> Attempt<'a> {
         let wanted: Vec<(usize, &Operation)> = ops
             .iter()
             .enumerate()
-            .filter(|(_, op)| op.op == kind && !self.is_rejected(op))
+            .filter(|(_, op)| op.op == kind && !self.is_rejected(op) && !drafts::is_for_drafts(op))
             .map(|(i, op)| (i, *op))
             .collect();
         let mut by_collection: HashMap<Collection, Vec<ObjectId>> = HashMap::new();
@@ -344,6 +352,107 @@ impl<'a> Attempt<'a> {
         let (present, refused) = plan::present(wanted, &found);
         self.refuse(ops, refused);
         Ok(present)
+    }
+
+    /// Places the batch's reorder lines and applies its changes of automatic drafts
+    /// (`plan::drafts`), then checks that every reorder is on a draft (else the batch is
+    /// sent again) and notes the reorders that went past a closed draft on it.
+    async fn automatic_drafts(&mut self, ops: &[&Operation]) -> Result<()> {
+        let business = self.reconciler.business_id;
+        let wanted: Vec<usize> = ops
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| drafts::is_for_drafts(op) && !self.is_rejected(op))
+            .map(|(i, _)| i)
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mut pairs: HashSet<(ObjectId, ObjectId)> = wanted
+            .iter()
+            .filter_map(|&i| drafts::reorder_pair(ops[i]))
+            .collect();
+        let changed: Vec<ObjectId> = wanted
+            .iter()
+            .filter(|&&i| ops[i].op == Op::Update)
+            .map(|&i| ops[i].document_id.object_id())
+            .collect();
+        if !changed.is_empty() {
+            let found = self
+                .find(
+                    Collection::PurchaseOrders,
+                    doc! { field::ID: { "$in": changed }, field::BUSINESS_ID: business },
+                    doc! { field::STORE_ID: 1, field::SUPPLIER_ID: 1 },
+                )
+                .await?;
+            pairs.extend(found.iter().filter_map(|d| {
+                Some((
+                    d.get_object_id(field::STORE_ID).ok()?,
+                    d.get_object_id(field::SUPPLIER_ID).ok()?,
+                ))
+            }));
+        }
+        let mut found = Vec::new();
+        if !pairs.is_empty() {
+            let either: Vec<Document> = pairs
+                .iter()
+                .map(|(store, supplier)| doc! { field::STORE_ID: store, field::SUPPLIER_ID: supplier })
+                .collect();
+            found = self
+                .find(
+                    Collection::PurchaseOrders,
+                    doc! {
+                        field::BUSINESS_ID: business,
+                        field::REORDER_GENERATION: { "$ne": Bson::Null },
+                        "$or": either,
+                    },
+                    Document::new(),
+                )
+                .await?;
+        }
+        let held = found.into_iter().filter_map(Draft::from_central).collect();
+        let plan = drafts::plan(ops, &wanted, held, business);
+        self.refuse(ops, plan.refused);
+        for write in plan.writes {
+            let write = match write {
+                DraftWrite::Insert(i, document) => Write::Insert(vec![(i, document)]),
+                DraftWrite::Update(statement) => Write::Update(vec![statement]),
+            };
+            self.write(Collection::PurchaseOrders, write, ops).await?;
+            if self.write_failed {
+                return Ok(());
+            }
+        }
+        let reorders: Vec<ObjectId> = plan
+            .reorders
+            .iter()
+            .filter(|(i, _)| !self.is_rejected(ops[*i]))
+            .map(|(_, reorder)| *reorder)
+            .collect();
+        if !reorders.is_empty() {
+            let on_drafts: HashSet<ObjectId> = self
+                .find(
+                    Collection::PurchaseOrders,
+                    doc! { field::BUSINESS_ID: business, field::REORDER_IDS: { "$in": &reorders } },
+                    doc! { field::REORDER_IDS: 1 },
+                )
+                .await?
+                .iter()
+                .filter_map(|d| d.get_array(field::REORDER_IDS).ok())
+                .flat_map(|ids| ids.iter().filter_map(Bson::as_object_id))
+                .collect();
+            if let Some(missing) = reorders.iter().find(|r| !on_drafts.contains(r)) {
+                return Err(SyncError::WriteNotConfirmed(format!(
+                    "the automatic order line {missing} did not reach its draft; the batch will be sent again"
+                )));
+            }
+        }
+        self.write(
+            Collection::PurchaseOrders,
+            Write::Update(plan.passed_on),
+            ops,
+        )
+        .await
     }
 
     async fn count_movements(&mut self, ops: &[&Operation]) -> Result<()> {

@@ -466,5 +466,7 @@ pub(super) fn confirm_counted(
     Ok((counted, also_refused))
 }
 
+pub(super) mod drafts;
+
 #[cfg(test)]
 mod tests;

@@ -344,3 +344,286 @@ fn statements_group_by_collection_in_commit_order() {
         ]
     );
 }
+
+mod automatic_drafts {
+    use sellsync_core::contract::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
+    use sellsync_core::{Currency, Money};
+
+    use super::super::drafts::{plan, Draft, DraftPlan, DraftWrite};
+    use super::*;
+
+    struct Store {
+        business: ObjectId,
+        store: Id,
+        supplier: Id,
+    }
+
+    fn store() -> Store {
+        Store {
+            business: ObjectId::new(),
+            store: Id::new(),
+            supplier: Id::new(),
+        }
+    }
+
+    fn usd() -> Currency {
+        Currency::from_code("USD").unwrap()
+    }
+
+    fn item(product: Id, quantity: i64) -> OrderItemDoc {
+        OrderItemDoc {
+            product_id: product,
+            quantity_ordered: quantity,
+            unit_price: Some(Money::from_minor(210)),
+            quantity_received: 0,
+            quantity_damaged: 0,
+        }
+    }
+
+    fn order(
+        s: &Store,
+        generation: i64,
+        number: &str,
+        items: Vec<OrderItemDoc>,
+    ) -> PurchaseOrderDoc {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+            .unwrap()
+            .to_utc();
+        PurchaseOrderDoc {
+            id: PurchaseOrderDoc::reorder_draft_id(s.store, s.supplier, generation),
+            business_id: Id::from(s.business),
+            store_id: s.store,
+            supplier_id: s.supplier,
+            order_number: number.into(),
+            order_status: OrderStatus::Draft,
+            expected_delivery: None,
+            items,
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+            reorder_generation: Some(generation),
+        }
+    }
+
+    /// A till's reorder of `product` onto the draft of `generation` it knows.
+    fn reorder(
+        seq: i64,
+        s: &Store,
+        generation: i64,
+        till: &str,
+        product: Id,
+    ) -> (ObjectId, Operation) {
+        let line = ReorderLine {
+            reorder_id: Id::new(),
+            draft: order(s, generation, &format!("{till}-PO000001"), Vec::new()),
+            item: item(product, 24),
+        };
+        let payload = line.to_document(&usd());
+        let id = line.draft.id;
+        (
+            line.reorder_id.object_id(),
+            op(seq, Collection::PurchaseOrders, Op::Reorder, id, payload),
+        )
+    }
+
+    /// A till's change of its draft (as it sees it), taking `removed` off.
+    fn change(seq: i64, draft: &PurchaseOrderDoc, removed: &[Id]) -> Operation {
+        let payload = draft.to_change(&usd(), removed);
+        op(
+            seq,
+            Collection::PurchaseOrders,
+            Op::Update,
+            draft.id,
+            payload,
+        )
+    }
+
+    fn central(doc: &PurchaseOrderDoc, reorders: &[ObjectId]) -> Draft {
+        let mut document = doc.to_document(&usd());
+        document.insert("reorder_ids", reorders.to_vec());
+        Draft::from_central(document).unwrap()
+    }
+
+    fn run(s: &Store, ops: &[Operation], drafts: Vec<Draft>) -> DraftPlan {
+        let refs: Vec<&Operation> = ops.iter().collect();
+        let wanted: Vec<usize> = (0..ops.len()).collect();
+        plan(&refs, &wanted, drafts, s.business)
+    }
+
+    fn products(document: &Document) -> Vec<ObjectId> {
+        document
+            .get_array("items")
+            .unwrap()
+            .iter()
+            .map(|i| {
+                i.as_document()
+                    .unwrap()
+                    .get_object_id("product_id")
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn three_tills_reordering_offline_make_one_draft_with_each_product_once() {
+        let s = store();
+        let (milk, choc) = (Id::new(), Id::new());
+        let (ra, a) = reorder(1, &s, 0, "T1", milk);
+        let (rb, b) = reorder(2, &s, 0, "T2", milk); // the same dip, seen at another till
+        let (rc, c) = reorder(3, &s, 0, "T3", choc);
+        let planned = run(&s, &[a.clone(), b.clone(), c.clone()], Vec::new());
+        assert!(planned.refused.is_empty(), "{:?}", planned.refused);
+        assert_eq!(
+            planned.reorders.iter().map(|(_, r)| *r).collect::<Vec<_>>(),
+            [ra, rb, rc]
+        );
+        let [DraftWrite::Insert(0, opened), DraftWrite::Update(second), DraftWrite::Update(third)] =
+            &planned.writes[..]
+        else {
+            panic!("{:?}", planned.writes);
+        };
+        assert_eq!(opened.get_object_id("_id"), Ok(a.document_id.object_id()));
+        assert_eq!(products(opened), [milk.object_id()]);
+        assert_eq!(
+            opened.get_array("reorder_ids").unwrap(),
+            &vec![Bson::ObjectId(ra)]
+        );
+        assert_eq!(opened.get_str("order_number"), Ok("T1-PO000001"));
+        // Milk is on it already: the second till's reorder is only recorded.
+        assert_eq!(second.u, doc! { "$addToSet": { "reorder_ids": rb } });
+        assert_eq!(
+            second.q.get_document("reorder_ids").unwrap(),
+            &doc! { "$ne": rb }
+        );
+        assert!(third.u.get_document("$push").is_ok());
+        assert_eq!(
+            third.q.get_document("items.product_id").unwrap(),
+            &doc! { "$ne": choc.object_id() }
+        );
+        assert!(planned.passed_on.is_empty());
+
+        // Sent again once it is all central: nothing more is written.
+        let held = order(&s, 0, "T1-PO000001", vec![item(milk, 24), item(choc, 24)]);
+        let again = run(&s, &[a, b, c], vec![central(&held, &[ra, rb, rc])]);
+        assert!(again.writes.is_empty(), "{:?}", again.writes);
+        assert_eq!(again.reorders.len(), 3, "still confirmed");
+    }
+
+    #[test]
+    fn a_reorder_for_a_draft_ordered_meanwhile_goes_to_the_next() {
+        let s = store();
+        let (milk, bread) = (Id::new(), Id::new());
+        let mut ordered = order(&s, 0, "T1-PO000001", vec![item(milk, 24)]);
+        ordered.order_status = OrderStatus::Ordered;
+        let (rb, b) = reorder(1, &s, 0, "T2", bread);
+        let planned = run(&s, &[b], vec![central(&ordered, &[])]);
+        let [DraftWrite::Insert(0, next)] = &planned.writes[..] else {
+            panic!("{:?}", planned.writes);
+        };
+        assert_eq!(
+            next.get_object_id("_id"),
+            Ok(PurchaseOrderDoc::reorder_draft_id(s.store, s.supplier, 1).object_id())
+        );
+        assert_eq!(next.get_i64("reorder_generation"), Ok(1));
+        assert_eq!(next.get_str("order_number"), Ok("T2-PO000001-1"));
+        assert_eq!(products(next), [bread.object_id()]);
+        // The ordered one is told, so that tills holding it read it again.
+        assert_eq!(planned.passed_on.len(), 1);
+        assert_eq!(
+            planned.passed_on[0].q.get_object_id("_id"),
+            Ok(ordered.id.object_id())
+        );
+        assert_eq!(
+            planned.passed_on[0].u,
+            doc! { "$addToSet": { "reorders_passed_on": rb } }
+        );
+    }
+
+    #[test]
+    fn a_change_of_a_draft_keeps_the_lines_other_tills_added_and_orders_only_what_it_saw() {
+        let s = store();
+        let (milk, choc) = (Id::new(), Id::new());
+        // Central has milk (from another till) and chocolate; this till saw chocolate only.
+        let held = central(
+            &order(&s, 0, "T1-PO000001", vec![item(milk, 24), item(choc, 12)]),
+            &[],
+        );
+        let mut seen = order(&s, 0, "T1-PO000001", vec![item(choc, 20)]);
+        seen.updated_at += chrono::Duration::minutes(5);
+
+        let planned = run(&s, &[change(1, &seen, &[])], vec![held.clone()]);
+        let [DraftWrite::Update(kept)] = &planned.writes[..] else {
+            panic!("{:?}", planned.writes);
+        };
+        let set = kept.u.get_document("$set").unwrap();
+        assert_eq!(products(set), [choc.object_id(), milk.object_id()]);
+        assert!(
+            !set.contains_key("removed_products"),
+            "not stored centrally"
+        );
+
+        // Milk taken off at this till: it goes.
+        let planned = run(&s, &[change(1, &seen, &[milk])], vec![held.clone()]);
+        let [DraftWrite::Update(taken_off)] = &planned.writes[..] else {
+            panic!("{:?}", planned.writes);
+        };
+        assert_eq!(
+            products(taken_off.u.get_document("$set").unwrap()),
+            [choc.object_id()]
+        );
+
+        // Ordered: what this till saw is ordered, the milk moves on to the next draft
+        // (written before the order is marked ordered).
+        seen.order_status = OrderStatus::Ordered;
+        let planned = run(&s, &[change(1, &seen, &[])], vec![held]);
+        let [DraftWrite::Insert(0, next), DraftWrite::Update(ordered)] = &planned.writes[..] else {
+            panic!("{:?}", planned.writes);
+        };
+        assert_eq!(next.get_i64("reorder_generation"), Ok(1));
+        assert_eq!(products(next), [milk.object_id()]);
+        let set = ordered.u.get_document("$set").unwrap();
+        assert_eq!(set.get_str("order_status"), Ok("ordered"));
+        assert_eq!(products(set), [choc.object_id()]);
+    }
+
+    #[test]
+    fn a_change_of_a_draft_ordered_elsewhere_first_passes_its_new_lines_on() {
+        let s = store();
+        let (milk, bread) = (Id::new(), Id::new());
+        let mut ordered = order(&s, 0, "T1-PO000001", vec![item(milk, 24)]);
+        ordered.order_status = OrderStatus::Ordered;
+        let mut late = order(&s, 0, "T1-PO000001", vec![item(milk, 30), item(bread, 6)]);
+        late.updated_at += chrono::Duration::minutes(5);
+        let planned = run(&s, &[change(1, &late, &[])], vec![central(&ordered, &[])]);
+        let [DraftWrite::Insert(0, next)] = &planned.writes[..] else {
+            panic!("{:?}", planned.writes);
+        };
+        assert_eq!(
+            products(next),
+            [bread.object_id()],
+            "the ordered order stays as ordered"
+        );
+    }
+
+    #[test]
+    fn reorders_of_another_business_or_a_made_up_draft_are_refused() {
+        let s = store();
+        let (_, mut foreign) = reorder(1, &s, 0, "T1", Id::new());
+        foreign
+            .payload
+            .get_document_mut("order")
+            .unwrap()
+            .insert("business_id", ObjectId::new());
+        let (_, mut made_up) = reorder(2, &s, 0, "T1", Id::new());
+        made_up.document_id = Id::new();
+        let (_, mut no_quantity) = reorder(3, &s, 0, "T1", Id::new());
+        no_quantity
+            .payload
+            .get_document_mut("item")
+            .unwrap()
+            .insert("quantity_ordered", 0_i64);
+        let planned = run(&s, &[foreign, made_up, no_quantity], Vec::new());
+        assert_eq!(indexes(&planned.refused), [0, 1, 2]);
+        assert!(planned.writes.is_empty());
+    }
+}

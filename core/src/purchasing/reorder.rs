@@ -1,0 +1,140 @@
+//! Automatic reorders: when a movement takes a product's stock at the store down to its
+//! threshold (a sale, an adjustment, a write-off), its reorder quantity goes onto the
+//! store's automatic draft to the product's supplier, in the movement's transaction, with
+//! a notification for the managers. One line per product per draft: a product already on
+//! the draft is not added again, however often it dips.
+//!
+//! The store's automatic drafts to one supplier are numbered by generation (0, 1, …; the
+//! next opens when the last is ordered or cancelled) and their ids are derived from the
+//! store, the supplier and the generation, so the tills of a store that reorder offline
+//! open the same draft. Each line goes out as a `reorder` operation ([`ReorderLine`]),
+//! which central adds once to that draft (or, if it was ordered or cancelled meanwhile, to
+//! the next): after the tills sync, one draft per supplier, each product once, no line
+//! lost.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
+use crate::db::outbox;
+use crate::error::Result;
+use crate::ids::Id;
+use crate::money::Money;
+use crate::notifications::{self, NotificationKind};
+use crate::purchasing::orders;
+use crate::stock::rules::StockChange;
+use crate::till::{next_number, Ctx, TillCounter, Tx};
+
+/// Puts the product of `change`, which has just fallen to its threshold, on its
+/// supplier's automatic draft, unless it has no supplier or no reorder quantity or is on
+/// the draft already. `by`: who moved the stock (the draft's author if it opens now).
+pub(crate) fn on_fall(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    change: &StockChange,
+    by: Id,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rule: Option<(Option<Id>, i64, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT supplier_id, reorder_quantity, unit_cost FROM products
+             WHERE business_id = ?1 AND _id = ?2",
+        )?
+        .query_row(params![ctx.business.id, change.product_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((Some(supplier), quantity, cost)) = rule.filter(|(_, q, _)| *q > 0) else {
+        return Ok(());
+    };
+    let mut draft = open_draft(tx, ctx, supplier, by, now)?;
+    if draft
+        .items
+        .iter()
+        .any(|i| i.product_id == change.product_id)
+    {
+        return Ok(());
+    }
+    let item = OrderItemDoc {
+        product_id: change.product_id,
+        quantity_ordered: quantity,
+        unit_price: cost.map(Money::from_minor),
+        quantity_received: 0,
+        quantity_damaged: 0,
+    };
+    draft.items.push(item.clone());
+    draft.updated_at = now;
+    orders::store_rows(tx, &draft)?;
+    let mut header = draft.clone();
+    header.items.clear();
+    let line = ReorderLine {
+        reorder_id: Id::new(),
+        draft: header,
+        item,
+    };
+    outbox::append(
+        tx,
+        Collection::PurchaseOrders,
+        draft.id,
+        Op::Reorder,
+        line.to_document(&ctx.business.currency),
+        now,
+    )?;
+    let supplier_name: String = tx
+        .prepare_cached("SELECT supplier_name FROM suppliers WHERE _id = ?1")?
+        .query_row([supplier], |r| r.get(0))?;
+    notifications::raise(
+        tx,
+        ctx,
+        NotificationKind::Reordered,
+        Some(change.product_id),
+        &format!(
+            "{quantity} × {} put on order {} to {supplier_name}: {} is down to {}. The order is a draft until a manager marks it ordered.",
+            change.product_name, draft.order_number, change.product_name, change.after
+        ),
+        now,
+    )
+}
+
+/// The store's open automatic draft to `supplier`, or a new one (not stored yet) of the
+/// generation after the last, which was ordered or cancelled.
+fn open_draft(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    supplier: Id,
+    by: Id,
+    now: DateTime<Utc>,
+) -> Result<PurchaseOrderDoc> {
+    let last: Option<(Id, String, i64)> = tx
+        .prepare_cached(
+            "SELECT _id, order_status, reorder_generation FROM purchase_orders
+             WHERE business_id = ?1 AND store_id = ?2 AND supplier_id = ?3
+               AND reorder_generation IS NOT NULL
+             ORDER BY reorder_generation DESC LIMIT 1",
+        )?
+        .query_row(params![ctx.business.id, ctx.store.id, supplier], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let generation = match last {
+        Some((id, status, _)) if status == OrderStatus::Draft.as_str() => {
+            return orders::find(tx, ctx, &id.to_string());
+        }
+        Some((_, _, generation)) => generation + 1,
+        None => 0,
+    };
+    Ok(PurchaseOrderDoc {
+        id: PurchaseOrderDoc::reorder_draft_id(ctx.store.id, supplier, generation),
+        business_id: ctx.business.id,
+        store_id: ctx.store.id,
+        supplier_id: supplier,
+        order_number: next_number(tx, ctx.till_code, TillCounter::PurchaseOrder)?,
+        order_status: OrderStatus::Draft,
+        expected_delivery: None,
+        items: Vec::new(),
+        created_by: Some(by),
+        created_at: now,
+        updated_at: now,
+        reorder_generation: Some(generation),
+    })
+}
