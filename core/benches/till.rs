@@ -1,7 +1,8 @@
-//! Till benchmarks: completing a sale against plain rusqlite writing the same rows, and
+//! Till benchmarks: completing a sale against plain rusqlite writing the same rows, the
+//! same sale when it takes a product down to its threshold (an automatic reorder), and
 //! catalog lookups in a 100,000-product catalog.
 //!
-//! Run with `cargo bench -p sellsync-core --bench till [-- lookup|checkout]`. It prints
+//! Run with `cargo bench -p sellsync-core --bench till [-- lookup|checkout|reorder]`. It prints
 //! median and p99 of each operation; figures are for comparing on one machine, not
 //! pass/fail.
 
@@ -193,6 +194,81 @@ fn main() {
     if wanted("checkout") {
         checkout(&mut till, &cashier, dir.path(), &mut pick);
     }
+    if wanted("reorder") {
+        reorder(&mut till, &admin, &cashier, &mut pick);
+    }
+}
+
+/// A 5-line sale whose first line takes a product down to its threshold (its reorder
+/// quantity goes onto the supplier's automatic draft, which grows by a line each time),
+/// interleaved with the same sale of products that stay above theirs.
+fn reorder(
+    till: &mut Till,
+    admin: &sellsync_core::Actor,
+    cashier: &sellsync_core::Actor,
+    pick: &mut Picker,
+) {
+    use sellsync_core::catalog::ProductChanges;
+    use sellsync_core::purchasing::suppliers::NewSupplier;
+    let supplier = till
+        .add_supplier(
+            admin,
+            &NewSupplier {
+                supplier_name: "Bench Wholesale".into(),
+                ..NewSupplier::default()
+            },
+        )
+        .unwrap();
+    // The first SALES products of the catalog (1,000,000 in stock, threshold 1) fall to
+    // their threshold with one sale once their threshold is just under their stock.
+    for i in 0..SALES {
+        let stock = till.find_product(&barcode(i)).unwrap().unwrap().stock;
+        till.update_product(
+            admin,
+            &barcode(i),
+            &ProductChanges {
+                supplier_id: Some(Some(supplier.id)),
+                reorder_quantity: Some(24),
+                stock_threshold: Some(stock - 1),
+                ..ProductChanges::default()
+            },
+        )
+        .unwrap();
+    }
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let sell = |till: &mut Till, first: String, pick: &mut Picker| {
+        let mut cart = Cart::new();
+        till.ring_up(&mut cart, &first, 1).unwrap();
+        for _ in 0..4 {
+            let code = barcode(SALES + pick.below(CATALOG - SALES));
+            till.ring_up(&mut cart, &code, 1).unwrap();
+        }
+        let started = Instant::now();
+        till.complete_sale(cashier, &cart, std::slice::from_ref(&cash))
+            .unwrap();
+        started.elapsed()
+    };
+    let mut crossing = Vec::with_capacity(SALES);
+    let mut plain = Vec::with_capacity(SALES);
+    for i in 0..SALES {
+        crossing.push(sell(till, barcode(i), pick));
+        let other = barcode(SALES + pick.below(CATALOG - SALES));
+        plain.push(sell(till, other, pick));
+    }
+    let drafts = till
+        .purchase_orders(Some(sellsync_core::contract::OrderStatus::Draft))
+        .unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].lines.len(), SALES);
+    let (with, _) = report("5-line sale, one line down to its threshold", crossing);
+    let (without, _) = report("the same sale, nothing down to its threshold", plain);
+    println!(
+        "automatic reorder's cost on a sale: median +{:.1?} (draft grown to {SALES} lines)",
+        with.saturating_sub(without)
+    );
 }
 
 fn lookups(till: &Till, pick: &mut Picker) {

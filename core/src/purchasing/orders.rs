@@ -489,6 +489,58 @@ fn store(
 
 /// The order with this id or number at the till's store, as `conn` sees it.
 pub(super) fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<PurchaseOrderDoc> {
+    let mut order = find_header(conn, ctx, code)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT product_id, quantity_ordered, unit_price, quantity_received, quantity_damaged
+         FROM purchase_order_items WHERE order_id = ?1 ORDER BY line_no",
+    )?;
+    for row in stmt.query_map([order.id], |r| {
+        Ok(OrderItemDoc {
+            product_id: r.get(0)?,
+            quantity_ordered: r.get(1)?,
+            unit_price: r.get::<_, Option<i64>>(2)?.map(Money::from_minor),
+            quantity_received: r.get(3)?,
+            quantity_damaged: r.get(4)?,
+        })
+    })? {
+        order.items.push(row?);
+    }
+    Ok(order)
+}
+
+/// Adds `item` as the last line of `order` (a product it does not have) and marks the
+/// order changed at `now`: one line written, however long the order.
+pub(super) fn append_line(
+    tx: &Connection,
+    order: Id,
+    item: &OrderItemDoc,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO purchase_order_items (order_id, line_no, product_id, quantity_ordered,
+            unit_price, quantity_received, quantity_damaged)
+         SELECT ?1, COALESCE(MAX(line_no), 0) + 1, ?2, ?3, ?4, ?5, ?6
+         FROM purchase_order_items WHERE order_id = ?1",
+    )?
+    .execute(params![
+        order,
+        item.product_id,
+        item.quantity_ordered,
+        item.unit_price.map(Money::minor),
+        item.quantity_received,
+        item.quantity_damaged,
+    ])?;
+    tx.prepare_cached("UPDATE purchase_orders SET updated_at = ?2 WHERE _id = ?1")?
+        .execute(params![order, timestamp(now)])?;
+    Ok(())
+}
+
+/// The order with this id or number at the till's store, without its lines.
+pub(super) fn find_header(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    code: &str,
+) -> Result<PurchaseOrderDoc> {
     let code = code.trim();
     let row = conn
         .prepare_cached(
@@ -515,22 +567,6 @@ pub(super) fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<Purch
     let (id, supplier_id, order_number, status, expected, created_by, created, updated, generation) =
         row;
     let corrupt = |what: &str| Error::Corrupt(format!("purchase order {order_number}: {what}"));
-    let mut items = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT product_id, quantity_ordered, unit_price, quantity_received, quantity_damaged
-         FROM purchase_order_items WHERE order_id = ?1 ORDER BY line_no",
-    )?;
-    for row in stmt.query_map([id], |r| {
-        Ok(OrderItemDoc {
-            product_id: r.get(0)?,
-            quantity_ordered: r.get(1)?,
-            unit_price: r.get::<_, Option<i64>>(2)?.map(Money::from_minor),
-            quantity_received: r.get(3)?,
-            quantity_damaged: r.get(4)?,
-        })
-    })? {
-        items.push(row?);
-    }
     Ok(PurchaseOrderDoc {
         id,
         business_id: ctx.business.id,
@@ -541,7 +577,7 @@ pub(super) fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<Purch
             .map(|d| d.parse::<NaiveDate>())
             .transpose()
             .map_err(|_| corrupt("an unreadable expected delivery"))?,
-        items,
+        items: Vec::new(),
         created_by,
         created_at: parse_timestamp(&created).map_err(|_| corrupt("an unreadable time"))?,
         updated_at: parse_timestamp(&updated).map_err(|_| corrupt("an unreadable time"))?,

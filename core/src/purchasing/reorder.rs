@@ -47,14 +47,6 @@ pub(crate) fn on_fall(
     let Some((Some(supplier), quantity, cost)) = rule.filter(|(_, q, _)| *q > 0) else {
         return Ok(());
     };
-    let mut draft = open_draft(tx, ctx, supplier, by, now)?;
-    if draft
-        .items
-        .iter()
-        .any(|i| i.product_id == change.product_id)
-    {
-        return Ok(());
-    }
     let item = OrderItemDoc {
         product_id: change.product_id,
         quantity_ordered: quantity,
@@ -62,20 +54,40 @@ pub(crate) fn on_fall(
         quantity_received: 0,
         quantity_damaged: 0,
     };
-    draft.items.push(item.clone());
-    draft.updated_at = now;
-    orders::store_rows(tx, &draft)?;
-    let mut header = draft.clone();
-    header.items.clear();
+    let draft = match open_draft(tx, ctx, supplier)? {
+        Some(draft) => {
+            let on_it = tx
+                .prepare_cached(
+                    "SELECT 1 FROM purchase_order_items WHERE order_id = ?1 AND product_id = ?2",
+                )?
+                .exists(params![draft.id, change.product_id])?;
+            if on_it {
+                return Ok(());
+            }
+            orders::append_line(tx, draft.id, &item, now)?;
+            draft
+        }
+        None => {
+            let draft = next_draft(tx, ctx, supplier, by, now)?;
+            orders::store_rows(
+                tx,
+                &PurchaseOrderDoc {
+                    items: vec![item.clone()],
+                    ..draft.clone()
+                },
+            )?;
+            draft
+        }
+    };
     let line = ReorderLine {
         reorder_id: Id::new(),
-        draft: header,
+        draft,
         item,
     };
     outbox::append(
         tx,
         Collection::PurchaseOrders,
-        draft.id,
+        line.draft.id,
         Op::Reorder,
         line.to_document(&ctx.business.currency),
         now,
@@ -90,39 +102,47 @@ pub(crate) fn on_fall(
         Some(change.product_id),
         &format!(
             "{quantity} × {} put on order {} to {supplier_name}: {} is down to {}. The order is a draft until a manager marks it ordered.",
-            change.product_name, draft.order_number, change.product_name, change.after
+            change.product_name, line.draft.order_number, change.product_name, change.after
         ),
         now,
     )
 }
 
-/// The store's open automatic draft to `supplier`, or a new one (not stored yet) of the
-/// generation after the last, which was ordered or cancelled.
-fn open_draft(
+/// The store's open automatic draft to `supplier`, without its lines.
+fn open_draft(tx: &Tx<'_>, ctx: &Ctx<'_>, supplier: Id) -> Result<Option<PurchaseOrderDoc>> {
+    let open: Option<Id> = tx
+        .prepare_cached(
+            "SELECT _id FROM purchase_orders
+             WHERE business_id = ?1 AND store_id = ?2 AND supplier_id = ?3
+               AND reorder_generation IS NOT NULL AND order_status = 'draft'
+             ORDER BY reorder_generation DESC LIMIT 1",
+        )?
+        .query_row(params![ctx.business.id, ctx.store.id, supplier], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    open.map(|id| orders::find_header(tx, ctx, &id.to_string()))
+        .transpose()
+}
+
+/// A new automatic draft to `supplier` (without lines, not stored yet), of the generation
+/// after the store's last, which was ordered or cancelled.
+fn next_draft(
     tx: &Tx<'_>,
     ctx: &Ctx<'_>,
     supplier: Id,
     by: Id,
     now: DateTime<Utc>,
 ) -> Result<PurchaseOrderDoc> {
-    let last: Option<(Id, String, i64)> = tx
+    let last: Option<i64> = tx
         .prepare_cached(
-            "SELECT _id, order_status, reorder_generation FROM purchase_orders
-             WHERE business_id = ?1 AND store_id = ?2 AND supplier_id = ?3
-               AND reorder_generation IS NOT NULL
-             ORDER BY reorder_generation DESC LIMIT 1",
+            "SELECT MAX(reorder_generation) FROM purchase_orders
+             WHERE business_id = ?1 AND store_id = ?2 AND supplier_id = ?3",
         )?
         .query_row(params![ctx.business.id, ctx.store.id, supplier], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    let generation = match last {
-        Some((id, status, _)) if status == OrderStatus::Draft.as_str() => {
-            return orders::find(tx, ctx, &id.to_string());
-        }
-        Some((_, _, generation)) => generation + 1,
-        None => 0,
-    };
+            r.get(0)
+        })?;
+    let generation = last.map_or(0, |g| g + 1);
     Ok(PurchaseOrderDoc {
         id: PurchaseOrderDoc::reorder_draft_id(ctx.store.id, supplier, generation),
         business_id: ctx.business.id,
