@@ -627,9 +627,10 @@ impl Printer {
                     .expected_delivery
                     .map(|d| format!(", expected {d}"))
                     .unwrap_or_default();
+                let automatic = if o.automatic { " (automatic)" } else { "" };
                 writeln!(
                     out,
-                    "{} {} to {}: {} line(s), {}{expected}",
+                    "{} {}{automatic} to {}: {} line(s), {}{expected}",
                     o.order_number,
                     o.order_status.as_str(),
                     o.supplier_name,

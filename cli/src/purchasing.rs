@@ -236,7 +236,9 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
             till.cancel_purchase_order(&actor, &order)?
         }
         OrderCommand::List { status } => {
-            return out.purchase_orders(till, &till.purchase_orders(status)?)
+            // Listing the orders is when a manager looks: the late ones are notified.
+            till.raise_overdue_orders(till.store_today())?;
+            return out.purchase_orders(till, &till.purchase_orders(status)?);
         }
         OrderCommand::Show { order } => till.purchase_order(&order)?,
         OrderCommand::Export { order, csv } => {

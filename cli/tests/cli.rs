@@ -1545,6 +1545,30 @@ fn suppliers_and_what_a_product_is_reordered_by() {
         err.contains("A reorder quantity cannot be negative"),
         "{err}"
     );
+
+    // A sale that takes it down to its threshold puts it on the supplier's draft.
+    let stock = json(d, &["product", "find", "DAI-002"])[0]["stock"]
+        .as_i64()
+        .unwrap();
+    let threshold = (stock - 1).to_string();
+    let edit = ["product", "edit", "DAI-002", "--threshold", &threshold];
+    ok(d, &with(MANAGER, &edit));
+    let none = ok(d, &["po", "list", "--status", "draft"]);
+    assert!(none.contains("No purchase orders."), "{none}");
+    ok(
+        d,
+        &with(CASHIER, &["sale", "--item", "DAI-002", "--pay", "cash"]),
+    );
+    let drafts = ok(d, &["po", "list", "--status", "draft"]);
+    assert!(
+        drafts.contains("T1-PO000001 draft (automatic) to Valley Dairy: 1 line(s), 98.40"),
+        "{drafts}"
+    );
+    let notes = ok(d, &["notifications"]);
+    assert!(
+        notes.contains("put on order T1-PO000001 to Valley Dairy"),
+        "{notes}"
+    );
 }
 
 #[test]

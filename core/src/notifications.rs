@@ -111,12 +111,13 @@ pub(crate) fn raise(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    raise_as(conn, ctx, Id::new(), kind, product_id, message, now)
+    raise_as(conn, ctx, Id::new(), kind, product_id, message, now).map(|_| ())
 }
 
 /// [`raise`] for a finding about `subject` (a sale, a parked sale) that every till may
 /// make on its own: its id is derived from the kind and the subject, so the tills that
-/// find the same thing raise the same notification, recorded (and central) once.
+/// find the same thing raise the same notification, recorded (and central) once. Whether
+/// it is new here.
 pub(crate) fn raise_shared(
     conn: &Tx<'_>,
     ctx: &Ctx<'_>,
@@ -124,7 +125,7 @@ pub(crate) fn raise_shared(
     subject: Id,
     message: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let id = Id::derived(&format!("{}:{subject}", kind.as_str()));
     raise_as(conn, ctx, id, kind, None, message, now)
 }
@@ -137,7 +138,7 @@ fn raise_as(
     product_id: Option<Id>,
     message: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
     let inserted = conn
         .prepare_cached(
             "INSERT INTO notifications (_id, business_id, store_id, kind, product_id, message,
@@ -155,7 +156,7 @@ fn raise_as(
             timestamp(now)
         ])?;
     if inserted == 0 {
-        return Ok(());
+        return Ok(false);
     }
     outbox::append(
         conn,
@@ -175,7 +176,8 @@ fn raise_as(
         }
         .to_document(),
         now,
-    )
+    )?;
+    Ok(true)
 }
 
 impl Till {

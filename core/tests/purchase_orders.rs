@@ -433,3 +433,100 @@ fn a_delivery_is_received_in_parts_into_stock_with_its_differences_and_cost() {
         .receive_purchase_order(&s.manager, &number, &[received(&s, MILK, 1, 0, None)]);
     refused(r, "not_receivable");
 }
+
+#[test]
+fn an_order_past_its_expected_delivery_is_notified_once_until_it_has_come_in() {
+    use sellsync_core::purchasing::orders::ReceivedLine;
+    let mut s = shop();
+    let dairy = supplier(&mut s, "Valley Dairy");
+    let christmas_eve = NaiveDate::from_ymd_opt(2026, 12, 24).unwrap();
+    let late = s
+        .till
+        .create_purchase_order(
+            &s.manager,
+            dairy.id,
+            Some(christmas_eve),
+            &[line(&s, MILK, 12, None)],
+        )
+        .unwrap();
+    let draft = s
+        .till
+        .create_purchase_order(
+            &s.manager,
+            dairy.id,
+            Some(christmas_eve),
+            &[line(&s, CHOC, 5, None)],
+        )
+        .unwrap();
+    s.till
+        .mark_purchase_order_ordered(&s.manager, &late.order_number)
+        .unwrap();
+    let overdue = |s: &Shop| -> Vec<String> {
+        s.till
+            .notifications(false, 100)
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.kind == "order_overdue")
+            .map(|n| n.message)
+            .collect()
+    };
+    assert_eq!(
+        s.till.raise_overdue_orders(christmas_eve).unwrap(),
+        0,
+        "due today is not late"
+    );
+    let boxing_day = christmas_eve.succ_opt().unwrap();
+    s.till
+        .receive_purchase_order(
+            &s.manager,
+            &late.order_number,
+            &[ReceivedLine {
+                product: s.till.find_product(MILK).unwrap().unwrap(),
+                quantity: 4,
+                damaged: 0,
+                unit_cost: None,
+            }],
+        )
+        .unwrap();
+    let done = s
+        .till
+        .create_purchase_order(
+            &s.manager,
+            dairy.id,
+            Some(christmas_eve),
+            &[line(&s, CABLE, 1, None)],
+        )
+        .unwrap();
+    s.till
+        .mark_purchase_order_ordered(&s.manager, &done.order_number)
+        .unwrap();
+    s.till
+        .receive_purchase_order(
+            &s.manager,
+            &done.order_number,
+            &[ReceivedLine {
+                product: s.till.find_product(CABLE).unwrap().unwrap(),
+                quantity: 1,
+                damaged: 0,
+                unit_cost: None,
+            }],
+        )
+        .unwrap();
+    assert_eq!(
+        s.till.raise_overdue_orders(boxing_day).unwrap(),
+        1,
+        "not the draft (never sent) nor the order that came in"
+    );
+    let notes = overdue(&s);
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].contains(&late.order_number)
+            && notes[0].contains("2026-12-24")
+            && notes[0].contains("8 still to come in"),
+        "{}",
+        notes[0]
+    );
+    assert_eq!(s.till.raise_overdue_orders(boxing_day).unwrap(), 0, "once");
+    assert_eq!(overdue(&s).len(), 1);
+    assert_eq!(draft.order_status, OrderStatus::Draft);
+}

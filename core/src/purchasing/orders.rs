@@ -18,6 +18,7 @@ use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::money::{Currency, Money};
+use crate::notifications::{self, NotificationKind};
 use crate::purchasing::suppliers::require_supplier;
 use crate::sell::checkout::check_quantity;
 use crate::staff::{Actor, Permission};
@@ -342,6 +343,46 @@ impl Till {
             order.order_status = OrderStatus::Cancelled;
             Ok(())
         })
+    }
+
+    /// Raises an `order_overdue` notification for each of the store's orders whose
+    /// expected delivery is before `today` (the store's date: [`Till::store_today`]) and
+    /// that has not all come in; once per order, at whichever till finds it first (the
+    /// notification's id is derived from the order's). Returns how many were raised now.
+    pub fn raise_overdue_orders(&mut self, today: NaiveDate) -> Result<usize> {
+        let now = ids::now();
+        let raised = self.write(|tx, ctx| {
+            let overdue: Vec<(Id, String, String, String, i64)> = tx
+                .prepare_cached(
+                    "SELECT o._id, o.order_number, s.supplier_name, o.expected_delivery,
+                        SUM(MAX(i.quantity_ordered - i.quantity_received - i.quantity_damaged, 0))
+                     FROM purchase_orders o
+                     JOIN suppliers s ON s._id = o.supplier_id
+                     JOIN purchase_order_items i ON i.order_id = o._id
+                     WHERE o.business_id = ?1 AND o.store_id = ?2
+                       AND o.order_status IN ('ordered', 'partially_received')
+                       AND o.expected_delivery < ?3
+                     GROUP BY o._id",
+                )?
+                .query_map(
+                    params![ctx.business.id, ctx.store.id, today.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut raised = 0;
+            for (id, number, supplier, expected, missing) in overdue {
+                let message = format!(
+                    "Order {number} from {supplier} was expected on {expected}: {missing} still to come in. Call the supplier, or cancel what will not come."
+                );
+                let kind = NotificationKind::OrderOverdue;
+                raised += usize::from(notifications::raise_shared(tx, ctx, kind, id, &message, now)?);
+            }
+            Ok(raised)
+        })?;
+        if raised > 0 {
+            info!(raised, "purchase orders overdue");
+        }
+        Ok(raised)
     }
 
     /// The store's purchase orders, newest first; only those in `status` if given.

@@ -445,7 +445,8 @@ pub(crate) fn flag_completed_twice(tx: &Tx<'_>, ctx: &Ctx<'_>, id: Id) -> Result
         id,
         &message,
         ids::now(),
-    )
+    )?;
+    Ok(())
 }
 
 /// How many parked sales wait at this till (parked here, or taken up here and not

@@ -801,5 +801,6 @@ pub(crate) fn flag_over_return(tx: &Tx<'_>, ctx: &Ctx<'_>, sale_id: Id) -> Resul
         sale_id,
         &message,
         ids::now(),
-    )
+    )?;
+    Ok(())
 }

@@ -70,7 +70,13 @@ pub async fn provision(
 #[tauri::command(async)]
 pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<UserView> {
     let mut session = desk.session();
-    let actor = till(&mut session)?.sign_in(&email, Credential::Pin(&pin))?;
+    let till = till(&mut session)?;
+    let actor = till.sign_in(&email, Credential::Pin(&pin))?;
+    // Orders past their delivery date are told at the start of each shift of work.
+    let today = till.store_today();
+    if let Err(e) = till.raise_overdue_orders(today) {
+        warn!(error = %e, "overdue purchase orders were not looked for");
+    }
     let user = UserView::from(&actor);
     session.actor = Some(actor);
     session.cart = Default::default();
