@@ -193,6 +193,31 @@ pub enum Error {
     #[error("{0} comes from another supplier: order it from them.")]
     ProductOfAnotherSupplier(String),
 
+    // Transfers between stores.
+    #[error("No other store of this business is called {0:?} (or has that id).")]
+    UnknownStore(String),
+    #[error("Stock is transferred to another store, not to the one it is in.")]
+    SameStore,
+    #[error("{0} is sold only at this store: it cannot be sent to another.")]
+    ProductOfOneStore(String),
+    #[error("Scan what to send first.")]
+    TransferEmpty,
+    #[error("This store sent or receives no transfer {0:?}.")]
+    UnknownTransfer(String),
+    #[error("Transfer {number} goes to {store}: it is received there.")]
+    NotTransferDestination { number: String, store: String },
+    #[error("Transfer {number} was sent by {store}: only they can cancel it.")]
+    NotTransferSource { number: String, store: String },
+    #[error("Transfer {number} is {status} already.")]
+    TransferClosed {
+        number: String,
+        status: &'static str,
+    },
+    #[error("That product is not on transfer {0}.")]
+    NotOnTransfer(String),
+    #[error("Only {sent} of {name} were sent: count what came again.")]
+    MoreThanSent { name: String, sent: i64 },
+
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]
     UnknownCustomer(String),
@@ -334,6 +359,16 @@ impl Error {
             Error::NotReceivable { .. } => "not_receivable",
             Error::NothingReceived => "nothing_received",
             Error::ProductOfAnotherSupplier(_) => "product_of_another_supplier",
+            Error::UnknownStore(_) => "unknown_store",
+            Error::SameStore => "same_store",
+            Error::ProductOfOneStore(_) => "product_of_one_store",
+            Error::TransferEmpty => "transfer_empty",
+            Error::UnknownTransfer(_) => "unknown_transfer",
+            Error::NotTransferDestination { .. } => "not_transfer_destination",
+            Error::NotTransferSource { .. } => "not_transfer_source",
+            Error::TransferClosed { .. } => "transfer_closed",
+            Error::NotOnTransfer(_) => "not_on_transfer",
+            Error::MoreThanSent { .. } => "more_than_sent",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
             Error::UnknownParkedSale(_) => "unknown_parked_sale",

@@ -35,10 +35,13 @@ pub enum NotificationKind {
     Reordered,
     /// A purchase order's expected delivery has passed and not everything came in.
     OrderOverdue,
+    /// Tills that were offline together closed the same transfer twice (cancelled and
+    /// received, or received twice): its stock was counted twice.
+    TransferClosedTwice,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 9] = [
         NotificationKind::LowStock,
         NotificationKind::Oversold,
         NotificationKind::SyncParked,
@@ -47,6 +50,7 @@ impl NotificationKind {
         NotificationKind::ParkedCompletedTwice,
         NotificationKind::Reordered,
         NotificationKind::OrderOverdue,
+        NotificationKind::TransferClosedTwice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +63,7 @@ impl NotificationKind {
             NotificationKind::ParkedCompletedTwice => "parked_completed_twice",
             NotificationKind::Reordered => "reordered",
             NotificationKind::OrderOverdue => "order_overdue",
+            NotificationKind::TransferClosedTwice => "transfer_closed_twice",
         }
     }
 

@@ -482,6 +482,8 @@ pub(crate) enum TillCounter {
     Park,
     /// `T1-PO000002`
     PurchaseOrder,
+    /// `T1-TR000004`
+    Transfer,
 }
 
 /// The next number of `counter` at this till, inside the transaction that uses it.
@@ -491,6 +493,7 @@ pub(crate) fn next_number(tx: &Tx<'_>, till_code: &str, counter: TillCounter) ->
         TillCounter::Return => ("next_return_number", "R"),
         TillCounter::Park => ("next_park_number", "P"),
         TillCounter::PurchaseOrder => ("next_order_number", "PO"),
+        TillCounter::Transfer => ("next_transfer_number", "TR"),
     };
     let number: i64 = tx
         .prepare_cached(&format!(

@@ -213,13 +213,12 @@ impl Puller {
     ) -> Result<ChangeStream<ChangeStreamEvent<Document>>> {
         let scoped: Vec<&str> = PULLED
             .iter()
-            .filter(|c| !matches!(c, Collection::Businesses | Collection::Stores))
+            .filter(|c| **c != Collection::Businesses)
             .map(|c| c.name())
             .collect();
         let pipeline = [doc! { "$match": { "$or": [
             { "ns.coll": { "$in": scoped }, full_document(field::BUSINESS_ID): &self.business },
             { "ns.coll": Collection::Businesses.name(), document_key(field::ID): &self.business },
-            { "ns.coll": Collection::Stores.name(), document_key(field::ID): &self.store },
             // A deleted document has no body to say whose it was; the till applies the
             // deletion only to a user it holds.
             { "ns.coll": Collection::Users.name(), "operationType": "delete" },
@@ -244,7 +243,8 @@ impl Puller {
         let business = &self.business;
         match collection {
             Collection::Businesses => doc! { field::ID: business },
-            Collection::Stores => doc! { field::ID: &self.store },
+            // All the business's stores: this one's settings, the others to send stock to.
+            Collection::Stores => doc! { field::BUSINESS_ID: business },
             // This store's, and the business-wide ones (no store).
             Collection::Users | Collection::Products => doc! {
                 field::BUSINESS_ID: business,
@@ -261,6 +261,14 @@ impl Puller {
                     field::CREATED_AT: { "$gte": bson::DateTime::from_chrono(since) },
                 }
             }
+            // Transfers this store sent or receives.
+            Collection::StockTransfers => doc! {
+                field::BUSINESS_ID: business,
+                "$or": [
+                    { field::FROM_STORE_ID: &self.store },
+                    { field::TO_STORE_ID: &self.store },
+                ],
+            },
             // The store's orders (all of them: the open ones are what a till works on).
             Collection::PurchaseOrders => doc! {
                 field::BUSINESS_ID: business,

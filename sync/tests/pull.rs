@@ -998,3 +998,121 @@ async fn reorders_converge(transactions: bool) {
     }
     assert_eq!(all(&central, "purchase_orders").await.len(), 3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what_came() {
+    use sellsync_core::contract::TransferStatus;
+    use sellsync_core::stock::transfers::TransferLineInput;
+    let config = config("transfers");
+    let (dir_a, mut till_a) = demo_till();
+    sync_once(dir_a.path(), &config).await;
+    let uptown = second_store(&config, till_a.business().id.object_id()).await;
+    let dir_b = tempfile::tempdir().unwrap();
+    let (mut till_b, _) = provision(dir_b.path(), &config, &uptown.to_hex(), None)
+        .await
+        .unwrap();
+    sync_once(dir_a.path(), &config).await;
+    let others = till_a.other_stores().unwrap();
+    assert_eq!(others.len(), 1, "the first store learns of the second");
+    assert_eq!(others[0].id.object_id(), uptown);
+
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let line = |till: &Till, sku: &str, quantity: i64| TransferLineInput {
+        product: till.find_product(sku).unwrap().unwrap(),
+        quantity,
+    };
+    let sent = till_a
+        .send_transfer(
+            &manager,
+            &uptown.to_hex(),
+            &[line(&till_a, "DAI-004", 10), line(&till_a, "SNK-014", 4)],
+            "",
+        )
+        .unwrap();
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+    let arriving = till_b.transfer(&sent.transfer_number).unwrap();
+    assert!(arriving.incoming);
+    assert_eq!(arriving.status, TransferStatus::InTransit);
+    assert_eq!(till_b.find_product("DAI-004").unwrap().unwrap().stock, 0);
+
+    let manager_b = sign_in(&mut till_b, "manager@example.com", "2345");
+    let received = till_b
+        .receive_transfer(
+            &manager_b,
+            &sent.transfer_number,
+            Some(&[line(&till_b, "DAI-004", 9), line(&till_b, "SNK-014", 4)]),
+        )
+        .unwrap();
+    assert_eq!(received.lines[0].missing, 1);
+    sync_once(dir_b.path(), &config).await;
+    sync_once(dir_a.path(), &config).await;
+    let seen = till_a.transfer(&sent.transfer_number).unwrap();
+    assert_eq!(seen.status, TransferStatus::Received);
+    assert_eq!(seen.lines[0].missing, 1);
+
+    let central = Central::connect(&config).await.unwrap();
+    let transfers = all(&central, "stock_transfers").await;
+    assert_eq!(transfers.len(), 1);
+    let doc = &transfers[0];
+    assert_eq!(doc.get_str("status"), Ok("received"));
+    assert_eq!(
+        doc.get_object_id("from_store_id"),
+        Ok(till_a.store().id.object_id())
+    );
+    assert_eq!(doc.get_object_id("to_store_id"), Ok(uptown));
+    assert!(doc.get_datetime("received_at").is_ok());
+    let item = doc.get_array("items").unwrap()[0].as_document().unwrap();
+    assert_eq!(
+        (
+            item.get_i64("quantity_sent"),
+            item.get_i64("quantity_received")
+        ),
+        (Ok(10), Ok(9))
+    );
+
+    // Both stores' levels are their ledgers, centrally and on each till; the business
+    // has one fewer milk than before, the one that did not arrive.
+    let movements = all(&central, "stock_movements").await;
+    let a = till_a.store().id.object_id();
+    for (sku, out, came) in [("DAI-004", 10, 9), ("SNK-014", 4, 4)] {
+        let product = central
+            .database()
+            .collection::<Document>("products")
+            .find_one(doc! { "sku": sku })
+            .await
+            .unwrap()
+            .unwrap();
+        let id = product.get_object_id("_id").unwrap();
+        let levels = product.get_array("stock_levels").unwrap();
+        for level in levels.iter().map(|l| l.as_document().unwrap()) {
+            let store = level.get_object_id("store_id").unwrap();
+            let moved: i64 = movements
+                .iter()
+                .filter(|m| m.get_object_id("product_id") == Ok(id))
+                .filter(|m| m.get_object_id("store_id") == Ok(store))
+                .map(|m| m.get_i64("quantity").unwrap())
+                .sum();
+            assert_eq!(
+                level.get_i64("stock").unwrap(),
+                level.get_i64("opening_stock").unwrap() + moved,
+                "{sku} at {store}"
+            );
+        }
+        let opening_a = levels
+            .iter()
+            .map(|l| l.as_document().unwrap())
+            .find(|l| l.get_object_id("store_id") == Ok(a))
+            .unwrap()
+            .get_i64("opening_stock")
+            .unwrap();
+        assert_eq!(level_at(&product, a), Some(opening_a - out), "{sku}");
+        assert_eq!(level_at(&product, uptown), Some(came), "{sku}");
+        assert_eq!(product.get_i64("stock"), Ok(opening_a - out + came));
+        let at_a = till_a.find_product(sku).unwrap().unwrap().stock;
+        let at_b = till_b.find_product(sku).unwrap().unwrap().stock;
+        assert_eq!((at_a, at_b), (opening_a - out, came), "{sku} on the tills");
+    }
+    assert!(till_a.verify_stock_ledger().unwrap().mismatches.is_empty());
+    assert!(till_b.verify_stock_ledger().unwrap().mismatches.is_empty());
+}

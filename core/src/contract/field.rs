@@ -66,6 +66,16 @@ pub const REMOVED_PRODUCTS: &str = "removed_products";
 pub const ORDER: &str = "order";
 pub const ITEM: &str = "item";
 
+// stock_transfers
+pub const FROM_STORE_ID: &str = "from_store_id";
+pub const TO_STORE_ID: &str = "to_store_id";
+pub const TRANSFER_NUMBER: &str = "transfer_number";
+pub const SENT_BY: &str = "sent_by";
+pub const RECEIVED_BY: &str = "received_by";
+pub const RECEIVED_AT: &str = "received_at";
+/// Inside `items`.
+pub const QUANTITY_SENT: &str = "quantity_sent";
+
 // stores
 pub const STORE_NAME: &str = "store_name";
 pub const LOCATION: &str = "location";

@@ -25,6 +25,7 @@ mod read;
 mod round_trips;
 mod sale;
 mod stock_movement;
+mod stock_transfer;
 mod store;
 mod supplier;
 mod user;
@@ -47,6 +48,7 @@ pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLin
 pub use read::{whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
+pub use stock_transfer::{StockTransferDoc, TransferItemDoc, TransferStatus};
 pub use store::{OperatingHours, StoreDoc};
 pub use supplier::SupplierDoc;
 pub use user::UserDoc;
@@ -74,10 +76,12 @@ pub enum Collection {
     JournalEntries,
     /// Sell Sync's own: carts put aside, which any till of the store can take up.
     ParkedSales,
+    /// Sell Sync's own: stock sent from one store of the business to another.
+    StockTransfers,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 14] = [
+    pub const ALL: [Collection; 15] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -92,6 +96,7 @@ impl Collection {
         Collection::ZReports,
         Collection::JournalEntries,
         Collection::ParkedSales,
+        Collection::StockTransfers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -110,6 +115,7 @@ impl Collection {
             Collection::ZReports => "z_reports",
             Collection::JournalEntries => "journal_entries",
             Collection::ParkedSales => "parked_sales",
+            Collection::StockTransfers => "stock_transfers",
         }
     }
 

@@ -702,3 +702,34 @@ fn notifications() {
     bad.insert("message", "changed");
     assert!(refusal(NotificationUpdate::from_document(notification.id, &bad)).contains("message"));
 }
+
+#[test]
+fn stock_transfers() {
+    let transfer = StockTransferDoc {
+        id: Id::new(),
+        business_id: Id::new(),
+        from_store_id: Id::new(),
+        to_store_id: Id::new(),
+        transfer_number: "T1-TR000001".into(),
+        status: TransferStatus::Received,
+        items: vec![TransferItemDoc {
+            product_id: Id::new(),
+            quantity_sent: 6,
+            quantity_received: 5,
+        }],
+        note: "for the weekend".into(),
+        sent_by: Some(Id::new()),
+        received_by: Some(Id::new()),
+        received_at: Some(at("2026-12-02T10:00:00Z")),
+        created_at: at("2026-12-01T09:00:00Z"),
+        updated_at: at("2026-12-02T10:00:00Z"),
+    };
+    let doc = through_the_outbox(transfer.to_document());
+    assert_eq!(StockTransferDoc::from_document(&doc).unwrap(), transfer);
+    let mut bad = doc.clone();
+    bad.insert("status", "lost");
+    assert!(refusal(StockTransferDoc::from_document(&bad)).contains("lost"));
+    let mut bad = doc;
+    bad.remove("to_store_id");
+    assert!(refusal(StockTransferDoc::from_document(&bad)).contains("to_store_id"));
+}

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_suppliers.sql"),
     include_str!("../../migrations/0015_purchase_orders.sql"),
     include_str!("../../migrations/0016_reorders.sql"),
+    include_str!("../../migrations/0017_transfers.sql"),
 ];
 
 /// The schema version this build writes.

@@ -21,6 +21,7 @@ use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
 
 pub mod rules;
+pub mod transfers;
 
 use rules::{alerts, falls_to_threshold, MovementType, StockChange};
 

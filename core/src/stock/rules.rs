@@ -13,13 +13,20 @@ pub enum MovementType {
     Sale,
     Restock,
     Adjustment,
+    /// Sent to another store of the business (negative, at the source).
+    TransferOut,
+    /// Came from another store (positive, at the destination), or back to the source of
+    /// a cancelled transfer.
+    TransferIn,
 }
 
 impl MovementType {
-    pub const ALL: [MovementType; 3] = [
+    pub const ALL: [MovementType; 5] = [
         MovementType::Sale,
         MovementType::Restock,
         MovementType::Adjustment,
+        MovementType::TransferOut,
+        MovementType::TransferIn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -27,6 +34,8 @@ impl MovementType {
             MovementType::Sale => "sale",
             MovementType::Restock => "restock",
             MovementType::Adjustment => "adjustment",
+            MovementType::TransferOut => "transfer_out",
+            MovementType::TransferIn => "transfer_in",
         }
     }
 

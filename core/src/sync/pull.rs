@@ -21,8 +21,8 @@ use tracing::{debug, info, warn};
 
 use crate::contract::{
     field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
-    PurchaseOrderDoc, Reader, SaleDoc, SaleStatus, StockMovementDoc, StoreDoc, SupplierDoc,
-    UserDoc,
+    PurchaseOrderDoc, Reader, SaleDoc, SaleStatus, StockMovementDoc, StockTransferDoc, StoreDoc,
+    SupplierDoc, UserDoc,
 };
 use crate::customers::phone_key;
 use crate::db as database;
@@ -33,6 +33,7 @@ use crate::money::{Currency, Money, Percent};
 use crate::purchasing::orders;
 use crate::sell::transaction::{self, Sale};
 use crate::sell::{parked, returns};
+use crate::stock::transfers;
 use crate::sync::conflicts::Unsent;
 use crate::till::{check_till_code, Ctx, Till, Tx};
 
@@ -41,7 +42,7 @@ use crate::till::{check_till_code, Ctx, Till, Tx};
 /// returns of the return window: what the till may be asked to take back; of
 /// `parked_sales`, the store's of the return window (a parked sale after its products
 /// and customer, before the sales that complete it).
-pub const PULLED: [Collection; 11] = [
+pub const PULLED: [Collection; 12] = [
     Collection::Businesses,
     Collection::Stores,
     Collection::Users,
@@ -49,6 +50,7 @@ pub const PULLED: [Collection; 11] = [
     Collection::Suppliers,
     Collection::Products,
     Collection::PurchaseOrders,
+    Collection::StockTransfers,
     Collection::Customers,
     Collection::ParkedSales,
     Collection::SalesTransactions,
@@ -352,6 +354,12 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
             &ParkedSaleDoc::from_document(document, currency)?,
             &unsent,
         ),
+        Collection::StockTransfers => stock_transfer(
+            tx,
+            ctx,
+            &StockTransferDoc::from_document(document)?,
+            &unsent,
+        ),
         Collection::Notifications | Collection::ZReports | Collection::JournalEntries => {
             Ok(Applied::Skipped)
         }
@@ -579,7 +587,22 @@ fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &BusinessDoc, unsent: &Unsent) 
 
 fn store(tx: &Connection, ctx: &Ctx<'_>, doc: &StoreDoc, unsent: &Unsent) -> Result<Applied> {
     if doc.id != ctx.store.id {
-        return Ok(Applied::Skipped);
+        // Another store of the business: its name and place, to send stock to.
+        tx.prepare_cached(
+            "INSERT INTO stores (_id, business_id, store_name, location, phone, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (_id) DO UPDATE SET store_name = excluded.store_name,
+                location = excluded.location, phone = excluded.phone",
+        )?
+        .execute(params![
+            doc.id,
+            ctx.business.id,
+            doc.store_name,
+            doc.location.clone().unwrap_or_default(),
+            doc.phone.clone().unwrap_or_default(),
+            created_at(doc.created_at),
+        ])?;
+        return Ok(Applied::Yes);
     }
     let hours = doc.operating_hours.as_ref();
     Columns::default()
@@ -842,6 +865,42 @@ fn purchase_order(tx: &Connection, doc: &PurchaseOrderDoc, unsent: &Unsent) -> R
         }
     }
     orders::store_rows(tx, &order)?;
+    Ok(Applied::Yes)
+}
+
+/// A transfer this store sent or receives, as central holds it (received or cancelled at
+/// the other store), unless this till has a change of it unsent. Skipped while the till
+/// lacks a product of it. A transfer this till closed one way and central another was
+/// closed twice by tills offline together: a manager is told.
+fn stock_transfer(
+    tx: &Tx<'_>,
+    ctx: &Ctx<'_>,
+    doc: &StockTransferDoc,
+    unsent: &Unsent,
+) -> Result<Applied> {
+    if doc.from_store_id != ctx.store.id && doc.to_store_id != ctx.store.id {
+        return Ok(Applied::Skipped);
+    }
+    if unsent.keeps(field::STATUS) {
+        return Ok(Applied::Skipped);
+    }
+    let holds = |sql: &str, id: Id| holds(tx, sql, id);
+    for store in [doc.from_store_id, doc.to_store_id] {
+        if !holds("SELECT 1 FROM stores WHERE _id = ?1", store)? {
+            return Ok(Applied::Skipped);
+        }
+    }
+    for item in &doc.items {
+        if !holds("SELECT 1 FROM products WHERE _id = ?1", item.product_id)? {
+            return Ok(Applied::Skipped);
+        }
+    }
+    match transfers::find(tx, ctx, &doc.id.to_string()) {
+        Ok(local) => transfers::flag_closed_twice(tx, ctx, &local, doc)?,
+        Err(Error::UnknownTransfer(_)) => {}
+        Err(e) => return Err(e),
+    }
+    transfers::store_rows(tx, doc)?;
     Ok(Applied::Yes)
 }
 
