@@ -10,6 +10,7 @@ mod purchasing;
 mod returns;
 mod shift;
 mod sync;
+mod transfers;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -143,6 +144,9 @@ enum Command {
     /// The store's purchase orders
     #[command(subcommand)]
     Po(purchasing::OrderCommand),
+    /// Stock sent to and received from the business's other stores
+    #[command(subcommand)]
+    Transfer(transfers::TransferCommand),
     /// Send the outbox to the central MongoDB (and see how that stands)
     Sync(sync::SyncArgs),
     /// A sale's receipt: ESC/POS bytes to a file or a printer, or plain text
@@ -561,6 +565,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Supplier(command) => purchasing::supplier(&mut till, command, out),
         Command::Po(command) => purchasing::order(&mut till, command, out),
+        Command::Transfer(command) => transfers::transfer(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {

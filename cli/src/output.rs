@@ -22,6 +22,7 @@ use sellsync_core::shift::report::{rows, CashMovementKind};
 use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::rules::StockChange;
+use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::stock::LedgerCheck;
 use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::sync::queue::SyncStatus;
@@ -664,6 +665,57 @@ impl Printer {
                         }
                     )?;
                 }
+            }
+        })
+    }
+
+    pub fn transfers(&self, transfers: &[Transfer]) -> Result<()> {
+        emit!(self, transfers, |out| {
+            if transfers.is_empty() {
+                writeln!(out, "No transfers.")?;
+            }
+            for t in transfers {
+                let way = if t.incoming {
+                    format!("from {}", t.from_store_name)
+                } else {
+                    format!("to {}", t.to_store_name)
+                };
+                writeln!(
+                    out,
+                    "{} {} {way}: {} line(s)",
+                    t.transfer_number,
+                    t.status.as_str(),
+                    t.lines.len()
+                )?;
+                for l in &t.lines {
+                    let missing = if l.missing > 0 {
+                        format!(", {} missing", l.missing)
+                    } else {
+                        String::new()
+                    };
+                    writeln!(
+                        out,
+                        "  {:<14} {:<40} {:>5} sent, {} received{missing}",
+                        l.sku,
+                        truncate(&l.product_name, 40),
+                        l.quantity_sent,
+                        l.quantity_received
+                    )?;
+                }
+            }
+        })
+    }
+
+    pub fn other_stores(&self, stores: &[OtherStore]) -> Result<()> {
+        emit!(self, stores, |out| {
+            if stores.is_empty() {
+                writeln!(
+                    out,
+                    "This till knows no other store of the business: they come with `sellsync sync`."
+                )?;
+            }
+            for s in stores {
+                writeln!(out, "{}  {}  {}", s.id, s.store_name, s.location)?;
             }
         })
     }

@@ -1636,3 +1636,87 @@ fn a_purchase_order_at_the_command_line() {
         "{err}"
     );
 }
+
+#[test]
+fn a_transfer_at_the_command_line() {
+    let dir = demo();
+    let d = dir.path();
+    let none = ok(d, &["transfer", "stores"]);
+    assert!(
+        none.contains("This till knows no other store of the business"),
+        "{none}"
+    );
+    let send = |to: &'static str| -> [&'static str; 8] {
+        [
+            "transfer",
+            "send",
+            "--to",
+            to,
+            "--item",
+            "DAI-002:5",
+            "--item",
+            "DAI-001:2",
+        ]
+    };
+    let err = fails(d, &with(MANAGER, &send("Uptown")));
+    assert!(
+        err.contains("No other store of this business is called \"Uptown\""),
+        "{err}"
+    );
+    let own = json(d, &["transfer", "stores"]);
+    assert_eq!(own, Value::Array(vec![]));
+    let here = "Corner Market Downtown";
+    let err = fails(d, &with(MANAGER, &send(here)));
+    assert!(err.contains("not to the one it is in"), "{err}");
+
+    // The business's other store, as a sync with central brings it.
+    let db = rusqlite::Connection::open(d.join("till.sqlite3")).unwrap();
+    db.execute(
+        "INSERT INTO stores (_id, business_id, store_name, location, created_at)
+         SELECT '64b000000000000000000001', business_id, 'Uptown', '9 Hill St',
+            '2026-12-01T09:00:00.000Z' FROM till",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let stores = ok(d, &["transfer", "stores"]);
+    assert!(stores.contains("Uptown  9 Hill St"), "{stores}");
+    let before = json(d, &["product", "find", "DAI-002"])[0]["stock"]
+        .as_i64()
+        .unwrap();
+    let err = fails(d, &with(CASHIER, &send("Uptown")));
+    assert!(err.contains("not allowed to manage inventory"), "{err}");
+    let sent = json(d, &with(MANAGER, &send("uptown")));
+    assert_eq!(sent[0]["transfer_number"], "T1-TR000001");
+    assert_eq!(sent[0]["status"], "in_transit");
+    let after = json(d, &["product", "find", "DAI-002"])[0]["stock"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(after, before - 5, "the stock left at once");
+    let listed = ok(d, &["transfer", "list", "--status", "in_transit"]);
+    assert!(
+        listed.contains("T1-TR000001 in_transit to Uptown: 2 line(s)"),
+        "{listed}"
+    );
+    let err = fails(d, &with(MANAGER, &["transfer", "receive", "T1-TR000001"]));
+    assert!(
+        err.contains("goes to Uptown: it is received there"),
+        "{err}"
+    );
+    let cancelled = ok(d, &with(MANAGER, &["transfer", "cancel", "T1-TR000001"]));
+    assert!(
+        cancelled.contains("T1-TR000001 cancelled to Uptown"),
+        "{cancelled}"
+    );
+    let back = json(d, &["product", "find", "DAI-002"])[0]["stock"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(back, before);
+    let err = fails(d, &["transfer", "list", "--status", "lost"]);
+    assert!(
+        err.contains("one of in_transit, received, cancelled"),
+        "{err}"
+    );
+    let err = fails(d, &["transfer", "show", "T1-TR000042"]);
+    assert!(err.contains("no transfer \"T1-TR000042\""), "{err}");
+}
