@@ -3,6 +3,7 @@
 //! one use case, print the result (text, or JSON with `--json`).
 
 mod args;
+mod counts;
 mod output;
 mod parked;
 mod print;
@@ -147,6 +148,9 @@ enum Command {
     /// Stock sent to and received from the business's other stores
     #[command(subcommand)]
     Transfer(transfers::TransferCommand),
+    /// Count a shelf or the whole store by scanning, and post the differences
+    #[command(subcommand)]
+    Count(counts::CountCommand),
     /// Send the outbox to the central MongoDB (and see how that stands)
     Sync(sync::SyncArgs),
     /// A sale's receipt: ESC/POS bytes to a file or a printer, or plain text
@@ -566,6 +570,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Supplier(command) => purchasing::supplier(&mut till, command, out),
         Command::Po(command) => purchasing::order(&mut till, command, out),
         Command::Transfer(command) => transfers::transfer(&mut till, command, out),
+        Command::Count(command) => counts::count(&mut till, command, out),
         Command::Stock(StockArgs { low, action }) => match action {
             None => out.stock(&till.stock_levels(low)?),
             Some(StockCommand::Adjust {

@@ -21,6 +21,7 @@ use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::{rows, CashMovementKind};
 use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
+use sellsync_core::stock::counts::{PostedCount, StockCount};
 use sellsync_core::stock::rules::StockChange;
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::stock::LedgerCheck;
@@ -703,6 +704,44 @@ impl Printer {
                     )?;
                 }
             }
+        })
+    }
+
+    pub fn stock_count(&self, count: Option<&StockCount>) -> Result<()> {
+        emit!(self, count, |out| {
+            match count {
+                None => writeln!(out, "No stock count is open on this till.")?,
+                Some(c) => {
+                    let scope = c.category.as_deref().unwrap_or("the whole store");
+                    writeln!(
+                        out,
+                        "Counting {scope}: {} product(s) counted, {} not yet",
+                        c.lines.len(),
+                        c.not_counted
+                    )?;
+                    for l in &c.lines {
+                        writeln!(
+                            out,
+                            "  {:<14} {:<40} counted {:>5}, expected {:>5}, {:+}",
+                            l.sku,
+                            truncate(&l.product_name, 40),
+                            l.counted,
+                            l.expected,
+                            l.difference
+                        )?;
+                    }
+                }
+            }
+        })
+    }
+
+    pub fn posted_count(&self, posted: &PostedCount) -> Result<()> {
+        emit!(self, posted, |out| {
+            writeln!(
+                out,
+                "Count posted: {} product(s) adjusted, {:+} in all.",
+                posted.adjusted, posted.net_difference
+            )?;
         })
     }
 

@@ -1720,3 +1720,52 @@ fn a_transfer_at_the_command_line() {
     let err = fails(d, &["transfer", "show", "T1-TR000042"]);
     assert!(err.contains("no transfer \"T1-TR000042\""), "{err}");
 }
+
+#[test]
+fn a_stock_count_at_the_command_line() {
+    let dir = demo();
+    let d = dir.path();
+    let category = json(d, &["product", "find", "DAI-002"])[0]["category"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stock = |d: &Path| {
+        json(d, &["product", "find", "DAI-002"])[0]["stock"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = stock(d);
+    let err = fails(d, &with(MANAGER, &["count", "scan", "DAI-002"]));
+    assert!(err.contains("No stock count is open on this till"), "{err}");
+    let err = fails(d, &with(CASHIER, &["count", "start"]));
+    assert!(err.contains("not allowed to manage inventory"), "{err}");
+    let started = ok(
+        d,
+        &with(MANAGER, &["count", "start", "--category", &category]),
+    );
+    assert!(
+        started.contains(&format!("Counting {category}: 0 product(s) counted")),
+        "{started}"
+    );
+    let err = fails(d, &with(MANAGER, &["count", "start"]));
+    assert!(err.contains("A stock count is open on this till"), "{err}");
+    ok(d, &with(MANAGER, &["count", "scan", "DAI-002"]));
+    let shown = ok(d, &with(MANAGER, &["count", "scan", "DAI-002:2"]));
+    assert!(
+        shown.contains(&format!(
+            "counted     3, expected {before:>5}, {:+}",
+            3 - before
+        )),
+        "{shown}"
+    );
+    let err = fails(d, &with(MANAGER, &["count", "scan", "DAI-002:-1"]));
+    assert!(err.contains("-1"), "{err}");
+    let posted = json(d, &with(MANAGER, &["count", "post"]));
+    assert_eq!(posted["adjusted"], 1);
+    assert_eq!(posted["net_difference"], 3 - before);
+    assert_eq!(stock(d), 3);
+    let err = fails(d, &with(MANAGER, &["count", "post"]));
+    assert!(err.contains("No stock count is open on this till"), "{err}");
+    let none = ok(d, &["count", "show"]);
+    assert!(none.contains("No stock count is open"), "{none}");
+}

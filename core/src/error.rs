@@ -218,6 +218,16 @@ pub enum Error {
     #[error("Only {sent} of {name} were sent: count what came again.")]
     MoreThanSent { name: String, sent: i64 },
 
+    // Stock counts.
+    #[error("A stock count is open on this till: post it or cancel it first.")]
+    CountOpen,
+    #[error("No stock count is open on this till: start one first.")]
+    NoOpenCount,
+    #[error("No product is in the category {0:?}.")]
+    UnknownCategory(String),
+    #[error("{name} is not in {category}, the category being counted.")]
+    NotInCount { name: String, category: String },
+
     // Customers.
     #[error("No customer has the phone or email {0:?}.")]
     UnknownCustomer(String),
@@ -369,6 +379,10 @@ impl Error {
             Error::TransferClosed { .. } => "transfer_closed",
             Error::NotOnTransfer(_) => "not_on_transfer",
             Error::MoreThanSent { .. } => "more_than_sent",
+            Error::CountOpen => "count_open",
+            Error::NoOpenCount => "no_open_count",
+            Error::UnknownCategory(_) => "unknown_category",
+            Error::NotInCount { .. } => "not_in_count",
             Error::CustomerGone => "customer_gone",
             Error::CustomerExists { .. } => "customer_exists",
             Error::UnknownParkedSale(_) => "unknown_parked_sale",

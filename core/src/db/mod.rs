@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_purchase_orders.sql"),
     include_str!("../../migrations/0016_reorders.sql"),
     include_str!("../../migrations/0017_transfers.sql"),
+    include_str!("../../migrations/0018_stock_counts.sql"),
 ];
 
 /// The schema version this build writes.

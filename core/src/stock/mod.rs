@@ -20,6 +20,7 @@ use crate::purchasing;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
 
+pub mod counts;
 pub mod rules;
 pub mod transfers;
 
