@@ -19,7 +19,7 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WORK_DIR = os.environ["WORK_DIR"]
 SCREENSHOTS = os.environ["SCREENSHOTS"]
@@ -795,6 +795,84 @@ class Till(unittest.TestCase):
             self.assertEqual(paid, [("Store credit", "store_credit", 69)])
             left = db.execute("SELECT store_credit FROM customers WHERE name = 'Alice Johnson'").fetchone()
             self.assertEqual(left, (40,))
+
+    def test_18_a_sale_down_to_its_threshold_drafts_an_order_that_is_ordered_and_received_by_scanning(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-orders").click()
+        self.wait_for("#supplier-name").send_keys("Valley Dairy")
+        self.wait_for("#supplier-contact").send_keys("Sam Ortiz" + Keys.ENTER)
+        self.wait_for_text("#suppliers", "Valley Dairy — Sam Ortiz")
+
+        # Milk is ordered from Valley Dairy, 24 at a time, when one more sale takes it
+        # down to its threshold.
+        self.body(Keys.F3)
+        self.wait_for("#stock-filter").send_keys("DAI-002")
+        stock = self.stock_of("DAI-002")
+        self.wait_for('tr.product[data-sku="DAI-002"] .edit-button').click()
+        WebDriverWait(self.driver, 5).until(
+            lambda d: self.wait_for("#product-name").get_attribute("value") != ""
+        )
+        threshold = self.wait_for("#product-threshold")
+        threshold.clear()
+        threshold.send_keys(str(stock - 1))
+        WebDriverWait(self.driver, 5).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, "#product-supplier option")) == 2
+        )
+        Select(self.wait_for("#product-supplier")).select_by_visible_text("Valley Dairy")
+        reorder = self.wait_for("#product-reorder")
+        reorder.clear()
+        reorder.send_keys("24")
+        self.wait_for("#product-cost").send_keys("2.10")
+        self.wait_for("#product-save").click()
+        self.wait_for_text("#stock-saved", "saved")
+
+        self.body(Keys.F1)
+        self.wait_for("#scan").send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for('#cart tr.line[data-sku="DAI-002"]')
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys("100" + Keys.ENTER)
+        self.wait_for("#sale-done")
+        self.body(Keys.ENTER)
+        self.wait_for("#scan")
+
+        self.wait_for("#nav-orders").click()
+        self.wait_for("#orders-tab-drafts").click()
+        row = self.wait_for('tr.order[data-number="T1-PO000001"]')
+        self.assertIn("automatic", row.text)
+        self.assertIn("Valley Dairy", row.text)
+        row.find_element(By.CSS_SELECTOR, ".open-order").click()
+        line = self.wait_for('#order-detail tr.order-line[data-sku="DAI-002"]')
+        self.assertEqual(line.find_element(By.CSS_SELECTOR, "input.ordered").get_attribute("value"), "24")
+        self.assertIn("opened by products down to their threshold", self.text_of("#order-status"))
+        self.screenshot("orders-draft")
+
+        self.wait_for("#mark-ordered").click()
+        self.wait_for_text("#orders-saved", "T1-PO000001 is ordered.")
+        scan = self.wait_for("#receive-scan")
+        for _ in range(10):
+            scan.send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for_text("#receive-lines", "DAI-002: 10 sound")
+        self.wait_for("#receive-damaged").click()
+        scan.send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for_text("#receive-lines", "DAI-002: 10 sound, 1 damaged")
+        self.wait_for("#receive").click()
+        self.wait_for_text("#orders-saved", "T1-PO000001: partly received.")
+        line = self.wait_for('#order-detail tr.order-line[data-sku="DAI-002"]')
+        self.assertEqual(line.find_element(By.CSS_SELECTOR, ".received").text, "10")
+        self.assertEqual(line.find_element(By.CSS_SELECTOR, ".difference").text, "-13")
+        self.screenshot("orders-receive")
+
+        self.body(Keys.F3)
+        self.wait_for("#stock-filter").send_keys("DAI-002")
+        self.assertEqual(self.stock_of("DAI-002"), stock - 1 + 10)
+        row = self.wait_for('tr.product[data-sku="DAI-002"]')
+        self.assertEqual(row.find_element(By.CSS_SELECTOR, ".on-order").text, "13")
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            moved = db.execute(
+                "SELECT m.movement_type, m.quantity FROM stock_movements m"
+                " JOIN purchase_orders o ON o._id = m.transaction_id").fetchall()
+            self.assertEqual(moved, [("restock", 10)])
 
 
 def free_port():

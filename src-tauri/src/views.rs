@@ -1,10 +1,14 @@
 //! What the screen shows, as the front end receives it. Amounts arrive formatted in the
 //! business's currency: the front end never computes a price or a tax.
 
+use std::collections::HashMap;
+
 use sellsync_core::catalog::QuickKeys;
 use sellsync_core::contract::ParkedStatus;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::purchasing::orders::PurchaseOrder;
+use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::BreakdownReport;
 use sellsync_core::sell::checkout::Due;
 use sellsync_core::sell::parked::ParkedSale;
@@ -17,7 +21,7 @@ use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::rows;
 use sellsync_core::shift::{Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
-use sellsync_core::{Actor, Cart, CartCustomer, Money, Product, Till};
+use sellsync_core::{Actor, Cart, CartCustomer, Id, Money, Product, Till};
 use serde::Serialize;
 
 /// A command's failure: a stable code the window decides by, and the words core chose
@@ -400,10 +404,15 @@ pub struct StockView {
     pub stock: i64,
     pub threshold: i64,
     pub low: bool,
+    /// Ordered from the supplier and not in yet.
+    pub on_order: i64,
+    /// Sent from another store and not received yet.
+    pub in_transit: i64,
 }
 
-impl From<&Product> for StockView {
-    fn from(p: &Product) -> StockView {
+impl StockView {
+    /// `p` with what is on its way (`incoming`, see [`Incoming`]).
+    pub fn new(p: &Product, incoming: &Incoming) -> StockView {
         StockView {
             sku: p.sku.clone(),
             name: p.product_name.clone(),
@@ -411,6 +420,103 @@ impl From<&Product> for StockView {
             stock: p.stock,
             threshold: p.stock_threshold,
             low: p.is_low(),
+            on_order: incoming.on_order.get(&p.id).copied().unwrap_or(0),
+            in_transit: incoming.in_transit.get(&p.id).copied().unwrap_or(0),
+        }
+    }
+}
+
+/// What is on its way to the store, by product.
+#[derive(Default)]
+pub struct Incoming {
+    pub on_order: HashMap<Id, i64>,
+    pub in_transit: HashMap<Id, i64>,
+}
+
+impl Incoming {
+    pub fn of(till: &Till) -> sellsync_core::Result<Incoming> {
+        Ok(Incoming {
+            on_order: till.on_order()?,
+            in_transit: till.in_transit_to_here()?,
+        })
+    }
+}
+
+/// A supplier, for the orders screen and the product form.
+#[derive(Serialize)]
+pub struct SupplierView {
+    pub id: String,
+    pub name: String,
+    pub contact: String,
+}
+
+impl From<&Supplier> for SupplierView {
+    fn from(s: &Supplier) -> SupplierView {
+        let contact = [
+            s.contact_person.as_str(),
+            s.email.as_deref().unwrap_or(""),
+            s.phone.as_deref().unwrap_or(""),
+        ]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        SupplierView {
+            id: s.id.to_string(),
+            name: s.supplier_name.clone(),
+            contact,
+        }
+    }
+}
+
+/// A purchase order on the orders screen; amounts formatted by core.
+#[derive(Serialize)]
+pub struct OrderView {
+    pub id: String,
+    pub number: String,
+    pub supplier: String,
+    pub status: &'static str,
+    pub automatic: bool,
+    pub expected: Option<String>,
+    pub total: String,
+    pub lines: Vec<OrderLineView>,
+}
+
+#[derive(Serialize)]
+pub struct OrderLineView {
+    pub sku: String,
+    pub name: String,
+    pub ordered: i64,
+    pub received: i64,
+    pub damaged: i64,
+    /// Came in (sound or not) less ordered.
+    pub difference: i64,
+    pub unit_price: Option<String>,
+}
+
+impl OrderView {
+    pub fn new(till: &Till, o: &PurchaseOrder) -> OrderView {
+        OrderView {
+            id: o.id.to_string(),
+            number: o.order_number.clone(),
+            supplier: o.supplier_name.clone(),
+            status: o.order_status.as_str(),
+            automatic: o.automatic,
+            expected: o.expected_delivery.map(|d| d.to_string()),
+            total: till.format_money(o.total),
+            lines: o
+                .lines
+                .iter()
+                .map(|l| OrderLineView {
+                    sku: l.sku.clone(),
+                    name: l.product_name.clone(),
+                    ordered: l.quantity_ordered,
+                    received: l.quantity_received,
+                    damaged: l.quantity_damaged,
+                    difference: l.difference,
+                    unit_price: l.unit_price.map(|p| till.format_money(p)),
+                })
+                .collect(),
         }
     }
 }
@@ -450,6 +556,11 @@ pub struct ProductForm {
     pub category: String,
     pub tax_rate: String,
     pub threshold: i64,
+    /// The supplier's id, or "".
+    pub supplier_id: String,
+    pub reorder_quantity: i64,
+    /// What the supplier charges for one, as typed, or "".
+    pub unit_cost: String,
 }
 
 impl ProductForm {
@@ -462,6 +573,12 @@ impl ProductForm {
             category: p.category.clone(),
             tax_rate: p.tax_rate.to_string().trim_end_matches('%').to_owned(),
             threshold: p.stock_threshold,
+            supplier_id: p.supplier_id.map(|id| id.to_string()).unwrap_or_default(),
+            reorder_quantity: p.reorder_quantity,
+            unit_cost: p
+                .unit_cost
+                .map(|c| till.format_money(c))
+                .unwrap_or_default(),
         }
     }
 }

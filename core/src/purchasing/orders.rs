@@ -385,6 +385,24 @@ impl Till {
         Ok(raised)
     }
 
+    /// How many of each product the store has ordered and not received yet (on orders
+    /// ordered or partly received; what came short of an order still counts until it is
+    /// received or the order is closed).
+    pub fn on_order(&self) -> Result<HashMap<Id, i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.product_id,
+                SUM(MAX(i.quantity_ordered - i.quantity_received - i.quantity_damaged, 0))
+             FROM purchase_orders o JOIN purchase_order_items i ON i.order_id = o._id
+             WHERE o.business_id = ?1 AND o.store_id = ?2
+               AND o.order_status IN ('ordered', 'partially_received')
+             GROUP BY i.product_id",
+        )?;
+        let rows = stmt.query_map(params![self.business.id, self.store.id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The store's purchase orders, newest first; only those in `status` if given.
     pub fn purchase_orders(&self, status: Option<OrderStatus>) -> Result<Vec<PurchaseOrder>> {
         let mut stmt = self.conn.prepare_cached(

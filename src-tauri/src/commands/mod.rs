@@ -10,14 +10,17 @@
 //! - [`parked`]: carts parked with a note and taken up again.
 //! - [`returns`]: a sale found by its receipt's code, returns (with and without a
 //!   receipt) previewed and made, voids.
-//! - [`stock`]: stock levels and corrections, products, notifications (and marking them
-//!   read).
+//! - [`stock`]: stock levels (with what is on order and in transit) and corrections,
+//!   products, notifications (and marking them read).
+//! - [`purchasing`]: suppliers and purchase orders: drafts (automatic ones among them),
+//!   ordered, cancelled, received by scanning.
 //! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
 //!   report.
 //! - [`reports`]: the day broken down by hour, product, category, cashier, tender; CSV.
 //! - [`settings`]: the status bar, the central database and the printer.
 
 pub mod parked;
+pub mod purchasing;
 pub mod reports;
 pub mod returns;
 pub mod sell;

@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 
 use super::counter;
 use crate::events;
-use crate::views::{Answer, NotificationView, ProductForm, StockView};
+use crate::views::{Answer, Incoming, NotificationView, ProductForm, StockView};
 use crate::Desk;
 
 /// Every product with its stock (only the low ones with `low_only`).
@@ -17,7 +17,11 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     let products = c.till.stock_levels(low_only)?;
-    Ok(products.iter().map(StockView::from).collect())
+    let incoming = Incoming::of(c.till)?;
+    Ok(products
+        .iter()
+        .map(|p| StockView::new(p, &incoming))
+        .collect())
 }
 
 /// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
@@ -33,7 +37,7 @@ pub fn adjust_stock(
     let mut session = desk.session();
     let c = counter(&mut session)?;
     c.till.adjust_stock(&c.actor, &code, delta, &reason)?;
-    let view = StockView::from(&c.till.require_product(&code)?);
+    let view = StockView::new(&c.till.require_product(&code)?, &Incoming::of(c.till)?);
     drop(session);
     desk.wake_sync();
     events::push_all(&app);
@@ -62,6 +66,11 @@ pub struct ProductInput {
     /// Opening stock of a new product (ignored when editing: stock moves by corrections).
     stock: i64,
     threshold: i64,
+    /// The supplier's id, or "": none.
+    supplier_id: String,
+    reorder_quantity: i64,
+    /// What the supplier charges for one, or "": not known.
+    unit_cost: String,
 }
 
 /// Adds the product (`is_new`) or edits the one with its SKU. Needs `manage_inventory`.
@@ -80,6 +89,14 @@ pub fn save_product(
         rate => Some(Percent::parse(rate)?),
     };
     let barcode = Some(input.barcode.trim().to_owned()).filter(|b| !b.is_empty());
+    let supplier_id = match input.supplier_id.trim() {
+        "" => None,
+        id => Some(c.till.find_supplier(id)?.id),
+    };
+    let unit_cost = match input.unit_cost.trim() {
+        "" => None,
+        cost => Some(c.till.currency().parse_non_negative(cost)?),
+    };
     let product = if is_new {
         c.till.add_product(
             &c.actor,
@@ -92,8 +109,10 @@ pub fn save_product(
                 tax_rate,
                 stock: input.stock,
                 stock_threshold: input.threshold,
+                supplier_id,
+                reorder_quantity: input.reorder_quantity,
+                unit_cost,
                 only_this_store: false,
-                ..NewProduct::default()
             },
         )?
     } else {
@@ -107,11 +126,13 @@ pub fn save_product(
                 category: Some(input.category),
                 tax_rate,
                 stock_threshold: Some(input.threshold),
-                ..ProductChanges::default()
+                supplier_id: Some(supplier_id),
+                reorder_quantity: Some(input.reorder_quantity),
+                unit_cost: Some(unit_cost),
             },
         )?
     };
-    let view = StockView::from(&product);
+    let view = StockView::new(&product, &Incoming::of(c.till)?);
     drop(session);
     desk.wake_sync();
     events::push_all(&app);

@@ -120,6 +120,8 @@ export interface StockItem {
   stock: number;
   threshold: number;
   low: boolean;
+  on_order: number;
+  in_transit: number;
 }
 
 export interface ProductForm {
@@ -130,10 +132,48 @@ export interface ProductForm {
   category: string;
   tax_rate: string;
   threshold: number;
+  supplier_id: string;
+  reorder_quantity: number;
+  unit_cost: string;
 }
 
 export interface ProductInput extends ProductForm {
   stock: number;
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  contact: string;
+}
+
+export interface OrderLine {
+  sku: string;
+  name: string;
+  ordered: number;
+  received: number;
+  damaged: number;
+  difference: number;
+  unit_price: string | null;
+}
+
+export type OrderStatus = "draft" | "ordered" | "partially_received" | "received" | "cancelled";
+
+export interface Order {
+  id: string;
+  number: string;
+  supplier: string;
+  status: OrderStatus;
+  automatic: boolean;
+  expected: string | null;
+  total: string;
+  lines: OrderLine[];
+}
+
+export interface ReceivedInput {
+  code: string;
+  quantity: number;
+  damaged: number;
 }
 
 export interface Note {
@@ -356,6 +396,19 @@ export const api = {
   product: (code: string) => invoke<ProductForm>("product", { code }),
   saveProduct: (input: ProductInput, isNew: boolean) =>
     invoke<StockItem>("save_product", { input, isNew }),
+  suppliers: () => invoke<Supplier[]>("suppliers"),
+  addSupplier: (name: string, contact: string, email: string, phone: string) =>
+    invoke<Supplier>("add_supplier", { name, contact, email, phone }),
+  purchaseOrders: () => invoke<Order[]>("purchase_orders"),
+  createOrder: (supplier: string) => invoke<Order>("create_order", { supplier }),
+  orderAdd: (order: string, code: string, quantity: number) =>
+    invoke<Order>("order_add", { order, code, quantity }),
+  orderSet: (order: string, code: string, quantity: number) =>
+    invoke<Order>("order_set", { order, code, quantity }),
+  markOrdered: (order: string) => invoke<Order>("mark_ordered", { order }),
+  cancelOrder: (order: string) => invoke<Order>("cancel_order", { order }),
+  receiveOrder: (order: string, lines: ReceivedInput[]) =>
+    invoke<Order>("receive_order", { order, lines }),
   unread: () => invoke<number>("unread"),
   notifications: () => invoke<Note[]>("notifications"),
   markNotificationsRead: () => invoke<number>("mark_notifications_read"),

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { filterStock, parseDelta } from "./stock";
 
 const items = [
-  { sku: "DAI-001", name: "Whole Milk 1 gal", category: "Dairy", stock: 18, threshold: 5, low: false },
-  { sku: "PRO-001", name: "Bananas 1 lb", category: "Produce", stock: 2, threshold: 10, low: true },
+  { sku: "DAI-001", name: "Whole Milk 1 gal", category: "Dairy", stock: 18, threshold: 5, low: false, on_order: 0, in_transit: 0 },
+  { sku: "PRO-001", name: "Bananas 1 lb", category: "Produce", stock: 2, threshold: 10, low: true, on_order: 24, in_transit: 0 },
 ];
 
 describe("the stock filter", () => {
