@@ -4,6 +4,7 @@ Each test opens the app on a fresh till (`--data-dir`, a new folder under WORK_D
 the first screen offers the demo store.
 """
 
+import datetime
 import os
 import shutil
 import socket
@@ -873,6 +874,114 @@ class Till(unittest.TestCase):
                 "SELECT m.movement_type, m.quantity FROM stock_movements m"
                 " JOIN purchase_orders o ON o._id = m.transaction_id").fetchall()
             self.assertEqual(moved, [("restock", 10)])
+
+    def test_19_a_shelf_is_counted_by_scanning_while_it_sells_and_the_count_is_posted(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.body(Keys.F3)
+        self.wait_for("#stock-filter").send_keys("DAI-002")
+        stock = self.stock_of("DAI-002")
+        self.wait_for("#nav-transfers").click()
+        self.wait_for("#count-category").send_keys("Dairy" + Keys.ENTER)
+        self.wait_for_text("#count-scope", "Counting Dairy: 0 counted")
+        scan = self.wait_for("#count-scan")
+        for _ in range(3):
+            scan.send_keys("DAI-002" + Keys.ENTER)
+            time.sleep(0.2)  # each scan is answered before the next (a scanner's pace)
+        line = self.wait_for('tr.count-line[data-sku="DAI-002"]')
+        WebDriverWait(self.driver, 5).until(
+            lambda d: line.find_element(By.CSS_SELECTOR, ".counted").text == "3"
+        )
+        scan.send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for_text("#transfers-error", "is not in Dairy, the category being counted")
+
+        # One sells while the shelf is counted: the count still compares with the stock
+        # when it started, and the sale is not lost.
+        self.body(Keys.F1)
+        self.wait_for("#scan").send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for('#cart tr.line[data-sku="DAI-002"]')
+        self.body(Keys.F2)
+        self.wait_for("#tendered").send_keys("100" + Keys.ENTER)
+        self.wait_for("#sale-done")
+        self.body(Keys.ENTER)
+        self.wait_for("#scan")
+        self.wait_for("#nav-transfers").click()
+        line = self.wait_for('tr.count-line[data-sku="DAI-002"]')
+        self.assertEqual(line.find_element(By.CSS_SELECTOR, ".difference").text, str(3 - stock))
+        self.screenshot("count")
+        self.wait_for("#count-post").click()
+        self.wait_for_text("#transfers-saved", "Count posted: 1 product(s) adjusted.")
+        self.body(Keys.F3)
+        self.wait_for("#stock-filter").send_keys("DAI-002")
+        self.assertEqual(self.stock_of("DAI-002"), 3 - 1)
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            moved = db.execute(
+                "SELECT movement_type, quantity FROM stock_movements WHERE reason = 'count'").fetchall()
+        self.assertEqual(moved, [("adjustment", 3 - stock)])
+
+    def test_20_a_transfer_sent_by_one_store_is_received_in_part_by_another(self):
+        from pymongo import MongoClient
+        from bson import ObjectId
+
+        uri = os.environ["SELLSYNC_TEST_MONGODB_URI"]
+        database = f"desktop_transfer_{int(time.time() * 1000)}"
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.save_central(uri, database)
+        synced = lambda d: self.text_of("#status-pending") == "0 waiting to sync"
+        WebDriverWait(self.driver, 30).until(synced)
+        # The back office opens a second store, where the demo's staff work too.
+        uptown = ObjectId()
+        with MongoClient(uri) as client:
+            db = client[database]
+            business = db["stores"].find_one()["business_id"]
+            db["stores"].insert_one({
+                "_id": uptown, "business_id": business, "store_name": "Corner Market Uptown",
+                "location": "9 Hill St", "phone": "", "created_at": datetime.datetime.now(datetime.timezone.utc),
+            })
+            db["users"].update_many({"email": {"$in": ["manager@example.com", "cashier@example.com"]}},
+                                    {"$unset": {"store_id": ""}})
+
+        def store_offered(d):
+            self.wait_for("#nav-stock").click()
+            self.wait_for("#nav-transfers").click()
+            return d.find_elements(By.CSS_SELECTOR, "#transfer-to option")
+        WebDriverWait(self.driver, 30, poll_frequency=1).until(store_offered)
+        self.assertEqual(Select(self.wait_for("#transfer-to")).first_selected_option.text, "Corner Market Uptown")
+        scan = self.wait_for("#transfer-scan")
+        for _ in range(5):
+            scan.send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for_text("#transfer-sending", "DAI-002: 5")
+        self.wait_for("#transfer-send").click()
+        self.wait_for_text("#transfers-saved", "T1-TR000001 sent to Corner Market Uptown.")
+        WebDriverWait(self.driver, 30).until(synced)
+
+        # A till of Uptown, set up from the central database, receives 4 of the 5.
+        self.start_app()
+        self.wait_for("#start-provision").click()
+        self.wait_for("#provision-uri").send_keys(uri)
+        self.wait_for("#provision-database").send_keys(database)
+        self.wait_for("#provision-store").send_keys(str(uptown) + Keys.ENTER)
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-transfers").click()
+        self.wait_for('tr.transfer[data-number="T1-TR000001"] .open-transfer').click()
+        self.assertIn("in transit", self.text_of("#transfer-status"))
+        scan = self.wait_for("#transfer-receive-scan")
+        for _ in range(4):
+            scan.send_keys("DAI-002" + Keys.ENTER)
+        self.wait_for_text("#transfer-receiving", "DAI-002: 4")
+        self.wait_for("#transfer-receive").click()
+        self.wait_for_text("#transfers-saved", "T1-TR000001 received: 1 missing.")
+        self.screenshot("transfer-receive")
+        WebDriverWait(self.driver, 30).until(synced)
+        with MongoClient(uri) as client:
+            db = client[database]
+            transfer = db["stock_transfers"].find_one()
+            self.assertEqual(transfer["status"], "received")
+            self.assertEqual(transfer["items"][0]["quantity_received"], 4)
+            milk = db["products"].find_one({"sku": "DAI-002"})
+            levels = {str(level["store_id"]): level["stock"] for level in milk["stock_levels"]}
+            self.assertEqual(levels[str(uptown)], 4)
 
 
 def free_port():

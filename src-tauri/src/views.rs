@@ -21,6 +21,7 @@ use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::report::rows;
 use sellsync_core::shift::{Shift, XReport, ZReport};
 use sellsync_core::staff::StaffMember;
+use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::{Actor, Cart, CartCustomer, Id, Money, Product, Till};
 use serde::Serialize;
 
@@ -889,4 +890,69 @@ fn refund_lines<'a>(
     refunds
         .map(|(name, amount)| format!("{name} {}", till.format_money(amount)))
         .collect()
+}
+
+/// Another store of the business, to send stock to.
+#[derive(Serialize)]
+pub struct StoreView {
+    pub id: String,
+    pub name: String,
+    pub location: String,
+}
+
+impl From<&OtherStore> for StoreView {
+    fn from(s: &OtherStore) -> StoreView {
+        StoreView {
+            id: s.id.to_string(),
+            name: s.store_name.clone(),
+            location: s.location.clone(),
+        }
+    }
+}
+
+/// A transfer on the transfers screen.
+#[derive(Serialize)]
+pub struct TransferView {
+    pub id: String,
+    pub number: String,
+    pub from: String,
+    pub to: String,
+    pub status: &'static str,
+    pub incoming: bool,
+    pub note: String,
+    pub lines: Vec<TransferLineView>,
+}
+
+#[derive(Serialize)]
+pub struct TransferLineView {
+    pub sku: String,
+    pub name: String,
+    pub sent: i64,
+    pub received: i64,
+    pub missing: i64,
+}
+
+impl From<&Transfer> for TransferView {
+    fn from(t: &Transfer) -> TransferView {
+        TransferView {
+            id: t.id.to_string(),
+            number: t.transfer_number.clone(),
+            from: t.from_store_name.clone(),
+            to: t.to_store_name.clone(),
+            status: t.status.as_str(),
+            incoming: t.incoming,
+            note: t.note.clone(),
+            lines: t
+                .lines
+                .iter()
+                .map(|l| TransferLineView {
+                    sku: l.sku.clone(),
+                    name: l.product_name.clone(),
+                    sent: l.quantity_sent,
+                    received: l.quantity_received,
+                    missing: l.missing,
+                })
+                .collect(),
+        }
+    }
 }

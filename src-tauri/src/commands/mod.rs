@@ -14,6 +14,8 @@
 //!   products, notifications (and marking them read).
 //! - [`purchasing`]: suppliers and purchase orders: drafts (automatic ones among them),
 //!   ordered, cancelled, received by scanning.
+//! - [`transfers`]: stock sent to and received from the business's other stores; stock
+//!   counts.
 //! - [`shift`]: the shift, its float, cash in and out, the X report, closing into the Z
 //!   report.
 //! - [`reports`]: the day broken down by hour, product, category, cashier, tender; CSV.
@@ -28,6 +30,7 @@ pub mod session;
 pub mod settings;
 pub mod shift;
 pub mod stock;
+pub mod transfers;
 
 use sellsync_core::staff::Approval;
 use sellsync_core::{Actor, Cart, Error, Sale, Till};

@@ -176,6 +176,55 @@ export interface ReceivedInput {
   damaged: number;
 }
 
+export interface Store {
+  id: string;
+  name: string;
+  location: string;
+}
+
+export interface TransferLine {
+  sku: string;
+  name: string;
+  sent: number;
+  received: number;
+  missing: number;
+}
+
+export interface Transfer {
+  id: string;
+  number: string;
+  from: string;
+  to: string;
+  status: "in_transit" | "received" | "cancelled";
+  incoming: boolean;
+  note: string;
+  lines: TransferLine[];
+}
+
+export interface Scanned {
+  code: string;
+  quantity: number;
+}
+
+export interface CountLine {
+  sku: string;
+  product_name: string;
+  expected: number;
+  counted: number;
+  difference: number;
+}
+
+export interface StockCount {
+  category: string | null;
+  lines: CountLine[];
+  not_counted: number;
+}
+
+export interface PostedCount {
+  adjusted: number;
+  net_difference: number;
+}
+
 export interface Note {
   kind: string;
   message: string;
@@ -409,6 +458,19 @@ export const api = {
   cancelOrder: (order: string) => invoke<Order>("cancel_order", { order }),
   receiveOrder: (order: string, lines: ReceivedInput[]) =>
     invoke<Order>("receive_order", { order, lines }),
+  otherStores: () => invoke<Store[]>("other_stores"),
+  transfers: () => invoke<Transfer[]>("transfers"),
+  sendTransfer: (to: string, lines: Scanned[], note: string) =>
+    invoke<Transfer>("send_transfer", { to, lines, note }),
+  receiveTransfer: (transfer: string, lines: Scanned[] | null) =>
+    invoke<Transfer>("receive_transfer", { transfer, lines }),
+  cancelTransfer: (transfer: string) => invoke<Transfer>("cancel_transfer", { transfer }),
+  openCount: () => invoke<StockCount | null>("open_count"),
+  startCount: (category: string) => invoke<StockCount>("start_count", { category }),
+  countProduct: (code: string, counted: number | null) =>
+    invoke<StockCount>("count_product", { code, counted }),
+  postCount: () => invoke<PostedCount>("post_count"),
+  cancelCount: () => invoke<void>("cancel_count"),
   unread: () => invoke<number>("unread"),
   notifications: () => invoke<Note[]>("notifications"),
   markNotificationsRead: () => invoke<number>("mark_notifications_read"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Order } from "./api";
-import { ordersIn, scanIn } from "./orders";
+import { ordersIn, scanIn, scanOne } from "./orders";
 
 const order = (number: string, status: Order["status"]): Order => ({
   id: number, number, supplier: "Valley Dairy", status, automatic: false, expected: null,
@@ -34,5 +34,18 @@ describe("scanIn", () => {
   });
   it("ignores an empty scan", () => {
     expect(scanIn([], "  ", false)).toEqual([]);
+  });
+});
+
+describe("scanOne", () => {
+  it("adds one per scan of a product", () => {
+    let lines = scanOne([], "DAI-002");
+    lines = scanOne(lines, "DAI-002");
+    lines = scanOne(lines, "PRO-001");
+    lines = scanOne(lines, "");
+    expect(lines).toEqual([
+      { code: "DAI-002", quantity: 2 },
+      { code: "PRO-001", quantity: 1 },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
-// The orders screen's view logic: which orders a tab shows, and the delivery being
-// scanned in before it is received.
-import type { Order, ReceivedInput } from "./api";
+// The orders and transfers screens' view logic: which orders a tab shows, and what is
+// being scanned (a delivery, a transfer) before it is written.
+import type { Order, ReceivedInput, Scanned } from "./api";
 
 export type OrderTab = "drafts" | "open" | "done";
 
@@ -14,13 +14,33 @@ export function ordersIn(orders: Order[], tab: OrderTab): Order[] {
   return orders.filter((o) => statuses.includes(o.status));
 }
 
-/** `lines` with one more of `code` scanned in (sound, or `damaged`): each product once. */
-export function scanIn(lines: ReceivedInput[], code: string, damaged: boolean): ReceivedInput[] {
+/** `lines` with `code` scanned once more (`add`), a product new to them starting as
+ * `fresh`; each product once. */
+function scan<T extends { code: string }>(
+  lines: T[],
+  code: string,
+  fresh: (code: string) => T,
+  add: (line: T) => T,
+): T[] {
   const wanted = code.trim();
   if (wanted === "") return lines;
-  const found = lines.find((l) => l.code === wanted);
-  const add = (l: ReceivedInput) =>
-    damaged ? { ...l, damaged: l.damaged + 1 } : { ...l, quantity: l.quantity + 1 };
-  if (found) return lines.map((l) => (l === found ? add(l) : l));
-  return [...lines, add({ code: wanted, quantity: 0, damaged: 0 })];
+  if (lines.some((l) => l.code === wanted)) {
+    return lines.map((l) => (l.code === wanted ? add(l) : l));
+  }
+  return [...lines, add(fresh(wanted))];
+}
+
+/** A delivery with one more of `code` scanned in, sound or `damaged`. */
+export function scanIn(lines: ReceivedInput[], code: string, damaged: boolean): ReceivedInput[] {
+  return scan(
+    lines,
+    code,
+    (c) => ({ code: c, quantity: 0, damaged: 0 }),
+    (l) => (damaged ? { ...l, damaged: l.damaged + 1 } : { ...l, quantity: l.quantity + 1 }),
+  );
+}
+
+/** A transfer with one more of `code` scanned. */
+export function scanOne(lines: Scanned[], code: string): Scanned[] {
+  return scan(lines, code, (c) => ({ code: c, quantity: 0 }), (l) => ({ ...l, quantity: l.quantity + 1 }));
 }

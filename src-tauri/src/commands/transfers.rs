@@ -1,0 +1,162 @@
+//! The transfers and counts screen: stock sent to another store of the business,
+//! received from one by scanning (or all as sent), cancelled while in transit; a stock
+//! count scanned and posted. Core decides who may do what.
+
+use sellsync_core::stock::counts::{PostedCount, StockCount};
+use sellsync_core::stock::transfers::{Transfer, TransferLineInput};
+use serde::Deserialize;
+use tauri::{AppHandle, State};
+
+use super::{counter, Counter};
+use crate::events;
+use crate::views::{Answer, StoreView, TransferView};
+use crate::Desk;
+
+/// The business's other stores.
+#[tauri::command(async)]
+pub fn other_stores(desk: State<'_, Desk>) -> Answer<Vec<StoreView>> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    Ok(c.till.other_stores()?.iter().map(StoreView::from).collect())
+}
+
+/// The transfers this store sent or receives, newest first.
+#[tauri::command(async)]
+pub fn transfers(desk: State<'_, Desk>) -> Answer<Vec<TransferView>> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    Ok(c.till
+        .transfers(None)?
+        .iter()
+        .map(TransferView::from)
+        .collect())
+}
+
+/// A product as scanned: its code and how many.
+#[derive(Deserialize)]
+pub struct ScannedInput {
+    code: String,
+    quantity: i64,
+}
+
+fn lines(c: &Counter<'_>, scanned: &[ScannedInput]) -> Answer<Vec<TransferLineInput>> {
+    scanned
+        .iter()
+        .map(|s| {
+            Ok(TransferLineInput {
+                product: c.till.require_product(&s.code)?,
+                quantity: s.quantity,
+            })
+        })
+        .collect()
+}
+
+/// Sends what was scanned to the store with this id.
+#[tauri::command(async)]
+pub fn send_transfer(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    to: String,
+    lines: Vec<ScannedInput>,
+    note: String,
+) -> Answer<TransferView> {
+    transfer_change(&app, &desk, |c| {
+        let lines = self::lines(c, &lines)?;
+        Ok(c.till.send_transfer(&c.actor, &to, &lines, &note)?)
+    })
+}
+
+/// Receives a transfer: what was scanned, or everything sent when `lines` is `None`.
+#[tauri::command(async)]
+pub fn receive_transfer(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    transfer: String,
+    lines: Option<Vec<ScannedInput>>,
+) -> Answer<TransferView> {
+    transfer_change(&app, &desk, |c| {
+        let came = lines.as_deref().map(|l| self::lines(c, l)).transpose()?;
+        Ok(c.till
+            .receive_transfer(&c.actor, &transfer, came.as_deref())?)
+    })
+}
+
+/// Cancels a transfer this store sent, still in transit.
+#[tauri::command(async)]
+pub fn cancel_transfer(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    transfer: String,
+) -> Answer<TransferView> {
+    transfer_change(&app, &desk, |c| {
+        Ok(c.till.cancel_transfer(&c.actor, &transfer)?)
+    })
+}
+
+fn transfer_change(
+    app: &AppHandle,
+    desk: &State<'_, Desk>,
+    change: impl FnOnce(&mut Counter<'_>) -> Answer<Transfer>,
+) -> Answer<TransferView> {
+    let mut session = desk.session();
+    let mut c = counter(&mut session)?;
+    let view = TransferView::from(&change(&mut c)?);
+    drop(session);
+    desk.wake_sync();
+    events::push_all(app);
+    Ok(view)
+}
+
+/// The count open on this till, if any.
+#[tauri::command(async)]
+pub fn open_count(desk: State<'_, Desk>) -> Answer<Option<StockCount>> {
+    let mut session = desk.session();
+    Ok(counter(&mut session)?.till.open_count()?)
+}
+
+/// Starts a count of the store, or of one category ("" : the whole store).
+#[tauri::command(async)]
+pub fn start_count(desk: State<'_, Desk>, category: String) -> Answer<StockCount> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let category = Some(category.as_str()).filter(|c| !c.trim().is_empty());
+    Ok(c.till.start_count(&c.actor, category)?)
+}
+
+/// One more of the product with this code counted; or, with `counted`, that many.
+#[tauri::command(async)]
+pub fn count_product(
+    desk: State<'_, Desk>,
+    code: String,
+    counted: Option<i64>,
+) -> Answer<StockCount> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    match counted {
+        Some(counted) => c.till.count_set(&c.actor, &code, counted)?,
+        None => c.till.count_scan(&c.actor, &code, 1)?,
+    };
+    Ok(c.till
+        .open_count()?
+        .ok_or(sellsync_core::Error::NoOpenCount)?)
+}
+
+/// Posts the open count as "count" adjustments.
+#[tauri::command(async)]
+pub fn post_count(app: AppHandle, desk: State<'_, Desk>) -> Answer<PostedCount> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let posted = c.till.post_count(&c.actor)?;
+    drop(session);
+    desk.wake_sync();
+    events::push_all(&app);
+    Ok(posted)
+}
+
+/// Gives up the open count.
+#[tauri::command(async)]
+pub fn cancel_count(desk: State<'_, Desk>) -> Answer<()> {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    Ok(c.till.cancel_count(&c.actor)?)
+}
