@@ -850,6 +850,12 @@ class Till(unittest.TestCase):
 
         self.wait_for("#mark-ordered").click()
         self.wait_for_text("#orders-saved", "T1-PO000001 is ordered.")
+        self.wait_for("#export-order").click()
+        self.wait_for_text("#orders-saved", "For the supplier:")
+        with open(os.path.join(self.data_dir, "orders", "T1-PO000001.html"), encoding="utf-8") as page:
+            html = page.read()
+        self.assertIn("To: <strong>Valley Dairy</strong>", html)
+        self.assertIn("Whole Milk 1 gal, Organic", html)
         scan = self.wait_for("#receive-scan")
         for _ in range(10):
             scan.send_keys("DAI-002" + Keys.ENTER)

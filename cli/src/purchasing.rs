@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use sellsync_core::contract::OrderStatus;
-use sellsync_core::purchasing::orders::{to_csv, OrderLineInput, ReceivedLine};
+use sellsync_core::purchasing::export::{to_csv, to_page, Orderer};
+use sellsync_core::purchasing::orders::{OrderLineInput, ReceivedLine};
 use sellsync_core::purchasing::suppliers::NewSupplier;
 use sellsync_core::Till;
 
@@ -131,11 +132,13 @@ pub enum OrderCommand {
     },
     /// One purchase order, its lines and what came in
     Show { order: String },
-    /// Write an order as CSV for the supplier (and show it)
+    /// Write an order for the supplier, as CSV and/or a printable page (HTML), and show it
     Export {
         order: String,
+        #[arg(long, value_name = "FILE", required_unless_present = "page")]
+        csv: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
-        csv: PathBuf,
+        page: Option<PathBuf>,
     },
 }
 
@@ -237,15 +240,27 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
         }
         OrderCommand::List { status } => {
             // Listing the orders is when a manager looks: the late ones are notified.
-            till.raise_overdue_orders(till.store_today())?;
+            till.raise_overdue_orders(till.today())?;
             return out.purchase_orders(till, &till.purchase_orders(status)?);
         }
         OrderCommand::Show { order } => till.purchase_order(&order)?,
-        OrderCommand::Export { order, csv } => {
+        OrderCommand::Export { order, csv, page } => {
             let order = till.purchase_order(&order)?;
-            let text = to_csv(&order, till.currency())?;
-            std::fs::write(&csv, text)
-                .with_context(|| format!("could not write {}", csv.display()))?;
+            let write = |file: &PathBuf, text: String| {
+                std::fs::write(file, text)
+                    .with_context(|| format!("could not write {}", file.display()))
+            };
+            if let Some(file) = &csv {
+                write(file, to_csv(&order, till.currency())?)?;
+            }
+            if let Some(file) = &page {
+                let supplier = till.find_supplier(&order.supplier_id.to_string())?;
+                let from = Orderer {
+                    business_name: &till.business().business_name,
+                    store: till.store(),
+                };
+                write(file, to_page(&order, &supplier, &from, till.currency())?)?;
+            }
             order
         }
     };

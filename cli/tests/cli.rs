@@ -1611,7 +1611,27 @@ fn a_purchase_order_at_the_command_line() {
 
     let file = d.join("order.csv");
     let file_arg = file.to_str().unwrap();
-    ok(d, &["po", "export", &number, "--csv", file_arg]);
+    let page = d.join("order.html");
+    let page_arg = page.to_str().unwrap();
+    ok(
+        d,
+        &[
+            "po", "export", &number, "--csv", file_arg, "--page", page_arg,
+        ],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<h1>Purchase order T1-PO000001</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("To: <strong>Valley Dairy</strong>"), "{html}");
+    assert!(html.contains("Expected delivery: 2026-12-24"), "{html}");
+    assert!(
+        html.contains("<td class=\"n\">24</td><td class=\"n\">4.10</td><td class=\"n\">98.40</td>"),
+        "{html}"
+    );
+    let err = fails(d, &["po", "export", &number]);
+    assert!(err.contains("--csv"), "{err}");
     let csv = std::fs::read_to_string(&file).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "sku,product,quantity,unit_price,line_total");

@@ -287,13 +287,6 @@ impl Till {
         self.business.currency.format(amount)
     }
 
-    /// Today's date on the store's clock.
-    pub fn store_today(&self) -> chrono::NaiveDate {
-        crate::ids::now()
-            .with_timezone(&self.business.timezone)
-            .date_naive()
-    }
-
     /// A moment as the store's clock shows it, to the minute: `2026-12-02 09:41`.
     pub fn format_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&self.business.timezone)

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use common::*;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::contract::{Collection, Op, OrderStatus};
-use sellsync_core::purchasing::orders::{to_csv, OrderLineInput};
+use sellsync_core::purchasing::export::to_csv;
+use sellsync_core::purchasing::orders::OrderLineInput;
 use sellsync_core::purchasing::suppliers::{NewSupplier, Supplier};
 use sellsync_core::{Currency, Money};
 

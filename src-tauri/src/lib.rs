@@ -218,6 +218,7 @@ pub fn run() {
             commands::purchasing::mark_ordered,
             commands::purchasing::cancel_order,
             commands::purchasing::receive_order,
+            commands::purchasing::export_order,
             commands::transfers::other_stores,
             commands::transfers::transfers,
             commands::transfers::send_transfer,

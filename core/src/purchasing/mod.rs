@@ -4,6 +4,7 @@
 //! correct stock and edit products orders them too; a business that wants buying kept
 //! apart can have a permission of its own later.
 
+pub mod export;
 pub mod orders;
 pub(crate) mod reorder;
 pub mod suppliers;

@@ -1,6 +1,6 @@
 //! Purchase orders (the seed's `purchase_orders`): a store's order to one supplier, made
 //! at a till. A manager creates a draft, adds and changes lines, marks it ordered (then
-//! exports it for the supplier: CSV), receives the delivery by scanning (partly, more or
+//! exports it for the supplier: `export.rs`), receives the delivery by scanning (partly, more or
 //! fewer than ordered, damaged), or cancels it while nothing came in. One line per
 //! product. Every change writes the order's rows and its outbox row in one transaction:
 //! an insert when it is made, then an update of its lines, state and expected delivery.
@@ -17,7 +17,7 @@ use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, ProductChange, 
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use crate::notifications::{self, NotificationKind};
 use crate::purchasing::suppliers::require_supplier;
 use crate::sell::checkout::check_quantity;
@@ -153,33 +153,6 @@ fn add_lines(items: &mut Vec<OrderItemDoc>, supplier: Id, lines: &[OrderLineInpu
         }
     }
     Ok(())
-}
-
-/// The order as a CSV for the supplier: one row per line (SKU, product, quantity, unit
-/// price, line total; blank where the price is not known).
-pub fn to_csv(order: &PurchaseOrder, currency: &Currency) -> Result<String> {
-    let csv_error = |e: csv::Error| Error::Corrupt(format!("a purchase order's CSV: {e}"));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["sku", "product", "quantity", "unit_price", "line_total"])
-        .map_err(csv_error)?;
-    for l in &order.lines {
-        let line_total = l
-            .unit_price
-            .map(|p| p.checked_mul(l.quantity_ordered))
-            .transpose()?;
-        out.write_record([
-            l.sku.clone(),
-            l.product_name.clone(),
-            l.quantity_ordered.to_string(),
-            l.unit_price.map(|p| currency.format(p)).unwrap_or_default(),
-            line_total.map(|t| currency.format(t)).unwrap_or_default(),
-        ])
-        .map_err(csv_error)?;
-    }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| Error::Corrupt(format!("a purchase order's CSV: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Error::Corrupt(format!("a purchase order's CSV: {e}")))
 }
 
 impl Till {
@@ -346,7 +319,7 @@ impl Till {
     }
 
     /// Raises an `order_overdue` notification for each of the store's orders whose
-    /// expected delivery is before `today` (the store's date: [`Till::store_today`]) and
+    /// expected delivery is before `today` (the store's date: [`Till::today`]) and
     /// that has not all come in; once per order, at whichever till finds it first (the
     /// notification's id is derived from the order's). Returns how many were raised now.
     pub fn raise_overdue_orders(&mut self, today: NaiveDate) -> Result<usize> {

@@ -73,7 +73,7 @@ pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<User
     let till = till(&mut session)?;
     let actor = till.sign_in(&email, Credential::Pin(&pin))?;
     // Orders past their delivery date are told at the start of each shift of work.
-    let today = till.store_today();
+    let today = till.today();
     if let Err(e) = till.raise_overdue_orders(today) {
         warn!(error = %e, "overdue purchase orders were not looked for");
     }

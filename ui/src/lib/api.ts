@@ -455,6 +455,7 @@ export const api = {
   orderSet: (order: string, code: string, quantity: number) =>
     invoke<Order>("order_set", { order, code, quantity }),
   markOrdered: (order: string) => invoke<Order>("mark_ordered", { order }),
+  exportOrder: (order: string) => invoke<string>("export_order", { order }),
   cancelOrder: (order: string) => invoke<Order>("cancel_order", { order }),
   receiveOrder: (order: string, lines: ReceivedInput[]) =>
     invoke<Order>("receive_order", { order, lines }),
