@@ -13,12 +13,6 @@ fn stock(s: &Shop, code: &str) -> i64 {
     s.till.find_product(code).unwrap().unwrap().stock
 }
 
-fn refused<T: std::fmt::Debug>(result: sellsync_core::Result<T>, code: &str) -> String {
-    let err = result.unwrap_err();
-    assert_eq!(err.code(), code, "{err}");
-    err.to_string()
-}
-
 #[test]
 fn a_count_is_taken_against_the_level_when_it_started_and_posted_as_adjustments() {
     let mut s = shop();

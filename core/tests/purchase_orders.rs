@@ -45,13 +45,6 @@ fn last_order_op(s: &Shop) -> (Op, bson::Document) {
     (op.op, op.payload)
 }
 
-/// The error `result` holds, which has `code`; its words.
-fn refused<T: std::fmt::Debug>(result: sellsync_core::Result<T>, code: &str) -> String {
-    let err = result.unwrap_err();
-    assert_eq!(err.code(), code, "{err}");
-    err.to_string()
-}
-
 #[test]
 fn a_draft_is_put_together_ordered_exported_and_cancelled() {
     let mut s = shop();

@@ -57,12 +57,6 @@ fn stock(s: &Shop, code: &str) -> i64 {
     s.till.find_product(code).unwrap().unwrap().stock
 }
 
-fn refused<T: std::fmt::Debug>(result: sellsync_core::Result<T>, code: &str) -> String {
-    let err = result.unwrap_err();
-    assert_eq!(err.code(), code, "{err}");
-    err.to_string()
-}
-
 #[test]
 fn stock_sent_leaves_at_once_and_comes_back_when_the_transfer_is_cancelled() {
     let mut s = shop();

@@ -63,6 +63,15 @@ pub struct Transfer {
     pub received_at: Option<DateTime<Utc>>,
 }
 
+/// How a transfer in transit ends.
+#[derive(Clone, Copy)]
+enum Close<'a> {
+    /// At its destination: what came (`None`: everything sent).
+    Receive(Option<&'a [TransferLineInput]>),
+    /// At its source: everything back.
+    Cancel,
+}
+
 /// Another store of the business, to send stock to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OtherStore {
@@ -214,51 +223,7 @@ impl Till {
         code: &str,
         lines: Option<&[TransferLineInput]>,
     ) -> Result<Transfer> {
-        actor.require(Permission::ManageInventory)?;
-        let id = self.write(|tx, ctx| {
-            let mut transfer = find(tx, ctx, code)?;
-            if transfer.to_store_id != ctx.store.id {
-                return Err(Error::NotTransferDestination {
-                    number: transfer.transfer_number.clone(),
-                    store: store_name(tx, transfer.to_store_id)?,
-                });
-            }
-            require_in_transit(&transfer)?;
-            receive_items(&mut transfer, lines)?;
-            let now = ids::now();
-            transfer.status = TransferStatus::Received;
-            transfer.received_by = Some(actor.user_id());
-            transfer.received_at = Some(now);
-            transfer.updated_at = now;
-            store(tx, &transfer, Op::Update)?;
-            let reason = format!(
-                "transfer {} from {}",
-                transfer.transfer_number,
-                store_name(tx, transfer.from_store_id)?
-            );
-            let came = StockTransferDoc {
-                items: transfer
-                    .items
-                    .iter()
-                    .map(|i| TransferItemDoc {
-                        quantity_sent: i.quantity_received,
-                        ..i.clone()
-                    })
-                    .collect(),
-                ..transfer.clone()
-            };
-            move_items(
-                tx,
-                ctx,
-                &came,
-                MovementType::TransferIn,
-                actor,
-                &reason,
-                now,
-            )?;
-            Ok(transfer.id)
-        })?;
-        let transfer = self.transfer(&id.to_string())?;
+        let transfer = self.close_transfer(actor, code, Close::Receive(lines))?;
         let missing: i64 = transfer.lines.iter().map(|l| l.missing).sum();
         info!(transfer = %transfer.transfer_number, missing, "transfer received");
         Ok(transfer)
@@ -266,25 +231,66 @@ impl Till {
 
     /// Cancels a transfer this store sent that is still in transit: the stock comes back.
     pub fn cancel_transfer(&mut self, actor: &Actor, code: &str) -> Result<Transfer> {
+        let transfer = self.close_transfer(actor, code, Close::Cancel)?;
+        info!(transfer = %transfer.transfer_number, "transfer cancelled");
+        Ok(transfer)
+    }
+
+    /// Ends a transfer in transit, in one transaction: received at its destination (what
+    /// came into this store's stock) or cancelled at its source (everything back).
+    fn close_transfer(&mut self, actor: &Actor, code: &str, close: Close<'_>) -> Result<Transfer> {
         actor.require(Permission::ManageInventory)?;
         let id = self.write(|tx, ctx| {
             let mut transfer = find(tx, ctx, code)?;
-            if transfer.from_store_id != ctx.store.id {
-                return Err(Error::NotTransferSource {
-                    number: transfer.transfer_number.clone(),
-                    store: store_name(tx, transfer.from_store_id)?,
-                });
+            let number = transfer.transfer_number.clone();
+            match close {
+                Close::Receive(_) if transfer.to_store_id != ctx.store.id => {
+                    let store = store_name(tx, transfer.to_store_id)?;
+                    return Err(Error::NotTransferDestination { number, store });
+                }
+                Close::Cancel if transfer.from_store_id != ctx.store.id => {
+                    let store = store_name(tx, transfer.from_store_id)?;
+                    return Err(Error::NotTransferSource { number, store });
+                }
+                _ => {}
             }
             require_in_transit(&transfer)?;
             let now = ids::now();
-            transfer.status = TransferStatus::Cancelled;
+            let (back_in, reason) = match close {
+                Close::Receive(lines) => {
+                    receive_items(&mut transfer, lines)?;
+                    transfer.status = TransferStatus::Received;
+                    transfer.received_by = Some(actor.user_id());
+                    transfer.received_at = Some(now);
+                    let came: Vec<TransferItemDoc> = transfer
+                        .items
+                        .iter()
+                        .map(|i| TransferItemDoc {
+                            quantity_sent: i.quantity_received,
+                            ..i.clone()
+                        })
+                        .collect();
+                    let from = store_name(tx, transfer.from_store_id)?;
+                    (came, format!("transfer {number} from {from}"))
+                }
+                Close::Cancel => {
+                    transfer.status = TransferStatus::Cancelled;
+                    (
+                        transfer.items.clone(),
+                        format!("transfer {number} cancelled"),
+                    )
+                }
+            };
             transfer.updated_at = now;
             store(tx, &transfer, Op::Update)?;
-            let reason = format!("transfer {} cancelled", transfer.transfer_number);
+            let moved = StockTransferDoc {
+                items: back_in,
+                ..transfer.clone()
+            };
             move_items(
                 tx,
                 ctx,
-                &transfer,
+                &moved,
                 MovementType::TransferIn,
                 actor,
                 &reason,
@@ -292,9 +298,7 @@ impl Till {
             )?;
             Ok(transfer.id)
         })?;
-        let transfer = self.transfer(&id.to_string())?;
-        info!(transfer = %transfer.transfer_number, "transfer cancelled");
-        Ok(transfer)
+        self.transfer(&id.to_string())
     }
 
     /// The transfers this store sent or receives, newest first; only those in `status`

@@ -172,3 +172,10 @@ pub fn take_back(
         approval: None,
     }
 }
+
+/// The error `result` holds, which has `code`; its words.
+pub fn refused<T: std::fmt::Debug>(result: sellsync_core::Result<T>, code: &str) -> String {
+    let err = result.unwrap_err();
+    assert_eq!(err.code(), code, "{err}");
+    err.to_string()
+}
