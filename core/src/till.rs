@@ -167,16 +167,9 @@ impl Till {
                     package_plan: Some("Free".into()),
                     subscription_status: Some("active".into()),
                     settings: BusinessSettings {
-                        currency: currency.clone(),
-                        timezone,
                         tax_inclusive: Some(setup.tax_inclusive),
                         default_tax_rate: Some(setup.default_tax_rate),
-                        max_cashier_discount: None,
-                        loyalty_points_per_unit: None,
-                        loyalty_point_value: None,
-                        return_window_days: None,
-                        cashier_refund_limit: None,
-                        max_cash_difference: None,
+                        ..BusinessSettings::new(currency.clone(), timezone)
                     },
                     created_at: Some(now),
                 }

@@ -220,7 +220,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, ORIGINAL_TRANSACTION_ID, PHONE,
         PRODUCT_ID, SKU,
     };
-    use field::{FROM_STORE_ID, STATUS, TO_STORE_ID};
+    use field::{FROM_STORE_ID, KEY_HASH, STATUS, TO_STORE_ID};
     use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, TILL_ID, TRANSACTION_ID, Z_NUMBER};
     use field::{REORDER_GENERATION, REORDER_IDS, SUPPLIER_ID};
     vec![
@@ -285,6 +285,13 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         (
             Collection::PaymentMethods,
             vec![index("business", &[BUSINESS_ID], false)],
+        ),
+        (
+            Collection::ApiKeys,
+            vec![
+                index("key_hash", &[KEY_HASH], true),
+                index("business", &[BUSINESS_ID], false),
+            ],
         ),
         (
             Collection::StockTransfers,

@@ -43,6 +43,25 @@ pub struct BusinessSettings {
     pub max_cash_difference: Option<Money>,
 }
 
+impl BusinessSettings {
+    /// A business's settings with only its currency and time zone set: every other rule
+    /// as a till has it by default.
+    pub fn new(currency: Currency, timezone: Tz) -> BusinessSettings {
+        BusinessSettings {
+            currency,
+            timezone,
+            tax_inclusive: None,
+            default_tax_rate: None,
+            max_cashier_discount: None,
+            loyalty_points_per_unit: None,
+            loyalty_point_value: None,
+            return_window_days: None,
+            cashier_refund_limit: None,
+            max_cash_difference: None,
+        }
+    }
+}
+
 impl BusinessDoc {
     pub fn to_document(&self) -> Document {
         let s = &self.settings;

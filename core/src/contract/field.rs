@@ -66,6 +66,15 @@ pub const REMOVED_PRODUCTS: &str = "removed_products";
 pub const ORDER: &str = "order";
 pub const ITEM: &str = "item";
 
+// api_keys (and businesses.api_key)
+/// The key's public label (`ssk_3kR9wQ…`); the key itself is never stored.
+pub const API_KEY: &str = "api_key";
+/// SHA-256 of the key, in hex: what a key is looked up by.
+pub const KEY_HASH: &str = "key_hash";
+/// `read`, `write`.
+pub const SCOPES: &str = "scopes";
+pub const LAST_USED: &str = "last_used";
+
 // stock_transfers
 pub const FROM_STORE_ID: &str = "from_store_id";
 pub const TO_STORE_ID: &str = "to_store_id";

@@ -78,10 +78,12 @@ pub enum Collection {
     ParkedSales,
     /// Sell Sync's own: stock sent from one store of the business to another.
     StockTransfers,
+    /// The seed's: a business's keys to its REST API (held by the gateway, never pulled).
+    ApiKeys,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 15] = [
+    pub const ALL: [Collection; 16] = [
         Collection::Businesses,
         Collection::Stores,
         Collection::Users,
@@ -97,6 +99,7 @@ impl Collection {
         Collection::JournalEntries,
         Collection::ParkedSales,
         Collection::StockTransfers,
+        Collection::ApiKeys,
     ];
 
     pub fn name(self) -> &'static str {
@@ -116,6 +119,7 @@ impl Collection {
             Collection::JournalEntries => "journal_entries",
             Collection::ParkedSales => "parked_sales",
             Collection::StockTransfers => "stock_transfers",
+            Collection::ApiKeys => "api_keys",
         }
     }
 

@@ -162,11 +162,7 @@ pub(crate) fn prepare_user(user: &NewUser) -> Result<PreparedUser> {
             "A staff member needs a PIN or a password to sign in.".into(),
         ));
     }
-    let pin_hash = user
-        .pin
-        .as_deref()
-        .map(|pin| check_pin(pin).and_then(|_| hash_secret(pin)))
-        .transpose()?;
+    let pin_hash = user.pin.as_deref().map(hash_pin).transpose()?;
     let password_hash = user
         .password
         .as_deref()
@@ -267,7 +263,7 @@ impl Actor {
     }
 }
 
-fn normalize_email(email: &str) -> Option<String> {
+pub fn normalize_email(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
     let (local, domain) = email.split_once('@')?;
     let valid = !local.is_empty()
@@ -294,6 +290,13 @@ fn check_password(password: &str) -> Result<()> {
             "A password needs at least 8 characters.".into(),
         ))
     }
+}
+
+/// A new user's PIN as stored: checked to be 4 to 8 digits, hashed with argon2id (for a
+/// user made outside a till, such as a business's owner made by the gateway).
+pub fn hash_pin(pin: &str) -> Result<String> {
+    check_pin(pin)?;
+    hash_secret(pin)
 }
 
 fn hash_secret(secret: &str) -> Result<String> {

@@ -360,9 +360,10 @@ fn apply(tx: &Tx<'_>, ctx: &Ctx<'_>, change: &CentralChange) -> Result<Applied> 
             &StockTransferDoc::from_document(document)?,
             &unsent,
         ),
-        Collection::Notifications | Collection::ZReports | Collection::JournalEntries => {
-            Ok(Applied::Skipped)
-        }
+        Collection::Notifications
+        | Collection::ZReports
+        | Collection::JournalEntries
+        | Collection::ApiKeys => Ok(Applied::Skipped),
     }
 }
 

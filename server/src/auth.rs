@@ -1,0 +1,200 @@
+//! Who is calling the business REST API: the bearer key, checked for its form before the
+//! database is asked, then found by its hash among the active keys. The business comes
+//! from the key and from nowhere else; its plan must include the API and its subscription
+//! be active. Looked up on every request, so a revoked key stops at once on every
+//! gateway; `last_used` is written at most once an hour per key and gateway.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use sellsync_core::contract::{field, Collection};
+use sellsync_sync::Central;
+use serde_json::json;
+use tracing::warn;
+
+use crate::keys::{self, KeyError};
+use crate::plans::Plan;
+
+/// How often a key's `last_used` is written, at most, by one gateway.
+const LAST_USED_EVERY: Duration = Duration::from_secs(3600);
+
+/// A caller the API answers: the business its key belongs to.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub business_id: ObjectId,
+    pub scopes: Vec<String>,
+}
+
+/// A refusal of the API, as JSON with a stable code.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The database did not answer: try again.
+    pub fn unavailable(error: impl std::fmt::Display) -> ApiError {
+        warn!(%error, "the central database did not answer");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "central_unavailable",
+            "The central database is not answering; try again shortly.",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({ "code": self.code, "message": self.message }));
+        (self.status, body).into_response()
+    }
+}
+
+impl From<KeyError> for ApiError {
+    fn from(e: KeyError) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
+    }
+}
+
+/// When each key's `last_used` was last written by this gateway.
+#[derive(Default)]
+pub struct LastUsed(Mutex<HashMap<ObjectId, Instant>>);
+
+/// The caller of a request with `headers`, or why it is refused.
+pub async fn caller(
+    central: &Central,
+    last_used: &LastUsed,
+    headers: &HeaderMap,
+) -> Result<Caller, ApiError> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing_api_key",
+                "Send the business's API key as Authorization: Bearer ssk_….",
+            )
+        })?;
+    let hash = keys::parse(bearer)?;
+    let db = central.database();
+    let key = db
+        .collection::<Document>(Collection::ApiKeys.name())
+        .find_one(doc! { field::KEY_HASH: &hash })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown_api_key",
+                "This API key is not known.",
+            )
+        })?;
+    if key.get_str(field::STATUS) != Ok("active") {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "api_key_revoked",
+            "This API key was revoked: ask the business's admin for a new one.",
+        ));
+    }
+    let (Ok(key_id), Ok(business_id)) = (
+        key.get_object_id(field::ID),
+        key.get_object_id(field::BUSINESS_ID),
+    ) else {
+        return Err(ApiError::unavailable(
+            "an api_keys document without its ids",
+        ));
+    };
+    let business = db
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(doc! { field::ID: business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown_api_key",
+                "This API key is not known.",
+            )
+        })?;
+    let status = business
+        .get_str(field::SUBSCRIPTION_STATUS)
+        .unwrap_or("active");
+    if status != "active" {
+        return Err(ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "subscription_inactive",
+            format!("The business's subscription is {status}: renew it to use the API. The tills keep selling."),
+        ));
+    }
+    let plan = business
+        .get_str(field::PACKAGE_PLAN)
+        .ok()
+        .and_then(Plan::parse)
+        .unwrap_or(Plan::Free);
+    if !plan.limits().rest_api {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "plan_without_api",
+            format!(
+                "The {} plan has no REST API access: Standard and Premium have.",
+                plan.as_str()
+            ),
+        ));
+    }
+    touch(central, last_used, key_id).await;
+    Ok(Caller {
+        business_id,
+        scopes: key
+            .get_array(field::SCOPES)
+            .map(|s| {
+                s.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// Records that the key was used, unless this gateway did within the hour.
+async fn touch(central: &Central, last_used: &LastUsed, key: ObjectId) {
+    {
+        let mut seen = last_used.0.lock().expect("not poisoned");
+        let now = Instant::now();
+        if seen
+            .get(&key)
+            .is_some_and(|at| now.duration_since(*at) < LAST_USED_EVERY)
+        {
+            return;
+        }
+        seen.insert(key, now);
+    }
+    let written = central
+        .database()
+        .collection::<Document>(Collection::ApiKeys.name())
+        .update_one(
+            doc! { field::ID: key },
+            doc! { "$set": { field::LAST_USED: bson::DateTime::now() } },
+        )
+        .await;
+    if let Err(error) = written {
+        warn!(%error, "a key's last use was not recorded");
+    }
+}

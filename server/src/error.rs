@@ -1,0 +1,32 @@
+//! What the gateway refuses or fails at, each with a stable code.
+
+use sellsync_sync::SyncError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// Input an operator or a client must correct.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0:?} is not a plan: use Free, Standard or Premium.")]
+    UnknownPlan(String),
+    #[error("The operating system gave no random bytes for a key: {0}")]
+    Random(String),
+    #[error("{0}")]
+    Central(#[from] SyncError),
+    #[error("Could not listen on {address}: {reason}")]
+    Listen { address: String, reason: String },
+}
+
+impl ServerError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServerError::Invalid(_) => "invalid",
+            ServerError::UnknownPlan(_) => "unknown_plan",
+            ServerError::Random(_) => "no_randomness",
+            ServerError::Central(e) => e.code(),
+            ServerError::Listen { .. } => "cannot_listen",
+        }
+    }
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;

@@ -1,0 +1,144 @@
+//! The HTTP service: routes, limits and a graceful shutdown. Stateless: every request is
+//! answered from the central database, so gateways run side by side behind a load
+//! balancer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use axum::{Json, Router};
+use bson::{doc, Document};
+use sellsync_core::contract::{field, Collection};
+use sellsync_sync::Central;
+use serde_json::{json, Value};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{info, warn};
+
+use crate::auth::{self, ApiError, LastUsed};
+use crate::error::{Result, ServerError};
+
+/// The largest request body: a till's batch of outbox operations fits with room to spare.
+pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// A request that takes longer is answered 408 and its work dropped.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Service {
+    central: Central,
+    last_used: LastUsed,
+}
+
+/// The gateway's routes over `central`.
+pub fn router(central: Central) -> Router {
+    let service = Arc::new(Service {
+        central,
+        last_used: LastUsed::default(),
+    });
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/business", get(business))
+        .with_state(service)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// 200 while the central database answers, 503 (with why) while it does not: what a load
+/// balancer asks before sending a gateway work.
+async fn health(State(service): State<Arc<Service>>) -> (StatusCode, Json<Value>) {
+    match service.central.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "database": "reachable" })),
+        ),
+        Err(e) => {
+            warn!(error = %e, "health: the central database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(
+                    json!({ "status": "unavailable", "code": e.code(), "message": e.to_string() }),
+                ),
+            )
+        }
+    }
+}
+
+/// The caller's business: its name, plan, subscription and stores.
+async fn business(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let caller = auth::caller(&service.central, &service.last_used, &headers).await?;
+    let db = service.central.database();
+    let business = db
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(doc! { field::ID: caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
+    let stores = db
+        .collection::<Document>(Collection::Stores.name())
+        .count_documents(doc! { field::BUSINESS_ID: caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(Json(json!({
+        "id": caller.business_id.to_hex(),
+        "business_name": business.get_str(field::BUSINESS_NAME).unwrap_or_default(),
+        "package_plan": business.get_str(field::PACKAGE_PLAN).unwrap_or_default(),
+        "subscription_status": business.get_str(field::SUBSCRIPTION_STATUS).unwrap_or_default(),
+        "stores": stores,
+        "key_scopes": caller.scopes,
+    })))
+}
+
+/// Serves on `address` until SIGINT or SIGTERM, then finishes the requests under way.
+pub async fn serve(central: Central, address: &str) -> Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|e| ServerError::Listen {
+                address: address.to_owned(),
+                reason: e.to_string(),
+            })?;
+    let local = listener.local_addr().map_err(|e| ServerError::Listen {
+        address: address.to_owned(),
+        reason: e.to_string(),
+    })?;
+    info!(address = %local, "listening");
+    // The line a supervisor (or a test) waits for.
+    println!("sellsync-server listening on http://{local}");
+    axum::serve(listener, router(central))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| ServerError::Listen {
+            address: local.to_string(),
+            reason: e.to_string(),
+        })?;
+    info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    info!("shutting down: finishing the requests under way");
+}

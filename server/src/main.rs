@@ -1,0 +1,160 @@
+//! `sellsync-server`: the central gateway in front of the business's MongoDB.
+//!
+//!     sellsync-server serve --mongodb URI --database NAME --listen 127.0.0.1:8080
+//!     sellsync-server admin create-business --name N --owner-email E --owner-pin P \
+//!         --plan Free|Standard|Premium --store NAME
+//!
+//! The connection string, database and address may come from the environment
+//! (`SELLSYNC_MONGODB_URI`, `SELLSYNC_DATABASE`, `SELLSYNC_LISTEN`). Logs go to standard
+//! error (`RUST_LOG`), never with a secret in them.
+
+mod auth;
+mod error;
+mod http;
+mod keys;
+mod plans;
+mod tenants;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use sellsync_sync::{Central, CentralConfig};
+
+use crate::error::{Result, ServerError};
+use crate::plans::Plan;
+
+#[derive(Parser)]
+#[command(
+    name = "sellsync-server",
+    version,
+    about = "The Sell Sync central gateway"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Database {
+    /// The central MongoDB's connection string
+    #[arg(long = "mongodb", env = "SELLSYNC_MONGODB_URI", hide_env_values = true)]
+    uri: String,
+    /// The database of the Sell Sync collections
+    #[arg(long, env = "SELLSYNC_DATABASE", default_value = "sellsync")]
+    database: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the gateway over HTTP
+    Serve {
+        #[command(flatten)]
+        database: Database,
+        /// Where to listen
+        #[arg(long, env = "SELLSYNC_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// The operator's commands
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a business with its plan, first store and owner; prints the owner's first
+    /// API key, once
+    CreateBusiness {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        owner_email: String,
+        /// The owner's PIN to sign in at the tills (4 to 8 digits)
+        #[arg(long)]
+        owner_pin: String,
+        #[arg(long, default_value = "")]
+        owner_name: String,
+        /// Free, Standard or Premium
+        #[arg(long)]
+        plan: String,
+        /// The first store's name
+        #[arg(long)]
+        store: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        #[arg(long, default_value = "America/New_York")]
+        timezone: String,
+    },
+}
+
+async fn connect(database: &Database) -> Result<Central> {
+    let config = CentralConfig::new(database.uri.clone(), Some(database.database.clone()))?;
+    let central = Central::connect(&config).await?;
+    central.ensure_indexes().await?;
+    Ok(central)
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { database, listen } => {
+            let central = connect(&database).await?;
+            http::serve(central, &listen).await
+        }
+        Command::Admin(AdminCommand::CreateBusiness {
+            database,
+            name,
+            owner_email,
+            owner_pin,
+            owner_name,
+            plan,
+            store,
+            currency,
+            timezone,
+        }) => {
+            let plan = Plan::parse(&plan).ok_or(ServerError::UnknownPlan(plan))?;
+            let central = connect(&database).await?;
+            let created = tenants::create_business(
+                &central,
+                &tenants::NewBusiness {
+                    name,
+                    owner_name,
+                    owner_email,
+                    owner_pin,
+                    plan,
+                    store_name: store,
+                    currency,
+                    timezone,
+                },
+            )
+            .await?;
+            println!("business {}", created.business_id);
+            println!("store {}", created.store_id);
+            println!("owner {}", created.owner_id);
+            println!("api key {} ({})", created.key_id, created.key.label);
+            println!();
+            println!("The owner's API key, shown this once (it is stored only as a hash):");
+            println!("{}", created.key.secret);
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sellsync_server=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            tracing::debug!(code = e.code(), "failed");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Tenants: a business made with its plan and subscription, its first store, its owner
+//! (an admin of every store) and the owner's first API key, which is shown once. The
+//! documents are the contract's; the business is written last, so a business that
+//! exists is whole.
+
+use bson::{doc, Document};
+use chrono::Utc;
+use sellsync_core::contract::{
+    date, field, oid, BusinessDoc, BusinessSettings, Collection, StoreDoc, UserDoc,
+};
+use sellsync_core::staff::{hash_pin, normalize_email};
+use sellsync_core::{Currency, Id, Role};
+use sellsync_sync::Central;
+
+use crate::error::{Result, ServerError};
+use crate::keys::{self, NewKey};
+use crate::plans::Plan;
+
+/// What `admin create-business` is given.
+pub struct NewBusiness {
+    pub name: String,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub owner_pin: String,
+    pub plan: Plan,
+    pub store_name: String,
+    pub currency: String,
+    pub timezone: String,
+}
+
+/// What was made; the key's secret is in `key` and nowhere else.
+#[derive(Debug)]
+pub struct Created {
+    pub business_id: Id,
+    pub store_id: Id,
+    pub owner_id: Id,
+    pub key_id: Id,
+    pub key: NewKey,
+}
+
+/// Creates the business, its first store, its owner and the owner's first API key (read
+/// and write). Refused in words for a blank name, a bad email, PIN, currency or time zone.
+pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Created> {
+    let name = new.name.trim();
+    let store_name = new.store_name.trim();
+    if name.is_empty() || store_name.is_empty() {
+        return Err(ServerError::Invalid(
+            "A business needs a name and its first store a name.".into(),
+        ));
+    }
+    let email = normalize_email(&new.owner_email).ok_or_else(|| {
+        ServerError::Invalid(format!("{:?} is not an email address.", new.owner_email))
+    })?;
+    let currency =
+        Currency::from_code(&new.currency).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let timezone = new.timezone.parse().map_err(|_| {
+        ServerError::Invalid(format!(
+            "{:?} is not a time zone, such as America/New_York.",
+            new.timezone
+        ))
+    })?;
+    let pin_hash = hash_pin(&new.owner_pin).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let now = Utc::now();
+    let (business_id, store_id, owner_id, key_id) = (Id::new(), Id::new(), Id::new(), Id::new());
+    let key = keys::generate().map_err(|e| ServerError::Random(e.to_string()))?;
+
+    let owner = UserDoc {
+        id: owner_id,
+        business_id,
+        store_id: None,
+        name: Some(new.owner_name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or("Owner")
+            .to_owned(),
+        email,
+        password_hash: None,
+        pin_hash: Some(pin_hash),
+        role: Role::Admin,
+        permissions: Role::Admin.default_permissions(),
+        created_at: Some(now),
+    };
+    let store = StoreDoc {
+        id: store_id,
+        business_id,
+        store_name: store_name.to_owned(),
+        location: None,
+        phone: None,
+        operating_hours: None,
+        created_at: Some(now),
+    };
+    let mut business = BusinessDoc {
+        id: business_id,
+        business_name: name.to_owned(),
+        business_owner: Some(owner_id),
+        package_plan: Some(new.plan.as_str().to_owned()),
+        subscription_status: Some("active".to_owned()),
+        settings: BusinessSettings::new(currency, timezone),
+        created_at: Some(now),
+    }
+    .to_document();
+    // The seed's `api_key` on the business: the label of the owner's first key.
+    business.insert(field::API_KEY, &key.label);
+    let api_key = doc! {
+        field::ID: oid(key_id),
+        field::BUSINESS_ID: oid(business_id),
+        field::API_KEY: &key.label,
+        field::KEY_HASH: &key.hash,
+        field::SCOPES: ["read", "write"],
+        field::STATUS: "active",
+        field::CREATED_BY: oid(owner_id),
+        field::CREATED_AT: date(now),
+        field::LAST_USED: bson::Bson::Null,
+    };
+    let db = central.database();
+    let insert = |collection: Collection, document: Document| async move {
+        db.collection::<Document>(collection.name())
+            .insert_one(document)
+            .await
+            .map(|_| ())
+            .map_err(|e| ServerError::Central(central.classify(e)))
+    };
+    insert(Collection::ApiKeys, api_key).await?;
+    insert(Collection::Users, owner.to_document()).await?;
+    insert(Collection::Stores, store.to_document()).await?;
+    insert(Collection::Businesses, business).await?;
+    tracing::info!(business = %business_id, plan = new.plan.as_str(), "business created");
+    Ok(Created {
+        business_id,
+        store_id,
+        owner_id,
+        key_id,
+        key,
+    })
+}
