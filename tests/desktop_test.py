@@ -19,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.remote.client_config import ClientConfig
 from selenium.webdriver.remote.remote_connection import RemoteConnection
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WORK_DIR = os.environ["WORK_DIR"]
@@ -53,19 +53,27 @@ class Till(unittest.TestCase):
     def tearDown(self):
         self.driver.quit()
 
+    def wait(self, timeout, poll_frequency=0.5):
+        """A wait that looks again when the page replaced an element while it was looked at
+        (WebKitWebDriver can answer even `find_elements` with a stale element then)."""
+        return WebDriverWait(
+            self.driver, timeout, poll_frequency, ignored_exceptions=(StaleElementReferenceException,)
+        )
+
     def wait_for(self, css, timeout=10):
-        return WebDriverWait(self.driver, timeout).until(
+        return self.wait(timeout).until(
             lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()), None)
         )
 
-    def text_of(self, css):
-        return self.wait_for(css).text
+    def text_of(self, css, timeout=10):
+        """The text of the first visible match, looked up again if the page replaced it."""
+        return self.wait(timeout).until(lambda d: (self.wait_for(css, timeout).text,))[0]
 
     def wait_for_text(self, css, wanted, timeout=20):
         """Waits until the element's text contains `wanted`; a failure says what it showed."""
         seen = []
         try:
-            WebDriverWait(self.driver, timeout).until(
+            self.wait(timeout).until(
                 lambda d: seen.append(self.text_of(css)) or wanted in seen[-1]
             )
         except TimeoutException:
@@ -128,7 +136,7 @@ class Till(unittest.TestCase):
         self.assertEqual(self.driver.switch_to.active_element, scan, "the scan field has the focus")
         for code in ["2000024333427", "PRO-001", "DAI-001"]:
             scan.send_keys(code + Keys.ENTER)
-            WebDriverWait(self.driver, 5).until(
+            self.wait(5).until(
                 lambda d, n=code: len(d.find_elements(By.CSS_SELECTOR, "#cart tr.line"))
                 >= ["2000024333427", "PRO-001", "DAI-001"].index(n) + 1
             )
@@ -198,7 +206,7 @@ class Till(unittest.TestCase):
         self.assertEqual(self.stock_of("DAI-001"), threshold)
         self.wait_for("#stock-filter").clear()
         self.wait_for("#low-only").click()
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, 'tr.product[data-sku="DAI-001"]')
             and len(d.find_elements(By.CSS_SELECTOR, "tr.product")) < 100
         )
@@ -209,7 +217,7 @@ class Till(unittest.TestCase):
         self.assertIn(f"is down to {threshold}", notes)
         self.assertIn("Low stock: Whole Milk 1 gal, Store Brand", notes)
         self.wait_for("#mark-read").click()
-        WebDriverWait(self.driver, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#unread"))
+        self.wait(5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#unread"))
         self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#notifications li.unread"))
         self.assertIn(f"is down to {threshold}", self.text_of("#notifications"), "read, still listed")
 
@@ -231,7 +239,7 @@ class Till(unittest.TestCase):
         self.wait_for("#stock-filter").send_keys("TEA-1")
         self.assertEqual(self.stock_of("TEA-1"), 12)
         self.wait_for('tr.product[data-sku="TEA-1"] .edit-button').click()
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: self.wait_for("#product-price").get_attribute("value") == "7.50"
         )
         price = self.wait_for("#product-price")
@@ -262,16 +270,16 @@ class Till(unittest.TestCase):
         # A quick key of another category, then + for one more of it.
         next(b for b in self.driver.find_elements(By.CSS_SELECTOR, "#quick-keys .category")
              if b.text == "Produce").click()
-        key = WebDriverWait(self.driver, 5).until(
+        key = self.wait(5).until(
             lambda d: next((k for k in d.find_elements(By.CSS_SELECTOR, "#quick-keys .quick-key")
                             if k.get_attribute("data-sku").startswith("PRO-")), None)
         )
         produce = key.get_attribute("data-sku")
         key.click()
-        WebDriverWait(self.driver, 5).until(lambda d: len(self.lines()) == 2)
+        self.wait(5).until(lambda d: len(self.lines()) == 2)
         self.assertEqual(self.driver.switch_to.active_element, scan, "the scan field keeps the focus")
         scan.send_keys("+")
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: self.wait_for(f'#cart tr.line[data-sku="{produce}"] .quantity').text == "2"
         )
 
@@ -348,7 +356,7 @@ class Till(unittest.TestCase):
         database = f"desktop_{int(time.time() * 1000)}"
         nowhere = f"mongodb://127.0.0.1:{free_port()}/?directConnection=true&serverSelectionTimeoutMS=300"
         self.save_central(nowhere, database)
-        WebDriverWait(self.driver, 15).until(lambda d: "Offline · retrying" in self.text_of("#status-sync"))
+        self.wait(15).until(lambda d: "Offline · retrying" in self.text_of("#status-sync"))
         before = self.waiting()
         self.body(Keys.F1)
         scan = self.wait_for("#scan")
@@ -357,14 +365,14 @@ class Till(unittest.TestCase):
         self.body(Keys.F2)
         self.wait_for("#tendered").send_keys(Keys.ENTER)
         self.wait_for("#sale-done")
-        WebDriverWait(self.driver, 5).until(lambda d: self.waiting() > before)
+        self.wait(5).until(lambda d: self.waiting() > before)
         self.assertIn("Offline · retrying", self.text_of("#status-sync"))
         self.screenshot("offline")
 
         self.body(Keys.ENTER)
         self.save_central(os.environ["SELLSYNC_TEST_MONGODB_URI"], database)
         # The engine runs in the background; the status bar hears of it without asking.
-        WebDriverWait(self.driver, 30).until(
+        self.wait(30).until(
             lambda d: self.text_of("#status-pending") == "0 waiting to sync"
             and self.text_of("#status-sync").startswith("Online")
         )
@@ -393,7 +401,7 @@ class Till(unittest.TestCase):
         store.send_keys(store_id + Keys.ENTER)
         self.type_pin("cashier@example.com", "1111")
         self.assertIn("Priya Shah", self.text_of("#user-name"))
-        WebDriverWait(self.driver, 30).until(lambda d: self.text_of("#status-sync").startswith("Online"))
+        self.wait(30).until(lambda d: self.text_of("#status-sync").startswith("Online"))
         self.assertTrue(os.path.exists(os.path.join(self.data_dir, "sync.toml")))
 
     def test_8_a_printer_that_cannot_be_reached_is_shown_and_the_sale_stands(self):
@@ -811,13 +819,13 @@ class Till(unittest.TestCase):
         self.wait_for("#stock-filter").send_keys("DAI-002")
         stock = self.stock_of("DAI-002")
         self.wait_for('tr.product[data-sku="DAI-002"] .edit-button').click()
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: self.wait_for("#product-name").get_attribute("value") != ""
         )
         threshold = self.wait_for("#product-threshold")
         threshold.clear()
         threshold.send_keys(str(stock - 1))
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: len(d.find_elements(By.CSS_SELECTOR, "#product-supplier option")) == 2
         )
         Select(self.wait_for("#product-supplier")).select_by_visible_text("Valley Dairy")
@@ -895,7 +903,7 @@ class Till(unittest.TestCase):
             scan.send_keys("DAI-002" + Keys.ENTER)
             time.sleep(0.2)  # each scan is answered before the next (a scanner's pace)
         line = self.wait_for('tr.count-line[data-sku="DAI-002"]')
-        WebDriverWait(self.driver, 5).until(
+        self.wait(5).until(
             lambda d: line.find_element(By.CSS_SELECTOR, ".counted").text == "3"
         )
         scan.send_keys("PRO-001" + Keys.ENTER)
@@ -935,7 +943,7 @@ class Till(unittest.TestCase):
         self.sign_in("manager@example.com", "2345")
         self.save_central(uri, database)
         synced = lambda d: self.text_of("#status-pending") == "0 waiting to sync"
-        WebDriverWait(self.driver, 30).until(synced)
+        self.wait(30).until(synced)
         # The back office opens a second store, where the demo's staff work too.
         uptown = ObjectId()
         with MongoClient(uri) as client:
@@ -952,7 +960,7 @@ class Till(unittest.TestCase):
             self.wait_for("#nav-stock").click()
             self.wait_for("#nav-transfers").click()
             return d.find_elements(By.CSS_SELECTOR, "#transfer-to option")
-        WebDriverWait(self.driver, 30, poll_frequency=1).until(store_offered)
+        self.wait(30, poll_frequency=1).until(store_offered)
         self.assertEqual(Select(self.wait_for("#transfer-to")).first_selected_option.text, "Corner Market Uptown")
         scan = self.wait_for("#transfer-scan")
         for _ in range(5):
@@ -960,7 +968,7 @@ class Till(unittest.TestCase):
         self.wait_for_text("#transfer-sending", "DAI-002: 5")
         self.wait_for("#transfer-send").click()
         self.wait_for_text("#transfers-saved", "T1-TR000001 sent to Corner Market Uptown.")
-        WebDriverWait(self.driver, 30).until(synced)
+        self.wait(30).until(synced)
 
         # A till of Uptown, set up from the central database, receives 4 of the 5.
         self.start_app()
@@ -979,7 +987,7 @@ class Till(unittest.TestCase):
         self.wait_for("#transfer-receive").click()
         self.wait_for_text("#transfers-saved", "T1-TR000001 received: 1 missing.")
         self.screenshot("transfer-receive")
-        WebDriverWait(self.driver, 30).until(synced)
+        self.wait(30).until(synced)
         with MongoClient(uri) as client:
             db = client[database]
             transfer = db["stock_transfers"].find_one()
