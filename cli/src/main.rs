@@ -214,8 +214,16 @@ enum CustomerCommand {
 #[derive(Args)]
 struct InitArgs {
     /// Create the demo store (staff PINs are printed)
-    #[arg(long, conflicts_with_all = ["business", "store", "admin_email", "from_mongodb"])]
+    #[arg(long, conflicts_with_all = ["business", "store", "admin_email", "from_mongodb", "server"])]
     demo: bool,
+    /// Set up a new till of an existing store from the Sell Sync server at this address,
+    /// with the one-time code an admin made for the store (--enrol): the till syncs
+    /// through the server from then on, holding no database credentials
+    #[arg(long, value_name = "URL", requires = "enrol", conflicts_with_all = ["business", "store", "admin_name", "admin_email", "admin_pin", "from_mongodb"])]
+    server: Option<String>,
+    /// With --server: the store's one-time enrolment code
+    #[arg(long, value_name = "CODE", requires = "server")]
+    enrol: Option<String>,
     /// Set up a new till of an existing store from the central MongoDB (give the store's
     /// id with --store): its catalog, staff and settings are read from there
     #[arg(long, value_name = "URI", conflicts_with_all = ["business", "admin_name", "admin_email", "admin_pin"])]
@@ -224,10 +232,10 @@ struct InitArgs {
     #[arg(long, requires = "from_mongodb")]
     database: Option<String>,
     /// The business's name
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
     business: Option<String>,
     /// The store's name (with --from-mongodb: the store's id in the central database)
-    #[arg(long, required_unless_present = "demo")]
+    #[arg(long, required_unless_present_any = ["demo", "server"])]
     store: Option<String>,
     #[arg(long, default_value = "")]
     location: String,
@@ -713,6 +721,9 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
     if args.demo {
         let (till, summary) = Till::create_demo(dir)?;
         return out.demo_created(&till, &summary);
+    }
+    if let (Some(server), Some(code)) = (&args.server, &args.enrol) {
+        return sync::enrol(dir, server, code, args.till_code, out);
     }
     if let Some(uri) = args.from_mongodb {
         let store = args.store.context("give the store's id with --store")?;

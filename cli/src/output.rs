@@ -31,7 +31,7 @@ use sellsync_core::{Product, Till};
 use sellsync_printer::PrinterStatus;
 use sellsync_sync::audit::CentralJournal;
 use sellsync_sync::pull::Pulled;
-use sellsync_sync::{CentralConfig, EngineStatus};
+use sellsync_sync::{EngineStatus, SyncTarget};
 use serde::Serialize;
 
 pub struct Printer {
@@ -97,7 +97,7 @@ impl Printer {
     pub fn till_provisioned(
         &self,
         till: &Till,
-        central: &CentralConfig,
+        central: &SyncTarget,
         pulled: &Pulled,
         took: Duration,
     ) -> Result<()> {
@@ -892,7 +892,7 @@ impl Printer {
     pub fn sync_status(
         &self,
         till: &Till,
-        central: Option<&CentralConfig>,
+        central: Option<&SyncTarget>,
         status: &SyncStatus,
     ) -> Result<()> {
         #[derive(Serialize)]
@@ -945,12 +945,7 @@ impl Printer {
         })
     }
 
-    pub fn sync_done(
-        &self,
-        till: &Till,
-        central: &CentralConfig,
-        done: &EngineStatus,
-    ) -> Result<()> {
+    pub fn sync_done(&self, till: &Till, central: &SyncTarget, done: &EngineStatus) -> Result<()> {
         emit!(self, done, |out| {
             writeln!(
                 out,

@@ -9,7 +9,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sellsync_core::{Permission, Till};
-use sellsync_sync::{audit, Central, CentralConfig, Engine, EngineOptions, EngineStatus};
+use sellsync_sync::{
+    audit, Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncTarget,
+};
 
 use crate::output::Printer;
 use crate::SignIn;
@@ -124,10 +126,12 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
         }) => {
             let actor = crate::sign_in(till, &sign_in)?;
             actor.require(Permission::ViewReports)?;
-            let config = central(dir, given)?.context(
-                "no central database is set for this till: give --mongodb URI, or save one \
-                 with `sellsync sync setup --mongodb URI`",
-            )?;
+            let Some(SyncTarget::Mongo(config)) = central(dir, given)? else {
+                bail!(
+                    "the journals are checked in the central MongoDB: give --mongodb URI \
+                     (a till that syncs through the Sell Sync server has no database access)"
+                );
+            };
             let runtime = tokio::runtime::Runtime::new()?;
             let journals = runtime.block_on(async {
                 let central = Central::connect(&config).await?;
@@ -172,16 +176,46 @@ pub fn provision(
     ));
     spinner.finish_and_clear();
     let (till, pulled) = provisioned?;
-    out.till_provisioned(&till, &config, &pulled, started.elapsed())
+    out.till_provisioned(&till, &config.into(), &pulled, started.elapsed())
 }
 
-fn central(dir: &Path, args: CentralArgs) -> Result<Option<CentralConfig>> {
-    Ok(CentralConfig::for_till(dir, args.mongodb, args.database)?)
+/// `sellsync init --server URL --enrol CODE`: a new till of an existing store, enrolled at
+/// the Sell Sync server, which then syncs through it.
+pub fn enrol(
+    dir: &Path,
+    server: &str,
+    code: &str,
+    till_code: Option<String>,
+    out: &Printer,
+) -> Result<()> {
+    let started = Instant::now();
+    let runtime = tokio::runtime::Runtime::new()?;
+    let spinner = if out.json {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new_spinner().with_message(format!("enrolling at {server}"))
+    };
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let enrolled = runtime.block_on(sellsync_sync::gateway::enrol_till(
+        dir,
+        server,
+        code,
+        till_code.as_deref(),
+    ));
+    spinner.finish_and_clear();
+    let (till, pulled) = enrolled?;
+    let target = SyncTarget::for_till(dir, None, None)?
+        .context("the till was enrolled but its sync settings were not saved")?;
+    out.till_provisioned(&till, &target, &pulled, started.elapsed())
+}
+
+fn central(dir: &Path, args: CentralArgs) -> Result<Option<SyncTarget>> {
+    Ok(SyncTarget::for_till(dir, args.mongodb, args.database)?)
 }
 
 async fn run_engine(
     dir: &Path,
-    config: CentralConfig,
+    config: SyncTarget,
     once: bool,
     till: &Till,
     out: &Printer,

@@ -18,7 +18,7 @@ use sellsync_sync::Central;
 use serde_json::json;
 use tracing::warn;
 
-use crate::keys::{self, KeyError};
+use crate::keys::{self, KeyError, Kind};
 use crate::plans::Plan;
 
 /// How often a key's `last_used` is written, at most, by one gateway.
@@ -60,9 +60,21 @@ impl ApiError {
 }
 
 impl IntoResponse for ApiError {
+    /// RFC 9457 problem details, with the stable code beside them.
     fn into_response(self) -> Response {
-        let body = Json(json!({ "code": self.code, "message": self.message }));
-        (self.status, body).into_response()
+        let body = json!({
+            "type": "about:blank",
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "detail": self.message,
+            "code": self.code,
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
     }
 }
 
@@ -72,9 +84,25 @@ impl From<KeyError> for ApiError {
     }
 }
 
-/// When each key's `last_used` was last written by this gateway.
+/// When each key's (or device's) `last_used` was last written by this gateway.
 #[derive(Default)]
 pub struct LastUsed(Mutex<HashMap<ObjectId, Instant>>);
+
+impl LastUsed {
+    /// Whether `id`'s use should be written now: not if this gateway did within the hour.
+    pub fn due(&self, id: ObjectId) -> bool {
+        let mut seen = self.0.lock().expect("not poisoned");
+        let now = Instant::now();
+        if seen
+            .get(&id)
+            .is_some_and(|at| now.duration_since(*at) < LAST_USED_EVERY)
+        {
+            return false;
+        }
+        seen.insert(id, now);
+        true
+    }
+}
 
 /// The caller of a request with `headers`, or why it is refused.
 pub async fn caller(
@@ -82,18 +110,7 @@ pub async fn caller(
     last_used: &LastUsed,
     headers: &HeaderMap,
 ) -> Result<Caller, ApiError> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "missing_api_key",
-                "Send the business's API key as Authorization: Bearer ssk_….",
-            )
-        })?;
-    let hash = keys::parse(bearer)?;
+    let hash = keys::parse(Kind::ApiKey, bearer(headers, Kind::ApiKey)?)?;
     let db = central.database();
     let key = db
         .collection::<Document>(Collection::ApiKeys.name())
@@ -122,28 +139,7 @@ pub async fn caller(
             "an api_keys document without its ids",
         ));
     };
-    let business = db
-        .collection::<Document>(Collection::Businesses.name())
-        .find_one(doc! { field::ID: business_id })
-        .await
-        .map_err(ApiError::unavailable)?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unknown_api_key",
-                "This API key is not known.",
-            )
-        })?;
-    let status = business
-        .get_str(field::SUBSCRIPTION_STATUS)
-        .unwrap_or("active");
-    if status != "active" {
-        return Err(ApiError::new(
-            StatusCode::PAYMENT_REQUIRED,
-            "subscription_inactive",
-            format!("The business's subscription is {status}: renew it to use the API. The tills keep selling."),
-        ));
-    }
+    let business = active_business(central, business_id).await?;
     let plan = business
         .get_str(field::PACKAGE_PLAN)
         .ok()
@@ -173,18 +169,60 @@ pub async fn caller(
     })
 }
 
+/// The business `business_id`, if its subscription is active: an expired or cancelled
+/// one stops syncing and the API (the tills keep selling and keep their outbox).
+pub async fn active_business(
+    central: &Central,
+    business_id: ObjectId,
+) -> Result<Document, ApiError> {
+    let business = central
+        .database()
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(doc! { field::ID: business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unknown_business",
+                "This credential's business is not known.",
+            )
+        })?;
+    let status = business
+        .get_str(field::SUBSCRIPTION_STATUS)
+        .unwrap_or("active");
+    if status != "active" {
+        return Err(ApiError::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "subscription_inactive",
+            format!("The business's subscription is {status}: renew it to sync and use the API. The tills keep selling and keep their changes until then."),
+        ));
+    }
+    Ok(business)
+}
+
+/// The bearer token of a request, or why there is none.
+pub fn bearer(headers: &HeaderMap, kind: Kind) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                match kind {
+                    Kind::Device => "missing_device_credential",
+                    _ => "missing_api_key",
+                },
+                format!("Send the {} as Authorization: Bearer ….", kind.noun()),
+            )
+        })
+}
+
 /// Records that the key was used, unless this gateway did within the hour.
 async fn touch(central: &Central, last_used: &LastUsed, key: ObjectId) {
-    {
-        let mut seen = last_used.0.lock().expect("not poisoned");
-        let now = Instant::now();
-        if seen
-            .get(&key)
-            .is_some_and(|at| now.duration_since(*at) < LAST_USED_EVERY)
-        {
-            return;
-        }
-        seen.insert(key, now);
+    if !last_used.due(key) {
+        return;
     }
     let written = central
         .database()

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use bson::{doc, Document};
 use sellsync_core::contract::{field, Collection};
@@ -20,15 +20,18 @@ use tracing::{info, warn};
 
 use crate::auth::{self, ApiError, LastUsed};
 use crate::error::{Result, ServerError};
+use crate::sync;
 
 /// The largest request body: a till's batch of outbox operations fits with room to spare.
 pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// A request that takes longer is answered 408 and its work dropped.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-struct Service {
-    central: Central,
-    last_used: LastUsed,
+/// What every handler shares: the central database and this gateway's record of recent
+/// uses of keys and credentials.
+pub struct Service {
+    pub central: Central,
+    pub last_used: LastUsed,
 }
 
 /// The gateway's routes over `central`.
@@ -40,6 +43,9 @@ pub fn router(central: Central) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/v1/business", get(business))
+        .route("/v1/tills/enrol", post(sync::enrol))
+        .route("/v1/sync/push", post(sync::push))
+        .route("/v1/sync/pull", post(sync::pull))
         .with_state(service)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

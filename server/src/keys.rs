@@ -1,23 +1,60 @@
-//! API keys, pure: made with 190 bits from the operating system's random source, a type
-//! prefix people and secret scanners recognise (`ssk_`), and a checksum that tells a
-//! mistyped key from a wrong one without a database read. Stored only as a SHA-256 hash
-//! (a key has far too much entropy to guess, so a slow hash buys nothing); what the
-//! seed's `api_key` field holds is the key's public label (`ssk_3kR9wQ…`), for people to
-//! tell keys apart. A key is shown once, when it is made.
+//! Secrets the gateway hands out, pure: API keys (`ssk_`), tills' device credentials
+//! (`ssd_`) and one-time enrolment codes (`sse_`). Each is made from the operating
+//! system's random source, has a type prefix people and secret scanners recognise, and a
+//! checksum that tells a mistyped secret from a wrong one without a database read. Stored
+//! only as a SHA-256 hash (a secret has far too much entropy to guess, so a slow hash buys
+//! nothing); what the seed's `api_key` field holds is the key's public label
+//! (`ssk_3kR9wQ…`), for people to tell keys apart. A secret is shown once, when it is made.
 
 use sha2::{Digest, Sha256};
 
-const PREFIX: &str = "ssk_";
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-/// Characters of the secret part: 32 × log2(62) ≈ 190 bits.
-const SECRET_LEN: usize = 32;
 const CHECK_LEN: usize = 6;
 
-/// A key as given to its owner, once.
+/// What a secret is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A business's key to the REST API.
+    ApiKey,
+    /// A till's credential to sync through the gateway.
+    Device,
+    /// A one-time code that enrols a new till of a store.
+    Enrolment,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::ApiKey => "ssk_",
+            Kind::Device => "ssd_",
+            Kind::Enrolment => "sse_",
+        }
+    }
+
+    /// Characters of the secret part: 32 × log2(62) ≈ 190 bits; an enrolment code, which
+    /// people may type and which works once within a day, 16 (95 bits).
+    fn secret_len(self) -> usize {
+        match self {
+            Kind::ApiKey | Kind::Device => 32,
+            Kind::Enrolment => 16,
+        }
+    }
+
+    /// What it is called, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::ApiKey => "API key",
+            Kind::Device => "till credential",
+            Kind::Enrolment => "enrolment code",
+        }
+    }
+}
+
+/// A secret as given to its owner, once.
 pub struct NewKey {
-    /// The whole key: `ssk_` + 32 characters + `_` + 6 characters of checksum.
+    /// The whole secret: the prefix, the random part, `_` and 6 characters of checksum.
     pub secret: String,
-    /// What is stored to find it: SHA-256 of the whole key, in hex.
+    /// What is stored to find it: SHA-256 of the whole secret, in hex.
     pub hash: String,
     /// Its public label: the prefix and the first 6 characters.
     pub label: String,
@@ -31,58 +68,65 @@ impl std::fmt::Debug for NewKey {
     }
 }
 
-/// Why a text is not a key.
+/// Why a text is not a secret of the kind asked for.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
-    #[error("This is not a Sell Sync API key (they start with ssk_).")]
-    NotAKey,
-    #[error("This API key is mistyped or cut short: its checksum does not match.")]
-    BadChecksum,
+    #[error("This is not a Sell Sync {} (they start with {}).", .0.noun(), .0.prefix())]
+    NotAKey(Kind),
+    #[error("This {} is mistyped or cut short: its checksum does not match.", .0.noun())]
+    BadChecksum(Kind),
 }
 
 impl KeyError {
     pub fn code(&self) -> &'static str {
         match self {
-            KeyError::NotAKey => "not_an_api_key",
-            KeyError::BadChecksum => "api_key_checksum",
+            KeyError::NotAKey(Kind::ApiKey) => "not_an_api_key",
+            KeyError::BadChecksum(Kind::ApiKey) => "api_key_checksum",
+            KeyError::NotAKey(Kind::Device) => "not_a_device_credential",
+            KeyError::BadChecksum(Kind::Device) => "device_credential_checksum",
+            KeyError::NotAKey(Kind::Enrolment) => "not_an_enrolment_code",
+            KeyError::BadChecksum(Kind::Enrolment) => "enrolment_code_checksum",
         }
     }
 }
 
-/// A new key from the operating system's random source.
-pub fn generate() -> Result<NewKey, getrandom::Error> {
-    let mut body = String::with_capacity(SECRET_LEN);
-    while body.len() < SECRET_LEN {
+/// A new secret of `kind` from the operating system's random source.
+pub fn generate(kind: Kind) -> Result<NewKey, getrandom::Error> {
+    let len = kind.secret_len();
+    let mut body = String::with_capacity(len);
+    while body.len() < len {
         let mut bytes = [0_u8; 64];
         getrandom::fill(&mut bytes)?;
         // 62 × 4 = 248: bytes at or above it would favour some characters.
         for b in bytes.into_iter().filter(|b| *b < 248) {
-            if body.len() < SECRET_LEN {
+            if body.len() < len {
                 body.push(ALPHABET[usize::from(b % 62)] as char);
             }
         }
     }
-    let secret = format!("{PREFIX}{body}_{}", checksum(&body));
+    let secret = format!("{}{body}_{}", kind.prefix(), checksum(&body));
     Ok(NewKey {
         hash: hash(&secret),
-        label: label(&body),
+        label: format!("{}{}…", kind.prefix(), &body[..6]),
         secret,
     })
 }
 
-/// The hash to look `key` up by, once its form and checksum are right.
-pub fn parse(key: &str) -> Result<String, KeyError> {
+/// The hash to look `key` up by, once its form and checksum are right for `kind`.
+pub fn parse(kind: Kind, key: &str) -> Result<String, KeyError> {
     let key = key.trim();
-    let rest = key.strip_prefix(PREFIX).ok_or(KeyError::NotAKey)?;
-    let (body, check) = rest.split_once('_').ok_or(KeyError::NotAKey)?;
-    let shaped = body.len() == SECRET_LEN
+    let rest = key
+        .strip_prefix(kind.prefix())
+        .ok_or(KeyError::NotAKey(kind))?;
+    let (body, check) = rest.split_once('_').ok_or(KeyError::NotAKey(kind))?;
+    let shaped = body.len() == kind.secret_len()
         && check.len() == CHECK_LEN
         && rest.bytes().all(|b| b == b'_' || ALPHABET.contains(&b));
     if !shaped {
-        return Err(KeyError::NotAKey);
+        return Err(KeyError::NotAKey(kind));
     }
     if checksum(body) != check {
-        return Err(KeyError::BadChecksum);
+        return Err(KeyError::BadChecksum(kind));
     }
     Ok(hash(key))
 }
@@ -105,21 +149,20 @@ fn hash(key: &str) -> String {
         .collect()
 }
 
-fn label(body: &str) -> String {
-    format!("{PREFIX}{}…", &body[..6])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_new_key_reads_back_to_its_hash_and_a_typo_is_caught() {
-        let key = generate().unwrap();
+        let key = generate(Kind::ApiKey).unwrap();
         assert!(key.secret.starts_with("ssk_"), "{}", key.secret);
         assert_eq!(key.secret.len(), 4 + 32 + 1 + 6);
-        assert_eq!(parse(&key.secret), Ok(key.hash.clone()));
-        assert_eq!(parse(&format!("  {}\n", key.secret)), Ok(key.hash.clone()));
+        assert_eq!(parse(Kind::ApiKey, &key.secret), Ok(key.hash.clone()));
+        assert_eq!(
+            parse(Kind::ApiKey, &format!("  {}\n", key.secret)),
+            Ok(key.hash.clone())
+        );
         assert!(key.label.starts_with(&key.secret[..10]));
         assert!(
             !key.hash.contains(&key.secret[4..36]),
@@ -129,20 +172,40 @@ mod tests {
         let mut typo = key.secret.clone().into_bytes();
         typo[10] = if typo[10] == b'a' { b'b' } else { b'a' };
         assert_eq!(
-            parse(&String::from_utf8(typo).unwrap()),
-            Err(KeyError::BadChecksum)
+            parse(Kind::ApiKey, &String::from_utf8(typo).unwrap()),
+            Err(KeyError::BadChecksum(Kind::ApiKey))
         );
         assert_eq!(
-            parse("abcd1234efgh5678"),
-            Err(KeyError::NotAKey),
+            parse(Kind::ApiKey, "abcd1234efgh5678"),
+            Err(KeyError::NotAKey(Kind::ApiKey)),
             "the seed's example"
         );
         assert_eq!(
-            parse(&key.secret[..20]),
-            Err(KeyError::NotAKey),
+            parse(Kind::ApiKey, &key.secret[..20]),
+            Err(KeyError::NotAKey(Kind::ApiKey)),
             "cut short"
         );
-        assert_ne!(generate().unwrap().secret, key.secret);
+        assert_ne!(generate(Kind::ApiKey).unwrap().secret, key.secret);
         assert!(!format!("{key:?}").contains(&key.secret), "never in a log");
+    }
+
+    #[test]
+    fn a_secret_of_one_kind_is_not_taken_for_another() {
+        let device = generate(Kind::Device).unwrap();
+        let code = generate(Kind::Enrolment).unwrap();
+        assert!(device.secret.starts_with("ssd_"));
+        assert_eq!(code.secret.len(), 4 + 16 + 1 + 6);
+        assert_eq!(parse(Kind::Enrolment, &code.secret), Ok(code.hash.clone()));
+        assert_eq!(
+            parse(Kind::ApiKey, &device.secret),
+            Err(KeyError::NotAKey(Kind::ApiKey))
+        );
+        assert_eq!(
+            parse(Kind::Device, &code.secret),
+            Err(KeyError::NotAKey(Kind::Device))
+        );
+        assert!(KeyError::NotAKey(Kind::Enrolment)
+            .to_string()
+            .contains("enrolment code (they start with sse_)"));
     }
 }

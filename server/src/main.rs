@@ -9,10 +9,12 @@
 //! error (`RUST_LOG`), never with a secret in them.
 
 mod auth;
+mod devices;
 mod error;
 mod http;
 mod keys;
 mod plans;
+mod sync;
 mod tenants;
 
 use std::process::ExitCode;
@@ -86,6 +88,38 @@ enum AdminCommand {
         #[arg(long, default_value = "America/New_York")]
         timezone: String,
     },
+    /// Make a one-time code that enrols a new till of a store (`sellsync init --server URL
+    /// --enrol CODE`); it works once, within a day
+    Enrol {
+        #[command(flatten)]
+        database: Database,
+        /// The business's id
+        #[arg(long)]
+        business: String,
+        /// The store's id
+        #[arg(long)]
+        store: String,
+    },
+    /// Revoke a till's credential: it is refused at once by every gateway (the till keeps
+    /// selling and keeps its changes until it is enrolled again)
+    RevokeTill {
+        #[command(flatten)]
+        database: Database,
+        #[arg(long)]
+        business: String,
+        /// The till's device id (printed when it enrolled)
+        #[arg(long)]
+        device: String,
+    },
+}
+
+/// An id given on the command line.
+fn object_id(what: &str, text: &str) -> Result<bson::oid::ObjectId> {
+    bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| {
+        ServerError::Invalid(format!(
+            "{text:?} is not a {what} id: an id is 24 hexadecimal digits."
+        ))
+    })
 }
 
 async fn connect(database: &Database) -> Result<Central> {
@@ -135,6 +169,42 @@ async fn run(cli: Cli) -> Result<()> {
             println!();
             println!("The owner's API key, shown this once (it is stored only as a hash):");
             println!("{}", created.key.secret);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Enrol {
+            database,
+            business,
+            store,
+        }) => {
+            let (business, store) = (
+                object_id("business", &business)?,
+                object_id("store", &store)?,
+            );
+            let central = connect(&database).await?;
+            let made = devices::create_enrolment(&central, business, store).await?;
+            println!(
+                "enrolment {} ({}), until {}",
+                made.id,
+                made.code.label,
+                made.expires_at.to_rfc3339()
+            );
+            println!();
+            println!("The one-time code for a new till of this store, shown this once:");
+            println!("{}", made.code.secret);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::RevokeTill {
+            database,
+            business,
+            device,
+        }) => {
+            let (business, device) = (
+                object_id("business", &business)?,
+                object_id("till", &device)?,
+            );
+            let central = connect(&database).await?;
+            devices::revoke(&central, business, device).await?;
+            println!("till {device} revoked");
             Ok(())
         }
     }

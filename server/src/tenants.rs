@@ -1,13 +1,16 @@
 //! Tenants: a business made with its plan and subscription, its first store, its owner
-//! (an admin of every store) and the owner's first API key, which is shown once. The
+//! (an admin of every store), its payment methods (cash and card) and the owner's first
+//! API key, which is shown once. The
 //! documents are the contract's; the business is written last, so a business that
 //! exists is whole.
 
 use bson::{doc, Document};
 use chrono::Utc;
 use sellsync_core::contract::{
-    date, field, oid, BusinessDoc, BusinessSettings, Collection, StoreDoc, UserDoc,
+    date, field, oid, BusinessDoc, BusinessSettings, Collection, PaymentMethodDoc, StoreDoc,
+    UserDoc,
 };
+use sellsync_core::sell::payments::default_methods;
 use sellsync_core::staff::{hash_pin, normalize_email};
 use sellsync_core::{Currency, Id, Role};
 use sellsync_sync::Central;
@@ -62,7 +65,7 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
     let pin_hash = hash_pin(&new.owner_pin).map_err(|e| ServerError::Invalid(e.to_string()))?;
     let now = Utc::now();
     let (business_id, store_id, owner_id, key_id) = (Id::new(), Id::new(), Id::new(), Id::new());
-    let key = keys::generate().map_err(|e| ServerError::Random(e.to_string()))?;
+    let key = keys::generate(keys::Kind::ApiKey).map_err(|e| ServerError::Random(e.to_string()))?;
 
     let owner = UserDoc {
         id: owner_id,
@@ -120,6 +123,18 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
             .map_err(|e| ServerError::Central(central.classify(e)))
     };
     insert(Collection::ApiKeys, api_key).await?;
+    // The payment methods a new business starts with, as at a till: cash and card.
+    for method in default_methods() {
+        let method = PaymentMethodDoc {
+            id: Id::new(),
+            business_id,
+            method_name: method.method_name,
+            provider: method.provider,
+            kind: method.kind,
+            created_at: Some(now),
+        };
+        insert(Collection::PaymentMethods, method.to_document()).await?;
+    }
     insert(Collection::Users, owner.to_document()).await?;
     insert(Collection::Stores, store.to_document()).await?;
     insert(Collection::Businesses, business).await?;

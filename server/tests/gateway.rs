@@ -1,118 +1,10 @@
 //! The gateway as an operator and a business's program meet it: the real binary against
 //! the MongoDB-wire test server, over HTTP.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
 use bson::{doc, Document};
-use mongodb::Client;
-
-fn uri() -> String {
-    std::env::var("SELLSYNC_TEST_MONGODB_URI")
-        .expect("the gateway tests need a MongoDB-wire server: run them with `bash tests/run`")
-}
-
-fn database(name: &str) -> String {
-    format!("gateway_{name}_{}", std::process::id())
-}
-
-fn server(args: &[&str], database: &str) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sellsync-server"));
-    command
-        .args(args)
-        .env("SELLSYNC_MONGODB_URI", uri())
-        .env("SELLSYNC_DATABASE", database)
-        .env("RUST_LOG", "warn");
-    command
-}
-
-/// `admin create-business`: its output, and the key it showed once.
-fn create_business(database: &str, name: &str, plan: &str) -> (String, String) {
-    let out = server(
-        &[
-            "admin",
-            "create-business",
-            "--name",
-            name,
-            "--owner-email",
-            "Owner@Example.com",
-            "--owner-pin",
-            "4321",
-            "--plan",
-            plan,
-            "--store",
-            "Main Street",
-        ],
-        database,
-    )
-    .output()
-    .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let key = text.lines().last().unwrap().to_owned();
-    (text, key)
-}
-
-/// The gateway serving on a free port, and its address.
-struct Gateway {
-    child: Child,
-    base: String,
-}
-
-impl Gateway {
-    fn start(database: &str) -> Gateway {
-        let mut child = server(&["serve", "--listen", "127.0.0.1:0"], database)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = line
-            .trim()
-            .strip_prefix("sellsync-server listening on ")
-            .unwrap_or_else(|| panic!("{line}"))
-            .to_owned();
-        Gateway { child, base }
-    }
-
-    /// GET `path` with `key` as the bearer: the status and the JSON body.
-    fn get(&self, path: &str, key: Option<&str>) -> (u16, serde_json::Value) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut request = agent.get(format!("{}{path}", self.base));
-        if let Some(key) = key {
-            request = request.header("Authorization", format!("Bearer {key}"));
-        }
-        let mut response = request.call().unwrap();
-        let body = response.body_mut().read_to_string().unwrap();
-        (
-            response.status().as_u16(),
-            serde_json::from_str(&body).unwrap_or_else(|_| panic!("{body}")),
-        )
-    }
-}
-
-impl Drop for Gateway {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn db(database: &str) -> mongodb::Database {
-    Client::with_uri_str(uri())
-        .await
-        .unwrap()
-        .database(database)
-}
+use common::{create_business, database, db, server, Gateway};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_business_is_created_with_its_store_owner_and_a_key_shown_once_and_stored_hashed() {
@@ -238,7 +130,7 @@ async fn the_api_answers_a_businesss_key_and_refuses_every_other_in_words() {
         (
             status,
             body["code"].as_str().unwrap().to_owned(),
-            body["message"].as_str().unwrap().to_owned(),
+            body["detail"].as_str().unwrap().to_owned(),
         )
     };
     assert_eq!(refused(None).1, "missing_api_key");

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use sellsync_core::{Actor, Cart, Till};
-use sellsync_sync::CentralConfig;
+use sellsync_sync::SyncTarget;
 use tauri::Manager;
 
 use crate::print_worker::PrintWaker;
@@ -51,11 +51,11 @@ impl Desk {
         lock(&self.inner)
     }
 
-    /// Starts the sync engine on `config` (stopping the one running, if any).
-    fn start_sync(&self, app: &tauri::AppHandle, config: CentralConfig) {
+    /// Starts the sync engine on `target` (stopping the one running, if any).
+    fn start_sync(&self, app: &tauri::AppHandle, target: SyncTarget) {
         let mut sync = lock(&self.sync);
         *sync = None;
-        match SyncTask::start(app.clone(), &self.data_dir, config) {
+        match SyncTask::start(app.clone(), &self.data_dir, target) {
             Ok(task) => *sync = Some(task),
             Err(e) => tracing::warn!(error = %e, "the sync engine could not start"),
         }
@@ -94,11 +94,12 @@ fn data_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("sellsync-data"))
 }
 
-/// The till's central database, as the command line finds it: `SELLSYNC_MONGODB_URI`
-/// (and `SELLSYNC_MONGODB_DATABASE`), else `sync.toml` in the data folder.
-fn central_config(data_dir: &std::path::Path) -> Option<CentralConfig> {
+/// Where the till syncs, as the command line finds it: `SELLSYNC_MONGODB_URI`
+/// (and `SELLSYNC_MONGODB_DATABASE`), else `sync.toml` in the data folder (the gateway or
+/// a MongoDB).
+fn sync_target(data_dir: &std::path::Path) -> Option<SyncTarget> {
     let env = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-    match CentralConfig::for_till(
+    match SyncTarget::for_till(
         data_dir,
         env("SELLSYNC_MONGODB_URI"),
         env("SELLSYNC_MONGODB_DATABASE"),
@@ -156,7 +157,7 @@ pub fn run() {
             if has_till {
                 // Jobs left queued when the app last closed: printed, or failed as too old.
                 desk.print();
-                if let Some(config) = central_config(&desk.data_dir) {
+                if let Some(config) = sync_target(&desk.data_dir) {
                     desk.start_sync(app.handle(), config);
                 }
             }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use sellsync_sync::{CentralConfig, Engine, EngineOptions, EngineStatus};
+use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncTarget};
 use tauri::AppHandle;
 use tokio::sync::{oneshot, watch, Notify};
 use tracing::warn;
@@ -26,7 +26,7 @@ impl SyncTask {
     pub fn start(
         app: AppHandle,
         data_dir: &Path,
-        config: CentralConfig,
+        config: SyncTarget,
     ) -> sellsync_sync::Result<SyncTask> {
         let central = config.to_string();
         let engine = Engine::new(data_dir, config, EngineOptions::default())?;

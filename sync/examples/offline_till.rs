@@ -7,7 +7,7 @@
 
 use sellsync_core::demo::DEMO_LOGINS;
 use sellsync_core::{Credential, Till};
-use sellsync_sync::CentralConfig;
+use sellsync_sync::{CentralConfig, SyncTarget};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,10 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let owner = &DEMO_LOGINS[0];
     let admin = till.sign_in(owner.email, Credential::Pin(owner.pin))?;
     let approval = till.approve_sync_setup(&admin)?;
-    CentralConfig::new(
+    SyncTarget::from(CentralConfig::new(
         uri.clone(),
         Some(format!("bench_backlog_{}", std::process::id())),
-    )?
+    )?)
     .save(dir, &approval)?;
     println!("{} operations waiting", till.outbox_counts()?.pending);
     Ok(())

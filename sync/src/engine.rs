@@ -19,10 +19,12 @@ use sellsync_core::Till;
 use tokio::sync::{watch, Notify};
 use tracing::{info, warn};
 
-use crate::central::{Central, CentralConfig};
+use crate::central::Central;
 use crate::error::{Result, SyncError};
-use crate::pull::Puller;
-use crate::reconciler::Reconciler;
+use crate::gateway::GatewayClient;
+use crate::pull::{Pulled, Scope};
+use crate::settings::SyncTarget;
+use crate::transport::Transport;
 use crate::{on_till, upgrade};
 
 /// How the engine paces itself.
@@ -83,18 +85,12 @@ pub enum Step {
     Idle,
 }
 
-/// The way to the central database, once connected.
-struct Connection {
-    reconciler: Reconciler,
-    puller: Puller,
-}
-
 /// The sync engine of one till.
 pub struct Engine {
     till: Till,
-    config: CentralConfig,
+    target: SyncTarget,
     options: EngineOptions,
-    connection: Option<Connection>,
+    transport: Option<Transport>,
     status: watch::Sender<EngineStatus>,
     wake: Arc<Notify>,
     failures: u32,
@@ -102,15 +98,20 @@ pub struct Engine {
 
 impl Engine {
     /// An engine for the till in `data_dir` (with its own connection to the till's
-    /// database), not yet connected.
-    pub fn new(data_dir: &Path, config: CentralConfig, options: EngineOptions) -> Result<Engine> {
+    /// database) that syncs with `target` (a gateway, or a central MongoDB), not yet
+    /// connected.
+    pub fn new(
+        data_dir: &Path,
+        target: impl Into<SyncTarget>,
+        options: EngineOptions,
+    ) -> Result<Engine> {
         let till = Till::open(data_dir)?;
         let (status, _) = watch::channel(EngineStatus::default());
         let engine = Engine {
             till,
-            config,
+            target: target.into(),
             options,
-            connection: None,
+            transport: None,
             status,
             wake: Arc::new(Notify::new()),
             failures: 0,
@@ -129,38 +130,33 @@ impl Engine {
         Arc::clone(&self.wake)
     }
 
-    /// Connects if needed, then pushes one batch; with nothing to push, pulls.
+    /// Connects if needed, then pushes one batch; with nothing to push, pulls a page.
     pub async fn step(&mut self) -> Result<Step> {
-        if self.connection.is_none() {
-            let mut central = Central::connect(&self.config).await?;
-            if !self.options.transactions {
-                central = central.without_transactions();
-            }
-            central.ensure_indexes().await?;
-            upgrade::give_products_stock_levels(&central, self.till.business().id.object_id())
-                .await?;
-            self.connection = Some(Connection {
-                reconciler: Reconciler::new(central.clone(), self.till.business().id),
-                puller: Puller::new(central, &self.till, self.options.batch_size),
-            });
+        if self.transport.is_none() {
+            let scope = Scope::of(&self.till);
+            self.transport = Some(connect(&self.target, &self.options, scope).await?);
         }
-        let Connection { reconciler, puller } = self.connection.as_mut().expect("connected above");
+        let transport = self.transport.as_ref().expect("connected above");
         let till = &mut self.till;
         let batch = on_till(|| till.pending_operations(self.options.batch_size))?;
         if batch.is_empty() {
-            let pulled = puller.pull(&mut self.till).await?;
-            if pulled.read > 0 {
-                self.status.send_modify(|s| s.pulled += pulled.read as u64);
-                return Ok(Step::Pulled { read: pulled.read });
+            let checkpoint = on_till(|| till.pull_checkpoint())?;
+            let page = transport
+                .pull(checkpoint.as_deref(), self.options.batch_size)
+                .await?;
+            let mut pulled = Pulled::default();
+            pulled.apply(till, &page)?;
+            if pulled.read == 0 && !page.more {
+                return Ok(Step::Idle);
             }
-            reconciler.central().ping().await?;
-            return Ok(Step::Idle);
+            self.status.send_modify(|s| s.pulled += pulled.read as u64);
+            return Ok(Step::Pulled { read: pulled.read });
         }
-        let outcome = reconciler.apply(&batch).await?;
+        let outcome = transport.push(&batch).await?;
         on_till(|| -> Result<()> {
-            self.till.mark_delivered(&outcome.applied)?;
+            till.mark_delivered(&outcome.applied)?;
             for rejection in &outcome.rejected {
-                self.till.park_operation(rejection.seq, &rejection.error)?;
+                till.park_operation(rejection.seq, &rejection.error)?;
             }
             Ok(())
         })?;
@@ -176,7 +172,7 @@ impl Engine {
     /// backs off while failing. Only a failure of the till's own database stops it.
     pub async fn run(mut self, shutdown: impl Future<Output = ()>) -> Result<()> {
         tokio::pin!(shutdown);
-        info!(central = %self.config, "sync engine started");
+        info!(central = %self.target, "sync engine started");
         loop {
             let pause = match self.step().await {
                 Ok(step) => {
@@ -240,7 +236,7 @@ impl Engine {
             on_till(|| self.till.record_sync_attempt(Ok(())))?;
         }
         if was_failing {
-            info!(central = %self.config, "central database reachable");
+            info!(central = %self.target, "central reachable again");
         }
         self.publish(true, None)
     }
@@ -267,6 +263,23 @@ impl Engine {
             s.last_error = error;
         });
         Ok(())
+    }
+}
+
+/// The way to central: the gateway, or MongoDB directly (its indexes made and earlier
+/// versions' documents brought up to date first).
+async fn connect(target: &SyncTarget, options: &EngineOptions, scope: Scope) -> Result<Transport> {
+    match target {
+        SyncTarget::Gateway(config) => Ok(Transport::Gateway(GatewayClient::new(config)?)),
+        SyncTarget::Mongo(config) => {
+            let mut central = Central::connect(config).await?;
+            if !options.transactions {
+                central = central.without_transactions();
+            }
+            central.ensure_indexes().await?;
+            upgrade::give_products_stock_levels(&central, scope.business).await?;
+            Ok(Transport::direct(central, scope))
+        }
     }
 }
 

@@ -27,6 +27,17 @@ pub enum SyncError {
     BadCheckpoint(String),
     #[error("Could not read the sync settings in {path}: {reason}")]
     Settings { path: String, reason: String },
+    #[error("{url:?} is not the address of a Sell Sync server: {reason}.")]
+    BadServerUrl { url: String, reason: String },
+    #[error("Cannot reach the Sell Sync server at {server}. The till keeps selling and will send its changes when the store is back online.")]
+    ServerUnreachable { server: String },
+    /// The gateway refused the request: `code` is its stable code.
+    #[error("The Sell Sync server refused: {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     #[error(transparent)]
     Till(#[from] sellsync_core::Error),
 }
@@ -46,6 +57,9 @@ impl SyncError {
             SyncError::UnexpectedReply(_) => "unexpected_reply",
             SyncError::BadCheckpoint(_) => "bad_checkpoint",
             SyncError::Settings { .. } => "bad_sync_settings",
+            SyncError::BadServerUrl { .. } => "bad_server_url",
+            SyncError::ServerUnreachable { .. } => "server_unreachable",
+            SyncError::Server { .. } => "server_refused",
             SyncError::Till(e) => e.code(),
         }
     }

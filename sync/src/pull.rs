@@ -1,20 +1,26 @@
-//! Pull: the business's central documents, brought to the till.
+//! Pull: the business's central documents, brought to the till a page at a time.
+//!
+//! A [`Feed`] reads what one till should hold ([`Scope`]: its business and store) and
+//! answers pages of changes, each with the checkpoint after it; the till applies a page
+//! and its checkpoint in one transaction, so a pull cut off anywhere resumes after the last
+//! page it applied, and applying a change twice is the same as applying it once. The feed
+//! keeps no state between pages: everything it needs is in the checkpoint, so the gateway
+//! serves it to tills statelessly and a till syncing directly uses it in process.
 //!
 //! The first pull reads everything the till should hold (its business and store, their
 //! staff, payment methods, the catalog, customers, the store's sales of the return window
-//! and the stock ledger) in batches. It
-//! first notes where the central database's change stream stands, so that every change
-//! made while it reads is replayed afterwards: applying a document twice is harmless.
-//! Later pulls follow the change stream from the checkpoint the till stored with the last
-//! batch it applied. If the server no longer has that history, the till reads everything
-//! again. A server without change streams (a standalone `mongod`) gets a full read at
-//! most every [`FULL_READ_INTERVAL`].
+//! and the stock ledger), collection by collection in `_id` order. It first notes where
+//! the central database's change stream stands, so that every change made while it reads
+//! is replayed afterwards. Later pulls follow the change stream from the checkpoint. If
+//! the server no longer has that history, the feed reads everything again. A server
+//! without change streams (a standalone `mongod`) is read in full at most every
+//! [`FULL_READ_INTERVAL`].
 //!
 //! What a change does on the till, and which local changes it must not overwrite, is
 //! core's business (`sellsync_core::sync::pull`); this module only reads.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
@@ -26,21 +32,59 @@ use mongodb::options::FullDocumentType;
 use sellsync_core::contract::{field, Collection};
 use sellsync_core::sync::pull::{CentralChange, PullOutcome, PULLED};
 use sellsync_core::Till;
+use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::central::{Central, CentralConfig};
 use crate::error::{Result, SyncError};
+use crate::settings::SyncTarget;
+use crate::transport::Transport;
 use crate::{on_till, upgrade};
 
 /// How often a server without change streams is read in full.
 pub const FULL_READ_INTERVAL: Duration = Duration::from_secs(600);
+
+/// The most changes one page carries.
+pub const MAX_PAGE: usize = 1_000;
 
 /// Server error codes meaning the change stream cannot resume from the checkpoint:
 /// FailedToParse (a token the server cannot read), InvalidResumeToken,
 /// ChangeStreamFatalError, ChangeStreamHistoryLost.
 const LOST_HISTORY: [i32; 4] = [9, 260, 280, 286];
 
-/// What one pull did.
+/// Whose central documents a till holds: its business's, and of the store-bound ones,
+/// its store's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub business: ObjectId,
+    pub store: ObjectId,
+    /// Sales older than this many days are not pulled: they come back with a manager.
+    pub return_window_days: i64,
+}
+
+impl Scope {
+    /// The scope of `till`.
+    pub fn of(till: &Till) -> Scope {
+        Scope {
+            business: till.business().id.object_id(),
+            store: till.store().id.object_id(),
+            return_window_days: till.business().return_window_days,
+        }
+    }
+}
+
+/// One page of central changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub changes: Vec<CentralChange>,
+    /// Where the next page starts, to be stored with this page's changes; `None`: where
+    /// it started.
+    pub checkpoint: Option<String>,
+    /// More changes wait: ask again at once.
+    pub more: bool,
+}
+
+/// What a pull did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pulled {
     /// Central documents read.
@@ -50,175 +94,262 @@ pub struct Pulled {
 }
 
 impl Pulled {
-    /// Applies a batch read in a full read (no checkpoint yet) and empties it.
-    fn apply(&mut self, till: &mut Till, batch: &mut Vec<CentralChange>) -> Result<()> {
-        if !batch.is_empty() {
-            self.read += batch.len();
-            self.outcome
-                .add(on_till(|| till.apply_central_changes(batch, None))?);
-            batch.clear();
+    /// Applies `page` to the till with its checkpoint: `true` if it held anything to apply.
+    pub(crate) fn apply(&mut self, till: &mut Till, page: &Page) -> Result<bool> {
+        let moved = page.checkpoint.is_some();
+        if page.changes.is_empty() && !moved {
+            return Ok(false);
         }
-        Ok(())
+        self.read += page.changes.len();
+        self.outcome.add(on_till(|| {
+            till.apply_central_changes(&page.changes, page.checkpoint.as_deref())
+        })?);
+        Ok(true)
     }
 }
 
-/// Reads one business's central changes for one till.
-pub struct Puller {
+/// Where a pull stands, as the till stores it (Extended JSON, opaque to the till).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Checkpoint {
+    /// A full read under way: the collection `PULLED[collection]`, after the document
+    /// with the sort key `after`; then the change stream from `stream` (none: a server
+    /// without change streams).
+    Reading {
+        collection: usize,
+        after: Option<Box<Key>>,
+        stream: Option<ResumeToken>,
+    },
+    /// Following the change stream from here.
+    Following(ResumeToken),
+    /// A server without change streams, last read in full then.
+    ReadAt(bson::DateTime),
+}
+
+/// Where a full read of a collection stands: the last document's `_id` (and
+/// `created_at`, for sales, which are read in time order: a sale before its returns).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Key {
+    id: Bson,
+    at: Option<Bson>,
+}
+
+impl Checkpoint {
+    fn encode(&self) -> Result<String> {
+        let bson = bson::to_bson(self)
+            .map_err(|e| SyncError::UnexpectedReply(format!("pull checkpoint: {e}")))?;
+        Ok(bson.into_canonical_extjson().to_string())
+    }
+
+    /// Reads a stored checkpoint; a bare resume token is what earlier versions stored.
+    fn decode(text: &str) -> Result<Checkpoint> {
+        let bad = |e: &dyn std::fmt::Display| SyncError::BadCheckpoint(e.to_string());
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(&e))?;
+        let bson = Bson::try_from(json).map_err(|e| bad(&e))?;
+        if matches!(&bson, Bson::Document(d) if d.contains_key("_data")) {
+            return bson::from_bson(bson)
+                .map(Checkpoint::Following)
+                .map_err(|e| bad(&e));
+        }
+        bson::from_bson(bson).map_err(|e| bad(&e))
+    }
+}
+
+/// Reads one scope's central changes, a page at a time.
+pub struct Feed {
     central: Central,
-    business: Bson,
-    store: Bson,
-    /// Sales older than this many days are not pulled: they come back with a manager.
-    return_window_days: i64,
-    batch_size: usize,
-    last_full_read: Option<Instant>,
+    scope: Scope,
 }
 
-impl Puller {
-    pub fn new(central: Central, till: &Till, batch_size: usize) -> Puller {
-        Puller {
-            central,
-            business: Bson::ObjectId(till.business().id.object_id()),
-            store: Bson::ObjectId(till.store().id.object_id()),
-            return_window_days: till.business().return_window_days,
-            batch_size: batch_size.max(1),
-            last_full_read: None,
-        }
+impl Feed {
+    pub fn new(central: Central, scope: Scope) -> Feed {
+        Feed { central, scope }
     }
 
-    /// Brings the till up to date: a full read if it has no checkpoint, else the changes
-    /// since it. `read == 0` means the till was already current.
-    pub async fn pull(&mut self, till: &mut Till) -> Result<Pulled> {
-        if !self.central.change_streams() {
-            let due = self
-                .last_full_read
-                .is_none_or(|at| at.elapsed() >= FULL_READ_INTERVAL);
-            return if due {
-                self.read_everything(till).await
-            } else {
-                Ok(Pulled::default())
-            };
-        }
-        let Some(checkpoint) = till.pull_checkpoint()? else {
-            return self.read_everything(till).await;
-        };
-        let resumed = match decode_token(&checkpoint) {
-            Ok(token) => self.follow(till, token).await,
-            Err(e) => Err(e),
-        };
-        match resumed {
-            Err(e) if must_read_again(&e) => {
-                warn!(error = %e, "this till cannot resume its pull where it ended; reading everything again");
-                till.reset_pull_checkpoint()?;
-                self.read_everything(till).await
+    /// The changes after `checkpoint` (none: from the start), at most `limit` of them.
+    pub async fn page(&self, checkpoint: Option<&str>, limit: usize) -> Result<Page> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        let checkpoint = match checkpoint.map(Checkpoint::decode) {
+            None => None,
+            Some(Ok(checkpoint)) => Some(checkpoint),
+            Some(Err(e)) => {
+                warn!(error = %e, "an unreadable pull checkpoint; reading everything again");
+                None
             }
-            other => other,
+        };
+        match checkpoint {
+            None => self.start_reading(limit).await,
+            Some(Checkpoint::Reading {
+                collection,
+                after,
+                stream,
+            }) => self.read(collection, after, stream, limit).await,
+            Some(Checkpoint::Following(token)) => match self.follow(token, limit).await {
+                Err(e) if lost_history(&e) => {
+                    warn!(error = %e, "the central database no longer has the changes after this checkpoint; reading everything again");
+                    self.start_reading(limit).await
+                }
+                other => other,
+            },
+            Some(Checkpoint::ReadAt(at)) => {
+                let age = Utc::now().signed_duration_since(at.to_chrono());
+                let due = age.to_std().is_ok_and(|age| age >= FULL_READ_INTERVAL);
+                if due || self.central.change_streams() {
+                    self.start_reading(limit).await
+                } else {
+                    Ok(Page::default())
+                }
+            }
         }
     }
 
-    /// Reads every document the till should hold, then stores the checkpoint taken
-    /// before the read began.
-    async fn read_everything(&mut self, till: &mut Till) -> Result<Pulled> {
-        let started = Instant::now();
-        let checkpoint = if self.central.change_streams() {
-            let stream = self.watch(None).await?;
-            let token = stream.resume_token().ok_or_else(|| {
+    /// The first page of a full read, noting first where the change stream stands.
+    async fn start_reading(&self, limit: usize) -> Result<Page> {
+        let stream = if self.central.change_streams() {
+            let stream = self.watch(None, limit).await?;
+            Some(stream.resume_token().ok_or_else(|| {
                 SyncError::UnexpectedReply("a change stream without a resume token".into())
-            })?;
-            Some(encode_token(&token)?)
+            })?)
         } else {
             None
         };
-        let mut pulled = Pulled::default();
-        for collection in PULLED {
-            let documents = self
-                .central
-                .database()
-                .collection::<Document>(collection.name());
-            let mut find = documents
-                .find(self.filter(collection))
-                .batch_size(u32::try_from(self.batch_size).unwrap_or(u32::MAX));
-            if collection == Collection::SalesTransactions {
-                // A sale before the returns of it.
-                find = find.sort(doc! { field::CREATED_AT: 1, field::ID: 1 });
-            }
-            let mut cursor = find.await.map_err(|e| self.central.classify(e))?;
-            let mut batch = Vec::with_capacity(self.batch_size);
-            while cursor
-                .advance()
-                .await
-                .map_err(|e| self.central.classify(e))?
-            {
-                batch.push(CentralChange::Upsert {
-                    collection,
-                    document: cursor.deserialize_current().map_err(SyncError::Central)?,
-                });
-                if batch.len() == self.batch_size {
-                    pulled.apply(till, &mut batch)?;
-                }
-            }
-            pulled.apply(till, &mut batch)?;
-        }
-        if let Some(checkpoint) = &checkpoint {
-            on_till(|| till.apply_central_changes(&[], Some(checkpoint)))?;
-        }
-        self.last_full_read = Some(Instant::now());
-        info!(
-            read = pulled.read,
-            applied = pulled.outcome.applied,
-            refused = pulled.outcome.refused,
-            seconds = started.elapsed().as_secs_f64(),
-            "full read of the central data"
-        );
-        Ok(pulled)
+        info!(business = %self.scope.business, store = %self.scope.store, "a full read of the central data begins");
+        self.read(0, None, stream, limit).await
     }
 
-    /// Applies the changes after `checkpoint`, a batch at a time, each batch with the
-    /// checkpoint after it.
-    async fn follow(&self, till: &mut Till, checkpoint: ResumeToken) -> Result<Pulled> {
-        let mut stream = self.watch(Some(checkpoint)).await?;
-        let mut pulled = Pulled::default();
-        loop {
-            // Events the till does not mirror (another business's deleted user, say) still
-            // move the checkpoint on, so they are not read again.
-            let mut batch = Vec::new();
-            let mut events = 0;
-            while events < self.batch_size {
-                let Some(event) = stream.next_if_any().await? else {
-                    break;
+    /// A page of a full read from collection `PULLED[from]` after `after`.
+    async fn read(
+        &self,
+        from: usize,
+        mut after: Option<Box<Key>>,
+        stream: Option<ResumeToken>,
+        limit: usize,
+    ) -> Result<Page> {
+        let mut changes = Vec::new();
+        for (index, collection) in PULLED.iter().copied().enumerate().skip(from) {
+            let wanted = limit - changes.len();
+            let found = self
+                .read_collection(collection, after.take().map(|key| *key), wanted)
+                .await?;
+            let full = found.len() == wanted;
+            let last = found.last().map(|d| Box::new(key_of(collection, d)));
+            changes.extend(found.into_iter().map(|document| CentralChange::Upsert {
+                collection,
+                document,
+            }));
+            if full {
+                let next = Checkpoint::Reading {
+                    collection: index,
+                    after: last,
+                    stream,
                 };
-                events += 1;
-                batch.extend(change(event));
-            }
-            if events == 0 {
-                return Ok(pulled);
-            }
-            let token = stream.resume_token().ok_or_else(|| {
-                SyncError::UnexpectedReply("a change stream without a resume token".into())
-            })?;
-            pulled.read += batch.len();
-            let checkpoint = encode_token(&token)?;
-            pulled.outcome.add(on_till(|| {
-                till.apply_central_changes(&batch, Some(&checkpoint))
-            })?);
-            if events < self.batch_size {
-                return Ok(pulled);
+                return Ok(Page {
+                    changes,
+                    checkpoint: Some(next.encode()?),
+                    more: true,
+                });
             }
         }
+        let next = match stream {
+            Some(token) => Checkpoint::Following(token),
+            None => Checkpoint::ReadAt(bson::DateTime::now()),
+        };
+        info!(business = %self.scope.business, store = %self.scope.store, "a full read of the central data ended");
+        Ok(Page {
+            changes,
+            checkpoint: Some(next.encode()?),
+            more: false,
+        })
+    }
+
+    /// Up to `limit` documents of `collection` this scope holds, after `after`.
+    async fn read_collection(
+        &self,
+        collection: Collection,
+        after: Option<Key>,
+        limit: usize,
+    ) -> Result<Vec<Document>> {
+        let by_time = collection == Collection::SalesTransactions;
+        let mut filter = self.filter(collection);
+        if let Some(Key { id, at }) = after {
+            let next = match (by_time, at) {
+                (true, Some(at)) => doc! { "$or": [
+                    { field::CREATED_AT: { "$gt": &at } },
+                    { field::CREATED_AT: &at, field::ID: { "$gt": &id } },
+                ] },
+                _ => doc! { field::ID: { "$gt": id } },
+            };
+            filter = doc! { "$and": [filter, next] };
+        }
+        let sort = if by_time {
+            doc! { field::CREATED_AT: 1, field::ID: 1 }
+        } else {
+            doc! { field::ID: 1 }
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut cursor = self
+            .central
+            .database()
+            .collection::<Document>(collection.name())
+            .find(filter)
+            .sort(sort)
+            .limit(limit)
+            .batch_size(u32::try_from(limit).unwrap_or(u32::MAX))
+            .await
+            .map_err(|e| self.central.classify(e))?;
+        let mut documents = Vec::new();
+        while cursor
+            .advance()
+            .await
+            .map_err(|e| self.central.classify(e))?
+        {
+            documents.push(cursor.deserialize_current().map_err(SyncError::Central)?);
+        }
+        Ok(documents)
+    }
+
+    /// The changes after `token`, up to `limit` events.
+    async fn follow(&self, token: ResumeToken, limit: usize) -> Result<Page> {
+        let mut stream = self.watch(Some(token), limit).await?;
+        // Events the till does not mirror (another business's deleted user, say) still
+        // move the checkpoint on, so they are not read again.
+        let mut changes = Vec::new();
+        let mut events = 0;
+        while events < limit {
+            let Some(event) = stream.next_if_any().await? else {
+                break;
+            };
+            events += 1;
+            changes.extend(change(event));
+        }
+        if events == 0 {
+            return Ok(Page::default());
+        }
+        let token = stream.resume_token().ok_or_else(|| {
+            SyncError::UnexpectedReply("a change stream without a resume token".into())
+        })?;
+        Ok(Page {
+            changes,
+            checkpoint: Some(Checkpoint::Following(token).encode()?),
+            more: events == limit,
+        })
     }
 
     /// The business's change stream over the pulled collections.
     async fn watch(
         &self,
         resume_after: Option<ResumeToken>,
+        batch_size: usize,
     ) -> Result<ChangeStream<ChangeStreamEvent<Document>>> {
+        let business = Bson::ObjectId(self.scope.business);
         let scoped: Vec<&str> = PULLED
             .iter()
             .filter(|c| **c != Collection::Businesses)
             .map(|c| c.name())
             .collect();
         let pipeline = [doc! { "$match": { "$or": [
-            { "ns.coll": { "$in": scoped }, full_document(field::BUSINESS_ID): &self.business },
-            { "ns.coll": Collection::Businesses.name(), document_key(field::ID): &self.business },
+            { "ns.coll": { "$in": scoped }, full_document(field::BUSINESS_ID): &business },
+            { "ns.coll": Collection::Businesses.name(), document_key(field::ID): &business },
             // A deleted document has no body to say whose it was; the till applies the
             // deletion only to a user it holds.
             { "ns.coll": Collection::Users.name(), "operationType": "delete" },
@@ -230,7 +361,7 @@ impl Puller {
             .full_document(FullDocumentType::UpdateLookup)
             .resume_after(resume_after)
             .max_await_time(Duration::from_millis(200))
-            .batch_size(u32::try_from(self.batch_size).unwrap_or(u32::MAX))
+            .batch_size(u32::try_from(batch_size).unwrap_or(u32::MAX))
             .await
             .map_err(|e| match *e.kind {
                 ErrorKind::Command(_) => SyncError::Central(e),
@@ -238,9 +369,10 @@ impl Puller {
             })
     }
 
-    /// The documents of `collection` this till should hold.
+    /// The documents of `collection` this scope holds.
     fn filter(&self, collection: Collection) -> Document {
-        let business = &self.business;
+        let business = Bson::ObjectId(self.scope.business);
+        let store = Bson::ObjectId(self.scope.store);
         match collection {
             Collection::Businesses => doc! { field::ID: business },
             // All the business's stores: this one's settings, the others to send stock to.
@@ -248,16 +380,16 @@ impl Puller {
             // This store's, and the business-wide ones (no store).
             Collection::Users | Collection::Products => doc! {
                 field::BUSINESS_ID: business,
-                field::STORE_ID: { "$in": [&self.store, Bson::Null] },
+                field::STORE_ID: { "$in": [&store, Bson::Null] },
             },
             // The store's of the return window: sales a till may take back, and parked
             // sales it may take up (with those finished since, so that none stays waiting
             // here after it was completed elsewhere).
             Collection::SalesTransactions | Collection::ParkedSales => {
-                let since = Utc::now() - chrono::Duration::days(self.return_window_days);
+                let since = Utc::now() - chrono::Duration::days(self.scope.return_window_days);
                 doc! {
                     field::BUSINESS_ID: business,
-                    field::STORE_ID: &self.store,
+                    field::STORE_ID: store,
                     field::CREATED_AT: { "$gte": bson::DateTime::from_chrono(since) },
                 }
             }
@@ -265,16 +397,42 @@ impl Puller {
             Collection::StockTransfers => doc! {
                 field::BUSINESS_ID: business,
                 "$or": [
-                    { field::FROM_STORE_ID: &self.store },
-                    { field::TO_STORE_ID: &self.store },
+                    { field::FROM_STORE_ID: &store },
+                    { field::TO_STORE_ID: &store },
                 ],
             },
             // The store's orders (all of them: the open ones are what a till works on).
             Collection::PurchaseOrders => doc! {
                 field::BUSINESS_ID: business,
-                field::STORE_ID: &self.store,
+                field::STORE_ID: store,
             },
             _ => doc! { field::BUSINESS_ID: business },
+        }
+    }
+}
+
+/// The sort key of `document` in a full read of `collection`.
+fn key_of(collection: Collection, document: &Document) -> Key {
+    Key {
+        id: document.get(field::ID).cloned().unwrap_or(Bson::Null),
+        at: (collection == Collection::SalesTransactions).then(|| {
+            document
+                .get(field::CREATED_AT)
+                .cloned()
+                .unwrap_or(Bson::Null)
+        }),
+    }
+}
+
+/// Brings `till` up to date through `transport`, page after page.
+pub(crate) async fn pull_all(transport: &Transport, till: &mut Till) -> Result<Pulled> {
+    let mut pulled = Pulled::default();
+    loop {
+        let checkpoint = on_till(|| till.pull_checkpoint())?;
+        let page = transport.pull(checkpoint.as_deref(), MAX_PAGE).await?;
+        pulled.apply(till, &page)?;
+        if !page.more {
+            return Ok(pulled);
         }
     }
 }
@@ -312,11 +470,25 @@ pub async fn provision(
         .map_err(|e| central.classify(e))?
         .ok_or_else(unknown)?;
     upgrade::give_products_stock_levels(&central, business_id).await?;
-    let mut till = Till::provision(data_dir, &business, &store, till_code)?;
-    let mut puller = Puller::new(central, &till, PROVISION_BATCH);
-    match puller.pull(&mut till).await.and_then(|pulled| {
-        // Whoever sets up a till of a store chooses where it syncs.
-        config.write(data_dir)?;
+    let till = Till::provision(data_dir, &business, &store, till_code)?;
+    let transport = Transport::direct(central, Scope::of(&till));
+    fill_new_till(data_dir, till, &transport, || {
+        SyncTarget::Mongo(config.clone()).write(data_dir)
+    })
+    .await
+}
+
+/// Reads everything a till just provisioned in `data_dir` should hold, then saves where it
+/// syncs (`save`). If anything fails, no till database is left behind.
+pub(crate) async fn fill_new_till(
+    data_dir: &Path,
+    mut till: Till,
+    transport: &Transport,
+    save: impl FnOnce() -> Result<()>,
+) -> Result<(Till, Pulled)> {
+    // Whoever sets up a till of a store chooses where it syncs.
+    match pull_all(transport, &mut till).await.and_then(|pulled| {
+        save()?;
         Ok(pulled)
     }) {
         Ok(pulled) => Ok((till, pulled)),
@@ -327,9 +499,6 @@ pub async fn provision(
         }
     }
 }
-
-/// Documents per transaction in a new till's first read.
-const PROVISION_BATCH: usize = 1_000;
 
 /// The till's change for a change-stream event; `None` for events it does not mirror.
 fn change(event: ChangeStreamEvent<Document>) -> Option<CentralChange> {
@@ -360,28 +529,46 @@ fn document_key(field: &str) -> String {
     format!("documentKey.{field}")
 }
 
-/// Whether the pull must start over: the central database no longer has the history
-/// after the checkpoint, or the till's checkpoint is unreadable.
-fn must_read_again(error: &SyncError) -> bool {
-    match error {
-        SyncError::Central(e) => {
-            matches!(&*e.kind, ErrorKind::Command(e) if LOST_HISTORY.contains(&e.code))
-        }
-        SyncError::BadCheckpoint(_) => true,
-        _ => false,
+/// Whether the feed must read everything again: the central database no longer has the
+/// history after the checkpoint.
+fn lost_history(error: &SyncError) -> bool {
+    matches!(error, SyncError::Central(e)
+        if matches!(&*e.kind, ErrorKind::Command(e) if LOST_HISTORY.contains(&e.code)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_read_back_and_an_earlier_versions_token_is_followed() {
+        let token: ResumeToken =
+            bson::from_bson(Bson::Document(doc! { "_data": "82657A1B2C" })).unwrap();
+        let reading = Checkpoint::Reading {
+            collection: 10,
+            after: Some(Box::new(Key {
+                id: Bson::ObjectId(ObjectId::new()),
+                at: Some(Bson::DateTime(bson::DateTime::now())),
+            })),
+            stream: Some(token.clone()),
+        };
+        assert_eq!(
+            Checkpoint::decode(&reading.encode().unwrap()).unwrap(),
+            reading
+        );
+        let at = Checkpoint::ReadAt(bson::DateTime::from_millis(1_700_000_000_000));
+        assert_eq!(Checkpoint::decode(&at.encode().unwrap()).unwrap(), at);
+        // What a till of an earlier version stored: the change stream's token alone.
+        let stored = Bson::Document(doc! { "_data": "82657A1B2C" })
+            .into_canonical_extjson()
+            .to_string();
+        assert_eq!(
+            Checkpoint::decode(&stored).unwrap(),
+            Checkpoint::Following(token)
+        );
+        assert!(matches!(
+            Checkpoint::decode("{not json"),
+            Err(SyncError::BadCheckpoint(_))
+        ));
     }
-}
-
-/// A resume token as text for the till's database (canonical Extended JSON).
-fn encode_token(token: &ResumeToken) -> Result<String> {
-    let bson = bson::to_bson(token)
-        .map_err(|e| SyncError::UnexpectedReply(format!("resume token: {e}")))?;
-    Ok(bson.into_canonical_extjson().to_string())
-}
-
-fn decode_token(text: &str) -> Result<ResumeToken> {
-    let json: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| SyncError::BadCheckpoint(e.to_string()))?;
-    let bson = Bson::try_from(json).map_err(|e| SyncError::BadCheckpoint(e.to_string()))?;
-    bson::from_bson(bson).map_err(|e| SyncError::BadCheckpoint(e.to_string()))
 }

@@ -1,10 +1,12 @@
-//! Where a till finds its central database: given on the command line (or in the
+//! Where a till syncs: the Sell Sync server (the gateway, with the till's device
+//! credential) or a central MongoDB directly, given on the command line (or in the
 //! environment, `SELLSYNC_MONGODB_URI` and `SELLSYNC_MONGODB_DATABASE`), or saved in
 //! `sync.toml` in the till's data folder. Without any, the till works offline, forever,
 //! its outbox growing.
 //!
-//! The file may hold a password, so it is written readable by its owner only.
+//! The file holds a credential or a password, so it is written readable by its owner only.
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,7 @@ use tracing::info;
 
 use crate::central::CentralConfig;
 use crate::error::{Result, SyncError};
+use crate::gateway::GatewayConfig;
 use sellsync_core::sync::queue::SyncSetupApproval;
 
 /// The settings file in a till's data folder.
@@ -20,10 +23,123 @@ pub const SETTINGS_FILE: &str = "sync.toml";
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SettingsFile {
-    /// The MongoDB connection string.
-    mongodb_uri: String,
-    /// The database holding the business's collections.
+    /// The gateway's address...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
+    /// ...and this till's credential there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    device_token: Option<String>,
+    /// Or the MongoDB connection string...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mongodb_uri: Option<String>,
+    /// ...and the database holding the business's collections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     database: Option<String>,
+}
+
+/// Where a till syncs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncTarget {
+    /// The Sell Sync server: the service's tills hold no database credentials.
+    Gateway(GatewayConfig),
+    /// A central MongoDB directly: a self-hosted business.
+    Mongo(CentralConfig),
+}
+
+impl From<CentralConfig> for SyncTarget {
+    fn from(config: CentralConfig) -> SyncTarget {
+        SyncTarget::Mongo(config)
+    }
+}
+
+impl From<GatewayConfig> for SyncTarget {
+    fn from(config: GatewayConfig) -> SyncTarget {
+        SyncTarget::Gateway(config)
+    }
+}
+
+impl fmt::Display for SyncTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SyncTarget::Gateway(config) => config.fmt(f),
+            SyncTarget::Mongo(config) => config.fmt(f),
+        }
+    }
+}
+
+impl SyncTarget {
+    /// The central MongoDB given (`uri`, `database`), or else where the till in
+    /// `data_dir` is set to sync; `None` when it is set to none.
+    pub fn for_till(
+        data_dir: &Path,
+        uri: Option<String>,
+        database: Option<String>,
+    ) -> Result<Option<SyncTarget>> {
+        if let Some(uri) = uri {
+            return CentralConfig::new(uri, database).map(|c| Some(c.into()));
+        }
+        let path = settings_path(data_dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(settings_error(&path, e)),
+        };
+        let file: SettingsFile = toml::from_str(&text).map_err(|e| settings_error(&path, e))?;
+        match file {
+            SettingsFile {
+                server: Some(server),
+                device_token: Some(token),
+                mongodb_uri: None,
+                ..
+            } => GatewayConfig::new(&server, token).map(|c| Some(c.into())),
+            SettingsFile {
+                server: None,
+                device_token: None,
+                mongodb_uri: Some(uri),
+                database: file_database,
+            } => CentralConfig::new(uri, database.or(file_database)).map(|c| Some(c.into())),
+            _ => Err(settings_error(
+                &path,
+                "it must name either a server and a device_token, or a mongodb_uri",
+            )),
+        }
+    }
+
+    /// Saves this as where the till in `data_dir` syncs, with the leave core gave
+    /// (`Till::approve_sync_setup`).
+    pub fn save(&self, data_dir: &Path, approval: &SyncSetupApproval) -> Result<()> {
+        self.write(data_dir)?;
+        info!(central = %self, by = approval.approved_by(), "sync settings saved");
+        Ok(())
+    }
+
+    /// Writes the settings file: for a change approved in core, or for a till just set up
+    /// from this central database or gateway.
+    pub(crate) fn write(&self, data_dir: &Path) -> Result<()> {
+        let path = settings_path(data_dir);
+        let (file, how) = match self {
+            SyncTarget::Gateway(config) => (
+                SettingsFile {
+                    server: Some(config.url.clone()),
+                    device_token: Some(config.device_token.clone()),
+                    mongodb_uri: None,
+                    database: None,
+                },
+                "the Sell Sync server of this till and its credential there (written by `sellsync init --server`)",
+            ),
+            SyncTarget::Mongo(config) => (
+                SettingsFile {
+                    server: None,
+                    device_token: None,
+                    mongodb_uri: Some(config.uri.clone()),
+                    database: Some(config.database.clone()),
+                },
+                "the central MongoDB of this till (written by `sellsync sync setup`)",
+            ),
+        };
+        let text = toml::to_string(&file).map_err(|e| settings_error(&path, e))?;
+        write_private(&path, &format!("# {how}.\n{text}")).map_err(|e| settings_error(&path, e))
+    }
 }
 
 fn settings_path(data_dir: &Path) -> PathBuf {
@@ -34,51 +150,6 @@ fn settings_error(path: &Path, reason: impl ToString) -> SyncError {
     SyncError::Settings {
         path: path.display().to_string(),
         reason: reason.to_string(),
-    }
-}
-
-impl CentralConfig {
-    /// The central database given (`uri`, `database`), or else the one saved for the till
-    /// in `data_dir`; `None` when the till has none.
-    pub fn for_till(
-        data_dir: &Path,
-        uri: Option<String>,
-        database: Option<String>,
-    ) -> Result<Option<CentralConfig>> {
-        if let Some(uri) = uri {
-            return CentralConfig::new(uri, database).map(Some);
-        }
-        let path = settings_path(data_dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(settings_error(&path, e)),
-        };
-        let file: SettingsFile = toml::from_str(&text).map_err(|e| settings_error(&path, e))?;
-        CentralConfig::new(file.mongodb_uri, database.or(file.database)).map(Some)
-    }
-
-    /// Saves this as the till's central database in `data_dir`, with the leave core gave
-    /// (`Till::approve_sync_setup`).
-    pub fn save(&self, data_dir: &Path, approval: &SyncSetupApproval) -> Result<()> {
-        self.write(data_dir)?;
-        info!(central = %self, by = approval.approved_by(), "sync settings saved");
-        Ok(())
-    }
-
-    /// Writes the settings file: for a change approved in core, or for a till just set up
-    /// from this central database.
-    pub(crate) fn write(&self, data_dir: &Path) -> Result<()> {
-        let path = settings_path(data_dir);
-        let text = toml::to_string(&SettingsFile {
-            mongodb_uri: self.uri.clone(),
-            database: Some(self.database.clone()),
-        })
-        .map_err(|e| settings_error(&path, e))?;
-        let text = format!(
-            "# The central MongoDB of this till (written by `sellsync sync setup`).\n{text}"
-        );
-        write_private(&path, &text).map_err(|e| settings_error(&path, e))
     }
 }
 
@@ -104,11 +175,11 @@ mod tests {
     #[test]
     fn saved_settings_come_back_and_flags_win() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(
-            CentralConfig::for_till(dir.path(), None, None).unwrap(),
-            None
-        );
-        let saved = CentralConfig::new("mongodb://till:pw@db:27017", Some("shop".into())).unwrap();
+        assert_eq!(SyncTarget::for_till(dir.path(), None, None).unwrap(), None);
+        let saved: SyncTarget =
+            CentralConfig::new("mongodb://till:pw@db:27017", Some("shop".into()))
+                .unwrap()
+                .into();
         saved.write(dir.path()).unwrap();
         #[cfg(unix)]
         {
@@ -120,19 +191,37 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         assert_eq!(
-            CentralConfig::for_till(dir.path(), None, None).unwrap(),
+            SyncTarget::for_till(dir.path(), None, None).unwrap(),
             Some(saved)
         );
-        let given = CentralConfig::for_till(dir.path(), Some("mongodb://other".into()), None)
+        let given = SyncTarget::for_till(dir.path(), Some("mongodb://other".into()), None)
             .unwrap()
             .unwrap();
+        let SyncTarget::Mongo(given) = given else {
+            panic!("{given:?}")
+        };
         assert_eq!(
             (given.uri.as_str(), given.database.as_str()),
             ("mongodb://other", "sellsync")
         );
 
-        std::fs::write(dir.path().join(SETTINGS_FILE), "mongodb_url = 'x'\n").unwrap();
-        let err = CentralConfig::for_till(dir.path(), None, None).unwrap_err();
-        assert!(err.to_string().contains("sync.toml"), "{err}");
+        let gateway: SyncTarget = GatewayConfig::new("https://sync.example.com", "ssd_x")
+            .unwrap()
+            .into();
+        gateway.write(dir.path()).unwrap();
+        assert_eq!(
+            SyncTarget::for_till(dir.path(), None, None).unwrap(),
+            Some(gateway)
+        );
+
+        for bad in [
+            "mongodb_url = 'x'\n",
+            "server = 'https://s'\n",
+            "server = 'https://s'\ndevice_token = 't'\nmongodb_uri = 'mongodb://x'\n",
+        ] {
+            std::fs::write(dir.path().join(SETTINGS_FILE), bad).unwrap();
+            let err = SyncTarget::for_till(dir.path(), None, None).unwrap_err();
+            assert!(err.to_string().contains("sync.toml"), "{err}");
+        }
     }
 }

@@ -63,7 +63,7 @@ pub async fn provision(
     let (till, _) =
         sellsync_sync::pull::provision(&desk.data_dir, &config, &store_id, None).await?;
     desk.session().till = Some(till);
-    desk.start_sync(&app, config);
+    desk.start_sync(&app, config.into());
     app_state_of(&desk)
 }
 

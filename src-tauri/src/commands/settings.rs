@@ -11,6 +11,7 @@ use super::{central_config, counter};
 use crate::events;
 use crate::views::{Answer, SettingsView, StatusView};
 use crate::{lock, Desk};
+use sellsync_sync::SyncTarget;
 
 #[tauri::command(async)]
 pub fn status(desk: State<'_, Desk>) -> Answer<StatusView> {
@@ -46,9 +47,9 @@ pub fn save_sync_settings(
         let counter = counter(&mut session)?;
         counter.till.approve_sync_setup(&counter.actor)?
     };
-    let config = central_config(&uri, database)?;
-    config.save(&desk.data_dir, &approval)?;
-    desk.start_sync(&app, config);
+    let target = SyncTarget::from(central_config(&uri, database)?);
+    target.save(&desk.data_dir, &approval)?;
+    desk.start_sync(&app, target);
     events::push_status(&app);
     settings_of(&desk)
 }

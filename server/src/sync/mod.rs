@@ -1,0 +1,323 @@
+//! The tills' sync endpoints: enrolment, push and pull. The business and store come from
+//! the till's credential, never from the request. A pushed operation is refused (and
+//! parked at the till, while the rest flows) when it names another business or store, when
+//! the document it changes is another store's, or when the user its document names lacks
+//! the permission it needs as central holds it; the rest goes through the same reconciler
+//! a till syncing directly uses, so every guarantee of direct sync holds here too.
+
+pub mod scope;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use sellsync_core::contract::{field, BusinessDoc, Collection, Op, UserDoc};
+use sellsync_core::sync::authority;
+use sellsync_core::sync::queue::Operation;
+use sellsync_sync::pull::{Feed, Scope, MAX_PAGE};
+use sellsync_sync::wire::{
+    self, EnrolRequest, EnrolResponse, OperationResult, OperationStatus, PullRequest, PullResponse,
+    PushRequest, PushResponse,
+};
+use sellsync_sync::{Reconciler, SyncError};
+use tracing::{info, warn};
+
+use crate::auth::ApiError;
+use crate::devices::{self, Device};
+use crate::http::Service;
+use scope::Refusal;
+
+/// The most operations one push may carry (a till sends 1,000 at a time).
+pub const MAX_PUSH: usize = 1_000;
+
+/// How many days of sales a till pulls when its business says nothing.
+const RETURN_WINDOW_DAYS: i64 = 30;
+
+/// The JSON body of a request, or a problem naming what is wrong with it.
+pub fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    json.map(|Json(body)| body).map_err(|rejection| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+            format!(
+                "The request body is not what this endpoint takes: {}",
+                rejection.body_text()
+            ),
+        )
+    })
+}
+
+/// `POST /v1/tills/enrol`: a new till's one-time code for its credential.
+pub async fn enrol(
+    State(service): State<Arc<Service>>,
+    json: Result<Json<EnrolRequest>, JsonRejection>,
+) -> Result<Json<EnrolResponse>, ApiError> {
+    let request = body(json)?;
+    let enrolled = devices::enrol(
+        &service.central,
+        &request.code,
+        request.till_code.as_deref(),
+    )
+    .await?;
+    Ok(Json(EnrolResponse {
+        device_id: enrolled.device_id.to_hex(),
+        device_token: enrolled.token.secret,
+        business: wire::to_json(&enrolled.business),
+        store: wire::to_json(&enrolled.store),
+    }))
+}
+
+/// `POST /v1/sync/push`: a batch of a till's outbox, answered per operation.
+pub async fn push(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    json: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let request = body(json)?;
+    if request.operations.len() > MAX_PUSH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!(
+                "A push carries at most {MAX_PUSH} operations; this one has {}.",
+                request.operations.len()
+            ),
+        ));
+    }
+    let mut results: Vec<OperationResult> = Vec::with_capacity(request.operations.len());
+    let mut checked = Vec::new();
+    for wire in request.operations {
+        let seq = wire.seq;
+        match wire.into_operation() {
+            Err(e) => results.push(refused(seq, Refusal::new("malformed_operation", e))),
+            Ok(op) => match scope::check(&op, device.business_id, device.store_id) {
+                Err(refusal) => results.push(refused(seq, refusal)),
+                Ok(()) => checked.push(op),
+            },
+        }
+    }
+    let (checked, refusals) = stores_of_updates(&service, &device, checked).await?;
+    results.extend(refusals);
+    let (checked, refusals) = permissions(&service, &device, checked).await?;
+    results.extend(refusals);
+    let outcome = Reconciler::new(service.central.clone(), device.business_id.into())
+        .apply(&checked)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    results.extend(outcome.applied.iter().map(|seq| OperationResult {
+        seq: *seq,
+        status: OperationStatus::Applied,
+        code: None,
+        message: None,
+    }));
+    results.extend(
+        outcome
+            .rejected
+            .into_iter()
+            .map(|r| refused(r.seq, Refusal::new("refused", r.error))),
+    );
+    results.sort_by_key(|r| r.seq);
+    let parked = results
+        .iter()
+        .filter(|r| r.status == OperationStatus::Refused)
+        .count();
+    info!(device = %device.id, operations = results.len(), refused = parked, "push");
+    Ok(Json(PushResponse { results }))
+}
+
+/// `POST /v1/sync/pull`: the changes after the till's checkpoint, of its business and
+/// store only.
+pub async fn pull(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    json: Result<Json<PullRequest>, JsonRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let request = body(json)?;
+    let return_window_days = service
+        .central
+        .database()
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(doc! { field::ID: device.business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .and_then(|b| BusinessDoc::from_document(&b).ok())
+        .and_then(|b| b.settings.return_window_days)
+        .unwrap_or(RETURN_WINDOW_DAYS);
+    let feed = Feed::new(
+        service.central.clone(),
+        Scope {
+            business: device.business_id,
+            store: device.store_id,
+            return_window_days,
+        },
+    );
+    let page = feed
+        .page(
+            request.checkpoint.as_deref(),
+            request.limit.unwrap_or(MAX_PAGE),
+        )
+        .await
+        .map_err(|e| unavailable(&e))?;
+    Ok(Json(PullResponse::from(&page)))
+}
+
+fn refused(seq: i64, refusal: Refusal) -> OperationResult {
+    OperationResult {
+        seq,
+        status: OperationStatus::Refused,
+        code: Some(refusal.code.to_owned()),
+        message: Some(refusal.message),
+    }
+}
+
+fn unavailable(error: &SyncError) -> ApiError {
+    ApiError::unavailable(error)
+}
+
+/// Of `ops`, those whose updates change documents of the till's store (a transfer: sent
+/// from or to it); an update of another store's document is refused.
+async fn stores_of_updates(
+    service: &Service,
+    device: &Device,
+    ops: Vec<Operation>,
+) -> Result<(Vec<Operation>, Vec<OperationResult>), ApiError> {
+    const BOUND: [Collection; 7] = [
+        Collection::SalesTransactions,
+        Collection::PurchaseOrders,
+        Collection::ParkedSales,
+        Collection::StockTransfers,
+        Collection::Products,
+        Collection::Users,
+        Collection::Notifications,
+    ];
+    let mut stores: HashMap<(Collection, ObjectId), Vec<ObjectId>> = HashMap::new();
+    for collection in BOUND {
+        let ids: Vec<ObjectId> = ops
+            .iter()
+            .filter(|op| op.op == Op::Update && op.collection == collection)
+            .map(|op| op.document_id.object_id())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut cursor = service
+            .central
+            .database()
+            .collection::<Document>(collection.name())
+            .find(doc! { field::ID: { "$in": &ids }, field::BUSINESS_ID: device.business_id })
+            .projection(doc! { field::STORE_ID: 1, field::FROM_STORE_ID: 1, field::TO_STORE_ID: 1 })
+            .await
+            .map_err(ApiError::unavailable)?;
+        while cursor.advance().await.map_err(ApiError::unavailable)? {
+            let document: Document = cursor
+                .deserialize_current()
+                .map_err(ApiError::unavailable)?;
+            let Ok(id) = document.get_object_id(field::ID) else {
+                continue;
+            };
+            let held: Vec<ObjectId> = [field::STORE_ID, field::FROM_STORE_ID, field::TO_STORE_ID]
+                .iter()
+                .filter_map(|f| document.get_object_id(f).ok())
+                .collect();
+            stores.insert((collection, id), held);
+        }
+    }
+    let mut kept = Vec::with_capacity(ops.len());
+    let mut refusals = Vec::new();
+    for op in ops {
+        let held = stores.get(&(op.collection, op.document_id.object_id()));
+        // A document with no store is the business's; one not found is the reconciler's
+        // to refuse (or a document this batch inserts).
+        match held {
+            Some(held) if !held.is_empty() && !held.contains(&device.store_id) => {
+                refusals.push(refused(
+                    op.seq,
+                    Refusal::new(
+                        "other_store",
+                        format!(
+                            "{} {} belongs to another store than this till's.",
+                            op.collection, op.document_id
+                        ),
+                    ),
+                ))
+            }
+            _ => kept.push(op),
+        }
+    }
+    Ok((kept, refusals))
+}
+
+/// Of `ops`, those whose document names a user of the business who holds the permission
+/// it needs, as central holds the user (or as this batch inserts them).
+async fn permissions(
+    service: &Service,
+    device: &Device,
+    ops: Vec<Operation>,
+) -> Result<(Vec<Operation>, Vec<OperationResult>), ApiError> {
+    let needs: Vec<Option<authority::Need>> = ops.iter().map(authority::needed).collect();
+    let wanted: HashSet<ObjectId> = needs.iter().flatten().filter_map(|n| n.user).collect();
+    let mut users: HashMap<ObjectId, UserDoc> = HashMap::new();
+    if !wanted.is_empty() {
+        let wanted: Vec<ObjectId> = wanted.into_iter().collect();
+        let mut cursor = service
+            .central
+            .database()
+            .collection::<Document>(Collection::Users.name())
+            .find(doc! { field::ID: { "$in": wanted }, field::BUSINESS_ID: device.business_id })
+            .await
+            .map_err(ApiError::unavailable)?;
+        while cursor.advance().await.map_err(ApiError::unavailable)? {
+            let document: Document = cursor
+                .deserialize_current()
+                .map_err(ApiError::unavailable)?;
+            match UserDoc::from_document(&document) {
+                Ok(user) => {
+                    users.insert(user.id.object_id(), user);
+                }
+                Err(refusal) => warn!(%refusal, "a central user the gateway cannot read"),
+            }
+        }
+    }
+    // Staff added at the till offline arrive in the batch before what they did.
+    for op in &ops {
+        if op.collection == Collection::Users && op.op == Op::Insert {
+            if let Ok(user) = UserDoc::from_document(&op.payload) {
+                users.entry(user.id.object_id()).or_insert(user);
+            }
+        }
+    }
+    let mut kept = Vec::with_capacity(ops.len());
+    let mut refusals = Vec::new();
+    for (op, need) in ops.into_iter().zip(needs) {
+        let Some(need) = need else {
+            kept.push(op);
+            continue;
+        };
+        let refusal = match need.user.and_then(|id| users.get(&id)) {
+            None => Some(Refusal::new(
+                "unknown_user",
+                format!(
+                    "{} {} names no user of this business who did it.",
+                    op.collection, op.document_id
+                ),
+            )),
+            Some(user) if !user.permissions.contains(&need.permission) => Some(Refusal::new(
+                "permission_denied",
+                format!("{} is not allowed to {}.", user.name, need.permission),
+            )),
+            Some(_) => None,
+        };
+        match refusal {
+            Some(refusal) => refusals.push(refused(op.seq, refusal)),
+            None => kept.push(op),
+        }
+    }
+    Ok((kept, refusals))
+}

@@ -1,0 +1,535 @@
+//! Tills that sync through the gateway: enrolled with a one-time code, holding no
+//! database credentials, their business and store taken from their credential. Real
+//! tills (SQLite files), the real gateway binary over HTTP, the MongoDB-wire test server.
+
+mod common;
+
+use std::path::Path;
+
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use common::{create_business, database, db, enrolment_code, id_in, server, Gateway};
+use sellsync_core::catalog::NewProduct;
+use sellsync_core::contract::{Collection, Op, StockMovementDoc};
+use sellsync_core::shift::count::CashCount;
+use sellsync_core::staff::NewUser;
+use sellsync_core::stock::rules::MovementType;
+use sellsync_core::sync::queue::Operation;
+use sellsync_core::{Actor, Cart, Credential, Id, Money, Role, Tender, Till};
+use sellsync_sync::gateway::enrol_till;
+use sellsync_sync::wire::WireOperation;
+use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
+use serde_json::{json, Value};
+
+fn owner(till: &mut Till) -> Actor {
+    till.sign_in("owner@example.com", Credential::Pin("4321"))
+        .unwrap()
+}
+
+/// Syncs the till in `dir` through where it is set to sync, until nothing is waiting.
+async fn sync(dir: &Path) -> Result<EngineStatus, SyncError> {
+    let target = SyncTarget::for_till(dir, None, None).unwrap().unwrap();
+    assert!(matches!(target, SyncTarget::Gateway(_)), "{target}");
+    let mut engine = Engine::new(dir, target, EngineOptions::default()).unwrap();
+    engine.run_until_idle(2, |_| {}).await
+}
+
+/// The till's credential, as `sellsync init --server` saved it.
+fn token_of(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("sync.toml")).unwrap();
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    settings["device_token"].as_str().unwrap().to_owned()
+}
+
+/// Sells `quantity` of `sku` for cash as `cashier`.
+fn sell(till: &mut Till, cashier: &Actor, sku: &str, quantity: i64) {
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, sku, quantity).unwrap();
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(cashier, &cart, &[cash]).unwrap();
+}
+
+async fn count(db: &mongodb::Database, collection: &str, filter: Document) -> u64 {
+    db.collection::<Document>(collection)
+        .count_documents(filter)
+        .await
+        .unwrap()
+}
+
+async fn stock_at(db: &mongodb::Database, sku: &str, business: ObjectId, store: ObjectId) -> i64 {
+    let product = db
+        .collection::<Document>("products")
+        .find_one(doc! { "sku": sku, "business_id": business })
+        .await
+        .unwrap()
+        .unwrap();
+    product
+        .get_array("stock_levels")
+        .unwrap()
+        .iter()
+        .filter_map(|l| l.as_document())
+        .find(|l| l.get_object_id("store_id") == Ok(store))
+        .map(|l| l.get_i64("stock").unwrap())
+        .unwrap()
+}
+
+/// A stock movement as a till would push it.
+fn movement(
+    seq: i64,
+    business: ObjectId,
+    store: ObjectId,
+    product: Id,
+    kind: MovementType,
+    quantity: i64,
+    by: Id,
+) -> Value {
+    let id = Id::new();
+    let document = StockMovementDoc {
+        id,
+        business_id: business.into(),
+        store_id: store.into(),
+        product_id: product,
+        movement_type: kind,
+        quantity,
+        handled_by: Some(by),
+        reason: "recount".into(),
+        transaction_id: None,
+        created_at: Some(chrono::Utc::now()),
+    }
+    .to_document();
+    serde_json::to_value(WireOperation::from(&Operation {
+        seq,
+        op_id: format!("tampered-{seq}"),
+        collection: Collection::StockMovements,
+        document_id: id,
+        op: Op::Insert,
+        payload: document,
+    }))
+    .unwrap()
+}
+
+/// Pushes `operations` with `token`: the status and each operation's (status, code).
+fn push(gateway: &Gateway, token: &str, operations: &[Value]) -> (u16, Vec<(String, String)>) {
+    let (status, body) = gateway.post(
+        "/v1/sync/push",
+        Some(token),
+        &json!({ "operations": operations }).to_string(),
+    );
+    let results = body["results"]
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .map(|r| {
+                    (
+                        r["status"].as_str().unwrap().to_owned(),
+                        r["code"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![("error".into(), body["code"].as_str().unwrap().to_owned())]);
+    (status, results)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once() {
+    let name = database("tills");
+    let (created, _) = create_business(&name, "Corner Market", "Premium");
+    let business = ObjectId::parse_str(id_in(&created, "business")).unwrap();
+    let store = ObjectId::parse_str(id_in(&created, "store")).unwrap();
+    let gateway = Gateway::start(&name);
+    let db = db(&name).await;
+
+    // Enrolled with a one-time code: the business, store, owner and payment methods come
+    // through the gateway, and the till keeps only the gateway's address and its credential.
+    let code = enrolment_code(&name, &business.to_hex(), &store.to_hex());
+    let dir_a = tempfile::tempdir().unwrap();
+    let (mut till_a, pulled) = enrol_till(dir_a.path(), &gateway.base, &code, Some("T1"))
+        .await
+        .unwrap();
+    assert!(pulled.read >= 5, "{pulled:?}");
+    assert_eq!(pulled.outcome.refused, 0);
+    assert_eq!(till_a.business().business_name, "Corner Market");
+    let settings = std::fs::read_to_string(dir_a.path().join("sync.toml")).unwrap();
+    assert!(settings.contains(&gateway.base) && settings.contains("device_token = \"ssd_"));
+    assert!(
+        !settings.contains("mongodb"),
+        "no database credentials: {settings}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(dir_a.path().join("sync.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let token_a = token_of(dir_a.path());
+    let device = db
+        .collection::<Document>("devices")
+        .find_one(doc! { "till_code": "T1" })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !device.to_string().contains(&token_a[4..36]),
+        "only the credential's hash is stored"
+    );
+
+    // The code works once; a mistyped one is told apart; neither leaves a till behind.
+    let dir_x = tempfile::tempdir().unwrap();
+    for (bad, wanted) in [
+        (code.clone(), "enrolment_code_used"),
+        (
+            format!("{}x", &code[..code.len() - 1]),
+            "enrolment_code_checksum",
+        ),
+        (
+            "sse_0123456789abcdef_000000".to_owned(),
+            "enrolment_code_checksum",
+        ),
+    ] {
+        let Err(err) = enrol_till(dir_x.path(), &gateway.base, &bad, None).await else {
+            panic!("{bad} enrolled a till");
+        };
+        match &err {
+            SyncError::Server { code, .. } => assert_eq!(code, wanted, "{err}"),
+            other => panic!("{other}"),
+        }
+        assert!(!dir_x.path().join("till.sqlite3").exists());
+    }
+
+    // The owner takes on a cashier and a product; the cashier sells.
+    let boss = owner(&mut till_a);
+    let cashier = till_a
+        .add_user(
+            &boss,
+            &NewUser {
+                name: "Priya Shah".into(),
+                email: "priya@example.com".into(),
+                role: Some(Role::Cashier),
+                pin: Some("1111".into()),
+                password: None,
+                permissions: None,
+            },
+        )
+        .unwrap();
+    let milk = till_a
+        .add_product(
+            &boss,
+            &NewProduct {
+                sku: "MILK".into(),
+                product_name: "Whole Milk".into(),
+                price: Money::from_minor(349),
+                stock: 10,
+                ..NewProduct::default()
+            },
+        )
+        .unwrap();
+    till_a
+        .open_shift(&boss, &CashCount::amount(Money::from_minor(5_000)).unwrap())
+        .unwrap();
+    let priya = till_a
+        .sign_in("priya@example.com", Credential::Pin("1111"))
+        .unwrap();
+    sell(&mut till_a, &priya, "MILK", 2);
+    let sent = till_a.pending_operations(1_000).unwrap();
+    let done = sync(dir_a.path()).await.unwrap();
+    assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");
+    assert_eq!(done.delivered as usize, sent.len());
+    assert_eq!(count(&db, "sales_transactions", doc! {}).await, 1);
+    assert_eq!(stock_at(&db, "MILK", business, store).await, 8);
+
+    // The same batch again (a reply lost on the way back): every operation answers
+    // applied, and central is as it was.
+    let before = common_dump(&db).await;
+    let replay: Vec<Value> = sent
+        .iter()
+        .map(|op| serde_json::to_value(WireOperation::from(op)).unwrap())
+        .collect();
+    let (status, results) = push(&gateway, &token_a, &replay);
+    assert_eq!(status, 200);
+    assert!(results.iter().all(|(s, _)| s == "applied"), "{results:?}");
+    assert_eq!(common_dump(&db).await, before, "applied once");
+
+    // A tampered till: a cashier's stock correction, another store's and another
+    // business's movements, the business's plan. Each refused with its code; the
+    // owner's correction in the same batch goes through.
+    let other = ObjectId::new();
+    let mut plan = serde_json::to_value(WireOperation::from(&Operation {
+        seq: 905,
+        op_id: "tampered-905".into(),
+        collection: Collection::Businesses,
+        document_id: business.into(),
+        op: Op::Update,
+        payload: doc! { "package_plan": "Premium", "subscription_status": "active" },
+    }))
+    .unwrap();
+    plan["payload"]["updated_at"] = json!({ "$date": { "$numberLong": "1" } });
+    let batch = [
+        movement(
+            901,
+            business,
+            store,
+            milk.id,
+            MovementType::Adjustment,
+            -3,
+            cashier.id,
+        ),
+        movement(
+            902,
+            business,
+            other,
+            milk.id,
+            MovementType::Adjustment,
+            -3,
+            boss.user_id(),
+        ),
+        movement(
+            903,
+            other,
+            store,
+            milk.id,
+            MovementType::Adjustment,
+            -3,
+            boss.user_id(),
+        ),
+        movement(
+            904,
+            business,
+            store,
+            milk.id,
+            MovementType::Adjustment,
+            -1,
+            boss.user_id(),
+        ),
+        plan,
+    ];
+    let (status, results) = push(&gateway, &token_a, &batch);
+    assert_eq!(status, 200);
+    let codes: Vec<(&str, &str)> = results
+        .iter()
+        .map(|(s, c)| (s.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("refused", "permission_denied"),
+            ("refused", "other_store"),
+            ("refused", "other_business"),
+            ("applied", ""),
+            ("refused", "operator_field"),
+        ]
+    );
+    assert_eq!(
+        stock_at(&db, "MILK", business, store).await,
+        7,
+        "only the owner's"
+    );
+    assert_eq!(
+        count(&db, "stock_movements", doc! { "quantity": -3 }).await,
+        0
+    );
+
+    // A malformed body, an unknown field, a batch over the limit: refused as a whole.
+    let (status, body) = gateway.post("/v1/sync/push", Some(&token_a), "{not json");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("malformed_body"))
+    );
+    let (status, _) = gateway.post(
+        "/v1/sync/push",
+        Some(&token_a),
+        &json!({ "operations": [], "business_id": other.to_hex() }).to_string(),
+    );
+    assert_eq!(
+        status, 400,
+        "an unknown field, such as a business id, is refused"
+    );
+    let too_many: Vec<Value> = (0..1_001).map(|_| batch[3].clone()).collect();
+    let (status, results) = push(&gateway, &token_a, &too_many);
+    assert_eq!((status, results[0].1.as_str()), (413, "batch_too_large"));
+
+    // Another business with the same SKU: its till never sees Corner Market's documents.
+    let (created, _) = create_business(&name, "Other Shop", "Premium");
+    let (business_2, store_2) = (id_in(&created, "business"), id_in(&created, "store"));
+    let dir_c = tempfile::tempdir().unwrap();
+    let code_c = enrolment_code(&name, &business_2, &store_2);
+    let (mut till_c, _) = enrol_till(dir_c.path(), &gateway.base, &code_c, Some("C1"))
+        .await
+        .unwrap();
+    let boss_c = owner(&mut till_c);
+    till_c
+        .add_product(
+            &boss_c,
+            &NewProduct {
+                sku: "MILK".into(),
+                product_name: "Oat Milk".into(),
+                price: Money::from_minor(299),
+                stock: 3,
+                ..NewProduct::default()
+            },
+        )
+        .unwrap();
+    sync(dir_c.path()).await.unwrap();
+
+    // A second till of Corner Market's store: enrolled, it holds the store's product at
+    // its stock, the sale, the cashier (who signs in there), and nothing of Other Shop.
+    let dir_b = tempfile::tempdir().unwrap();
+    let code_b = enrolment_code(&name, &business.to_hex(), &store.to_hex());
+    let (mut till_b, _) = enrol_till(dir_b.path(), &gateway.base, &code_b, Some("T2"))
+        .await
+        .unwrap();
+    let products = till_b.stock_levels(false).unwrap();
+    assert_eq!(products.len(), 1, "{products:?}");
+    assert_eq!(
+        (products[0].product_name.as_str(), products[0].stock),
+        ("Whole Milk", 7)
+    );
+    let sale = till_b.find_sale(&sent_sale_number(&sent)).unwrap();
+    assert_eq!(sale.total_amount, Money::from_minor(698));
+    till_b
+        .sign_in("priya@example.com", Credential::Pin("1111"))
+        .unwrap();
+    let products_c = till_c.stock_levels(false).unwrap();
+    assert_eq!(products_c.len(), 1);
+    assert_eq!(products_c[0].product_name, "Oat Milk");
+    // Till C's credential on Corner Market's product: as if it did not exist.
+    let token_c = token_of(dir_c.path());
+    let (_, results) = push(
+        &gateway,
+        &token_c,
+        &[movement(
+            1,
+            ObjectId::parse_str(&business_2).unwrap(),
+            ObjectId::parse_str(&store_2).unwrap(),
+            milk.id,
+            MovementType::Adjustment,
+            -1,
+            boss_c.user_id(),
+        )],
+    );
+    assert_eq!(results[0].0, "refused");
+    assert_eq!(stock_at(&db, "MILK", business, store).await, 7);
+
+    // An expired subscription stops syncing in words; the till keeps selling and keeps
+    // its changes, which go when the subscription is renewed.
+    db.collection::<Document>("businesses")
+        .update_one(
+            doc! { "_id": business },
+            doc! { "$set": { "subscription_status": "expired" } },
+        )
+        .await
+        .unwrap();
+    let priya_b = till_b
+        .sign_in("priya@example.com", Credential::Pin("1111"))
+        .unwrap();
+    let boss_b = owner(&mut till_b);
+    till_b
+        .open_shift(
+            &boss_b,
+            &CashCount::amount(Money::from_minor(5_000)).unwrap(),
+        )
+        .unwrap();
+    sell(&mut till_b, &priya_b, "MILK", 1);
+    let err = sync(dir_b.path()).await.unwrap_err();
+    assert!(err.to_string().contains("subscription is expired"), "{err}");
+    assert!(till_b.sync_status().unwrap().pending > 0, "nothing lost");
+    db.collection::<Document>("businesses")
+        .update_one(
+            doc! { "_id": business },
+            doc! { "$set": { "subscription_status": "active" } },
+        )
+        .await
+        .unwrap();
+    let done = sync(dir_b.path()).await.unwrap();
+    assert_eq!(done.pending, 0);
+    assert_eq!(
+        count(&db, "sales_transactions", doc! { "business_id": business }).await,
+        2
+    );
+    assert_eq!(stock_at(&db, "MILK", business, store).await, 6);
+
+    // Revoked: refused at once; the till sells on and keeps its changes.
+    let out = server(
+        &[
+            "admin",
+            "revoke-till",
+            "--business",
+            &business.to_hex(),
+            "--device",
+            &device.get_object_id("_id").unwrap().to_hex(),
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sell(&mut till_a, &priya, "MILK", 1);
+    let err = sync(dir_a.path()).await.unwrap_err();
+    assert!(err.to_string().contains("revoked"), "{err}");
+    assert!(till_a.sync_status().unwrap().pending > 0);
+    let (status, results) = push(&gateway, &token_a, &[]);
+    assert_eq!((status, results[0].1.as_str()), (401, "device_revoked"));
+    let (status, body) = gateway.post("/v1/sync/pull", Some(&token_a), "{}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("device_revoked"))
+    );
+    // Another business's admin cannot revoke it: "no such till".
+    let out = server(
+        &[
+            "admin",
+            "revoke-till",
+            "--business",
+            &business_2,
+            "--device",
+            &device.get_object_id("_id").unwrap().to_hex(),
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("There is no till"));
+}
+
+/// The sale number of the sale among `ops`.
+fn sent_sale_number(ops: &[Operation]) -> String {
+    ops.iter()
+        .find(|op| op.collection == Collection::SalesTransactions)
+        .and_then(|op| op.payload.get_str("sale_number").ok())
+        .unwrap()
+        .to_owned()
+}
+
+/// Every document of every collection but the gateway's own bookkeeping, sorted.
+async fn common_dump(db: &mongodb::Database) -> Vec<(String, Vec<Document>)> {
+    use futures_util::TryStreamExt as _;
+    let mut names = db.list_collection_names().await.unwrap();
+    names.retain(|n| n != "devices" && n != "api_keys");
+    names.sort();
+    let mut everything = Vec::new();
+    for name in names {
+        let documents: Vec<Document> = db
+            .collection::<Document>(&name)
+            .find(doc! {})
+            .sort(doc! { "_id": 1 })
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        everything.push((name, documents));
+    }
+    everything
+}

@@ -1,0 +1,231 @@
+//! The till's side of the central gateway (`sellsync-server`): where it is and the till's
+//! device credential, and the HTTP calls a till makes (enrol, push, pull). The till holds
+//! no database credentials this way; the gateway takes the business and store from the
+//! credential.
+
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use sellsync_core::sync::queue::Operation;
+use sellsync_core::Till;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::{debug, info};
+
+use crate::error::{Result, SyncError};
+use crate::pull::{fill_new_till, Page, Pulled};
+use crate::reconciler::BatchOutcome;
+use crate::settings::SyncTarget;
+use crate::transport::Transport;
+use crate::wire::{
+    self, EnrolRequest, EnrolResponse, Problem, PullRequest, PullResponse, PushRequest,
+    PushResponse, WireOperation,
+};
+
+/// How long a till waits for one answer of the gateway.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where a till's gateway is and the till's credential there. `Debug` and `Display` show
+/// the address only, never the credential.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GatewayConfig {
+    /// The gateway's address, `https://sync.example.com` (no trailing slash).
+    pub url: String,
+    pub device_token: String,
+}
+
+impl GatewayConfig {
+    pub fn new(url: &str, device_token: impl Into<String>) -> Result<GatewayConfig> {
+        Ok(GatewayConfig {
+            url: check_url(url)?,
+            device_token: device_token.into(),
+        })
+    }
+}
+
+impl fmt::Debug for GatewayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GatewayConfig")
+            .field("url", &self.url)
+            .field("device_token", &"***")
+            .finish()
+    }
+}
+
+impl fmt::Display for GatewayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the Sell Sync server at {}", self.url)
+    }
+}
+
+/// `url` as an `http(s)://HOST[:PORT][/PATH]` address without a trailing slash.
+fn check_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(url).map_err(|e| SyncError::BadServerUrl {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(SyncError::BadServerUrl {
+            url: url.to_owned(),
+            reason: "it must start with https:// (or http://) and name a host".into(),
+        });
+    }
+    Ok(url.to_owned())
+}
+
+/// The HTTP client of one till's gateway.
+pub struct GatewayClient {
+    http: reqwest::Client,
+    url: String,
+    token: String,
+}
+
+impl GatewayClient {
+    pub fn new(config: &GatewayConfig) -> Result<GatewayClient> {
+        Ok(GatewayClient {
+            http: http_client()?,
+            url: config.url.clone(),
+            token: config.device_token.clone(),
+        })
+    }
+
+    /// Sends a batch of the outbox; the gateway answers for each operation.
+    pub async fn push(&self, batch: &[Operation]) -> Result<BatchOutcome> {
+        let request = PushRequest {
+            operations: batch.iter().map(WireOperation::from).collect(),
+        };
+        let response: PushResponse = self.post("/v1/sync/push", &request).await?;
+        Ok(response.into_outcome())
+    }
+
+    /// The central changes after `checkpoint`.
+    pub async fn pull(&self, checkpoint: Option<&str>, limit: usize) -> Result<Page> {
+        let request = PullRequest {
+            checkpoint: checkpoint.map(str::to_owned),
+            limit: Some(limit),
+        };
+        let response: PullResponse = self.post("/v1/sync/pull", &request).await?;
+        response
+            .into_page()
+            .map_err(|e| SyncError::UnexpectedReply(format!("a pulled change: {e}")))
+    }
+
+    async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {
+        let request = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .json(body);
+        answer(&self.url, request.send().await).await
+    }
+}
+
+/// Sets up a new till in `data_dir` from the gateway at `url` with a one-time enrolment
+/// `code`: the gateway answers the till's credential and its business and store, the till
+/// reads everything it should hold through the gateway and saves where it syncs. Its
+/// staff can sign in at once. If anything fails, no till database is left behind.
+pub async fn enrol_till(
+    data_dir: &Path,
+    url: &str,
+    code: &str,
+    till_code: Option<&str>,
+) -> Result<(Till, Pulled)> {
+    let enrolled = enrol(url, code, till_code).await?;
+    let unexpected = |e: String| SyncError::UnexpectedReply(format!("the enrolment: {e}"));
+    let business = wire::from_json(enrolled.business).map_err(unexpected)?;
+    let store = wire::from_json(enrolled.store).map_err(unexpected)?;
+    let config = GatewayConfig::new(url, enrolled.device_token)?;
+    let till = Till::provision(data_dir, &business, &store, till_code)?;
+    let transport = Transport::Gateway(GatewayClient::new(&config)?);
+    info!(device = %enrolled.device_id, server = %config.url, "till enrolled");
+    fill_new_till(data_dir, till, &transport, || {
+        SyncTarget::Gateway(config.clone()).write(data_dir)
+    })
+    .await
+}
+
+/// Enrols a new till at the gateway `url` with a one-time `code`.
+async fn enrol(url: &str, code: &str, till_code: Option<&str>) -> Result<EnrolResponse> {
+    let url = check_url(url)?;
+    let request = http_client()?
+        .post(format!("{url}/v1/tills/enrol"))
+        .json(&EnrolRequest {
+            code: code.trim().to_owned(),
+            till_code: till_code.map(str::to_owned),
+        });
+    answer(&url, request.send().await).await
+}
+
+fn http_client() -> Result<reqwest::Client> {
+    // The till's TLS uses ring, as the MongoDB driver's does: one crypto library.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("sellsync-till/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| SyncError::UnexpectedReply(format!("no HTTP client: {e}")))
+}
+
+/// The gateway's answer as `T`, or the error it means.
+async fn answer<T: DeserializeOwned>(
+    url: &str,
+    sent: reqwest::Result<reqwest::Response>,
+) -> Result<T> {
+    let unreachable = || SyncError::ServerUnreachable {
+        server: url.to_owned(),
+    };
+    let response = sent.map_err(|e| {
+        debug!(error = %e, "the gateway did not answer");
+        unreachable()
+    })?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|_| unreachable())?;
+    if status.is_success() {
+        return serde_json::from_slice(&body)
+            .map_err(|e| SyncError::UnexpectedReply(format!("from {url}: {e}")));
+    }
+    if matches!(
+        status,
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+    ) && serde_json::from_slice::<Problem>(&body).is_err()
+    {
+        // A load balancer's page: the gateway behind it is not there.
+        return Err(unreachable());
+    }
+    let problem: Problem = serde_json::from_slice(&body).unwrap_or_else(|_| Problem {
+        title: status.to_string(),
+        status: status.as_u16(),
+        detail: String::from_utf8_lossy(&body).chars().take(200).collect(),
+        code: String::new(),
+    });
+    Err(SyncError::Server {
+        status: status.as_u16(),
+        code: problem.code,
+        message: if problem.detail.is_empty() {
+            problem.title
+        } else {
+            problem.detail
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_and_the_credential_never_shown() {
+        let config = GatewayConfig::new(" https://sync.example.com/ ", "ssd_secret").unwrap();
+        assert_eq!(config.url, "https://sync.example.com");
+        assert!(!format!("{config} {config:?}").contains("ssd_secret"));
+        for bad in ["sync.example.com", "ftp://sync.example.com", "https://"] {
+            let err = GatewayConfig::new(bad, "t").unwrap_err();
+            assert_eq!(err.code(), "bad_server_url", "{bad}");
+        }
+    }
+}
