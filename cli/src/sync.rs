@@ -47,12 +47,25 @@ struct CentralArgs {
 enum SyncCommand {
     /// What waits to be sent, what is parked, and the last contact
     Status,
-    /// Save the central database for this till (in sync.toml, readable by you only)
+    /// Save where this till syncs (in sync.toml, readable by you only): a central MongoDB
+    /// (--mongodb), or the Sell Sync server, enrolled with a one-time code for this till's
+    /// store (--server URL --enrol CODE; nothing already sent is sent again)
     Setup {
         #[command(flatten)]
         sign_in: SignIn,
         #[command(flatten)]
         central: CentralArgs,
+        /// The Sell Sync server's address
+        #[arg(
+            long,
+            value_name = "URL",
+            requires = "enrol",
+            conflicts_with = "mongodb"
+        )]
+        server: Option<String>,
+        /// With --server: the one-time enrolment code an admin made for this store
+        #[arg(long, value_name = "CODE", requires = "server")]
+        enrol: Option<String>,
     },
     /// Send a parked change again (needs manage_sync)
     Retry {
@@ -94,13 +107,30 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
         Some(SyncCommand::Setup {
             sign_in,
             central: given,
+            server,
+            enrol,
         }) => {
             let actor = crate::sign_in(till, &sign_in)?;
             let approval = till.approve_sync_setup(&actor)?;
-            let config =
-                central(dir, given)?.context("give the connection string with --mongodb URI")?;
-            config.save(dir, &approval)?;
-            out.sync_status(till, Some(&config), &till.sync_status()?)
+            let target = match (server, enrol) {
+                (Some(server), Some(code)) => {
+                    let runtime = tokio::runtime::Runtime::new()?;
+                    runtime
+                        .block_on(sellsync_sync::gateway::switch_to_gateway(
+                            till, &approval, &server, &code,
+                        ))?
+                        .into()
+                }
+                _ => {
+                    let target = central(dir, given)?.context(
+                        "give the connection string with --mongodb URI, or the Sell Sync \
+                         server with --server URL --enrol CODE",
+                    )?;
+                    target.save(dir, &approval)?;
+                    target
+                }
+            };
+            out.sync_status(till, Some(&target), &till.sync_status()?)
         }
         Some(SyncCommand::Retry { sign_in, seq }) => {
             let actor = crate::sign_in(till, &sign_in)?;

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use sellsync_core::contract::{field, Collection};
+use sellsync_core::contract::{field, BusinessDoc, Collection};
+use sellsync_core::Currency;
 use sellsync_sync::Central;
 use serde_json::json;
 use tracing::warn;
@@ -24,11 +25,14 @@ use crate::plans::Plan;
 /// How often a key's `last_used` is written, at most, by one gateway.
 const LAST_USED_EVERY: Duration = Duration::from_secs(3600);
 
-/// A caller the API answers: the business its key belongs to.
+/// A caller the API answers: the key and the business it belongs to.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub business_id: ObjectId,
+    pub key_id: ObjectId,
     pub scopes: Vec<String>,
+    /// The business's currency, for the amounts of what it writes.
+    pub currency: Currency,
 }
 
 /// A refusal of the API, as JSON with a stable code.
@@ -37,6 +41,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// For 429: when to try again.
+    pub retry_after: Option<Duration>,
 }
 
 impl ApiError {
@@ -45,6 +51,19 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// The key made more requests than its rate allows.
+    pub fn too_many(wait: Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "This API key made too many requests: wait for the seconds Retry-After says.",
+            )
         }
     }
 
@@ -70,10 +89,18 @@ impl IntoResponse for ApiError {
             "code": self.code,
         });
         let mut response = (self.status, Json(body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(wait) = self.retry_after {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            headers.insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds.max(1)),
+            );
+        }
         response
     }
 }
@@ -155,9 +182,14 @@ pub async fn caller(
             ),
         ));
     }
+    let currency = BusinessDoc::from_document(&business)
+        .map(|b| b.settings.currency)
+        .map_err(ApiError::unavailable)?;
     touch(central, last_used, key_id).await;
     Ok(Caller {
         business_id,
+        key_id,
+        currency,
         scopes: key
             .get_array(field::SCOPES)
             .map(|s| {

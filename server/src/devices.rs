@@ -106,11 +106,14 @@ pub async fn create_enrolment(
 }
 
 /// Enrols a till with a one-time `code`: the code is used up, a device credential made
-/// (shown once) and the till's business and store answered.
+/// (shown once) and the till's business and store answered. `expected_store`: a till that
+/// exists already says which store it is of, and a code for another store is refused
+/// before it is used up.
 pub async fn enrol(
     central: &Central,
     code: &str,
     till_code: Option<&str>,
+    expected_store: Option<&str>,
 ) -> Result<Enrolled, ApiError> {
     let hash = keys::parse(Kind::Enrolment, code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
@@ -149,6 +152,12 @@ pub async fn enrol(
             "an enrolment without its business or store",
         ));
     };
+    if expected_store.is_some_and(|s| ObjectId::parse_str(s.trim()).ok() != Some(store_id)) {
+        return Err(refused(
+            "enrolment_code_other_store",
+            "This enrolment code is for another store than this till's: ask an admin for a code for this till's store.",
+        ));
+    }
     let business = auth::active_business(central, business_id).await?;
     let plan = business
         .get_str(field::PACKAGE_PLAN)

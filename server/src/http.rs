@@ -6,11 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use bson::{doc, Document};
-use sellsync_core::contract::{field, Collection};
 use sellsync_sync::Central;
 use serde_json::{json, Value};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -18,7 +16,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::{info, warn};
 
-use crate::auth::{self, ApiError, LastUsed};
+use crate::api::{self, limit::RateLimit};
+use crate::auth::{ApiError, LastUsed};
 use crate::error::{Result, ServerError};
 use crate::sync;
 
@@ -27,25 +26,38 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 /// A request that takes longer is answered 408 and its work dropped.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every handler shares: the central database and this gateway's record of recent
-/// uses of keys and credentials.
+/// What every handler shares: the central database, this gateway's record of recent
+/// uses of keys and credentials, and its rate limit per key.
 pub struct Service {
     pub central: Central,
     pub last_used: LastUsed,
+    pub rate_limit: RateLimit,
 }
 
-/// The gateway's routes over `central`.
-pub fn router(central: Central) -> Router {
+/// The gateway's routes over `central`, each API key held to `per_second` requests a
+/// second (bursts of five seconds' worth).
+pub fn router(central: Central, per_second: u32) -> Router {
     let service = Arc::new(Service {
         central,
         last_used: LastUsed::default(),
+        rate_limit: RateLimit::new(per_second),
     });
+    let (api, openapi) = api::router();
+    let openapi = Arc::new(openapi);
     Router::new()
         .route("/health", get(health))
-        .route("/v1/business", get(business))
+        .route(
+            "/v1/openapi.json",
+            get(move || {
+                let openapi = Arc::clone(&openapi);
+                async move { Json(openapi.as_ref().clone()) }
+            }),
+        )
         .route("/v1/tills/enrol", post(sync::enrol))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", post(sync::pull))
+        .merge(api)
+        .fallback(unknown_route)
         .with_state(service)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -53,6 +65,15 @@ pub fn router(central: Central) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Any other path or method.
+async fn unknown_route() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_route",
+        "There is no such route: /v1/openapi.json lists them.",
+    )
 }
 
 /// 200 while the central database answers, 503 (with why) while it does not: what a load
@@ -75,36 +96,8 @@ async fn health(State(service): State<Arc<Service>>) -> (StatusCode, Json<Value>
     }
 }
 
-/// The caller's business: its name, plan, subscription and stores.
-async fn business(
-    State(service): State<Arc<Service>>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
-    let caller = auth::caller(&service.central, &service.last_used, &headers).await?;
-    let db = service.central.database();
-    let business = db
-        .collection::<Document>(Collection::Businesses.name())
-        .find_one(doc! { field::ID: caller.business_id })
-        .await
-        .map_err(ApiError::unavailable)?
-        .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
-    let stores = db
-        .collection::<Document>(Collection::Stores.name())
-        .count_documents(doc! { field::BUSINESS_ID: caller.business_id })
-        .await
-        .map_err(ApiError::unavailable)?;
-    Ok(Json(json!({
-        "id": caller.business_id.to_hex(),
-        "business_name": business.get_str(field::BUSINESS_NAME).unwrap_or_default(),
-        "package_plan": business.get_str(field::PACKAGE_PLAN).unwrap_or_default(),
-        "subscription_status": business.get_str(field::SUBSCRIPTION_STATUS).unwrap_or_default(),
-        "stores": stores,
-        "key_scopes": caller.scopes,
-    })))
-}
-
 /// Serves on `address` until SIGINT or SIGTERM, then finishes the requests under way.
-pub async fn serve(central: Central, address: &str) -> Result<()> {
+pub async fn serve(central: Central, address: &str, per_second: u32) -> Result<()> {
     let listener =
         tokio::net::TcpListener::bind(address)
             .await
@@ -119,7 +112,7 @@ pub async fn serve(central: Central, address: &str) -> Result<()> {
     info!(address = %local, "listening");
     // The line a supervisor (or a test) waits for.
     println!("sellsync-server listening on http://{local}");
-    axum::serve(listener, router(central))
+    axum::serve(listener, router(central, per_second))
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| ServerError::Listen {

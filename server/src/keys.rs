@@ -6,6 +6,8 @@
 //! nothing); what the seed's `api_key` field holds is the key's public label
 //! (`ssk_3kR9wQ…`), for people to tell keys apart. A secret is shown once, when it is made.
 
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
 use sha2::{Digest, Sha256};
 
 const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -129,6 +131,28 @@ pub fn parse(kind: Kind, key: &str) -> Result<String, KeyError> {
         return Err(KeyError::BadChecksum(kind));
     }
     Ok(hash(key))
+}
+
+/// The seed's `api_keys` document of a new API key: its label as `api_key`, its hash as
+/// `key_hash`, never the key itself.
+pub fn api_key_document(
+    id: ObjectId,
+    business: ObjectId,
+    key: &NewKey,
+    scopes: &[&str],
+    created_by: Option<ObjectId>,
+) -> Document {
+    doc! {
+        "_id": id,
+        "business_id": business,
+        "api_key": &key.label,
+        "key_hash": &key.hash,
+        "scopes": scopes,
+        "status": "active",
+        "created_by": created_by,
+        "created_at": bson::DateTime::now(),
+        "last_used": Bson::Null,
+    }
 }
 
 fn checksum(body: &str) -> String {

@@ -8,6 +8,7 @@
 //! (`SELLSYNC_MONGODB_URI`, `SELLSYNC_DATABASE`, `SELLSYNC_LISTEN`). Logs go to standard
 //! error (`RUST_LOG`), never with a secret in them.
 
+mod api;
 mod auth;
 mod devices;
 mod error;
@@ -55,6 +56,10 @@ enum Command {
         /// Where to listen
         #[arg(long, env = "SELLSYNC_LISTEN", default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Requests an API key may make per second on this gateway (bursts of five
+        /// seconds' worth)
+        #[arg(long, env = "SELLSYNC_RATE_LIMIT", default_value_t = api::limit::DEFAULT_PER_SECOND)]
+        rate_limit: u32,
     },
     /// The operator's commands
     #[command(subcommand)]
@@ -113,6 +118,33 @@ enum AdminCommand {
     },
 }
 
+/// The gateway's own collections' indexes (idempotent): secrets found by their hash,
+/// which is unique; idempotency answers expire after a day.
+async fn ensure_indexes(central: &Central) -> Result<()> {
+    let unique = |name: &str| {
+        bson::doc! { "key": { name: 1 }, "name": format!("{name}_unique"), "unique": true }
+    };
+    for (collection, index) in [
+        (devices::DEVICES, unique("token_hash")),
+        (devices::ENROLMENTS, unique("code_hash")),
+        (
+            api::idempotency::COLLECTION,
+            bson::doc! {
+                "key": { "created_at": 1 },
+                "name": "created_at_ttl",
+                "expireAfterSeconds": api::idempotency::KEEP_SECONDS,
+            },
+        ),
+    ] {
+        central
+            .database()
+            .run_command(bson::doc! { "createIndexes": collection, "indexes": [index] })
+            .await
+            .map_err(|e| ServerError::Central(central.classify(e)))?;
+    }
+    Ok(())
+}
+
 /// An id given on the command line.
 fn object_id(what: &str, text: &str) -> Result<bson::oid::ObjectId> {
     bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| {
@@ -126,14 +158,19 @@ async fn connect(database: &Database) -> Result<Central> {
     let config = CentralConfig::new(database.uri.clone(), Some(database.database.clone()))?;
     let central = Central::connect(&config).await?;
     central.ensure_indexes().await?;
+    ensure_indexes(&central).await?;
     Ok(central)
 }
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { database, listen } => {
+        Command::Serve {
+            database,
+            listen,
+            rate_limit,
+        } => {
             let central = connect(&database).await?;
-            http::serve(central, &listen).await
+            http::serve(central, &listen, rate_limit).await
         }
         Command::Admin(AdminCommand::CreateBusiness {
             database,

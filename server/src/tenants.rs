@@ -4,11 +4,10 @@
 //! documents are the contract's; the business is written last, so a business that
 //! exists is whole.
 
-use bson::{doc, Document};
+use bson::Document;
 use chrono::Utc;
 use sellsync_core::contract::{
-    date, field, oid, BusinessDoc, BusinessSettings, Collection, PaymentMethodDoc, StoreDoc,
-    UserDoc,
+    field, BusinessDoc, BusinessSettings, Collection, PaymentMethodDoc, StoreDoc, UserDoc,
 };
 use sellsync_core::sell::payments::default_methods;
 use sellsync_core::staff::{hash_pin, normalize_email};
@@ -103,17 +102,13 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
     .to_document();
     // The seed's `api_key` on the business: the label of the owner's first key.
     business.insert(field::API_KEY, &key.label);
-    let api_key = doc! {
-        field::ID: oid(key_id),
-        field::BUSINESS_ID: oid(business_id),
-        field::API_KEY: &key.label,
-        field::KEY_HASH: &key.hash,
-        field::SCOPES: ["read", "write"],
-        field::STATUS: "active",
-        field::CREATED_BY: oid(owner_id),
-        field::CREATED_AT: date(now),
-        field::LAST_USED: bson::Bson::Null,
-    };
+    let api_key = keys::api_key_document(
+        key_id.object_id(),
+        business_id.object_id(),
+        &key,
+        &["read", "write"],
+        Some(owner_id.object_id()),
+    );
     let db = central.database();
     let insert = |collection: Collection, document: Document| async move {
         db.collection::<Document>(collection.name())

@@ -2,6 +2,7 @@
 //! transactions, and the indexes the collections need.
 
 use std::fmt;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bson::{doc, Bson, Document};
@@ -85,6 +86,12 @@ pub struct Central {
     hosts: String,
     transactions: bool,
     change_streams: bool,
+    /// Sessions whose transaction may still be open on the server (its connection was cut
+    /// before it could be committed or aborted). The server would hold their writes until
+    /// the transaction times out (60 s on MongoDB), so they are killed before the next
+    /// batch. Shared by every clone, so that on the gateway one request's abandoned
+    /// transaction is ended by the next, whichever business it serves.
+    pub(crate) abandoned: Arc<Mutex<Vec<Document>>>,
 }
 
 impl Central {
@@ -134,6 +141,7 @@ impl Central {
             hosts,
             transactions: replicated,
             change_streams: replicated,
+            abandoned: Arc::default(),
         })
     }
 

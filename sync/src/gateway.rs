@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sellsync_core::sync::queue::Operation;
+use sellsync_core::sync::queue::{Operation, SyncSetupApproval};
 use sellsync_core::Till;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -134,7 +134,7 @@ pub async fn enrol_till(
     code: &str,
     till_code: Option<&str>,
 ) -> Result<(Till, Pulled)> {
-    let enrolled = enrol(url, code, till_code).await?;
+    let enrolled = enrol(url, code, till_code, None).await?;
     let unexpected = |e: String| SyncError::UnexpectedReply(format!("the enrolment: {e}"));
     let business = wire::from_json(enrolled.business).map_err(unexpected)?;
     let store = wire::from_json(enrolled.store).map_err(unexpected)?;
@@ -148,14 +148,39 @@ pub async fn enrol_till(
     .await
 }
 
-/// Enrols a new till at the gateway `url` with a one-time `code`.
-async fn enrol(url: &str, code: &str, till_code: Option<&str>) -> Result<EnrolResponse> {
+/// Moves `till` (syncing with a MongoDB directly, or not at all) to the gateway at `url`,
+/// enrolled with a one-time `code` for its own store, with the leave core gave. Nothing
+/// it sent is sent again (its outbox stays as it is) and its pull goes on from where it
+/// stands: the gateway reads the same central database.
+pub async fn switch_to_gateway(
+    till: &Till,
+    approval: &SyncSetupApproval,
+    url: &str,
+    code: &str,
+) -> Result<GatewayConfig> {
+    let store = till.store().id.to_string();
+    let enrolled = enrol(url, code, Some(till.till_code()), Some(&store)).await?;
+    let config = GatewayConfig::new(url, enrolled.device_token)?;
+    SyncTarget::Gateway(config.clone()).save(till.data_dir(), approval)?;
+    info!(device = %enrolled.device_id, server = %config.url, "till moved to the gateway");
+    Ok(config)
+}
+
+/// Enrols a till at the gateway `url` with a one-time `code`; `store`: the store the till
+/// already is of, which the code must be for.
+async fn enrol(
+    url: &str,
+    code: &str,
+    till_code: Option<&str>,
+    store: Option<&str>,
+) -> Result<EnrolResponse> {
     let url = check_url(url)?;
     let request = http_client()?
         .post(format!("{url}/v1/tills/enrol"))
         .json(&EnrolRequest {
             code: code.trim().to_owned(),
             till_code: till_code.map(str::to_owned),
+            store_id: store.map(str::to_owned),
         });
     answer(&url, request.send().await).await
 }

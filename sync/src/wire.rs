@@ -106,6 +106,10 @@ pub struct EnrolRequest {
     /// recorded on the device for the operator.
     #[serde(default)]
     pub till_code: Option<String>,
+    /// For a till that exists already: its store, which the code must be for (else
+    /// nothing is used up).
+    #[serde(default)]
+    pub store_id: Option<String>,
 }
 
 /// The gateway's answer to an enrolment: the till's credential, shown this once, and the

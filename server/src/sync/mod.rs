@@ -62,6 +62,7 @@ pub async fn enrol(
         &service.central,
         &request.code,
         request.till_code.as_deref(),
+        request.store_id.as_deref(),
     )
     .await?;
     Ok(Json(EnrolResponse {

@@ -64,7 +64,24 @@ pub struct Gateway {
 
 impl Gateway {
     pub fn start(database: &str) -> Gateway {
-        let mut child = server(&["serve", "--listen", "127.0.0.1:0"], database)
+        Gateway::start_on(database, &uri())
+    }
+
+    /// A gateway reaching MongoDB at `mongodb` (a proxy in front of the test server, say).
+    pub fn start_on(database: &str, mongodb: &str) -> Gateway {
+        Gateway::spawn(database, mongodb, &[])
+    }
+
+    /// A gateway started with more arguments (`--rate-limit 5`, say).
+    pub fn start_with(database: &str, args: &[&str]) -> Gateway {
+        Gateway::spawn(database, &uri(), args)
+    }
+
+    fn spawn(database: &str, mongodb: &str, args: &[&str]) -> Gateway {
+        let mut all = vec!["serve", "--listen", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        let mut child = server(&all, database)
+            .env("SELLSYNC_MONGODB_URI", mongodb)
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -92,13 +109,74 @@ impl Gateway {
     /// POST `body` (raw text) to `path` with `key` as the bearer: the status and the
     /// JSON body.
     pub fn post(&self, path: &str, key: Option<&str>, body: &str) -> (u16, serde_json::Value) {
-        let mut request = agent()
-            .post(format!("{}{path}", self.base))
+        self.request("POST", path, key, body)
+    }
+
+    /// `method` with `body` (raw text) to `path` with `key` as the bearer.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: &str,
+    ) -> (u16, serde_json::Value) {
+        self.request_with(method, path, key, body, &[])
+    }
+
+    /// The same with more headers.
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let (status, _, body) = self.call(method, path, key, body, headers);
+        (status, body)
+    }
+
+    /// GET `path`: the status, the headers and the JSON body.
+    pub fn get_with_headers(
+        &self,
+        path: &str,
+        key: Option<&str>,
+    ) -> (u16, Vec<(String, String)>, serde_json::Value) {
+        self.call("GET", path, key, "", &[])
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Vec<(String, String)>, serde_json::Value) {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
             .header("Content-Type", "application/json");
         if let Some(key) = key {
             request = request.header("Authorization", format!("Bearer {key}"));
         }
-        read(request.send(body).unwrap())
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let mut response = agent().run(request.body(body.to_owned()).unwrap()).unwrap();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap();
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{text}"))
+        };
+        (status, headers, json)
     }
 }
 

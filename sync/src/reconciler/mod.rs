@@ -32,7 +32,6 @@
 //! exist centrally) is returned as rejected, and the rest of the batch is applied.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
@@ -80,11 +79,6 @@ pub struct Rejection {
 pub struct Reconciler {
     central: Central,
     business_id: ObjectId,
-    /// Sessions whose transaction may still be open on the server (its connection was cut
-    /// before it could be committed or aborted). The server would hold their writes until
-    /// the transaction times out (60 s on MongoDB), so they are killed before the next
-    /// batch.
-    abandoned: Mutex<Vec<Document>>,
 }
 
 impl Reconciler {
@@ -92,7 +86,6 @@ impl Reconciler {
         Reconciler {
             central,
             business_id: business_id.object_id(),
-            abandoned: Mutex::new(Vec::new()),
         }
     }
 
@@ -168,14 +161,14 @@ impl Reconciler {
 
 impl Reconciler {
     fn abandon(&self, session: &ClientSession) {
-        let mut abandoned = self.abandoned.lock().expect("not poisoned");
+        let mut abandoned = self.central.abandoned.lock().expect("not poisoned");
         abandoned.push(session.id().clone());
     }
 
     /// Ends the transactions of sessions abandoned after a cut connection, so that their
     /// uncommitted writes stop blocking the next batch.
     async fn kill_abandoned_sessions(&self) -> Result<()> {
-        let sessions = std::mem::take(&mut *self.abandoned.lock().expect("not poisoned"));
+        let sessions = std::mem::take(&mut *self.central.abandoned.lock().expect("not poisoned"));
         if sessions.is_empty() {
             return Ok(());
         }
@@ -191,7 +184,8 @@ impl Reconciler {
                 Ok(())
             }
             Err(e) => {
-                self.abandoned
+                self.central
+                    .abandoned
                     .lock()
                     .expect("not poisoned")
                     .extend(sessions);

@@ -5,6 +5,7 @@
 
 pub mod proxy;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bson::oid::ObjectId;
@@ -218,5 +219,59 @@ pub async fn assert_matches_till(central: &Central, till: &mut Till, sales: u64)
             history.len(),
             "{contact}"
         );
+    }
+}
+
+/// A pseudo-random sale: one to four lines of the demo's dairy and snacks, now and then
+/// for Alice.
+pub fn random_sale(till: &mut Till, rng: &mut fastrand::Rng) {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let mut cart = Cart::new();
+    for _ in 0..rng.usize(1..=4) {
+        let sku = format!(
+            "{}-{:03}",
+            ["DAI", "SNK"][rng.usize(0..2)],
+            rng.usize(1..=6)
+        );
+        till.ring_up(&mut cart, &sku, rng.i64(1..=3)).unwrap();
+    }
+    if rng.u8(0..4) == 0 {
+        let alice = till
+            .find_customer(&cashier, "alice@example.com")
+            .unwrap()
+            .unwrap();
+        cart.set_customer(Some(CartCustomer::Existing(alice)));
+    }
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(&cashier, &cart, &[cash]).unwrap();
+}
+
+/// Every product's central stock is its opening stock plus its counted movements, and no
+/// movement is left half counted.
+pub async fn assert_central_stock_is_its_ledger(central: &Central) {
+    let movements = all(central, "stock_movements").await;
+    let mut sums: HashMap<ObjectId, i64> = HashMap::new();
+    for m in &movements {
+        assert_eq!(m.get_bool("stock_applied"), Ok(true), "{m}");
+        *sums
+            .entry(m.get_object_id("product_id").unwrap())
+            .or_default() += m.get_i64("quantity").unwrap();
+    }
+    let products = all(central, "products").await;
+    for p in &products {
+        let id = p.get_object_id("_id").unwrap();
+        let ledger = p.get_i64("opening_stock").unwrap() + sums.get(&id).copied().unwrap_or(0);
+        assert_eq!(
+            p.get_i64("stock").unwrap(),
+            ledger,
+            "{}",
+            p.get_str("sku").unwrap()
+        );
+        if let Ok(pending) = p.get_array("pending_movements") {
+            assert!(pending.is_empty(), "{p}");
+        }
     }
 }

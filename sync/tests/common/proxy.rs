@@ -59,6 +59,11 @@ impl Proxy {
         proxy
     }
 
+    /// Where the proxy listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// A test connection string through the proxy.
     pub fn uri(&self) -> String {
         format!(

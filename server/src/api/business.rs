@@ -1,0 +1,143 @@
+//! The business itself, its stores, payment methods and notifications: read only.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use bson::{doc, Document};
+use sellsync_core::contract::Collection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::page::{Page, Paging};
+use super::{json, list, one, store, Scope};
+use crate::auth::{ApiError, Caller};
+use crate::http::Service;
+
+/// The caller's business.
+#[derive(Serialize, ToSchema)]
+pub struct Business {
+    pub id: String,
+    pub business_name: String,
+    pub package_plan: String,
+    pub subscription_status: String,
+    pub stores: u64,
+    /// What the key calling may do: `read`, `write`.
+    pub key_scopes: Vec<String>,
+    #[schema(value_type = Object)]
+    pub settings: serde_json::Value,
+}
+
+/// The business of the key calling: its name, plan, subscription and how many stores.
+#[utoipa::path(get, path = "/v1/business", tag = "business", security(("api_key" = [])),
+    responses((status = 200, body = Business), (status = 401, description = "No valid key")))]
+pub async fn get_business(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+) -> Result<Json<Business>, ApiError> {
+    caller.require(Scope::Read)?;
+    let db = service.central.database();
+    let business = db
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(doc! { "_id": caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
+    let stores = db
+        .collection::<Document>(Collection::Stores.name())
+        .count_documents(doc! { "business_id": caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?;
+    let text = |name| business.get_str(name).unwrap_or_default().to_owned();
+    Ok(Json(Business {
+        id: caller.business_id.to_hex(),
+        business_name: text("business_name"),
+        package_plan: text("package_plan"),
+        subscription_status: text("subscription_status"),
+        stores,
+        key_scopes: caller.scopes.clone(),
+        settings: business
+            .get_document("settings")
+            .map(json::document)
+            .unwrap_or_default(),
+    }))
+}
+
+/// The business's stores.
+#[utoipa::path(get, path = "/v1/stores", tag = "business", params(Paging),
+    security(("api_key" = [])), responses((status = 200, body = Page)))]
+pub async fn list_stores(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Page>, ApiError> {
+    list(&service, &caller, Collection::Stores, doc! {}, &paging)
+        .await
+        .map(Json)
+}
+
+/// One store of the business.
+#[utoipa::path(get, path = "/v1/stores/{id}", tag = "business",
+    params(("id" = String, Path, description = "The store's id")),
+    security(("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, description = "No such store of this business")))]
+pub async fn get_store(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    one(&service, &caller, Collection::Stores, &id, "store")
+        .await
+        .map(Json)
+}
+
+/// The business's payment methods.
+#[utoipa::path(get, path = "/v1/payment-methods", tag = "business", params(Paging),
+    security(("api_key" = [])), responses((status = 200, body = Page)))]
+pub async fn list_payment_methods(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<Page>, ApiError> {
+    list(
+        &service,
+        &caller,
+        Collection::PaymentMethods,
+        doc! {},
+        &paging,
+    )
+    .await
+    .map(Json)
+}
+
+/// Which notifications.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationFilter {
+    /// Only this store's.
+    pub store_id: Option<String>,
+    /// `unread` or `read`.
+    pub status: Option<String>,
+}
+
+/// The business's notifications (low stock, orders overdue, prints that failed, …).
+#[utoipa::path(get, path = "/v1/notifications", tag = "business",
+    params(Paging, NotificationFilter), security(("api_key" = [])),
+    responses((status = 200, body = Page)))]
+pub async fn list_notifications(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Query(paging): Query<Paging>,
+    Query(filter): Query<NotificationFilter>,
+) -> Result<Json<Page>, ApiError> {
+    let mut query = doc! {};
+    if let Some(id) = &filter.store_id {
+        query.insert("store_id", store(&service, &caller, id).await?);
+    }
+    if let Some(status) = &filter.status {
+        query.insert("status", status.as_str());
+    }
+    list(&service, &caller, Collection::Notifications, query, &paging)
+        .await
+        .map(Json)
+}

@@ -1,0 +1,536 @@
+//! Products (list, get, create, update), each store's stock levels, and stock movements
+//! (list, create). Writes go through the reconciler, as a till's do: a movement is counted
+//! into its store's level once, and the tills pull what the API wrote.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use bson::{doc, Bson};
+use chrono::Utc;
+use sellsync_core::contract::{
+    Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
+};
+use sellsync_core::stock::rules::MovementType;
+use sellsync_core::{Id, Money, Percent};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::idempotency::{self, Answer};
+use super::page::{Page, Paging};
+use super::{apply, body, find, id, invalid, json, list, one, store, Scope};
+use crate::auth::{ApiError, Caller};
+use crate::http::Service;
+
+/// Which products.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductFilter {
+    /// Those sold at this store (its own and the business-wide ones).
+    pub store_id: Option<String>,
+    pub sku: Option<String>,
+    pub barcode: Option<String>,
+    pub category: Option<String>,
+}
+
+/// The business's products, each with its stock per store (`stock_levels`).
+#[utoipa::path(get, path = "/v1/products", tag = "catalog", params(Paging, ProductFilter),
+    security(("api_key" = [])), responses((status = 200, body = Page)))]
+pub async fn list_products(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Query(paging): Query<Paging>,
+    Query(filter): Query<ProductFilter>,
+) -> Result<Json<Page>, ApiError> {
+    let mut query = doc! {};
+    if let Some(id) = &filter.store_id {
+        let store = store(&service, &caller, id).await?;
+        query.insert("store_id", doc! { "$in": [store, Bson::Null] });
+    }
+    for (name, value) in [
+        ("sku", &filter.sku),
+        ("barcode", &filter.barcode),
+        ("category", &filter.category),
+    ] {
+        if let Some(value) = value {
+            query.insert(name, value.trim());
+        }
+    }
+    list(&service, &caller, Collection::Products, query, &paging)
+        .await
+        .map(Json)
+}
+
+/// One product.
+#[utoipa::path(get, path = "/v1/products/{id}", tag = "catalog",
+    params(("id" = String, Path, description = "The product's id")), security(("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, description = "No such product of this business")))]
+pub async fn get_product(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    one(&service, &caller, Collection::Products, &id, "product")
+        .await
+        .map(Json)
+}
+
+/// A new product. Amounts are decimal strings in the business's currency.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    pub sku: String,
+    pub product_name: String,
+    /// `"3.49"`
+    pub price: String,
+    pub barcode: Option<String>,
+    pub category: Option<String>,
+    /// Percent, `"8.875"`; the business's default rate when left out.
+    pub tax_rate: Option<String>,
+    #[serde(default)]
+    pub stock_threshold: i64,
+    /// Sold at this store only; otherwise at every store of the business.
+    pub store_id: Option<String>,
+    /// The stock each store starts with.
+    #[serde(default)]
+    pub opening_stock: Vec<OpeningStock>,
+    pub supplier_id: Option<String>,
+    #[serde(default)]
+    pub reorder_quantity: i64,
+    pub unit_cost: Option<String>,
+}
+
+/// A store's opening stock of a new product.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningStock {
+    pub store_id: String,
+    pub quantity: i64,
+}
+
+/// Adds a product. Answers the product as stored.
+#[utoipa::path(post, path = "/v1/products", tag = "catalog", request_body = NewProduct,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the first answer is given again")),
+    security(("api_key" = [])),
+    responses((status = 201, body = Object), (status = 400, description = "A field is not what it must be"),
+        (status = 409, description = "Refused, say a SKU the business already has")))]
+pub async fn create_product(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Scope::Write)?;
+    idempotency::once(
+        &service,
+        &caller,
+        &headers,
+        "POST /v1/products",
+        &bytes,
+        async {
+            let new: NewProduct = body(&bytes)?;
+            let currency = &caller.currency;
+            let store_id = match &new.store_id {
+                Some(id) => Some(store(&service, &caller, id).await?),
+                None => None,
+            };
+            let mut levels = Vec::new();
+            for opening in &new.opening_stock {
+                let at = store(&service, &caller, &opening.store_id).await?;
+                if store_id.is_some_and(|own| own != at) {
+                    return Err(invalid(
+                        "opening_stock",
+                        "a product sold at one store has stock at that store only",
+                    ));
+                }
+                if opening.quantity < 0 {
+                    return Err(invalid("opening_stock", "a quantity is 0 or more"));
+                }
+                levels.push(StockLevel {
+                    store_id: at.into(),
+                    opening_stock: opening.quantity,
+                    stock: opening.quantity,
+                });
+            }
+            let supplier_id = match &new.supplier_id {
+                Some(text) => Some(supplier(&service, &caller, text).await?),
+                None => None,
+            };
+            let product = ProductDoc {
+                id: Id::new(),
+                business_id: caller.business_id.into(),
+                store_id: store_id.map(Id::from),
+                product_name: new.product_name.trim().to_owned(),
+                sku: new.sku.trim().to_owned(),
+                barcode: new
+                    .barcode
+                    .map(|b| b.trim().to_owned())
+                    .filter(|b| !b.is_empty()),
+                category: new.category.unwrap_or_default().trim().to_owned(),
+                price: currency
+                    .parse_non_negative(&new.price)
+                    .map_err(|e| invalid("price", e))?,
+                tax_rate: new
+                    .tax_rate
+                    .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
+                    .transpose()?,
+                stock: levels.iter().map(|l| l.stock).sum(),
+                opening_stock: None,
+                stock_levels: Some(levels),
+                stock_threshold: non_negative("stock_threshold", new.stock_threshold)?,
+                supplier_id,
+                reorder_quantity: non_negative("reorder_quantity", new.reorder_quantity)?,
+                unit_cost: money(currency, "unit_cost", new.unit_cost.as_deref())?,
+                created_at: Some(Utc::now()),
+                updated_at: None,
+            };
+            let document = product.to_document(currency);
+            ProductDoc::from_document(&document, currency)
+                .map_err(|r| invalid("product", r.reason))?;
+            let id = product.id.object_id();
+            apply(
+                &service,
+                &caller,
+                Collection::Products,
+                id,
+                Op::Insert,
+                document,
+            )
+            .await?;
+            let stored = find(&service, &caller, Collection::Products, id, "product").await?;
+            Ok(Answer {
+                status: StatusCode::CREATED,
+                body: json::document(&stored),
+            })
+        },
+    )
+    .await
+}
+
+/// Changes to a product: each field left out stays as it is. Stock is not among them: it
+/// moves by stock movements.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductChanges {
+    pub product_name: Option<String>,
+    pub price: Option<String>,
+    pub barcode: Option<String>,
+    pub category: Option<String>,
+    pub tax_rate: Option<String>,
+    pub stock_threshold: Option<i64>,
+    pub supplier_id: Option<String>,
+    pub reorder_quantity: Option<i64>,
+    pub unit_cost: Option<String>,
+}
+
+/// Changes a product; the tills take the change at their next pull (a field a till
+/// changed later keeps the till's value: the newest change wins).
+#[utoipa::path(patch, path = "/v1/products/{id}", tag = "catalog", request_body = ProductChanges,
+    params(("id" = String, Path, description = "The product's id")), security(("api_key" = [])),
+    responses((status = 200, body = Object), (status = 404, description = "No such product of this business")))]
+pub async fn update_product(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(Scope::Write)?;
+    let product = self::id(&id, "product")?;
+    find(&service, &caller, Collection::Products, product, "product").await?;
+    let given: ProductChanges = body(&bytes)?;
+    let currency = &caller.currency;
+    let mut changes = Vec::new();
+    if let Some(name) = given.product_name {
+        if name.trim().is_empty() {
+            return Err(invalid("product_name", "a product needs a name"));
+        }
+        changes.push(ProductChange::Name(name.trim().to_owned()));
+    }
+    if let Some(price) = given.price {
+        let price = currency
+            .parse_non_negative(&price)
+            .map_err(|e| invalid("price", e))?;
+        changes.push(ProductChange::Price(price));
+    }
+    if let Some(barcode) = given.barcode {
+        let barcode = Some(barcode.trim().to_owned()).filter(|b| !b.is_empty());
+        changes.push(ProductChange::Barcode(barcode));
+    }
+    if let Some(category) = given.category {
+        changes.push(ProductChange::Category(category.trim().to_owned()));
+    }
+    if let Some(rate) = given.tax_rate {
+        let rate = Percent::parse(&rate).map_err(|e| invalid("tax_rate", e))?;
+        changes.push(ProductChange::TaxRate(rate));
+    }
+    if let Some(threshold) = given.stock_threshold {
+        let threshold = non_negative("stock_threshold", threshold)?;
+        changes.push(ProductChange::StockThreshold(threshold));
+    }
+    if let Some(text) = given.supplier_id {
+        let supplier = supplier(&service, &caller, &text).await?;
+        changes.push(ProductChange::Supplier(Some(supplier)));
+    }
+    if let Some(quantity) = given.reorder_quantity {
+        let quantity = non_negative("reorder_quantity", quantity)?;
+        changes.push(ProductChange::ReorderQuantity(quantity));
+    }
+    if let Some(cost) = given.unit_cost {
+        changes.push(ProductChange::UnitCost(money(
+            currency,
+            "unit_cost",
+            Some(&cost),
+        )?));
+    }
+    if changes.is_empty() {
+        return Err(invalid("body", "name at least one field to change"));
+    }
+    let update = ProductUpdate {
+        changes,
+        updated_at: Utc::now(),
+    };
+    let payload = update.to_document(currency);
+    apply(
+        &service,
+        &caller,
+        Collection::Products,
+        product,
+        Op::Update,
+        payload,
+    )
+    .await?;
+    let stored = find(&service, &caller, Collection::Products, product, "product").await?;
+    Ok(Json(json::document(&stored)))
+}
+
+/// One product's stock at one store.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct StoreStock {
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub opening_stock: i64,
+    /// Its opening stock plus the store's movements.
+    pub stock: i64,
+    pub stock_threshold: i64,
+}
+
+/// A page of one store's stock levels: every product sold there.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct StockPage {
+    pub data: Vec<StoreStock>,
+    pub next_cursor: Option<String>,
+}
+
+/// The stock of every product at a store.
+#[utoipa::path(get, path = "/v1/stores/{id}/stock", tag = "catalog",
+    params(("id" = String, Path, description = "The store's id"), Paging),
+    security(("api_key" = [])),
+    responses((status = 200, body = StockPage), (status = 404, description = "No such store of this business")))]
+pub async fn list_stock_levels(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Path(id): Path<String>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<StockPage>, ApiError> {
+    let store = store(&service, &caller, &id).await?;
+    let query = doc! { "store_id": { "$in": [store, Bson::Null] } };
+    let page = list(&service, &caller, Collection::Products, query, &paging).await?;
+    let level = |product: &Value, name: &str| {
+        product["stock_levels"]
+            .as_array()
+            .and_then(|levels| {
+                levels
+                    .iter()
+                    .find(|l| l["store_id"].as_str() == Some(store.to_hex().as_str()))
+            })
+            .and_then(|l| l[name].as_i64())
+            .unwrap_or_default()
+    };
+    let data = page
+        .data
+        .iter()
+        .map(|p| StoreStock {
+            product_id: p["id"].as_str().unwrap_or_default().to_owned(),
+            sku: p["sku"].as_str().unwrap_or_default().to_owned(),
+            product_name: p["product_name"].as_str().unwrap_or_default().to_owned(),
+            opening_stock: level(p, "opening_stock"),
+            stock: level(p, "stock"),
+            stock_threshold: p["stock_threshold"].as_i64().unwrap_or_default(),
+        })
+        .collect();
+    Ok(Json(StockPage {
+        data,
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Which stock movements.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementFilter {
+    pub store_id: Option<String>,
+    pub product_id: Option<String>,
+    /// `sale`, `restock`, `adjustment`, `transfer_out`, `transfer_in`.
+    pub movement_type: Option<String>,
+}
+
+/// The business's stock movements: the ledger each store's levels add up from.
+#[utoipa::path(get, path = "/v1/stock-movements", tag = "catalog",
+    params(Paging, MovementFilter), security(("api_key" = [])),
+    responses((status = 200, body = Page)))]
+pub async fn list_stock_movements(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    Query(paging): Query<Paging>,
+    Query(filter): Query<MovementFilter>,
+) -> Result<Json<Page>, ApiError> {
+    let mut query = doc! {};
+    if let Some(id) = &filter.store_id {
+        query.insert("store_id", store(&service, &caller, id).await?);
+    }
+    if let Some(text) = &filter.product_id {
+        let product = self::id(text, "product")?;
+        find(&service, &caller, Collection::Products, product, "product").await?;
+        query.insert("product_id", product);
+    }
+    if let Some(kind) = &filter.movement_type {
+        query.insert("movement_type", kind.trim());
+    }
+    list(
+        &service,
+        &caller,
+        Collection::StockMovements,
+        query,
+        &paging,
+    )
+    .await
+    .map(Json)
+}
+
+/// A stock movement made through the API: a correction or a delivery.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMovement {
+    pub store_id: String,
+    pub product_id: String,
+    /// `adjustment` (any sign) or `restock` (more than 0).
+    pub movement_type: String,
+    /// Signed; never 0.
+    pub quantity: i64,
+    pub reason: String,
+}
+
+/// Records a stock movement at a store: its level moves by it, once, and the store's
+/// tills take it at their next pull.
+#[utoipa::path(post, path = "/v1/stock-movements", tag = "catalog", request_body = NewMovement,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the first answer is given again")),
+    security(("api_key" = [])),
+    responses((status = 201, body = Object), (status = 400, description = "A field is not what it must be"),
+        (status = 404, description = "No such store or product of this business")))]
+pub async fn create_stock_movement(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Scope::Write)?;
+    idempotency::once(
+        &service,
+        &caller,
+        &headers,
+        "POST /v1/stock-movements",
+        &bytes,
+        async {
+            let new: NewMovement = body(&bytes)?;
+            let store = store(&service, &caller, &new.store_id).await?;
+            let product = self::id(&new.product_id, "product")?;
+            find(&service, &caller, Collection::Products, product, "product").await?;
+            let kind = match MovementType::parse(new.movement_type.trim()) {
+                Some(kind @ (MovementType::Adjustment | MovementType::Restock)) => kind,
+                _ => {
+                    return Err(invalid(
+                        "movement_type",
+                        "through the API, a movement is an adjustment or a restock",
+                    ))
+                }
+            };
+            if new.quantity == 0 || (kind == MovementType::Restock && new.quantity < 0) {
+                return Err(invalid(
+                    "quantity",
+                    "an adjustment is not 0 and a restock is more than 0",
+                ));
+            }
+            if new.reason.trim().is_empty() {
+                return Err(invalid("reason", "say why the stock moves"));
+            }
+            let movement = StockMovementDoc {
+                id: Id::new(),
+                business_id: caller.business_id.into(),
+                store_id: store.into(),
+                product_id: product.into(),
+                movement_type: kind,
+                quantity: new.quantity,
+                handled_by: None,
+                reason: new.reason.trim().to_owned(),
+                transaction_id: None,
+                created_at: Some(Utc::now()),
+            };
+            let id = movement.id.object_id();
+            let document = movement.to_document();
+            apply(
+                &service,
+                &caller,
+                Collection::StockMovements,
+                id,
+                Op::Insert,
+                document,
+            )
+            .await?;
+            let stored = find(
+                &service,
+                &caller,
+                Collection::StockMovements,
+                id,
+                "movement",
+            )
+            .await?;
+            Ok(Answer {
+                status: StatusCode::CREATED,
+                body: json::document(&stored),
+            })
+        },
+    )
+    .await
+}
+
+/// The business's supplier `text`; another business's answers as none.
+async fn supplier(service: &Service, caller: &Caller, text: &str) -> Result<Id, ApiError> {
+    let id = self::id(text, "supplier")?;
+    find(service, caller, Collection::Suppliers, id, "supplier").await?;
+    Ok(id.into())
+}
+
+fn non_negative(field: &str, value: i64) -> Result<i64, ApiError> {
+    if value < 0 {
+        return Err(invalid(field, "0 or more"));
+    }
+    Ok(value)
+}
+
+fn money(
+    currency: &sellsync_core::Currency,
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<Money>, ApiError> {
+    text.map(|t| {
+        currency
+            .parse_non_negative(t)
+            .map_err(|e| invalid(field, e))
+    })
+    .transpose()
+}

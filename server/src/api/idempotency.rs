@@ -1,0 +1,154 @@
+//! `Idempotency-Key` on every POST of the API: the first answer to a key is kept for a day
+//! (`idempotency_keys`, Sell Sync's own collection, expired by a TTL index) and a replay
+//! with the same body gets that answer again, with nothing done twice; the same key with
+//! another body is refused. A request that failed for the service's sake (5xx) keeps no
+//! answer, so it may be tried again with the same key.
+
+use std::future::Future;
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bson::{doc, Bson, Document};
+use mongodb::error::{ErrorKind, WriteFailure};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::api::Caller;
+use crate::auth::ApiError;
+use crate::http::Service;
+
+pub const COLLECTION: &str = "idempotency_keys";
+/// How long a key's answer is kept.
+pub const KEEP_SECONDS: i64 = 24 * 3600;
+
+/// What a write answered: its status and JSON body.
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Runs `work` for a POST of `route` with `body`, at most once per `Idempotency-Key`.
+pub async fn once(
+    service: &Service,
+    caller: &Caller,
+    headers: &HeaderMap,
+    route: &str,
+    body: &[u8],
+    work: impl Future<Output = Result<Answer, ApiError>>,
+) -> Result<Response, ApiError> {
+    let Some(key) = headers.get("idempotency-key") else {
+        return work.await.map(IntoResponse::into_response);
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_idempotency_key",
+                "An Idempotency-Key is 1 to 255 printable characters, such as a UUID.",
+            )
+        })?;
+    let id = hex(Sha256::digest(format!("{}\n{key}", caller.key_id.to_hex())));
+    let request = hex(Sha256::digest([route.as_bytes(), b"\n", body].concat()));
+    let keys = service
+        .central
+        .database()
+        .collection::<Document>(COLLECTION);
+    let claim = doc! {
+        "_id": &id,
+        "business_id": caller.business_id,
+        "api_key_id": caller.key_id,
+        "request_hash": &request,
+        "status": Bson::Null,
+        "body": Bson::Null,
+        "created_at": bson::DateTime::now(),
+    };
+    match keys.insert_one(claim).await {
+        Ok(_) => {}
+        Err(e) if is_duplicate(&e) => {
+            let first = keys
+                .find_one(doc! { "_id": &id })
+                .await
+                .map_err(ApiError::unavailable)?
+                .ok_or_else(|| ApiError::unavailable("an idempotency key vanished"))?;
+            return replay(&first, &request);
+        }
+        Err(e) => return Err(ApiError::unavailable(e)),
+    }
+    let (status, answer) = match work.await {
+        Ok(answer) => (answer.status, answer.into_response()),
+        Err(error) if error.status.is_server_error() => {
+            let _ = keys.delete_one(doc! { "_id": &id }).await;
+            return Err(error);
+        }
+        Err(error) => (error.status, error.into_response()),
+    };
+    // The answer's body is kept as text, as sent.
+    let (parts, body) = answer.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(ApiError::unavailable)?;
+    keys.update_one(
+        doc! { "_id": &id },
+        doc! { "$set": {
+            "status": i32::from(status.as_u16()),
+            "body": String::from_utf8_lossy(&bytes).into_owned(),
+        } },
+    )
+    .await
+    .map_err(ApiError::unavailable)?;
+    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
+/// The first answer to a key, or why there is none to give.
+fn replay(first: &Document, request: &str) -> Result<Response, ApiError> {
+    if first.get_str("request_hash") != Ok(request) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was used for another request: use a new key for a new request.",
+        ));
+    }
+    let (Some(status), Ok(body)) = (
+        first
+            .get_i32("status")
+            .ok()
+            .and_then(|s| u16::try_from(s).ok())
+            .and_then(|s| StatusCode::from_u16(s).ok()),
+        first.get_str("body"),
+    ) else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_in_flight",
+            "A request with this Idempotency-Key is still being answered: try again shortly.",
+        ));
+    };
+    let mut response = (status, body.to_owned()).into_response();
+    let headers = response.headers_mut();
+    let kind = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    headers.insert("content-type", HeaderValue::from_static(kind));
+    headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}
+
+fn is_duplicate(error: &mongodb::error::Error) -> bool {
+    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
+}
+
+fn hex(bytes: impl AsRef<[u8]>) -> String {
+    bytes.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,302 @@
+//! The business REST API under `/v1`, for a business's own programs: `Authorization:
+//! Bearer KEY` (an API key of the business; its plan must include the API), a rate limit
+//! per key, cursor pagination, `Idempotency-Key` on every POST, errors as RFC 9457 problem
+//! details with a stable code, and the OpenAPI document at `/v1/openapi.json`, generated
+//! from these handlers. The business comes from the key: every query is scoped by it, and
+//! another business's id answers 404 exactly as an id that does not exist. No route ever
+//! answers a PIN, password or key hash.
+
+mod business;
+mod catalog;
+mod contacts;
+pub mod idempotency;
+mod json;
+mod keys;
+pub mod limit;
+mod page;
+mod sales;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Router;
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use futures_util::TryStreamExt as _;
+use sellsync_core::contract::{Collection, Op};
+use sellsync_core::sync::queue::Operation;
+use sellsync_sync::Reconciler;
+use serde_json::Value;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::{self, ApiError, Caller};
+use crate::http::Service;
+use page::{Page, Paging};
+
+/// The OpenAPI document's frame; the paths come from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sell Sync business API",
+        description = "A business's stores, catalog, stock, sales, customers, suppliers, \
+            purchase orders, payment methods and notifications. Authenticate with an API key \
+            of the business as `Authorization: Bearer ssk_…`. Errors are RFC 9457 problem \
+            details with a stable `code`."
+    ),
+    modifiers(&BearerKey),
+    tags(
+        (name = "business", description = "The business, its stores, payment methods and notifications"),
+        (name = "catalog", description = "Products, stock levels and stock movements"),
+        (name = "sales", description = "Sales and returns"),
+        (name = "contacts", description = "Customers and suppliers"),
+        (name = "purchasing", description = "Purchase orders"),
+        (name = "keys", description = "The business's API keys"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The `/v1` routes of the business API, and their OpenAPI document.
+pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(business::get_business))
+        .routes(routes!(business::list_stores))
+        .routes(routes!(business::get_store))
+        .routes(routes!(business::list_payment_methods))
+        .routes(routes!(business::list_notifications))
+        .routes(routes!(catalog::list_products, catalog::create_product))
+        .routes(routes!(catalog::get_product, catalog::update_product))
+        .routes(routes!(catalog::list_stock_levels))
+        .routes(routes!(
+            catalog::list_stock_movements,
+            catalog::create_stock_movement
+        ))
+        .routes(routes!(sales::list_sales))
+        .routes(routes!(sales::get_sale))
+        .routes(routes!(contacts::list_customers, contacts::create_customer))
+        .routes(routes!(contacts::get_customer))
+        .routes(routes!(contacts::list_suppliers, contacts::create_supplier))
+        .routes(routes!(contacts::get_supplier))
+        .routes(routes!(sales::list_purchase_orders))
+        .routes(routes!(sales::get_purchase_order))
+        .routes(routes!(keys::list_keys, keys::create_key))
+        .routes(routes!(keys::revoke_key))
+        .split_for_parts()
+}
+
+/// What a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Read,
+    Write,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+        }
+    }
+}
+
+impl Caller {
+    /// Refused unless the key has `scope`.
+    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
+        if self.scopes.iter().any(|s| s == scope.as_str()) {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "scope_missing",
+            format!(
+                "This API key may not {}: make a key with the {} scope.",
+                match scope {
+                    Scope::Read => "read",
+                    Scope::Write => "write",
+                },
+                scope.as_str()
+            ),
+        ))
+    }
+}
+
+impl FromRequestParts<Arc<Service>> for Caller {
+    type Rejection = ApiError;
+
+    /// The key's caller, within its rate.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        service: &Arc<Service>,
+    ) -> Result<Caller, ApiError> {
+        let caller = auth::caller(&service.central, &service.last_used, &parts.headers).await?;
+        service
+            .rate_limit
+            .take(caller.key_id, Instant::now())
+            .map_err(ApiError::too_many)?;
+        Ok(caller)
+    }
+}
+
+/// "There is no … with this id": for an id that does not exist, is malformed, or is
+/// another business's, alike.
+pub fn not_found(what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("There is no {what} with this id."),
+    )
+}
+
+/// A field of a request that is not what it must be.
+pub fn invalid(field: &str, why: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "invalid_field",
+        format!("{field}: {why}"),
+    )
+}
+
+/// An id given in a path, query or body; malformed reads as not found.
+pub fn id(text: &str, what: &str) -> Result<ObjectId, ApiError> {
+    ObjectId::parse_str(text.trim()).map_err(|_| not_found(what))
+}
+
+/// A page of the caller's documents of `collection` matching `filter`.
+pub async fn list(
+    service: &Service,
+    caller: &Caller,
+    collection: Collection,
+    filter: Document,
+    paging: &Paging,
+) -> Result<Page, ApiError> {
+    caller.require(Scope::Read)?;
+    let mut conditions = vec![doc! { "business_id": caller.business_id }];
+    if !filter.is_empty() {
+        conditions.push(filter);
+    }
+    match paging.after() {
+        Ok(Some(after)) => conditions.push(after),
+        Ok(None) => {}
+        Err(_) => {
+            return Err(invalid(
+                "cursor",
+                "not a cursor of this API: give the next_cursor of the page before",
+            ))
+        }
+    }
+    let found: Vec<Document> = service
+        .central
+        .database()
+        .collection::<Document>(collection.name())
+        .find(doc! { "$and": conditions })
+        .sort(doc! { "_id": 1 })
+        .limit(i64::from(paging.limit()) + 1)
+        .await
+        .map_err(ApiError::unavailable)?
+        .try_collect()
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(paging.page(found, json::document))
+}
+
+/// The caller's document `id` of `collection` (a `what`), as stored.
+pub async fn find(
+    service: &Service,
+    caller: &Caller,
+    collection: Collection,
+    id: ObjectId,
+    what: &str,
+) -> Result<Document, ApiError> {
+    service
+        .central
+        .database()
+        .collection::<Document>(collection.name())
+        .find_one(doc! { "_id": id, "business_id": caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| not_found(what))
+}
+
+/// The caller's document `id` of `collection`, as the API shows it.
+pub async fn one(
+    service: &Service,
+    caller: &Caller,
+    collection: Collection,
+    id: &str,
+    what: &str,
+) -> Result<Value, ApiError> {
+    caller.require(Scope::Read)?;
+    let id = self::id(id, what)?;
+    Ok(json::document(
+        &find(service, caller, collection, id, what).await?,
+    ))
+}
+
+/// The caller's store `id` (given in a query or a body); 404 when it is not theirs.
+pub async fn store(service: &Service, caller: &Caller, id: &str) -> Result<ObjectId, ApiError> {
+    let id = self::id(id, "store")?;
+    find(service, caller, Collection::Stores, id, "store").await?;
+    Ok(id)
+}
+
+/// Applies one change through the reconciler, as a till's is applied: the same checks of
+/// the contract, stock counted into its store's level, once.
+pub async fn apply(
+    service: &Service,
+    caller: &Caller,
+    collection: Collection,
+    document_id: ObjectId,
+    op: Op,
+    payload: Document,
+) -> Result<(), ApiError> {
+    let operation = Operation {
+        seq: 1,
+        op_id: format!("api-{}", ObjectId::new().to_hex()),
+        collection,
+        document_id: document_id.into(),
+        op,
+        payload,
+    };
+    let outcome = Reconciler::new(service.central.clone(), caller.business_id.into())
+        .apply(std::slice::from_ref(&operation))
+        .await
+        .map_err(ApiError::unavailable)?;
+    match outcome.rejected.into_iter().next() {
+        None => Ok(()),
+        Some(rejection) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "refused",
+            format!("The central database refused this: {}", rejection.error),
+        )),
+    }
+}
+
+/// A request body as `T`, or a problem naming what is wrong with it (an unknown field is
+/// refused too).
+pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_body",
+            format!("The request body is not what this endpoint takes: {e}"),
+        )
+    })
+}

@@ -1,0 +1,395 @@
+//! The business REST API as a business's program meets it: the real gateway over HTTP
+//! against the MongoDB-wire test server. Tenant isolation is tried on every route of the
+//! OpenAPI document the gateway serves.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use common::{create_business, database, db, id_in, Gateway};
+use futures_util::TryStreamExt as _;
+use serde_json::{json, Value};
+
+/// A business made for these tests: its key, store and the ids of what it holds.
+struct Tenant {
+    key: String,
+    business: ObjectId,
+    store: String,
+    product: String,
+    customer: String,
+    supplier: String,
+    sale: String,
+    order: String,
+    key_id: String,
+}
+
+fn created(status: u16, body: &Value) -> String {
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
+/// A business with a product (SKU MILK, 10 at its store), a customer, a supplier, a sale
+/// and a purchase order.
+async fn tenant(name: &str, business_name: &str, gateway: &Gateway) -> Tenant {
+    let (output, key) = create_business(name, business_name, "Premium");
+    let business = ObjectId::parse_str(id_in(&output, "business")).unwrap();
+    let store = id_in(&output, "store");
+    let (status, body) = gateway.post(
+        "/v1/products",
+        Some(&key),
+        &json!({ "sku": "MILK", "product_name": format!("{business_name} Milk"), "price": "3.49",
+                 "opening_stock": [{ "store_id": store, "quantity": 10 }] })
+        .to_string(),
+    );
+    let product = created(status, &body);
+    let (status, body) = gateway.post(
+        "/v1/customers",
+        Some(&key),
+        &json!({ "name": "Alice Johnson", "email": "alice@example.com" }).to_string(),
+    );
+    let customer = created(status, &body);
+    let (status, body) = gateway.post(
+        "/v1/suppliers",
+        Some(&key),
+        &json!({ "supplier_name": "Dairy Co" }).to_string(),
+    );
+    let supplier = created(status, &body);
+    // A sale and an order as tills write them (tills are tried in sync.rs).
+    let db = db(name).await;
+    let (sale, order) = (ObjectId::new(), ObjectId::new());
+    let store_id = ObjectId::parse_str(&store).unwrap();
+    let now = bson::DateTime::now();
+    db.collection::<Document>("sales_transactions")
+        .insert_one(
+            doc! { "_id": sale, "business_id": business, "store_id": store_id,
+            "transaction_type": "sale", "total_amount": "3.49", "created_at": now },
+        )
+        .await
+        .unwrap();
+    db.collection::<Document>("purchase_orders")
+        .insert_one(
+            doc! { "_id": order, "business_id": business, "store_id": store_id,
+            "order_status": "draft", "items": [], "created_at": now },
+        )
+        .await
+        .unwrap();
+    let key_id = db
+        .collection::<Document>("api_keys")
+        .find_one(doc! { "business_id": business })
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("_id")
+        .unwrap()
+        .to_hex();
+    Tenant {
+        key,
+        business,
+        store,
+        product,
+        customer,
+        supplier,
+        sale: sale.to_hex(),
+        order: order.to_hex(),
+        key_id,
+    }
+}
+
+/// Every document of the business, for "nothing changed".
+async fn holdings(name: &str, business: ObjectId) -> Vec<Document> {
+    let db = db(name).await;
+    let mut all = Vec::new();
+    for collection in [
+        "stores",
+        "products",
+        "stock_movements",
+        "customers",
+        "suppliers",
+        "sales_transactions",
+        "purchase_orders",
+        "api_keys",
+    ] {
+        let mut found: Vec<Document> = db
+            .collection::<Document>(collection)
+            .find(doc! { "business_id": business })
+            .sort(doc! { "_id": 1 })
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        // When a key was last used moves with every request; nothing else may.
+        for document in &mut found {
+            document.remove("last_used");
+        }
+        all.extend(found);
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
+    let name = database("isolation");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let b = tenant(&name, "Other Shop", &gateway).await;
+    let before = holdings(&name, a.business).await;
+
+    let (status, openapi) = gateway.get("/v1/openapi.json", None);
+    assert_eq!(status, 200);
+    assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = openapi["paths"].as_object().unwrap();
+    let mut tried = BTreeSet::new();
+    for (path, item) in paths {
+        for method in item.as_object().unwrap().keys() {
+            tried.insert(format!("{method} {path}"));
+            // A's id wherever the route takes one: in the path...
+            let a_id = match path.split('/').nth(2).unwrap() {
+                "stores" => &a.store,
+                "products" => &a.product,
+                "customers" => &a.customer,
+                "suppliers" => &a.supplier,
+                "sales" => &a.sale,
+                "purchase-orders" => &a.order,
+                "api-keys" => &a.key_id,
+                _ => &a.store,
+            };
+            let concrete = path.replace("{id}", a_id);
+            let takes_id = concrete != *path;
+            // ...in the query, and in the body.
+            let query = format!("?store_id={}&product_id={}", a.store, a.product);
+            let body = match path.as_str() {
+                "/v1/products" => json!({ "sku": "MILK2", "product_name": "Stolen",
+                    "price": "1.00", "store_id": a.store }),
+                "/v1/stock-movements" => json!({ "store_id": a.store, "product_id": a.product,
+                    "movement_type": "adjustment", "quantity": -5, "reason": "theft" }),
+                "/v1/customers" => json!({ "name": "Mallory", "email": "m@example.com" }),
+                "/v1/suppliers" => json!({ "supplier_name": "X" }),
+                "/v1/api-keys" => json!({ "scopes": ["read"] }),
+                _ => json!({ "price": "0.01" }),
+            }
+            .to_string();
+            let (status, answer) = match method.as_str() {
+                "get" if takes_id => gateway.get(&concrete, Some(&b.key)),
+                "get" => gateway.get(&format!("{concrete}{query}"), Some(&b.key)),
+                "post" => gateway.post(&concrete, Some(&b.key), &body),
+                "patch" | "delete" => {
+                    gateway.request(&method.to_uppercase(), &concrete, Some(&b.key), &body)
+                }
+                other => panic!("{other} {path}: a method this test does not try"),
+            };
+            let text = answer.to_string();
+            for id in [
+                &a.store,
+                &a.product,
+                &a.customer,
+                &a.supplier,
+                &a.sale,
+                &a.order,
+                &a.key_id,
+            ] {
+                assert!(
+                    !text.contains(id.as_str()),
+                    "{method} {path} showed A's {id}: {text}"
+                );
+            }
+            let expected = match (method.as_str(), path.as_str()) {
+                // Routes that name nothing of A: B's own.
+                (
+                    "get",
+                    "/v1/business"
+                    | "/v1/stores"
+                    | "/v1/customers"
+                    | "/v1/suppliers"
+                    | "/v1/payment-methods"
+                    | "/v1/api-keys",
+                ) => 200,
+                ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys") => 201,
+                // A's id in the path, the query or the body: as if it did not exist.
+                _ => 404,
+            };
+            assert_eq!(status, expected, "{method} {path}: {answer}");
+            if expected == 404 {
+                assert_eq!(answer["code"], "not_found", "{method} {path}");
+            }
+        }
+    }
+    assert!(tried.len() >= 20, "{tried:?}");
+    assert_eq!(
+        holdings(&name, a.business).await,
+        before,
+        "A's data is unchanged"
+    );
+
+    // B's lists never hold a document of A, though both sell MILK.
+    let (_, products) = gateway.get("/v1/products?sku=MILK", Some(&b.key));
+    let names: Vec<&str> = products["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["product_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Other Shop Milk"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_pages_replays_limits_and_refuses_in_words() {
+    let name = database("behaviour");
+    let gateway = Gateway::start_with(&name, &["--rate-limit", "5"]);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+
+    // A movement through the API moves the store's level, once.
+    let movement = json!({ "store_id": a.store, "product_id": a.product,
+        "movement_type": "restock", "quantity": 24, "reason": "delivery" })
+    .to_string();
+    let post_once = |key: &str, body: &str| {
+        gateway.request_with(
+            "POST",
+            "/v1/stock-movements",
+            Some(&a.key),
+            body,
+            &[("Idempotency-Key", key)],
+        )
+    };
+    let (status, first) = post_once("delivery-0001", &movement);
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = post_once("delivery-0001", &movement);
+    assert_eq!(
+        (status, &again),
+        (201, &first),
+        "a replay answers the first answer"
+    );
+    let (_, stock) = gateway.get(&format!("/v1/stores/{}/stock", a.store), Some(&a.key));
+    assert_eq!(stock["data"][0]["stock"], 34, "{stock}");
+    let other = movement.replace("24", "25");
+    let (status, refused) = post_once("delivery-0001", &other);
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("idempotency_key_reused"))
+    );
+    let (_, stock) = gateway.get(&format!("/v1/stores/{}/stock", a.store), Some(&a.key));
+    assert_eq!(stock["data"][0]["stock"], 34, "nothing done twice");
+
+    // Bad input, each in words with its code.
+    for (body, code) in [
+        ("{not json", "malformed_body"),
+        (
+            r#"{"store_id": "x", "product_id": "y", "movement_type": "restock", "quantity": 1, "reason": "r", "extra": 1}"#,
+            "malformed_body",
+        ),
+        (&movement.replace("24", "-3") as &str, "invalid_field"),
+        (
+            &movement.replace("restock", "sale") as &str,
+            "invalid_field",
+        ),
+    ] {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let (status, answer) = gateway.post("/v1/stock-movements", Some(&a.key), body);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some(code)),
+            "{body}: {answer}"
+        );
+        assert!(!answer["detail"].as_str().unwrap().is_empty());
+    }
+    let (status, answer) = gateway.get("/v1/products?cursor=page-2", Some(&a.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_field"))
+    );
+    let (status, answer) = gateway.get("/v1/no-such-route", Some(&a.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("unknown_route"))
+    );
+
+    // Pages: every customer once, in order, with a cursor to the next page.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    for n in 0..4 {
+        let (status, _) = gateway.post(
+            "/v1/customers",
+            Some(&a.key),
+            &json!({ "name": format!("Customer {n}"), "phone": format!("+1 212 555 01{n}0") })
+                .to_string(),
+        );
+        assert_eq!(status, 201);
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = gateway.get(&format!("/v1/customers?limit=2{cursor}"), Some(&a.key));
+        assert_eq!(status, 200, "{page}");
+        seen.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 5, "none twice");
+
+    // A read-only key: made once, reads, may not write; revoked, refused at once.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let (status, made) = gateway.post("/v1/api-keys", Some(&a.key), r#"{"scopes": ["read"]}"#);
+    assert_eq!(status, 201, "{made}");
+    let reader = made["api_key"].as_str().unwrap().to_owned();
+    assert_eq!(gateway.get("/v1/products", Some(&reader)).0, 200);
+    let (status, answer) = gateway.post(
+        "/v1/customers",
+        Some(&reader),
+        r#"{"name": "X", "phone": "1"}"#,
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("scope_missing"))
+    );
+    let (_, keys) = gateway.get("/v1/api-keys", Some(&a.key));
+    assert!(
+        !keys.to_string().contains("hash"),
+        "no hash is ever served: {keys}"
+    );
+    assert!(!keys.to_string().contains(&reader[4..20]), "nor the key");
+    let (status, _) = gateway.request(
+        "DELETE",
+        &format!("/v1/api-keys/{}", made["id"].as_str().unwrap()),
+        Some(&a.key),
+        "",
+    );
+    assert_eq!(status, 200);
+    let (status, answer) = gateway.get("/v1/products", Some(&reader));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (401, Some("api_key_revoked"))
+    );
+
+    // The rate: five a second with bursts of 25, then 429 with when to try again.
+    let mut limited = None;
+    for _ in 0..40 {
+        let (status, headers, answer) = gateway.get_with_headers("/v1/business", Some(&a.key));
+        if status == 429 {
+            limited = Some((headers, answer));
+            break;
+        }
+    }
+    let (headers, answer) = limited.expect("the limit bit");
+    assert_eq!(answer["code"], "rate_limited");
+    let wait: u64 = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    // Another business's key is not held up by this one's.
+    let (output, other_key) = create_business(&name, "Other Shop", "Standard");
+    assert!(output.contains("business"));
+    assert_eq!(gateway.get("/v1/business", Some(&other_key)).0, 200);
+}
