@@ -31,6 +31,7 @@ pub struct Caller {
     pub business_id: ObjectId,
     pub key_id: ObjectId,
     pub scopes: Vec<String>,
+    pub plan: Plan,
     /// The business's currency, for the amounts of what it writes.
     pub currency: Currency,
 }
@@ -167,11 +168,7 @@ pub async fn caller(
         ));
     };
     let business = active_business(central, business_id).await?;
-    let plan = business
-        .get_str(field::PACKAGE_PLAN)
-        .ok()
-        .and_then(Plan::parse)
-        .unwrap_or(Plan::Free);
+    let plan = Plan::of(&business);
     if !plan.limits().rest_api {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -189,6 +186,7 @@ pub async fn caller(
     Ok(Caller {
         business_id,
         key_id,
+        plan,
         currency,
         scopes: key
             .get_array(field::SCOPES)

@@ -18,6 +18,7 @@ use crate::auth::{self, ApiError, LastUsed};
 use crate::error::{Result, ServerError};
 use crate::keys::{self, Kind, NewKey};
 use crate::plans::Plan;
+use crate::quota;
 
 pub const ENROLMENTS: &str = "enrolments";
 pub const DEVICES: &str = "devices";
@@ -74,9 +75,8 @@ pub async fn create_enrolment(
         .find_one(doc! { field::ID: business })
         .await
         .map_err(fail)?
-        .and_then(|b| b.get_str(field::PACKAGE_PLAN).ok().and_then(Plan::parse))
-        .unwrap_or(Plan::Free);
-    check_till_limit(central, plan, business, store)
+        .map_or(Plan::Free, |b| Plan::of(&b));
+    quota::check_tills(central, plan, business, store)
         .await
         .map_err(|e| ServerError::Invalid(e.message))?;
     let code = keys::generate(Kind::Enrolment).map_err(|e| ServerError::Random(e.to_string()))?;
@@ -159,12 +159,8 @@ pub async fn enrol(
         ));
     }
     let business = auth::active_business(central, business_id).await?;
-    let plan = business
-        .get_str(field::PACKAGE_PLAN)
-        .ok()
-        .and_then(Plan::parse)
-        .unwrap_or(Plan::Free);
-    check_till_limit(central, plan, business_id, store_id).await?;
+    let plan = Plan::of(&business);
+    quota::check_tills(central, plan, business_id, store_id).await?;
     let store = db
         .collection::<Document>(Collection::Stores.name())
         .find_one(doc! { field::ID: store_id, field::BUSINESS_ID: business_id })
@@ -209,37 +205,6 @@ pub async fn enrol(
         business,
         store,
     })
-}
-
-/// Refused when `store` has as many active tills as `plan` allows.
-async fn check_till_limit(
-    central: &Central,
-    plan: Plan,
-    business: ObjectId,
-    store: ObjectId,
-) -> Result<(), ApiError> {
-    let Some(limit) = plan.limits().tills_per_store else {
-        return Ok(());
-    };
-    let tills = central
-        .database()
-        .collection::<Document>(DEVICES)
-        .count_documents(
-            doc! { field::BUSINESS_ID: business, field::STORE_ID: store, field::STATUS: "active" },
-        )
-        .await
-        .map_err(ApiError::unavailable)?;
-    if tills >= u64::from(limit) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "plan_till_limit",
-            format!(
-                "The {} plan allows {limit} till(s) per store, and this store has {tills}: revoke one or change plan.",
-                plan.as_str()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Revokes a till's credential: refused at once on every gateway. Another business's

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sellsync_sync::Central;
@@ -64,7 +65,40 @@ pub fn router(central: Central, per_second: u32) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::map_response(as_problems))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The body limit's and the timeout's own answers, as problems like every other refusal.
+async fn as_problems(response: Response) -> Response {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return response;
+    }
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "A request body may hold at most {} MiB: send fewer operations at a time.",
+                BODY_LIMIT >> 20
+            ),
+        )
+        .into_response(),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            format!(
+                "The request took longer than {} s and was dropped: send it again (with the same Idempotency-Key).",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        )
+        .into_response(),
+        _ => response,
+    }
 }
 
 /// Any other path or method.

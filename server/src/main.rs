@@ -15,6 +15,7 @@ mod error;
 mod http;
 mod keys;
 mod plans;
+mod quota;
 mod sync;
 mod tenants;
 

@@ -38,6 +38,15 @@ impl Plan {
             .find(|p| p.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
+    /// The plan of a central business document (Free when it names none it knows).
+    pub fn of(business: &bson::Document) -> Plan {
+        business
+            .get_str("package_plan")
+            .ok()
+            .and_then(Plan::parse)
+            .unwrap_or(Plan::Free)
+    }
+
     pub fn limits(self) -> Limits {
         match self {
             Plan::Free => Limits {

@@ -294,6 +294,18 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         );
         assert!(!answer["detail"].as_str().unwrap().is_empty());
     }
+    // A body over the limit is refused from its length, before it is read.
+    let answer = gateway.raw(&format!(
+        "POST /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        a.key,
+        9 << 20
+    ));
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("application/problem+json") && answer.contains("body_too_large"),
+        "{answer}"
+    );
     let (status, answer) = gateway.get("/v1/products?cursor=page-2", Some(&a.key));
     assert_eq!(
         (status, answer["code"].as_str()),

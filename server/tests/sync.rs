@@ -533,3 +533,57 @@ async fn common_dump(db: &mongodb::Database) -> Vec<(String, Vec<Document>)> {
     }
     everything
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_free_plan_stops_at_one_till_and_its_products_and_nothing_is_lost() {
+    let name = database("free");
+    let (created, _) = create_business(&name, "Tiny Shop", "Free");
+    let (business, store) = (id_in(&created, "business"), id_in(&created, "store"));
+    let gateway = Gateway::start(&name);
+    let code = enrolment_code(&name, &business, &store);
+    let dir = tempfile::tempdir().unwrap();
+    let (mut till, _) = enrol_till(dir.path(), &gateway.base, &code, Some("T1"))
+        .await
+        .unwrap();
+    // One till per store: a second code is refused in words.
+    let out = server(
+        &["admin", "enrol", "--business", &business, "--store", &store],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("The Free plan allows 1 till(s) per store"),
+        "{err}"
+    );
+
+    // 501 products made at the till: 500 go central, the last is parked with the reason.
+    let boss = owner(&mut till);
+    let products: Vec<NewProduct> = (0..501)
+        .map(|n| NewProduct {
+            sku: format!("SKU-{n:03}"),
+            product_name: format!("Product {n}"),
+            price: Money::from_minor(100),
+            ..NewProduct::default()
+        })
+        .collect();
+    till.add_products(&boss, &products).unwrap();
+    let done = sync(dir.path()).await.unwrap();
+    assert_eq!((done.pending, done.parked), (0, 1), "{done:?}");
+    let db = db(&name).await;
+    assert_eq!(count(&db, "products", doc! {}).await, 500);
+    let parked: Vec<String> = till
+        .outbox(&boss, false, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| e.last_error)
+        .collect();
+    assert!(
+        parked
+            .iter()
+            .any(|e| e.contains("plan_product_limit") && e.contains("500 products")),
+        "{parked:?}"
+    );
+}

@@ -25,6 +25,7 @@ use super::page::{Page, Paging};
 use super::{apply, body, find, id, invalid, json, list, one, store, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
+use crate::quota;
 
 /// Which products.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -133,6 +134,10 @@ pub async fn create_product(
         &bytes,
         async {
             let new: NewProduct = body(&bytes)?;
+            let left = quota::products_left(&service.central, caller.plan, caller.business_id);
+            if left.await? == Some(0) {
+                return Err(quota::product_limit(caller.plan));
+            }
             let currency = &caller.currency;
             let store_id = match &new.store_id {
                 Some(id) => Some(store(&service, &caller, id).await?),

@@ -27,9 +27,11 @@ use sellsync_sync::wire::{
 use sellsync_sync::{Reconciler, SyncError};
 use tracing::{info, warn};
 
-use crate::auth::ApiError;
+use crate::auth::{self, ApiError};
 use crate::devices::{self, Device};
 use crate::http::Service;
+use crate::plans::Plan;
+use crate::quota;
 use scope::Refusal;
 
 /// The most operations one push may carry (a till sends 1,000 at a time).
@@ -106,6 +108,8 @@ pub async fn push(
     let (checked, refusals) = stores_of_updates(&service, &device, checked).await?;
     results.extend(refusals);
     let (checked, refusals) = permissions(&service, &device, checked).await?;
+    results.extend(refusals);
+    let (checked, refusals) = within_plan(&service, &device, checked).await?;
     results.extend(refusals);
     let outcome = Reconciler::new(service.central.clone(), device.business_id.into())
         .apply(&checked)
@@ -251,6 +255,58 @@ async fn stores_of_updates(
             }
             _ => kept.push(op),
         }
+    }
+    Ok((kept, refusals))
+}
+
+/// Of `ops`, those the business's plan allows: new products up to its limit (counting the
+/// ones central has; a product already central, sent again, counts once).
+async fn within_plan(
+    service: &Service,
+    device: &Device,
+    ops: Vec<Operation>,
+) -> Result<(Vec<Operation>, Vec<OperationResult>), ApiError> {
+    let is_new_product =
+        |op: &Operation| op.collection == Collection::Products && op.op == Op::Insert;
+    if !ops.iter().any(is_new_product) {
+        return Ok((ops, Vec::new()));
+    }
+    let business = auth::active_business(&service.central, device.business_id).await?;
+    let plan = Plan::of(&business);
+    let Some(mut left) = quota::products_left(&service.central, plan, device.business_id).await?
+    else {
+        return Ok((ops, Vec::new()));
+    };
+    let ids: Vec<ObjectId> = ops
+        .iter()
+        .filter(|op| is_new_product(op))
+        .map(|op| op.document_id.object_id())
+        .collect();
+    let known: HashSet<ObjectId> = service
+        .central
+        .database()
+        .collection::<Document>(Collection::Products.name())
+        .distinct(
+            field::ID,
+            doc! { field::ID: { "$in": ids }, field::BUSINESS_ID: device.business_id },
+        )
+        .await
+        .map_err(ApiError::unavailable)?
+        .into_iter()
+        .filter_map(|id| id.as_object_id())
+        .collect();
+    let mut kept = Vec::with_capacity(ops.len());
+    let mut refusals = Vec::new();
+    for op in ops {
+        if is_new_product(&op) && !known.contains(&op.document_id.object_id()) {
+            if left == 0 {
+                let refusal = quota::product_limit(plan);
+                refusals.push(refused(op.seq, Refusal::new(refusal.code, refusal.message)));
+                continue;
+            }
+            left -= 1;
+        }
+        kept.push(op);
     }
     Ok((kept, refusals))
 }

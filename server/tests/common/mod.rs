@@ -136,6 +136,29 @@ impl Gateway {
         (status, body)
     }
 
+    /// Sends `request` as it is over a new connection; the answer as text.
+    pub fn raw(&self, request: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream =
+            std::net::TcpStream::connect(self.base.trim_start_matches("http://")).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let mut chunk = [0_u8; 4096];
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&chunk[..n]);
+            if String::from_utf8_lossy(&answer).contains("\"code\"") {
+                break;
+            }
+        }
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
     /// GET `path`: the status, the headers and the JSON body.
     pub fn get_with_headers(
         &self,

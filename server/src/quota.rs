@@ -1,0 +1,75 @@
+//! What a business's plan still allows, read centrally: tills per store (when a code is
+//! made and when a till enrols) and products (when one is made through the API or pushed
+//! by a till).
+
+use axum::http::StatusCode;
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use sellsync_core::contract::{field, Collection};
+use sellsync_sync::Central;
+
+use crate::auth::ApiError;
+use crate::devices;
+use crate::plans::Plan;
+
+/// Refused when `store` has as many active tills as `plan` allows.
+pub async fn check_tills(
+    central: &Central,
+    plan: Plan,
+    business: ObjectId,
+    store: ObjectId,
+) -> Result<(), ApiError> {
+    let Some(limit) = plan.limits().tills_per_store else {
+        return Ok(());
+    };
+    let tills = central
+        .database()
+        .collection::<Document>(devices::DEVICES)
+        .count_documents(
+            doc! { field::BUSINESS_ID: business, field::STORE_ID: store, field::STATUS: "active" },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    if tills >= u64::from(limit) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "plan_till_limit",
+            format!(
+                "The {} plan allows {limit} till(s) per store, and this store has {tills}: revoke one or change plan.",
+                plan.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// How many more products `business` may have under `plan` (`None`: no limit).
+pub async fn products_left(
+    central: &Central,
+    plan: Plan,
+    business: ObjectId,
+) -> Result<Option<u64>, ApiError> {
+    let Some(limit) = plan.limits().products else {
+        return Ok(None);
+    };
+    let products = central
+        .database()
+        .collection::<Document>(Collection::Products.name())
+        .count_documents(doc! { field::BUSINESS_ID: business })
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(Some(u64::from(limit).saturating_sub(products)))
+}
+
+/// The refusal of a product past the plan's limit.
+pub fn product_limit(plan: Plan) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "plan_product_limit",
+        format!(
+            "The {} plan allows {} products, and the business has that many: change plan to add more.",
+            plan.as_str(),
+            plan.limits().products.unwrap_or_default()
+        ),
+    )
+}
