@@ -136,6 +136,9 @@ enum Command {
     /// Staff accounts
     #[command(subcommand)]
     User(UserCommand),
+    /// Keys to the business's REST API
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
     /// Customers and their loyalty points
     #[command(subcommand)]
     Customer(CustomerCommand),
@@ -187,6 +190,18 @@ enum UserCommand {
     },
     /// The staff who can sign in on this till
     List,
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Make a key (needs an admin); it is shown once and works once the till has synced
+    Create {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// A key that reads only
+        #[arg(long)]
+        read_only: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -576,6 +591,13 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Resume(args) => parked::resume(&mut till, args, out),
         Command::Shift(command) => shift::run(&mut till, command, out),
         Command::Supplier(command) => purchasing::supplier(&mut till, command, out),
+        Command::ApiKey(ApiKeyCommand::Create {
+            sign_in: who,
+            read_only,
+        }) => {
+            let actor = sign_in(&mut till, &who)?;
+            out.api_key_made(&till.create_api_key(&actor, !read_only)?)
+        }
         Command::Po(command) => purchasing::order(&mut till, command, out),
         Command::Transfer(command) => transfers::transfer(&mut till, command, out),
         Command::Count(command) => counts::count(&mut till, command, out),

@@ -94,6 +94,23 @@ impl Printer {
         })
     }
 
+    pub fn api_key_made(&self, made: &sellsync_core::api_keys::ApiKeyMade) -> Result<()> {
+        emit!(self, made, |out| {
+            writeln!(
+                out,
+                "API key {} ({}), scopes {}. The key, shown this once:",
+                made.id,
+                made.label,
+                made.scopes.join(", ")
+            )?;
+            writeln!(out, "{}", made.key)?;
+            writeln!(
+                out,
+                "It works once this till has synced (`sellsync sync --once`)."
+            )?;
+        })
+    }
+
     pub fn till_provisioned(
         &self,
         till: &Till,

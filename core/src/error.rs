@@ -31,6 +31,8 @@ pub enum Error {
     NewerDatabase { found: i64, supported: i64 },
     #[error("The till database is damaged: {0}")]
     Corrupt(String),
+    #[error("The operating system gave no random bytes for a new key: {0}. Try again.")]
+    NoRandomness(String),
 
     // Staff and sign-in.
     #[error("No staff member signs in as {0}.")]
@@ -304,6 +306,7 @@ impl Error {
             Error::ForeignDatabase(_) => "foreign_database",
             Error::NewerDatabase { .. } => "newer_database",
             Error::Corrupt(_) => "corrupt_database",
+            Error::NoRandomness(_) => "no_randomness",
             Error::UnknownUser(_) => "unknown_user",
             Error::WrongSecret { .. } => "wrong_secret",
             Error::AccountLocked { .. } => "account_locked",

@@ -6,9 +6,11 @@
 //! cases with the returned [`Actor`]. The modules are the till's features, each with its
 //! pure rules apart from its SQL: [`sell`] (pricing, tenders, checkout, payment methods),
 //! [`shift`] (shifts, cash, X and Z reports), [`stock`], [`catalog`], [`staff`], [`customers`], [`printing`], [`sync`] (the till's
-//! side of it), [`reports`] and [`notifications`]; [`db`] is the database and its outbox,
+//! side of it), [`reports`], [`notifications`] and [`api_keys`] (keys to the business API, made
+//! offline; [`secrets`] is their form); [`db`] is the database and its outbox,
 //! [`contract`] the central documents.
 
+pub mod api_keys;
 pub mod catalog;
 pub mod contract;
 pub mod customers;
@@ -22,6 +24,7 @@ pub mod notifications;
 pub mod printing;
 pub mod purchasing;
 pub mod reports;
+pub mod secrets;
 pub mod sell;
 pub mod shift;
 pub mod staff;

@@ -15,6 +15,8 @@ pub enum ServerError {
     Central(#[from] SyncError),
     #[error("Could not listen on {address}: {reason}")]
     Listen { address: String, reason: String },
+    #[error("Could not use the TLS certificate {cert} and its key: {reason}")]
+    Tls { cert: String, reason: String },
 }
 
 impl ServerError {
@@ -25,6 +27,7 @@ impl ServerError {
             ServerError::Random(_) => "no_randomness",
             ServerError::Central(e) => e.code(),
             ServerError::Listen { .. } => "cannot_listen",
+            ServerError::Tls { .. } => "bad_tls_certificate",
         }
     }
 }

@@ -2,8 +2,11 @@
 //! answered from the central database, so gateways run side by side behind a load
 //! balancer.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+
+use axum_server::tls_rustls::RustlsConfig;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -130,29 +133,66 @@ async fn health(State(service): State<Arc<Service>>) -> (StatusCode, Json<Value>
     }
 }
 
-/// Serves on `address` until SIGINT or SIGTERM, then finishes the requests under way.
-pub async fn serve(central: Central, address: &str, per_second: u32) -> Result<()> {
-    let listener =
-        tokio::net::TcpListener::bind(address)
-            .await
-            .map_err(|e| ServerError::Listen {
-                address: address.to_owned(),
-                reason: e.to_string(),
-            })?;
-    let local = listener.local_addr().map_err(|e| ServerError::Listen {
+/// The gateway's own TLS certificate and key (PEM), when it terminates TLS itself rather
+/// than behind a load balancer that does.
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// How long requests under way may take to finish once a shutdown is asked for.
+const DRAIN: Duration = Duration::from_secs(30);
+
+/// Serves on `address` (over TLS with `tls`) until SIGINT or SIGTERM, then finishes the
+/// requests under way.
+pub async fn serve(
+    central: Central,
+    address: &str,
+    per_second: u32,
+    tls: Option<Tls>,
+) -> Result<()> {
+    let cannot = |e: std::io::Error| ServerError::Listen {
         address: address.to_owned(),
         reason: e.to_string(),
-    })?;
-    info!(address = %local, "listening");
-    // The line a supervisor (or a test) waits for.
-    println!("sellsync-server listening on http://{local}");
-    axum::serve(listener, router(central, per_second))
-        .with_graceful_shutdown(shutdown())
+    };
+    let listener = std::net::TcpListener::bind(address).map_err(cannot)?;
+    listener.set_nonblocking(true).map_err(cannot)?;
+    let local = listener.local_addr().map_err(cannot)?;
+    let router = router(central, per_second);
+    let Some(tls) = tls else {
+        info!(address = %local, "listening");
+        // The line a supervisor (or a test) waits for.
+        println!("sellsync-server listening on http://{local}");
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(cannot)?;
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(cannot)?;
+        info!("stopped");
+        return Ok(());
+    };
+    // One crypto library for TLS, as the MongoDB driver's: ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = RustlsConfig::from_pem_file(&tls.cert, &tls.key)
         .await
-        .map_err(|e| ServerError::Listen {
-            address: local.to_string(),
+        .map_err(|e| ServerError::Tls {
+            cert: tls.cert.display().to_string(),
             reason: e.to_string(),
         })?;
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown().await;
+        stopping.graceful_shutdown(Some(DRAIN));
+    });
+    info!(address = %local, "listening with TLS");
+    println!("sellsync-server listening on https://{local}");
+    axum_server::from_tcp_rustls(listener, config)
+        .map_err(cannot)?
+        .handle(handle)
+        .serve(router.into_make_service())
+        .await
+        .map_err(cannot)?;
     info!("stopped");
     Ok(())
 }

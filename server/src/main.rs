@@ -13,11 +13,13 @@ mod auth;
 mod devices;
 mod error;
 mod http;
-mod keys;
 mod plans;
 mod quota;
 mod sync;
 mod tenants;
+
+/// The secrets (keys, credentials, codes) are core's, so that a till can make a key too.
+use sellsync_core::secrets as keys;
 
 use std::process::ExitCode;
 
@@ -61,6 +63,23 @@ enum Command {
         /// seconds' worth)
         #[arg(long, env = "SELLSYNC_RATE_LIMIT", default_value_t = api::limit::DEFAULT_PER_SECOND)]
         rate_limit: u32,
+        /// Terminate TLS here with this certificate chain (PEM), rather than at a load
+        /// balancer in front
+        #[arg(
+            long,
+            env = "SELLSYNC_TLS_CERT",
+            requires = "tls_key",
+            value_name = "PEM"
+        )]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM)
+        #[arg(
+            long,
+            env = "SELLSYNC_TLS_KEY",
+            requires = "tls_cert",
+            value_name = "PEM"
+        )]
+        tls_key: Option<std::path::PathBuf>,
     },
     /// The operator's commands
     #[command(subcommand)]
@@ -169,9 +188,14 @@ async fn run(cli: Cli) -> Result<()> {
             database,
             listen,
             rate_limit,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| http::Tls { cert, key });
             let central = connect(&database).await?;
-            http::serve(central, &listen, rate_limit).await
+            http::serve(central, &listen, rate_limit, tls).await
         }
         Command::Admin(AdminCommand::CreateBusiness {
             database,

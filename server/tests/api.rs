@@ -370,6 +370,8 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         "no hash is ever served: {keys}"
     );
     assert!(!keys.to_string().contains(&reader[4..20]), "nor the key");
+    let second = Gateway::start(&name);
+    assert_eq!(second.get("/v1/products", Some(&reader)).0, 200);
     let (status, _) = gateway.request(
         "DELETE",
         &format!("/v1/api-keys/{}", made["id"].as_str().unwrap()),
@@ -377,11 +379,14 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         "",
     );
     assert_eq!(status, 200);
-    let (status, answer) = gateway.get("/v1/products", Some(&reader));
-    assert_eq!(
-        (status, answer["code"].as_str()),
-        (401, Some("api_key_revoked"))
-    );
+    // Revoked at one gateway: refused at once by both.
+    for gateway in [&gateway, &second] {
+        let (status, answer) = gateway.get("/v1/products", Some(&reader));
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("api_key_revoked"))
+        );
+    }
 
     // The rate: five a second with bursts of 25, then 429 with when to try again.
     let mut limited = None;

@@ -2,8 +2,9 @@
 //! directly moves to the gateway (nothing sent twice), then sells and syncs through two
 //! gateway processes in turn, with connections cut at random both between the till and
 //! the gateways and between the gateways and MongoDB (requests lost, replies lost after
-//! the batch was applied, transactions cut half way). Afterwards every sale is central
-//! exactly once and every product's central stock equals its ledger and the till's.
+//! the batch was applied, transactions cut half way), then through an outage of both.
+//! Afterwards every sale is central exactly once and every product's central stock equals
+//! its ledger and the till's.
 
 mod common;
 #[path = "../../sync/tests/common/mod.rs"]
@@ -135,6 +136,18 @@ async fn sales_arrive_exactly_once_through_two_gateways_and_cut_connections_on_b
     to_mongodb.set_faulty(0.0);
     for proxy in &to_gateways {
         proxy.set_faulty(0.0);
+    }
+    // An outage: neither gateway can be reached while the till sells on; then they come
+    // back and the till catches up on its own.
+    for proxy in &to_gateways {
+        proxy.set_down(true);
+    }
+    for _ in 0..5 {
+        till::random_sale(&mut till, &mut rng);
+        assert!(engines[0].step().await.is_err(), "no gateway answers");
+    }
+    for proxy in &to_gateways {
+        proxy.set_down(false);
     }
     let done = engines[1].run_until_idle(20, |_| {}).await.unwrap();
     assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");

@@ -183,3 +183,61 @@ async fn the_api_answers_a_businesss_key_and_refuses_every_other_in_words() {
     let (status, code, _) = refused(Some(&key));
     assert_eq!((status, code.as_str()), (401, "api_key_revoked"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_gateway_terminates_tls_with_its_own_certificate() {
+    let name = database("tls");
+    let dir = tempfile::tempdir().unwrap();
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+
+    // A key file that is not one: refused in words before listening.
+    let out = server(
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            cert.to_str().unwrap(),
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Could not use the TLS certificate"), "{err}");
+
+    let gateway = Gateway::start_with(
+        &name,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(gateway.base.starts_with("https://"), "{}", gateway.base);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(made.cert.pem().as_bytes()).unwrap()])
+        .build()
+        .unwrap();
+    let port = gateway.base.rsplit(':').next().unwrap();
+    let health = client
+        .get(format!("https://localhost:{port}/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    // Plain HTTP to the TLS port gets no answer.
+    let plain = reqwest::Client::new()
+        .get(format!("http://localhost:{port}/health"))
+        .send()
+        .await;
+    assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
+}

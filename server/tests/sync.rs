@@ -11,6 +11,7 @@ use bson::{doc, Document};
 use common::{create_business, database, db, enrolment_code, id_in, server, Gateway};
 use sellsync_core::catalog::NewProduct;
 use sellsync_core::contract::{Collection, Op, StockMovementDoc};
+use sellsync_core::secrets;
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::staff::NewUser;
 use sellsync_core::stock::rules::MovementType;
@@ -111,6 +112,23 @@ fn movement(
     .unwrap()
 }
 
+/// An API key as a till would push it, in `by`'s name.
+fn cashiers_key(seq: i64, business: ObjectId, by: Id) -> Value {
+    let key = secrets::generate(secrets::Kind::ApiKey).unwrap();
+    let id = ObjectId::new();
+    let document =
+        secrets::api_key_document(id, business, &key, &["read", "write"], Some(by.object_id()));
+    serde_json::to_value(WireOperation::from(&Operation {
+        seq,
+        op_id: format!("tampered-{seq}"),
+        collection: Collection::ApiKeys,
+        document_id: id.into(),
+        op: Op::Insert,
+        payload: document,
+    }))
+    .unwrap()
+}
+
 /// Pushes `operations` with `token`: the status and each operation's (status, code).
 fn push(gateway: &Gateway, token: &str, operations: &[Value]) -> (u16, Vec<(String, String)>) {
     let (status, body) = gateway.post(
@@ -185,10 +203,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let dir_x = tempfile::tempdir().unwrap();
     for (bad, wanted) in [
         (code.clone(), "enrolment_code_used"),
-        (
-            format!("{}x", &code[..code.len() - 1]),
-            "enrolment_code_checksum",
-        ),
+        (mistyped(&code), "enrolment_code_checksum"),
         (
             "sse_0123456789abcdef_000000".to_owned(),
             "enrolment_code_checksum",
@@ -257,9 +272,33 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     assert!(results.iter().all(|(s, _)| s == "applied"), "{results:?}");
     assert_eq!(common_dump(&db).await, before, "applied once");
 
+    // An API key made by the owner at the till, offline: unknown until the till syncs,
+    // then it works; a cashier may not make one.
+    let err = till_a.create_api_key(&priya, true).unwrap_err();
+    assert_eq!(err.code(), "permission_denied");
+    let made = till_a.create_api_key(&boss, false).unwrap();
+    let (status, answer) = gateway.get("/v1/business", Some(&made.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (401, Some("unknown_api_key"))
+    );
+    sync(dir_a.path()).await.unwrap();
+    let (status, answer) = gateway.get("/v1/business", Some(&made.key));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["key_scopes"], json!(["read"]));
+    let (status, answer) = gateway.post(
+        "/v1/customers",
+        Some(&made.key),
+        r#"{"name": "A", "phone": "1"}"#,
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("scope_missing"))
+    );
+
     // A tampered till: a cashier's stock correction, another store's and another
-    // business's movements, the business's plan. Each refused with its code; the
-    // owner's correction in the same batch goes through.
+    // business's movements, the business's plan, a key in a cashier's name. Each refused
+    // with its code; the owner's correction in the same batch goes through.
     let other = ObjectId::new();
     let mut plan = serde_json::to_value(WireOperation::from(&Operation {
         seq: 905,
@@ -309,6 +348,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             boss.user_id(),
         ),
         plan,
+        cashiers_key(906, business, cashier.id),
     ];
     let (status, results) = push(&gateway, &token_a, &batch);
     assert_eq!(status, 200);
@@ -324,6 +364,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             ("refused", "other_business"),
             ("applied", ""),
             ("refused", "operator_field"),
+            ("refused", "permission_denied"),
         ]
     );
     assert_eq!(
@@ -503,6 +544,12 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     assert!(String::from_utf8_lossy(&out.stderr).contains("There is no till"));
 }
 
+/// `code` with its last character changed.
+fn mistyped(code: &str) -> String {
+    let (body, last) = code.split_at(code.len() - 1);
+    format!("{body}{}", if last == "x" { "y" } else { "x" })
+}
+
 /// The sale number of the sale among `ops`.
 fn sent_sale_number(ops: &[Operation]) -> String {
     ops.iter()
@@ -586,4 +633,99 @@ async fn a_free_plan_stops_at_one_till_and_its_products_and_nothing_is_lost() {
             .any(|e| e.contains("plan_product_limit") && e.contains("500 products")),
         "{parked:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
+    let name = database("converge");
+    let (created, _) = create_business(&name, "Corner Market", "Premium");
+    let business = ObjectId::parse_str(id_in(&created, "business")).unwrap();
+    let store = ObjectId::parse_str(id_in(&created, "store")).unwrap();
+    let gateway = Gateway::start(&name);
+    let db = db(&name).await;
+    let skus = ["MILK", "BREAD", "EGGS", "TEA", "SOAP"];
+
+    // The first till makes the catalog; the others enrol after and read it.
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut tills = Vec::new();
+    for (n, dir) in dirs.iter().enumerate() {
+        let code = enrolment_code(&name, &business.to_hex(), &store.to_hex());
+        let (mut till, _) = enrol_till(
+            dir.path(),
+            &gateway.base,
+            &code,
+            Some(&format!("T{}", n + 1)),
+        )
+        .await
+        .unwrap();
+        if n == 0 {
+            let boss = owner(&mut till);
+            for sku in skus {
+                let product = NewProduct {
+                    sku: sku.into(),
+                    product_name: sku.to_lowercase(),
+                    price: Money::from_minor(250),
+                    stock: 20,
+                    ..NewProduct::default()
+                };
+                till.add_product(&boss, &product).unwrap();
+            }
+            sync(dir.path()).await.unwrap();
+        }
+        tills.push(till);
+    }
+
+    // Offline, each till sells what it likes of the same products.
+    let mut rng = fastrand::Rng::with_seed(0x0014_0003);
+    let mut sold = 0;
+    for till in &mut tills {
+        let boss = owner(till);
+        till.open_shift(&boss, &CashCount::amount(Money::from_minor(5_000)).unwrap())
+            .unwrap();
+        for _ in 0..6 {
+            sell(till, &boss, skus[rng.usize(0..skus.len())], rng.i64(1..=3));
+            sold += 1;
+        }
+    }
+    // They sync in random orders, twice over (the second round brings each the others').
+    for _ in 0..2 {
+        let mut order = [0, 1, 2];
+        rng.shuffle(&mut order);
+        for i in order {
+            let done = sync(dirs[i].path()).await.unwrap();
+            assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");
+        }
+    }
+    assert_eq!(count(&db, "sales_transactions", doc! {}).await, sold);
+    let movements: Vec<Document> = {
+        use futures_util::TryStreamExt as _;
+        db.collection::<Document>("stock_movements")
+            .find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap()
+    };
+    for sku in skus {
+        let central = stock_at(&db, sku, business, store).await;
+        let product = db
+            .collection::<Document>("products")
+            .find_one(doc! { "sku": sku })
+            .await
+            .unwrap()
+            .unwrap();
+        let id = product.get_object_id("_id").unwrap();
+        let ledger: i64 = 20
+            + movements
+                .iter()
+                .filter(|m| m.get_object_id("product_id") == Ok(id))
+                .map(|m| m.get_i64("quantity").unwrap())
+                .sum::<i64>();
+        assert_eq!(central, ledger, "{sku}: central is its ledger");
+        for till in &tills {
+            let here = till.find_product(sku).unwrap().unwrap().stock;
+            assert_eq!(here, central, "{sku} at {}", till.till_code());
+        }
+    }
 }

@@ -49,6 +49,7 @@ pub fn needed(op: &Operation) -> Option<Need> {
         }
         Collection::PurchaseOrders => (by(field::CREATED_BY), Permission::ManageInventory),
         Collection::StockTransfers => (by(field::SENT_BY), Permission::ManageInventory),
+        Collection::ApiKeys => (by(field::CREATED_BY), Permission::ManageSettings),
         _ => return None,
     };
     Some(Need { user, permission })
@@ -128,6 +129,10 @@ mod tests {
                 permission: Permission::ManageInventory
             }),
             "a movement naming no one is still checked"
+        );
+        assert_eq!(
+            needed(&insert(Collection::ApiKeys, doc! { "created_by": who })),
+            need(Permission::ManageSettings)
         );
         assert_eq!(needed(&insert(Collection::Customers, doc! {})), None);
         let mut update = insert(Collection::StockMovements, doc! { "handled_by": who });

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Bson};
@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{apply, body, find, id, invalid, json, list, one, store, Scope};
+use super::{body, find, id, invalid, list, one, store, write, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
 use crate::quota;
@@ -197,20 +197,17 @@ pub async fn create_product(
             ProductDoc::from_document(&document, currency)
                 .map_err(|r| invalid("product", r.reason))?;
             let id = product.id.object_id();
-            apply(
+            let stored = write(
                 &service,
                 &caller,
                 Collection::Products,
                 id,
                 Op::Insert,
                 document,
+                "product",
             )
             .await?;
-            let stored = find(&service, &caller, Collection::Products, id, "product").await?;
-            Ok(Answer {
-                status: StatusCode::CREATED,
-                body: json::document(&stored),
-            })
+            Ok(Answer::created(stored))
         },
     )
     .await
@@ -299,17 +296,17 @@ pub async fn update_product(
         updated_at: Utc::now(),
     };
     let payload = update.to_document(currency);
-    apply(
+    let stored = write(
         &service,
         &caller,
         Collection::Products,
         product,
         Op::Update,
         payload,
+        "product",
     )
     .await?;
-    let stored = find(&service, &caller, Collection::Products, product, "product").await?;
-    Ok(Json(json::document(&stored)))
+    Ok(Json(stored))
 }
 
 /// One product's stock at one store.
@@ -487,27 +484,17 @@ pub async fn create_stock_movement(
             };
             let id = movement.id.object_id();
             let document = movement.to_document();
-            apply(
+            let stored = write(
                 &service,
                 &caller,
                 Collection::StockMovements,
                 id,
                 Op::Insert,
                 document,
-            )
-            .await?;
-            let stored = find(
-                &service,
-                &caller,
-                Collection::StockMovements,
-                id,
                 "movement",
             )
             .await?;
-            Ok(Answer {
-                status: StatusCode::CREATED,
-                body: json::document(&stored),
-            })
+            Ok(Answer::created(stored))
         },
     )
     .await

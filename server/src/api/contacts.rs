@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::doc;
@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{apply, body, find, invalid, json, list, one, Scope};
+use super::{body, invalid, list, one, write, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
 
@@ -114,20 +114,17 @@ pub async fn create_customer(
             };
             let id = customer.id.object_id();
             let document = customer.to_document(&caller.currency);
-            apply(
+            let stored = write(
                 &service,
                 &caller,
                 Collection::Customers,
                 id,
                 Op::Insert,
                 document,
+                "customer",
             )
             .await?;
-            let stored = find(&service, &caller, Collection::Customers, id, "customer").await?;
-            Ok(Answer {
-                status: StatusCode::CREATED,
-                body: json::document(&stored),
-            })
+            Ok(Answer::created(stored))
         },
     )
     .await
@@ -214,20 +211,17 @@ pub async fn create_supplier(
                 created_at: Some(Utc::now()),
             };
             let id = supplier.id.object_id();
-            apply(
+            let stored = write(
                 &service,
                 &caller,
                 Collection::Suppliers,
                 id,
                 Op::Insert,
                 supplier.to_document(),
+                "supplier",
             )
             .await?;
-            let stored = find(&service, &caller, Collection::Suppliers, id, "supplier").await?;
-            Ok(Answer {
-                status: StatusCode::CREATED,
-                body: json::document(&stored),
-            })
+            Ok(Answer::created(stored))
         },
     )
     .await

@@ -28,6 +28,16 @@ pub struct Answer {
     pub body: Value,
 }
 
+impl Answer {
+    /// 201 with the document made.
+    pub fn created(body: Value) -> Answer {
+        Answer {
+            status: StatusCode::CREATED,
+            body,
+        }
+    }
+}
+
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
         (self.status, Json(self.body)).into_response()

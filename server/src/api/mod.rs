@@ -257,16 +257,18 @@ pub async fn store(service: &Service, caller: &Caller, id: &str) -> Result<Objec
     Ok(id)
 }
 
-/// Applies one change through the reconciler, as a till's is applied: the same checks of
-/// the contract, stock counted into its store's level, once.
-pub async fn apply(
+/// Applies one change through the reconciler, as a till's is applied (the same checks of
+/// the contract, stock counted into its store's level, once), and answers the document
+/// (a `what`) as it is now stored.
+pub async fn write(
     service: &Service,
     caller: &Caller,
     collection: Collection,
     document_id: ObjectId,
     op: Op,
     payload: Document,
-) -> Result<(), ApiError> {
+    what: &str,
+) -> Result<Value, ApiError> {
     let operation = Operation {
         seq: 1,
         op_id: format!("api-{}", ObjectId::new().to_hex()),
@@ -279,14 +281,15 @@ pub async fn apply(
         .apply(std::slice::from_ref(&operation))
         .await
         .map_err(ApiError::unavailable)?;
-    match outcome.rejected.into_iter().next() {
-        None => Ok(()),
-        Some(rejection) => Err(ApiError::new(
+    if let Some(rejection) = outcome.rejected.into_iter().next() {
+        return Err(ApiError::new(
             StatusCode::CONFLICT,
             "refused",
             format!("The central database refused this: {}", rejection.error),
-        )),
+        ));
     }
+    let stored = find(service, caller, collection, document_id, what).await?;
+    Ok(json::document(&stored))
 }
 
 /// A request body as `T`, or a problem naming what is wrong with it (an unknown field is

@@ -54,9 +54,10 @@ fn store_bound(collection: Collection) -> Option<StoreBound> {
         | JournalEntries => StoreBound::Own,
         Products | Users | Notifications => StoreBound::OwnOrNone,
         StockTransfers => StoreBound::Transfer,
-        // The business itself is checked apart; API keys are made by the operator and
-        // through the API.
-        Businesses | ApiKeys | Stores => return None,
+        // A till makes API keys (an admin, offline too), never changes one.
+        ApiKeys => StoreBound::No,
+        // The business itself is checked apart; stores are made by the operator.
+        Businesses | Stores => return None,
     })
 }
 
@@ -81,6 +82,12 @@ pub fn check(op: &Operation, business: ObjectId, store: ObjectId) -> Result<(), 
             format!("A till does not write {}.", op.collection),
         ));
     };
+    if op.collection == Collection::ApiKeys && op.op != Op::Insert {
+        return Err(Refusal::new(
+            "not_writable",
+            "A till makes API keys but never changes one: revoke keys through the API.",
+        ));
+    }
     match op.op {
         Op::Insert => {
             if p.get_object_id(field::BUSINESS_ID) != Ok(business) {
@@ -88,6 +95,9 @@ pub fn check(op: &Operation, business: ObjectId, store: ObjectId) -> Result<(), 
                     "other_business",
                     "The document names another business than this till's.",
                 ));
+            }
+            if op.collection == Collection::ApiKeys {
+                check_new_key(p)?;
             }
             check_store(op, &bound, p, store, false)
         }
@@ -168,6 +178,34 @@ fn check_store(
             }
         }
         StoreBound::Transfer => own(field::FROM_STORE_ID, false),
+    }
+}
+
+/// A key made at a till: a label and a SHA-256 hash of the form the gateway makes, read
+/// or read and write, active and never used.
+fn check_new_key(p: &Document) -> Result<(), Refusal> {
+    let hash_ok = p
+        .get_str(field::KEY_HASH)
+        .is_ok_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let label_ok = p
+        .get_str(field::API_KEY)
+        .is_ok_and(|l| l.starts_with("ssk_"));
+    let scopes: Option<Vec<&str>> = p
+        .get_array(field::SCOPES)
+        .ok()
+        .and_then(|s| s.iter().map(Bson::as_str).collect());
+    let scopes_ok = scopes.is_some_and(|s| {
+        s.contains(&"read") && s.iter().all(|scope| matches!(*scope, "read" | "write"))
+    });
+    let fresh = p.get_str(field::STATUS) == Ok("active")
+        && matches!(p.get(field::LAST_USED), None | Some(Bson::Null));
+    if hash_ok && label_ok && scopes_ok && fresh {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            "malformed_operation",
+            "An API key made at a till has a label, a hash, read (and write) scopes, and is active and unused.",
+        ))
     }
 }
 
@@ -280,11 +318,29 @@ mod tests {
             Some("not_found"),
             "another business: as if none"
         );
+        let key = doc! { "business_id": business, "api_key": "ssk_abcdef…",
+        "key_hash": "0".repeat(64), "scopes": ["read"], "status": "active", "last_used": Bson::Null };
+        assert_eq!(
+            code(&op(Collection::ApiKeys, Op::Insert, key.clone())),
+            None
+        );
+        let mut revoked = key.clone();
+        revoked.insert("status", "revoked");
+        assert_eq!(
+            code(&op(Collection::ApiKeys, Op::Insert, revoked)),
+            Some("malformed_operation")
+        );
+        let mut admin = key.clone();
+        admin.insert("scopes", vec!["read", "admin"]);
+        assert_eq!(
+            code(&op(Collection::ApiKeys, Op::Insert, admin)),
+            Some("malformed_operation")
+        );
         assert_eq!(
             code(&op(
                 Collection::ApiKeys,
-                Op::Insert,
-                doc! { "business_id": business }
+                Op::Update,
+                doc! { "status": "active" }
             )),
             Some("not_writable")
         );

@@ -59,6 +59,25 @@ const TRANSIENT_CODES: &[i32] = &[
     6, 7, 50, 89, 91, 112, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
 ];
 
+/// How many times a batch is applied again after write conflicts before the caller is
+/// told to send it again later.
+const CONFLICT_RETRIES: u32 = 8;
+
+/// Whether the server refused a transaction for a conflict with another one (labelled
+/// TransientTransactionError in its reply, not a network failure, after which the
+/// transaction may still be open).
+fn is_conflict(error: &mongodb::error::Error) -> bool {
+    matches!(*error.kind, mongodb::error::ErrorKind::Command(_))
+        && error.contains_label(mongodb::error::TRANSIENT_TRANSACTION_ERROR)
+}
+
+/// A short pause before the `n`th new attempt, growing, with jitter so that two batches
+/// that collided do not collide again.
+fn conflict_pause(n: u32) -> std::time::Duration {
+    let ceiling = 5 * u64::from(n.min(6)) * u64::from(n.min(6));
+    std::time::Duration::from_millis(fastrand::u64(1..=ceiling.max(2)))
+}
+
 /// What became of a batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchOutcome {
@@ -98,6 +117,7 @@ impl Reconciler {
     /// after which the whole batch may simply be sent again.
     pub async fn apply(&self, batch: &[Operation]) -> Result<BatchOutcome> {
         let mut rejected: Vec<Rejection> = Vec::new();
+        let mut conflicts = 0;
         loop {
             let refused: HashSet<i64> = rejected.iter().map(|r| r.seq).collect();
             let live: Vec<&Operation> = batch
@@ -128,18 +148,37 @@ impl Reconciler {
             let result = attempt.run(&live).await;
             let (failed_writes, new) = (attempt.write_failed, attempt.rejected);
             if result.is_err() || failed_writes {
-                // A refused write ends the transaction: start again without it. After any
-                // other failure the abort may not reach the server (the driver does not
-                // report that), so the session is killed before the next batch.
+                // A refused write ends the transaction: start again without it. A write
+                // conflict with another till's batch (on the same products' stock, say):
+                // the server aborted it, start again after a pause. After any other
+                // failure the abort may not reach the server (the driver does not report
+                // that), so the session is killed before the next batch.
                 let _ = session.abort_transaction().await;
-                if result.is_err() {
-                    self.abandon(&session);
+                match result {
+                    Err(SyncError::Central(e))
+                        if is_conflict(&e) && conflicts < CONFLICT_RETRIES =>
+                    {
+                        conflicts += 1;
+                        debug!(
+                            conflicts,
+                            "a write conflict with another batch; applying again"
+                        );
+                        tokio::time::sleep(conflict_pause(conflicts)).await;
+                    }
+                    Err(e) => {
+                        self.abandon(&session);
+                        return Err(e);
+                    }
+                    Ok(()) => rejected.extend(new),
                 }
-                result?;
-                rejected.extend(new);
                 continue;
             }
             if let Err(e) = session.commit_transaction().await {
+                if is_conflict(&e) && conflicts < CONFLICT_RETRIES {
+                    conflicts += 1;
+                    tokio::time::sleep(conflict_pause(conflicts)).await;
+                    continue;
+                }
                 self.abandon(&session);
                 return Err(self.central.classify(e));
             }

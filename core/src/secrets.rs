@@ -1,5 +1,6 @@
-//! Secrets the gateway hands out, pure: API keys (`ssk_`), tills' device credentials
-//! (`ssd_`) and one-time enrolment codes (`sse_`). Each is made from the operating
+//! Secrets of the service, pure but for the random source: API keys (`ssk_`, made by the
+//! gateway or by an admin at a till), tills' device credentials (`ssd_`) and one-time
+//! enrolment codes (`sse_`). Each is made from the operating
 //! system's random source, has a type prefix people and secret scanners recognise, and a
 //! checksum that tells a mistyped secret from a wrong one without a database read. Stored
 //! only as a SHA-256 hash (a secret has far too much entropy to guess, so a slow hash buys

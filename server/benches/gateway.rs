@@ -1,0 +1,363 @@
+//! The gateway under load, against the MongoDB-wire test server, in one run:
+//!
+//! 1. upload: a till's backlog of 10,000 sales sent through the gateway, against the raw
+//!    driver inserting the same documents with batched `insert_many` (the ratio);
+//! 2. load: 100 tills of one store pushing their backlogs at once (operations a second,
+//!    each push's latency), then every sale central exactly once;
+//! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency).
+//!
+//!     bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway
+//!
+//! The test server's own speed says nothing about MongoDB's: compare within the run.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bson::{doc, Document};
+use common::{create_business, enrolment_code, id_in, Gateway};
+use sellsync_core::contract::{Collection, ProductDoc};
+use sellsync_core::shift::count::CashCount;
+use sellsync_core::{Cart, Credential, Currency, Id, Money, Tender, Till};
+use sellsync_sync::gateway::{enrol_till, switch_to_gateway};
+use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, Step, SyncTarget};
+
+const BACKLOG_SALES: usize = 10_000;
+const TILLS: usize = 100;
+const SALES_PER_TILL: usize = 50;
+const READERS: usize = 8;
+const READ_FOR: Duration = Duration::from_secs(5);
+
+fn main() {
+    let uri = std::env::var("SELLSYNC_TEST_MONGODB_URI").expect(
+        "run with a MongoDB-wire server: bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway",
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let tag = std::process::id();
+    upload(&runtime, &uri, tag);
+    load(&runtime, tag);
+    reads(&runtime, tag);
+}
+
+/// Median and 99th percentile of `samples`.
+fn percentiles(samples: &mut [Duration]) -> (Duration, Duration) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+/// 1. A backlog through the gateway, against the raw driver.
+fn upload(runtime: &tokio::runtime::Runtime, uri: &str, tag: u32) {
+    let name = format!("bench_gateway_upload_{tag}");
+    let dir = tempfile::tempdir().unwrap();
+    let (mut till, _) = Till::create_demo(dir.path()).unwrap();
+    // The store's setup goes central first (directly), then the backlog waits.
+    let direct = CentralConfig::new(uri, Some(name.clone())).unwrap();
+    runtime.block_on(async {
+        let mut engine = Engine::new(dir.path(), direct.clone(), EngineOptions::default()).unwrap();
+        engine.run_until_idle(3, |_| {}).await.unwrap();
+        premium(&direct, till.business().id).await;
+    });
+    till.ring_up_demo_sales(BACKLOG_SALES).unwrap();
+    let operations = till.pending_operations(usize::MAX).unwrap();
+    println!(
+        "upload: {BACKLOG_SALES} sales, {} outbox operations",
+        operations.len()
+    );
+
+    let raw = runtime.block_on(async {
+        let config = CentralConfig::new(uri, Some(format!("bench_gateway_raw_{tag}"))).unwrap();
+        let central = Central::connect(&config).await.unwrap();
+        central.ensure_indexes().await.unwrap();
+        let mut by_collection: Vec<(Collection, Vec<Document>)> = Vec::new();
+        for op in &operations {
+            match by_collection.iter_mut().find(|(c, _)| *c == op.collection) {
+                Some((_, docs)) => docs.push(op.payload.clone()),
+                None => by_collection.push((op.collection, vec![op.payload.clone()])),
+            }
+        }
+        let started = Instant::now();
+        for (collection, docs) in &by_collection {
+            let collection = central.database().collection::<Document>(collection.name());
+            for chunk in docs.chunks(1_000) {
+                collection.insert_many(chunk).await.unwrap();
+            }
+        }
+        started.elapsed()
+    });
+
+    let gateway = Gateway::start(&name);
+    let code = enrolment_code(
+        &name,
+        &till.business().id.to_string(),
+        &till.store().id.to_string(),
+    );
+    let admin = till
+        .sign_in("admin@example.com", Credential::Pin("1234"))
+        .unwrap();
+    let approval = till.approve_sync_setup(&admin).unwrap();
+    let through = runtime.block_on(async {
+        let config = switch_to_gateway(&till, &approval, &gateway.base, &code)
+            .await
+            .unwrap();
+        let mut engine = Engine::new(dir.path(), config, EngineOptions::default()).unwrap();
+        let started = Instant::now();
+        // The upload ends with the first step that pushes nothing; the pull that follows
+        // (the till's own documents coming back) is not part of it.
+        while let Step::Pushed { parked, .. } = engine.step().await.unwrap() {
+            assert_eq!(parked, 0);
+        }
+        started.elapsed()
+    });
+    let n = operations.len() as f64;
+    println!(
+        "  raw driver insert_many: {raw:>8.1?}  {:>8.0} operations/s",
+        n / raw.as_secs_f64()
+    );
+    println!(
+        "  through the gateway:    {through:>8.1?}  {:>8.0} operations/s  {:.2}x the raw driver's time",
+        n / through.as_secs_f64(),
+        through.as_secs_f64() / raw.as_secs_f64()
+    );
+}
+
+/// Gives the demo business a plan with room for a hundred tills.
+async fn premium(config: &CentralConfig, business: Id) {
+    let central = Central::connect(config).await.unwrap();
+    central
+        .database()
+        .collection::<Document>("businesses")
+        .update_one(
+            doc! { "_id": business.object_id() },
+            doc! { "$set": { "package_plan": "Premium", "subscription_status": "active" } },
+        )
+        .await
+        .unwrap();
+}
+
+/// 2. A hundred tills pushing at once.
+fn load(runtime: &tokio::runtime::Runtime, tag: u32) {
+    let name = format!("bench_gateway_load_{tag}");
+    let (created, _) = create_business(&name, "Busy Market", "Premium");
+    let (business, store) = (id_in(&created, "business"), id_in(&created, "store"));
+    let gateway = Gateway::start(&name);
+    let uri = common::uri();
+    let started = Instant::now();
+    // The catalog: 200 products made at a first till.
+    let dirs: Vec<tempfile::TempDir> = (0..TILLS).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (n, dir) in dirs.iter().enumerate() {
+        let code = enrolment_code(&name, &business, &store);
+        let (mut till, _) = runtime
+            .block_on(enrol_till(
+                dir.path(),
+                &gateway.base,
+                &code,
+                Some(&format!("L{n}")),
+            ))
+            .unwrap();
+        if n == 0 {
+            let owner = till
+                .sign_in("owner@example.com", Credential::Pin("4321"))
+                .unwrap();
+            let products: Vec<sellsync_core::catalog::NewProduct> = (0..200)
+                .map(|p| sellsync_core::catalog::NewProduct {
+                    sku: format!("SKU-{p:03}"),
+                    product_name: format!("Product {p}"),
+                    price: Money::from_minor(199 + p),
+                    stock: 1_000,
+                    ..Default::default()
+                })
+                .collect();
+            till.add_products(&owner, &products).unwrap();
+            drop(till);
+            runtime.block_on(sync_until_idle(dir.path()));
+        }
+    }
+    // Every till but the first now pulls the catalog, then sells offline.
+    let mut expected_sales = 0;
+    for dir in &dirs {
+        runtime.block_on(sync_until_idle(dir.path()));
+        let mut till = Till::open(dir.path()).unwrap();
+        let owner = till
+            .sign_in("owner@example.com", Credential::Pin("4321"))
+            .unwrap();
+        till.open_shift(
+            &owner,
+            &CashCount::amount(Money::from_minor(10_000)).unwrap(),
+        )
+        .unwrap();
+        let cash = Tender {
+            method: till.payment_method("cash").unwrap(),
+            amount: None,
+        };
+        for sale in 0..SALES_PER_TILL {
+            let mut cart = Cart::new();
+            for line in 0..4 {
+                let sku = format!("SKU-{:03}", (sale * 7 + line * 13) % 200);
+                till.ring_up(&mut cart, &sku, 1).unwrap();
+            }
+            till.complete_sale(&owner, &cart, std::slice::from_ref(&cash))
+                .unwrap();
+            expected_sales += 1;
+        }
+    }
+    println!(
+        "load: {TILLS} tills enrolled, {expected_sales} sales waiting (set up in {:.1?})",
+        started.elapsed()
+    );
+
+    // All at once: each till's engine pushes its backlog, 100 operations a push.
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let delivered = runtime.block_on(async {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for dir in &dirs {
+            let target = SyncTarget::for_till(dir.path(), None, None)
+                .unwrap()
+                .unwrap();
+            let options = EngineOptions {
+                batch_size: 100,
+                ..EngineOptions::default()
+            };
+            let mut engine = Engine::new(dir.path(), target, options).unwrap();
+            let latencies = Arc::clone(&latencies);
+            tasks.push(tokio::spawn(async move {
+                let (mut delivered, mut failed) = (0, 0);
+                loop {
+                    let at = Instant::now();
+                    // A failed push is sent again after a pause, as the engine's own loop
+                    // does.
+                    match engine.step().await {
+                        Ok(Step::Pushed { delivered: n, .. }) => {
+                            latencies.lock().unwrap().push(at.elapsed());
+                            delivered += n;
+                        }
+                        Ok(Step::Pulled { .. }) => {}
+                        Ok(Step::Idle) => return (delivered, failed),
+                        Err(_) => {
+                            failed += 1;
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                        }
+                    }
+                }
+            }));
+        }
+        let (mut delivered, mut failed) = (0, 0);
+        for task in tasks {
+            let (d, f) = task.await.unwrap();
+            delivered += d;
+            failed += f;
+        }
+        (delivered, failed, started.elapsed())
+    });
+    let (operations, failed, took) = delivered;
+    let mut latencies = latencies.lock().unwrap().clone();
+    let (median, p99) = percentiles(&mut latencies);
+    println!(
+        "  {operations} operations in {took:.1?}: {:.0} operations/s; a push of up to 100: median {median:.1?}, p99 {p99:.1?} ({} pushes, {failed} sent again)",
+        operations as f64 / took.as_secs_f64(),
+        latencies.len()
+    );
+    // Every sale central exactly once.
+    let sales = runtime.block_on(async {
+        let central = Central::connect(&CentralConfig::new(uri, Some(name)).unwrap())
+            .await
+            .unwrap();
+        let sales = central
+            .database()
+            .collection::<Document>("sales_transactions");
+        let count = sales.count_documents(doc! {}).await.unwrap();
+        let distinct = sales.distinct("sale_number", doc! {}).await.unwrap().len();
+        (count, distinct)
+    });
+    assert_eq!(sales, (expected_sales, expected_sales as usize));
+    println!(
+        "  every sale central exactly once: {} of {expected_sales}",
+        sales.0
+    );
+}
+
+async fn sync_until_idle(dir: &Path) {
+    let target = SyncTarget::for_till(dir, None, None).unwrap().unwrap();
+    let mut engine = Engine::new(dir, target, EngineOptions::default()).unwrap();
+    let done = engine.run_until_idle(3, |_| {}).await.unwrap();
+    assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");
+}
+
+/// 3. Pages of products read through the REST API by several clients at once.
+fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
+    let name = format!("bench_gateway_reads_{tag}");
+    let (created, key) = create_business(&name, "Read Market", "Premium");
+    let business: Id = id_in(&created, "business").parse().unwrap();
+    runtime.block_on(async {
+        let central =
+            Central::connect(&CentralConfig::new(common::uri(), Some(name.clone())).unwrap())
+                .await
+                .unwrap();
+        let usd = Currency::from_code("USD").unwrap();
+        let products: Vec<Document> = (0..1_000)
+            .map(|p| {
+                ProductDoc {
+                    id: Id::new(),
+                    business_id: business,
+                    store_id: None,
+                    product_name: format!("Product {p}"),
+                    sku: format!("SKU-{p:04}"),
+                    barcode: None,
+                    category: "Bench".into(),
+                    price: Money::from_minor(100 + p),
+                    tax_rate: None,
+                    stock: 0,
+                    opening_stock: None,
+                    stock_levels: Some(Vec::new()),
+                    stock_threshold: 0,
+                    supplier_id: None,
+                    reorder_quantity: 0,
+                    unit_cost: None,
+                    created_at: None,
+                    updated_at: None,
+                }
+                .to_document(&usd)
+            })
+            .collect();
+        central
+            .database()
+            .collection::<Document>("products")
+            .insert_many(products)
+            .await
+            .unwrap();
+    });
+    let gateway = Gateway::start_with(&name, &["--rate-limit", "1000000"]);
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for reader in 0..READERS {
+            let (gateway, key, latencies) = (&gateway, &key, Arc::clone(&latencies));
+            scope.spawn(move || {
+                let mut page = reader;
+                while started.elapsed() < READ_FOR {
+                    let at = Instant::now();
+                    let (status, body) = gateway.get("/v1/products?limit=50", Some(key));
+                    assert_eq!(
+                        (status, body["data"].as_array().map(Vec::len)),
+                        (200, Some(50))
+                    );
+                    latencies.lock().unwrap().push(at.elapsed());
+                    page += 1;
+                }
+                page
+            });
+        }
+    });
+    let took = started.elapsed();
+    let mut latencies = latencies.lock().unwrap().clone();
+    let (median, p99) = percentiles(&mut latencies);
+    println!(
+        "reads: GET /v1/products?limit=50 by {READERS} clients: {} requests in {took:.1?}, {:.0} requests/s; median {median:.1?}, p99 {p99:.1?}",
+        latencies.len(),
+        latencies.len() as f64 / took.as_secs_f64()
+    );
+}
