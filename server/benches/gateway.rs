@@ -235,8 +235,9 @@ fn load(runtime: &tokio::runtime::Runtime, tag: u32) {
                             latencies.lock().unwrap().push(at.elapsed());
                             delivered += n;
                         }
-                        Ok(Step::Pulled { .. }) => {}
-                        Ok(Step::Idle) => return (delivered, failed),
+                        // Its backlog is all central: what it would pull now (the other
+                        // tills' sales) is not part of the push load.
+                        Ok(Step::Pulled { .. } | Step::Idle) => return (delivered, failed),
                         Err(_) => {
                             failed += 1;
                             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -113,6 +113,19 @@ enum AdminCommand {
         #[arg(long, default_value = "America/New_York")]
         timezone: String,
     },
+    /// Open another store of a business (within its plan)
+    CreateStore {
+        #[command(flatten)]
+        database: Database,
+        /// The business's id
+        #[arg(long)]
+        business: String,
+        /// The store's name
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        location: Option<String>,
+    },
     /// Make a one-time code that enrols a new till of a store (`sellsync init --server URL
     /// --enrol CODE`); it works once, within a day
     Enrol {
@@ -231,6 +244,18 @@ async fn run(cli: Cli) -> Result<()> {
             println!();
             println!("The owner's API key, shown this once (it is stored only as a hash):");
             println!("{}", created.key.secret);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::CreateStore {
+            database,
+            business,
+            name,
+            location,
+        }) => {
+            let business = object_id("business", &business)?;
+            let central = connect(&database).await?;
+            let store = tenants::create_store(&central, business, &name, location).await?;
+            println!("store {store}");
             Ok(())
         }
         Command::Admin(AdminCommand::Enrol {

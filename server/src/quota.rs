@@ -1,6 +1,6 @@
-//! What a business's plan still allows, read centrally: tills per store (when a code is
-//! made and when a till enrols) and products (when one is made through the API or pushed
-//! by a till).
+//! What a business's plan still allows, read centrally: stores (when one is made), tills
+//! per store (when a code is made and when a till enrols) and products (when one is made
+//! through the API or pushed by a till).
 
 use axum::http::StatusCode;
 use bson::oid::ObjectId;
@@ -72,4 +72,32 @@ pub fn product_limit(plan: Plan) -> ApiError {
             plan.limits().products.unwrap_or_default()
         ),
     )
+}
+
+/// Refused when `business` has as many stores as `plan` allows.
+pub async fn check_stores(
+    central: &Central,
+    plan: Plan,
+    business: ObjectId,
+) -> Result<(), ApiError> {
+    let Some(limit) = plan.limits().stores else {
+        return Ok(());
+    };
+    let stores = central
+        .database()
+        .collection::<Document>(Collection::Stores.name())
+        .count_documents(doc! { field::BUSINESS_ID: business })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if stores >= u64::from(limit) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "plan_store_limit",
+            format!(
+                "The {} plan allows {limit} store(s), and the business has {stores}: change plan to open another.",
+                plan.as_str()
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -17,6 +17,7 @@ use sellsync_sync::Central;
 use crate::error::{Result, ServerError};
 use crate::keys::{self, NewKey};
 use crate::plans::Plan;
+use crate::quota;
 
 /// What `admin create-business` is given.
 pub struct NewBusiness {
@@ -141,4 +142,45 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
         key_id,
         key,
     })
+}
+
+/// Opens another store of `business`, within its plan's stores. Another business's id
+/// answers as one that does not exist.
+pub async fn create_store(
+    central: &Central,
+    business: bson::oid::ObjectId,
+    name: &str,
+    location: Option<String>,
+) -> Result<Id> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ServerError::Invalid("A store needs a name.".into()));
+    }
+    let db = central.database();
+    let found = db
+        .collection::<Document>(Collection::Businesses.name())
+        .find_one(bson::doc! { field::ID: business })
+        .await
+        .map_err(|e| ServerError::Central(central.classify(e)))?
+        .ok_or_else(|| ServerError::Invalid(format!("There is no business {business}.")))?;
+    quota::check_stores(central, Plan::of(&found), business)
+        .await
+        .map_err(|e| ServerError::Invalid(e.message))?;
+    let store = StoreDoc {
+        id: Id::new(),
+        business_id: business.into(),
+        store_name: name.to_owned(),
+        location: location
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty()),
+        phone: None,
+        operating_hours: None,
+        created_at: Some(Utc::now()),
+    };
+    db.collection::<Document>(Collection::Stores.name())
+        .insert_one(store.to_document())
+        .await
+        .map_err(|e| ServerError::Central(central.classify(e)))?;
+    tracing::info!(%business, store = %store.id, "store opened");
+    Ok(store.id)
 }

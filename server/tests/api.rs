@@ -168,6 +168,7 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                 "/v1/customers" => json!({ "name": "Mallory", "email": "m@example.com" }),
                 "/v1/suppliers" => json!({ "supplier_name": "X" }),
                 "/v1/api-keys" => json!({ "scopes": ["read"] }),
+                "/v1/stores" => json!({ "store_name": "Uptown" }),
                 _ => json!({ "price": "0.01" }),
             }
             .to_string();
@@ -206,7 +207,7 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                     | "/v1/payment-methods"
                     | "/v1/api-keys",
                 ) => 200,
-                ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys") => 201,
+                ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys" | "/v1/stores") => 201,
                 // A's id in the path, the query or the body: as if it did not exist.
                 _ => 404,
             };

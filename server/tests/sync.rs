@@ -605,6 +605,24 @@ async fn a_free_plan_stops_at_one_till_and_its_products_and_nothing_is_lost() {
         err.contains("The Free plan allows 1 till(s) per store"),
         "{err}"
     );
+    // One store: a second is refused in words, and none is made.
+    let out = server(
+        &[
+            "admin",
+            "create-store",
+            "--business",
+            &business,
+            "--name",
+            "Uptown",
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("The Free plan allows 1 store(s)"), "{err}");
+    assert_eq!(count(&db(&name).await, "stores", doc! {}).await, 1);
 
     // 501 products made at the till: 500 go central, the last is parked with the reason.
     let boss = owner(&mut till);
@@ -644,6 +662,29 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
     let gateway = Gateway::start(&name);
     let db = db(&name).await;
     let skus = ["MILK", "BREAD", "EGGS", "TEA", "SOAP"];
+    // A second store of the business, opened by the operator.
+    let out = server(
+        &[
+            "admin",
+            "create-store",
+            "--business",
+            &business.to_hex(),
+            "--name",
+            "Uptown",
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        count(&db, "stores", doc! { "business_id": business }).await,
+        2
+    );
 
     // The first till makes the catalog; the others enrol after and read it.
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();

@@ -2,17 +2,24 @@
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
 use bson::{doc, Document};
-use sellsync_core::contract::Collection;
+use chrono::Utc;
+use sellsync_core::contract::{Collection, Op, StoreDoc};
+use sellsync_core::Id;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{json, list, one, store, Scope};
+use super::{body, invalid, json, list, one, store, write, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
+use crate::quota;
 
 /// The caller's business.
 #[derive(Serialize, ToSchema)]
@@ -74,6 +81,69 @@ pub async fn list_stores(
     list(&service, &caller, Collection::Stores, doc! {}, &paging)
         .await
         .map(Json)
+}
+
+/// A new store of the business.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStore {
+    pub store_name: String,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Opens another store of the business, within its plan; its tills enrol with codes made
+/// for it, and the business's other tills see it at their next pull (to send stock to).
+#[utoipa::path(post, path = "/v1/stores", tag = "business", request_body = NewStore,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the first answer is given again")),
+    security(("api_key" = [])),
+    responses((status = 201, body = Object), (status = 403, description = "The plan has no room for another store")))]
+pub async fn create_store(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    caller.require(Scope::Write)?;
+    idempotency::once(
+        &service,
+        &caller,
+        &headers,
+        "POST /v1/stores",
+        &bytes,
+        async {
+            let new: NewStore = body(&bytes)?;
+            let name = new.store_name.trim();
+            if name.is_empty() {
+                return Err(invalid("store_name", "a store needs a name"));
+            }
+            quota::check_stores(&service.central, caller.plan, caller.business_id).await?;
+            let clean =
+                |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+            let store = StoreDoc {
+                id: Id::new(),
+                business_id: caller.business_id.into(),
+                store_name: name.to_owned(),
+                location: clean(new.location),
+                phone: clean(new.phone),
+                operating_hours: None,
+                created_at: Some(Utc::now()),
+            };
+            let id = store.id.object_id();
+            let stored = write(
+                &service,
+                &caller,
+                Collection::Stores,
+                id,
+                Op::Insert,
+                store.to_document(),
+                "store",
+            )
+            .await?;
+            Ok(Answer::created(stored))
+        },
+    )
+    .await
 }
 
 /// One store of the business.
