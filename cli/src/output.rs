@@ -94,6 +94,21 @@ impl Printer {
         })
     }
 
+    pub fn enrolment_code(&self, made: &sellsync_sync::wire::EnrolmentCode) -> Result<()> {
+        emit!(self, made, |out| {
+            writeln!(
+                out,
+                "A one-time code for a new till of this store ({}, until {}), shown this once:",
+                made.label, made.expires_at
+            )?;
+            writeln!(out, "{}", made.code)?;
+            writeln!(
+                out,
+                "On the new till: sellsync init --server URL --enrol CODE"
+            )?;
+        })
+    }
+
     pub fn api_key_made(&self, made: &sellsync_core::api_keys::ApiKeyMade) -> Result<()> {
         emit!(self, made, |out| {
             writeln!(

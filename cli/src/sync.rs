@@ -67,6 +67,12 @@ enum SyncCommand {
         #[arg(long, value_name = "CODE", requires = "server")]
         enrol: Option<String>,
     },
+    /// A one-time code that enrols another till of this store at the Sell Sync server
+    /// (needs manage_sync, and this till enrolled there)
+    EnrolCode {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
     /// Send a parked change again (needs manage_sync)
     Retry {
         #[command(flatten)]
@@ -131,6 +137,23 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
                 }
             };
             out.sync_status(till, Some(&target), &till.sync_status()?)
+        }
+        Some(SyncCommand::EnrolCode { sign_in }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            till.approve_sync_setup(&actor)?;
+            let Some(SyncTarget::Gateway(config)) = central(dir, args.central)? else {
+                bail!(
+                    "this till does not sync through the Sell Sync server: an admin makes codes \
+                     with `sellsync-server admin enrol`"
+                );
+            };
+            let runtime = tokio::runtime::Runtime::new()?;
+            let made = runtime.block_on(async {
+                sellsync_sync::gateway::GatewayClient::new(&config)?
+                    .enrolment_code()
+                    .await
+            })?;
+            out.enrolment_code(&made)
         }
         Some(SyncCommand::Retry { sign_in, seq }) => {
             let actor = crate::sign_in(till, &sign_in)?;

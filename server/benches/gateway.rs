@@ -6,7 +6,7 @@
 //!    each push's latency), then every sale central exactly once;
 //! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency).
 //!
-//!     bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway
+//!     bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway [-- load reads]
 //!
 //! The test server's own speed says nothing about MongoDB's: compare within the run.
 
@@ -37,9 +37,21 @@ fn main() {
     );
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let tag = std::process::id();
-    upload(&runtime, &uri, tag);
-    load(&runtime, tag);
-    reads(&runtime, tag);
+    // `-- load reads` runs only those parts.
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
+    if wanted("upload") {
+        upload(&runtime, &uri, tag);
+    }
+    if wanted("load") {
+        load(&runtime, tag);
+    }
+    if wanted("reads") {
+        reads(&runtime, tag);
+    }
 }
 
 /// Median and 99th percentile of `samples`.

@@ -57,18 +57,20 @@ pub async fn create_enrolment(
     central: &Central,
     business: ObjectId,
     store: ObjectId,
-) -> Result<NewEnrolment> {
+) -> Result<NewEnrolment, ApiError> {
     let db = central.database();
-    let fail = |e| ServerError::Central(central.classify(e));
+    let fail = ApiError::unavailable;
     let store_found = db
         .collection::<Document>(Collection::Stores.name())
         .find_one(doc! { field::ID: store, field::BUSINESS_ID: business })
         .await
         .map_err(fail)?;
     if store_found.is_none() {
-        return Err(ServerError::Invalid(format!(
-            "There is no store {store} in business {business}."
-        )));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("There is no store {store} in business {business}."),
+        ));
     }
     let plan = db
         .collection::<Document>(Collection::Businesses.name())
@@ -76,10 +78,8 @@ pub async fn create_enrolment(
         .await
         .map_err(fail)?
         .map_or(Plan::Free, |b| Plan::of(&b));
-    quota::check_tills(central, plan, business, store)
-        .await
-        .map_err(|e| ServerError::Invalid(e.message))?;
-    let code = keys::generate(Kind::Enrolment).map_err(|e| ServerError::Random(e.to_string()))?;
+    quota::check_tills(central, plan, business, store).await?;
+    let code = keys::generate(Kind::Enrolment).map_err(ApiError::unavailable)?;
     let id = ObjectId::new();
     let now = Utc::now();
     let expires_at = now + CODE_LIFETIME;

@@ -32,4 +32,12 @@ impl ServerError {
     }
 }
 
+/// A refusal the API would answer, for the operator's commands that share its checks:
+/// its words.
+impl From<crate::auth::ApiError> for ServerError {
+    fn from(e: crate::auth::ApiError) -> ServerError {
+        ServerError::Invalid(e.message)
+    }
+}
+
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;

@@ -31,11 +31,32 @@ pub const BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler shares: the central database, this gateway's record of recent
-/// uses of keys and credentials, and its rate limit per key.
+/// uses of keys and credentials, its rate limit per key, and whose turn it is to push.
 pub struct Service {
     pub central: Central,
     pub last_used: LastUsed,
     pub rate_limit: RateLimit,
+    pub turns: Turns,
+}
+
+/// One push at a time per business on this gateway: the tills of a store push batches
+/// that count into the same products' stock, and transactions applied side by side would
+/// conflict on them and be applied again and again (with a hundred tills, a push in ten
+/// went through). Taking turns, each is applied once. Other businesses are not held up.
+#[derive(Default)]
+pub struct Turns(
+    std::sync::Mutex<std::collections::HashMap<bson::oid::ObjectId, Arc<tokio::sync::Mutex<()>>>>,
+);
+
+impl Turns {
+    /// Waits for `business`'s turn; it lasts as long as the guard.
+    pub async fn of(&self, business: bson::oid::ObjectId) -> tokio::sync::OwnedMutexGuard<()> {
+        let turn = {
+            let mut turns = self.0.lock().expect("not poisoned");
+            Arc::clone(turns.entry(business).or_default())
+        };
+        turn.lock_owned().await
+    }
 }
 
 /// The gateway's routes over `central`, each API key held to `per_second` requests a
@@ -45,6 +66,7 @@ pub fn router(central: Central, per_second: u32) -> Router {
         central,
         last_used: LastUsed::default(),
         rate_limit: RateLimit::new(per_second),
+        turns: Turns::default(),
     });
     let (api, openapi) = api::router();
     let openapi = Arc::new(openapi);
@@ -58,6 +80,7 @@ pub fn router(central: Central, per_second: u32) -> Router {
             }),
         )
         .route("/v1/tills/enrol", post(sync::enrol))
+        .route("/v1/tills/enrolment-codes", post(sync::enrolment_code))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", post(sync::pull))
         .merge(api)

@@ -113,6 +113,17 @@ enum AdminCommand {
         #[arg(long, default_value = "America/New_York")]
         timezone: String,
     },
+    /// Make another API key of a business, shown once
+    CreateKey {
+        #[command(flatten)]
+        database: Database,
+        /// The business's id
+        #[arg(long)]
+        business: String,
+        /// A key that reads only
+        #[arg(long)]
+        read_only: bool,
+    },
     /// Open another store of a business (within its plan)
     CreateStore {
         #[command(flatten)]
@@ -244,6 +255,25 @@ async fn run(cli: Cli) -> Result<()> {
             println!();
             println!("The owner's API key, shown this once (it is stored only as a hash):");
             println!("{}", created.key.secret);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::CreateKey {
+            database,
+            business,
+            read_only,
+        }) => {
+            let business = object_id("business", &business)?;
+            let scopes: &[&str] = if read_only {
+                &["read"]
+            } else {
+                &["read", "write"]
+            };
+            let central = connect(&database).await?;
+            let (id, key) = tenants::create_key(&central, business, scopes).await?;
+            println!("api key {id} ({}), scopes {}", key.label, scopes.join(", "));
+            println!();
+            println!("The API key, shown this once (it is stored only as a hash):");
+            println!("{}", key.secret);
             Ok(())
         }
         Command::Admin(AdminCommand::CreateStore {

@@ -14,6 +14,7 @@ use sellsync_core::staff::{hash_pin, normalize_email};
 use sellsync_core::{Currency, Id, Role};
 use sellsync_sync::Central;
 
+use crate::auth::ApiError;
 use crate::error::{Result, ServerError};
 use crate::keys::{self, NewKey};
 use crate::plans::Plan;
@@ -183,4 +184,34 @@ pub async fn create_store(
         .map_err(|e| ServerError::Central(central.classify(e)))?;
     tracing::info!(%business, store = %store.id, "store opened");
     Ok(store.id)
+}
+
+/// Makes another API key of `business` with `scopes`, shown once by the caller: through
+/// the API, or by the operator. Another business's id answers as one that does not exist.
+pub async fn create_key(
+    central: &Central,
+    business: bson::oid::ObjectId,
+    scopes: &[&str],
+) -> Result<(bson::oid::ObjectId, NewKey), ApiError> {
+    let db = central.database();
+    let known = db
+        .collection::<Document>(Collection::Businesses.name())
+        .count_documents(bson::doc! { field::ID: business })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if known == 0 {
+        return Err(ApiError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+            format!("There is no business {business}."),
+        ));
+    }
+    let key = keys::generate(keys::Kind::ApiKey).map_err(ApiError::unavailable)?;
+    let id = bson::oid::ObjectId::new();
+    db.collection::<Document>(Collection::ApiKeys.name())
+        .insert_one(keys::api_key_document(id, business, &key, scopes, None))
+        .await
+        .map_err(ApiError::unavailable)?;
+    tracing::info!(%business, key = %id, label = %key.label, "API key made");
+    Ok((id, key))
 }

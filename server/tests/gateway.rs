@@ -241,3 +241,60 @@ async fn the_gateway_terminates_tls_with_its_own_certificate() {
         .await;
     assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operator_makes_another_key_shown_once() {
+    let name = database("keys");
+    let (output, _) = create_business(&name, "Corner Market", "Standard");
+    let business = common::id_in(&output, "business");
+    let out = server(
+        &[
+            "admin",
+            "create-key",
+            "--business",
+            &business,
+            "--read-only",
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let key = text.lines().last().unwrap().to_owned();
+    assert!(
+        key.starts_with("ssk_") && text.contains("scopes read"),
+        "{text}"
+    );
+    let gateway = Gateway::start(&name);
+    let (status, answer) = gateway.get("/v1/business", Some(&key));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["key_scopes"], serde_json::json!(["read"]));
+    // Another business's id, or none: refused in words, no key made.
+    let out = server(
+        &[
+            "admin",
+            "create-key",
+            "--business",
+            &bson::oid::ObjectId::new().to_hex(),
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("There is no business"));
+    assert_eq!(
+        db(&name)
+            .await
+            .collection::<Document>("api_keys")
+            .count_documents(doc! {})
+            .await
+            .unwrap(),
+        2
+    );
+}

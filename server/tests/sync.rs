@@ -17,7 +17,7 @@ use sellsync_core::staff::NewUser;
 use sellsync_core::stock::rules::MovementType;
 use sellsync_core::sync::queue::Operation;
 use sellsync_core::{Actor, Cart, Credential, Id, Money, Role, Tender, Till};
-use sellsync_sync::gateway::enrol_till;
+use sellsync_sync::gateway::{enrol_till, GatewayClient};
 use sellsync_sync::wire::WireOperation;
 use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
 use serde_json::{json, Value};
@@ -686,11 +686,27 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
         2
     );
 
-    // The first till makes the catalog; the others enrol after and read it.
+    // The first till makes the catalog; the others enrol after and read it, with codes
+    // the first till asks the gateway for (its manager's errand, online).
     let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut tills = Vec::new();
     for (n, dir) in dirs.iter().enumerate() {
-        let code = enrolment_code(&name, &business.to_hex(), &store.to_hex());
+        let code = if n == 0 {
+            enrolment_code(&name, &business.to_hex(), &store.to_hex())
+        } else {
+            let Some(SyncTarget::Gateway(first)) =
+                SyncTarget::for_till(dirs[0].path(), None, None).unwrap()
+            else {
+                panic!("the first till syncs through the gateway")
+            };
+            let made = GatewayClient::new(&first)
+                .unwrap()
+                .enrolment_code()
+                .await
+                .unwrap();
+            assert!(made.code.starts_with("sse_") && made.label.starts_with("sse_"));
+            made.code
+        };
         let (mut till, _) = enrol_till(
             dir.path(),
             &gateway.base,

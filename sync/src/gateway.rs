@@ -20,8 +20,8 @@ use crate::reconciler::BatchOutcome;
 use crate::settings::SyncTarget;
 use crate::transport::Transport;
 use crate::wire::{
-    self, EnrolRequest, EnrolResponse, Problem, PullRequest, PullResponse, PushRequest,
-    PushResponse, WireOperation,
+    self, EnrolRequest, EnrolResponse, EnrolmentCode, Problem, PullRequest, PullResponse,
+    PushRequest, PushResponse, WireOperation,
 };
 
 /// How long a till waits for one answer of the gateway.
@@ -112,6 +112,12 @@ impl GatewayClient {
         response
             .into_page()
             .map_err(|e| SyncError::UnexpectedReply(format!("a pulled change: {e}")))
+    }
+
+    /// A one-time code for another till of this till's store.
+    pub async fn enrolment_code(&self) -> Result<EnrolmentCode> {
+        self.post("/v1/tills/enrolment-codes", &serde_json::json!({}))
+            .await
     }
 
     async fn post<T: DeserializeOwned>(&self, path: &str, body: &impl Serialize) -> Result<T> {

@@ -123,6 +123,17 @@ pub struct EnrolResponse {
     pub store: Value,
 }
 
+/// `POST /v1/tills/enrolment-codes`: a one-time code for another till of the calling
+/// till's store, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolmentCode {
+    pub code: String,
+    pub label: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
 /// An error answer of the gateway (RFC 9457 problem details, with a stable code).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Problem {

@@ -8,7 +8,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use bson::oid::ObjectId;
 use bson::{doc, Document};
 use sellsync_core::contract::Collection;
 use serde::{Deserialize, Serialize};
@@ -20,7 +19,7 @@ use super::page::{Page, Paging};
 use super::{body, id, invalid, json, list, not_found, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
-use crate::keys::{self, Kind};
+use crate::tenants;
 
 /// The business's API keys, by label.
 #[utoipa::path(get, path = "/v1/api-keys", tag = "keys", params(Paging),
@@ -64,41 +63,44 @@ pub async fn create_key(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Write)?;
-    idempotency::once(&service, &caller, &headers, "POST /v1/api-keys", &bytes, async {
-        let new: NewKey = body(&bytes)?;
-        let mut scopes: Vec<&str> = Vec::new();
-        for scope in &new.scopes {
-            match scope.as_str() {
-                "read" | "write" if !scopes.contains(&scope.as_str()) => scopes.push(scope),
-                "read" | "write" => {}
-                other => return Err(invalid("scopes", format!("{other:?} is not read or write"))),
+    idempotency::once(
+        &service,
+        &caller,
+        &headers,
+        "POST /v1/api-keys",
+        &bytes,
+        async {
+            let new: NewKey = body(&bytes)?;
+            let mut scopes: Vec<&str> = Vec::new();
+            for scope in &new.scopes {
+                match scope.as_str() {
+                    "read" | "write" if !scopes.contains(&scope.as_str()) => scopes.push(scope),
+                    "read" | "write" => {}
+                    other => {
+                        return Err(invalid("scopes", format!("{other:?} is not read or write")))
+                    }
+                }
             }
-        }
-        if !scopes.contains(&"read") {
-            return Err(invalid("scopes", "a key reads at least: give [\"read\"] or [\"read\", \"write\"]"));
-        }
-        let key = keys::generate(Kind::ApiKey).map_err(ApiError::unavailable)?;
-        let id = ObjectId::new();
-        let document = keys::api_key_document(id, caller.business_id, &key, &scopes, None);
-        service
-            .central
-            .database()
-            .collection::<Document>(Collection::ApiKeys.name())
-            .insert_one(document)
-            .await
-            .map_err(ApiError::unavailable)?;
-        tracing::info!(business = %caller.business_id, key = %id, label = %key.label, "API key made");
-        let made = MadeKey {
-            id: id.to_hex(),
-            api_key: key.secret,
-            label: key.label,
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        };
-        Ok(Answer {
-            status: StatusCode::CREATED,
-            body: serde_json::to_value(made).map_err(ApiError::unavailable)?,
-        })
-    })
+            if !scopes.contains(&"read") {
+                return Err(invalid(
+                    "scopes",
+                    "a key reads at least: give [\"read\"] or [\"read\", \"write\"]",
+                ));
+            }
+            let (id, key) =
+                tenants::create_key(&service.central, caller.business_id, &scopes).await?;
+            let made = MadeKey {
+                id: id.to_hex(),
+                api_key: key.secret,
+                label: key.label,
+                scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            };
+            Ok(Answer {
+                status: StatusCode::CREATED,
+                body: serde_json::to_value(made).map_err(ApiError::unavailable)?,
+            })
+        },
+    )
     .await
 }
 

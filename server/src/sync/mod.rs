@@ -21,8 +21,8 @@ use sellsync_core::sync::authority;
 use sellsync_core::sync::queue::Operation;
 use sellsync_sync::pull::{Feed, Scope, MAX_PAGE};
 use sellsync_sync::wire::{
-    self, EnrolRequest, EnrolResponse, OperationResult, OperationStatus, PullRequest, PullResponse,
-    PushRequest, PushResponse,
+    self, EnrolRequest, EnrolResponse, EnrolmentCode, OperationResult, OperationStatus,
+    PullRequest, PullResponse, PushRequest, PushResponse,
 };
 use sellsync_sync::{Reconciler, SyncError};
 use tracing::{info, warn};
@@ -75,6 +75,23 @@ pub async fn enrol(
     }))
 }
 
+/// `POST /v1/tills/enrolment-codes`: a one-time code for another till of the calling
+/// till's store (its manager asked for it there, with core's leave).
+pub async fn enrolment_code(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Json<EnrolmentCode>, ApiError> {
+    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let made =
+        devices::create_enrolment(&service.central, device.business_id, device.store_id).await?;
+    info!(device = %device.id, enrolment = %made.id, "enrolment code made at a till");
+    Ok(Json(EnrolmentCode {
+        code: made.code.secret,
+        label: made.code.label,
+        expires_at: made.expires_at.to_rfc3339(),
+    }))
+}
+
 /// `POST /v1/sync/push`: a batch of a till's outbox, answered per operation.
 pub async fn push(
     State(service): State<Arc<Service>>,
@@ -111,10 +128,13 @@ pub async fn push(
     results.extend(refusals);
     let (checked, refusals) = within_plan(&service, &device, checked).await?;
     results.extend(refusals);
-    let outcome = Reconciler::new(service.central.clone(), device.business_id.into())
-        .apply(&checked)
-        .await
-        .map_err(|e| unavailable(&e))?;
+    let outcome = {
+        let _turn = service.turns.of(device.business_id).await;
+        Reconciler::new(service.central.clone(), device.business_id.into())
+            .apply(&checked)
+            .await
+            .map_err(|e| unavailable(&e))?
+    };
     results.extend(outcome.applied.iter().map(|seq| OperationResult {
         seq: *seq,
         status: OperationStatus::Applied,
