@@ -1789,3 +1789,34 @@ fn a_stock_count_at_the_command_line() {
     let none = ok(d, &["count", "show"]);
     assert!(none.contains("No stock count is open"), "{none}");
 }
+
+#[test]
+fn an_api_key_made_at_the_till_is_shown_once_and_an_enrolment_code_needs_the_server() {
+    let dir = demo();
+    let d = dir.path();
+    const ADMIN: [&str; 4] = ["--user", "admin@example.com", "--pin", "1234"];
+    let err = fails(d, &with(MANAGER, &["api-key", "create"]));
+    assert!(err.contains("not allowed to change settings"), "{err}");
+    let made = json(d, &with(ADMIN, &["api-key", "create", "--read-only"]));
+    let key = made["key"].as_str().unwrap();
+    assert!(key.starts_with("ssk_") && key.len() == 43, "{made}");
+    assert_eq!(made["scopes"], serde_json::json!(["read"]));
+    // Waiting in the outbox, its hash hidden there and the key nowhere.
+    let outbox = ok(d, &with(MANAGER, &["outbox"]));
+    assert!(outbox.contains("api_keys"), "{outbox}");
+    assert!(
+        !outbox.contains(&key[4..36]),
+        "the key is not kept on the till"
+    );
+    let text = ok(d, &with(ADMIN, &["api-key", "create"]));
+    assert!(
+        text.contains("shown this once") && text.contains("read, write"),
+        "{text}"
+    );
+    // A till not enrolled at the Sell Sync server cannot ask it for a code.
+    let err = fails(d, &with(MANAGER, &["sync", "enrol-code"]));
+    assert!(
+        err.contains("does not sync through the Sell Sync server"),
+        "{err}"
+    );
+}
