@@ -27,11 +27,13 @@ pub const DEVICES: &str = "devices";
 const CODE_LIFETIME: Duration = Duration::hours(24);
 
 /// A till calling the sync endpoints.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Device {
     pub id: ObjectId,
     pub business_id: ObjectId,
     pub store_id: ObjectId,
+    /// The business's document, as read to check its subscription.
+    pub business: Document,
 }
 
 /// A new enrolment code, shown once.
@@ -263,7 +265,7 @@ pub async fn caller(
     ) else {
         return Err(ApiError::unavailable("a device without its ids"));
     };
-    auth::active_business(central, business_id).await?;
+    let business = auth::active_business(central, business_id).await?;
     if last_used.due(id) {
         let written = devices
             .update_one(
@@ -279,5 +281,6 @@ pub async fn caller(
         id,
         business_id,
         store_id,
+        business,
     })
 }

@@ -295,11 +295,14 @@ pub async fn write(
 /// A request body as `T`, or a problem naming what is wrong with it (an unknown field is
 /// refused too).
 pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_body",
-            format!("The request body is not what this endpoint takes: {e}"),
-        )
-    })
+    serde_json::from_slice(bytes).map_err(malformed_body)
+}
+
+/// A request body that is not what the endpoint takes, and why.
+pub fn malformed_body(why: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "malformed_body",
+        format!("The request body is not what this endpoint takes: {why}"),
+    )
 }

@@ -27,7 +27,8 @@ use sellsync_sync::wire::{
 use sellsync_sync::{Reconciler, SyncError};
 use tracing::{info, warn};
 
-use crate::auth::{self, ApiError};
+use crate::api;
+use crate::auth::ApiError;
 use crate::devices::{self, Device};
 use crate::http::Service;
 use crate::plans::Plan;
@@ -41,17 +42,9 @@ pub const MAX_PUSH: usize = 1_000;
 const RETURN_WINDOW_DAYS: i64 = 30;
 
 /// The JSON body of a request, or a problem naming what is wrong with it.
-pub fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    json.map(|Json(body)| body).map_err(|rejection| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "malformed_body",
-            format!(
-                "The request body is not what this endpoint takes: {}",
-                rejection.body_text()
-            ),
-        )
-    })
+fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    json.map(|Json(body)| body)
+        .map_err(|rejection| api::malformed_body(rejection.body_text()))
 }
 
 /// `POST /v1/tills/enrol`: a new till's one-time code for its credential.
@@ -165,14 +158,8 @@ pub async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     let device = devices::caller(&service.central, &service.last_used, &headers).await?;
     let request = body(json)?;
-    let return_window_days = service
-        .central
-        .database()
-        .collection::<Document>(Collection::Businesses.name())
-        .find_one(doc! { field::ID: device.business_id })
-        .await
-        .map_err(ApiError::unavailable)?
-        .and_then(|b| BusinessDoc::from_document(&b).ok())
+    let return_window_days = BusinessDoc::from_document(&device.business)
+        .ok()
         .and_then(|b| b.settings.return_window_days)
         .unwrap_or(RETURN_WINDOW_DAYS);
     let feed = Feed::new(
@@ -291,8 +278,7 @@ async fn within_plan(
     if !ops.iter().any(is_new_product) {
         return Ok((ops, Vec::new()));
     }
-    let business = auth::active_business(&service.central, device.business_id).await?;
-    let plan = Plan::of(&business);
+    let plan = Plan::of(&device.business);
     let Some(mut left) = quota::products_left(&service.central, plan, device.business_id).await?
     else {
         return Ok((ops, Vec::new()));
