@@ -284,7 +284,7 @@ async fn run(cli: Cli) -> Result<()> {
         }) => {
             let business = object_id("business", &business)?;
             let central = connect(&database).await?;
-            let store = tenants::create_store(&central, business, &name, location).await?;
+            let store = tenants::create_store(&central, business, &name, location, None).await?;
             println!("store {store}");
             Ok(())
         }

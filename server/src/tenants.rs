@@ -14,6 +14,7 @@ use sellsync_core::staff::{hash_pin, normalize_email};
 use sellsync_core::{Currency, Id, Role};
 use sellsync_sync::Central;
 
+use crate::api;
 use crate::auth::ApiError;
 use crate::error::{Result, ServerError};
 use crate::keys::{self, NewKey};
@@ -152,36 +153,34 @@ pub async fn create_store(
     business: bson::oid::ObjectId,
     name: &str,
     location: Option<String>,
-) -> Result<Id> {
+    phone: Option<String>,
+) -> Result<Id, ApiError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ServerError::Invalid("A store needs a name.".into()));
+        return Err(api::invalid("store_name", "a store needs a name"));
     }
     let db = central.database();
     let found = db
         .collection::<Document>(Collection::Businesses.name())
         .find_one(bson::doc! { field::ID: business })
         .await
-        .map_err(|e| ServerError::Central(central.classify(e)))?
-        .ok_or_else(|| ServerError::Invalid(format!("There is no business {business}.")))?;
-    quota::check_stores(central, Plan::of(&found), business)
-        .await
-        .map_err(|e| ServerError::Invalid(e.message))?;
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| api::not_found("business"))?;
+    quota::check_stores(central, Plan::of(&found), business).await?;
+    let clean = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     let store = StoreDoc {
         id: Id::new(),
         business_id: business.into(),
         store_name: name.to_owned(),
-        location: location
-            .map(|l| l.trim().to_owned())
-            .filter(|l| !l.is_empty()),
-        phone: None,
+        location: clean(location),
+        phone: clean(phone),
         operating_hours: None,
         created_at: Some(Utc::now()),
     };
     db.collection::<Document>(Collection::Stores.name())
         .insert_one(store.to_document())
         .await
-        .map_err(|e| ServerError::Central(central.classify(e)))?;
+        .map_err(ApiError::unavailable)?;
     tracing::info!(%business, store = %store.id, "store opened");
     Ok(store.id)
 }

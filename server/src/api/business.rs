@@ -8,18 +8,16 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Document};
-use chrono::Utc;
-use sellsync_core::contract::{Collection, Op, StoreDoc};
-use sellsync_core::Id;
+use sellsync_core::contract::Collection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, invalid, json, list, one, store, write, Scope};
+use super::{body, find, json, list, one, store, Scope};
 use crate::auth::{ApiError, Caller};
 use crate::http::Service;
-use crate::quota;
+use crate::tenants;
 
 /// The caller's business.
 #[derive(Serialize, ToSchema)]
@@ -113,34 +111,23 @@ pub async fn create_store(
         &bytes,
         async {
             let new: NewStore = body(&bytes)?;
-            let name = new.store_name.trim();
-            if name.is_empty() {
-                return Err(invalid("store_name", "a store needs a name"));
-            }
-            quota::check_stores(&service.central, caller.plan, caller.business_id).await?;
-            let clean =
-                |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-            let store = StoreDoc {
-                id: Id::new(),
-                business_id: caller.business_id.into(),
-                store_name: name.to_owned(),
-                location: clean(new.location),
-                phone: clean(new.phone),
-                operating_hours: None,
-                created_at: Some(Utc::now()),
-            };
-            let id = store.id.object_id();
-            let stored = write(
+            let id = tenants::create_store(
+                &service.central,
+                caller.business_id,
+                &new.store_name,
+                new.location,
+                new.phone,
+            )
+            .await?;
+            let stored = find(
                 &service,
                 &caller,
                 Collection::Stores,
-                id,
-                Op::Insert,
-                store.to_document(),
+                id.object_id(),
                 "store",
             )
             .await?;
-            Ok(Answer::created(stored))
+            Ok(Answer::created(json::document(&stored)))
         },
     )
     .await
