@@ -45,8 +45,9 @@ pub struct PushResponse {
 #[serde(deny_unknown_fields)]
 pub struct OperationResult {
     pub seq: i64,
-    /// `applied` (now central, by this push or an earlier one) or `refused` (for good:
-    /// the till parks it and tells a manager).
+    /// `applied` (now central), `already_applied` (a document made at the till that was
+    /// central before this push: the batch was sent again after its answer was lost) or
+    /// `refused` (for good: the till parks it and tells a manager).
     pub status: OperationStatus,
     /// Why it was refused: a stable code and words for a manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +60,7 @@ pub struct OperationResult {
 #[serde(rename_all = "snake_case")]
 pub enum OperationStatus {
     Applied,
+    AlreadyApplied,
     Refused,
 }
 
@@ -199,6 +201,10 @@ impl PushResponse {
         for result in self.results {
             match result.status {
                 OperationStatus::Applied => outcome.applied.push(result.seq),
+                OperationStatus::AlreadyApplied => {
+                    outcome.applied.push(result.seq);
+                    outcome.replayed.push(result.seq);
+                }
                 OperationStatus::Refused => outcome.rejected.push(Rejection {
                     seq: result.seq,
                     error: match (result.code, result.message) {
@@ -335,12 +341,18 @@ mod tests {
     }
 
     #[test]
-    fn refusals_keep_their_code_in_the_parked_error() {
+    fn answers_become_the_outcome_and_refusals_keep_their_code() {
         let outcome = PushResponse {
             results: vec![
                 OperationResult {
                     seq: 1,
                     status: OperationStatus::Applied,
+                    code: None,
+                    message: None,
+                },
+                OperationResult {
+                    seq: 3,
+                    status: OperationStatus::AlreadyApplied,
                     code: None,
                     message: None,
                 },
@@ -353,7 +365,8 @@ mod tests {
             ],
         }
         .into_outcome();
-        assert_eq!(outcome.applied, vec![1]);
+        assert_eq!(outcome.applied, vec![1, 3]);
+        assert_eq!(outcome.replayed, vec![3]);
         assert_eq!(
             outcome.rejected[0].error,
             "Priya may not adjust stock (permission_denied)"

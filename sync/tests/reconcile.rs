@@ -188,11 +188,16 @@ async fn a_movement_of_a_store_the_product_does_not_have_is_refused() {
         assert!(dump(&central).await == before, "nothing was written");
 
         // The same product sold at the new store of the business: a level of its own.
-        let outcome = reconciler
-            .apply(&[movement_op(1_000_004, business, uptown, milk)])
-            .await
-            .unwrap();
+        let sold = [movement_op(1_000_004, business, uptown, milk)];
+        let outcome = reconciler.apply(&sold).await.unwrap();
         assert_eq!(outcome.rejected, vec![]);
+        assert_eq!(outcome.replayed, Vec::<i64>::new());
+        // Sent again (its answer lost): already applied, counted once.
+        let outcome = reconciler.apply(&sold).await.unwrap();
+        assert_eq!(
+            (outcome.applied, outcome.replayed),
+            (vec![1_000_004], vec![1_000_004])
+        );
         let product = db
             .collection::<Document>("products")
             .find_one(doc! { "_id": milk })

@@ -128,9 +128,14 @@ pub async fn push(
             .await
             .map_err(|e| unavailable(&e))?
     };
+    let replayed: HashSet<i64> = outcome.replayed.iter().copied().collect();
     results.extend(outcome.applied.iter().map(|seq| OperationResult {
         seq: *seq,
-        status: OperationStatus::Applied,
+        status: if replayed.contains(seq) {
+            OperationStatus::AlreadyApplied
+        } else {
+            OperationStatus::Applied
+        },
         code: None,
         message: None,
     }));
@@ -145,7 +150,13 @@ pub async fn push(
         .iter()
         .filter(|r| r.status == OperationStatus::Refused)
         .count();
-    info!(device = %device.id, operations = results.len(), refused = parked, "push");
+    info!(
+        device = %device.id,
+        operations = results.len(),
+        already_applied = outcome.replayed.len(),
+        refused = parked,
+        "push"
+    );
     Ok(Json(PushResponse { results }))
 }
 

@@ -83,6 +83,9 @@ fn conflict_pause(n: u32) -> std::time::Duration {
 pub struct BatchOutcome {
     /// Operations now in the central database (applied by this call or an earlier one).
     pub applied: Vec<i64>,
+    /// Those of `applied` that are documents made at the till and were central before
+    /// this call: a batch sent again after its answer was lost.
+    pub replayed: Vec<i64>,
     /// Operations the central database refused for good.
     pub rejected: Vec<Rejection>,
 }
@@ -117,6 +120,7 @@ impl Reconciler {
     /// after which the whole batch may simply be sent again.
     pub async fn apply(&self, batch: &[Operation]) -> Result<BatchOutcome> {
         let mut rejected: Vec<Rejection> = Vec::new();
+        let mut inserted: HashSet<i64> = HashSet::new();
         let mut conflicts = 0;
         loop {
             let refused: HashSet<i64> = rejected.iter().map(|r| r.seq).collect();
@@ -131,6 +135,7 @@ impl Reconciler {
                 let mut attempt = Attempt::new(self, None);
                 attempt.run(&live).await?;
                 rejected.extend(attempt.rejected);
+                inserted = attempt.inserted;
                 break;
             }
             self.kill_abandoned_sessions().await?;
@@ -146,7 +151,8 @@ impl Reconciler {
                 .map_err(|e| self.central.classify(e))?;
             let mut attempt = Attempt::new(self, Some(&mut session));
             let result = attempt.run(&live).await;
-            let (failed_writes, new) = (attempt.write_failed, attempt.rejected);
+            let (failed_writes, new, fresh) =
+                (attempt.write_failed, attempt.rejected, attempt.inserted);
             if result.is_err() || failed_writes {
                 // A refused write ends the transaction: start again without it. A write
                 // conflict with another till's batch (on the same products' stock, say):
@@ -183,16 +189,22 @@ impl Reconciler {
                 return Err(self.central.classify(e));
             }
             rejected.extend(new);
+            inserted = fresh;
             break;
         }
         rejected.sort_by_key(|r| r.seq);
         let refused: HashSet<i64> = rejected.iter().map(|r| r.seq).collect();
+        let applied: Vec<&Operation> = batch
+            .iter()
+            .filter(|op| !refused.contains(&op.seq))
+            .collect();
         Ok(BatchOutcome {
-            applied: batch
+            replayed: applied
                 .iter()
+                .filter(|op| op.op == Op::Insert && !inserted.contains(&op.seq))
                 .map(|op| op.seq)
-                .filter(|seq| !refused.contains(seq))
                 .collect(),
+            applied: applied.iter().map(|op| op.seq).collect(),
             rejected,
         })
     }
