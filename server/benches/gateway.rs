@@ -22,6 +22,7 @@ use common::{create_business, enrolment_code, id_in, Gateway};
 use sellsync_core::contract::{Collection, ProductDoc};
 use sellsync_core::shift::count::CashCount;
 use sellsync_core::{Cart, Credential, Currency, Id, Money, Tender, Till};
+use sellsync_sync::engine::pause_after;
 use sellsync_sync::gateway::{enrol_till, switch_to_gateway};
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, Step, SyncTarget};
 
@@ -234,25 +235,27 @@ fn load(runtime: &tokio::runtime::Runtime, tag: u32) {
                 batch_size: 100,
                 ..EngineOptions::default()
             };
-            let mut engine = Engine::new(dir.path(), target, options).unwrap();
+            let mut engine = Engine::new(dir.path(), target, options.clone()).unwrap();
             let latencies = Arc::clone(&latencies);
             tasks.push(tokio::spawn(async move {
-                let (mut delivered, mut failed) = (0, 0);
+                let (mut delivered, mut failed, mut failures) = (0, 0, 0);
                 loop {
                     let at = Instant::now();
-                    // A failed push is sent again after a pause, as the engine's own loop
-                    // does.
+                    // A failed push is sent again after the engine's own pause (as long as
+                    // the gateway asks, when it is busy).
                     match engine.step().await {
                         Ok(Step::Pushed { delivered: n, .. }) => {
                             latencies.lock().unwrap().push(at.elapsed());
                             delivered += n;
+                            failures = 0;
                         }
                         // Its backlog is all central: what it would pull now (the other
                         // tills' sales) is not part of the push load.
                         Ok(Step::Pulled { .. } | Step::Idle) => return (delivered, failed),
-                        Err(_) => {
+                        Err(e) => {
                             failed += 1;
-                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            failures += 1;
+                            tokio::time::sleep(pause_after(&options, failures, &e)).await;
                         }
                     }
                 }

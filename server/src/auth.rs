@@ -42,7 +42,7 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
-    /// For 429: when to try again.
+    /// For 429 and 503: when to try again.
     pub retry_after: Option<Duration>,
 }
 
@@ -53,6 +53,19 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+        }
+    }
+
+    /// The business's other tills are being served: try again after `wait`.
+    pub fn busy(wait: Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is applying other tills' changes of this business; \
+                 this till sends its own again in a moment.",
+            )
         }
     }
 

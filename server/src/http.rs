@@ -2,19 +2,21 @@
 //! answered from the central database, so gateways run side by side behind a load
 //! balancer.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-use axum_server::tls_rustls::RustlsConfig;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use axum_server::tls_rustls::RustlsConfig;
+use bson::oid::ObjectId;
 use sellsync_sync::Central;
 use serde_json::{json, Value};
+use tokio::sync::OwnedMutexGuard;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -43,19 +45,35 @@ pub struct Service {
 /// that count into the same products' stock, and transactions applied side by side would
 /// conflict on them and be applied again and again (with a hundred tills, a push in ten
 /// went through). Taking turns, each is applied once. Other businesses are not held up.
-#[derive(Default)]
-pub struct Turns(
-    std::sync::Mutex<std::collections::HashMap<bson::oid::ObjectId, Arc<tokio::sync::Mutex<()>>>>,
-);
+/// A push that waits longer than [`TURN_WAIT`] is answered 503 with Retry-After: the till
+/// keeps its batch and sends it again, rather than holding a connection for the request's
+/// whole timeout.
+pub struct Turns {
+    waiting: std::sync::Mutex<HashMap<ObjectId, Arc<tokio::sync::Mutex<()>>>>,
+    patience: Duration,
+}
+
+/// How long a push waits for its business's turn.
+pub const TURN_WAIT: Duration = Duration::from_secs(5);
 
 impl Turns {
-    /// Waits for `business`'s turn; it lasts as long as the guard.
-    pub async fn of(&self, business: bson::oid::ObjectId) -> tokio::sync::OwnedMutexGuard<()> {
+    pub fn new(patience: Duration) -> Turns {
+        Turns {
+            waiting: Default::default(),
+            patience,
+        }
+    }
+
+    /// Waits for `business`'s turn, which lasts as long as the guard; `busy` after
+    /// waiting its patience.
+    pub async fn of(&self, business: ObjectId) -> Result<OwnedMutexGuard<()>, ApiError> {
         let turn = {
-            let mut turns = self.0.lock().expect("not poisoned");
-            Arc::clone(turns.entry(business).or_default())
+            let mut waiting = self.waiting.lock().expect("not poisoned");
+            Arc::clone(waiting.entry(business).or_default())
         };
-        turn.lock_owned().await
+        tokio::time::timeout(self.patience, turn.lock_owned())
+            .await
+            .map_err(|_| ApiError::busy(Duration::from_millis(fastrand::u64(1_000..=4_000))))
     }
 }
 
@@ -66,7 +84,7 @@ pub fn router(central: Central, per_second: u32) -> Router {
         central,
         last_used: LastUsed::default(),
         rate_limit: RateLimit::new(per_second),
-        turns: Turns::default(),
+        turns: Turns::new(TURN_WAIT),
     });
     let (api, openapi) = api::router();
     let openapi = Arc::new(openapi);
@@ -237,4 +255,28 @@ async fn shutdown() {
         let _ = interrupt.await;
     }
     info!("shutting down: finishing the requests under way");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_push_waits_its_business_turn_and_is_told_to_come_back_when_it_waits_too_long() {
+        let turns = Turns::new(Duration::from_millis(50));
+        let (ours, theirs) = (ObjectId::new(), ObjectId::new());
+        let first = turns.of(ours).await.unwrap();
+        // Another business is not held up.
+        drop(turns.of(theirs).await.unwrap());
+        let busy = turns.of(ours).await.unwrap_err();
+        assert_eq!(
+            (busy.status, busy.code),
+            (StatusCode::SERVICE_UNAVAILABLE, "busy")
+        );
+        assert!(busy
+            .retry_after
+            .is_some_and(|wait| wait >= Duration::from_secs(1)));
+        drop(first);
+        drop(turns.of(ours).await.unwrap());
+    }
 }

@@ -248,7 +248,7 @@ impl Engine {
         warn!(failures = self.failures, error = %message, "sync attempt failed");
         on_till(|| self.till.record_sync_attempt(Err(&message)))?;
         self.publish(false, Some(message))?;
-        Ok(backoff(&self.options, self.failures))
+        Ok(pause_after(&self.options, self.failures, error))
     }
 
     fn publish(&self, online: bool, error: Option<String>) -> Result<()> {
@@ -280,6 +280,16 @@ async fn connect(target: &SyncTarget, options: &EngineOptions, scope: Scope) -> 
             upgrade::give_products_stock_levels(&central, scope.business).await?;
             Ok(Transport::direct(central, scope))
         }
+    }
+}
+
+/// The pause after `failures` failures in a row, the last of them `error`: as long as
+/// the server asked, if it did, and never shorter than the backoff.
+pub fn pause_after(options: &EngineOptions, failures: u32, error: &SyncError) -> Duration {
+    let backoff = backoff(options, failures);
+    match error {
+        SyncError::ServerBusy { retry_after } => backoff.max(*retry_after),
+        _ => backoff,
     }
 }
 
@@ -322,5 +332,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_busy_server_is_left_alone_as_long_as_it_asks() {
+        let options = EngineOptions::default();
+        let busy = SyncError::ServerBusy {
+            retry_after: Duration::from_secs(3),
+        };
+        let unreachable = SyncError::ServerUnreachable {
+            server: "https://sync.example.com".into(),
+        };
+        assert!(pause_after(&options, 1, &busy) >= Duration::from_secs(3));
+        assert!(pause_after(&options, 1, &unreachable) <= options.backoff_floor);
+        // A longer backoff is kept.
+        assert!(pause_after(&options, 12, &busy) >= options.backoff_cap / 2);
     }
 }

@@ -31,6 +31,10 @@ pub enum SyncError {
     BadServerUrl { url: String, reason: String },
     #[error("Cannot reach the Sell Sync server at {server}. The till keeps selling and will send its changes when the store is back online.")]
     ServerUnreachable { server: String },
+    /// The gateway asked the till to send again later (it serves the business's other
+    /// tills, or the key's rate is spent).
+    #[error("The Sell Sync server is busy; the till sends its changes again in {} s.", retry_after.as_secs().max(1))]
+    ServerBusy { retry_after: std::time::Duration },
     /// The gateway refused the request: `code` is its stable code.
     #[error("The Sell Sync server refused: {message}")]
     Server {
@@ -59,6 +63,7 @@ impl SyncError {
             SyncError::Settings { .. } => "bad_sync_settings",
             SyncError::BadServerUrl { .. } => "bad_server_url",
             SyncError::ServerUnreachable { .. } => "server_unreachable",
+            SyncError::ServerBusy { .. } => "server_busy",
             SyncError::Server { .. } => "server_refused",
             SyncError::Till(e) => e.code(),
         }

@@ -215,6 +215,11 @@ async fn answer<T: DeserializeOwned>(
         unreachable()
     })?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
     let body = response.bytes().await.map_err(|_| unreachable())?;
     if status.is_success() {
         return serde_json::from_slice(&body)
@@ -227,6 +232,11 @@ async fn answer<T: DeserializeOwned>(
     {
         // A load balancer's page: the gateway behind it is not there.
         return Err(unreachable());
+    }
+    if let (StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS, Some(retry_after)) =
+        (status, retry_after)
+    {
+        return Err(SyncError::ServerBusy { retry_after });
     }
     let problem: Problem = serde_json::from_slice(&body).unwrap_or_else(|_| Problem {
         title: status.to_string(),

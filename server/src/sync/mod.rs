@@ -122,7 +122,7 @@ pub async fn push(
     let (checked, refusals) = within_plan(&service, &device, checked).await?;
     results.extend(refusals);
     let outcome = {
-        let _turn = service.turns.of(device.business_id).await;
+        let _turn = service.turns.of(device.business_id).await?;
         Reconciler::new(service.central.clone(), device.business_id.into())
             .apply(&checked)
             .await
