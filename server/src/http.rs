@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use tokio::sync::OwnedMutexGuard;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
-use tracing::{info, warn};
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::{info, warn, Level};
 
 use crate::api::{self, limit::RateLimit};
 use crate::auth::{ApiError, LastUsed};
@@ -110,7 +110,9 @@ pub fn router(central: Central, per_second: u32) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(axum::middleware::map_response(as_problems))
-        .layer(TraceLayer::new_for_http())
+        // A 5xx is the gateway's way of saying "not now" (busy, MongoDB unreachable): a
+        // warning, not an error of the gateway itself.
+        .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::WARN)))
 }
 
 /// The body limit's and the timeout's own answers, as problems like every other refusal.
