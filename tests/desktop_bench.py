@@ -3,7 +3,8 @@
 - cold start: from asking for the window to the sign-in screen showing staff;
 - scan to cart: from Enter in the scan field to the cart showing the item, measured in the
   page (a MutationObserver), median and p99 over SCANS scans;
-- resident memory of the app after SALES cash sales;
+- resident memory of the app after SALES cash sales (and again after MORE_SALES), split by
+  what holds it;
 - with BACKLOG_DIR (a till that traded offline, pointed at a MongoDB server, made by the
   offline_till example): sign-in (Enter on the PIN pad to the sell screen) and scan to
   cart while the sync engine uploads the backlog, with the backlog before and after.
@@ -23,6 +24,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 SCANS = int(os.environ.get("SCANS", "300"))
 SALES = int(os.environ.get("SALES", "500"))
+# Sales after which resident memory is looked at again, to see whether it grows.
+MORE_SALES = int(os.environ.get("MORE_SALES", "0"))
 CODES = ["2000024333427", "PRO-001", "DAI-001", "PRO-002", "DAI-002"]
 
 # Types `code` into the scan field, presses Enter, and answers how long (ms) until the cart
@@ -98,12 +101,16 @@ def main():
             f" p99 {percentile(timings, 0.99):.1f} ms, max {max(timings):.1f} ms"
         )
 
-        before = resident_kb()
-        for _ in range(SALES):
-            driver.execute_async_script(SCAN, CODES[0])
-            pay(driver, wait)
-        after = resident_kb()
-        print(f"app resident: {before} kB before {SALES} more sales, {after} kB after")
+        print(f"app resident after the scans: {resident_kb()} kB")
+        print(memory_split())
+        done = 0
+        for stop in [SALES] + ([MORE_SALES] if MORE_SALES > SALES else []):
+            while done < stop:
+                driver.execute_async_script(SCAN, CODES[0])
+                pay(driver, wait)
+                done += 1
+            print(f"app resident after {done} sales: {resident_kb()} kB")
+            print(memory_split())
         print("(the WebKit web process holds the page's memory separately)")
     finally:
         driver.quit()
@@ -143,12 +150,48 @@ def backlog(data_dir):
 
 def resident_kb():
     """The app process's resident memory (VmRSS), in kB."""
-    pid = subprocess.run(
-        ["pgrep", "-n", "-f", os.environ["APP"]], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    with open(f"/proc/{pid}/status") as status:
+    with open(f"/proc/{app_pid()}/status") as status:
         line = next(line for line in status if line.startswith("VmRSS"))
     return int(line.split()[1])
+
+
+def app_pid():
+    return subprocess.run(
+        ["pgrep", "-n", "-f", os.environ["APP"]], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def memory_split():
+    """Where the app's resident memory is, from /proc/PID/smaps: the binary, WebKitGTK
+    and JavaScriptCore, ICU's data, other libraries, and anonymous memory (the allocator's
+    heaps and the threads' stacks), in MB."""
+    groups = {}
+    anonymous = 0
+    name = None
+    with open(f"/proc/{app_pid()}/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and len(fields[0]) > 8 and ":" not in fields[0]:
+                path = fields[5] if len(fields) > 5 else ""
+                base = os.path.basename(path)
+                if path == os.environ["APP"]:
+                    name = "the app's binary"
+                elif base.startswith(("libwebkit2gtk", "libjavascriptcoregtk")):
+                    name = "WebKitGTK + JavaScriptCore"
+                elif base.startswith("libicudata"):
+                    name = "ICU data"
+                elif ".so" in base:
+                    name = "other libraries"
+                elif path.startswith("/"):
+                    name = "other files (fonts, caches)"
+                else:
+                    name = "anonymous (heaps, stacks)"
+            elif fields[0] == "Rss:":
+                groups[name] = groups.get(name, 0) + int(fields[1])
+            elif fields[0] == "Anonymous:":
+                anonymous += int(fields[1])
+    parts = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]))
+    return f"  resident by mapping (MB): {parts}; anonymous pages in all {anonymous / 1024:.1f}"
 
 
 def pay(driver, wait):

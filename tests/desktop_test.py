@@ -8,6 +8,7 @@ import datetime
 import os
 import shutil
 import socket
+import subprocess
 import sqlite3
 import tempfile
 import time
@@ -996,6 +997,68 @@ class Till(unittest.TestCase):
             milk = db["products"].find_one({"sku": "DAI-002"})
             levels = {str(level["store_id"]): level["stock"] for level in milk["stock_levels"]}
             self.assertEqual(levels[str(uptown)], 4)
+
+    def test_21_a_till_of_a_store_on_the_service_is_set_up_with_a_code_from_the_server(self):
+        """The first screen enrols the till at the Sell Sync server: the real gateway
+        (SELLSYNC_SERVER) on the test server. A wrong code is refused in words; with the
+        store's code the till holds the store and its owner, and syncs through the server."""
+        server = os.environ["SELLSYNC_SERVER"]
+        env = dict(
+            os.environ,
+            SELLSYNC_MONGODB_URI=os.environ["SELLSYNC_TEST_MONGODB_URI"],
+            SELLSYNC_DATABASE=f"desktop_enrol_{int(time.time() * 1000)}",
+        )
+
+        def admin(*args):
+            return subprocess.run([server, "admin", *args], env=env, check=True, capture_output=True, text=True).stdout
+
+        created = admin("create-business", "--name", "Harbour Books", "--plan", "Standard",
+                        "--owner-email", "owner@example.com", "--owner-pin", "4321",
+                        "--store", "Harbour Books Quay")
+        ids = dict(line.split(" ", 1) for line in created.splitlines() if line.startswith(("business ", "store ")))
+        code = admin("enrol", "--business", ids["business"], "--store", ids["store"]).strip().splitlines()[-1]
+        self.assertTrue(code.startswith("sse_"), code)
+        port = free_port()
+        gateway = subprocess.Popen([server, "serve", "--listen", f"127.0.0.1:{port}"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(gateway.wait)
+        self.addCleanup(gateway.terminate)
+        self.wait(10).until(lambda d: port_open(port))
+
+        self.wait_for("#start-enrol").click()
+        self.wait_for("#enrol-server").send_keys(f"http://127.0.0.1:{port}")
+        self.wait_for("#enrol-code").send_keys("sse_not_a_code" + Keys.ENTER)
+        self.wait_for_text("#app-error", "not a Sell Sync enrolment code")
+        self.assertFalse(os.path.exists(os.path.join(self.data_dir, "till.sqlite3")), "nothing set up")
+        field = self.wait_for("#enrol-code")
+        field.clear()
+        field.send_keys(code)
+        self.screenshot("enrol")
+        field.send_keys(Keys.ENTER)
+        self.wait_for('.staff-member[data-email="owner@example.com"]', timeout=30)
+        self.sign_in("owner@example.com", "4321")
+        self.assertEqual(self.text_of("header strong"), "Harbour Books Quay")
+        # Online: the server answered the till's pull and push.
+        self.wait(30).until(lambda d: self.text_of("#status-sync").startswith("Online"))
+        self.assertEqual(self.text_of("#status-pending"), "0 waiting to sync")
+        with open(os.path.join(self.data_dir, "sync.toml")) as f:
+            settings = f.read()
+        self.assertIn(f"http://127.0.0.1:{port}", settings)
+        self.assertNotIn("mongodb", settings, "the till holds no database address")
+        # The code was for one till: it is spent.
+        self.start_app()
+        self.wait_for("#start-enrol").click()
+        self.wait_for("#enrol-server").send_keys(f"http://127.0.0.1:{port}")
+        self.wait_for("#enrol-code").send_keys(code + Keys.ENTER)
+        self.wait_for_text("#app-error", "used already")
+
+
+def port_open(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+        return True
+    except OSError:
+        return False
 
 
 def free_port():

@@ -167,6 +167,7 @@ pub fn run() {
             commands::session::app_state,
             commands::session::open_demo,
             commands::session::provision,
+            commands::session::enrol,
             commands::session::sign_in,
             commands::session::sign_out,
             commands::sell::cart,

@@ -1,7 +1,9 @@
-//! The first screen and signing in: a till of the demo store, or of a real store set up
-//! from its central database; who may sign in; signing in and out.
+//! The first screen and signing in: a till of the demo store, or of a real store enrolled
+//! at the Sell Sync server or set up from its central database; who may sign in; signing
+//! in and out.
 
 use sellsync_core::{Credential, Error, Till};
+use sellsync_sync::SyncTarget;
 use tauri::{AppHandle, Manager, State};
 use tracing::warn;
 
@@ -64,6 +66,26 @@ pub async fn provision(
         sellsync_sync::pull::provision(&desk.data_dir, &config, &store_id, None).await?;
     desk.session().till = Some(till);
     desk.start_sync(&app, config.into());
+    app_state_of(&desk)
+}
+
+/// Sets this computer up as a new till of a store on the Sell Sync service: enrolled at
+/// the server with the one-time code an admin made for the store (as `sellsync init
+/// --server URL --enrol CODE`); the till keeps only the server's address and its own
+/// credential, and starts syncing.
+#[tauri::command]
+pub async fn enrol(app: AppHandle, server: String, code: String) -> Answer<AppState> {
+    let desk = app.state::<Desk>();
+    if desk.session().till.is_some() {
+        return Err(Error::AlreadyInitialized(desk.data_dir.clone()).into());
+    }
+    let (till, _) =
+        sellsync_sync::gateway::enrol_till(&desk.data_dir, &server, &code, None).await?;
+    let target = SyncTarget::for_till(&desk.data_dir, None, None)?;
+    desk.session().till = Some(till);
+    if let Some(target) = target {
+        desk.start_sync(&app, target);
+    }
     app_state_of(&desk)
 }
 

@@ -387,6 +387,7 @@ export const api = {
   openDemo: () => invoke<AppState>("open_demo"),
   provision: (uri: string, database: string, storeId: string) =>
     invoke<AppState>("provision", { uri, database, storeId }),
+  enrol: (server: string, code: string) => invoke<AppState>("enrol", { server, code }),
   signIn: (email: string, pin: string) => invoke<User>("sign_in", { email, pin }),
   signOut: () => invoke<void>("sign_out"),
   cart: () => invoke<CartView>("cart"),
