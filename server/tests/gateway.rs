@@ -4,7 +4,7 @@
 mod common;
 
 use bson::{doc, Document};
-use common::{create_business, database, db, server, Gateway};
+use common::{create_business, database, db, run_ok, server, Gateway};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_business_is_created_with_its_store_owner_and_a_key_shown_once_and_stored_hashed() {
@@ -247,7 +247,7 @@ async fn the_operator_makes_another_key_shown_once() {
     let name = database("keys");
     let (output, _) = create_business(&name, "Corner Market", "Standard");
     let business = common::id_in(&output, "business");
-    let out = server(
+    let text = run_ok(
         &[
             "admin",
             "create-key",
@@ -256,15 +256,7 @@ async fn the_operator_makes_another_key_shown_once() {
             "--read-only",
         ],
         &name,
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).unwrap();
     let key = text.lines().last().unwrap().to_owned();
     assert!(
         key.starts_with("ssk_") && text.contains("scopes read"),

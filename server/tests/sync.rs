@@ -8,7 +8,7 @@ use std::path::Path;
 
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use common::{create_business, database, db, enrolment_code, id_in, server, Gateway};
+use common::{create_business, database, db, enrolment_code, id_in, run_ok, server, Gateway};
 use sellsync_core::catalog::NewProduct;
 use sellsync_core::contract::{Collection, Op, StockMovementDoc};
 use sellsync_core::secrets;
@@ -507,7 +507,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     assert_eq!(stock_at(&db, "MILK", business, store).await, 6);
 
     // Revoked: refused at once; the till sells on and keeps its changes.
-    let out = server(
+    run_ok(
         &[
             "admin",
             "revoke-till",
@@ -517,13 +517,6 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             &device.get_object_id("_id").unwrap().to_hex(),
         ],
         &name,
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     sell(&mut till_a, &priya, "MILK", 1);
     let err = sync(dir_a.path()).await.unwrap_err();
@@ -673,7 +666,7 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
     let db = db(&name).await;
     let skus = ["MILK", "BREAD", "EGGS", "TEA", "SOAP"];
     // A second store of the business, opened by the operator.
-    let out = server(
+    run_ok(
         &[
             "admin",
             "create-store",
@@ -683,13 +676,6 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
             "Uptown",
         ],
         &name,
-    )
-    .output()
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(
         count(&db, "stores", doc! { "business_id": business }).await,

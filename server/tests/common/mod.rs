@@ -25,9 +25,21 @@ pub fn server(args: &[&str], database: &str) -> Command {
     command
 }
 
+/// Runs `sellsync-server ARGS` on `database` and answers what it printed; it must succeed.
+pub fn run_ok(args: &[&str], database: &str) -> String {
+    let out = server(args, database).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
 /// `admin create-business`: its output, and the key it showed once.
 pub fn create_business(database: &str, name: &str, plan: &str) -> (String, String) {
-    let out = server(
+    let text = run_ok(
         &[
             "admin",
             "create-business",
@@ -43,14 +55,6 @@ pub fn create_business(database: &str, name: &str, plan: &str) -> (String, Strin
             "Main Street",
         ],
         database,
-    )
-    .output()
-    .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let key = text.lines().last().unwrap().to_owned();
     (text, key)
@@ -243,17 +247,9 @@ pub fn id_in(output: &str, what: &str) -> String {
 
 /// `admin enrol`: a one-time code for a new till of `store`.
 pub fn enrolment_code(database: &str, business: &str, store: &str) -> String {
-    let out = server(
+    let text = run_ok(
         &["admin", "enrol", "--business", business, "--store", store],
         database,
-    )
-    .output()
-    .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let code = text.lines().last().unwrap().to_owned();
     assert!(code.starts_with("sse_"), "{text}");
