@@ -199,11 +199,7 @@ pub async fn create_key(
         .await
         .map_err(ApiError::unavailable)?;
     if known == 0 {
-        return Err(ApiError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            "not_found",
-            format!("There is no business {business}."),
-        ));
+        return Err(api::not_found("business"));
     }
     let key = keys::generate(keys::Kind::ApiKey).map_err(ApiError::unavailable)?;
     let id = bson::oid::ObjectId::new();
