@@ -303,8 +303,12 @@ class Till(unittest.TestCase):
         self.screenshot("sell-customer")
 
         # 5.00 on the card, then the rest in cash.
+        # The method the next amount goes to is the one lit: cash first, then the card.
         self.body(Keys.F2)
+        self.wait_for('#pay-dialog .method.active[data-method="Cash"]')
         self.wait_for('#pay-dialog .method[data-method="Credit Card"]').click()
+        self.wait_for('#pay-dialog .method.active[data-method="Credit Card"]')
+        self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "#pay-dialog .method.active")), 1)
         self.wait_for("#tendered").send_keys("5" + Keys.ENTER)
         self.assertIn("Still to pay", self.text_of("#pay-dialog h2"))
         self.assertIn("Credit Card $5.00", self.text_of("#tenders"))
