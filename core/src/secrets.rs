@@ -76,19 +76,20 @@ impl std::fmt::Debug for NewKey {
 pub enum KeyError {
     #[error("This is not a Sell Sync {} (they start with {}).", .0.noun(), .0.prefix())]
     NotAKey(Kind),
-    #[error("This {} is mistyped or cut short: its checksum does not match.", .0.noun())]
-    BadChecksum(Kind),
+    /// Its prefix is right but its length, characters or checksum are not.
+    #[error("This {} is mistyped or cut short: check it against the one you were given.", .0.noun())]
+    Mistyped(Kind),
 }
 
 impl KeyError {
     pub fn code(&self) -> &'static str {
         match self {
             KeyError::NotAKey(Kind::ApiKey) => "not_an_api_key",
-            KeyError::BadChecksum(Kind::ApiKey) => "api_key_checksum",
+            KeyError::Mistyped(Kind::ApiKey) => "api_key_checksum",
             KeyError::NotAKey(Kind::Device) => "not_a_device_credential",
-            KeyError::BadChecksum(Kind::Device) => "device_credential_checksum",
+            KeyError::Mistyped(Kind::Device) => "device_credential_checksum",
             KeyError::NotAKey(Kind::Enrolment) => "not_an_enrolment_code",
-            KeyError::BadChecksum(Kind::Enrolment) => "enrolment_code_checksum",
+            KeyError::Mistyped(Kind::Enrolment) => "enrolment_code_checksum",
         }
     }
 }
@@ -121,15 +122,12 @@ pub fn parse(kind: Kind, key: &str) -> Result<String, KeyError> {
     let rest = key
         .strip_prefix(kind.prefix())
         .ok_or(KeyError::NotAKey(kind))?;
-    let (body, check) = rest.split_once('_').ok_or(KeyError::NotAKey(kind))?;
+    let (body, check) = rest.split_once('_').ok_or(KeyError::Mistyped(kind))?;
     let shaped = body.len() == kind.secret_len()
         && check.len() == CHECK_LEN
         && rest.bytes().all(|b| b == b'_' || ALPHABET.contains(&b));
-    if !shaped {
-        return Err(KeyError::NotAKey(kind));
-    }
-    if checksum(body) != check {
-        return Err(KeyError::BadChecksum(kind));
+    if !shaped || checksum(body) != check {
+        return Err(KeyError::Mistyped(kind));
     }
     Ok(hash(key))
 }
@@ -198,17 +196,32 @@ mod tests {
         typo[10] = if typo[10] == b'a' { b'b' } else { b'a' };
         assert_eq!(
             parse(Kind::ApiKey, &String::from_utf8(typo).unwrap()),
-            Err(KeyError::BadChecksum(Kind::ApiKey))
+            Err(KeyError::Mistyped(Kind::ApiKey))
         );
         assert_eq!(
             parse(Kind::ApiKey, "abcd1234efgh5678"),
             Err(KeyError::NotAKey(Kind::ApiKey)),
             "the seed's example"
         );
+        // The right prefix, cut short or with a character no key has: mistyped, not
+        // "not a key" (which would tell its owner the prefix is wrong).
         assert_eq!(
             parse(Kind::ApiKey, &key.secret[..20]),
-            Err(KeyError::NotAKey(Kind::ApiKey)),
+            Err(KeyError::Mistyped(Kind::ApiKey)),
             "cut short"
+        );
+        assert_eq!(
+            parse(
+                Kind::ApiKey,
+                &format!("{}-{}", &key.secret[..36], &key.secret[37..])
+            ),
+            Err(KeyError::Mistyped(Kind::ApiKey)),
+            "a dash for the underscore"
+        );
+        assert_eq!(
+            parse(Kind::ApiKey, "ssk"),
+            Err(KeyError::NotAKey(Kind::ApiKey)),
+            "no prefix"
         );
         assert_ne!(generate(Kind::ApiKey).unwrap().secret, key.secret);
         assert!(!format!("{key:?}").contains(&key.secret), "never in a log");

@@ -11,7 +11,7 @@ pub enum ServerError {
     UnknownPlan(String),
     #[error("The operating system gave no random bytes for a key: {0}")]
     Random(String),
-    #[error("{0}")]
+    #[error("{}", in_operator_words(.0))]
     Central(#[from] SyncError),
     #[error("Could not listen on {address}: {reason}")]
     Listen { address: String, reason: String },
@@ -41,3 +41,26 @@ impl From<crate::auth::ApiError> for ServerError {
 }
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+/// A sync error as the gateway's operator reads it, in its log or from its commands: the
+/// words a till shows for the same error speak of the till and its store.
+pub fn in_operator_words(error: &SyncError) -> String {
+    match error {
+        SyncError::Unreachable { hosts } => format!("Cannot reach MongoDB at {hosts}."),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_told_to_the_operator_without_the_tills_words() {
+        let error = ServerError::from(SyncError::Unreachable {
+            hosts: "db:27017".into(),
+        });
+        assert_eq!(error.to_string(), "Cannot reach MongoDB at db:27017.");
+        assert_eq!(error.code(), "central_unreachable");
+    }
+}

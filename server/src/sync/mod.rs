@@ -201,7 +201,7 @@ fn refused(seq: i64, refusal: Refusal) -> OperationResult {
 }
 
 fn unavailable(error: &SyncError) -> ApiError {
-    ApiError::unavailable(error)
+    ApiError::unavailable(crate::error::in_operator_words(error))
 }
 
 /// Of `ops`, those whose updates change documents of the till's store (a transfer: sent
