@@ -223,8 +223,11 @@ async fn the_gateway_terminates_tls_with_its_own_certificate() {
     );
     assert!(gateway.base.starts_with("https://"), "{}", gateway.base);
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // The certificate names localhost; the client finds it at 127.0.0.1 itself, so the
+    // test does not depend on the machine's /etc/hosts (a fresh chroot has none).
     let client = reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(made.cert.pem().as_bytes()).unwrap()])
+        .resolve("localhost", std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build()
         .unwrap();
     let port = gateway.base.rsplit(':').next().unwrap();
@@ -236,7 +239,7 @@ async fn the_gateway_terminates_tls_with_its_own_certificate() {
     assert_eq!(health.status(), 200);
     // Plain HTTP to the TLS port gets no answer.
     let plain = reqwest::Client::new()
-        .get(format!("http://localhost:{port}/health"))
+        .get(format!("http://127.0.0.1:{port}/health"))
         .send()
         .await;
     assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
