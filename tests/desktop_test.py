@@ -1031,8 +1031,9 @@ class Till(unittest.TestCase):
 
         self.wait_for("#start-enrol").click()
         self.wait_for("#enrol-server").send_keys(f"http://127.0.0.1:{port}")
+        # The right prefix but not a code's shape: mistyped (the gateway's words, shown as they came).
         self.wait_for("#enrol-code").send_keys("sse_not_a_code" + Keys.ENTER)
-        self.wait_for_text("#app-error", "not a Sell Sync enrolment code")
+        self.wait_for_text("#app-error", "enrolment code is mistyped or cut short")
         self.assertFalse(os.path.exists(os.path.join(self.data_dir, "till.sqlite3")), "nothing set up")
         field = self.wait_for("#enrol-code")
         field.clear()
