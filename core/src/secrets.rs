@@ -210,11 +210,9 @@ mod tests {
             Err(KeyError::Mistyped(Kind::ApiKey)),
             "cut short"
         );
+        let (head, check) = key.secret.rsplit_once('_').unwrap();
         assert_eq!(
-            parse(
-                Kind::ApiKey,
-                &format!("{}-{}", &key.secret[..36], &key.secret[37..])
-            ),
+            parse(Kind::ApiKey, &format!("{head}-{check}")),
             Err(KeyError::Mistyped(Kind::ApiKey)),
             "a dash for the underscore"
         );
