@@ -56,7 +56,9 @@ impl Till {
             Some(actor.user_id().object_id()),
         );
         let now = ids::now();
-        self.write(|tx, _| outbox::append(tx, Collection::ApiKeys, id, Op::Insert, document, now))?;
+        self.write_as(actor, |tx, _| {
+            outbox::append(tx, Collection::ApiKeys, id, Op::Insert, document, now)
+        })?;
         info!(label = %key.label, by = %actor.name(), "API key made");
         Ok(ApiKeyMade {
             id,

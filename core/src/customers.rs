@@ -143,6 +143,7 @@ pub(crate) fn record_purchase(
     entry: PurchaseEntry,
     points: i64,
     credit: Money,
+    voids: Option<Id>,
 ) -> Result<()> {
     tx.prepare_cached(
         "UPDATE customers SET loyalty_points = loyalty_points + ?3,
@@ -160,6 +161,7 @@ pub(crate) fn record_purchase(
             entry,
             loyalty_points: points,
             store_credit: credit,
+            voids,
         }
         .to_document(&ctx.business.currency),
         date,
@@ -297,7 +299,7 @@ impl Till {
     pub fn add_customer(&mut self, actor: &Actor, customer: &NewCustomer) -> Result<Customer> {
         actor.require(Permission::ManageCustomers)?;
         let now = ids::now();
-        self.write(|tx, ctx| insert(tx, ctx, customer, now))
+        self.write_as(actor, |tx, ctx| insert(tx, ctx, customer, now))
     }
 
     /// A customer's purchases, newest first. Needs `manage_customers`.

@@ -204,7 +204,7 @@ impl Till {
     pub fn mark_notifications_read(&mut self, actor: &Actor) -> Result<usize> {
         actor.require(Permission::ManageInventory)?;
         let now = ids::now();
-        let marked = self.write(|tx, ctx| {
+        let marked = self.write_as(actor, |tx, ctx| {
             let unread: Vec<Id> = tx
                 .prepare_cached(
                     "UPDATE notifications SET status = 'read'

@@ -119,7 +119,8 @@ impl Till {
         let business_id = Id::new();
         let store_id = Id::new();
         let result = (|| -> Result<()> {
-            let tx = Tx::begin(&mut conn)?;
+            // The owner makes the business: its rows name them.
+            let tx = Tx::begin(&mut conn, Some(owner.id))?;
             tx.execute(
                 "INSERT INTO businesses (_id, business_name, business_owner, currency, timezone,
                     tax_inclusive, default_tax_rate, created_at)
@@ -320,9 +321,29 @@ impl Till {
     }
 
     /// Runs `change` in one immediate transaction and commits it; on any error nothing
-    /// of it is written.
+    /// of it is written. For what the till does of itself (sync bookkeeping, what a pull
+    /// brings): its outbox rows name no one. A person's change goes through
+    /// [`Till::write_as`].
     pub(crate) fn write<T>(
         &mut self,
+        change: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_by(None, change)
+    }
+
+    /// [`Till::write`] for a change `actor` makes: every outbox row it writes records who
+    /// made it, which the gateway checks against central's users.
+    pub(crate) fn write_as<T>(
+        &mut self,
+        actor: &Actor,
+        change: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.write_by(Some(actor.user_id()), change)
+    }
+
+    fn write_by<T>(
+        &mut self,
+        actor: Option<Id>,
         change: impl FnOnce(&Tx<'_>, &Ctx<'_>) -> Result<T>,
     ) -> Result<T> {
         let ctx = Ctx {
@@ -331,7 +352,7 @@ impl Till {
             till_id: self.till_id,
             till_code: &self.till_code,
         };
-        let tx = Tx::begin(&mut self.conn)?;
+        let tx = Tx::begin(&mut self.conn, actor)?;
         let out = change(&tx, &ctx)?;
         tx.commit()?;
         Ok(out)
@@ -344,13 +365,21 @@ impl Till {
 /// construction, not by convention. Reads through it see the change so far.
 pub(crate) struct Tx<'c> {
     tx: Transaction<'c>,
+    /// The user making the change, recorded on its outbox rows; `None`: the till itself.
+    actor: Option<Id>,
 }
 
 impl<'c> Tx<'c> {
-    fn begin(conn: &'c mut Connection) -> Result<Tx<'c>> {
+    fn begin(conn: &'c mut Connection, actor: Option<Id>) -> Result<Tx<'c>> {
         Ok(Tx {
             tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+            actor,
         })
+    }
+
+    /// Who makes this change, as its outbox rows record it.
+    pub(crate) fn actor(&self) -> Option<Id> {
+        self.actor
     }
 
     fn commit(self) -> Result<()> {

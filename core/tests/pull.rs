@@ -97,6 +97,7 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
         &find(Collection::Businesses),
         &find(Collection::Stores),
         Some("T2"),
+        None,
     )
     .unwrap();
     assert_eq!(till.pull_checkpoint().unwrap(), None);
@@ -165,7 +166,7 @@ fn provisioning_refuses_a_store_of_another_business_and_leaves_no_database() {
     let mut store = document(&s.till, Collection::Stores, s.till.store().id);
     store.insert("business_id", ObjectId::new());
     let dir = tempfile::tempdir().unwrap();
-    let err = Till::provision(dir.path(), &business, &store, Some("T2"))
+    let err = Till::provision(dir.path(), &business, &store, Some("T2"), None)
         .err()
         .unwrap();
     assert!(matches!(err, Error::CentralDocument { .. }), "{err:?}");
@@ -175,10 +176,10 @@ fn provisioning_refuses_a_store_of_another_business_and_leaves_no_database() {
     let mut business = business;
     business.insert("settings", doc! { "currency": "XYZ", "timezone": "UTC" });
     let store = document(&s.till, Collection::Stores, s.till.store().id);
-    assert!(Till::provision(dir.path(), &business, &store, Some("T2")).is_err());
+    assert!(Till::provision(dir.path(), &business, &store, Some("T2"), None).is_err());
     assert!(!dir.path().join("till.sqlite3").exists());
     assert!(matches!(
-        Till::provision(dir.path(), &business, &store, Some("T 2")),
+        Till::provision(dir.path(), &business, &store, Some("T 2"), None),
         Err(Error::InvalidSetting(_))
     ));
 }

@@ -10,7 +10,10 @@ use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{Duration, Utc};
 use mongodb::options::ReturnDocument;
-use sellsync_core::contract::{field, Collection};
+use sellsync_core::contract::{field, BusinessDoc, Collection, Op};
+use sellsync_core::sync::policy::TillScope;
+use sellsync_core::sync::queue::Operation;
+use sellsync_sync::wire::EnrolRequest;
 use sellsync_sync::Central;
 use tracing::info;
 
@@ -32,8 +35,26 @@ pub struct Device {
     pub id: ObjectId,
     pub business_id: ObjectId,
     pub store_id: ObjectId,
+    /// The till's own id (`till_id` on its sales, Z reports, journal): bound at enrolment,
+    /// or, for a till enrolled before tills were bound, by its first push that names one.
+    pub till_id: Option<ObjectId>,
     /// The business's document, as read to check its subscription.
     pub business: Document,
+}
+
+impl Device {
+    /// The till as the write policy sees it. A device not bound to a till yet owns no
+    /// till's documents.
+    pub fn scope(&self) -> Result<TillScope, ApiError> {
+        let business = BusinessDoc::from_document(&self.business)
+            .map_err(|e| ApiError::unavailable(format!("the business cannot be read: {e}")))?;
+        Ok(TillScope {
+            business: self.business_id.into(),
+            store: self.store_id.into(),
+            till: self.till_id.unwrap_or(self.id).into(),
+            currency: business.settings.currency,
+        })
+    }
 }
 
 /// A new enrolment code, shown once.
@@ -44,9 +65,10 @@ pub struct NewEnrolment {
     pub expires_at: chrono::DateTime<Utc>,
 }
 
-/// A new till enrolled: its credential, shown once, and its business and store.
+/// A new till enrolled: its credential, shown once, its till and its business and store.
 pub struct Enrolled {
     pub device_id: ObjectId,
+    pub till_id: ObjectId,
     pub token: NewKey,
     pub business: Document,
     pub store: Document,
@@ -107,16 +129,15 @@ pub async fn create_enrolment(
     })
 }
 
-/// Enrols a till with a one-time `code`: the code is used up, a device credential made
-/// (shown once) and the till's business and store answered. `expected_store`: a till that
-/// exists already says which store it is of, and a code for another store is refused
-/// before it is used up.
-pub async fn enrol(
-    central: &Central,
-    code: &str,
-    till_code: Option<&str>,
-    expected_store: Option<&str>,
-) -> Result<Enrolled, ApiError> {
+/// Enrols a till with a one-time code: the code is used up, a device credential made
+/// (shown once) and bound to one till, and the till's business and store answered. A till
+/// that exists already says which store it is of (a code for another store is refused
+/// before it is used up) and its own id (refused while another active till holds it); a
+/// new till takes the device's id as its own.
+pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled, ApiError> {
+    let code = request.code.as_str();
+    let till_code = request.till_code.as_deref();
+    let expected_store = request.store_id.as_deref();
     let hash = keys::parse(Kind::Enrolment, code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
     let db = central.database();
@@ -170,6 +191,22 @@ pub async fn enrol(
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| refused("unknown_store", "The store of this enrolment code is gone."))?;
     let device_id = ObjectId::new();
+    let till_id = match request.till_id.as_deref() {
+        None => device_id,
+        Some(text) => ObjectId::parse_str(text.trim())
+            .map_err(|_| refused("malformed_body", "The till's id is not an id."))?,
+    };
+    let held = db
+        .collection::<Document>(DEVICES)
+        .find_one(doc! { field::TILL_ID: till_id, field::STATUS: "active" })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if held.is_some() {
+        return Err(refused(
+            "till_already_enrolled",
+            "This till is enrolled already: revoke its credential first to enrol it again.",
+        ));
+    }
     // Used up at most once, even by two tills racing with the same code.
     let claimed = enrolments
         .find_one_and_update(
@@ -194,6 +231,7 @@ pub async fn enrol(
             "token_hash": &token.hash,
             "label": &token.label,
             "till_code": till_code,
+            field::TILL_ID: till_id,
             field::STATUS: "active",
             field::CREATED_AT: now,
             field::LAST_USED: bson::Bson::Null,
@@ -203,6 +241,7 @@ pub async fn enrol(
     info!(business = %business_id, store = %store_id, device = %device_id, "till enrolled");
     Ok(Enrolled {
         device_id,
+        till_id,
         token,
         business,
         store,
@@ -281,6 +320,56 @@ pub async fn caller(
         id,
         business_id,
         store_id,
+        till_id: device.get_object_id(field::TILL_ID).ok(),
         business,
     })
+}
+
+/// Binds a device enrolled before tills were bound to the till its push names (the
+/// `till_id` of its first sale, Z report, journal entry or parked sale), once: from then
+/// on it owns that till's documents only. A till another active device holds is not
+/// bound.
+pub async fn bind_till(
+    central: &Central,
+    mut device: Device,
+    ops: &[Operation],
+) -> Result<Device, ApiError> {
+    if device.till_id.is_some() {
+        return Ok(device);
+    }
+    let bound = [
+        Collection::SalesTransactions,
+        Collection::ZReports,
+        Collection::JournalEntries,
+        Collection::ParkedSales,
+    ];
+    let Some(till) = ops
+        .iter()
+        .filter(|op| op.op == Op::Insert && bound.contains(&op.collection))
+        .find_map(|op| op.payload.get_object_id(field::TILL_ID).ok())
+    else {
+        return Ok(device);
+    };
+    let devices = central.database().collection::<Document>(DEVICES);
+    let held = devices
+        .find_one(doc! { field::TILL_ID: till, field::STATUS: "active" })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if held.is_some() {
+        return Ok(device);
+    }
+    devices
+        .update_one(
+            doc! { field::ID: device.id, field::TILL_ID: { "$exists": false } },
+            doc! { "$set": { field::TILL_ID: till } },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    device.till_id = devices
+        .find_one(doc! { field::ID: device.id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .and_then(|d| d.get_object_id(field::TILL_ID).ok());
+    info!(device = %device.id, till = ?device.till_id, "a till enrolled before tills were bound is bound to its till");
+    Ok(device)
 }

@@ -99,6 +99,7 @@ pub fn router(central: Central, per_second: u32) -> Router {
         )
         .route("/v1/tills/enrol", post(sync::enrol))
         .route("/v1/tills/enrolment-codes", post(sync::enrolment_code))
+        .route("/v1/tills/people", post(sync::verify_person))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", post(sync::pull))
         .merge(api)

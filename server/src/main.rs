@@ -13,6 +13,7 @@ mod auth;
 mod devices;
 mod error;
 mod http;
+mod people;
 mod plans;
 mod quota;
 mod sync;

@@ -17,14 +17,23 @@ use sellsync_core::staff::NewUser;
 use sellsync_core::stock::rules::MovementType;
 use sellsync_core::sync::queue::Operation;
 use sellsync_core::{Actor, Cart, Credential, Id, Money, Role, Tender, Till};
-use sellsync_sync::gateway::{enrol_till, GatewayClient};
+use sellsync_sync::gateway::{enrol_till, verify_person, GatewayClient};
 use sellsync_sync::wire::WireOperation;
 use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
 use serde_json::{json, Value};
 
-fn owner(till: &mut Till) -> Actor {
-    till.sign_in("owner@example.com", Credential::Pin("4321"))
+/// The owner, signed in at `till` and verified by its gateway (what only a person may
+/// allow, such as taking on staff, goes through while they are).
+async fn owner(till: &mut Till) -> Actor {
+    let boss = till
+        .sign_in("owner@example.com", Credential::Pin("4321"))
+        .unwrap();
+    let verified = verify_person(till, &boss, Credential::Pin("4321"))
+        .await
         .unwrap()
+        .expect("the till syncs through a gateway");
+    assert!(!verified.verified.user_id.is_empty());
+    boss
 }
 
 /// Syncs the till in `dir` through where it is set to sync, until nothing is waiting.
@@ -108,6 +117,7 @@ fn movement(
         document_id: id,
         op: Op::Insert,
         payload: document,
+        user: None,
     }))
     .unwrap()
 }
@@ -125,6 +135,7 @@ fn cashiers_key(seq: i64, business: ObjectId, by: Id) -> Value {
         document_id: id.into(),
         op: Op::Insert,
         payload: document,
+        user: None,
     }))
     .unwrap()
 }
@@ -220,7 +231,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     }
 
     // The owner takes on a cashier and a product; the cashier sells.
-    let boss = owner(&mut till_a);
+    let boss = owner(&mut till_a).await;
     let cashier = till_a
         .add_user(
             &boss,
@@ -317,6 +328,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
         document_id: business.into(),
         op: Op::Update,
         payload: doc! { "package_plan": "Premium", "subscription_status": "active" },
+        user: None,
     }))
     .unwrap();
     plan["payload"]["updated_at"] = json!({ "$date": { "$numberLong": "1" } });
@@ -373,8 +385,8 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             ("refused", "other_store"),
             ("refused", "other_business"),
             ("applied", ""),
-            ("refused", "operator_field"),
-            ("refused", "permission_denied"),
+            ("refused", "not_writable_by_till"),
+            ("refused", "needs_verified_person"),
         ]
     );
     assert_eq!(
@@ -414,7 +426,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let (mut till_c, _) = enrol_till(dir_c.path(), &gateway.base, &code_c, Some("C1"))
         .await
         .unwrap();
-    let boss_c = owner(&mut till_c);
+    let boss_c = owner(&mut till_c).await;
     till_c
         .add_product(
             &boss_c,
@@ -480,7 +492,9 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let priya_b = till_b
         .sign_in("priya@example.com", Credential::Pin("1111"))
         .unwrap();
-    let boss_b = owner(&mut till_b);
+    let boss_b = till_b
+        .sign_in("owner@example.com", Credential::Pin("4321"))
+        .unwrap();
     till_b
         .open_shift(
             &boss_b,
@@ -628,7 +642,7 @@ async fn a_free_plan_stops_at_one_till_and_its_products_and_nothing_is_lost() {
     assert_eq!(count(&db(&name).await, "stores", doc! {}).await, 1);
 
     // 501 products made at the till: 500 go central, the last is parked with the reason.
-    let boss = owner(&mut till);
+    let boss = owner(&mut till).await;
     let products: Vec<NewProduct> = (0..501)
         .map(|n| NewProduct {
             sku: format!("SKU-{n:03}"),
@@ -712,7 +726,7 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
         .await
         .unwrap();
         if n == 0 {
-            let boss = owner(&mut till);
+            let boss = owner(&mut till).await;
             for sku in skus {
                 let product = NewProduct {
                     sku: sku.into(),
@@ -732,7 +746,9 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
     let mut rng = fastrand::Rng::with_seed(0x0014_0003);
     let mut sold = 0;
     for till in &mut tills {
-        let boss = owner(till);
+        let boss = till
+            .sign_in("owner@example.com", Credential::Pin("4321"))
+            .unwrap();
         till.open_shift(&boss, &CashCount::amount(Money::from_minor(5_000)).unwrap())
             .unwrap();
         for _ in 0..6 {

@@ -10,7 +10,7 @@ use mongodb::error::ErrorKind;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 use sellsync_core::contract::{field, Collection};
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::error::{Result, SyncError};
 
@@ -188,12 +188,27 @@ impl Central {
 
     /// Creates the indexes the collections need (idempotent). Every compound index starts
     /// with `business_id`, so each business's queries stay within its own documents.
+    ///
+    /// And asks the server to keep the documents of `users` as they were before a change
+    /// (MongoDB 6+), so that the pull's change stream can tell whose a deleted user was
+    /// and send the deletion to that store's tills only. A server that cannot is logged:
+    /// a deletion then reaches a till at its next full read.
     pub async fn ensure_indexes(&self) -> Result<()> {
         for (collection, indexes) in indexes() {
             self.db
                 .run_command(doc! { "createIndexes": collection.name(), "indexes": indexes })
                 .await
                 .map_err(|e| self.classify(e))?;
+        }
+        let images = self
+            .db
+            .run_command(doc! {
+                "collMod": Collection::Users.name(),
+                "changeStreamPreAndPostImages": { "enabled": true },
+            })
+            .await;
+        if let Err(error) = images {
+            warn!(%error, "the central database keeps no image of deleted users: tills learn of a deletion at their next full read");
         }
         Ok(())
     }

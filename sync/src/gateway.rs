@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use sellsync_core::staff::{Actor, Credential};
 use sellsync_core::sync::queue::{Operation, SyncSetupApproval};
 use sellsync_core::Till;
 use serde::de::DeserializeOwned;
@@ -15,13 +16,14 @@ use serde::Serialize;
 use tracing::{debug, info};
 
 use crate::error::{Result, SyncError};
+use crate::on_till;
 use crate::pull::{fill_new_till, Page, Pulled};
 use crate::reconciler::BatchOutcome;
 use crate::settings::SyncTarget;
 use crate::transport::Transport;
 use crate::wire::{
     self, EnrolRequest, EnrolResponse, EnrolmentCode, Problem, PullRequest, PullResponse,
-    PushRequest, PushResponse, WireOperation,
+    PushRequest, PushResponse, Verified, VerifyRequest, WireOperation,
 };
 
 /// How long a till waits for one answer of the gateway.
@@ -114,6 +116,11 @@ impl GatewayClient {
             .map_err(|e| SyncError::UnexpectedReply(format!("a pulled change: {e}")))
     }
 
+    /// Asks the gateway to verify the person signed in at this till.
+    pub async fn verify(&self, request: &VerifyRequest) -> Result<Verified> {
+        self.post("/v1/tills/people", request).await
+    }
+
     /// A one-time code for another till of this till's store.
     pub async fn enrolment_code(&self) -> Result<EnrolmentCode> {
         self.post("/v1/tills/enrolment-codes", &serde_json::json!({}))
@@ -130,6 +137,46 @@ impl GatewayClient {
     }
 }
 
+/// A person verified by the gateway at this till, and what of theirs went back to wait.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub verified: Verified,
+    /// Operations that had waited for a verified person and now go out as theirs.
+    pub confirmed: usize,
+}
+
+/// Has the gateway of `till` verify `actor`, who signed in at the till with `credential`,
+/// so that what they allow (staff, keys, payment methods, business-wide products) goes
+/// through for a while; then the operations that waited for a person verified, which
+/// `actor` may allow, go out again as theirs. `None`: the till does not sync through a
+/// gateway (a till syncing directly is trusted with the database itself).
+pub async fn verify_person(
+    till: &mut Till,
+    actor: &Actor,
+    credential: Credential<'_>,
+) -> Result<Option<Verification>> {
+    let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(till.data_dir(), None, None)?
+    else {
+        return Ok(None);
+    };
+    let (pin, password) = match credential {
+        Credential::Pin(pin) => (Some(pin.to_owned()), None),
+        Credential::Password(password) => (None, Some(password.to_owned())),
+    };
+    let request = VerifyRequest {
+        email: actor.email().to_owned(),
+        pin,
+        password,
+    };
+    let verified = GatewayClient::new(&config)?.verify(&request).await?;
+    let confirmed = on_till(|| till.confirm_waiting(actor))?;
+    info!(user = %verified.user_id, confirmed, "verified by the gateway");
+    Ok(Some(Verification {
+        verified,
+        confirmed,
+    }))
+}
+
 /// Sets up a new till in `data_dir` from the gateway at `url` with a one-time enrolment
 /// `code`: the gateway answers the till's credential and its business and store, the till
 /// reads everything it should hold through the gateway and saves where it syncs. Its
@@ -140,12 +187,16 @@ pub async fn enrol_till(
     code: &str,
     till_code: Option<&str>,
 ) -> Result<(Till, Pulled)> {
-    let enrolled = enrol(url, code, till_code, None).await?;
+    let enrolled = enrol(url, code, till_code, None, None).await?;
     let unexpected = |e: String| SyncError::UnexpectedReply(format!("the enrolment: {e}"));
     let business = wire::from_json(enrolled.business).map_err(unexpected)?;
     let store = wire::from_json(enrolled.store).map_err(unexpected)?;
     let config = GatewayConfig::new(url, enrolled.device_token)?;
-    let till = Till::provision(data_dir, &business, &store, till_code)?;
+    let till_id = enrolled
+        .till_id
+        .parse()
+        .map_err(|_| unexpected(format!("{:?} is not a till id", enrolled.till_id)))?;
+    let till = Till::provision(data_dir, &business, &store, till_code, Some(till_id))?;
     let transport = Transport::Gateway(GatewayClient::new(&config)?);
     info!(device = %enrolled.device_id, server = %config.url, "till enrolled");
     fill_new_till(data_dir, till, &transport, || {
@@ -165,20 +216,29 @@ pub async fn switch_to_gateway(
     code: &str,
 ) -> Result<GatewayConfig> {
     let store = till.store().id.to_string();
-    let enrolled = enrol(url, code, Some(till.till_code()), Some(&store)).await?;
+    let till_id = till.till_id().to_string();
+    let enrolled = enrol(
+        url,
+        code,
+        Some(till.till_code()),
+        Some(&store),
+        Some(&till_id),
+    )
+    .await?;
     let config = GatewayConfig::new(url, enrolled.device_token)?;
     SyncTarget::Gateway(config.clone()).save(till.data_dir(), approval)?;
     info!(device = %enrolled.device_id, server = %config.url, "till moved to the gateway");
     Ok(config)
 }
 
-/// Enrols a till at the gateway `url` with a one-time `code`; `store`: the store the till
-/// already is of, which the code must be for.
+/// Enrols a till at the gateway `url` with a one-time `code`; `store` and `till_id`: the
+/// store the till already is of, which the code must be for, and its own id.
 async fn enrol(
     url: &str,
     code: &str,
     till_code: Option<&str>,
     store: Option<&str>,
+    till_id: Option<&str>,
 ) -> Result<EnrolResponse> {
     let url = check_url(url)?;
     let request = http_client()?
@@ -187,6 +247,7 @@ async fn enrol(
             code: code.trim().to_owned(),
             till_code: till_code.map(str::to_owned),
             store_id: store.map(str::to_owned),
+            till_id: till_id.map(str::to_owned),
         });
     answer(&url, request.send().await).await
 }

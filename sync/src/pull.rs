@@ -28,7 +28,7 @@ use chrono::Utc;
 use mongodb::change_stream::event::{ChangeStreamEvent, OperationType, ResumeToken};
 use mongodb::change_stream::ChangeStream;
 use mongodb::error::ErrorKind;
-use mongodb::options::FullDocumentType;
+use mongodb::options::{FullDocumentBeforeChangeType, FullDocumentType};
 use sellsync_core::contract::{field, Collection};
 use sellsync_core::sync::pull::{CentralChange, PullOutcome, PULLED};
 use sellsync_core::Till;
@@ -311,8 +311,8 @@ impl Feed {
     /// The changes after `token`, up to `limit` events.
     async fn follow(&self, token: ResumeToken, limit: usize) -> Result<Page> {
         let mut stream = self.watch(Some(token), limit).await?;
-        // Events the till does not mirror (another business's deleted user, say) still
-        // move the checkpoint on, so they are not read again.
+        // Events the till does not mirror still move the checkpoint on, so they are not
+        // read again.
         let mut changes = Vec::new();
         let mut events = 0;
         while events < limit {
@@ -335,30 +335,38 @@ impl Feed {
         })
     }
 
-    /// The business's change stream over the pulled collections.
+    /// The scope's change stream over the pulled collections: the same documents a full
+    /// read gives ([`Feed::filter`], matched on the changed document), and the deletions of
+    /// the scope's users (matched on the document as it was before, where the server keeps
+    /// it: [`Central::ensure_indexes`] asks it to for `users`).
     async fn watch(
         &self,
         resume_after: Option<ResumeToken>,
         batch_size: usize,
     ) -> Result<ChangeStream<ChangeStreamEvent<Document>>> {
-        let business = Bson::ObjectId(self.scope.business);
-        let scoped: Vec<&str> = PULLED
+        let mut held: Vec<Document> = PULLED
             .iter()
             .filter(|c| **c != Collection::Businesses)
-            .map(|c| c.name())
+            .map(|c| {
+                let mut held = doc! { "ns.coll": c.name() };
+                held.extend(within(FULL_DOCUMENT, self.filter(*c)));
+                held
+            })
             .collect();
-        let pipeline = [doc! { "$match": { "$or": [
-            { "ns.coll": { "$in": scoped }, full_document(field::BUSINESS_ID): &business },
-            { "ns.coll": Collection::Businesses.name(), document_key(field::ID): &business },
-            // A deleted document has no body to say whose it was; the till applies the
-            // deletion only to a user it holds.
-            { "ns.coll": Collection::Users.name(), "operationType": "delete" },
-        ] } }];
+        held.push(doc! {
+            "ns.coll": Collection::Businesses.name(),
+            document_key(field::ID): self.scope.business,
+        });
+        let mut deleted = doc! { "ns.coll": Collection::Users.name(), "operationType": "delete" };
+        deleted.extend(within(BEFORE_CHANGE, self.filter(Collection::Users)));
+        held.push(deleted);
+        let pipeline = [doc! { "$match": { "$or": held } }];
         self.central
             .database()
             .watch()
             .pipeline(pipeline)
             .full_document(FullDocumentType::UpdateLookup)
+            .full_document_before_change(FullDocumentBeforeChangeType::WhenAvailable)
             .resume_after(resume_after)
             .max_await_time(Duration::from_millis(200))
             .batch_size(u32::try_from(batch_size).unwrap_or(u32::MAX))
@@ -369,7 +377,9 @@ impl Feed {
             })
     }
 
-    /// The documents of `collection` this scope holds.
+    /// The documents of `collection` this scope holds: its business's, and of the
+    /// store-bound ones its store's (and the business-wide ones). Never another store's
+    /// sales, movements, orders, parked sales or staff.
     fn filter(&self, collection: Collection) -> Document {
         let business = Bson::ObjectId(self.scope.business);
         let store = Bson::ObjectId(self.scope.store);
@@ -401,14 +411,40 @@ impl Feed {
                     { field::TO_STORE_ID: &store },
                 ],
             },
-            // The store's orders (all of them: the open ones are what a till works on).
-            Collection::PurchaseOrders => doc! {
+            // The store's orders (all of them: the open ones are what a till works on) and
+            // its stock ledger.
+            Collection::PurchaseOrders | Collection::StockMovements => doc! {
                 field::BUSINESS_ID: business,
                 field::STORE_ID: store,
             },
             _ => doc! { field::BUSINESS_ID: business },
         }
     }
+}
+
+/// A change event's document as it is now, and as it was before the change.
+const FULL_DOCUMENT: &str = "fullDocument";
+const BEFORE_CHANGE: &str = "fullDocumentBeforeChange";
+
+/// `filter`, a filter on a document, as a filter on the change event's document `at`:
+/// each field's path prefixed, through `$or` and `$and`.
+fn within(at: &str, filter: Document) -> Document {
+    filter
+        .into_iter()
+        .map(|(name, value)| match (name.as_str(), value) {
+            ("$or" | "$and", Bson::Array(clauses)) => {
+                let clauses: Vec<Bson> = clauses
+                    .into_iter()
+                    .map(|clause| match clause {
+                        Bson::Document(clause) => Bson::Document(within(at, clause)),
+                        other => other,
+                    })
+                    .collect();
+                (name, Bson::Array(clauses))
+            }
+            (_, value) => (format!("{at}.{name}"), value),
+        })
+        .collect()
 }
 
 /// The sort key of `document` in a full read of `collection`.
@@ -470,7 +506,7 @@ pub async fn provision(
         .map_err(|e| central.classify(e))?
         .ok_or_else(unknown)?;
     upgrade::give_products_stock_levels(&central, business_id).await?;
-    let till = Till::provision(data_dir, &business, &store, till_code)?;
+    let till = Till::provision(data_dir, &business, &store, till_code, None)?;
     let transport = Transport::direct(central, Scope::of(&till));
     fill_new_till(data_dir, till, &transport, || {
         SyncTarget::Mongo(config.clone()).write(data_dir)
@@ -517,11 +553,6 @@ fn change(event: ChangeStreamEvent<Document>) -> Option<CentralChange> {
         }
         _ => None,
     }
-}
-
-/// A field of a change event's document, as the change stream's filter names it.
-fn full_document(field: &str) -> String {
-    format!("fullDocument.{field}")
 }
 
 /// A field of a change event's document key.

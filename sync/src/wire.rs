@@ -31,6 +31,10 @@ pub struct WireOperation {
     pub op: String,
     /// The payload, as canonical Extended JSON.
     pub payload: Value,
+    /// The user who made it (hex ObjectId); absent: the till itself, or an operation
+    /// made before tills recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 /// The gateway's answer to a push: one result per operation, in the batch's order.
@@ -112,6 +116,10 @@ pub struct EnrolRequest {
     /// nothing is used up).
     #[serde(default)]
     pub store_id: Option<String>,
+    /// For a till that exists already: its own id, which its documents carry. A new till
+    /// takes the one the gateway answers.
+    #[serde(default)]
+    pub till_id: Option<String>,
 }
 
 /// The gateway's answer to an enrolment: the till's credential, shown this once, and the
@@ -121,8 +129,44 @@ pub struct EnrolRequest {
 pub struct EnrolResponse {
     pub device_id: String,
     pub device_token: String,
+    /// The till's own id, bound to the credential: the documents it pushes name it.
+    pub till_id: String,
     pub business: Value,
     pub store: Value,
+}
+
+/// `POST /v1/tills/people`: a person at the till asks the central service to verify them
+/// (their email and PIN or password, checked against central's hash), so that what only
+/// a person may allow (staff, keys, payment methods, business-wide products) goes through
+/// when this till pushes it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub email: String,
+    #[serde(default)]
+    pub pin: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for VerifyRequest {
+    /// Never the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The gateway's answer to a verification: who, and until when what they allow at this
+/// till goes through.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    pub user_id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub expires_at: String,
 }
 
 /// `POST /v1/tills/enrolment-codes`: a one-time code for another till of the calling
@@ -171,6 +215,7 @@ impl From<&Operation> for WireOperation {
             document_id: op.document_id.to_string(),
             op: op.op.as_str().to_owned(),
             payload: to_json(&op.payload),
+            user_id: op.user.map(|user| user.to_string()),
         }
     }
 }
@@ -188,6 +233,13 @@ impl WireOperation {
                 .map_err(|_| format!("{:?} is not a document id", self.document_id))?,
             op: Op::parse(&self.op).ok_or_else(|| format!("{:?} is not an operation", self.op))?,
             payload: from_json(self.payload).map_err(|e| format!("the payload: {e}"))?,
+            user: self
+                .user_id
+                .map(|user| {
+                    user.parse()
+                        .map_err(|_| format!("{user:?} is not a user id"))
+                })
+                .transpose()?,
             op_id: self.op_id,
         })
     }
@@ -307,6 +359,7 @@ mod tests {
                 "quantity": 3_i64,
                 "count": 2_i32,
             },
+            user: Some(sellsync_core::Id::new()),
         };
         let sent = serde_json::to_string(&WireOperation::from(&op)).unwrap();
         let back: WireOperation = serde_json::from_str(&sent).unwrap();
@@ -322,6 +375,7 @@ mod tests {
             document_id: ObjectId::new().to_hex(),
             op: "insert".into(),
             payload: serde_json::json!({}),
+            user_id: None,
         };
         assert!(op
             .clone()
@@ -336,6 +390,13 @@ mod tests {
             .unwrap_err()
             .contains("not an operation"));
         op.op = "insert".into();
+        op.user_id = Some("the manager".into());
+        assert!(op
+            .clone()
+            .into_operation()
+            .unwrap_err()
+            .contains("not a user id"));
+        op.user_id = None;
         op.payload = serde_json::json!([1]);
         assert!(op.into_operation().unwrap_err().contains("not a document"));
     }

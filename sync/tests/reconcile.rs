@@ -122,6 +122,7 @@ fn movement_op(seq: i64, business: ObjectId, store: ObjectId, product: ObjectId)
             "_id": id, "business_id": business, "store_id": store, "product_id": product,
             "movement_type": "sale", "quantity": -1_i64, "created_at": bson::DateTime::now(),
         },
+        user: None,
     }
 }
 

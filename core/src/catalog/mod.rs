@@ -226,7 +226,7 @@ impl Till {
         actor.require(Permission::ManageInventory)?;
         let checked = check_product(product, self.business.default_tax_rate)?;
         let now = ids::now();
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             check_unique(tx, ctx, &checked, None)?;
             insert_product(tx, ctx, &checked, now)
         })?;
@@ -248,7 +248,7 @@ impl Till {
         actor.require(Permission::ManageInventory)?;
         let now = ids::now();
         let default_tax_rate = self.business.default_tax_rate;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             let current = find_in(tx, ctx.business.id, code)?
                 .ok_or_else(|| Error::UnknownProduct(code.trim().to_owned()))?;
             let edited = check_product(&changes.applied_to(&current), default_tax_rate)?;
@@ -388,7 +388,7 @@ impl Till {
             .iter()
             .enumerate()
             .map(|(i, p)| (i as u64 + 1, Ok(p.clone())));
-        self.add_batch(rows.collect())
+        self.add_batch(actor, rows.collect())
     }
 
     /// Imports products from CSV. Every row is checked first; if any row is bad, nothing is
@@ -400,11 +400,11 @@ impl Till {
     pub fn import_products(&mut self, actor: &Actor, csv: impl Read) -> Result<usize> {
         actor.require(Permission::ManageInventory)?;
         let rows = self.read_csv(csv)?;
-        self.add_batch(rows)
+        self.add_batch(actor, rows)
     }
 
     /// Checks every row, then inserts them all in one transaction, or none.
-    fn add_batch(&mut self, rows: Vec<(u64, Result<NewProduct>)>) -> Result<usize> {
+    fn add_batch(&mut self, actor: &Actor, rows: Vec<(u64, Result<NewProduct>)>) -> Result<usize> {
         let mut report = ImportReport {
             rows: rows.len() as u64,
             errors: Vec::new(),
@@ -440,7 +440,7 @@ impl Till {
             products.push((line, p));
         }
         let now = ids::now();
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             for (line, product) in &products {
                 if let Err(e) = check_unique(tx, ctx, product, None) {
                     report.errors.push(RowError {

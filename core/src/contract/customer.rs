@@ -106,13 +106,25 @@ pub struct CustomerPurchase {
     pub loyalty_points: i64,
     /// Signed: a refund as credit adds it, a sale paid with credit takes it away.
     pub store_credit: Money,
+    /// A void's: the sale it undoes (its entry's id is [`CustomerPurchase::void_entry`] of
+    /// it). `None`: the entry's transaction is the sale or return that moved these.
+    pub voids: Option<Id>,
 }
 
 impl CustomerPurchase {
+    /// The id of the history entry of a void of `sale`: one per sale, so that central
+    /// takes back a sale's points once however often the void is sent.
+    pub fn void_entry(sale: Id) -> Id {
+        Id::derived(&format!("void:{sale}"))
+    }
+
     pub fn to_document(&self, currency: &Currency) -> Document {
         let mut doc = self.entry.to_document(currency);
         doc.insert(field::LOYALTY_POINTS, self.loyalty_points);
         doc.insert(field::STORE_CREDIT, decimal(currency, self.store_credit));
+        if let Some(sale) = self.voids {
+            doc.insert(field::VOIDED_TRANSACTION_ID, oid(sale));
+        }
         doc
     }
 
@@ -132,6 +144,7 @@ impl CustomerPurchase {
             store_credit: r
                 .signed_money(field::STORE_CREDIT, currency)?
                 .unwrap_or(Money::ZERO),
+            voids: r.optional_id(field::VOIDED_TRANSACTION_ID)?,
         })
     }
 

@@ -157,6 +157,8 @@ pub const TRANSACTION_STATUS: &str = "transaction_status";
 pub const TRANSACTION_TYPE: &str = "transaction_type";
 /// On a return: the sale it gives back (`null` without a receipt).
 pub const ORIGINAL_TRANSACTION_ID: &str = "original_transaction_id";
+/// On a void's `customer_purchase`: the sale whose points and credit it gives back.
+pub const VOIDED_TRANSACTION_ID: &str = "voided_transaction_id";
 /// The manager who approved what the cashier could not do alone.
 pub const APPROVED_BY: &str = "approved_by";
 /// A voided sale: who voided it and why (its `updated_at` says when).

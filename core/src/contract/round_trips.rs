@@ -499,6 +499,7 @@ fn customers() {
         entry: customer.purchase_history[0].clone(),
         loyalty_points: -80,
         store_credit: Money::from_minor(-500),
+        voids: None,
     };
     let payload = through_the_outbox(purchase.to_document(&usd()));
     assert_eq!(
@@ -523,11 +524,32 @@ fn customers() {
         },
         loyalty_points: 20,
         store_credit: Money::from_minor(1_999),
+        voids: None,
     };
     let payload = through_the_outbox(refund.to_document(&usd()));
     assert_eq!(
         CustomerPurchase::from_document(customer.id, &payload, &usd()).unwrap(),
         refund
+    );
+    // A void names the sale it undoes; its entry's id is derived from the sale's.
+    let sale = Id::new();
+    let void = CustomerPurchase {
+        entry: PurchaseEntry {
+            transaction_id: CustomerPurchase::void_entry(sale),
+            ..refund.entry.clone()
+        },
+        voids: Some(sale),
+        ..refund
+    };
+    let payload = through_the_outbox(void.to_document(&usd()));
+    assert_eq!(
+        CustomerPurchase::from_document(customer.id, &payload, &usd()).unwrap(),
+        void
+    );
+    assert_ne!(CustomerPurchase::void_entry(sale), sale);
+    assert_ne!(
+        CustomerPurchase::void_entry(sale),
+        CustomerPurchase::void_entry(Id::new())
     );
 }
 

@@ -15,7 +15,8 @@ use crate::error::Result;
 use crate::ids::{new_op_id, parse_timestamp, timestamp, Id};
 use crate::till::Tx;
 
-/// Appends one operation to the outbox, inside the transaction of its change.
+/// Appends one operation to the outbox, inside the transaction of its change, recording
+/// who made it (the transaction's actor).
 pub(crate) fn append(
     conn: &Tx<'_>,
     collection: Collection,
@@ -26,8 +27,8 @@ pub(crate) fn append(
 ) -> Result<()> {
     let payload = Bson::Document(payload).into_canonical_extjson().to_string();
     conn.prepare_cached(
-        "INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at, user_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         new_op_id().to_string(),
@@ -36,6 +37,7 @@ pub(crate) fn append(
         op.as_str(),
         payload,
         timestamp(at),
+        conn.actor(),
     ])?;
     Ok(())
 }

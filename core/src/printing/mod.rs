@@ -420,7 +420,7 @@ impl Till {
             }
         }
         let now = ids::now();
-        self.write(|tx, _| {
+        self.write_as(actor, |tx, _| {
             match settings {
                 None => {
                     tx.execute("DELETE FROM printer_settings", [])?;
@@ -501,7 +501,7 @@ impl Till {
 
     fn queue(&mut self, actor: &Actor, kind: PrintJobKind, job: JobSubject) -> Result<PrintJob> {
         let now = ids::now();
-        let id = self.write(|tx, _| {
+        let id = self.write_as(actor, |tx, _| {
             tx.execute(
                 "INSERT INTO print_jobs (kind, sale_id, z_number, copy, open_drawer,
                     requested_by, created_at)

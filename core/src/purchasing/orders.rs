@@ -168,7 +168,7 @@ impl Till {
         actor.require(Permission::ManageInventory)?;
         let mut items = Vec::new();
         add_lines(&mut items, supplier, lines)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             require_supplier(tx, ctx, supplier)?;
             let now = ids::now();
             let order = PurchaseOrderDoc {
@@ -259,7 +259,7 @@ impl Till {
         lines: &[ReceivedLine],
     ) -> Result<PurchaseOrder> {
         actor.require(Permission::ManageInventory)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             let mut order = find(tx, ctx, code)?;
             receive_lines(&mut order, lines)?;
             let now = ids::now();
@@ -415,7 +415,7 @@ impl Till {
         change: impl FnOnce(&mut PurchaseOrderDoc) -> Result<()>,
     ) -> Result<PurchaseOrder> {
         actor.require(Permission::ManageInventory)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             let mut order = find(tx, ctx, code)?;
             let before = order.clone();
             change(&mut order)?;

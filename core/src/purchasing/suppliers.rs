@@ -85,7 +85,7 @@ impl Till {
             address: new.address.trim().to_owned(),
         };
         let now = ids::now();
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             let taken = tx
                 .prepare_cached(
                     "SELECT 1 FROM suppliers

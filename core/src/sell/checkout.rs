@@ -301,7 +301,7 @@ impl Till {
             earned,
             redeemed,
         };
-        let sale = self.write(|tx, ctx| record.write(tx, ctx))?;
+        let sale = self.write_as(actor, |tx, ctx| record.write(tx, ctx))?;
         info!(sale_number = %sale.sale_number, total = %currency.format(sale.total_amount), "sale completed");
         Ok(sale)
     }
@@ -517,6 +517,7 @@ impl SaleRecord<'_> {
                 },
                 delta,
                 Money::ZERO.checked_sub(credit)?,
+                None,
             )?;
         }
         Ok(sale)

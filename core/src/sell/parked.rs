@@ -48,7 +48,7 @@ impl Till {
         }
         let total = self.price(cart)?.total;
         self.check_discounts(actor, cart)?;
-        let parked = self.write(|tx, ctx| {
+        let parked = self.write_as(actor, |tx, ctx| {
             let now = ids::now();
             let customer_id = match cart.customer() {
                 Some(CartCustomer::Existing(c)) => Some(c.id),
@@ -143,7 +143,7 @@ impl Till {
     pub fn resume_parked(&mut self, actor: &Actor, code: &str) -> Result<Cart> {
         actor.require(Permission::ProcessSales)?;
         let id = self.find_parked(code)?;
-        let parked = self.write(|tx, ctx| {
+        let parked = self.write_as(actor, |tx, ctx| {
             let mut parked = load_open(tx, ctx, id, code)?;
             let now = ids::now();
             parked.status = ParkedStatus::Resumed;
@@ -166,7 +166,7 @@ impl Till {
         let Some(id) = cart.parked_sale() else {
             return Ok(());
         };
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             let Some(mut parked) = load(tx, ctx, id)?.filter(|p| claimed_here(p, ctx)) else {
                 return Ok(());
             };
@@ -183,7 +183,7 @@ impl Till {
     pub fn discard_parked_sale(&mut self, actor: &Actor, code: &str) -> Result<ParkedSale> {
         actor.require(Permission::ProcessSales)?;
         let id = self.find_parked(code)?;
-        let parked = self.write(|tx, ctx| {
+        let parked = self.write_as(actor, |tx, ctx| {
             let mut parked = load_open(tx, ctx, id, code)?;
             parked.status = ParkedStatus::Discarded;
             parked.updated_at = ids::now();

@@ -242,7 +242,7 @@ impl Till {
         let reason = check_reason(&request.reason)?;
         let first = plan(&self.conn, &self.ctx(), request)?;
         let approved_by = self.approval(actor, first.why, request.approval)?;
-        let back = self.write(|tx, ctx| {
+        let back = self.write_as(actor, |tx, ctx| {
             // Decided again on what the transaction sees: nothing returned twice.
             let plan = plan(tx, ctx, request)?;
             if let (Some(why), None) = (&plan.why, approved_by) {
@@ -354,7 +354,7 @@ impl Till {
             reason,
             approved_by,
         };
-        let back = self.write(|tx, ctx| record.write(tx, ctx))?;
+        let back = self.write_as(actor, |tx, ctx| record.write(tx, ctx))?;
         info!(return_number = %back.sale_number, total = %currency.format(back.total_amount),
               "return without receipt completed");
         Ok(back)
@@ -742,6 +742,7 @@ impl ReturnRecord<'_> {
                 },
                 given - taken,
                 paid_in(&back.payments, PaymentKind::StoreCredit)?,
+                None,
             )?;
         }
         Ok(back)

@@ -6,7 +6,7 @@
 use rusqlite::params;
 use tracing::info;
 
-use crate::contract::{Collection, Op, PurchaseEntry, SaleVoid};
+use crate::contract::{Collection, CustomerPurchase, Op, PurchaseEntry, SaleVoid};
 use crate::customers;
 use crate::db::outbox;
 use crate::error::{Error, Result};
@@ -27,7 +27,7 @@ impl Till {
     /// Records that `line` was taken off the cart before payment, in the journal too.
     pub fn record_removed_line(&mut self, actor: &Actor, line: &CartLine) -> Result<()> {
         actor.require(Permission::ProcessSales)?;
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             let id = Id::new();
             let now = ids::now();
             tx.prepare_cached(
@@ -70,7 +70,7 @@ impl Till {
             .approval(actor, Some(why), approval)?
             .expect("a void always asks for a manager");
         let sale_id = sale.id;
-        let voided = self.write(|tx, ctx| {
+        let voided = self.write_as(actor, |tx, ctx| {
             let sale = transaction::load(tx, ctx.business.id, sale_id)?
                 .ok_or_else(|| Error::UnknownSale(sale_id.to_string()))?;
             if sale.is_return() {
@@ -140,14 +140,16 @@ impl Till {
                     ctx,
                     customer,
                     PurchaseEntry {
-                        // The history entry of the void has an id of its own: the sale's
-                        // is taken by the sale's entry, which central adds only once.
-                        transaction_id: Id::new(),
+                        // The history entry of the void has an id of its own (the sale's
+                        // is taken by the sale's entry, which central adds only once),
+                        // derived from the sale's: a sale is voided once.
+                        transaction_id: CustomerPurchase::void_entry(sale.id),
                         date: now,
                         amount: Money::from_minor(-sale.total_amount.minor()),
                     },
                     given - taken,
                     paid_in(&sale.payments, PaymentKind::StoreCredit)?,
+                    Some(sale.id),
                 )?;
             }
             journal::append(tx, ctx, Event::Void, &sale.id.to_string(), now)?;

@@ -213,7 +213,7 @@ impl Till {
     /// refused while a shift is open.
     pub fn open_shift(&mut self, actor: &Actor, float: &CashCount) -> Result<Shift> {
         actor.require(Permission::ProcessSales)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             if let Some(open) = open_shift_id(tx)? {
                 let open = load_shift(tx, open)?;
                 return Err(Error::ShiftAlreadyOpen {
@@ -248,7 +248,7 @@ impl Till {
         if amount.minor() <= 0 {
             return Err(Error::NoCashAmount);
         }
-        let movement = self.write(|tx, ctx| {
+        let movement = self.write_as(actor, |tx, ctx| {
             let shift = load_shift(tx, require_open_shift(tx)?)?;
             if kind == CashMovementKind::CashOut {
                 let expected = shift_figures(tx, ctx, &shift)?.expected_cash;
@@ -332,7 +332,7 @@ impl Till {
         let expected = shift_figures(&self.conn, &self.ctx(), &shift)?.expected_cash;
         let why = difference_to_approve(&self.business, expected, counted.total);
         let approved_by = self.approval(actor, why, approval)?;
-        let z = self.write(|tx, ctx| {
+        let z = self.write_as(actor, |tx, ctx| {
             let shift = load_shift(tx, require_open_shift(tx)?)?;
             let figures = shift_figures(tx, ctx, &shift)?;
             let over_short = counted.total.checked_sub(figures.expected_cash)?;

@@ -48,6 +48,11 @@ impl Actor {
         &self.name
     }
 
+    /// The email they sign in with, lower case.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
     pub fn role(&self) -> Role {
         self.role
     }
@@ -306,7 +311,9 @@ fn hash_secret(secret: &str) -> Result<String> {
         .map_err(|e| Error::InvalidCredential(format!("Could not hash the secret: {e}")))
 }
 
-fn verify_secret(secret: &str, hash: &str) -> bool {
+/// Whether `secret` is the one `hash` (argon2id, as [`hash_pin`] makes it) was made of;
+/// an unreadable hash matches nothing.
+pub fn verify_secret(secret: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()
@@ -484,7 +491,9 @@ impl Till {
         let prepared = prepare_user(user)?;
         actor.require_grant(prepared.role, &prepared.permissions)?;
         let now = ids::now();
-        self.write(|tx, ctx| insert_user(tx, ctx.business.id, ctx.store.id, &prepared, now))?;
+        self.write_as(actor, |tx, ctx| {
+            insert_user(tx, ctx.business.id, ctx.store.id, &prepared, now)
+        })?;
         Ok(StaffMember {
             id: prepared.id,
             name: prepared.name,

@@ -33,7 +33,7 @@ impl Role {
     }
 
     /// How far up the staff a role stands: a cashier 0, a manager 1, an admin 2.
-    pub(crate) fn rank(self) -> u8 {
+    pub fn rank(self) -> u8 {
         match self {
             Role::Cashier => 0,
             Role::Manager => 1,

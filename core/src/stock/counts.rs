@@ -62,7 +62,7 @@ impl Till {
     pub fn start_count(&mut self, actor: &Actor, category: Option<&str>) -> Result<StockCount> {
         actor.require(Permission::ManageInventory)?;
         let category = category.map(str::trim).filter(|c| !c.is_empty());
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             if open_count_id(tx, ctx)?.is_some() {
                 return Err(Error::CountOpen);
             }
@@ -117,7 +117,7 @@ impl Till {
         actor.require(Permission::ManageInventory)?;
         check_quantity(checked)?;
         let product = self.require_product(code)?;
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             let (id, category, _) = open_count_id(tx, ctx)?.ok_or(Error::NoOpenCount)?;
             if let Some(category) = &category {
                 if !product.category.eq_ignore_ascii_case(category) {
@@ -176,7 +176,7 @@ impl Till {
     /// count posted already is one).
     pub fn post_count(&mut self, actor: &Actor) -> Result<PostedCount> {
         actor.require(Permission::ManageInventory)?;
-        let posted = self.write(|tx, ctx| {
+        let posted = self.write_as(actor, |tx, ctx| {
             let (id, category, started) = open_count_id(tx, ctx)?.ok_or(Error::NoOpenCount)?;
             let count = view(tx, ctx, id, category, started)?;
             let now = ids::now();
@@ -216,7 +216,7 @@ impl Till {
     /// Gives up the open count: nothing is adjusted.
     pub fn cancel_count(&mut self, actor: &Actor) -> Result<()> {
         actor.require(Permission::ManageInventory)?;
-        self.write(|tx, ctx| {
+        self.write_as(actor, |tx, ctx| {
             let (id, _, _) = open_count_id(tx, ctx)?.ok_or(Error::NoOpenCount)?;
             close(tx, id, "cancelled", actor, ids::now())
         })

@@ -184,7 +184,7 @@ impl Till {
         }
         let product = self.require_product(code)?;
         let now = ids::now();
-        let change = self.write(|tx, ctx| {
+        let change = self.write_as(actor, |tx, ctx| {
             record(
                 tx,
                 ctx,

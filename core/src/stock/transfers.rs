@@ -168,7 +168,7 @@ impl Till {
     ) -> Result<Transfer> {
         actor.require(Permission::ManageInventory)?;
         let items = items_to_send(lines)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             let destination = find_store(tx, ctx, to)?;
             for line in lines {
                 let only_here: bool = tx
@@ -240,7 +240,7 @@ impl Till {
     /// came into this store's stock) or cancelled at its source (everything back).
     fn close_transfer(&mut self, actor: &Actor, code: &str, close: Close<'_>) -> Result<Transfer> {
         actor.require(Permission::ManageInventory)?;
-        let id = self.write(|tx, ctx| {
+        let id = self.write_as(actor, |tx, ctx| {
             let mut transfer = find(tx, ctx, code)?;
             let number = transfer.transfer_number.clone();
             match close {

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::notifications::{self, NotificationKind};
 use crate::staff::{Actor, Permission};
+use crate::sync::policy::{self, TillScope};
 use crate::till::Till;
 
 /// One outbox operation handed to the sync engine.
@@ -31,6 +32,9 @@ pub struct Operation {
     pub op: Op,
     /// The document (insert), the fields to set (update) or the purchase to add.
     pub payload: Document,
+    /// The user who made it; `None`: the till itself, or an operation written before
+    /// tills recorded it.
+    pub user: Option<Id>,
 }
 
 /// What the till knows of its sync: the outbox backlog and the last contact.
@@ -83,7 +87,7 @@ impl Till {
     /// Up to `limit` pending operations, oldest first.
     pub fn pending_operations(&self, limit: usize) -> Result<Vec<Operation>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, op_id, collection, document_id, op, payload FROM outbox
+            "SELECT seq, op_id, collection, document_id, op, payload, user_id FROM outbox
              WHERE state = 'pending' ORDER BY seq LIMIT ?1",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -104,6 +108,7 @@ impl Till {
                 document_id: r.get(3)?,
                 op: Op::parse(&op).ok_or_else(|| corrupt(format!("unknown op {op:?}")))?,
                 payload,
+                user: r.get(6)?,
             });
         }
         Ok(operations)
@@ -225,6 +230,81 @@ impl Till {
     /// `manage_sync`.
     pub fn discard_parked(&mut self, actor: &Actor, seq: i64) -> Result<()> {
         self.resolve_parked(actor, seq, "discarded")
+    }
+
+    /// The operations parked because they need a person the central service verified
+    /// (refused `needs_verified_person`), which `actor` holds the permission for: back to
+    /// waiting, recorded as `actor`'s, to go through while they are verified at this till
+    /// (`sellsync_sync::gateway::verify_person`). How many.
+    pub fn confirm_waiting(&mut self, actor: &Actor) -> Result<usize> {
+        let till = TillScope {
+            business: self.business.id,
+            store: self.store.id,
+            till: self.till_id,
+            currency: self.business.currency.clone(),
+        };
+        let now = ids::now();
+        let waiting: Vec<Operation> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT seq, op_id, collection, document_id, op, payload, user_id FROM outbox
+                 WHERE state = 'parked' AND last_error LIKE '%(needs_verified_person)'
+                 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Id>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<Id>>(6)?,
+                ))
+            })?;
+            let mut waiting = Vec::new();
+            for row in rows {
+                let (seq, op_id, collection, document_id, op, payload, user) = row?;
+                let (Some(collection), Some(op), Ok(payload)) = (
+                    Collection::from_name(&collection),
+                    Op::parse(&op),
+                    outbox::read_payload(&payload),
+                ) else {
+                    continue;
+                };
+                waiting.push(Operation {
+                    seq,
+                    op_id,
+                    collection,
+                    document_id,
+                    op,
+                    payload,
+                    user,
+                });
+            }
+            waiting
+        };
+        let theirs: Vec<i64> = waiting
+            .iter()
+            .filter(|op| {
+                policy::check(op, &till, now)
+                    .is_ok_and(|d| d.permission.is_none_or(|p| actor.can(p)))
+            })
+            .map(|op| op.seq)
+            .collect();
+        let user = actor.user_id();
+        self.write_as(actor, |tx, _| {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE outbox SET state = 'pending', user_id = ?2 WHERE seq = ?1 AND state = 'parked'",
+            )?;
+            for seq in &theirs {
+                stmt.execute(params![seq, user])?;
+            }
+            Ok(())
+        })?;
+        if !theirs.is_empty() {
+            info!(confirmed = theirs.len(), user = %actor.name(), "operations waiting for a verified person confirmed");
+        }
+        Ok(theirs.len())
     }
 
     fn resolve_parked(&mut self, actor: &Actor, seq: i64, state: &str) -> Result<()> {

@@ -276,6 +276,7 @@ pub async fn write(
         document_id: document_id.into(),
         op,
         payload,
+        user: None,
     };
     let outcome = Reconciler::new(service.central.clone(), caller.business_id.into())
         .apply(std::slice::from_ref(&operation))

@@ -1,13 +1,15 @@
-//! The tills' sync endpoints: enrolment, push and pull. The business and store come from
-//! the till's credential, never from the request. A pushed operation is refused (and
-//! parked at the till, while the rest flows) when it names another business or store, when
-//! the document it changes is another store's, or when the user its document names lacks
-//! the permission it needs as central holds it; the rest goes through the same reconciler
-//! a till syncing directly uses, so every guarantee of direct sync holds here too.
+//! The tills' sync endpoints: enrolment, push and pull. The business, store and till come
+//! from the till's credential, never from the request. Every pushed operation is checked
+//! by the tills' write policy (core's `sync::policy`: what a till may push, field by field)
+//! and then against central's records (`trust`: whose the changed documents are, what
+//! the users who acted may do, the sale behind a purchase); what is not allowed is refused
+//! with a code (and parked at the till, while the rest flows). The rest goes through the
+//! same reconciler a till syncing directly uses, so every guarantee of direct sync holds
+//! here too.
 
-pub mod scope;
+pub mod trust;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
@@ -16,24 +18,25 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use sellsync_core::contract::{field, BusinessDoc, Collection, Op, UserDoc};
-use sellsync_core::sync::authority;
+use chrono::Utc;
+use sellsync_core::contract::{field, BusinessDoc, Collection, Op};
+use sellsync_core::sync::policy::{self, Refusal};
 use sellsync_core::sync::queue::Operation;
 use sellsync_sync::pull::{Feed, Scope, MAX_PAGE};
 use sellsync_sync::wire::{
     self, EnrolRequest, EnrolResponse, EnrolmentCode, OperationResult, OperationStatus,
-    PullRequest, PullResponse, PushRequest, PushResponse,
+    PullRequest, PullResponse, PushRequest, PushResponse, Verified, VerifyRequest,
 };
 use sellsync_sync::{Reconciler, SyncError};
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::api;
 use crate::auth::ApiError;
 use crate::devices::{self, Device};
 use crate::http::Service;
+use crate::people;
 use crate::plans::Plan;
 use crate::quota;
-use scope::Refusal;
 
 /// The most operations one push may carry (a till sends 1,000 at a time).
 pub const MAX_PUSH: usize = 1_000;
@@ -53,19 +56,28 @@ pub async fn enrol(
     json: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, ApiError> {
     let request = body(json)?;
-    let enrolled = devices::enrol(
-        &service.central,
-        &request.code,
-        request.till_code.as_deref(),
-        request.store_id.as_deref(),
-    )
-    .await?;
+    let enrolled = devices::enrol(&service.central, &request).await?;
     Ok(Json(EnrolResponse {
         device_id: enrolled.device_id.to_hex(),
+        till_id: enrolled.till_id.to_hex(),
         device_token: enrolled.token.secret,
         business: wire::to_json(&enrolled.business),
         store: wire::to_json(&enrolled.store),
     }))
+}
+
+/// `POST /v1/tills/people`: a person at the till verified by the central service, so that
+/// what only a person may allow, made by them at this till, goes through for a while.
+pub async fn verify_person(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    json: Result<Json<VerifyRequest>, JsonRejection>,
+) -> Result<Json<Verified>, ApiError> {
+    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let request = body(json)?;
+    Ok(Json(
+        people::verify(&service.central, &device, request).await?,
+    ))
 }
 
 /// `POST /v1/tills/enrolment-codes`: a one-time code for another till of the calling
@@ -104,21 +116,33 @@ pub async fn push(
         ));
     }
     let mut results: Vec<OperationResult> = Vec::with_capacity(request.operations.len());
-    let mut checked = Vec::new();
+    let mut operations = Vec::with_capacity(request.operations.len());
     for wire in request.operations {
         let seq = wire.seq;
         match wire.into_operation() {
             Err(e) => results.push(refused(seq, Refusal::new("malformed_operation", e))),
-            Ok(op) => match scope::check(&op, device.business_id, device.store_id) {
-                Err(refusal) => results.push(refused(seq, refusal)),
-                Ok(()) => checked.push(op),
-            },
+            Ok(op) => operations.push(op),
         }
     }
-    let (checked, refusals) = stores_of_updates(&service, &device, checked).await?;
-    results.extend(refusals);
-    let (checked, refusals) = permissions(&service, &device, checked).await?;
-    results.extend(refusals);
+    let device = devices::bind_till(&service.central, device, &operations).await?;
+    let till = device.scope()?;
+    let now = Utc::now();
+    let mut checked = Vec::with_capacity(operations.len());
+    for op in operations {
+        match policy::check(&op, &till, now) {
+            Ok(demands) => checked.push((op, demands)),
+            Err(refusal) => results.push(refused(op.seq, refusal)),
+        }
+    }
+    let central = &service.central;
+    let (checked, refusals) = trust::held(central, &till, checked).await?;
+    results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
+    let (checked, refusals) = trust::people(central, &till, device.id, checked).await?;
+    results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
+    // Last: a purchase goes only with a sale that is still going.
+    let (checked, refusals) = trust::causes(central, &till, checked).await?;
+    results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
+    let checked: Vec<Operation> = checked.into_iter().map(|(op, _)| op).collect();
     let (checked, refusals) = within_plan(&service, &device, checked).await?;
     results.extend(refusals);
     let outcome = {
@@ -204,79 +228,6 @@ fn unavailable(error: &SyncError) -> ApiError {
     ApiError::unavailable(crate::error::in_operator_words(error))
 }
 
-/// Of `ops`, those whose updates change documents of the till's store (a transfer: sent
-/// from or to it); an update of another store's document is refused.
-async fn stores_of_updates(
-    service: &Service,
-    device: &Device,
-    ops: Vec<Operation>,
-) -> Result<(Vec<Operation>, Vec<OperationResult>), ApiError> {
-    const BOUND: [Collection; 7] = [
-        Collection::SalesTransactions,
-        Collection::PurchaseOrders,
-        Collection::ParkedSales,
-        Collection::StockTransfers,
-        Collection::Products,
-        Collection::Users,
-        Collection::Notifications,
-    ];
-    let mut stores: HashMap<(Collection, ObjectId), Vec<ObjectId>> = HashMap::new();
-    for collection in BOUND {
-        let ids: Vec<ObjectId> = ops
-            .iter()
-            .filter(|op| op.op == Op::Update && op.collection == collection)
-            .map(|op| op.document_id.object_id())
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let mut cursor = service
-            .central
-            .database()
-            .collection::<Document>(collection.name())
-            .find(doc! { field::ID: { "$in": &ids }, field::BUSINESS_ID: device.business_id })
-            .projection(doc! { field::STORE_ID: 1, field::FROM_STORE_ID: 1, field::TO_STORE_ID: 1 })
-            .await
-            .map_err(ApiError::unavailable)?;
-        while cursor.advance().await.map_err(ApiError::unavailable)? {
-            let document: Document = cursor
-                .deserialize_current()
-                .map_err(ApiError::unavailable)?;
-            let Ok(id) = document.get_object_id(field::ID) else {
-                continue;
-            };
-            let held: Vec<ObjectId> = [field::STORE_ID, field::FROM_STORE_ID, field::TO_STORE_ID]
-                .iter()
-                .filter_map(|f| document.get_object_id(f).ok())
-                .collect();
-            stores.insert((collection, id), held);
-        }
-    }
-    let mut kept = Vec::with_capacity(ops.len());
-    let mut refusals = Vec::new();
-    for op in ops {
-        let held = stores.get(&(op.collection, op.document_id.object_id()));
-        // A document with no store is the business's; one not found is the reconciler's
-        // to refuse (or a document this batch inserts).
-        match held {
-            Some(held) if !held.is_empty() && !held.contains(&device.store_id) => {
-                refusals.push(refused(
-                    op.seq,
-                    Refusal::new(
-                        "other_store",
-                        format!(
-                            "{} {} belongs to another store than this till's.",
-                            op.collection, op.document_id
-                        ),
-                    ),
-                ))
-            }
-            _ => kept.push(op),
-        }
-    }
-    Ok((kept, refusals))
-}
-
 /// Of `ops`, those the business's plan allows: new products up to its limit (counting the
 /// ones central has; a product already central, sent again, counts once).
 async fn within_plan(
@@ -324,74 +275,6 @@ async fn within_plan(
             left -= 1;
         }
         kept.push(op);
-    }
-    Ok((kept, refusals))
-}
-
-/// Of `ops`, those whose document names a user of the business who holds the permission
-/// it needs, as central holds the user (or as this batch inserts them).
-async fn permissions(
-    service: &Service,
-    device: &Device,
-    ops: Vec<Operation>,
-) -> Result<(Vec<Operation>, Vec<OperationResult>), ApiError> {
-    let needs: Vec<Option<authority::Need>> = ops.iter().map(authority::needed).collect();
-    let wanted: HashSet<ObjectId> = needs.iter().flatten().filter_map(|n| n.user).collect();
-    let mut users: HashMap<ObjectId, UserDoc> = HashMap::new();
-    if !wanted.is_empty() {
-        let wanted: Vec<ObjectId> = wanted.into_iter().collect();
-        let mut cursor = service
-            .central
-            .database()
-            .collection::<Document>(Collection::Users.name())
-            .find(doc! { field::ID: { "$in": wanted }, field::BUSINESS_ID: device.business_id })
-            .await
-            .map_err(ApiError::unavailable)?;
-        while cursor.advance().await.map_err(ApiError::unavailable)? {
-            let document: Document = cursor
-                .deserialize_current()
-                .map_err(ApiError::unavailable)?;
-            match UserDoc::from_document(&document) {
-                Ok(user) => {
-                    users.insert(user.id.object_id(), user);
-                }
-                Err(refusal) => warn!(%refusal, "a central user the gateway cannot read"),
-            }
-        }
-    }
-    // Staff added at the till offline arrive in the batch before what they did.
-    for op in &ops {
-        if op.collection == Collection::Users && op.op == Op::Insert {
-            if let Ok(user) = UserDoc::from_document(&op.payload) {
-                users.entry(user.id.object_id()).or_insert(user);
-            }
-        }
-    }
-    let mut kept = Vec::with_capacity(ops.len());
-    let mut refusals = Vec::new();
-    for (op, need) in ops.into_iter().zip(needs) {
-        let Some(need) = need else {
-            kept.push(op);
-            continue;
-        };
-        let refusal = match need.user.and_then(|id| users.get(&id)) {
-            None => Some(Refusal::new(
-                "unknown_user",
-                format!(
-                    "{} {} names no user of this business who did it.",
-                    op.collection, op.document_id
-                ),
-            )),
-            Some(user) if !user.permissions.contains(&need.permission) => Some(Refusal::new(
-                "permission_denied",
-                format!("{} is not allowed to {}.", user.name, need.permission),
-            )),
-            Some(_) => None,
-        };
-        match refusal {
-            Some(refusal) => refusals.push(refused(op.seq, refusal)),
-            None => kept.push(op),
-        }
     }
     Ok((kept, refusals))
 }

@@ -13,6 +13,7 @@ fn op(seq: i64, collection: Collection, kind: Op, id: Id, payload: Document) -> 
         document_id: id,
         op: kind,
         payload,
+        user: None,
     }
 }
 

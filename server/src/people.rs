@@ -1,0 +1,209 @@
+//! People the central service has verified at a till. A till's device credential lets it
+//! push what a till may do alone; what only a person may allow (staff, API keys, payment
+//! methods, business-wide products) goes through only while a person with the permission
+//! has proved, here, at that till, within [`VERIFIED_FOR`], that they are who the
+//! operation says made it: their email and PIN or password checked against central's
+//! hash, with a lockout after [`MAX_FAILED_ATTEMPTS`] wrong tries in a row.
+//!
+//! Two collections of Sell Sync's own (shapes in ARCHITECTURE.md): `verifications` (a
+//! person verified at a device, until when) and `person_lockouts` (wrong tries in a row).
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use chrono::{Duration, Utc};
+use sellsync_core::contract::{field, Collection, UserDoc};
+use sellsync_core::staff::{normalize_email, verify_secret, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS};
+use sellsync_sync::wire::{Verified, VerifyRequest};
+use sellsync_sync::Central;
+use tracing::{info, warn};
+
+use crate::auth::ApiError;
+use crate::devices::Device;
+
+pub const VERIFICATIONS: &str = "verifications";
+pub const LOCKOUTS: &str = "person_lockouts";
+
+/// How long a person's verification at a till lets what they allow go through.
+pub const VERIFIED_FOR: Duration = Duration::minutes(15);
+
+fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+/// Verifies the person `request` names at the till `device`: a user of its business
+/// allowed at its store, with that PIN or password. Another business's or store's user
+/// answers as one that does not exist.
+pub async fn verify(
+    central: &Central,
+    device: &Device,
+    request: VerifyRequest,
+) -> Result<Verified, ApiError> {
+    let unknown = || {
+        refused(
+            StatusCode::UNAUTHORIZED,
+            "unknown_user",
+            "No one of this store signs in with that email.",
+        )
+    };
+    let email = normalize_email(&request.email).ok_or_else(unknown)?;
+    let db = central.database();
+    let found = db
+        .collection::<Document>(Collection::Users.name())
+        .find_one(doc! { field::BUSINESS_ID: device.business_id, field::EMAIL: &email })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(unknown)?;
+    let user = UserDoc::from_document(&found).map_err(|_| unknown())?;
+    if user
+        .store_id
+        .is_some_and(|s| s.object_id() != device.store_id)
+    {
+        return Err(unknown());
+    }
+    let user_id = user.id.object_id();
+    let lockouts = db.collection::<Document>(LOCKOUTS);
+    let now = Utc::now();
+    let lockout = lockouts
+        .find_one(doc! { field::ID: user_id })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if let Some(until) = lockout
+        .as_ref()
+        .and_then(|l| l.get_datetime("locked_until").ok())
+        .filter(|until| until.to_chrono() > now)
+    {
+        return Err(locked(until.to_chrono()));
+    }
+    let (secret, hash) = match (&request.pin, &request.password) {
+        (Some(pin), None) => (pin.clone(), user.pin_hash.clone()),
+        (None, Some(password)) => (password.clone(), user.password_hash.clone()),
+        _ => {
+            return Err(refused(
+                StatusCode::BAD_REQUEST,
+                "malformed_body",
+                "Send the person's PIN or their password.",
+            ))
+        }
+    };
+    let matches =
+        tokio::task::spawn_blocking(move || hash.is_some_and(|hash| verify_secret(&secret, &hash)))
+            .await
+            .map_err(ApiError::unavailable)?;
+    if !matches {
+        return Err(wrong_try(central, device, user_id, now).await?);
+    }
+    lockouts
+        .delete_one(doc! { field::ID: user_id })
+        .await
+        .map_err(ApiError::unavailable)?;
+    let expires_at = now + VERIFIED_FOR;
+    db.collection::<Document>(VERIFICATIONS)
+        .insert_one(doc! {
+            field::ID: ObjectId::new(),
+            field::BUSINESS_ID: device.business_id,
+            "device_id": device.id,
+            "user_id": user_id,
+            "expires_at": bson::DateTime::from_chrono(expires_at),
+            field::CREATED_AT: bson::DateTime::from_chrono(now),
+        })
+        .await
+        .map_err(ApiError::unavailable)?;
+    info!(device = %device.id, user = %user_id, "a person verified at a till");
+    Ok(Verified {
+        user_id: user_id.to_hex(),
+        name: user.name,
+        expires_at: expires_at.to_rfc3339(),
+    })
+}
+
+/// Counts a wrong try against `user`, locking them out after too many in a row; the
+/// refusal to answer.
+async fn wrong_try(
+    central: &Central,
+    device: &Device,
+    user: ObjectId,
+    now: chrono::DateTime<Utc>,
+) -> Result<ApiError, ApiError> {
+    let lockouts = central.database().collection::<Document>(LOCKOUTS);
+    let counted = lockouts
+        .find_one_and_update(
+            doc! { field::ID: user },
+            doc! {
+                "$inc": { "failures": 1_i64 },
+                "$setOnInsert": { field::BUSINESS_ID: device.business_id },
+            },
+        )
+        .upsert(true)
+        .return_document(mongodb::options::ReturnDocument::After)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let failures = counted
+        .and_then(|c| c.get_i64("failures").ok())
+        .unwrap_or(1);
+    let allowed = i64::from(MAX_FAILED_ATTEMPTS);
+    if failures >= allowed {
+        let until = now + Duration::minutes(LOCKOUT_MINUTES);
+        lockouts
+            .update_one(
+                doc! { field::ID: user },
+                doc! { "$set": {
+                    "failures": 0_i64,
+                    "locked_until": bson::DateTime::from_chrono(until),
+                } },
+            )
+            .await
+            .map_err(ApiError::unavailable)?;
+        warn!(device = %device.id, %user, "a person locked out after repeated wrong tries at a till");
+        return Ok(locked(until));
+    }
+    Ok(refused(
+        StatusCode::UNAUTHORIZED,
+        "wrong_secret",
+        format!(
+            "That is not their PIN or password: {} tries left before they are locked out for {LOCKOUT_MINUTES} minutes.",
+            allowed - failures
+        ),
+    ))
+}
+
+fn locked(until: chrono::DateTime<Utc>) -> ApiError {
+    refused(
+        StatusCode::FORBIDDEN,
+        "account_locked",
+        format!(
+            "Locked after too many wrong tries, until {} UTC.",
+            until.format("%H:%M")
+        ),
+    )
+}
+
+/// Of `users`, those verified at `device` now.
+pub async fn verified(
+    central: &Central,
+    device: ObjectId,
+    users: Vec<ObjectId>,
+) -> Result<HashSet<ObjectId>, ApiError> {
+    if users.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let found = central
+        .database()
+        .collection::<Document>(VERIFICATIONS)
+        .distinct(
+            "user_id",
+            doc! {
+                "device_id": device,
+                "user_id": { "$in": users },
+                "expires_at": { "$gt": bson::DateTime::now() },
+            },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(found
+        .into_iter()
+        .filter_map(|id| id.as_object_id())
+        .collect())
+}
