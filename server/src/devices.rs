@@ -26,8 +26,15 @@ use crate::quota;
 pub const ENROLMENTS: &str = "enrolments";
 pub const DEVICES: &str = "devices";
 
+/// On an API key made at a till: the device that pushed it, whose revocation revokes it.
+pub const MADE_BY_DEVICE: &str = "made_by_device";
+
 /// How long an enrolment code works.
 const CODE_LIFETIME: Duration = Duration::hours(24);
+
+/// How many unused codes one till may have made and not yet seen used: a till's
+/// credential is not a way to mint tills.
+pub const MAX_CODES_PER_TILL: u64 = 3;
 
 /// A till calling the sync endpoints.
 #[derive(Debug, Clone)]
@@ -75,15 +82,35 @@ pub struct Enrolled {
 }
 
 /// Makes a one-time code that enrols a new till of `store` (of `business`), valid for a
-/// day. Refused for a store that is not the business's, or a store with as many tills as
-/// its plan allows.
+/// day; `made_by`: the till that asked for it (none: the operator), whose revocation ends
+/// it. Refused for a store that is not the business's, a store with as many tills as its
+/// plan allows, or a till with [`MAX_CODES_PER_TILL`] codes waiting.
 pub async fn create_enrolment(
     central: &Central,
     business: ObjectId,
     store: ObjectId,
+    made_by: Option<ObjectId>,
 ) -> Result<NewEnrolment, ApiError> {
     let db = central.database();
     let fail = ApiError::unavailable;
+    if let Some(device) = made_by {
+        let waiting = db
+            .collection::<Document>(ENROLMENTS)
+            .count_documents(doc! {
+                "made_by_device": device,
+                "used_at": bson::Bson::Null,
+                "expires_at": { "$gt": bson::DateTime::now() },
+            })
+            .await
+            .map_err(fail)?;
+        if waiting >= MAX_CODES_PER_TILL {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_enrolment_codes",
+                format!("This till has {waiting} enrolment codes waiting to be used: use them, or wait until they expire (a day), before making another."),
+            ));
+        }
+    }
     let store_found = db
         .collection::<Document>(Collection::Stores.name())
         .find_one(doc! { field::ID: store, field::BUSINESS_ID: business })
@@ -117,6 +144,7 @@ pub async fn create_enrolment(
             "expires_at": bson::DateTime::from_chrono(expires_at),
             "used_at": bson::Bson::Null,
             "device_id": bson::Bson::Null,
+            "made_by_device": made_by,
             field::CREATED_AT: bson::DateTime::from_chrono(now),
         })
         .await
@@ -154,6 +182,12 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
                 "This enrolment code is not known: check it, or ask an admin for a new one.",
             )
         })?;
+    if found.get_datetime("revoked_at").is_ok() {
+        return Err(refused(
+            "enrolment_code_revoked",
+            "This enrolment code was made by a till whose credential has been revoked: ask an admin for a new one.",
+        ));
+    }
     if !matches!(found.get("used_at"), Some(bson::Bson::Null) | None) {
         return Err(refused(
             "enrolment_code_used",
@@ -238,6 +272,20 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
         })
         .await
         .map_err(ApiError::unavailable)?;
+    // Two tills enrolling at once both passed the count above: the store keeps the first
+    // ones its plan allows (by id), and a later one is undone.
+    if let Err(full) =
+        quota::keep_within_tills(central, plan, business_id, store_id, device_id).await
+    {
+        enrolments
+            .update_one(
+                doc! { field::ID: found.get_object_id(field::ID).ok() },
+                doc! { "$set": { "used_at": bson::Bson::Null, "device_id": bson::Bson::Null } },
+            )
+            .await
+            .map_err(ApiError::unavailable)?;
+        return Err(full);
+    }
     info!(business = %business_id, store = %store_id, device = %device_id, "till enrolled");
     Ok(Enrolled {
         device_id,
@@ -248,24 +296,43 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
     })
 }
 
-/// Revokes a till's credential: refused at once on every gateway. Another business's
+/// Revokes a till's credential: refused at once on every gateway, and with it what the
+/// till made: its unused enrolment codes and the API keys made at it. Another business's
 /// device answers as one that does not exist.
 pub async fn revoke(central: &Central, business: ObjectId, device: ObjectId) -> Result<()> {
-    let revoked = central
-        .database()
+    let db = central.database();
+    let failed = |e| ServerError::Central(central.classify(e));
+    let revoked = db
         .collection::<Document>(DEVICES)
         .update_one(
             doc! { field::ID: device, field::BUSINESS_ID: business },
             doc! { "$set": { field::STATUS: "revoked" } },
         )
         .await
-        .map_err(|e| ServerError::Central(central.classify(e)))?;
+        .map_err(failed)?;
     if revoked.matched_count == 0 {
         return Err(ServerError::Invalid(format!(
             "There is no till {device} in business {business}."
         )));
     }
-    info!(%business, %device, "till credential revoked");
+    let now = bson::DateTime::now();
+    let codes = db
+        .collection::<Document>(ENROLMENTS)
+        .update_many(
+            doc! { "made_by_device": device, field::BUSINESS_ID: business, "used_at": bson::Bson::Null },
+            doc! { "$set": { "revoked_at": now } },
+        )
+        .await
+        .map_err(failed)?;
+    let keys = db
+        .collection::<Document>(Collection::ApiKeys.name())
+        .update_many(
+            doc! { MADE_BY_DEVICE: device, field::BUSINESS_ID: business },
+            doc! { "$set": { field::STATUS: "revoked" } },
+        )
+        .await
+        .map_err(failed)?;
+    info!(%business, %device, codes = codes.modified_count, keys = keys.modified_count, "till credential revoked, with the codes and keys it made");
     Ok(())
 }
 

@@ -299,7 +299,7 @@ async fn run(cli: Cli) -> Result<()> {
                 object_id("store", &store)?,
             );
             let central = connect(&database).await?;
-            let made = devices::create_enrolment(&central, business, store).await?;
+            let made = devices::create_enrolment(&central, business, store, None).await?;
             println!(
                 "enrolment {} ({}), until {}",
                 made.id,

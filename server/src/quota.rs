@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
+use futures_util::TryStreamExt;
 use sellsync_core::contract::{field, Collection};
 use sellsync_sync::Central;
 
@@ -41,6 +42,55 @@ pub async fn check_tills(
         ));
     }
     Ok(())
+}
+
+/// After `device` was added to `store`: whether it is among the first tills (by id) the
+/// plan allows, so that tills enrolling at the same moment never exceed it together. A
+/// later one is revoked here, and the refusal answered.
+pub async fn keep_within_tills(
+    central: &Central,
+    plan: Plan,
+    business: ObjectId,
+    store: ObjectId,
+    device: ObjectId,
+) -> Result<(), ApiError> {
+    let Some(limit) = plan.limits().tills_per_store else {
+        return Ok(());
+    };
+    let devices = central.database().collection::<Document>(devices::DEVICES);
+    let first: Vec<ObjectId> = devices
+        .find(
+            doc! { field::BUSINESS_ID: business, field::STORE_ID: store, field::STATUS: "active" },
+        )
+        .sort(doc! { field::ID: 1 })
+        .limit(i64::from(limit))
+        .projection(doc! { field::ID: 1 })
+        .await
+        .map_err(ApiError::unavailable)?
+        .try_collect::<Vec<Document>>()
+        .await
+        .map_err(ApiError::unavailable)?
+        .iter()
+        .filter_map(|d| d.get_object_id(field::ID).ok())
+        .collect();
+    if first.contains(&device) {
+        return Ok(());
+    }
+    devices
+        .update_one(
+            doc! { field::ID: device },
+            doc! { "$set": { field::STATUS: "revoked" } },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    check_tills(central, plan, business, store).await?;
+    // The count now says the store is within its plan only if another revocation came
+    // meanwhile: refused all the same, the till may try again.
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "plan_till_limit",
+        "Another till of this store enrolled at the same moment and took the plan's last place: revoke one or change plan.",
+    ))
 }
 
 /// How many more products `business` may have under `plan` (`None`: no limit).

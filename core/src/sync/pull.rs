@@ -164,8 +164,8 @@ impl Till {
         till_id: Option<Id>,
     ) -> Result<Till> {
         let till_id = till_id.unwrap_or_default(); // a new id
-        // Without a code, one from the random part of the till's id: tills provisioned
-        // on different machines do not share sale numbers.
+                                                   // Without a code, one from the random part of the till's id: tills provisioned
+                                                   // on different machines do not share sale numbers.
         let generated = format!("T{}", &till_id.to_string()[8..13].to_uppercase());
         let till_code = check_till_code(till_code.unwrap_or(&generated))?;
         let business_doc = BusinessDoc::from_document(business)?;

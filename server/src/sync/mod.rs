@@ -87,8 +87,13 @@ pub async fn enrolment_code(
     headers: HeaderMap,
 ) -> Result<Json<EnrolmentCode>, ApiError> {
     let device = devices::caller(&service.central, &service.last_used, &headers).await?;
-    let made =
-        devices::create_enrolment(&service.central, device.business_id, device.store_id).await?;
+    let made = devices::create_enrolment(
+        &service.central,
+        device.business_id,
+        device.store_id,
+        Some(device.id),
+    )
+    .await?;
     info!(device = %device.id, enrolment = %made.id, "enrolment code made at a till");
     Ok(Json(EnrolmentCode {
         code: made.code.secret,
@@ -142,7 +147,16 @@ pub async fn push(
     // Last: a purchase goes only with a sale that is still going.
     let (checked, refusals) = trust::causes(central, &till, checked).await?;
     results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
-    let checked: Vec<Operation> = checked.into_iter().map(|(op, _)| op).collect();
+    let checked: Vec<Operation> = checked
+        .into_iter()
+        .map(|(mut op, _)| {
+            // A key made at this till is revoked with it.
+            if op.collection == Collection::ApiKeys && op.op == Op::Insert {
+                op.payload.insert(devices::MADE_BY_DEVICE, device.id);
+            }
+            op
+        })
+        .collect();
     let (checked, refusals) = within_plan(&service, &device, checked).await?;
     results.extend(refusals);
     let outcome = {
