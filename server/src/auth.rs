@@ -31,6 +31,11 @@ pub struct Caller {
     pub business_id: ObjectId,
     pub key_id: ObjectId,
     pub scopes: Vec<String>,
+    /// The person the key was made for (`created_by`): a key made through the API is
+    /// theirs too.
+    pub created_by: Option<ObjectId>,
+    /// The business's owner, whose keys only their own keys revoke.
+    pub owner: Option<ObjectId>,
     pub plan: Plan,
     /// The business's currency, for the amounts of what it writes.
     pub currency: Currency,
@@ -201,6 +206,8 @@ pub async fn caller(
         key_id,
         plan,
         currency,
+        created_by: key.get_object_id(field::CREATED_BY).ok(),
+        owner: business.get_object_id(field::BUSINESS_OWNER).ok(),
         scopes: key
             .get_array(field::SCOPES)
             .map(|s| {

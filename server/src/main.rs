@@ -124,6 +124,9 @@ enum AdminCommand {
         /// A key that reads only
         #[arg(long)]
         read_only: bool,
+        /// The key may make and revoke the business's other keys too
+        #[arg(long, conflicts_with = "read_only")]
+        manage_keys: bool,
     },
     /// Open another store of a business (within its plan)
     CreateStore {
@@ -262,15 +265,18 @@ async fn run(cli: Cli) -> Result<()> {
             database,
             business,
             read_only,
+            manage_keys,
         }) => {
             let business = object_id("business", &business)?;
-            let scopes: &[&str] = if read_only {
-                &["read"]
-            } else {
-                &["read", "write"]
+            let scopes: &[&str] = match (read_only, manage_keys) {
+                (true, _) => &["read"],
+                (false, false) => &["read", "write"],
+                (false, true) => &["read", "write", "keys"],
             };
             let central = connect(&database).await?;
-            let (id, key) = tenants::create_key(&central, business, scopes).await?;
+            let (id, key) =
+                tenants::create_key(&central, business, scopes, tenants::KeyMaker::Operator)
+                    .await?;
             println!("api key {id} ({}), scopes {}", key.label, scopes.join(", "));
             println!();
             println!("The API key, shown this once (it is stored only as a hash):");

@@ -109,7 +109,7 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
         key_id.object_id(),
         business_id.object_id(),
         &key,
-        &["read", "write"],
+        &["read", "write", "keys"],
         Some(owner_id.object_id()),
     );
     let db = central.database();
@@ -185,26 +185,45 @@ pub async fn create_store(
     Ok(store.id)
 }
 
+/// Who makes a key.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyMaker {
+    /// The service's operator (`admin create-key`), for the business's owner.
+    Operator,
+    /// A key with the `keys` scope, for the person it was made for.
+    Key {
+        person: Option<bson::oid::ObjectId>,
+        key: bson::oid::ObjectId,
+    },
+}
+
 /// Makes another API key of `business` with `scopes`, shown once by the caller: through
-/// the API, or by the operator. Another business's id answers as one that does not exist.
+/// the API, or by the operator; `created_by` the person it is for. Another business's id
+/// answers as one that does not exist.
 pub async fn create_key(
     central: &Central,
     business: bson::oid::ObjectId,
     scopes: &[&str],
+    made: KeyMaker,
 ) -> Result<(bson::oid::ObjectId, NewKey), ApiError> {
     let db = central.database();
-    let known = db
+    let found = db
         .collection::<Document>(Collection::Businesses.name())
-        .count_documents(bson::doc! { field::ID: business })
+        .find_one(bson::doc! { field::ID: business })
         .await
-        .map_err(ApiError::unavailable)?;
-    if known == 0 {
-        return Err(api::not_found("business"));
-    }
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| api::not_found("business"))?;
+    let (created_by, by_key) = match made {
+        // The operator makes keys for the business's owner.
+        KeyMaker::Operator => (found.get_object_id(field::BUSINESS_OWNER).ok(), None),
+        KeyMaker::Key { person, key } => (person, Some(key)),
+    };
     let key = keys::generate(keys::Kind::ApiKey).map_err(ApiError::unavailable)?;
     let id = bson::oid::ObjectId::new();
+    let mut document = keys::api_key_document(id, business, &key, scopes, created_by);
+    document.insert("created_by_key", by_key);
     db.collection::<Document>(Collection::ApiKeys.name())
-        .insert_one(keys::api_key_document(id, business, &key, scopes, None))
+        .insert_one(document)
         .await
         .map_err(ApiError::unavailable)?;
     tracing::info!(%business, key = %id, label = %key.label, "API key made");

@@ -389,7 +389,112 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         );
     }
 
+    // Keys manage keys only with the `keys` scope, never beyond their own scopes; a key
+    // made through the API is its maker's person's; a replay never shows the key again.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let (status, writer) = gateway.post(
+        "/v1/api-keys",
+        Some(&a.key),
+        r#"{"scopes": ["read", "write"]}"#,
+    );
+    assert_eq!(status, 201, "{writer}");
+    let writer_key = writer["api_key"].as_str().unwrap().to_owned();
+    let (status, answer) = gateway.post(
+        "/v1/api-keys",
+        Some(&writer_key),
+        r#"{"scopes": ["read", "write", "keys"]}"#,
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("scope_missing"))
+    );
+    let (status, answer) = gateway.request(
+        "DELETE",
+        &format!("/v1/api-keys/{}", a.key_id),
+        Some(&writer_key),
+        "",
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("scope_missing"))
+    );
+    let (status, keeper) = gateway.post(
+        "/v1/api-keys",
+        Some(&a.key),
+        r#"{"scopes": ["read", "keys"]}"#,
+    );
+    assert_eq!(status, 201, "{keeper}");
+    let (status, answer) = gateway.post(
+        "/v1/api-keys",
+        Some(keeper["api_key"].as_str().unwrap()),
+        r#"{"scopes": ["read", "write"]}"#,
+    );
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("scope_beyond_own"))
+    );
+    let idempotent = [("Idempotency-Key", "key-once")];
+    let (status, first) = gateway.request_with(
+        "POST",
+        "/v1/api-keys",
+        Some(&a.key),
+        r#"{"scopes": ["read"]}"#,
+        &idempotent,
+    );
+    assert_eq!(status, 201, "{first}");
+    let secret = first["api_key"].as_str().unwrap().to_owned();
+    let (status, again) = gateway.request_with(
+        "POST",
+        "/v1/api-keys",
+        Some(&a.key),
+        r#"{"scopes": ["read"]}"#,
+        &idempotent,
+    );
+    assert_eq!(status, 201);
+    assert_eq!(
+        (&again["id"], &again["label"]),
+        (&first["id"], &first["label"])
+    );
+    assert!(
+        again.get("api_key").is_none() && again["already_made"].is_string(),
+        "{again}"
+    );
+    let central = db(&name).await;
+    let stored: Vec<Document> = central
+        .collection::<Document>("idempotency_keys")
+        .find(doc! {})
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    for kept in &stored {
+        assert!(
+            !kept.to_string().contains(&secret[4..]),
+            "the key was kept: {kept}"
+        );
+    }
+    let made = central
+        .collection::<Document>("api_keys")
+        .find_one(doc! { "api_key": first["label"].as_str().unwrap() })
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = central
+        .collection::<Document>("businesses")
+        .find_one(doc! { "business_name": "Corner Market" })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        made.get_object_id("created_by").ok(),
+        owner.get_object_id("business_owner").ok(),
+        "a key made through the API is its maker's person's"
+    );
+
     // The rate: five a second with bursts of 25, then 429 with when to try again.
+    std::thread::sleep(std::time::Duration::from_secs(5));
     let mut limited = None;
     for _ in 0..40 {
         let (status, headers, answer) = gateway.get_with_headers("/v1/business", Some(&a.key));

@@ -53,6 +53,20 @@ pub async fn once(
     body: &[u8],
     work: impl Future<Output = Result<Answer, ApiError>>,
 ) -> Result<Response, ApiError> {
+    once_keeping(service, caller, headers, route, body, |answer| answer, work).await
+}
+
+/// [`once`], keeping for a replay only what `kept` leaves of a successful answer (a
+/// secret shown once is never stored).
+pub async fn once_keeping(
+    service: &Service,
+    caller: &Caller,
+    headers: &HeaderMap,
+    route: &str,
+    body: &[u8],
+    kept: impl FnOnce(Value) -> Value,
+    work: impl Future<Output = Result<Answer, ApiError>>,
+) -> Result<Response, ApiError> {
     let Some(key) = headers.get("idempotency-key") else {
         return work.await.map(IntoResponse::into_response);
     };
@@ -95,25 +109,26 @@ pub async fn once(
         }
         Err(e) => return Err(ApiError::unavailable(e)),
     }
-    let (status, answer) = match work.await {
-        Ok(answer) => (answer.status, answer.into_response()),
+    let (status, answer, stored) = match work.await {
+        Ok(answer) => {
+            let stored = kept(answer.body.clone()).to_string();
+            (answer.status, answer.into_response(), Some(stored))
+        }
         Err(error) if error.status.is_server_error() => {
             let _ = keys.delete_one(doc! { "_id": &id }).await;
             return Err(error);
         }
-        Err(error) => (error.status, error.into_response()),
+        Err(error) => (error.status, error.into_response(), None),
     };
-    // The answer's body is kept as text, as sent.
+    // The answer's body is kept as text, as sent (or as much of it as may be kept).
     let (parts, body) = answer.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .map_err(ApiError::unavailable)?;
+    let stored = stored.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
     keys.update_one(
         doc! { "_id": &id },
-        doc! { "$set": {
-            "status": i32::from(status.as_u16()),
-            "body": String::from_utf8_lossy(&bytes).into_owned(),
-        } },
+        doc! { "$set": { "status": i32::from(status.as_u16()), "body": stored } },
     )
     .await
     .map_err(ApiError::unavailable)?;

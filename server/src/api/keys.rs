@@ -1,5 +1,8 @@
 //! The business's API keys: listed by label (never the key, never its hash), made (the
-//! key shown once, in the answer) and revoked (refused at once on every gateway).
+//! key shown once, in the answer, and kept nowhere: a replay of the request says it was
+//! made and shows its label) and revoked (refused at once on every gateway). Making and
+//! revoking keys needs the `keys` scope; nobody gives a key more scopes than their own,
+//! and the owner's keys are revoked only with the owner's.
 
 use std::sync::Arc;
 
@@ -38,7 +41,8 @@ pub async fn list_keys(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
-    /// `["read"]` or `["read", "write"]`.
+    /// `["read"]`, `["read", "write"]` or `["read", "write", "keys"]`: at most the
+    /// calling key's.
     pub scopes: Vec<String>,
 }
 
@@ -51,33 +55,50 @@ pub struct MadeKey {
     pub scopes: Vec<String>,
 }
 
-/// Makes a new API key of the business (the caller's key needs `write`).
+/// Makes a new API key of the business (the caller's key needs `keys`), for the person the
+/// calling key is theirs.
 #[utoipa::path(post, path = "/v1/api-keys", tag = "keys", request_body = NewKey,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the first answer is given again")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: a replay says the key was made and shows its label, never the key")),
     security(("api_key" = [])),
-    responses((status = 201, body = MadeKey), (status = 400, description = "Scopes that are not read or write")))]
+    responses((status = 201, body = MadeKey), (status = 400, description = "Scopes that are not read, write or keys"),
+        (status = 403, description = "The calling key may not make keys, or not with these scopes")))]
 pub async fn create_key(
     caller: Caller,
     State(service): State<Arc<Service>>,
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    caller.require(Scope::Write)?;
-    idempotency::once(
+    caller.require(Scope::Keys)?;
+    idempotency::once_keeping(
         &service,
         &caller,
         &headers,
         "POST /v1/api-keys",
         &bytes,
+        without_the_key,
         async {
             let new: NewKey = body(&bytes)?;
             let mut scopes: Vec<&str> = Vec::new();
             for scope in &new.scopes {
-                match scope.as_str() {
-                    "read" | "write" if !scopes.contains(&scope.as_str()) => scopes.push(scope),
-                    "read" | "write" => {}
-                    other => {
-                        return Err(invalid("scopes", format!("{other:?} is not read or write")))
+                match Scope::ALL.iter().find(|s| s.as_str() == scope) {
+                    Some(known) if !scopes.contains(&known.as_str()) => {
+                        caller.require(*known).map_err(|_| {
+                            ApiError::new(
+                                StatusCode::FORBIDDEN,
+                                "scope_beyond_own",
+                                format!(
+                                    "This key may not give the {scope} scope: it does not have it."
+                                ),
+                            )
+                        })?;
+                        scopes.push(known.as_str());
+                    }
+                    Some(_) => {}
+                    None => {
+                        return Err(invalid(
+                            "scopes",
+                            format!("{scope:?} is not read, write or keys"),
+                        ))
                     }
                 }
             }
@@ -87,8 +108,12 @@ pub async fn create_key(
                     "a key reads at least: give [\"read\"] or [\"read\", \"write\"]",
                 ));
             }
+            let maker = tenants::KeyMaker::Key {
+                person: caller.created_by,
+                key: caller.key_id,
+            };
             let (id, key) =
-                tenants::create_key(&service.central, caller.business_id, &scopes).await?;
+                tenants::create_key(&service.central, caller.business_id, &scopes, maker).await?;
             let made = MadeKey {
                 id: id.to_hex(),
                 api_key: key.secret,
@@ -104,26 +129,59 @@ pub async fn create_key(
     .await
 }
 
-/// Revokes a key of the business: refused at once on every gateway.
+/// What of a made key's answer is kept for a replay: everything but the key, and that it
+/// was made already.
+fn without_the_key(mut answer: Value) -> Value {
+    if let Some(fields) = answer.as_object_mut() {
+        fields.remove("api_key");
+        fields.insert(
+            "already_made".into(),
+            Value::from("This key was made by the first request with this Idempotency-Key; a key is shown only once."),
+        );
+    }
+    answer
+}
+
+/// Revokes a key of the business: refused at once on every gateway. The calling key needs
+/// `keys`; a key made for the owner is revoked only with a key of the owner's.
 #[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "keys",
     params(("id" = String, Path, description = "The key's id")), security(("api_key" = [])),
-    responses((status = 200, body = Object), (status = 404, description = "No such key of this business")))]
+    responses((status = 200, body = Object), (status = 403, description = "The calling key may not revoke keys, or not the owner's"),
+        (status = 404, description = "No such key of this business")))]
 pub async fn revoke_key(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Path(text): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Scope::Write)?;
+    caller.require(Scope::Keys)?;
     let key = id(&text, "API key")?;
     let keys = service
         .central
         .database()
         .collection::<Document>(Collection::ApiKeys.name());
+    let mut target = doc! { "_id": key, "business_id": caller.business_id };
+    if let Some(owner) = caller
+        .owner
+        .filter(|owner| caller.created_by != Some(*owner))
+    {
+        // Not the owner's key: it revokes every key but the owner's.
+        target.insert("created_by", doc! { "$ne": owner });
+        let owners = keys
+            .count_documents(
+                doc! { "_id": key, "business_id": caller.business_id, "created_by": owner },
+            )
+            .await
+            .map_err(ApiError::unavailable)?;
+        if owners > 0 {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "owners_key",
+                "This is a key of the business's owner: only a key of the owner's revokes it.",
+            ));
+        }
+    }
     let revoked = keys
-        .find_one_and_update(
-            doc! { "_id": key, "business_id": caller.business_id },
-            doc! { "$set": { "status": "revoked" } },
-        )
+        .find_one_and_update(target, doc! { "$set": { "status": "revoked" } })
         .return_document(mongodb::options::ReturnDocument::After)
         .await
         .map_err(ApiError::unavailable)?

@@ -106,13 +106,18 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
 pub enum Scope {
     Read,
     Write,
+    /// Make and revoke the business's API keys.
+    Keys,
 }
 
 impl Scope {
-    fn as_str(self) -> &'static str {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Keys];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             Scope::Read => "read",
             Scope::Write => "write",
+            Scope::Keys => "keys",
         }
     }
 }
@@ -131,6 +136,7 @@ impl Caller {
                 match scope {
                     Scope::Read => "read",
                     Scope::Write => "write",
+                    Scope::Keys => "make or revoke API keys",
                 },
                 scope.as_str()
             ),
