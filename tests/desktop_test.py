@@ -1010,7 +1010,7 @@ class Till(unittest.TestCase):
         env = dict(
             os.environ,
             SELLSYNC_MONGODB_URI=os.environ["SELLSYNC_TEST_MONGODB_URI"],
-            SELLSYNC_DATABASE=f"desktop_enrol_{int(time.time() * 1000)}",
+            SELLSYNC_MONGODB_DATABASE=f"desktop_enrol_{int(time.time() * 1000)}",
         )
 
         def admin(*args):

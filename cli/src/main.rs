@@ -278,12 +278,12 @@ struct InitArgs {
     /// from the till's id]
     #[arg(long)]
     till_code: Option<String>,
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
     admin_name: Option<String>,
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
     admin_email: Option<String>,
     /// The admin's PIN (4 to 8 digits)
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
     admin_pin: Option<String>,
 }
 
@@ -561,12 +561,16 @@ fn data_dir(cli_dir: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 fn sign_in(till: &mut Till, who: &SignIn) -> Result<Actor> {
-    let credential = match (&who.pin, &who.password) {
+    Ok(till.sign_in(&who.user, credential(who)?)?)
+}
+
+/// The PIN or password given.
+fn credential(who: &SignIn) -> Result<Credential<'_>> {
+    Ok(match (&who.pin, &who.password) {
         (Some(pin), _) => Credential::Pin(pin),
         (None, Some(password)) => Credential::Password(password),
         (None, None) => bail!("give --pin or --password"),
-    };
-    Ok(till.sign_in(&who.user, credential)?)
+    })
 }
 
 fn run(cli: Cli, out: &Printer) -> Result<()> {

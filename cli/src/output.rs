@@ -109,6 +109,23 @@ impl Printer {
         })
     }
 
+    pub fn verified(&self, done: &sellsync_sync::gateway::Verification) -> Result<()> {
+        emit!(self, &done.verified, |out| {
+            writeln!(
+                out,
+                "{} is verified by the Sell Sync server at this till until {}.",
+                done.verified.name, done.verified.expires_at
+            )?;
+            if done.confirmed > 0 {
+                writeln!(
+                    out,
+                    "{} change(s) that waited for a verified person go out with the next sync.",
+                    done.confirmed
+                )?;
+            }
+        })
+    }
+
     pub fn api_key_made(&self, made: &sellsync_core::api_keys::ApiKeyMade) -> Result<()> {
         emit!(self, made, |out| {
             writeln!(
@@ -955,7 +972,8 @@ impl Printer {
                 writeln!(
                     out,
                     "Parked (refused by the central database): {}; see `sellsync outbox`, then \
-                     `sellsync sync retry SEQ` or `sellsync sync discard SEQ`.",
+                     `sellsync sync retry SEQ` or `sellsync sync discard SEQ` (what waits for a \
+                     verified person goes with `sellsync sync confirm`).",
                     status.parked
                 )?;
             }

@@ -67,6 +67,14 @@ enum SyncCommand {
         #[arg(long, value_name = "CODE", requires = "server")]
         enrol: Option<String>,
     },
+    /// Be verified by the Sell Sync server at this till (your PIN or password checked
+    /// centrally), so that what only a person may allow (staff, API keys, payment methods,
+    /// products of every store) goes through for a while; what waited for that is sent
+    /// again as yours
+    Confirm {
+        #[command(flatten)]
+        sign_in: SignIn,
+    },
     /// A one-time code that enrols another till of this store at the Sell Sync server
     /// (needs manage_sync, and this till enrolled there)
     EnrolCode {
@@ -137,6 +145,21 @@ pub fn sync(dir: &Path, till: &mut Till, args: SyncArgs, out: &Printer) -> Resul
                 }
             };
             out.sync_status(till, Some(&target), &till.sync_status()?)
+        }
+        Some(SyncCommand::Confirm { sign_in }) => {
+            let actor = crate::sign_in(till, &sign_in)?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            let verified = runtime.block_on(sellsync_sync::gateway::verify_person(
+                till,
+                &actor,
+                crate::credential(&sign_in)?,
+            ))?;
+            let Some(verification) = verified else {
+                bail!(
+                    "this till does not sync through the Sell Sync server: nothing needs confirming"
+                );
+            };
+            out.verified(&verification)
         }
         Some(SyncCommand::EnrolCode { sign_in }) => {
             let actor = crate::sign_in(till, &sign_in)?;

@@ -166,12 +166,15 @@ async fn health(State(service): State<Arc<Service>>) -> (StatusCode, Json<Value>
             Json(json!({ "status": "ok", "database": "reachable" })),
         ),
         Err(e) => {
+            // The operator reads which host in the log; the world is told no host.
             warn!(error = %e, "health: the central database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(
-                    json!({ "status": "unavailable", "code": e.code(), "message": e.to_string() }),
-                ),
+                Json(json!({
+                    "status": "unavailable",
+                    "code": e.code(),
+                    "message": "The central database does not answer.",
+                })),
             )
         }
     }

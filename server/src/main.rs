@@ -5,7 +5,7 @@
 //!         --plan Free|Standard|Premium --store NAME
 //!
 //! The connection string, database and address may come from the environment
-//! (`SELLSYNC_MONGODB_URI`, `SELLSYNC_DATABASE`, `SELLSYNC_LISTEN`). Logs go to standard
+//! (`SELLSYNC_MONGODB_URI`, `SELLSYNC_MONGODB_DATABASE`, `SELLSYNC_LISTEN`). Logs go to standard
 //! error (`RUST_LOG`), never with a secret in them.
 
 mod api;
@@ -47,7 +47,7 @@ struct Database {
     #[arg(long = "mongodb", env = "SELLSYNC_MONGODB_URI", hide_env_values = true)]
     uri: String,
     /// The database of the Sell Sync collections
-    #[arg(long, env = "SELLSYNC_DATABASE", default_value = "sellsync")]
+    #[arg(long, env = "SELLSYNC_MONGODB_DATABASE", default_value = "sellsync")]
     database: String,
 }
 

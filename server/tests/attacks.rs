@@ -1247,6 +1247,57 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     }
     assert!(deleted_here, "S1's own staff member's deletion reaches S1");
 
+    // Verifying a person at S1's till: S2's staff and business B's are no one here, and
+    // wrong PINs lock the person out centrally, the right one too while it lasts.
+    let verify = |email: &str, pin: &str| {
+        gateway.post(
+            "/v1/tills/people",
+            Some(&token),
+            &json!({ "email": email, "pin": pin }).to_string(),
+        )
+    };
+    for (email, pin) in [("kim@example.com", "4444"), ("nobody@example.com", "1234")] {
+        let (status, answer) = verify(email, pin);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("unknown_user")),
+            "{email}"
+        );
+    }
+    for left in (1..5).rev() {
+        let (status, answer) = verify("priya@example.com", "0000");
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("wrong_secret")),
+            "{answer}"
+        );
+        assert!(
+            answer["detail"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("{left} tries left")),
+            "{answer}"
+        );
+    }
+    let (status, answer) = verify("priya@example.com", "0000");
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("account_locked")),
+        "{answer}"
+    );
+    let (status, answer) = verify("priya@example.com", "1111");
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (403, Some("account_locked")),
+        "{answer}"
+    );
+    let (status, answer) = verify("owner@example.com", "4321");
+    assert_eq!(status, 200, "{answer}");
+    assert!(
+        !answer.to_string().contains("argon2"),
+        "no hash is answered: {answer}"
+    );
+
     // Revoked: S1's till can do nothing more, and nothing it made still works.
     let (status, made) = gateway.post("/v1/tills/enrolment-codes", Some(&token), "{}");
     assert_eq!(status, 200, "{made}");

@@ -149,6 +149,15 @@ async fn sales_arrive_exactly_once_through_two_gateways_and_cut_connections_on_b
     for proxy in &to_gateways {
         proxy.set_down(false);
     }
+    // MongoDB itself away: the gateways' health says so, naming no host.
+    to_mongodb.set_down(true);
+    let (status, health) = gateways[0].get("/health", None);
+    assert_eq!(
+        (status, health["status"].as_str()),
+        (503, Some("unavailable"))
+    );
+    assert!(!health.to_string().contains("127.0.0.1"), "{health}");
+    to_mongodb.set_down(false);
     let done = engines[1].run_until_idle(20, |_| {}).await.unwrap();
     assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");
     let till_sales = till

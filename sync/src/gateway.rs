@@ -63,8 +63,18 @@ impl fmt::Display for GatewayConfig {
     }
 }
 
-/// `url` as an `http(s)://HOST[:PORT][/PATH]` address without a trailing slash.
+/// Set (to anything) by an operator who runs the gateway over plain HTTP on a network they
+/// trust: tills then accept an `http://` address that is not this machine.
+pub const ALLOW_PLAIN_HTTP: &str = "SELLSYNC_ALLOW_PLAIN_HTTP";
+
+/// `url` as an `http(s)://HOST[:PORT][/PATH]` address without a trailing slash. Plain
+/// `http://` only to this machine (a gateway beside the till, a test), unless the operator
+/// allows it ([`ALLOW_PLAIN_HTTP`]): the till's credential travels in every request.
 fn check_url(url: &str) -> Result<String> {
+    check_url_allowing(url, std::env::var_os(ALLOW_PLAIN_HTTP).is_some())
+}
+
+fn check_url_allowing(url: &str, plain_http: bool) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
     let parsed = reqwest::Url::parse(url).map_err(|e| SyncError::BadServerUrl {
         url: url.to_owned(),
@@ -74,6 +84,21 @@ fn check_url(url: &str) -> Result<String> {
         return Err(SyncError::BadServerUrl {
             url: url.to_owned(),
             reason: "it must start with https:// (or http://) and name a host".into(),
+        });
+    }
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if parsed.scheme() == "http" && !loopback && !plain_http {
+        return Err(SyncError::BadServerUrl {
+            url: url.to_owned(),
+            reason: format!(
+                "the till's credential would cross the network unencrypted: use https:// (an operator who means it sets {ALLOW_PLAIN_HTTP}=1)"
+            ),
         });
     }
     Ok(url.to_owned())
@@ -145,18 +170,16 @@ pub struct Verification {
     pub confirmed: usize,
 }
 
-/// Has the gateway of `till` verify `actor`, who signed in at the till with `credential`,
-/// so that what they allow (staff, keys, payment methods, business-wide products) goes
-/// through for a while; then the operations that waited for a person verified, which
-/// `actor` may allow, go out again as theirs. `None`: the till does not sync through a
-/// gateway (a till syncing directly is trusted with the database itself).
-pub async fn verify_person(
-    till: &mut Till,
-    actor: &Actor,
+/// Has the gateway of the till in `data_dir` verify the person signed in there as `email`
+/// with `credential`, so that what they allow (staff, keys, payment methods, business-wide
+/// products) goes through for a while. `None`: the till does not sync through a gateway
+/// (a till syncing directly is trusted with the database itself).
+pub async fn verify(
+    data_dir: &Path,
+    email: &str,
     credential: Credential<'_>,
-) -> Result<Option<Verification>> {
-    let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(till.data_dir(), None, None)?
-    else {
+) -> Result<Option<Verified>> {
+    let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(data_dir, None, None)? else {
         return Ok(None);
     };
     let (pin, password) = match credential {
@@ -164,13 +187,26 @@ pub async fn verify_person(
         Credential::Password(password) => (None, Some(password.to_owned())),
     };
     let request = VerifyRequest {
-        email: actor.email().to_owned(),
+        email: email.to_owned(),
         pin,
         password,
     };
     let verified = GatewayClient::new(&config)?.verify(&request).await?;
+    info!(user = %verified.user_id, "verified by the gateway");
+    Ok(Some(verified))
+}
+
+/// [`verify`] for `actor`, signed in at `till`, then the operations that waited for a
+/// person verified, which `actor` may allow, go out again as theirs.
+pub async fn verify_person(
+    till: &mut Till,
+    actor: &Actor,
+    credential: Credential<'_>,
+) -> Result<Option<Verification>> {
+    let Some(verified) = verify(till.data_dir(), actor.email(), credential).await? else {
+        return Ok(None);
+    };
     let confirmed = on_till(|| till.confirm_waiting(actor))?;
-    info!(user = %verified.user_id, confirmed, "verified by the gateway");
     Ok(Some(Verification {
         verified,
         confirmed,
@@ -329,5 +365,17 @@ mod tests {
             let err = GatewayConfig::new(bad, "t").unwrap_err();
             assert_eq!(err.code(), "bad_server_url", "{bad}");
         }
+        // Plain HTTP: to this machine only, unless the operator allows it.
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://[::1]:80",
+        ] {
+            assert!(check_url_allowing(local, false).is_ok(), "{local}");
+        }
+        let err = check_url_allowing("http://sync.example.com", false).unwrap_err();
+        assert!(err.to_string().contains("unencrypted"), "{err}");
+        assert!(check_url_allowing("http://10.0.0.5:8080", false).is_err());
+        assert!(check_url_allowing("http://10.0.0.5:8080", true).is_ok());
     }
 }

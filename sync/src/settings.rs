@@ -68,16 +68,31 @@ impl fmt::Display for SyncTarget {
 }
 
 impl SyncTarget {
-    /// The central MongoDB given (`uri`, `database`), or else where the till in
-    /// `data_dir` is set to sync; `None` when it is set to none.
+    /// Where the till in `data_dir` is set to sync, or the central MongoDB given (`uri`,
+    /// `database`: flags or the environment) for a till that is not enrolled at a Sell
+    /// Sync server; `None` when it is set to none. A till enrolled at a server syncs there
+    /// only: a MongoDB given for it (an operator's `SELLSYNC_MONGODB_URI` left in the
+    /// shell, say) is refused, never used to go around the server.
     pub fn for_till(
         data_dir: &Path,
         uri: Option<String>,
         database: Option<String>,
     ) -> Result<Option<SyncTarget>> {
-        if let Some(uri) = uri {
-            return CentralConfig::new(uri, database).map(|c| Some(c.into()));
+        let saved = Self::saved(data_dir, database.clone())?;
+        match (saved, uri) {
+            (Some(SyncTarget::Gateway(config)), Some(_)) => Err(SyncError::Settings {
+                path: settings_path(data_dir).display().to_string(),
+                reason: format!(
+                    "this till is enrolled at {config} and syncs only there, yet a MongoDB was given too (SELLSYNC_MONGODB_URI or --mongodb): leave it out"
+                ),
+            }),
+            (_, Some(uri)) => CentralConfig::new(uri, database).map(|c| Some(c.into())),
+            (saved, None) => Ok(saved),
         }
+    }
+
+    /// What `sync.toml` in `data_dir` says (`database` over the file's).
+    fn saved(data_dir: &Path, database: Option<String>) -> Result<Option<SyncTarget>> {
         let path = settings_path(data_dir);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
@@ -213,6 +228,10 @@ mod tests {
             SyncTarget::for_till(dir.path(), None, None).unwrap(),
             Some(gateway)
         );
+        // Enrolled at a server: a MongoDB in the environment never takes it around it.
+        let err =
+            SyncTarget::for_till(dir.path(), Some("mongodb://other".into()), None).unwrap_err();
+        assert!(err.to_string().contains("syncs only there"), "{err}");
 
         for bad in [
             "mongodb_url = 'x'\n",

@@ -20,7 +20,7 @@ pub fn server(args: &[&str], database: &str) -> Command {
     command
         .args(args)
         .env("SELLSYNC_MONGODB_URI", uri())
-        .env("SELLSYNC_DATABASE", database)
+        .env("SELLSYNC_MONGODB_DATABASE", database)
         .env("RUST_LOG", "warn");
     command
 }

@@ -2,7 +2,7 @@
 //! at the Sell Sync server or set up from its central database; who may sign in; signing
 //! in and out.
 
-use sellsync_core::{Credential, Error, Till};
+use sellsync_core::{Actor, Credential, Error, Role, Till};
 use sellsync_sync::SyncTarget;
 use tauri::{AppHandle, Manager, State};
 use tracing::warn;
@@ -90,7 +90,12 @@ pub async fn enrol(app: AppHandle, server: String, code: String) -> Answer<AppSt
 }
 
 #[tauri::command(async)]
-pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<UserView> {
+pub fn sign_in(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    email: String,
+    pin: String,
+) -> Answer<UserView> {
     let mut session = desk.session();
     let till = till(&mut session)?;
     let actor = till.sign_in(&email, Credential::Pin(&pin))?;
@@ -100,9 +105,44 @@ pub fn sign_in(desk: State<'_, Desk>, email: String, pin: String) -> Answer<User
         warn!(error = %e, "overdue purchase orders were not looked for");
     }
     let user = UserView::from(&actor);
+    if actor.role() != Role::Cashier {
+        verify_at_the_gateway(app, actor.clone(), pin);
+    }
     session.actor = Some(actor);
     session.cart = Default::default();
     Ok(user)
+}
+
+/// Has the Sell Sync server verify a manager or admin who just signed in, in the
+/// background (the till does not wait for the network), so that what only a person may
+/// allow goes through while they work; what waited for one goes out again as theirs. A
+/// till that does not sync through the server, or is offline, carries on as it was.
+fn verify_at_the_gateway(app: AppHandle, actor: Actor, pin: String) {
+    tauri::async_runtime::spawn(async move {
+        let desk = app.state::<Desk>();
+        let verified =
+            sellsync_sync::gateway::verify(&desk.data_dir, actor.email(), Credential::Pin(&pin))
+                .await;
+        match verified {
+            Ok(Some(_)) => {
+                let mut session = desk.session();
+                if let Some(till) = session.till.as_mut() {
+                    match till.confirm_waiting(&actor) {
+                        Ok(0) => {}
+                        Ok(_) => {
+                            drop(session);
+                            desk.wake_sync();
+                        }
+                        Err(e) => {
+                            warn!(error = %e, "changes waiting for a verified person were not confirmed")
+                        }
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(e) => warn!(error = %e, "the Sell Sync server did not verify who signed in"),
+        }
+    });
 }
 
 #[tauri::command(async)]

@@ -1,0 +1,156 @@
+//! README.md's "Pointing a till at the gateway", run as a newcomer would: its commands are
+//! read from the README itself and run against the real gateway, with the test server's
+//! database, a business made here and the code the first command prints in place of the
+//! README's placeholders. A command the README changes is the command this test runs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{create_business, database, id_in, uri, Gateway};
+
+/// The `sellsync` command line, built beside the gateway by `cargo test --workspace`.
+fn till_binary() -> PathBuf {
+    let path = Path::new(env!("CARGO_BIN_EXE_sellsync-server")).with_file_name("sellsync");
+    assert!(
+        path.exists(),
+        "{} is not built: run the tests of the whole workspace (bash tests/run)",
+        path.display()
+    );
+    path
+}
+
+/// The commands of the first code block after `heading`, continuation lines joined.
+fn commands_after(readme: &str, heading: &str) -> Vec<String> {
+    let section = &readme[readme
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading}"))..];
+    let block: Vec<&str> = section
+        .lines()
+        .skip_while(|l| !l.starts_with("    "))
+        .take_while(|l| l.starts_with("    ") || l.is_empty())
+        .collect();
+    let mut commands = Vec::new();
+    let mut current = String::new();
+    for line in block.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        match line.strip_suffix('\\') {
+            Some(part) => current.push_str(part),
+            None => {
+                current.push_str(line);
+                commands.push(std::mem::take(&mut current));
+            }
+        }
+    }
+    commands
+}
+
+fn run(command: &str, dir: &Path) -> String {
+    let (ok, text) = try_run(command, dir);
+    assert!(ok, "{command}\n{text}");
+    text
+}
+
+/// Runs `command`: whether it succeeded, and what it printed (and said on stderr).
+fn try_run(command: &str, dir: &Path) -> (bool, String) {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .current_dir(dir)
+        .env_remove("SELLSYNC_MONGODB_URI")
+        .env_remove("SELLSYNC_MONGODB_DATABASE")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn the_readmes_enrolment_commands_set_up_a_till_that_syncs_through_the_gateway() {
+    let name = database("readme");
+    let (created, _) = create_business(&name, "Corner Market", "Standard");
+    let (business, store) = (id_in(&created, "business"), id_in(&created, "store"));
+    let gateway = Gateway::start(&name);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let commands = commands_after(&readme, "### Pointing a till at the gateway");
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let work = tempfile::tempdir().unwrap();
+    let server = env!("CARGO_BIN_EXE_sellsync-server");
+    let till = till_binary();
+    let mut code = String::new();
+    for command in commands {
+        let command = command
+            .replace("cargo run -q -p sellsync-server --", server)
+            .replace(
+                "sellsync --data-dir",
+                &format!("{} --data-dir", till.display()),
+            )
+            .replace("\"mongodb://…\"", &format!("'{}'", uri()))
+            .replace("--database shop", &format!("--database {name}"))
+            .replace("BUSINESS_ID", &business)
+            .replace("STORE_ID", &store)
+            .replace("http://127.0.0.1:8080", &gateway.base)
+            .replace("sse_…", &code);
+        let printed = run(&command, work.path());
+        if let Some(made) = printed.lines().rev().find(|l| l.starts_with("sse_")) {
+            code = made.to_owned();
+        }
+    }
+    assert!(code.starts_with("sse_"), "the first command printed a code");
+
+    // The till's manager makes a code for the next till, as the README says.
+    let printed = run(
+        &format!(
+            "{} --data-dir till2 sync enrol-code --user owner@example.com --pin 4321",
+            till.display()
+        ),
+        work.path(),
+    );
+    assert!(printed.contains("sse_"), "{printed}");
+    let status = run(
+        &format!("{} --data-dir till2 sync status", till.display()),
+        work.path(),
+    );
+    assert!(status.contains(&gateway.base), "{status}");
+
+    // Staff taken on at the till wait for a person the server verified; the owner
+    // confirms at the till, and they go.
+    let at_till = |args: &str| format!("{} --data-dir till2 {args}", till.display());
+    run(
+        &at_till("user add --user owner@example.com --pin 4321 --name 'Lee Park' --email lee@example.com --role cashier --new-pin 5555"),
+        work.path(),
+    );
+    let (_, text) = try_run(&at_till("sync --once"), work.path());
+    let status = run(&at_till("sync status --json"), work.path());
+    let status: serde_json::Value =
+        serde_json::from_str(&status).unwrap_or_else(|_| panic!("{status}"));
+    assert_eq!(status["parked"], 1, "{status} {text}");
+    let outbox = run(
+        &at_till("outbox --user owner@example.com --pin 4321 --json"),
+        work.path(),
+    );
+    assert!(outbox.contains("needs_verified_person"), "{outbox}");
+    let confirmed = run(
+        &at_till("sync confirm --user owner@example.com --pin 4321"),
+        work.path(),
+    );
+    assert!(confirmed.contains("1 change(s)"), "{confirmed}");
+    run(&at_till("sync --once"), work.path());
+    let status = run(&at_till("sync status --json"), work.path());
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(
+        (&status["parked"], &status["pending"]),
+        (&serde_json::json!(0), &serde_json::json!(0)),
+        "{status}"
+    );
+    let (ok, text) = try_run(
+        &at_till("sync confirm --user owner@example.com --pin 9999"),
+        work.path(),
+    );
+    assert!(!ok && text.contains("Wrong PIN"), "{text}");
+}
