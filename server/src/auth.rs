@@ -75,13 +75,14 @@ impl ApiError {
     }
 
     /// The key made more requests than its rate allows.
-    pub fn too_many(wait: Duration) -> ApiError {
+    /// `who` ("This API key", "This till") made too many requests: wait `wait`.
+    pub fn too_many(who: &str, wait: Duration) -> ApiError {
         ApiError {
             retry_after: Some(wait),
             ..ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                "This API key made too many requests: wait for the seconds Retry-After says.",
+                format!("{who} made too many requests: wait for the seconds Retry-After says."),
             )
         }
     }

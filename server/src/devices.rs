@@ -164,7 +164,6 @@ pub async fn create_enrolment(
 /// new till takes the device's id as its own.
 pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled, ApiError> {
     let code = request.code.as_str();
-    let till_code = request.till_code.as_deref();
     let expected_store = request.store_id.as_deref();
     let hash = keys::parse(Kind::Enrolment, code)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
@@ -194,8 +193,10 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
             "This enrolment code was used already: each code sets up one till. Ask an admin for a new one.",
         ));
     }
-    let now = bson::DateTime::now();
-    if found.get_datetime("expires_at").is_ok_and(|at| *at <= now) {
+    if found
+        .get_datetime("expires_at")
+        .is_ok_and(|at| *at <= bson::DateTime::now())
+    {
         return Err(refused(
             "enrolment_code_expired",
             "This enrolment code has expired (a code works for a day). Ask an admin for a new one.",
@@ -217,6 +218,30 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
     }
     let business = auth::active_business(central, business_id).await?;
     let plan = Plan::of(&business);
+    // The count and the new till go together, one enrolment of the store at a time.
+    let lease = quota::Lease::take(central, format!("tills:{store_id}")).await?;
+    let enrolled = enrol_within_plan(central, &found, plan, business, store_id, request).await;
+    lease.release().await;
+    enrolled
+}
+
+/// The rest of [`enrol`], while the store's till quota is held.
+async fn enrol_within_plan(
+    central: &Central,
+    found: &Document,
+    plan: Plan,
+    business: Document,
+    store_id: ObjectId,
+    request: &EnrolRequest,
+) -> Result<Enrolled, ApiError> {
+    let db = central.database();
+    let enrolments = db.collection::<Document>(ENROLMENTS);
+    let refused =
+        |code: &'static str, message: &str| ApiError::new(StatusCode::BAD_REQUEST, code, message);
+    let business_id = found
+        .get_object_id(field::BUSINESS_ID)
+        .map_err(ApiError::unavailable)?;
+    let now = bson::DateTime::now();
     quota::check_tills(central, plan, business_id, store_id).await?;
     let store = db
         .collection::<Document>(Collection::Stores.name())
@@ -264,7 +289,7 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
             field::STORE_ID: store_id,
             "token_hash": &token.hash,
             "label": &token.label,
-            "till_code": till_code,
+            "till_code": request.till_code.as_deref(),
             field::TILL_ID: till_id,
             field::STATUS: "active",
             field::CREATED_AT: now,
@@ -272,20 +297,6 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
         })
         .await
         .map_err(ApiError::unavailable)?;
-    // Two tills enrolling at once both passed the count above: the store keeps the first
-    // ones its plan allows (by id), and a later one is undone.
-    if let Err(full) =
-        quota::keep_within_tills(central, plan, business_id, store_id, device_id).await
-    {
-        enrolments
-            .update_one(
-                doc! { field::ID: found.get_object_id(field::ID).ok() },
-                doc! { "$set": { "used_at": bson::Bson::Null, "device_id": bson::Bson::Null } },
-            )
-            .await
-            .map_err(ApiError::unavailable)?;
-        return Err(full);
-    }
     info!(business = %business_id, store = %store_id, device = %device_id, "till enrolled");
     Ok(Enrolled {
         device_id,

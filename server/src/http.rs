@@ -37,7 +37,12 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Service {
     pub central: Central,
     pub last_used: LastUsed,
+    /// Per API key.
     pub rate_limit: RateLimit,
+    /// Per till.
+    pub till_rate: RateLimit,
+    /// Enrolments, all together.
+    pub enrol_rate: RateLimit,
     pub turns: Turns,
 }
 
@@ -84,6 +89,8 @@ pub fn router(central: Central, per_second: u32) -> Router {
         central,
         last_used: LastUsed::default(),
         rate_limit: RateLimit::new(per_second),
+        till_rate: RateLimit::new(sync::TILL_RATE),
+        enrol_rate: RateLimit::new(sync::ENROL_RATE),
         turns: Turns::new(TURN_WAIT),
     });
     let (api, openapi) = api::router();

@@ -5,7 +5,6 @@
 use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use futures_util::TryStreamExt;
 use sellsync_core::contract::{field, Collection};
 use sellsync_sync::Central;
 
@@ -44,53 +43,76 @@ pub async fn check_tills(
     Ok(())
 }
 
-/// After `device` was added to `store`: whether it is among the first tills (by id) the
-/// plan allows, so that tills enrolling at the same moment never exceed it together. A
-/// later one is revoked here, and the refusal answered.
-pub async fn keep_within_tills(
-    central: &Central,
-    plan: Plan,
-    business: ObjectId,
-    store: ObjectId,
-    device: ObjectId,
-) -> Result<(), ApiError> {
-    let Some(limit) = plan.limits().tills_per_store else {
-        return Ok(());
-    };
-    let devices = central.database().collection::<Document>(devices::DEVICES);
-    let first: Vec<ObjectId> = devices
-        .find(
-            doc! { field::BUSINESS_ID: business, field::STORE_ID: store, field::STATUS: "active" },
-        )
-        .sort(doc! { field::ID: 1 })
-        .limit(i64::from(limit))
-        .projection(doc! { field::ID: 1 })
-        .await
-        .map_err(ApiError::unavailable)?
-        .try_collect::<Vec<Document>>()
-        .await
-        .map_err(ApiError::unavailable)?
-        .iter()
-        .filter_map(|d| d.get_object_id(field::ID).ok())
-        .collect();
-    if first.contains(&device) {
-        return Ok(());
+/// Gateway's own collection of [`Lease`]s.
+pub const LEASES: &str = "quota_leases";
+
+/// How long a lease lasts at most (a request that died holding it lets go then).
+const LEASE_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A short lease on a quota (a business's stores, a store's tills), held by one request at
+/// a time across every gateway: the count of what the plan allows and the insert it
+/// allows happen with no other in between, so requests at the same moment never exceed
+/// the plan together. Works on any MongoDB (no transaction needed).
+pub struct Lease {
+    central: Central,
+    key: String,
+    holder: ObjectId,
+}
+
+impl Lease {
+    /// Waits (up to the lease's length) for the quota `key` to be free and takes it.
+    pub async fn take(central: &Central, key: String) -> Result<Lease, ApiError> {
+        let leases = central.database().collection::<Document>(LEASES);
+        let holder = ObjectId::new();
+        let give_up = std::time::Instant::now() + LEASE_FOR;
+        loop {
+            let now = chrono::Utc::now();
+            let until = now + chrono::Duration::from_std(LEASE_FOR).expect("seconds");
+            let taken = leases
+                .update_one(
+                    doc! { field::ID: &key, "until": { "$lt": bson::DateTime::from_chrono(now) } },
+                    doc! { "$set": { "until": bson::DateTime::from_chrono(until), "holder": holder } },
+                )
+                .upsert(true)
+                .await;
+            match taken {
+                Ok(_) => {
+                    return Ok(Lease {
+                        central: central.clone(),
+                        key,
+                        holder,
+                    })
+                }
+                Err(e) if is_duplicate(&e) && std::time::Instant::now() < give_up => {
+                    tokio::time::sleep(std::time::Duration::from_millis(fastrand::u64(5..25)))
+                        .await;
+                }
+                Err(e) if is_duplicate(&e) => {
+                    return Err(ApiError::unavailable(
+                        "the plan's quota is held by another request",
+                    ))
+                }
+                Err(e) => return Err(ApiError::unavailable(e)),
+            }
+        }
     }
-    devices
-        .update_one(
-            doc! { field::ID: device },
-            doc! { "$set": { field::STATUS: "revoked" } },
-        )
-        .await
-        .map_err(ApiError::unavailable)?;
-    check_tills(central, plan, business, store).await?;
-    // The count now says the store is within its plan only if another revocation came
-    // meanwhile: refused all the same, the till may try again.
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "plan_till_limit",
-        "Another till of this store enrolled at the same moment and took the plan's last place: revoke one or change plan.",
-    ))
+
+    /// Lets the quota go.
+    pub async fn release(self) {
+        let released = self
+            .central
+            .database()
+            .collection::<Document>(LEASES)
+            .delete_one(doc! { field::ID: &self.key, "holder": self.holder })
+            .await;
+        if let Err(error) = released {
+            tracing::warn!(%error, key = %self.key, "a quota lease was not let go (it ends on its own)");
+        }
+    }
+}
+
+fn is_duplicate(error: &mongodb::error::Error) -> bool {
+    matches!(&*error.kind, mongodb::error::ErrorKind::Write(mongodb::error::WriteFailure::WriteError(e)) if e.code == 11000)
 }
 
 /// How many more products `business` may have under `plan` (`None`: no limit).

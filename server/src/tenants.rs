@@ -166,7 +166,12 @@ pub async fn create_store(
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| api::not_found("business"))?;
-    quota::check_stores(central, Plan::of(&found), business).await?;
+    let plan = Plan::of(&found);
+    let lease = quota::Lease::take(central, format!("stores:{business}")).await?;
+    if let Err(full) = quota::check_stores(central, plan, business).await {
+        lease.release().await;
+        return Err(full);
+    }
     let clean = |text: Option<String>| text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     let store = StoreDoc {
         id: Id::new(),
@@ -177,10 +182,12 @@ pub async fn create_store(
         operating_hours: None,
         created_at: Some(Utc::now()),
     };
-    db.collection::<Document>(Collection::Stores.name())
+    let inserted = db
+        .collection::<Document>(Collection::Stores.name())
         .insert_one(store.to_document())
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await;
+    lease.release().await;
+    inserted.map_err(ApiError::unavailable)?;
     tracing::info!(%business, store = %store.id, "store opened");
     Ok(store.id)
 }

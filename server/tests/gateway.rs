@@ -293,3 +293,69 @@ async fn the_operator_makes_another_key_shown_once() {
         2
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plans_stores_and_tills_hold_when_requests_come_at_the_same_moment() {
+    let name = database("quotas");
+    let (created, key) = create_business(&name, "Corner Market", "Standard");
+    let business = common::id_in(&created, "business");
+    let store = common::id_in(&created, "store");
+    let gateway = Gateway::start(&name);
+    // Standard: 3 stores, 5 tills a store. Eight of each asked for at once.
+    let codes: Vec<String> = (0..8)
+        .map(|_| common::enrolment_code(&name, &business, &store))
+        .collect();
+    let (stores, tills): (Vec<u16>, Vec<u16>) = std::thread::scope(|scope| {
+        let stores: Vec<_> = (0..8)
+            .map(|n| {
+                let (gateway, key) = (&gateway, &key);
+                scope.spawn(move || {
+                    gateway
+                        .post(
+                            "/v1/stores",
+                            Some(key),
+                            &format!(r#"{{"store_name": "Branch {n}"}}"#),
+                        )
+                        .0
+                })
+            })
+            .collect();
+        let tills: Vec<_> = codes
+            .iter()
+            .map(|code| {
+                let gateway = &gateway;
+                scope.spawn(move || {
+                    gateway
+                        .post("/v1/tills/enrol", None, &format!(r#"{{"code": "{code}"}}"#))
+                        .0
+                })
+            })
+            .collect();
+        (
+            stores.into_iter().map(|t| t.join().unwrap()).collect(),
+            tills.into_iter().map(|t| t.join().unwrap()).collect(),
+        )
+    });
+    let db = db(&name).await;
+    let count = |collection: &'static str, filter: Document| {
+        let db = db.clone();
+        async move {
+            db.collection::<Document>(collection)
+                .count_documents(filter)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("stores", doc! {}).await, 3, "{stores:?}");
+    assert_eq!(
+        stores.iter().filter(|s| **s == 201).count(),
+        2,
+        "{stores:?}"
+    );
+    assert_eq!(
+        count("devices", doc! { "status": "active" }).await,
+        5,
+        "{tills:?}"
+    );
+    assert_eq!(tills.iter().filter(|s| **s == 200).count(), 5, "{tills:?}");
+}

@@ -156,7 +156,7 @@ impl FromRequestParts<Arc<Service>> for Caller {
         service
             .rate_limit
             .take(caller.key_id, Instant::now())
-            .map_err(ApiError::too_many)?;
+            .map_err(|wait| ApiError::too_many("This API key", wait))?;
         Ok(caller)
     }
 }

@@ -11,6 +11,7 @@ pub mod trust;
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::State;
@@ -50,11 +51,35 @@ fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|rejection| api::malformed_body(rejection.body_text()))
 }
 
+/// The till calling with `headers`, within its rate ([`TILL_RATE`] a second per till on
+/// each gateway, in bursts of five seconds' worth).
+async fn calling_till(service: &Service, headers: &HeaderMap) -> Result<Device, ApiError> {
+    let device = devices::caller(&service.central, &service.last_used, headers).await?;
+    service
+        .till_rate
+        .take(device.id, Instant::now())
+        .map_err(|wait| ApiError::too_many("This till", wait))?;
+    Ok(device)
+}
+
+/// How many requests a second one till may make, sustained (an engine with a backlog
+/// pushes a batch of up to 1,000 operations a time).
+pub const TILL_RATE: u32 = 10;
+
+/// How many enrolments a second a gateway takes, sustained, from everyone: codes cannot
+/// be guessed, and floods of tries stop here before they reach the database.
+pub const ENROL_RATE: u32 = 2;
+
 /// `POST /v1/tills/enrol`: a new till's one-time code for its credential.
 pub async fn enrol(
     State(service): State<Arc<Service>>,
     json: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, ApiError> {
+    // One bucket for every enrolment this gateway takes: they carry no credential yet.
+    service
+        .enrol_rate
+        .take(ObjectId::from_bytes([0; 12]), Instant::now())
+        .map_err(|wait| ApiError::too_many("Tills enrolling here", wait))?;
     let request = body(json)?;
     let enrolled = devices::enrol(&service.central, &request).await?;
     Ok(Json(EnrolResponse {
@@ -73,7 +98,7 @@ pub async fn verify_person(
     headers: HeaderMap,
     json: Result<Json<VerifyRequest>, JsonRejection>,
 ) -> Result<Json<Verified>, ApiError> {
-    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let device = calling_till(&service, &headers).await?;
     let request = body(json)?;
     Ok(Json(
         people::verify(&service.central, &device, request).await?,
@@ -86,7 +111,7 @@ pub async fn enrolment_code(
     State(service): State<Arc<Service>>,
     headers: HeaderMap,
 ) -> Result<Json<EnrolmentCode>, ApiError> {
-    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let device = calling_till(&service, &headers).await?;
     let made = devices::create_enrolment(
         &service.central,
         device.business_id,
@@ -108,7 +133,7 @@ pub async fn push(
     headers: HeaderMap,
     json: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let device = calling_till(&service, &headers).await?;
     let request = body(json)?;
     if request.operations.len() > MAX_PUSH {
         return Err(ApiError::new(
@@ -205,7 +230,7 @@ pub async fn pull(
     headers: HeaderMap,
     json: Result<Json<PullRequest>, JsonRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    let device = devices::caller(&service.central, &service.last_used, &headers).await?;
+    let device = calling_till(&service, &headers).await?;
     let request = body(json)?;
     let return_window_days = BusinessDoc::from_document(&device.business)
         .ok()
