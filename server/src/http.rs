@@ -10,7 +10,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use axum_server::tls_rustls::RustlsConfig;
 use bson::oid::ObjectId;
@@ -107,6 +107,7 @@ pub fn router(central: Central, per_second: u32) -> Router {
         .route("/v1/tills/enrol", post(sync::enrol))
         .route("/v1/tills/enrolment-codes", post(sync::enrolment_code))
         .route("/v1/tills/people", post(sync::verify_person))
+        .route("/v1/tills/people/{user}", delete(sync::forget_person))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", post(sync::pull))
         .merge(api)

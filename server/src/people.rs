@@ -180,6 +180,19 @@ fn locked(until: chrono::DateTime<Utc>) -> ApiError {
     )
 }
 
+/// Ends `user`'s verification at `device` (they signed out there): what they allow goes
+/// through no more from that till.
+pub async fn forget(central: &Central, device: &Device, user: ObjectId) -> Result<(), ApiError> {
+    let ended = central
+        .database()
+        .collection::<Document>(VERIFICATIONS)
+        .delete_many(doc! { "device_id": device.id, "user_id": user })
+        .await
+        .map_err(ApiError::unavailable)?;
+    info!(device = %device.id, %user, ended = ended.deleted_count, "a person's verification at a till ended");
+    Ok(())
+}
+
 /// Of `users`, those verified at `device` now.
 pub async fn verified(
     central: &Central,

@@ -146,6 +146,16 @@ impl GatewayClient {
         self.post("/v1/tills/people", request).await
     }
 
+    /// Ends the verification of `user` at this till (they signed out).
+    pub async fn forget(&self, user: &str) -> Result<()> {
+        let request = self
+            .http
+            .delete(format!("{}/v1/tills/people/{user}", self.url))
+            .bearer_auth(&self.token);
+        let _: serde_json::Value = answer(&self.url, request.send().await).await?;
+        Ok(())
+    }
+
     /// A one-time code for another till of this till's store.
     pub async fn enrolment_code(&self) -> Result<EnrolmentCode> {
         self.post("/v1/tills/enrolment-codes", &serde_json::json!({}))
@@ -194,6 +204,15 @@ pub async fn verify(
     let verified = GatewayClient::new(&config)?.verify(&request).await?;
     info!(user = %verified.user_id, "verified by the gateway");
     Ok(Some(verified))
+}
+
+/// Ends the verification of `user` at the till in `data_dir`'s gateway (they signed out);
+/// nothing to do for a till that does not sync through a gateway.
+pub async fn forget(data_dir: &Path, user: &str) -> Result<()> {
+    if let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(data_dir, None, None)? {
+        GatewayClient::new(&config)?.forget(user).await?;
+    }
+    Ok(())
 }
 
 /// [`verify`] for `actor`, signed in at `till`, then the operations that waited for a

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use bson::oid::ObjectId;
@@ -103,6 +103,19 @@ pub async fn verify_person(
     Ok(Json(
         people::verify(&service.central, &device, request).await?,
     ))
+}
+
+/// `DELETE /v1/tills/people/{user}`: the person signed out at the till; their verification
+/// there ends.
+pub async fn forget_person(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(user): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let device = calling_till(&service, &headers).await?;
+    let user = ObjectId::parse_str(user.trim()).map_err(|_| api::not_found("user"))?;
+    people::forget(&service.central, &device, user).await?;
+    Ok(Json(serde_json::json!({})))
 }
 
 /// `POST /v1/tills/enrolment-codes`: a one-time code for another till of the calling

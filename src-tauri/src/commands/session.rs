@@ -146,8 +146,18 @@ fn verify_at_the_gateway(app: AppHandle, actor: Actor, pin: String) {
 }
 
 #[tauri::command(async)]
-pub fn sign_out(desk: State<'_, Desk>) {
+pub fn sign_out(app: AppHandle, desk: State<'_, Desk>) {
     let mut session = desk.session();
+    // A manager or admin verified at the server: that ends here too.
+    if let Some(actor) = session.actor.as_ref().filter(|a| a.role() != Role::Cashier) {
+        let (app, user) = (app.clone(), actor.user_id().to_string());
+        tauri::async_runtime::spawn(async move {
+            let desk = app.state::<Desk>();
+            if let Err(e) = sellsync_sync::gateway::forget(&desk.data_dir, &user).await {
+                warn!(error = %e, "the Sell Sync server was not told of the sign-out");
+            }
+        });
+    }
     // A cart taken up from a parked sale goes back to wait for any till of the store.
     if let Ok(c) = counter(&mut session) {
         if let Err(e) = c.till.release_parked(&c.actor, c.cart) {
