@@ -14,7 +14,9 @@ use std::path::Path;
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
-use common::{create_business, database, db, enrolment_code, id_in, run_ok, Gateway};
+use common::{
+    create_business, database, db, enrolment_code, id_in, run_ok, sell, token_of, Gateway,
+};
 use sellsync_core::catalog::NewProduct;
 use sellsync_core::contract::{Collection, Op};
 use sellsync_core::secrets;
@@ -22,12 +24,9 @@ use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::IfParked;
 use sellsync_core::staff::NewUser;
 use sellsync_core::sync::queue::Operation;
-use sellsync_core::{
-    Actor, Cart, CartCustomer, Credential, Id, Money, NewCustomer, Role, Tender, Till,
-};
+use sellsync_core::{Actor, Cart, CartCustomer, Credential, Id, Money, NewCustomer, Role, Till};
 use sellsync_sync::gateway::{enrol_till, verify_person};
 use sellsync_sync::wire::WireOperation;
-use sellsync_sync::{Engine, EngineOptions, SyncTarget};
 use serde_json::{json, Value};
 
 /// Collections compared before and after each attack.
@@ -52,17 +51,10 @@ const CENTRAL: [&str; 18] = [
     "devices",
 ];
 
+/// Syncs the till in `dir`: everything goes, nothing is parked.
 async fn sync(dir: &Path) {
-    let target = SyncTarget::for_till(dir, None, None).unwrap().unwrap();
-    let mut engine = Engine::new(dir, target, EngineOptions::default()).unwrap();
-    let status = engine.run_until_idle(2, |_| {}).await.unwrap();
+    let status = common::sync(dir).await.unwrap();
     assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
-}
-
-fn token_of(dir: &Path) -> String {
-    let text = std::fs::read_to_string(dir.join("sync.toml")).unwrap();
-    let settings: toml::Table = toml::from_str(&text).unwrap();
-    settings["device_token"].as_str().unwrap().to_owned()
 }
 
 async fn signed_in(till: &mut Till, email: &str, pin: &str, verify: bool) -> Actor {
@@ -74,17 +66,6 @@ async fn signed_in(till: &mut Till, email: &str, pin: &str, verify: bool) -> Act
             .unwrap();
     }
     actor
-}
-
-fn sell(till: &mut Till, cashier: &Actor, sku: &str, customer: Option<CartCustomer>) {
-    let mut cart = Cart::new();
-    till.ring_up(&mut cart, sku, 2).unwrap();
-    cart.set_customer(customer);
-    let cash = Tender {
-        method: till.payment_method("cash").unwrap(),
-        amount: None,
-    };
-    till.complete_sale(cashier, &cart, &[cash]).unwrap();
 }
 
 /// Every document of the compared collections, by collection and id, with the device
@@ -239,6 +220,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         &mut till1,
         &cashier,
         "MILK",
+        2,
         Some(CartCustomer::Existing(ada.clone())),
     );
     sync(dir1.path()).await;
@@ -282,6 +264,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         &mut till2,
         &boss2,
         "EGGS",
+        2,
         Some(CartCustomer::Existing(ada2)),
     );
     till2.adjust_stock(&boss2, "EGGS", -1, "broken").unwrap();
@@ -1174,20 +1157,25 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
             .map(|c| c.to_string())
             .collect()
     };
-    let mut checkpoint = Value::Null;
-    loop {
-        let (status, page) = gateway.post(
-            "/v1/sync/pull",
-            Some(&token),
-            &json!({ "checkpoint": checkpoint }).to_string(),
-        );
-        assert_eq!(status, 200, "{page}");
-        assert_eq!(foreign(&page), Vec::<String>::new(), "a full read of S1");
-        checkpoint = page["checkpoint"].clone();
-        if page["more"] != true {
-            break;
+    // S1's pull from `checkpoint` to the end: its changes, and where it stands then.
+    let pull = |mut checkpoint: Value| {
+        let mut changes = Vec::new();
+        loop {
+            let (status, page) = gateway.post(
+                "/v1/sync/pull",
+                Some(&token),
+                &json!({ "checkpoint": checkpoint }).to_string(),
+            );
+            assert_eq!(status, 200, "{page}");
+            changes.extend(page["changes"].as_array().unwrap().iter().cloned());
+            checkpoint = page["checkpoint"].clone();
+            if page["more"] != true {
+                return (json!({ "changes": changes }), checkpoint);
+            }
         }
-    }
+    };
+    let (read, checkpoint) = pull(Value::Null);
+    assert_eq!(foreign(&read), Vec::<String>::new(), "a full read of S1");
     let boss2 = signed_in(&mut till2, "owner@example.com", "4321", true).await;
     till2
         .open_shift(
@@ -1195,7 +1183,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
             &CashCount::amount(Money::from_minor(5_000)).unwrap(),
         )
         .unwrap();
-    sell(&mut till2, &boss2, "EGGS", None);
+    sell(&mut till2, &boss2, "EGGS", 2, None);
     till2.adjust_stock(&boss2, "EGGS", -1, "broken").unwrap();
     till2
         .add_user(
@@ -1218,33 +1206,21 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         .delete_one(doc! { "_id": oid(&max) })
         .await
         .unwrap();
-    let mut deleted_here = false;
-    loop {
-        let (status, page) = gateway.post(
-            "/v1/sync/pull",
-            Some(&token),
-            &json!({ "checkpoint": checkpoint }).to_string(),
-        );
-        assert_eq!(status, 200, "{page}");
-        assert_eq!(
-            foreign(&page),
-            Vec::<String>::new(),
-            "S1's pull after S2's changes"
-        );
-        assert!(
-            !page.to_string().contains("kim@example.com"),
-            "S2's new cashier and PIN hash"
-        );
-        deleted_here |= page["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["change"] == "delete" && c["id"] == json!(oid(&max).to_hex()));
-        checkpoint = page["checkpoint"].clone();
-        if page["more"] != true {
-            break;
-        }
-    }
+    let (followed, _) = pull(checkpoint);
+    assert_eq!(
+        foreign(&followed),
+        Vec::<String>::new(),
+        "S1's pull after S2's changes"
+    );
+    assert!(
+        !followed.to_string().contains("kim@example.com"),
+        "S2's new cashier and PIN hash"
+    );
+    let deleted_here = followed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["change"] == "delete" && c["id"] == json!(oid(&max).to_hex()));
     assert!(deleted_here, "S1's own staff member's deletion reaches S1");
 
     // Verifying a person at S1's till: S2's staff and business B's are no one here, and

@@ -4,11 +4,12 @@
 
 mod common;
 
-use std::path::Path;
-
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use common::{create_business, database, db, enrolment_code, id_in, run_ok, server, Gateway};
+use common::{
+    create_business, database, db, enrolment_code, id_in, run_ok, sell, server, sync, token_of,
+    Gateway,
+};
 use sellsync_core::catalog::NewProduct;
 use sellsync_core::contract::{Collection, Op, StockMovementDoc};
 use sellsync_core::secrets;
@@ -16,10 +17,10 @@ use sellsync_core::shift::count::CashCount;
 use sellsync_core::staff::NewUser;
 use sellsync_core::stock::rules::MovementType;
 use sellsync_core::sync::queue::Operation;
-use sellsync_core::{Actor, Cart, Credential, Id, Money, Role, Tender, Till};
+use sellsync_core::{Actor, Credential, Id, Money, Role, Till};
 use sellsync_sync::gateway::{enrol_till, verify_person, GatewayClient};
 use sellsync_sync::wire::WireOperation;
-use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
+use sellsync_sync::{SyncError, SyncTarget};
 use serde_json::{json, Value};
 
 /// The owner, signed in at `till` and verified by its gateway (what only a person may
@@ -34,32 +35,6 @@ async fn owner(till: &mut Till) -> Actor {
         .expect("the till syncs through a gateway");
     assert!(!verified.verified.user_id.is_empty());
     boss
-}
-
-/// Syncs the till in `dir` through where it is set to sync, until nothing is waiting.
-async fn sync(dir: &Path) -> Result<EngineStatus, SyncError> {
-    let target = SyncTarget::for_till(dir, None, None).unwrap().unwrap();
-    assert!(matches!(target, SyncTarget::Gateway(_)), "{target}");
-    let mut engine = Engine::new(dir, target, EngineOptions::default()).unwrap();
-    engine.run_until_idle(2, |_| {}).await
-}
-
-/// The till's credential, as `sellsync init --server` saved it.
-fn token_of(dir: &Path) -> String {
-    let text = std::fs::read_to_string(dir.join("sync.toml")).unwrap();
-    let settings: toml::Table = toml::from_str(&text).unwrap();
-    settings["device_token"].as_str().unwrap().to_owned()
-}
-
-/// Sells `quantity` of `sku` for cash as `cashier`.
-fn sell(till: &mut Till, cashier: &Actor, sku: &str, quantity: i64) {
-    let mut cart = Cart::new();
-    till.ring_up(&mut cart, sku, quantity).unwrap();
-    let cash = Tender {
-        method: till.payment_method("cash").unwrap(),
-        amount: None,
-    };
-    till.complete_sale(cashier, &cart, &[cash]).unwrap();
 }
 
 async fn count(db: &mongodb::Database, collection: &str, filter: Document) -> u64 {
@@ -263,7 +238,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let priya = till_a
         .sign_in("priya@example.com", Credential::Pin("1111"))
         .unwrap();
-    sell(&mut till_a, &priya, "MILK", 2);
+    sell(&mut till_a, &priya, "MILK", 2, None);
     let sent = till_a.pending_operations(1_000).unwrap();
     let done = sync(dir_a.path()).await.unwrap();
     assert_eq!((done.pending, done.parked), (0, 0), "{done:?}");
@@ -501,7 +476,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             &CashCount::amount(Money::from_minor(5_000)).unwrap(),
         )
         .unwrap();
-    sell(&mut till_b, &priya_b, "MILK", 1);
+    sell(&mut till_b, &priya_b, "MILK", 1, None);
     let err = sync(dir_b.path()).await.unwrap_err();
     assert!(err.to_string().contains("subscription is expired"), "{err}");
     assert!(till_b.sync_status().unwrap().pending > 0, "nothing lost");
@@ -532,7 +507,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
         ],
         &name,
     );
-    sell(&mut till_a, &priya, "MILK", 1);
+    sell(&mut till_a, &priya, "MILK", 1, None);
     let err = sync(dir_a.path()).await.unwrap_err();
     assert!(err.to_string().contains("revoked"), "{err}");
     assert!(till_a.sync_status().unwrap().pending > 0);
@@ -752,7 +727,13 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
         till.open_shift(&boss, &CashCount::amount(Money::from_minor(5_000)).unwrap())
             .unwrap();
         for _ in 0..6 {
-            sell(till, &boss, skus[rng.usize(0..skus.len())], rng.i64(1..=3));
+            sell(
+                till,
+                &boss,
+                skus[rng.usize(0..skus.len())],
+                rng.i64(1..=3),
+                None,
+            );
             sold += 1;
         }
     }

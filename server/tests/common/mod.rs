@@ -4,7 +4,11 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use std::path::Path;
+
 use mongodb::Client;
+use sellsync_core::{Actor, Cart, CartCustomer, Tender, Till};
+use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
 
 pub fn uri() -> String {
     std::env::var("SELLSYNC_TEST_MONGODB_URI")
@@ -254,4 +258,37 @@ pub fn enrolment_code(database: &str, business: &str, store: &str) -> String {
     let code = text.lines().last().unwrap().to_owned();
     assert!(code.starts_with("sse_"), "{text}");
     code
+}
+
+/// Syncs the till in `dir` through the gateway it is enrolled at, until nothing waits.
+pub async fn sync(dir: &Path) -> Result<EngineStatus, SyncError> {
+    let target = SyncTarget::for_till(dir, None, None).unwrap().unwrap();
+    assert!(matches!(target, SyncTarget::Gateway(_)), "{target}");
+    let mut engine = Engine::new(dir, target, EngineOptions::default()).unwrap();
+    engine.run_until_idle(2, |_| {}).await
+}
+
+/// The till's credential, as its enrolment saved it.
+pub fn token_of(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("sync.toml")).unwrap();
+    let settings: toml::Table = toml::from_str(&text).unwrap();
+    settings["device_token"].as_str().unwrap().to_owned()
+}
+
+/// Sells `quantity` of `sku` for cash as `cashier`, to `customer` if one is given.
+pub fn sell(
+    till: &mut Till,
+    cashier: &Actor,
+    sku: &str,
+    quantity: i64,
+    customer: Option<CartCustomer>,
+) {
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, sku, quantity).unwrap();
+    cart.set_customer(customer);
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(cashier, &cart, &[cash]).unwrap();
 }
