@@ -1,7 +1,8 @@
-//! README.md's "Pointing a till at the gateway", run as a newcomer would: its commands are
-//! read from the README itself and run against the real gateway, with the test server's
+//! README.md's commands, run as a newcomer would: they are read from the README itself and
+//! run in the order it gives them — the tour of the command line on the demo store, and
+//! "Pointing a till at the gateway" against the real gateway (with the test server's
 //! database, a business made here and the code the first command prints in place of the
-//! README's placeholders. A command the README changes is the command this test runs.
+//! README's placeholders). A command the README changes is the command this test runs.
 
 mod common;
 
@@ -21,7 +22,8 @@ fn till_binary() -> PathBuf {
     path
 }
 
-/// The commands of the first code block after `heading`, continuation lines joined.
+/// The commands of the first code block after `heading`, continuation lines joined, with
+/// optional parts (`[--date 2026-11-25]`) left out.
 fn commands_after(readme: &str, heading: &str) -> Vec<String> {
     let section = &readme[readme
         .find(heading)
@@ -33,16 +35,60 @@ fn commands_after(readme: &str, heading: &str) -> Vec<String> {
         .collect();
     let mut commands = Vec::new();
     let mut current = String::new();
-    for line in block.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+    for line in block
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         match line.strip_suffix('\\') {
             Some(part) => current.push_str(part),
             None => {
                 current.push_str(line);
-                commands.push(std::mem::take(&mut current));
+                commands.push(without_options(&std::mem::take(&mut current)));
             }
         }
     }
     commands
+}
+
+/// `command` without its `[optional]` parts.
+fn without_options(command: &str) -> String {
+    let mut kept = String::new();
+    let mut depth = 0;
+    for c in command.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap()
+}
+
+#[test]
+fn the_readmes_tour_of_the_command_line_runs_as_written_on_the_demo_store() {
+    let commands = commands_after(&readme(), "## A tour of the command line");
+    assert!(commands.len() >= 40, "{commands:?}");
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("products.csv"),
+        "sku,name,price,barcode\nTEA-2,Genmaicha 100 g,6.50,\nTEA-3,Hojicha 100 g,6.90,\n",
+    )
+    .unwrap();
+    let till = till_binary();
+    for command in commands {
+        let command = command.replacen(
+            "sellsync ",
+            &format!("{} --data-dir till ", till.display()),
+            1,
+        );
+        run(&command, work.path());
+    }
 }
 
 fn run(command: &str, dir: &Path) -> String {
