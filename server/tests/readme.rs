@@ -9,7 +9,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{create_business, database, id_in, uri, Gateway};
+use bson::Document;
+use common::{create_business, database, db, id_in, uri, Gateway};
 
 /// The `sellsync` command line, built beside the gateway by `cargo test --workspace`.
 fn till_binary() -> PathBuf {
@@ -199,4 +200,71 @@ fn the_readmes_enrolment_commands_set_up_a_till_that_syncs_through_the_gateway()
         work.path(),
     );
     assert!(!ok && text.contains("Wrong PIN"), "{text}");
+}
+
+/// README's command for the till in `till` (its own `--data-dir`, or `till`), with the
+/// test server's database in place of the README's.
+fn at_a_till(command: &str, name: &str) -> String {
+    let till = till_binary();
+    let command = command
+        .replace(
+            "\"mongodb+srv://till:PASSWORD@cluster0.example.net\"",
+            &format!("'{}'", uri()),
+        )
+        .replace("\"mongodb+srv://…\"", &format!("'{}'", uri()))
+        .replace("--database shop", &format!("--database {name}"));
+    match command.strip_prefix("sellsync --data-dir") {
+        Some(rest) => format!("{} --data-dir{rest}", till.display()),
+        None => command.replacen(
+            "sellsync ",
+            &format!("{} --data-dir till ", till.display()),
+            1,
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readmes_mongodb_commands_sync_the_demo_store_and_set_up_a_second_till() {
+    let name = database("readme_mongodb");
+    let work = tempfile::tempdir().unwrap();
+    run(&at_a_till("sellsync init --demo", &name), work.path());
+    let readme = readme();
+    for command in commands_after(&readme, "## Pointing a till at MongoDB") {
+        let command = at_a_till(&command, &name);
+        // "keep syncing until Ctrl-C": a few seconds of it, then Ctrl-C.
+        let forever = command.split('#').next().unwrap().trim().ends_with(" sync");
+        if forever {
+            run(
+                &format!("timeout --preserve-status -s INT 5 {command}"),
+                work.path(),
+            );
+        } else {
+            run(&command, work.path());
+        }
+    }
+    let store = db(&name)
+        .await
+        .collection::<Document>("stores")
+        .find_one(bson::doc! {})
+        .await
+        .unwrap()
+        .unwrap();
+    let store = store.get_object_id("_id").unwrap().to_hex();
+    let second = commands_after(
+        &readme,
+        "A second till of a store starts from the central data",
+    );
+    assert_eq!(second.len(), 1, "{second:?}");
+    run(
+        &at_a_till(&second[0], &name).replace("STORE_ID", &store),
+        work.path(),
+    );
+    // Its staff sign in with the PINs they already have.
+    run(
+        &at_a_till(
+            "sellsync --data-dir till2 shift open --float 50.00 --user cashier@example.com --pin 1111",
+            &name,
+        ),
+        work.path(),
+    );
 }
