@@ -82,10 +82,21 @@ fn the_readmes_tour_of_the_command_line_runs_as_written_on_the_demo_store() {
     )
     .unwrap();
     let till = till_binary();
-    for command in commands {
+    let readme = readme();
+    // The tour, then an admin's API key made at the till (offline), then a new business
+    // of its own in another folder.
+    let key = commands_after(&readme, "an admin can also make a key at a till");
+    let new_business = commands_after(&readme, "A new business instead of the demo:");
+    assert_eq!((key.len(), new_business.len()), (1, 1));
+    for (folder, command) in commands
+        .iter()
+        .chain(&key)
+        .map(|c| ("till", c))
+        .chain(new_business.iter().map(|c| ("kissa", c)))
+    {
         let command = command.replacen(
             "sellsync ",
-            &format!("{} --data-dir till ", till.display()),
+            &format!("{} --data-dir {folder} ", till.display()),
             1,
         );
         run(&command, work.path());
