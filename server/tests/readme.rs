@@ -278,4 +278,74 @@ async fn the_readmes_mongodb_commands_sync_the_demo_store_and_set_up_a_second_ti
         ),
         work.path(),
     );
+
+    // A change central refuses for good is parked; a manager retries it, then discards it.
+    for folder in ["till2", "till"] {
+        run(
+            &at_a_till(
+                &format!("sellsync --data-dir {folder} product add --user manager@example.com --pin 2345 --sku DUP-1 --name Twice --price 1.00"),
+                &name,
+            ),
+            work.path(),
+        );
+        let _ = try_run(
+            &at_a_till(&format!("sellsync --data-dir {folder} sync --once"), &name),
+            work.path(),
+        );
+    }
+    let outbox = run(
+        &at_a_till(
+            "sellsync outbox --user manager@example.com --pin 2345 --json",
+            &name,
+        ),
+        work.path(),
+    );
+    let outbox: serde_json::Value = serde_json::from_str(&outbox).unwrap();
+    let parked = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["state"] == "parked")
+        .unwrap_or_else(|| panic!("nothing parked: {outbox}"));
+    let seq = parked["seq"].to_string();
+    let retry_and_discard = commands_after(&readme, "retries or discards it:");
+    assert_eq!(retry_and_discard.len(), 2, "{retry_and_discard:?}");
+    for command in retry_and_discard {
+        run(
+            &at_a_till(&command, &name).replace("SEQ", &seq),
+            work.path(),
+        );
+        // Retried, it is sent again, and refused again.
+        let _ = try_run(&at_a_till("sellsync sync --once", &name), work.path());
+    }
+    let status = run(
+        &at_a_till("sellsync sync status --json", &name),
+        work.path(),
+    );
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(status["parked"], 0, "discarded: {status}");
+
+    // The first till moves to the gateway, as the README says.
+    let gateway = Gateway::start(&name);
+    let business = db(&name)
+        .await
+        .collection::<Document>("businesses")
+        .find_one(bson::doc! {})
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("_id")
+        .unwrap()
+        .to_hex();
+    let code = common::enrolment_code(&name, &business, &store);
+    let moves = commands_after(&readme, "moves to the gateway without sending");
+    assert_eq!(moves.len(), 1, "{moves:?}");
+    run(
+        &at_a_till(&moves[0], &name)
+            .replace("https://sync.example.com", &gateway.base)
+            .replace("sse_…", &code),
+        work.path(),
+    );
+    let status = run(&at_a_till("sellsync sync status", &name), work.path());
+    assert!(status.contains(&gateway.base), "{status}");
 }
