@@ -45,6 +45,12 @@ fn commands_after(readme: &str, heading: &str) -> Vec<String> {
             Some(part) => current.push_str(part),
             None => {
                 current.push_str(line);
+                // A quote left open goes on on the next line.
+                let code = current.lines().map(|l| l.split(" #").next().unwrap_or(l));
+                if code.map(|l| l.matches('\'').count()).sum::<usize>() % 2 == 1 {
+                    current.push('\n');
+                    continue;
+                }
                 commands.push(without_options(&std::mem::take(&mut current)));
             }
         }
@@ -52,18 +58,24 @@ fn commands_after(readme: &str, heading: &str) -> Vec<String> {
     commands
 }
 
-/// `command` without its `[optional]` parts.
+/// `command` without its optional parts: `[--date 2026-11-25]`, `[N]` (a JSON array,
+/// `["read"]`, stays).
 fn without_options(command: &str) -> String {
     let mut kept = String::new();
-    let mut depth = 0;
-    for c in command.chars() {
-        match c {
-            '[' => depth += 1,
-            ']' if depth > 0 => depth -= 1,
-            _ if depth == 0 => kept.push(c),
-            _ => {}
+    let mut rest = command;
+    while let Some(start) = rest.find('[') {
+        let (before, from) = rest.split_at(start);
+        kept.push_str(before);
+        let end = from.find(']').map_or(from.len(), |e| e + 1);
+        let inside = &from[1..end.saturating_sub(1).max(1)];
+        let optional = inside.starts_with("--")
+            || (!inside.is_empty() && inside.chars().all(|c| c.is_ascii_uppercase()));
+        if !optional {
+            kept.push_str(&from[..end]);
         }
+        rest = &from[end..];
     }
+    kept.push_str(rest);
     kept
 }
 
@@ -348,4 +360,100 @@ async fn the_readmes_mongodb_commands_sync_the_demo_store_and_set_up_a_second_ti
     );
     let status = run(&at_a_till("sellsync sync status", &name), work.path());
     assert!(status.contains(&gateway.base), "{status}");
+}
+
+/// A free port on this machine.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn the_readmes_gateway_commands_serve_a_business_and_its_rest_api() {
+    let name = database("readme_gateway");
+    let work = tempfile::tempdir().unwrap();
+    let readme = readme();
+    let address = format!("127.0.0.1:{}", free_port());
+    let server = env!("CARGO_BIN_EXE_sellsync-server");
+    let as_here = |command: &str, key: &str| {
+        command
+            .replace("cargo run -q -p sellsync-server --", server)
+            .replace("\"mongodb://…\"", &format!("'{}'", uri()))
+            .replace("--database shop", &format!("--database {name}"))
+            .replace("127.0.0.1:8080", &address)
+            .replace("ssk_…", key)
+    };
+    let commands = commands_after(&readme, "Against a real MongoDB (a replica set, or Atlas):");
+    assert_eq!(commands.len(), 4, "{commands:?}");
+    let created = run(&as_here(&commands[0], ""), work.path());
+    let key = created
+        .lines()
+        .find(|l| l.starts_with("ssk_"))
+        .unwrap_or_else(|| panic!("no key: {created}"))
+        .to_owned();
+    let serving = Serving(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec {}", as_here(&commands[1], &key)))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(&address).is_err() {
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "the gateway did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let business = run(&as_here(&commands[2], &key), work.path());
+    assert!(business.contains("Corner Market"), "{business}");
+    let health = run(&as_here(&commands[3], &key), work.path());
+    assert!(health.contains("\"ok\""), "{health}");
+
+    // The REST API's examples, with the business's key, store and a product of its own.
+    let store = id_in(&created, "store");
+    let product = run(
+        &format!(
+            "curl -s -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' -X POST http://{address}/v1/products -d '{{\"sku\": \"TEA-1\", \"product_name\": \"Sencha\", \"price\": \"7.50\"}}'"
+        ),
+        work.path(),
+    );
+    let product: serde_json::Value =
+        serde_json::from_str(&product).unwrap_or_else(|_| panic!("{product}"));
+    let product = product["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{product}"))
+        .to_owned();
+    let rest = commands_after(&readme, "made from the code, is at `/v1/openapi.json`:");
+    assert_eq!(rest.len(), 6, "{rest:?}");
+    for command in rest {
+        let answer = run(
+            &format!(
+                "KEY={key}; STORE={store}; PRODUCT={product}; {}",
+                as_here(&command, &key)
+            ),
+            work.path(),
+        );
+        assert!(
+            !answer.contains("\"status\":4") && !answer.contains("\"status\": 4"),
+            "{command}: {answer}"
+        );
+    }
+    drop(serving);
+}
+
+/// A command serving in the background, stopped when the test ends (or fails).
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
