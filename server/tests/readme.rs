@@ -457,3 +457,87 @@ impl Drop for Serving {
         let _ = self.0.wait();
     }
 }
+
+/// emupos's virtual network printer (`tests/emupos serve`), stopped when dropped: its
+/// ESC/POS port.
+fn virtual_printer(dir: &Path) -> (Serving, u16) {
+    let (port, api) = (free_port(), free_port());
+    let mut child = Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/emupos"))
+        .args([
+            "serve",
+            "--port",
+            &port.to_string(),
+            "--api-port",
+            &api.to_string(),
+        ])
+        .arg("--dir")
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.starts_with("ready"), "emupos: {line}");
+    (Serving(child), port)
+}
+
+#[test]
+fn the_readmes_printing_commands_print_on_a_virtual_printer() {
+    let work = tempfile::tempdir().unwrap();
+    let printer_dir = tempfile::tempdir().unwrap();
+    let (_printer, port) = virtual_printer(printer_dir.path());
+    let till = till_binary();
+    let readme = readme();
+    run(
+        &format!("{} --data-dir till init --demo", till.display()),
+        work.path(),
+    );
+    let setup = commands_after(&readme, "An admin sets it up\nonce per till:");
+    let then = commands_after(&readme, "## Receipts and the cash drawer");
+    let printing = commands_after(&readme[readme.find("once per till:").unwrap()..], "Then:");
+    assert_eq!(
+        (setup.len(), printing.len()),
+        (6, 6),
+        "{setup:?} {printing:?}"
+    );
+    assert_eq!(then, setup);
+    for command in setup.iter().chain(&printing) {
+        let command = command
+            .replace(
+                "tcp://192.168.1.50:9100",
+                &format!("tcp://127.0.0.1:{port}"),
+            )
+            .replacen(
+                "sellsync ",
+                &format!("{} --data-dir till ", till.display()),
+                1,
+            );
+        run(&command, work.path());
+    }
+    assert!(work.path().join("receipt.bin").exists());
+    // What came out of the virtual printer: the test page, the sale's receipt, its copy, and
+    // the receipt sent to the printer by address.
+    let printed = || -> Vec<String> {
+        std::fs::read_dir(printer_dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    };
+    // The printer writes a receipt down once it is cut and done.
+    let started = std::time::Instant::now();
+    while printed().len() < 4 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let printed = printed();
+    assert_eq!(printed.len(), 4, "receipts printed: {printed:?}");
+    assert!(printed
+        .iter()
+        .any(|r| r.contains("COPY") && r.contains("T1-000001")));
+}
