@@ -157,6 +157,22 @@ pub async fn create_enrolment(
     })
 }
 
+/// An enrolment refused for what the till sent: `code` and words for whoever enrols it.
+fn refused(code: &'static str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+}
+
+/// Whether an active device holds the till `till` already.
+async fn till_held(central: &Central, till: ObjectId) -> Result<bool, ApiError> {
+    Ok(central
+        .database()
+        .collection::<Document>(DEVICES)
+        .find_one(doc! { field::TILL_ID: till, field::STATUS: "active" })
+        .await
+        .map_err(ApiError::unavailable)?
+        .is_some())
+}
+
 /// Enrols a till with a one-time code: the code is used up, a device credential made
 /// (shown once) and bound to one till, and the till's business and store answered. A till
 /// that exists already says which store it is of (a code for another store is refused
@@ -169,8 +185,6 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
     let db = central.database();
     let enrolments = db.collection::<Document>(ENROLMENTS);
-    let refused =
-        |code: &'static str, message: &str| ApiError::new(StatusCode::BAD_REQUEST, code, message);
     let found = enrolments
         .find_one(doc! { "code_hash": &hash })
         .await
@@ -236,8 +250,6 @@ async fn enrol_within_plan(
 ) -> Result<Enrolled, ApiError> {
     let db = central.database();
     let enrolments = db.collection::<Document>(ENROLMENTS);
-    let refused =
-        |code: &'static str, message: &str| ApiError::new(StatusCode::BAD_REQUEST, code, message);
     let business_id = found
         .get_object_id(field::BUSINESS_ID)
         .map_err(ApiError::unavailable)?;
@@ -255,12 +267,7 @@ async fn enrol_within_plan(
         Some(text) => ObjectId::parse_str(text.trim())
             .map_err(|_| refused("malformed_body", "The till's id is not an id."))?,
     };
-    let held = db
-        .collection::<Document>(DEVICES)
-        .find_one(doc! { field::TILL_ID: till_id, field::STATUS: "active" })
-        .await
-        .map_err(ApiError::unavailable)?;
-    if held.is_some() {
+    if till_held(central, till_id).await? {
         return Err(refused(
             "till_already_enrolled",
             "This till is enrolled already: revoke its credential first to enrol it again.",
@@ -428,14 +435,10 @@ pub async fn bind_till(
     else {
         return Ok(device);
     };
-    let devices = central.database().collection::<Document>(DEVICES);
-    let held = devices
-        .find_one(doc! { field::TILL_ID: till, field::STATUS: "active" })
-        .await
-        .map_err(ApiError::unavailable)?;
-    if held.is_some() {
+    if till_held(central, till).await? {
         return Ok(device);
     }
+    let devices = central.database().collection::<Document>(DEVICES);
     devices
         .update_one(
             doc! { field::ID: device.id, field::TILL_ID: { "$exists": false } },

@@ -1,6 +1,12 @@
 //! What the gateway refuses or fails at, each with a stable code.
 
+use mongodb::error::{ErrorKind, WriteFailure};
 use sellsync_sync::SyncError;
+
+/// Whether MongoDB refused a write for a unique key already taken (E11000).
+pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {

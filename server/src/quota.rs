@@ -10,6 +10,7 @@ use sellsync_sync::Central;
 
 use crate::auth::ApiError;
 use crate::devices;
+use crate::error::is_duplicate_key;
 use crate::plans::Plan;
 
 /// Refused when `store` has as many active tills as `plan` allows.
@@ -83,11 +84,11 @@ impl Lease {
                         holder,
                     })
                 }
-                Err(e) if is_duplicate(&e) && std::time::Instant::now() < give_up => {
+                Err(e) if is_duplicate_key(&e) && std::time::Instant::now() < give_up => {
                     tokio::time::sleep(std::time::Duration::from_millis(fastrand::u64(5..25)))
                         .await;
                 }
-                Err(e) if is_duplicate(&e) => {
+                Err(e) if is_duplicate_key(&e) => {
                     return Err(ApiError::unavailable(
                         "the plan's quota is held by another request",
                     ))
@@ -109,10 +110,6 @@ impl Lease {
             tracing::warn!(%error, key = %self.key, "a quota lease was not let go (it ends on its own)");
         }
     }
-}
-
-fn is_duplicate(error: &mongodb::error::Error) -> bool {
-    matches!(&*error.kind, mongodb::error::ErrorKind::Write(mongodb::error::WriteFailure::WriteError(e)) if e.code == 11000)
 }
 
 /// How many more products `business` may have under `plan` (`None`: no limit).

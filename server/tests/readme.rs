@@ -272,6 +272,7 @@ async fn the_readmes_mongodb_commands_sync_the_demo_store_and_set_up_a_second_ti
         .await
         .unwrap()
         .unwrap();
+    let business = store.get_object_id("business_id").unwrap().to_hex();
     let store = store.get_object_id("_id").unwrap().to_hex();
     let second = commands_after(
         &readme,
@@ -339,16 +340,6 @@ async fn the_readmes_mongodb_commands_sync_the_demo_store_and_set_up_a_second_ti
 
     // The first till moves to the gateway, as the README says.
     let gateway = Gateway::start(&name);
-    let business = db(&name)
-        .await
-        .collection::<Document>("businesses")
-        .find_one(bson::doc! {})
-        .await
-        .unwrap()
-        .unwrap()
-        .get_object_id("_id")
-        .unwrap()
-        .to_hex();
     let code = common::enrolment_code(&name, &business, &store);
     let moves = commands_after(&readme, "moves to the gateway without sending");
     assert_eq!(moves.len(), 1, "{moves:?}");

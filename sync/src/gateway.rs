@@ -120,6 +120,15 @@ impl GatewayClient {
         })
     }
 
+    /// The client of the gateway the till in `data_dir` syncs through; `None`: it syncs
+    /// directly, or not at all.
+    pub fn of_till(data_dir: &Path) -> Result<Option<GatewayClient>> {
+        match SyncTarget::for_till(data_dir, None, None)? {
+            Some(SyncTarget::Gateway(config)) => GatewayClient::new(&config).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// Sends a batch of the outbox; the gateway answers for each operation.
     pub async fn push(&self, batch: &[Operation]) -> Result<BatchOutcome> {
         let request = PushRequest {
@@ -189,7 +198,7 @@ pub async fn verify(
     email: &str,
     credential: Credential<'_>,
 ) -> Result<Option<Verified>> {
-    let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(data_dir, None, None)? else {
+    let Some(client) = GatewayClient::of_till(data_dir)? else {
         return Ok(None);
     };
     let (pin, password) = match credential {
@@ -201,7 +210,7 @@ pub async fn verify(
         pin,
         password,
     };
-    let verified = GatewayClient::new(&config)?.verify(&request).await?;
+    let verified = client.verify(&request).await?;
     info!(user = %verified.user_id, "verified by the gateway");
     Ok(Some(verified))
 }
@@ -209,8 +218,8 @@ pub async fn verify(
 /// Ends the verification of `user` at the till in `data_dir`'s gateway (they signed out);
 /// nothing to do for a till that does not sync through a gateway.
 pub async fn forget(data_dir: &Path, user: &str) -> Result<()> {
-    if let Some(SyncTarget::Gateway(config)) = SyncTarget::for_till(data_dir, None, None)? {
-        GatewayClient::new(&config)?.forget(user).await?;
+    if let Some(client) = GatewayClient::of_till(data_dir)? {
+        client.forget(user).await?;
     }
     Ok(())
 }

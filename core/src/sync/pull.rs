@@ -154,8 +154,8 @@ impl Till {
     /// Sets up a new till for an existing store from its central documents: the business
     /// and store rows and the till's own identity, with nothing in the outbox (they are
     /// central already). The first pull brings the rest; if this fails, the data folder is
-    /// left as it was. `till_code` prefixes its sale numbers (generated when `None`); `till_id`: the id the
-    /// gateway bound to its credential (a new one when `None`).
+    /// left as it was. `till_code` prefixes its sale numbers (generated when `None`);
+    /// `till_id`: the id the gateway bound to its credential (a new one when `None`).
     pub fn provision(
         data_dir: &Path,
         business: &Document,
@@ -163,9 +163,10 @@ impl Till {
         till_code: Option<&str>,
         till_id: Option<Id>,
     ) -> Result<Till> {
-        let till_id = till_id.unwrap_or_default(); // a new id
-                                                   // Without a code, one from the random part of the till's id: tills provisioned
-                                                   // on different machines do not share sale numbers.
+        // A new id when the gateway bound none. Without a code, one from the random part
+        // of the till's id: tills provisioned on different machines do not share sale
+        // numbers.
+        let till_id = till_id.unwrap_or_default();
         let generated = format!("T{}", &till_id.to_string()[8..13].to_uppercase());
         let till_code = check_till_code(till_code.unwrap_or(&generated))?;
         let business_doc = BusinessDoc::from_document(business)?;

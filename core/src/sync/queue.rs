@@ -86,12 +86,17 @@ impl Till {
 
     /// Up to `limit` pending operations, oldest first.
     pub fn pending_operations(&self, limit: usize) -> Result<Vec<Operation>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, op_id, collection, document_id, op, payload, user_id FROM outbox
-             WHERE state = 'pending' ORDER BY seq LIMIT ?1",
-        )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut rows = stmt.query([limit])?;
+        self.operations("state = 'pending' ORDER BY seq LIMIT ?1", [limit])
+    }
+
+    /// The outbox operations `condition` (an SQL `WHERE` clause and its order) selects.
+    fn operations(&self, condition: &str, params: impl rusqlite::Params) -> Result<Vec<Operation>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT seq, op_id, collection, document_id, op, payload, user_id FROM outbox
+             WHERE {condition}"
+        ))?;
+        let mut rows = stmt.query(params)?;
         let mut operations = Vec::new();
         while let Some(r) = rows.next()? {
             let seq: i64 = r.get(0)?;
@@ -244,45 +249,10 @@ impl Till {
             currency: self.business.currency.clone(),
         };
         let now = ids::now();
-        let waiting: Vec<Operation> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT seq, op_id, collection, document_id, op, payload, user_id FROM outbox
-                 WHERE state = 'parked' AND last_error LIKE '%(needs_verified_person)'
-                 ORDER BY seq",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Id>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, Option<Id>>(6)?,
-                ))
-            })?;
-            let mut waiting = Vec::new();
-            for row in rows {
-                let (seq, op_id, collection, document_id, op, payload, user) = row?;
-                let (Some(collection), Some(op), Ok(payload)) = (
-                    Collection::from_name(&collection),
-                    Op::parse(&op),
-                    outbox::read_payload(&payload),
-                ) else {
-                    continue;
-                };
-                waiting.push(Operation {
-                    seq,
-                    op_id,
-                    collection,
-                    document_id,
-                    op,
-                    payload,
-                    user,
-                });
-            }
-            waiting
-        };
+        let waiting = self.operations(
+            "state = 'parked' AND last_error LIKE '%(needs_verified_person)' ORDER BY seq",
+            [],
+        )?;
         let theirs: Vec<i64> = waiting
             .iter()
             .filter(|op| {

@@ -10,12 +10,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bson::{doc, Bson, Document};
-use mongodb::error::{ErrorKind, WriteFailure};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::Caller;
 use crate::auth::ApiError;
+use crate::error::is_duplicate_key;
 use crate::http::Service;
 
 pub const COLLECTION: &str = "idempotency_keys";
@@ -99,7 +99,7 @@ pub async fn once_keeping(
     };
     match keys.insert_one(claim).await {
         Ok(_) => {}
-        Err(e) if is_duplicate(&e) => {
+        Err(e) if is_duplicate_key(&e) => {
             let first = keys
                 .find_one(doc! { "_id": &id })
                 .await
@@ -168,10 +168,6 @@ fn replay(first: &Document, request: &str) -> Result<Response, ApiError> {
     headers.insert("content-type", HeaderValue::from_static(kind));
     headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
     Ok(response)
-}
-
-fn is_duplicate(error: &mongodb::error::Error) -> bool {
-    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
 }
 
 fn hex(bytes: impl AsRef<[u8]>) -> String {
