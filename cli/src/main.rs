@@ -782,7 +782,7 @@ fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
             pin: Some(pin),
             ..NewUser::default()
         },
-        payment_methods: sellsync_core::sell::payments::default_methods(),
+        payment_methods: sellsync_contract::documents::default_methods(),
     };
     let till = Till::create(dir, &setup)?;
     out.till_created(&till)

@@ -5,7 +5,11 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use anyhow::Result;
-use sellsync_core::contract::ParkedStatus;
+use sellsync_central::audit::CentralJournal;
+use sellsync_contract::documents::ParkedStatus;
+use sellsync_contract::stock::StockChange;
+use sellsync_contract::z_report::rows;
+use sellsync_contract::z_report::ZReport;
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
@@ -18,18 +22,16 @@ use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::transaction::Sale;
-use sellsync_core::shift::report::{rows, CashMovementKind};
-use sellsync_core::shift::{CashMovement, Shift, XReport, ZReport};
+use sellsync_core::shift::report::CashMovementKind;
+use sellsync_core::shift::{CashMovement, Shift, XReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::counts::{PostedCount, StockCount};
-use sellsync_core::stock::rules::StockChange;
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::stock::LedgerCheck;
 use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::sync::queue::SyncStatus;
 use sellsync_core::{Product, Till};
 use sellsync_printer::PrinterStatus;
-use sellsync_sync::audit::CentralJournal;
 use sellsync_sync::pull::Pulled;
 use sellsync_sync::{EngineStatus, SyncTarget};
 use serde::Serialize;
@@ -94,7 +96,7 @@ impl Printer {
         })
     }
 
-    pub fn enrolment_code(&self, made: &sellsync_sync::wire::EnrolmentCode) -> Result<()> {
+    pub fn enrolment_code(&self, made: &sellsync_central::wire::EnrolmentCode) -> Result<()> {
         emit!(self, made, |out| {
             writeln!(
                 out,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Subcommand;
-use sellsync_core::contract::OrderStatus;
+use sellsync_contract::documents::OrderStatus;
 use sellsync_core::purchasing::export::{to_csv, to_page, Orderer};
 use sellsync_core::purchasing::orders::{OrderLineInput, ReceivedLine};
 use sellsync_core::purchasing::suppliers::NewSupplier;

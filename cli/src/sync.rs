@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use sellsync_central::audit;
 use sellsync_core::{Permission, Till};
-use sellsync_sync::{
-    audit, Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncTarget,
-};
+use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncTarget};
 
 use crate::output::Printer;
 use crate::SignIn;

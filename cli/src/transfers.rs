@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use sellsync_core::contract::TransferStatus;
+use sellsync_contract::documents::TransferStatus;
 use sellsync_core::stock::transfers::TransferLineInput;
 use sellsync_core::Till;
 

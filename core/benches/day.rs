@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use sellsync_core::shift::count::CashCount;
+use sellsync_contract::cash_count::CashCount;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Credential, Till};
 

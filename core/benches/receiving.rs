@@ -69,7 +69,7 @@ fn main() {
     let done = till.purchase_order(&order.order_number).unwrap();
     assert_eq!(
         done.order_status,
-        sellsync_core::contract::OrderStatus::Received
+        sellsync_contract::documents::OrderStatus::Received
     );
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];

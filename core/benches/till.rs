@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
+use sellsync_contract::ids::{new_op_id, timestamp};
 use sellsync_core::catalog::barcode::gtin_check_digit;
-use sellsync_core::ids::{new_op_id, timestamp};
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, Credential, Id, Till};
 
@@ -259,7 +259,7 @@ fn reorder(
         plain.push(sell(till, other, pick));
     }
     let drafts = till
-        .purchase_orders(Some(sellsync_core::contract::OrderStatus::Draft))
+        .purchase_orders(Some(sellsync_contract::documents::OrderStatus::Draft))
         .unwrap();
     assert_eq!(drafts.len(), 1);
     assert_eq!(drafts[0].lines.len(), SALES);

@@ -7,13 +7,13 @@
 use serde::Serialize;
 use tracing::info;
 
-use crate::contract::{Collection, Op};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, Id};
-use crate::secrets::{self, Kind};
 use crate::staff::{Actor, Permission};
 use crate::till::Till;
+use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::ids::{self, Id};
+use sellsync_contract::secrets::{self, Kind};
 
 /// A key just made: `key` is shown this once.
 #[derive(Serialize)]

@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use crate::contract::{Collection, CustomerDoc, CustomerPurchase, Op, PurchaseEntry};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::Money;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
+use sellsync_contract::documents::{Collection, CustomerDoc, CustomerPurchase, Op, PurchaseEntry};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::money::Money;
 
 /// A customer of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,10 +9,12 @@ use thiserror::Error;
 
 use crate::catalog::barcode::CodeError;
 use crate::catalog::ImportReport;
-use crate::contract::Refusal;
-use crate::money::AmountError;
-use crate::sell::pricing::PricingError;
 use crate::staff::Permission;
+use sellsync_contract::cash_count::CountError;
+use sellsync_contract::credentials::CredentialError;
+use sellsync_contract::documents::Refusal;
+use sellsync_contract::money::AmountError;
+use sellsync_contract::pricing::PricingError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -410,7 +412,10 @@ impl Error {
     }
 
     /// A pricing error in words, with its amounts in `currency`.
-    pub(crate) fn pricing(error: PricingError, currency: &crate::money::Currency) -> Error {
+    pub(crate) fn pricing(
+        error: PricingError,
+        currency: &sellsync_contract::money::Currency,
+    ) -> Error {
         match error {
             PricingError::DiscountTooLarge { discount, amount } => Error::DiscountTooLarge {
                 discount: currency.format(discount),
@@ -429,10 +434,25 @@ impl Error {
     }
 }
 
+impl From<CountError> for Error {
+    fn from(error: CountError) -> Error {
+        match error {
+            CountError::Bad(why) => Error::BadCashCount(why),
+            CountError::Amount(e) => Error::Amount(e),
+        }
+    }
+}
+
+impl From<CredentialError> for Error {
+    fn from(error: CredentialError) -> Error {
+        Error::InvalidCredential(error.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Currency;
+    use sellsync_contract::money::Currency;
 
     #[test]
     fn codes_are_unique_and_snake_case() {

@@ -7,94 +7,14 @@ use rusqlite::params;
 use serde::Serialize;
 use tracing::info;
 
-use crate::contract::{Collection, NotificationDoc, NotificationUpdate, Op};
 use crate::db::outbox;
 use crate::error::Result;
-use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
-
-/// What a notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    /// A product fell to or below its low-stock threshold.
-    LowStock,
-    /// A sale took a product's stock on this till below zero.
-    Oversold,
-    /// The central database refused an outbox operation for good; a manager should retry
-    /// or discard it.
-    SyncParked,
-    /// A receipt or the cash drawer did not print or open.
-    PrinterProblem,
-    /// Tills that were offline together took back more of a sale than was sold.
-    OverReturned,
-    /// Tills that were offline together each completed the same parked sale.
-    ParkedCompletedTwice,
-    /// A product fell to its threshold and went onto its supplier's draft order.
-    Reordered,
-    /// A purchase order's expected delivery has passed and not everything came in.
-    OrderOverdue,
-    /// Tills that were offline together closed the same transfer twice (cancelled and
-    /// received, or received twice): its stock was counted twice.
-    TransferClosedTwice,
-}
-
-impl NotificationKind {
-    pub const ALL: [NotificationKind; 9] = [
-        NotificationKind::LowStock,
-        NotificationKind::Oversold,
-        NotificationKind::SyncParked,
-        NotificationKind::PrinterProblem,
-        NotificationKind::OverReturned,
-        NotificationKind::ParkedCompletedTwice,
-        NotificationKind::Reordered,
-        NotificationKind::OrderOverdue,
-        NotificationKind::TransferClosedTwice,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationKind::LowStock => "low_stock",
-            NotificationKind::Oversold => "oversold",
-            NotificationKind::SyncParked => "sync_parked",
-            NotificationKind::PrinterProblem => "printer_problem",
-            NotificationKind::OverReturned => "over_returned",
-            NotificationKind::ParkedCompletedTwice => "parked_completed_twice",
-            NotificationKind::Reordered => "reordered",
-            NotificationKind::OrderOverdue => "order_overdue",
-            NotificationKind::TransferClosedTwice => "transfer_closed_twice",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<NotificationKind> {
-        NotificationKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == text)
-    }
-}
-
-/// Whether a notification has been seen to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationStatus {
-    Unread,
-    Read,
-}
-
-impl NotificationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NotificationStatus::Unread => "unread",
-            NotificationStatus::Read => "read",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<NotificationStatus> {
-        [NotificationStatus::Unread, NotificationStatus::Read]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-    }
-}
+use sellsync_contract::documents::{
+    Collection, NotificationDoc, NotificationKind, NotificationStatus, NotificationUpdate, Op,
+};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 
 /// A notification as a manager reads it.
 #[derive(Debug, Clone, Serialize)]

@@ -7,11 +7,11 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::ids::{self, timestamp};
-use crate::money::{Money, Percent};
-use crate::sell::pricing::TaxLine;
 use crate::staff::{Actor, Permission};
 use crate::till::Till;
+use sellsync_contract::ids::{self, timestamp};
+use sellsync_contract::money::{Money, Percent};
+use sellsync_contract::pricing::TaxLine;
 
 /// Takings per payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,7 +129,7 @@ pub struct BreakdownReport {
 impl BreakdownReport {
     /// The rows as CSV, amounts in `currency`'s decimals: `hour,sales,quantity,amount,
     /// returned_quantity,returned,net` (the first column named after the breakdown).
-    pub fn to_csv(&self, currency: &crate::money::Currency) -> Result<String> {
+    pub fn to_csv(&self, currency: &sellsync_contract::money::Currency) -> Result<String> {
         let mut out = csv::Writer::from_writer(Vec::new());
         let csv_error = |e: csv::Error| crate::error::Error::Corrupt(format!("a CSV report: {e}"));
         out.write_record([
@@ -374,7 +374,7 @@ impl Till {
             Breakdown::Hour => facts
                 .into_iter()
                 .map(|mut f| {
-                    f.key = crate::ids::parse_timestamp(&f.key)
+                    f.key = sellsync_contract::ids::parse_timestamp(&f.key)
                         .map(|at| at.with_timezone(&tz).format("%H:00").to_string())
                         .unwrap_or(f.key);
                     f

@@ -12,14 +12,17 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::Serialize;
 use tracing::info;
 
-use crate::contract::{BusinessDoc, BusinessSettings, Collection, Op, OperatingHours, StoreDoc};
 use crate::db;
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
-use crate::sell::payments::{self, NewPaymentMethod};
+use crate::sell::payments;
 use crate::staff::{self, Actor, NewUser, Permission};
+use sellsync_contract::documents::NewPaymentMethod;
+use sellsync_contract::documents::{
+    BusinessDoc, BusinessSettings, Collection, Op, OperatingHours, StoreDoc,
+};
+use sellsync_contract::ids::{self, timestamp, Id};
+use sellsync_contract::money::{Currency, Money, Percent};
 
 /// The business this till belongs to, with the settings that govern its sales.
 #[derive(Debug, Clone, Serialize)]

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use sellsync_core::contract::Collection;
+use sellsync_contract::documents::Collection;
 use sellsync_core::stock::counts::COUNT_REASON;
 use sellsync_core::{Cart, Money, NewProduct};
 

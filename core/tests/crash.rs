@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use common::{count, shop, tender};
 use rusqlite::Connection;
+use sellsync_contract::cash_count::CashCount;
 use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
-use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Money, NewProduct, Till};

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use rusqlite::Connection;
-use sellsync_core::shift::count::CashCount;
+use sellsync_contract::cash_count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Sale};

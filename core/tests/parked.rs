@@ -8,12 +8,12 @@ mod common;
 use bson::oid::ObjectId;
 use bson::Document;
 use common::*;
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::change::CentralChange;
+use sellsync_contract::documents::{Collection, ParkedStatus};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::contract::{Collection, ParkedStatus};
 use sellsync_core::sell::checkout::CartCustomer;
-use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::IfParked;
-use sellsync_core::sync::pull::CentralChange;
 use sellsync_core::{Cart, Discount, Error, NewCustomer, Percent, Till};
 
 /// The latest outbox payload of `collection` for the document `id`, as sent.

@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Decimal128, Document};
 use common::{count, deliver_all, payload_document, shop, snapshot, tender, usd, Shop, MILK};
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::change::CentralChange;
+use sellsync_contract::documents::Collection;
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::contract::Collection;
 use sellsync_core::sell::checkout::CartCustomer;
-use sellsync_core::shift::count::CashCount;
-use sellsync_core::sync::pull::{CentralChange, PullOutcome};
+use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::{Cart, Credential, Error, Id, Money, Permission, Till};
 
 /// The documents the till's outbox inserts, delivered or not, as they are sent (the

@@ -6,8 +6,8 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
+use sellsync_contract::documents::{Collection, Op, OrderStatus};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::contract::{Collection, Op, OrderStatus};
 use sellsync_core::purchasing::export::to_csv;
 use sellsync_core::purchasing::orders::OrderLineInput;
 use sellsync_core::purchasing::suppliers::{NewSupplier, Supplier};
@@ -229,7 +229,7 @@ fn what_may_not_be_done_to_an_order_is_refused_and_writes_nothing() {
 #[test]
 fn the_stores_orders_arrive_by_the_pull_and_an_unsent_change_stands() {
     use bson::{doc, Bson};
-    use sellsync_core::sync::pull::CentralChange;
+    use sellsync_contract::change::CentralChange;
     use sellsync_core::Id;
     let mut s = shop();
     let dairy = supplier(&mut s, "Valley Dairy");

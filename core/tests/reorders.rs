@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
+use sellsync_contract::documents::{Collection, Op, OrderStatus, PurchaseOrderDoc};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::contract::{Collection, Op, OrderStatus, PurchaseOrderDoc};
 use sellsync_core::purchasing::orders::PurchaseOrder;
 use sellsync_core::purchasing::suppliers::{NewSupplier, Supplier};
 use sellsync_core::Cart;

@@ -6,10 +6,11 @@ mod common;
 
 use common::*;
 use rusqlite::Connection;
-use sellsync_core::contract::ZReportDoc;
-use sellsync_core::shift::count::CashCount;
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::documents::ZReportDoc;
+use sellsync_contract::z_report::ZReport;
 use sellsync_core::shift::report::CashMovementKind;
-use sellsync_core::shift::{IfParked, ZReport};
+use sellsync_core::shift::IfParked;
 use sellsync_core::staff::Approval;
 use sellsync_core::{Cart, Currency, Money, Sale};
 
@@ -259,7 +260,7 @@ fn bad_shift_input_is_refused_and_changes_nothing() {
     );
     let usd_currency = Currency::from_code("USD").unwrap();
     for text in ["20", "20x", "x3", "20x3,20x1", "-5x2"] {
-        let err = CashCount::parse(text, &usd_currency).unwrap_err();
+        let err = sellsync_core::Error::from(CashCount::parse(text, &usd_currency).unwrap_err());
         assert_eq!(err.code(), "bad_cash_count", "{text}");
     }
     assert_eq!(

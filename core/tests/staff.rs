@@ -3,8 +3,8 @@
 mod common;
 
 use common::{count, shop, snapshot, tender};
+use sellsync_contract::credentials::MAX_FAILED_ATTEMPTS;
 use sellsync_core::sell::checkout::CartCustomer;
-use sellsync_core::staff::MAX_FAILED_ATTEMPTS;
 use sellsync_core::{
     Cart, Credential, Discount, Error, Money, NewCustomer, NewUser, Permission, Role,
 };

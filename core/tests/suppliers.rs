@@ -6,10 +6,10 @@ mod common;
 
 use bson::doc;
 use common::*;
+use sellsync_contract::change::CentralChange;
+use sellsync_contract::documents::{Collection, Op};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::contract::{Collection, Op};
 use sellsync_core::purchasing::suppliers::NewSupplier;
-use sellsync_core::sync::pull::CentralChange;
 use sellsync_core::Id;
 
 fn dairy() -> NewSupplier {

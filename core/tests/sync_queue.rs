@@ -4,7 +4,7 @@
 mod common;
 
 use common::{count, shop, snapshot};
-use sellsync_core::contract::{Collection, Op};
+use sellsync_contract::documents::{Collection, Op};
 use sellsync_core::db::outbox::DeliveryState;
 use sellsync_core::{Error, Permission};
 

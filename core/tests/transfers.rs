@@ -7,11 +7,11 @@ mod common;
 
 use bson::Document;
 use common::*;
-use sellsync_core::contract::{
+use sellsync_contract::change::CentralChange;
+use sellsync_contract::documents::{
     Collection, Op, StockTransferDoc, StoreDoc, TransferItemDoc, TransferStatus,
 };
 use sellsync_core::stock::transfers::TransferLineInput;
-use sellsync_core::sync::pull::CentralChange;
 use sellsync_core::{Id, Money, NewProduct};
 
 const UPTOWN: &str = "Corner Market - Uptown";

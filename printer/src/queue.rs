@@ -6,9 +6,10 @@
 use std::thread;
 use std::time::Duration;
 
+use sellsync_contract::ids;
 use sellsync_core::printing::receipt::{self, Receipt};
 use sellsync_core::printing::{PrintJob, PrintJobKind, PrinterSettings};
-use sellsync_core::{ids, Sale, Till};
+use sellsync_core::{Sale, Till};
 use tracing::warn;
 
 use crate::connection::{Connection, Timeouts};

@@ -6,9 +6,9 @@
 mod common;
 
 use common::{cafe, decode, LONG_NAME};
+use sellsync_contract::cash_count::CashCount;
 use sellsync_core::printing::receipt::{takes_cash, Paper};
 use sellsync_core::printing::{CodePage, PrinterConnection, PrinterSettings};
-use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::IfParked;
 use sellsync_core::Sale;
 use sellsync_printer::{receipt_bytes, render, z_report_bytes};

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use bson::{doc, Document};
 use common::{create_business, enrolment_code, id_in, Gateway};
-use sellsync_core::contract::{Collection, ProductDoc};
-use sellsync_core::shift::count::CashCount;
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::documents::{Collection, ProductDoc};
 use sellsync_core::{Cart, Credential, Currency, Id, Money, Tender, Till};
 use sellsync_sync::engine::pause_after;
 use sellsync_sync::gateway::{enrol_till, switch_to_gateway};

@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use sellsync_core::contract::{field, BusinessDoc, Collection};
-use sellsync_core::Currency;
-use sellsync_sync::Central;
+use sellsync_central::Central;
+use sellsync_contract::documents::{field, BusinessDoc, Collection};
+use sellsync_contract::Currency;
 use serde_json::json;
 use tracing::warn;
 

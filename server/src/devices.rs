@@ -10,11 +10,11 @@ use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{Duration, Utc};
 use mongodb::options::ReturnDocument;
-use sellsync_core::contract::{field, BusinessDoc, Collection, Op};
-use sellsync_core::sync::policy::TillScope;
-use sellsync_core::sync::queue::Operation;
-use sellsync_sync::wire::EnrolRequest;
-use sellsync_sync::Central;
+use sellsync_central::wire::EnrolRequest;
+use sellsync_central::Central;
+use sellsync_contract::documents::{field, BusinessDoc, Collection, Op};
+use sellsync_contract::operation::Operation;
+use sellsync_contract::policy::TillScope;
 use tracing::info;
 
 use crate::auth::{self, ApiError, LastUsed};

@@ -1,7 +1,7 @@
 //! What the gateway refuses or fails at, each with a stable code.
 
 use mongodb::error::{ErrorKind, WriteFailure};
-use sellsync_sync::SyncError;
+use sellsync_central::CentralError;
 
 /// Whether MongoDB refused a write for a unique key already taken (E11000).
 pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
@@ -18,7 +18,7 @@ pub enum ServerError {
     #[error("The operating system gave no random bytes for a key: {0}")]
     Random(String),
     #[error("{}", in_operator_words(.0))]
-    Central(#[from] SyncError),
+    Central(#[from] CentralError),
     #[error("Could not listen on {address}: {reason}")]
     Listen { address: String, reason: String },
     #[error("Could not use the TLS certificate {cert} and its key: {reason}")]
@@ -50,9 +50,9 @@ pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 
 /// A sync error as the gateway's operator reads it, in its log or from its commands: the
 /// words a till shows for the same error speak of the till and its store.
-pub fn in_operator_words(error: &SyncError) -> String {
+pub fn in_operator_words(error: &CentralError) -> String {
     match error {
-        SyncError::Unreachable { hosts } => format!("Cannot reach MongoDB at {hosts}."),
+        CentralError::Unreachable { hosts } => format!("Cannot reach MongoDB at {hosts}."),
         other => other.to_string(),
     }
 }
@@ -63,7 +63,7 @@ mod tests {
 
     #[test]
     fn an_unreachable_database_is_told_to_the_operator_without_the_tills_words() {
-        let error = ServerError::from(SyncError::Unreachable {
+        let error = ServerError::from(CentralError::Unreachable {
             hosts: "db:27017".into(),
         });
         assert_eq!(error.to_string(), "Cannot reach MongoDB at db:27017.");

@@ -14,7 +14,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use axum_server::tls_rustls::RustlsConfig;
 use bson::oid::ObjectId;
-use sellsync_sync::Central;
+use sellsync_central::Central;
 use serde_json::{json, Value};
 use tokio::sync::OwnedMutexGuard;
 use tower_http::limit::RequestBodyLimitLayer;

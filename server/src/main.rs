@@ -20,12 +20,12 @@ mod sync;
 mod tenants;
 
 /// The secrets (keys, credentials, codes) are core's, so that a till can make a key too.
-use sellsync_core::secrets as keys;
+use sellsync_contract::secrets as keys;
 
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sellsync_sync::{Central, CentralConfig};
+use sellsync_central::{Central, CentralConfig};
 
 use crate::error::{Result, ServerError};
 use crate::plans::Plan;

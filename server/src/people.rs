@@ -14,10 +14,12 @@ use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{Duration, Utc};
-use sellsync_core::contract::{field, Collection, UserDoc};
-use sellsync_core::staff::{normalize_email, verify_secret, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS};
-use sellsync_sync::wire::{Verified, VerifyRequest};
-use sellsync_sync::Central;
+use sellsync_central::wire::{Verified, VerifyRequest};
+use sellsync_central::Central;
+use sellsync_contract::credentials::{
+    normalize_email, verify_secret, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS,
+};
+use sellsync_contract::documents::{field, Collection, UserDoc};
 use tracing::{info, warn};
 
 use crate::auth::ApiError;

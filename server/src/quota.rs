@@ -5,8 +5,8 @@
 use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use sellsync_core::contract::{field, Collection};
-use sellsync_sync::Central;
+use sellsync_central::Central;
+use sellsync_contract::documents::{field, Collection};
 
 use crate::auth::ApiError;
 use crate::devices;

@@ -6,13 +6,14 @@
 
 use bson::Document;
 use chrono::Utc;
-use sellsync_core::contract::{
+use sellsync_central::Central;
+use sellsync_contract::credentials::{hash_pin, normalize_email};
+use sellsync_contract::documents::default_methods;
+use sellsync_contract::documents::{
     field, BusinessDoc, BusinessSettings, Collection, PaymentMethodDoc, StoreDoc, UserDoc,
 };
-use sellsync_core::sell::payments::default_methods;
-use sellsync_core::staff::{hash_pin, normalize_email};
-use sellsync_core::{Currency, Id, Role};
-use sellsync_sync::Central;
+use sellsync_contract::roles::Role;
+use sellsync_contract::{Currency, Id};
 
 use crate::api;
 use crate::auth::ApiError;

@@ -17,16 +17,16 @@ use bson::{doc, Bson, Document};
 use common::{
     create_business, database, db, enrolment_code, id_in, run_ok, sell, token_of, Gateway,
 };
+use sellsync_central::wire::WireOperation;
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::operation::Operation;
+use sellsync_contract::secrets;
 use sellsync_core::catalog::NewProduct;
-use sellsync_core::contract::{Collection, Op};
-use sellsync_core::secrets;
-use sellsync_core::shift::count::CashCount;
 use sellsync_core::shift::IfParked;
 use sellsync_core::staff::NewUser;
-use sellsync_core::sync::queue::Operation;
 use sellsync_core::{Actor, Cart, CartCustomer, Credential, Id, Money, NewCustomer, Role, Till};
 use sellsync_sync::gateway::{enrol_till, verify_person};
-use sellsync_sync::wire::WireOperation;
 use serde_json::{json, Value};
 
 /// Collections compared before and after each attack.

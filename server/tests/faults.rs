@@ -13,7 +13,7 @@ mod till;
 use std::time::Duration;
 
 use bson::{doc, Document};
-use sellsync_core::contract::Collection;
+use sellsync_contract::documents::Collection;
 use sellsync_sync::gateway::switch_to_gateway;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, GatewayConfig, SyncTarget};
 use till::proxy::Proxy;

@@ -10,16 +10,16 @@ use common::{
     create_business, database, db, enrolment_code, id_in, run_ok, sell, server, sync, token_of,
     Gateway,
 };
+use sellsync_central::wire::WireOperation;
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
+use sellsync_contract::operation::Operation;
+use sellsync_contract::secrets;
+use sellsync_contract::stock::MovementType;
 use sellsync_core::catalog::NewProduct;
-use sellsync_core::contract::{Collection, Op, StockMovementDoc};
-use sellsync_core::secrets;
-use sellsync_core::shift::count::CashCount;
 use sellsync_core::staff::NewUser;
-use sellsync_core::stock::rules::MovementType;
-use sellsync_core::sync::queue::Operation;
 use sellsync_core::{Actor, Credential, Id, Money, Role, Till};
 use sellsync_sync::gateway::{enrol_till, verify_person, GatewayClient};
-use sellsync_sync::wire::WireOperation;
 use sellsync_sync::{SyncError, SyncTarget};
 use serde_json::{json, Value};
 

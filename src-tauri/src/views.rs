@@ -3,8 +3,12 @@
 
 use std::collections::HashMap;
 
+use sellsync_contract::documents::ParkedStatus;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::pricing::PricedCart;
+use sellsync_contract::z_report::rows;
+use sellsync_contract::z_report::ZReport;
 use sellsync_core::catalog::QuickKeys;
-use sellsync_core::contract::ParkedStatus;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use sellsync_core::purchasing::orders::PurchaseOrder;
@@ -12,14 +16,11 @@ use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::BreakdownReport;
 use sellsync_core::sell::checkout::Due;
 use sellsync_core::sell::parked::ParkedSale;
-use sellsync_core::sell::payments::PaymentKind;
 use sellsync_core::sell::payments::PaymentMethod;
-use sellsync_core::sell::pricing::PricedCart;
 use sellsync_core::sell::returns::{ReturnPreview, Returnable};
 use sellsync_core::sell::tender::{Balance, Tender};
 use sellsync_core::sell::transaction::Sale;
-use sellsync_core::shift::report::rows;
-use sellsync_core::shift::{Shift, XReport, ZReport};
+use sellsync_core::shift::{Shift, XReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::{Actor, Cart, CartCustomer, Id, Money, Product, Till};
@@ -55,8 +56,20 @@ impl From<sellsync_sync::SyncError> for Failure {
     }
 }
 
-impl From<sellsync_core::money::AmountError> for Failure {
-    fn from(error: sellsync_core::money::AmountError) -> Failure {
+impl From<sellsync_central::CentralError> for Failure {
+    fn from(error: sellsync_central::CentralError) -> Failure {
+        sellsync_sync::SyncError::from(error).into()
+    }
+}
+
+impl From<sellsync_contract::money::AmountError> for Failure {
+    fn from(error: sellsync_contract::money::AmountError) -> Failure {
+        sellsync_core::Error::from(error).into()
+    }
+}
+
+impl From<sellsync_contract::cash_count::CountError> for Failure {
+    fn from(error: sellsync_contract::cash_count::CountError) -> Failure {
         sellsync_core::Error::from(error).into()
     }
 }

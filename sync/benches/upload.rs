@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use bson::Document;
-use sellsync_core::contract::Collection;
+use sellsync_contract::documents::Collection;
 use sellsync_core::Till;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions};
 

@@ -19,13 +19,14 @@ use sellsync_core::Till;
 use tokio::sync::{watch, Notify};
 use tracing::{info, warn};
 
-use crate::central::Central;
 use crate::error::{Result, SyncError};
 use crate::gateway::GatewayClient;
-use crate::pull::{Pulled, Scope};
+use crate::on_till;
+use crate::pull::{scope_of, Pulled};
 use crate::settings::SyncTarget;
 use crate::transport::Transport;
-use crate::{on_till, upgrade};
+use sellsync_central::feed::Scope;
+use sellsync_central::{upgrade, Central};
 
 /// How the engine paces itself.
 #[derive(Debug, Clone)]
@@ -133,7 +134,7 @@ impl Engine {
     /// Connects if needed, then pushes one batch; with nothing to push, pulls a page.
     pub async fn step(&mut self) -> Result<Step> {
         if self.transport.is_none() {
-            let scope = Scope::of(&self.till);
+            let scope = scope_of(&self.till);
             self.transport = Some(connect(&self.target, &self.options, scope).await?);
         }
         let transport = self.transport.as_ref().expect("connected above");

@@ -1,30 +1,21 @@
-//! Sync errors, in words a store manager understands. Connection strings never appear in
-//! them: only the host names, so that no password reaches a log or a screen.
+//! Sync errors at the till, in words a store manager understands: the central database's
+//! (`CentralError`), the Sell Sync server's, the settings' and the till's own. Connection
+//! strings never appear in them: only the host names, so that no password reaches a log or
+//! a screen.
 
+use sellsync_central::CentralError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum SyncError {
-    #[error("The MongoDB connection string is not valid: {0}. It looks like mongodb://HOST:PORT or mongodb+srv://HOST.")]
-    BadUri(String),
-    #[error("The central database name {0:?} is not valid: use letters, digits, '-' or '_'.")]
-    BadDatabaseName(String),
-    #[error("Cannot reach the central database at {hosts}. The till keeps selling and will send its changes when the store is back online.")]
-    Unreachable { hosts: String },
-    #[error("The central database at {hosts} refused the till's credentials: check the user name and password in the connection string.")]
-    Unauthorized { hosts: String },
+    #[error(transparent)]
+    Central(#[from] CentralError),
     #[error("{0:?} is not a store id: a store id is 24 hexadecimal digits, as in the central stores collection.")]
     BadStoreId(String),
     #[error("There is no store {id} in {central}. Check the store id and the database name.")]
     UnknownStore { id: String, central: String },
-    #[error("The central database failed: {0}")]
-    Central(#[from] mongodb::error::Error),
-    #[error("The central database did not confirm the write: {0}")]
-    WriteNotConfirmed(String),
     #[error("The central database sent an answer the till does not understand: {0}")]
     UnexpectedReply(String),
-    #[error("The till's record of where its last pull ended is unreadable ({0}); it reads the central data again.")]
-    BadCheckpoint(String),
     #[error("Could not read the sync settings in {path}: {reason}")]
     Settings { path: String, reason: String },
     #[error("{url:?} is not the address of a Sell Sync server: {reason}.")]
@@ -50,16 +41,10 @@ impl SyncError {
     /// A stable name for the kind of error, as core's [`sellsync_core::Error::code`].
     pub fn code(&self) -> &'static str {
         match self {
-            SyncError::BadUri(_) => "bad_uri",
-            SyncError::BadDatabaseName(_) => "bad_database_name",
-            SyncError::Unreachable { .. } => "central_unreachable",
-            SyncError::Unauthorized { .. } => "central_unauthorized",
+            SyncError::Central(e) => e.code(),
             SyncError::BadStoreId(_) => "bad_store_id",
             SyncError::UnknownStore { .. } => "unknown_store",
-            SyncError::Central(_) => "central_failed",
-            SyncError::WriteNotConfirmed(_) => "write_not_confirmed",
             SyncError::UnexpectedReply(_) => "unexpected_reply",
-            SyncError::BadCheckpoint(_) => "bad_checkpoint",
             SyncError::Settings { .. } => "bad_sync_settings",
             SyncError::BadServerUrl { .. } => "bad_server_url",
             SyncError::ServerUnreachable { .. } => "server_unreachable",
@@ -67,6 +52,12 @@ impl SyncError {
             SyncError::Server { .. } => "server_refused",
             SyncError::Till(e) => e.code(),
         }
+    }
+}
+
+impl From<mongodb::error::Error> for SyncError {
+    fn from(error: mongodb::error::Error) -> SyncError {
+        SyncError::Central(CentralError::Database(error))
     }
 }
 

@@ -8,8 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use sellsync_contract::operation::Operation;
 use sellsync_core::staff::{Actor, Credential};
-use sellsync_core::sync::queue::{Operation, SyncSetupApproval};
+use sellsync_core::sync::queue::SyncSetupApproval;
 use sellsync_core::Till;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,11 +18,12 @@ use tracing::{debug, info};
 
 use crate::error::{Result, SyncError};
 use crate::on_till;
-use crate::pull::{fill_new_till, Page, Pulled};
-use crate::reconciler::BatchOutcome;
+use crate::pull::{fill_new_till, Pulled};
 use crate::settings::SyncTarget;
 use crate::transport::Transport;
-use crate::wire::{
+use sellsync_central::feed::Page;
+use sellsync_central::reconciler::BatchOutcome;
+use sellsync_central::wire::{
     self, EnrolRequest, EnrolResponse, EnrolmentCode, Problem, PullRequest, PullResponse,
     PushRequest, PushResponse, Verified, VerifyRequest, WireOperation,
 };

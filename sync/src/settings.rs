@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tracing::info;
 
-use crate::central::CentralConfig;
 use crate::error::{Result, SyncError};
 use crate::gateway::GatewayConfig;
+use sellsync_central::CentralConfig;
 use sellsync_core::sync::queue::SyncSetupApproval;
 
 /// The settings file in a till's data folder.
@@ -86,7 +86,7 @@ impl SyncTarget {
                     "this till is enrolled at {config} and syncs only there, yet a MongoDB was given too (SELLSYNC_MONGODB_URI or --mongodb): leave it out"
                 ),
             }),
-            (_, Some(uri)) => CentralConfig::new(uri, database).map(|c| Some(c.into())),
+            (_, Some(uri)) => Ok(Some(CentralConfig::new(uri, database)?.into())),
             (saved, None) => Ok(saved),
         }
     }
@@ -112,7 +112,9 @@ impl SyncTarget {
                 device_token: None,
                 mongodb_uri: Some(uri),
                 database: file_database,
-            } => CentralConfig::new(uri, database.or(file_database)).map(|c| Some(c.into())),
+            } => Ok(Some(
+                CentralConfig::new(uri, database.or(file_database))?.into(),
+            )),
             _ => Err(settings_error(
                 &path,
                 "it must name either a server and a device_token, or a mongodb_uri",

@@ -2,13 +2,13 @@
 //! directly (a self-hosted business), or the gateway (the service). The engine, a new
 //! till's first read and the tests use either through this one type.
 
-use sellsync_core::sync::queue::Operation;
+use sellsync_contract::operation::Operation;
 
-use crate::central::Central;
 use crate::error::Result;
 use crate::gateway::GatewayClient;
-use crate::pull::{Feed, Page, Scope};
-use crate::reconciler::{BatchOutcome, Reconciler};
+use sellsync_central::feed::{Feed, Page, Scope};
+use sellsync_central::reconciler::{BatchOutcome, Reconciler};
+use sellsync_central::Central;
 
 pub(crate) enum Transport {
     Direct { reconciler: Reconciler, feed: Feed },
@@ -27,7 +27,7 @@ impl Transport {
     /// Applies a batch of the outbox centrally.
     pub(crate) async fn push(&self, batch: &[Operation]) -> Result<BatchOutcome> {
         match self {
-            Transport::Direct { reconciler, .. } => reconciler.apply(batch).await,
+            Transport::Direct { reconciler, .. } => Ok(reconciler.apply(batch).await?),
             Transport::Gateway(client) => client.push(batch).await,
         }
     }
@@ -35,7 +35,7 @@ impl Transport {
     /// The central changes after `checkpoint`.
     pub(crate) async fn pull(&self, checkpoint: Option<&str>, limit: usize) -> Result<Page> {
         match self {
-            Transport::Direct { feed, .. } => feed.page(checkpoint, limit).await,
+            Transport::Direct { feed, .. } => Ok(feed.page(checkpoint, limit).await?),
             Transport::Gateway(client) => client.pull(checkpoint, limit).await,
         }
     }

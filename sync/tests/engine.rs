@@ -12,6 +12,7 @@ use common::{
     assert_matches_till, demo_till, fresh_database, sign_in, test_server_addr, test_uri, trade,
     SALES_PER_TRADE,
 };
+use sellsync_central::CentralError;
 use sellsync_core::{Cart, Tender, Till};
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
 use tokio::sync::watch;
@@ -167,7 +168,7 @@ async fn bad_settings_get_clear_errors_and_the_till_keeps_selling() {
         .await
         .err()
         .unwrap();
-    assert!(matches!(err, SyncError::BadUri(_)), "{err:?}");
+    assert!(matches!(err, CentralError::BadUri(_)), "{err:?}");
     assert!(err.to_string().contains("is not valid"), "{err}");
 
     let secret = "mongodb://till:hunter2@127.0.0.1:1/?serverSelectionTimeoutMS=300";
@@ -175,7 +176,7 @@ async fn bad_settings_get_clear_errors_and_the_till_keeps_selling() {
         .await
         .err()
         .unwrap();
-    assert!(matches!(err, SyncError::Unreachable { .. }), "{err:?}");
+    assert!(matches!(err, CentralError::Unreachable { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         "Cannot reach the central database at 127.0.0.1:1. The till keeps selling and will send its changes when the store is back online."
@@ -186,7 +187,7 @@ async fn bad_settings_get_clear_errors_and_the_till_keeps_selling() {
         .await
         .err()
         .unwrap();
-    assert!(matches!(err, SyncError::Unauthorized { .. }), "{err:?}");
+    assert!(matches!(err, CentralError::Unauthorized { .. }), "{err:?}");
     assert!(!format!("{err} {err:?}").contains("wrong@"), "{err:?}");
 
     // An engine pointed at nowhere: it says why, and the till sells on.
@@ -198,7 +199,10 @@ async fn bad_settings_get_clear_errors_and_the_till_keeps_selling() {
     )
     .unwrap();
     let err = engine.run_until_idle(2, |_| {}).await.err().unwrap();
-    assert!(matches!(err, SyncError::Unreachable { .. }), "{err:?}");
+    assert!(
+        matches!(err, SyncError::Central(CentralError::Unreachable { .. })),
+        "{err:?}"
+    );
     cash_sale(&mut till, "SNK-013");
     let status = till.sync_status().unwrap();
     assert!(status.last_error.unwrap().starts_with("Cannot reach"));

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
 use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
-use sellsync_core::contract::OrderStatus;
+use sellsync_central::audit;
+use sellsync_contract::documents::OrderStatus;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Credential, Error, Money, Tender, Till};
-use sellsync_sync::audit;
 use sellsync_sync::pull::provision;
 use sellsync_sync::{Central, CentralConfig, Engine, EngineOptions, EngineStatus, SyncError};
 use tempfile::TempDir;
@@ -475,7 +475,7 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
     // central, the chain of each intact there.
     let manager = sign_in(&mut till_a, "manager@example.com", "2345");
     let expected = till_a.x_report(&manager).unwrap().figures.expected_cash;
-    let counted = sellsync_core::shift::count::CashCount::amount(expected).unwrap();
+    let counted = sellsync_contract::cash_count::CashCount::amount(expected).unwrap();
     let z = till_a
         .close_shift(&manager, &counted, None, IfParked::Ask)
         .unwrap();
@@ -1001,7 +1001,7 @@ async fn reorders_converge(transactions: bool) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what_came() {
-    use sellsync_core::contract::TransferStatus;
+    use sellsync_contract::documents::TransferStatus;
     use sellsync_core::stock::transfers::TransferLineInput;
     let config = config("transfers");
     let (dir_a, mut till_a) = demo_till();

@@ -6,9 +6,9 @@ mod common;
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use common::{assert_matches_till, central, demo_till, dump, level_at, trade, SALES_PER_TRADE};
-use sellsync_core::contract::{Collection, Op};
-use sellsync_core::sync::queue::Operation;
-use sellsync_sync::{upgrade, Central, Reconciler};
+use sellsync_central::{upgrade, Central, Reconciler};
+use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::operation::Operation;
 
 async fn apply_in_batches(reconciler: &Reconciler, ops: &[Operation], size: usize) {
     for batch in ops.chunks(size) {

@@ -14,16 +14,16 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::barcode::{lookup_forms, validate_code};
-use crate::contract::{
-    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
-};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
-use crate::money::{Money, Percent};
 use crate::purchasing::suppliers::require_supplier;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
+use sellsync_contract::documents::{
+    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
+};
+use sellsync_contract::ids::{self, timestamp, Id};
+use sellsync_contract::money::{Money, Percent};
 
 /// The longest product name the till accepts.
 const MAX_NAME_LEN: usize = 200;

@@ -5,15 +5,16 @@
 //! MongoDB canonical Extended JSON, with the central field names, ObjectIds, `Decimal128`
 //! money and BSON dates, ready to be applied by the reconciler.
 
-use bson::{Bson, Document};
+use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
-use crate::contract::{Collection, Op};
 use crate::error::Result;
-use crate::ids::{new_op_id, parse_timestamp, timestamp, Id};
 use crate::till::Tx;
+use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::ids::{new_op_id, parse_timestamp, timestamp, Id};
+use sellsync_contract::operation;
 
 /// Appends one operation to the outbox, inside the transaction of its change, recording
 /// who made it (the transaction's actor).
@@ -25,7 +26,7 @@ pub(crate) fn append(
     payload: Document,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    let payload = Bson::Document(payload).into_canonical_extjson().to_string();
+    let payload = operation::payload_text(payload);
     conn.prepare_cached(
         "INSERT INTO outbox (op_id, collection, document_id, op, payload, created_at, user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -40,15 +41,6 @@ pub(crate) fn append(
         conn.actor(),
     ])?;
     Ok(())
-}
-
-/// Reads a payload written by [`append`] back into its document; the error says why not.
-pub(crate) fn read_payload(text: &str) -> std::result::Result<Document, String> {
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    match Bson::try_from(json).map_err(|e| e.to_string())? {
-        Bson::Document(doc) => Ok(doc),
-        other => Err(format!("payload is {other:?}, not a document")),
-    }
 }
 
 /// Where an operation stands with the sync engine.

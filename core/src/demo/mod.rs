@@ -12,13 +12,13 @@ use crate::catalog::NewProduct;
 use crate::customers::NewCustomer;
 use crate::demo::catalog::demo_products;
 use crate::error::Result;
-use crate::money::{Money, Percent};
 use crate::sell::checkout::Cart;
-use crate::sell::payments::{NewPaymentMethod, PaymentKind};
 use crate::sell::tender::Tender;
-use crate::shift::count::CashCount;
 use crate::staff::{Credential, NewUser, Role};
 use crate::till::{Till, TillSetup};
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::documents::{NewPaymentMethod, PaymentKind};
+use sellsync_contract::money::{Money, Percent};
 
 /// A demo staff member and the PIN that signs them in.
 #[derive(Debug, Clone, Serialize)]

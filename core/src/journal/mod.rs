@@ -9,21 +9,19 @@
 //! changed, deleted or reordered journal entry through the chain, and a changed or
 //! deleted row of a past sale because its content no longer derives the same.
 
-pub mod chain;
-
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::contract::{Collection, JournalEntryDoc, Op};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{timestamp, Id};
 use crate::sell::transaction;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
+use sellsync_contract::documents::{Collection, JournalEntryDoc, Op};
+use sellsync_contract::ids::{timestamp, Id};
 
-use chain::Entry;
+use sellsync_contract::journal_chain::{self as chain, Entry};
 
 /// What a journal entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -17,13 +17,14 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::journal::{self, Event};
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::printing::receipt::{takes_cash, Paper};
 use crate::shift;
 use crate::staff::{Actor, Permission};
 use crate::till::Till;
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 
 /// A job still queued this long after it was asked for is not printed: a receipt for a
 /// customer long gone, or a drawer springing open unasked, helps nobody.

@@ -14,12 +14,12 @@ use serde::Serialize;
 
 use crate::customers::Customer;
 use crate::error::{Error, Result};
-use crate::ids::Id;
-use crate::money::{Currency, Money};
-use crate::sell::payments::PaymentKind;
 use crate::sell::transaction::{Sale, SaleItem};
-use crate::shift::ZReport;
 use crate::till::{Store, Till};
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::ids::Id;
+use sellsync_contract::money::{Currency, Money};
+use sellsync_contract::z_report::ZReport;
 
 /// The width of the paper roll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

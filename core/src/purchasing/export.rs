@@ -2,10 +2,10 @@
 //! send (HTML, one table) with who orders, where to deliver, and what. Pure.
 
 use crate::error::{Error, Result};
-use crate::money::Currency;
 use crate::purchasing::orders::PurchaseOrder;
 use crate::purchasing::suppliers::Supplier;
 use crate::till::Store;
+use sellsync_contract::money::Currency;
 
 /// The order as a CSV for the supplier: one row per line (SKU, product, quantity, unit
 /// price, line total; blank where the price is not known).

@@ -13,18 +13,21 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::{self, Product};
-use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, ProductChange, PurchaseOrderDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::Money;
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::purchasing::suppliers::require_supplier;
 use crate::sell::checkout::check_quantity;
 use crate::staff::{Actor, Permission};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::{
+    Collection, Op, OrderItemDoc, OrderStatus, ProductChange, PurchaseOrderDoc,
+};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::money::Money;
+use sellsync_contract::stock::MovementType;
 
 /// A line of an order, with its product's names for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -15,15 +15,18 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use crate::contract::{Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
 use crate::db::outbox;
 use crate::error::Result;
-use crate::ids::Id;
-use crate::money::Money;
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::purchasing::orders;
-use crate::stock::rules::StockChange;
 use crate::till::{next_number, Ctx, TillCounter, Tx};
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::{
+    Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine,
+};
+use sellsync_contract::ids::Id;
+use sellsync_contract::money::Money;
+use sellsync_contract::stock::StockChange;
 
 /// Puts the product of `change`, which has just fallen to its threshold, on its
 /// supplier's automatic draft, unless it has no supplier or no reorder quantity or is on

@@ -6,13 +6,13 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 use tracing::info;
 
-use crate::contract::{Collection, Op, SupplierDoc};
 use crate::customers::{clean, is_email};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till};
+use sellsync_contract::documents::{Collection, Op, SupplierDoc};
+use sellsync_contract::ids::{self, timestamp, Id};
 
 /// A supplier of the business.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

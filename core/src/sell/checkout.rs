@@ -12,24 +12,24 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::contract::{PurchaseEntry, TransactionType};
 use crate::customers::{self, Customer, NewCustomer};
 use crate::error::{Error, Result};
-use crate::ids::{self, Id};
 use crate::journal::{self, Event};
-use crate::money::Money;
 use crate::sell::parked;
-use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
 use crate::sell::tender::{
     balance, paid_in, points_earned, settle, Balance, Payment, Settlement, Tender,
 };
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::shift;
 use crate::staff::{Actor, Permission, Role};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::{PurchaseEntry, TransactionType};
+use sellsync_contract::ids::{self, Id};
+use sellsync_contract::money::Money;
+use sellsync_contract::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
+use sellsync_contract::stock::MovementType;
 
 /// The largest quantity of one line (and of one stock movement).
 pub const MAX_QUANTITY: i64 = 100_000;

@@ -7,7 +7,6 @@
 pub mod checkout;
 pub mod parked;
 pub mod payments;
-pub mod pricing;
 pub mod refund;
 pub mod returns;
 pub mod tender;

@@ -15,16 +15,17 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tracing::{info, warn};
 
-use crate::contract::{Collection, Op, ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 use crate::customers::{self, Customer};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::money::{Currency, Money};
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::sell::checkout::{Cart, CartCustomer};
 use crate::staff::{Actor, Permission};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::{Collection, Op, ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::money::{Currency, Money};
 
 /// A parked sale as the till holds it and central stores it.
 pub type ParkedSale = ParkedSaleDoc;

@@ -2,56 +2,15 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::contract::{Collection, Op, PaymentMethodDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{timestamp, Id};
 use crate::till::{Till, Tx};
-
-/// How a tender behaves at the counter: only cash gives change and opens the drawer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentKind {
-    Cash,
-    Card,
-    Other,
-    /// Loyalty points spent on a sale: a payment of a sale, never a payment method.
-    Loyalty,
-    /// The customer's store credit (from a refund) spent on a sale, or a refund given as
-    /// store credit: a payment of a sale, never a payment method.
-    StoreCredit,
-}
-
-impl PaymentKind {
-    pub const ALL: [PaymentKind; 5] = [
-        PaymentKind::Cash,
-        PaymentKind::Card,
-        PaymentKind::Other,
-        PaymentKind::Loyalty,
-        PaymentKind::StoreCredit,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentKind::Cash => "cash",
-            PaymentKind::Card => "card",
-            PaymentKind::Other => "other",
-            PaymentKind::Loyalty => "loyalty",
-            PaymentKind::StoreCredit => "store_credit",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PaymentKind> {
-        PaymentKind::ALL.into_iter().find(|k| k.as_str() == text)
-    }
-
-    /// Whether a payment method may be of this kind.
-    pub fn is_method(self) -> bool {
-        !matches!(self, PaymentKind::Loyalty | PaymentKind::StoreCredit)
-    }
-}
+use sellsync_contract::documents::{
+    Collection, NewPaymentMethod, Op, PaymentKind, PaymentMethodDoc,
+};
+use sellsync_contract::ids::{timestamp, Id};
 
 /// A payment method the business accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,32 +19,6 @@ pub struct PaymentMethod {
     pub method_name: String,
     pub provider: String,
     pub kind: PaymentKind,
-}
-
-/// A payment method to add.
-#[derive(Debug, Clone)]
-pub struct NewPaymentMethod {
-    pub method_name: String,
-    pub provider: String,
-    pub kind: PaymentKind,
-}
-
-impl NewPaymentMethod {
-    pub fn new(method_name: &str, provider: &str, kind: PaymentKind) -> NewPaymentMethod {
-        NewPaymentMethod {
-            method_name: method_name.to_owned(),
-            provider: provider.to_owned(),
-            kind,
-        }
-    }
-}
-
-/// The payment methods a new business starts with.
-pub fn default_methods() -> Vec<NewPaymentMethod> {
-    vec![
-        NewPaymentMethod::new("Cash", "", PaymentKind::Cash),
-        NewPaymentMethod::new("Card", "", PaymentKind::Card),
-    ]
 }
 
 /// Inserts a payment method and its outbox row, inside the caller's transaction.

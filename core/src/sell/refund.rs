@@ -12,9 +12,9 @@
 //! to the money given back.
 
 use crate::error::{Error, Result};
-use crate::money::{div_round_half_away, Currency, Money, Percent};
-use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{allocate, tax_lines, TaxLine};
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::money::{div_round_half_away, Currency, Money, Percent};
+use sellsync_contract::pricing::{allocate, tax_lines, TaxLine};
 
 /// A line of the sale being returned, with what came back of it already.
 #[derive(Debug, Clone, PartialEq, Eq)]

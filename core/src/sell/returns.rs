@@ -11,16 +11,11 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::catalog::Product;
-use crate::contract::{PurchaseEntry, TransactionType};
 use crate::customers;
 use crate::error::{Error, Result};
-use crate::ids::{self, Id};
 use crate::journal::{self, Event};
-use crate::money::Money;
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::sell::checkout::{check_quantity, STORE_CREDIT_TENDER};
-use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{price_cart, LineInput, PricedCart};
 use crate::sell::refund::{
     approval_needed, check_refund_tenders, default_refund_tenders, loyalty_back, refund_lines,
     PaidTender, Refund, SoldLine,
@@ -29,9 +24,15 @@ use crate::sell::tender::{paid_in, Payment, Tender};
 use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
 use crate::shift;
 use crate::staff::{needs_approver, Actor, Approval, Permission};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::{PurchaseEntry, TransactionType};
+use sellsync_contract::ids::{self, Id};
+use sellsync_contract::money::Money;
+use sellsync_contract::pricing::{price_cart, LineInput, PricedCart};
+use sellsync_contract::stock::MovementType;
 
 /// Units of one line of the sale to take back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,9 +6,10 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::ids::Id;
-use crate::money::{Currency, Money};
-use crate::sell::payments::{PaymentKind, PaymentMethod};
+use crate::sell::payments::PaymentMethod;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::ids::Id;
+use sellsync_contract::money::{Currency, Money};
 
 /// A payment the cashier takes: a method and an amount, or no amount for "the rest".
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,17 +6,17 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use crate::contract::{
-    Collection, Op, SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, TransactionType,
-};
 use crate::db::outbox;
 use crate::error::Result;
-use crate::ids::{parse_timestamp, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
-use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{tax_lines, TaxLine};
 use crate::sell::tender::Payment;
 use crate::till::Tx;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::{
+    Collection, Op, SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, TransactionType,
+};
+use sellsync_contract::ids::{parse_timestamp, timestamp, Id};
+use sellsync_contract::money::{Currency, Money, Percent};
+use sellsync_contract::pricing::{tax_lines, TaxLine};
 
 /// One line of a sale, or of a return (what goes back of a line of its sale).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -6,22 +6,22 @@
 use rusqlite::params;
 use tracing::info;
 
-use crate::contract::{Collection, CustomerPurchase, Op, PurchaseEntry, SaleVoid};
 use crate::customers;
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
 use crate::journal::{self, Event};
-use crate::money::Money;
 use crate::sell::checkout::CartLine;
-use crate::sell::payments::PaymentKind;
 use crate::sell::tender::paid_in;
 use crate::sell::transaction::{self, Sale};
 use crate::shift;
 use crate::staff::{Actor, Approval, Permission};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::Till;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::{Collection, CustomerPurchase, Op, PurchaseEntry, SaleVoid};
+use sellsync_contract::ids::{self, timestamp, Id};
+use sellsync_contract::money::Money;
+use sellsync_contract::stock::MovementType;
 
 impl Till {
     /// Records that `line` was taken off the cart before payment, in the journal too.

@@ -3,25 +3,24 @@
 //! the shift open at the till when it was made; a sale needs one. The figures are
 //! `report.rs`'s (pure); counts are `count.rs`'s (pure); this module reads and writes.
 
-pub mod count;
 pub mod report;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tracing::info;
 
-use crate::contract::{Collection, Op, ZReportDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::journal::{self, Event};
-use crate::money::{Currency, Money};
 use crate::sell::{parked, transaction};
 use crate::staff::{Actor, Approval, Permission};
 use crate::till::{Business, Ctx, Till, Tx};
+use sellsync_contract::documents::{Collection, Op, ZReportDoc};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::money::Money;
 
-use count::CashCount;
+use sellsync_contract::cash_count::CashCount;
 
 /// What closing a shift does when parked sales still wait at the till.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +30,8 @@ pub enum IfParked {
     /// Close; they stay parked for the next shift.
     Keep,
 }
-use report::{figures, CashMovementKind, ShiftFigures};
+use report::{figures, CashMovementKind};
+use sellsync_contract::z_report::{ShiftFigures, ZReport};
 
 /// A shift as the till holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,54 +64,6 @@ pub struct XReport {
     pub till_code: String,
     pub at: DateTime<Utc>,
     pub figures: ShiftFigures,
-}
-
-/// A Z report: a closed shift's figures, its count and the till's grand total, as
-/// written when the shift closed (stored so, never recomputed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ZReport {
-    pub z_number: i64,
-    pub shift_id: Id,
-    pub till_id: Id,
-    pub till_code: String,
-    pub store_id: Id,
-    pub store_name: String,
-    pub business_name: String,
-    pub currency: String,
-    pub opened_at: DateTime<Utc>,
-    pub opened_by: Id,
-    pub opened_by_name: String,
-    pub closed_at: DateTime<Utc>,
-    pub closed_by: Id,
-    pub closed_by_name: String,
-    /// The manager who accepted a count too far from the expected cash.
-    pub approved_by: Option<Id>,
-    pub figures: ShiftFigures,
-    pub counted: CashCount,
-    /// Counted less expected: below zero the drawer is short, above it is over.
-    pub over_short: Money,
-    /// Net sales of every closed shift of this till since it began, this one included.
-    pub grand_total: Money,
-}
-
-impl ZReport {
-    /// The report as printed, line by line: the figures, then the count.
-    pub fn rows(&self, currency: &Currency) -> Vec<(String, String)> {
-        let money = |m: Money| currency.format(m);
-        let mut rows = report::rows(&self.figures, currency);
-        rows.push(("Counted cash".to_owned(), money(self.counted.total)));
-        for d in &self.counted.denominations {
-            rows.push((format!("  {} x {}", d.count, money(d.value)), String::new()));
-        }
-        let label = if self.over_short.minor() < 0 {
-            "Short"
-        } else {
-            "Over"
-        };
-        rows.push((label.to_owned(), money(self.over_short)));
-        rows.push(("Grand total".to_owned(), money(self.grand_total)));
-        rows
-    }
 }
 
 /// The open shift of this till, if any.

@@ -4,12 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::contract::TransactionType;
 use crate::error::Result;
-use crate::money::{Currency, Money};
-use crate::sell::payments::PaymentKind;
-use crate::sell::pricing::{tax_lines, TaxLine};
 use crate::sell::transaction::Sale;
+use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::TransactionType;
+use sellsync_contract::money::Money;
+use sellsync_contract::pricing::tax_lines;
+use sellsync_contract::z_report::{CashierTotal, ShiftFigures, TenderTotal};
 
 /// Why cash went in or out of the drawer outside a sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,58 +33,6 @@ impl CashMovementKind {
             .into_iter()
             .find(|k| k.as_str() == text)
     }
-}
-
-/// Sales and refunds through one payment method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TenderTotal {
-    pub method_name: String,
-    pub kind: PaymentKind,
-    pub sales: Money,
-    pub refunds: Money,
-}
-
-/// What one cashier rang up in the shift.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CashierTotal {
-    pub name: String,
-    pub sales_count: i64,
-    pub sales: Money,
-    pub returns_count: i64,
-    pub returns: Money,
-}
-
-/// A shift's figures. Amounts are in the business's currency; `net_sales` is what the
-/// customers paid less what was refunded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShiftFigures {
-    pub sales_count: i64,
-    pub returns_count: i64,
-    /// Before discounts (and, where prices exclude it, before tax).
-    pub gross_sales: Money,
-    pub discounts: Money,
-    /// What the customers paid for the sales.
-    pub sales_total: Money,
-    pub returns_total: Money,
-    pub net_sales: Money,
-    /// Tax per rate, the returns' taken off.
-    pub taxes: Vec<TaxLine>,
-    pub tenders: Vec<TenderTotal>,
-    pub opening_float: Money,
-    pub cash_in: Money,
-    pub cash_out: Money,
-    /// What the drawer should hold: the float, cash taken (less change), cash refunded,
-    /// cash put in and taken out.
-    pub expected_cash: Money,
-    pub no_sale_openings: i64,
-    /// Sales voided within the shift (not in the figures above) and what they came to.
-    pub voids_count: i64,
-    pub voids_total: Money,
-    /// Lines taken off carts before payment.
-    pub lines_removed: i64,
-    pub cashiers: Vec<CashierTotal>,
-    pub first_sale_number: Option<String>,
-    pub last_sale_number: Option<String>,
 }
 
 /// The shift's figures from its transactions (in the order they were made), its cash
@@ -210,57 +159,6 @@ pub fn figures(
     Ok(f)
 }
 
-/// The figures as a report prints them, line by line: a label and its value, amounts
-/// in `currency`. The X and Z reports on paper, on screen and at the command line.
-pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
-    let money = |m: Money| currency.format(m);
-    let mut rows = vec![
-        ("Sales".to_owned(), f.sales_count.to_string()),
-        ("Gross sales".to_owned(), money(f.gross_sales)),
-        ("Discounts".to_owned(), money(f.discounts)),
-        ("Sales total".to_owned(), money(f.sales_total)),
-        (
-            format!("Returns ({})", f.returns_count),
-            money(f.returns_total),
-        ),
-        ("Net sales".to_owned(), money(f.net_sales)),
-    ];
-    for t in &f.taxes {
-        rows.push((
-            format!("Tax {} on {}", t.rate, money(t.taxable)),
-            money(t.tax),
-        ));
-    }
-    for t in &f.tenders {
-        rows.push((format!("{} sales", t.method_name), money(t.sales)));
-        if t.refunds.minor() != 0 {
-            rows.push((format!("{} refunds", t.method_name), money(t.refunds)));
-        }
-    }
-    rows.extend([
-        ("Opening float".to_owned(), money(f.opening_float)),
-        ("Cash in".to_owned(), money(f.cash_in)),
-        ("Cash out".to_owned(), money(f.cash_out)),
-        ("Expected cash".to_owned(), money(f.expected_cash)),
-        (
-            "Drawer opened, no sale".to_owned(),
-            f.no_sale_openings.to_string(),
-        ),
-        (format!("Voids ({})", f.voids_count), money(f.voids_total)),
-        ("Lines removed".to_owned(), f.lines_removed.to_string()),
-    ]);
-    for c in &f.cashiers {
-        rows.push((
-            format!("{} ({} sales)", c.name, c.sales_count),
-            money(c.sales),
-        ));
-    }
-    if let (Some(first), Some(last)) = (&f.first_sale_number, &f.last_sale_number) {
-        rows.push(("Sale numbers".to_owned(), format!("{first} to {last}")));
-    }
-    rows
-}
-
 fn negate(amount: Money) -> Money {
     Money::from_minor(-amount.minor())
 }
@@ -268,9 +166,10 @@ fn negate(amount: Money) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::Id;
-    use crate::money::Percent;
     use crate::sell::tender::Payment;
+    use sellsync_contract::ids::Id;
+    use sellsync_contract::money::Percent;
+    use sellsync_contract::pricing::TaxLine;
 
     fn m(minor: i64) -> Money {
         Money::from_minor(minor)

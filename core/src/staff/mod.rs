@@ -6,28 +6,22 @@
 
 use std::fmt;
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::contract::{Collection, Op, UserDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::till::{Till, Tx};
+use sellsync_contract::credentials::{
+    check_password, hash_pin, hash_secret, normalize_email, verify_secret, LOCKOUT_MINUTES,
+    MAX_FAILED_ATTEMPTS,
+};
+use sellsync_contract::documents::{Collection, Op, UserDoc};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 
-mod roles;
-
-pub use roles::{permission_name, Permission, Role};
-
-/// Wrong tries in a row before an account locks.
-pub const MAX_FAILED_ATTEMPTS: u32 = 5;
-/// How long a locked account stays locked.
-pub const LOCKOUT_MINUTES: i64 = 5;
+pub use sellsync_contract::roles::{permission_name, Permission, Role};
 
 /// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
 #[derive(Debug, Clone, Serialize)]
@@ -266,61 +260,6 @@ impl Actor {
                 .collect(),
         })
     }
-}
-
-pub fn normalize_email(email: &str) -> Option<String> {
-    let email = email.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let valid = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(char::is_whitespace);
-    valid.then_some(email)
-}
-
-fn check_pin(pin: &str) -> Result<()> {
-    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Error::InvalidCredential("A PIN is 4 to 8 digits.".into()))
-    }
-}
-
-fn check_password(password: &str) -> Result<()> {
-    if password.chars().count() >= 8 {
-        Ok(())
-    } else {
-        Err(Error::InvalidCredential(
-            "A password needs at least 8 characters.".into(),
-        ))
-    }
-}
-
-/// A new user's PIN as stored: checked to be 4 to 8 digits, hashed with argon2id (for a
-/// user made outside a till, such as a business's owner made by the gateway).
-pub fn hash_pin(pin: &str) -> Result<String> {
-    check_pin(pin)?;
-    hash_secret(pin)
-}
-
-fn hash_secret(secret: &str) -> Result<String> {
-    Argon2::default()
-        .hash_password(secret.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| Error::InvalidCredential(format!("Could not hash the secret: {e}")))
-}
-
-/// Whether `secret` is the one `hash` (argon2id, as [`hash_pin`] makes it) was made of;
-/// an unreadable hash matches nothing.
-pub fn verify_secret(secret: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(secret.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }
 
 /// A manager's approval, keyed at the till: their email and PIN.
@@ -603,40 +542,5 @@ pub(crate) mod tests {
             err,
             "Test cashier is not allowed to manage inventory. A manager or an admin can."
         );
-    }
-
-    #[test]
-    fn pins_passwords_and_emails() {
-        assert!(check_pin("1234").is_ok());
-        assert!(check_pin("12345678").is_ok());
-        for bad in ["123", "123456789", "12a4", "", "12 4"] {
-            assert!(check_pin(bad).is_err(), "{bad}");
-        }
-        assert!(check_password("longenough").is_ok());
-        assert!(check_password("short").is_err());
-        assert_eq!(
-            normalize_email(" Ann@Shop.COM "),
-            Some("ann@shop.com".into())
-        );
-        for bad in [
-            "ann",
-            "ann@",
-            "@shop.com",
-            "ann@shop",
-            "a n@shop.com",
-            "ann@.com",
-        ] {
-            assert_eq!(normalize_email(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn hashes_are_argon2id_and_verify() {
-        let hash = hash_secret("2468").unwrap();
-        assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(verify_secret("2468", &hash));
-        assert!(!verify_secret("2469", &hash));
-        assert!(!verify_secret("2468", "not a hash"));
-        assert_ne!(hash, hash_secret("2468").unwrap(), "salted");
     }
 }

@@ -12,12 +12,12 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
 use crate::sell::checkout::{check_quantity, MAX_QUANTITY};
 use crate::staff::{Actor, Permission};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{Ctx, Till};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::stock::MovementType;
 
 /// The reason on a count's adjustments.
 pub const COUNT_REASON: &str = "count";

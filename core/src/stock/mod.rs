@@ -11,20 +11,19 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::contract::{Collection, Op, StockMovementDoc};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
 use crate::notifications;
 use crate::purchasing;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till, Tx};
+use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
+use sellsync_contract::ids::{self, timestamp, Id};
 
 pub mod counts;
-pub mod rules;
 pub mod transfers;
 
-use rules::{alerts, falls_to_threshold, MovementType, StockChange};
+use sellsync_contract::stock::{alerts, falls_to_threshold, MovementType, StockChange};
 
 /// One movement to record.
 pub(crate) struct Movement<'a> {

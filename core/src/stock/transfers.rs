@@ -15,16 +15,19 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::contract::{Collection, Op, StockTransferDoc, TransferItemDoc, TransferStatus};
 use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::sell::checkout::check_quantity;
 use crate::staff::{Actor, Permission};
-use crate::stock::rules::MovementType;
 use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::{
+    Collection, Op, StockTransferDoc, TransferItemDoc, TransferStatus,
+};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::stock::MovementType;
 
 /// A product to send, or as it came in.
 #[derive(Debug, Clone)]

@@ -3,7 +3,5 @@
 //! changed a document, in both directions (`conflicts`).
 //! The engine itself, with the network, is the `sellsync-sync` crate.
 
-pub mod conflicts;
-pub mod policy;
 pub mod pull;
 pub mod queue;

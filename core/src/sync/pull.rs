@@ -7,11 +7,10 @@
 //! twice is the same as applying it once.
 //!
 //! What wins when the till and the central database both changed a document is written
-//! in [`crate::sync::conflicts`], for both directions.
+//! in [`sellsync_contract::conflicts`], for both directions.
 
 use std::path::Path;
 
-use bson::oid::ObjectId;
 use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
@@ -19,58 +18,24 @@ use rusqlite::{params, params_from_iter, Connection, ErrorCode, TransactionBehav
 use serde::Serialize;
 use tracing::{debug, info, warn};
 
-use crate::contract::{
-    field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
-    PurchaseOrderDoc, Reader, SaleDoc, SaleStatus, StockMovementDoc, StockTransferDoc, StoreDoc,
-    SupplierDoc, UserDoc,
-};
 use crate::customers::phone_key;
 use crate::db as database;
-use crate::db::outbox::read_payload;
 use crate::error::{Error, Result};
-use crate::ids::{self, timestamp, Id};
-use crate::money::{Currency, Money, Percent};
 use crate::purchasing::orders;
 use crate::sell::transaction::{self, Sale};
 use crate::sell::{parked, returns};
 use crate::stock::transfers;
-use crate::sync::conflicts::Unsent;
 use crate::till::{check_till_code, Ctx, Till, Tx};
-
-/// The collections a till pulls, in the order a full read reads them (a sale after its
-/// cashier, products and customer). Of `sales_transactions`, only the store's sales and
-/// returns of the return window: what the till may be asked to take back; of
-/// `parked_sales`, the store's of the return window (a parked sale after its products
-/// and customer, before the sales that complete it).
-pub const PULLED: [Collection; 12] = [
-    Collection::Businesses,
-    Collection::Stores,
-    Collection::Users,
-    Collection::PaymentMethods,
-    Collection::Suppliers,
-    Collection::Products,
-    Collection::PurchaseOrders,
-    Collection::StockTransfers,
-    Collection::Customers,
-    Collection::ParkedSales,
-    Collection::SalesTransactions,
-    Collection::StockMovements,
-];
-
-/// One change read from the central database.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CentralChange {
-    /// The document as the central database holds it now (inserted, updated or replaced).
-    Upsert {
-        collection: Collection,
-        document: Document,
-    },
-    /// The document was deleted centrally.
-    Delete {
-        collection: Collection,
-        id: ObjectId,
-    },
-}
+use sellsync_contract::change::CentralChange;
+use sellsync_contract::conflicts::Unsent;
+use sellsync_contract::documents::{
+    field, BusinessDoc, Collection, CustomerDoc, Op, ParkedSaleDoc, PaymentMethodDoc, ProductDoc,
+    PurchaseOrderDoc, Reader, SaleDoc, SaleStatus, StockMovementDoc, StockTransferDoc, StoreDoc,
+    SupplierDoc, UserDoc,
+};
+use sellsync_contract::ids::{self, timestamp, Id};
+use sellsync_contract::money::{Currency, Money, Percent};
+use sellsync_contract::operation::read_payload;
 
 /// What a batch of central changes did on the till.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

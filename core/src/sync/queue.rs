@@ -5,37 +5,20 @@
 //! The engine itself (network, retries, MongoDB) lives in the `sellsync-sync` crate; this
 //! module only reads and writes the till's database, each change in one transaction.
 
-use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::contract::{Collection, Op};
-use crate::db::outbox;
 use crate::error::{Error, Result};
-use crate::ids::{self, parse_timestamp, timestamp, Id};
-use crate::notifications::{self, NotificationKind};
+use crate::notifications;
 use crate::staff::{Actor, Permission};
-use crate::sync::policy::{self, TillScope};
 use crate::till::Till;
-
-/// One outbox operation handed to the sync engine.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Operation {
-    /// Commit order on this till.
-    pub seq: i64,
-    /// UUIDv7, unique across tills.
-    pub op_id: String,
-    pub collection: Collection,
-    pub document_id: Id,
-    pub op: Op,
-    /// The document (insert), the fields to set (update) or the purchase to add.
-    pub payload: Document,
-    /// The user who made it; `None`: the till itself, or an operation written before
-    /// tills recorded it.
-    pub user: Option<Id>,
-}
+use sellsync_contract::documents::NotificationKind;
+use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::ids::{self, parse_timestamp, timestamp};
+use sellsync_contract::operation::{read_payload, Operation};
+use sellsync_contract::policy::{self, TillScope};
 
 /// What the till knows of its sync: the outbox backlog and the last contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,7 +87,7 @@ impl Till {
             let op: String = r.get(4)?;
             let payload: String = r.get(5)?;
             let corrupt = |what: String| Error::Corrupt(format!("outbox operation {seq}: {what}"));
-            let payload = outbox::read_payload(&payload).map_err(corrupt)?;
+            let payload = read_payload(&payload).map_err(corrupt)?;
             operations.push(Operation {
                 seq,
                 op_id: r.get(1)?,

@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Document};
-use sellsync_core::contract::Collection;
+use sellsync_contract::documents::Collection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -11,11 +11,11 @@ use axum::response::Response;
 use axum::Json;
 use bson::{doc, Bson};
 use chrono::Utc;
-use sellsync_core::contract::{
+use sellsync_contract::documents::{
     Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
 };
-use sellsync_core::stock::rules::MovementType;
-use sellsync_core::{Id, Money, Percent};
+use sellsync_contract::stock::MovementType;
+use sellsync_contract::{Id, Money, Percent};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -515,7 +515,7 @@ fn non_negative(field: &str, value: i64) -> Result<i64, ApiError> {
 }
 
 fn money(
-    currency: &sellsync_core::Currency,
+    currency: &sellsync_contract::Currency,
     field: &str,
     text: Option<&str>,
 ) -> Result<Option<Money>, ApiError> {

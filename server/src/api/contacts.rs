@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::Json;
 use bson::doc;
 use chrono::Utc;
-use sellsync_core::contract::{Collection, CustomerDoc, Op, SupplierDoc};
-use sellsync_core::{Id, Money};
+use sellsync_contract::documents::{Collection, CustomerDoc, Op, SupplierDoc};
+use sellsync_contract::{Id, Money};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -90,9 +90,11 @@ pub async fn create_customer(
                 .map(|e| e.trim().to_owned())
                 .filter(|e| !e.is_empty())
             {
-                Some(email) => Some(sellsync_core::staff::normalize_email(&email).ok_or_else(
-                    || invalid("email", format!("{email:?} is not an email address")),
-                )?),
+                Some(email) => Some(
+                    sellsync_contract::credentials::normalize_email(&email).ok_or_else(|| {
+                        invalid("email", format!("{email:?} is not an email address"))
+                    })?,
+                ),
                 None => None,
             };
             if phone.is_none() && email.is_none() {

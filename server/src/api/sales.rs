@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use bson::doc;
 use chrono::{DateTime, NaiveDate, Utc};
-use sellsync_core::contract::Collection;
+use sellsync_contract::documents::Collection;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;

@@ -1,6 +1,6 @@
 //! The tills' sync endpoints: enrolment, push and pull. The business, store and till come
 //! from the till's credential, never from the request. Every pushed operation is checked
-//! by the tills' write policy (core's `sync::policy`: what a till may push, field by field)
+//! by the tills' write policy (the contract's `policy`: what a till may push, field by field)
 //! and then against central's records (`trust`: whose the changed documents are, what
 //! the users who acted may do, the sale behind a purchase); what is not allowed is refused
 //! with a code (and parked at the till, while the rest flows). The rest goes through the
@@ -20,15 +20,15 @@ use axum::Json;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::Utc;
-use sellsync_core::contract::{field, BusinessDoc, Collection, Op};
-use sellsync_core::sync::policy::{self, Refusal};
-use sellsync_core::sync::queue::Operation;
-use sellsync_sync::pull::{Feed, Scope, MAX_PAGE};
-use sellsync_sync::wire::{
+use sellsync_central::feed::{Feed, Scope, MAX_PAGE};
+use sellsync_central::wire::{
     self, EnrolRequest, EnrolResponse, EnrolmentCode, OperationResult, OperationStatus,
     PullRequest, PullResponse, PushRequest, PushResponse, Verified, VerifyRequest,
 };
-use sellsync_sync::{Reconciler, SyncError};
+use sellsync_central::{CentralError, Reconciler};
+use sellsync_contract::documents::{field, BusinessDoc, Collection, Op};
+use sellsync_contract::operation::Operation;
+use sellsync_contract::policy::{self, Refusal};
 use tracing::info;
 
 use crate::api;
@@ -276,7 +276,7 @@ fn refused(seq: i64, refusal: Refusal) -> OperationResult {
     }
 }
 
-fn unavailable(error: &SyncError) -> ApiError {
+fn unavailable(error: &CentralError) -> ApiError {
     ApiError::unavailable(crate::error::in_operator_words(error))
 }
 

@@ -1,4 +1,4 @@
-//! The central side of the tills' write policy (`sellsync_core::sync::policy`): what an
+//! The central side of the tills' write policy (`sellsync_contract::policy`): what an
 //! operation the policy allows still asks of central's records, read here in a few
 //! queries per push — whose the documents that updates change are (and whether each
 //! would still read after the change), who the users that acted are and what central
@@ -8,11 +8,11 @@ use std::collections::{HashMap, HashSet};
 
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
-use sellsync_core::contract::{field, Collection, Op, SaleDoc, SaleStatus, UserDoc};
-use sellsync_core::staff::{Permission, Role};
-use sellsync_core::sync::policy::{self, Demands, Held, Refusal, TillScope};
-use sellsync_core::sync::queue::Operation;
-use sellsync_sync::Central;
+use sellsync_central::Central;
+use sellsync_contract::documents::{field, Collection, Op, SaleDoc, SaleStatus, UserDoc};
+use sellsync_contract::operation::Operation;
+use sellsync_contract::policy::{self, Demands, Held, Refusal, TillScope};
+use sellsync_contract::roles::{Permission, Role};
 use tracing::warn;
 
 use crate::auth::ApiError;

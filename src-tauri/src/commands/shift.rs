@@ -1,7 +1,7 @@
 //! The shift screen: open a shift with a counted float, cash in and out, the X report for
 //! those who may see it, and closing with a blind count into the Z report.
 
-use sellsync_core::shift::count::CashCount;
+use sellsync_contract::cash_count::CashCount;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::Permission;

@@ -66,7 +66,7 @@ pub fn demo_till() -> (TempDir, Till) {
 pub fn open_first_shift(till: &mut Till) {
     let cashier = sign_in(till, "cashier@example.com", "1111");
     let float =
-        sellsync_core::shift::count::CashCount::amount(sellsync_core::Money::from_minor(5_000))
+        sellsync_contract::cash_count::CashCount::amount(sellsync_core::Money::from_minor(5_000))
             .unwrap();
     till.open_shift(&cashier, &float).unwrap();
 }

@@ -1,8 +1,8 @@
 //! The refund rules, table-tested, and over randomised carts returned in random pieces.
 
 use super::*;
-use crate::money::Currency;
-use crate::sell::pricing::{price_cart, Discount, LineInput, PricingError};
+use sellsync_contract::money::Currency;
+use sellsync_contract::pricing::{price_cart, Discount, LineInput, PricingError};
 
 fn m(minor: i64) -> Money {
     Money::from_minor(minor)
