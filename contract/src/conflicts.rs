@@ -1,5 +1,4 @@
-//! What wins when a document changed on the till and centrally, in both directions (the
-//! rules are in ARCHITECTURE.md too).
+//! What wins when a document changed on the till and centrally, in both directions.
 //!
 //! # Up: the till's changes applied centrally (the reconciler)
 //!
@@ -10,29 +9,29 @@
 //!
 //! # Down: central changes applied on the till (the pull)
 //!
-//! For every collection: a field that this till changed and has not sent yet (an
-//! operation on the same document still pending or parked in the outbox) keeps the till's
-//! value; every other field takes the central value. A document made on this till and not
-//! sent yet is left alone. Documents of another business are never applied.
+//! Applied by core's `sync/pull.rs` (DESIGN invariant 6). Everywhere: a field with an
+//! unsent local change (a pending or parked outbox operation on that document that sets it)
+//! keeps the till's value, every other field takes the central one; a document made on the
+//! till and not sent yet is left alone; documents of another business never land. Then:
 //!
-//! - `products` (this store's and the business-wide ones): name, SKU, barcode, category,
-//!   price, tax rate, threshold, supplier, and this store's opening stock (its entry in
-//!   `stock_levels`; none: 0). `stock` is never copied: the till's stock is its store's
-//!   ledger, opening stock plus the store's movements, and the store's other tills' sales
-//!   and restocks arrive as `stock_movements`.
-//! - `stock_movements` (this store's): a set, not a counter. A movement is added once, by
-//!   its `_id`, and moves its product's stock; it is never changed. Movements of other
-//!   stores, and of products this till does not hold, are skipped.
-//! - `customers`: name, phone, email. Loyalty points are the central points plus the
-//!   points of this till's purchases not sent yet (deltas, so no till's points are lost).
-//! - `users` (this store's and the business-wide ones): name, email, role, permissions,
-//!   PIN and password hashes; the lockout state stays the till's own. A user deleted
-//!   centrally can no longer sign in here (the row stays: sales name their cashier).
-//! - `payment_methods`: name, provider, kind.
-//! - `stores` (this till's store only): name, location, phone, opening hours.
-//! - `businesses` (this till's business only): name, plan, subscription, time zone, tax
-//!   settings, cashier discount limit, loyalty settings. The currency is not changed on a
-//!   till: its amounts are stored in the old currency's minor units.
+//! | collection | what the till takes |
+//! |---|---|
+//! | `products` (this store's and business-wide) | name, SKU, barcode, category, price, tax rate, threshold, supplier, reorder quantity, unit cost, and this store's opening stock (its entry in `stock_levels`, none: 0; a back office's document without levels that belongs to this store: its `opening_stock`, else `stock`). Never `stock`: the till's stock is its store's opening stock + the store's movements |
+//! | `stock_movements` (this store's) | a set: added once by `_id`, never changed; moves the product's stock. The store's other tills' sales and corrections arrive this way; other stores' movements are skipped |
+//! | `customers` | name, phone, email; loyalty points = central points + the till's unsent purchase deltas; store credit likewise (both at least zero on the till; central may hold a negative balance when tills spent the same credit offline) |
+//! | `users` (this store's and business-wide) | name, email, role, permissions, PIN and password hashes; lockout stays local; deleted centrally = can no longer sign in here and is off the staff list (signing in as them is `unknown_user`, no try counted) |
+//! | `sales_transactions` (this store's, of the return window) | a set: added once by `_id`, never changed, so that any till of the store can take back a sale of another. Skipped while the till lacks its cashier, a product, its customer or (a return) its sale. No stock moves (the movements arrive on their own). A return taking back more of a line than it sold (tills offline together) raises one `over_returned` notification for the business (its id is derived from the sale's) |
+//! | `parked_sales` (this store's, of the return window) | the whole document (parked at another till, claimed, completed, discarded), unless this till has a change of it unsent: a till's update carries every field a till sets |
+//! | `payment_methods` | name, provider, kind |
+//! | `suppliers` | name, contact person, email, phone, address |
+//! | `purchase_orders` (this store's) | the whole order (lines, state, expected delivery), unless this till has a change of it unsent; skipped while the till lacks its supplier or a product of it |
+//! | `stores` (this till's) / `businesses` (this till's) | names, contact, hours; time zone, tax, discount and loyalty settings. Never the currency (amounts are minor units of it) |
+//! | `stores` (the business's others) | name, location, phone: where stock can be sent |
+//! | `stock_transfers` (sent or received by this store) | the whole transfer (state, what came), unless this till has a change of it unsent; skipped while the till lacks a product of it. Closed here one way and centrally another: one `transfer_closed_twice` notification |
+//!
+//! A document the till cannot use (no name, a price with too many decimals, an unknown role or
+//! movement type: whatever its collection's `from_document` refuses) is refused and logged;
+//! the rest of the batch lands.
 
 use std::collections::HashSet;
 

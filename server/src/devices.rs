@@ -2,8 +2,17 @@
 //! device credential a till receives for it, and which till is calling. A device belongs
 //! to one store of one business, and that is all a till's requests are ever scoped by.
 //!
-//! Two collections of Sell Sync's own (shapes in ARCHITECTURE.md): `enrolments` and
+//! Two collections of Sell Sync's own (shapes below): `enrolments` and
 //! `devices`, each holding only hashes of the secrets.
+//!
+//! **`enrolments`** (Sell Sync's own): `business_id`, `store_id`, `code_hash`, `label`,
+//! `expires_at`, `used_at` and `device_id` (null until a till used it), `made_by_device`
+//! (the till that asked for it, null for the operator's; at most 3 waiting per till),
+//! `revoked_at` (that till was revoked before the code was used), `created_at`. An API key
+//! pushed by a till carries `made_by_device` too: revoking the till revokes it.
+//! **`devices`** (Sell Sync's own): one enrolled till: `business_id`, `store_id`,
+//! `till_id` (the till it is a key to), `token_hash`, `label`, `till_code`, `status`
+//! (`active`, `revoked`), `created_at`, `last_used`.
 
 use axum::http::{HeaderMap, StatusCode};
 use bson::oid::ObjectId;

@@ -1,8 +1,10 @@
 //! `sellsync-server`: the central gateway in front of the business's MongoDB.
 //!
-//!     sellsync-server serve --mongodb URI --database NAME --listen 127.0.0.1:8080
-//!     sellsync-server admin create-business --name N --owner-email E --owner-pin P \
-//!         --plan Free|Standard|Premium --store NAME
+//! ```text
+//! sellsync-server serve --mongodb URI --database NAME --listen 127.0.0.1:8080
+//! sellsync-server admin create-business --name N --owner-email E --owner-pin P \
+//!     --plan Free|Standard|Premium --store NAME
+//! ```
 //!
 //! The connection string, database and address may come from the environment
 //! (`SELLSYNC_MONGODB_URI`, `SELLSYNC_MONGODB_DATABASE`, `SELLSYNC_LISTEN`). Logs go to standard

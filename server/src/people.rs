@@ -5,8 +5,12 @@
 //! operation says made it: their email and PIN or password checked against central's
 //! hash, with a lockout after [`MAX_FAILED_ATTEMPTS`] wrong tries in a row.
 //!
-//! Two collections of Sell Sync's own (shapes in ARCHITECTURE.md): `verifications` (a
+//! Two collections of Sell Sync's own (shapes below): `verifications` (a
 //! person verified at a device, until when) and `person_lockouts` (wrong tries in a row).
+//!
+//! **`verifications`** (Sell Sync's own): a person verified at a till: `business_id`,
+//! `device_id`, `user_id`, `expires_at`, `created_at`. **`person_lockouts`**: `_id` (the
+//! user's), `business_id`, `failures` (wrong tries in a row), `locked_until`.
 
 use std::collections::HashSet;
 

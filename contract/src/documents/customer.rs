@@ -1,5 +1,11 @@
 //! `customers`: a business's customers, their loyalty points, their store credit and
 //! their purchases.
+//!
+//! **Store credit on `customers`** (a Sell Sync field beside the seed's): `store_credit`,
+//! `Decimal128`, moved by the `store_credit` delta of each `customer_purchase` operation
+//! (`$inc` with the points, in the same guarded update); a refund as credit adds, a sale
+//! paid with it subtracts. Its payments carry `kind: "store_credit"` and
+//! `payment_method_id: null`, as loyalty points do.
 
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};

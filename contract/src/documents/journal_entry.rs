@@ -1,6 +1,12 @@
 //! `journal_entries` (Sell Sync's own collection): each till's tamper-evident journal,
 //! entry by entry, so that it can be checked centrally too (the chain is
 //! `journal_chain`'s: `seq`, `kind`, `at`, `content`, `prev_hash`, `hash`).
+//!
+//! **`journal_entries`** (Sell Sync's own; `JournalEntryDoc`): one document per entry of a
+//! till's journal: `business_id`, `store_id`, `till_id`, `seq`, `kind` (`sale`, `return`,
+//! `shift_opened`, `shift_closed`, `cash_in`, `cash_out`, `drawer_opened`), `subject_id`
+//! (what it records), `at`, `content` (canonical JSON), `previous` (the previous entry's
+//! hash; not named `*_hash`, which the outbox listing hides as secrets) and `hash`.
 
 use bson::{doc, Document};
 

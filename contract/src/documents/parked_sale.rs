@@ -1,6 +1,15 @@
 //! `parked_sales` (Sell Sync's own collection): carts put aside at a till, which any till
 //! of the store can take up again. A till inserts one when it parks a cart and updates it
 //! when a till claims it, completes it, parks it again or discards it.
+//!
+//! **`parked_sales`** (Sell Sync's own; `ParkedSaleDoc`): one document per parked cart:
+//! `business_id`, `store_id`, `till_id` (where it was last parked), `park_number`
+//! (`T1-P000001`), `parked_by`/`parked_by_name`, `note`, `items[]` (`product_id`,
+//! `product_name`, `sku`, `quantity`, `unit_price` as parked, `discount_percent` or
+//! `discount_amount` as keyed), the cart's `discount_percent`/`discount_amount`,
+//! `customer_id`, `currency`, `total_amount`, `status` (`parked`, `resumed`, `completed`,
+//! `discarded`), `claimed_by_till`/`claimed_by`/`claimed_at`, `transaction_id` (the sale that
+//! completed it; the sale carries `parked_sale_id`), `created_at`, `updated_at`.
 
 use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};

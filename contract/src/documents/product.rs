@@ -1,8 +1,19 @@
 //! `products`: what a business sells, with its stock per store.
 //!
-//! Every product carries `stock_levels: [{store_id, opening_stock, stock}]`, one entry per
-//! store that has stock or movements of it, and `stock`, the total over the levels (the
-//! rule is in ARCHITECTURE.md). A product with `store_id` is sold at that store only.
+//! **On `products`, beside the seed's fields**: `reorder_quantity` (how many to order when
+//! the product falls to its threshold; 0 or missing: never) and `unit_cost` (`Decimal128`,
+//! the supplier's price for one, or null), both set by a till's `update` like any field.
+//!
+//! **Stock per store, centrally.** Every product carries
+//! `stock_levels: [{store_id, opening_stock, stock}]`, one entry per store that has stock or
+//! movements of it, and `stock`, the total over the levels. Each level's `stock` =
+//! its `opening_stock` + the sum of that store's movements with `stock_applied: true`. A
+//! product with `store_id` (sold at that store only) has one level, its store's, so its
+//! `stock` is its store's stock as the seed has it; a product without `store_id` is sold at
+//! every store of the business. A product made at a till opens with that till's store's
+//! level; another store's level is added at 0 by its first movement. A movement for a store
+//! of another business, or for a store a store-only product is not sold at, is refused.
+//! Central's `upgrade.rs` gives the products of an earlier version their levels in place.
 
 use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,29 @@
 //! `purchase_orders`: a store's order to one supplier (the seed's fields, plus the till's
 //! order number, what came in of each line (sound and damaged), who made it and when it
 //! last changed).
+//!
+//! **`purchase_orders`** (the seed's collection; `PurchaseOrderDoc`): `business_id`,
+//! `store_id`, `supplier_id`, `items[]` (`product_id`, `quantity_ordered`, `unit_price`
+//! (`Decimal128` or null), plus `quantity_received` and `quantity_damaged`), `order_status` (`draft`, `ordered`,
+//! `partially_received`, `received`, `cancelled`; the seed's `pending` reads as ordered),
+//! `expected_delivery` (a date at midnight UTC), `created_at`, plus `order_number` (the
+//! till's, `T1-PO000001`), `created_by` and `updated_at`. A store's automatic draft to a
+//! supplier also has `reorder_generation` (0, 1, …; its `_id` is derived from store, supplier
+//! and generation), `reorder_ids` (the reorders whose lines it took) and
+//! `reorders_passed_on` (those that came after it was ordered or cancelled and went to the
+//! next draft).
+//!
+//! **Automatic drafts centrally** (`central/src/reconciler/plan/drafts.rs`, pure): a `reorder`
+//! operation carries its id, the draft to open (without lines) and one line. Central adds the
+//! line to the draft of its generation while that is a draft, else to the first later one
+//! that is (opened if there is none); once per reorder id, and never a second line for a
+//! product the draft has. A till's update of an automatic draft carries the lines as that
+//! till saw them and the products it took off (`removed_products`, not stored): the lines
+//! central has that the till never saw are kept, or, when the update orders or cancels the
+//! draft, moved to the next draft (nobody ordered them); an edit of a draft that central has
+//! ordered meanwhile comes too late, but its new lines go to the next draft. Adding a line
+//! leaves `updated_at` alone, so newest-wins still decides between people's edits only.
+//! After writing, every reorder of the batch must be on a draft, or the batch is sent again.
 
 use bson::{doc, Bson, Document};
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,4 +1,19 @@
 //! `sales_transactions`: a completed sale, its items and its payments.
+//!
+//! **A return's document** (`sales_transactions`, the seed's fields plus these; `SaleDoc`):
+//!
+//! | field | on a return |
+//! |---|---|
+//! | `transaction_type` | `"return"` (a sale: `"sale"`; a document without it is a sale) |
+//! | `sale_number` | the returning till's own return counter: `T2-R000001` |
+//! | `original_transaction_id` | the sale it returns; `null` for a return without a receipt |
+//! | `store_id`, `till_id`, `cashier_id` | where and by whom the items came back |
+//! | `items[]` | the seed's item fields for what comes back (`quantity`, its share of `discount`, `tax_amount`, `total_price`), plus `original_line_no` (the sale's line, from 1) and `damaged` (written off, not back in stock) |
+//! | `payments[]` | what went back to each of the sale's tenders (`kind` `cash` comes out of the drawer; `card` is recorded: the card terminal is outside Sell Sync; `loyalty` is points given back) |
+//! | `subtotal`, `discount_total`, `tax_total`, `total_amount` | what goes back, as positive amounts |
+//! | `loyalty_points_earned` / `loyalty_points_redeemed` | points taken back / points given back |
+//! | (a voided sale) | the sale's own document, updated: `transaction_status: "voided"`, `voided_by`, `void_reason`, `updated_at` (`SaleVoid`) |
+//! | `reason`, `approved_by` | why; the manager who approved (past the window, over the cashier limit, no receipt) |
 
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};

@@ -2,6 +2,17 @@
 //! to another. The stock leaves the source with the sending (`transfer_out` movements of
 //! the source), is in transit until the destination receives it (`transfer_in` movements
 //! there, of what came), and comes back to the source if the transfer is cancelled.
+//!
+//! **`stock_transfers`** (Sell Sync's own; `StockTransferDoc`; a collection of its own
+//! rather than purchase-order-like documents, because it belongs to two stores and moves
+//! stock at both): `business_id`, `from_store_id`, `to_store_id`, `transfer_number` (the
+//! sending till's, `T1-TR000001`), `status` (`in_transit`, `received`, `cancelled`),
+//! `items[]` (`product_id`, `quantity_sent`, `quantity_received`), `note`, `sent_by`,
+//! `received_by`, `received_at`, `created_at`, `updated_at`. The stock moves by the two
+//! stores' movements (`transfer_out` at the source when sent, `transfer_in` at the
+//! destination for what came, or back at the source when cancelled), each with the
+//! transfer's id as `transaction_id`; so each store's level is its ledger, and the
+//! business's total falls only by what went missing.
 
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,15 @@
 //! `z_reports` (a collection of Sell Sync's own, beside the seed's): a till's closed
 //! shift, its figures and its count, as its Z report printed them. Written once, when the
 //! shift closes; its `_id` is the shift's.
+//!
+//! **`z_reports`** (Sell Sync's own collection, beside the seed's twelve; `ZReportDoc`): one
+//! document per closed shift, `_id` the shift's, with `business_id`, `store_id`, `till_id`,
+//! `z_number`, `opened_at`/`opened_by`, `closed_at`/`closed_by`, `approved_by`, the figures
+//! (`sales_count`, `gross_sales`, `discounts`, `sales_total`, `returns_count`,
+//! `returns_total`, `net_sales`, `taxes[]`, `tenders[]`, `cashiers[]`, `cash_in`, `cash_out`,
+//! `no_sale_openings`, `first_sale_number`, `last_sale_number`), the cash (`opening_float`,
+//! `expected_cash`, `counted_cash`, `denominations[]`, `over_short`, below zero when short)
+//! and `grand_total`. Sales and returns carry their `shift_id`.
 
 use bson::{doc, Document};
 

@@ -617,7 +617,7 @@ fn insert_product(
             category: p.category.clone(),
             price: p.price,
             tax_rate: Some(p.tax_rate),
-            // The total over the stores, and this store's level (see ARCHITECTURE.md).
+            // The total over the stores, and this store's level (the rule is in the contract's `documents::product`).
             stock: p.stock,
             opening_stock: Some(p.stock),
             stock_levels: Some(vec![StockLevel {

@@ -3,6 +3,11 @@
 //! with the same body gets that answer again, with nothing done twice; the same key with
 //! another body is refused. A request that failed for the service's sake (5xx) keeps no
 //! answer, so it may be tried again with the same key.
+//!
+//! **`idempotency_keys`** (Sell Sync's own): `_id` (SHA-256 of the API key's id and the
+//! `Idempotency-Key`), `business_id`, `api_key_id`, `request_hash` (of the route and body),
+//! `status` and `body` (the first answer, null while it is being made), `created_at` (a TTL
+//! index removes it after a day).
 
 use std::future::Future;
 

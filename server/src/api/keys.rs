@@ -3,6 +3,11 @@
 //! made and shows its label) and revoked (refused at once on every gateway). Making and
 //! revoking keys needs the `keys` scope; nobody gives a key more scopes than their own,
 //! and the owner's keys are revoked only with the owner's.
+//!
+//! **`api_keys`** (the seed's): `business_id`, `api_key` (the key's label, `ssk_3kR9wQ…`;
+//! the key itself is never stored), `key_hash` (SHA-256, unique), `scopes` (`read`,
+//! `write`), `status` (`active`, `revoked`), `created_by`, `created_at`, `last_used`. The
+//! business's `api_key` holds the label of its owner's first key.
 
 use std::sync::Arc;
 
