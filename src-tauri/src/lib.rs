@@ -47,6 +47,28 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Desk {
+    /// The desk over the till in `data_dir` (none yet: `till` is `None`, and
+    /// `open_problem` says why if it could not be opened), with nobody signed in and the
+    /// sync engine not started.
+    fn new(
+        data_dir: PathBuf,
+        till: Option<Till>,
+        open_problem: Option<String>,
+        printing: PrintWaker,
+    ) -> Desk {
+        Desk {
+            data_dir,
+            inner: Mutex::new(Session {
+                till,
+                ..Session::default()
+            }),
+            open_problem,
+            sync: Mutex::new(None),
+            printing,
+            printer_problem: Mutex::new(None),
+        }
+    }
+
     fn session(&self) -> MutexGuard<'_, Session> {
         lock(&self.inner)
     }
@@ -138,17 +160,7 @@ pub fn run() {
     tracing::info!(data_dir = %data_dir.display(), opened = till.is_some(), "starting");
     let has_till = till.is_some();
     let (printing, print_wakes) = std::sync::mpsc::channel();
-    let desk = Desk {
-        data_dir,
-        inner: Mutex::new(Session {
-            till,
-            ..Session::default()
-        }),
-        open_problem,
-        sync: Mutex::new(None),
-        printing,
-        printer_problem: Mutex::new(None),
-    };
+    let desk = Desk::new(data_dir, till, open_problem, printing);
     tauri::Builder::default()
         .manage(desk)
         .setup(move |app| {

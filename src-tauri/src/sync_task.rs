@@ -64,18 +64,27 @@ impl SyncTask {
     }
 }
 
-/// Pushes each change of the engine's status to the window, until the engine stops.
+/// Pushes each change of the engine's status to the window, until the engine stops. The
+/// events read the session, behind a blocking lock: they are made on the blocking pool,
+/// never on a thread of the async runtime.
 async fn forward(app: AppHandle, mut status: watch::Receiver<EngineStatus>) {
     let mut shown = EngineStatus::default();
     while status.changed().await.is_ok() {
         let now = status.borrow_and_update().clone();
         // An idle engine reports every poll; the window hears only of changes.
         if now != shown {
-            if now.pulled != shown.pulled {
-                events::refresh_session(&app);
-            }
+            let pulled = now.pulled != shown.pulled;
             shown = now;
-            events::push_status(&app);
+            let app = app.clone();
+            let pushed = tauri::async_runtime::spawn_blocking(move || {
+                if pulled {
+                    events::refresh_session(&app);
+                }
+                events::push_status(&app);
+            });
+            if let Err(e) = pushed.await {
+                warn!(error = %e, "the status bar was not pushed");
+            }
         }
     }
 }

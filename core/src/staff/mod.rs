@@ -7,7 +7,8 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use tracing::{info, warn};
 
@@ -262,6 +263,78 @@ impl Actor {
     }
 }
 
+/// A sign-in under way ([`Till::begin_sign_in`]): the user's stored hashes, to check the
+/// typed secret against without the till, since argon2 takes tens of milliseconds on
+/// purpose and a caller that shares the till may let others use it meanwhile.
+#[derive(Debug)]
+pub struct SignInAttempt {
+    email_key: String,
+    pin_hash: Option<String>,
+    password_hash: Option<String>,
+}
+
+impl SignInAttempt {
+    /// Whether `credential` is the PIN or password stored (argon2id).
+    pub fn check(&self, credential: Credential<'_>) -> bool {
+        let (secret, hash) = match credential {
+            Credential::Pin(pin) => (pin, &self.pin_hash),
+            Credential::Password(password) => (password, &self.password_hash),
+        };
+        hash.as_deref().is_some_and(|h| verify_secret(secret, h))
+    }
+}
+
+/// A user's row as a sign-in reads it.
+struct UserSecrets {
+    id: Id,
+    name: String,
+    role: String,
+    permissions: String,
+    pin_hash: Option<String>,
+    password_hash: Option<String>,
+    failed: u32,
+    locked_until: Option<String>,
+}
+
+/// The user of `email_key` in `business` with what a sign-in checks, read on `conn` (the
+/// till's, or a transaction of it).
+fn user_secrets(conn: &Connection, business: Id, email_key: &str) -> Result<Option<UserSecrets>> {
+    Ok(conn
+        .query_row(
+            "SELECT _id, name, role, permissions, pin_hash, password_hash, failed_attempts,
+                    locked_until
+             FROM users WHERE business_id = ?1 AND email = ?2",
+            params![business, email_key],
+            |r| {
+                Ok(UserSecrets {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                    permissions: r.get(3)?,
+                    pin_hash: r.get(4)?,
+                    password_hash: r.get(5)?,
+                    failed: r.get(6)?,
+                    locked_until: r.get(7)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Refused while the account is locked, saying until when (in the store's time, `zone`).
+fn not_locked(locked_until: Option<&str>, zone: Tz) -> Result<()> {
+    match locked_until.and_then(|t| parse_timestamp(t).ok()) {
+        Some(until) if until > ids::now() => Err(locked(until, zone)),
+        _ => Ok(()),
+    }
+}
+
+fn locked(until: DateTime<Utc>, zone: Tz) -> Error {
+    Error::AccountLocked {
+        until: until.with_timezone(&zone).format("%H:%M").to_string(),
+    }
+}
+
 /// A manager's approval, keyed at the till: their email and PIN.
 #[derive(Clone, Copy)]
 pub struct Approval<'a> {
@@ -302,92 +375,87 @@ impl Till {
         Ok(Some(manager.user_id()))
     }
 
-    /// Signs a staff member in by email with a PIN or password.
+    /// Signs a staff member in by email with a PIN or password: [`Till::begin_sign_in`],
+    /// [`SignInAttempt::check`] and [`Till::finish_sign_in`] in a row.
     ///
     /// A wrong secret counts towards the lockout (that count is the only thing written);
     /// a locked account is refused without checking the secret.
     pub fn sign_in(&mut self, email: &str, credential: Credential<'_>) -> Result<Actor> {
+        let attempt = self.begin_sign_in(email)?;
+        let matched = attempt.check(credential);
+        self.finish_sign_in(attempt, matched)
+    }
+
+    /// The first step of a sign-in: the user of `email` and their stored hashes, or why
+    /// they cannot sign in (unknown, removed centrally, locked). Nothing is written.
+    pub fn begin_sign_in(&self, email: &str) -> Result<SignInAttempt> {
         let email_key = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let row = tx
-            .query_row(
-                "SELECT _id, name, role, permissions, pin_hash, password_hash, failed_attempts,
-                        locked_until
-                 FROM users WHERE business_id = ?1 AND email = ?2",
-                params![self.business.id, email_key],
-                |r| {
-                    Ok((
-                        r.get::<_, Id>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, u32>(6)?,
-                        r.get::<_, Option<String>>(7)?,
-                    ))
-                },
-            )
-            .optional()?
+        let zone = self.business.timezone;
+        let row = user_secrets(&self.conn, self.business.id, &email_key)?
             .ok_or_else(|| Error::UnknownUser(email.trim().to_owned()))?;
-        let (id, name, role, permissions, pin_hash, password_hash, failed, locked_until) = row;
-        let now = ids::now();
-
-        if let Some(until) = locked_until
-            .as_deref()
-            .and_then(|t| parse_timestamp(t).ok())
-        {
-            if until > now {
-                let local = until.with_timezone(&self.business.timezone);
-                return Err(Error::AccountLocked {
-                    until: local.format("%H:%M").to_string(),
-                });
-            }
-        }
-
-        if pin_hash.is_none() && password_hash.is_none() {
+        not_locked(row.locked_until.as_deref(), zone)?;
+        if row.pin_hash.is_none() && row.password_hash.is_none() {
             // Removed centrally: no longer staff here, and no try to count.
             return Err(Error::UnknownUser(email.trim().to_owned()));
         }
-        let (secret, hash) = match credential {
-            Credential::Pin(pin) => (pin, pin_hash),
-            Credential::Password(password) => (password, password_hash),
-        };
-        if !hash.is_some_and(|h| verify_secret(secret, &h)) {
-            let failed = failed + 1;
+        Ok(SignInAttempt {
+            email_key,
+            pin_hash: row.pin_hash,
+            password_hash: row.password_hash,
+        })
+    }
+
+    /// The last step of a sign-in, in one transaction: a secret that did not match counts
+    /// towards the lockout (five in a row lock the account); one that matched clears the
+    /// count and signs the user in with their role and permissions as stored now. A
+    /// user whose hashes changed since [`Till::begin_sign_in`] (a new PIN pulled
+    /// meanwhile) is asked again, with no try counted.
+    pub fn finish_sign_in(&mut self, attempt: SignInAttempt, matched: bool) -> Result<Actor> {
+        let (business, zone) = (self.business.id, self.business.timezone);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row = user_secrets(&tx, business, &attempt.email_key)?
+            .filter(|r| r.pin_hash == attempt.pin_hash && r.password_hash == attempt.password_hash)
+            .ok_or(Error::WrongSecret {
+                attempts_left: MAX_FAILED_ATTEMPTS,
+            })?;
+        not_locked(row.locked_until.as_deref(), zone)?;
+        if !matched {
+            let failed = row.failed + 1;
             if failed >= MAX_FAILED_ATTEMPTS {
-                let until = now + Duration::minutes(LOCKOUT_MINUTES);
+                let until = ids::now() + Duration::minutes(LOCKOUT_MINUTES);
                 tx.execute(
                     "UPDATE users SET failed_attempts = 0, locked_until = ?2 WHERE _id = ?1",
-                    params![id, timestamp(until)],
+                    params![row.id, timestamp(until)],
                 )?;
                 tx.commit()?;
-                warn!(user = %email_key, "account locked after repeated wrong sign-ins");
-                let local = until.with_timezone(&self.business.timezone);
-                return Err(Error::AccountLocked {
-                    until: local.format("%H:%M").to_string(),
-                });
+                warn!(user = %attempt.email_key, "account locked after repeated wrong sign-ins");
+                return Err(locked(until, zone));
             }
             tx.execute(
                 "UPDATE users SET failed_attempts = ?2 WHERE _id = ?1",
-                params![id, failed],
+                params![row.id, failed],
             )?;
             tx.commit()?;
             return Err(Error::WrongSecret {
                 attempts_left: MAX_FAILED_ATTEMPTS - failed,
             });
         }
-
-        if failed > 0 || locked_until.is_some() {
+        if row.failed > 0 || row.locked_until.is_some() {
             tx.execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE _id = ?1",
-                [id],
+                [row.id],
             )?;
         }
         tx.commit()?;
-        Actor::stored(id, name, email_key, &role, &permissions)
+        Actor::stored(
+            row.id,
+            row.name,
+            attempt.email_key,
+            &row.role,
+            &row.permissions,
+        )
     }
 
     /// `actor` as the till knows them now, with their current role and permissions: a

@@ -35,8 +35,10 @@ pub mod transfers;
 use sellsync_core::staff::Approval;
 use sellsync_core::{Actor, Cart, Error, Sale, Till};
 use sellsync_sync::CentralConfig;
+use tauri::{AppHandle, Manager};
 use tracing::warn;
 
+use crate::events;
 use crate::views::{Answer, Failure};
 use crate::{Desk, Session};
 
@@ -69,6 +71,25 @@ fn counter(session: &mut Session) -> Answer<Counter<'_>> {
     let Session { till, cart, .. } = session;
     let till = till.as_mut().ok_or_else(no_till)?;
     Ok(Counter { till, actor, cart })
+}
+
+/// How every command that changes the till runs: `change` works on the signed-in counter
+/// and the session is released as soon as it returns; then, if it succeeded, the sync
+/// engine is woken (the change waits in the outbox) and the window hears the status bar
+/// and the unread count. A command that writes calls this and nothing else, so none can
+/// forget a step, or push events (which read the session) while it holds the session.
+fn commit<T>(app: &AppHandle, change: impl FnOnce(&mut Counter<'_>) -> Answer<T>) -> Answer<T> {
+    let desk = app.state::<Desk>();
+    let answer = {
+        let mut session = desk.session();
+        let mut counter = counter(&mut session)?;
+        change(&mut counter)
+    };
+    if answer.is_ok() {
+        desk.wake_sync();
+        events::push_all(app);
+    }
+    answer
 }
 
 /// The central database as the forms give it: an empty database name means the default.

@@ -4,23 +4,18 @@
 use sellsync_core::Cart;
 use tauri::{AppHandle, State};
 
-use super::{counter, till};
-use crate::events;
+use super::{commit, till};
 use crate::views::{Answer, CartView, Failure, ParkedView};
 use crate::Desk;
 
 /// Parks the cart with `note`; the counter starts an empty cart.
 #[tauri::command(async)]
-pub fn park(app: AppHandle, desk: State<'_, Desk>, note: String) -> Answer<ParkedView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let parked = c.till.park(&c.actor, c.cart, &note)?;
-    *c.cart = Cart::new();
-    let view = ParkedView::new(c.till, &parked);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+pub fn park(app: AppHandle, note: String) -> Answer<ParkedView> {
+    commit(&app, |c| {
+        let parked = c.till.park(&c.actor, c.cart, &note)?;
+        *c.cart = Cart::new();
+        Ok(ParkedView::new(c.till, &parked))
+    })
 }
 
 /// The store's parked sales waiting to be taken up (and those taken up here).
@@ -35,33 +30,27 @@ pub fn parked_sales(desk: State<'_, Desk>) -> Answer<Vec<ParkedView>> {
 /// Takes a parked sale up into the cart, which must be empty: the sale in it is parked or
 /// finished first.
 #[tauri::command(async)]
-pub fn resume_parked(desk: State<'_, Desk>, parked: String) -> Answer<CartView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    if !c.cart.is_empty() {
-        return Err(Failure::new(
-            "cart_not_empty",
-            "Park or finish the sale in the cart first.",
-        ));
-    }
-    *c.cart = c.till.resume_parked(&c.actor, &parked)?;
-    let priced = c.till.price(c.cart)?;
-    let due = c.till.due(c.cart, &priced)?;
-    let view = CartView::new(c.till, c.cart, &priced, &due, None);
-    drop(session);
-    desk.wake_sync();
-    Ok(view)
+pub fn resume_parked(app: AppHandle, parked: String) -> Answer<CartView> {
+    commit(&app, |c| {
+        if !c.cart.is_empty() {
+            return Err(Failure::new(
+                "cart_not_empty",
+                "Park or finish the sale in the cart first.",
+            ));
+        }
+        *c.cart = c.till.resume_parked(&c.actor, &parked)?;
+        let priced = c.till.price(c.cart)?;
+        let due = c.till.due(c.cart, &priced)?;
+        Ok(CartView::new(c.till, c.cart, &priced, &due, None))
+    })
 }
 
 /// Throws a parked sale away; answers the parked sales left.
 #[tauri::command(async)]
-pub fn discard_parked(desk: State<'_, Desk>, parked: String) -> Answer<Vec<ParkedView>> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    c.till.discard_parked_sale(&c.actor, &parked)?;
-    let left = c.till.parked_sales()?;
-    let views = left.iter().map(|p| ParkedView::new(c.till, p)).collect();
-    drop(session);
-    desk.wake_sync();
-    Ok(views)
+pub fn discard_parked(app: AppHandle, parked: String) -> Answer<Vec<ParkedView>> {
+    commit(&app, |c| {
+        c.till.discard_parked_sale(&c.actor, &parked)?;
+        let left = c.till.parked_sales()?;
+        Ok(left.iter().map(|p| ParkedView::new(c.till, p)).collect())
+    })
 }

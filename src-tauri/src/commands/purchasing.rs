@@ -10,8 +10,7 @@ use sellsync_core::purchasing::suppliers::NewSupplier;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::counter;
-use crate::events;
+use super::{commit, counter};
 use crate::views::{Answer, Failure, OrderView, SupplierView};
 use crate::Desk;
 
@@ -27,28 +26,25 @@ pub fn suppliers(desk: State<'_, Desk>) -> Answer<Vec<SupplierView>> {
 #[tauri::command(async)]
 pub fn add_supplier(
     app: AppHandle,
-    desk: State<'_, Desk>,
     name: String,
     contact: String,
     email: String,
     phone: String,
 ) -> Answer<SupplierView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
     let blank_is_none = |text: String| Some(text).filter(|t| !t.trim().is_empty());
-    let supplier = c.till.add_supplier(
-        &c.actor,
-        &NewSupplier {
-            supplier_name: name,
-            contact_person: contact,
-            email: blank_is_none(email),
-            phone: blank_is_none(phone),
-            address: String::new(),
-        },
-    )?;
-    drop(session);
-    changed(&app, &desk);
-    Ok(SupplierView::from(&supplier))
+    commit(&app, |c| {
+        let supplier = c.till.add_supplier(
+            &c.actor,
+            &NewSupplier {
+                supplier_name: name,
+                contact_person: contact,
+                email: blank_is_none(email),
+                phone: blank_is_none(phone),
+                address: String::new(),
+            },
+        )?;
+        Ok(SupplierView::from(&supplier))
+    })
 }
 
 /// The store's purchase orders, newest first.
@@ -62,8 +58,8 @@ pub fn purchase_orders(desk: State<'_, Desk>) -> Answer<Vec<OrderView>> {
 
 /// A new, empty draft to the supplier with this id.
 #[tauri::command(async)]
-pub fn create_order(app: AppHandle, desk: State<'_, Desk>, supplier: String) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+pub fn create_order(app: AppHandle, supplier: String) -> Answer<OrderView> {
+    order_change(&app, |c| {
         let supplier = c.till.find_supplier(&supplier)?.id;
         Ok(c.till
             .create_purchase_order(&c.actor, supplier, None, &[])?)
@@ -72,14 +68,8 @@ pub fn create_order(app: AppHandle, desk: State<'_, Desk>, supplier: String) -> 
 
 /// Adds `quantity` of the product with this code to a draft (at the product's cost).
 #[tauri::command(async)]
-pub fn order_add(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    order: String,
-    code: String,
-    quantity: i64,
-) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+pub fn order_add(app: AppHandle, order: String, code: String, quantity: i64) -> Answer<OrderView> {
+    order_change(&app, |c| {
         let line = OrderLineInput {
             product: c.till.require_product(&code)?,
             quantity,
@@ -91,14 +81,8 @@ pub fn order_add(
 
 /// Sets how many of a product a draft orders (0 takes it off).
 #[tauri::command(async)]
-pub fn order_set(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    order: String,
-    code: String,
-    quantity: i64,
-) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+pub fn order_set(app: AppHandle, order: String, code: String, quantity: i64) -> Answer<OrderView> {
+    order_change(&app, |c| {
         let product = c.till.require_product(&code)?.id;
         Ok(c.till
             .set_purchase_order_quantity(&c.actor, &order, product, quantity)?)
@@ -107,16 +91,16 @@ pub fn order_set(
 
 /// Marks a draft ordered: it went to the supplier.
 #[tauri::command(async)]
-pub fn mark_ordered(app: AppHandle, desk: State<'_, Desk>, order: String) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+pub fn mark_ordered(app: AppHandle, order: String) -> Answer<OrderView> {
+    order_change(&app, |c| {
         Ok(c.till.mark_purchase_order_ordered(&c.actor, &order)?)
     })
 }
 
 /// Cancels an order nothing came in of.
 #[tauri::command(async)]
-pub fn cancel_order(app: AppHandle, desk: State<'_, Desk>, order: String) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+pub fn cancel_order(app: AppHandle, order: String) -> Answer<OrderView> {
+    order_change(&app, |c| {
         Ok(c.till.cancel_purchase_order(&c.actor, &order)?)
     })
 }
@@ -165,11 +149,10 @@ pub struct ReceivedInput {
 #[tauri::command(async)]
 pub fn receive_order(
     app: AppHandle,
-    desk: State<'_, Desk>,
     order: String,
     lines: Vec<ReceivedInput>,
 ) -> Answer<OrderView> {
-    order_change(&app, &desk, |c| {
+    order_change(&app, |c| {
         let lines = lines
             .iter()
             .map(|l| {
@@ -185,25 +168,15 @@ pub fn receive_order(
     })
 }
 
-/// Runs `change` on the counter and answers the order as it is now; the sync engine and
-/// the window hear of it.
+/// Runs `change` as a write and answers the order as it is now.
 fn order_change(
     app: &AppHandle,
-    desk: &State<'_, Desk>,
     change: impl FnOnce(
         &mut super::Counter<'_>,
     ) -> Answer<sellsync_core::purchasing::orders::PurchaseOrder>,
 ) -> Answer<OrderView> {
-    let mut session = desk.session();
-    let mut c = counter(&mut session)?;
-    let order = change(&mut c)?;
-    let view = OrderView::new(c.till, &order);
-    drop(session);
-    changed(app, desk);
-    Ok(view)
-}
-
-fn changed(app: &AppHandle, desk: &State<'_, Desk>) {
-    desk.wake_sync();
-    events::push_all(app);
+    commit(app, |c| {
+        let order = change(c)?;
+        Ok(OrderView::new(c.till, &order))
+    })
 }

@@ -10,10 +10,9 @@ use sellsync_core::sell::returns::{
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Error, Id, Sale, Till};
 use serde::Deserialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
-use super::{approval, counter, print_receipt, Counter};
-use crate::events;
+use super::{approval, commit, counter, print_receipt, Counter};
 use crate::views::{Answer, Failure, ReturnDoneView, ReturnPreviewView, ReturnableView};
 use crate::Desk;
 
@@ -151,32 +150,27 @@ pub fn preview_return(desk: State<'_, Desk>, input: ReturnInput) -> Answer<Retur
 #[tauri::command(async)]
 pub fn make_return(
     app: AppHandle,
-    desk: State<'_, Desk>,
     input: ReturnInput,
     approve: Option<ApprovalInput>,
 ) -> Answer<ReturnDoneView> {
-    give_refund(&app, &desk, |c| {
+    give_refund(&app, |c| {
         let request = input.request(c.till, approve.as_ref())?;
         Ok(c.till.return_items(&c.actor, &request)?)
     })
 }
 
-/// Makes a return with `make`, then prints its refund receipt (which opens the drawer
-/// for cash), wakes the sync engine and tells the window.
+/// Makes a return with `make` as a write, then prints its refund receipt (which opens
+/// the drawer for cash).
 fn give_refund(
     app: &AppHandle,
-    desk: &Desk,
     make: impl FnOnce(&mut Counter<'_>) -> Answer<Sale>,
 ) -> Answer<ReturnDoneView> {
-    let mut session = desk.session();
-    let mut c = counter(&mut session)?;
-    let back = make(&mut c)?;
-    let printing = print_receipt(desk, c.till, &c.actor, &back);
-    let view = ReturnDoneView::new(c.till, &back, printing);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(app);
-    Ok(view)
+    let desk = app.state::<Desk>();
+    commit(app, |c| {
+        let back = make(c)?;
+        let printing = print_receipt(&desk, c.till, &c.actor, &back);
+        Ok(ReturnDoneView::new(c.till, &back, printing))
+    })
 }
 
 /// What a return without a receipt would give back, in cash or as store credit; nothing
@@ -199,13 +193,12 @@ pub fn preview_no_receipt(
 #[tauri::command(async)]
 pub fn return_no_receipt(
     app: AppHandle,
-    desk: State<'_, Desk>,
     lines: Vec<NoReceiptLineInput>,
     reason: String,
     credit_to: Option<String>,
     approve: Option<ApprovalInput>,
 ) -> Answer<ReturnDoneView> {
-    give_refund(&app, &desk, |c| {
+    give_refund(&app, |c| {
         let request =
             no_receipt_request(c, &lines, &reason, credit_to.as_deref(), approve.as_ref())?;
         Ok(c.till.return_without_receipt(&c.actor, &request)?)
@@ -216,17 +209,14 @@ pub fn return_no_receipt(
 #[tauri::command(async)]
 pub fn void_sale(
     app: AppHandle,
-    desk: State<'_, Desk>,
     sale: String,
     reason: String,
     approve: Option<ApprovalInput>,
 ) -> Answer<String> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
     let approval = approve.as_ref().and_then(|a| approval(&a.email, &a.pin));
-    let voided = c.till.void_sale(&c.actor, &sale, &reason, approval)?;
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(voided.sale_number)
+    commit(&app, |c| {
+        Ok(c.till
+            .void_sale(&c.actor, &sale, &reason, approval)?
+            .sale_number)
+    })
 }

@@ -6,8 +6,7 @@ use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::{counter, print_receipt, till, Counter};
-use crate::events;
+use super::{commit, counter, print_receipt, till, Counter};
 use crate::views::{
     Answer, BalanceView, CartView, Failure, PayView, PaymentMethodView, ProductView, QuickKeysView,
     SaleView,
@@ -231,37 +230,33 @@ pub struct TenderInput {
 /// printer does) and the sync engine woken.
 #[tauri::command(async)]
 pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> Answer<PayView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let mut checked = Vec::with_capacity(tenders.len());
-    for t in &tenders {
-        let amount = match t.amount.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(c.till.currency().parse_non_negative(text)?),
-        };
-        checked.push(Tender {
-            method: c.till.payment_method(&t.method)?,
-            amount,
-        });
-    }
-    let balance = c.till.balance(c.cart, &checked)?;
-    if balance.remaining.minor() > 0 {
-        return Ok(PayView {
+    commit(&app, |c| {
+        let mut checked = Vec::with_capacity(tenders.len());
+        for t in &tenders {
+            let amount = match t.amount.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(c.till.currency().parse_non_negative(text)?),
+            };
+            checked.push(Tender {
+                method: c.till.payment_method(&t.method)?,
+                amount,
+            });
+        }
+        let balance = c.till.balance(c.cart, &checked)?;
+        if balance.remaining.minor() > 0 {
+            return Ok(PayView {
+                balance: BalanceView::new(c.till, &checked, &balance),
+                sale: None,
+            });
+        }
+        let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
+        *c.cart = Default::default();
+        let printing = print_receipt(&desk, c.till, &c.actor, &sale);
+        Ok(PayView {
             balance: BalanceView::new(c.till, &checked, &balance),
-            sale: None,
-        });
-    }
-    let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
-    *c.cart = Default::default();
-    let printing = print_receipt(&desk, c.till, &c.actor, &sale);
-    let view = PayView {
-        balance: BalanceView::new(c.till, &checked, &balance),
-        sale: Some(SaleView::new(c.till, &sale, printing)),
-    };
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+            sale: Some(SaleView::new(c.till, &sale, printing)),
+        })
+    })
 }
 
 /// Prints a sale's receipt again, marked as a copy (its number, or the code under its QR

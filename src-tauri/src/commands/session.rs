@@ -89,6 +89,8 @@ pub async fn enrol(app: AppHandle, server: String, code: String) -> Answer<AppSt
     app_state_of(&desk)
 }
 
+/// Signs a staff member in with their PIN (see [`sign_in_at`]); a manager or admin is
+/// verified at the Sell Sync server too, in the background.
 #[tauri::command(async)]
 pub fn sign_in(
     app: AppHandle,
@@ -96,21 +98,30 @@ pub fn sign_in(
     email: String,
     pin: String,
 ) -> Answer<UserView> {
+    let actor = sign_in_at(&desk, &email, &pin)?;
+    if actor.role() != Role::Cashier {
+        verify_at_the_gateway(app, actor.clone(), pin);
+    }
+    Ok(UserView::from(&actor))
+}
+
+/// Signs `email` in at the desk with `pin`, with a new cart. The PIN is checked (argon2,
+/// slow on purpose) with the session let go, so the window's other commands and the sync
+/// task's events do not wait for it.
+fn sign_in_at(desk: &Desk, email: &str, pin: &str) -> Answer<Actor> {
+    let attempt = till(&mut desk.session())?.begin_sign_in(email)?;
+    let matched = attempt.check(Credential::Pin(pin));
     let mut session = desk.session();
     let till = till(&mut session)?;
-    let actor = till.sign_in(&email, Credential::Pin(&pin))?;
+    let actor = till.finish_sign_in(attempt, matched)?;
     // Orders past their delivery date are told at the start of each shift of work.
     let today = till.today();
     if let Err(e) = till.raise_overdue_orders(today) {
         warn!(error = %e, "overdue purchase orders were not looked for");
     }
-    let user = UserView::from(&actor);
-    if actor.role() != Role::Cashier {
-        verify_at_the_gateway(app, actor.clone(), pin);
-    }
-    session.actor = Some(actor);
+    session.actor = Some(actor.clone());
     session.cart = Default::default();
-    Ok(user)
+    Ok(actor)
 }
 
 /// Has the Sell Sync server verify a manager or admin who just signed in, in the
@@ -125,24 +136,32 @@ fn verify_at_the_gateway(app: AppHandle, actor: Actor, pin: String) {
                 .await;
         match verified {
             Ok(Some(_)) => {
-                let mut session = desk.session();
-                if let Some(till) = session.till.as_mut() {
-                    match till.confirm_waiting(&actor) {
-                        Ok(0) => {}
-                        Ok(_) => {
-                            drop(session);
-                            desk.wake_sync();
-                        }
-                        Err(e) => {
-                            warn!(error = %e, "changes waiting for a verified person were not confirmed")
-                        }
-                    }
+                // The session's lock and the till's write, on the blocking pool.
+                let app = app.clone();
+                let confirmed =
+                    tauri::async_runtime::spawn_blocking(move || confirm_waiting(&app, &actor));
+                if let Err(e) = confirmed.await {
+                    warn!(error = %e, "changes waiting for a verified person were not confirmed");
                 }
             }
             Ok(None) => {}
             Err(e) => warn!(error = %e, "the Sell Sync server did not verify who signed in"),
         }
     });
+}
+
+/// Sends again, as `actor`'s, what waited at the till for a verified person.
+fn confirm_waiting(app: &AppHandle, actor: &Actor) {
+    let desk = app.state::<Desk>();
+    let confirmed = match desk.session().till.as_mut() {
+        Some(till) => till.confirm_waiting(actor),
+        None => return,
+    };
+    match confirmed {
+        Ok(0) => {}
+        Ok(_) => desk.wake_sync(),
+        Err(e) => warn!(error = %e, "changes waiting for a verified person were not confirmed"),
+    }
 }
 
 #[tauri::command(async)]
@@ -166,4 +185,78 @@ pub fn sign_out(app: AppHandle, desk: State<'_, Desk>) {
     }
     session.actor = None;
     session.cart = Default::default();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::events::status_view;
+
+    /// The longest one call of `command` took while `busy` was set, and how many calls
+    /// were made: called every millisecond until it is not (not in a tight loop, which
+    /// would take the cores from the sign-in).
+    fn longest_call_while(busy: &AtomicBool, command: impl Fn()) -> (Duration, usize) {
+        let (mut longest, mut calls) = (Duration::ZERO, 0);
+        while busy.load(Ordering::SeqCst) {
+            let started = Instant::now();
+            command();
+            longest = longest.max(started.elapsed());
+            calls += 1;
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        (longest, calls)
+    }
+
+    #[test]
+    fn other_commands_do_not_wait_for_a_sign_in_checking_its_pin() {
+        let dir = tempfile::tempdir().unwrap();
+        let (till, _) = Till::create_demo(dir.path()).unwrap();
+        let desk = Desk::new(
+            dir.path().to_owned(),
+            Some(till),
+            None,
+            std::sync::mpsc::channel().0,
+        );
+        let busy = AtomicBool::new(true);
+        let (signing_in, (state, status)) = std::thread::scope(|s| {
+            let sign_in = s.spawn(|| {
+                let started = Instant::now();
+                let actor = sign_in_at(&desk, "manager@example.com", "2345");
+                busy.store(false, Ordering::SeqCst);
+                (actor, started.elapsed())
+            });
+            let state = s.spawn(|| {
+                longest_call_while(&busy, || {
+                    app_state_of(&desk).unwrap();
+                })
+            });
+            let status = s.spawn(|| {
+                longest_call_while(&busy, || {
+                    status_view(&desk).unwrap();
+                })
+            });
+            (
+                sign_in.join().unwrap(),
+                (state.join().unwrap(), status.join().unwrap()),
+            )
+        });
+        let (actor, took) = signing_in;
+        assert_eq!(actor.unwrap().email(), "manager@example.com");
+        assert!(desk.session().actor.is_some(), "signed in at the desk");
+        // Each command ran many times while argon2 checked the PIN, none waiting for it: a
+        // command held up by the sign-in would have taken most of the sign-in's time.
+        for (command, (longest, calls)) in [("app_state", state), ("status", status)] {
+            assert!(
+                calls >= 2,
+                "{command} ran {calls} times during a {took:?} sign-in"
+            );
+            assert!(
+                longest < took / 2,
+                "{command} waited {longest:?} during a {took:?} sign-in"
+            );
+        }
+    }
 }

@@ -7,8 +7,7 @@ use sellsync_core::shift::IfParked;
 use sellsync_core::Permission;
 use tauri::{AppHandle, State};
 
-use super::{approval, counter};
-use crate::events;
+use super::{approval, commit, counter};
 use crate::views::{Answer, ReportView, ShiftView};
 use crate::Desk;
 
@@ -38,34 +37,31 @@ fn count(till: &sellsync_core::Till, typed: &str) -> Answer<CashCount> {
 }
 
 #[tauri::command(async)]
-pub fn open_shift(desk: State<'_, Desk>, float: String) -> Answer<ShiftView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let float = count(c.till, &float)?;
-    c.till.open_shift(&c.actor, &float)?;
-    drop(session);
-    desk.wake_sync();
+pub fn open_shift(app: AppHandle, desk: State<'_, Desk>, float: String) -> Answer<ShiftView> {
+    commit(&app, |c| {
+        let float = count(c.till, &float)?;
+        Ok(c.till.open_shift(&c.actor, &float)?)
+    })?;
     shift(desk)
 }
 
 #[tauri::command(async)]
 pub fn move_cash(
+    app: AppHandle,
     desk: State<'_, Desk>,
     cash_in: bool,
     amount: String,
     reason: String,
 ) -> Answer<ShiftView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let amount = c.till.currency().parse_non_negative(&amount)?;
     let kind = if cash_in {
         CashMovementKind::CashIn
     } else {
         CashMovementKind::CashOut
     };
-    c.till.move_cash(&c.actor, kind, amount, &reason)?;
-    drop(session);
-    desk.wake_sync();
+    commit(&app, |c| {
+        let amount = c.till.currency().parse_non_negative(&amount)?;
+        Ok(c.till.move_cash(&c.actor, kind, amount, &reason)?)
+    })?;
     shift(desk)
 }
 
@@ -76,15 +72,11 @@ pub fn move_cash(
 #[tauri::command(async)]
 pub fn close_shift(
     app: AppHandle,
-    desk: State<'_, Desk>,
     counted: String,
     approve_email: Option<String>,
     approve_pin: Option<String>,
     keep_parked: Option<bool>,
 ) -> Answer<ReportView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let counted = count(c.till, &counted)?;
     let approval = match (&approve_email, &approve_pin) {
         (Some(email), Some(pin)) => approval(email, pin),
         _ => None,
@@ -94,14 +86,13 @@ pub fn close_shift(
     } else {
         IfParked::Ask
     };
-    let z = c
-        .till
-        .close_shift(&c.actor, &counted, approval, if_parked)?;
-    let view = ReportView::z(c.till, &z);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+    commit(&app, |c| {
+        let counted = count(c.till, &counted)?;
+        let z = c
+            .till
+            .close_shift(&c.actor, &counted, approval, if_parked)?;
+        Ok(ReportView::z(c.till, &z))
+    })
 }
 
 /// Prints Z report `number` on the till's printer (needs `view_reports`), after the

@@ -6,8 +6,7 @@ use sellsync_core::{NewProduct, Percent};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::counter;
-use crate::events;
+use super::{commit, counter};
 use crate::views::{Answer, Incoming, NotificationView, ProductForm, StockView};
 use crate::Desk;
 
@@ -27,21 +26,14 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
 /// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
 /// refuses anyone else in words the screen shows).
 #[tauri::command(async)]
-pub fn adjust_stock(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    code: String,
-    delta: i64,
-    reason: String,
-) -> Answer<StockView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    c.till.adjust_stock(&c.actor, &code, delta, &reason)?;
-    let view = StockView::new(&c.till.require_product(&code)?, &Incoming::of(c.till)?);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+pub fn adjust_stock(app: AppHandle, code: String, delta: i64, reason: String) -> Answer<StockView> {
+    commit(&app, |c| {
+        c.till.adjust_stock(&c.actor, &code, delta, &reason)?;
+        Ok(StockView::new(
+            &c.till.require_product(&code)?,
+            &Incoming::of(c.till)?,
+        ))
+    })
 }
 
 /// A product as the edit form shows it.
@@ -75,68 +67,59 @@ pub struct ProductInput {
 
 /// Adds the product (`is_new`) or edits the one with its SKU. Needs `manage_inventory`.
 #[tauri::command(async)]
-pub fn save_product(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    input: ProductInput,
-    is_new: bool,
-) -> Answer<StockView> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let price = c.till.currency().parse_non_negative(&input.price)?;
-    let tax_rate = match input.tax_rate.trim() {
-        "" => None,
-        rate => Some(Percent::parse(rate)?),
-    };
-    let barcode = Some(input.barcode.trim().to_owned()).filter(|b| !b.is_empty());
-    let supplier_id = match input.supplier_id.trim() {
-        "" => None,
-        id => Some(c.till.find_supplier(id)?.id),
-    };
-    let unit_cost = match input.unit_cost.trim() {
-        "" => None,
-        cost => Some(c.till.currency().parse_non_negative(cost)?),
-    };
-    let product = if is_new {
-        c.till.add_product(
-            &c.actor,
-            &NewProduct {
-                sku: input.sku,
-                product_name: input.name,
-                price,
-                barcode,
-                category: Some(input.category),
-                tax_rate,
-                stock: input.stock,
-                stock_threshold: input.threshold,
-                supplier_id,
-                reorder_quantity: input.reorder_quantity,
-                unit_cost,
-                only_this_store: false,
-            },
-        )?
-    } else {
-        c.till.update_product(
-            &c.actor,
-            &input.sku,
-            &ProductChanges {
-                product_name: Some(input.name),
-                price: Some(price),
-                barcode: Some(barcode),
-                category: Some(input.category),
-                tax_rate,
-                stock_threshold: Some(input.threshold),
-                supplier_id: Some(supplier_id),
-                reorder_quantity: Some(input.reorder_quantity),
-                unit_cost: Some(unit_cost),
-            },
-        )?
-    };
-    let view = StockView::new(&product, &Incoming::of(c.till)?);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(view)
+pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer<StockView> {
+    commit(&app, |c| {
+        let price = c.till.currency().parse_non_negative(&input.price)?;
+        let tax_rate = match input.tax_rate.trim() {
+            "" => None,
+            rate => Some(Percent::parse(rate)?),
+        };
+        let barcode = Some(input.barcode.trim().to_owned()).filter(|b| !b.is_empty());
+        let supplier_id = match input.supplier_id.trim() {
+            "" => None,
+            id => Some(c.till.find_supplier(id)?.id),
+        };
+        let unit_cost = match input.unit_cost.trim() {
+            "" => None,
+            cost => Some(c.till.currency().parse_non_negative(cost)?),
+        };
+        let product = if is_new {
+            c.till.add_product(
+                &c.actor,
+                &NewProduct {
+                    sku: input.sku,
+                    product_name: input.name,
+                    price,
+                    barcode,
+                    category: Some(input.category),
+                    tax_rate,
+                    stock: input.stock,
+                    stock_threshold: input.threshold,
+                    supplier_id,
+                    reorder_quantity: input.reorder_quantity,
+                    unit_cost,
+                    only_this_store: false,
+                },
+            )?
+        } else {
+            c.till.update_product(
+                &c.actor,
+                &input.sku,
+                &ProductChanges {
+                    product_name: Some(input.name),
+                    price: Some(price),
+                    barcode: Some(barcode),
+                    category: Some(input.category),
+                    tax_rate,
+                    stock_threshold: Some(input.threshold),
+                    supplier_id: Some(supplier_id),
+                    reorder_quantity: Some(input.reorder_quantity),
+                    unit_cost: Some(unit_cost),
+                },
+            )?
+        };
+        Ok(StockView::new(&product, &Incoming::of(c.till)?))
+    })
 }
 
 /// How many of the store's notifications are unread (then the window follows the
@@ -149,14 +132,8 @@ pub fn unread(desk: State<'_, Desk>) -> Answer<i64> {
 
 /// Marks the store's notifications read (needs `manage_inventory`).
 #[tauri::command(async)]
-pub fn mark_notifications_read(app: AppHandle, desk: State<'_, Desk>) -> Answer<usize> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let marked = c.till.mark_notifications_read(&c.actor)?;
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(marked)
+pub fn mark_notifications_read(app: AppHandle) -> Answer<usize> {
+    commit(&app, |c| Ok(c.till.mark_notifications_read(&c.actor)?))
 }
 
 /// The store's latest notifications, newest first.

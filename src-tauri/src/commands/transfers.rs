@@ -7,8 +7,7 @@ use sellsync_core::stock::transfers::{Transfer, TransferLineInput};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::{counter, Counter};
-use crate::events;
+use super::{commit, counter, Counter};
 use crate::views::{Answer, StoreView, TransferView};
 use crate::Desk;
 
@@ -55,12 +54,11 @@ fn lines(c: &Counter<'_>, scanned: &[ScannedInput]) -> Answer<Vec<TransferLineIn
 #[tauri::command(async)]
 pub fn send_transfer(
     app: AppHandle,
-    desk: State<'_, Desk>,
     to: String,
     lines: Vec<ScannedInput>,
     note: String,
 ) -> Answer<TransferView> {
-    transfer_change(&app, &desk, |c| {
+    transfer_change(&app, |c| {
         let lines = self::lines(c, &lines)?;
         Ok(c.till.send_transfer(&c.actor, &to, &lines, &note)?)
     })
@@ -70,11 +68,10 @@ pub fn send_transfer(
 #[tauri::command(async)]
 pub fn receive_transfer(
     app: AppHandle,
-    desk: State<'_, Desk>,
     transfer: String,
     lines: Option<Vec<ScannedInput>>,
 ) -> Answer<TransferView> {
-    transfer_change(&app, &desk, |c| {
+    transfer_change(&app, |c| {
         let came = lines.as_deref().map(|l| self::lines(c, l)).transpose()?;
         Ok(c.till
             .receive_transfer(&c.actor, &transfer, came.as_deref())?)
@@ -83,28 +80,15 @@ pub fn receive_transfer(
 
 /// Cancels a transfer this store sent, still in transit.
 #[tauri::command(async)]
-pub fn cancel_transfer(
-    app: AppHandle,
-    desk: State<'_, Desk>,
-    transfer: String,
-) -> Answer<TransferView> {
-    transfer_change(&app, &desk, |c| {
-        Ok(c.till.cancel_transfer(&c.actor, &transfer)?)
-    })
+pub fn cancel_transfer(app: AppHandle, transfer: String) -> Answer<TransferView> {
+    transfer_change(&app, |c| Ok(c.till.cancel_transfer(&c.actor, &transfer)?))
 }
 
 fn transfer_change(
     app: &AppHandle,
-    desk: &State<'_, Desk>,
     change: impl FnOnce(&mut Counter<'_>) -> Answer<Transfer>,
 ) -> Answer<TransferView> {
-    let mut session = desk.session();
-    let mut c = counter(&mut session)?;
-    let view = TransferView::from(&change(&mut c)?);
-    drop(session);
-    desk.wake_sync();
-    events::push_all(app);
-    Ok(view)
+    commit(app, |c| Ok(TransferView::from(&change(c)?)))
 }
 
 /// The count open on this till, if any.
@@ -143,14 +127,8 @@ pub fn count_product(
 
 /// Posts the open count as "count" adjustments.
 #[tauri::command(async)]
-pub fn post_count(app: AppHandle, desk: State<'_, Desk>) -> Answer<PostedCount> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let posted = c.till.post_count(&c.actor)?;
-    drop(session);
-    desk.wake_sync();
-    events::push_all(&app);
-    Ok(posted)
+pub fn post_count(app: AppHandle) -> Answer<PostedCount> {
+    commit(&app, |c| Ok(c.till.post_count(&c.actor)?))
 }
 
 /// Gives up the open count.
