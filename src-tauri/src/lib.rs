@@ -5,6 +5,8 @@
 //! thread after the sale has been saved (`print_worker.rs`), and what the status bar shows
 //! is pushed to the window as events (`events.rs`).
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod events;
 mod print_worker;
@@ -175,80 +177,95 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::session::app_state,
-            commands::session::open_demo,
-            commands::session::provision,
-            commands::session::enrol,
-            commands::session::sign_in,
-            commands::session::sign_out,
-            commands::sell::cart,
-            commands::sell::search,
-            commands::sell::quick_keys,
-            commands::sell::scan,
-            commands::sell::set_quantity,
-            commands::sell::remove_line,
-            commands::sell::set_line_discount,
-            commands::sell::set_cart_discount,
-            commands::sell::attach_customer,
-            commands::sell::new_customer,
-            commands::sell::detach_customer,
-            commands::sell::redeem_points,
-            commands::sell::use_store_credit,
-            commands::sell::payment_methods,
-            commands::sell::pay,
-            commands::sell::reprint,
-            commands::sell::open_drawer,
-            commands::parked::park,
-            commands::parked::parked_sales,
-            commands::parked::resume_parked,
-            commands::parked::discard_parked,
-            commands::returns::sale_to_return,
-            commands::returns::preview_return,
-            commands::returns::make_return,
-            commands::returns::preview_no_receipt,
-            commands::returns::return_no_receipt,
-            commands::returns::void_sale,
-            commands::shift::shift,
-            commands::shift::open_shift,
-            commands::shift::move_cash,
-            commands::shift::close_shift,
-            commands::shift::print_z_report,
-            commands::reports::breakdown,
-            commands::reports::export_breakdown,
-            commands::stock::stock,
-            commands::stock::adjust_stock,
-            commands::stock::product,
-            commands::stock::save_product,
-            commands::stock::unread,
-            commands::stock::notifications,
-            commands::stock::mark_notifications_read,
-            commands::purchasing::suppliers,
-            commands::purchasing::add_supplier,
-            commands::purchasing::purchase_orders,
-            commands::purchasing::create_order,
-            commands::purchasing::order_add,
-            commands::purchasing::order_set,
-            commands::purchasing::mark_ordered,
-            commands::purchasing::cancel_order,
-            commands::purchasing::receive_order,
-            commands::purchasing::export_order,
-            commands::transfers::other_stores,
-            commands::transfers::transfers,
-            commands::transfers::send_transfer,
-            commands::transfers::receive_transfer,
-            commands::transfers::cancel_transfer,
-            commands::transfers::open_count,
-            commands::transfers::start_count,
-            commands::transfers::count_product,
-            commands::transfers::post_count,
-            commands::transfers::cancel_count,
-            commands::settings::status,
-            commands::settings::settings,
-            commands::settings::save_sync_settings,
-            commands::settings::save_printer,
-            commands::settings::test_print,
-        ])
+        .invoke_handler(invoke_handler())
         .run(tauri::generate_context!())
         .expect("the window could not be opened");
 }
+
+/// The commands the window may call, listed once: the handler Tauri dispatches them with
+/// and, for the window's generated types (`bindings.rs`), their names.
+macro_rules! window_commands {
+    ($($module:ident::$name:ident),* $(,)?) => {
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        }
+
+        #[cfg(test)]
+        const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+window_commands![
+    session::app_state,
+    session::open_demo,
+    session::provision,
+    session::enrol,
+    session::sign_in,
+    session::sign_out,
+    sell::cart,
+    sell::search,
+    sell::quick_keys,
+    sell::scan,
+    sell::set_quantity,
+    sell::remove_line,
+    sell::set_line_discount,
+    sell::set_cart_discount,
+    sell::attach_customer,
+    sell::new_customer,
+    sell::detach_customer,
+    sell::redeem_points,
+    sell::use_store_credit,
+    sell::payment_methods,
+    sell::pay,
+    sell::reprint,
+    sell::open_drawer,
+    parked::park,
+    parked::parked_sales,
+    parked::resume_parked,
+    parked::discard_parked,
+    returns::sale_to_return,
+    returns::preview_return,
+    returns::make_return,
+    returns::preview_no_receipt,
+    returns::return_no_receipt,
+    returns::void_sale,
+    shift::shift,
+    shift::open_shift,
+    shift::move_cash,
+    shift::close_shift,
+    shift::print_z_report,
+    reports::breakdown,
+    reports::export_breakdown,
+    stock::stock,
+    stock::adjust_stock,
+    stock::product,
+    stock::save_product,
+    stock::unread,
+    stock::notifications,
+    stock::mark_notifications_read,
+    purchasing::suppliers,
+    purchasing::add_supplier,
+    purchasing::purchase_orders,
+    purchasing::create_order,
+    purchasing::order_add,
+    purchasing::order_set,
+    purchasing::mark_ordered,
+    purchasing::cancel_order,
+    purchasing::receive_order,
+    purchasing::export_order,
+    transfers::other_stores,
+    transfers::transfers,
+    transfers::send_transfer,
+    transfers::receive_transfer,
+    transfers::cancel_transfer,
+    transfers::open_count,
+    transfers::start_count,
+    transfers::count_product,
+    transfers::post_count,
+    transfers::cancel_count,
+    settings::status,
+    settings::settings,
+    settings::save_sync_settings,
+    settings::save_printer,
+    settings::test_print,
+];

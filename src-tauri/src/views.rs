@@ -22,12 +22,14 @@ use sellsync_core::sell::tender::{Balance, Tender};
 use sellsync_core::sell::transaction::Sale;
 use sellsync_core::shift::{Shift, XReport};
 use sellsync_core::staff::StaffMember;
+use sellsync_core::stock::counts::StockCount;
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::{Actor, Cart, CartCustomer, Id, Money, Product, Till};
 use serde::Serialize;
 
 /// A command's failure: a stable code the window decides by, and the words core chose
 /// for a cashier.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Debug, Serialize)]
 pub struct Failure {
     pub code: &'static str,
@@ -77,6 +79,7 @@ impl From<sellsync_contract::cash_count::CountError> for Failure {
 pub type Answer<T> = Result<T, Failure>;
 
 /// The first thing the window asks: is there a till, whose is it, who may sign in.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize, Default)]
 pub struct AppState {
     pub has_till: bool,
@@ -90,6 +93,7 @@ pub struct AppState {
     pub problem: Option<String>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct StaffView {
     pub name: String,
@@ -109,6 +113,7 @@ impl From<&StaffMember> for StaffView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct UserView {
     pub name: String,
@@ -124,6 +129,7 @@ impl From<&Actor> for UserView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct CartLineView {
     pub name: String,
@@ -138,6 +144,7 @@ pub struct CartLineView {
 }
 
 /// The customer the sale is for.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct CustomerView {
     pub name: String,
@@ -174,6 +181,7 @@ impl CustomerView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct CartView {
     pub lines: Vec<CartLineView>,
@@ -242,6 +250,7 @@ impl CartView {
 }
 
 /// A product in the search results or on a quick key.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ProductView {
     pub sku: String,
@@ -261,6 +270,7 @@ impl ProductView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct QuickKeysView {
     pub category: String,
@@ -280,6 +290,7 @@ impl QuickKeysView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct PaymentMethodView {
     pub name: String,
@@ -297,6 +308,7 @@ impl From<&PaymentMethod> for PaymentMethodView {
 }
 
 /// A tender taken in the pay dialog.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct TenderView {
     pub method: String,
@@ -305,6 +317,7 @@ pub struct TenderView {
 }
 
 /// Where paying stands.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct BalanceView {
     pub tenders: Vec<TenderView>,
@@ -344,12 +357,14 @@ impl BalanceView {
 }
 
 /// The answer to paying: the balance, and the sale once it is paid in full.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct PayView {
     pub balance: BalanceView,
     pub sale: Option<SaleView>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct SaleView {
     pub sale_number: String,
@@ -373,6 +388,7 @@ impl SaleView {
 }
 
 /// How syncing with the central database stands.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
@@ -386,6 +402,7 @@ pub enum SyncState {
 }
 
 /// The receipt printer as the status bar shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize, Clone)]
 pub struct PrinterView {
     pub name: String,
@@ -394,6 +411,7 @@ pub struct PrinterView {
 }
 
 /// The status bar.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize, Clone)]
 pub struct StatusView {
     pub sync: SyncState,
@@ -410,6 +428,7 @@ pub struct StatusView {
 }
 
 /// A product on the stock screen.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct StockView {
     pub sku: String,
@@ -457,6 +476,7 @@ impl Incoming {
 }
 
 /// A supplier, for the orders screen and the product form.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct SupplierView {
     pub id: String,
@@ -484,6 +504,7 @@ impl From<&Supplier> for SupplierView {
 }
 
 /// A purchase order on the orders screen; amounts formatted by core.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct OrderView {
     pub id: String,
@@ -496,6 +517,7 @@ pub struct OrderView {
     pub lines: Vec<OrderLineView>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct OrderLineView {
     pub sku: String,
@@ -535,6 +557,7 @@ impl OrderView {
     }
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct NotificationView {
     pub kind: String,
@@ -560,6 +583,7 @@ impl NotificationView {
 }
 
 /// A product as its edit form shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ProductForm {
     pub sku: String,
@@ -598,6 +622,7 @@ impl ProductForm {
 }
 
 /// The printer's part of the settings screen.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct PrinterSettingsView {
     pub connection: String,
@@ -607,6 +632,7 @@ pub struct PrinterSettingsView {
     pub open_drawer_on_cash: bool,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct SettingsView {
     /// The central database the till syncs with (hosts, never a password).
@@ -633,6 +659,7 @@ impl SettingsView {
 }
 
 /// A parked sale in the list to take up from.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ParkedView {
     pub id: String,
@@ -663,6 +690,7 @@ impl ParkedView {
 
 /// A day broken down, for the reports screen: each row's amounts formatted, and its net in
 /// minor units to draw the chart's bars to scale.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct BreakdownView {
     pub date: String,
@@ -671,6 +699,7 @@ pub struct BreakdownView {
     pub net: String,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct BreakdownRowView {
     pub key: String,
@@ -709,6 +738,7 @@ impl BreakdownView {
 }
 
 /// A report on screen: its title and its lines, as core lays them out.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReportView {
     pub title: String,
@@ -735,6 +765,7 @@ impl ReportView {
 
 /// The till's shift: open or not, since when and by whom, and (for those who may see it)
 /// the X report so far.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ShiftView {
     pub open: bool,
@@ -765,6 +796,7 @@ impl ShiftView {
 }
 
 /// A sale found by its receipt, as the return screen shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReturnableView {
     /// The sale's id, which the return names.
@@ -782,6 +814,7 @@ pub struct ReturnableView {
     pub voidable: bool,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReturnableLineView {
     pub name: String,
@@ -792,6 +825,7 @@ pub struct ReturnableLineView {
     pub total: String,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReturnableTenderView {
     pub name: String,
@@ -837,6 +871,7 @@ impl ReturnableView {
 }
 
 /// What a return would give back, shown before the cashier confirms it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReturnPreviewView {
     pub total: String,
@@ -862,6 +897,7 @@ impl ReturnPreviewView {
 }
 
 /// A return made: its number, what went back to which tender, the cash to hand over.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct ReturnDoneView {
     pub return_number: String,
@@ -906,6 +942,7 @@ fn refund_lines<'a>(
 }
 
 /// Another store of the business, to send stock to.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct StoreView {
     pub id: String,
@@ -924,6 +961,7 @@ impl From<&OtherStore> for StoreView {
 }
 
 /// A transfer on the transfers screen.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct TransferView {
     pub id: String,
@@ -936,6 +974,7 @@ pub struct TransferView {
     pub lines: Vec<TransferLineView>,
 }
 
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct TransferLineView {
     pub sku: String,
@@ -968,4 +1007,56 @@ impl From<&Transfer> for TransferView {
                 .collect(),
         }
     }
+}
+
+/// A stock count as the counts screen shows it.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Serialize)]
+pub struct CountView {
+    /// `None`: the whole store.
+    pub category: Option<String>,
+    pub lines: Vec<CountLineView>,
+    /// Products of the count's scope not scanned yet.
+    pub not_counted: i64,
+}
+
+/// A product of a count: what the ledger said when the count started, what was counted.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Serialize)]
+pub struct CountLineView {
+    pub sku: String,
+    pub product_name: String,
+    pub expected: i64,
+    pub counted: i64,
+    pub difference: i64,
+}
+
+impl From<&StockCount> for CountView {
+    fn from(count: &StockCount) -> CountView {
+        CountView {
+            category: count.category.clone(),
+            lines: count
+                .lines
+                .iter()
+                .map(|l| CountLineView {
+                    sku: l.sku.clone(),
+                    product_name: l.product_name.clone(),
+                    expected: l.expected,
+                    counted: l.counted,
+                    difference: l.difference,
+                })
+                .collect(),
+            not_counted: count.not_counted,
+        }
+    }
+}
+
+/// What posting a count did.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Serialize)]
+pub struct PostedCountView {
+    /// Products whose stock was adjusted.
+    pub adjusted: usize,
+    /// The sum of the differences (below zero: less on the shelves than the ledger said).
+    pub net_difference: i64,
 }

@@ -138,6 +138,7 @@ pub fn export_order(desk: State<'_, Desk>, order: String) -> Answer<String> {
 }
 
 /// A product as scanned in from a delivery: how many sound, how many broken.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct ReceivedInput {
     code: String,

@@ -17,6 +17,7 @@ use crate::views::{Answer, Failure, ReturnDoneView, ReturnPreviewView, Returnabl
 use crate::Desk;
 
 /// A line of the sale to take back, as the screen picks it.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct PickInput {
     line: usize,
@@ -27,6 +28,7 @@ pub struct PickInput {
 /// A return of a sale as the screen sends it: the sale's id, the picked lines, the
 /// reason, and the one payment method of the sale to refund to (none: back to the sale's
 /// payments in proportion).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct ReturnInput {
     sale: String,
@@ -37,6 +39,7 @@ pub struct ReturnInput {
 
 /// An item coming back without a receipt: its code, how many, the price a manager
 /// confirms (as typed), damaged or not.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct NoReceiptLineInput {
     code: String,
@@ -46,6 +49,7 @@ pub struct NoReceiptLineInput {
 }
 
 /// The manager's email and PIN, when the screen asked for them.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct ApprovalInput {
     email: String,

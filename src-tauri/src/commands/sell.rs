@@ -218,6 +218,7 @@ pub fn payment_methods(desk: State<'_, Desk>) -> Answer<Vec<PaymentMethodView>> 
 
 /// A payment as the pay dialog sends it: a method's name and an amount as typed (none:
 /// the rest).
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct TenderInput {
     method: String,

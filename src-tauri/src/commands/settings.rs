@@ -55,6 +55,7 @@ pub fn save_sync_settings(
 }
 
 /// The printer form as typed; an empty connection removes the printer.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct PrinterInput {
     connection: String,

@@ -46,6 +46,7 @@ pub fn product(desk: State<'_, Desk>, code: String) -> Answer<ProductForm> {
 }
 
 /// The product form as typed: amounts and rates as text, read by core.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct ProductInput {
     sku: String,

@@ -2,13 +2,12 @@
 //! received from one by scanning (or all as sent), cancelled while in transit; a stock
 //! count scanned and posted. Core decides who may do what.
 
-use sellsync_core::stock::counts::{PostedCount, StockCount};
 use sellsync_core::stock::transfers::{Transfer, TransferLineInput};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
 use super::{commit, counter, Counter};
-use crate::views::{Answer, StoreView, TransferView};
+use crate::views::{Answer, CountView, PostedCountView, StoreView, TransferView};
 use crate::Desk;
 
 /// The business's other stores.
@@ -32,6 +31,7 @@ pub fn transfers(desk: State<'_, Desk>) -> Answer<Vec<TransferView>> {
 }
 
 /// A product as scanned: its code and how many.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Deserialize)]
 pub struct ScannedInput {
     code: String,
@@ -93,18 +93,19 @@ fn transfer_change(
 
 /// The count open on this till, if any.
 #[tauri::command(async)]
-pub fn open_count(desk: State<'_, Desk>) -> Answer<Option<StockCount>> {
+pub fn open_count(desk: State<'_, Desk>) -> Answer<Option<CountView>> {
     let mut session = desk.session();
-    Ok(counter(&mut session)?.till.open_count()?)
+    let count = counter(&mut session)?.till.open_count()?;
+    Ok(count.as_ref().map(CountView::from))
 }
 
 /// Starts a count of the store, or of one category ("" : the whole store).
 #[tauri::command(async)]
-pub fn start_count(desk: State<'_, Desk>, category: String) -> Answer<StockCount> {
+pub fn start_count(desk: State<'_, Desk>, category: String) -> Answer<CountView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     let category = Some(category.as_str()).filter(|c| !c.trim().is_empty());
-    Ok(c.till.start_count(&c.actor, category)?)
+    Ok(CountView::from(&c.till.start_count(&c.actor, category)?))
 }
 
 /// One more of the product with this code counted; or, with `counted`, that many.
@@ -113,22 +114,30 @@ pub fn count_product(
     desk: State<'_, Desk>,
     code: String,
     counted: Option<i64>,
-) -> Answer<StockCount> {
+) -> Answer<CountView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     match counted {
         Some(counted) => c.till.count_set(&c.actor, &code, counted)?,
         None => c.till.count_scan(&c.actor, &code, 1)?,
     };
-    Ok(c.till
+    let count = c
+        .till
         .open_count()?
-        .ok_or(sellsync_core::Error::NoOpenCount)?)
+        .ok_or(sellsync_core::Error::NoOpenCount)?;
+    Ok(CountView::from(&count))
 }
 
 /// Posts the open count as "count" adjustments.
 #[tauri::command(async)]
-pub fn post_count(app: AppHandle) -> Answer<PostedCount> {
-    commit(&app, |c| Ok(c.till.post_count(&c.actor)?))
+pub fn post_count(app: AppHandle) -> Answer<PostedCountView> {
+    commit(&app, |c| {
+        let posted = c.till.post_count(&c.actor)?;
+        Ok(PostedCountView {
+            adjusted: posted.adjusted,
+            net_difference: posted.net_difference,
+        })
+    })
 }
 
 /// Gives up the open count.

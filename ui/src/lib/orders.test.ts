@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Order } from "./api";
+import type { OrderView } from "./api";
 import { ordersIn, scanIn, scanOne } from "./orders";
 
-const order = (number: string, status: Order["status"]): Order => ({
+const order = (number: string, status: OrderView["status"]): OrderView => ({
   id: number, number, supplier: "Valley Dairy", status, automatic: false, expected: null,
   total: "0.00", lines: [],
 });

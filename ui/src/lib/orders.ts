@@ -1,11 +1,11 @@
 // The orders and transfers screens' view logic: which orders a tab shows, and what is
 // being scanned (a delivery, a transfer) before it is written.
-import type { Order, ReceivedInput, Scanned } from "./api";
+import type { OrderView, ReceivedInput, ScannedInput } from "./api";
 
 export type OrderTab = "drafts" | "open" | "done";
 
 /** Drafts; ordered and partly received (what is expected); received and cancelled. */
-export function ordersIn(orders: Order[], tab: OrderTab): Order[] {
+export function ordersIn(orders: OrderView[], tab: OrderTab): OrderView[] {
   const statuses = {
     drafts: ["draft"],
     open: ["ordered", "partially_received"],
@@ -41,6 +41,6 @@ export function scanIn(lines: ReceivedInput[], code: string, damaged: boolean): 
 }
 
 /** A transfer with one more of `code` scanned. */
-export function scanOne(lines: Scanned[], code: string): Scanned[] {
+export function scanOne(lines: ScannedInput[], code: string): ScannedInput[] {
   return scan(lines, code, (c) => ({ code: c, quantity: 0 }), (l) => ({ ...l, quantity: l.quantity + 1 }));
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { methodForKey, methodKey, withTender } from "./pay";
-import type { PaymentMethod } from "./api";
+import type { PaymentMethodView } from "./api";
 
-const methods: PaymentMethod[] = [
+const methods: PaymentMethodView[] = [
   { name: "Cash", kind: "cash" },
   { name: "Credit Card", kind: "card" },
 ];

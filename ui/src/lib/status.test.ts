@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { syncLabel } from "./status";
-import type { Status } from "./api";
+import type { StatusView } from "./api";
 
-const base: Status = {
+const base: StatusView = {
   sync: "online", central: "db.example.net/shop", sync_error: null,
   pending: 0, parked: 0, last_sync: "14:05", printer: null,
 };

@@ -1,8 +1,8 @@
 // The status bar's words.
-import type { Status } from "./api";
+import type { StatusView } from "./api";
 
 /** How syncing stands, in a cashier's words. */
-export function syncLabel(status: Status): string {
+export function syncLabel(status: StatusView): string {
   switch (status.sync) {
     case "not_set_up":
       return "Offline: no central database set up";

@@ -1,8 +1,8 @@
 // The stock screen's view logic: which rows show, and what an adjustment form sends.
-import type { StockItem } from "./api";
+import type { StockView } from "./api";
 
 /** Rows whose name, SKU or category contains `filter` (any case). */
-export function filterStock(items: StockItem[], filter: string): StockItem[] {
+export function filterStock(items: StockView[], filter: string): StockView[] {
   const wanted = filter.trim().toLowerCase();
   if (wanted === "") return items;
   return items.filter((item) =>
