@@ -170,6 +170,8 @@ impl Till {
                     business_owner: Some(owner.id),
                     package_plan: Some("Free".into()),
                     subscription_status: Some("active".into()),
+                    // Set centrally with the business's first API key.
+                    api_key: None,
                     settings: BusinessSettings {
                         tax_inclusive: Some(setup.tax_inclusive),
                         default_tax_rate: Some(setup.default_tax_rate),

@@ -8,18 +8,16 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::{header, HeaderMap};
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use sellsync_central::Central;
 use sellsync_contract::documents::{field, BusinessDoc, Collection};
 use sellsync_contract::Currency;
-use serde_json::json;
 use tracing::warn;
 
-use crate::keys::{self, KeyError, Kind};
+use crate::error::ApiError;
+use crate::keys::{self, Kind};
 use crate::plans::Plan;
 
 /// How often a key's `last_used` is written, at most, by one gateway.
@@ -39,96 +37,6 @@ pub struct Caller {
     pub plan: Plan,
     /// The business's currency, for the amounts of what it writes.
     pub currency: Currency,
-}
-
-/// A refusal of the API, as JSON with a stable code.
-#[derive(Debug)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-    /// For 429 and 503: when to try again.
-    pub retry_after: Option<Duration>,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-            retry_after: None,
-        }
-    }
-
-    /// The business's other tills are being served: try again after `wait`.
-    pub fn busy(wait: Duration) -> ApiError {
-        ApiError {
-            retry_after: Some(wait),
-            ..ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "busy",
-                "The server is applying other tills' changes of this business; \
-                 this till sends its own again in a moment.",
-            )
-        }
-    }
-
-    /// The key made more requests than its rate allows.
-    /// `who` ("This API key", "This till") made too many requests: wait `wait`.
-    pub fn too_many(who: &str, wait: Duration) -> ApiError {
-        ApiError {
-            retry_after: Some(wait),
-            ..ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!("{who} made too many requests: wait for the seconds Retry-After says."),
-            )
-        }
-    }
-
-    /// The database did not answer: try again.
-    pub fn unavailable(error: impl std::fmt::Display) -> ApiError {
-        warn!(%error, "the central database did not answer");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "central_unavailable",
-            "The central database is not answering; try again shortly.",
-        )
-    }
-}
-
-impl IntoResponse for ApiError {
-    /// RFC 9457 problem details, with the stable code beside them.
-    fn into_response(self) -> Response {
-        let body = json!({
-            "type": "about:blank",
-            "title": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "detail": self.message,
-            "code": self.code,
-        });
-        let mut response = (self.status, Json(body)).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
-        if let Some(wait) = self.retry_after {
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            headers.insert(
-                header::RETRY_AFTER,
-                header::HeaderValue::from(seconds.max(1)),
-            );
-        }
-        response
-    }
-}
-
-impl From<KeyError> for ApiError {
-    fn from(e: KeyError) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, e.code(), e.to_string())
-    }
 }
 
 /// When each key's (or device's) `last_used` was last written by this gateway.
@@ -164,16 +72,9 @@ pub async fn caller(
         .find_one(doc! { field::KEY_HASH: &hash })
         .await
         .map_err(ApiError::unavailable)?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unknown_api_key",
-                "This API key is not known.",
-            )
-        })?;
+        .ok_or_else(|| ApiError::unauthorized("unknown_api_key", "This API key is not known."))?;
     if key.get_str(field::STATUS) != Ok("active") {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
+        return Err(ApiError::unauthorized(
             "api_key_revoked",
             "This API key was revoked: ask the business's admin for a new one.",
         ));
@@ -189,8 +90,7 @@ pub async fn caller(
     let business = active_business(central, business_id).await?;
     let plan = Plan::of(&business);
     if !plan.limits().rest_api {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
+        return Err(ApiError::forbidden(
             "plan_without_api",
             format!(
                 "The {} plan has no REST API access: Standard and Premium have.",
@@ -233,8 +133,7 @@ pub async fn active_business(
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
+            ApiError::unauthorized(
                 "unknown_business",
                 "This credential's business is not known.",
             )
@@ -243,9 +142,7 @@ pub async fn active_business(
         .get_str(field::SUBSCRIPTION_STATUS)
         .unwrap_or("active");
     if status != "active" {
-        return Err(ApiError::new(
-            StatusCode::PAYMENT_REQUIRED,
-            "subscription_inactive",
+        return Err(ApiError::payment_required("subscription_inactive",
             format!("The business's subscription is {status}: renew it to sync and use the API. The tills keep selling and keep their changes until then."),
         ));
     }
@@ -259,8 +156,7 @@ pub fn bearer(headers: &HeaderMap, kind: Kind) -> Result<&str, ApiError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
+            ApiError::unauthorized(
                 match kind {
                     Kind::Device => "missing_device_credential",
                     _ => "missing_api_key",

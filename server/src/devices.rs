@@ -14,7 +14,7 @@
 //! `till_id` (the till it is a key to), `token_hash`, `label`, `till_code`, `status`
 //! (`active`, `revoked`), `created_at`, `last_used`.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{Duration, Utc};
@@ -26,7 +26,8 @@ use sellsync_contract::operation::Operation;
 use sellsync_contract::policy::TillScope;
 use tracing::info;
 
-use crate::auth::{self, ApiError, LastUsed};
+use crate::auth::{self, LastUsed};
+use crate::error::ApiError;
 use crate::error::{Result, ServerError};
 use crate::keys::{self, Kind, NewKey};
 use crate::plans::Plan;
@@ -34,9 +35,6 @@ use crate::quota;
 
 pub const ENROLMENTS: &str = "enrolments";
 pub const DEVICES: &str = "devices";
-
-/// On an API key made at a till: the device that pushed it, whose revocation revokes it.
-pub const MADE_BY_DEVICE: &str = "made_by_device";
 
 /// How long an enrolment code works.
 const CODE_LIFETIME: Duration = Duration::hours(24);
@@ -106,16 +104,14 @@ pub async fn create_enrolment(
         let waiting = db
             .collection::<Document>(ENROLMENTS)
             .count_documents(doc! {
-                "made_by_device": device,
-                "used_at": bson::Bson::Null,
-                "expires_at": { "$gt": bson::DateTime::now() },
+                field::MADE_BY_DEVICE: device,
+                field::USED_AT: bson::Bson::Null,
+                field::EXPIRES_AT: { "$gt": bson::DateTime::now() },
             })
             .await
             .map_err(fail)?;
         if waiting >= MAX_CODES_PER_TILL {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_enrolment_codes",
+            return Err(ApiError::too_many_waiting("too_many_enrolment_codes",
                 format!("This till has {waiting} enrolment codes waiting to be used: use them, or wait until they expire (a day), before making another."),
             ));
         }
@@ -126,8 +122,7 @@ pub async fn create_enrolment(
         .await
         .map_err(fail)?;
     if store_found.is_none() {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
+        return Err(ApiError::not_found(
             "not_found",
             format!("There is no store {store} in business {business}."),
         ));
@@ -148,12 +143,12 @@ pub async fn create_enrolment(
             field::ID: id,
             field::BUSINESS_ID: business,
             field::STORE_ID: store,
-            "code_hash": &code.hash,
-            "label": &code.label,
-            "expires_at": bson::DateTime::from_chrono(expires_at),
-            "used_at": bson::Bson::Null,
-            "device_id": bson::Bson::Null,
-            "made_by_device": made_by,
+            field::CODE_HASH: &code.hash,
+            field::LABEL: &code.label,
+            field::EXPIRES_AT: bson::DateTime::from_chrono(expires_at),
+            field::USED_AT: bson::Bson::Null,
+            field::DEVICE_ID: bson::Bson::Null,
+            field::MADE_BY_DEVICE: made_by,
             field::CREATED_AT: bson::DateTime::from_chrono(now),
         })
         .await
@@ -168,7 +163,7 @@ pub async fn create_enrolment(
 
 /// An enrolment refused for what the till sent: `code` and words for whoever enrols it.
 fn refused(code: &'static str, message: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    ApiError::bad_request(code, message)
 }
 
 /// Whether an active device holds the till `till` already.
@@ -191,11 +186,11 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
     let code = request.code.as_str();
     let expected_store = request.store_id.as_deref();
     let hash = keys::parse(Kind::Enrolment, code)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
+        .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
     let db = central.database();
     let enrolments = db.collection::<Document>(ENROLMENTS);
     let found = enrolments
-        .find_one(doc! { "code_hash": &hash })
+        .find_one(doc! { field::CODE_HASH: &hash })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| {
@@ -204,20 +199,20 @@ pub async fn enrol(central: &Central, request: &EnrolRequest) -> Result<Enrolled
                 "This enrolment code is not known: check it, or ask an admin for a new one.",
             )
         })?;
-    if found.get_datetime("revoked_at").is_ok() {
+    if found.get_datetime(field::REVOKED_AT).is_ok() {
         return Err(refused(
             "enrolment_code_revoked",
             "This enrolment code was made by a till whose credential has been revoked: ask an admin for a new one.",
         ));
     }
-    if !matches!(found.get("used_at"), Some(bson::Bson::Null) | None) {
+    if !matches!(found.get(field::USED_AT), Some(bson::Bson::Null) | None) {
         return Err(refused(
             "enrolment_code_used",
             "This enrolment code was used already: each code sets up one till. Ask an admin for a new one.",
         ));
     }
     if found
-        .get_datetime("expires_at")
+        .get_datetime(field::EXPIRES_AT)
         .is_ok_and(|at| *at <= bson::DateTime::now())
     {
         return Err(refused(
@@ -285,8 +280,8 @@ async fn enrol_within_plan(
     // Used up at most once, even by two tills racing with the same code.
     let claimed = enrolments
         .find_one_and_update(
-            doc! { field::ID: found.get_object_id(field::ID).ok(), "used_at": bson::Bson::Null },
-            doc! { "$set": { "used_at": now, "device_id": device_id } },
+            doc! { field::ID: found.get_object_id(field::ID).ok(), field::USED_AT: bson::Bson::Null },
+            doc! { "$set": { field::USED_AT: now, field::DEVICE_ID: device_id } },
         )
         .return_document(ReturnDocument::After)
         .await
@@ -303,9 +298,9 @@ async fn enrol_within_plan(
             field::ID: device_id,
             field::BUSINESS_ID: business_id,
             field::STORE_ID: store_id,
-            "token_hash": &token.hash,
-            "label": &token.label,
-            "till_code": request.till_code.as_deref(),
+            field::TOKEN_HASH: &token.hash,
+            field::LABEL: &token.label,
+            field::TILL_CODE: request.till_code.as_deref(),
             field::TILL_ID: till_id,
             field::STATUS: "active",
             field::CREATED_AT: now,
@@ -346,15 +341,15 @@ pub async fn revoke(central: &Central, business: ObjectId, device: ObjectId) -> 
     let codes = db
         .collection::<Document>(ENROLMENTS)
         .update_many(
-            doc! { "made_by_device": device, field::BUSINESS_ID: business, "used_at": bson::Bson::Null },
-            doc! { "$set": { "revoked_at": now } },
+            doc! { field::MADE_BY_DEVICE: device, field::BUSINESS_ID: business, field::USED_AT: bson::Bson::Null },
+            doc! { "$set": { field::REVOKED_AT: now } },
         )
         .await
         .map_err(failed)?;
     let keys = db
         .collection::<Document>(Collection::ApiKeys.name())
         .update_many(
-            doc! { MADE_BY_DEVICE: device, field::BUSINESS_ID: business },
+            doc! { field::MADE_BY_DEVICE: device, field::BUSINESS_ID: business },
             doc! { "$set": { field::STATUS: "revoked" } },
         )
         .await
@@ -374,20 +369,17 @@ pub async fn caller(
     let hash = keys::parse(Kind::Device, auth::bearer(headers, Kind::Device)?)?;
     let devices = central.database().collection::<Document>(DEVICES);
     let device = devices
-        .find_one(doc! { "token_hash": &hash })
+        .find_one(doc! { field::TOKEN_HASH: &hash })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
+            ApiError::unauthorized(
                 "unknown_device",
                 "This till's credential is not known: enrol the till again.",
             )
         })?;
     if device.get_str(field::STATUS) != Ok("active") {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "device_revoked",
+        return Err(ApiError::unauthorized("device_revoked",
             "This till's credential was revoked: an admin must enrol it again. It keeps selling and keeps its changes until then.",
         ));
     }

@@ -1,11 +1,163 @@
-//! What the gateway refuses or fails at, each with a stable code.
+//! What the gateway refuses or fails at, each with a stable code: one type per boundary.
+//! [`ApiError`] is every HTTP answer that is not a success (RFC 9457 problem+json, its
+//! status chosen here by its constructor, never at the call); [`ServerError`] is what the
+//! operator's commands and the server's start fail with.
 
+use std::time::Duration;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
 use mongodb::error::{ErrorKind, WriteFailure};
 use sellsync_central::CentralError;
+use serde_json::json;
+use tracing::warn;
+
+use crate::keys::KeyError;
 
 /// Whether MongoDB refused a write for a unique key already taken (E11000).
 pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
     matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
+}
+
+/// A refusal of the API, as JSON with a stable code.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// For 429 and 503: when to try again.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 400: the request is malformed; the caller must correct it.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 401: no credential, or one that is not the service's.
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 403: a known caller who may not do this.
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    /// 404: nothing of the caller's by that id (another tenant's answers the same).
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 402: the business's subscription is not active.
+    pub fn payment_required(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PAYMENT_REQUIRED, code, message)
+    }
+
+    /// 408: the request took longer than the gateway waits.
+    pub fn timeout(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::REQUEST_TIMEOUT, code, message)
+    }
+
+    /// 409: it clashes with what is there (a key made twice, a code already used).
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 429 without a time to wait: too many of something outstanding.
+    pub fn too_many_waiting(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+    }
+
+    /// 413: more than the gateway takes at once.
+    pub fn too_large(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, code, message)
+    }
+
+    /// 422: well-formed, but not something the business may hold.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// The business's other tills are being served: try again after `wait`.
+    pub fn busy(wait: Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is applying other tills' changes of this business; \
+                 this till sends its own again in a moment.",
+            )
+        }
+    }
+
+    /// The key made more requests than its rate allows.
+    /// `who` ("This API key", "This till") made too many requests: wait `wait`.
+    pub fn too_many(who: &str, wait: Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("{who} made too many requests: wait for the seconds Retry-After says."),
+            )
+        }
+    }
+
+    /// The database did not answer: try again.
+    pub fn unavailable(error: impl std::fmt::Display) -> ApiError {
+        warn!(%error, "the central database did not answer");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "central_unavailable",
+            "The central database is not answering; try again shortly.",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    /// RFC 9457 problem details, with the stable code beside them.
+    fn into_response(self) -> Response {
+        let body = json!({
+            "type": "about:blank",
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "detail": self.message,
+            "code": self.code,
+        });
+        let mut response = (self.status, Json(body)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(wait) = self.retry_after {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            headers.insert(
+                header::RETRY_AFTER,
+                header::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        response
+    }
+}
+
+impl From<KeyError> for ApiError {
+    fn from(e: KeyError) -> ApiError {
+        ApiError::unauthorized(e.code(), e.to_string())
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,8 +192,8 @@ impl ServerError {
 
 /// A refusal the API would answer, for the operator's commands that share its checks:
 /// its words.
-impl From<crate::auth::ApiError> for ServerError {
-    fn from(e: crate::auth::ApiError) -> ServerError {
+impl From<ApiError> for ServerError {
+    fn from(e: ApiError) -> ServerError {
         ServerError::Invalid(e.message)
     }
 }

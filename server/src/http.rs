@@ -23,7 +23,8 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::{info, warn, Level};
 
 use crate::api::{self, limit::RateLimit};
-use crate::auth::{ApiError, LastUsed};
+use crate::auth::LastUsed;
+use crate::error::ApiError;
 use crate::error::{Result, ServerError};
 use crate::sync;
 
@@ -134,18 +135,14 @@ async fn as_problems(response: Response) -> Response {
         return response;
     }
     match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large("body_too_large",
             format!(
                 "A request body may hold at most {} MiB: send fewer operations at a time.",
                 BODY_LIMIT >> 20
             ),
         )
         .into_response(),
-        StatusCode::REQUEST_TIMEOUT => ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "timeout",
+        StatusCode::REQUEST_TIMEOUT => ApiError::timeout("timeout",
             format!(
                 "The request took longer than {} s and was dropped: send it again (with the same Idempotency-Key).",
                 REQUEST_TIMEOUT.as_secs()
@@ -158,8 +155,7 @@ async fn as_problems(response: Response) -> Response {
 
 /// Any other path or method.
 async fn unknown_route() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
+    ApiError::not_found(
         "unknown_route",
         "There is no such route: /v1/openapi.json lists them.",
     )

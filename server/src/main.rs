@@ -22,6 +22,7 @@ mod sync;
 mod tenants;
 
 /// The secrets (keys, credentials, codes) are core's, so that a till can make a key too.
+use sellsync_contract::documents::field;
 use sellsync_contract::secrets as keys;
 
 use std::process::ExitCode;
@@ -175,12 +176,12 @@ async fn ensure_indexes(central: &Central) -> Result<()> {
         bson::doc! { "key": { name: 1 }, "name": format!("{name}_unique"), "unique": true }
     };
     for (collection, index) in [
-        (devices::DEVICES, unique("token_hash")),
-        (devices::ENROLMENTS, unique("code_hash")),
+        (devices::DEVICES, unique(field::TOKEN_HASH)),
+        (devices::ENROLMENTS, unique(field::CODE_HASH)),
         (
             api::idempotency::COLLECTION,
             bson::doc! {
-                "key": { "created_at": 1 },
+                "key": { field::CREATED_AT: 1 },
                 "name": "created_at_ttl",
                 "expireAfterSeconds": api::idempotency::KEEP_SECONDS,
             },

@@ -14,7 +14,6 @@
 
 use std::collections::HashSet;
 
-use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{Duration, Utc};
@@ -26,18 +25,14 @@ use sellsync_contract::credentials::{
 use sellsync_contract::documents::{field, Collection, UserDoc};
 use tracing::{info, warn};
 
-use crate::auth::ApiError;
 use crate::devices::Device;
+use crate::error::ApiError;
 
 pub const VERIFICATIONS: &str = "verifications";
 pub const LOCKOUTS: &str = "person_lockouts";
 
 /// How long a person's verification at a till lets what they allow go through.
 pub const VERIFIED_FOR: Duration = Duration::minutes(15);
-
-fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(status, code, message)
-}
 
 /// Verifies the person `request` names at the till `device`: a user of its business
 /// allowed at its store, with that PIN or password. Another business's or store's user
@@ -48,8 +43,7 @@ pub async fn verify(
     request: VerifyRequest,
 ) -> Result<Verified, ApiError> {
     let unknown = || {
-        refused(
-            StatusCode::UNAUTHORIZED,
+        ApiError::unauthorized(
             "unknown_user",
             "No one of this store signs in with that email.",
         )
@@ -78,7 +72,7 @@ pub async fn verify(
         .map_err(ApiError::unavailable)?;
     if let Some(until) = lockout
         .as_ref()
-        .and_then(|l| l.get_datetime("locked_until").ok())
+        .and_then(|l| l.get_datetime(field::LOCKED_UNTIL).ok())
         .filter(|until| until.to_chrono() > now)
     {
         return Err(locked(until.to_chrono()));
@@ -87,8 +81,7 @@ pub async fn verify(
         (Some(pin), None) => (pin.clone(), user.pin_hash.clone()),
         (None, Some(password)) => (password.clone(), user.password_hash.clone()),
         _ => {
-            return Err(refused(
-                StatusCode::BAD_REQUEST,
+            return Err(ApiError::bad_request(
                 "malformed_body",
                 "Send the person's PIN or their password.",
             ))
@@ -110,9 +103,9 @@ pub async fn verify(
         .insert_one(doc! {
             field::ID: ObjectId::new(),
             field::BUSINESS_ID: device.business_id,
-            "device_id": device.id,
-            "user_id": user_id,
-            "expires_at": bson::DateTime::from_chrono(expires_at),
+            field::DEVICE_ID: device.id,
+            field::USER_ID: user_id,
+            field::EXPIRES_AT: bson::DateTime::from_chrono(expires_at),
             field::CREATED_AT: bson::DateTime::from_chrono(now),
         })
         .await
@@ -138,7 +131,7 @@ async fn wrong_try(
         .find_one_and_update(
             doc! { field::ID: user },
             doc! {
-                "$inc": { "failures": 1_i64 },
+                "$inc": { field::FAILURES: 1_i64 },
                 "$setOnInsert": { field::BUSINESS_ID: device.business_id },
             },
         )
@@ -147,7 +140,7 @@ async fn wrong_try(
         .await
         .map_err(ApiError::unavailable)?;
     let failures = counted
-        .and_then(|c| c.get_i64("failures").ok())
+        .and_then(|c| c.get_i64(field::FAILURES).ok())
         .unwrap_or(1);
     let allowed = i64::from(MAX_FAILED_ATTEMPTS);
     if failures >= allowed {
@@ -156,8 +149,8 @@ async fn wrong_try(
             .update_one(
                 doc! { field::ID: user },
                 doc! { "$set": {
-                    "failures": 0_i64,
-                    "locked_until": bson::DateTime::from_chrono(until),
+                    field::FAILURES: 0_i64,
+                    field::LOCKED_UNTIL: bson::DateTime::from_chrono(until),
                 } },
             )
             .await
@@ -165,9 +158,7 @@ async fn wrong_try(
         warn!(device = %device.id, %user, "a person locked out after repeated wrong tries at a till");
         return Ok(locked(until));
     }
-    Ok(refused(
-        StatusCode::UNAUTHORIZED,
-        "wrong_secret",
+    Ok(ApiError::unauthorized("wrong_secret",
         format!(
             "That is not their PIN or password: {} tries left before they are locked out for {LOCKOUT_MINUTES} minutes.",
             allowed - failures
@@ -176,8 +167,7 @@ async fn wrong_try(
 }
 
 fn locked(until: chrono::DateTime<Utc>) -> ApiError {
-    refused(
-        StatusCode::FORBIDDEN,
+    ApiError::forbidden(
         "account_locked",
         format!(
             "Locked after too many wrong tries, until {} UTC.",
@@ -192,7 +182,7 @@ pub async fn forget(central: &Central, device: &Device, user: ObjectId) -> Resul
     let ended = central
         .database()
         .collection::<Document>(VERIFICATIONS)
-        .delete_many(doc! { "device_id": device.id, "user_id": user })
+        .delete_many(doc! { field::DEVICE_ID: device.id, field::USER_ID: user })
         .await
         .map_err(ApiError::unavailable)?;
     info!(device = %device.id, %user, ended = ended.deleted_count, "a person's verification at a till ended");
@@ -212,11 +202,11 @@ pub async fn verified(
         .database()
         .collection::<Document>(VERIFICATIONS)
         .distinct(
-            "user_id",
+            field::USER_ID,
             doc! {
-                "device_id": device,
-                "user_id": { "$in": users },
-                "expires_at": { "$gt": bson::DateTime::now() },
+                field::DEVICE_ID: device,
+                field::USER_ID: { "$in": users },
+                field::EXPIRES_AT: { "$gt": bson::DateTime::now() },
             },
         )
         .await

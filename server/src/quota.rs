@@ -2,15 +2,14 @@
 //! per store (when a code is made and when a till enrols) and products (when one is made
 //! through the API or pushed by a till).
 
-use axum::http::StatusCode;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use sellsync_central::Central;
 use sellsync_contract::documents::{field, Collection};
 
-use crate::auth::ApiError;
 use crate::devices;
 use crate::error::is_duplicate_key;
+use crate::error::ApiError;
 use crate::plans::Plan;
 
 /// Refused when `store` has as many active tills as `plan` allows.
@@ -32,9 +31,7 @@ pub async fn check_tills(
         .await
         .map_err(ApiError::unavailable)?;
     if tills >= u64::from(limit) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "plan_till_limit",
+        return Err(ApiError::forbidden("plan_till_limit",
             format!(
                 "The {} plan allows {limit} till(s) per store, and this store has {tills}: revoke one or change plan.",
                 plan.as_str()
@@ -71,8 +68,8 @@ impl Lease {
             let until = now + chrono::Duration::from_std(LEASE_FOR).expect("seconds");
             let taken = leases
                 .update_one(
-                    doc! { field::ID: &key, "until": { "$lt": bson::DateTime::from_chrono(now) } },
-                    doc! { "$set": { "until": bson::DateTime::from_chrono(until), "holder": holder } },
+                    doc! { field::ID: &key, field::UNTIL: { "$lt": bson::DateTime::from_chrono(now) } },
+                    doc! { "$set": { field::UNTIL: bson::DateTime::from_chrono(until), field::HOLDER: holder } },
                 )
                 .upsert(true)
                 .await;
@@ -104,7 +101,7 @@ impl Lease {
             .central
             .database()
             .collection::<Document>(LEASES)
-            .delete_one(doc! { field::ID: &self.key, "holder": self.holder })
+            .delete_one(doc! { field::ID: &self.key, field::HOLDER: self.holder })
             .await;
         if let Err(error) = released {
             tracing::warn!(%error, key = %self.key, "a quota lease was not let go (it ends on its own)");
@@ -132,9 +129,7 @@ pub async fn products_left(
 
 /// The refusal of a product past the plan's limit.
 pub fn product_limit(plan: Plan) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "plan_product_limit",
+    ApiError::forbidden("plan_product_limit",
         format!(
             "The {} plan allows {} products, and the business has that many: change plan to add more.",
             plan.as_str(),
@@ -159,9 +154,7 @@ pub async fn check_stores(
         .await
         .map_err(ApiError::unavailable)?;
     if stores >= u64::from(limit) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "plan_store_limit",
+        return Err(ApiError::forbidden("plan_store_limit",
             format!(
                 "The {} plan allows {limit} store(s), and the business has {stores}: change plan to open another.",
                 plan.as_str()

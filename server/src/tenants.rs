@@ -16,7 +16,7 @@ use sellsync_contract::roles::Role;
 use sellsync_contract::{Currency, Id};
 
 use crate::api;
-use crate::auth::ApiError;
+use crate::error::ApiError;
 use crate::error::{Result, ServerError};
 use crate::keys::{self, NewKey};
 use crate::plans::Plan;
@@ -94,18 +94,18 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
         operating_hours: None,
         created_at: Some(now),
     };
-    let mut business = BusinessDoc {
+    let business = BusinessDoc {
         id: business_id,
         business_name: name.to_owned(),
         business_owner: Some(owner_id),
         package_plan: Some(new.plan.as_str().to_owned()),
         subscription_status: Some("active".to_owned()),
+        // The seed's `api_key` on the business: the label of the owner's first key.
+        api_key: Some(key.label.clone()),
         settings: BusinessSettings::new(currency, timezone),
         created_at: Some(now),
     }
     .to_document();
-    // The seed's `api_key` on the business: the label of the owner's first key.
-    business.insert(field::API_KEY, &key.label);
     let api_key = keys::api_key_document(
         key_id.object_id(),
         business_id.object_id(),
@@ -229,9 +229,15 @@ pub async fn create_key(
     let key = keys::generate(keys::Kind::ApiKey).map_err(ApiError::unavailable)?;
     let id = bson::oid::ObjectId::new();
     let mut document = keys::api_key_document(id, business, &key, scopes, created_by);
-    document.insert("created_by_key", by_key);
+    document.insert(field::CREATED_BY_KEY, by_key);
     db.collection::<Document>(Collection::ApiKeys.name())
         .insert_one(document)
+        .await
+        .map_err(ApiError::unavailable)?;
+    // A business made at a till has no `api_key` until its first key.
+    let (first, set_label) = BusinessDoc::first_key(business, &key.label);
+    db.collection::<Document>(Collection::Businesses.name())
+        .update_one(first, set_label)
         .await
         .map_err(ApiError::unavailable)?;
     tracing::info!(%business, key = %id, label = %key.label, "API key made");

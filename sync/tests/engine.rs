@@ -208,3 +208,37 @@ async fn bad_settings_get_clear_errors_and_the_till_keeps_selling() {
     assert!(status.last_error.unwrap().starts_with("Cannot reach"));
     assert!(status.pending > 300);
 }
+
+/// A business made at a till (direct mode) carries the seed's `api_key`: null until it has
+/// a key, then its first key's label, as a business the operator makes does.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_business_made_at_a_till_takes_its_first_keys_label() {
+    let (dir, mut till) = demo_till();
+    let config = CentralConfig::new(test_uri(), Some(fresh_database("first-key"))).unwrap();
+    let mut engine = Engine::new(dir.path(), config.clone(), quick()).unwrap();
+    engine.run_until_idle(3, |_| {}).await.unwrap();
+    let central = Central::connect(&config).await.unwrap();
+    let businesses = central.database().collection::<Document>("businesses");
+    let id = till.business().id.object_id();
+    let business = || async {
+        businesses
+            .find_one(doc! { "_id": id })
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let made = business().await;
+    assert_eq!(made.get("api_key"), Some(&bson::Bson::Null), "{made:?}");
+
+    let admin = sign_in(&mut till, "admin@example.com", "1234");
+    let first = till.create_api_key(&admin, false).unwrap();
+    let second = till.create_api_key(&admin, true).unwrap();
+    engine.run_until_idle(3, |_| {}).await.unwrap();
+    let label = |key: &sellsync_core::api_keys::ApiKeyMade| key.label.clone();
+    assert_eq!(
+        business().await.get_str("api_key").unwrap(),
+        label(&first),
+        "the first key's label, not the second's ({})",
+        label(&second)
+    );
+}

@@ -328,6 +328,16 @@ impl<'a> Attempt<'a> {
             }
         }
 
+        // The business's `api_key`: its first key's label.
+        let held = |op: &Operation| !self.is_rejected(op);
+        if let Some(statement) = plan::first_key(ops, held, business) {
+            self.write(Collection::Businesses, Write::Update(vec![statement]), ops)
+                .await?;
+            if self.write_failed {
+                return Ok(());
+            }
+        }
+
         // 2. Field updates, newest change wins.
         let updates = self.present(ops, Op::Update).await?;
         let statements = updates

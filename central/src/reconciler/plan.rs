@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use sellsync_contract::conflicts;
-use sellsync_contract::documents::{field, Collection, Op, StockMovementDoc};
+use sellsync_contract::documents::{field, BusinessDoc, Collection, Op, StockMovementDoc};
 use sellsync_contract::operation::Operation;
 
 /// An operation refused for good: its index in the batch, and why.
@@ -291,6 +291,24 @@ pub(super) fn purchase_statement(
             "$inc": increments,
         },
     ))
+}
+
+/// The seed's `api_key` on the business, from the first API key of the batch that central
+/// holds (inserted now, or before by a batch cut short): set only where the business has
+/// none yet, so it stays its first key's label and a replay changes nothing.
+pub(super) fn first_key(
+    ops: &[&Operation],
+    held: impl Fn(&Operation) -> bool,
+    business: ObjectId,
+) -> Option<Statement> {
+    let (i, label) = ops.iter().enumerate().find_map(|(i, op)| {
+        let key = op.collection == Collection::ApiKeys && op.op == Op::Insert && held(op);
+        key.then(|| op.payload.get_str(field::API_KEY).ok())
+            .flatten()
+            .map(|label| (i, label))
+    })?;
+    let (q, u) = BusinessDoc::first_key(business, label);
+    Some(Statement::new(i, q, u))
 }
 
 /// Groups update statements by their operation's collection, keeping commit order.

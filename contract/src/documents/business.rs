@@ -1,6 +1,7 @@
 //! `businesses`: a tenant, its plan and the settings every till of it sells by.
 
-use bson::{doc, Document};
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -19,6 +20,9 @@ pub struct BusinessDoc {
     pub package_plan: Option<String>,
     /// `active`, `expired`, `canceled`.
     pub subscription_status: Option<String>,
+    /// The seed's "for API access": the label (never the key) of the business's first API
+    /// key, once it has one; central sets it with the key ([`BusinessDoc::first_key`]).
+    pub api_key: Option<String>,
     pub settings: BusinessSettings,
     pub created_at: Option<DateTime<Utc>>,
 }
@@ -72,6 +76,7 @@ impl BusinessDoc {
             field::BUSINESS_OWNER: or_null(self.business_owner, oid),
             field::PACKAGE_PLAN: self.package_plan.as_deref(),
             field::SUBSCRIPTION_STATUS: self.subscription_status.as_deref(),
+            field::API_KEY: self.api_key.as_deref(),
             field::SETTINGS: {
                 field::CURRENCY: currency.code(),
                 field::TIMEZONE: s.timezone.name(),
@@ -91,6 +96,19 @@ impl BusinessDoc {
         }
     }
 
+    /// The write that gives `business` its seed `api_key` once it has a key: the filter
+    /// and the update, which set `label` only where there is none yet, so the first key's
+    /// label stays (and writing it again changes nothing).
+    pub fn first_key(business: ObjectId, label: &str) -> (Document, Document) {
+        (
+            doc! {
+                field::ID: business,
+                "$or": [{ field::API_KEY: Bson::Null }, { field::API_KEY: { "$exists": false } }],
+            },
+            doc! { "$set": { field::API_KEY: label } },
+        )
+    }
+
     /// Refused without a name, a known currency or a known time zone.
     pub fn from_document(doc: &Document) -> Read<BusinessDoc> {
         let r = Reader::new(Collection::Businesses, doc)?;
@@ -107,6 +125,7 @@ impl BusinessDoc {
             business_owner: r.optional_id(field::BUSINESS_OWNER)?,
             package_plan: r.non_blank(field::PACKAGE_PLAN)?,
             subscription_status: r.non_blank(field::SUBSCRIPTION_STATUS)?,
+            api_key: r.non_blank(field::API_KEY)?,
             settings: BusinessSettings {
                 tax_inclusive: r.flag(field::SETTINGS_TAX_INCLUSIVE)?,
                 default_tax_rate: r.percent(field::SETTINGS_DEFAULT_TAX_RATE)?,

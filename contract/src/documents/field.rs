@@ -71,6 +71,8 @@ pub const ITEM: &str = "item";
 pub const API_KEY: &str = "api_key";
 /// SHA-256 of the key, in hex: what a key is looked up by.
 pub const KEY_HASH: &str = "key_hash";
+/// The API key that made this one through the API, if a key did.
+pub const CREATED_BY_KEY: &str = "created_by_key";
 /// `read`, `write`.
 pub const SCOPES: &str = "scopes";
 pub const LAST_USED: &str = "last_used";
@@ -265,3 +267,24 @@ pub const CONTENT: &str = "content";
 /// The previous entry's `hash` (not `*_hash`: those are secrets, hidden when shown).
 pub const PREV_HASH: &str = "previous";
 pub const HASH: &str = "hash";
+
+// The gateway's own collections: `enrolments` (one-time codes), `devices` (enrolled tills),
+// `verifications` and `person_lockouts` (people verified at a till), `idempotency_keys`,
+// `quota_leases` (business_id, store_id, user_id, label, status, created_at as above).
+pub const CODE_HASH: &str = "code_hash";
+pub const TOKEN_HASH: &str = "token_hash";
+pub const LABEL: &str = "label";
+pub const DEVICE_ID: &str = "device_id";
+pub const TILL_CODE: &str = "till_code";
+/// The till that asked for an enrolment code or pushed an API key; null: the operator's.
+pub const MADE_BY_DEVICE: &str = "made_by_device";
+pub const EXPIRES_AT: &str = "expires_at";
+pub const USED_AT: &str = "used_at";
+pub const REVOKED_AT: &str = "revoked_at";
+pub const FAILURES: &str = "failures";
+pub const LOCKED_UNTIL: &str = "locked_until";
+pub const API_KEY_ID: &str = "api_key_id";
+pub const REQUEST_HASH: &str = "request_hash";
+pub const BODY: &str = "body";
+pub const HOLDER: &str = "holder";
+pub const UNTIL: &str = "until";

@@ -32,6 +32,189 @@ fn refusal(result: Result<impl std::fmt::Debug, Refusal>) -> String {
     result.unwrap_err().to_string()
 }
 
+/// What a seed field holds, as `sell-sync-collections.md` shows it. Money the seed shows
+/// as a number is `Decimal128` here, and a reference or text the document has none of is
+/// `null`: present, never missing.
+#[derive(Clone, Copy, Debug)]
+enum Seed {
+    Id,
+    Text,
+    Date,
+    Number,
+    Array,
+    Object,
+    Flag,
+}
+
+/// The seed's fields of each collection a till writes.
+fn seed_fields(collection: Collection) -> &'static [(&'static str, Seed)] {
+    use Seed::*;
+    match collection {
+        Collection::Businesses => &[
+            ("_id", Id),
+            ("business_name", Text),
+            ("business_owner", Id),
+            ("package_plan", Text),
+            ("created_at", Date),
+            ("subscription_status", Text),
+            ("api_key", Text),
+            ("settings", Object),
+            ("settings.currency", Text),
+            ("settings.timezone", Text),
+            ("settings.tax_inclusive", Flag),
+        ],
+        Collection::Stores => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_name", Text),
+            ("location", Text),
+            ("phone", Text),
+            ("operating_hours", Object),
+            ("created_at", Date),
+        ],
+        Collection::Users => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("name", Text),
+            ("email", Text),
+            ("password_hash", Text),
+            ("role", Text),
+            ("permissions", Array),
+            ("created_at", Date),
+        ],
+        Collection::Products => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("product_name", Text),
+            ("sku", Text),
+            ("barcode", Text),
+            ("category", Text),
+            ("price", Number),
+            ("stock", Number),
+            ("stock_threshold", Number),
+            ("supplier_id", Id),
+            ("created_at", Date),
+        ],
+        Collection::StockMovements => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("product_id", Id),
+            ("movement_type", Text),
+            ("quantity", Number),
+            ("handled_by", Id),
+            ("created_at", Date),
+        ],
+        Collection::PurchaseOrders => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("supplier_id", Id),
+            ("items", Array),
+            ("items.0.product_id", Id),
+            ("items.0.quantity_ordered", Number),
+            ("items.0.unit_price", Number),
+            ("order_status", Text),
+            ("expected_delivery", Date),
+            ("created_at", Date),
+        ],
+        Collection::Suppliers => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("supplier_name", Text),
+            ("contact_person", Text),
+            ("email", Text),
+            ("phone", Text),
+            ("address", Text),
+            ("created_at", Date),
+        ],
+        Collection::SalesTransactions => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("cashier_id", Id),
+            ("items", Array),
+            ("items.0.product_id", Id),
+            ("items.0.quantity", Number),
+            ("items.0.unit_price", Number),
+            ("items.0.total_price", Number),
+            ("payment_method", Text),
+            ("total_amount", Number),
+            ("transaction_status", Text),
+            ("created_at", Date),
+        ],
+        Collection::Customers => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("name", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("loyalty_points", Number),
+            ("purchase_history", Array),
+            ("purchase_history.0.transaction_id", Id),
+            ("purchase_history.0.date", Date),
+            ("purchase_history.0.amount", Number),
+            ("created_at", Date),
+        ],
+        Collection::PaymentMethods => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("method_name", Text),
+            ("provider", Text),
+            ("created_at", Date),
+        ],
+        Collection::Notifications => &[
+            ("_id", Id),
+            ("business_id", Id),
+            ("store_id", Id),
+            ("user_id", Id),
+            ("message", Text),
+            ("status", Text),
+            ("created_at", Date),
+        ],
+        other => panic!("{other:?} is not one of the seed's collections a till writes"),
+    }
+}
+
+/// The value at a dotted `path` (`items.0.quantity`) of `doc`.
+fn value_at<'a>(doc: &'a Document, path: &str) -> Option<&'a Bson> {
+    let mut parts = path.split('.');
+    let mut value = doc.get(parts.next()?)?;
+    for part in parts {
+        value = match value {
+            Bson::Document(d) => d.get(part)?,
+            Bson::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Every seed field of `collection` is in `doc` with the seed's type (or `null`).
+fn has_the_seeds_fields(collection: Collection, doc: &Document) {
+    for &(path, seed) in seed_fields(collection) {
+        let value =
+            value_at(doc, path).unwrap_or_else(|| panic!("{collection:?} has no {path}: {doc:?}"));
+        let fits = matches!(
+            (seed, value),
+            (_, Bson::Null)
+                | (Seed::Id, Bson::ObjectId(_))
+                | (Seed::Text, Bson::String(_))
+                | (Seed::Date, Bson::DateTime(_))
+                | (
+                    Seed::Number,
+                    Bson::Int32(_) | Bson::Int64(_) | Bson::Double(_) | Bson::Decimal128(_)
+                )
+                | (Seed::Array, Bson::Array(_))
+                | (Seed::Object, Bson::Document(_))
+                | (Seed::Flag, Bson::Boolean(_))
+        );
+        assert!(fits, "{collection:?}.{path} is {value:?}, not {seed:?}");
+    }
+}
+
 #[test]
 fn businesses() {
     let business = BusinessDoc {
@@ -40,6 +223,7 @@ fn businesses() {
         business_owner: Some(Id::new()),
         package_plan: Some("Premium".into()),
         subscription_status: Some("active".into()),
+        api_key: Some("ssk_3kR9wQ…".into()),
         settings: BusinessSettings {
             currency: Currency::from_code("KWD").unwrap(),
             timezone: "Asia/Kuwait".parse().unwrap(),
@@ -55,6 +239,7 @@ fn businesses() {
         created_at: Some(at("2026-11-25T09:00:00.123Z")),
     };
     let doc = through_the_outbox(business.to_document());
+    has_the_seeds_fields(Collection::Businesses, &doc);
     assert_eq!(BusinessDoc::from_document(&doc).unwrap(), business);
     // Three decimals in Kuwaiti dinars: 0.005.
     assert_eq!(
@@ -94,6 +279,7 @@ fn stores() {
         created_at: Some(at("2026-11-25T09:00:00Z")),
     };
     let doc = through_the_outbox(store.to_document());
+    has_the_seeds_fields(Collection::Stores, &doc);
     assert_eq!(StoreDoc::from_document(&doc).unwrap(), store);
     // Only one of the hours: read as no hours, the rest of the store still lands.
     let mut half = doc.clone();
@@ -122,6 +308,7 @@ fn users() {
         created_at: Some(at("2026-11-25T09:00:00Z")),
     };
     let doc = through_the_outbox(user.to_document());
+    has_the_seeds_fields(Collection::Users, &doc);
     assert_eq!(UserDoc::from_document(&doc).unwrap(), user);
     // No list: the role's permissions; a name this version does not know is left out.
     let mut other = doc.clone();
@@ -180,6 +367,7 @@ fn product() -> ProductDoc {
 fn products() {
     let product = product();
     let doc = through_the_outbox(product.to_document(&usd()));
+    has_the_seeds_fields(Collection::Products, &doc);
     assert_eq!(ProductDoc::from_document(&doc, &usd()).unwrap(), product);
     let store = product.stock_levels.as_ref().unwrap()[0].store_id;
     assert_eq!(product.opening_stock_at(store), Some(20));
@@ -267,6 +455,7 @@ fn stock_movements() {
         created_at: Some(at("2026-11-25T09:00:00Z")),
     };
     let doc = through_the_outbox(movement.to_document());
+    has_the_seeds_fields(Collection::StockMovements, &doc);
     assert_eq!(StockMovementDoc::from_document(&doc).unwrap(), movement);
     let mut undated = doc.clone();
     undated.remove("created_at");
@@ -344,6 +533,7 @@ fn sales() {
         created_at: at("2026-11-25T09:00:00Z"),
     };
     let doc = through_the_outbox(sale.to_document());
+    has_the_seeds_fields(Collection::SalesTransactions, &doc);
     assert_eq!(SaleDoc::from_document(&doc, &usd()).unwrap(), sale);
     // A sale written before returns existed has no type: it is a sale.
     let mut old = doc.clone();
@@ -470,6 +660,7 @@ fn customers() {
         created_at: Some(at("2026-11-20T09:00:00Z")),
     };
     let doc = through_the_outbox(customer.to_document(&usd()));
+    has_the_seeds_fields(Collection::Customers, &doc);
     assert_eq!(CustomerDoc::from_document(&doc, &usd()).unwrap(), customer);
     // A loose history entry is left out; points below zero (offline redemptions) stay.
     let mut loose = doc.clone();
@@ -584,6 +775,7 @@ fn purchase_orders() {
         reorder_generation: Some(2),
     };
     let doc = through_the_outbox(order.to_document(&usd()));
+    has_the_seeds_fields(Collection::PurchaseOrders, &doc);
     assert_eq!(
         PurchaseOrderDoc::from_document(&doc, &usd()).unwrap(),
         order
@@ -656,6 +848,7 @@ fn suppliers() {
         created_at: Some(at("2026-11-20T09:00:00Z")),
     };
     let doc = through_the_outbox(supplier.to_document());
+    has_the_seeds_fields(Collection::Suppliers, &doc);
     assert_eq!(SupplierDoc::from_document(&doc).unwrap(), supplier);
     // Only a name: still a supplier.
     let bare = doc! {
@@ -681,6 +874,7 @@ fn payment_methods() {
         created_at: Some(at("2026-11-25T09:00:00Z")),
     };
     let doc = through_the_outbox(method.to_document());
+    has_the_seeds_fields(Collection::PaymentMethods, &doc);
     assert_eq!(PaymentMethodDoc::from_document(&doc).unwrap(), method);
     // A back office that gives no kind.
     let mut plain = doc.clone();
@@ -709,6 +903,7 @@ fn notifications() {
         created_at: at("2026-11-25T09:00:00Z"),
     };
     let doc = through_the_outbox(notification.to_document());
+    has_the_seeds_fields(Collection::Notifications, &doc);
     assert_eq!(NotificationDoc::from_document(&doc).unwrap(), notification);
     let update = NotificationUpdate {
         status: NotificationStatus::Read,

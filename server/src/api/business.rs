@@ -8,14 +8,15 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Document};
-use sellsync_contract::documents::Collection;
+use sellsync_contract::documents::{field, Collection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
 use super::{body, find, json, list, one, store, Scope};
-use crate::auth::{ApiError, Caller};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::http::Service;
 use crate::tenants;
 
@@ -44,13 +45,13 @@ pub async fn get_business(
     let db = service.central.database();
     let business = db
         .collection::<Document>(Collection::Businesses.name())
-        .find_one(doc! { "_id": caller.business_id })
+        .find_one(doc! { field::ID: caller.business_id })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
     let stores = db
         .collection::<Document>(Collection::Stores.name())
-        .count_documents(doc! { "business_id": caller.business_id })
+        .count_documents(doc! { field::BUSINESS_ID: caller.business_id })
         .await
         .map_err(ApiError::unavailable)?;
     let text = |name| business.get_str(name).unwrap_or_default().to_owned();
@@ -189,10 +190,10 @@ pub async fn list_notifications(
 ) -> Result<Json<Page>, ApiError> {
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
-        query.insert("store_id", store(&service, &caller, id).await?);
+        query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
     if let Some(status) = &filter.status {
-        query.insert("status", status.as_str());
+        query.insert(field::STATUS, status.as_str());
     }
     list(&service, &caller, Collection::Notifications, query, &paging)
         .await

@@ -12,7 +12,7 @@ use axum::Json;
 use bson::{doc, Bson};
 use chrono::Utc;
 use sellsync_contract::documents::{
-    Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
+    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
 };
 use sellsync_contract::stock::MovementType;
 use sellsync_contract::{Id, Money, Percent};
@@ -23,7 +23,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
 use super::{body, find, id, invalid, list, one, store, write, Scope};
-use crate::auth::{ApiError, Caller};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::http::Service;
 use crate::quota;
 
@@ -50,7 +51,7 @@ pub async fn list_products(
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
         let store = store(&service, &caller, id).await?;
-        query.insert("store_id", doc! { "$in": [store, Bson::Null] });
+        query.insert(field::STORE_ID, doc! { "$in": [store, Bson::Null] });
     }
     for (name, value) in [
         ("sku", &filter.sku),
@@ -178,7 +179,7 @@ pub async fn create_product(
                 category: new.category.unwrap_or_default().trim().to_owned(),
                 price: currency
                     .parse_non_negative(&new.price)
-                    .map_err(|e| invalid("price", e))?,
+                    .map_err(|e| invalid(field::PRICE, e))?,
                 tax_rate: new
                     .tax_rate
                     .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
@@ -255,7 +256,7 @@ pub async fn update_product(
     if let Some(price) = given.price {
         let price = currency
             .parse_non_negative(&price)
-            .map_err(|e| invalid("price", e))?;
+            .map_err(|e| invalid(field::PRICE, e))?;
         changes.push(ProductChange::Price(price));
     }
     if let Some(barcode) = given.barcode {
@@ -340,15 +341,15 @@ pub async fn list_stock_levels(
     Query(paging): Query<Paging>,
 ) -> Result<Json<StockPage>, ApiError> {
     let store = store(&service, &caller, &id).await?;
-    let query = doc! { "store_id": { "$in": [store, Bson::Null] } };
+    let query = doc! { field::STORE_ID: { "$in": [store, Bson::Null] } };
     let page = list(&service, &caller, Collection::Products, query, &paging).await?;
     let level = |product: &Value, name: &str| {
-        product["stock_levels"]
+        product[field::STOCK_LEVELS]
             .as_array()
             .and_then(|levels| {
                 levels
                     .iter()
-                    .find(|l| l["store_id"].as_str() == Some(store.to_hex().as_str()))
+                    .find(|l| l[field::STORE_ID].as_str() == Some(store.to_hex().as_str()))
             })
             .and_then(|l| l[name].as_i64())
             .unwrap_or_default()
@@ -361,7 +362,7 @@ pub async fn list_stock_levels(
             sku: p["sku"].as_str().unwrap_or_default().to_owned(),
             product_name: p["product_name"].as_str().unwrap_or_default().to_owned(),
             opening_stock: level(p, "opening_stock"),
-            stock: level(p, "stock"),
+            stock: level(p, field::STOCK),
             stock_threshold: p["stock_threshold"].as_i64().unwrap_or_default(),
         })
         .collect();
@@ -393,7 +394,7 @@ pub async fn list_stock_movements(
 ) -> Result<Json<Page>, ApiError> {
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
-        query.insert("store_id", store(&service, &caller, id).await?);
+        query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
     if let Some(text) = &filter.product_id {
         let product = self::id(text, "product")?;

@@ -18,7 +18,8 @@ use utoipa::ToSchema;
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
 use super::{body, invalid, list, one, write, Scope};
-use crate::auth::{ApiError, Caller};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::http::Service;
 
 /// The business's customers, with their loyalty points and purchase history.

@@ -15,12 +15,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bson::{doc, Bson, Document};
+use sellsync_contract::documents::field;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::Caller;
-use crate::auth::ApiError;
 use crate::error::is_duplicate_key;
+use crate::error::ApiError;
 use crate::http::Service;
 
 pub const COLLECTION: &str = "idempotency_keys";
@@ -81,8 +82,7 @@ pub async fn once_keeping(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 255)
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
+            ApiError::bad_request(
                 "bad_idempotency_key",
                 "An Idempotency-Key is 1 to 255 printable characters, such as a UUID.",
             )
@@ -94,19 +94,19 @@ pub async fn once_keeping(
         .database()
         .collection::<Document>(COLLECTION);
     let claim = doc! {
-        "_id": &id,
-        "business_id": caller.business_id,
-        "api_key_id": caller.key_id,
-        "request_hash": &request,
-        "status": Bson::Null,
-        "body": Bson::Null,
-        "created_at": bson::DateTime::now(),
+        field::ID: &id,
+        field::BUSINESS_ID: caller.business_id,
+        field::API_KEY_ID: caller.key_id,
+        field::REQUEST_HASH: &request,
+        field::STATUS: Bson::Null,
+        field::BODY: Bson::Null,
+        field::CREATED_AT: bson::DateTime::now(),
     };
     match keys.insert_one(claim).await {
         Ok(_) => {}
         Err(e) if is_duplicate_key(&e) => {
             let first = keys
-                .find_one(doc! { "_id": &id })
+                .find_one(doc! { field::ID: &id })
                 .await
                 .map_err(ApiError::unavailable)?
                 .ok_or_else(|| ApiError::unavailable("an idempotency key vanished"))?;
@@ -120,7 +120,7 @@ pub async fn once_keeping(
             (answer.status, answer.into_response(), Some(stored))
         }
         Err(error) if error.status.is_server_error() => {
-            let _ = keys.delete_one(doc! { "_id": &id }).await;
+            let _ = keys.delete_one(doc! { field::ID: &id }).await;
             return Err(error);
         }
         Err(error) => (error.status, error.into_response(), None),
@@ -132,8 +132,8 @@ pub async fn once_keeping(
         .map_err(ApiError::unavailable)?;
     let stored = stored.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
     keys.update_one(
-        doc! { "_id": &id },
-        doc! { "$set": { "status": i32::from(status.as_u16()), "body": stored } },
+        doc! { field::ID: &id },
+        doc! { "$set": { field::STATUS: i32::from(status.as_u16()), field::BODY: stored } },
     )
     .await
     .map_err(ApiError::unavailable)?;
@@ -142,23 +142,21 @@ pub async fn once_keeping(
 
 /// The first answer to a key, or why there is none to give.
 fn replay(first: &Document, request: &str) -> Result<Response, ApiError> {
-    if first.get_str("request_hash") != Ok(request) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    if first.get_str(field::REQUEST_HASH) != Ok(request) {
+        return Err(ApiError::unprocessable(
             "idempotency_key_reused",
             "This Idempotency-Key was used for another request: use a new key for a new request.",
         ));
     }
     let (Some(status), Ok(body)) = (
         first
-            .get_i32("status")
+            .get_i32(field::STATUS)
             .ok()
             .and_then(|s| u16::try_from(s).ok())
             .and_then(|s| StatusCode::from_u16(s).ok()),
-        first.get_str("body"),
+        first.get_str(field::BODY),
     ) else {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+        return Err(ApiError::conflict(
             "idempotency_key_in_flight",
             "A request with this Idempotency-Key is still being answered: try again shortly.",
         ));

@@ -5,10 +5,11 @@
 
 use bson::{Bson, Document};
 use chrono::SecondsFormat;
+use sellsync_contract::documents::field;
 use serde_json::{Map, Value};
 
 /// Fields the API never shows: the reconciler's bookkeeping.
-const INTERNAL: [&str; 2] = ["pending_movements", "stock_applied"];
+const INTERNAL: [&str; 2] = [field::PENDING_MOVEMENTS, field::STOCK_APPLIED];
 
 /// `document` as the API shows it.
 pub fn document(document: &Document) -> Value {
@@ -17,7 +18,11 @@ pub fn document(document: &Document) -> Value {
         if name.ends_with("_hash") || INTERNAL.contains(&name.as_str()) {
             continue;
         }
-        let name = if name == "_id" { "id" } else { name.as_str() };
+        let name = if name == field::ID {
+            "id"
+        } else {
+            name.as_str()
+        };
         out.insert(name.to_owned(), self::value(value));
     }
     Value::Object(out)

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Document};
-use sellsync_contract::documents::Collection;
+use sellsync_contract::documents::{field, Collection};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -25,7 +25,8 @@ use utoipa::ToSchema;
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
 use super::{body, id, invalid, json, list, not_found, Scope};
-use crate::auth::{ApiError, Caller};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::http::Service;
 use crate::tenants;
 
@@ -88,8 +89,7 @@ pub async fn create_key(
                 match Scope::ALL.iter().find(|s| s.as_str() == scope) {
                     Some(known) if !scopes.contains(&known.as_str()) => {
                         caller.require(*known).map_err(|_| {
-                            ApiError::new(
-                                StatusCode::FORBIDDEN,
+                            ApiError::forbidden(
                                 "scope_beyond_own",
                                 format!(
                                     "This key may not give the {scope} scope: it does not have it."
@@ -101,7 +101,7 @@ pub async fn create_key(
                     Some(_) => {}
                     None => {
                         return Err(invalid(
-                            "scopes",
+                            field::SCOPES,
                             format!("{scope:?} is not read, write or keys"),
                         ))
                     }
@@ -109,7 +109,7 @@ pub async fn create_key(
             }
             if !scopes.contains(&"read") {
                 return Err(invalid(
-                    "scopes",
+                    field::SCOPES,
                     "a key reads at least: give [\"read\"] or [\"read\", \"write\"]",
                 ));
             }
@@ -164,29 +164,28 @@ pub async fn revoke_key(
         .central
         .database()
         .collection::<Document>(Collection::ApiKeys.name());
-    let mut target = doc! { "_id": key, "business_id": caller.business_id };
+    let mut target = doc! { field::ID: key, field::BUSINESS_ID: caller.business_id };
     if let Some(owner) = caller
         .owner
         .filter(|owner| caller.created_by != Some(*owner))
     {
         // Not the owner's key: it revokes every key but the owner's.
-        target.insert("created_by", doc! { "$ne": owner });
+        target.insert(field::CREATED_BY, doc! { "$ne": owner });
         let owners = keys
             .count_documents(
-                doc! { "_id": key, "business_id": caller.business_id, "created_by": owner },
+                doc! { field::ID: key, field::BUSINESS_ID: caller.business_id, field::CREATED_BY: owner },
             )
             .await
             .map_err(ApiError::unavailable)?;
         if owners > 0 {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
+            return Err(ApiError::forbidden(
                 "owners_key",
                 "This is a key of the business's owner: only a key of the owner's revokes it.",
             ));
         }
     }
     let revoked = keys
-        .find_one_and_update(target, doc! { "$set": { "status": "revoked" } })
+        .find_one_and_update(target, doc! { "$set": { field::STATUS: "revoked" } })
         .return_document(mongodb::options::ReturnDocument::After)
         .await
         .map_err(ApiError::unavailable)?

@@ -21,13 +21,12 @@ use std::time::Instant;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::Router;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
 use futures_util::TryStreamExt as _;
 use sellsync_central::Reconciler;
-use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::documents::{field, Collection, Op};
 use sellsync_contract::operation::Operation;
 use serde_json::Value;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -35,7 +34,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{self, ApiError, Caller};
+use crate::auth::{self, Caller};
+use crate::error::ApiError;
 use crate::http::Service;
 use page::{Page, Paging};
 
@@ -128,8 +128,7 @@ impl Caller {
         if self.scopes.iter().any(|s| s == scope.as_str()) {
             return Ok(());
         }
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
+        Err(ApiError::forbidden(
             "scope_missing",
             format!(
                 "This API key may not {}: make a key with the {} scope.",
@@ -164,20 +163,12 @@ impl FromRequestParts<Arc<Service>> for Caller {
 /// "There is no … with this id": for an id that does not exist, is malformed, or is
 /// another business's, alike.
 pub fn not_found(what: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("There is no {what} with this id."),
-    )
+    ApiError::not_found("not_found", format!("There is no {what} with this id."))
 }
 
 /// A field of a request that is not what it must be.
 pub fn invalid(field: &str, why: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "invalid_field",
-        format!("{field}: {why}"),
-    )
+    ApiError::bad_request("invalid_field", format!("{field}: {why}"))
 }
 
 /// An id given in a path, query or body; malformed reads as not found.
@@ -194,7 +185,7 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<Page, ApiError> {
     caller.require(Scope::Read)?;
-    let mut conditions = vec![doc! { "business_id": caller.business_id }];
+    let mut conditions = vec![doc! { field::BUSINESS_ID: caller.business_id }];
     if !filter.is_empty() {
         conditions.push(filter);
     }
@@ -213,7 +204,7 @@ pub async fn list(
         .database()
         .collection::<Document>(collection.name())
         .find(doc! { "$and": conditions })
-        .sort(doc! { "_id": 1 })
+        .sort(doc! { field::ID: 1 })
         .limit(i64::from(paging.limit()) + 1)
         .await
         .map_err(ApiError::unavailable)?
@@ -235,7 +226,7 @@ pub async fn find(
         .central
         .database()
         .collection::<Document>(collection.name())
-        .find_one(doc! { "_id": id, "business_id": caller.business_id })
+        .find_one(doc! { field::ID: id, field::BUSINESS_ID: caller.business_id })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| not_found(what))
@@ -289,8 +280,7 @@ pub async fn write(
         .await
         .map_err(ApiError::unavailable)?;
     if let Some(rejection) = outcome.rejected.into_iter().next() {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+        return Err(ApiError::conflict(
             "refused",
             format!("The central database refused this: {}", rejection.error),
         ));
@@ -307,8 +297,7 @@ pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError>
 
 /// A request body that is not what the endpoint takes, and why.
 pub fn malformed_body(why: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
+    ApiError::bad_request(
         "malformed_body",
         format!("The request body is not what this endpoint takes: {why}"),
     )

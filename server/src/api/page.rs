@@ -4,6 +4,7 @@
 
 use bson::oid::ObjectId;
 use bson::{doc, Document};
+use sellsync_contract::documents::field;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -46,7 +47,7 @@ impl Paging {
         match self.cursor.as_deref().map(str::trim) {
             None | Some("") => Ok(None),
             Some(cursor) => ObjectId::parse_str(cursor)
-                .map(|id| Some(doc! { "_id": { "$gt": id } }))
+                .map(|id| Some(doc! { field::ID: { "$gt": id } }))
                 .map_err(|_| BadCursor),
         }
     }
@@ -57,7 +58,7 @@ impl Paging {
         let more = found.len() > limit;
         found.truncate(limit);
         let next_cursor = more
-            .then(|| found.last().and_then(|d| d.get_object_id("_id").ok()))
+            .then(|| found.last().and_then(|d| d.get_object_id(field::ID).ok()))
             .flatten()
             .map(|id| id.to_hex());
         Page {

@@ -6,14 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use bson::doc;
 use chrono::{DateTime, NaiveDate, Utc};
-use sellsync_contract::documents::Collection;
+use sellsync_contract::documents::{field, Collection};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::page::{Page, Paging};
 use super::{invalid, list, one, store};
-use crate::auth::{ApiError, Caller};
+use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::http::Service;
 
 /// Which sales.
@@ -40,7 +41,7 @@ pub async fn list_sales(
 ) -> Result<Json<Page>, ApiError> {
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
-        query.insert("store_id", store(&service, &caller, id).await?);
+        query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
     let mut range = doc! {};
     if let Some(from) = &filter.from {
@@ -53,7 +54,7 @@ pub async fn list_sales(
         range.insert("$lt", bson::DateTime::from_chrono(time("to", to, true)?));
     }
     if !range.is_empty() {
-        query.insert("created_at", range);
+        query.insert(field::CREATED_AT, range);
     }
     if let Some(kind) = &filter.transaction_type {
         query.insert("transaction_type", kind.trim());
@@ -110,7 +111,7 @@ pub async fn list_purchase_orders(
 ) -> Result<Json<Page>, ApiError> {
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
-        query.insert("store_id", store(&service, &caller, id).await?);
+        query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
     if let Some(status) = &filter.order_status {
         query.insert("order_status", status.trim());

@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
 use bson::oid::ObjectId;
 use bson::{doc, Document};
@@ -32,8 +32,8 @@ use sellsync_contract::policy::{self, Refusal};
 use tracing::info;
 
 use crate::api;
-use crate::auth::ApiError;
 use crate::devices::{self, Device};
+use crate::error::ApiError;
 use crate::http::Service;
 use crate::people;
 use crate::plans::Plan;
@@ -149,8 +149,7 @@ pub async fn push(
     let device = calling_till(&service, &headers).await?;
     let request = body(json)?;
     if request.operations.len() > MAX_PUSH {
-        return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
+        return Err(ApiError::too_large(
             "batch_too_large",
             format!(
                 "A push carries at most {MAX_PUSH} operations; this one has {}.",
@@ -190,7 +189,7 @@ pub async fn push(
         .map(|(mut op, _)| {
             // A key made at this till is revoked with it.
             if op.collection == Collection::ApiKeys && op.op == Op::Insert {
-                op.payload.insert(devices::MADE_BY_DEVICE, device.id);
+                op.payload.insert(field::MADE_BY_DEVICE, device.id);
             }
             op
         })

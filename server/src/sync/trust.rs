@@ -15,7 +15,7 @@ use sellsync_contract::policy::{self, Demands, Held, Refusal, TillScope};
 use sellsync_contract::roles::{Permission, Role};
 use tracing::warn;
 
-use crate::auth::ApiError;
+use crate::error::ApiError;
 
 /// An operation the policy allowed, with what it demands.
 pub type Checked = (Operation, Demands);

@@ -628,3 +628,27 @@ mod automatic_drafts {
         assert!(planned.writes.is_empty());
     }
 }
+
+#[test]
+fn the_business_takes_its_first_keys_label_once() {
+    let business = ObjectId::new();
+    let (_, sale) = insert(1, Collection::SalesTransactions, business);
+    let key = |seq: i64, label: &str| {
+        let (id, mut op) = insert(seq, Collection::ApiKeys, business);
+        op.payload.insert(field::API_KEY, label);
+        (id, op)
+    };
+    let (_, first) = key(2, "ssk_first…");
+    let (_, second) = key(3, "ssk_second…");
+    let ops = [&sale, &first, &second];
+    let statement = first_key(&ops, |_| true, business).unwrap();
+    assert_eq!(statement.op, 1, "the first key's operation");
+    assert_eq!(statement.u, doc! { "$set": { "api_key": "ssk_first…" } });
+    // Only where the business has no label yet: a later key, or a replay, changes nothing.
+    assert_eq!(statement.q.get_object_id("_id").unwrap(), business);
+    assert!(statement.q.get_array("$or").is_ok(), "{:?}", statement.q);
+    // A refused key gives no label; nor does a batch without a key.
+    let held_not_first = |op: &Operation| op.seq != 2;
+    assert_eq!(first_key(&ops, held_not_first, business).unwrap().op, 2);
+    assert!(first_key(&[&sale], |_| true, business).is_none());
+}
