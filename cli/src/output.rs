@@ -21,7 +21,7 @@ use sellsync_core::purchasing::orders::PurchaseOrder;
 use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
-use sellsync_core::sell::transaction::Sale;
+use sellsync_core::sell::sale::Sale;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::{CashMovement, Shift, XReport};
 use sellsync_core::staff::StaffMember;

@@ -6,9 +6,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{Collection, CustomerDoc, CustomerPurchase, Op, PurchaseEntry};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::Money;

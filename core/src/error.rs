@@ -5,16 +5,18 @@
 
 use std::path::PathBuf;
 
+use std::fmt;
+
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::catalog::barcode::CodeError;
-use crate::catalog::ImportReport;
-use crate::staff::Permission;
 use sellsync_contract::cash_count::CountError;
 use sellsync_contract::credentials::CredentialError;
 use sellsync_contract::documents::Refusal;
 use sellsync_contract::money::AmountError;
 use sellsync_contract::pricing::PricingError;
+use sellsync_contract::roles::Permission;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -446,6 +448,36 @@ impl From<CountError> for Error {
 impl From<CredentialError> for Error {
     fn from(error: CredentialError) -> Error {
         Error::InvalidCredential(error.0)
+    }
+}
+
+/// The outcome of a refused import: which rows were wrong, and why.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// Data rows read (the header not counted).
+    pub rows: u64,
+    pub errors: Vec<RowError>,
+}
+
+/// One bad row of an import; `line` counts the header as line 1.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Nothing was imported: {} of {} rows have errors.",
+            self.errors.len(),
+            self.rows
+        )?;
+        for e in &self.errors {
+            write!(f, "\n  line {}: {}", e.line, e.message)?;
+        }
+        Ok(())
     }
 }
 

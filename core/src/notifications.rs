@@ -8,9 +8,10 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::Result;
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{
     Collection, NotificationDoc, NotificationKind, NotificationStatus, NotificationUpdate, Op,
 };

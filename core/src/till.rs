@@ -4,25 +4,20 @@
 //! (`sell`, `stock`, `catalog`, …). Every method that changes something runs in one
 //! SQLite transaction that also appends the change to the outbox.
 
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use tracing::info;
 
 use crate::db;
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
-use crate::sell::payments;
-use crate::staff::{self, Actor, NewUser, Permission};
-use sellsync_contract::documents::NewPaymentMethod;
-use sellsync_contract::documents::{
-    BusinessDoc, BusinessSettings, Collection, Op, OperatingHours, StoreDoc,
-};
-use sellsync_contract::ids::{self, timestamp, Id};
+use crate::staff::actor::Actor;
+use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Currency, Money, Percent};
+use sellsync_contract::roles::Permission;
 
 /// The business this till belongs to, with the settings that govern its sales.
 #[derive(Debug, Clone, Serialize)]
@@ -62,28 +57,6 @@ pub struct Store {
     pub phone: String,
 }
 
-/// Everything needed to set up a new till for a new business.
-#[derive(Debug, Clone)]
-pub struct TillSetup {
-    pub business_name: String,
-    /// ISO 4217 code: `USD`, `EUR`, `JPY`, …
-    pub currency: String,
-    /// IANA name: `America/New_York`, …
-    pub timezone: String,
-    pub tax_inclusive: bool,
-    pub default_tax_rate: Percent,
-    pub store_name: String,
-    pub location: String,
-    pub phone: String,
-    /// When the store opens and closes, on a 24-hour clock: `("09:00", "22:00")`.
-    pub operating_hours: Option<(String, String)>,
-    /// A short prefix for this till's sale numbers, such as `T1`.
-    pub till_code: String,
-    /// The business owner, who becomes the first admin.
-    pub owner: NewUser,
-    pub payment_methods: Vec<NewPaymentMethod>,
-}
-
 /// An open till database.
 pub struct Till {
     pub(crate) conn: Connection,
@@ -98,123 +71,6 @@ impl Till {
     /// Opens the till in `data_dir`, upgrading its database in place if it is older.
     pub fn open(data_dir: &Path) -> Result<Till> {
         let conn = db::open(data_dir)?;
-        Till::load(conn, data_dir)
-    }
-
-    /// Creates a till for a new business in `data_dir`: the business, its store, the owner
-    /// as admin and the payment methods, all in one transaction and all in the outbox.
-    pub fn create(data_dir: &Path, setup: &TillSetup) -> Result<Till> {
-        let currency = Currency::from_code(&setup.currency)?;
-        let timezone: Tz = setup
-            .timezone
-            .parse()
-            .map_err(|_| Error::UnknownTimezone(setup.timezone.clone()))?;
-        let till_code = check_till_code(&setup.till_code)?;
-        let hours = match &setup.operating_hours {
-            Some((open, close)) => Some((check_time(open)?, check_time(close)?)),
-            None => None,
-        };
-        let (opens, closes) = (hours.map(|h| h.0), hours.map(|h| h.1));
-        let owner = staff::prepare_user(&setup.owner)?;
-
-        let mut conn = db::create(data_dir)?;
-        let now = ids::now();
-        let business_id = Id::new();
-        let store_id = Id::new();
-        let result = (|| -> Result<()> {
-            // The owner makes the business: its rows name them.
-            let tx = Tx::begin(&mut conn, Some(owner.id))?;
-            tx.execute(
-                "INSERT INTO businesses (_id, business_name, business_owner, currency, timezone,
-                    tax_inclusive, default_tax_rate, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    business_id,
-                    setup.business_name.trim(),
-                    owner.id,
-                    currency.code(),
-                    timezone.name(),
-                    setup.tax_inclusive,
-                    setup.default_tax_rate.thousandths(),
-                    timestamp(now)
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO stores (_id, business_id, store_name, location, phone,
-                    operating_hours_open, operating_hours_close, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    store_id,
-                    business_id,
-                    setup.store_name.trim(),
-                    setup.location.trim(),
-                    setup.phone.trim(),
-                    opens,
-                    closes,
-                    timestamp(now)
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO till (id, till_id, till_code, business_id, store_id, created_at)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-                params![Id::new(), till_code, business_id, store_id, timestamp(now)],
-            )?;
-            outbox::append(
-                &tx,
-                Collection::Businesses,
-                business_id,
-                Op::Insert,
-                BusinessDoc {
-                    id: business_id,
-                    business_name: setup.business_name.trim().to_owned(),
-                    business_owner: Some(owner.id),
-                    package_plan: Some("Free".into()),
-                    subscription_status: Some("active".into()),
-                    // Set centrally with the business's first API key.
-                    api_key: None,
-                    settings: BusinessSettings {
-                        tax_inclusive: Some(setup.tax_inclusive),
-                        default_tax_rate: Some(setup.default_tax_rate),
-                        ..BusinessSettings::new(currency.clone(), timezone)
-                    },
-                    created_at: Some(now),
-                }
-                .to_document(),
-                now,
-            )?;
-            outbox::append(
-                &tx,
-                Collection::Stores,
-                store_id,
-                Op::Insert,
-                StoreDoc {
-                    id: store_id,
-                    business_id,
-                    store_name: setup.store_name.trim().to_owned(),
-                    location: Some(setup.location.trim().to_owned()),
-                    phone: Some(setup.phone.trim().to_owned()),
-                    operating_hours: hours.map(|(open, close)| OperatingHours {
-                        open: open.to_owned(),
-                        close: close.to_owned(),
-                    }),
-                    created_at: Some(now),
-                }
-                .to_document(),
-                now,
-            )?;
-            staff::insert_user(&tx, business_id, store_id, &owner, now)?;
-            for method in &setup.payment_methods {
-                payments::insert(&tx, business_id, method, now)?;
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            drop(conn);
-            db::remove_database(data_dir);
-            return Err(e);
-        }
-        info!(business = %business_id, store = %store_id, "till created");
         Till::load(conn, data_dir)
     }
 
@@ -364,42 +220,6 @@ impl Till {
     }
 }
 
-/// A change being written: one immediate SQLite transaction. Only [`Till::write`] (and
-/// [`Till::create`], for a till's first rows) opens one, and what must be part of a change
-/// takes a `Tx`, the outbox above all: so a change and its outbox rows commit together by
-/// construction, not by convention. Reads through it see the change so far.
-pub(crate) struct Tx<'c> {
-    tx: Transaction<'c>,
-    /// The user making the change, recorded on its outbox rows; `None`: the till itself.
-    actor: Option<Id>,
-}
-
-impl<'c> Tx<'c> {
-    fn begin(conn: &'c mut Connection, actor: Option<Id>) -> Result<Tx<'c>> {
-        Ok(Tx {
-            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
-            actor,
-        })
-    }
-
-    /// Who makes this change, as its outbox rows record it.
-    pub(crate) fn actor(&self) -> Option<Id> {
-        self.actor
-    }
-
-    fn commit(self) -> Result<()> {
-        Ok(self.tx.commit()?)
-    }
-}
-
-impl Deref for Tx<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
-        &self.tx
-    }
-}
-
 /// What a change needs to know of the till besides its database connection.
 pub(crate) struct Ctx<'a> {
     pub business: &'a Business,
@@ -479,7 +299,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
 }
 
 /// A time of day as a store's hours are written: `09:00`, `22:30` (24-hour clock).
-fn check_time(text: &str) -> Result<&str> {
+pub(crate) fn check_time(text: &str) -> Result<&str> {
     let text = text.trim();
     let valid = chrono::NaiveTime::parse_from_str(text, "%H:%M").is_ok() && text.len() == 5;
     if !valid {

@@ -12,7 +12,7 @@ use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::change::CentralChange;
 use sellsync_contract::documents::{Collection, ParkedStatus};
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Discount, Error, NewCustomer, Percent, Till};
 

@@ -12,7 +12,7 @@ use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::change::CentralChange;
 use sellsync_contract::documents::Collection;
 use sellsync_core::catalog::ProductChanges;
-use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::{Cart, Credential, Error, Id, Money, Permission, Till};
 

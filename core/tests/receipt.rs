@@ -5,7 +5,7 @@ mod common;
 
 use common::{shop, tender, usd, Shop, CHOC, MILK};
 use sellsync_core::printing::receipt::{layout, takes_cash, LineStyle, Paper, Receipt};
-use sellsync_core::sell::checkout::{Cart, CartCustomer};
+use sellsync_core::sell::cart::{Cart, CartCustomer};
 use sellsync_core::{Discount, Error, NewProduct, Percent, Sale};
 
 const LONG_NAME: &str = "Crème brûlée dessert kit with Madagascar vanilla pods, family size";

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use sellsync_core::printing::receipt::{layout, Paper};
-use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::sell::returns::{
     NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };

@@ -4,7 +4,7 @@ mod common;
 
 use common::{count, shop, snapshot, tender};
 use sellsync_contract::credentials::MAX_FAILED_ATTEMPTS;
-use sellsync_core::sell::checkout::CartCustomer;
+use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::{
     Cart, Credential, Discount, Error, Money, NewCustomer, NewUser, Permission, Role,
 };

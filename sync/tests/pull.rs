@@ -658,7 +658,7 @@ fn credit_of_alice(till: &mut Till) -> Money {
 /// A sale of one unit of the demo's first product for Alice, `credit` of it from her
 /// store credit, the rest in cash.
 fn sale_on_credit(till: &mut Till, credit: Money) -> sellsync_core::Sale {
-    use sellsync_core::sell::checkout::CartCustomer;
+    use sellsync_core::sell::cart::CartCustomer;
     let cashier = sign_in(till, "cashier@example.com", "1111");
     let alice = till
         .find_customer(&cashier, "alice@example.com")

@@ -4,7 +4,6 @@
 pub mod barcode;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::io::Read;
 
 use bson::doc;
@@ -15,10 +14,11 @@ use tracing::info;
 
 use crate::catalog::barcode::{lookup_forms, validate_code};
 use crate::db::outbox;
-use crate::error::{Error, Result};
+use crate::db::Tx;
+use crate::error::{Error, ImportReport, Result, RowError};
 use crate::purchasing::suppliers::require_supplier;
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{
     field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
 };
@@ -713,36 +713,6 @@ fn find_in(conn: &Connection, business: Id, code: &str) -> Result<Option<Product
         }
     }
     by("sku", code)
-}
-
-/// The outcome of a refused import: which rows were wrong, and why.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ImportReport {
-    /// Data rows read (the header not counted).
-    pub rows: u64,
-    pub errors: Vec<RowError>,
-}
-
-/// One bad row of an import; `line` counts the header as line 1.
-#[derive(Debug, Clone, Serialize)]
-pub struct RowError {
-    pub line: u64,
-    pub message: String,
-}
-
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Nothing was imported: {} of {} rows have errors.",
-            self.errors.len(),
-            self.rows
-        )?;
-        for e in &self.errors {
-            write!(f, "\n  line {}: {}", e.line, e.message)?;
-        }
-        Ok(())
-    }
 }
 
 /// An FTS5 query matching every word of `text` as a prefix, or `None` if it has no words.

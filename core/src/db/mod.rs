@@ -9,7 +9,10 @@ pub mod outbox;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use std::ops::Deref;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use sellsync_contract::Id;
 use tracing::info;
 
 use crate::error::{Error, Result};
@@ -171,6 +174,42 @@ pub(crate) mod testing {
         configure(&conn).unwrap();
         migrate(&mut conn, version).unwrap();
         conn
+    }
+}
+
+/// A change being written: one immediate SQLite transaction. Only [`Till::write`] (and
+/// [`Till::create`], for a till's first rows) opens one, and what must be part of a change
+/// takes a `Tx`, the outbox above all: so a change and its outbox rows commit together by
+/// construction, not by convention. Reads through it see the change so far.
+pub(crate) struct Tx<'c> {
+    tx: Transaction<'c>,
+    /// The user making the change, recorded on its outbox rows; `None`: the till itself.
+    actor: Option<Id>,
+}
+
+impl<'c> Tx<'c> {
+    pub(crate) fn begin(conn: &'c mut Connection, actor: Option<Id>) -> Result<Tx<'c>> {
+        Ok(Tx {
+            tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+            actor,
+        })
+    }
+
+    /// Who makes this change, as its outbox rows record it.
+    pub(crate) fn actor(&self) -> Option<Id> {
+        self.actor
+    }
+
+    pub(crate) fn commit(self) -> Result<()> {
+        Ok(self.tx.commit()?)
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.tx
     }
 }
 

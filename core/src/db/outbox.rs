@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
 
+use crate::db::Tx;
 use crate::error::Result;
-use crate::till::Tx;
 use sellsync_contract::documents::{Collection, Op};
 use sellsync_contract::ids::{new_op_id, parse_timestamp, timestamp, Id};
 use sellsync_contract::operation;

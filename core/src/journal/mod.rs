@@ -14,10 +14,11 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::sell::transaction;
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{Collection, JournalEntryDoc, Op};
 use sellsync_contract::ids::{timestamp, Id};
 

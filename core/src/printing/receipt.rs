@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::customers::Customer;
 use crate::error::{Error, Result};
-use crate::sell::transaction::{Sale, SaleItem};
+use crate::sell::sale::{Sale, SaleItem};
 use crate::till::{Store, Till};
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::ids::Id;

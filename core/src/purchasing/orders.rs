@@ -14,13 +14,14 @@ use tracing::info;
 
 use crate::catalog::{self, Product};
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::notifications;
 use crate::purchasing::suppliers::require_supplier;
-use crate::sell::checkout::check_quantity;
+use crate::sell::cart::check_quantity;
 use crate::staff::{Actor, Permission};
 use crate::stock::{self, Movement};
-use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::documents::{
     Collection, Op, OrderItemDoc, OrderStatus, ProductChange, PurchaseOrderDoc,
@@ -105,7 +106,7 @@ fn receive_lines(order: &mut PurchaseOrderDoc, lines: &[ReceivedLine]) -> Result
         if line.quantity < 0 || line.damaged < 0 || line.quantity + line.damaged == 0 {
             return Err(Error::BadQuantity {
                 got: line.quantity.min(line.damaged).min(0),
-                max: crate::sell::checkout::MAX_QUANTITY,
+                max: crate::sell::cart::MAX_QUANTITY,
             });
         }
         let item = order

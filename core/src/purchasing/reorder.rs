@@ -16,10 +16,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::Result;
 use crate::notifications;
 use crate::purchasing::orders;
-use crate::till::{next_number, Ctx, TillCounter, Tx};
+use crate::till::{next_number, Ctx, TillCounter};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::documents::{
     Collection, Op, OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine,

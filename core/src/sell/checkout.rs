@@ -8,189 +8,34 @@
 //! stock is allowed (an offline till cannot know better) and raises a notification.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use tracing::info;
 
-use crate::catalog::Product;
-use crate::customers::{self, Customer, NewCustomer};
+use crate::customers::{self};
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
+use crate::sell::cart::{check_quantity, Cart, CartCustomer};
 use crate::sell::parked;
+use crate::sell::sale::{Sale, SaleItem};
 use crate::sell::tender::{
     balance, paid_in, points_earned, settle, Balance, Payment, Settlement, Tender,
 };
-use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
+use crate::sell::transaction::{self, payment_method_name};
 use crate::shift;
 use crate::staff::{Actor, Permission, Role};
 use crate::stock::{self, Movement};
-use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter};
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::documents::{PurchaseEntry, TransactionType};
 use sellsync_contract::ids::{self, Id};
 use sellsync_contract::money::Money;
-use sellsync_contract::pricing::{exceeds_percent, price_cart, Discount, LineInput, PricedCart};
+use sellsync_contract::pricing::{exceeds_percent, price_cart, Discount, PricedCart};
 use sellsync_contract::stock::MovementType;
-
-/// The largest quantity of one line (and of one stock movement).
-pub const MAX_QUANTITY: i64 = 100_000;
 
 /// The name under which loyalty points appear among a sale's payments.
 pub const LOYALTY_TENDER: &str = "Loyalty points";
 /// The name under which store credit appears among a sale's and a refund's payments.
 pub const STORE_CREDIT_TENDER: &str = "Store credit";
-
-/// One line of the cart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CartLine {
-    /// The product as it was when scanned: its price is the price of the sale.
-    pub product: Product,
-    pub quantity: i64,
-    pub discount: Option<Discount>,
-}
-
-/// Who the sale is for, if anyone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CartCustomer {
-    Existing(Customer),
-    /// Created together with the sale.
-    New(NewCustomer),
-}
-
-/// A sale being rung up.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cart {
-    lines: Vec<CartLine>,
-    discount: Option<Discount>,
-    customer: Option<CartCustomer>,
-    redeem_points: i64,
-    /// Store credit the customer spends on this sale.
-    store_credit: Money,
-    /// The parked sale this cart was taken up from.
-    parked: Option<Id>,
-}
-
-pub(crate) fn check_quantity(quantity: i64) -> Result<()> {
-    if (1..=MAX_QUANTITY).contains(&quantity) {
-        Ok(())
-    } else {
-        Err(Error::BadQuantity {
-            got: quantity,
-            max: MAX_QUANTITY,
-        })
-    }
-}
-
-impl Cart {
-    pub fn new() -> Cart {
-        Cart::default()
-    }
-
-    pub fn lines(&self) -> &[CartLine] {
-        &self.lines
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
-    /// Adds `quantity` of a product; scanning a product already in the cart adds to its
-    /// line. Returns the index of the line.
-    pub fn add(&mut self, product: Product, quantity: i64) -> Result<usize> {
-        check_quantity(quantity)?;
-        if let Some(i) = self.lines.iter().position(|l| l.product.id == product.id) {
-            let total = self.lines[i].quantity.saturating_add(quantity);
-            check_quantity(total)?;
-            self.lines[i].quantity = total;
-            return Ok(i);
-        }
-        self.lines.push(CartLine {
-            product,
-            quantity,
-            discount: None,
-        });
-        Ok(self.lines.len() - 1)
-    }
-
-    fn line_mut(&mut self, line: usize) -> Result<&mut CartLine> {
-        self.lines.get_mut(line).ok_or(Error::NoSuchLine(line + 1))
-    }
-
-    pub fn set_quantity(&mut self, line: usize, quantity: i64) -> Result<()> {
-        check_quantity(quantity)?;
-        self.line_mut(line)?.quantity = quantity;
-        Ok(())
-    }
-
-    pub fn remove(&mut self, line: usize) -> Result<CartLine> {
-        self.line_mut(line)?;
-        Ok(self.lines.remove(line))
-    }
-
-    pub fn set_line_discount(&mut self, line: usize, discount: Option<Discount>) -> Result<()> {
-        self.line_mut(line)?.discount = discount;
-        Ok(())
-    }
-
-    /// A discount on the whole cart, after line discounts.
-    pub fn set_discount(&mut self, discount: Option<Discount>) {
-        self.discount = discount;
-    }
-
-    /// The discount on the whole cart, as keyed.
-    pub fn discount(&self) -> Option<Discount> {
-        self.discount
-    }
-
-    /// The parked sale this cart was taken up from, which completing it completes.
-    pub fn parked_sale(&self) -> Option<Id> {
-        self.parked
-    }
-
-    pub(crate) fn set_parked_sale(&mut self, parked: Option<Id>) {
-        self.parked = parked;
-    }
-
-    /// Who the sale is for, if anyone.
-    pub fn customer(&self) -> Option<&CartCustomer> {
-        self.customer.as_ref()
-    }
-
-    pub fn set_customer(&mut self, customer: Option<CartCustomer>) {
-        self.customer = customer;
-    }
-
-    /// Loyalty points the customer spends on this sale.
-    pub fn redeem_points(&mut self, points: i64) {
-        self.redeem_points = points.max(0);
-    }
-
-    /// The loyalty points the customer spends on this sale.
-    pub fn points_to_redeem(&self) -> i64 {
-        self.redeem_points
-    }
-
-    /// Store credit the customer spends on this sale (none below zero).
-    pub fn use_store_credit(&mut self, amount: Money) {
-        self.store_credit = amount.max(Money::ZERO);
-    }
-
-    /// The store credit the customer spends on this sale.
-    pub fn store_credit(&self) -> Money {
-        self.store_credit
-    }
-
-    fn pricing_lines(&self) -> Vec<LineInput> {
-        self.lines
-            .iter()
-            .map(|l| LineInput {
-                unit_price: l.product.price,
-                quantity: l.quantity,
-                tax_rate: l.product.tax_rate,
-                discount: l.discount,
-            })
-            .collect()
-    }
-}
 
 impl Till {
     /// Looks up `code` (barcode or SKU) and adds `quantity` of it to the cart.

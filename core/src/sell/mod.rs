@@ -4,11 +4,13 @@
 //! (`voids`), carts parked and taken up again at any till of the store (`parked`), and
 //! how sales and returns are stored (`transaction`).
 
+pub mod cart;
 pub mod checkout;
 pub mod parked;
 pub mod payments;
 pub mod refund;
 pub mod returns;
+pub mod sale;
 pub mod tender;
 pub mod transaction;
 pub mod voids;

@@ -17,11 +17,12 @@ use tracing::{info, warn};
 
 use crate::customers::{self, Customer};
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::notifications;
-use crate::sell::checkout::{Cart, CartCustomer};
+use crate::sell::cart::{Cart, CartCustomer};
 use crate::staff::{Actor, Permission};
-use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::documents::{Collection, Op, ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};

@@ -2,24 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::Serialize;
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
-use crate::till::{Till, Tx};
+use crate::sell::tender::PaymentMethod;
+use crate::till::Till;
 use sellsync_contract::documents::{
     Collection, NewPaymentMethod, Op, PaymentKind, PaymentMethodDoc,
 };
 use sellsync_contract::ids::{timestamp, Id};
-
-/// A payment method the business accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PaymentMethod {
-    pub id: Id,
-    pub method_name: String,
-    pub provider: String,
-    pub kind: PaymentKind,
-}
 
 /// Inserts a payment method and its outbox row, inside the caller's transaction.
 pub(crate) fn insert(

@@ -12,20 +12,23 @@ use tracing::{info, warn};
 
 use crate::catalog::Product;
 use crate::customers;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
 use crate::notifications;
-use crate::sell::checkout::{check_quantity, STORE_CREDIT_TENDER};
+use crate::sell::cart::check_quantity;
+use crate::sell::checkout::STORE_CREDIT_TENDER;
 use crate::sell::refund::{
     approval_needed, check_refund_tenders, default_refund_tenders, loyalty_back, refund_lines,
     PaidTender, Refund, SoldLine,
 };
+use crate::sell::sale::{Sale, SaleItem};
 use crate::sell::tender::{paid_in, Payment, Tender};
-use crate::sell::transaction::{self, payment_method_name, Sale, SaleItem};
+use crate::sell::transaction::{self, payment_method_name};
 use crate::shift;
 use crate::staff::{needs_approver, Actor, Approval, Permission};
 use crate::stock::{self, Movement};
-use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::documents::{PurchaseEntry, TransactionType};

@@ -6,10 +6,18 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::sell::payments::PaymentMethod;
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Currency, Money};
+
+/// A payment method the business accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentMethod {
+    pub id: Id,
+    pub method_name: String,
+    pub provider: String,
+    pub kind: PaymentKind,
+}
 
 /// A payment the cashier takes: a method and an amount, or no amount for "the rest".
 #[derive(Debug, Clone, PartialEq, Eq)]

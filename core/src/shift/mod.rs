@@ -11,11 +11,12 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
 use crate::sell::{parked, transaction};
 use crate::staff::{Actor, Approval, Permission};
-use crate::till::{Business, Ctx, Till, Tx};
+use crate::till::{Business, Ctx, Till};
 use sellsync_contract::documents::{Collection, Op, ZReportDoc};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::Money;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::sell::transaction::Sale;
+use crate::sell::sale::Sale;
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::documents::TransactionType;
 use sellsync_contract::money::Money;
@@ -267,7 +267,7 @@ mod tests {
         ];
         let mut transactions = transactions.to_vec();
         let mut voided = transaction(Sale, "T1-000004", "Morgan", 999, 0, &[("Cash", Cash, 999)]);
-        voided.voided = Some(crate::sell::transaction::Voided {
+        voided.voided = Some(crate::sell::sale::Voided {
             by: None,
             at: chrono::Utc::now(),
             reason: "Wrong item".into(),

@@ -13,8 +13,9 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
-use crate::till::{Till, Tx};
+use crate::till::Till;
 use sellsync_contract::credentials::{
     check_password, hash_pin, hash_secret, normalize_email, verify_secret, LOCKOUT_MINUTES,
     MAX_FAILED_ATTEMPTS,
@@ -22,72 +23,10 @@ use sellsync_contract::credentials::{
 use sellsync_contract::documents::{Collection, Op, UserDoc};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 
+pub mod actor;
+
+pub use actor::Actor;
 pub use sellsync_contract::roles::{permission_name, Permission, Role};
-
-/// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
-#[derive(Debug, Clone, Serialize)]
-pub struct Actor {
-    user_id: Id,
-    name: String,
-    email: String,
-    role: Role,
-    permissions: Vec<Permission>,
-}
-
-impl Actor {
-    pub fn user_id(&self) -> Id {
-        self.user_id
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The email they sign in with, lower case.
-    pub fn email(&self) -> &str {
-        &self.email
-    }
-
-    pub fn role(&self) -> Role {
-        self.role
-    }
-
-    pub fn can(&self, permission: Permission) -> bool {
-        self.permissions.contains(&permission)
-    }
-
-    /// Fails unless this user may give a staff member `role` with `permissions`: nobody
-    /// grants a role above their own or a permission they do not hold themselves.
-    pub fn require_grant(&self, role: Role, permissions: &[Permission]) -> Result<()> {
-        let refused = |what: String| {
-            warn!(user = %self.email, %what, "grant refused");
-            Err(Error::GrantBeyondOwn {
-                user: self.name.clone(),
-                what,
-            })
-        };
-        if role.rank() > self.role.rank() {
-            return refused(format!("the {} role", role.as_str()));
-        }
-        match permissions.iter().find(|p| !self.can(**p)) {
-            Some(missing) => refused(format!("the right to {missing}")),
-            None => Ok(()),
-        }
-    }
-
-    /// Fails with a clear error unless this user has `permission`.
-    pub fn require(&self, permission: Permission) -> Result<()> {
-        if self.can(permission) {
-            Ok(())
-        } else {
-            warn!(user = %self.email, %permission, "permission refused");
-            Err(Error::PermissionDenied {
-                user: self.name.clone(),
-                permission,
-            })
-        }
-    }
-}
 
 /// How a user proves who they are.
 #[derive(Clone, Copy)]
@@ -236,31 +175,6 @@ pub(crate) fn insert_user(
         .to_document(),
         now,
     )
-}
-
-impl Actor {
-    /// A user as the `users` table stores them: the role's name and the permissions as
-    /// a JSON list of names. A permission this version does not know grants nothing here.
-    fn stored(
-        user_id: Id,
-        name: String,
-        email: String,
-        role: &str,
-        permissions: &str,
-    ) -> Result<Actor> {
-        Ok(Actor {
-            user_id,
-            name,
-            email,
-            role: Role::parse(role)
-                .ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
-            permissions: serde_json::from_str::<Vec<serde_json::Value>>(permissions)
-                .map_err(|e| Error::Corrupt(format!("permissions: {e}")))?
-                .into_iter()
-                .filter_map(|v| serde_json::from_value(v).ok())
-                .collect(),
-        })
-    }
 }
 
 /// A sign-in under way ([`Till::begin_sign_in`]): the user's stored hashes, to check the

@@ -12,7 +12,7 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::error::{Error, Result};
-use crate::sell::checkout::{check_quantity, MAX_QUANTITY};
+use crate::sell::cart::{check_quantity, MAX_QUANTITY};
 use crate::staff::{Actor, Permission};
 use crate::stock::{self, Movement};
 use crate::till::{Ctx, Till};

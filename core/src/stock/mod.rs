@@ -12,11 +12,12 @@ use tracing::info;
 
 use crate::catalog::Product;
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::notifications;
 use crate::purchasing;
 use crate::staff::{Actor, Permission};
-use crate::till::{Ctx, Till, Tx};
+use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
 use sellsync_contract::ids::{self, timestamp, Id};
 
@@ -153,7 +154,7 @@ impl Till {
         if quantity < 1 {
             return Err(Error::BadQuantity {
                 got: quantity,
-                max: crate::sell::checkout::MAX_QUANTITY,
+                max: crate::sell::cart::MAX_QUANTITY,
             });
         }
         let reason = if reason.trim().is_empty() {
@@ -173,7 +174,7 @@ impl Till {
         reason: &str,
     ) -> Result<StockChange> {
         actor.require(Permission::ManageInventory)?;
-        let max = crate::sell::checkout::MAX_QUANTITY;
+        let max = crate::sell::cart::MAX_QUANTITY;
         if quantity == 0 || quantity.abs() > max {
             return Err(Error::BadQuantity { got: quantity, max });
         }

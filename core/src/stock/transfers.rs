@@ -16,12 +16,13 @@ use tracing::info;
 
 use crate::catalog::Product;
 use crate::db::outbox;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::notifications;
-use crate::sell::checkout::check_quantity;
+use crate::sell::cart::check_quantity;
 use crate::staff::{Actor, Permission};
 use crate::stock::{self, Movement};
-use crate::till::{next_number, Ctx, Till, TillCounter, Tx};
+use crate::till::{next_number, Ctx, Till, TillCounter};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::documents::{
     Collection, Op, StockTransferDoc, TransferItemDoc, TransferStatus,

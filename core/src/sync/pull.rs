@@ -20,12 +20,14 @@ use tracing::{debug, info, warn};
 
 use crate::customers::phone_key;
 use crate::db as database;
+use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::purchasing::orders;
-use crate::sell::transaction::{self, Sale};
+use crate::sell::sale::Sale;
+use crate::sell::transaction;
 use crate::sell::{parked, returns};
 use crate::stock::transfers;
-use crate::till::{check_till_code, Ctx, Till, Tx};
+use crate::till::{check_till_code, Ctx, Till};
 use sellsync_contract::change::CentralChange;
 use sellsync_contract::conflicts::Unsent;
 use sellsync_contract::documents::{

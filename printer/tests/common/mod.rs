@@ -8,7 +8,7 @@ use std::process::Command;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{NewPaymentMethod, PaymentKind};
 use sellsync_core::printing::{PrinterConnection, PrinterSettings};
-use sellsync_core::sell::checkout::{Cart, CartCustomer};
+use sellsync_core::sell::cart::{Cart, CartCustomer};
 use sellsync_core::{
     Actor, Credential, Discount, Money, NewCustomer, NewProduct, NewUser, Percent, Role, Sale,
     Tender, Till, TillSetup,

@@ -1,0 +1,168 @@
+//! The cart, pure: the sale a cashier rings up (lines of products as scanned, discounts,
+//! the customer, loyalty points and store credit to spend), before anything is written.
+//! Checkout prices it and writes the sale; parking keeps it for later.
+
+use serde::Serialize;
+
+use crate::catalog::Product;
+use crate::customers::{Customer, NewCustomer};
+use crate::error::{Error, Result};
+use sellsync_contract::ids::Id;
+use sellsync_contract::money::Money;
+use sellsync_contract::pricing::{Discount, LineInput};
+
+/// The largest quantity of one line (and of one stock movement).
+pub const MAX_QUANTITY: i64 = 100_000;
+
+/// One line of the cart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CartLine {
+    /// The product as it was when scanned: its price is the price of the sale.
+    pub product: Product,
+    pub quantity: i64,
+    pub discount: Option<Discount>,
+}
+
+/// Who the sale is for, if anyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartCustomer {
+    Existing(Customer),
+    /// Created together with the sale.
+    New(NewCustomer),
+}
+
+/// A sale being rung up.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cart {
+    pub(super) lines: Vec<CartLine>,
+    pub(super) discount: Option<Discount>,
+    pub(super) customer: Option<CartCustomer>,
+    pub(super) redeem_points: i64,
+    /// Store credit the customer spends on this sale.
+    pub(super) store_credit: Money,
+    /// The parked sale this cart was taken up from.
+    pub(super) parked: Option<Id>,
+}
+
+pub(crate) fn check_quantity(quantity: i64) -> Result<()> {
+    if (1..=MAX_QUANTITY).contains(&quantity) {
+        Ok(())
+    } else {
+        Err(Error::BadQuantity {
+            got: quantity,
+            max: MAX_QUANTITY,
+        })
+    }
+}
+
+impl Cart {
+    pub fn new() -> Cart {
+        Cart::default()
+    }
+
+    pub fn lines(&self) -> &[CartLine] {
+        &self.lines
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds `quantity` of a product; scanning a product already in the cart adds to its
+    /// line. Returns the index of the line.
+    pub fn add(&mut self, product: Product, quantity: i64) -> Result<usize> {
+        check_quantity(quantity)?;
+        if let Some(i) = self.lines.iter().position(|l| l.product.id == product.id) {
+            let total = self.lines[i].quantity.saturating_add(quantity);
+            check_quantity(total)?;
+            self.lines[i].quantity = total;
+            return Ok(i);
+        }
+        self.lines.push(CartLine {
+            product,
+            quantity,
+            discount: None,
+        });
+        Ok(self.lines.len() - 1)
+    }
+
+    fn line_mut(&mut self, line: usize) -> Result<&mut CartLine> {
+        self.lines.get_mut(line).ok_or(Error::NoSuchLine(line + 1))
+    }
+
+    pub fn set_quantity(&mut self, line: usize, quantity: i64) -> Result<()> {
+        check_quantity(quantity)?;
+        self.line_mut(line)?.quantity = quantity;
+        Ok(())
+    }
+
+    pub fn remove(&mut self, line: usize) -> Result<CartLine> {
+        self.line_mut(line)?;
+        Ok(self.lines.remove(line))
+    }
+
+    pub fn set_line_discount(&mut self, line: usize, discount: Option<Discount>) -> Result<()> {
+        self.line_mut(line)?.discount = discount;
+        Ok(())
+    }
+
+    /// A discount on the whole cart, after line discounts.
+    pub fn set_discount(&mut self, discount: Option<Discount>) {
+        self.discount = discount;
+    }
+
+    /// The discount on the whole cart, as keyed.
+    pub fn discount(&self) -> Option<Discount> {
+        self.discount
+    }
+
+    /// The parked sale this cart was taken up from, which completing it completes.
+    pub fn parked_sale(&self) -> Option<Id> {
+        self.parked
+    }
+
+    pub(crate) fn set_parked_sale(&mut self, parked: Option<Id>) {
+        self.parked = parked;
+    }
+
+    /// Who the sale is for, if anyone.
+    pub fn customer(&self) -> Option<&CartCustomer> {
+        self.customer.as_ref()
+    }
+
+    pub fn set_customer(&mut self, customer: Option<CartCustomer>) {
+        self.customer = customer;
+    }
+
+    /// Loyalty points the customer spends on this sale.
+    pub fn redeem_points(&mut self, points: i64) {
+        self.redeem_points = points.max(0);
+    }
+
+    /// The loyalty points the customer spends on this sale.
+    pub fn points_to_redeem(&self) -> i64 {
+        self.redeem_points
+    }
+
+    /// Store credit the customer spends on this sale (none below zero).
+    pub fn use_store_credit(&mut self, amount: Money) {
+        self.store_credit = amount.max(Money::ZERO);
+    }
+
+    /// The store credit the customer spends on this sale.
+    pub fn store_credit(&self) -> Money {
+        self.store_credit
+    }
+
+    pub(crate) fn pricing_lines(&self) -> Vec<LineInput> {
+        self.lines
+            .iter()
+            .map(|l| LineInput {
+                unit_price: l.product.price,
+                quantity: l.quantity,
+                tax_rate: l.product.tax_rate,
+                discount: l.discount,
+            })
+            .collect()
+    }
+}
