@@ -7,7 +7,8 @@ use sellsync_core::Till;
 
 use crate::args::parse_item;
 use crate::output::Printer;
-use crate::{build_cart, pay, sign_in, CartArgs, PaymentArgs, SignIn};
+use crate::sell::{build_cart, pay, CartArgs, PaymentArgs};
+use crate::{sign_in, SignIn};
 
 #[derive(Args)]
 pub struct ParkArgs {

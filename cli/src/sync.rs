@@ -351,3 +351,21 @@ fn status_line(s: &EngineStatus) -> String {
         ),
     }
 }
+
+/// `sellsync outbox`: the changes in commit order, with where each stands (a manager's).
+#[derive(Args)]
+pub(crate) struct OutboxArgs {
+    #[command(flatten)]
+    sign_in: SignIn,
+    /// Only operations not yet delivered
+    #[arg(long)]
+    pending: bool,
+    /// At most this many rows
+    #[arg(long, default_value_t = 1000)]
+    limit: usize,
+}
+
+pub(crate) fn outbox(till: &mut Till, args: OutboxArgs, out: &Printer) -> Result<()> {
+    let actor = crate::sign_in(till, &args.sign_in)?;
+    out.outbox(&till.outbox(&actor, args.pending, args.limit)?)
+}
