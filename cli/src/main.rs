@@ -26,8 +26,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use sellsync_core::staff::Approval;
-use sellsync_core::Till;
-use sellsync_core::{Actor, Credential};
+use sellsync_core::{Actor, Credential, Till};
 
 use crate::output::Printer;
 

@@ -7,8 +7,7 @@ use rusqlite::params;
 use serde::Serialize;
 use tracing::info;
 
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::Result;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till};

@@ -1,8 +1,7 @@
 //! Setting up a till for a new business: the store's opening hours reach the central
 //! store document, and bad ones are refused before anything is made.
 
-use sellsync_contract::documents::default_methods;
-use sellsync_contract::documents::Collection;
+use sellsync_contract::documents::{default_methods, Collection};
 use sellsync_core::staff::{NewUser, Role};
 use sellsync_core::{Error, Percent, Till, TillSetup};
 

@@ -5,8 +5,7 @@
 mod common;
 
 use common::*;
-use sellsync_contract::documents::PaymentKind;
-use sellsync_contract::documents::{CustomerPurchase, Op};
+use sellsync_contract::documents::{CustomerPurchase, Op, PaymentKind};
 use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::sell::returns::{NoReceiptRefund, ReturnWithoutReceipt, UnreceiptedLine};
 use sellsync_core::staff::Approval;

@@ -27,8 +27,7 @@ use sellsync_contract::policy::TillScope;
 use tracing::info;
 
 use crate::auth::{self, LastUsed};
-use crate::error::ApiError;
-use crate::error::{Result, ServerError};
+use crate::error::{ApiError, Result, ServerError};
 use crate::keys::{self, Kind, NewKey};
 use crate::plans::Plan;
 use crate::quota;

@@ -24,8 +24,7 @@ use tracing::{info, warn, Level};
 
 use crate::api::{self, limit::RateLimit};
 use crate::auth::LastUsed;
-use crate::error::ApiError;
-use crate::error::{Result, ServerError};
+use crate::error::{ApiError, Result, ServerError};
 use crate::sync;
 
 /// The largest request body: a till's batch of outbox operations fits with room to spare.

@@ -8,8 +8,7 @@ use sellsync_central::Central;
 use sellsync_contract::documents::{field, Collection};
 
 use crate::devices;
-use crate::error::is_duplicate_key;
-use crate::error::ApiError;
+use crate::error::{is_duplicate_key, ApiError};
 use crate::plans::Plan;
 
 /// Refused when `store` has as many active tills as `plan` allows.

@@ -15,12 +15,10 @@ use sellsync_contract::documents::{
 use sellsync_contract::roles::Role;
 use sellsync_contract::{Currency, Id};
 
-use crate::api;
-use crate::error::ApiError;
-use crate::error::{Result, ServerError};
+use crate::error::{ApiError, Result, ServerError};
 use crate::keys::{self, NewKey};
 use crate::plans::Plan;
-use crate::quota;
+use crate::{api, quota};
 
 /// What `admin create-business` is given.
 pub struct NewBusiness {

@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 
-use sellsync_contract::documents::ParkedStatus;
-use sellsync_contract::documents::PaymentKind;
+use sellsync_contract::documents::{ParkedStatus, PaymentKind};
 use sellsync_contract::pricing::PricedCart;
-use sellsync_contract::z_report::rows;
-use sellsync_contract::z_report::ZReport;
+use sellsync_contract::z_report::{rows, ZReport};
 use sellsync_core::catalog::QuickKeys;
 use sellsync_core::notifications::Notification;
 use sellsync_core::printing::{CodePage, PrinterSettings};
@@ -18,8 +16,7 @@ use sellsync_core::sell::checkout::Due;
 use sellsync_core::sell::parked::ParkedSale;
 use sellsync_core::sell::returns::{ReturnPreview, Returnable};
 use sellsync_core::sell::sale::Sale;
-use sellsync_core::sell::tender::PaymentMethod;
-use sellsync_core::sell::tender::{Balance, Tender};
+use sellsync_core::sell::tender::{Balance, PaymentMethod, Tender};
 use sellsync_core::shift::{Shift, XReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::counts::StockCount;

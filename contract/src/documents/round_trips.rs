@@ -7,8 +7,7 @@ use bson::{doc, Bson, Decimal128, Document};
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::documents::PaymentKind;
-use crate::documents::{NotificationKind, NotificationStatus};
+use crate::documents::{NotificationKind, NotificationStatus, PaymentKind};
 use crate::ids::{parse_timestamp, Id};
 use crate::money::{Currency, Money, Percent};
 use crate::pricing::Discount;

@@ -21,8 +21,7 @@ use crate::documents::PaymentKind;
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
 use crate::pricing::TaxLine;
-use crate::z_report::ZReport;
-use crate::z_report::{CashierTotal, ShiftFigures, TenderTotal};
+use crate::z_report::{CashierTotal, ShiftFigures, TenderTotal, ZReport};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZReportDoc {

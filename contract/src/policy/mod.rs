@@ -14,15 +14,13 @@
 use bson::{Bson, Document};
 use chrono::{DateTime, Duration, Utc};
 
-use crate::documents::NotificationStatus;
-use crate::documents::PaymentKind;
 use crate::documents::{
     field, CustomerDoc, CustomerPurchase, JournalEntryDoc, NotificationDoc, NotificationUpdate, Op,
     ParkedSaleDoc, ParkedStatus, PaymentMethodDoc, ProductDoc, ProductUpdate, PurchaseOrderDoc,
     SaleDoc, SaleStatus, SaleVoid, StockMovementDoc, StockTransferDoc, SupplierDoc,
     TransactionType, TransferStatus, UserDoc, ZReportDoc,
 };
-use crate::documents::{Collection, OrderStatus};
+use crate::documents::{Collection, NotificationStatus, OrderStatus, PaymentKind};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
 use crate::operation::Operation;

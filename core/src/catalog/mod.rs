@@ -13,8 +13,7 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::barcode::{lookup_forms, validate_code};
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, ImportReport, Result, RowError};
 use crate::purchasing::suppliers::require_supplier;
 use crate::staff::{Actor, Permission};

@@ -13,8 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tracing::{info, warn};
 
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::sell::transaction;
 use crate::staff::{Actor, Permission};

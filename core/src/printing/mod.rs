@@ -18,11 +18,10 @@ use tracing::{info, warn};
 
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
-use crate::notifications;
 use crate::printing::receipt::{takes_cash, Paper};
-use crate::shift;
 use crate::staff::{Actor, Permission};
 use crate::till::Till;
+use crate::{notifications, shift};
 use sellsync_contract::documents::NotificationKind;
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 

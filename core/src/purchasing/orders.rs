@@ -13,8 +13,7 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::{self, Product};
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::notifications;
 use crate::purchasing::suppliers::require_supplier;

@@ -16,15 +16,15 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use tracing::{info, warn};
 
 use crate::customers::{self, Customer};
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::notifications;
 use crate::sell::cart::{Cart, CartCustomer};
 use crate::staff::{Actor, Permission};
 use crate::till::{next_number, Ctx, Till, TillCounter};
-use sellsync_contract::documents::NotificationKind;
-use sellsync_contract::documents::{Collection, Op, ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
+use sellsync_contract::documents::{
+    Collection, NotificationKind, Op, ParkedItemDoc, ParkedSaleDoc, ParkedStatus,
+};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::{Currency, Money};
 

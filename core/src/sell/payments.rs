@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::sell::tender::PaymentMethod;
 use crate::till::Till;

@@ -11,11 +11,9 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::catalog::Product;
-use crate::customers;
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
-use crate::notifications;
 use crate::sell::cart::check_quantity;
 use crate::sell::checkout::STORE_CREDIT_TENDER;
 use crate::sell::refund::{
@@ -25,13 +23,11 @@ use crate::sell::refund::{
 use crate::sell::sale::{Sale, SaleItem};
 use crate::sell::tender::{paid_in, Payment, Tender};
 use crate::sell::transaction::{self, payment_method_name};
-use crate::shift;
 use crate::staff::{needs_approver, Actor, Approval, Permission};
 use crate::stock::{self, Movement};
 use crate::till::{next_number, Ctx, Till, TillCounter};
-use sellsync_contract::documents::NotificationKind;
-use sellsync_contract::documents::PaymentKind;
-use sellsync_contract::documents::{PurchaseEntry, TransactionType};
+use crate::{customers, notifications, shift};
+use sellsync_contract::documents::{NotificationKind, PaymentKind, PurchaseEntry, TransactionType};
 use sellsync_contract::ids::{self, Id};
 use sellsync_contract::money::Money;
 use sellsync_contract::pricing::{price_cart, LineInput, PricedCart};

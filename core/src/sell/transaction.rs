@@ -4,8 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::Result;
 use crate::sell::sale::{Sale, SaleItem, Voided};
 use crate::sell::tender::Payment;

@@ -6,7 +6,6 @@
 use rusqlite::params;
 use tracing::info;
 
-use crate::customers;
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
@@ -14,12 +13,13 @@ use crate::sell::cart::CartLine;
 use crate::sell::sale::Sale;
 use crate::sell::tender::paid_in;
 use crate::sell::transaction;
-use crate::shift;
 use crate::staff::{Actor, Approval, Permission};
 use crate::stock::{self, Movement};
 use crate::till::Till;
-use sellsync_contract::documents::PaymentKind;
-use sellsync_contract::documents::{Collection, CustomerPurchase, Op, PurchaseEntry, SaleVoid};
+use crate::{customers, shift};
+use sellsync_contract::documents::{
+    Collection, CustomerPurchase, Op, PaymentKind, PurchaseEntry, SaleVoid,
+};
 use sellsync_contract::ids::{self, timestamp, Id};
 use sellsync_contract::money::Money;
 use sellsync_contract::stock::MovementType;

@@ -10,8 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use tracing::info;
 
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
 use crate::sell::{parked, transaction};

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::sell::sale::Sale;
-use sellsync_contract::documents::PaymentKind;
-use sellsync_contract::documents::TransactionType;
+use sellsync_contract::documents::{PaymentKind, TransactionType};
 use sellsync_contract::money::Money;
 use sellsync_contract::pricing::tax_lines;
 use sellsync_contract::z_report::{CashierTotal, ShiftFigures, TenderTotal};

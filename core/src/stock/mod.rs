@@ -11,13 +11,11 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
-use crate::notifications;
-use crate::purchasing;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till};
+use crate::{notifications, purchasing};
 use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
 use sellsync_contract::ids::{self, timestamp, Id};
 

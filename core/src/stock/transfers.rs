@@ -15,8 +15,7 @@ use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
-use crate::db::outbox;
-use crate::db::Tx;
+use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::notifications;
 use crate::sell::cart::check_quantity;

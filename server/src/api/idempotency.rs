@@ -20,8 +20,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::Caller;
-use crate::error::is_duplicate_key;
-use crate::error::ApiError;
+use crate::error::{is_duplicate_key, ApiError};
 use crate::http::Service;
 
 pub const COLLECTION: &str = "idempotency_keys";

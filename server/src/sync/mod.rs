@@ -31,13 +31,11 @@ use sellsync_contract::operation::Operation;
 use sellsync_contract::policy::{self, Refusal};
 use tracing::info;
 
-use crate::api;
 use crate::devices::{self, Device};
 use crate::error::ApiError;
 use crate::http::Service;
-use crate::people;
 use crate::plans::Plan;
-use crate::quota;
+use crate::{api, people, quota};
 
 /// The most operations one push may carry (a till sends 1,000 at a time).
 pub const MAX_PUSH: usize = 1_000;

@@ -38,9 +38,8 @@ use sellsync_sync::CentralConfig;
 use tauri::{AppHandle, Manager};
 use tracing::warn;
 
-use crate::events;
 use crate::views::{Answer, Failure};
-use crate::{Desk, Session};
+use crate::{events, Desk, Session};
 
 /// No till is open yet.
 pub(crate) fn no_till() -> Failure {

@@ -8,9 +8,8 @@ use serde::Deserialize;
 use tauri::{AppHandle, State};
 
 use super::{central_config, counter};
-use crate::events;
 use crate::views::{Answer, SettingsView, StatusView};
-use crate::{lock, Desk};
+use crate::{events, lock, Desk};
 use sellsync_sync::SyncTarget;
 
 #[tauri::command(async)]
