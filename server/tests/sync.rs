@@ -273,12 +273,24 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let err = till_a.create_api_key(&priya, true).unwrap_err();
     assert_eq!(err.code(), "permission_denied");
     let made = till_a.create_api_key(&boss, false).unwrap();
+    let businesses = db.collection::<bson::Document>("businesses");
+    let label = || async {
+        let found = businesses.find_one(doc! { "_id": business }).await.unwrap();
+        found.unwrap().get_str("api_key").unwrap().to_owned()
+    };
+    let owners_label = label().await;
     let (status, answer) = gateway.get("/v1/business", Some(&made.key));
     assert_eq!(
         (status, answer["code"].as_str()),
         (401, Some("unknown_api_key"))
     );
     sync(dir_a.path()).await.unwrap();
+    assert_eq!(
+        label().await,
+        owners_label,
+        "the business keeps its first key's label: a till's key does not replace it"
+    );
+    assert_ne!(owners_label, made.label);
     let (status, answer) = gateway.get("/v1/business", Some(&made.key));
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["key_scopes"], json!(["read"]));
