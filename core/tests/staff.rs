@@ -71,6 +71,24 @@ fn a_good_sign_in_resets_the_count() {
 }
 
 #[test]
+fn a_sign_in_in_two_steps_counts_as_one_and_never_shows_a_hash() {
+    let mut s = shop();
+    let attempt = s.till.begin_sign_in("cashier@example.com").unwrap();
+    let shown = format!("{attempt:?}");
+    assert!(shown.contains("cashier@example.com"), "{shown}");
+    assert!(!shown.contains("$argon2"), "a hash in {shown}");
+    assert!(attempt.check(Credential::Pin("1111")));
+    assert!(!attempt.check(Credential::Pin("0000")));
+    let err = s.till.finish_sign_in(attempt, false).unwrap_err();
+    assert!(
+        matches!(err, Error::WrongSecret { attempts_left } if attempts_left == MAX_FAILED_ATTEMPTS - 1)
+    );
+    let attempt = s.till.begin_sign_in("cashier@example.com").unwrap();
+    let actor = s.till.finish_sign_in(attempt, true).unwrap();
+    assert_eq!(actor.email(), "cashier@example.com");
+}
+
+#[test]
 fn unknown_users_and_passwords() {
     let mut s = shop();
     let before = snapshot(s.dir.path());

@@ -179,11 +179,19 @@ pub(crate) fn insert_user(
 /// A sign-in under way ([`Till::begin_sign_in`]): the user's stored hashes, to check the
 /// typed secret against without the till, since argon2 takes tens of milliseconds on
 /// purpose and a caller that shares the till may let others use it meanwhile.
-#[derive(Debug)]
 pub struct SignInAttempt {
     email_key: String,
     pin_hash: Option<String>,
     password_hash: Option<String>,
+}
+
+/// The user only: a hash is never printed.
+impl fmt::Debug for SignInAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignInAttempt")
+            .field("email", &self.email_key)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignInAttempt {
