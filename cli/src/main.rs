@@ -6,6 +6,7 @@ mod args;
 mod catalog;
 mod counts;
 mod customers;
+mod json;
 mod output;
 mod parked;
 mod print;

@@ -27,13 +27,14 @@ use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::counts::{PostedCount, StockCount};
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
 use sellsync_core::stock::LedgerCheck;
-use sellsync_core::sync::pull::PullOutcome;
 use sellsync_core::sync::queue::SyncStatus;
 use sellsync_core::{Product, Till};
 use sellsync_printer::PrinterStatus;
 use sellsync_sync::pull::Pulled;
 use sellsync_sync::{EngineStatus, SyncTarget};
 use serde::Serialize;
+
+use crate::json;
 
 pub struct Printer {
     pub json: bool,
@@ -73,7 +74,7 @@ fn truncate(text: &str, width: usize) -> String {
 
 impl Printer {
     pub fn demo_created(&self, till: &Till, summary: &DemoSummary) -> Result<()> {
-        emit!(self, summary, |out| {
+        emit!(self, json::DemoCreated::new(summary), |out| {
             writeln!(
                 out,
                 "Created the demo store {} ({} products) in {}.",
@@ -128,7 +129,7 @@ impl Printer {
     }
 
     pub fn api_key_made(&self, made: &sellsync_core::api_keys::ApiKeyMade) -> Result<()> {
-        emit!(self, made, |out| {
+        emit!(self, json::ApiKeyJson::new(made), |out| {
             writeln!(
                 out,
                 "API key {} ({}), scopes {}. The key, shown this once:",
@@ -153,22 +154,22 @@ impl Printer {
     ) -> Result<()> {
         #[derive(Serialize)]
         struct Provisioned<'a> {
-            business: &'a sellsync_core::till::Business,
-            store: &'a sellsync_core::till::Store,
+            business: json::BusinessJson<'a>,
+            store: json::StoreJson<'a>,
             till_code: &'a str,
             central: String,
             read: usize,
             #[serde(flatten)]
-            outcome: PullOutcome,
+            outcome: json::Pulled,
             seconds: f64,
         }
         let shown = Provisioned {
-            business: till.business(),
-            store: till.store(),
+            business: json::BusinessJson::new(till.business()),
+            store: json::StoreJson::new(till.store()),
             till_code: till.till_code(),
             central: central.to_string(),
             read: pulled.read,
-            outcome: pulled.outcome,
+            outcome: json::Pulled::new(pulled.outcome),
             seconds: took.as_secs_f64(),
         };
         emit!(self, shown, |out| {
@@ -199,12 +200,12 @@ impl Printer {
     pub fn till_created(&self, till: &Till) -> Result<()> {
         #[derive(Serialize)]
         struct Created<'a> {
-            business: &'a sellsync_core::till::Business,
-            store: &'a sellsync_core::till::Store,
+            business: json::BusinessJson<'a>,
+            store: json::StoreJson<'a>,
         }
         let created = Created {
-            business: till.business(),
-            store: till.store(),
+            business: json::BusinessJson::new(till.business()),
+            store: json::StoreJson::new(till.store()),
         };
         emit!(self, created, |out| {
             writeln!(
@@ -218,25 +219,29 @@ impl Printer {
     }
 
     pub fn products(&self, till: &Till, products: &[Product]) -> Result<()> {
-        emit!(self, products, |out| {
-            writeln!(
-                out,
-                "{:<14} {:<14} {:<40} {:>10} {:>7} {:>6}",
-                "SKU", "BARCODE", "NAME", "PRICE", "TAX", "STOCK"
-            )?;
-            for p in products {
+        emit!(
+            self,
+            json::ProductJson::list(till.currency(), products),
+            |out| {
                 writeln!(
                     out,
                     "{:<14} {:<14} {:<40} {:>10} {:>7} {:>6}",
-                    p.sku,
-                    p.barcode.as_deref().unwrap_or("-"),
-                    truncate(&p.product_name, 40),
-                    till.format_money(p.price),
-                    p.tax_rate.to_string(),
-                    p.stock
+                    "SKU", "BARCODE", "NAME", "PRICE", "TAX", "STOCK"
                 )?;
+                for p in products {
+                    writeln!(
+                        out,
+                        "{:<14} {:<14} {:<40} {:>10} {:>7} {:>6}",
+                        p.sku,
+                        p.barcode.as_deref().unwrap_or("-"),
+                        truncate(&p.product_name, 40),
+                        till.format_money(p.price),
+                        p.tax_rate.to_string(),
+                        p.stock
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn imported(&self, count: usize) -> Result<()> {
@@ -246,7 +251,7 @@ impl Printer {
     }
 
     pub fn sale(&self, till: &Till, sale: &Sale) -> Result<()> {
-        emit!(self, sale, |out| {
+        emit!(self, json::SaleJson::new(till.currency(), sale), |out| {
             let money = |m| till.format_money(m);
             if sale.is_return() {
                 let of = match &sale.original_sale_number {
@@ -325,25 +330,29 @@ impl Printer {
         })
     }
 
-    pub fn stock(&self, products: &[Product]) -> Result<()> {
-        emit!(self, products, |out| {
-            writeln!(
-                out,
-                "{:<14} {:<44} {:>6} {:>9}",
-                "SKU", "NAME", "STOCK", "THRESHOLD"
-            )?;
-            for p in products {
+    pub fn stock(&self, till: &Till, products: &[Product]) -> Result<()> {
+        emit!(
+            self,
+            json::ProductJson::list(till.currency(), products),
+            |out| {
                 writeln!(
                     out,
-                    "{:<14} {:<44} {:>6} {:>9}{}",
-                    p.sku,
-                    truncate(&p.product_name, 44),
-                    p.stock,
-                    p.stock_threshold,
-                    if p.is_low() { "  LOW" } else { "" }
+                    "{:<14} {:<44} {:>6} {:>9}",
+                    "SKU", "NAME", "STOCK", "THRESHOLD"
                 )?;
+                for p in products {
+                    writeln!(
+                        out,
+                        "{:<14} {:<44} {:>6} {:>9}{}",
+                        p.sku,
+                        truncate(&p.product_name, 44),
+                        p.stock,
+                        p.stock_threshold,
+                        if p.is_low() { "  LOW" } else { "" }
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn stock_change(&self, change: &StockChange) -> Result<()> {
@@ -357,7 +366,7 @@ impl Printer {
     }
 
     pub fn ledger_check(&self, check: &LedgerCheck) -> Result<()> {
-        emit!(self, check, |out| {
+        emit!(self, json::LedgerCheckJson::new(check), |out| {
             for m in &check.mismatches {
                 writeln!(
                     out,
@@ -376,7 +385,7 @@ impl Printer {
     }
 
     pub fn outbox(&self, entries: &[OutboxEntry]) -> Result<()> {
-        emit!(self, entries, |out| {
+        emit!(self, json::OutboxJson::list(entries), |out| {
             writeln!(
                 out,
                 "{:>6}  {:<36}  {:<9}  {:<17}  {:<18}  {:<24}",
@@ -398,7 +407,7 @@ impl Printer {
     }
 
     pub fn notifications(&self, till: &Till, notes: &[Notification]) -> Result<()> {
-        emit!(self, notes, |out| {
+        emit!(self, json::NotificationJson::list(notes), |out| {
             for n in notes {
                 writeln!(
                     out,
@@ -412,7 +421,7 @@ impl Printer {
     }
 
     pub fn parked_sales(&self, till: &Till, parked: &[ParkedSale]) -> Result<()> {
-        emit!(self, parked, |out| {
+        emit!(self, json::ParkedJson::list(parked), |out| {
             if parked.is_empty() {
                 writeln!(out, "No parked sales wait at this store.")?;
             }
@@ -437,7 +446,7 @@ impl Printer {
     }
 
     pub fn receipt_text(&self, receipt: &Receipt) -> Result<()> {
-        emit!(self, receipt, |out| {
+        emit!(self, json::ReceiptJson::new(receipt), |out| {
             out.push_str(&receipt.to_text());
         })
     }
@@ -456,7 +465,7 @@ impl Printer {
     }
 
     pub fn print_jobs(&self, jobs: &[PrintJob]) -> Result<()> {
-        emit!(self, jobs, |out| {
+        emit!(self, json::PrintJobJson::list(jobs), |out| {
             for job in jobs {
                 match &job.last_error {
                     None => writeln!(out, "Printed {}.", job.describe())?,
@@ -472,50 +481,53 @@ impl Printer {
         jobs: &[PrintJob],
         drawer: &[DrawerEvent],
     ) -> Result<()> {
-        let value = serde_json::json!({ "printer": settings, "jobs": jobs, "drawer": drawer });
-        emit!(self, value, |out| {
-            let Some(s) = settings else {
-                writeln!(out, "This till has no receipt printer.")?;
-                return print(&out);
-            };
-            writeln!(out, "Printer:    {}", s.connection)?;
-            writeln!(
-                out,
-                "Paper:      {} ({} columns)",
-                s.paper,
-                s.paper.columns()
-            )?;
-            writeln!(out, "Code page:  {}", s.code_page)?;
-            let drawer_setting = if s.open_drawer_on_cash {
-                "opens after a cash sale"
-            } else {
-                "opens only on demand"
-            };
-            writeln!(out, "Drawer:     {drawer_setting}")?;
-            writeln!(out, "Footer:     {}", s.footer)?;
-            if !jobs.is_empty() {
-                writeln!(out, "\nLatest jobs:")?;
-            }
-            for job in jobs {
-                let status = job.last_error.as_deref().unwrap_or(job.status.as_str());
-                writeln!(out, "  #{:<5} {:<40} {status}", job.id, job.describe())?;
-            }
-            if !drawer.is_empty() {
-                writeln!(out, "\nDrawer opened:")?;
-            }
-            for event in drawer {
-                let why = match event.reason.as_str() {
-                    "cash_sale" => "cash sale",
-                    _ => "no sale",
+        emit!(
+            self,
+            json::PrinterJson::new(settings, jobs, drawer),
+            |out| {
+                let Some(s) = settings else {
+                    writeln!(out, "This till has no receipt printer.")?;
+                    return print(&out);
                 };
+                writeln!(out, "Printer:    {}", s.connection)?;
                 writeln!(
                     out,
-                    "  {} {why:<10} {}",
-                    event.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    event.user_name
+                    "Paper:      {} ({} columns)",
+                    s.paper,
+                    s.paper.columns()
                 )?;
+                writeln!(out, "Code page:  {}", s.code_page)?;
+                let drawer_setting = if s.open_drawer_on_cash {
+                    "opens after a cash sale"
+                } else {
+                    "opens only on demand"
+                };
+                writeln!(out, "Drawer:     {drawer_setting}")?;
+                writeln!(out, "Footer:     {}", s.footer)?;
+                if !jobs.is_empty() {
+                    writeln!(out, "\nLatest jobs:")?;
+                }
+                for job in jobs {
+                    let status = job.last_error.as_deref().unwrap_or(job.status.as_str());
+                    writeln!(out, "  #{:<5} {:<40} {status}", job.id, job.describe())?;
+                }
+                if !drawer.is_empty() {
+                    writeln!(out, "\nDrawer opened:")?;
+                }
+                for event in drawer {
+                    let why = match event.reason.as_str() {
+                        "cash_sale" => "cash sale",
+                        _ => "no sale",
+                    };
+                    writeln!(
+                        out,
+                        "  {} {why:<10} {}",
+                        event.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                        event.user_name
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn printer_status(
@@ -538,7 +550,7 @@ impl Printer {
     }
 
     pub fn staff(&self, staff: &[StaffMember]) -> Result<()> {
-        emit!(self, staff, |out| {
+        emit!(self, json::StaffJson::list(staff), |out| {
             for m in staff {
                 writeln!(
                     out,
@@ -553,114 +565,116 @@ impl Printer {
     }
 
     pub fn customer(&self, till: &Till, customer: &Customer, history: &[Purchase]) -> Result<()> {
-        #[derive(Serialize)]
-        struct WithHistory<'a> {
-            #[serde(flatten)]
-            customer: &'a Customer,
-            purchase_history: &'a [Purchase],
-        }
-        let value = WithHistory {
-            customer,
-            purchase_history: history,
-        };
-        emit!(self, value, |out| {
-            writeln!(
-                out,
-                "{}  {}  {}  {} points  {} store credit",
-                customer.name,
-                customer.phone.as_deref().unwrap_or("-"),
-                customer.email.as_deref().unwrap_or("-"),
-                customer.loyalty_points,
-                till.format_money(customer.store_credit)
-            )?;
-            for p in history {
+        emit!(
+            self,
+            json::CustomerJson::new(till.currency(), customer, history),
+            |out| {
                 writeln!(
                     out,
-                    "  {} {} {}",
-                    till.format_time(p.date),
-                    p.sale_number,
-                    till.format_money(p.amount)
+                    "{}  {}  {}  {} points  {} store credit",
+                    customer.name,
+                    customer.phone.as_deref().unwrap_or("-"),
+                    customer.email.as_deref().unwrap_or("-"),
+                    customer.loyalty_points,
+                    till.format_money(customer.store_credit)
                 )?;
+                for p in history {
+                    writeln!(
+                        out,
+                        "  {} {} {}",
+                        till.format_time(p.date),
+                        p.sale_number,
+                        till.format_money(p.amount)
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn day_report(&self, till: &Till, report: &DayReport) -> Result<()> {
-        emit!(self, report, |out| {
-            let money = |m| till.format_money(m);
-            writeln!(out, "Sales on {} ({})", report.date, report.timezone)?;
-            writeln!(out, "  {:<30} {:>12}", "Sales", report.sales)?;
-            writeln!(out, "  {:<30} {:>12}", "Items sold", report.items_sold)?;
-            writeln!(out, "  {:<30} {:>12}", "Subtotal", money(report.subtotal))?;
-            writeln!(out, "  {:<30} {:>12}", "Discounts", money(report.discounts))?;
-            writeln!(out, "  {:<30} {:>12}", "Tax", money(report.tax))?;
-            writeln!(
-                out,
-                "  {:<30} {:>12}",
-                format!("Total {}", report.currency),
-                money(report.total)
-            )?;
-            writeln!(
-                out,
-                "  {:<30} {:>12}",
-                format!("Returns ({})", report.returns),
-                money(report.returns_total)
-            )?;
-            writeln!(out, "  {:<30} {:>12}", "Net", money(report.net))?;
-            for m in &report.by_payment_method {
+        emit!(
+            self,
+            json::DayReportJson::new(till.currency(), report),
+            |out| {
+                let money = |m| till.format_money(m);
+                writeln!(out, "Sales on {} ({})", report.date, report.timezone)?;
+                writeln!(out, "  {:<30} {:>12}", "Sales", report.sales)?;
+                writeln!(out, "  {:<30} {:>12}", "Items sold", report.items_sold)?;
+                writeln!(out, "  {:<30} {:>12}", "Subtotal", money(report.subtotal))?;
+                writeln!(out, "  {:<30} {:>12}", "Discounts", money(report.discounts))?;
+                writeln!(out, "  {:<30} {:>12}", "Tax", money(report.tax))?;
                 writeln!(
                     out,
                     "  {:<30} {:>12}",
-                    format!("{} ({})", m.method_name, m.payments),
-                    money(m.amount)
+                    format!("Total {}", report.currency),
+                    money(report.total)
                 )?;
-            }
-            for t in &report.taxes {
                 writeln!(
                     out,
                     "  {:<30} {:>12}",
-                    format!("Tax {} on {}", t.rate, money(t.taxable)),
-                    money(t.tax)
+                    format!("Returns ({})", report.returns),
+                    money(report.returns_total)
                 )?;
+                writeln!(out, "  {:<30} {:>12}", "Net", money(report.net))?;
+                for m in &report.by_payment_method {
+                    writeln!(
+                        out,
+                        "  {:<30} {:>12}",
+                        format!("{} ({})", m.method_name, m.payments),
+                        money(m.amount)
+                    )?;
+                }
+                for t in &report.taxes {
+                    writeln!(
+                        out,
+                        "  {:<30} {:>12}",
+                        format!("Tax {} on {}", t.rate, money(t.taxable)),
+                        money(t.tax)
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn breakdown(&self, till: &Till, report: &BreakdownReport) -> Result<()> {
-        emit!(self, report, |out| {
-            let money = |m| till.format_money(m);
-            writeln!(
-                out,
-                "Sales on {} by {} ({})",
-                report.date,
-                report.by.as_str(),
-                report.timezone
-            )?;
-            if report.rows.is_empty() {
-                writeln!(out, "  No sales.")?;
-            }
-            writeln!(
-                out,
-                "  {:<32} {:>6} {:>6} {:>11} {:>11} {:>11}",
-                "", "sales", "units", "amount", "returned", "net"
-            )?;
-            for r in &report.rows {
+        emit!(
+            self,
+            json::BreakdownJson::new(till.currency(), report),
+            |out| {
+                let money = |m| till.format_money(m);
+                writeln!(
+                    out,
+                    "Sales on {} by {} ({})",
+                    report.date,
+                    report.by.as_str(),
+                    report.timezone
+                )?;
+                if report.rows.is_empty() {
+                    writeln!(out, "  No sales.")?;
+                }
                 writeln!(
                     out,
                     "  {:<32} {:>6} {:>6} {:>11} {:>11} {:>11}",
-                    truncate(&r.key, 32),
-                    r.sales,
-                    r.quantity,
-                    money(r.amount),
-                    money(r.returned),
-                    money(r.net)
+                    "", "sales", "units", "amount", "returned", "net"
                 )?;
+                for r in &report.rows {
+                    writeln!(
+                        out,
+                        "  {:<32} {:>6} {:>6} {:>11} {:>11} {:>11}",
+                        truncate(&r.key, 32),
+                        r.sales,
+                        r.quantity,
+                        money(r.amount),
+                        money(r.returned),
+                        money(r.net)
+                    )?;
+                }
             }
-        })
+        )
     }
 
     pub fn journal_check(&self, check: &JournalCheck) -> Result<()> {
-        emit!(self, check, |out| {
+        emit!(self, json::JournalCheckJson::new(check), |out| {
             writeln!(
                 out,
                 "Journal: {} of {} entries verify",
@@ -670,58 +684,62 @@ impl Printer {
     }
 
     pub fn purchase_orders(&self, till: &Till, orders: &[PurchaseOrder]) -> Result<()> {
-        emit!(self, orders, |out| {
-            if orders.is_empty() {
-                writeln!(out, "No purchase orders.")?;
-            }
-            for o in orders {
-                let expected = o
-                    .expected_delivery
-                    .map(|d| format!(", expected {d}"))
-                    .unwrap_or_default();
-                let automatic = if o.automatic { " (automatic)" } else { "" };
-                writeln!(
-                    out,
-                    "{} {}{automatic} to {}: {} line(s), {}{expected}",
-                    o.order_number,
-                    o.order_status.as_str(),
-                    o.supplier_name,
-                    o.lines.len(),
-                    till.format_money(o.total)
-                )?;
-                for l in &o.lines {
-                    let price = l
-                        .unit_price
-                        .map(|p| till.format_money(p))
-                        .unwrap_or_else(|| "-".into());
+        emit!(
+            self,
+            json::OrderJson::list(till.currency(), orders),
+            |out| {
+                if orders.is_empty() {
+                    writeln!(out, "No purchase orders.")?;
+                }
+                for o in orders {
+                    let expected = o
+                        .expected_delivery
+                        .map(|d| format!(", expected {d}"))
+                        .unwrap_or_default();
+                    let automatic = if o.automatic { " (automatic)" } else { "" };
                     writeln!(
                         out,
-                        "  {:<14} {:<40} {:>5} @ {:>8}  received {}{}{}",
-                        l.sku,
-                        truncate(&l.product_name, 40),
-                        l.quantity_ordered,
-                        price,
-                        l.quantity_received,
-                        if l.quantity_damaged > 0 {
-                            format!(", {} damaged", l.quantity_damaged)
-                        } else {
-                            String::new()
-                        },
-                        match l.difference {
-                            0 => String::new(),
-                            d if d < 0 && l.quantity_received + l.quantity_damaged > 0 =>
-                                format!(", {} short", -d),
-                            d if d > 0 => format!(", {d} over"),
-                            _ => String::new(),
-                        }
+                        "{} {}{automatic} to {}: {} line(s), {}{expected}",
+                        o.order_number,
+                        o.order_status.as_str(),
+                        o.supplier_name,
+                        o.lines.len(),
+                        till.format_money(o.total)
                     )?;
+                    for l in &o.lines {
+                        let price = l
+                            .unit_price
+                            .map(|p| till.format_money(p))
+                            .unwrap_or_else(|| "-".into());
+                        writeln!(
+                            out,
+                            "  {:<14} {:<40} {:>5} @ {:>8}  received {}{}{}",
+                            l.sku,
+                            truncate(&l.product_name, 40),
+                            l.quantity_ordered,
+                            price,
+                            l.quantity_received,
+                            if l.quantity_damaged > 0 {
+                                format!(", {} damaged", l.quantity_damaged)
+                            } else {
+                                String::new()
+                            },
+                            match l.difference {
+                                0 => String::new(),
+                                d if d < 0 && l.quantity_received + l.quantity_damaged > 0 =>
+                                    format!(", {} short", -d),
+                                d if d > 0 => format!(", {d} over"),
+                                _ => String::new(),
+                            }
+                        )?;
+                    }
                 }
             }
-        })
+        )
     }
 
     pub fn transfers(&self, transfers: &[Transfer]) -> Result<()> {
-        emit!(self, transfers, |out| {
+        emit!(self, json::TransferJson::list(transfers), |out| {
             if transfers.is_empty() {
                 writeln!(out, "No transfers.")?;
             }
@@ -758,7 +776,7 @@ impl Printer {
     }
 
     pub fn stock_count(&self, count: Option<&StockCount>) -> Result<()> {
-        emit!(self, count, |out| {
+        emit!(self, count.map(json::CountJson::new), |out| {
             match count {
                 None => writeln!(out, "No stock count is open on this till.")?,
                 Some(c) => {
@@ -786,7 +804,7 @@ impl Printer {
     }
 
     pub fn posted_count(&self, posted: &PostedCount) -> Result<()> {
-        emit!(self, posted, |out| {
+        emit!(self, json::PostedCountJson::new(posted), |out| {
             writeln!(
                 out,
                 "Count posted: {} product(s) adjusted, {:+} in all.",
@@ -796,7 +814,7 @@ impl Printer {
     }
 
     pub fn other_stores(&self, stores: &[OtherStore]) -> Result<()> {
-        emit!(self, stores, |out| {
+        emit!(self, json::OtherStoreJson::list(stores), |out| {
             if stores.is_empty() {
                 writeln!(
                     out,
@@ -810,7 +828,7 @@ impl Printer {
     }
 
     pub fn suppliers(&self, suppliers: &[Supplier]) -> Result<()> {
-        emit!(self, suppliers, |out| {
+        emit!(self, json::SupplierJson::list(suppliers), |out| {
             if suppliers.is_empty() {
                 writeln!(
                     out,
@@ -880,7 +898,7 @@ impl Printer {
     }
 
     pub fn shift(&self, till: &Till, shift: &Shift) -> Result<()> {
-        emit!(self, shift, |out| {
+        emit!(self, json::ShiftJson::new(till.currency(), shift), |out| {
             writeln!(
                 out,
                 "Shift open since {} by {}, float {}",
@@ -892,23 +910,27 @@ impl Printer {
     }
 
     pub fn cash_movement(&self, till: &Till, movement: &CashMovement) -> Result<()> {
-        emit!(self, movement, |out| {
-            let what = match movement.kind {
-                CashMovementKind::CashIn => "Cash in",
-                CashMovementKind::CashOut => "Cash out",
-            };
-            writeln!(
-                out,
-                "{what} {}: {} ({})",
-                till.format_money(movement.amount),
-                movement.reason,
-                movement.by
-            )?;
-        })
+        emit!(
+            self,
+            json::CashMovementJson::new(till.currency(), movement),
+            |out| {
+                let what = match movement.kind {
+                    CashMovementKind::CashIn => "Cash in",
+                    CashMovementKind::CashOut => "Cash out",
+                };
+                writeln!(
+                    out,
+                    "{what} {}: {} ({})",
+                    till.format_money(movement.amount),
+                    movement.reason,
+                    movement.by
+                )?;
+            }
+        )
     }
 
     pub fn x_report(&self, till: &Till, x: &XReport) -> Result<()> {
-        emit!(self, x, |out| {
+        emit!(self, json::XReportJson::new(till.currency(), x), |out| {
             writeln!(
                 out,
                 "X report, till {}, at {} (shift open since {} by {})",
@@ -922,7 +944,7 @@ impl Printer {
     }
 
     pub fn z_report(&self, till: &Till, z: &ZReport) -> Result<()> {
-        emit!(self, z, |out| {
+        emit!(self, json::ZReportJson::new(till.currency(), z), |out| {
             writeln!(
                 out,
                 "Z report {}, till {}, {} to {} (opened by {}, closed by {})",
@@ -945,16 +967,7 @@ impl Printer {
         central: Option<&SyncTarget>,
         status: &SyncStatus,
     ) -> Result<()> {
-        #[derive(Serialize)]
-        struct Shown<'a> {
-            central: Option<String>,
-            #[serde(flatten)]
-            status: &'a SyncStatus,
-        }
-        let shown = Shown {
-            central: central.map(ToString::to_string),
-            status,
-        };
+        let shown = json::SyncStatusJson::new(central.map(ToString::to_string), status);
         emit!(self, shown, |out| {
             match central {
                 Some(central) => writeln!(out, "Central database: {central}")?,

@@ -47,7 +47,7 @@ pub(crate) enum StockCommand {
 /// ledger checked.
 pub(crate) fn stock(till: &mut Till, args: StockArgs, out: &Printer) -> Result<()> {
     match args.action {
-        None => out.stock(&till.stock_levels(args.low)?),
+        None => out.stock(till, &till.stock_levels(args.low)?),
         Some(StockCommand::Adjust {
             sign_in: who,
             code,

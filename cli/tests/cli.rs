@@ -36,6 +36,22 @@ fn json(dir: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(dir, &all)).unwrap()
 }
 
+/// An amount as `--json` writes it (a decimal string with two decimals) in cents.
+fn cents(amount: &Value) -> i64 {
+    let text = amount
+        .as_str()
+        .unwrap_or_else(|| panic!("{amount} is not a string"));
+    let (units, hundredths) = text.split_once('.').unwrap();
+    assert_eq!(hundredths.len(), 2, "{text}");
+    let value = units.trim_start_matches('-').parse::<i64>().unwrap() * 100
+        + hundredths.parse::<i64>().unwrap();
+    if text.starts_with('-') {
+        -value
+    } else {
+        value
+    }
+}
+
 /// Runs a command that must fail; returns its error message.
 fn fails(dir: &Path, args: &[&str]) -> String {
     let out = sellsync(dir, args);
@@ -103,7 +119,7 @@ fn a_day_at_the_till() {
     let d = dir.path();
     let found = json(d, &["product", "find", "73513537"]);
     assert_eq!(found[0]["sku"], "CLI-1");
-    assert_eq!(found[0]["price"], 250);
+    assert_eq!(found[0]["price"], "2.50");
     let found = json(d, &["product", "find", "soap cli"]);
     assert_eq!(found[0]["sku"], "CLI-1");
 
@@ -123,8 +139,12 @@ fn a_day_at_the_till() {
         ),
     );
     // 5.00 - 0.50 = 4.50, tax 8.875% = 0.40; change from 10.00 is 5.10.
-    assert_eq!(sale["total_amount"], 490);
-    assert_eq!(sale["change_due"], 510);
+    // Amounts as the REST API gives them: decimal strings, the currency beside them.
+    assert_eq!(sale["currency"], "USD");
+    assert_eq!(sale["items"][0]["unit_price"], "2.50");
+    assert_eq!(sale["items"][0]["tax_rate"], "8.875");
+    assert_eq!(sale["total_amount"], "4.90");
+    assert_eq!(sale["change_due"], "5.10");
     assert_eq!(sale["sale_number"], "T1-000001");
 
     let text = ok(
@@ -243,8 +263,9 @@ fn a_new_business_and_csv_import() {
         &with(owner, &["sale", "--item", "MATCHA:2", "--pay", "card"]),
     );
     // Tax-inclusive yen: 1100 includes 100 of tax.
-    assert_eq!(sale["total_amount"], 1100);
-    assert_eq!(sale["tax_total"], 100);
+    assert_eq!(sale["currency"], "JPY");
+    assert_eq!(sale["total_amount"], "1100");
+    assert_eq!(sale["tax_total"], "100");
     let err = fails(
         d,
         &with(owner, &["sale", "--item", "DANGO", "--pay", "cash:300.5"]),
@@ -560,7 +581,7 @@ fn staff_customers_and_product_edits() {
             ],
         ),
     );
-    assert_eq!(edited[0]["price"], 275);
+    assert_eq!(edited[0]["price"], "2.75");
     assert_eq!(edited[0]["barcode"], Value::Null);
     let err = fails(
         d,
@@ -976,7 +997,7 @@ fn returns_with_and_without_a_receipt() {
     );
     let number = sale["sale_number"].as_str().unwrap();
     // 3 x 2.50 + 8.875% = 8.17: 5.00 on card, 3.17 in cash.
-    assert_eq!(sale["total_amount"], 817);
+    assert_eq!(sale["total_amount"], "8.17");
 
     let out = ok(
         d,
@@ -1049,10 +1070,10 @@ fn returns_with_and_without_a_receipt() {
     split.extend(["--refund", "credit card:3.34", "--refund", "cash"]);
     let back = json(d, &with(CASHIER, &split));
     assert_eq!(back["transaction_type"], "return");
-    assert_eq!(back["total_amount"], 545);
+    assert_eq!(back["total_amount"], "5.45");
     assert_eq!(back["items"][0]["damaged"], true);
-    assert_eq!(back["payments"][0]["amount"], 334);
-    assert_eq!(back["payments"][1]["amount"], 211);
+    assert_eq!(back["payments"][0]["amount"], "3.34");
+    assert_eq!(back["payments"][1]["amount"], "2.11");
 
     // Without a receipt: a cashier needs a manager's PIN.
     let no_receipt = [
@@ -1078,7 +1099,7 @@ fn returns_with_and_without_a_receipt() {
         "2345",
     ]);
     let back = json(d, &with(CASHIER, &approved));
-    assert_eq!(back["total_amount"], 218);
+    assert_eq!(back["total_amount"], "2.18");
     assert_eq!(back["payments"][0]["kind"], "cash");
     assert!(back["approved_by"].is_string());
 
@@ -1091,7 +1112,7 @@ fn returns_with_and_without_a_receipt() {
         d,
         &with(CASHIER, &["customer", "find", "alice@example.com"]),
     );
-    assert_eq!(alice["store_credit"], 218);
+    assert_eq!(alice["store_credit"], "2.18");
     let text = ok(
         d,
         &with(CASHIER, &["customer", "find", "alice@example.com"]),
@@ -1117,12 +1138,12 @@ fn returns_with_and_without_a_receipt() {
     spend[6] = "2.18";
     let sale = json(d, &with(CASHIER, &spend));
     assert_eq!(sale["payments"][0]["method_name"], "Store credit");
-    assert_eq!(sale["payments"][0]["amount"], 218);
+    assert_eq!(sale["payments"][0]["amount"], "2.18");
     let alice = json(
         d,
         &with(CASHIER, &["customer", "find", "alice@example.com"]),
     );
-    assert_eq!(alice["store_credit"], 0);
+    assert_eq!(alice["store_credit"], "0.00");
 }
 
 #[test]
@@ -1196,7 +1217,7 @@ fn a_shift_at_the_command_line() {
     );
     assert!(out.contains("Cash out 20.00: Safe drop"), "{out}");
     let x = json(d, &with(MANAGER, &["shift", "x"]));
-    assert_eq!(x["figures"]["expected_cash"], 8544);
+    assert_eq!(x["figures"]["expected_cash"], "85.44");
     assert_eq!(x["figures"]["sales_count"], 1);
     let err = fails(d, &with(CASHIER, &["shift", "open", "--float", "50"]));
     assert!(
@@ -1223,8 +1244,8 @@ fn a_shift_at_the_command_line() {
     ]);
     let z = json(d, &with(CASHIER, &approved));
     assert_eq!(z["z_number"], 1);
-    assert_eq!(z["over_short"], -1000);
-    assert_eq!(z["counted"]["total"], 7544);
+    assert_eq!(z["over_short"], "-10.00");
+    assert_eq!(z["counted"]["total"], "75.44");
     let text = ok(d, &with(MANAGER, &["shift", "z", "1"]));
     assert!(text.contains("Z report 1, till T1"), "{text}");
     assert!(text.contains("Short"), "{text}");
@@ -1334,7 +1355,7 @@ fn parking_a_sale_and_taking_it_up() {
             ],
         ),
     );
-    assert_eq!(sale["total_amount"], 817);
+    assert_eq!(sale["total_amount"], "8.17");
     assert_eq!(sale["parked_sale_id"], parked[0]["id"]);
     assert_eq!(json(d, &["parked"]), serde_json::json!([]));
     let err = fails(
@@ -1414,25 +1435,20 @@ fn the_day_broken_down_by_hour_product_category_cashier_and_tender() {
     assert_eq!(rows[0]["key"], "Cli Test Soap (CLI-1)");
     assert_eq!(rows[0]["sales"], 2);
     assert_eq!(rows[0]["quantity"], 3);
-    assert_eq!(rows[0]["amount"], 816);
+    assert_eq!(rows[0]["amount"], "8.16");
     assert_eq!(rows[0]["returned_quantity"], 1);
-    assert_eq!(rows[0]["returned"], 272);
-    assert_eq!(rows[0]["net"], 544);
+    assert_eq!(rows[0]["returned"], "2.72");
+    assert_eq!(rows[0]["net"], "5.44");
     let tenders = json(d, &with(MANAGER, &["report", "tender"]));
-    let net: Vec<(String, i64)> = tenders["rows"]
+    let net: Vec<(&str, &str)> = tenders["rows"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| {
-            (
-                r["key"].as_str().unwrap().to_owned(),
-                r["net"].as_i64().unwrap(),
-            )
-        })
+        .map(|r| (r["key"].as_str().unwrap(), r["net"].as_str().unwrap()))
         .collect();
     assert_eq!(
         net,
-        [("Cash".to_owned(), 272), ("Credit Card".to_owned(), 272)],
+        [("Cash", "2.72"), ("Credit Card", "2.72")],
         "ties by name"
     );
     let cashiers = json(d, &with(MANAGER, &["report", "cashier"]));
@@ -1442,12 +1458,12 @@ fn the_day_broken_down_by_hour_product_category_cashier_and_tender() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["net"].as_i64().unwrap())
+        .map(|r| cents(&r["net"]))
         .sum();
     assert_eq!(total, 544, "every hour adds up to the day's net");
     assert_eq!(
         json(d, &with(MANAGER, &["report", "day"]))["net"],
-        544,
+        "5.44",
         "the day report agrees, without the void"
     );
 
@@ -1522,7 +1538,7 @@ fn suppliers_and_what_a_product_is_reordered_by() {
     let product = json(d, &with(MANAGER, &edit));
     assert_eq!(product[0]["supplier_id"], id.as_str());
     assert_eq!(product[0]["reorder_quantity"], 24);
-    assert_eq!(product[0]["unit_cost"], 410);
+    assert_eq!(product[0]["unit_cost"], "4.10");
     let err = fails(
         d,
         &with(
@@ -1598,7 +1614,7 @@ fn a_purchase_order_at_the_command_line() {
     assert_eq!(number, "T1-PO000001");
     assert_eq!(order[0]["order_status"], "draft");
     assert_eq!(order[0]["expected_delivery"], "2026-12-24");
-    assert_eq!(order[0]["lines"][0]["unit_price"], 410);
+    assert_eq!(order[0]["lines"][0]["unit_price"], "4.10");
     assert_eq!(order[0]["lines"][1]["unit_price"], Value::Null);
     let order = json(d, &with(MANAGER, &["po", "set", &number, "DAI-001", "0"]));
     assert_eq!(order[0]["lines"].as_array().unwrap().len(), 1);

@@ -4,7 +4,6 @@
 //! works once that has synced. Keys are listed and revoked through the API or by the
 //! operator.
 
-use serde::Serialize;
 use tracing::info;
 
 use crate::db::outbox;
@@ -16,7 +15,6 @@ use sellsync_contract::ids::{self, Id};
 use sellsync_contract::secrets::{self, Kind};
 
 /// A key just made: `key` is shown this once.
-#[derive(Serialize)]
 pub struct ApiKeyMade {
     pub id: Id,
     pub key: String,

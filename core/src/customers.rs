@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 
 use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
@@ -14,7 +13,7 @@ use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::Money;
 
 /// A customer of the business.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Customer {
     pub id: Id,
     pub name: String,
@@ -42,7 +41,7 @@ impl NewCustomer {
 }
 
 /// One sale in a customer's purchase history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Purchase {
     pub transaction_id: Id,
     pub sale_number: String,

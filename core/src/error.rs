@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use std::fmt;
 
-use serde::Serialize;
 use thiserror::Error;
 
 use crate::catalog::barcode::CodeError;
@@ -452,7 +451,7 @@ impl From<CredentialError> for Error {
 }
 
 /// The outcome of a refused import: which rows were wrong, and why.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct ImportReport {
     /// Data rows read (the header not counted).
     pub rows: u64,
@@ -460,7 +459,7 @@ pub struct ImportReport {
 }
 
 /// One bad row of an import; `line` counts the header as line 1.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RowError {
     pub line: u64,
     pub message: String,

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::Serialize;
 use tracing::info;
 
 use crate::db::{outbox, Tx};
@@ -17,7 +16,7 @@ use sellsync_contract::documents::{
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 
 /// A notification as a manager reads it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Notification {
     pub id: Id,
     pub kind: String,

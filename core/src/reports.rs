@@ -4,7 +4,6 @@
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use rusqlite::params;
-use serde::Serialize;
 
 use crate::error::Result;
 use crate::staff::{Actor, Permission};
@@ -14,7 +13,7 @@ use sellsync_contract::money::{Money, Percent};
 use sellsync_contract::pricing::TaxLine;
 
 /// Takings per payment method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MethodTotal {
     pub method_name: String,
     pub payments: i64,
@@ -24,7 +23,7 @@ pub struct MethodTotal {
 
 /// One day of sales at this store (its tills' sales this till holds). Sales only; the
 /// day's returns are counted apart.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DayReport {
     pub date: NaiveDate,
     pub timezone: String,
@@ -58,8 +57,7 @@ fn start_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
 }
 
 /// What a day is broken down by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Breakdown {
     /// The hour of the day, on the store's clock.
     Hour,
@@ -98,7 +96,7 @@ impl Breakdown {
 
 /// One row of a breakdown: sales and returns of one hour, product, category, cashier or
 /// payment method.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BreakdownRow {
     /// `09:00`, a product's name and SKU, a category, a cashier's name, a method's name.
     pub key: String,
@@ -117,7 +115,7 @@ pub struct BreakdownRow {
 
 /// A day broken down: the rows, by hour in time order, else by `net`, largest first (the
 /// products' are the day's top sellers).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct BreakdownReport {
     pub date: NaiveDate,
     pub timezone: String,

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 
 use crate::db;
 use crate::db::{outbox, Tx};
@@ -19,12 +18,11 @@ use sellsync_contract::money::{Currency, Money, Percent};
 use sellsync_contract::roles::Permission;
 
 /// The business this till belongs to, with the settings that govern its sales.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Business {
     pub id: Id,
     pub business_name: String,
     pub currency: Currency,
-    #[serde(serialize_with = "serialize_tz")]
     pub timezone: Tz,
     pub tax_inclusive: bool,
     /// The tax rate of a new product when none is given.
@@ -43,12 +41,8 @@ pub struct Business {
     pub max_cash_difference: Money,
 }
 
-fn serialize_tz<S: serde::Serializer>(tz: &Tz, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(tz.name())
-}
-
 /// The store this till stands in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Store {
     pub id: Id,
     pub store_name: String,

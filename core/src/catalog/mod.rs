@@ -6,10 +6,8 @@ pub mod barcode;
 use std::collections::HashSet;
 use std::io::Read;
 
-use bson::doc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::barcode::{lookup_forms, validate_code};
@@ -28,7 +26,7 @@ use sellsync_contract::money::{Money, Percent};
 const MAX_NAME_LEN: usize = 200;
 
 /// A product as the till sells it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Product {
     pub id: Id,
     pub sku: String,
@@ -76,7 +74,7 @@ impl Product {
 }
 
 /// One category's quick keys on the sell screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuickKeys {
     pub category: String,
     pub products: Vec<Product>,

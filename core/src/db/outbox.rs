@@ -8,7 +8,6 @@
 use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
-use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::Result;
@@ -44,8 +43,7 @@ pub(crate) fn append(
 }
 
 /// Where an operation stands with the sync engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryState {
     Pending,
     Delivered,
@@ -55,8 +53,20 @@ pub enum DeliveryState {
     Discarded,
 }
 
+impl DeliveryState {
+    /// As the outbox's `state` column writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Parked => "parked",
+            DeliveryState::Discarded => "discarded",
+        }
+    }
+}
+
 /// One row of the outbox, as the operator sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct OutboxEntry {
     pub seq: i64,
     pub op_id: String,
@@ -113,7 +123,7 @@ fn hide_hashes(mut payload: serde_json::Value) -> serde_json::Value {
 }
 
 /// How many operations are in each state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OutboxCounts {
     pub pending: i64,
     pub delivered: i64,

@@ -6,8 +6,6 @@ mod catalog;
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::catalog::NewProduct;
 use crate::customers::NewCustomer;
 use crate::demo::catalog::demo_products;
@@ -22,7 +20,7 @@ use sellsync_contract::documents::{NewPaymentMethod, PaymentKind};
 use sellsync_contract::money::{Money, Percent};
 
 /// A demo staff member and the PIN that signs them in.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DemoLogin {
     pub name: &'static str,
     pub email: &'static str,
@@ -56,7 +54,7 @@ pub const DEMO_LOGINS: [DemoLogin; 3] = [
 const DEMO_TAX_RATE: Percent = Percent::from_thousandths(8_875);
 
 /// What the demo holds, for the welcome message.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DemoSummary {
     pub business_name: String,
     pub store_name: String,

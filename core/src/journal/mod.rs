@@ -10,7 +10,6 @@
 //! deleted row of a past sale because its content no longer derives the same.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::db::{outbox, Tx};
@@ -24,8 +23,7 @@ use sellsync_contract::ids::{timestamp, Id};
 use sellsync_contract::journal_chain::{self as chain, Entry};
 
 /// What a journal entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     Sale,
     Return,
@@ -206,14 +204,14 @@ pub(crate) fn append(
 }
 
 /// Where the journal stops being trustworthy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalBreak {
     pub seq: i64,
     pub why: String,
 }
 
 /// What `journal verify` found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalCheck {
     /// Entries that check out, from the first.
     pub verified: usize,

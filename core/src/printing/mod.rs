@@ -13,7 +13,6 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Row};
-use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::error::{Error, Result};
@@ -31,7 +30,7 @@ pub const STALE_AFTER: Duration = Duration::minutes(2);
 
 /// Character tables a receipt printer can be switched to (`ESC t`). Most thermal
 /// printers have them all; PC858 (Western European with `€`) is the usual choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CodePage {
     /// The original IBM PC table: accented letters, `£`, no `€`.
     Pc437,
@@ -92,8 +91,7 @@ impl fmt::Display for CodePage {
 }
 
 /// How the till reaches its printer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterConnection {
     /// A network printer (raw TCP, usually port 9100): `tcp://HOST[:PORT]`.
     Network { host: String, port: u16 },
@@ -195,7 +193,7 @@ impl fmt::Display for PrinterConnection {
 }
 
 /// The till's receipt printer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrinterSettings {
     pub connection: PrinterConnection,
     pub paper: Paper,
@@ -224,8 +222,7 @@ impl PrinterSettings {
 }
 
 /// What a print job does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrintJobKind {
     /// A sale's receipt, and the drawer when the sale took cash.
     Receipt,
@@ -238,7 +235,7 @@ pub enum PrintJobKind {
 }
 
 impl PrintJobKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             PrintJobKind::Receipt => "receipt",
             PrintJobKind::Drawer => "drawer",
@@ -258,8 +255,7 @@ impl PrintJobKind {
 }
 
 /// Where a print job stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PrintJobStatus {
     Queued,
     Printed,
@@ -285,7 +281,7 @@ impl PrintJobStatus {
 }
 
 /// A print job as the queue holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintJob {
     pub id: i64,
     pub kind: PrintJobKind,
@@ -329,7 +325,7 @@ impl PrintJob {
 }
 
 /// One opening of the cash drawer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawerEvent {
     /// `cash_sale` or `no_sale`.
     pub reason: String,

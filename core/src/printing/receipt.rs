@@ -10,7 +10,6 @@
 use std::fmt;
 
 use chrono_tz::Tz;
-use serde::Serialize;
 
 use crate::customers::Customer;
 use crate::error::{Error, Result};
@@ -22,7 +21,7 @@ use sellsync_contract::money::{Currency, Money};
 use sellsync_contract::z_report::ZReport;
 
 /// The width of the paper roll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Paper {
     /// 58 mm: 32 characters of the printer's standard font.
     Mm58,
@@ -63,8 +62,7 @@ impl fmt::Display for Paper {
 }
 
 /// How a receipt line is printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineStyle {
     Normal,
     Bold,
@@ -75,14 +73,14 @@ pub enum LineStyle {
 
 /// One printed line, already padded and aligned: it never holds more characters than its
 /// style allows on the paper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptLine {
     pub text: String,
     pub style: LineStyle,
 }
 
 /// A laid-out receipt, or report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     pub paper: Paper,
     pub lines: Vec<ReceiptLine>,
@@ -91,7 +89,7 @@ pub struct Receipt {
 }
 
 /// What a receipt's codes hold, for returns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaleCodes {
     /// Printed as a QR code: the sale's id.
     pub sale_id: String,

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::{self, Product};
@@ -30,7 +29,7 @@ use sellsync_contract::money::Money;
 use sellsync_contract::stock::MovementType;
 
 /// A line of an order, with its product's names for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderLine {
     pub product_id: Id,
     pub sku: String,
@@ -44,7 +43,7 @@ pub struct OrderLine {
 }
 
 /// A purchase order as a till shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurchaseOrder {
     pub id: Id,
     pub order_number: String,

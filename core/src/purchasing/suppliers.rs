@@ -3,7 +3,6 @@
 //! pull); products name theirs by `supplier_id`.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde::Serialize;
 use tracing::info;
 
 use crate::customers::{clean, is_email};
@@ -15,7 +14,7 @@ use sellsync_contract::documents::{Collection, Op, SupplierDoc};
 use sellsync_contract::ids::{self, timestamp, Id};
 
 /// A supplier of the business.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Supplier {
     pub id: Id,
     pub supplier_name: String,

@@ -2,8 +2,6 @@
 //! the customer, loyalty points and store credit to spend), before anything is written.
 //! Checkout prices it and writes the sale; parking keeps it for later.
 
-use serde::Serialize;
-
 use crate::catalog::Product;
 use crate::customers::{Customer, NewCustomer};
 use crate::error::{Error, Result};
@@ -15,7 +13,7 @@ use sellsync_contract::pricing::{Discount, LineInput};
 pub const MAX_QUANTITY: i64 = 100_000;
 
 /// One line of the cart.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CartLine {
     /// The product as it was when scanned: its price is the price of the sale.
     pub product: Product,

@@ -7,7 +7,6 @@
 
 use chrono::Utc;
 use rusqlite::{params, Connection};
-use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::catalog::Product;
@@ -85,7 +84,7 @@ pub enum NoReceiptRefund {
 }
 
 /// A line of a sale with what may still come back of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReturnableLine {
     pub item: SaleItem,
     pub returned: i64,
@@ -93,7 +92,7 @@ pub struct ReturnableLine {
 }
 
 /// A tender of the sale with what was refunded to it so far.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReturnableTender {
     pub payment_method_id: Option<Id>,
     pub method_name: String,
@@ -104,7 +103,7 @@ pub struct ReturnableTender {
 
 /// A sale as a return sees it: each line with what is left to return, each tender with
 /// what was refunded to it, and the returns made so far.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Returnable {
     pub sale: Sale,
     pub lines: Vec<ReturnableLine>,
@@ -119,7 +118,7 @@ pub struct Returnable {
 }
 
 /// What a return gives back to one tender.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RefundTo {
     pub method_name: String,
     pub kind: PaymentKind,
@@ -128,7 +127,7 @@ pub struct RefundTo {
 
 /// What a return would give back, worked out before it is made: the cashier sees it, and
 /// whether a manager must approve, before the money leaves the drawer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReturnPreview {
     pub total: Money,
     pub tax_total: Money,

@@ -44,6 +44,10 @@ impl SaleItem {
 /// A completed sale or return, as stored. A return's amounts are what it gives back, as
 /// positive numbers; its `loyalty_points_earned` are the points it takes back and its
 /// `loyalty_points_redeemed` those it gives back.
+///
+/// Its JSON (with its items and payments) is the journal's canonical text of the sale
+/// (`journal::content_of`): a change to these types changes what every till's journal
+/// entries hash, so it is a change of the journal's format, not of a printout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sale {
     pub id: Id,

@@ -11,7 +11,7 @@ use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Currency, Money};
 
 /// A payment method the business accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentMethod {
     pub id: Id,
     pub method_name: String,
@@ -111,7 +111,7 @@ pub fn settle(due: Money, tenders: &[Tender], currency: &Currency) -> Result<Set
 }
 
 /// Where paying stands after the tenders taken so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Balance {
     pub due: Money,
     /// The tenders' amounts added up (a tender without an amount pays the rest).

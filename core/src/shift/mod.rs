@@ -7,7 +7,6 @@ pub mod report;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use tracing::info;
 
 use crate::db::{outbox, Tx};
@@ -34,7 +33,7 @@ use report::{figures, CashMovementKind};
 use sellsync_contract::z_report::{ShiftFigures, ZReport};
 
 /// A shift as the till holds it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
     pub id: Id,
     pub opened_by: Id,
@@ -47,7 +46,7 @@ pub struct Shift {
 }
 
 /// Cash put into or taken out of the drawer outside a sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CashMovement {
     pub id: Id,
     pub kind: CashMovementKind,
@@ -58,7 +57,7 @@ pub struct CashMovement {
 }
 
 /// An X report: the open shift's figures so far.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XReport {
     pub shift: Shift,
     pub till_code: String,

@@ -1,7 +1,6 @@
 //! Who acts at the till: a signed-in staff member, their role and permissions, and the
 //! checks every use case makes of them. Made only by signing in (`staff`), or from a row.
 
-use serde::Serialize;
 use tracing::warn;
 
 use crate::error::{Error, Result};
@@ -9,7 +8,7 @@ use sellsync_contract::ids::Id;
 use sellsync_contract::roles::{Permission, Role};
 
 /// A signed-in user: the only way to act on the till. Made by [`Till::sign_in`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub(super) user_id: Id,
     pub(super) name: String,

@@ -9,7 +9,6 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::db::{outbox, Tx};
@@ -67,7 +66,7 @@ impl fmt::Debug for NewUser {
 }
 
 /// A staff member as the sign-in screen lists them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct StaffMember {
     pub id: Id,
     pub name: String,

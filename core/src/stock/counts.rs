@@ -8,7 +8,6 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use tracing::info;
 
 use crate::error::{Error, Result};
@@ -23,7 +22,7 @@ use sellsync_contract::stock::MovementType;
 pub const COUNT_REASON: &str = "count";
 
 /// A product of a count: what the ledger said when the count started, what was counted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountLine {
     pub product_id: Id,
     pub sku: String,
@@ -36,7 +35,7 @@ pub struct CountLine {
 }
 
 /// A count as a till shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockCount {
     pub id: Id,
     /// `None`: the whole store.
@@ -48,7 +47,7 @@ pub struct StockCount {
 }
 
 /// What posting a count did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedCount {
     pub count: StockCount,
     /// Products whose stock was adjusted.

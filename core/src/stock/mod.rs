@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
@@ -113,7 +112,7 @@ pub(crate) fn record(
 }
 
 /// A product whose cached stock disagrees with its ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerMismatch {
     pub product_id: Id,
     pub sku: String,
@@ -122,7 +121,7 @@ pub struct LedgerMismatch {
 }
 
 /// The result of recomputing every product's stock from its movements.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct LedgerCheck {
     pub products_checked: i64,
     pub mismatches: Vec<LedgerMismatch>,

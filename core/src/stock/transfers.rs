@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use tracing::info;
 
 use crate::catalog::Product;
@@ -37,7 +36,7 @@ pub struct TransferLineInput {
 }
 
 /// A line of a transfer, with its product's names for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferLine {
     pub product_id: Id,
     pub sku: String,
@@ -49,7 +48,7 @@ pub struct TransferLine {
 }
 
 /// A transfer as a till shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transfer {
     pub id: Id,
     pub transfer_number: String,
@@ -76,7 +75,7 @@ enum Close<'a> {
 }
 
 /// Another store of the business, to send stock to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OtherStore {
     pub id: Id,
     pub store_name: String,

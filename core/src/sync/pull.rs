@@ -15,7 +15,6 @@ use bson::Document;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, ErrorCode, TransactionBehavior};
-use serde::Serialize;
 use tracing::{debug, info, warn};
 
 use crate::customers::phone_key;
@@ -39,7 +38,7 @@ use sellsync_contract::money::{Currency, Money, Percent};
 use sellsync_contract::operation::read_payload;
 
 /// What a batch of central changes did on the till.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PullOutcome {
     /// Changes written to the till (fully, or but for fields with unsent local changes).
     pub applied: usize,

@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 use tracing::{info, warn};
 
 use crate::error::{Error, Result};
@@ -20,7 +19,7 @@ use sellsync_contract::operation::{read_payload, Operation};
 use sellsync_contract::policy::{self, TillScope};
 
 /// What the till knows of its sync: the outbox backlog and the last contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
     pub pending: i64,
     pub parked: i64,
