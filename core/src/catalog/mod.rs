@@ -2,6 +2,7 @@
 //! one or imported from CSV.
 
 pub mod barcode;
+pub mod product;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -9,6 +10,8 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tracing::info;
+
+pub use product::Product;
 
 use crate::catalog::barcode::{lookup_forms, validate_code};
 use crate::db::{outbox, Tx};
@@ -25,33 +28,8 @@ use sellsync_contract::money::{Money, Percent};
 /// The longest product name the till accepts.
 const MAX_NAME_LEN: usize = 200;
 
-/// A product as the till sells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Product {
-    pub id: Id,
-    pub sku: String,
-    pub barcode: Option<String>,
-    pub product_name: String,
-    pub category: String,
-    pub price: Money,
-    pub tax_rate: Percent,
-    /// Stock on this till: opening stock plus every movement.
-    pub stock: i64,
-    pub stock_threshold: i64,
-    pub supplier_id: Option<Id>,
-    /// How many to order from the supplier when the product falls to its threshold (0:
-    /// it is not reordered).
-    pub reorder_quantity: i64,
-    /// What the supplier charges for one, if known.
-    pub unit_cost: Option<Money>,
-}
-
+/// A product as the `products` table holds it.
 impl Product {
-    /// At or below its low-stock threshold.
-    pub fn is_low(&self) -> bool {
-        self.stock <= self.stock_threshold
-    }
-
     pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
          tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost";
 

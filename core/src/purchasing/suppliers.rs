@@ -5,7 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use tracing::info;
 
-use crate::customers::{clean, is_email};
+use crate::customers::customer::{clean, is_email};
 use crate::db::outbox;
 use crate::error::{Error, Result};
 use crate::staff::{Actor, Permission};

@@ -2,8 +2,8 @@
 //! the customer, loyalty points and store credit to spend), before anything is written.
 //! Checkout prices it and writes the sale; parking keeps it for later.
 
-use crate::catalog::Product;
-use crate::customers::{Customer, NewCustomer};
+use crate::catalog::product::Product;
+use crate::customers::customer::{Customer, NewCustomer};
 use crate::error::{Error, Result};
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::Money;

@@ -1,0 +1,32 @@
+//! A product as the till sells it: pure, no database.
+
+use sellsync_contract::ids::Id;
+use sellsync_contract::money::{Money, Percent};
+
+/// A product as the till sells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: Id,
+    pub sku: String,
+    pub barcode: Option<String>,
+    pub product_name: String,
+    pub category: String,
+    pub price: Money,
+    pub tax_rate: Percent,
+    /// Stock on this till: opening stock plus every movement.
+    pub stock: i64,
+    pub stock_threshold: i64,
+    pub supplier_id: Option<Id>,
+    /// How many to order from the supplier when the product falls to its threshold (0:
+    /// it is not reordered).
+    pub reorder_quantity: i64,
+    /// What the supplier charges for one, if known.
+    pub unit_cost: Option<Money>,
+}
+
+impl Product {
+    /// At or below its low-stock threshold.
+    pub fn is_low(&self) -> bool {
+        self.stock <= self.stock_threshold
+    }
+}
