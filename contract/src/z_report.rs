@@ -64,6 +64,19 @@ pub struct ShiftFigures {
     pub last_sale_number: Option<String>,
 }
 
+/// One count of the drawer at a shift's close, as recorded when it was made: the close is
+/// blind, so a count off by more than the business allows is counted again, and every
+/// count (the refused ones too) is on the Z report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawerCount {
+    pub counted: CashCount,
+    /// Counted less the cash expected at the time (below zero: short).
+    pub over_short: Money,
+    pub counted_by: Id,
+    pub counted_by_name: String,
+    pub counted_at: DateTime<Utc>,
+}
+
 /// A Z report: a closed shift's figures, its count and the till's grand total, as
 /// written when the shift closed (stored so, never recomputed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,9 +98,14 @@ pub struct ZReport {
     /// The manager who accepted a count too far from the expected cash.
     pub approved_by: Option<Id>,
     pub figures: ShiftFigures,
+    /// The count the shift closed with: the last of `counts`.
     pub counted: CashCount,
     /// Counted less expected: below zero the drawer is short, above it is over.
     pub over_short: Money,
+    /// Every count made at the close, in order (empty in reports closed before counts
+    /// were recorded).
+    #[serde(default)]
+    pub counts: Vec<DrawerCount>,
     /// Net sales of every closed shift of this till since it began, this one included.
     pub grand_total: Money,
 }
@@ -97,6 +115,14 @@ impl ZReport {
     pub fn rows(&self, currency: &Currency) -> Vec<(String, String)> {
         let money = |m: Money| currency.format(m);
         let mut rows = rows(&self.figures, currency);
+        if self.counts.len() > 1 {
+            for (n, count) in self.counts.iter().enumerate() {
+                rows.push((
+                    format!("Count {} by {}", n + 1, count.counted_by_name),
+                    money(count.counted.total),
+                ));
+            }
+        }
         rows.push(("Counted cash".to_owned(), money(self.counted.total)));
         for d in &self.counted.denominations {
             rows.push((format!("  {} x {}", d.count, money(d.value)), String::new()));

@@ -135,6 +135,11 @@ pub enum Error {
     NoReceiptRefundNotCash,
     #[error("A manager must approve this: {0}. They enter their email and PIN to approve it.")]
     ApprovalNeeded(String),
+    #[error(
+        "The count does not match what the till expects. Count the drawer again and enter \
+         the new count."
+    )]
+    CountAgain,
     #[error("{0} is not a manager: only a manager or an admin approves this.")]
     ApproverNotManager(String),
     #[error("Sale {0} was made at another store of the business: it is returned there.")]
@@ -348,6 +353,7 @@ impl Error {
             Error::RefundMethodNotPaid(_) => "refund_method_not_paid",
             Error::NoReceiptRefundNotCash => "no_receipt_refund_not_cash",
             Error::ApprovalNeeded(_) => "approval_needed",
+            Error::CountAgain => "count_again",
             Error::ApproverNotManager(_) => "approver_not_manager",
             Error::SaleOfAnotherStore(_) => "sale_of_another_store",
             Error::NotASale(_) => "not_a_sale",

@@ -8,7 +8,7 @@ use common::*;
 use rusqlite::Connection;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::ZReportDoc;
-use sellsync_contract::z_report::ZReport;
+use sellsync_contract::z_report::{DrawerCount, ZReport};
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::staff::Approval;
@@ -140,6 +140,12 @@ fn a_shift_from_float_to_z_report() {
         business_name: String::new(),
         opened_by_name: String::new(),
         closed_by_name: String::new(),
+        counts: (z.counts.iter())
+            .map(|c| DrawerCount {
+                counted_by_name: String::new(),
+                ..c.clone()
+            })
+            .collect(),
         ..z.clone()
     };
     assert_eq!(read.report, unnamed);
@@ -172,44 +178,170 @@ fn a_shift_from_float_to_z_report() {
     assert_eq!(s.till.z_report(&s.manager, None).unwrap(), z2);
 }
 
+/// The drawer counted so many times at this close, by SQL.
+fn counts_recorded(s: &Shop) -> i64 {
+    Connection::open(s.dir.path().join("till.sqlite3"))
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM drawer_counts", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The open shift's expected cash less `less`, as a count.
+fn off_by(s: &Shop, less: &str) -> CashCount {
+    let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
+    CashCount::amount(expected.checked_sub(usd(less)).unwrap()).unwrap()
+}
+
+fn close(
+    s: &mut Shop,
+    by: Who,
+    counted: &CashCount,
+    approval: Option<Approval>,
+) -> sellsync_core::Result<ZReport> {
+    let actor = match by {
+        Who::Cashier => s.cashier.clone(),
+        Who::Manager => s.manager.clone(),
+    };
+    s.till.close_shift(&actor, counted, approval, IfParked::Ask)
+}
+
+/// Closes with the expected cash less `less`.
+fn close_off(
+    s: &mut Shop,
+    by: Who,
+    less: &str,
+    approval: Option<Approval>,
+) -> sellsync_core::Result<ZReport> {
+    let counted = off_by(s, less);
+    close(s, by, &counted, approval)
+}
+
+#[derive(Clone, Copy)]
+enum Who {
+    Cashier,
+    Manager,
+}
+
+const MANAGER_PIN: Approval = Approval {
+    email: "manager@example.com",
+    pin: "2345",
+};
+
 #[test]
-fn a_count_far_off_needs_a_manager() {
+fn a_blind_count_far_off_is_counted_again_then_needs_a_manager_and_every_count_is_on_the_z_report()
+{
     let mut s = shop();
     sell(&mut s, MILK, 2, "cash");
-    let expected = s.till.x_report(&s.manager).unwrap().figures.expected_cash;
-    let short = CashCount::amount(expected.checked_sub(usd("20.00")).unwrap()).unwrap();
-    let before = snapshot(s.dir.path());
-    let err = s
-        .till
-        .close_shift(&s.cashier, &short, None, IfParked::Ask)
-        .unwrap_err();
+    let short = off_by(&s, "20.00");
+    let err = close(&mut s, Who::Cashier, &short, None).unwrap_err();
+    assert_eq!(err.code(), "count_again");
+    assert!(
+        !err.to_string().contains(|c: char| c.is_ascii_digit()),
+        "no amount, so nothing to learn the expected cash from: {err}"
+    );
+    assert!(s.till.current_shift().unwrap().is_some(), "still open");
+    assert_eq!(counts_recorded(&s), 1, "the refused count is kept");
+
+    // The same count entered again is not a recount: now a manager must see it.
+    let err = close(&mut s, Who::Cashier, &short, None).unwrap_err();
     assert_eq!(err.code(), "approval_needed");
     assert!(
-        err.to_string()
-            .contains("the drawer is 20.00 short of the expected 106.98"),
+        !err.to_string().contains(|c: char| c.is_ascii_digit()),
         "{err}"
     );
+    assert_eq!(counts_recorded(&s), 1, "the same count, not recorded twice");
+    let before = snapshot(s.dir.path());
     let cashier = Approval {
         email: "cashier@example.com",
         pin: "1111",
     };
-    let err = s
-        .till
-        .close_shift(&s.cashier, &short, Some(cashier), IfParked::Ask)
-        .unwrap_err();
+    let err = close(&mut s, Who::Cashier, &short, Some(cashier)).unwrap_err();
     assert_eq!(err.code(), "approver_not_manager");
     assert_eq!(before, snapshot(s.dir.path()), "nothing written");
 
-    let manager = Approval {
-        email: "manager@example.com",
-        pin: "2345",
-    };
-    let z = s
-        .till
-        .close_shift(&s.cashier, &short, Some(manager), IfParked::Ask)
-        .unwrap();
+    // A recount, still off, then approved.
+    let recount = off_by(&s, "19.00");
+    let err = close(&mut s, Who::Cashier, &recount, None).unwrap_err();
+    assert_eq!(err.code(), "approval_needed");
+    assert_eq!(counts_recorded(&s), 2);
+    let z = close(&mut s, Who::Cashier, &recount, Some(MANAGER_PIN)).unwrap();
     assert_eq!(z.approved_by, Some(s.manager.user_id()));
-    assert_eq!(z.over_short, usd("-20.00"));
+    assert_eq!(z.over_short, usd("-19.00"));
+    let counted: Vec<(Money, Money)> = z
+        .counts
+        .iter()
+        .map(|c| (c.counted.total, c.over_short))
+        .collect();
+    assert_eq!(
+        counted,
+        [(short.total, usd("-20.00")), (recount.total, usd("-19.00"))]
+    );
+    assert!(z.counts.iter().all(|c| c.counted_by == s.cashier.user_id()));
+    let rows = z.rows(s.till.currency());
+    assert!(
+        rows.contains(&("Count 1 by Priya Shah".to_owned(), "86.98".to_owned())),
+        "{rows:?}"
+    );
+    assert_eq!(
+        ZReportDoc::from_document(
+            &ZReportDoc {
+                business_id: s.till.business().id,
+                currency: s.till.currency().clone(),
+                report: z.clone()
+            }
+            .to_document(),
+            s.till.currency()
+        )
+        .unwrap()
+        .report
+        .counts
+        .len(),
+        2,
+        "the counts go central with the report"
+    );
+}
+
+#[test]
+fn a_manager_at_hand_approves_the_first_count_off_without_a_recount() {
+    let mut s = shop();
+    sell(&mut s, MILK, 1, "cash");
+    let z = close_off(&mut s, Who::Cashier, "20.00", Some(MANAGER_PIN)).unwrap();
+    assert_eq!(z.approved_by, Some(s.manager.user_id()));
+    assert_eq!(z.counts.len(), 1);
+}
+
+#[test]
+fn a_good_recount_closes_without_a_manager() {
+    let mut s = shop();
+    sell(&mut s, MILK, 1, "cash");
+    let err = close_off(&mut s, Who::Cashier, "20.00", None).unwrap_err();
+    assert_eq!(err.code(), "count_again");
+    let z = close_off(&mut s, Who::Cashier, "0.00", None).unwrap();
+    assert_eq!((z.approved_by, z.over_short), (None, Money::ZERO));
+    assert_eq!(z.counts.len(), 2, "the first count is on the report");
+}
+
+#[test]
+fn after_two_counts_off_even_the_expected_amount_needs_a_manager() {
+    let mut s = shop();
+    sell(&mut s, MILK, 1, "cash");
+    for less in ["20.00", "30.00"] {
+        close_off(&mut s, Who::Cashier, less, None).unwrap_err();
+    }
+    let err = close_off(&mut s, Who::Cashier, "0.00", None).unwrap_err();
+    assert_eq!(err.code(), "approval_needed");
+    assert_eq!(counts_recorded(&s), 3);
+}
+
+#[test]
+fn a_manager_counting_off_counts_again_then_approves_their_own() {
+    let mut s = shop();
+    sell(&mut s, MILK, 1, "cash");
+    let err = close_off(&mut s, Who::Manager, "20.00", None).unwrap_err();
+    assert_eq!(err.code(), "count_again", "a manager recounts too");
+    let z = close_off(&mut s, Who::Manager, "20.00", None).unwrap();
+    assert_eq!(z.approved_by, Some(s.manager.user_id()));
+    assert_eq!(z.counts.len(), 1, "the same count, confirmed");
 }
 
 #[test]

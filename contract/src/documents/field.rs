@@ -214,6 +214,11 @@ pub const COUNTED_CASH: &str = "counted_cash";
 /// `[{value, count}]`, when the drawer was counted by denomination.
 pub const DENOMINATIONS: &str = "denominations";
 pub const EXPECTED_CASH: &str = "expected_cash";
+/// `[{counted_cash, denominations, over_short, counted_by, counted_at}]`: every count made
+/// at the close, the refused ones too (absent in reports closed before counts were kept).
+pub const COUNTS: &str = "counts";
+pub const COUNTED_BY: &str = "counted_by";
+pub const COUNTED_AT: &str = "counted_at";
 pub const OVER_SHORT: &str = "over_short";
 pub const SALES_COUNT: &str = "sales_count";
 pub const RETURNS_COUNT: &str = "returns_count";

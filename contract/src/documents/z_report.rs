@@ -8,8 +8,8 @@
 //! (`sales_count`, `gross_sales`, `discounts`, `sales_total`, `returns_count`,
 //! `returns_total`, `net_sales`, `taxes[]`, `tenders[]`, `cashiers[]`, `cash_in`, `cash_out`,
 //! `no_sale_openings`, `first_sale_number`, `last_sale_number`), the cash (`opening_float`,
-//! `expected_cash`, `counted_cash`, `denominations[]`, `over_short`, below zero when short)
-//! and `grand_total`. Sales and returns carry their `shift_id`.
+//! `expected_cash`, `counted_cash`, `denominations[]`, `over_short`, below zero when short,
+//! and `counts[]`: every count of the blind close, the refused ones too) and `grand_total`. Sales and returns carry their `shift_id`.
 
 use bson::{doc, Document};
 
@@ -21,7 +21,7 @@ use crate::documents::PaymentKind;
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
 use crate::pricing::TaxLine;
-use crate::z_report::{CashierTotal, ShiftFigures, TenderTotal, ZReport};
+use crate::z_report::{CashierTotal, DrawerCount, ShiftFigures, TenderTotal, ZReport};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZReportDoc {
@@ -72,11 +72,25 @@ impl ZReportDoc {
                 }
             })
             .collect();
-        let denominations: Vec<Document> = z
-            .counted
-            .denominations
+        let denominations = |count: &CashCount| -> Vec<Document> {
+            count
+                .denominations
+                .iter()
+                .map(|d| doc! { field::VALUE: money(d.value), field::COUNT: d.count })
+                .collect()
+        };
+        let counts: Vec<Document> = z
+            .counts
             .iter()
-            .map(|d| doc! { field::VALUE: money(d.value), field::COUNT: d.count })
+            .map(|c| {
+                doc! {
+                    field::COUNTED_CASH: money(c.counted.total),
+                    field::DENOMINATIONS: denominations(&c.counted),
+                    field::OVER_SHORT: money(c.over_short),
+                    field::COUNTED_BY: oid(c.counted_by),
+                    field::COUNTED_AT: date(c.counted_at),
+                }
+            })
             .collect();
         let mut fields = doc! {
             field::ID: oid(z.shift_id),
@@ -92,10 +106,13 @@ impl ZReportDoc {
             field::APPROVED_BY: or_null(z.approved_by, oid),
             field::OPENING_FLOAT: money(f.opening_float),
             field::COUNTED_CASH: money(z.counted.total),
-            field::DENOMINATIONS: denominations,
+            field::DENOMINATIONS: denominations(&z.counted),
             field::EXPECTED_CASH: money(f.expected_cash),
             field::OVER_SHORT: money(z.over_short),
         };
+        if !counts.is_empty() {
+            fields.insert(field::COUNTS, counts);
+        }
         fields.extend(doc! {
             field::SALES_COUNT: f.sales_count,
             field::RETURNS_COUNT: f.returns_count,
@@ -161,11 +178,28 @@ impl ZReportDoc {
                 })
             })?
             .unwrap_or_default();
-        let denominations = r
-            .documents(field::DENOMINATIONS, |d| {
-                Ok(Denomination {
-                    value: money(d, field::VALUE)?,
-                    count: count(d, field::COUNT)?,
+        let counted = |r: &Reader<'_>| -> Read<CashCount> {
+            let denominations = r
+                .documents(field::DENOMINATIONS, |d| {
+                    Ok(Denomination {
+                        value: money(d, field::VALUE)?,
+                        count: count(d, field::COUNT)?,
+                    })
+                })?
+                .unwrap_or_default();
+            Ok(CashCount {
+                total: money(r, field::COUNTED_CASH)?,
+                denominations,
+            })
+        };
+        let counts = r
+            .documents(field::COUNTS, |c| {
+                Ok(DrawerCount {
+                    counted: counted(c)?,
+                    over_short: c.required_signed_money(field::OVER_SHORT, currency)?,
+                    counted_by: c.id_field(field::COUNTED_BY)?,
+                    counted_by_name: String::new(),
+                    counted_at: c.required_time(field::COUNTED_AT)?,
                 })
             })?
             .unwrap_or_default();
@@ -213,11 +247,9 @@ impl ZReportDoc {
                     first_sale_number: r.text(field::FIRST_SALE_NUMBER)?,
                     last_sale_number: r.text(field::LAST_SALE_NUMBER)?,
                 },
-                counted: CashCount {
-                    total: money(&r, field::COUNTED_CASH)?,
-                    denominations,
-                },
+                counted: counted(&r)?,
                 over_short: r.required_signed_money(field::OVER_SHORT, currency)?,
+                counts,
                 grand_total: money(&r, field::GRAND_TOTAL)?,
             },
         })

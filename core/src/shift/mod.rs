@@ -1,8 +1,10 @@
 //! Shifts and cash: a till's working session from its counted float to its counted
 //! drawer and Z report. Every sale, return, drawer opening and cash movement belongs to
 //! the shift open at the till when it was made; a sale needs one. The figures are
-//! `report.rs`'s (pure); counts are `count.rs`'s (pure); this module reads and writes.
+//! `report.rs`'s (pure), what a count at the close leads to `blind.rs`'s (pure); this
+//! module reads and writes.
 
+pub mod blind;
 pub mod report;
 
 use chrono::{DateTime, Utc};
@@ -13,13 +15,15 @@ use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
 use crate::sell::{parked, transaction};
-use crate::staff::{Actor, Approval, Permission};
-use crate::till::{Business, Ctx, Till};
+use crate::staff::{needs_approver, Actor, Approval, Permission};
+use crate::till::{Ctx, Till};
+use blind::Verdict;
+use report::{figures, CashMovementKind};
+use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{Collection, Op, ZReportDoc};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::Money;
-
-use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::z_report::{DrawerCount, ShiftFigures, ZReport};
 
 /// What closing a shift does when parked sales still wait at the till.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +33,6 @@ pub enum IfParked {
     /// Close; they stay parked for the next shift.
     Keep,
 }
-use report::{figures, CashMovementKind};
-use sellsync_contract::z_report::{ShiftFigures, ZReport};
-
 /// A shift as the till holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
@@ -263,10 +264,15 @@ impl Till {
     }
 
     /// Closes the open shift with the drawer's count and writes its Z report, numbered
-    /// after the last with no gap, in one transaction. Needs `process_sales`; a count
-    /// further from the expected cash than the business allows needs a manager. Parked
-    /// sales waiting at the till are never dropped: `IfParked::Ask` refuses to close over
-    /// them, `IfParked::Keep` closes and leaves them parked for the next shift.
+    /// after the last with no gap, in one transaction. Needs `process_sales`.
+    ///
+    /// The close is blind ([`blind::verdict`]): every count is recorded, in a transaction
+    /// of its own when the close is refused; a count off by more than the business allows
+    /// is refused with [`Error::CountAgain`] (saying neither how far nor which way) unless a
+    /// manager's approval comes with it, and after a recount needs one
+    /// ([`Error::ApprovalNeeded`]; a manager closing approves their own). Parked sales
+    /// waiting at the till are never dropped: `IfParked::Ask` refuses to close over them,
+    /// `IfParked::Keep` closes and leaves them parked for the next shift.
     pub fn close_shift(
         &mut self,
         actor: &Actor,
@@ -280,18 +286,45 @@ impl Till {
         if waiting > 0 && if_parked == IfParked::Ask {
             return Err(Error::ParkedSalesWaiting(waiting));
         }
+        // A manager's PIN is checked before the transaction: argon2 takes a while.
         let expected = shift_figures(&self.conn, &self.ctx(), &shift)?.expected_cash;
-        let why = difference_to_approve(&self.business, expected, counted.total);
-        let approved_by = self.approval(actor, why, approval)?;
-        let z = self.write_as(actor, |tx, ctx| {
+        let earlier = drawer_counts(&self.conn, shift.id)?;
+        let limit = self.business.max_cash_difference;
+        let (verdict, _) = blind::verdict(
+            &earlier,
+            counted,
+            counted.total.checked_sub(expected)?,
+            limit,
+        );
+        let approved_by = match (verdict, approval) {
+            (Verdict::Close, _) => None,
+            (_, Some(approval)) => self.approval(actor, Some(OFF.to_owned()), Some(approval))?,
+            (Verdict::Approve, None) if !needs_approver(actor) => Some(actor.user_id()),
+            (_, None) => None,
+        };
+        let closing = self.write_as(actor, |tx, ctx| {
             let shift = load_shift(tx, require_open_shift(tx)?)?;
             let figures = shift_figures(tx, ctx, &shift)?;
             let over_short = counted.total.checked_sub(figures.expected_cash)?;
-            // Asked again on the figures as they stand now: they may have moved since.
-            let why = difference_to_approve(ctx.business, figures.expected_cash, counted.total);
-            if let (Some(why), None) = (why, approved_by) {
-                return Err(Error::ApprovalNeeded(why));
+            // Judged again on the figures as they stand now: they may have moved since.
+            let mut counts = drawer_counts(tx, shift.id)?;
+            let (verdict, new) = blind::verdict(&counts, counted, over_short, limit);
+            if new {
+                counts.push(record_count(
+                    tx,
+                    actor,
+                    shift.id,
+                    counted,
+                    over_short,
+                    counts.len(),
+                )?);
             }
+            let approved_by = match (verdict, approved_by) {
+                (Verdict::Close, _) => None,
+                (_, Some(approver)) => Some(approver),
+                (Verdict::CountAgain, None) => return Ok(Err(Error::CountAgain)),
+                (Verdict::Approve, None) => return Ok(Err(Error::ApprovalNeeded(OFF.to_owned()))),
+            };
             let (z_number, grand_total): (i64, i64) = tx
                 .prepare_cached(
                     "UPDATE till SET next_z_number = next_z_number + 1,
@@ -319,6 +352,7 @@ impl Till {
                 figures,
                 counted: counted.clone(),
                 over_short,
+                counts,
                 grand_total: Money::from_minor(grand_total),
             };
             let json = serde_json::to_string(&z)
@@ -344,8 +378,9 @@ impl Till {
                 z_document(ctx, &z).to_document(),
                 now,
             )?;
-            Ok(z)
+            Ok(Ok(z))
         })?;
+        let z = closing.inspect_err(|refused| info!(code = refused.code(), "drawer counted"))?;
         info!(z_number = z.z_number, over_short = %self.format_money(z.over_short), "shift closed");
         Ok(z)
     }
@@ -426,19 +461,70 @@ fn z_document(ctx: &Ctx<'_>, z: &ZReport) -> ZReportDoc {
     }
 }
 
-/// Why a count of `counted` against `expected` needs a manager, if it does: further off
-/// than the business's `max_cash_difference`.
-fn difference_to_approve(business: &Business, expected: Money, counted: Money) -> Option<String> {
-    let difference = counted.minor() - expected.minor();
-    if difference.abs() <= business.max_cash_difference.minor() {
-        return None;
-    }
-    let currency = &business.currency;
-    let by = currency.format(Money::from_minor(difference.abs()));
-    Some(format!(
-        "the drawer is {by} {} the expected {}, more than the {} allowed",
-        if difference < 0 { "short of" } else { "over" },
-        currency.format(expected),
-        currency.format(business.max_cash_difference)
-    ))
+/// Why a close needs a manager after the blind count, in words that give away no amount.
+const OFF: &str =
+    "the drawer's count is off by more than the till allows (every count is on the Z report)";
+
+/// The counts of the drawer recorded so far at the close of `shift`, in order, with the
+/// names of who counted.
+fn drawer_counts(conn: &Connection, shift: Id) -> Result<Vec<DrawerCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.counted, c.over_short, c.counted_by, COALESCE(u.name, ''), c.counted_at
+         FROM drawer_counts c LEFT JOIN users u ON u._id = c.counted_by
+         WHERE c.shift_id = ?1 ORDER BY c.seq",
+    )?;
+    let rows = stmt.query_map([shift], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, Id>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (counted, over_short, counted_by, counted_by_name, counted_at) = row?;
+        Ok(DrawerCount {
+            counted: serde_json::from_str(&counted)
+                .map_err(|e| Error::Corrupt(format!("a drawer count: {e}")))?,
+            over_short: Money::from_minor(over_short),
+            counted_by,
+            counted_by_name,
+            counted_at: parse_timestamp(&counted_at).map_err(|e| Error::Corrupt(e.to_string()))?,
+        })
+    })
+    .collect()
+}
+
+/// Records a count of the drawer at the close of `shift`, after `earlier` others.
+fn record_count(
+    tx: &Tx<'_>,
+    actor: &Actor,
+    shift: Id,
+    counted: &CashCount,
+    over_short: Money,
+    earlier: usize,
+) -> Result<DrawerCount> {
+    let now = ids::now();
+    let json =
+        serde_json::to_string(counted).map_err(|e| Error::Corrupt(format!("a count: {e}")))?;
+    tx.prepare_cached(
+        "INSERT INTO drawer_counts (shift_id, seq, counted, over_short, counted_by, counted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        shift,
+        earlier as i64 + 1,
+        json,
+        over_short.minor(),
+        actor.user_id(),
+        timestamp(now)
+    ])?;
+    Ok(DrawerCount {
+        counted: counted.clone(),
+        over_short,
+        counted_by: actor.user_id(),
+        counted_by_name: actor.name().to_owned(),
+        counted_at: now,
+    })
 }
