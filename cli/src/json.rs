@@ -1301,7 +1301,18 @@ pub struct ZReportJson<'a> {
     figures: FiguresJson<'a>,
     counted: CashCountJson,
     over_short: String,
+    /// Every count of the blind close, the refused ones too.
+    counts: Vec<DrawerCountJson<'a>>,
     grand_total: String,
+}
+
+#[derive(Serialize)]
+struct DrawerCountJson<'a> {
+    counted: CashCountJson,
+    over_short: String,
+    counted_by: Id,
+    counted_by_name: &'a str,
+    counted_at: DateTime<Utc>,
 }
 
 impl<'a> ZReportJson<'a> {
@@ -1325,6 +1336,17 @@ impl<'a> ZReportJson<'a> {
             figures: FiguresJson::new(currency, &z.figures),
             counted: CashCountJson::new(currency, &z.counted),
             over_short: amount(currency, z.over_short),
+            counts: z
+                .counts
+                .iter()
+                .map(|c| DrawerCountJson {
+                    counted: CashCountJson::new(currency, &c.counted),
+                    over_short: amount(currency, c.over_short),
+                    counted_by: c.counted_by,
+                    counted_by_name: &c.counted_by_name,
+                    counted_at: c.counted_at,
+                })
+                .collect(),
             grand_total: amount(currency, z.grand_total),
         }
     }

@@ -1248,6 +1248,12 @@ fn a_shift_at_the_command_line() {
     assert_eq!(z["z_number"], 1);
     assert_eq!(z["over_short"], "-10.00");
     assert_eq!(z["counted"]["total"], "75.44");
+    assert_eq!(
+        z["counts"].as_array().unwrap().len(),
+        1,
+        "the same count twice is one"
+    );
+    assert_eq!(z["counts"][0]["over_short"], "-10.00");
     let text = ok(d, &with(MANAGER, &["shift", "z", "1"]));
     assert!(text.contains("Z report 1, till T1"), "{text}");
     assert!(text.contains("Short"), "{text}");
