@@ -15,6 +15,7 @@ import time
 import unittest
 
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.options import ArgOptions
@@ -1079,6 +1080,66 @@ class Till(unittest.TestCase):
         self.wait_for("#enrol-server").send_keys(f"http://127.0.0.1:{port}")
         self.wait_for("#enrol-code").send_keys(code + Keys.ENTER)
         self.wait_for_text("#app-error", "used already")
+
+    def quantity_of(self, sku):
+        return self.wait_for(f'#cart tr.line[data-sku="{sku}"] .quantity').text
+
+    def scanner_types(self, text):
+        """A barcode scanner: keystrokes into whatever has the focus, then Enter."""
+        ActionChains(self.driver).send_keys(text + Keys.ENTER).perform()
+
+    def test_22_a_scan_after_any_click_lands_in_the_cart_and_quantities_are_keyed(self):
+        self.open_demo()
+        self.type_pin("cashier@example.com", "1111")
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait(5).until(lambda d: len(self.lines()) == 1)
+
+        # Whatever is clicked, the scanner's next code is rung up.
+        clicks = {
+            "a cart row": lambda: self.wait_for('#cart tr.line[data-sku="PRO-001"] td').click(),
+            "a category": lambda: self.wait_for("#quick-keys .category").click(),
+            "a quick key": lambda: self.wait_for("#quick-keys .quick-key").click(),
+            "a + button": lambda: self.wait_for('#cart tr.line[data-sku="PRO-001"] .step:last-child').click(),
+            "the totals": lambda: self.wait_for("#items").click(),
+        }
+        for what, click in clicks.items():
+            before = int(self.text_of("#items"))
+            click()
+            after_click = int(self.text_of("#items"))
+            self.scanner_types("PRO-002")
+            self.wait(5).until(lambda d: int(self.text_of("#items")) == after_click + 1,
+                               f"the scan after clicking {what} was lost")
+            self.assertGreaterEqual(after_click, before)
+            self.assertEqual(self.driver.switch_to.active_element, self.wait_for("#scan"), what)
+
+        # A clicked row is highlighted and the keys act on it.
+        self.wait_for('#cart tr.line[data-sku="PRO-001"] td').click()
+        self.assertIn("current", self.wait_for('#cart tr.line[data-sku="PRO-001"]').get_attribute("class"))
+        before = int(self.quantity_of("PRO-001"))
+        ActionChains(self.driver).send_keys("+").perform()
+        self.wait(5).until(lambda d: int(self.quantity_of("PRO-001")) == before + 1)
+
+        # 12* Enter makes the highlighted line twelve; 3* then a scan sells three.
+        ActionChains(self.driver).send_keys("12*").perform()
+        self.assertEqual(self.text_of("#pending-quantity"), "12 ×")
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
+        self.wait(5).until(lambda d: self.quantity_of("PRO-001") == "12")
+        self.scanner_types("3*DAI-001")
+        self.wait(5).until(lambda d: self.quantity_of("DAI-001") == "3")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#pending-quantity"))
+        self.scanner_types("1.5")
+        self.wait_for_text("#sell-error", "1.5 is not a barcode or SKU")
+        self.screenshot("sell-quantity")
+
+        # − on the last unit asks once; the second − takes the line off.
+        self.scanner_types("DAI-002")
+        self.wait_for('#cart tr.line[data-sku="DAI-002"]')
+        lines = len(self.lines())
+        ActionChains(self.driver).send_keys("-").perform()
+        self.wait_for_text("#sell-notice", "Press − again")
+        self.assertEqual(len(self.lines()), lines, "nothing taken off yet")
+        ActionChains(self.driver).send_keys("-").perform()
+        self.wait(5).until(lambda d: len(self.lines()) == lines - 1)
 
 
 def port_open(port):

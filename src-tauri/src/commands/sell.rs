@@ -73,12 +73,13 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
     Ok(keys.iter().map(|k| QuickKeysView::new(till, k)).collect())
 }
 
-/// A scanned or typed barcode or SKU (or a quick key): one more of it in the cart.
+/// A scanned or typed barcode or SKU (or a quick key): `quantity` more of it in the cart
+/// (one unless keyed before the scan).
 #[tauri::command(async)]
-pub fn scan(desk: State<'_, Desk>, code: String) -> Answer<CartView> {
+pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<i64>) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
-    let line = c.till.ring_up(c.cart, code.trim(), 1)?;
+    let line = c.till.ring_up(c.cart, code.trim(), quantity.unwrap_or(1))?;
     c.view(Some(line))
 }
 

@@ -38,7 +38,7 @@ export const api = {
   cart: () => call<CartView>("cart"),
   search: (text: string) => call<ProductView[]>("search", { text }),
   quickKeys: () => call<QuickKeysView[]>("quick_keys"),
-  scan: (code: string) => call<CartView>("scan", { code }),
+  scan: (code: string, quantity = 1) => call<CartView>("scan", { code, quantity }),
   setQuantity: (line: number, quantity: number) =>
     call<CartView>("set_quantity", { line, quantity }),
   removeLine: (line: number) => call<CartView>("remove_line", { line }),
