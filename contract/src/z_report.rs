@@ -146,13 +146,21 @@ pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
         ("Sales".to_owned(), f.sales_count.to_string()),
         ("Gross sales".to_owned(), money(f.gross_sales)),
         ("Discounts".to_owned(), money(f.discounts)),
+    ];
+    // Where prices exclude tax, the tax the sales added, so that the lines add up to the
+    // total (where they include it, the gross holds it already).
+    let added = f.sales_total.minor() - (f.gross_sales.minor() - f.discounts.minor());
+    if added != 0 {
+        rows.push(("Tax".to_owned(), money(Money::from_minor(added))));
+    }
+    rows.extend([
         ("Sales total".to_owned(), money(f.sales_total)),
         (
             format!("Returns ({})", f.returns_count),
             money(f.returns_total),
         ),
         ("Net sales".to_owned(), money(f.net_sales)),
-    ];
+    ]);
     for t in &f.taxes {
         rows.push((
             format!("Tax {} on {}", t.rate, money(t.taxable)),
@@ -179,7 +187,7 @@ pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
     ]);
     for c in &f.cashiers {
         rows.push((
-            format!("{} ({} sales)", c.name, c.sales_count),
+            format!("{} ({})", c.name, count_of(c.sales_count, "sale", "sales")),
             money(c.sales),
         ));
     }
@@ -187,4 +195,63 @@ pub fn rows(f: &ShiftFigures, currency: &Currency) -> Vec<(String, String)> {
         rows.push(("Sale numbers".to_owned(), format!("{first} to {last}")));
     }
     rows
+}
+
+/// `1 sale`, `3 sales`.
+fn count_of(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(gross: i64, discounts: i64, total: i64) -> ShiftFigures {
+        ShiftFigures {
+            sales_count: 1,
+            returns_count: 0,
+            gross_sales: Money::from_minor(gross),
+            discounts: Money::from_minor(discounts),
+            sales_total: Money::from_minor(total),
+            returns_total: Money::ZERO,
+            net_sales: Money::from_minor(total),
+            taxes: Vec::new(),
+            tenders: Vec::new(),
+            opening_float: Money::ZERO,
+            cash_in: Money::ZERO,
+            cash_out: Money::ZERO,
+            expected_cash: Money::ZERO,
+            no_sale_openings: 0,
+            voids_count: 0,
+            voids_total: Money::ZERO,
+            lines_removed: 0,
+            cashiers: vec![CashierTotal {
+                name: "Ann".into(),
+                sales_count: 1,
+                sales: Money::from_minor(total),
+                returns_count: 0,
+                returns: Money::ZERO,
+            }],
+            first_sale_number: None,
+            last_sale_number: None,
+        }
+    }
+
+    fn labels(f: &ShiftFigures) -> Vec<String> {
+        let usd = Currency::from_code("USD").unwrap();
+        rows(f, &usd).into_iter().map(|(label, _)| label).collect()
+    }
+
+    #[test]
+    fn the_tax_a_sale_adds_stands_between_the_discounts_and_the_total() {
+        let added = labels(&figures(7382, 185, 7717));
+        let at = |label: &str| added.iter().position(|l| l == label).unwrap();
+        assert_eq!(at("Tax"), at("Discounts") + 1);
+        assert_eq!(at("Sales total"), at("Tax") + 1);
+        assert!(
+            !labels(&figures(7382, 185, 7197)).contains(&"Tax".to_owned()),
+            "prices with the tax in them: the gross holds it"
+        );
+        assert!(added.contains(&"Ann (1 sale)".to_owned()), "{added:?}");
+    }
 }

@@ -1,6 +1,8 @@
 //! Reports: the day's takings, and the day broken down by hour, product, category,
 //! cashier or tender, in the business's time zone. Voided sales count in none of them.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use rusqlite::params;
@@ -100,7 +102,8 @@ impl Breakdown {
 pub struct BreakdownRow {
     /// `09:00`, a product's name and SKU, a category, a cashier's name, a method's name.
     pub key: String,
-    /// Sales (a tender: payments) counted in the row.
+    /// Sales counted in the row, each once (a sale paid in two payments by one method, or
+    /// with two lines of one product, is one).
     pub sales: i64,
     /// Units sold (products and categories; 0 otherwise).
     pub quantity: i64,
@@ -163,7 +166,9 @@ impl BreakdownReport {
 struct Fact {
     key: String,
     is_return: bool,
-    count: i64,
+    /// The sale (or return) the fact is of: counted once per row however many lines or
+    /// payments of it the row holds.
+    sale: String,
     quantity: i64,
     amount: i64,
 }
@@ -171,6 +176,7 @@ struct Fact {
 /// The rows of a breakdown from its facts (pure): summed by key, ordered.
 fn fold(by: Breakdown, facts: Vec<Fact>) -> Vec<BreakdownRow> {
     let mut rows: Vec<BreakdownRow> = Vec::new();
+    let mut counted: HashSet<(usize, String)> = HashSet::new();
     for f in facts {
         let i = match rows.iter().position(|r| r.key == f.key) {
             Some(i) => i,
@@ -192,7 +198,9 @@ fn fold(by: Breakdown, facts: Vec<Fact>) -> Vec<BreakdownRow> {
             row.returned_quantity += f.quantity;
             row.returned = Money::from_minor(row.returned.minor() + f.amount);
         } else {
-            row.sales += f.count;
+            if counted.insert((i, f.sale)) {
+                row.sales += 1;
+            }
             row.quantity += f.quantity;
             row.amount = Money::from_minor(row.amount.minor() + f.amount);
         }
@@ -327,30 +335,30 @@ impl Till {
         // Each query answers: key, is a return, count, units, money.
         let sql = match by {
             Breakdown::Hour => format!(
-                "SELECT s.created_at, s.transaction_type = 'return', 1, 0, s.total_amount
+                "SELECT s.created_at, s.transaction_type = 'return', s._id, 0, s.total_amount
                  FROM sales_transactions s WHERE {IN_DAY}"
             ),
             Breakdown::Product => format!(
                 "SELECT i.product_name || ' (' || i.sku || ')', s.transaction_type = 'return',
-                        1, i.quantity, i.total_price
+                        s._id, i.quantity, i.total_price
                  FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Category => format!(
                 "SELECT COALESCE(NULLIF(p.category, ''), 'Uncategorised'),
-                        s.transaction_type = 'return', 1, i.quantity, i.total_price
+                        s.transaction_type = 'return', s._id, i.quantity, i.total_price
                  FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
                  LEFT JOIN products p ON p._id = i.product_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Cashier => format!(
-                "SELECT COALESCE(u.name, s.cashier_id), s.transaction_type = 'return', 1, 0,
+                "SELECT COALESCE(u.name, s.cashier_id), s.transaction_type = 'return', s._id, 0,
                         s.total_amount
                  FROM sales_transactions s LEFT JOIN users u ON u._id = s.cashier_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Tender => format!(
-                "SELECT p.method_name, s.transaction_type = 'return', 1, 0, p.amount
+                "SELECT p.method_name, s.transaction_type = 'return', s._id, 0, p.amount
                  FROM sale_payments p JOIN sales_transactions s ON s._id = p.transaction_id
                  WHERE {IN_DAY}"
             ),
@@ -361,7 +369,7 @@ impl Till {
                 Ok(Fact {
                     key: r.get(0)?,
                     is_return: r.get(1)?,
-                    count: r.get(2)?,
+                    sale: r.get(2)?,
                     quantity: r.get(3)?,
                     amount: r.get(4)?,
                 })
@@ -394,11 +402,11 @@ impl Till {
 mod tests {
     use super::*;
 
-    fn fact(key: &str, is_return: bool, quantity: i64, amount: i64) -> Fact {
+    fn fact(key: &str, sale: &str, is_return: bool, quantity: i64, amount: i64) -> Fact {
         Fact {
             key: key.into(),
             is_return,
-            count: 1,
+            sale: sale.into(),
             quantity,
             amount,
         }
@@ -408,11 +416,11 @@ mod tests {
     fn rows_sum_by_key_returns_apart_largest_net_first_hours_in_order() {
         let facts = || {
             vec![
-                fact("b", false, 2, 500),
-                fact("a", false, 1, 300),
-                fact("b", false, 1, 250),
-                fact("b", true, 1, 250),
-                fact("c", true, 1, 100),
+                fact("b", "s1", false, 2, 500),
+                fact("a", "s2", false, 1, 300),
+                fact("b", "s3", false, 1, 250),
+                fact("b", "r1", true, 1, 250),
+                fact("c", "r2", true, 1, 100),
             ]
         };
         let rows = fold(Breakdown::Product, facts());
@@ -436,6 +444,20 @@ mod tests {
         let keys: Vec<&str> = hours.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(Breakdown::parse(" Tender"), Some(Breakdown::Tender));
+
+        // Two cash payments of one sale, and a second sale: two sales, not three.
+        let split = fold(
+            Breakdown::Tender,
+            vec![
+                fact("Cash", "s1", false, 0, 500),
+                fact("Cash", "s1", false, 0, 200),
+                fact("Cash", "s2", false, 0, 100),
+            ],
+        );
+        assert_eq!(
+            (split[0].sales, split[0].amount),
+            (2, Money::from_minor(800))
+        );
         assert_eq!(Breakdown::parse("weekday"), None);
     }
 

@@ -469,7 +469,7 @@ fn tender_messages_speak_money() {
     let err = s.till.payment_method("bitcoin").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "No payment method is called \"bitcoin\"; this till takes Cash, Credit Card, Debit Card, Gift Card."
+        "No payment method is called \"bitcoin\"; this till takes Cash, Credit Card, Debit Card."
     );
 }
 

@@ -92,7 +92,6 @@ impl Till {
                 NewPaymentMethod::new("Cash", "", PaymentKind::Cash),
                 NewPaymentMethod::new("Credit Card", "Stripe", PaymentKind::Card),
                 NewPaymentMethod::new("Debit Card", "Stripe", PaymentKind::Card),
-                NewPaymentMethod::new("Gift Card", "In-store", PaymentKind::Other),
             ],
         };
         let mut till = Till::create(data_dir, &setup)?;
