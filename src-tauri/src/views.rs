@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sellsync_contract::documents::{ParkedStatus, PaymentKind};
 use sellsync_contract::pricing::PricedCart;
+use sellsync_contract::roles::{permission_name, Permission};
 use sellsync_contract::z_report::{rows, ZReport};
 use sellsync_core::catalog::QuickKeys;
 use sellsync_core::notifications::Notification;
@@ -115,14 +116,24 @@ impl From<&StaffMember> for StaffView {
 pub struct UserView {
     pub name: String,
     pub role: &'static str,
+    /// What they may do (`process_sales`, `view_reports`, …): the window shows only the
+    /// screens they may use. Core checks every call all the same.
+    pub permissions: Vec<&'static str>,
+    /// A shift is open at this till: without one, a sale cannot be paid.
+    pub shift_open: bool,
 }
 
-impl From<&Actor> for UserView {
-    fn from(actor: &Actor) -> UserView {
-        UserView {
+impl UserView {
+    pub fn new(till: &Till, actor: &Actor) -> sellsync_core::Result<UserView> {
+        Ok(UserView {
             name: actor.name().to_owned(),
             role: actor.role().as_str(),
-        }
+            permissions: (Permission::ALL.into_iter())
+                .filter(|p| actor.can(*p))
+                .map(permission_name)
+                .collect(),
+            shift_open: till.current_shift()?.is_some(),
+        })
     }
 }
 

@@ -25,7 +25,9 @@ fn app_state_of(desk: &Desk) -> Answer<AppState> {
         currency: till.currency().code().to_owned(),
         currency_symbol: till.currency().symbol(),
         staff: till.staff()?.iter().map(StaffView::from).collect(),
-        signed_in: session.actor.as_ref().map(UserView::from),
+        signed_in: (session.actor.as_ref())
+            .map(|actor| UserView::new(till, actor))
+            .transpose()?,
         problem: None,
     })
 }
@@ -102,7 +104,8 @@ pub fn sign_in(
     if actor.role() != Role::Cashier {
         verify_at_the_gateway(app, actor.clone(), pin);
     }
-    Ok(UserView::from(&actor))
+    let mut session = desk.session();
+    Ok(UserView::new(till(&mut session)?, &actor)?)
 }
 
 /// Signs `email` in at the desk with `pin`, with a new cart. The PIN is checked (argon2,

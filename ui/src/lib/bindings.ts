@@ -399,7 +399,16 @@ export type TransferLineView = { sku: string, name: string, sent: number, receiv
  */
 export type TransferView = { id: string, number: string, from: string, to: string, status: string, incoming: boolean, note: string, lines: Array<TransferLineView>, };
 
-export type UserView = { name: string, role: string, };
+export type UserView = { name: string, role: string, 
+/**
+ * What they may do (`process_sales`, `view_reports`, …): the window shows only the
+ * screens they may use. Core checks every call all the same.
+ */
+permissions: Array<string>, 
+/**
+ * A shift is open at this till: without one, a sale cannot be paid.
+ */
+shift_open: boolean, };
 
 /** The name of every command the shell answers. */
 export type Command =
