@@ -12,6 +12,8 @@ use thiserror::Error;
 /// Why an amount or a percentage could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AmountError {
+    #[error("No amount was typed: write one like 9.99.")]
+    Missing,
     #[error("{0:?} is not an amount; write it like 9.99")]
     Malformed(String),
     #[error("{text:?} has more than {decimals} decimal places, the most {currency} allows")]
@@ -140,6 +142,9 @@ impl Currency {
 
     /// Reads an amount written as a person writes it: `9.99`, `10`, `0.5`, `-1.25`.
     pub fn parse(&self, text: &str) -> Result<Money, AmountError> {
+        if text.trim().is_empty() {
+            return Err(AmountError::Missing);
+        }
         let (negative, digits) = split_sign(text.trim());
         let units = parse_decimal(digits, self.decimals).map_err(|e| match e {
             DecimalError::Malformed => AmountError::Malformed(text.to_owned()),
@@ -328,8 +333,9 @@ mod tests {
     #[test]
     fn parse_refusals() {
         let usd = cur("USD");
+        assert_eq!(usd.parse(" "), Err(AmountError::Missing));
         for text in [
-            "", "abc", "1.2.3", "1,000", "9.", "$9", "1e3", "- 1", "--1", ".",
+            "abc", "1.2.3", "1,000", "9.", "$9", "1e3", "- 1", "--1", ".",
         ] {
             assert_eq!(
                 usd.parse(text),

@@ -77,7 +77,7 @@ pub enum Error {
     Pricing(PricingError),
     #[error("The discount of {discount} is more than the {amount} it applies to.")]
     DiscountTooLarge { discount: String, amount: String },
-    #[error("Quantity must be a whole number from 1 to {max}; got {got}.")]
+    #[error("{got} is not a quantity here: type a whole number from 1 to {max}.")]
     BadQuantity { got: i64, max: i64 },
     #[error("The cart is empty: scan or add an item first.")]
     EmptyCart,
@@ -118,6 +118,8 @@ pub enum Error {
     // Returns and refunds.
     #[error("Pick at least one item to return.")]
     NothingToReturn,
+    #[error("{}", return_quantity_words(product, *left))]
+    ReturnQuantity { product: String, left: i64 },
     #[error("{asked} × {product} cannot be returned: {sold} sold, {returned} returned already, so at most {} more.", sold - returned)]
     OverReturn {
         product: String,
@@ -331,7 +333,7 @@ impl Error {
             Error::Amount(_) => "invalid_amount",
             Error::Pricing(_) => "invalid_pricing",
             Error::DiscountTooLarge { .. } => "discount_too_large",
-            Error::BadQuantity { .. } => "bad_quantity",
+            Error::BadQuantity { .. } | Error::ReturnQuantity { .. } => "bad_quantity",
             Error::EmptyCart => "empty_cart",
             Error::NoSuchLine(_) => "no_such_line",
             Error::TenderShort { .. } => "tender_short",
@@ -483,6 +485,15 @@ impl fmt::Display for ImportReport {
             write!(f, "\n  line {}: {}", e.line, e.message)?;
         }
         Ok(())
+    }
+}
+
+/// How many of a line can come back, in a cashier's words.
+fn return_quantity_words(product: &str, left: i64) -> String {
+    match left {
+        ..=0 => format!("Nothing more of {product} can come back: all of it was returned."),
+        1 => format!("You can return at most 1 × {product}."),
+        _ => format!("You can return from 1 to {left} × {product}: type how many come back."),
     }
 }
 

@@ -65,14 +65,14 @@ fn cumulative(x: Money, from: i64, to: i64, of: i64) -> Money {
 pub fn refund_lines(sold: &[SoldLine], picks: &[(usize, i64)]) -> Result<Refund> {
     let mut wanted: Vec<(usize, i64)> = Vec::new();
     for &(line, quantity) in picks {
-        if quantity < 1 {
-            return Err(Error::BadQuantity {
-                got: quantity,
-                max: sold.get(line).map_or(0, |l| l.quantity - l.returned),
-            });
-        }
-        if line >= sold.len() {
+        let Some(of) = sold.get(line) else {
             return Err(Error::NoSuchLine(line + 1));
+        };
+        if quantity < 1 {
+            return Err(Error::ReturnQuantity {
+                product: of.product_name.clone(),
+                left: of.quantity - of.returned,
+            });
         }
         match wanted.iter_mut().find(|(l, _)| *l == line) {
             // Saturating: a sum past any stock is refused as an over-return below.

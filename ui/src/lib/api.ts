@@ -7,9 +7,24 @@ import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CountVi
 
 export type * from "./bindings";
 
-/** Calls a command of the shell by its name, which must be one it answers. */
-function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
-  return invoke<T>(command, args);
+/** What the window says when the shell could not read what it was sent (a number where
+ * a whole one was due, a field missing): never the shell's own message, which names Rust
+ * types and commands. */
+export const UNREADABLE: Failure = {
+  code: "unreadable",
+  message: "The till could not read what was typed: check the numbers (whole numbers for items) and try again.",
+};
+
+/** Calls a command of the shell by its name, which must be one it answers. A refusal is
+ * core's `Failure`, in words; any other error is logged and shown as `UNREADABLE`. */
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isFailure(error)) throw error;
+    console.error(`${command}:`, error);
+    throw UNREADABLE;
+  }
 }
 
 function isFailure(error: unknown): error is Failure {

@@ -8,3 +8,10 @@ export function picksOf(quantities: number[], damaged: boolean[]): PickInput[] {
     .map((quantity, line) => ({ line, quantity, damaged: damaged[line] ?? false }))
     .filter((p) => Number.isFinite(p.quantity) && p.quantity !== 0);
 }
+
+/** Why the quantities keyed cannot be sent, in a cashier's words (null: they can). Items
+ * come back whole; how many of each is core's to check. */
+export function quantityProblem(quantities: (number | null)[]): string | null {
+  const bad = quantities.find((q) => q !== null && Number.isFinite(q) && !Number.isInteger(q));
+  return bad === undefined ? null : `Items come back whole: ${bad} is not a number of items.`;
+}

@@ -59,6 +59,13 @@ fn what_cannot_be_returned_is_refused_by_code() {
         "over_return",
         "no overflow"
     );
+    let words = |picks: &[(usize, i64)]| refund_lines(&sold, picks).unwrap_err().to_string();
+    assert_eq!(words(&[(0, -1)]), "You can return at most 1 × Milk.");
+    assert_eq!(
+        words(&[(1, 0)]),
+        "You can return at most 1 × Milk.",
+        "the line's own name"
+    );
     let message = refund_lines(&sold, &[(0, 2)]).unwrap_err().to_string();
     assert_eq!(
         message,
