@@ -176,9 +176,11 @@ class Till(unittest.TestCase):
         filter_field.send_keys(sku)
         row = self.wait_for(f'tr.product[data-sku="{sku}"]')
         row.find_element(By.CSS_SELECTOR, ".adjust-button").click()
-        row.find_element(By.CSS_SELECTOR, ".delta").send_keys(str(delta))
-        row.find_element(By.CSS_SELECTOR, ".reason").send_keys(reason)
-        row.find_element(By.CSS_SELECTOR, ".save").click()
+        form = self.wait_for(f'tr.adjust-row[data-sku="{sku}"]')
+        # A signed number is a change; a number alone, what was counted.
+        form.find_element(By.CSS_SELECTOR, ".delta").send_keys(delta if isinstance(delta, str) else f"{delta:+d}")
+        form.find_element(By.CSS_SELECTOR, ".reason").send_keys(reason)
+        form.find_element(By.CSS_SELECTOR, ".save").click()
 
     def stock_of(self, sku):
         row = self.wait_for(f'tr.product[data-sku="{sku}"]')
@@ -190,7 +192,7 @@ class Till(unittest.TestCase):
         self.wait_for("#nav-stock").click()
         before = self.stock_of("DAI-001")
         self.adjust("DAI-001", -1, "damaged")
-        message = self.text_of("#stock-error")
+        message = self.text_of("#adjust-error")
         self.assertIn("Priya Shah is not allowed to", message)
         self.assertIn("A manager or an admin can.", message)
         self.assertEqual(self.stock_of("DAI-001"), before, "nothing changed")
@@ -200,9 +202,7 @@ class Till(unittest.TestCase):
         self.sign_in("manager@example.com", "2345")
         self.driver.find_element(By.TAG_NAME, "body").send_keys(Keys.F3)
         before = self.stock_of("DAI-001")
-        threshold = int(
-            self.wait_for('tr.product[data-sku="DAI-001"]').find_elements(By.CSS_SELECTOR, "td.num")[1].text
-        )
+        threshold = int(self.text_of('tr.product[data-sku="DAI-001"] td.threshold'))
         self.adjust("DAI-001", threshold - before, "recount")
         self.assertIn(f"now {threshold} in stock", self.text_of("#stock-saved"))
         self.assertEqual(self.stock_of("DAI-001"), threshold)
@@ -1194,6 +1194,31 @@ class Till(unittest.TestCase):
         self.assertTrue(self.driver.execute_script(
             "const r = document.querySelector('#close-error').getBoundingClientRect();"
             "return r.top >= 0 && r.bottom <= window.innerHeight;"), "in view, beside the button")
+
+    def test_24_a_stock_correction_by_count_shows_the_level_first_and_below_zero_asks(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.wait_for("#nav-stock").click()
+        self.assertEqual(self.text_of('tr.product[data-sku="DAI-001"] .price'), "4.29")
+        before = self.stock_of("DAI-001")
+        self.wait_for("#stock-filter").send_keys("DAI-001")
+        self.wait_for('tr.product[data-sku="DAI-001"] .adjust-button').click()
+        form = self.wait_for('tr.adjust-row[data-sku="DAI-001"]')
+        form.find_element(By.CSS_SELECTOR, ".delta").send_keys("0")
+        self.wait_for_text('tr.adjust-row .result', f"Stock {before} → 0 (-{before})")
+        form.find_element(By.CSS_SELECTOR, ".delta").send_keys(Keys.BACKSPACE + f"-{before + 5}")
+        self.wait_for_text('tr.adjust-row .result', f"Stock {before} → -5")
+        form.find_element(By.CSS_SELECTOR, ".reason").send_keys("theft")
+        form.find_element(By.CSS_SELECTOR, ".save").click()
+        self.assert_in_words("#adjust-error", "below zero: give the reason and tick to confirm")
+        self.assertEqual(self.stock_of("DAI-001"), before, "nothing saved yet")
+        self.screenshot("stock-below-zero")
+        form.find_element(By.CSS_SELECTOR, ".below-zero").click()
+        form.find_element(By.CSS_SELECTOR, ".save").click()
+        self.wait_for_text("#stock-saved", "now -5 in stock")
+        self.adjust("DAI-001", "12", "recount")
+        self.wait_for_text("#stock-saved", "now 12 in stock")
+        self.assertEqual(self.stock_of("DAI-001"), 12)
 
 
 def port_open(port):

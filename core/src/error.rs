@@ -280,6 +280,10 @@ pub enum Error {
     // Stock.
     #[error("Give a reason (for example: damaged, recount, float top-up).")]
     MissingReason,
+    #[error("{got} cannot be a count: type what is on the shelf, from 0 to {max}.")]
+    BadCount { got: i64, max: i64 },
+    #[error("{product} has {stock} in stock already: there is nothing to correct.")]
+    NothingToCorrect { product: String, stock: i64 },
 
     // Sync.
     #[error("There is no change #{0} in the outbox.")]
@@ -410,6 +414,8 @@ impl Error {
             Error::NoCashAmount => "no_cash_amount",
             Error::NoSuchZReport(_) => "no_such_z_report",
             Error::MissingReason => "missing_reason",
+            Error::BadCount { .. } => "bad_count",
+            Error::NothingToCorrect { .. } => "nothing_to_correct",
             Error::NoSuchOperation(_) => "no_such_operation",
             Error::NotParked(_) => "not_parked",
             Error::CentralDocument(_) => "central_document_refused",

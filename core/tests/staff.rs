@@ -172,7 +172,34 @@ fn stock_corrections_need_a_manager_and_a_reason() {
         s.till.restock(&s.manager, common::MILK, -5, "delivery"),
         Err(Error::BadQuantity { .. })
     ));
+    let err = s
+        .till
+        .set_counted_stock(&s.manager, common::MILK, 10, "count")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Test Whole Milk 1 L has 10 in stock already: there is nothing to correct."
+    );
+    assert_eq!(
+        (s.till
+            .set_counted_stock(&s.manager, common::MILK, -1, "count"))
+        .unwrap_err()
+        .code(),
+        "bad_count"
+    );
     assert_eq!(snapshot(s.dir.path()), before);
+
+    // Counted on the shelf: the correction is the difference.
+    let change = s
+        .till
+        .set_counted_stock(&s.manager, common::MILK, 12, "recount")
+        .unwrap();
+    assert_eq!((change.before, change.after), (10, 12));
+    let change = s
+        .till
+        .set_counted_stock(&s.manager, common::MILK, 10, "recount")
+        .unwrap();
+    assert_eq!((change.before, change.after), (12, 10));
 
     // 10 -> 3 reaches the threshold (3): a low-stock notification, then a restock.
     let change = s

@@ -78,6 +78,7 @@ fn generated() -> String {
     // What the commands take.
     d.visit::<sell::TenderInput>();
     d.visit::<stock::ProductInput>();
+    d.visit::<stock::CorrectionInput>();
     d.visit::<purchasing::ReceivedInput>();
     d.visit::<transfers::ScannedInput>();
     d.visit::<returns::ReturnInput>();

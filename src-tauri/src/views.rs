@@ -442,6 +442,8 @@ pub struct StockView {
     pub sku: String,
     pub name: String,
     pub category: String,
+    /// Its price, formatted.
+    pub price: String,
     pub stock: i64,
     pub threshold: i64,
     pub low: bool,
@@ -453,11 +455,12 @@ pub struct StockView {
 
 impl StockView {
     /// `p` with what is on its way (`incoming`, see [`Incoming`]).
-    pub fn new(p: &Product, incoming: &Incoming) -> StockView {
+    pub fn new(till: &Till, p: &Product, incoming: &Incoming) -> StockView {
         StockView {
             sku: p.sku.clone(),
             name: p.product_name.clone(),
             category: p.category.clone(),
+            price: till.format_money(p.price),
             stock: p.stock,
             threshold: p.stock_threshold,
             low: p.is_low(),

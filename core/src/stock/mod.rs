@@ -140,6 +140,30 @@ impl Till {
         self.move_stock(actor, code, MovementType::Adjustment, delta, reason)
     }
 
+    /// Sets a product's stock to what was `counted` on the shelf: a correction by the
+    /// difference from the level the till holds now. Needs `manage_inventory` and a reason.
+    pub fn set_counted_stock(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        counted: i64,
+        reason: &str,
+    ) -> Result<StockChange> {
+        actor.require(Permission::ManageInventory)?;
+        let max = crate::sell::cart::MAX_QUANTITY;
+        if !(0..=max).contains(&counted) {
+            return Err(Error::BadCount { got: counted, max });
+        }
+        let product = self.require_product(code)?;
+        if counted == product.stock {
+            return Err(Error::NothingToCorrect {
+                product: product.product_name,
+                stock: counted,
+            });
+        }
+        self.adjust_stock(actor, code, counted - product.stock, reason)
+    }
+
     /// Receives `quantity` units into stock. Needs `manage_inventory`.
     pub fn restock(
         &mut self,

@@ -19,20 +19,35 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
     let incoming = Incoming::of(c.till)?;
     Ok(products
         .iter()
-        .map(|p| StockView::new(p, &incoming))
+        .map(|p| StockView::new(c.till, p, &incoming))
         .collect())
 }
 
-/// Corrects a product's stock by `delta` with a reason (needs `manage_inventory`: core
-/// refuses anyone else in words the screen shows).
+/// A stock correction as the form sends it: the level counted on the shelf, or a change.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionInput {
+    Counted(i64),
+    By(i64),
+}
+
+/// Corrects a product's stock to what was counted or by a change, with a reason (needs
+/// `manage_inventory`: core refuses anyone else in words the screen shows).
 #[tauri::command(async)]
-pub fn adjust_stock(app: AppHandle, code: String, delta: i64, reason: String) -> Answer<StockView> {
+pub fn adjust_stock(
+    app: AppHandle,
+    code: String,
+    correction: CorrectionInput,
+    reason: String,
+) -> Answer<StockView> {
     commit(&app, |c| {
-        c.till.adjust_stock(&c.actor, &code, delta, &reason)?;
-        Ok(StockView::new(
-            &c.till.require_product(&code)?,
-            &Incoming::of(c.till)?,
-        ))
+        match correction {
+            CorrectionInput::Counted(n) => c.till.set_counted_stock(&c.actor, &code, n, &reason),
+            CorrectionInput::By(delta) => c.till.adjust_stock(&c.actor, &code, delta, &reason),
+        }?;
+        let product = c.till.require_product(&code)?;
+        Ok(StockView::new(c.till, &product, &Incoming::of(c.till)?))
     })
 }
 
@@ -119,7 +134,7 @@ pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer
                 },
             )?
         };
-        Ok(StockView::new(&product, &Incoming::of(c.till)?))
+        Ok(StockView::new(c.till, &product, &Incoming::of(c.till)?))
     })
 }
 

@@ -3,7 +3,7 @@
 // nothing here computes a price or a tax.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScannedInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
+import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CorrectionInput, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScannedInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
 
 export type * from "./bindings";
 
@@ -101,8 +101,8 @@ export const api = {
   printZReport: (number: number) => call<void>("print_z_report", { number }),
   status: () => call<StatusView>("status"),
   stock: (lowOnly: boolean) => call<StockView[]>("stock", { lowOnly }),
-  adjustStock: (code: string, delta: number, reason: string) =>
-    call<StockView>("adjust_stock", { code, delta, reason }),
+  adjustStock: (code: string, correction: CorrectionInput, reason: string) =>
+    call<StockView>("adjust_stock", { code, correction, reason }),
   product: (code: string) => call<ProductForm>("product", { code }),
   saveProduct: (input: ProductInput, isNew: boolean) =>
     call<StockView>("save_product", { input, isNew }),

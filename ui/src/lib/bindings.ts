@@ -78,6 +78,11 @@ quick_cash: Array<string>, customer: CustomerView | null,
 current: number | null, };
 
 /**
+ * A stock correction as the form sends it: the level counted on the shelf, or a change.
+ */
+export type CorrectionInput = { "counted": number } | { "by": number };
+
+/**
  * A product of a count: what the ledger said when the count started, what was counted.
  */
 export type CountLineView = { sku: string, product_name: string, expected: number, counted: number, difference: number, };
@@ -352,7 +357,11 @@ printer: PrinterView | null, };
 /**
  * A product on the stock screen.
  */
-export type StockView = { sku: string, name: string, category: string, stock: number, threshold: number, low: boolean, 
+export type StockView = { sku: string, name: string, category: string, 
+/**
+ * Its price, formatted.
+ */
+price: string, stock: number, threshold: number, low: boolean, 
 /**
  * Ordered from the supplier and not in yet.
  */

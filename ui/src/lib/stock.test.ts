@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { filterStock, parseDelta } from "./stock";
+import { filterStock, readCorrection } from "./stock";
 
 const items = [
-  { sku: "DAI-001", name: "Whole Milk 1 gal", category: "Dairy", stock: 18, threshold: 5, low: false, on_order: 0, in_transit: 0 },
-  { sku: "PRO-001", name: "Bananas 1 lb", category: "Produce", stock: 2, threshold: 10, low: true, on_order: 24, in_transit: 0 },
+  { sku: "DAI-001", name: "Whole Milk 1 gal", category: "Dairy", price: "4.29", stock: 18, threshold: 5, low: false, on_order: 0, in_transit: 0 },
+  { sku: "PRO-001", name: "Bananas 1 lb", category: "Produce", price: "0.69", stock: 2, threshold: 10, low: true, on_order: 24, in_transit: 0 },
 ];
 
 describe("the stock filter", () => {
@@ -15,13 +15,19 @@ describe("the stock filter", () => {
   });
 });
 
-describe("the adjustment", () => {
-  it("reads signed whole numbers", () => {
-    expect(parseDelta("-2")).toBe(-2);
-    expect(parseDelta(" +5 ")).toBe(5);
-    expect(parseDelta("3")).toBe(3);
+describe("a correction", () => {
+  it("reads a number alone as what was counted on the shelf", () => {
+    expect(readCorrection("12", 5)).toEqual({ correction: { counted: 12 }, level: 12, change: 7 });
+    expect(readCorrection(" 0 ", 5)).toEqual({ correction: { counted: 0 }, level: 0, change: -5 });
   });
-  it("refuses zero, decimals and words", () => {
-    for (const bad of ["0", "1.5", "two", "", "--1"]) expect(parseDelta(bad)).toBeNull();
+  it("reads a signed number as a change, and says where it leaves the stock", () => {
+    expect(readCorrection("-2", 5)).toEqual({ correction: { by: -2 }, level: 3, change: -2 });
+    expect(readCorrection("+5", 5)).toEqual({ correction: { by: 5 }, level: 10, change: 5 });
+    expect(readCorrection("-10", 5)).toEqual({ correction: { by: -10 }, level: -5, change: -10 });
+  });
+  it("refuses decimals, words and what changes nothing, in words", () => {
+    for (const bad of ["1.5", "two", "", "--1"]) expect(readCorrection(bad, 5)).toHaveProperty("message");
+    expect(readCorrection("5", 5)).toEqual({ message: "That leaves 5 in stock: there is nothing to correct." });
+    expect(readCorrection("+0", 5)).toHaveProperty("message");
   });
 });

@@ -1,5 +1,5 @@
-// The stock screen's view logic: which rows show, and what an adjustment form sends.
-import type { StockView } from "./api";
+// The stock screen's view logic: which rows show, and what a correction form sends.
+import type { CorrectionInput, StockView } from "./api";
 
 /** Rows whose name, SKU or category contains `filter` (any case). */
 export function filterStock(items: StockView[], filter: string): StockView[] {
@@ -10,11 +10,24 @@ export function filterStock(items: StockView[], filter: string): StockView[] {
   );
 }
 
-/** The change typed in the adjust form ("-2", "+5", "3"), or null if it is not a whole
- * number other than zero. */
-export function parseDelta(text: string): number | null {
-  const match = /^\s*([+-]?\d{1,6})\s*$/.exec(text);
-  if (match === null) return null;
-  const delta = Number(match[1]);
-  return delta === 0 ? null : delta;
+/** A correction as typed and what it leaves in stock. */
+export type Correction = { correction: CorrectionInput; level: number; change: number };
+
+/**
+ * Reads a correction of a product holding `stock`: a number alone is what was counted on
+ * the shelf (`12`, `0`), a signed one a change (`-2`, `+5`). Refused in words: anything
+ * else, or what changes nothing.
+ */
+export function readCorrection(text: string, stock: number): Correction | { message: string } {
+  const match = /^\s*([+-]?)(\d{1,6})\s*$/.exec(text);
+  if (match === null) {
+    return { message: "Type what is on the shelf (such as 12) or a change (such as -2 or +5)." };
+  }
+  const [, sign, digits] = match;
+  const n = Number(digits);
+  const read: Correction =
+    sign === ""
+      ? { correction: { counted: n }, level: n, change: n - stock }
+      : { correction: { by: sign === "-" ? -n : n }, level: stock + (sign === "-" ? -n : n), change: sign === "-" ? -n : n };
+  return read.change === 0 ? { message: `That leaves ${stock} in stock: there is nothing to correct.` } : read;
 }
