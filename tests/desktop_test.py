@@ -1220,6 +1220,56 @@ class Till(unittest.TestCase):
         self.wait_for_text("#stock-saved", "now 12 in stock")
         self.assertEqual(self.stock_of("DAI-001"), 12)
 
+    # The visible controls and labels that stick out of the window, are cut off, or overlap
+    # one another (neither inside the other), in the page as laid out now.
+    LAYOUT_PROBLEMS = """
+        const seen = [...document.querySelectorAll('button, input, select, label, h1, h2, th, kbd, .quick-key .name')]
+            .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                && getComputedStyle(e).visibility !== 'hidden'; });
+        const name = (e) => e.id ? '#' + e.id : e.tagName.toLowerCase() + ' ' + (e.textContent || e.placeholder || '').trim().slice(0, 30);
+        const problems = [];
+        for (const e of seen) {
+            const r = e.getBoundingClientRect();
+            if (r.left < -1 || r.right > window.innerWidth + 1) problems.push(name(e) + ' is outside the window');
+            const clips = getComputedStyle(e).overflow !== 'visible';
+            if (e.tagName !== 'INPUT' && clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+                problems.push(name(e) + ' is cut off');
+        }
+        const controls = seen.filter((e) => ['BUTTON', 'INPUT', 'SELECT'].includes(e.tagName));
+        for (let i = 0; i < controls.length; i++) for (let j = i + 1; j < controls.length; j++) {
+            const [a, b] = [controls[i], controls[j]];
+            if (a.contains(b) || b.contains(a)) continue;
+            const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+            if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
+                problems.push(name(a) + ' overlaps ' + name(b));
+        }
+        return problems;
+    """
+
+    def test_25_every_screen_holds_at_1024_by_768(self):
+        self.open_demo()
+        self.driver.set_window_size(1024, 768)
+        self.assertEqual(self.driver.execute_script("return window.innerWidth"), 1024)
+        problems = self.driver.execute_script(self.LAYOUT_PROBLEMS)
+        self.assertEqual(problems, [], "the sign-in screen")
+        self.type_pin("manager@example.com", "2345")
+        self.wait_for("#user-name")
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.wait_for("#cart tr.line")
+        for screen in ("sell", "returns", "stock", "orders", "transfers", "notifications", "shift", "reports", "settings"):
+            self.wait_for(f"#nav-{screen}").click()
+            time.sleep(0.5)  # the screen's first answer from the shell
+            self.assertEqual(self.driver.execute_script(self.LAYOUT_PROBLEMS), [], f"the {screen} screen")
+            self.screenshot(f"small-{screen}")
+        self.wait_for("#nav-sell").click()
+        self.body(Keys.F2)
+        self.wait_for("#tendered")
+        self.assertEqual(self.driver.execute_script(self.LAYOUT_PROBLEMS), [], "the pay panel")
+        cancel = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "#pay-dialog button") if "Cancel" in b.text]
+        self.assertTrue(cancel and self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return r.bottom <= window.innerHeight;", cancel[0]),
+            "the pay panel's Cancel is in view")
+
 
 def port_open(port):
     try:

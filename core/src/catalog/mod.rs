@@ -318,9 +318,10 @@ impl Till {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The sell screen's quick keys: every category (by name) with its products that sold
-    /// most in this store over the last 30 days first, then by name; at most
-    /// `per_category` of each. Products without a category have no quick key.
+    /// The sell screen's quick keys: every category (by name) with at most `per_category`
+    /// of its products, those that sold most in this store over the last 30 days (then by
+    /// name), shown in name order so that a key keeps its place as sales come in. Products
+    /// without a category have no quick key.
     pub fn quick_keys(&self, per_category: usize) -> Result<Vec<QuickKeys>> {
         let since = timestamp(ids::now() - chrono::Duration::days(30));
         let sql = format!(
@@ -335,7 +336,7 @@ impl Till {
                     GROUP BY product_id
                 ) sold ON sold.product_id = p._id
                 WHERE p.business_id = ?1 AND p.category <> ''
-             ) WHERE key_no <= ?2 ORDER BY category, key_no",
+             ) WHERE key_no <= ?2 ORDER BY category, product_name",
             Product::COLUMNS
         );
         let limit = i64::try_from(per_category).unwrap_or(i64::MAX);
