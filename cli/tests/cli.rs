@@ -285,11 +285,11 @@ fn bad_input_is_refused_in_words_and_changes_nothing() {
         ),
         (
             &["sale", "--item", "CLI-1:0", "--pay", "cash"],
-            "Quantity must be a whole number from 1",
+            "is not a quantity here: type a whole number from 1",
         ),
         (
             &["sale", "--item", "CLI-1:-2", "--pay", "cash"],
-            "Quantity must be a whole number from 1",
+            "is not a quantity here: type a whole number from 1",
         ),
         (
             &["sale", "--item", "CLI-1:x", "--pay", "cash"],
