@@ -186,16 +186,13 @@ class Till(unittest.TestCase):
         row = self.wait_for(f'tr.product[data-sku="{sku}"]')
         return int(row.find_element(By.CSS_SELECTOR, ".stock-count").text)
 
-    def test_3_a_cashier_is_refused_a_stock_correction(self):
+    def test_3_a_cashier_looks_stock_up_but_is_offered_no_correction(self):
         self.open_demo()
-        self.type_pin("cashier@example.com", "1111")
+        self.sign_in("cashier@example.com", "1111")
         self.wait_for("#nav-stock").click()
-        before = self.stock_of("DAI-001")
-        self.adjust("DAI-001", -1, "damaged")
-        message = self.text_of("#adjust-error")
-        self.assertIn("Priya Shah is not allowed to", message)
-        self.assertIn("A manager or an admin can.", message)
-        self.assertEqual(self.stock_of("DAI-001"), before, "nothing changed")
+        self.assertGreater(self.stock_of("DAI-001"), 0)
+        for button in ("#new-product", ".adjust-button", ".edit-button"):
+            self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, button), button)
 
     def test_4_a_manager_corrects_stock_and_the_low_stock_notification_appears(self):
         self.open_demo()
