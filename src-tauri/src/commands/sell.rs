@@ -2,7 +2,7 @@
 //! paying with one tender or several, and the cash drawer.
 
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer};
+use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Till};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -227,23 +227,15 @@ pub struct TenderInput {
 }
 
 /// Pays with `tenders`, the ones taken so far and the new one. While they fall short the
-/// answer is the balance and nothing is written; once they cover the total the sale is
-/// completed, the receipt queued for the print worker (the sale is saved whatever the
-/// printer does) and the sync engine woken.
+/// answer is the balance and nothing is written (nor is the sync engine woken); once they
+/// cover the total the sale is completed, the receipt queued for the print worker (the
+/// sale is saved whatever the printer does) and the sync engine woken.
 #[tauri::command(async)]
 pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> Answer<PayView> {
-    commit(&app, |c| {
-        let mut checked = Vec::with_capacity(tenders.len());
-        for t in &tenders {
-            let amount = match t.amount.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(text) => Some(c.till.currency().parse_non_negative(text)?),
-            };
-            checked.push(Tender {
-                method: c.till.payment_method(&t.method)?,
-                amount,
-            });
-        }
+    {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        let checked = read_tenders(c.till, &tenders)?;
         let balance = c.till.balance(c.cart, &checked)?;
         if balance.remaining.minor() > 0 {
             return Ok(PayView {
@@ -251,6 +243,10 @@ pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> 
                 sale: None,
             });
         }
+    }
+    commit(&app, |c| {
+        let checked = read_tenders(c.till, &tenders)?;
+        let balance = c.till.balance(c.cart, &checked)?;
         let sale = c.till.complete_sale(&c.actor, c.cart, &checked)?;
         *c.cart = Default::default();
         let printing = print_receipt(&desk, c.till, &c.actor, &sale);
@@ -259,6 +255,24 @@ pub fn pay(app: AppHandle, desk: State<'_, Desk>, tenders: Vec<TenderInput>) -> 
             sale: Some(SaleView::new(c.till, &sale, printing)),
         })
     })
+}
+
+/// The tenders as the pay dialog sends them, read: each method by its name, each amount
+/// in the till's currency (none: the rest).
+fn read_tenders(till: &Till, tenders: &[TenderInput]) -> Answer<Vec<Tender>> {
+    tenders
+        .iter()
+        .map(|t| {
+            let amount = match t.amount.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(till.currency().parse_non_negative(text)?),
+            };
+            Ok(Tender {
+                method: till.payment_method(&t.method)?,
+                amount,
+            })
+        })
+        .collect()
 }
 
 /// Prints a sale's receipt again, marked as a copy (its number, or the code under its QR
