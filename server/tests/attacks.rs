@@ -367,6 +367,17 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     movement_sent.remove("stock_applied");
     let movement_like = |changes: Document| anew(&movement_sent, changes).1;
     let z_other_till = anew(&z2, doc! { "store_id": s1, "till_id": ObjectId::new() }).1;
+    // A Z report of till 1 whose drawer count names business B's owner as the counter.
+    let mut count_by_b = z2.get_array("counts").unwrap()[0]
+        .as_document()
+        .unwrap()
+        .clone();
+    count_by_b.insert("counted_by", owner_b);
+    let z_counted_by_b = anew(
+        &z2,
+        doc! { "store_id": s1, "till_id": till1_id, "z_number": 99_i64, "counts": [count_by_b] },
+    )
+    .1;
     let journal_other_till = anew(
         &journal2,
         doc! { "store_id": s1, "till_id": ObjectId::new() },
@@ -986,6 +997,17 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
                 boss_id,
             ),
             "other_till",
+        ),
+        (
+            "a Z report whose count names another business's user",
+            wire(
+                C::ZReports,
+                Op::Insert,
+                oid(&z_counted_by_b),
+                z_counted_by_b.clone(),
+                boss_id,
+            ),
+            "unknown_user",
         ),
         (
             "a journal entry of another till",

@@ -412,9 +412,13 @@ fn insert(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             own(z.business_id, till)?;
             own_store(z.report.store_id, till)?;
             own_till(z.report.till_id, till)?;
-            Ok(Demands::acting(Permission::ProcessSales)
-                .named(Some(z.report.closed_by), Some(Permission::ProcessSales))
-                .named(z.report.approved_by, None))
+            let counted_by = z.report.counts.iter().map(|c| c.counted_by);
+            Ok(counted_by.fold(
+                Demands::acting(Permission::ProcessSales)
+                    .named(Some(z.report.closed_by), Some(Permission::ProcessSales))
+                    .named(z.report.approved_by, None),
+                |demands, who| demands.named(Some(who), Some(Permission::ProcessSales)),
+            ))
         }
         C::JournalEntries => {
             let entry = JournalEntryDoc::from_document(p).map_err(read)?;
