@@ -33,6 +33,7 @@ pub enum IfParked {
     /// Close; they stay parked for the next shift.
     Keep,
 }
+
 /// A shift as the till holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shift {
