@@ -6,6 +6,7 @@ the first screen offers the demo store.
 
 import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -342,6 +343,10 @@ class Till(unittest.TestCase):
         shown = [b.get_attribute("id") for b in self.driver.find_elements(By.CSS_SELECTOR, "header nav button")]
         self.assertIn("nav-reports", shown)
         self.assertIn("nav-settings", shown, "a manager sets up sync")
+        self.wait_for("#nav-settings").click()
+        self.wait_for("#mongodb-uri")
+        self.wait_for_text("#printer-now", "An administrator changes it")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#printer-save"), "the printer is an admin's")
 
     @unittest.skipUnless(os.environ.get("SELLSYNC_TEST_MONGODB_URI"), "needs the test MongoDB server")
     def save_central(self, uri, database):
@@ -692,16 +697,37 @@ class Till(unittest.TestCase):
         first = self.driver.find_elements(By.CSS_SELECTOR, "#report-rows .report-row")[0]
         self.assertIn("DAI-002", first.text, "the top seller comes first")
         self.assertIn("12.58", first.text)
+        # The Save dialog asks where: cancelled, nothing is written; then saved where typed.
         self.wait_for("#report-export").click()
-        self.wait_for_text("#report-notice", "-product.csv")
-        path = self.text_of("#report-notice").removeprefix("Saved as ")
-        with open(path, encoding="utf-8") as f:
+        self.answer_save_dialog("Save the report", None)
+        self.wait_for_text("#report-notice", "Not saved.")
+        self.assertFalse(os.path.exists(os.path.join(self.data_dir, "reports")))
+        self.wait_for("#report-export").click()
+        path = os.path.join(self.data_dir, "top products")
+        self.answer_save_dialog("Save the report", path)
+        self.wait_for_text("#report-notice", f"Saved as {path}.csv")
+        with open(path + ".csv", encoding="utf-8") as f:
             lines = f.read().splitlines()
         self.assertEqual(lines[0], "product,sales,quantity,amount,returned_quantity,returned,net")
         self.assertEqual(lines[1], '"Whole Milk 1 gal, Organic (DAI-002)",1,2,12.58,0,0.00,12.58')
         self.assertEqual(len(lines), 4)
         self.wait_for("#report-date").send_keys("yesterday" + Keys.ENTER)
         self.wait_for_text("#report-error", "is not a date")
+
+    def answer_save_dialog(self, title, path):
+        """Answers the system's Save dialog, a window of its own beside the app's, as a
+        person would: types where to save and presses Enter, or presses Escape (`None`)."""
+        def xdotool(*args):
+            return subprocess.run(["xdotool", *args], check=True, capture_output=True, text=True, timeout=30).stdout
+        window = xdotool("search", "--sync", "--onlyvisible", "--name", title).split()[0]
+        xdotool("windowfocus", "--sync", window)
+        time.sleep(0.3)  # the dialog's name field takes the keyboard once it is drawn
+        if path is None:
+            xdotool("key", "--clearmodifiers", "Escape")
+            return
+        xdotool("key", "--clearmodifiers", "ctrl+a")
+        xdotool("type", "--delay", "15", path)
+        xdotool("key", "--clearmodifiers", "Return")
 
     def pay_cash(self, *codes):
         self.wait_for("#nav-sell").click()
@@ -899,9 +925,13 @@ class Till(unittest.TestCase):
         self.wait_for("#mark-ordered").click()
         self.wait_for_text("#orders-saved", "T1-PO000001 is ordered.")
         self.wait_for("#export-order").click()
-        self.wait_for_text("#orders-saved", "For the supplier:")
-        with open(os.path.join(self.data_dir, "orders", "T1-PO000001.html"), encoding="utf-8") as page:
-            html = page.read()
+        page = os.path.join(self.data_dir, "T1-PO000001.html")
+        self.answer_save_dialog("Save the order for the supplier", page)
+        self.wait_for_text("#orders-saved", f"For the supplier: {page}")
+        with open(page, encoding="utf-8") as f:
+            html = f.read()
+        with open(page.removesuffix(".html") + ".csv", encoding="utf-8") as f:
+            self.assertIn("DAI-002", f.read())
         self.assertIn("To: <strong>Valley Dairy</strong>", html)
         self.assertIn("Whole Milk 1 gal, Organic", html)
         scan = self.wait_for("#receive-scan")
@@ -1217,6 +1247,92 @@ class Till(unittest.TestCase):
         self.wait_for_text("#stock-saved", "now 12 in stock")
         self.assertEqual(self.stock_of("DAI-001"), 12)
 
+    # Every argument name the window's commands take: given below, each with a value of no
+    # type any of them reads. A name missing here leaves that argument out, which the shell
+    # refuses as well.
+    ARGUMENTS = (
+        "uri", "database", "storeId", "server", "code", "email", "pin", "text", "quantity", "line",
+        "discount", "contact", "name", "phone", "points", "amount", "tenders", "sale", "note", "parked",
+        "input", "approve", "lines", "creditTo", "reason", "float", "cashIn", "counted", "approveEmail",
+        "approvePin", "keepParked", "by", "date", "number", "lowOnly", "correction", "isNew", "supplier",
+        "order", "to", "transfer", "category",
+    )
+
+    def test_26_malformed_input_to_every_command_is_refused_in_words_and_writes_nothing(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.pay_cash("DAI-002")
+        commands, bare = self.window_commands()
+        self.assertGreater(len(commands), 60)
+        self.assertIn("cart", bare)
+        till = os.path.join(self.data_dir, "till.sqlite3")
+        before = self.row_counts(till)
+        poison = {name: {"poison": [1.5, None]} for name in self.ARGUMENTS}
+        answers = self.driver.execute_async_script(
+            """
+            const [commands, poison, done] = arguments;
+            const answers = {};
+            for (const command of commands) {
+                try {
+                    await window.__TAURI_INTERNALS__.invoke(command, poison);
+                    answers[command] = { taken: true };
+                } catch (error) {
+                    answers[command] = { error };
+                }
+            }
+            done(answers);
+            """,
+            [c for c in commands if c not in bare],
+            poison,
+        )
+        for command, answer in answers.items():
+            self.assertNotIn("taken", answer, f"{command} took malformed input")
+            error = answer["error"]
+            if isinstance(error, dict):
+                # A refusal of core's, in words.
+                self.assertEqual(sorted(error), ["code", "message"], command)
+                for word in self.MACHINE_WORDS:
+                    self.assertNotIn(word, error["message"].lower(), f"{command}: {error}")
+            else:
+                # What the shell could not read: the window shows its own words instead.
+                self.assertIsInstance(error, str, command)
+        self.assertEqual(self.row_counts(till), before, "nothing written")
+
+        # The window's words for what the shell could not read, where a cashier sees them:
+        # the next scan reaches the shell (Tauri's IPC is a request of the page's own) with
+        # a quantity it does not read.
+        self.driver.execute_script(
+            """
+            const send = window.fetch;
+            window.fetch = (url, init) => {
+                if (!String(url).endsWith("/scan")) return send(url, init);
+                window.fetch = send;
+                const args = { ...JSON.parse(init.body), quantity: 1.5 };
+                return send(url, { ...init, body: JSON.stringify(args) });
+            };
+            """
+        )
+        self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
+        self.assert_in_words("#sell-error", "The till could not read what was typed")
+        self.assertEqual(self.row_counts(till), before)
+
+    @staticmethod
+    def window_commands():
+        """The commands the shell answers, as the window's generated types list them, and
+        those the window calls with no argument (nothing to send them malformed)."""
+        lib = os.path.join(os.path.dirname(__file__), "..", "ui", "src", "lib")
+        with open(os.path.join(lib, "bindings.ts"), encoding="utf-8") as f:
+            declared = f.read().split("export type Command =", 1)[1].split(";", 1)[0]
+        with open(os.path.join(lib, "api.ts"), encoding="utf-8") as f:
+            bare = set(re.findall(r'call<[^(]*>\("(\w+)"\)', f.read()))
+        return re.findall(r'"(\w+)"', declared), bare
+
+    @staticmethod
+    def row_counts(path):
+        with sqlite3.connect(path) as db:
+            tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
     # The visible controls and labels that stick out of the window, are cut off, or overlap
     # one another (neither inside the other), in the page as laid out now.
     LAYOUT_PROBLEMS = """
@@ -1243,30 +1359,55 @@ class Till(unittest.TestCase):
         return problems;
     """
 
-    def test_25_every_screen_holds_at_1024_by_768(self):
+    def assert_laid_out(self, what):
+        self.assertEqual(self.driver.execute_script(self.LAYOUT_PROBLEMS), [], what)
+
+    def assert_in_view(self, css, what):
+        self.assertTrue(self.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;",
+            self.wait_for(css)), what)
+
+    def test_25_every_screen_holds_at_1024_by_768_and_1280_by_800(self):
+        sizes = ((1024, 768), (1280, 800))
         self.open_demo()
-        self.driver.set_window_size(1024, 768)
-        self.assertEqual(self.driver.execute_script("return window.innerWidth"), 1024)
-        problems = self.driver.execute_script(self.LAYOUT_PROBLEMS)
-        self.assertEqual(problems, [], "the sign-in screen")
+        for width, height in sizes:
+            self.driver.set_window_size(width, height)
+            self.assertEqual(self.driver.execute_script("return [window.innerWidth, window.innerHeight]"), [width, height])
+            self.assert_laid_out(f"the sign-in screen at {width}×{height}")
         self.type_pin("manager@example.com", "2345")
         self.wait_for("#user-name")
+        self.pay_cash("PRO-001", "DAI-002", "DAI-001")
         self.wait_for("#scan").send_keys("PRO-001" + Keys.ENTER)
         self.wait_for("#cart tr.line")
-        for screen in ("sell", "returns", "stock", "orders", "transfers", "notifications", "shift", "reports", "settings"):
-            self.wait_for(f"#nav-{screen}").click()
-            time.sleep(0.5)  # the screen's first answer from the shell
-            self.assertEqual(self.driver.execute_script(self.LAYOUT_PROBLEMS), [], f"the {screen} screen")
-            self.screenshot(f"small-{screen}")
-        self.wait_for("#nav-sell").click()
-        self.body(Keys.F2)
-        self.wait_for("#tendered")
-        self.assertEqual(self.driver.execute_script(self.LAYOUT_PROBLEMS), [], "the pay panel")
-        cancel = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "#pay-dialog button") if "Cancel" in b.text]
-        self.assertTrue(cancel and self.driver.execute_script(
-            "const r = arguments[0].getBoundingClientRect(); return r.bottom <= window.innerHeight;", cancel[0]),
-            "the pay panel's Cancel is in view")
+        for width, height in sizes:
+            self.driver.set_window_size(width, height)
+            for screen in ("sell", "returns", "stock", "orders", "transfers", "notifications", "shift", "reports", "settings"):
+                self.wait_for(f"#nav-{screen}").click()
+                time.sleep(0.5)  # the screen's first answer from the shell
+                self.assert_laid_out(f"the {screen} screen at {width}×{height}")
+                if width == 1024:
+                    self.screenshot(f"small-{screen}")
 
+            # A sale to return: its lines beside the refund's buttons, all in view.
+            self.wait_for("#nav-returns").click()
+            self.wait_for("#return-code").send_keys("T1-000001" + Keys.ENTER)
+            self.wait_for("#return-sale")
+            self.wait_for("#return-all").click()
+            self.wait_for("#return-preview")
+            self.assert_laid_out(f"a sale to return at {width}×{height}")
+            self.assert_in_view("#return-confirm", f"Give the refund at {width}×{height}")
+            if width == 1024:
+                self.screenshot("small-returns")
+
+            self.wait_for("#nav-sell").click()
+            self.body(Keys.F2)
+            self.wait_for("#tendered")
+            self.assert_laid_out(f"the pay panel at {width}×{height}")
+            cancel = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "#pay-dialog button") if "Cancel" in b.text]
+            self.assertTrue(cancel and self.driver.execute_script(
+                "const r = arguments[0].getBoundingClientRect(); return r.bottom <= window.innerHeight;", cancel[0]),
+                "the pay panel's Cancel is in view")
+            cancel[0].click()
 
 def port_open(port):
     try:

@@ -10,6 +10,7 @@ mod bindings;
 mod commands;
 mod events;
 mod print_worker;
+mod save_as;
 mod sync_task;
 mod views;
 
@@ -164,6 +165,8 @@ pub fn run() {
     let (printing, print_wakes) = std::sync::mpsc::channel();
     let desk = Desk::new(data_dir, till, open_problem, printing);
     tauri::Builder::default()
+        // The Save dialog of exports (save_as.rs); the window itself calls none of it.
+        .plugin(tauri_plugin_dialog::init())
         .manage(desk)
         .setup(move |app| {
             let desk = app.state::<Desk>();

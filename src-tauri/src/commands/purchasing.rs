@@ -2,8 +2,6 @@
 //! drafts among them) changed while drafts, marked ordered, cancelled, and received by
 //! scanning. Core decides who may do what and refuses in words the screen shows.
 
-use std::path::PathBuf;
-
 use sellsync_core::purchasing::export::{to_csv, to_page, Orderer};
 use sellsync_core::purchasing::orders::{OrderLineInput, ReceivedLine};
 use sellsync_core::purchasing::suppliers::NewSupplier;
@@ -11,7 +9,8 @@ use serde::Deserialize;
 use tauri::{AppHandle, State};
 
 use super::{commit, counter};
-use crate::views::{Answer, Failure, OrderView, SupplierView};
+use crate::save_as::{self, Offer};
+use crate::views::{Answer, OrderView, SupplierView};
 use crate::Desk;
 
 /// The business's suppliers.
@@ -105,36 +104,43 @@ pub fn cancel_order(app: AppHandle, order: String) -> Answer<OrderView> {
     })
 }
 
-/// Writes the order for the supplier into the till's data folder, as a CSV and a page
-/// to print or send (`orders/NUMBER.csv`, `orders/NUMBER.html`), and answers where the
-/// page is.
-#[tauri::command(async)]
-pub fn export_order(desk: State<'_, Desk>, order: String) -> Answer<String> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let order = c.till.purchase_order(&order)?;
-    let supplier = c.till.find_supplier(&order.supplier_id.to_string())?;
-    let from = Orderer {
-        business_name: &c.till.business().business_name,
-        store: c.till.store(),
-    };
-    let page = to_page(&order, &supplier, &from, c.till.currency())?;
-    let csv = to_csv(&order, c.till.currency())?;
-    let folder: PathBuf = c.till.data_dir().join("orders");
-    let file = |ext: &str| folder.join(format!("{}.{ext}", order.order_number));
-    let written = std::fs::create_dir_all(&folder)
-        .and_then(|()| std::fs::write(file("csv"), csv))
-        .and_then(|()| std::fs::write(file("html"), page));
-    written.map_err(|e| {
-        Failure::new(
-            "export_failed",
-            format!(
-                "The order could not be written to {}: {e}.",
-                folder.display()
-            ),
+/// Asks where to save the order for the supplier (its page, `ORDER.html`, suggested in the
+/// dialog) and writes the page there with its lines as CSV beside it (`ORDER.csv`);
+/// answers the page's path, or `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_order(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    order: String,
+) -> Answer<Option<String>> {
+    let (page, csv, file_name) = {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        let order = c.till.purchase_order(&order)?;
+        let supplier = c.till.find_supplier(&order.supplier_id.to_string())?;
+        let from = Orderer {
+            business_name: &c.till.business().business_name,
+            store: c.till.store(),
+        };
+        let page = to_page(&order, &supplier, &from, c.till.currency())?;
+        (
+            page,
+            to_csv(&order, c.till.currency())?,
+            format!("{}.html", order.order_number),
         )
-    })?;
-    Ok(file("html").display().to_string())
+    };
+    let offer = Offer {
+        title: "Save the order for the supplier",
+        file_name: &file_name,
+        kind: "Web page",
+        extension: "html",
+    };
+    let Some(path) = save_as::ask_where(&app, &offer).await else {
+        return Ok(None);
+    };
+    save_as::write(&path, page)?;
+    save_as::write(&path.with_extension("csv"), csv)?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// A product as scanned in from a delivery: how many sound, how many broken.

@@ -1,13 +1,12 @@
 //! The reports screen: the day broken down by hour, product, category, cashier or
 //! tender, and its export as CSV.
 
-use std::path::PathBuf;
-
 use chrono::NaiveDate;
 use sellsync_core::reports::{Breakdown, BreakdownReport};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use super::counter;
+use crate::save_as::{self, Offer};
 use crate::views::{Answer, BreakdownView, Failure};
 use crate::Desk;
 
@@ -37,26 +36,35 @@ pub fn breakdown(desk: State<'_, Desk>, by: String, date: Option<String>) -> Ans
     Ok(BreakdownView::new(c.till, &report))
 }
 
-/// Writes the breakdown as CSV into the till's data folder (`reports/DATE-BY.csv`) and
-/// answers where.
-#[tauri::command(async)]
-pub fn export_breakdown(desk: State<'_, Desk>, by: String, date: Option<String>) -> Answer<String> {
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let (by, date) = read(&by, date.as_deref(), c.till.today())?;
-    let report: BreakdownReport = c.till.breakdown(&c.actor, date, by)?;
-    let folder: PathBuf = c.till.data_dir().join("reports");
-    let file = folder.join(format!("{date}-{}.csv", by.as_str()));
-    let csv = report.to_csv(c.till.currency())?;
-    let written = std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&file, csv));
-    written.map_err(|e| {
-        Failure::new(
-            "export_failed",
-            format!(
-                "The report could not be written to {}: {e}.",
-                file.display()
-            ),
+/// Asks where to save the breakdown as CSV (suggesting `DATE-BY.csv`), writes it there
+/// and answers where; `None` when the dialog was cancelled. The till is not held while
+/// the dialog is open.
+#[tauri::command]
+pub async fn export_breakdown(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    by: String,
+    date: Option<String>,
+) -> Answer<Option<String>> {
+    let (csv, file_name) = {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        let (by, date) = read(&by, date.as_deref(), c.till.today())?;
+        let report: BreakdownReport = c.till.breakdown(&c.actor, date, by)?;
+        (
+            report.to_csv(c.till.currency())?,
+            format!("{date}-{}.csv", by.as_str()),
         )
-    })?;
-    Ok(file.display().to_string())
+    };
+    let offer = Offer {
+        title: "Save the report",
+        file_name: &file_name,
+        kind: "CSV",
+        extension: "csv",
+    };
+    let Some(path) = save_as::ask_where(&app, &offer).await else {
+        return Ok(None);
+    };
+    save_as::write(&path, csv)?;
+    Ok(Some(path.display().to_string()))
 }

@@ -96,8 +96,9 @@ export const api = {
     keepParked: boolean,
   ) => call<ReportView>("close_shift", { counted, approveEmail, approvePin, keepParked }),
   breakdown: (by: string, date: string) => call<BreakdownView>("breakdown", { by, date }),
+  /** Asks where to save the report as CSV; where it went, or null when the dialog was cancelled. */
   exportBreakdown: (by: string, date: string) =>
-    call<string>("export_breakdown", { by, date }),
+    call<string | null>("export_breakdown", { by, date }),
   printZReport: (number: number) => call<void>("print_z_report", { number }),
   status: () => call<StatusView>("status"),
   stock: (lowOnly: boolean) => call<StockView[]>("stock", { lowOnly }),
@@ -116,7 +117,8 @@ export const api = {
   orderSet: (order: string, code: string, quantity: number) =>
     call<OrderView>("order_set", { order, code, quantity }),
   markOrdered: (order: string) => call<OrderView>("mark_ordered", { order }),
-  exportOrder: (order: string) => call<string>("export_order", { order }),
+  /** Asks where to save the order's page (a CSV beside it); where, or null when cancelled. */
+  exportOrder: (order: string) => call<string | null>("export_order", { order }),
   cancelOrder: (order: string) => call<OrderView>("cancel_order", { order }),
   receiveOrder: (order: string, lines: ReceivedInput[]) =>
     call<OrderView>("receive_order", { order, lines }),
