@@ -1107,9 +1107,9 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
             }
             batch.push(op);
         }
-        let (status, body) = gateway.post(
+        let (status, body) = gateway.post_as_till(
             "/v1/sync/push",
-            Some(&token),
+            &token,
             &json!({ "operations": batch }).to_string(),
         );
         assert_eq!(status, 200, "{what}: {body}");
@@ -1150,9 +1150,9 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         op["seq"] = json!(10_000);
         op
     };
-    let (status, body) = gateway.post(
+    let (status, body) = gateway.post_as_till(
         "/v1/sync/push",
-        Some(&token),
+        &token,
         &json!({ "operations": [replay] }).to_string(),
     );
     assert_eq!(status, 200, "{body}");
@@ -1183,9 +1183,9 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     let pull = |mut checkpoint: Value| {
         let mut changes = Vec::new();
         loop {
-            let (status, page) = gateway.post(
+            let (status, page) = gateway.post_as_till(
                 "/v1/sync/pull",
-                Some(&token),
+                &token,
                 &json!({ "checkpoint": checkpoint }).to_string(),
             );
             assert_eq!(status, 200, "{page}");
@@ -1248,9 +1248,9 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     // Verifying a person at S1's till: S2's staff and business B's are no one here, and
     // wrong PINs lock the person out centrally, the right one too while it lasts.
     let verify = |email: &str, pin: &str| {
-        gateway.post(
+        gateway.post_as_till(
             "/v1/tills/people",
-            Some(&token),
+            &token,
             &json!({ "email": email, "pin": pin }).to_string(),
         )
     };
@@ -1297,7 +1297,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     );
 
     // Revoked: S1's till can do nothing more, and nothing it made still works.
-    let (status, made) = gateway.post("/v1/tills/enrolment-codes", Some(&token), "{}");
+    let (status, made) = gateway.post_as_till("/v1/tills/enrolment-codes", &token, "{}");
     assert_eq!(status, 200, "{made}");
     let spare_code = made["code"].as_str().unwrap().to_owned();
     let device = one(&db, "devices", doc! { "till_id": till1_id }).await;
@@ -1321,7 +1321,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
             json!({ "email": "owner@example.com", "pin": "4321" }),
         ),
     ] {
-        let (status, answer) = gateway.post(path, Some(&token), &body.to_string());
+        let (status, answer) = gateway.post_as_till(path, &token, &body.to_string());
         assert_eq!(
             (status, answer["code"].as_str()),
             (401, Some("device_revoked")),

@@ -120,6 +120,25 @@ impl Gateway {
         self.request("POST", path, key, body)
     }
 
+    /// POST as a till's sync engine does: a 429 (the till's rate, which a test running
+    /// fast can outrun) is waited out for its Retry-After and sent again, up to five
+    /// times; the status and the JSON body.
+    pub fn post_as_till(&self, path: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
+        for _ in 0..5 {
+            let (status, headers, answer) = self.call("POST", path, Some(token), body, &[]);
+            if status != 429 {
+                return (status, answer);
+            }
+            let wait = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("retry-after"))
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            std::thread::sleep(std::time::Duration::from_secs(wait));
+        }
+        panic!("{path}: still rate limited after five waits");
+    }
+
     /// `method` with `body` (raw text) to `path` with `key` as the bearer.
     pub fn request(
         &self,
