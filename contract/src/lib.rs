@@ -12,7 +12,8 @@
 //! - Values: [`money`] (amounts in minor units of a [`Currency`]), [`ids`], [`secrets`]
 //!   (API keys, device credentials, enrolment codes), [`credentials`] (PINs, passwords,
 //!   emails), [`roles`] (roles and permissions).
-//! - Rules both sides apply: [`pricing`] (discounts, tax, rounding), [`stock`] (movement
+//! - Rules both sides apply: [`gtin`] (check digits), [`embedded_barcodes`] (price and
+//!   weight labels), [`pricing`] (discounts, tax, rounding), [`stock`] (movement
 //!   types and thresholds), [`cash_count`], [`z_report`] (a closed shift's figures),
 //!   [`journal_chain`] (the hash chain of a till's journal).
 
@@ -21,6 +22,8 @@ pub mod change;
 pub mod conflicts;
 pub mod credentials;
 pub mod documents;
+pub mod embedded_barcodes;
+pub mod gtin;
 pub mod ids;
 pub mod journal_chain;
 pub mod money;

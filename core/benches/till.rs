@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
+use sellsync_contract::gtin;
 use sellsync_contract::ids::{new_op_id, timestamp};
-use sellsync_core::catalog::barcode::gtin_check_digit;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, Credential, Id, Till};
 
@@ -125,7 +125,7 @@ fn product_name(i: usize) -> String {
 
 fn barcode(i: usize) -> String {
     let payload = format!("21{i:010}");
-    format!("{payload}{}", gtin_check_digit(&payload))
+    format!("{payload}{}", gtin::check_digit(&payload))
 }
 
 /// A reproducible stream of pseudo-random indexes.

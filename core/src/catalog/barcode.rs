@@ -4,6 +4,7 @@
 //! digit: a misread scan or a mistyped digit is caught here rather than creating a product
 //! nobody can scan. Any other code is accepted as a SKU-like string.
 
+use sellsync_contract::gtin;
 use thiserror::Error;
 
 /// The longest product code (barcode or SKU) the till accepts.
@@ -59,27 +60,6 @@ pub fn barcode_kind(code: &str) -> Option<BarcodeKind> {
     }
 }
 
-/// The GS1 check digit for the digits of a GTIN without its last (check) digit.
-///
-/// Weights alternate 3 and 1 starting from the rightmost digit; the same rule serves
-/// EAN-8, UPC-A (GTIN-12) and EAN-13.
-pub fn gtin_check_digit(payload: &str) -> u8 {
-    let sum: u32 = payload
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                d * 3
-            } else {
-                d
-            }
-        })
-        .sum();
-    ((10 - sum % 10) % 10) as u8
-}
-
 /// Checks a product code (barcode or SKU) and returns it trimmed.
 ///
 /// Codes are case-sensitive strings of letters, digits and `- _ . /`; a GTIN-shaped code
@@ -100,7 +80,7 @@ pub fn validate_code(code: &str) -> Result<&str, CodeError> {
     }
     if let Some(kind) = barcode_kind(code) {
         let (payload, check) = code.split_at(code.len() - 1);
-        let expected = gtin_check_digit(payload);
+        let expected = gtin::check_digit(payload);
         if check.as_bytes()[0] - b'0' != expected {
             return Err(CodeError::CheckDigit {
                 kind,

@@ -1,7 +1,7 @@
 //! The demo store's catalog: a few hundred grocery and convenience products, built from
 //! small tables of items and variants so that the list is the same every time.
 
-use crate::catalog::barcode::gtin_check_digit;
+use sellsync_contract::gtin;
 
 /// One product of the demo store.
 pub(crate) struct DemoProduct {
@@ -249,7 +249,7 @@ pub(crate) fn demo_products() -> Vec<DemoProduct> {
                 products.push(DemoProduct {
                     name: format!("{item}, {variant}"),
                     sku: format!("{}-{number:03}", aisle.prefix),
-                    barcode: format!("{payload}{}", gtin_check_digit(&payload)),
+                    barcode: format!("{payload}{}", gtin::check_digit(&payload)),
                     category: aisle.category,
                     price_cents: price,
                     taxable: aisle.taxable,
