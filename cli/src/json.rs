@@ -13,6 +13,7 @@ use sellsync_contract::pricing::{Discount, TaxLine};
 use sellsync_contract::roles::Role;
 use sellsync_contract::z_report::{ShiftFigures, ZReport};
 use sellsync_core::api_keys::ApiKeyMade;
+use sellsync_core::catalog::labels::{LabelValue, Scanned};
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
@@ -196,23 +197,27 @@ impl<'a> ProductJson<'a> {
     pub fn list(currency: &'a Currency, products: &'a [Product]) -> Vec<Self> {
         products
             .iter()
-            .map(|p| ProductJson {
-                id: p.id,
-                sku: &p.sku,
-                barcode: p.barcode.as_deref(),
-                product_name: &p.product_name,
-                category: &p.category,
-                currency: currency.code(),
-                price: amount(currency, p.price),
-                tax_rate: rate(p.tax_rate),
-                stock: p.stock,
-                stock_threshold: p.stock_threshold,
-                low: p.is_low(),
-                supplier_id: p.supplier_id,
-                reorder_quantity: p.reorder_quantity,
-                unit_cost: p.unit_cost.map(|c| amount(currency, c)),
-            })
+            .map(|p| ProductJson::new(currency, p))
             .collect()
+    }
+
+    pub fn new(currency: &'a Currency, p: &'a Product) -> Self {
+        ProductJson {
+            id: p.id,
+            sku: &p.sku,
+            barcode: p.barcode.as_deref(),
+            product_name: &p.product_name,
+            category: &p.category,
+            currency: currency.code(),
+            price: amount(currency, p.price),
+            tax_rate: rate(p.tax_rate),
+            stock: p.stock,
+            stock_threshold: p.stock_threshold,
+            low: p.is_low(),
+            supplier_id: p.supplier_id,
+            reorder_quantity: p.reorder_quantity,
+            unit_cost: p.unit_cost.map(|c| amount(currency, c)),
+        }
     }
 }
 
@@ -1376,5 +1381,70 @@ impl<'a> SyncStatusJson<'a> {
             last_error: s.last_error.as_deref(),
             last_pull_at: s.last_pull_at,
         }
+    }
+}
+
+/// A quantity in thousandths of its unit as a decimal string: `1.234`.
+pub fn thousandths(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:03}",
+        n.unsigned_abs() / 1000,
+        n.unsigned_abs() % 1000
+    )
+}
+
+/// What a scanned code is (`sellsync barcode`): `kind` is `product`, `priced`, `weighed`
+/// or `counted`; a label's price and weight as decimal strings.
+#[derive(Serialize)]
+pub struct ScannedJson<'a> {
+    code: &'a str,
+    kind: &'static str,
+    product: ProductJson<'a>,
+    rule: Option<&'a str>,
+    item: Option<&'a str>,
+    currency: &'a str,
+    price: Option<String>,
+    weight: Option<String>,
+    count: Option<i64>,
+}
+
+impl<'a> ScannedJson<'a> {
+    pub fn new(currency: &'a Currency, code: &'a str, scanned: &'a Scanned) -> Self {
+        let (product, label) = match scanned {
+            Scanned::Product(product) => (product, None),
+            Scanned::Label { product, label } => (product, Some(label)),
+        };
+        let mut json = ScannedJson {
+            code,
+            kind: "product",
+            product: ProductJson::new(currency, product),
+            rule: label.map(|l| l.rule.as_str()),
+            item: label.map(|l| l.item.as_str()),
+            currency: currency.code(),
+            price: None,
+            weight: None,
+            count: None,
+        };
+        match label.map(|l| l.value) {
+            None => {}
+            Some(LabelValue::Price(price)) => {
+                json.kind = "priced";
+                json.price = Some(amount(currency, price));
+            }
+            Some(LabelValue::Weight {
+                thousandths: weight,
+                price,
+            }) => {
+                json.kind = "weighed";
+                json.weight = Some(thousandths(weight));
+                json.price = Some(amount(currency, price));
+            }
+            Some(LabelValue::Count(count)) => {
+                json.kind = "counted";
+                json.count = Some(count);
+            }
+        }
+        json
     }
 }

@@ -7,6 +7,7 @@ mod catalog;
 mod counts;
 mod customers;
 mod json;
+mod labels;
 mod output;
 mod parked;
 mod print;
@@ -94,6 +95,11 @@ enum Command {
     /// Add, import and find products
     #[command(subcommand)]
     Product(catalog::ProductCommand),
+    /// What a scanned code is: a product, or a price or weight label and its product
+    Barcode(labels::BarcodeArgs),
+    /// The business's rules for reading price and weight labels
+    #[command(subcommand)]
+    BarcodeRules(labels::RulesCommand),
     /// Ring up and complete a sale
     Sale(sell::SaleArgs),
     /// Take items back and refund them, with the sale's receipt or without one
@@ -251,6 +257,8 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Printer(command) => print::printer(&mut till, command, out),
         Command::Drawer(command) => print::drawer(&mut till, command, out),
         Command::Product(command) => catalog::product(&mut till, command, out),
+        Command::Barcode(args) => labels::barcode(&till, args, out),
+        Command::BarcodeRules(command) => labels::rules(&mut till, command, out),
         Command::Sale(args) => sell::sale(&mut till, args, out),
         Command::Return(args) => returns::run(&mut till, args, out),
         Command::Void(args) => returns::void(&mut till, args, out),

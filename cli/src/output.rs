@@ -6,9 +6,11 @@ use std::time::Duration;
 
 use anyhow::Result;
 use sellsync_central::audit::CentralJournal;
-use sellsync_contract::documents::ParkedStatus;
+use sellsync_contract::documents::{barcode_rules_bson, ParkedStatus};
+use sellsync_contract::embedded_barcodes::BarcodeRule;
 use sellsync_contract::stock::StockChange;
 use sellsync_contract::z_report::{rows, ZReport};
+use sellsync_core::catalog::labels::{LabelValue, Scanned};
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
@@ -239,6 +241,77 @@ impl Printer {
                         p.tax_rate.to_string(),
                         p.stock
                     )?;
+                }
+            }
+        )
+    }
+
+    /// What a scanned code is (`sellsync barcode`).
+    pub fn scanned(&self, till: &Till, code: &str, scanned: &Scanned) -> Result<()> {
+        emit!(
+            self,
+            json::ScannedJson::new(till.currency(), code, scanned),
+            |out| {
+                let (product, what) = match scanned {
+                    Scanned::Product(product) => (product, "a product's own code".to_owned()),
+                    Scanned::Label { product, label } => {
+                        let value = match label.value {
+                            LabelValue::Price(price) => {
+                                format!("priced at {}", till.format_money(price))
+                            }
+                            LabelValue::Weight { thousandths, price } => format!(
+                                "weighing {} at {} a unit: {}",
+                                json::thousandths(thousandths),
+                                till.format_money(product.price),
+                                till.format_money(price)
+                            ),
+                            LabelValue::Count(count) => format!("{count} of them"),
+                        };
+                        (
+                            product,
+                            format!(
+                                "a label of rule {:?}, item {}, {value}",
+                                label.rule, label.item
+                            ),
+                        )
+                    }
+                };
+                writeln!(out, "{code}: {what}")?;
+                writeln!(
+                    out,
+                    "{} ({}), {} a unit",
+                    product.product_name,
+                    product.sku,
+                    till.format_money(product.price)
+                )?;
+            }
+        )
+    }
+
+    /// The business's rules for reading labels.
+    pub fn barcode_rules(&self, rules: &[BarcodeRule]) -> Result<()> {
+        emit!(
+            self,
+            barcode_rules_bson(rules).into_relaxed_extjson(),
+            |out| {
+                if rules.is_empty() {
+                    writeln!(out, "No barcode rules: every code is a product's own.")?;
+                }
+                for r in rules {
+                    writeln!(
+                    out,
+                    "{:<24} {:<6} prefix {:<4} item digits {}-{}, {} in digits {}-{} ({} decimals){}",
+                    truncate(&r.name, 24),
+                    r.symbology.to_string(),
+                    r.prefix,
+                    r.item.start + 1,
+                    r.item.start + r.item.len,
+                    r.meaning,
+                    r.value.start + 1,
+                    r.value.start + r.value.len,
+                    r.decimals,
+                    if r.verifier { ", verified" } else { "" }
+                )?;
                 }
             }
         )

@@ -1844,3 +1844,103 @@ fn an_api_key_made_at_the_till_is_shown_once_and_an_enrolment_code_needs_the_ser
         "{err}"
     );
 }
+
+#[test]
+fn barcode_rules_are_set_and_labels_are_read() {
+    let dir = demo();
+    let d = dir.path();
+    // A manager may not set them; a country nobody made a layout for is refused by name.
+    let err = fails(
+        d,
+        &with(MANAGER, &["barcode-rules", "set", "--country", "Sweden"]),
+    );
+    assert!(err.contains("not allowed"), "{err}");
+    let err = fails(
+        d,
+        &with(ADMIN, &["barcode-rules", "set", "--country", "Atlantis"]),
+    );
+    assert!(err.contains("United Kingdom"), "{err}");
+    let rules = json(
+        d,
+        &with(ADMIN, &["barcode-rules", "set", "--country", "Sweden"]),
+    );
+    assert_eq!(rules[0]["prefix"], "23");
+    assert_eq!(
+        rules[0]["value"],
+        serde_json::json!({ "from": 9, "digits": 4 })
+    );
+
+    // Rules from a file, as `--json` lists them: the same rules back.
+    let file = d.join("rules.json");
+    std::fs::write(&file, rules.to_string()).unwrap();
+    let again = json(
+        d,
+        &with(
+            ADMIN,
+            &["barcode-rules", "set", "--file", file.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(again, rules);
+    // Two rules that read the same codes are refused, and the rules stay as they were.
+    let mut twice = rules.as_array().unwrap().clone();
+    let mut copy = twice[0].clone();
+    copy["name"] = "Deli".into();
+    twice.push(copy);
+    std::fs::write(&file, Value::Array(twice).to_string()).unwrap();
+    let err = fails(
+        d,
+        &with(
+            ADMIN,
+            &["barcode-rules", "set", "--file", file.to_str().unwrap()],
+        ),
+    );
+    assert!(
+        err.contains("would both read the codes that begin 23"),
+        "{err}"
+    );
+    assert_eq!(json(d, &["barcode-rules", "list"]), rules);
+
+    ok(
+        d,
+        &with(
+            MANAGER,
+            &[
+                "product",
+                "add",
+                "--sku",
+                "BRIE",
+                "--name",
+                "Brie",
+                "--price",
+                "9.90",
+                "--barcode",
+                "2388060100006",
+            ],
+        ),
+    );
+    let read = json(d, &["barcode", "2388060112344"]);
+    assert_eq!(read["kind"], "weighed");
+    assert_eq!(read["product"]["sku"], "BRIE");
+    assert_eq!(
+        (read["weight"].as_str(), cents(&read["price"])),
+        (Some("1.234"), 1222)
+    );
+    let text = ok(d, &["barcode", "2388060112344"]);
+    assert!(
+        text.contains("weighing 1.234 at 9.90 a unit: 12.22"),
+        "{text}"
+    );
+    assert_eq!(json(d, &["barcode", "73513537"])["kind"], "product");
+    let err = fails(d, &["barcode", "2388060112345"]);
+    assert!(err.contains("wrong check digit"), "{err}");
+    assert_eq!(
+        err.matches("wrong check digit").count(),
+        1,
+        "said once: {err}"
+    );
+
+    let none = ok(d, &with(ADMIN, &["barcode-rules", "set", "--none"]));
+    assert!(none.contains("No barcode rules"), "{none}");
+    let err = fails(d, &["barcode", "2388060112344"]);
+    assert!(err.contains("No product has the barcode"), "{err}");
+}

@@ -35,6 +35,21 @@ pub enum Symbology {
 }
 
 impl Symbology {
+    /// Its name in documents and the REST API: `ean13`, `upc_a`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Symbology::Ean13 => "ean13",
+            Symbology::UpcA => "upc_a",
+        }
+    }
+
+    /// The symbology named `code`.
+    pub fn parse(code: &str) -> Option<Symbology> {
+        [Symbology::Ean13, Symbology::UpcA]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     /// How many digits a code of this symbology has, its check digit included.
     pub fn digits(self) -> usize {
         match self {
@@ -65,13 +80,27 @@ pub enum Meaning {
     Count,
 }
 
-impl fmt::Display for Meaning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Meaning {
+    /// Its name in documents and the REST API: `price`, `weight`, `count`.
+    pub fn code(self) -> &'static str {
+        match self {
             Meaning::Price => "price",
             Meaning::Weight => "weight",
             Meaning::Count => "count",
-        })
+        }
+    }
+
+    /// The meaning named `code`.
+    pub fn parse(code: &str) -> Option<Meaning> {
+        [Meaning::Price, Meaning::Weight, Meaning::Count]
+            .into_iter()
+            .find(|m| m.code() == code)
+    }
+}
+
+impl fmt::Display for Meaning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
     }
 }
 

@@ -80,6 +80,16 @@ impl Money {
             .try_fold(Money::ZERO, |acc, m| acc.checked_add(m))
     }
 
+    /// The amount for a measured quantity at this price per unit: `thousandths` of the
+    /// unit, the product rounded once, half away from zero, to the minor unit
+    /// (9.90 × 1.234 = 12.2166 → 12.22).
+    pub fn times_thousandths(self, thousandths: i64) -> Money {
+        Money(div_round_half_away(
+            i128::from(self.0) * i128::from(thousandths),
+            1000,
+        ))
+    }
+
     /// This amount times `percent`, rounded half away from zero to the minor unit.
     pub fn percent_of(self, percent: Percent) -> Money {
         Money(div_round_half_away(

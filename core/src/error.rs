@@ -13,6 +13,7 @@ use crate::catalog::barcode::CodeError;
 use sellsync_contract::cash_count::CountError;
 use sellsync_contract::credentials::CredentialError;
 use sellsync_contract::documents::Refusal;
+use sellsync_contract::embedded_barcodes::{ReadError, RuleError};
 use sellsync_contract::money::AmountError;
 use sellsync_contract::pricing::PricingError;
 use sellsync_contract::roles::Permission;
@@ -61,6 +62,22 @@ pub enum Error {
     UnknownProduct(String),
     #[error("Invalid product code: {0}.")]
     InvalidCode(#[from] CodeError),
+    #[error(transparent)]
+    Label(#[from] ReadError),
+    #[error("Label {code} is for item {item}, which no product has: give the product the barcode {product_code}.")]
+    UnknownLabelItem {
+        code: String,
+        item: String,
+        product_code: String,
+    },
+    #[error("Label {code} writes its price with {decimals} decimals, more than {currency} has: the barcode rule needs fewer.")]
+    LabelDecimals {
+        code: String,
+        decimals: u8,
+        currency: String,
+    },
+    #[error(transparent)]
+    InvalidBarcodeRules(#[from] RuleError),
     #[error("Another product already has the SKU {0:?}.")]
     DuplicateSku(String),
     #[error("Another product already has the barcode {0:?}.")]
@@ -330,6 +347,10 @@ impl Error {
             Error::InvalidUser(_) => "invalid_user",
             Error::UnknownProduct(_) => "unknown_product",
             Error::InvalidCode(_) => "invalid_code",
+            Error::Label(_) => "bad_label",
+            Error::UnknownLabelItem { .. } => "unknown_label_item",
+            Error::LabelDecimals { .. } => "label_decimals",
+            Error::InvalidBarcodeRules(_) => "invalid_barcode_rules",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",
             Error::InvalidProduct(_) => "invalid_product",

@@ -13,6 +13,7 @@ use crate::db;
 use crate::db::{outbox, Tx};
 use crate::error::{Error, Result};
 use crate::staff::actor::Actor;
+use sellsync_contract::embedded_barcodes::BarcodeRule;
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Currency, Money, Percent};
 use sellsync_contract::roles::Permission;
@@ -39,6 +40,9 @@ pub struct Business {
     pub cashier_refund_limit: Money,
     /// How far a shift's count may be from the expected cash without a manager.
     pub max_cash_difference: Money,
+    /// How the business's price and weight labels are read (none: every code is a
+    /// product's own).
+    pub barcode_rules: Vec<BarcodeRule>,
 }
 
 /// The store this till stands in.
@@ -240,7 +244,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
     let row = conn.query_row(
         "SELECT business_name, currency, timezone, tax_inclusive, default_tax_rate,
                 max_cashier_discount, loyalty_points_per_unit, loyalty_point_value,
-                return_window_days, cashier_refund_limit, max_cash_difference
+                return_window_days, cashier_refund_limit, max_cash_difference, barcode_rules
          FROM businesses WHERE _id = ?1",
         [id],
         |r| {
@@ -256,6 +260,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
                 r.get::<_, i64>(8)?,
                 r.get::<_, i64>(9)?,
                 r.get::<_, i64>(10)?,
+                r.get::<_, Option<String>>(11)?,
             ))
         },
     )?;
@@ -271,6 +276,7 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         window,
         refund_limit,
         cash_difference,
+        rules,
     ) = row;
     Ok(Business {
         id,
@@ -288,6 +294,11 @@ fn load_business(conn: &Connection, id: Id) -> Result<Business> {
         return_window_days: window,
         cashier_refund_limit: Money::from_minor(refund_limit),
         max_cash_difference: Money::from_minor(cash_difference),
+        barcode_rules: match rules {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| Error::Corrupt(format!("the business's barcode rules: {e}")))?,
+            None => Vec::new(),
+        },
     })
 }
 

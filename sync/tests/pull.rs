@@ -1116,3 +1116,31 @@ async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what
     assert!(till_a.verify_stock_ledger().unwrap().mismatches.is_empty());
     assert!(till_b.verify_stock_ledger().unwrap().mismatches.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn barcode_rules_set_at_one_till_reach_central_and_the_stores_other_till() {
+    let config = config("barcode_rules");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let uk = sellsync_contract::embedded_barcodes::ready_layout("United Kingdom").unwrap();
+    let admin = sign_in(&mut till_a, "admin@example.com", "1234");
+    till_a.set_barcode_rules(&admin, &uk).unwrap();
+    let status = sync_once(dir_a.path(), &config).await;
+    assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+
+    // Central holds them inside the business's settings, which keep everything else.
+    let central = Central::connect(&config).await.unwrap();
+    let business = all(&central, "businesses").await.remove(0);
+    let settings = business.get_document("settings").unwrap();
+    assert_eq!(settings.get_str("currency").unwrap(), "USD");
+    assert_eq!(
+        sellsync_contract::documents::read_barcode_rules(settings.get("barcode_rules").unwrap())
+            .unwrap(),
+        uk
+    );
+
+    // The other till reads labels by them after its next pull.
+    assert!(till_b.business().barcode_rules.is_empty());
+    sync_once(dir_b.path(), &config).await;
+    till_b.reload_identity().unwrap();
+    assert_eq!(till_b.business().barcode_rules, uk);
+}

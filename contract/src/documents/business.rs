@@ -5,9 +5,10 @@ use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::read::{Read, Reader};
+use super::read::{whole_number, Read, Reader};
 use super::value::{date, decimal, oid, or_null, percent};
 use super::{field, Collection};
+use crate::embedded_barcodes::{check_rules, BarcodeRule, Meaning, Span, Symbology};
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
 
@@ -45,6 +46,8 @@ pub struct BusinessSettings {
     /// In `currency`: how far a shift's count may be from the expected cash without a
     /// manager.
     pub max_cash_difference: Option<Money>,
+    /// How the business's price and weight labels are read ([`read_barcode_rules`]).
+    pub barcode_rules: Option<Vec<BarcodeRule>>,
 }
 
 impl BusinessSettings {
@@ -62,6 +65,7 @@ impl BusinessSettings {
             return_window_days: None,
             cashier_refund_limit: None,
             max_cash_difference: None,
+            barcode_rules: None,
         }
     }
 }
@@ -91,6 +95,7 @@ impl BusinessDoc {
                     or_null(s.cashier_refund_limit, |limit| decimal(currency, limit)),
                 field::MAX_CASH_DIFFERENCE:
                     or_null(s.max_cash_difference, |limit| decimal(currency, limit)),
+                field::BARCODE_RULES: or_null(s.barcode_rules.as_deref(), barcode_rules_bson),
             },
             field::CREATED_AT: or_null(self.created_at, date),
         }
@@ -141,10 +146,111 @@ impl BusinessDoc {
                 max_cash_difference: r
                     .money(field::SETTINGS_MAX_CASH_DIFFERENCE, &currency)?
                     .filter(|limit| limit.minor() >= 0),
+                barcode_rules: r
+                    .get(field::SETTINGS_BARCODE_RULES)
+                    .filter(|rules| !matches!(rules, Bson::Null))
+                    .map(read_barcode_rules)
+                    .transpose()
+                    .map_err(|e| r.refuse(format!("has barcode rules that do not hold: {e}")))?,
                 currency,
                 timezone,
             },
             created_at: r.time(field::CREATED_AT)?,
         })
     }
+}
+
+/// Barcode rules as central holds them (`settings.barcode_rules`): positions counted from
+/// 1, as a label's layout is written (`{"from": 3, "digits": 5}`).
+pub fn barcode_rules_bson(rules: &[BarcodeRule]) -> Bson {
+    let span = |s: Span| doc! { field::FROM: s.start as i64 + 1, field::DIGITS: s.len as i64 };
+    Bson::Array(
+        rules
+            .iter()
+            .map(|rule| {
+                Bson::Document(doc! {
+                    field::RULE_NAME: &rule.name,
+                    field::SYMBOLOGY: rule.symbology.code(),
+                    field::PREFIX: &rule.prefix,
+                    field::ITEM: span(rule.item),
+                    field::VALUE: span(rule.value),
+                    field::MEANING: rule.meaning.code(),
+                    field::DECIMALS: i64::from(rule.decimals),
+                    field::VERIFIER: rule.verifier,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Reads barcode rules as central holds them, each rule and all of them together
+/// ([`check_rules`]); what is wrong, in words, otherwise.
+pub fn read_barcode_rules(value: &Bson) -> Result<Vec<BarcodeRule>, String> {
+    let Bson::Array(items) = value else {
+        return Err(format!("{value} is not a list of rules"));
+    };
+    let rules = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let n = i + 1;
+            let Bson::Document(rule) = item else {
+                return Err(format!("rule {n} is not a document"));
+            };
+            let text = |name: &str| {
+                rule.get_str(name)
+                    .map(|t| t.trim().to_owned())
+                    .map_err(|_| format!("rule {n} has no {name}"))
+            };
+            let number = |part: Option<&str>, name: &str| {
+                let holder = match part {
+                    Some(part) => rule.get_document(part).ok(),
+                    None => Some(rule),
+                };
+                holder
+                    .and_then(|d| d.get(name))
+                    .and_then(whole_number)
+                    .filter(|n| (0..=99).contains(n))
+                    .map(|n| n as usize)
+                    .ok_or_else(|| {
+                        format!(
+                            "rule {n} has no whole number {}{name}",
+                            part.map(|p| format!("{p}.")).unwrap_or_default()
+                        )
+                    })
+            };
+            let span = |part: &str| -> Result<Span, String> {
+                let from = number(Some(part), field::FROM)?;
+                if from == 0 {
+                    return Err(format!(
+                        "rule {n} counts its {part} from 0: digits are counted from 1"
+                    ));
+                }
+                Ok(Span {
+                    start: from - 1,
+                    len: number(Some(part), field::DIGITS)?,
+                })
+            };
+            let symbology = text(field::SYMBOLOGY)?;
+            let meaning = text(field::MEANING)?;
+            Ok(BarcodeRule {
+                name: text(field::RULE_NAME)?,
+                symbology: Symbology::parse(&symbology)
+                    .ok_or_else(|| format!("rule {n} is for {symbology:?}, not ean13 or upc_a"))?,
+                prefix: text(field::PREFIX)?,
+                item: span(field::ITEM)?,
+                value: span(field::VALUE)?,
+                meaning: Meaning::parse(&meaning).ok_or_else(|| {
+                    format!("rule {n} means {meaning:?}, not price, weight or count")
+                })?,
+                decimals: match rule.get(field::DECIMALS) {
+                    None | Some(Bson::Null) => 0,
+                    Some(_) => number(None, field::DECIMALS)? as u8,
+                },
+                verifier: rule.get_bool(field::VERIFIER).unwrap_or(false),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    check_rules(&rules).map_err(|e| e.to_string())?;
+    Ok(rules)
 }

@@ -36,6 +36,18 @@ pub const SETTINGS_LOYALTY_POINT_VALUE: &str = "settings.loyalty_point_value";
 pub const SETTINGS_RETURN_WINDOW_DAYS: &str = "settings.return_window_days";
 pub const SETTINGS_CASHIER_REFUND_LIMIT: &str = "settings.cashier_refund_limit";
 pub const SETTINGS_MAX_CASH_DIFFERENCE: &str = "settings.max_cash_difference";
+pub const BARCODE_RULES: &str = "barcode_rules";
+pub const SETTINGS_BARCODE_RULES: &str = "settings.barcode_rules";
+/// Inside a barcode rule (with `ITEM` and `VALUE`).
+pub const RULE_NAME: &str = "name";
+pub const SYMBOLOGY: &str = "symbology";
+pub const PREFIX: &str = "prefix";
+pub const MEANING: &str = "meaning";
+pub const DECIMALS: &str = "decimals";
+pub const VERIFIER: &str = "verifier";
+/// Inside a rule's `item` and `value`: the first digit (counting from 1) and how many.
+pub const FROM: &str = "from";
+pub const DIGITS: &str = "digits";
 
 // suppliers
 pub const SUPPLIER_NAME: &str = "supplier_name";

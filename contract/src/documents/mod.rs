@@ -37,7 +37,7 @@ use std::fmt;
 use serde::Serialize;
 use thiserror::Error;
 
-pub use business::{BusinessDoc, BusinessSettings};
+pub use business::{barcode_rules_bson, read_barcode_rules, BusinessDoc, BusinessSettings};
 pub use customer::{CustomerDoc, CustomerPurchase, PurchaseEntry};
 pub use journal_entry::JournalEntryDoc;
 pub use notification::{NotificationDoc, NotificationKind, NotificationStatus, NotificationUpdate};

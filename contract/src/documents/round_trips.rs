@@ -234,6 +234,7 @@ fn businesses() {
             return_window_days: Some(14),
             cashier_refund_limit: Some(Money::from_minor(5000)),
             max_cash_difference: Some(Money::from_minor(1000)),
+            barcode_rules: crate::embedded_barcodes::ready_layout("Germany"),
         },
         created_at: Some(at("2026-11-25T09:00:00.123Z")),
     };
@@ -261,6 +262,35 @@ fn businesses() {
         doc! { "currency": "USD", "timezone": "UTC", "tax_inclusive": "yes" },
     );
     assert!(refusal(BusinessDoc::from_document(&bad)).contains("not true or false"));
+
+    // Barcode rules: positions from 1 centrally; rules that do not hold are refused.
+    let rules = doc
+        .get_document("settings")
+        .unwrap()
+        .get_array("barcode_rules")
+        .unwrap();
+    assert_eq!(
+        rules[1]
+            .as_document()
+            .unwrap()
+            .get_document("value")
+            .unwrap(),
+        &doc! { "from": 8_i64, "digits": 5_i64 }
+    );
+    let mut twice = rules.clone();
+    twice.push(rules[0].clone());
+    bad.insert(
+        "settings",
+        doc! { "currency": "EUR", "timezone": "UTC", "barcode_rules": twice },
+    );
+    assert!(refusal(BusinessDoc::from_document(&bad)).contains("would both read the codes"));
+    let mut zero = rules[0].as_document().unwrap().clone();
+    zero.insert("item", doc! { "from": 0, "digits": 5 });
+    bad.insert(
+        "settings",
+        doc! { "currency": "EUR", "timezone": "UTC", "barcode_rules": [zero] },
+    );
+    assert!(refusal(BusinessDoc::from_document(&bad)).contains("digits are counted from 1"));
 }
 
 #[test]

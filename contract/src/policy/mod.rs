@@ -15,12 +15,15 @@ use bson::{Bson, Document};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::documents::{
+    barcode_rules_bson, read_barcode_rules, Collection, NotificationStatus, OrderStatus,
+    PaymentKind,
+};
+use crate::documents::{
     field, CustomerDoc, CustomerPurchase, JournalEntryDoc, NotificationDoc, NotificationUpdate, Op,
     ParkedSaleDoc, ParkedStatus, PaymentMethodDoc, ProductDoc, ProductUpdate, PurchaseOrderDoc,
     SaleDoc, SaleStatus, SaleVoid, StockMovementDoc, StockTransferDoc, SupplierDoc,
     TransactionType, TransferStatus, UserDoc, ZReportDoc,
 };
-use crate::documents::{Collection, NotificationStatus, OrderStatus, PaymentKind};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
 use crate::operation::Operation;
@@ -187,7 +190,15 @@ impl Demands {
 /// demands of central's records (who must hold which permission, whose the changed
 /// document must be, the transaction behind a delta).
 pub fn check(op: &Operation, till: &TillScope, now: DateTime<Utc>) -> Result<Demands, Refusal> {
-    operator_free(&op.payload)?;
+    // The one path a till writes: its business's barcode rules, inside `settings`, whose
+    // other fields are central's. Its value is checked like any other field's.
+    let rules = (op.collection, op.op) == (Collection::Businesses, Op::Update);
+    for (name, value) in &op.payload {
+        if !(rules && name == field::SETTINGS_BARCODE_RULES) {
+            plain_name(name)?;
+        }
+        operator_free_in(value)?;
+    }
     if let Some(Bson::DateTime(at)) = op.payload.get(field::UPDATED_AT) {
         if at.to_chrono() > now + MAX_CLOCK_SKEW {
             return Err(Refusal::new(
@@ -212,13 +223,19 @@ pub fn check(op: &Operation, till: &TillScope, now: DateTime<Utc>) -> Result<Dem
 /// through a path (`a.b`), anywhere in the payload.
 fn operator_free(document: &Document) -> Result<(), Refusal> {
     for (name, value) in document {
-        if name.starts_with('$') || name.contains('.') || name.is_empty() {
-            return Err(Refusal::new(
-                "field_not_writable",
-                format!("A till may not send a field named {name:?}."),
-            ));
-        }
+        plain_name(name)?;
         operator_free_in(value)?;
+    }
+    Ok(())
+}
+
+/// A field's own name: not an operator, not a path, not empty.
+fn plain_name(name: &str) -> Result<(), Refusal> {
+    if name.starts_with('$') || name.contains('.') || name.is_empty() {
+        return Err(Refusal::new(
+            "field_not_writable",
+            format!("A till may not send a field named {name:?}."),
+        ));
     }
     Ok(())
 }
@@ -575,6 +592,27 @@ fn update(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             Ok(Demands::acting(Permission::ManageInventory)
                 .named(by, Some(Permission::ManageInventory))
                 .held(Held::EitherEnd))
+        }
+        C::Businesses => {
+            // A till changes one thing of its business: how its labels are read.
+            if p.keys()
+                .any(|k| k != field::SETTINGS_BARCODE_RULES && k != field::UPDATED_AT)
+            {
+                return Err(Refusal::not_writable(op.collection, op.op));
+            }
+            only(&[field::SETTINGS_BARCODE_RULES, field::UPDATED_AT])?;
+            if id != till.business {
+                return Err(Refusal::other_business());
+            }
+            let rules = p
+                .get(field::SETTINGS_BARCODE_RULES)
+                .ok_or_else(|| Refusal::malformed("A change of the barcode rules carries them."))?;
+            let read = read_barcode_rules(rules).map_err(Refusal::malformed)?;
+            // Written centrally as sent: nothing in it but the rules as the contract writes them.
+            if *rules != barcode_rules_bson(&read) {
+                return Err(Refusal::field(field::SETTINGS_BARCODE_RULES));
+            }
+            Ok(Demands::verified(Permission::ManageSettings))
         }
         _ => Err(Refusal::not_writable(op.collection, op.op)),
     }

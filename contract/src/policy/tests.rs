@@ -461,6 +461,99 @@ fn inserts_a_tampered_till_could_send_are_refused_with_their_code() {
 }
 
 #[test]
+fn a_till_sets_its_business_barcode_rules_and_nothing_else_of_it() {
+    let till = scope();
+    let fresh = Bson::DateTime(bson::DateTime::from_chrono(now()));
+    let uk = crate::embedded_barcodes::ready_layout("United Kingdom").unwrap();
+    let rules = crate::documents::barcode_rules_bson(&uk);
+    let change = |id: Id, payload: Document| {
+        check(
+            &op(Collection::Businesses, Op::Update, id, payload),
+            &till,
+            now(),
+        )
+    };
+    let demands = change(
+        till.business,
+        doc! { "settings.barcode_rules": rules.clone(), "updated_at": fresh.clone() },
+    )
+    .unwrap();
+    assert_eq!(
+        (demands.verified, demands.permission),
+        (true, Some(Permission::ManageSettings)),
+        "an administrator verified at the till"
+    );
+    let padded = |extra: Document| {
+        let Bson::Array(mut list) = rules.clone() else {
+            unreachable!("a list")
+        };
+        if let Some(Bson::Document(first)) = list.first_mut() {
+            first.extend(extra);
+        }
+        Bson::Array(list)
+    };
+    let mut overlapping = uk.clone();
+    overlapping[1].prefix = "20".into();
+    let refused = [
+        (
+            "another business's",
+            Id::new(),
+            doc! { "settings.barcode_rules": rules.clone(), "updated_at": fresh.clone() },
+            "other_business",
+        ),
+        (
+            "with the plan",
+            till.business,
+            doc! { "settings.barcode_rules": rules.clone(), "package_plan": "Premium", "updated_at": fresh.clone() },
+            "not_writable_by_till",
+        ),
+        (
+            "rules that overlap",
+            till.business,
+            doc! { "settings.barcode_rules": crate::documents::barcode_rules_bson(&overlapping), "updated_at": fresh.clone() },
+            "malformed_operation",
+        ),
+        (
+            "not a list",
+            till.business,
+            doc! { "settings.barcode_rules": "all", "updated_at": fresh.clone() },
+            "malformed_operation",
+        ),
+        (
+            "with no time",
+            till.business,
+            doc! { "settings.barcode_rules": rules.clone() },
+            "malformed_operation",
+        ),
+        (
+            "another setting by its path",
+            till.business,
+            doc! { "settings.timezone": "UTC", "updated_at": fresh.clone() },
+            "field_not_writable",
+        ),
+        (
+            "a rule with more in it",
+            till.business,
+            doc! { "settings.barcode_rules": padded(doc! { "note": "x" }), "updated_at": fresh.clone() },
+            "field_not_writable",
+        ),
+        (
+            "an operator inside a rule",
+            till.business,
+            doc! { "settings.barcode_rules": padded(doc! { "$where": "1" }), "updated_at": fresh.clone() },
+            "field_not_writable",
+        ),
+    ];
+    for (what, id, payload, wanted) in refused {
+        assert_eq!(
+            change(id, payload).err().map(|r| r.code),
+            Some(wanted),
+            "{what}"
+        );
+    }
+}
+
+#[test]
 fn a_change_sets_only_what_a_till_changes_on_documents_it_holds() {
     let till = scope();
     let at = |t: DateTime<Utc>| Bson::DateTime(bson::DateTime::from_chrono(t));

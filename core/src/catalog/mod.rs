@@ -2,6 +2,7 @@
 //! one or imported from CSV.
 
 pub mod barcode;
+pub mod labels;
 pub mod product;
 
 use std::collections::HashSet;

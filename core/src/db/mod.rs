@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0018_stock_counts.sql"),
     include_str!("../../migrations/0019_outbox_user.sql"),
     include_str!("../../migrations/0020_drawer_counts.sql"),
+    include_str!("../../migrations/0021_barcode_rules.sql"),
 ];
 
 /// The schema version this build writes.

@@ -550,6 +550,14 @@ fn business(tx: &Connection, ctx: &Ctx<'_>, doc: &BusinessDoc, unsent: &Unsent) 
                 .filter(|_| same_currency)
                 .map(Money::minor),
         )
+        .with_some(
+            "barcode_rules",
+            field::SETTINGS_BARCODE_RULES,
+            settings
+                .barcode_rules
+                .as_ref()
+                .map(|rules| serde_json::to_string(rules).expect("barcode rules are plain data")),
+        )
         .update(tx, "businesses", doc.id, unsent)?;
     Ok(Applied::Yes)
 }
