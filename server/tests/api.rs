@@ -169,6 +169,7 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                 "/v1/suppliers" => json!({ "supplier_name": "X" }),
                 "/v1/api-keys" => json!({ "scopes": ["read"] }),
                 "/v1/stores" => json!({ "store_name": "Uptown" }),
+                "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
                 _ => json!({ "price": "0.01" }),
             }
             .to_string();
@@ -176,7 +177,7 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                 "get" if takes_id => gateway.get(&concrete, Some(&b.key)),
                 "get" => gateway.get(&format!("{concrete}{query}"), Some(&b.key)),
                 "post" => gateway.post(&concrete, Some(&b.key), &body),
-                "patch" | "delete" => {
+                "patch" | "delete" | "put" => {
                     gateway.request(&method.to_uppercase(), &concrete, Some(&b.key), &body)
                 }
                 other => panic!("{other} {path}: a method this test does not try"),
@@ -208,6 +209,7 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                     | "/v1/api-keys",
                 ) => 200,
                 ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys" | "/v1/stores") => 201,
+                ("put", "/v1/business/barcode-rules") => 200,
                 // A's id in the path, the query or the body: as if it did not exist.
                 _ => 404,
             };
@@ -519,4 +521,83 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
     let (output, other_key) = create_business(&name, "Other Shop", "Standard");
     assert!(output.contains("business"));
     assert_eq!(gateway.get("/v1/business", Some(&other_key)).0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_business_sets_its_barcode_rules_for_every_till() {
+    let name = database("barcode_rules");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let put = |key: &str, body: serde_json::Value| {
+        gateway.request(
+            "PUT",
+            "/v1/business/barcode-rules",
+            Some(key),
+            &body.to_string(),
+        )
+    };
+
+    let (status, set) = put(&a.key, json!({ "country": "United Kingdom" }));
+    assert_eq!(status, 200, "{set}");
+    let rules = set["barcode_rules"].clone();
+    assert_eq!(rules[0]["prefix"], "20");
+    assert_eq!(rules[0]["value"], json!({ "from": 9, "digits": 4 }));
+    // The business shows them among its settings, which keep the rest.
+    let (_, business) = gateway.get("/v1/business", Some(&a.key));
+    assert_eq!(business["settings"]["barcode_rules"], rules);
+    assert!(business["settings"]["currency"].is_string(), "{business}");
+
+    // Given as a list: the same rules back; rules that do not hold, or neither or both
+    // ways, are refused in words and change nothing.
+    let (status, again) = put(&a.key, json!({ "rules": rules }));
+    assert_eq!((status, &again["barcode_rules"]), (200, &rules), "{again}");
+    let mut overlapping = rules.as_array().unwrap().clone();
+    overlapping[1]["prefix"] = "20".into();
+    for (body, words) in [
+        (
+            json!({ "rules": overlapping }),
+            "would both read the codes that begin 20",
+        ),
+        (
+            json!({ "country": "Atlantis" }),
+            "No ready layout for \"Atlantis\"",
+        ),
+        (json!({}), "Give the rules, or a country"),
+        (
+            json!({ "rules": [], "country": "Sweden" }),
+            "Give the rules, or a country",
+        ),
+        (
+            json!({ "rules": [{ "name": "X" }] }),
+            "rule 1 has no symbology",
+        ),
+    ] {
+        let (status, answer) = put(&a.key, body.clone());
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (422, Some("invalid_barcode_rules")),
+            "{body}: {answer}"
+        );
+        assert!(
+            answer["detail"].as_str().unwrap().contains(words),
+            "{body}: {answer}"
+        );
+    }
+    let (status, answer) = put(&a.key, json!({ "rules": [], "note": "x" }));
+    assert_eq!(status, 400, "unknown fields: {answer}");
+    let (_, business) = gateway.get("/v1/business", Some(&a.key));
+    assert_eq!(business["settings"]["barcode_rules"], rules, "unchanged");
+
+    // A read-only key may not.
+    let (_, made) = gateway.post("/v1/api-keys", Some(&a.key), r#"{"scopes": ["read"]}"#);
+    let reader = made["api_key"].as_str().unwrap();
+    let (status, _) = put(reader, json!({ "country": "Sweden" }));
+    assert_eq!(status, 403);
+    // An empty list: no label is read any more.
+    let (status, none) = put(&a.key, json!({ "rules": [] }));
+    assert_eq!(
+        (status, &none["barcode_rules"]),
+        (200, &json!([])),
+        "{none}"
+    );
 }

@@ -422,7 +422,7 @@ fn the_readmes_gateway_commands_serve_a_business_and_its_rest_api() {
         .unwrap_or_else(|| panic!("{product}"))
         .to_owned();
     let rest = commands_after(&readme, "made from the code, is at `/v1/openapi.json`:");
-    assert_eq!(rest.len(), 6, "{rest:?}");
+    assert_eq!(rest.len(), 7, "{rest:?}");
     for command in rest {
         let answer = run(
             &format!(

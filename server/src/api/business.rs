@@ -1,4 +1,5 @@
-//! The business itself, its stores, payment methods and notifications: read only.
+//! The business itself (read, and its barcode rules set), its stores, payment methods
+//! and notifications.
 
 use std::sync::Arc;
 
@@ -7,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use bson::{doc, Document};
-use sellsync_contract::documents::{field, Collection};
+use bson::{doc, Bson, Document};
+use sellsync_contract::documents::{barcode_rules_bson, field, read_barcode_rules, Collection};
+use sellsync_contract::embedded_barcodes::{ready_layout, READY_LAYOUTS};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -198,4 +200,68 @@ pub async fn list_notifications(
     list(&service, &caller, Collection::Notifications, query, &paging)
         .await
         .map(Json)
+}
+
+/// The rules for reading the business's price and weight labels: a list, or a country's
+/// ready layouts.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BarcodeRules {
+    /// Rules as `settings.barcode_rules` holds them: `{name, symbology (ean13, upc_a),
+    /// prefix, item: {from, digits}, value: {from, digits}, meaning (price, weight,
+    /// count), decimals, verifier}`, digits counted from 1; an empty list reads no label.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub rules: Option<serde_json::Value>,
+    /// Instead, a country's common layouts: `United States`, `United Kingdom`, `Germany`,
+    /// `Sweden`.
+    pub country: Option<String>,
+}
+
+/// Sets how the business's labels are read, for every till of it (they have the rules at
+/// their next pull); answers the rules as set.
+#[utoipa::path(put, path = "/v1/business/barcode-rules", tag = "business", request_body = BarcodeRules,
+    security(("api_key" = [])),
+    responses((status = 200, body = Object), (status = 422, description = "Rules that do not hold, or no such country")))]
+pub async fn set_barcode_rules(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    bytes: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    caller.require(Scope::Write)?;
+    let asked: BarcodeRules = body(&bytes)?;
+    let unprocessable = |why: String| ApiError::unprocessable("invalid_barcode_rules", why);
+    let rules = match (asked.rules, asked.country) {
+        (Some(list), None) => {
+            let list = Bson::try_from(list).map_err(|e| unprocessable(e.to_string()))?;
+            read_barcode_rules(&list).map_err(unprocessable)?
+        }
+        (None, Some(country)) => ready_layout(&country).ok_or_else(|| {
+            unprocessable(format!(
+                "No ready layout for {country:?}: there are {}.",
+                READY_LAYOUTS.join(", ")
+            ))
+        })?,
+        _ => {
+            return Err(unprocessable(
+                "Give the rules, or a country, one of them.".into(),
+            ))
+        }
+    };
+    let stored = barcode_rules_bson(&rules);
+    service
+        .central
+        .database()
+        .collection::<Document>(Collection::Businesses.name())
+        .update_one(
+            doc! { field::ID: caller.business_id },
+            doc! { "$set": {
+                field::SETTINGS_BARCODE_RULES: stored.clone(),
+                field::UPDATED_AT: bson::DateTime::now(),
+            } },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(Json(
+        serde_json::json!({ "barcode_rules": stored.into_relaxed_extjson() }),
+    ))
 }

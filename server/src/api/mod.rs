@@ -77,6 +77,7 @@ impl Modify for BearerKey {
 pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(business::get_business))
+        .routes(routes!(business::set_barcode_rules))
         .routes(routes!(business::list_stores, business::create_store))
         .routes(routes!(business::get_store))
         .routes(routes!(business::list_payment_methods))
