@@ -1247,6 +1247,31 @@ class Till(unittest.TestCase):
         self.wait_for_text("#stock-saved", "now 12 in stock")
         self.assertEqual(self.stock_of("DAI-001"), 12)
 
+    def test_27_a_deli_label_rings_up_at_its_price(self):
+        def prepare(folder):
+            def cli(*args):
+                subprocess.run([os.environ["SELLSYNC_CLI"], "--data-dir", folder, *args], check=True,
+                               capture_output=True, timeout=60)
+            cli("init", "--demo")
+            cli("barcode-rules", "set", "--country", "United States", "--user", "admin@example.com", "--pin", "1234")
+            cli("product", "add", "--user", "manager@example.com", "--pin", "2345", "--sku", "DELI-1",
+                "--name", "Sliced Turkey", "--price", "12.99", "--barcode", "204321000002")
+        self.start_app(prepare)
+        self.open_demo()
+        self.sign_in("cashier@example.com", "1111")
+        # The deli's scale printed 5.99 into the label; the shelf's own code is 12.99.
+        self.scanner_types("204321105998")
+        self.wait(5).until(lambda d: len(self.lines()) == 1)
+        self.scanner_types("204321000002")
+        self.wait(5).until(lambda d: len(self.lines()) == 2)
+        prices = [line.find_element(By.CSS_SELECTOR, ".unit-price").text for line in self.lines()]
+        self.assertEqual(prices, ["5.99", "12.99"])
+        # A misprinted label is refused in words, and nothing is added.
+        self.scanner_types("204321805997")
+        self.assert_in_words("#sell-error", "does not match its verifier digit")
+        self.assertEqual(len(self.lines()), 2)
+        self.screenshot("sell-deli-label")
+
     # Every argument name the window's commands take: given below, each with a value of no
     # type any of them reads. A name missing here leaves that argument out, which the shell
     # refuses as well.

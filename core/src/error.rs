@@ -78,6 +78,8 @@ pub enum Error {
     },
     #[error(transparent)]
     InvalidBarcodeRules(#[from] RuleError),
+    #[error("Label {0} carries a weight: this till does not sell by weight yet.")]
+    WeightLabel(String),
     #[error("Another product already has the SKU {0:?}.")]
     DuplicateSku(String),
     #[error("Another product already has the barcode {0:?}.")]
@@ -351,6 +353,7 @@ impl Error {
             Error::UnknownLabelItem { .. } => "unknown_label_item",
             Error::LabelDecimals { .. } => "label_decimals",
             Error::InvalidBarcodeRules(_) => "invalid_barcode_rules",
+            Error::WeightLabel(_) => "weight_label",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",
             Error::InvalidProduct(_) => "invalid_product",

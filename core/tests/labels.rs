@@ -3,11 +3,11 @@
 
 mod common;
 
-use common::{count, refused, shop, snapshot, usd};
+use common::{count, refused, shop, snapshot, tender, usd};
 use sellsync_contract::documents::{read_barcode_rules, Collection, Op};
-use sellsync_contract::embedded_barcodes::ready_layout;
+use sellsync_contract::embedded_barcodes::{ready_layout, BarcodeRule, Meaning, Span, Symbology};
 use sellsync_core::catalog::labels::{LabelValue, Scanned};
-use sellsync_core::{Money, NewProduct, Till};
+use sellsync_core::{Cart, Money, NewProduct, Till};
 
 fn labelled(till: &mut Till, admin: &sellsync_core::Actor, sku: &str, barcode: &str, price: &str) {
     till.add_product(
@@ -71,6 +71,10 @@ fn an_administrator_sets_the_rules_and_labels_are_read_by_them() {
     assert!(
         matches!(s.till.read_code(common::MILK).unwrap(), Scanned::Product(p) if p.sku == "T-MILK")
     );
+    assert!(
+        matches!(s.till.read_code("2011122000005").unwrap(), Scanned::Product(p) if p.sku == "HAM"),
+        "the product's own code: no label of price 0.00"
+    );
     let words = refused(s.till.read_code("2011122812349"), "bad_label");
     assert!(
         words.contains("does not match its verifier digit"),
@@ -118,4 +122,84 @@ fn a_weight_label_is_priced_at_the_products_price_per_unit_rounded_once() {
         "{words}"
     );
     assert_eq!(snapshot(s.dir.path()), before);
+}
+
+#[test]
+fn a_priced_label_sells_at_its_price_and_a_counted_one_as_that_many() {
+    let mut s = shop();
+    let mut rules = ready_layout("United States").unwrap();
+    rules.push(BarcodeRule {
+        name: "Bundle".into(),
+        symbology: Symbology::Ean13,
+        prefix: "29".into(),
+        item: Span { start: 2, len: 5 },
+        value: Span { start: 7, len: 5 },
+        meaning: Meaning::Count,
+        decimals: 0,
+        verifier: false,
+    });
+    s.till.set_barcode_rules(&s.admin, &rules).unwrap();
+    let admin = s.admin.clone();
+    // Sliced turkey, 12.99 a pack at the shelf; the deli's labels print each pack's price.
+    labelled(&mut s.till, &admin, "TURKEY", "204321000002", "12.99");
+    labelled(&mut s.till, &admin, "EGGS", "2912345000004", "0.35");
+
+    let mut cart = Cart::new();
+    let label = "204321105998"; // 5.99
+    assert_eq!(s.till.ring_up(&mut cart, label, 1).unwrap(), 0);
+    assert_eq!(
+        s.till.ring_up(&mut cart, "204321000002", 1).unwrap(),
+        1,
+        "the shelf price: a line of its own"
+    );
+    assert_eq!(
+        s.till.ring_up(&mut cart, label, 1).unwrap(),
+        0,
+        "the same label again: the same line"
+    );
+    assert_eq!(
+        s.till.ring_up(&mut cart, "2912345000066", 1).unwrap(),
+        2,
+        "a box of 6 eggs"
+    );
+    let lines: Vec<(i64, Money)> = cart
+        .lines()
+        .iter()
+        .map(|l| (l.quantity, l.product.price))
+        .collect();
+    assert_eq!(
+        lines,
+        [(2, usd("5.99")), (1, usd("12.99")), (6, usd("0.35"))]
+    );
+
+    let sale = s
+        .till
+        .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
+        .unwrap();
+    let sold: Vec<(&str, i64, Money)> = sale
+        .items
+        .iter()
+        .map(|i| (i.sku.as_str(), i.quantity, i.unit_price))
+        .collect();
+    assert_eq!(
+        sold,
+        [
+            ("TURKEY", 2, usd("5.99")),
+            ("TURKEY", 1, usd("12.99")),
+            ("EGGS", 6, usd("0.35"))
+        ]
+    );
+
+    // A weight label is refused until products sell by weight; nothing is added.
+    s.till
+        .set_barcode_rules(&s.admin, &ready_layout("Sweden").unwrap())
+        .unwrap();
+    labelled(&mut s.till, &admin, "BRIE", "2388060100006", "9.90");
+    let mut cart = Cart::new();
+    let words = refused(
+        s.till.ring_up(&mut cart, "2388060112344", 1),
+        "weight_label",
+    );
+    assert!(words.contains("does not sell by weight yet"), "{words}");
+    assert!(cart.lines().is_empty());
 }

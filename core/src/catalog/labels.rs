@@ -50,8 +50,9 @@ pub enum LabelValue {
 }
 
 impl Till {
-    /// What `code` is: a product's own code, or a label of the business's barcode rules
-    /// and its product. A label whose check digit or verifier digit is wrong, or whose
+    /// What `code` is: a product's own code (the one it is filed under, whose value a rule
+    /// would read as zero, included), or a label of the business's barcode rules and its
+    /// product. A label whose check digit or verifier digit is wrong, or whose
     /// item no product has, is refused in words.
     pub fn read_code(&self, code: &str) -> Result<Scanned> {
         let rules = &self.business().barcode_rules;
@@ -65,6 +66,10 @@ impl Till {
                     item: read.item.clone(),
                     product_code: read.product_code.clone(),
                 })?;
+        if read.code == read.product_code {
+            // The product's own code (its value zeroed), as a shelf label prints it.
+            return Ok(Scanned::Product(product));
+        }
         let value = match read.value.meaning {
             Meaning::Price => {
                 LabelValue::Price(label_price(read.value, self.currency(), &read.code)?)

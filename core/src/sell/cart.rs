@@ -70,7 +70,9 @@ impl Cart {
     /// line. Returns the index of the line.
     pub fn add(&mut self, product: Product, quantity: i64) -> Result<usize> {
         check_quantity(quantity)?;
-        if let Some(i) = self.lines.iter().position(|l| l.product.id == product.id) {
+        // The same product at the same price (a price label's may differ) is one line.
+        let same = |l: &CartLine| l.product.id == product.id && l.product.price == product.price;
+        if let Some(i) = self.lines.iter().position(same) {
             let total = self.lines[i].quantity.saturating_add(quantity);
             check_quantity(total)?;
             self.lines[i].quantity = total;

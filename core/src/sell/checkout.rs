@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use tracing::info;
 
+use crate::catalog::labels::{LabelValue, Scanned};
 use crate::customers::{self};
 use crate::db::Tx;
 use crate::error::{Error, Result};
@@ -37,11 +38,23 @@ pub const LOYALTY_TENDER: &str = "Loyalty points";
 pub const STORE_CREDIT_TENDER: &str = "Store credit";
 
 impl Till {
-    /// Looks up `code` (barcode or SKU) and adds `quantity` of it to the cart.
+    /// Adds what `code` is to the cart ([`Till::read_code`]): `quantity` of a product
+    /// found by its barcode or SKU; of a priced label, its product at the label's price (a
+    /// line of its own beside the product at another price); of a counted label, that many
+    /// of its product each. A weight label is refused: products do not sell by weight yet.
     pub fn ring_up(&self, cart: &mut Cart, code: &str, quantity: i64) -> Result<usize> {
         check_quantity(quantity)?;
-        let product = self.require_product(code)?;
-        cart.add(product, quantity)
+        match self.read_code(code)? {
+            Scanned::Product(product) => cart.add(product, quantity),
+            Scanned::Label { mut product, label } => match label.value {
+                LabelValue::Price(price) => {
+                    product.price = price;
+                    cart.add(product, quantity)
+                }
+                LabelValue::Count(count) => cart.add(product, count.saturating_mul(quantity)),
+                LabelValue::Weight { .. } => Err(Error::WeightLabel(code.trim().to_owned())),
+            },
+        }
     }
 
     /// Prices the cart with the business's tax settings.
