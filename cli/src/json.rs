@@ -1448,3 +1448,19 @@ impl<'a> ScannedJson<'a> {
         json
     }
 }
+
+/// A settled weight (`sellsync scale read`): a decimal string and its unit.
+#[derive(Serialize)]
+pub struct WeightJson {
+    weight: String,
+    unit: String,
+}
+
+impl WeightJson {
+    pub fn new(weight: &sellsync_scale::Weight) -> Self {
+        WeightJson {
+            weight: thousandths(weight.thousandths),
+            unit: weight.unit.to_string(),
+        }
+    }
+}

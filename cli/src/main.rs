@@ -14,6 +14,7 @@ mod print;
 mod purchasing;
 mod reports;
 mod returns;
+mod scale;
 mod sell;
 mod setup;
 mod shift;
@@ -160,6 +161,9 @@ enum Command {
     /// The cash drawer
     #[command(subcommand)]
     Drawer(print::DrawerCommand),
+    /// A counter scale on a serial port: its weight, or zero it (needs no till)
+    #[command(subcommand)]
+    Scale(scale::ScaleCommand),
 }
 
 fn main() -> ExitCode {
@@ -245,12 +249,14 @@ fn credential(who: &SignIn) -> Result<Credential<'_>> {
 
 fn run(cli: Cli, out: &Printer) -> Result<()> {
     let dir = data_dir(cli.data_dir)?;
-    if let Command::Init(args) = cli.command {
-        return setup::init(&dir, args, out);
-    }
+    let command = match cli.command {
+        Command::Init(args) => return setup::init(&dir, args, out),
+        Command::Scale(command) => return scale::scale(command, out),
+        command => command,
+    };
     let mut till = Till::open(&dir)?;
-    match cli.command {
-        Command::Init(_) => unreachable!("handled above"),
+    match command {
+        Command::Init(_) | Command::Scale(_) => unreachable!("handled above"),
         Command::Sync(args) => sync::sync(&dir, &mut till, args, out),
         Command::Receipt(args) => print::receipt(&till, args, out),
         Command::Reprint(args) => print::reprint(&mut till, args, out),

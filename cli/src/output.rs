@@ -32,6 +32,7 @@ use sellsync_core::stock::LedgerCheck;
 use sellsync_core::sync::queue::SyncStatus;
 use sellsync_core::{Product, Till};
 use sellsync_printer::PrinterStatus;
+use sellsync_scale::Weight;
 use sellsync_sync::pull::Pulled;
 use sellsync_sync::{EngineStatus, SyncTarget};
 use serde::Serialize;
@@ -286,6 +287,20 @@ impl Printer {
                 )?;
             }
         )
+    }
+
+    /// A settled weight from a scale (`sellsync scale read`).
+    pub fn weight(&self, weight: &Weight) -> Result<()> {
+        emit!(self, json::WeightJson::new(weight), |out| {
+            writeln!(out, "{weight}")?;
+        })
+    }
+
+    /// Something done that has nothing more to show.
+    pub fn done(&self, words: &str) -> Result<()> {
+        emit!(self, serde_json::json!({ "done": words }), |out| {
+            writeln!(out, "{words}")?;
+        })
     }
 
     /// The business's rules for reading labels.

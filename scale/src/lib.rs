@@ -34,6 +34,17 @@ pub enum WeightUnit {
     Lb,
 }
 
+impl std::str::FromStr for WeightUnit {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        [WeightUnit::Kg, WeightUnit::Lb]
+            .into_iter()
+            .find(|u| u.to_string() == text.trim())
+            .ok_or_else(|| format!("{text:?} is not a unit a scale weighs in: kg or lb"))
+    }
+}
+
 impl fmt::Display for WeightUnit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -103,6 +114,17 @@ pub enum Protocol {
     Toledo8217,
     /// Mettler Toledo MT-SICS (8 data bits, no parity): each weight names its unit.
     MtSics,
+}
+
+impl std::str::FromStr for Protocol {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        [Protocol::Toledo8217, Protocol::MtSics]
+            .into_iter()
+            .find(|p| p.to_string() == text.trim())
+            .ok_or_else(|| format!("{text:?} is not a scale protocol: toledo-8217 or mt-sics"))
+    }
 }
 
 impl fmt::Display for Protocol {
