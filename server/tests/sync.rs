@@ -12,7 +12,10 @@ use common::{
 };
 use sellsync_central::wire::WireOperation;
 use sellsync_contract::cash_count::CashCount;
-use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
+use sellsync_contract::documents::{
+    barcode_rules_bson, read_barcode_rules, Collection, Op, StockMovementDoc,
+};
+use sellsync_contract::embedded_barcodes::ready_layout;
 use sellsync_contract::operation::Operation;
 use sellsync_contract::secrets;
 use sellsync_contract::stock::MovementType;
@@ -304,9 +307,27 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
         (403, Some("scope_missing"))
     );
 
+    // The business's barcode rules, set at the till by the owner the gateway verified:
+    // central holds them among the business's settings, which keep the rest.
+    let uk = ready_layout("United Kingdom").unwrap();
+    till_a.set_barcode_rules(&boss, &uk).unwrap();
+    sync(dir_a.path()).await.unwrap();
+    let found = businesses
+        .find_one(doc! { "_id": business })
+        .await
+        .unwrap()
+        .unwrap();
+    let settings = found.get_document("settings").unwrap();
+    assert_eq!(
+        read_barcode_rules(settings.get("barcode_rules").unwrap()).unwrap(),
+        uk
+    );
+    assert_eq!(settings.get_str("currency").unwrap(), "USD");
+
     // A tampered till: a cashier's stock correction, another store's and another
-    // business's movements, the business's plan, a key in a cashier's name. Each refused
-    // with its code; the owner's correction in the same batch goes through.
+    // business's movements, the business's plan, a key in a cashier's name, barcode rules
+    // in a cashier's name. Each refused with its code; the owner's correction in the same
+    // batch goes through.
     let other = ObjectId::new();
     let mut plan = serde_json::to_value(WireOperation::from(&Operation {
         seq: 905,
@@ -319,6 +340,17 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     }))
     .unwrap();
     plan["payload"]["updated_at"] = json!({ "$date": { "$numberLong": "1" } });
+    let mut cashiers_rules = serde_json::to_value(WireOperation::from(&Operation {
+        seq: 907,
+        op_id: "tampered-907".into(),
+        collection: Collection::Businesses,
+        document_id: business.into(),
+        op: Op::Update,
+        payload: doc! { "settings.barcode_rules": barcode_rules_bson(&ready_layout("Sweden").unwrap()) },
+        user: Some(cashier.id),
+    }))
+    .unwrap();
+    cashiers_rules["payload"]["updated_at"] = json!({ "$date": { "$numberLong": "1" } });
     let batch = [
         movement(
             901,
@@ -358,6 +390,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
         ),
         plan,
         cashiers_key(906, business, cashier.id),
+        cashiers_rules,
     ];
     let (status, results) = push(&gateway, &token_a, &batch);
     assert_eq!(status, 200);
@@ -374,7 +407,19 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             ("applied", ""),
             ("refused", "not_writable_by_till"),
             ("refused", "needs_verified_person"),
+            ("refused", "needs_verified_person"),
         ]
+    );
+    let found = businesses
+        .find_one(doc! { "_id": business })
+        .await
+        .unwrap()
+        .unwrap();
+    let settings = found.get_document("settings").unwrap();
+    assert_eq!(
+        read_barcode_rules(settings.get("barcode_rules").unwrap()).unwrap(),
+        uk,
+        "the cashier's rules changed nothing"
     );
     assert_eq!(
         stock_at(&db, "MILK", business, store).await,
