@@ -312,17 +312,14 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     let uk = ready_layout("United Kingdom").unwrap();
     till_a.set_barcode_rules(&boss, &uk).unwrap();
     sync(dir_a.path()).await.unwrap();
-    let found = businesses
-        .find_one(doc! { "_id": business })
-        .await
-        .unwrap()
-        .unwrap();
-    let settings = found.get_document("settings").unwrap();
-    assert_eq!(
-        read_barcode_rules(settings.get("barcode_rules").unwrap()).unwrap(),
-        uk
-    );
-    assert_eq!(settings.get_str("currency").unwrap(), "USD");
+    let settings = || async {
+        let found = businesses.find_one(doc! { "_id": business }).await.unwrap();
+        found.unwrap().get_document("settings").unwrap().clone()
+    };
+    let rules = |settings: &Document| read_barcode_rules(settings.get("barcode_rules").unwrap());
+    let now = settings().await;
+    assert_eq!(rules(&now).unwrap(), uk);
+    assert_eq!(now.get_str("currency").unwrap(), "USD");
 
     // A tampered till: a cashier's stock correction, another store's and another
     // business's movements, the business's plan, a key in a cashier's name, barcode rules
@@ -410,14 +407,8 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
             ("refused", "needs_verified_person"),
         ]
     );
-    let found = businesses
-        .find_one(doc! { "_id": business })
-        .await
-        .unwrap()
-        .unwrap();
-    let settings = found.get_document("settings").unwrap();
     assert_eq!(
-        read_barcode_rules(settings.get("barcode_rules").unwrap()).unwrap(),
+        rules(&settings().await).unwrap(),
         uk,
         "the cashier's rules changed nothing"
     );
