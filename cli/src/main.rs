@@ -155,6 +155,8 @@ enum Command {
     Receipt(print::ReceiptArgs),
     /// Print a copy of a sale's receipt on the till's printer
     Reprint(print::ReprintArgs),
+    /// Shelf labels of a product: ESC/POS bytes to a file or a printer
+    Label(print::LabelArgs),
     /// The till's receipt printer
     #[command(subcommand)]
     Printer(print::PrinterCommand),
@@ -260,6 +262,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Sync(args) => sync::sync(&dir, &mut till, args, out),
         Command::Receipt(args) => print::receipt(&till, args, out),
         Command::Reprint(args) => print::reprint(&mut till, args, out),
+        Command::Label(args) => print::label(&till, args, out),
         Command::Printer(command) => print::printer(&mut till, command, out),
         Command::Drawer(command) => print::drawer(&mut till, command, out),
         Command::Product(command) => catalog::product(&mut till, command, out),

@@ -16,6 +16,7 @@ use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
 use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
+use sellsync_core::printing::label::ShelfLabel;
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::purchasing::orders::PurchaseOrder;
@@ -536,6 +537,25 @@ impl Printer {
     pub fn receipt_text(&self, receipt: &Receipt) -> Result<()> {
         emit!(self, json::ReceiptJson::new(receipt), |out| {
             out.push_str(&receipt.to_text());
+        })
+    }
+
+    pub fn labels_written(
+        &self,
+        label: &ShelfLabel,
+        copies: u16,
+        target: &str,
+        bytes: usize,
+    ) -> Result<()> {
+        let value = serde_json::json!({
+            "sku": label.sku, "code": label.code, "copies": copies, "target": target, "bytes": bytes,
+        });
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "{copies} shelf label(s) of {} ({bytes} bytes) sent to {target}.",
+                label.sku
+            )?;
         })
     }
 

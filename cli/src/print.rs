@@ -11,7 +11,7 @@ use sellsync_core::printing::{
     CodePage, PrintJob, PrintJobStatus, PrinterConnection, PrinterSettings,
 };
 use sellsync_core::{Actor, Sale, Till};
-use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, Connection, Timeouts};
+use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, render, Connection, Timeouts};
 
 use crate::output::Printer;
 use crate::{sign_in, SignIn};
@@ -33,6 +33,25 @@ pub struct ReceiptArgs {
     /// Show the receipt as plain text
     #[arg(long)]
     text: bool,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "printer"])))]
+pub struct LabelArgs {
+    /// The product: its barcode or SKU
+    code: String,
+    /// How many labels
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=500))]
+    copies: u16,
+    /// Paper width in millimetres: 58 or 80 [default: the till printer's, else 80]
+    #[arg(long)]
+    width: Option<String>,
+    /// Write the ESC/POS bytes to this file
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Send them to this printer: tcp://HOST:PORT, usb:PATH, serial:PATH
+    #[arg(long, value_name = "CONNECTION")]
+    printer: Option<String>,
 }
 
 #[derive(Args)]
@@ -121,6 +140,29 @@ pub fn receipt(till: &Till, args: ReceiptArgs, out: &Printer) -> Result<()> {
         .parse()?;
     Connection::open(&connection, Timeouts::default())?.print(&bytes)?;
     out.receipt_written(&sale, &connection.to_string(), bytes.len())
+}
+
+/// Shelf labels of a product, as ESC/POS bytes to a file or a printer.
+pub fn label(till: &Till, args: LabelArgs, out: &Printer) -> Result<()> {
+    let label = till.shelf_label(&args.code)?;
+    let mut settings = settings_or_default(till)?;
+    if let Some(width) = &args.width {
+        settings.paper = Paper::parse(width)?;
+    }
+    let bytes = render::shelf_labels(&label, args.copies, settings.code_page, settings.paper)?;
+    let target = match (&args.out, &args.printer) {
+        (Some(path), _) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            path.display().to_string()
+        }
+        (None, Some(printer)) => {
+            let connection: PrinterConnection = printer.parse()?;
+            Connection::open(&connection, Timeouts::default())?.print(&bytes)?;
+            connection.to_string()
+        }
+        (None, None) => bail!("give --out FILE or --printer CONNECTION"),
+    };
+    out.labels_written(&label, args.copies, &target, bytes.len())
 }
 
 /// Queues a copy of a sale's receipt on the till's printer and prints it.

@@ -15,7 +15,9 @@ use escpos::driver::Driver;
 use escpos::errors::Result;
 use escpos::printer::Printer;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
-use sellsync_core::printing::receipt::{LineStyle, Paper, Receipt};
+use sellsync_core::catalog::barcode::{barcode_kind, BarcodeKind};
+use sellsync_core::printing::label::ShelfLabel;
+use sellsync_core::printing::receipt::{wrap, LineStyle, Paper, Receipt};
 use sellsync_core::printing::{CodePage, PrinterSettings};
 
 use crate::charset;
@@ -63,6 +65,42 @@ pub fn receipt(receipt: &Receipt, code_page: CodePage, open_drawer: bool) -> Res
         job.code128(&codes.sale_number, width_dots(receipt.paper))?;
     }
     job.finish()
+}
+
+/// `copies` shelf labels of a product, each cut from the next: its name (over as many lines
+/// as it takes), its price large,
+/// its SKU, and its code as the barcode it is (EAN-13, UPC-A, EAN-8; CODE128 for a SKU).
+pub fn shelf_labels(
+    label: &ShelfLabel,
+    copies: u16,
+    code_page: CodePage,
+    paper: Paper,
+) -> Result<Vec<u8>> {
+    let columns = paper.columns();
+    let fit = |text: &str| -> String { text.chars().take(columns).collect() };
+    let mut job = Job::start(code_page)?;
+    for _ in 0..copies {
+        for line in wrap(&label.name, columns) {
+            job.line(&line, LineStyle::Bold)?;
+        }
+        job.line(&fit(&label.price), LineStyle::Large)?;
+        job.line(&fit(&label.sku), LineStyle::Normal)?;
+        let p = &mut job.printer;
+        match barcode_kind(&label.code) {
+            Some(BarcodeKind::Ean13) => {
+                p.justify(JustifyMode::CENTER)?.ean13(&label.code)?;
+            }
+            Some(BarcodeKind::UpcA) => {
+                p.justify(JustifyMode::CENTER)?.upca(&label.code)?;
+            }
+            Some(BarcodeKind::Ean8) => {
+                p.justify(JustifyMode::CENTER)?.ean8(&label.code)?;
+            }
+            None => job.code128(&label.code, width_dots(paper))?,
+        }
+        job.printer.justify(JustifyMode::LEFT)?.cut()?;
+    }
+    job.into_bytes()
 }
 
 /// The bytes that only open the drawer.

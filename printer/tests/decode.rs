@@ -289,3 +289,63 @@ fn escpos_own_drawer_command_still_eats_the_cut() {
     );
     assert_ne!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
 }
+
+#[test]
+fn shelf_labels_read_back_with_their_price_and_barcode() {
+    let mut cafe = cafe();
+    let owner = cafe.owner.clone();
+    cafe.till
+        .add_product(
+            &owner,
+            &sellsync_core::NewProduct {
+                sku: "CROISSANT-BOX".into(),
+                product_name: "Boîte de 6 croissants".into(),
+                price: sellsync_core::Currency::from_code("EUR")
+                    .unwrap()
+                    .parse("7.80")
+                    .unwrap(),
+                barcode: Some("4006381333931".into()),
+                ..sellsync_core::NewProduct::default()
+            },
+        )
+        .unwrap();
+    for (code, kind, data) in [
+        ("CROISSANT-BOX", "EAN-13", "4006381333931"),
+        // No barcode: the SKU, as CODE128.
+        ("OPERA", "CODE128", "OPERA"),
+    ] {
+        let label = cafe.till.shelf_label(code).unwrap();
+        for paper in [Paper::Mm58, Paper::Mm80] {
+            let bytes = render::shelf_labels(&label, 3, CodePage::Pc858, paper).unwrap();
+            let decoded = decode(&bytes, paper.millimetres());
+            assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+            let labels = decoded["receipts"].as_array().unwrap();
+            assert_eq!(labels.len(), 3, "three labels, each cut: {decoded:#}");
+            for printed in labels {
+                assert_eq!(printed["boundary"], "cut");
+                let text = printed["text"].as_str().unwrap();
+                assert!(text.contains(&label.price), "{text}");
+                let words: Vec<&str> = text.split_whitespace().collect();
+                assert!(
+                    words.join(" ").contains(&label.name),
+                    "the whole name: {text}"
+                );
+                assert!(
+                    text.lines().all(|l| l.chars().count() <= paper.columns()),
+                    "{text}"
+                );
+                assert_eq!(
+                    printed["codes"],
+                    serde_json::json!([{ "kind": kind, "data": data }]),
+                    "{code} on {paper}"
+                );
+            }
+        }
+    }
+    assert_eq!(
+        cafe.till.shelf_label("CROISSANT-BOX").unwrap().price,
+        "€7.80"
+    );
+    let err = cafe.till.shelf_label("NOPE").unwrap_err();
+    assert_eq!(err.code(), "unknown_product");
+}

@@ -493,7 +493,7 @@ fn the_readmes_printing_commands_print_on_a_virtual_printer() {
     let printing = commands_after(&readme[readme.find("once per till:").unwrap()..], "Then:");
     assert_eq!(
         (setup.len(), printing.len()),
-        (6, 6),
+        (6, 7),
         "{setup:?} {printing:?}"
     );
     assert_eq!(then, setup);
@@ -511,8 +511,8 @@ fn the_readmes_printing_commands_print_on_a_virtual_printer() {
         run(&command, work.path());
     }
     assert!(work.path().join("receipt.bin").exists());
-    // What came out of the virtual printer: the test page, the sale's receipt, its copy, and
-    // the receipt sent to the printer by address.
+    // What came out of the virtual printer: the test page, the sale's receipt, its copy, the
+    // receipt sent to the printer by address, and two shelf labels, each cut.
     let printed = || -> Vec<String> {
         std::fs::read_dir(printer_dir.path())
             .unwrap()
@@ -523,11 +523,16 @@ fn the_readmes_printing_commands_print_on_a_virtual_printer() {
     };
     // The printer writes a receipt down once it is cut and done.
     let started = std::time::Instant::now();
-    while printed().len() < 4 && started.elapsed().as_secs() < 10 {
+    while printed().len() < 6 && started.elapsed().as_secs() < 10 {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let printed = printed();
-    assert_eq!(printed.len(), 4, "receipts printed: {printed:?}");
+    assert_eq!(printed.len(), 6, "receipts printed: {printed:?}");
+    assert_eq!(
+        printed.iter().filter(|r| r.contains("PRO-001")).count(),
+        2,
+        "the shelf labels name the product's SKU: {printed:?}"
+    );
     assert!(printed
         .iter()
         .any(|r| r.contains("COPY") && r.contains("T1-000001")));

@@ -6,6 +6,7 @@
 //! jobs, prints them and reports back through [`Till::finish_print_job`]. A job that
 //! fails raises a notification; a receipt can always be printed again as a copy.
 
+pub mod label;
 pub mod receipt;
 
 use std::fmt;

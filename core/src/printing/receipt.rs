@@ -475,7 +475,7 @@ fn centre(text: &str, columns: usize) -> String {
 
 /// Splits `text` into lines of at most `columns` characters, at spaces where it can; a
 /// word longer than a line is cut. Leading spaces indent every line.
-fn wrap(text: &str, columns: usize) -> Vec<String> {
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     let body = text.trim_start();
     let indent = (text.len() - body.len()).min(columns / 2);
     let columns = (columns - indent).max(1);
