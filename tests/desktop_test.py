@@ -1272,6 +1272,29 @@ class Till(unittest.TestCase):
         self.assertEqual(len(self.lines()), 2)
         self.screenshot("sell-deli-label")
 
+    def test_28_an_administrator_picks_the_label_layouts_a_manager_reads_them(self):
+        self.open_demo()
+        self.sign_in("admin@example.com", "1234")
+        self.body(Keys.F9)
+        self.wait_for_text("#no-label-rules", "every code scanned is a product's own")
+        Select(self.wait_for("#label-layout")).select_by_visible_text("United Kingdom")
+        self.wait_for("#label-save").click()
+        self.wait_for_text("#settings-saved", "Labels are read as in United Kingdom")
+        rules = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+                 for row in self.driver.find_elements(By.CSS_SELECTOR, "#label-rules .label-rule")]
+        self.assertEqual(len(rules), 2, rules)
+        self.assertEqual(rules[0], ["Price label (20)", "EAN-13 20…", "3–7", "price in 9–12, 2 decimals, verified"])
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            (waiting,) = db.execute(
+                "SELECT count(*) FROM outbox WHERE collection = 'businesses' AND op = 'update'").fetchone()
+        self.assertEqual(waiting, 1, "on its way to every till of the business")
+        self.screenshot("settings-labels")
+        self.wait_for("#sign-out").click()
+        self.sign_in("manager@example.com", "2345")
+        self.body(Keys.F9)
+        self.wait_for_text("#label-rules", "Price label (28)")
+        self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#label-layout"), "an administrator's")
+
     # Every argument name the window's commands take: given below, each with a value of no
     # type any of them reads. A name missing here leaves that argument out, which the shell
     # refuses as well.
@@ -1280,7 +1303,7 @@ class Till(unittest.TestCase):
         "discount", "contact", "name", "phone", "points", "amount", "tenders", "sale", "note", "parked",
         "input", "approve", "lines", "creditTo", "reason", "float", "cashIn", "counted", "approveEmail",
         "approvePin", "keepParked", "by", "date", "number", "lowOnly", "correction", "isNew", "supplier",
-        "order", "to", "transfer", "category",
+        "order", "to", "transfer", "category", "country",
     )
 
     def test_26_malformed_input_to_every_command_is_refused_in_words_and_writes_nothing(self):

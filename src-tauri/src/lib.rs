@@ -271,4 +271,5 @@ window_commands![
     settings::save_sync_settings,
     settings::save_printer,
     settings::test_print,
+    settings::set_label_layout,
 ];

@@ -1,6 +1,7 @@
 //! What the screen shows, as the front end receives it. Amounts arrive formatted in the
 //! business's currency: the front end never computes a price or a tax.
 
+use sellsync_contract::embedded_barcodes::{BarcodeRule, Span, READY_LAYOUTS};
 use std::collections::HashMap;
 
 use sellsync_contract::documents::{ParkedStatus, PaymentKind};
@@ -651,10 +652,49 @@ pub struct SettingsView {
     pub printer: Option<PrinterSettingsView>,
     /// The character tables a printer may use.
     pub code_pages: Vec<&'static str>,
+    /// How the business's price and weight labels are read.
+    pub barcode_rules: Vec<BarcodeRuleView>,
+    /// The countries whose common label layouts can be used.
+    pub label_layouts: Vec<&'static str>,
+}
+
+/// One of the business's rules for reading labels, as the settings screen lists it.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Serialize)]
+pub struct BarcodeRuleView {
+    pub name: String,
+    /// The barcode and its prefix: `EAN-13 20…`.
+    pub code: String,
+    /// Where the item's digits sit, counted from 1: `3–7`.
+    pub item: String,
+    /// What the value is and where: `price in 9–12, 2 decimals, verified`.
+    pub value: String,
+}
+
+impl BarcodeRuleView {
+    fn new(rule: &BarcodeRule) -> BarcodeRuleView {
+        let digits = |s: Span| format!("{}–{}", s.start + 1, s.start + s.len);
+        BarcodeRuleView {
+            name: rule.name.clone(),
+            code: format!("{} {}…", rule.symbology, rule.prefix),
+            item: digits(rule.item),
+            value: format!(
+                "{} in {}, {} decimals{}",
+                rule.meaning,
+                digits(rule.value),
+                rule.decimals,
+                if rule.verifier { ", verified" } else { "" }
+            ),
+        }
+    }
 }
 
 impl SettingsView {
-    pub fn new(central: Option<String>, printer: Option<&PrinterSettings>) -> SettingsView {
+    pub fn new(
+        central: Option<String>,
+        printer: Option<&PrinterSettings>,
+        rules: &[BarcodeRule],
+    ) -> SettingsView {
         SettingsView {
             central,
             printer: printer.map(|p| PrinterSettingsView {
@@ -665,6 +705,8 @@ impl SettingsView {
                 open_drawer_on_cash: p.open_drawer_on_cash,
             }),
             code_pages: CodePage::ALL.iter().map(|c| c.as_str()).collect(),
+            barcode_rules: rules.iter().map(BarcodeRuleView::new).collect(),
+            label_layouts: READY_LAYOUTS.to_vec(),
         }
     }
 }

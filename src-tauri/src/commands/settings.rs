@@ -1,15 +1,16 @@
 //! The status bar's first reading (then it follows events), and the settings screen: the
-//! central MongoDB (needs `manage_sync`) and the receipt printer with a test print (needs
-//! `manage_settings`).
+//! central MongoDB (needs `manage_sync`), the receipt printer with a test print and the
+//! business's label layouts (need `manage_settings`).
 
 use sellsync_core::printing::receipt::Paper;
 use sellsync_core::printing::{CodePage, PrinterSettings};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
-use super::{central_config, counter};
-use crate::views::{Answer, SettingsView, StatusView};
+use super::{central_config, commit, counter};
+use crate::views::{Answer, Failure, SettingsView, StatusView};
 use crate::{events, lock, Desk};
+use sellsync_contract::embedded_barcodes::ready_layout;
 use sellsync_sync::SyncTarget;
 
 #[tauri::command(async)]
@@ -24,7 +25,29 @@ fn settings_of(desk: &Desk) -> Answer<SettingsView> {
     Ok(SettingsView::new(
         central,
         c.till.printer_settings()?.as_ref(),
+        &c.till.business().barcode_rules,
     ))
+}
+
+/// Reads the business's labels by a country's ready layouts, or reads none (`None`):
+/// needs `manage_settings`; every till of the business has them once it syncs.
+#[tauri::command(async)]
+pub fn set_label_layout(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    country: Option<String>,
+) -> Answer<SettingsView> {
+    let rules = match country.as_deref() {
+        None => Vec::new(),
+        Some(country) => ready_layout(country).ok_or_else(|| {
+            Failure::new(
+                "unknown_layout",
+                format!("There is no ready label layout for {country:?}."),
+            )
+        })?,
+    };
+    commit(&app, |c| Ok(c.till.set_barcode_rules(&c.actor, &rules)?))?;
+    settings_of(&desk)
 }
 
 #[tauri::command(async)]

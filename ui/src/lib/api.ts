@@ -143,6 +143,8 @@ export const api = {
     call<SettingsView>("save_sync_settings", { uri, database }),
   savePrinter: (input: PrinterInput) => call<SettingsView>("save_printer", { input }),
   testPrint: () => call<void>("test_print"),
+  /** Reads labels by a country's ready layouts; null: reads none. */
+  setLabelLayout: (country: string | null) => call<SettingsView>("set_label_layout", { country }),
 };
 
 /** Events the shell pushes: the status bar, the number of unread notifications, and the

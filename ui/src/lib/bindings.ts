@@ -28,6 +28,23 @@ export type BalanceView = { tenders: Array<TenderView>, due: string, paid: strin
  */
 quick_cash: Array<string>, change: string, };
 
+/**
+ * One of the business's rules for reading labels, as the settings screen lists it.
+ */
+export type BarcodeRuleView = { name: string, 
+/**
+ * The barcode and its prefix: `EAN-13 20…`.
+ */
+code: string, 
+/**
+ * Where the item's digits sit, counted from 1: `3–7`.
+ */
+item: string, 
+/**
+ * What the value is and where: `price in 9–12, 2 decimals, verified`.
+ */
+value: string, };
+
 export type BreakdownRowView = { key: string, sales: number, quantity: number, amount: string, returned: string, net: string, net_minor: number, };
 
 /**
@@ -323,7 +340,15 @@ central: string | null, printer: PrinterSettingsView | null,
 /**
  * The character tables a printer may use.
  */
-code_pages: Array<string>, };
+code_pages: Array<string>, 
+/**
+ * How the business's price and weight labels are read.
+ */
+barcode_rules: Array<BarcodeRuleView>, 
+/**
+ * The countries whose common label layouts can be used.
+ */
+label_layouts: Array<string>, };
 
 /**
  * The till's shift: open or not, since when and by whom, and (for those who may see it)
@@ -478,6 +503,7 @@ export type Command =
   | "search"
   | "send_transfer"
   | "set_cart_discount"
+  | "set_label_layout"
   | "set_line_discount"
   | "set_quantity"
   | "settings"
