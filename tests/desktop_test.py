@@ -1289,6 +1289,13 @@ class Till(unittest.TestCase):
                 "SELECT count(*) FROM outbox WHERE collection = 'businesses' AND op = 'update'").fetchone()
         self.assertEqual(waiting, 1, "on its way to every till of the business")
         self.screenshot("settings-labels")
+        # The demo's own codes sit in the same 20… range as UK labels: they stay products.
+        with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
+            (barcode,) = db.execute("SELECT barcode FROM products WHERE sku = 'DAI-002'").fetchone()
+        self.assertTrue(barcode.startswith("20"), barcode)
+        self.wait_for("#nav-sell").click()
+        self.scanner_types(barcode)
+        self.wait_for('#cart tr.line[data-sku="DAI-002"]')
         self.wait_for("#sign-out").click()
         self.sign_in("manager@example.com", "2345")
         self.body(Keys.F9)

@@ -83,6 +83,13 @@ fn an_administrator_sets_the_rules_and_labels_are_read_by_them() {
     let words = refused(s.till.read_code("2099999912348"), "unknown_label_item");
     assert!(words.contains("item 99999"), "{words}");
 
+    // A product whose own code a rule would read as a misprinted label is that product:
+    // in-store codes and labels share the range.
+    labelled(&mut s.till, &admin, "IN-STORE", "2011122812349", "3.00");
+    assert!(
+        matches!(s.till.read_code("2011122812349").unwrap(), Scanned::Product(p) if p.sku == "IN-STORE")
+    );
+
     // The rules stay with the till.
     drop(s.till);
     let till = Till::open(s.dir.path()).unwrap();

@@ -50,14 +50,18 @@ pub enum LabelValue {
 }
 
 impl Till {
-    /// What `code` is: a product's own code (the one it is filed under, whose value a rule
-    /// would read as zero, included), or a label of the business's barcode rules and its
-    /// product. A label whose check digit or verifier digit is wrong, or whose
-    /// item no product has, is refused in words.
+    /// What `code` is: a product's own code, or a label of the business's barcode rules and
+    /// its product. A product's own code wins over a rule that would read it as a label:
+    /// in-store codes and labels share the `2…` range, and a product found by its code is
+    /// never refused for a verifier digit that is not one. A label whose check digit or
+    /// verifier digit is wrong, or whose item no product has, is refused in words.
     pub fn read_code(&self, code: &str) -> Result<Scanned> {
+        if let Some(product) = self.find_product(code)? {
+            return Ok(Scanned::Product(product));
+        }
         let rules = &self.business().barcode_rules;
         let Some(read) = embedded_barcodes::read(rules, code)? else {
-            return Ok(Scanned::Product(self.require_product(code)?));
+            return Err(Error::UnknownProduct(code.trim().to_owned()));
         };
         let product =
             self.find_product(&read.product_code)?
@@ -66,10 +70,6 @@ impl Till {
                     item: read.item.clone(),
                     product_code: read.product_code.clone(),
                 })?;
-        if read.code == read.product_code {
-            // The product's own code (its value zeroed), as a shelf label prints it.
-            return Ok(Scanned::Product(product));
-        }
         let value = match read.value.meaning {
             Meaning::Price => {
                 LabelValue::Price(label_price(read.value, self.currency(), &read.code)?)
