@@ -21,15 +21,8 @@ use crate::{sign_in, SignIn};
 pub struct ReceiptArgs {
     /// The sale: its number (T1-000042) or the code under the receipt's QR code
     sale: String,
-    /// Paper width in millimetres: 58 or 80 [default: the till printer's, else 80]
-    #[arg(long)]
-    width: Option<String>,
-    /// Write the ESC/POS bytes to this file
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Send them to this printer: tcp://HOST:PORT, usb:PATH, serial:PATH
-    #[arg(long, value_name = "CONNECTION")]
-    printer: Option<String>,
+    #[command(flatten)]
+    to: Destination,
     /// Show the receipt as plain text
     #[arg(long)]
     text: bool,
@@ -43,6 +36,13 @@ pub struct LabelArgs {
     /// How many labels
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=500))]
     copies: u16,
+    #[command(flatten)]
+    to: Destination,
+}
+
+/// Where printed bytes go (a file or a printer), and on what paper.
+#[derive(Args)]
+pub struct Destination {
     /// Paper width in millimetres: 58 or 80 [default: the till printer's, else 80]
     #[arg(long)]
     width: Option<String>,
@@ -52,6 +52,36 @@ pub struct LabelArgs {
     /// Send them to this printer: tcp://HOST:PORT, usb:PATH, serial:PATH
     #[arg(long, value_name = "CONNECTION")]
     printer: Option<String>,
+}
+
+impl Destination {
+    /// The till printer's settings (the defaults without one), on the paper asked for.
+    fn settings(&self, till: &Till) -> Result<PrinterSettings> {
+        let mut settings = till.printer_settings()?.unwrap_or_else(|| {
+            PrinterSettings::new(PrinterConnection::File {
+                path: String::new(),
+            })
+        });
+        if let Some(width) = &self.width {
+            settings.paper = Paper::parse(width)?;
+        }
+        Ok(settings)
+    }
+
+    /// Writes `bytes` to the file, or sends them to the printer; where they went, `None`
+    /// when neither was given.
+    fn send(&self, bytes: &[u8]) -> Result<Option<String>> {
+        if let Some(path) = &self.out {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            return Ok(Some(path.display().to_string()));
+        }
+        let Some(printer) = &self.printer else {
+            return Ok(None);
+        };
+        let connection: PrinterConnection = printer.parse()?;
+        Connection::open(&connection, Timeouts::default())?.print(bytes)?;
+        Ok(Some(connection.to_string()))
+    }
 }
 
 #[derive(Args)]
@@ -110,58 +140,30 @@ pub enum DrawerCommand {
 }
 
 /// The till's printer settings, or the usual ones for a printer not set up here.
-fn settings_or_default(till: &Till) -> Result<PrinterSettings> {
-    Ok(till.printer_settings()?.unwrap_or_else(|| {
-        PrinterSettings::new(PrinterConnection::File {
-            path: String::new(),
-        })
-    }))
-}
-
 pub fn receipt(till: &Till, args: ReceiptArgs, out: &Printer) -> Result<()> {
     let sale = till.find_sale(&args.sale)?;
-    let mut settings = settings_or_default(till)?;
-    if let Some(width) = &args.width {
-        settings.paper = Paper::parse(width)?;
-    }
+    let settings = args.to.settings(till)?;
     if args.text {
         let receipt = receipt_layout(till, &settings, sale, false)?;
         return out.receipt_text(&receipt);
     }
     let bytes = receipt_bytes(till, &settings, sale.clone(), false, false)?;
-    if let Some(path) = &args.out {
-        std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-        return out.receipt_written(&sale, &path.display().to_string(), bytes.len());
-    }
-    let connection: PrinterConnection = args
-        .printer
-        .as_deref()
-        .context("give --out FILE, --printer CONNECTION or --text")?
-        .parse()?;
-    Connection::open(&connection, Timeouts::default())?.print(&bytes)?;
-    out.receipt_written(&sale, &connection.to_string(), bytes.len())
+    let target = args
+        .to
+        .send(&bytes)?
+        .context("give --out FILE, --printer CONNECTION or --text")?;
+    out.receipt_written(&sale, &target, bytes.len())
 }
 
 /// Shelf labels of a product, as ESC/POS bytes to a file or a printer.
 pub fn label(till: &Till, args: LabelArgs, out: &Printer) -> Result<()> {
     let label = till.shelf_label(&args.code)?;
-    let mut settings = settings_or_default(till)?;
-    if let Some(width) = &args.width {
-        settings.paper = Paper::parse(width)?;
-    }
+    let settings = args.to.settings(till)?;
     let bytes = render::shelf_labels(&label, args.copies, settings.code_page, settings.paper)?;
-    let target = match (&args.out, &args.printer) {
-        (Some(path), _) => {
-            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            path.display().to_string()
-        }
-        (None, Some(printer)) => {
-            let connection: PrinterConnection = printer.parse()?;
-            Connection::open(&connection, Timeouts::default())?.print(&bytes)?;
-            connection.to_string()
-        }
-        (None, None) => bail!("give --out FILE or --printer CONNECTION"),
-    };
+    let target = args
+        .to
+        .send(&bytes)?
+        .context("give --out FILE or --printer CONNECTION")?;
     out.labels_written(&label, args.copies, &target, bytes.len())
 }
 
