@@ -19,9 +19,23 @@ pub struct Offer<'a> {
     pub extension: &'a str,
 }
 
+/// Asks where to save `offer` and writes `contents` there: the path, or `None` when the
+/// dialog was cancelled (nothing written).
+pub async fn save(
+    app: &AppHandle,
+    offer: &Offer<'_>,
+    contents: impl AsRef<[u8]>,
+) -> Answer<Option<PathBuf>> {
+    let Some(path) = ask_where(app, offer).await else {
+        return Ok(None);
+    };
+    write(&path, contents)?;
+    Ok(Some(path))
+}
+
 /// Asks where to save `offer`: the path chosen, or `None` when the dialog was cancelled.
 /// Waits for the person without holding a thread: the dialog runs on the window's.
-pub async fn ask_where(app: &AppHandle, offer: &Offer<'_>) -> Option<PathBuf> {
+async fn ask_where(app: &AppHandle, offer: &Offer<'_>) -> Option<PathBuf> {
     let (chosen, answer) = tokio::sync::oneshot::channel();
     let mut dialog = app
         .dialog()

@@ -148,6 +148,7 @@ impl Till {
             )
         })?;
         info!(rules = rules.len(), "barcode rules set");
-        self.reload_identity()
+        self.business.barcode_rules = rules.to_vec();
+        Ok(())
     }
 }

@@ -135,10 +135,9 @@ pub async fn export_order(
         kind: "Web page",
         extension: "html",
     };
-    let Some(path) = save_as::ask_where(&app, &offer).await else {
+    let Some(path) = save_as::save(&app, &offer, page).await? else {
         return Ok(None);
     };
-    save_as::write(&path, page)?;
     save_as::write(&path.with_extension("csv"), csv)?;
     Ok(Some(path.display().to_string()))
 }

@@ -62,9 +62,6 @@ pub async fn export_breakdown(
         kind: "CSV",
         extension: "csv",
     };
-    let Some(path) = save_as::ask_where(&app, &offer).await else {
-        return Ok(None);
-    };
-    save_as::write(&path, csv)?;
-    Ok(Some(path.display().to_string()))
+    let path = save_as::save(&app, &offer, csv).await?;
+    Ok(path.map(|p| p.display().to_string()))
 }
