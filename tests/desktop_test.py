@@ -774,8 +774,9 @@ class Till(unittest.TestCase):
                 "SELECT i.sku, i.quantity, i.damaged, i.total_price FROM sale_items i"
                 " JOIN sales_transactions r ON r._id = i.transaction_id"
                 " WHERE r.original_transaction_id = ? ORDER BY i.sku", (sale_id,)).fetchall()
-            self.assertEqual(items, [("DAI-002", 1, 0, 629), ("PRO-001", 1, 1, 69)])
-            self.assertEqual(db.execute("SELECT stock FROM products WHERE sku = 'DAI-002'").fetchone(), (milk + 1,),
+            # Quantities are kept in thousandths of their unit.
+            self.assertEqual(items, [("DAI-002", 1000, 0, 629), ("PRO-001", 1000, 1, 69)])
+            self.assertEqual(db.execute("SELECT stock FROM products WHERE sku = 'DAI-002'").fetchone(), (milk + 1000,),
                              "the milk is back on the shelf; the damaged item is written off")
 
         # The receipt's barcode (the sale's number) finds it again, with what is left.
@@ -957,7 +958,7 @@ class Till(unittest.TestCase):
             moved = db.execute(
                 "SELECT m.movement_type, m.quantity FROM stock_movements m"
                 " JOIN purchase_orders o ON o._id = m.transaction_id").fetchall()
-            self.assertEqual(moved, [("restock", 10)])
+            self.assertEqual(moved, [("restock", 10_000)], "ten, in thousandths")
 
     def test_19_a_shelf_is_counted_by_scanning_while_it_sells_and_the_count_is_posted(self):
         self.open_demo()
@@ -1001,7 +1002,7 @@ class Till(unittest.TestCase):
         with sqlite3.connect(os.path.join(self.data_dir, "till.sqlite3")) as db:
             moved = db.execute(
                 "SELECT movement_type, quantity FROM stock_movements WHERE reason = 'count'").fetchall()
-        self.assertEqual(moved, [("adjustment", 3 - stock)])
+        self.assertEqual(moved, [("adjustment", (3 - stock) * 1000)])
 
     def test_20_a_transfer_sent_by_one_store_is_received_in_part_by_another(self):
         from pymongo import MongoClient
@@ -1202,15 +1203,15 @@ class Till(unittest.TestCase):
         self.wait_for_text("#return-sale", "Sale T1-000001")
         quantity = self.return_line("DAI-002").find_element(By.CSS_SELECTOR, ".return-quantity")
         quantity.send_keys("1.5")
-        self.assert_in_words("#return-error", "Items come back whole: 1.5 is not a number of items")
+        self.assert_in_words("#return-error", "1.5 is not a whole number: this is sold by the piece")
         quantity.clear()
         quantity.send_keys("-1")
         self.assert_in_words("#return-error", "You can return at most 1 ×")
 
-        # The scan field: part of an item, a quantity that is none.
+        # The scan field: part of an item sold by the piece, a quantity that is none.
         self.wait_for("#nav-sell").click()
-        self.wait_for("#scan").send_keys("1.5*")
-        self.assert_in_words("#sell-error", "1.5 is not a number of items")
+        self.wait_for("#scan").send_keys("1.5*PRO-001" + Keys.ENTER)
+        self.assert_in_words("#sell-error", "1.5 is not a whole number: this is sold by the piece")
         self.wait_for("#scan").send_keys("0*PRO-001" + Keys.ENTER)
         self.assert_in_words("#sell-error", "0 is not a quantity here")
 

@@ -16,7 +16,8 @@ use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use tracing::{info, warn};
 
-use sellsync_contract::documents::{field, whole_number, Collection, StockLevel};
+use sellsync_contract::documents::{self, field, quantity_value, Collection, StockLevel};
+use sellsync_contract::Quantity;
 
 use crate::database::Central;
 use crate::error::Result;
@@ -76,19 +77,20 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
             let Ok(id) = product.get_object_id(field::ID) else {
                 continue;
             };
-            let stock = whole(product.get(field::STOCK)).unwrap_or(0);
+            let stock = quantity(product.get(field::STOCK)).unwrap_or_default();
             let moves = moved.get(&id).cloned().unwrap_or_default();
-            let total_moved: i64 = moves.values().sum();
-            let opening = whole(product.get(field::OPENING_STOCK)).unwrap_or(stock - total_moved);
+            let total_moved: Quantity = moves.values().copied().sum();
+            let opening =
+                quantity(product.get(field::OPENING_STOCK)).unwrap_or(stock - total_moved);
             let Some(home) = product.get_object_id(field::STORE_ID).ok().or(first_store) else {
                 warn!(product = %id, "no store to give the product's stock to; left as it is");
                 skipped.push(id);
                 continue;
             };
-            let mut levels: BTreeMap<ObjectId, (i64, i64)> = BTreeMap::new();
+            let mut levels: BTreeMap<ObjectId, (Quantity, Quantity)> = BTreeMap::new();
             levels.insert(home, (opening, opening));
-            for (store, quantity) in moves {
-                levels.entry(store).or_insert((0, 0)).1 += quantity;
+            for (store, moved) in moves {
+                levels.entry(store).or_default().1 += moved;
             }
             let levels: Vec<Document> = levels
                 .into_iter()
@@ -111,8 +113,7 @@ pub async fn give_products_stock_levels(central: &Central, business: ObjectId) -
                 field::STOCK,
                 product.get(field::STOCK).cloned().unwrap_or(Bson::Null),
             );
-            let set =
-                doc! { "$set": { field::STOCK_LEVELS: levels, field::OPENING_STOCK: opening } };
+            let set = doc! { "$set": { field::STOCK_LEVELS: levels, field::OPENING_STOCK: documents::quantity(opening) } };
             let result = products
                 .update_one(filter, set)
                 .await
@@ -147,7 +148,7 @@ async fn counted_movements(
     business: ObjectId,
     products: &[ObjectId],
     held: Vec<Bson>,
-) -> Result<BTreeMap<ObjectId, BTreeMap<ObjectId, i64>>> {
+) -> Result<BTreeMap<ObjectId, BTreeMap<ObjectId, Quantity>>> {
     let mut cursor = central
         .database()
         .collection::<Document>(Collection::StockMovements.name())
@@ -159,13 +160,13 @@ async fn counted_movements(
         .projection(doc! { field::PRODUCT_ID: 1, field::STORE_ID: 1, field::QUANTITY: 1 })
         .await
         .map_err(|e| central.classify(e))?;
-    let mut sums: BTreeMap<ObjectId, BTreeMap<ObjectId, i64>> = BTreeMap::new();
+    let mut sums: BTreeMap<ObjectId, BTreeMap<ObjectId, Quantity>> = BTreeMap::new();
     while cursor.advance().await.map_err(|e| central.classify(e))? {
         let movement = cursor.deserialize_current()?;
         let (Ok(product), Ok(store), Some(quantity)) = (
             movement.get_object_id(field::PRODUCT_ID),
             movement.get_object_id(field::STORE_ID),
-            whole(movement.get(field::QUANTITY)),
+            quantity(movement.get(field::QUANTITY)),
         ) else {
             continue;
         };
@@ -174,6 +175,6 @@ async fn counted_movements(
     Ok(sums)
 }
 
-fn whole(value: Option<&Bson>) -> Option<i64> {
-    value.and_then(whole_number)
+fn quantity(value: Option<&Bson>) -> Option<Quantity> {
+    value.and_then(quantity_value)
 }

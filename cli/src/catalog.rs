@@ -1,5 +1,6 @@
 //! Products: added, edited, imported from a CSV file and found (`sellsync product`).
 
+use sellsync_contract::{Quantity, Unit};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
@@ -25,12 +26,15 @@ pub(crate) enum ProductCommand {
         price: String,
         #[arg(long)]
         barcode: Option<String>,
-        /// Opening stock
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        stock: i64,
+        /// How it is sold: piece, or by kg, g, lb, oz, l or m (then --price is per unit)
+        #[arg(long, default_value = "piece")]
+        unit: String,
+        /// Opening stock, in its unit: 24 or 12.5
+        #[arg(long, default_value_t = Quantity::ZERO, allow_negative_numbers = true)]
+        stock: Quantity,
         /// Low-stock threshold
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        threshold: i64,
+        #[arg(long, default_value_t = Quantity::ZERO, allow_negative_numbers = true)]
+        threshold: Quantity,
         /// Tax rate in percent: 8.875 [default: the business's]
         #[arg(long)]
         tax_rate: Option<String>,
@@ -69,7 +73,7 @@ pub(crate) enum ProductCommand {
         #[arg(long)]
         tax_rate: Option<String>,
         #[arg(long, allow_negative_numbers = true)]
-        threshold: Option<i64>,
+        threshold: Option<Quantity>,
         /// The supplier to reorder from: its id or name
         #[arg(long, conflicts_with = "no_supplier")]
         supplier: Option<String>,
@@ -78,7 +82,7 @@ pub(crate) enum ProductCommand {
         no_supplier: bool,
         /// How many to order when the product falls to its threshold (0: never)
         #[arg(long, allow_negative_numbers = true)]
-        reorder_qty: Option<i64>,
+        reorder_qty: Option<Quantity>,
         /// What the supplier charges for one
         #[arg(long, allow_negative_numbers = true)]
         cost: Option<String>,
@@ -99,6 +103,7 @@ pub(crate) fn product(till: &mut Till, command: ProductCommand, out: &Printer) -
             name,
             price,
             barcode,
+            unit,
             stock,
             threshold,
             tax_rate,
@@ -113,6 +118,7 @@ pub(crate) fn product(till: &mut Till, command: ProductCommand, out: &Printer) -
                 barcode,
                 category,
                 tax_rate: tax_rate.as_deref().map(Percent::parse).transpose()?,
+                unit: Unit::parse(&unit)?,
                 stock,
                 stock_threshold: threshold,
                 only_this_store: this_store_only,

@@ -3,6 +3,7 @@
 
 use anyhow::Result;
 use clap::Subcommand;
+use sellsync_contract::Quantity;
 use sellsync_core::Till;
 
 use crate::args::parse_item;
@@ -30,7 +31,7 @@ pub enum CountCommand {
         #[command(flatten)]
         sign_in: SignIn,
         code: String,
-        counted: i64,
+        counted: Quantity,
     },
     /// The open count: each product's level when it started, what was counted
     Show,

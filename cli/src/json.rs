@@ -4,12 +4,15 @@
 //! Amounts are written as the REST API writes them: decimal strings in the business's
 //! currency (`"4.90"`, `"1200"` in JPY), with the currency's code beside them in every
 //! object that holds one; rates as decimal strings of a percent (`"8.875"`); times as
-//! RFC 3339; ids as strings.
+//! RFC 3339; ids as strings. Quantities as the contract writes them in JSON: a number when
+//! whole (`2`), a decimal string otherwise (`"0.742"`), with the product's `unit` beside
+//! them where goods may be sold by measure.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{OrderStatus, TransactionType, TransferStatus};
 use sellsync_contract::pricing::{Discount, TaxLine};
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::roles::Role;
 use sellsync_contract::z_report::{ShiftFigures, ZReport};
 use sellsync_core::api_keys::ApiKeyMade;
@@ -185,11 +188,12 @@ pub struct ProductJson<'a> {
     currency: &'a str,
     price: String,
     tax_rate: String,
-    stock: i64,
-    stock_threshold: i64,
+    unit: Unit,
+    stock: Quantity,
+    stock_threshold: Quantity,
     low: bool,
     supplier_id: Option<Id>,
-    reorder_quantity: i64,
+    reorder_quantity: Quantity,
     unit_cost: Option<String>,
 }
 
@@ -211,6 +215,7 @@ impl<'a> ProductJson<'a> {
             currency: currency.code(),
             price: amount(currency, p.price),
             tax_rate: rate(p.tax_rate),
+            unit: p.unit,
             stock: p.stock,
             stock_threshold: p.stock_threshold,
             low: p.is_low(),
@@ -278,7 +283,8 @@ struct SaleItemJson<'a> {
     product_id: Id,
     product_name: &'a str,
     sku: &'a str,
-    quantity: i64,
+    quantity: Quantity,
+    unit: Unit,
     unit_price: String,
     line_discount: String,
     cart_discount: String,
@@ -327,6 +333,7 @@ impl<'a> SaleJson<'a> {
                     product_name: &i.product_name,
                     sku: &i.sku,
                     quantity: i.quantity,
+                    unit: i.unit,
                     unit_price: money(i.unit_price),
                     line_discount: money(i.line_discount),
                     cart_discount: money(i.cart_discount),
@@ -384,8 +391,8 @@ pub struct LedgerCheckJson<'a> {
 struct MismatchJson<'a> {
     product_id: Id,
     sku: &'a str,
-    cached: i64,
-    ledger: i64,
+    cached: Quantity,
+    ledger: Quantity,
 }
 
 impl<'a> LedgerCheckJson<'a> {
@@ -507,7 +514,7 @@ struct ParkedItemJson<'a> {
     product_id: Id,
     product_name: &'a str,
     sku: &'a str,
-    quantity: i64,
+    quantity: Quantity,
     unit_price: String,
     discount: Option<DiscountJson>,
 }
@@ -816,9 +823,9 @@ pub struct BreakdownJson<'a> {
 struct BreakdownRowJson<'a> {
     key: &'a str,
     sales: i64,
-    quantity: i64,
+    quantity: Quantity,
     amount: String,
-    returned_quantity: i64,
+    returned_quantity: Quantity,
     returned: String,
     net: String,
 }
@@ -889,11 +896,11 @@ struct OrderLineJson<'a> {
     product_id: Id,
     sku: &'a str,
     product_name: &'a str,
-    quantity_ordered: i64,
+    quantity_ordered: Quantity,
     unit_price: Option<String>,
-    quantity_received: i64,
-    quantity_damaged: i64,
-    difference: i64,
+    quantity_received: Quantity,
+    quantity_damaged: Quantity,
+    difference: Quantity,
 }
 
 impl<'a> OrderJson<'a> {
@@ -953,9 +960,9 @@ struct TransferLineJson<'a> {
     product_id: Id,
     sku: &'a str,
     product_name: &'a str,
-    quantity_sent: i64,
-    quantity_received: i64,
-    missing: i64,
+    quantity_sent: Quantity,
+    quantity_received: Quantity,
+    missing: Quantity,
 }
 
 impl<'a> TransferJson<'a> {
@@ -1005,9 +1012,9 @@ struct CountLineJson<'a> {
     product_id: Id,
     sku: &'a str,
     product_name: &'a str,
-    expected: i64,
-    counted: i64,
-    difference: i64,
+    expected: Quantity,
+    counted: Quantity,
+    difference: Quantity,
 }
 
 impl<'a> CountJson<'a> {
@@ -1037,7 +1044,7 @@ impl<'a> CountJson<'a> {
 pub struct PostedCountJson<'a> {
     count: CountJson<'a>,
     adjusted: usize,
-    net_difference: i64,
+    net_difference: Quantity,
 }
 
 impl<'a> PostedCountJson<'a> {
@@ -1384,16 +1391,6 @@ impl<'a> SyncStatusJson<'a> {
     }
 }
 
-/// A quantity in thousandths of its unit as a decimal string: `1.234`.
-pub fn thousandths(n: i64) -> String {
-    let sign = if n < 0 { "-" } else { "" };
-    format!(
-        "{sign}{}.{:03}",
-        n.unsigned_abs() / 1000,
-        n.unsigned_abs() % 1000
-    )
-}
-
 /// What a scanned code is (`sellsync barcode`): `kind` is `product`, `priced`, `weighed`
 /// or `counted`; a label's price and weight as decimal strings.
 #[derive(Serialize)]
@@ -1432,12 +1429,9 @@ impl<'a> ScannedJson<'a> {
                 json.kind = "priced";
                 json.price = Some(amount(currency, price));
             }
-            Some(LabelValue::Weight {
-                thousandths: weight,
-                price,
-            }) => {
+            Some(LabelValue::Weight { weight, price }) => {
                 json.kind = "weighed";
-                json.weight = Some(thousandths(weight));
+                json.weight = Some(weight.format(product.unit));
                 json.price = Some(amount(currency, price));
             }
             Some(LabelValue::Count(count)) => {
@@ -1456,10 +1450,17 @@ pub struct WeightJson {
     unit: String,
 }
 
+/// A scale's weight with its unit's decimals (`1.234`): the scale's kilograms and pounds
+/// are the till's units of the same names.
+pub fn scale_weight(weight: &sellsync_scale::Weight) -> String {
+    let unit = Unit::parse(&weight.unit.to_string()).unwrap_or(Unit::Kg);
+    Quantity::from_thousandths(weight.thousandths).format(unit)
+}
+
 impl WeightJson {
     pub fn new(weight: &sellsync_scale::Weight) -> Self {
         WeightJson {
-            weight: thousandths(weight.thousandths),
+            weight: scale_weight(weight),
             unit: weight.unit.to_string(),
         }
     }

@@ -8,6 +8,7 @@ use anyhow::Result;
 use sellsync_central::audit::CentralJournal;
 use sellsync_contract::documents::{barcode_rules_bson, ParkedStatus};
 use sellsync_contract::embedded_barcodes::BarcodeRule;
+use sellsync_contract::quantity::Unit;
 use sellsync_contract::stock::StockChange;
 use sellsync_contract::z_report::{rows, ZReport};
 use sellsync_core::catalog::labels::{LabelValue, Scanned};
@@ -261,10 +262,10 @@ impl Printer {
                             LabelValue::Price(price) => {
                                 format!("priced at {}", till.format_money(price))
                             }
-                            LabelValue::Weight { thousandths, price } => format!(
-                                "weighing {} at {} a unit: {}",
-                                json::thousandths(thousandths),
-                                till.format_money(product.price),
+                            LabelValue::Weight { weight, price } => format!(
+                                "weighing {} at {}: {}",
+                                weight.with_unit(product.unit),
+                                per_unit(till, product),
                                 till.format_money(price)
                             ),
                             LabelValue::Count(count) => format!("{count} of them"),
@@ -281,10 +282,10 @@ impl Printer {
                 writeln!(out, "{code}: {what}")?;
                 writeln!(
                     out,
-                    "{} ({}), {} a unit",
+                    "{} ({}), {}",
                     product.product_name,
                     product.sku,
-                    till.format_money(product.price)
+                    per_unit(till, product)
                 )?;
             }
         )
@@ -520,7 +521,12 @@ impl Printer {
                     ParkedStatus::Resumed => "  (taken up here)".to_owned(),
                     other => format!("  ({})", other.as_str()),
                 };
-                let items: i64 = p.items.iter().map(|i| i.quantity).sum();
+                // Pieces, and one for each weighed item.
+                let items: i64 = p
+                    .items
+                    .iter()
+                    .map(|i| i.quantity.whole().unwrap_or(1))
+                    .sum();
                 writeln!(
                     out,
                     "{}  {}  {:>10}  {items} item(s)  by {}  {}{status}",
@@ -827,16 +833,16 @@ impl Printer {
                             l.quantity_ordered,
                             price,
                             l.quantity_received,
-                            if l.quantity_damaged > 0 {
+                            if l.quantity_damaged.is_positive() {
                                 format!(", {} damaged", l.quantity_damaged)
                             } else {
                                 String::new()
                             },
                             match l.difference {
-                                0 => String::new(),
-                                d if d < 0 && l.quantity_received + l.quantity_damaged > 0 =>
+                                d if d.is_negative()
+                                    && (l.quantity_received + l.quantity_damaged).is_positive() =>
                                     format!(", {} short", -d),
-                                d if d > 0 => format!(", {d} over"),
+                                d if d.is_positive() => format!(", {d} over"),
                                 _ => String::new(),
                             }
                         )?;
@@ -865,7 +871,7 @@ impl Printer {
                     t.lines.len()
                 )?;
                 for l in &t.lines {
-                    let missing = if l.missing > 0 {
+                    let missing = if l.missing.is_positive() {
                         format!(", {} missing", l.missing)
                     } else {
                         String::new()
@@ -1142,4 +1148,12 @@ fn write_rows(out: &mut String, rows: &[(String, String)]) -> std::fmt::Result {
         writeln!(out, "  {label:<36} {value:>12}")?;
     }
     Ok(())
+}
+
+/// A product's price for its unit: `9.90/kg`, or `9.90 each` by the piece.
+fn per_unit(till: &Till, product: &Product) -> String {
+    match product.unit {
+        Unit::Piece => format!("{} each", till.format_money(product.price)),
+        unit => format!("{}/{unit}", till.format_money(product.price)),
+    }
 }

@@ -1,6 +1,7 @@
 //! `sellsync supplier`: the business's suppliers; `sellsync po`: the store's purchase
 //! orders (drafted, changed, ordered, received, cancelled, exported for the supplier).
 
+use sellsync_contract::Quantity;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -97,7 +98,7 @@ pub enum OrderCommand {
         order: String,
         /// The product's barcode or SKU
         code: String,
-        quantity: i64,
+        quantity: Quantity,
     },
     /// Mark a draft ordered: it went to the supplier
     Order {
@@ -212,7 +213,7 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
                 received.push(ReceivedLine {
                     product: line.product,
                     quantity: line.quantity,
-                    damaged: 0,
+                    damaged: Quantity::ZERO,
                     unit_cost: line.unit_price,
                 });
             }
@@ -223,7 +224,7 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
                     Some(line) => line.damaged += quantity,
                     None => received.push(ReceivedLine {
                         product,
-                        quantity: 0,
+                        quantity: Quantity::ZERO,
                         damaged: quantity,
                         unit_cost: None,
                     }),

@@ -130,7 +130,12 @@ pub fn run(till: &mut Till, args: ReturnArgs, out: &Printer) -> Result<()> {
             };
             let mut lines = Vec::new();
             if args.all {
-                for (line, l) in sale.lines.iter().enumerate().filter(|(_, l)| l.left > 0) {
+                for (line, l) in sale
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.left.is_positive())
+                {
                     lines.push(ReturnLine {
                         line,
                         quantity: l.left,

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use sellsync_contract::Quantity;
 use sellsync_core::Till;
 
 use crate::output::Printer;
@@ -26,7 +27,7 @@ pub(crate) enum StockCommand {
         sign_in: SignIn,
         code: String,
         #[arg(allow_negative_numbers = true)]
-        delta: i64,
+        delta: Quantity,
         #[arg(long)]
         reason: String,
     },
@@ -35,7 +36,7 @@ pub(crate) enum StockCommand {
         #[command(flatten)]
         sign_in: SignIn,
         code: String,
-        quantity: i64,
+        quantity: Quantity,
         #[arg(long, default_value = "delivery")]
         reason: String,
     },

@@ -293,7 +293,7 @@ fn bad_input_is_refused_in_words_and_changes_nothing() {
         ),
         (
             &["sale", "--item", "CLI-1:x", "--pay", "cash"],
-            "not a whole-number quantity",
+            "\"x\" in --item \"CLI-1:x\" is not a quantity",
         ),
         (
             &["sale", "--item", "CLI-1", "--pay", "cash:1.00"],
@@ -1913,6 +1913,8 @@ fn barcode_rules_are_set_and_labels_are_read() {
                 "Brie",
                 "--price",
                 "9.90",
+                "--unit",
+                "kg",
                 "--barcode",
                 "2388060100006",
             ],
@@ -1927,7 +1929,7 @@ fn barcode_rules_are_set_and_labels_are_read() {
     );
     let text = ok(d, &["barcode", "2388060112344"]);
     assert!(
-        text.contains("weighing 1.234 at 9.90 a unit: 12.22"),
+        text.contains("weighing 1.234 kg at 9.90/kg: 12.22"),
         "{text}"
     );
     assert_eq!(json(d, &["barcode", "73513537"])["kind"], "product");

@@ -9,7 +9,8 @@
 //! - [`policy`]: what a till's credential may push, per collection, operation and field
 //!   (the gateway's check; its design is `policy/TRUST.md`), and [`conflicts`]: what wins
 //!   when a till and central both changed a document.
-//! - Values: [`money`] (amounts in minor units of a [`Currency`]), [`ids`], [`secrets`]
+//! - Values: [`money`] (amounts in minor units of a [`Currency`]), [`quantity`] (pieces
+//!   and exact measures in a [`Unit`]), [`ids`], [`secrets`]
 //!   (API keys, device credentials, enrolment codes), [`credentials`] (PINs, passwords,
 //!   emails), [`roles`] (roles and permissions).
 //! - Rules both sides apply: [`gtin`] (check digits), [`embedded_barcodes`] (price and
@@ -30,6 +31,7 @@ pub mod money;
 pub mod operation;
 pub mod policy;
 pub mod pricing;
+pub mod quantity;
 pub mod roles;
 pub mod secrets;
 pub mod stock;
@@ -37,3 +39,4 @@ pub mod z_report;
 
 pub use ids::Id;
 pub use money::{Currency, Money, Percent};
+pub use quantity::{Quantity, Unit};

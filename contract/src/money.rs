@@ -80,16 +80,6 @@ impl Money {
             .try_fold(Money::ZERO, |acc, m| acc.checked_add(m))
     }
 
-    /// The amount for a measured quantity at this price per unit: `thousandths` of the
-    /// unit, the product rounded once, half away from zero, to the minor unit
-    /// (9.90 × 1.234 = 12.2166 → 12.22).
-    pub fn times_thousandths(self, thousandths: i64) -> Money {
-        Money(div_round_half_away(
-            i128::from(self.0) * i128::from(thousandths),
-            1000,
-        ))
-    }
-
     /// This amount times `percent`, rounded half away from zero to the minor unit.
     pub fn percent_of(self, percent: Percent) -> Money {
         Money(div_round_half_away(
@@ -237,14 +227,14 @@ fn split_sign(text: &str) -> (bool, &str) {
     }
 }
 
-enum DecimalError {
+pub(crate) enum DecimalError {
     Malformed,
     TooManyDecimals,
     TooLarge,
 }
 
 /// Parses unsigned `123`, `123.4`, `.5` into an integer scaled by `10^decimals`.
-fn parse_decimal(text: &str, decimals: u8) -> Result<i64, DecimalError> {
+pub(crate) fn parse_decimal(text: &str, decimals: u8) -> Result<i64, DecimalError> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if (whole.is_empty() && fraction.is_empty())
@@ -276,7 +266,7 @@ fn parse_decimal(text: &str, decimals: u8) -> Result<i64, DecimalError> {
         .ok_or(DecimalError::TooLarge)
 }
 
-fn format_decimal(value: i64, decimals: u8) -> String {
+pub(crate) fn format_decimal(value: i64, decimals: u8) -> String {
     let scale = 10_u64.pow(u32::from(decimals));
     let sign = if value < 0 { "-" } else { "" };
     let abs = value.unsigned_abs();

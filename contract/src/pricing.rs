@@ -1,7 +1,8 @@
 //! Pricing: line totals, discounts and tax, as pure functions over exact money.
 //!
 //! The rules, in order, for each line:
-//! 1. gross = unit price × quantity;
+//! 1. gross = unit price × quantity, rounded once, half away from zero, to the minor unit
+//!    (exact for pieces; $2.99/kg × 0.742 kg = 2.21858 → $2.22: `Money::times`);
 //! 2. minus the line discount (an amount, or a percent of gross rounded half away from zero);
 //! 3. minus the line's share of the cart discount, split across lines in proportion to what
 //!    is left of each (largest remainder, so the shares add up to the cart discount exactly);
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::money::{div_round_half_away, AmountError, Currency, Money, Percent};
+use crate::quantity::Quantity;
 
 /// A discount as the cashier keys it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +61,7 @@ impl Discount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineInput {
     pub unit_price: Money,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub tax_rate: Percent,
     pub discount: Option<Discount>,
 }
@@ -110,7 +112,7 @@ pub enum PricingError {
     NegativeDiscount,
     #[error("the discount is more than the amount it applies to")]
     DiscountTooLarge { discount: Money, amount: Money },
-    #[error("quantity must be at least 1")]
+    #[error("a quantity must be more than zero")]
     BadQuantity,
     #[error(transparent)]
     Amount(#[from] AmountError),
@@ -124,10 +126,10 @@ pub fn price_cart(
 ) -> Result<PricedCart, PricingError> {
     let mut priced = Vec::with_capacity(lines.len());
     for line in lines {
-        if line.quantity < 1 {
+        if !line.quantity.is_positive() {
             return Err(PricingError::BadQuantity);
         }
-        let gross = line.unit_price.checked_mul(line.quantity)?;
+        let gross = line.unit_price.times(line.quantity)?;
         let line_discount = match line.discount {
             Some(d) => d.amount_of(gross)?,
             None => Money::ZERO,
@@ -276,7 +278,7 @@ mod tests {
     fn line(unit: i64, qty: i64, rate: &str) -> LineInput {
         LineInput {
             unit_price: m(unit),
-            quantity: qty,
+            quantity: Quantity::units(qty),
             tax_rate: pct(rate),
             discount: None,
         }
@@ -442,7 +444,11 @@ mod tests {
             let lines: Vec<LineInput> = (0..n)
                 .map(|_| LineInput {
                     unit_price: m(1 + next(50_000) as i64),
-                    quantity: 1 + next(12) as i64,
+                    // Pieces, or a weight from 0.001 to 5.000 in the unit.
+                    quantity: match next(2) {
+                        0 => Quantity::units(1 + next(12) as i64),
+                        _ => Quantity::from_thousandths(1 + next(5_000) as i64),
+                    },
                     tax_rate: pct(rates[next(5) as usize]),
                     discount: match next(4) {
                         0 => Some(Discount::Percent(Percent::from_thousandths(
@@ -470,6 +476,18 @@ mod tests {
                 assert!(cart.lines.iter().all(|l| l.net.minor() >= 0));
             }
         }
+    }
+
+    #[test]
+    fn a_weighed_line_is_rounded_once() {
+        let weighed = LineInput {
+            quantity: Quantity::from_thousandths(742),
+            ..line(299, 1, "5")
+        };
+        let cart = price_cart(&[weighed, line(150, 2, "5")], None, false).unwrap();
+        assert_eq!(cart.lines[0].gross, m(222), "2.99 × 0.742 = 2.21858");
+        assert_eq!(cart.subtotal, m(522));
+        assert_reconciles(&cart, false);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::documents::NotificationKind;
 use crate::ids::Id;
+use crate::quantity::{Quantity, Unit};
 
 /// Why stock moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -49,9 +50,11 @@ impl MovementType {
 pub struct StockChange {
     pub product_id: Id,
     pub product_name: String,
-    pub before: i64,
-    pub after: i64,
-    pub stock_threshold: i64,
+    /// The product's unit: the quantities are in it.
+    pub unit: Unit,
+    pub before: Quantity,
+    pub after: Quantity,
+    pub stock_threshold: Quantity,
 }
 
 /// Whether the change takes the stock down to or below its threshold from above it: the
@@ -69,21 +72,23 @@ pub fn alerts(
     let mut alerts = Vec::new();
     let StockChange {
         product_name: name,
+        unit,
         before,
         after,
-        stock_threshold: threshold,
+        stock_threshold,
         ..
     } = change;
-    if after < &0 && after < before && movement_type == MovementType::Sale {
+    let (level, threshold) = (after.with_unit(*unit), stock_threshold.with_unit(*unit));
+    if after.is_negative() && after < before && movement_type == MovementType::Sale {
         alerts.push((
             NotificationKind::Oversold,
-            format!("Sold more {name} than this till had in stock: stock is now {after}. Count the shelf and correct the stock."),
+            format!("Sold more {name} than this till had in stock: stock is now {level}. Count the shelf and correct the stock."),
         ));
     }
     if falls_to_threshold(change) {
         alerts.push((
             NotificationKind::LowStock,
-            format!("Low stock: {name} is down to {after} (threshold {threshold})."),
+            format!("Low stock: {name} is down to {level} (threshold {threshold})."),
         ));
     }
     alerts
@@ -97,9 +102,10 @@ mod tests {
         StockChange {
             product_id: Id::new(),
             product_name: "Milk".into(),
-            before,
-            after,
-            stock_threshold: threshold,
+            unit: Unit::Piece,
+            before: Quantity::units(before),
+            after: Quantity::units(after),
+            stock_threshold: Quantity::units(threshold),
         }
     }
 
@@ -126,5 +132,21 @@ mod tests {
         assert_eq!(kinds(change(10, -2, 5), Sale), vec![Oversold, LowStock]);
         assert_eq!(kinds(change(10, -2, 5), Adjustment), vec![LowStock]);
         assert_eq!(kinds(change(2, 12, 5), Restock), vec![]);
+    }
+
+    #[test]
+    fn alerts_name_the_unit_of_measured_goods() {
+        let change = StockChange {
+            unit: Unit::Kg,
+            before: Quantity::from_thousandths(5_200),
+            after: Quantity::from_thousandths(4_458),
+            stock_threshold: Quantity::units(5),
+            ..change(0, 0, 0)
+        };
+        let (_, message) = &alerts(&change, MovementType::Sale)[0];
+        assert_eq!(
+            message,
+            "Low stock: Milk is down to 4.458 kg (threshold 5.000 kg)."
+        );
     }
 }

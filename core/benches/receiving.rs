@@ -5,6 +5,7 @@
 //! Run with `cargo bench -p sellsync-core --bench receiving`. Prints the median and the
 //! 99th percentile per scan; figures are for comparing on one machine, not pass/fail.
 
+use sellsync_contract::Quantity;
 use std::time::Instant;
 
 use sellsync_core::catalog::NewProduct;
@@ -43,7 +44,7 @@ fn main() {
     let lines: Vec<OrderLineInput> = (0..LINES)
         .map(|i| OrderLineInput {
             product: till.require_product(&format!("BENCH-{i:04}")).unwrap(),
-            quantity: 12,
+            quantity: Quantity::units(12),
             unit_price: None,
         })
         .collect();
@@ -57,8 +58,8 @@ fn main() {
     for line in &lines {
         let scan = ReceivedLine {
             product: line.product.clone(),
-            quantity: 12,
-            damaged: 0,
+            quantity: Quantity::units(12),
+            damaged: Quantity::units(0),
             unit_cost: None,
         };
         let started = Instant::now();

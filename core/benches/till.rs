@@ -1,11 +1,13 @@
 //! Till benchmarks: completing a sale against plain rusqlite writing the same rows, the
-//! same sale when it takes a product down to its threshold (an automatic reorder), and
-//! catalog lookups in a 100,000-product catalog.
+//! same sale when it takes a product down to its threshold (an automatic reorder), a
+//! 5-line sale with two weighed items against one of pieces, and catalog lookups in a
+//! 100,000-product catalog.
 //!
-//! Run with `cargo bench -p sellsync-core --bench till [-- lookup|checkout|reorder]`. It prints
+//! Run with `cargo bench -p sellsync-core --bench till [-- lookup|checkout|reorder|weighed]`. It prints
 //! median and p99 of each operation; figures are for comparing on one machine, not
 //! pass/fail.
 
+use sellsync_contract::Quantity;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
@@ -197,6 +199,63 @@ fn main() {
     if wanted("reorder") {
         reorder(&mut till, &admin, &cashier, &mut pick);
     }
+    if wanted("weighed") {
+        weighed(&mut till, &admin, &cashier, &mut pick);
+    }
+}
+
+/// Products sold by the kilogram in the loose-produce aisle.
+const LOOSE: usize = 200;
+
+/// A 5-line sale with two weighed items (0.050 to 2.000 kg, priced per kilogram), each
+/// interleaved with a 5-line sale of pieces: what selling by weight costs at checkout.
+fn weighed(
+    till: &mut Till,
+    admin: &sellsync_core::Actor,
+    cashier: &sellsync_core::Actor,
+    pick: &mut Picker,
+) {
+    let mut csv = String::from("sku,name,price,unit,stock\n");
+    for i in 0..LOOSE {
+        csv.push_str(&format!(
+            "LOOSE-{i},Loose produce {i},{}.{:02},kg,100000\n",
+            1 + i % 9,
+            i % 100
+        ));
+    }
+    till.import_products(admin, csv.as_bytes()).unwrap();
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    let mut pieces = Vec::with_capacity(SALES);
+    let mut by_weight = Vec::with_capacity(SALES);
+    for _ in 0..SALES {
+        for (weighed, samples) in [(0, &mut pieces), (2, &mut by_weight)] {
+            let mut cart = Cart::new();
+            for line in 0..5 {
+                if line < weighed {
+                    let grams = 50 + pick.below(1_951) as i64;
+                    let code = format!("LOOSE-{}", pick.below(LOOSE));
+                    till.ring_up(&mut cart, &code, Quantity::from_thousandths(grams))
+                        .unwrap();
+                } else {
+                    let code = barcode(pick.below(CATALOG));
+                    till.ring_up(&mut cart, &code, Quantity::ONE).unwrap();
+                }
+            }
+            let started = Instant::now();
+            till.complete_sale(cashier, &cart, std::slice::from_ref(&cash))
+                .unwrap();
+            samples.push(started.elapsed());
+        }
+    }
+    let (piece_median, _) = report("complete a 5-line sale of pieces", pieces);
+    let (weighed_median, _) = report("complete a 5-line sale, two lines weighed", by_weight);
+    println!(
+        "weighed / pieces: median {:.2}x",
+        weighed_median.as_secs_f64() / piece_median.as_secs_f64()
+    );
 }
 
 /// A 5-line sale whose first line takes a product down to its threshold (its reorder
@@ -228,8 +287,8 @@ fn reorder(
             &barcode(i),
             &ProductChanges {
                 supplier_id: Some(Some(supplier.id)),
-                reorder_quantity: Some(24),
-                stock_threshold: Some(stock - 1),
+                reorder_quantity: Some(Quantity::units(24)),
+                stock_threshold: Some(stock - Quantity::units(1)),
                 ..ProductChanges::default()
             },
         )
@@ -241,10 +300,10 @@ fn reorder(
     };
     let sell = |till: &mut Till, first: String, pick: &mut Picker| {
         let mut cart = Cart::new();
-        till.ring_up(&mut cart, &first, 1).unwrap();
+        till.ring_up(&mut cart, &first, Quantity::units(1)).unwrap();
         for _ in 0..4 {
             let code = barcode(SALES + pick.below(CATALOG - SALES));
-            till.ring_up(&mut cart, &code, 1).unwrap();
+            till.ring_up(&mut cart, &code, Quantity::units(1)).unwrap();
         }
         let started = Instant::now();
         till.complete_sale(cashier, &cart, std::slice::from_ref(&cash))
@@ -331,7 +390,7 @@ fn checkout(
         let codes: Vec<String> = (0..5).map(|_| barcode(pick.below(CATALOG))).collect();
         let mut cart = Cart::new();
         for code in &codes {
-            till.ring_up(&mut cart, code, 1 + pick.below(3) as i64)
+            till.ring_up(&mut cart, code, Quantity::units(1 + pick.below(3) as i64))
                 .unwrap();
         }
         let started = Instant::now();

@@ -16,6 +16,7 @@ use sellsync_contract::documents::Refusal;
 use sellsync_contract::embedded_barcodes::{ReadError, RuleError};
 use sellsync_contract::money::AmountError;
 use sellsync_contract::pricing::PricingError;
+use sellsync_contract::quantity::{Quantity, QuantityError, Unit};
 use sellsync_contract::roles::Permission;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -78,8 +79,10 @@ pub enum Error {
     },
     #[error(transparent)]
     InvalidBarcodeRules(#[from] RuleError),
-    #[error("Label {0} carries a weight: this till does not sell by weight yet.")]
-    WeightLabel(String),
+    #[error("Label {code} carries a weight, but {product} is sold by the piece: give it a unit of weight, or print its labels with a count or a price.")]
+    WeightLabel { code: String, product: String },
+    #[error("Label {0} is one weighed item: scan it once for each.")]
+    WeightLabelTimes(String),
     #[error("Another product already has the SKU {0:?}.")]
     DuplicateSku(String),
     #[error("Another product already has the barcode {0:?}.")]
@@ -96,8 +99,10 @@ pub enum Error {
     Pricing(PricingError),
     #[error("The discount of {discount} is more than the {amount} it applies to.")]
     DiscountTooLarge { discount: String, amount: String },
-    #[error("{got} is not a quantity here: type a whole number from 1 to {max}.")]
-    BadQuantity { got: i64, max: i64 },
+    #[error("{got} is not a quantity here: type {}.", allowed_quantity(*unit, *max))]
+    BadQuantity { got: String, unit: Unit, max: i64 },
+    #[error("{0}.")]
+    Quantity(#[from] QuantityError),
     #[error("The cart is empty: scan or add an item first.")]
     EmptyCart,
     #[error("There is no line {0} in the cart.")]
@@ -138,13 +143,13 @@ pub enum Error {
     #[error("Pick at least one item to return.")]
     NothingToReturn,
     #[error("{}", return_quantity_words(product, *left))]
-    ReturnQuantity { product: String, left: i64 },
-    #[error("{asked} × {product} cannot be returned: {sold} sold, {returned} returned already, so at most {} more.", sold - returned)]
+    ReturnQuantity { product: String, left: Quantity },
+    #[error("{asked} × {product} cannot be returned: {sold} sold, {returned} returned already, so at most {} more.", *sold - *returned)]
     OverReturn {
         product: String,
-        sold: i64,
-        returned: i64,
-        asked: i64,
+        sold: Quantity,
+        returned: Quantity,
+        asked: Quantity,
     },
     #[error("{method} can take back at most {left}.")]
     RefundOverTender { method: String, left: String },
@@ -247,7 +252,7 @@ pub enum Error {
     #[error("That product is not on transfer {0}.")]
     NotOnTransfer(String),
     #[error("Only {sent} of {name} were sent: count what came again.")]
-    MoreThanSent { name: String, sent: i64 },
+    MoreThanSent { name: String, sent: String },
 
     // Stock counts.
     #[error("A stock count is open on this till: post it or cancel it first.")]
@@ -300,9 +305,9 @@ pub enum Error {
     #[error("Give a reason (for example: damaged, recount, float top-up).")]
     MissingReason,
     #[error("{got} cannot be a count: type what is on the shelf, from 0 to {max}.")]
-    BadCount { got: i64, max: i64 },
+    BadCount { got: String, max: i64 },
     #[error("{product} has {stock} in stock already: there is nothing to correct.")]
-    NothingToCorrect { product: String, stock: i64 },
+    NothingToCorrect { product: String, stock: String },
 
     // Sync.
     #[error("There is no change #{0} in the outbox.")]
@@ -353,7 +358,7 @@ impl Error {
             Error::UnknownLabelItem { .. } => "unknown_label_item",
             Error::LabelDecimals { .. } => "label_decimals",
             Error::InvalidBarcodeRules(_) => "invalid_barcode_rules",
-            Error::WeightLabel(_) => "weight_label",
+            Error::WeightLabel { .. } | Error::WeightLabelTimes(_) => "weight_label",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",
             Error::InvalidProduct(_) => "invalid_product",
@@ -361,7 +366,9 @@ impl Error {
             Error::Amount(_) => "invalid_amount",
             Error::Pricing(_) => "invalid_pricing",
             Error::DiscountTooLarge { .. } => "discount_too_large",
-            Error::BadQuantity { .. } | Error::ReturnQuantity { .. } => "bad_quantity",
+            Error::BadQuantity { .. } | Error::Quantity(_) | Error::ReturnQuantity { .. } => {
+                "bad_quantity"
+            }
             Error::EmptyCart => "empty_cart",
             Error::NoSuchLine(_) => "no_such_line",
             Error::TenderShort { .. } => "tender_short",
@@ -519,11 +526,23 @@ impl fmt::Display for ImportReport {
 }
 
 /// How many of a line can come back, in a cashier's words.
-fn return_quantity_words(product: &str, left: i64) -> String {
-    match left {
-        ..=0 => format!("Nothing more of {product} can come back: all of it was returned."),
-        1 => format!("You can return at most 1 × {product}."),
-        _ => format!("You can return from 1 to {left} × {product}: type how many come back."),
+fn return_quantity_words(product: &str, left: Quantity) -> String {
+    if !left.is_positive() {
+        format!("Nothing more of {product} can come back: all of it was returned.")
+    } else if left == Quantity::ONE {
+        format!("You can return at most 1 × {product}.")
+    } else if left.whole().is_some() {
+        format!("You can return from 1 to {left} × {product}: type how many come back.")
+    } else {
+        format!("You can return at most {left} × {product}: type how much comes back.")
+    }
+}
+
+/// What a quantity may be, for [`Error::BadQuantity`]: up to `max` whole units.
+fn allowed_quantity(unit: Unit, max: i64) -> String {
+    match unit {
+        Unit::Piece => format!("a whole number from 1 to {max}"),
+        measured => format!("more than 0 {measured}, at most {max} {measured}"),
     }
 }
 

@@ -13,6 +13,16 @@ use crate::till::Till;
 use sellsync_contract::ids::{self, timestamp};
 use sellsync_contract::money::{Money, Percent};
 use sellsync_contract::pricing::TaxLine;
+use sellsync_contract::quantity::{Quantity, Unit};
+
+/// A sale line's items, in SQL over `sale_items i`: its pieces, or one for a weighed or
+/// measured line (a till's "items" count, as a receipt's).
+const ITEMS: &str = "CASE WHEN i.unit = 'piece' THEN i.quantity / 1000 ELSE 1 END";
+
+/// A sale line's gross amount, in SQL over `sale_items i`: its price per unit times its
+/// quantity (in thousandths), rounded half up to the minor unit as it was priced
+/// (`Money::times`; every stored line is positive).
+const GROSS: &str = "((i.unit_price * i.quantity + 500) / 1000)";
 
 /// Takings per payment method.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +41,7 @@ pub struct DayReport {
     pub timezone: String,
     pub currency: String,
     pub sales: i64,
+    /// Pieces, and one for each weighed or measured line.
     pub items_sold: i64,
     pub subtotal: Money,
     pub discounts: Money,
@@ -105,12 +116,15 @@ pub struct BreakdownRow {
     /// Sales counted in the row, each once (a sale paid in two payments by one method, or
     /// with two lines of one product, is one).
     pub sales: i64,
-    /// Units sold (products and categories; 0 otherwise).
-    pub quantity: i64,
+    /// Sold: of a product, in its unit; of a category, its items (pieces, and one per
+    /// weighed line); 0 otherwise.
+    pub quantity: Quantity,
+    /// The unit of `quantity`: a product's, else pieces.
+    pub unit: Unit,
     /// What they came to, with tax, after discounts.
     pub amount: Money,
     /// Units and money given back by the day's returns.
-    pub returned_quantity: i64,
+    pub returned_quantity: Quantity,
     pub returned: Money,
     /// `amount` less `returned`.
     pub net: Money,
@@ -147,9 +161,9 @@ impl BreakdownReport {
             out.write_record([
                 r.key.clone(),
                 r.sales.to_string(),
-                r.quantity.to_string(),
+                r.quantity.decimal(),
                 currency.format(r.amount),
-                r.returned_quantity.to_string(),
+                r.returned_quantity.decimal(),
                 currency.format(r.returned),
                 currency.format(r.net),
             ])
@@ -169,7 +183,8 @@ struct Fact {
     /// The sale (or return) the fact is of: counted once per row however many lines or
     /// payments of it the row holds.
     sale: String,
-    quantity: i64,
+    quantity: Quantity,
+    unit: Unit,
     amount: i64,
 }
 
@@ -184,9 +199,10 @@ fn fold(by: Breakdown, facts: Vec<Fact>) -> Vec<BreakdownRow> {
                 rows.push(BreakdownRow {
                     key: f.key.clone(),
                     sales: 0,
-                    quantity: 0,
+                    quantity: Quantity::ZERO,
+                    unit: f.unit,
                     amount: Money::ZERO,
-                    returned_quantity: 0,
+                    returned_quantity: Quantity::ZERO,
                     returned: Money::ZERO,
                     net: Money::ZERO,
                 });
@@ -266,7 +282,7 @@ impl Till {
         )?;
         let items_sold: i64 = self.conn.query_row(
             &format!(
-                "SELECT COALESCE(SUM(i.quantity), 0) FROM sale_items i
+                "SELECT COALESCE(SUM({ITEMS}), 0) FROM sale_items i
                  JOIN sales_transactions s ON s._id = i.transaction_id WHERE {of_sales}"
             ),
             scope,
@@ -288,7 +304,7 @@ impl Till {
             .collect::<rusqlite::Result<_>>()?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT i.tax_rate,
-                    SUM(i.unit_price * i.quantity - i.line_discount - i.cart_discount),
+                    SUM({GROSS} - i.line_discount - i.cart_discount),
                     SUM(i.tax_amount)
              FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
              WHERE {of_sales} GROUP BY i.tax_rate ORDER BY i.tax_rate"
@@ -332,33 +348,37 @@ impl Till {
         let tz = self.business.timezone;
         let (from, to) = day_bounds(date, tz);
         let scope = params![self.business.id, self.store.id, from, to];
-        // Each query answers: key, is a return, count, units, money.
+        // Each query answers: key, is a return, count, quantity (thousandths), its unit,
+        // money.
         let sql = match by {
             Breakdown::Hour => format!(
-                "SELECT s.created_at, s.transaction_type = 'return', s._id, 0, s.total_amount
+                "SELECT s.created_at, s.transaction_type = 'return', s._id, 0, 'piece',
+                        s.total_amount
                  FROM sales_transactions s WHERE {IN_DAY}"
             ),
             Breakdown::Product => format!(
                 "SELECT i.product_name || ' (' || i.sku || ')', s.transaction_type = 'return',
-                        s._id, i.quantity, i.total_price
+                        s._id, i.quantity, i.unit, i.total_price
                  FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Category => format!(
                 "SELECT COALESCE(NULLIF(p.category, ''), 'Uncategorised'),
-                        s.transaction_type = 'return', s._id, i.quantity, i.total_price
+                        s.transaction_type = 'return', s._id, {ITEMS} * 1000, 'piece',
+                        i.total_price
                  FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
                  LEFT JOIN products p ON p._id = i.product_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Cashier => format!(
                 "SELECT COALESCE(u.name, s.cashier_id), s.transaction_type = 'return', s._id, 0,
-                        s.total_amount
+                        'piece', s.total_amount
                  FROM sales_transactions s LEFT JOIN users u ON u._id = s.cashier_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Tender => format!(
-                "SELECT p.method_name, s.transaction_type = 'return', s._id, 0, p.amount
+                "SELECT p.method_name, s.transaction_type = 'return', s._id, 0, 'piece',
+                        p.amount
                  FROM sale_payments p JOIN sales_transactions s ON s._id = p.transaction_id
                  WHERE {IN_DAY}"
             ),
@@ -371,7 +391,8 @@ impl Till {
                     is_return: r.get(1)?,
                     sale: r.get(2)?,
                     quantity: r.get(3)?,
-                    amount: r.get(4)?,
+                    unit: r.get(4)?,
+                    amount: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -407,7 +428,8 @@ mod tests {
             key: key.into(),
             is_return,
             sale: sale.into(),
-            quantity,
+            quantity: Quantity::units(quantity),
+            unit: Unit::Piece,
             amount,
         }
     }
@@ -431,9 +453,10 @@ mod tests {
             BreakdownRow {
                 key: "b".into(),
                 sales: 2,
-                quantity: 3,
+                quantity: Quantity::units(3),
+                unit: Unit::Piece,
                 amount: Money::from_minor(750),
-                returned_quantity: 1,
+                returned_quantity: Quantity::units(1),
                 returned: Money::from_minor(250),
                 net: Money::from_minor(500),
             }

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{count, shop, snapshot, tender, usd, CABLE, CHOC, MILK};
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{Cart, Error, NewProduct};
 
@@ -173,7 +174,7 @@ A-5,Elderflower,2.00,,Drinks,0,ten,1
     let brioche = s.till.find_product("73513537").unwrap().unwrap();
     assert_eq!(
         (brioche.price, brioche.stock, brioche.stock_threshold),
-        (usd("3.50"), 6, 2)
+        (usd("3.50"), Quantity::units(6), Quantity::units(2))
     );
     assert_eq!(brioche.tax_rate, s.till.business().default_tax_rate);
     assert_eq!(s.till.search_products("bialy", 5).unwrap().len(), 1);
@@ -208,14 +209,17 @@ fn editing_a_product_sends_only_what_changed() {
         Err(Error::DuplicateBarcode(_))
     ));
     let negative = ProductChanges {
-        stock_threshold: Some(-1),
+        stock_threshold: Some(Quantity::units(-1)),
         ..ProductChanges::default()
     };
     assert!(s.till.update_product(&s.manager, MILK, &negative).is_err());
     assert_eq!(snapshot(s.dir.path()), before);
 
     let edited = s.till.update_product(&s.manager, MILK, &changes).unwrap();
-    assert_eq!((edited.price, edited.stock), (usd("3.79"), 10));
+    assert_eq!(
+        (edited.price, edited.stock),
+        (usd("3.79"), Quantity::units(10))
+    );
     assert_eq!(
         s.till.search_products("oat milk", 5).unwrap()[0].id,
         edited.id
@@ -288,7 +292,9 @@ fn quick_keys_are_the_best_sellers_of_each_category_in_name_order() {
     // Nothing sold yet: by name.
     assert_eq!(test(&keys), ["T-CHOC", "T-CABLE"]);
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, "T-MILK", 1).unwrap();
+    s.till
+        .ring_up(&mut cart, "T-MILK", Quantity::units(1))
+        .unwrap();
     s.till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
         .unwrap();

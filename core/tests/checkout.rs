@@ -4,6 +4,7 @@
 mod common;
 
 use common::{count, shop, snapshot, tender, usd, CABLE, CHOC, MILK};
+use sellsync_contract::Quantity;
 use sellsync_core::db::outbox::DeliveryState;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, NewCustomer, Percent, Till};
@@ -13,10 +14,14 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     let mut s = shop();
     let outbox_before = count(s.dir.path(), "outbox");
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
-    s.till.ring_up(&mut cart, "T-MILK", 1).unwrap(); // by SKU: same line
-    s.till.ring_up(&mut cart, CHOC, 1).unwrap();
-    s.till.ring_up(&mut cart, "0036000291452", 1).unwrap(); // the UPC-A as EAN-13
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
+    s.till
+        .ring_up(&mut cart, "T-MILK", Quantity::units(1))
+        .unwrap(); // by SKU: same line
+    s.till.ring_up(&mut cart, CHOC, Quantity::units(1)).unwrap();
+    s.till
+        .ring_up(&mut cart, "0036000291452", Quantity::units(1))
+        .unwrap(); // the UPC-A as EAN-13
     assert_eq!(cart.lines().len(), 3);
 
     let sale = s
@@ -35,7 +40,7 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     assert_eq!(sale.payment_method, "Cash");
     assert_eq!(sale.sale_number, "T1-000001");
     assert_eq!(sale.cashier_name, "Priya Shah");
-    assert_eq!(sale.items[0].quantity, 2);
+    assert_eq!(sale.items[0].quantity, Quantity::units(2));
     assert_eq!(sale.taxes.len(), 2);
 
     let dir = s.dir.path();
@@ -44,7 +49,10 @@ fn a_cash_sale_writes_the_sale_items_payment_movements_alerts_and_outbox_togethe
     assert_eq!(count(dir, "sale_payments"), 1);
     assert_eq!(count(dir, "stock_movements"), 3);
     let stock = |code| s.till.find_product(code).unwrap().unwrap().stock;
-    assert_eq!((stock(MILK), stock(CHOC), stock(CABLE)), (8, 5, 0));
+    assert_eq!(
+        (stock(MILK), stock(CHOC), stock(CABLE)),
+        (Quantity::units(8), Quantity::units(5), Quantity::units(0))
+    );
 
     // Chocolate fell to its threshold (5) and the cable to its (0): two alerts.
     let notes = s.till.notifications(true, 10).unwrap();
@@ -122,7 +130,9 @@ fn split_tenders_customers_and_loyalty_points() {
 
     // 10 x 12.99 + tax = 141.43: 100.00 on card, the rest in cash with change.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, "T-CABLE", 10).unwrap();
+    s.till
+        .ring_up(&mut cart, "T-CABLE", Quantity::units(10))
+        .unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
     let sale = s
         .till
@@ -149,7 +159,7 @@ fn split_tenders_customers_and_loyalty_points() {
 
     // Spend 100 points (1.00) on the next sale; the card pays the rest exactly.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
     cart.redeem_points(100);
     let sale = s
@@ -191,7 +201,7 @@ fn split_tenders_customers_and_loyalty_points() {
 fn a_new_customer_is_created_with_the_sale() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 3).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(3)).unwrap();
     cart.set_customer(Some(CartCustomer::New(NewCustomer {
         name: "Zoë Kim".into(),
         phone: Some("+1 646 555 0188".into()),
@@ -215,11 +225,16 @@ fn a_new_customer_is_created_with_the_sale() {
 fn selling_more_than_in_stock_is_allowed_and_raises_an_oversold_alert() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 3).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(3))
+        .unwrap();
     s.till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
         .unwrap();
-    assert_eq!(s.till.find_product(CABLE).unwrap().unwrap().stock, -2);
+    assert_eq!(
+        s.till.find_product(CABLE).unwrap().unwrap().stock,
+        Quantity::units(-2)
+    );
     let notes = s.till.notifications(true, 10).unwrap();
     let kinds: Vec<&str> = notes.iter().map(|n| n.kind.as_str()).collect();
     assert!(kinds.contains(&"oversold"), "{kinds:?}");
@@ -230,7 +245,9 @@ fn selling_more_than_in_stock_is_allowed_and_raises_an_oversold_alert() {
 fn discounts_within_the_cashiers_limit_and_beyond() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 10).unwrap(); // 34.90, untaxed
+    s.till
+        .ring_up(&mut cart, MILK, Quantity::units(10))
+        .unwrap(); // 34.90, untaxed
     cart.set_discount(Some(Discount::Percent(Percent::parse("10").unwrap())));
     let before = snapshot(s.dir.path());
     let mut over = cart.clone();
@@ -248,7 +265,9 @@ fn discounts_within_the_cashiers_limit_and_beyond() {
     s.till.check_discounts(&s.cashier, &cart).unwrap();
     s.till.check_discounts(&s.manager, &over).unwrap();
     let mut line_over = Cart::new();
-    s.till.ring_up(&mut line_over, MILK, 1).unwrap();
+    s.till
+        .ring_up(&mut line_over, MILK, Quantity::units(1))
+        .unwrap();
     line_over
         .set_line_discount(0, Some(Discount::Percent(Percent::parse("50").unwrap())))
         .unwrap();
@@ -267,8 +286,12 @@ fn discounts_within_the_cashiers_limit_and_beyond() {
     assert_eq!(sale.total_amount, usd("31.41"));
     // 10% of 19.97 rounds to 2.00 (10.02%): still the 10% the cashier keyed.
     let mut rounding = Cart::new();
-    s.till.ring_up(&mut rounding, MILK, 2).unwrap();
-    s.till.ring_up(&mut rounding, "T-CABLE", 1).unwrap();
+    s.till
+        .ring_up(&mut rounding, MILK, Quantity::units(2))
+        .unwrap();
+    s.till
+        .ring_up(&mut rounding, "T-CABLE", Quantity::units(1))
+        .unwrap();
     rounding.set_discount(Some(Discount::Percent(Percent::parse("10").unwrap())));
     let sale = s
         .till
@@ -301,24 +324,25 @@ fn refused_sales_change_nothing() {
         .unwrap()
         .unwrap();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 2).unwrap(); // 6.98
+    s.till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap(); // 6.98
     let before = snapshot(s.dir.path());
 
     // The wrong code, quantity or cart never reaches the database.
     assert!(matches!(
-        s.till.ring_up(&mut cart.clone(), "0000000000000", 1),
+        s.till
+            .ring_up(&mut cart.clone(), "0000000000000", Quantity::units(1)),
         Err(Error::UnknownProduct(_))
     ));
     assert!(matches!(
-        s.till.ring_up(&mut cart.clone(), MILK, 0),
+        s.till.ring_up(&mut cart.clone(), MILK, Quantity::units(0)),
         Err(Error::BadQuantity { .. })
     ));
     assert!(matches!(
-        s.till.ring_up(&mut cart.clone(), MILK, -3),
+        s.till.ring_up(&mut cart.clone(), MILK, Quantity::units(-3)),
         Err(Error::BadQuantity { .. })
     ));
     assert!(matches!(
-        cart.clone().set_quantity(5, 1),
+        cart.clone().set_quantity(5, Quantity::units(1)),
         Err(Error::NoSuchLine(6))
     ));
 
@@ -445,9 +469,11 @@ fn refused_sales_change_nothing() {
 
     // Overflowing amounts are refused before anything is written.
     let mut huge = Cart::new();
-    s.till.ring_up(&mut huge, MILK, 100_000).unwrap();
+    s.till
+        .ring_up(&mut huge, MILK, Quantity::units(100_000))
+        .unwrap();
     assert!(
-        s.till.ring_up(&mut huge, MILK, 1).is_err(),
+        s.till.ring_up(&mut huge, MILK, Quantity::units(1)).is_err(),
         "over the line maximum"
     );
     assert_eq!(snapshot(s.dir.path()), before);
@@ -457,7 +483,7 @@ fn refused_sales_change_nothing() {
 fn tender_messages_speak_money() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 2).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap();
     let err = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", Some("5"))])
@@ -477,7 +503,7 @@ fn tender_messages_speak_money() {
 fn sale_numbers_continue_after_reopening() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let first = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
@@ -498,7 +524,10 @@ fn sale_numbers_continue_after_reopening() {
         .complete_sale(&cashier, &cart, &[tender(&till, "cash", None)])
         .unwrap();
     assert_eq!(second.sale_number, "T1-000002");
-    assert_eq!(till.find_product(MILK).unwrap().unwrap().stock, 8);
+    assert_eq!(
+        till.find_product(MILK).unwrap().unwrap().stock,
+        Quantity::units(8)
+    );
 }
 
 #[test]
@@ -510,7 +539,9 @@ fn the_day_report_adds_up_the_days_sales() {
         (CABLE, 1, "cash"),
     ] {
         let mut cart = Cart::new();
-        s.till.ring_up(&mut cart, code, qty).unwrap();
+        s.till
+            .ring_up(&mut cart, code, Quantity::units(qty))
+            .unwrap();
         s.till
             .complete_sale(&s.cashier, &cart, &[tender(&s.till, method, None)])
             .unwrap();
@@ -539,7 +570,9 @@ fn the_day_report_adds_up_the_days_sales() {
 fn the_balance_of_a_split_payment() {
     let s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, "T-CABLE", 10).unwrap(); // 141.43 with tax
+    s.till
+        .ring_up(&mut cart, "T-CABLE", Quantity::units(10))
+        .unwrap(); // 141.43 with tax
     let card = tender(&s.till, "credit card", Some("100"));
     let b = s.till.balance(&cart, std::slice::from_ref(&card)).unwrap();
     assert_eq!(

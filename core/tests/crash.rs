@@ -10,6 +10,7 @@
 
 mod common;
 
+use sellsync_contract::Quantity;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -46,8 +47,12 @@ fn crash_child() {
     let cash = tender(&till, "cash", None);
     let mut cart = Cart::new();
     for i in 0..LINES {
-        till.ring_up(&mut cart, &format!("CRASH-{i}"), 1 + i as i64 % 3)
-            .unwrap();
+        till.ring_up(
+            &mut cart,
+            &format!("CRASH-{i}"),
+            Quantity::units(1 + i as i64 % 3),
+        )
+        .unwrap();
     }
     let mut last_sale = None;
     for n in 0_u64.. {
@@ -68,7 +73,7 @@ fn crash_child() {
                         sale_id: last_sale.take().unwrap(),
                         lines: vec![ReturnLine {
                             line: (n as usize / 6) % LINES,
-                            quantity: 1,
+                            quantity: Quantity::units(1),
                             damaged: n % 12 == 1,
                         }],
                         reason: "Crash test".into(),
@@ -114,8 +119,8 @@ fn a_day_killed_mid_write_is_all_or_nothing() {
             sku: format!("CRASH-{i}"),
             product_name: format!("Crash test item {i}"),
             price: Money::from_minor(100 + i as i64),
-            stock: 1_000_000,
-            stock_threshold: 1,
+            stock: Quantity::units(1_000_000),
+            stock_threshold: Quantity::units(1),
             ..NewProduct::default()
         })
         .collect();

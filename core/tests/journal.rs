@@ -7,13 +7,14 @@ mod common;
 use common::*;
 use rusqlite::Connection;
 use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::Quantity;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::{Cart, Sale};
 
 fn sell(s: &mut Shop, code: &str) -> Sale {
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, code, 2).unwrap();
+    s.till.ring_up(&mut cart, code, Quantity::units(2)).unwrap();
     let pay = [tender(&s.till, "cash", None)];
     s.till.complete_sale(&s.cashier, &cart, &pay).unwrap()
 }

@@ -6,6 +6,7 @@ mod common;
 use common::{count, refused, shop, snapshot, tender, usd};
 use sellsync_contract::documents::{read_barcode_rules, Collection, Op};
 use sellsync_contract::embedded_barcodes::{ready_layout, BarcodeRule, Meaning, Span, Symbology};
+use sellsync_contract::{Quantity, Unit};
 use sellsync_core::catalog::labels::{LabelValue, Scanned};
 use sellsync_core::{Cart, Money, NewProduct, Till};
 
@@ -109,7 +110,7 @@ fn a_weight_label_is_priced_at_the_products_price_per_unit_rounded_once() {
             label.value,
             // 9.90 × 1.234 = 12.2166: 12.22.
             LabelValue::Weight {
-                thousandths: 1234,
+                weight: Quantity::from_thousandths(1234),
                 price: Money::from_minor(1222)
             }
         ),
@@ -153,26 +154,37 @@ fn a_priced_label_sells_at_its_price_and_a_counted_one_as_that_many() {
 
     let mut cart = Cart::new();
     let label = "204321105998"; // 5.99
-    assert_eq!(s.till.ring_up(&mut cart, label, 1).unwrap(), 0);
     assert_eq!(
-        s.till.ring_up(&mut cart, "204321000002", 1).unwrap(),
+        s.till
+            .ring_up(&mut cart, label, Quantity::units(1))
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.till
+            .ring_up(&mut cart, "204321000002", Quantity::units(1))
+            .unwrap(),
         1,
         "the shelf price: a line of its own"
     );
     assert_eq!(
-        s.till.ring_up(&mut cart, label, 1).unwrap(),
+        s.till
+            .ring_up(&mut cart, label, Quantity::units(1))
+            .unwrap(),
         0,
         "the same label again: the same line"
     );
     assert_eq!(
-        s.till.ring_up(&mut cart, "2912345000066", 1).unwrap(),
+        s.till
+            .ring_up(&mut cart, "2912345000066", Quantity::units(1))
+            .unwrap(),
         2,
         "a box of 6 eggs"
     );
     let lines: Vec<(i64, Money)> = cart
         .lines()
         .iter()
-        .map(|l| (l.quantity, l.product.price))
+        .map(|l| (l.quantity.whole().unwrap(), l.product.price))
         .collect();
     assert_eq!(
         lines,
@@ -186,7 +198,7 @@ fn a_priced_label_sells_at_its_price_and_a_counted_one_as_that_many() {
     let sold: Vec<(&str, i64, Money)> = sale
         .items
         .iter()
-        .map(|i| (i.sku.as_str(), i.quantity, i.unit_price))
+        .map(|i| (i.sku.as_str(), i.quantity.whole().unwrap(), i.unit_price))
         .collect();
     assert_eq!(
         sold,
@@ -197,16 +209,94 @@ fn a_priced_label_sells_at_its_price_and_a_counted_one_as_that_many() {
         ]
     );
 
-    // A weight label is refused until products sell by weight; nothing is added.
+    // A weight label of a product sold by the piece is refused; nothing is added.
     s.till
         .set_barcode_rules(&s.admin, &ready_layout("Sweden").unwrap())
         .unwrap();
     labelled(&mut s.till, &admin, "BRIE", "2388060100006", "9.90");
     let mut cart = Cart::new();
     let words = refused(
-        s.till.ring_up(&mut cart, "2388060112344", 1),
+        s.till.ring_up(&mut cart, "2388060112344", Quantity::ONE),
         "weight_label",
     );
-    assert!(words.contains("does not sell by weight yet"), "{words}");
+    assert!(words.contains("is sold by the piece"), "{words}");
     assert!(cart.lines().is_empty());
+}
+
+#[test]
+fn a_weight_label_sells_its_weight_of_a_product_sold_by_the_kilogram() {
+    let mut s = shop();
+    s.till
+        .set_barcode_rules(&s.admin, &ready_layout("Sweden").unwrap())
+        .unwrap();
+    let admin = s.admin.clone();
+    s.till
+        .add_product(
+            &admin,
+            &NewProduct {
+                sku: "CHEESE".into(),
+                product_name: "Prästost".into(),
+                price: usd("9.90"),
+                barcode: Some("2388060100006".into()),
+                unit: Unit::Kg,
+                stock: Quantity::from_thousandths(5_000),
+                ..NewProduct::default()
+            },
+        )
+        .unwrap();
+    let mut cart = Cart::new();
+    // 1.234 kg, and again: each weighing its own line.
+    assert_eq!(
+        s.till
+            .ring_up(&mut cart, "2388060112344", Quantity::ONE)
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.till
+            .ring_up(&mut cart, "2388060112344", Quantity::ONE)
+            .unwrap(),
+        1
+    );
+    refused(
+        s.till
+            .ring_up(&mut cart, "2388060112344", Quantity::units(2)),
+        "weight_label",
+    );
+    // Keyed: 0.5 kg of it; no weight, or less than none, is no quantity.
+    s.till
+        .ring_up(&mut cart, "CHEESE", Quantity::from_thousandths(500))
+        .unwrap();
+    for nothing in [Quantity::ZERO, Quantity::from_thousandths(-500)] {
+        refused(s.till.ring_up(&mut cart, "CHEESE", nothing), "bad_quantity");
+    }
+    assert_eq!(cart.lines().len(), 3);
+    let sale = s
+        .till
+        .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
+        .unwrap();
+    let lines: Vec<(String, Money)> = sale
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.quantity.with_unit(i.unit),
+                i.unit_price.times(i.quantity).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("1.234 kg".to_owned(), usd("12.22")),
+            ("1.234 kg".to_owned(), usd("12.22")),
+            ("0.500 kg".to_owned(), usd("4.95")),
+        ]
+    );
+    // With the shop's 8.875% tax: 13.30 + 13.30 + 5.39.
+    assert_eq!(sale.total_amount, usd("31.99"));
+    // The ledger to the gram: 5.000 − 1.234 − 1.234 − 0.500.
+    let cheese = s.till.require_product("CHEESE").unwrap();
+    assert_eq!(cheese.stock, Quantity::from_thousandths(2_032));
+    assert!(s.till.verify_stock_ledger().unwrap().mismatches.is_empty());
 }

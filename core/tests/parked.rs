@@ -11,6 +11,7 @@ use common::*;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::change::CentralChange;
 use sellsync_contract::documents::{Collection, ParkedStatus};
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::shift::IfParked;
@@ -45,8 +46,8 @@ fn from_central(s: &mut Shop, collection: Collection, document: Document) {
 /// Two milk at 10% off, a chocolate, 0.50 off the whole cart, for a known customer.
 fn full_cart(s: &mut Shop) -> Cart {
     let mut cart = Cart::new();
-    let milk = s.till.ring_up(&mut cart, MILK, 2).unwrap();
-    s.till.ring_up(&mut cart, CHOC, 1).unwrap();
+    let milk = s.till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap();
+    s.till.ring_up(&mut cart, CHOC, Quantity::units(1)).unwrap();
     cart.set_line_discount(milk, Some(Discount::Percent(Percent::parse("10").unwrap())))
         .unwrap();
     cart.set_discount(Some(Discount::Amount(usd("0.50"))));
@@ -100,7 +101,7 @@ fn a_parked_cart_comes_back_whole_at_its_prices_and_completing_it_closes_it() {
     assert_eq!(resumed.parked_sale(), Some(parked.id));
     assert_eq!(resumed.lines().len(), 2);
     assert_eq!(resumed.lines()[0].product.price, usd("3.49"));
-    assert_eq!(resumed.lines()[0].quantity, 2);
+    assert_eq!(resumed.lines()[0].quantity, Quantity::units(2));
     assert_eq!(resumed.lines()[0].discount, cart.lines()[0].discount);
     assert_eq!(resumed.discount(), cart.discount());
     assert!(
@@ -156,7 +157,7 @@ fn bad_parking_is_refused_and_writes_nothing() {
     assert!(err.to_string().contains("T1-P000042"), "{err}");
     // A discount beyond a cashier's limit is refused at parking as at payment.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     cart.set_discount(Some(Discount::Percent(Percent::parse("90").unwrap())));
     let err = s.till.park(&s.cashier, &cart, "").unwrap_err();
     assert_eq!(err.code(), "discount_over_limit", "{err}");
@@ -167,7 +168,7 @@ fn bad_parking_is_refused_and_writes_nothing() {
 fn a_customer_new_with_the_cart_is_saved_when_it_is_parked() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     cart.set_customer(Some(CartCustomer::New(NewCustomer {
         name: "New Person".into(),
         phone: Some("+1 555 0199".into()),
@@ -191,7 +192,7 @@ fn a_customer_new_with_the_cart_is_saved_when_it_is_parked() {
 fn parked_sales_survive_a_restart_and_a_close_that_says_so() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let parked = s.till.park(&s.cashier, &cart, "at the door").unwrap();
     drop(s.till);
     s.till = Till::open(s.dir.path()).unwrap();
@@ -235,7 +236,7 @@ fn parked_sales_survive_a_restart_and_a_close_that_says_so() {
 fn a_cart_taken_up_is_put_back_or_parked_again_under_its_number() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let parked = s.till.park(&s.cashier, &cart, "first").unwrap();
 
     // Taken up, then the cart is cleared: it waits again, unclaimed.
@@ -257,7 +258,9 @@ fn a_cart_taken_up_is_put_back_or_parked_again_under_its_number() {
         .till
         .resume_parked(&s.cashier, &parked.park_number)
         .unwrap();
-    s.till.ring_up(&mut taken, CHOC, 2).unwrap();
+    s.till
+        .ring_up(&mut taken, CHOC, Quantity::units(2))
+        .unwrap();
     let again = s.till.park(&s.cashier, &taken, "second").unwrap();
     assert_eq!(again.id, parked.id);
     assert_eq!(again.park_number, "T1-P000001");
@@ -283,7 +286,7 @@ fn a_cart_taken_up_is_put_back_or_parked_again_under_its_number() {
 fn another_tills_parked_sale_is_taken_up_here_unless_it_was_taken_up_there() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 3).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(3)).unwrap();
     let parked = s.till.park(&s.cashier, &cart, "pram").unwrap();
     let (_, mut doc) = last_payload(&s, Collection::ParkedSales, &parked.id.to_string());
     s.till
@@ -315,7 +318,7 @@ fn another_tills_parked_sale_is_taken_up_here_unless_it_was_taken_up_there() {
     // Put back there: taken up and completed here.
     from_central(&mut s, Collection::ParkedSales, doc.clone());
     let cart = s.till.resume_parked(&s.cashier, "T2-P000004").unwrap();
-    assert_eq!(cart.lines()[0].quantity, 3);
+    assert_eq!(cart.lines()[0].quantity, Quantity::units(3));
     // The central document arriving again meanwhile does not undo the claim not yet sent.
     from_central(&mut s, Collection::ParkedSales, doc);
     let listed = s.till.parked_sales().unwrap();
@@ -331,7 +334,7 @@ fn another_tills_parked_sale_is_taken_up_here_unless_it_was_taken_up_there() {
 fn one_parked_sale_completed_at_two_tills_stands_twice_and_managers_are_told_once() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let parked = s.till.park(&s.cashier, &cart, "blue hat").unwrap();
     let cart = s
         .till

@@ -3,6 +3,7 @@
 
 mod common;
 
+use sellsync_contract::Quantity;
 use std::collections::BTreeMap;
 
 use bson::oid::ObjectId;
@@ -127,7 +128,10 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
     assert_eq!(till.business().timezone, s.till.business().timezone);
     assert_eq!(till.store().store_name, s.till.store().store_name);
     let product = till.find_product(MILK).unwrap().unwrap();
-    assert_eq!((product.price, product.stock), (usd("3.49"), 10));
+    assert_eq!(
+        (product.price, product.stock),
+        (usd("3.49"), Quantity::units(10))
+    );
     assert_eq!(
         till.search_products("whole milk", 5).unwrap()[0].sku,
         "T-MILK"
@@ -148,7 +152,7 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
         .sign_in("cashier@example.com", Credential::Pin("1111"))
         .unwrap();
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, MILK, 2).unwrap();
+    till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap();
     // A new till sells once its first shift is open.
     let pay = [tender(&till, "cash", Some("10"))];
     let err = till.complete_sale(&cashier, &cart, &pay).unwrap_err();
@@ -157,7 +161,10 @@ fn a_new_till_starts_from_central_documents_and_its_staff_sign_in() {
     till.open_shift(&cashier, &float).unwrap();
     let sale = till.complete_sale(&cashier, &cart, &pay).unwrap();
     assert!(sale.sale_number.starts_with("T2-"), "{}", sale.sale_number);
-    assert_eq!(till.find_product(MILK).unwrap().unwrap().stock, 8);
+    assert_eq!(
+        till.find_product(MILK).unwrap().unwrap().stock,
+        Quantity::units(8)
+    );
 }
 
 #[test]
@@ -214,9 +221,13 @@ fn central_edits_apply_except_fields_changed_here_and_not_sent() {
     assert_eq!(outcome.applied, 1);
     let product = milk(&s);
     assert_eq!(product.product_name, "Pasture Whole Milk 1 L");
-    assert_eq!(product.stock_threshold, 4);
+    assert_eq!(product.stock_threshold, Quantity::units(4));
     assert_eq!(product.price, usd("3.99"), "the unsent local price is kept");
-    assert_eq!(product.stock, 10, "stock comes from the ledger only");
+    assert_eq!(
+        product.stock,
+        Quantity::units(10),
+        "stock comes from the ledger only"
+    );
     assert_eq!(s.till.search_products("pasture", 5).unwrap()[0].id, id);
 
     // Once the local change is sent, the central price applies.
@@ -262,7 +273,7 @@ fn other_tills_movements_count_once_and_keep_the_ledger() {
             refused: 1
         }
     );
-    assert_eq!(milk(&s).stock, 19);
+    assert_eq!(milk(&s).stock, Quantity::units(19));
     // Again, and with the movement's product document in between: still counted once.
     let product = document(&s.till, Collection::Products, id);
     let outcome = s
@@ -276,7 +287,7 @@ fn other_tills_movements_count_once_and_keep_the_ledger() {
         )
         .unwrap();
     assert_eq!((outcome.applied, outcome.skipped), (1, 1));
-    assert_eq!(milk(&s).stock, 19);
+    assert_eq!(milk(&s).stock, Quantity::units(19));
     assert!(s.till.verify_stock_ledger().unwrap().mismatches.is_empty());
     // The till's own movements come back from the central database too: no change.
     let own = central_documents(&s.till)
@@ -304,7 +315,7 @@ fn loyalty_points_are_the_central_points_plus_purchases_not_sent() {
     let mut central = document(&s.till, Collection::Customers, alice.id);
     deliver_all(&mut s.till);
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 3).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(3)).unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
     let cash = tender(&s.till, "cash", None);
     let sale = s.till.complete_sale(&s.cashier, &cart, &[cash]).unwrap();
@@ -486,8 +497,14 @@ fn foreign_and_unusable_documents_never_land_and_never_block_the_rest() {
         assert_eq!(s.till.find_product(sku).unwrap(), None, "{sku}");
     }
     assert_eq!(milk(&s).product_name, "Test Whole Milk 1 L");
-    assert_eq!(s.till.find_product("SHARED").unwrap().unwrap().stock, 40);
-    assert_eq!(s.till.find_product("ELSEWHERE").unwrap().unwrap().stock, 0);
+    assert_eq!(
+        s.till.find_product("SHARED").unwrap().unwrap().stock,
+        Quantity::units(40)
+    );
+    assert_eq!(
+        s.till.find_product("ELSEWHERE").unwrap().unwrap().stock,
+        Quantity::units(0)
+    );
     assert_eq!(
         s.till.find_product("DOUBLE").unwrap().unwrap().price,
         usd("2.50")

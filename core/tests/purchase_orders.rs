@@ -7,6 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use common::*;
 use sellsync_contract::documents::{Collection, Op, OrderStatus};
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::purchasing::export::to_csv;
 use sellsync_core::purchasing::orders::OrderLineInput;
@@ -28,7 +29,7 @@ fn supplier(s: &mut Shop, name: &str) -> Supplier {
 fn line(s: &Shop, code: &str, quantity: i64, price: Option<&str>) -> OrderLineInput {
     OrderLineInput {
         product: s.till.find_product(code).unwrap().unwrap(),
-        quantity,
+        quantity: Quantity::units(quantity),
         unit_price: price.map(usd),
     }
 }
@@ -106,10 +107,10 @@ fn a_draft_is_put_together_ordered_exported_and_cancelled() {
         .add_to_purchase_order(&s.manager, "T1-PO000001", &[line(&s, MILK, 6, None)])
         .unwrap();
     assert_eq!(order.lines.len(), 2);
-    assert_eq!(order.lines[0].quantity_ordered, 18);
+    assert_eq!(order.lines[0].quantity_ordered, Quantity::units(18));
     let order = s
         .till
-        .set_purchase_order_quantity(&s.manager, &order.id.to_string(), choc, 0)
+        .set_purchase_order_quantity(&s.manager, &order.id.to_string(), choc, Quantity::units(0))
         .unwrap();
     assert_eq!(order.lines.len(), 1);
 
@@ -197,7 +198,7 @@ fn what_may_not_be_done_to_an_order_is_refused_and_writes_nothing() {
     let milk = s.till.find_product(MILK).unwrap().unwrap();
     let r = s
         .till
-        .set_purchase_order_quantity(&s.manager, &number, milk.id, 3);
+        .set_purchase_order_quantity(&s.manager, &number, milk.id, Quantity::units(3));
     refused(r, "not_on_order");
     assert_eq!(before, snapshot(s.dir.path()), "nothing written");
 
@@ -268,7 +269,7 @@ fn the_stores_orders_arrive_by_the_pull_and_an_unsent_change_stands() {
     );
     assert_eq!(orders[0].order_number, "T2-PO000001");
     assert_eq!(orders[0].order_status, OrderStatus::PartiallyReceived);
-    assert_eq!(orders[0].lines[0].quantity_received, 4);
+    assert_eq!(orders[0].lines[0].quantity_received, Quantity::units(4));
 
     // A draft cancelled here, not sent yet, stays cancelled over central's older copy.
     let draft = s
@@ -319,8 +320,8 @@ fn a_delivery_is_received_in_parts_into_stock_with_its_differences_and_cost() {
     let received =
         |s: &Shop, code: &str, quantity: i64, damaged: i64, cost: Option<&str>| ReceivedLine {
             product: s.till.find_product(code).unwrap().unwrap(),
-            quantity,
-            damaged,
+            quantity: Quantity::units(quantity),
+            damaged: Quantity::units(damaged),
             unit_cost: cost.map(usd),
         };
     // A draft is not received.
@@ -368,14 +369,18 @@ fn a_delivery_is_received_in_parts_into_stock_with_its_differences_and_cost() {
         )
         .unwrap();
     assert_eq!(order.order_status, OrderStatus::PartiallyReceived);
-    assert_eq!(order.lines[0].quantity_received, 7);
-    assert_eq!(order.lines[0].quantity_damaged, 1);
-    assert_eq!(order.lines[0].difference, -4, "4 short so far");
+    assert_eq!(order.lines[0].quantity_received, Quantity::units(7));
+    assert_eq!(order.lines[0].quantity_damaged, Quantity::units(1));
+    assert_eq!(
+        order.lines[0].difference,
+        Quantity::units(-4),
+        "4 short so far"
+    );
     assert_eq!(order.lines[0].unit_price, Some(usd("2.25")));
     let milk = s.till.find_product(MILK).unwrap().unwrap();
     assert_eq!(
         milk.stock,
-        milk_before + 7,
+        milk_before + Quantity::units(7),
         "the broken one is not on the shelf"
     );
     assert_eq!(
@@ -419,7 +424,7 @@ fn a_delivery_is_received_in_parts_into_stock_with_its_differences_and_cost() {
         )
         .unwrap();
     assert_eq!(order.order_status, OrderStatus::Received);
-    assert_eq!(order.lines[0].difference, 1, "one over");
+    assert_eq!(order.lines[0].difference, Quantity::units(1), "one over");
     let r = s.till.cancel_purchase_order(&s.manager, &number);
     refused(r, "cancel_after_receipt");
     let r = s
@@ -476,8 +481,8 @@ fn an_order_past_its_expected_delivery_is_notified_once_until_it_has_come_in() {
             &late.order_number,
             &[ReceivedLine {
                 product: s.till.find_product(MILK).unwrap().unwrap(),
-                quantity: 4,
-                damaged: 0,
+                quantity: Quantity::units(4),
+                damaged: Quantity::units(0),
                 unit_cost: None,
             }],
         )
@@ -500,8 +505,8 @@ fn an_order_past_its_expected_delivery_is_notified_once_until_it_has_come_in() {
             &done.order_number,
             &[ReceivedLine {
                 product: s.till.find_product(CABLE).unwrap().unwrap(),
-                quantity: 1,
-                damaged: 0,
+                quantity: Quantity::units(1),
+                damaged: Quantity::units(0),
                 unit_cost: None,
             }],
         )

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{shop, tender, usd, Shop, CHOC, MILK};
+use sellsync_contract::Quantity;
 use sellsync_core::printing::receipt::{layout, takes_cash, LineStyle, Paper, Receipt};
 use sellsync_core::sell::cart::{Cart, CartCustomer};
 use sellsync_core::{Discount, Error, NewProduct, Percent, Sale};
@@ -23,8 +24,8 @@ fn big_sale(s: &mut Shop) -> Sale {
                 barcode: None,
                 category: Some("Test".into()),
                 tax_rate: Some(Percent::parse("8.875").unwrap()),
-                stock: 5,
-                stock_threshold: 0,
+                stock: Quantity::units(5),
+                stock_threshold: Quantity::units(0),
                 supplier_id: None,
                 only_this_store: false,
                 ..NewProduct::default()
@@ -37,9 +38,12 @@ fn big_sale(s: &mut Shop) -> Sale {
         .unwrap()
         .unwrap();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 2).unwrap();
-    let line = s.till.ring_up(&mut cart, "T-CREME", 1).unwrap();
-    s.till.ring_up(&mut cart, CHOC, 3).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap();
+    let line = s
+        .till
+        .ring_up(&mut cart, "T-CREME", Quantity::units(1))
+        .unwrap();
+    s.till.ring_up(&mut cart, CHOC, Quantity::units(3)).unwrap();
     cart.set_line_discount(line, Some(Discount::Percent(Percent::parse("10").unwrap())))
         .unwrap();
     cart.set_discount(Some(Discount::Amount(usd("1.00"))));
@@ -172,8 +176,8 @@ fn control_characters_in_names_never_reach_the_printer() {
                 barcode: None,
                 category: None,
                 tax_rate: None,
-                stock: 1,
-                stock_threshold: 0,
+                stock: Quantity::units(1),
+                stock_threshold: Quantity::units(0),
                 supplier_id: None,
                 only_this_store: false,
                 ..NewProduct::default()
@@ -181,7 +185,9 @@ fn control_characters_in_names_never_reach_the_printer() {
         )
         .unwrap();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, "T-ESC", 1).unwrap();
+    s.till
+        .ring_up(&mut cart, "T-ESC", Quantity::units(1))
+        .unwrap();
     let sale = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "credit card", None)])

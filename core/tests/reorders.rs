@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use sellsync_contract::documents::{Collection, Op, OrderStatus, PurchaseOrderDoc};
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::purchasing::orders::PurchaseOrder;
 use sellsync_core::purchasing::suppliers::{NewSupplier, Supplier};
@@ -32,7 +33,7 @@ fn reorder_rule(s: &mut Shop, code: &str, supplier: &Supplier, quantity: i64, co
             code,
             &ProductChanges {
                 supplier_id: Some(Some(supplier.id)),
-                reorder_quantity: Some(quantity),
+                reorder_quantity: Some(Quantity::units(quantity)),
                 unit_cost: Some(Some(usd(cost))),
                 ..ProductChanges::default()
             },
@@ -42,7 +43,9 @@ fn reorder_rule(s: &mut Shop, code: &str, supplier: &Supplier, quantity: i64, co
 
 fn sell(s: &mut Shop, code: &str, quantity: i64) {
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, code, quantity).unwrap();
+    s.till
+        .ring_up(&mut cart, code, Quantity::units(quantity))
+        .unwrap();
     s.till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
         .unwrap();
@@ -92,7 +95,7 @@ fn a_sale_down_to_the_threshold_puts_the_reorder_quantity_on_the_suppliers_draft
     assert_eq!(draft.supplier_name, "Valley Dairy");
     assert_eq!(draft.lines.len(), 1);
     assert_eq!(draft.lines[0].sku, "T-MILK");
-    assert_eq!(draft.lines[0].quantity_ordered, 24);
+    assert_eq!(draft.lines[0].quantity_ordered, Quantity::units(24));
     assert_eq!(draft.lines[0].unit_price, Some(usd("2.10")));
     let store = s.till.store().id;
     assert_eq!(
@@ -119,11 +122,13 @@ fn a_sale_down_to_the_threshold_puts_the_reorder_quantity_on_the_suppliers_draft
 
     // The same dip, and a second dip while the draft is open: no second line.
     sell(&mut s, MILK, 1);
-    s.till.restock(&s.manager, MILK, 10, "").unwrap(); // 12
+    s.till
+        .restock(&s.manager, MILK, Quantity::units(10), "")
+        .unwrap(); // 12
     sell(&mut s, MILK, 9); // 3 again
     let draft = &drafts(&s)[0];
     assert_eq!(draft.lines.len(), 1);
-    assert_eq!(draft.lines[0].quantity_ordered, 24);
+    assert_eq!(draft.lines[0].quantity_ordered, Quantity::units(24));
     assert_eq!(reorder_ops(&s).len(), 1);
 
     // Another product of the supplier joins the same draft.
@@ -137,7 +142,9 @@ fn a_sale_down_to_the_threshold_puts_the_reorder_quantity_on_the_suppliers_draft
     s.till
         .mark_purchase_order_ordered(&s.manager, &all[0].order_number)
         .unwrap();
-    s.till.restock(&s.manager, MILK, 10, "").unwrap();
+    s.till
+        .restock(&s.manager, MILK, Quantity::units(10), "")
+        .unwrap();
     sell(&mut s, MILK, 10);
     let next = &drafts(&s)[0];
     assert_ne!(next.id, all[0].id);
@@ -161,11 +168,16 @@ fn an_adjustment_down_to_the_threshold_reorders_too_but_only_what_has_a_supplier
     assert!(drafts(&s).is_empty());
 
     s.till
-        .adjust_stock(&s.manager, MILK, -8, "broken in the back room")
+        .adjust_stock(
+            &s.manager,
+            MILK,
+            Quantity::units(-8),
+            "broken in the back room",
+        )
         .unwrap();
     let draft = &drafts(&s)[0];
     assert_eq!(draft.lines.len(), 1);
-    assert_eq!(draft.lines[0].quantity_ordered, 24);
+    assert_eq!(draft.lines[0].quantity_ordered, Quantity::units(24));
 
     // A draft a manager made for the supplier is theirs: reorders keep to their own.
     let by_hand = s
@@ -186,10 +198,12 @@ fn a_cancelled_automatic_draft_makes_way_for_the_next() {
     s.till
         .cancel_purchase_order(&s.manager, &first.order_number)
         .unwrap();
-    s.till.restock(&s.manager, MILK, 5, "").unwrap(); // 8
+    s.till
+        .restock(&s.manager, MILK, Quantity::units(5), "")
+        .unwrap(); // 8
     sell(&mut s, MILK, 5);
     let next = drafts(&s).remove(0);
     assert_ne!(next.id, first.id);
-    assert_eq!(next.lines[0].quantity_ordered, 24);
+    assert_eq!(next.lines[0].quantity_ordered, Quantity::units(24));
     assert_ne!(next.order_number, first.order_number);
 }

@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use rusqlite::Connection;
+use sellsync_contract::Quantity;
 use sellsync_core::printing::receipt::{layout, Paper};
 use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::sell::returns::{
@@ -16,7 +17,7 @@ use sellsync_core::{Cart, Discount, Money, Percent, Sale, Tender, Till};
 fn line(line: usize, quantity: i64) -> ReturnLine {
     ReturnLine {
         line,
-        quantity,
+        quantity: Quantity::units(quantity),
         damaged: false,
     }
 }
@@ -35,9 +36,12 @@ fn of(sale: &Sale, lines: Vec<ReturnLine>) -> ReturnOfSale<'static> {
 /// discount, paid 20.00 by card and the rest in cash.
 fn discounted_sale(s: &mut Shop) -> Sale {
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 3).unwrap();
-    s.till.ring_up(&mut cart, CHOC, 4).unwrap();
-    let cable = s.till.ring_up(&mut cart, CABLE, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(3)).unwrap();
+    s.till.ring_up(&mut cart, CHOC, Quantity::units(4)).unwrap();
+    let cable = s
+        .till
+        .ring_up(&mut cart, CABLE, Quantity::units(1))
+        .unwrap();
     cart.set_line_discount(
         cable,
         Some(Discount::Percent(Percent::parse("10").unwrap())),
@@ -56,7 +60,7 @@ fn discounted_sale(s: &mut Shop) -> Sale {
         .unwrap()
 }
 
-fn stock(till: &Till, code: &str) -> i64 {
+fn stock(till: &Till, code: &str) -> Quantity {
     till.find_product(code).unwrap().unwrap().stock
 }
 
@@ -73,9 +77,13 @@ fn two_returns_of_one_sale_give_back_exactly_its_total_and_tax() {
     assert!(first.is_return());
     assert_eq!(first.sale_number, "T1-R000001");
     assert_eq!(first.original_transaction_id, Some(sale.id));
-    assert_eq!(stock(&s.till, MILK), milk_before + 1, "back on the shelf");
+    assert_eq!(
+        stock(&s.till, MILK),
+        milk_before + Quantity::units(1),
+        "back on the shelf"
+    );
     let seen = s.till.returnable(&s.cashier, &sale.sale_number).unwrap();
-    let left: Vec<i64> = seen.lines.iter().map(|l| l.left).collect();
+    let left: Vec<i64> = seen.lines.iter().map(|l| l.left.whole().unwrap()).collect();
     assert_eq!(left, [2, 1, 1]);
     assert_eq!(seen.refunded, first.total_amount);
 
@@ -172,13 +180,17 @@ fn loyalty_points_come_back_and_go_back_in_proportion() {
         .unwrap();
     // Earn 141 points on 10 cables, then spend 100 of them on 2 cables.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 10).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(10))
+        .unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
     s.till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", Some("150"))])
         .unwrap();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 2).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(2))
+        .unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice.clone())));
     cart.redeem_points(100);
     let sale = s
@@ -254,7 +266,9 @@ fn a_manager_approves_what_a_cashier_may_not_refund_alone() {
     let mut s = shop();
     // 10 cables: 141.43, over the cashier limit of 100.00.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 10).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(10))
+        .unwrap();
     let sale = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
@@ -309,7 +323,7 @@ fn a_manager_approves_what_a_cashier_may_not_refund_alone() {
 fn past_the_return_window_a_manager_approves() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let sale = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
@@ -347,7 +361,7 @@ fn a_return_without_a_receipt_is_a_managers_and_in_cash() {
     let request = |refund: &Tender| ReturnWithoutReceipt {
         lines: vec![UnreceiptedLine {
             product: product.clone(),
-            quantity: 2,
+            quantity: Quantity::units(2),
             unit_price: usd("1.50"),
             damaged: false,
         }],
@@ -386,7 +400,7 @@ fn a_return_without_a_receipt_is_a_managers_and_in_cash() {
     // 2 × 1.50 + 8.875% tax.
     assert_eq!(back.total_amount, usd("3.27"));
     assert_eq!(back.original_transaction_id, None);
-    assert_eq!(stock(&s.till, CHOC), stock_before + 2);
+    assert_eq!(stock(&s.till, CHOC), stock_before + Quantity::units(2));
 }
 
 #[test]
@@ -499,7 +513,9 @@ fn the_preview_shows_what_the_return_then_gives_and_writes_nothing() {
 fn the_preview_says_when_a_manager_must_approve() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 10).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(10))
+        .unwrap();
     let sale = s
         .till
         .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
@@ -523,7 +539,7 @@ fn the_preview_says_when_a_manager_must_approve() {
     let no_receipt = ReturnWithoutReceipt {
         lines: vec![UnreceiptedLine {
             product,
-            quantity: 2,
+            quantity: Quantity::units(2),
             unit_price: usd("1.50"),
             damaged: false,
         }],

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::ZReportDoc;
 use sellsync_contract::z_report::{DrawerCount, ZReport};
+use sellsync_contract::Quantity;
 use sellsync_core::shift::report::CashMovementKind;
 use sellsync_core::shift::IfParked;
 use sellsync_core::staff::Approval;
@@ -16,7 +17,9 @@ use sellsync_core::{Cart, Currency, Money, Sale};
 
 fn sell(s: &mut Shop, code: &str, quantity: i64, method: &str) -> Sale {
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, code, quantity).unwrap();
+    s.till
+        .ring_up(&mut cart, code, Quantity::units(quantity))
+        .unwrap();
     let pay = [tender(&s.till, method, None)];
     s.till.complete_sale(&s.cashier, &cart, &pay).unwrap()
 }
@@ -153,7 +156,7 @@ fn a_shift_from_float_to_z_report() {
     // Selling now needs a shift; the next one's Z report is number 2 and the grand
     // total carries on. Z 1 is as it was written.
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(1)).unwrap();
     let pay = [tender(&s.till, "cash", None)];
     let err = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap_err();
     assert_eq!(err.code(), "no_open_shift");
@@ -411,7 +414,9 @@ fn a_manager_voids_a_sale_of_the_open_shift_and_everything_goes_back() {
         .unwrap()
         .unwrap();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, CABLE, 1).unwrap();
+    s.till
+        .ring_up(&mut cart, CABLE, Quantity::units(1))
+        .unwrap();
     cart.set_customer(Some(sellsync_core::CartCustomer::Existing(alice.clone())));
     let pay = [tender(&s.till, "cash", None)];
     let sale = s.till.complete_sale(&s.cashier, &cart, &pay).unwrap();
@@ -445,7 +450,7 @@ fn a_manager_voids_a_sale_of_the_open_shift_and_everything_goes_back() {
     );
     assert_eq!(
         s.till.find_product(CABLE).unwrap().unwrap().stock,
-        cable_after_sale + 1,
+        cable_after_sale + Quantity::units(1),
         "back in stock"
     );
     let points = s
@@ -510,8 +515,8 @@ fn a_manager_voids_a_sale_of_the_open_shift_and_everything_goes_back() {
 fn a_line_taken_off_the_cart_is_recorded_and_a_returned_sale_is_not_voided() {
     let mut s = shop();
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, 2).unwrap();
-    s.till.ring_up(&mut cart, CHOC, 1).unwrap();
+    s.till.ring_up(&mut cart, MILK, Quantity::units(2)).unwrap();
+    s.till.ring_up(&mut cart, CHOC, Quantity::units(1)).unwrap();
     let line = cart.lines()[1].clone();
     s.till.record_removed_line(&s.cashier, &line).unwrap();
     cart.remove(1).unwrap();

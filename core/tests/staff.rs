@@ -4,6 +4,7 @@ mod common;
 
 use common::{count, shop, snapshot, tender};
 use sellsync_contract::credentials::MAX_FAILED_ATTEMPTS;
+use sellsync_contract::Quantity;
 use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::{
     Cart, Credential, Discount, Error, Money, NewCustomer, NewUser, Permission, Role,
@@ -150,31 +151,35 @@ fn stock_corrections_need_a_manager_and_a_reason() {
     let before = snapshot(s.dir.path());
     let err = s
         .till
-        .adjust_stock(&s.cashier, common::MILK, -2, "damaged")
+        .adjust_stock(&s.cashier, common::MILK, Quantity::units(-2), "damaged")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
         "Priya Shah is not allowed to manage inventory. A manager or an admin can."
     );
     assert!(matches!(
-        s.till.adjust_stock(&s.manager, common::MILK, -2, "  "),
+        s.till
+            .adjust_stock(&s.manager, common::MILK, Quantity::units(-2), "  "),
         Err(Error::MissingReason)
     ));
     assert!(matches!(
-        s.till.adjust_stock(&s.manager, common::MILK, 0, "count"),
+        s.till
+            .adjust_stock(&s.manager, common::MILK, Quantity::units(0), "count"),
         Err(Error::BadQuantity { .. })
     ));
     assert!(matches!(
-        s.till.adjust_stock(&s.manager, "NOPE", 1, "count"),
+        s.till
+            .adjust_stock(&s.manager, "NOPE", Quantity::units(1), "count"),
         Err(Error::UnknownProduct(_))
     ));
     assert!(matches!(
-        s.till.restock(&s.manager, common::MILK, -5, "delivery"),
+        s.till
+            .restock(&s.manager, common::MILK, Quantity::units(-5), "delivery"),
         Err(Error::BadQuantity { .. })
     ));
     let err = s
         .till
-        .set_counted_stock(&s.manager, common::MILK, 10, "count")
+        .set_counted_stock(&s.manager, common::MILK, Quantity::units(10), "count")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -182,7 +187,7 @@ fn stock_corrections_need_a_manager_and_a_reason() {
     );
     assert_eq!(
         (s.till
-            .set_counted_stock(&s.manager, common::MILK, -1, "count"))
+            .set_counted_stock(&s.manager, common::MILK, Quantity::units(-1), "count"))
         .unwrap_err()
         .code(),
         "bad_count"
@@ -192,24 +197,36 @@ fn stock_corrections_need_a_manager_and_a_reason() {
     // Counted on the shelf: the correction is the difference.
     let change = s
         .till
-        .set_counted_stock(&s.manager, common::MILK, 12, "recount")
+        .set_counted_stock(&s.manager, common::MILK, Quantity::units(12), "recount")
         .unwrap();
-    assert_eq!((change.before, change.after), (10, 12));
+    assert_eq!(
+        (change.before, change.after),
+        (Quantity::units(10), Quantity::units(12))
+    );
     let change = s
         .till
-        .set_counted_stock(&s.manager, common::MILK, 10, "recount")
+        .set_counted_stock(&s.manager, common::MILK, Quantity::units(10), "recount")
         .unwrap();
-    assert_eq!((change.before, change.after), (12, 10));
+    assert_eq!(
+        (change.before, change.after),
+        (Quantity::units(12), Quantity::units(10))
+    );
 
     // 10 -> 3 reaches the threshold (3): a low-stock notification, then a restock.
     let change = s
         .till
-        .adjust_stock(&s.manager, common::MILK, -7, "expired")
+        .adjust_stock(&s.manager, common::MILK, Quantity::units(-7), "expired")
         .unwrap();
-    assert_eq!((change.before, change.after), (10, 3));
+    assert_eq!(
+        (change.before, change.after),
+        (Quantity::units(10), Quantity::units(3))
+    );
     assert_eq!(s.till.notifications(true, 5).unwrap()[0].kind, "low_stock");
-    let change = s.till.restock(&s.manager, common::MILK, 24, "").unwrap();
-    assert_eq!(change.after, 27);
+    let change = s
+        .till
+        .restock(&s.manager, common::MILK, Quantity::units(24), "")
+        .unwrap();
+    assert_eq!(change.after, Quantity::units(27));
     assert_eq!(
         s.till
             .stock_levels(true)
@@ -236,7 +253,7 @@ fn the_ledger_check_catches_a_tampered_cache() {
     rusqlite::Connection::open(s.dir.path().join("till.sqlite3"))
         .unwrap()
         .execute(
-            "UPDATE products SET stock = stock + 1 WHERE sku = 'T-CHOC'",
+            "UPDATE products SET stock = stock + 1000 WHERE sku = 'T-CHOC'",
             [],
         )
         .unwrap();
@@ -245,7 +262,7 @@ fn the_ledger_check_catches_a_tampered_cache() {
     assert_eq!(check.mismatches[0].sku, "T-CHOC");
     assert_eq!(
         (check.mismatches[0].cached, check.mismatches[0].ledger),
-        (7, 6)
+        (Quantity::units(7), Quantity::units(6))
     );
 }
 
@@ -276,7 +293,9 @@ fn permissions_beyond_the_role_are_checked_in_core() {
     ));
     let cash = tender(&s.till, "cash", None);
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, common::MILK, 1).unwrap();
+    s.till
+        .ring_up(&mut cart, common::MILK, Quantity::units(1))
+        .unwrap();
     let mut with_new_customer = cart.clone();
     with_new_customer.set_customer(Some(CartCustomer::New(NewCustomer {
         name: "Walk In".into(),
@@ -311,10 +330,10 @@ fn permissions_beyond_the_role_are_checked_in_core() {
 fn a_manager_marks_the_notifications_read_and_central_hears_of_it() {
     let mut s = shop();
     s.till
-        .adjust_stock(&s.manager, common::MILK, -7, "expired")
+        .adjust_stock(&s.manager, common::MILK, Quantity::units(-7), "expired")
         .unwrap();
     s.till
-        .adjust_stock(&s.manager, common::CHOC, -1, "damaged")
+        .adjust_stock(&s.manager, common::CHOC, Quantity::units(-1), "damaged")
         .unwrap();
     assert_eq!(s.till.unread_notifications().unwrap(), 2);
 

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use sellsync_contract::documents::{CustomerPurchase, Op, PaymentKind};
+use sellsync_contract::Quantity;
 use sellsync_core::sell::cart::CartCustomer;
 use sellsync_core::sell::returns::{NoReceiptRefund, ReturnWithoutReceipt, UnreceiptedLine};
 use sellsync_core::staff::Approval;
@@ -24,7 +25,7 @@ fn credit_alice(s: &mut Shop) -> Sale {
     let request = ReturnWithoutReceipt {
         lines: vec![UnreceiptedLine {
             product,
-            quantity: 2,
+            quantity: Quantity::units(2),
             unit_price: usd("1.50"),
             damaged: false,
         }],
@@ -45,7 +46,9 @@ fn credit_alice(s: &mut Shop) -> Sale {
 
 fn milk_for_alice(s: &Shop, quantity: i64, credit: &str) -> Cart {
     let mut cart = Cart::new();
-    s.till.ring_up(&mut cart, MILK, quantity).unwrap();
+    s.till
+        .ring_up(&mut cart, MILK, Quantity::units(quantity))
+        .unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice(&s.till, s))));
     cart.use_store_credit(usd(credit));
     cart
@@ -91,7 +94,9 @@ fn a_return_without_a_receipt_becomes_store_credit_and_is_spent_at_the_next_sale
         "The customer has 3.27 of store credit; 5.00 cannot be spent."
     );
     let mut chocolate = Cart::new();
-    s.till.ring_up(&mut chocolate, CHOC, 1).unwrap();
+    s.till
+        .ring_up(&mut chocolate, CHOC, Quantity::units(1))
+        .unwrap();
     chocolate.set_customer(Some(CartCustomer::Existing(alice(&s.till, &s))));
     chocolate.use_store_credit(usd("3.27"));
     let err = s.till.check_store_credit(&chocolate).unwrap_err();
@@ -100,7 +105,9 @@ fn a_return_without_a_receipt_becomes_store_credit_and_is_spent_at_the_next_sale
         "3.27 of store credit is more than the 2.17 left to pay."
     );
     let mut nobody = Cart::new();
-    s.till.ring_up(&mut nobody, MILK, 1).unwrap();
+    s.till
+        .ring_up(&mut nobody, MILK, Quantity::units(1))
+        .unwrap();
     nobody.use_store_credit(usd("1.00"));
     let err = s
         .till

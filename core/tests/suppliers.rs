@@ -8,6 +8,7 @@ use bson::doc;
 use common::*;
 use sellsync_contract::change::CentralChange;
 use sellsync_contract::documents::{Collection, Op};
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::purchasing::suppliers::NewSupplier;
 use sellsync_core::Id;
@@ -120,7 +121,7 @@ fn a_product_is_linked_to_its_supplier_with_a_reorder_quantity_and_a_cost() {
         "another business's id is unknown too"
     );
     let negative = ProductChanges {
-        reorder_quantity: Some(-1),
+        reorder_quantity: Some(Quantity::units(-1)),
         ..ProductChanges::default()
     };
     assert_eq!(
@@ -139,14 +140,14 @@ fn a_product_is_linked_to_its_supplier_with_a_reorder_quantity_and_a_cost() {
             MILK,
             &ProductChanges {
                 supplier_id: Some(Some(supplier.id)),
-                reorder_quantity: Some(24),
+                reorder_quantity: Some(Quantity::units(24)),
                 unit_cost: Some(Some(usd("2.10"))),
                 ..ProductChanges::default()
             },
         )
         .unwrap();
     assert_eq!(linked.supplier_id, Some(supplier.id));
-    assert_eq!(linked.reorder_quantity, 24);
+    assert_eq!(linked.reorder_quantity, Quantity::units(24));
     assert_eq!(linked.unit_cost, Some(usd("2.10")));
     let update = s
         .till

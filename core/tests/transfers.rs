@@ -11,6 +11,7 @@ use sellsync_contract::change::CentralChange;
 use sellsync_contract::documents::{
     Collection, Op, StockTransferDoc, StoreDoc, TransferItemDoc, TransferStatus,
 };
+use sellsync_contract::Quantity;
 use sellsync_core::stock::transfers::TransferLineInput;
 use sellsync_core::{Id, Money, NewProduct};
 
@@ -49,11 +50,11 @@ fn pull(s: &mut Shop, collection: Collection, document: Document) {
 fn line(s: &Shop, code: &str, quantity: i64) -> TransferLineInput {
     TransferLineInput {
         product: s.till.find_product(code).unwrap().unwrap(),
-        quantity,
+        quantity: Quantity::units(quantity),
     }
 }
 
-fn stock(s: &Shop, code: &str) -> i64 {
+fn stock(s: &Shop, code: &str) -> Quantity {
     s.till.find_product(code).unwrap().unwrap().stock
 }
 
@@ -76,8 +77,11 @@ fn stock_sent_leaves_at_once_and_comes_back_when_the_transfer_is_cancelled() {
     assert_eq!(sent.to_store_id, to);
     assert!(!sent.incoming);
     assert_eq!(sent.lines.len(), 2, "milk scanned twice is one line");
-    assert_eq!(sent.lines[0].quantity_sent, 5);
-    assert_eq!((stock(&s, MILK), stock(&s, CHOC)), (5, 4));
+    assert_eq!(sent.lines[0].quantity_sent, Quantity::units(5));
+    assert_eq!(
+        (stock(&s, MILK), stock(&s, CHOC)),
+        (Quantity::units(5), Quantity::units(4))
+    );
 
     let ops = s.till.pending_operations(10_000).unwrap();
     let insert = ops
@@ -116,7 +120,10 @@ fn stock_sent_leaves_at_once_and_comes_back_when_the_transfer_is_cancelled() {
         .cancel_transfer(&s.manager, &sent.transfer_number)
         .unwrap();
     assert_eq!(cancelled.status, TransferStatus::Cancelled);
-    assert_eq!((stock(&s, MILK), stock(&s, CHOC)), (10, 6));
+    assert_eq!(
+        (stock(&s, MILK), stock(&s, CHOC)),
+        (Quantity::units(10), Quantity::units(6))
+    );
     let words = refused(
         s.till.cancel_transfer(&s.manager, &sent.transfer_number),
         "transfer_closed",
@@ -139,7 +146,7 @@ fn what_may_not_be_sent_is_refused_and_writes_nothing() {
                 sku: "HERE-1".into(),
                 product_name: "Local Honey".into(),
                 price: Money::from_minor(899),
-                stock: 5,
+                stock: Quantity::units(5),
                 only_this_store: true,
                 ..NewProduct::default()
             },
@@ -182,7 +189,7 @@ fn what_may_not_be_sent_is_refused_and_writes_nothing() {
     );
     let honey = [TransferLineInput {
         product: only_here,
-        quantity: 1,
+        quantity: Quantity::units(1),
     }];
     let words = refused(
         s.till.send_transfer(&s.manager, UPTOWN, &honey, ""),
@@ -214,8 +221,8 @@ fn incoming(s: &mut Shop, from: Id, items: &[(&str, i64)]) -> StockTransferDoc {
             .iter()
             .map(|(code, quantity)| TransferItemDoc {
                 product_id: s.till.find_product(code).unwrap().unwrap().id,
-                quantity_sent: *quantity,
-                quantity_received: 0,
+                quantity_sent: Quantity::units(*quantity),
+                quantity_received: Quantity::units(0),
             })
             .collect(),
         note: String::new(),
@@ -236,7 +243,7 @@ fn a_transfer_is_received_once_with_what_did_not_come_recorded() {
     let doc = incoming(&mut s, from, &[(MILK, 6), (CHOC, 3)]);
     assert_eq!(
         s.till.in_transit_to_here().unwrap()[&doc.items[0].product_id],
-        6
+        Quantity::units(6)
     );
     let number = doc.transfer_number.clone();
     let seen = s.till.transfer(&number).unwrap();
@@ -274,11 +281,14 @@ fn a_transfer_is_received_once_with_what_did_not_come_recorded() {
         )
         .unwrap();
     assert_eq!(received.status, TransferStatus::Received);
-    assert_eq!(received.lines[0].quantity_received, 5);
-    assert_eq!(received.lines[0].missing, 1);
-    assert_eq!(received.lines[1].quantity_received, 0);
-    assert_eq!(received.lines[1].missing, 3);
-    assert_eq!((stock(&s, MILK), stock(&s, CHOC)), (15, 6));
+    assert_eq!(received.lines[0].quantity_received, Quantity::units(5));
+    assert_eq!(received.lines[0].missing, Quantity::units(1));
+    assert_eq!(received.lines[1].quantity_received, Quantity::units(0));
+    assert_eq!(received.lines[1].missing, Quantity::units(3));
+    assert_eq!(
+        (stock(&s, MILK), stock(&s, CHOC)),
+        (Quantity::units(15), Quantity::units(6))
+    );
     assert!(s.till.in_transit_to_here().unwrap().is_empty());
     let words = refused(
         s.till.receive_transfer(&s.manager, &number, None),
@@ -327,6 +337,12 @@ fn everything_sent_is_received_when_nothing_is_scanned() {
         .till
         .receive_transfer(&s.manager, &doc.transfer_number, None)
         .unwrap();
-    assert!(received.lines.iter().all(|l| l.missing == 0));
-    assert_eq!((stock(&s, MILK), stock(&s, CABLE)), (12, 2));
+    assert!(received
+        .lines
+        .iter()
+        .all(|l| l.missing == Quantity::units(0)));
+    assert_eq!(
+        (stock(&s, MILK), stock(&s, CABLE)),
+        (Quantity::units(12), Quantity::units(2))
+    );
 }

@@ -13,6 +13,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use sellsync_contract::Quantity;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -180,7 +181,7 @@ fn load(runtime: &tokio::runtime::Runtime, tag: u32) {
                     sku: format!("SKU-{p:03}"),
                     product_name: format!("Product {p}"),
                     price: Money::from_minor(199 + p),
-                    stock: 1_000,
+                    stock: Quantity::units(1_000),
                     ..Default::default()
                 })
                 .collect();
@@ -210,7 +211,7 @@ fn load(runtime: &tokio::runtime::Runtime, tag: u32) {
             let mut cart = Cart::new();
             for line in 0..4 {
                 let sku = format!("SKU-{:03}", (sale * 7 + line * 13) % 200);
-                till.ring_up(&mut cart, &sku, 1).unwrap();
+                till.ring_up(&mut cart, &sku, Quantity::units(1)).unwrap();
             }
             till.complete_sale(&owner, &cart, std::slice::from_ref(&cash))
                 .unwrap();
@@ -326,12 +327,13 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
                     category: "Bench".into(),
                     price: Money::from_minor(100 + p),
                     tax_rate: None,
-                    stock: 0,
+                    unit: sellsync_contract::Unit::Piece,
+                    stock: Quantity::ZERO,
                     opening_stock: None,
                     stock_levels: Some(Vec::new()),
-                    stock_threshold: 0,
+                    stock_threshold: Quantity::ZERO,
                     supplier_id: None,
-                    reorder_quantity: 0,
+                    reorder_quantity: Quantity::ZERO,
                     unit_cost: None,
                     created_at: None,
                     updated_at: None,

@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use bson::oid::ObjectId;
-use bson::{doc, Document};
+use bson::{doc, Bson, Document};
 use common::{create_business, database, db, id_in, Gateway};
 use futures_util::TryStreamExt as _;
 use serde_json::{json, Value};
@@ -265,7 +265,7 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         "a replay answers the first answer"
     );
     let (_, stock) = gateway.get(&format!("/v1/stores/{}/stock", a.store), Some(&a.key));
-    assert_eq!(stock["data"][0]["stock"], 34, "{stock}");
+    assert_eq!(stock["data"][0]["stock"], "34", "{stock}");
     let other = movement.replace("24", "25");
     let (status, refused) = post_once("delivery-0001", &other);
     assert_eq!(
@@ -273,7 +273,7 @@ async fn the_api_pages_replays_limits_and_refuses_in_words() {
         (422, Some("idempotency_key_reused"))
     );
     let (_, stock) = gateway.get(&format!("/v1/stores/{}/stock", a.store), Some(&a.key));
-    assert_eq!(stock["data"][0]["stock"], 34, "nothing done twice");
+    assert_eq!(stock["data"][0]["stock"], "34", "nothing done twice");
 
     // Bad input, each in words with its code.
     for (body, code) in [
@@ -600,4 +600,86 @@ async fn the_business_sets_its_barcode_rules_for_every_till() {
         (200, &json!([])),
         "{none}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn goods_sold_by_weight_read_and_move_as_exact_decimal_strings() {
+    let name = database("by_weight");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let (status, body) = gateway.post(
+        "/v1/products",
+        Some(&a.key),
+        &json!({ "sku": "BANANA", "product_name": "Bananas", "price": "0.69", "unit": "kg",
+                 "stock_threshold": "5.5",
+                 "opening_stock": [{ "store_id": a.store, "quantity": "12.5" }] })
+        .to_string(),
+    );
+    let bananas = created(status, &body);
+    assert_eq!(
+        (body["unit"].as_str(), body["stock"].as_str()),
+        (Some("kg"), Some("12.5"))
+    );
+    assert_eq!(body["stock_threshold"], "5.5");
+    // Stored exactly: a Decimal128 where it is not whole.
+    let stored = db(&name)
+        .await
+        .collection::<Document>("products")
+        .find_one(doc! { "_id": ObjectId::parse_str(&bananas).unwrap() })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.get("stock"),
+        Some(&Bson::Decimal128("12.5".parse().unwrap()))
+    );
+
+    let move_by = |product: &str, quantity: Value| {
+        gateway.post(
+            "/v1/stock-movements",
+            Some(&a.key),
+            &json!({ "store_id": a.store, "product_id": product, "movement_type": "adjustment",
+                     "quantity": quantity, "reason": "recount" })
+            .to_string(),
+        )
+    };
+    let (status, moved) = move_by(&bananas, json!("-0.742"));
+    assert_eq!(status, 201, "{moved}");
+    assert_eq!(moved["quantity"], "-0.742");
+    let (_, stock) = gateway.get(&format!("/v1/stores/{}/stock", a.store), Some(&a.key));
+    let row = stock["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["sku"] == "BANANA")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            row["unit"].as_str(),
+            row["stock"].as_str(),
+            row["stock_threshold"].as_str()
+        ),
+        (Some("kg"), Some("11.758"), Some("5.5"))
+    );
+
+    // Refused, and nothing moves: a fraction of a gram, half a piece, a float, a bad unit.
+    let before = holdings(&name, a.business).await;
+    for (product, quantity) in [
+        (&bananas, json!("0.0005")),
+        (&a.product, json!("0.5")),
+        (&bananas, json!(0.25)),
+    ] {
+        let (status, refused) = move_by(product, quantity.clone());
+        assert_eq!(status, 400, "{quantity}: {refused}");
+    }
+    let (status, refused) = gateway.post(
+        "/v1/products",
+        Some(&a.key),
+        &json!({ "sku": "ROPE", "product_name": "Rope", "price": "1.00", "unit": "furlong" })
+            .to_string(),
+    );
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused.to_string().contains("furlong"), "{refused}");
+    assert_eq!(holdings(&name, a.business).await, before);
 }

@@ -9,6 +9,7 @@
 
 mod common;
 
+use sellsync_contract::Quantity;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -193,7 +194,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
                     sku: sku.into(),
                     product_name: sku.to_lowercase(),
                     price: Money::from_minor(350),
-                    stock: 40,
+                    stock: Quantity::units(40),
                     only_this_store: own,
                     ..NewProduct::default()
                 },
@@ -246,7 +247,7 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
                 sku: "EGGS".into(),
                 product_name: "eggs".into(),
                 price: Money::from_minor(420),
-                stock: 30,
+                stock: Quantity::units(30),
                 only_this_store: true,
                 ..NewProduct::default()
             },
@@ -267,9 +268,13 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         2,
         Some(CartCustomer::Existing(ada2)),
     );
-    till2.adjust_stock(&boss2, "EGGS", -1, "broken").unwrap();
+    till2
+        .adjust_stock(&boss2, "EGGS", Quantity::units(-1), "broken")
+        .unwrap();
     let mut cart = Cart::new();
-    till2.ring_up(&mut cart, "EGGS", 1).unwrap();
+    till2
+        .ring_up(&mut cart, "EGGS", Quantity::units(1))
+        .unwrap();
     till2.park(&boss2, &cart, "back soon").unwrap();
     let z = till2
         .close_shift(
@@ -366,6 +371,14 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
     let mut movement_sent = movement1.clone();
     movement_sent.remove("stock_applied");
     let movement_like = |changes: Document| anew(&movement_sent, changes).1;
+    // A sale whose line of a piece product says it sold half a kilogram of it.
+    let mut by_weight = sale1.get_array("items").unwrap()[0]
+        .as_document()
+        .unwrap()
+        .clone();
+    by_weight.insert("unit", "kg");
+    by_weight.insert("quantity", "0.5".parse::<bson::Decimal128>().unwrap());
+    let sale_by_weight = anew(&sale1, doc! { "items": [by_weight] }).1;
     let z_other_till = anew(&z2, doc! { "store_id": s1, "till_id": ObjectId::new() }).1;
     // A Z report of till 1 whose drawer count names business B's owner as the counter.
     let mut count_by_b = z2.get_array("counts").unwrap()[0]
@@ -886,6 +899,30 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
             "out_of_range",
         ),
         (
+            "half a piece out of stock",
+            wire(
+                C::StockMovements,
+                Op::Insert,
+                ObjectId::new(),
+                movement_like(
+                    doc! { "movement_type": "adjustment", "quantity": "-0.5".parse::<bson::Decimal128>().unwrap(), "handled_by": owner_id },
+                ),
+                boss_id,
+            ),
+            "wrong_unit",
+        ),
+        (
+            "a piece product sold by the kilogram",
+            wire(
+                C::SalesTransactions,
+                Op::Insert,
+                ObjectId::new(),
+                sale_by_weight.clone(),
+                by_priya,
+            ),
+            "wrong_unit",
+        ),
+        (
             "a movement counted already",
             wire(
                 C::StockMovements,
@@ -1206,7 +1243,9 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         )
         .unwrap();
     sell(&mut till2, &boss2, "EGGS", 2, None);
-    till2.adjust_stock(&boss2, "EGGS", -1, "broken").unwrap();
+    till2
+        .adjust_stock(&boss2, "EGGS", Quantity::units(-1), "broken")
+        .unwrap();
     till2
         .add_user(
             &boss2,

@@ -19,6 +19,7 @@ use sellsync_contract::embedded_barcodes::ready_layout;
 use sellsync_contract::operation::Operation;
 use sellsync_contract::secrets;
 use sellsync_contract::stock::MovementType;
+use sellsync_contract::Quantity;
 use sellsync_core::catalog::NewProduct;
 use sellsync_core::staff::NewUser;
 use sellsync_core::{Actor, Credential, Id, Money, Role, Till};
@@ -81,7 +82,7 @@ fn movement(
         store_id: store.into(),
         product_id: product,
         movement_type: kind,
-        quantity,
+        quantity: Quantity::units(quantity),
         handled_by: Some(by),
         reason: "recount".into(),
         transaction_id: None,
@@ -230,7 +231,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
                 sku: "MILK".into(),
                 product_name: "Whole Milk".into(),
                 price: Money::from_minor(349),
-                stock: 10,
+                stock: Quantity::units(10),
                 ..NewProduct::default()
             },
         )
@@ -457,7 +458,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
                 sku: "MILK".into(),
                 product_name: "Oat Milk".into(),
                 price: Money::from_minor(299),
-                stock: 3,
+                stock: Quantity::units(3),
                 ..NewProduct::default()
             },
         )
@@ -475,7 +476,7 @@ async fn a_till_enrolled_at_the_gateway_sells_and_syncs_through_it_exactly_once(
     assert_eq!(products.len(), 1, "{products:?}");
     assert_eq!(
         (products[0].product_name.as_str(), products[0].stock),
-        ("Whole Milk", 7)
+        ("Whole Milk", Quantity::units(7))
     );
     let sale = till_b.find_sale(&sent_sale_number(&sent)).unwrap();
     assert_eq!(sale.total_amount, Money::from_minor(698));
@@ -755,7 +756,7 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
                     sku: sku.into(),
                     product_name: sku.to_lowercase(),
                     price: Money::from_minor(250),
-                    stock: 20,
+                    stock: Quantity::units(20),
                     ..NewProduct::default()
                 };
                 till.add_product(&boss, &product).unwrap();
@@ -823,7 +824,12 @@ async fn three_tills_of_a_store_selling_offline_converge_through_the_gateway() {
         assert_eq!(central, ledger, "{sku}: central is its ledger");
         for till in &tills {
             let here = till.find_product(sku).unwrap().unwrap().stock;
-            assert_eq!(here, central, "{sku} at {}", till.till_code());
+            assert_eq!(
+                here,
+                Quantity::units(central),
+                "{sku} at {}",
+                till.till_code()
+            );
         }
     }
 }

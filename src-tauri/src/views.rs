@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use sellsync_contract::documents::{ParkedStatus, PaymentKind};
 use sellsync_contract::pricing::PricedCart;
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::roles::{permission_name, Permission};
 use sellsync_contract::z_report::{rows, ZReport};
 use sellsync_core::catalog::QuickKeys;
@@ -71,6 +72,12 @@ impl From<sellsync_contract::money::AmountError> for Failure {
 
 impl From<sellsync_contract::cash_count::CountError> for Failure {
     fn from(error: sellsync_contract::cash_count::CountError) -> Failure {
+        sellsync_core::Error::from(error).into()
+    }
+}
+
+impl From<sellsync_contract::quantity::QuantityError> for Failure {
+    fn from(error: sellsync_contract::quantity::QuantityError) -> Failure {
         sellsync_core::Error::from(error).into()
     }
 }
@@ -143,7 +150,11 @@ impl UserView {
 pub struct CartLineView {
     pub name: String,
     pub sku: String,
-    pub quantity: i64,
+    /// With its unit's decimals: `2`, `0.742`.
+    pub quantity: String,
+    /// `""` for pieces, else `kg`, `lb`, …: the line shows `0.742 kg × $2.99/kg`.
+    pub unit: String,
+    /// The price of one unit.
     pub unit_price: String,
     /// The line's own discount, if it has one.
     pub discount: Option<String>,
@@ -235,13 +246,14 @@ impl CartView {
                 .map(|(line, p)| CartLineView {
                     name: line.product.product_name.clone(),
                     sku: line.product.sku.clone(),
-                    quantity: line.quantity,
+                    quantity: line.quantity.format(line.product.unit),
+                    unit: line.product.unit.suffix().to_owned(),
                     unit_price: money(line.product.price),
                     discount: some_money(p.line_discount),
                     total: money(p.gross.checked_sub(p.line_discount).unwrap_or(p.gross)),
                 })
                 .collect(),
-            items: cart.lines().iter().map(|l| l.quantity).sum(),
+            items: cart.items(),
             subtotal: money(priced.subtotal),
             discount: money(priced.discount_total),
             cart_discount: some_money(priced.cart_discount),
@@ -265,7 +277,9 @@ pub struct ProductView {
     pub sku: String,
     pub name: String,
     pub price: String,
-    pub stock: i64,
+    pub stock: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
 }
 
 impl ProductView {
@@ -274,7 +288,8 @@ impl ProductView {
             sku: p.sku.clone(),
             name: p.product_name.clone(),
             price: till.format_money(p.price),
-            stock: p.stock,
+            stock: p.stock.format(p.unit),
+            unit: p.unit.suffix().to_owned(),
         }
     }
 }
@@ -445,13 +460,16 @@ pub struct StockView {
     pub category: String,
     /// Its price, formatted.
     pub price: String,
-    pub stock: i64,
-    pub threshold: i64,
+    /// Quantities with the unit's decimals.
+    pub stock: String,
+    pub threshold: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
     pub low: bool,
     /// Ordered from the supplier and not in yet.
-    pub on_order: i64,
+    pub on_order: String,
     /// Sent from another store and not received yet.
-    pub in_transit: i64,
+    pub in_transit: String,
 }
 
 impl StockView {
@@ -462,11 +480,12 @@ impl StockView {
             name: p.product_name.clone(),
             category: p.category.clone(),
             price: till.format_money(p.price),
-            stock: p.stock,
-            threshold: p.stock_threshold,
+            stock: p.stock.format(p.unit),
+            threshold: p.stock_threshold.format(p.unit),
+            unit: p.unit.suffix().to_owned(),
             low: p.is_low(),
-            on_order: incoming.on_order.get(&p.id).copied().unwrap_or(0),
-            in_transit: incoming.in_transit.get(&p.id).copied().unwrap_or(0),
+            on_order: incoming.on_order(p),
+            in_transit: incoming.in_transit(p),
         }
     }
 }
@@ -474,8 +493,8 @@ impl StockView {
 /// What is on its way to the store, by product.
 #[derive(Default)]
 pub struct Incoming {
-    pub on_order: HashMap<Id, i64>,
-    pub in_transit: HashMap<Id, i64>,
+    pub on_order: HashMap<Id, Quantity>,
+    pub in_transit: HashMap<Id, Quantity>,
 }
 
 impl Incoming {
@@ -484,6 +503,16 @@ impl Incoming {
             on_order: till.on_order()?,
             in_transit: till.in_transit_to_here()?,
         })
+    }
+
+    fn on_order(&self, p: &Product) -> String {
+        let quantity = self.on_order.get(&p.id).copied().unwrap_or_default();
+        quantity.format(p.unit)
+    }
+
+    fn in_transit(&self, p: &Product) -> String {
+        let quantity = self.in_transit.get(&p.id).copied().unwrap_or_default();
+        quantity.format(p.unit)
     }
 }
 
@@ -534,11 +563,14 @@ pub struct OrderView {
 pub struct OrderLineView {
     pub sku: String,
     pub name: String,
-    pub ordered: i64,
-    pub received: i64,
-    pub damaged: i64,
-    /// Came in (sound or not) less ordered.
-    pub difference: i64,
+    /// Quantities with the unit's decimals.
+    pub ordered: String,
+    pub received: String,
+    pub damaged: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
+    /// Came in (sound or not) less ordered, signed (`-3`, `+2`, `0`), once anything came.
+    pub difference: Option<String>,
     pub unit_price: Option<String>,
 }
 
@@ -558,10 +590,13 @@ impl OrderView {
                 .map(|l| OrderLineView {
                     sku: l.sku.clone(),
                     name: l.product_name.clone(),
-                    ordered: l.quantity_ordered,
-                    received: l.quantity_received,
-                    damaged: l.quantity_damaged,
-                    difference: l.difference,
+                    ordered: l.quantity_ordered.format(l.unit),
+                    received: l.quantity_received.format(l.unit),
+                    damaged: l.quantity_damaged.format(l.unit),
+                    unit: l.unit.suffix().to_owned(),
+                    difference: (l.quantity_received + l.quantity_damaged)
+                        .is_positive()
+                        .then(|| signed(l.difference, l.unit)),
                     unit_price: l.unit_price.map(|p| till.format_money(p)),
                 })
                 .collect(),
@@ -605,10 +640,13 @@ pub struct ProductForm {
     pub barcode: String,
     pub category: String,
     pub tax_rate: String,
-    pub threshold: i64,
+    /// `piece`, `kg`, …: set when the product is made.
+    pub unit: String,
+    /// Quantities as they would be typed, in the unit.
+    pub threshold: String,
     /// The supplier's id, or "".
     pub supplier_id: String,
-    pub reorder_quantity: i64,
+    pub reorder_quantity: String,
     /// What the supplier charges for one, as typed, or "".
     pub unit_cost: String,
 }
@@ -622,9 +660,10 @@ impl ProductForm {
             barcode: p.barcode.clone().unwrap_or_default(),
             category: p.category.clone(),
             tax_rate: p.tax_rate.to_string().trim_end_matches('%').to_owned(),
-            threshold: p.stock_threshold,
+            unit: p.unit.code().to_owned(),
+            threshold: p.stock_threshold.decimal(),
             supplier_id: p.supplier_id.map(|id| id.to_string()).unwrap_or_default(),
-            reorder_quantity: p.reorder_quantity,
+            reorder_quantity: p.reorder_quantity.decimal(),
             unit_cost: p
                 .unit_cost
                 .map(|c| till.format_money(c))
@@ -734,7 +773,12 @@ impl ParkedView {
             note: parked.note.clone(),
             parked_by: parked.parked_by_name.clone(),
             parked_at: till.format_time(parked.created_at),
-            items: parked.items.iter().map(|i| i.quantity).sum(),
+            // Pieces, and one for each weighed item.
+            items: parked
+                .items
+                .iter()
+                .map(|i| i.quantity.whole().unwrap_or(1))
+                .sum(),
             total: till.format_money(parked.total_amount),
             taken_up_here: parked.status == ParkedStatus::Resumed,
         }
@@ -757,7 +801,8 @@ pub struct BreakdownView {
 pub struct BreakdownRowView {
     pub key: String,
     pub sales: i64,
-    pub quantity: i64,
+    /// A product's in its unit (`2.350 kg`), a category's items; `""` otherwise.
+    pub quantity: String,
     pub amount: String,
     pub returned: String,
     pub net: String,
@@ -776,7 +821,7 @@ impl BreakdownView {
                 .map(|r| BreakdownRowView {
                     key: r.key.clone(),
                     sales: r.sales,
-                    quantity: r.quantity,
+                    quantity: r.quantity.with_unit(r.unit),
                     amount: money(r.amount),
                     returned: money(r.returned),
                     net: money(r.net),
@@ -872,9 +917,12 @@ pub struct ReturnableView {
 pub struct ReturnableLineView {
     pub name: String,
     pub sku: String,
-    pub sold: i64,
-    pub returned: i64,
-    pub left: i64,
+    /// Quantities with the unit's decimals: a weighed line may come back in part.
+    pub sold: String,
+    pub returned: String,
+    pub left: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
     pub total: String,
 }
 
@@ -900,9 +948,10 @@ impl ReturnableView {
                 .map(|l| ReturnableLineView {
                     name: l.item.product_name.clone(),
                     sku: l.item.sku.clone(),
-                    sold: l.item.quantity,
-                    returned: l.returned,
-                    left: l.left,
+                    sold: l.item.quantity.format(l.item.unit),
+                    returned: l.returned.format(l.item.unit),
+                    left: l.left.format(l.item.unit),
+                    unit: l.item.unit.suffix().to_owned(),
                     total: till.format_money(l.item.total_price),
                 })
                 .collect(),
@@ -1032,9 +1081,12 @@ pub struct TransferView {
 pub struct TransferLineView {
     pub sku: String,
     pub name: String,
-    pub sent: i64,
-    pub received: i64,
-    pub missing: i64,
+    /// Quantities with the unit's decimals; `missing` is `""` when none is.
+    pub sent: String,
+    pub received: String,
+    pub missing: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
 }
 
 impl From<&Transfer> for TransferView {
@@ -1053,9 +1105,13 @@ impl From<&Transfer> for TransferView {
                 .map(|l| TransferLineView {
                     sku: l.sku.clone(),
                     name: l.product_name.clone(),
-                    sent: l.quantity_sent,
-                    received: l.quantity_received,
-                    missing: l.missing,
+                    sent: l.quantity_sent.format(l.unit),
+                    received: l.quantity_received.format(l.unit),
+                    missing: match l.missing {
+                        m if m.is_positive() => m.format(l.unit),
+                        _ => String::new(),
+                    },
+                    unit: l.unit.suffix().to_owned(),
                 })
                 .collect(),
         }
@@ -1079,9 +1135,12 @@ pub struct CountView {
 pub struct CountLineView {
     pub sku: String,
     pub product_name: String,
-    pub expected: i64,
-    pub counted: i64,
-    pub difference: i64,
+    /// Quantities with the unit's decimals; the difference signed (`-3`, `+2`, `0`).
+    pub expected: String,
+    pub counted: String,
+    pub difference: String,
+    /// `""` for pieces, else `kg`, `lb`, …
+    pub unit: String,
 }
 
 impl From<&StockCount> for CountView {
@@ -1094,9 +1153,10 @@ impl From<&StockCount> for CountView {
                 .map(|l| CountLineView {
                     sku: l.sku.clone(),
                     product_name: l.product_name.clone(),
-                    expected: l.expected,
-                    counted: l.counted,
-                    difference: l.difference,
+                    expected: l.expected.format(l.unit),
+                    counted: l.counted.format(l.unit),
+                    difference: signed(l.difference, l.unit),
+                    unit: l.unit.suffix().to_owned(),
                 })
                 .collect(),
             not_counted: count.not_counted,
@@ -1111,5 +1171,14 @@ pub struct PostedCountView {
     /// Products whose stock was adjusted.
     pub adjusted: usize,
     /// The sum of the differences (below zero: less on the shelves than the ledger said).
-    pub net_difference: i64,
+    pub net_difference: String,
+}
+
+/// A change with its sign, as the screens show it: `+2`, `-3`, `0`, `-0.250`.
+fn signed(change: Quantity, unit: Unit) -> String {
+    if change.is_positive() {
+        format!("+{}", change.format(unit))
+    } else {
+        change.format(unit)
+    }
 }

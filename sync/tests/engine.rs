@@ -4,6 +4,7 @@
 
 mod common;
 
+use sellsync_contract::Quantity;
 use std::time::Duration;
 
 use bson::{doc, Document};
@@ -41,7 +42,7 @@ async fn wait_for(
 fn cash_sale(till: &mut Till, sku: &str) {
     let cashier = sign_in(till, "cashier@example.com", "1111");
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, sku, 1).unwrap();
+    till.ring_up(&mut cart, sku, Quantity::units(1)).unwrap();
     let cash = Tender {
         method: till.payment_method("cash").unwrap(),
         amount: None,

@@ -4,11 +4,13 @@
 
 mod common;
 
+use sellsync_contract::Quantity;
 use std::path::Path;
 use std::time::Duration;
 
 use bson::{doc, oid::ObjectId, Bson, Decimal128, Document};
 use common::{all, demo_till, fresh_database, level_at, open_first_shift, sign_in, test_uri};
+use futures_util::TryStreamExt as _;
 use sellsync_central::audit;
 use sellsync_contract::documents::OrderStatus;
 use sellsync_core::shift::IfParked;
@@ -88,7 +90,9 @@ async fn a_new_till_starts_from_the_central_data_and_follows_central_edits() {
     assert!(till_b.pull_checkpoint().unwrap().is_some());
     let cashier = sign_in(&mut till_b, "cashier@example.com", "1111");
     let mut cart = Cart::new();
-    till_b.ring_up(&mut cart, "DAI-004", 2).unwrap();
+    till_b
+        .ring_up(&mut cart, "DAI-004", Quantity::units(2))
+        .unwrap();
     let cash = Tender {
         method: till_b.payment_method("cash").unwrap(),
         amount: None,
@@ -151,7 +155,10 @@ async fn a_new_till_starts_from_the_central_data_and_follows_central_edits() {
         assert_eq!(oats.price, Money::from_minor(579));
         assert_eq!(oats.product_name, "Rolled Oats 42 oz, House Brand");
         let bread = till.find_product("2000099000006").unwrap().unwrap();
-        assert_eq!((bread.stock, bread.price), (7, Money::from_minor(425)));
+        assert_eq!(
+            (bread.stock, bread.price),
+            (Quantity::units(7), Money::from_minor(425))
+        );
         till.sign_in("sam@example.com", Credential::Pin("2345"))
             .unwrap();
         assert!(matches!(
@@ -225,7 +232,8 @@ fn sell_offline(till: &mut Till, rng: &mut fastrand::Rng) -> u64 {
         let mut cart = Cart::new();
         for _ in 0..rng.usize(1..4) {
             let sku = SHARED[rng.usize(..SHARED.len())];
-            till.ring_up(&mut cart, sku, rng.i64(1..4)).unwrap();
+            till.ring_up(&mut cart, sku, Quantity::units(rng.i64(1..4)))
+                .unwrap();
         }
         till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
             .unwrap();
@@ -233,8 +241,13 @@ fn sell_offline(till: &mut Till, rng: &mut fastrand::Rng) -> u64 {
     if rng.bool() {
         let manager = sign_in(till, "manager@example.com", "2345");
         let sku = SHARED[rng.usize(..SHARED.len())];
-        till.adjust_stock(&manager, sku, [-2, -1, 1, 3][rng.usize(..4)], "recount")
-            .unwrap();
+        till.adjust_stock(
+            &manager,
+            sku,
+            Quantity::units([-2, -1, 1, 3][rng.usize(..4)]),
+            "recount",
+        )
+        .unwrap();
     }
     sales
 }
@@ -294,7 +307,8 @@ async fn three_tills_converge(transactions: bool) {
     assert_eq!(till_c.store().id.object_id(), uptown);
     let milk = till_c.find_product("DAI-004").unwrap().unwrap();
     assert_eq!(
-        milk.stock, 0,
+        milk.stock,
+        Quantity::units(0),
         "a new store opens with none of the first store's stock"
     );
     let mut tills = vec![(dir_a, till_a), (dir_b, till_b), (dir_c, till_c)];
@@ -366,7 +380,12 @@ async fn three_tills_converge(transactions: bool) {
                 .unwrap()
                 .expect("every till holds the business-wide products");
             let level = level_at(product, till.store().id.object_id()).unwrap_or(0);
-            assert_eq!(local.stock, level, "{sku} at {}", till.till_code());
+            assert_eq!(
+                local.stock,
+                Quantity::units(level),
+                "{sku} at {}",
+                till.till_code()
+            );
         }
     }
     assert!(
@@ -383,7 +402,8 @@ fn cash_sale(till: &mut Till, quantity: i64) -> sellsync_core::Sale {
     let cashier = sign_in(till, "cashier@example.com", "1111");
     let code = till.stock_levels(false).unwrap()[0].sku.clone();
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, &code, quantity).unwrap();
+    till.ring_up(&mut cart, &code, Quantity::units(quantity))
+        .unwrap();
     let cash = Tender {
         method: till.payment_method("cash").unwrap(),
         amount: None,
@@ -400,7 +420,7 @@ fn return_of(till: &mut Till, sale: &sellsync_core::Sale, quantity: i64) -> sell
             sale_id: sale.id,
             lines: vec![ReturnLine {
                 line: 0,
-                quantity,
+                quantity: Quantity::units(quantity),
                 damaged: false,
             }],
             reason: "Changed mind".into(),
@@ -422,14 +442,18 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
     // Till B holds A's sale and takes one back; A sees that return after the next sync.
     let cashier_b = sign_in(&mut till_b, "cashier@example.com", "1111");
     let seen = till_b.returnable(&cashier_b, &sale.sale_number).unwrap();
-    assert_eq!(seen.lines[0].left, 4);
+    assert_eq!(seen.lines[0].left, Quantity::units(4));
     let first = return_of(&mut till_b, &sale, 1);
     assert_eq!(first.sale_number, "T2-R000001");
     sync_once(dir_b.path(), &config).await;
     sync_once(dir_a.path(), &config).await;
     let cashier_a = sign_in(&mut till_a, "cashier@example.com", "1111");
     let seen = till_a.returnable(&cashier_a, &sale.id.to_string()).unwrap();
-    assert_eq!(seen.lines[0].left, 3, "A knows of B's return");
+    assert_eq!(
+        seen.lines[0].left,
+        Quantity::units(3),
+        "A knows of B's return"
+    );
     assert_eq!(seen.return_numbers, ["T2-R000001"]);
 
     // Offline together, each till takes back the 3 left: both refunds stand.
@@ -463,7 +487,11 @@ async fn a_sale_of_one_till_is_returned_at_another_and_a_double_refund_is_flagge
     }
     for till in [&till_a, &till_b] {
         let seen = till.returnable(&cashier_a, &sale.id.to_string()).unwrap();
-        assert_eq!(seen.lines[0].returned, 7, "both tills show both refunds");
+        assert_eq!(
+            seen.lines[0].returned,
+            Quantity::units(7),
+            "both tills show both refunds"
+        );
         assert!(till
             .notifications(false, 50)
             .unwrap()
@@ -552,7 +580,8 @@ fn park(till: &mut Till, quantity: i64, note: &str) -> sellsync_core::sell::park
     let cashier = sign_in(till, "cashier@example.com", "1111");
     let code = till.stock_levels(false).unwrap()[0].sku.clone();
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, &code, quantity).unwrap();
+    till.ring_up(&mut cart, &code, Quantity::units(quantity))
+        .unwrap();
     till.park(&cashier, &cart, note).unwrap()
 }
 
@@ -666,7 +695,7 @@ fn sale_on_credit(till: &mut Till, credit: Money) -> sellsync_core::Sale {
         .unwrap();
     let code = till.stock_levels(false).unwrap()[0].sku.clone();
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, &code, 3).unwrap();
+    till.ring_up(&mut cart, &code, Quantity::units(3)).unwrap();
     cart.set_customer(Some(CartCustomer::Existing(alice)));
     cart.use_store_credit(credit);
     let cash = Tender {
@@ -696,7 +725,7 @@ async fn store_credit_given_at_one_till_is_spent_at_another_and_adds_up_centrall
             &ReturnWithoutReceipt {
                 lines: vec![UnreceiptedLine {
                     product,
-                    quantity: 1,
+                    quantity: Quantity::units(1),
                     unit_price: Money::from_minor(500),
                     damaged: false,
                 }],
@@ -739,7 +768,7 @@ async fn store_credit_given_at_one_till_is_spent_at_another_and_adds_up_centrall
             &ReturnWithoutReceipt {
                 lines: vec![UnreceiptedLine {
                     product: till_a.require_product(&code).unwrap(),
-                    quantity: 1,
+                    quantity: Quantity::units(1),
                     unit_price: Money::from_minor(100),
                     damaged: false,
                 }],
@@ -791,7 +820,7 @@ async fn a_purchase_order_made_at_one_till_is_central_and_at_the_stores_other_ti
             None,
             &[OrderLineInput {
                 product,
-                quantity: 24,
+                quantity: Quantity::units(24),
                 unit_price: Some(Money::from_minor(410)),
             }],
         )
@@ -823,7 +852,7 @@ async fn a_purchase_order_made_at_one_till_is_central_and_at_the_stores_other_ti
     let seen = till_b.purchase_order(&order.order_number).unwrap();
     assert_eq!(seen.order_status, OrderStatus::Ordered);
     assert_eq!(seen.supplier_name, "Valley Dairy");
-    assert_eq!(seen.lines[0].quantity_ordered, 24);
+    assert_eq!(seen.lines[0].quantity_ordered, Quantity::units(24));
 }
 
 /// Sells one of `sku` at `till`.
@@ -834,7 +863,7 @@ fn sell_one(till: &mut Till, sku: &str) {
         amount: None,
     };
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, sku, 1).unwrap();
+    till.ring_up(&mut cart, sku, Quantity::units(1)).unwrap();
     till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
         .unwrap();
 }
@@ -898,8 +927,8 @@ async fn reorders_converge(transactions: bool) {
                 sku,
                 &ProductChanges {
                     supplier_id: Some(Some(from.id)),
-                    reorder_quantity: Some(24),
-                    stock_threshold: Some(stock - 1),
+                    reorder_quantity: Some(Quantity::units(24)),
+                    stock_threshold: Some(stock - Quantity::units(1)),
                     ..ProductChanges::default()
                 },
             )
@@ -1019,7 +1048,7 @@ async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what
     let manager = sign_in(&mut till_a, "manager@example.com", "2345");
     let line = |till: &Till, sku: &str, quantity: i64| TransferLineInput {
         product: till.find_product(sku).unwrap().unwrap(),
-        quantity,
+        quantity: Quantity::units(quantity),
     };
     let sent = till_a
         .send_transfer(
@@ -1034,7 +1063,10 @@ async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what
     let arriving = till_b.transfer(&sent.transfer_number).unwrap();
     assert!(arriving.incoming);
     assert_eq!(arriving.status, TransferStatus::InTransit);
-    assert_eq!(till_b.find_product("DAI-004").unwrap().unwrap().stock, 0);
+    assert_eq!(
+        till_b.find_product("DAI-004").unwrap().unwrap().stock,
+        Quantity::units(0)
+    );
 
     let manager_b = sign_in(&mut till_b, "manager@example.com", "2345");
     let received = till_b
@@ -1044,12 +1076,12 @@ async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what
             Some(&[line(&till_b, "DAI-004", 9), line(&till_b, "SNK-014", 4)]),
         )
         .unwrap();
-    assert_eq!(received.lines[0].missing, 1);
+    assert_eq!(received.lines[0].missing, Quantity::units(1));
     sync_once(dir_b.path(), &config).await;
     sync_once(dir_a.path(), &config).await;
     let seen = till_a.transfer(&sent.transfer_number).unwrap();
     assert_eq!(seen.status, TransferStatus::Received);
-    assert_eq!(seen.lines[0].missing, 1);
+    assert_eq!(seen.lines[0].missing, Quantity::units(1));
 
     let central = Central::connect(&config).await.unwrap();
     let transfers = all(&central, "stock_transfers").await;
@@ -1111,7 +1143,11 @@ async fn a_transfer_sent_at_one_store_and_received_at_another_moves_exactly_what
         assert_eq!(product.get_i64("stock"), Ok(opening_a - out + came));
         let at_a = till_a.find_product(sku).unwrap().unwrap().stock;
         let at_b = till_b.find_product(sku).unwrap().unwrap().stock;
-        assert_eq!((at_a, at_b), (opening_a - out, came), "{sku} on the tills");
+        assert_eq!(
+            (at_a, at_b),
+            (Quantity::units(opening_a - out), Quantity::units(came)),
+            "{sku} on the tills"
+        );
     }
     assert!(till_a.verify_stock_ledger().unwrap().mismatches.is_empty());
     assert!(till_b.verify_stock_ledger().unwrap().mismatches.is_empty());
@@ -1143,4 +1179,132 @@ async fn barcode_rules_set_at_one_till_reach_central_and_the_stores_other_till()
     sync_once(dir_b.path(), &config).await;
     till_b.reload_identity().unwrap();
     assert_eq!(till_b.business().barcode_rules, uk);
+}
+
+/// Sells `quantity` (a weight, as typed) of `code` at `till`, in cash.
+fn sell_weighed(till: &mut Till, code: &str, quantity: &str) -> sellsync_core::Sale {
+    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let mut cart = Cart::new();
+    let weight = Quantity::parse_decimal(quantity).unwrap();
+    till.ring_up(&mut cart, code, weight).unwrap();
+    let cash = Tender {
+        method: till.payment_method("cash").unwrap(),
+        amount: None,
+    };
+    till.complete_sale(&cashier, &cart, &[cash]).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn weighed_sales_at_two_tills_converge_centrally_to_the_gram() {
+    use sellsync_contract::documents::quantity_value;
+    use sellsync_core::sell::returns::{ReturnLine, ReturnOfSale};
+    let config = config("by_weight");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    till_a
+        .add_product(
+            &manager,
+            &sellsync_core::NewProduct {
+                sku: "APPLES".into(),
+                product_name: "Loose apples".into(),
+                price: Money::from_minor(299),
+                unit: sellsync_contract::Unit::Kg,
+                stock: Quantity::from_thousandths(10_000),
+                ..sellsync_core::NewProduct::default()
+            },
+        )
+        .unwrap();
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+
+    // 0.742 kg at one till, 1.258 kg at the other, offline together; 0.250 kg comes back.
+    let sale_a = sell_weighed(&mut till_a, "APPLES", "0.742");
+    let sale_b = sell_weighed(&mut till_b, "APPLES", "1.258");
+    let line = &sale_a.items[0];
+    assert_eq!(
+        line.unit_price.times(line.quantity),
+        Ok(Money::from_minor(222)),
+        "2.99 × 0.742"
+    );
+    let cashier = sign_in(&mut till_a, "cashier@example.com", "1111");
+    let back = till_a
+        .return_items(
+            &cashier,
+            &ReturnOfSale {
+                sale_id: sale_a.id,
+                lines: vec![ReturnLine {
+                    line: 0,
+                    quantity: Quantity::from_thousandths(250),
+                    damaged: false,
+                }],
+                reason: "Bruised".into(),
+                refunds: Vec::new(),
+                approval: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(back.items[0].quantity, Quantity::from_thousandths(250));
+    for _ in 0..2 {
+        for dir in [dir_a.path(), dir_b.path()] {
+            let status = sync_once(dir, &config).await;
+            assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+        }
+    }
+
+    // Central: the sales' lines in kilograms, exact; the stock and the ledger to the gram.
+    let central = Central::connect(&config).await.unwrap();
+    let weighed: Vec<(String, Bson)> = all(&central, "sales_transactions")
+        .await
+        .iter()
+        .flat_map(|s| s.get_array("items").unwrap().clone())
+        .filter_map(|i| {
+            let i = i.as_document()?.clone();
+            (i.get_str("sku").ok()? == "APPLES").then(|| {
+                (
+                    i.get_str("unit").unwrap().to_owned(),
+                    i.get("quantity").unwrap().clone(),
+                )
+            })
+        })
+        .collect();
+    let mut quantities: Vec<String> = weighed.iter().map(|(_, q)| q.to_string()).collect();
+    quantities.sort();
+    assert_eq!(quantities, ["0.25", "0.742", "1.258"]);
+    assert!(weighed.iter().all(|(unit, _)| unit == "kg"));
+    let product = all(&central, "products")
+        .await
+        .into_iter()
+        .find(|p| p.get_str("sku") == Ok("APPLES"))
+        .unwrap();
+    let stock = quantity_value(product.get("stock").unwrap()).unwrap();
+    assert_eq!(
+        stock,
+        Quantity::from_thousandths(8_250),
+        "10 − 0.742 − 1.258 + 0.250"
+    );
+    let moved: Vec<Document> = central
+        .database()
+        .collection::<Document>("stock_movements")
+        .aggregate([
+            doc! { "$match": { "product_id": product.get_object_id("_id").unwrap() } },
+            doc! { "$group": { "_id": Bson::Null, "sum": { "$sum": "$quantity" } } },
+        ])
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        quantity_value(moved[0].get("sum").unwrap()),
+        Some(Quantity::from_thousandths(-1_750)),
+        "MongoDB sums the ledger exactly"
+    );
+    // Both tills hold the same level, and their ledgers agree with it.
+    for till in [&till_a, &till_b] {
+        let apples = till.require_product("APPLES").unwrap();
+        assert_eq!(apples.stock, Quantity::from_thousandths(8_250));
+        assert!(till.verify_stock_ledger().unwrap().mismatches.is_empty());
+    }
+    // The REST API's reading of the same documents: see the gateway's api tests.
+    assert_eq!(sale_b.items[0].unit, sellsync_contract::Unit::Kg);
 }

@@ -208,7 +208,7 @@ async fn a_movement_of_a_store_the_product_does_not_have_is_refused() {
         assert_eq!(level_at(&product, uptown), Some(-1));
         assert_eq!(
             level_at(&product, here),
-            Some(till.find_product("DAI-004").unwrap().unwrap().stock)
+            till.find_product("DAI-004").unwrap().unwrap().stock.whole()
         );
     }
 }

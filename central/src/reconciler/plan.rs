@@ -17,8 +17,9 @@ use std::collections::{HashMap, HashSet};
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use sellsync_contract::conflicts;
-use sellsync_contract::documents::{field, BusinessDoc, Collection, Op, StockMovementDoc};
+use sellsync_contract::documents::{self, field, BusinessDoc, Collection, Op, StockMovementDoc};
 use sellsync_contract::operation::Operation;
+use sellsync_contract::Quantity;
 
 /// An operation refused for good: its index in the batch, and why.
 pub(super) type Refused = (usize, String);
@@ -66,7 +67,7 @@ fn count_into_level(
     op: usize,
     product: Document,
     store: ObjectId,
-    sum: i64,
+    sum: Quantity,
     guard: Document,
     also: Document,
 ) -> [Statement; 2] {
@@ -75,7 +76,8 @@ fn count_into_level(
     let mut q = product;
     q.extend(guard);
     let level_stock = format!("{}.$[level].{}", field::STOCK_LEVELS, field::STOCK);
-    let mut u = doc! { "$inc": { field::STOCK: sum, level_stock: sum } };
+    let sum = documents::quantity(sum);
+    let mut u = doc! { "$inc": { field::STOCK: sum.clone(), level_stock: sum } };
     u.extend(also);
     [
         Statement::new(
@@ -334,7 +336,7 @@ pub(super) struct Move {
     pub id: ObjectId,
     pub product: ObjectId,
     pub store: ObjectId,
-    pub quantity: i64,
+    pub quantity: Quantity,
 }
 
 impl Move {
@@ -372,7 +374,7 @@ pub(super) fn movements(ops: &[&Operation], refused: &HashSet<usize>) -> (Vec<Mo
 /// Counting movements in the transaction that inserted them: the two commit together or
 /// not at all, so no marker is needed. One count per product and store.
 pub(super) fn count_fresh(fresh: &[Move], business: ObjectId) -> Vec<Statement> {
-    let mut sums: Vec<((ObjectId, ObjectId), usize, i64)> = Vec::new();
+    let mut sums: Vec<((ObjectId, ObjectId), usize, Quantity)> = Vec::new();
     for m in fresh {
         match sums.iter_mut().find(|(l, _, _)| *l == m.level()) {
             Some((_, _, sum)) => *sum += m.quantity,
@@ -440,7 +442,7 @@ pub(super) fn count_pending(
         .iter()
         .flat_map(|group| {
             let ids: Vec<ObjectId> = group.moves.iter().map(|m| m.id).collect();
-            let sum: i64 = group.moves.iter().map(|m| m.quantity).sum();
+            let sum: Quantity = group.moves.iter().map(|m| m.quantity).sum();
             count_into_level(
                 group.moves[0].op,
                 product_filter(group.product, business),

@@ -45,14 +45,14 @@ pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::{default_methods, NewPaymentMethod, PaymentKind, PaymentMethodDoc};
 pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel};
 pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
-pub use read::{whole_number, Reader};
+pub use read::{quantity_value, whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
 pub use stock_transfer::{StockTransferDoc, TransferItemDoc, TransferStatus};
 pub use store::{OperatingHours, StoreDoc};
 pub use supplier::SupplierDoc;
 pub use user::UserDoc;
-pub use value::{date, decimal, oid, percent};
+pub use value::{date, decimal, oid, percent, quantity};
 pub use z_report::ZReportDoc;
 
 /// The central collections, by their names in MongoDB.

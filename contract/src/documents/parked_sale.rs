@@ -15,11 +15,12 @@ use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, decimal, oid, or_null, percent};
+use super::value::{date, decimal, oid, or_null, percent, quantity};
 use super::{field, Collection};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
 use crate::pricing::Discount;
+use crate::quantity::Quantity;
 
 /// Where a parked sale stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -90,7 +91,7 @@ pub struct ParkedItemDoc {
     pub product_id: Id,
     pub product_name: String,
     pub sku: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     /// The price when parked: the price the customer was told.
     pub unit_price: Money,
     pub discount: Option<Discount>,
@@ -145,7 +146,7 @@ impl ParkedSaleDoc {
                     field::PRODUCT_ID: oid(item.product_id),
                     field::PRODUCT_NAME: &item.product_name,
                     field::SKU: &item.sku,
-                    field::QUANTITY: item.quantity,
+                    field::QUANTITY: quantity(item.quantity),
                     field::UNIT_PRICE: decimal(currency, item.unit_price),
                 };
                 put_discount(&mut fields, item.discount, currency);
@@ -184,8 +185,8 @@ impl ParkedSaleDoc {
                     product_name: item.required_text(field::PRODUCT_NAME)?,
                     sku: item.required_text(field::SKU)?,
                     quantity: item
-                        .integer(field::QUANTITY)?
-                        .filter(|q| *q > 0)
+                        .quantity(field::QUANTITY)?
+                        .filter(|q| q.is_positive())
                         .ok_or_else(|| item.refuse("has an item without a quantity"))?,
                     unit_price: item.required_money(field::UNIT_PRICE, currency)?,
                     discount: read_discount(item, currency)?,

@@ -2,7 +2,16 @@
 //!
 //! **On `products`, beside the seed's fields**: `reorder_quantity` (how many to order when
 //! the product falls to its threshold; 0 or missing: never) and `unit_cost` (`Decimal128`,
-//! the supplier's price for one, or null), both set by a till's `update` like any field.
+//! the supplier's price for one, or null), both set by a till's `update` like any field;
+//! `unit` (`piece`, `kg`, `g`, `lb`, `oz`, `l` or `m`; missing: `piece`), how the product is
+//! counted and sold, set when it is made and never updated (its stock and every quantity
+//! of it are in that unit); `price` is then the price of one unit.
+//!
+//! **Quantities** (`stock`, `opening_stock`, `stock_threshold`, `reorder_quantity`, and the
+//! quantities of sales, movements, orders and transfers) are written by
+//! [`value::quantity`](super::value::quantity): an `Int64` when whole, as the seed has them,
+//! a `Decimal128` of at most three decimals otherwise (`24.258` kg). A fractional double is
+//! refused: it is not exact.
 //!
 //! **Stock per store, centrally.** Every product carries
 //! `stock_levels: [{store_id, opening_stock, stock}]`, one entry per store that has stock or
@@ -19,10 +28,11 @@ use bson::{doc, Bson, Document};
 use chrono::{DateTime, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, decimal, oid, or_null, percent};
+use super::value::{date, decimal, oid, or_null, percent, quantity};
 use super::{field, Collection};
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
+use crate::quantity::{Quantity, Unit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductDoc {
@@ -38,16 +48,18 @@ pub struct ProductDoc {
     pub price: Money,
     /// `None`: the business's default rate.
     pub tax_rate: Option<Percent>,
+    /// How it is counted and sold; `price` is the price of one.
+    pub unit: Unit,
     /// The total over the stores' levels.
-    pub stock: i64,
-    pub opening_stock: Option<i64>,
+    pub stock: Quantity,
+    pub opening_stock: Option<Quantity>,
     /// `None` on a document of an earlier version or from a back office that does not
     /// keep levels; `sync::upgrade` gives it its levels.
     pub stock_levels: Option<Vec<StockLevel>>,
-    pub stock_threshold: i64,
+    pub stock_threshold: Quantity,
     pub supplier_id: Option<Id>,
     /// Sell Sync's own: how many to order at the threshold (0: not reordered).
-    pub reorder_quantity: i64,
+    pub reorder_quantity: Quantity,
     /// Sell Sync's own: the supplier's price for one, if known.
     pub unit_cost: Option<Money>,
     pub created_at: Option<DateTime<Utc>>,
@@ -58,16 +70,16 @@ pub struct ProductDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StockLevel {
     pub store_id: Id,
-    pub opening_stock: i64,
-    pub stock: i64,
+    pub opening_stock: Quantity,
+    pub stock: Quantity,
 }
 
 impl StockLevel {
     pub fn to_document(&self) -> Document {
         doc! {
             field::STORE_ID: oid(self.store_id),
-            field::OPENING_STOCK: self.opening_stock,
-            field::STOCK: self.stock,
+            field::OPENING_STOCK: quantity(self.opening_stock),
+            field::STOCK: quantity(self.stock),
         }
     }
 }
@@ -84,11 +96,12 @@ impl ProductDoc {
             field::CATEGORY: &self.category,
             field::PRICE: decimal(currency, self.price),
             field::TAX_RATE: or_null(self.tax_rate, percent),
-            field::STOCK: self.stock,
-            field::OPENING_STOCK: self.opening_stock,
-            field::STOCK_THRESHOLD: self.stock_threshold,
+            field::UNIT: self.unit.code(),
+            field::STOCK: quantity(self.stock),
+            field::OPENING_STOCK: or_null(self.opening_stock, quantity),
+            field::STOCK_THRESHOLD: quantity(self.stock_threshold),
             field::SUPPLIER_ID: or_null(self.supplier_id, oid),
-            field::REORDER_QUANTITY: self.reorder_quantity,
+            field::REORDER_QUANTITY: quantity(self.reorder_quantity),
             field::UNIT_COST: or_null(self.unit_cost, |cost| decimal(currency, cost)),
             field::CREATED_AT: or_null(self.created_at, date),
         };
@@ -106,9 +119,23 @@ impl ProductDoc {
     }
 
     /// Refused without a name, a SKU or a price, with a price of more decimals than the
-    /// currency has, or with a stock level that names no store.
+    /// currency has, an unknown unit, a quantity its unit does not allow, or a stock level
+    /// that names no store.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<ProductDoc> {
         let r = Reader::new(Collection::Products, doc)?;
+        let unit = match r.text(field::UNIT)? {
+            None => Unit::Piece,
+            Some(code) => Unit::parse(&code).map_err(|e| r.refuse(e.to_string()))?,
+        };
+        let amount = |reader: &Reader<'_>, name: &str| -> Read<Option<Quantity>> {
+            let value = reader.quantity(name)?;
+            if let Some(value) = value {
+                value
+                    .fits(unit)
+                    .map_err(|e| reader.refuse(format!("has {name} {value}: {e}")))?;
+            }
+            Ok(value)
+        };
         Ok(ProductDoc {
             id: r.id(),
             business_id: r.id_field(field::BUSINESS_ID)?,
@@ -119,18 +146,23 @@ impl ProductDoc {
             category: r.text(field::CATEGORY)?.unwrap_or_default(),
             price: r.required_money(field::PRICE, currency)?,
             tax_rate: r.percent(field::TAX_RATE)?,
-            stock: r.integer(field::STOCK)?.unwrap_or(0),
-            opening_stock: r.integer(field::OPENING_STOCK)?,
+            unit,
+            stock: amount(&r, field::STOCK)?.unwrap_or_default(),
+            opening_stock: amount(&r, field::OPENING_STOCK)?,
             stock_levels: r.documents(field::STOCK_LEVELS, |level| {
                 Ok(StockLevel {
                     store_id: level.id_field(field::STORE_ID)?,
-                    opening_stock: level.integer(field::OPENING_STOCK)?.unwrap_or(0),
-                    stock: level.integer(field::STOCK)?.unwrap_or(0),
+                    opening_stock: amount(level, field::OPENING_STOCK)?.unwrap_or_default(),
+                    stock: amount(level, field::STOCK)?.unwrap_or_default(),
                 })
             })?,
-            stock_threshold: r.integer(field::STOCK_THRESHOLD)?.unwrap_or(0).max(0),
+            stock_threshold: amount(&r, field::STOCK_THRESHOLD)?
+                .unwrap_or_default()
+                .max(Quantity::ZERO),
             supplier_id: r.optional_id(field::SUPPLIER_ID)?,
-            reorder_quantity: r.integer(field::REORDER_QUANTITY)?.unwrap_or(0).max(0),
+            reorder_quantity: amount(&r, field::REORDER_QUANTITY)?
+                .unwrap_or_default()
+                .max(Quantity::ZERO),
             unit_cost: r.money(field::UNIT_COST, currency)?,
             created_at: r.time(field::CREATED_AT)?,
             updated_at: r.time(field::UPDATED_AT)?,
@@ -140,13 +172,13 @@ impl ProductDoc {
     /// The opening stock of the product at `store`: its entry in `stock_levels` (a store
     /// without one: 0). A document without levels that belongs to `store` opens with its
     /// `opening_stock`, else its `stock`; one for every store says nothing (`None`).
-    pub fn opening_stock_at(&self, store: Id) -> Option<i64> {
+    pub fn opening_stock_at(&self, store: Id) -> Option<Quantity> {
         match &self.stock_levels {
             Some(levels) => Some(
                 levels
                     .iter()
                     .find(|level| level.store_id == store)
-                    .map_or(0, |level| level.opening_stock),
+                    .map_or(Quantity::ZERO, |level| level.opening_stock),
             ),
             None if self.store_id == Some(store) => Some(self.opening_stock.unwrap_or(self.stock)),
             None => None,
@@ -170,10 +202,10 @@ pub enum ProductChange {
     Barcode(Option<String>),
     Category(String),
     TaxRate(Percent),
-    StockThreshold(i64),
+    StockThreshold(Quantity),
     /// `None` takes the supplier away.
     Supplier(Option<Id>),
-    ReorderQuantity(i64),
+    ReorderQuantity(Quantity),
     /// `None`: the cost is not known.
     UnitCost(Option<Money>),
 }
@@ -199,9 +231,9 @@ impl ProductChange {
             ProductChange::Price(price) => decimal(currency, *price),
             ProductChange::Barcode(barcode) => barcode.as_deref().into(),
             ProductChange::TaxRate(rate) => percent(*rate),
-            ProductChange::StockThreshold(threshold) => (*threshold).into(),
+            ProductChange::StockThreshold(threshold) => quantity(*threshold),
             ProductChange::Supplier(supplier) => or_null(*supplier, oid),
-            ProductChange::ReorderQuantity(quantity) => (*quantity).into(),
+            ProductChange::ReorderQuantity(amount) => quantity(*amount),
             ProductChange::UnitCost(cost) => or_null(*cost, |cost| decimal(currency, cost)),
         }
     }
@@ -236,13 +268,13 @@ impl ProductUpdate {
                     r.percent(name)?
                         .ok_or_else(|| r.refuse(format!("has no {name}")))?,
                 ),
-                field::STOCK_THRESHOLD => {
-                    ProductChange::StockThreshold(r.integer(name)?.unwrap_or(0).max(0))
-                }
+                field::STOCK_THRESHOLD => ProductChange::StockThreshold(
+                    r.quantity(name)?.unwrap_or_default().max(Quantity::ZERO),
+                ),
                 field::SUPPLIER_ID => ProductChange::Supplier(r.optional_id(name)?),
-                field::REORDER_QUANTITY => {
-                    ProductChange::ReorderQuantity(r.integer(name)?.unwrap_or(0).max(0))
-                }
+                field::REORDER_QUANTITY => ProductChange::ReorderQuantity(
+                    r.quantity(name)?.unwrap_or_default().max(Quantity::ZERO),
+                ),
                 field::UNIT_COST => ProductChange::UnitCost(r.money(name, currency)?),
                 other => return Err(r.refuse(format!("cannot have {other} set by a till"))),
             });

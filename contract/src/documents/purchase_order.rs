@@ -29,10 +29,11 @@ use bson::{doc, Bson, Document};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, decimal, oid, or_null};
+use super::value::{date, decimal, oid, or_null, quantity};
 use super::{field, Collection};
 use crate::ids::Id;
 use crate::money::{Currency, Money};
+use crate::quantity::Quantity;
 
 /// Where a purchase order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -81,18 +82,18 @@ impl OrderStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderItemDoc {
     pub product_id: Id,
-    pub quantity_ordered: i64,
+    pub quantity_ordered: Quantity,
     /// The supplier's price for one, if known.
     pub unit_price: Option<Money>,
     /// Came in sound (into stock).
-    pub quantity_received: i64,
+    pub quantity_received: Quantity,
     /// Came in broken (written off, not into stock).
-    pub quantity_damaged: i64,
+    pub quantity_damaged: Quantity,
 }
 
 impl OrderItemDoc {
     /// What came in, sound or not, less what was ordered: below zero short, above over.
-    pub fn difference(&self) -> i64 {
+    pub fn difference(&self) -> Quantity {
         self.quantity_received + self.quantity_damaged - self.quantity_ordered
     }
 }
@@ -124,10 +125,10 @@ impl OrderItemDoc {
     pub fn to_document(&self, currency: &Currency) -> Document {
         doc! {
             field::PRODUCT_ID: oid(self.product_id),
-            field::QUANTITY_ORDERED: self.quantity_ordered,
+            field::QUANTITY_ORDERED: quantity(self.quantity_ordered),
             field::UNIT_PRICE: or_null(self.unit_price, |p| decimal(currency, p)),
-            field::QUANTITY_RECEIVED: self.quantity_received,
-            field::QUANTITY_DAMAGED: self.quantity_damaged,
+            field::QUANTITY_RECEIVED: quantity(self.quantity_received),
+            field::QUANTITY_DAMAGED: quantity(self.quantity_damaged),
         }
     }
 }
@@ -194,12 +195,12 @@ impl PurchaseOrderDoc {
                 Ok(OrderItemDoc {
                     product_id: item.id_field(field::PRODUCT_ID)?,
                     quantity_ordered: item
-                        .integer(field::QUANTITY_ORDERED)?
-                        .filter(|q| *q > 0)
+                        .quantity(field::QUANTITY_ORDERED)?
+                        .filter(|q| q.is_positive())
                         .ok_or_else(|| item.refuse("has a line without a quantity ordered"))?,
                     unit_price: item.money(field::UNIT_PRICE, currency)?,
-                    quantity_received: item.integer(field::QUANTITY_RECEIVED)?.unwrap_or(0).max(0),
-                    quantity_damaged: item.integer(field::QUANTITY_DAMAGED)?.unwrap_or(0).max(0),
+                    quantity_received: item.non_negative_quantity(field::QUANTITY_RECEIVED)?,
+                    quantity_damaged: item.non_negative_quantity(field::QUANTITY_DAMAGED)?,
                 })
             })?
             .unwrap_or_default();

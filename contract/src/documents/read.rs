@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{field, Collection, Refusal};
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
+use crate::quantity::Quantity;
 
 /// A central document being read, with its collection and id for refusals.
 pub struct Reader<'a> {
@@ -25,6 +26,18 @@ pub fn whole_number(value: &Bson) -> Option<i64> {
         Bson::Int64(n) => Some(*n),
         Bson::Double(x) if x.fract() == 0.0 && x.abs() < 9e15 => Some(*x as i64),
         _ => None,
+    }
+}
+
+/// A quantity as BSON may hold one ([`value::quantity`](super::value::quantity)): a whole
+/// number, or a `Decimal128` of at most three decimals; never a fractional double, which is
+/// not exact.
+pub fn quantity_value(value: &Bson) -> Option<Quantity> {
+    match value {
+        Bson::Decimal128(d) => Quantity::parse_decimal(&d.to_string()).ok(),
+        other => whole_number(other)
+            .and_then(|n| n.checked_mul(Quantity::ONE.thousandths()))
+            .map(Quantity::from_thousandths),
     }
 }
 
@@ -133,11 +146,40 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A quantity ([`quantity_value`]).
+    pub fn quantity(&self, path: &str) -> Read<Option<Quantity>> {
+        match self.get(path) {
+            None => Ok(None),
+            Some(value) => quantity_value(value).map(Some).ok_or_else(|| {
+                self.refuse(format!(
+                    "has {path} {value}, not a quantity of at most three decimals"
+                ))
+            }),
+        }
+    }
+
+    /// A quantity of zero or more (missing: zero; below zero reads as zero).
+    pub fn non_negative_quantity(&self, path: &str) -> Read<Quantity> {
+        Ok(self.quantity(path)?.unwrap_or_default().max(Quantity::ZERO))
+    }
+
     pub fn flag(&self, path: &str) -> Read<Option<bool>> {
         match self.get(path) {
             None => Ok(None),
             Some(Bson::Boolean(b)) => Ok(Some(*b)),
             Some(other) => Err(self.refuse(format!("has {path} {other}, not true or false"))),
+        }
+    }
+
+    /// A quantity as BSON may hold one ([`value::quantity`](super::value::quantity)): a whole
+    /// number, or a `Decimal128` of at most three decimals; never a fractional double, which is
+    /// not exact.
+    pub fn quantity_value(value: &Bson) -> Option<Quantity> {
+        match value {
+            Bson::Decimal128(d) => Quantity::parse_decimal(&d.to_string()).ok(),
+            other => whole_number(other)
+                .and_then(|n| n.checked_mul(Quantity::ONE.thousandths()))
+                .map(Quantity::from_thousandths),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Every collection's document written, sent through the outbox's Extended JSON, and read
 //! back equal; and what each refuses.
 
+use crate::quantity::{Quantity, Unit};
 use std::str::FromStr;
 
 use bson::{doc, Bson, Decimal128, Document};
@@ -369,23 +370,24 @@ fn product() -> ProductDoc {
         category: "Coffee".into(),
         price: Money::from_minor(2_499),
         tax_rate: Some(Percent::from_thousandths(8875)),
-        stock: 30,
-        opening_stock: Some(20),
+        unit: Unit::Piece,
+        stock: Quantity::units(30),
+        opening_stock: Some(Quantity::units(20)),
         stock_levels: Some(vec![
             StockLevel {
                 store_id: store,
-                opening_stock: 20,
-                stock: 18,
+                opening_stock: Quantity::units(20),
+                stock: Quantity::units(18),
             },
             StockLevel {
                 store_id: Id::new(),
-                opening_stock: 0,
-                stock: 12,
+                opening_stock: Quantity::units(0),
+                stock: Quantity::units(12),
             },
         ]),
-        stock_threshold: 5,
+        stock_threshold: Quantity::units(5),
         supplier_id: Some(Id::new()),
-        reorder_quantity: 24,
+        reorder_quantity: Quantity::units(24),
         unit_cost: Some(Money::from_minor(1_650)),
         created_at: Some(at("2026-11-25T09:00:00Z")),
         updated_at: Some(at("2026-11-26T09:00:00Z")),
@@ -399,8 +401,8 @@ fn products() {
     has_the_seeds_fields(Collection::Products, &doc);
     assert_eq!(ProductDoc::from_document(&doc, &usd()).unwrap(), product);
     let store = product.stock_levels.as_ref().unwrap()[0].store_id;
-    assert_eq!(product.opening_stock_at(store), Some(20));
-    assert_eq!(product.opening_stock_at(Id::new()), Some(0));
+    assert_eq!(product.opening_stock_at(store), Some(Quantity::units(20)));
+    assert_eq!(product.opening_stock_at(Id::new()), Some(Quantity::ZERO));
 
     // A back office's document without levels: its own store opens with its stock.
     let mut plain = doc.clone();
@@ -415,10 +417,10 @@ fn products() {
     assert_eq!(read.price, Money::from_minor(2_499));
     assert_eq!(
         (read.reorder_quantity, read.unit_cost),
-        (0, None),
+        (Quantity::ZERO, None),
         "not reordered"
     );
-    assert_eq!(read.opening_stock_at(store), Some(25));
+    assert_eq!(read.opening_stock_at(store), Some(Quantity::units(25)));
     assert_eq!(read.opening_stock_at(Id::new()), None);
     assert!(!read.to_document(&usd()).contains_key("stock_levels"));
     // No updated_at: left out, not null (newest wins needs it absent).
@@ -431,6 +433,33 @@ fn products() {
     assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("price"));
     bad.insert("price", Bson::Decimal128("9.999".parse().unwrap()));
     assert!(ProductDoc::from_document(&bad, &usd()).is_err());
+    // A product sold by weight: its stock a Decimal128 where it is not whole.
+    let mut loose = product.clone();
+    loose.unit = Unit::Kg;
+    loose.stock = Quantity::from_thousandths(24_258);
+    loose.stock_levels.as_mut().unwrap()[0].stock = Quantity::from_thousandths(12_258);
+    loose.stock_threshold = Quantity::from_thousandths(2_500);
+    let weighed = through_the_outbox(loose.to_document(&usd()));
+    assert_eq!(weighed.get_str("unit").unwrap(), "kg");
+    assert_eq!(
+        weighed.get("stock").unwrap(),
+        &Bson::Decimal128("24.258".parse().unwrap())
+    );
+    assert_eq!(weighed.get("opening_stock").unwrap(), &Bson::Int64(20));
+    assert_eq!(ProductDoc::from_document(&weighed, &usd()).unwrap(), loose);
+    // A piece product's stock is whole; a double with a fraction is no exact quantity.
+    let mut bad = doc.clone();
+    bad.insert("stock", Bson::Decimal128("24.5".parse().unwrap()));
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("by the piece"));
+    let mut bad = weighed.clone();
+    bad.insert("stock", 24.258);
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("not a quantity"));
+    bad.insert("stock", Bson::Decimal128("1.2345".parse().unwrap()));
+    assert!(ProductDoc::from_document(&bad, &usd()).is_err());
+    bad.insert("stock", 1);
+    bad.insert("unit", "stone");
+    assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("stone"));
+
     let mut bad = doc.clone();
     bad.insert("stock_levels", vec![doc! { "stock": 3 }]);
     assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("has no store_id"));
@@ -449,9 +478,9 @@ fn product_updates() {
             ProductChange::Barcode(None),
             ProductChange::Category("Tea".into()),
             ProductChange::TaxRate(Percent::from_thousandths(0)),
-            ProductChange::StockThreshold(3),
+            ProductChange::StockThreshold(Quantity::units(3)),
             ProductChange::Supplier(Some(Id::new())),
-            ProductChange::ReorderQuantity(12),
+            ProductChange::ReorderQuantity(Quantity::units(12)),
             ProductChange::UnitCost(Some(Money::from_minor(410))),
         ],
         updated_at: at("2026-11-26T10:00:00Z"),
@@ -477,7 +506,7 @@ fn stock_movements() {
         store_id: Id::new(),
         product_id: Id::new(),
         movement_type: MovementType::Sale,
-        quantity: -2,
+        quantity: Quantity::units(-2),
         handled_by: Some(Id::new()),
         reason: String::new(),
         transaction_id: Some(Id::new()),
@@ -517,7 +546,8 @@ fn sales() {
             product_id: Id::new(),
             product_name: "Espresso beans 1kg".into(),
             sku: "ESP-1KG".into(),
-            quantity: 2,
+            unit: Unit::Piece,
+            quantity: Quantity::units(2),
             unit_price: money(2_499),
             discount: money(100),
             tax_rate: Percent::from_thousandths(8875),
@@ -571,7 +601,7 @@ fn sales() {
 
     // A return of one unit, damaged, approved by a manager.
     let mut item = sale.items[0].clone();
-    item.quantity = 1;
+    item.quantity = Quantity::units(1);
     item.original_line_no = Some(1);
     item.damaged = true;
     let refund = SaleDoc {
@@ -617,7 +647,7 @@ fn parked_sales() {
                 product_id: Id::new(),
                 product_name: "Espresso beans 1kg".into(),
                 sku: "ESP-1KG".into(),
-                quantity: 2,
+                quantity: Quantity::units(2),
                 unit_price: Money::from_minor(2_499),
                 discount: Some(Discount::Percent(Percent::from_thousandths(10_000))),
             },
@@ -625,7 +655,7 @@ fn parked_sales() {
                 product_id: Id::new(),
                 product_name: "Filter papers".into(),
                 sku: "FLT-100".into(),
-                quantity: 1,
+                quantity: Quantity::units(1),
                 unit_price: Money::from_minor(399),
                 discount: None,
             },
@@ -785,17 +815,17 @@ fn purchase_orders() {
         items: vec![
             OrderItemDoc {
                 product_id: Id::new(),
-                quantity_ordered: 20,
+                quantity_ordered: Quantity::units(20),
                 unit_price: Some(Money::from_minor(95_000)),
-                quantity_received: 12,
-                quantity_damaged: 1,
+                quantity_received: Quantity::units(12),
+                quantity_damaged: Quantity::units(1),
             },
             OrderItemDoc {
                 product_id: Id::new(),
-                quantity_ordered: 6,
+                quantity_ordered: Quantity::units(6),
                 unit_price: None,
-                quantity_received: 0,
-                quantity_damaged: 0,
+                quantity_received: Quantity::units(0),
+                quantity_damaged: Quantity::units(0),
             },
         ],
         created_by: Some(Id::new()),
@@ -823,7 +853,7 @@ fn purchase_orders() {
     let read = PurchaseOrderDoc::from_document(&seed, &usd()).unwrap();
     assert_eq!(read.order_status, OrderStatus::Ordered);
     assert_eq!(read.items[0].unit_price, Some(Money::from_minor(95_000)));
-    assert_eq!(read.items[0].quantity_received, 0);
+    assert_eq!(read.items[0].quantity_received, Quantity::ZERO);
     assert_eq!(read.order_number, order.id.to_string());
     assert_eq!(read.updated_at, read.created_at);
     assert_eq!(read.reorder_generation, None, "made by hand");
@@ -959,8 +989,8 @@ fn stock_transfers() {
         status: TransferStatus::Received,
         items: vec![TransferItemDoc {
             product_id: Id::new(),
-            quantity_sent: 6,
-            quantity_received: 5,
+            quantity_sent: Quantity::units(6),
+            quantity_received: Quantity::units(5),
         }],
         note: "for the weekend".into(),
         sent_by: Some(Id::new()),

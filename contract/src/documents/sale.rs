@@ -13,17 +13,19 @@
 //! | `subtotal`, `discount_total`, `tax_total`, `total_amount` | what goes back, as positive amounts |
 //! | `loyalty_points_earned` / `loyalty_points_redeemed` | points taken back / points given back |
 //! | (a voided sale) | the sale's own document, updated: `transaction_status: "voided"`, `voided_by`, `void_reason`, `updated_at` (`SaleVoid`) |
+//! | (an item of goods sold by measure) | `unit` (`kg`, `lb`, …; the product's) and `quantity` in it, a `Decimal128` when not whole (`0.742`): see `product`; an item without `unit` is of pieces |
 //! | `reason`, `approved_by` | why; the manager who approved (past the window, over the cashier limit, no receipt) |
 
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, decimal, oid, or_null, percent};
+use super::value::{date, decimal, oid, or_null, percent, quantity};
 use super::{field, Collection};
 use crate::documents::PaymentKind;
 use crate::ids::Id;
 use crate::money::{Currency, Money, Percent};
+use crate::quantity::{Quantity, Unit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaleDoc {
@@ -66,7 +68,9 @@ pub struct SaleItemDoc {
     pub product_id: Id,
     pub product_name: String,
     pub sku: String,
-    pub quantity: i64,
+    /// How the product is sold; `unit_price` is the price of one.
+    pub unit: Unit,
+    pub quantity: Quantity,
     pub unit_price: Money,
     /// The line's discount and its share of the cart's.
     pub discount: Money,
@@ -149,13 +153,16 @@ impl SaleDoc {
                     field::PRODUCT_ID: oid(item.product_id),
                     field::PRODUCT_NAME: &item.product_name,
                     field::SKU: &item.sku,
-                    field::QUANTITY: item.quantity,
+                    field::QUANTITY: quantity(item.quantity),
                     field::UNIT_PRICE: money(item.unit_price),
                     field::DISCOUNT: money(item.discount),
                     field::TAX_RATE: percent(item.tax_rate),
                     field::TAX_AMOUNT: money(item.tax_amount),
                     field::TOTAL_PRICE: money(item.total_price),
                 };
+                if item.unit.is_measured() {
+                    fields.insert(field::UNIT, item.unit.code());
+                }
                 // Only a return's items say where they come from.
                 if let Some(line) = item.original_line_no {
                     fields.insert(field::ORIGINAL_LINE_NO, line);
@@ -223,20 +230,30 @@ impl SaleDoc {
     }
 
     /// Refused in another currency than `currency` (the business's), without items, with
-    /// an item of no quantity, or with a field of the wrong type.
+    /// an item of no quantity or of one its unit does not allow, or with a field of the
+    /// wrong type.
     pub fn from_document(doc: &Document, currency: &Currency) -> Read<SaleDoc> {
         let r = Reader::new(Collection::SalesTransactions, doc)?;
         r.require_currency(currency)?;
         let items = r
             .documents(field::ITEMS, |item| {
+                let unit = match item.text(field::UNIT)? {
+                    None => Unit::Piece,
+                    Some(code) => Unit::parse(&code).map_err(|e| item.refuse(e.to_string()))?,
+                };
+                let quantity = item
+                    .quantity(field::QUANTITY)?
+                    .filter(|q| q.is_positive())
+                    .ok_or_else(|| item.refuse("has an item without a quantity"))?;
+                quantity
+                    .fits(unit)
+                    .map_err(|e| item.refuse(format!("has an item of {quantity} {unit}: {e}")))?;
                 Ok(SaleItemDoc {
                     product_id: item.id_field(field::PRODUCT_ID)?,
                     product_name: item.required_text(field::PRODUCT_NAME)?,
                     sku: item.required_text(field::SKU)?,
-                    quantity: item
-                        .integer(field::QUANTITY)?
-                        .filter(|q| *q > 0)
-                        .ok_or_else(|| item.refuse("has an item without a quantity"))?,
+                    unit,
+                    quantity,
                     unit_price: item.required_money(field::UNIT_PRICE, currency)?,
                     discount: item
                         .money(field::DISCOUNT, currency)?

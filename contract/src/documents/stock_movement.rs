@@ -4,9 +4,10 @@ use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, oid, or_null};
+use super::value::{date, oid, or_null, quantity};
 use super::{field, Collection};
 use crate::ids::Id;
+use crate::quantity::Quantity;
 use crate::stock::MovementType;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +17,8 @@ pub struct StockMovementDoc {
     pub store_id: Id,
     pub product_id: Id,
     pub movement_type: MovementType,
-    /// Signed, never zero: negative takes stock out.
-    pub quantity: i64,
+    /// Signed, never zero, in the product's unit: negative takes stock out.
+    pub quantity: Quantity,
     pub handled_by: Option<Id>,
     pub reason: String,
     /// The sale that moved it, for sales.
@@ -34,7 +35,7 @@ impl StockMovementDoc {
             field::STORE_ID: oid(self.store_id),
             field::PRODUCT_ID: oid(self.product_id),
             field::MOVEMENT_TYPE: self.movement_type.as_str(),
-            field::QUANTITY: self.quantity,
+            field::QUANTITY: quantity(self.quantity),
             field::HANDLED_BY: or_null(self.handled_by, oid),
             field::REASON: &self.reason,
             field::TRANSACTION_ID: or_null(self.transaction_id, oid),
@@ -58,8 +59,8 @@ impl StockMovementDoc {
                 ))
             })?,
             quantity: r
-                .integer(field::QUANTITY)?
-                .filter(|q| *q != 0)
+                .quantity(field::QUANTITY)?
+                .filter(|q| *q != Quantity::ZERO)
                 .ok_or_else(|| r.refuse("has no quantity"))?,
             handled_by: r.optional_id(field::HANDLED_BY)?,
             reason: r.text(field::REASON)?.unwrap_or_default(),

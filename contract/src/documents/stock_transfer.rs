@@ -18,9 +18,10 @@ use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 
 use super::read::{Read, Reader};
-use super::value::{date, oid, or_null};
+use super::value::{date, oid, or_null, quantity};
 use super::{field, Collection};
 use crate::ids::Id;
+use crate::quantity::Quantity;
 
 /// Where a transfer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -58,9 +59,9 @@ impl TransferStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferItemDoc {
     pub product_id: Id,
-    pub quantity_sent: i64,
+    pub quantity_sent: Quantity,
     /// What the destination checked in (0 until it is received).
-    pub quantity_received: i64,
+    pub quantity_received: Quantity,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,8 +106,8 @@ impl StockTransferDoc {
             .map(|item| {
                 doc! {
                     field::PRODUCT_ID: oid(item.product_id),
-                    field::QUANTITY_SENT: item.quantity_sent,
-                    field::QUANTITY_RECEIVED: item.quantity_received,
+                    field::QUANTITY_SENT: quantity(item.quantity_sent),
+                    field::QUANTITY_RECEIVED: quantity(item.quantity_received),
                 }
             })
             .collect();
@@ -128,10 +129,10 @@ impl StockTransferDoc {
                 Ok(TransferItemDoc {
                     product_id: item.id_field(field::PRODUCT_ID)?,
                     quantity_sent: item
-                        .integer(field::QUANTITY_SENT)?
-                        .filter(|q| *q > 0)
+                        .quantity(field::QUANTITY_SENT)?
+                        .filter(|q| q.is_positive())
                         .ok_or_else(|| item.refuse("has a line without a quantity sent"))?,
-                    quantity_received: item.integer(field::QUANTITY_RECEIVED)?.unwrap_or(0).max(0),
+                    quantity_received: item.non_negative_quantity(field::QUANTITY_RECEIVED)?,
                 })
             })?
             .unwrap_or_default();

@@ -27,6 +27,7 @@ use crate::documents::{
 use crate::ids::Id;
 use crate::money::{Currency, Money};
 use crate::operation::Operation;
+use crate::quantity::{Quantity, Unit};
 use crate::roles::Permission;
 use crate::stock::MovementType;
 
@@ -141,6 +142,72 @@ pub struct Demands {
     pub held: Option<Held>,
     /// For a customer's purchase: the sale or return it comes from.
     pub cause: Option<Cause>,
+    /// The quantities of products it writes, each of which central's record of the
+    /// product must allow (its unit's decimals, and a sale's item the product's unit).
+    pub measured: Vec<Measured>,
+}
+
+/// A quantity of a product an operation writes. A tampered till could otherwise put half
+/// a piece into a product's stock, which every till would then refuse to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    pub product: Id,
+    pub quantity: Quantity,
+    /// The unit the document says it is in (a sale's item), if it says one.
+    pub unit: Option<Unit>,
+}
+
+impl Measured {
+    fn of(product: Id, quantity: Quantity) -> Measured {
+        Measured {
+            product,
+            quantity,
+            unit: None,
+        }
+    }
+
+    /// Whether a product sold in `unit` (central's record) takes this quantity.
+    pub fn check(&self, unit: Unit) -> Result<(), Refusal> {
+        if self.unit.is_some_and(|said| said != unit) {
+            return Err(Refusal::new(
+                "wrong_unit",
+                format!(
+                    "Product {} is sold by {unit}, not as the line says.",
+                    self.product
+                ),
+            ));
+        }
+        self.quantity.fits(unit).map_err(|e| {
+            Refusal::new(
+                "wrong_unit",
+                format!("{} of product {}: {e}.", self.quantity, self.product),
+            )
+        })
+    }
+}
+
+/// The quantities of the `items` an update of an order or a transfer writes.
+fn items_measured(payload: &Document) -> Vec<Measured> {
+    let Ok(items) = payload.get_array(field::ITEMS) else {
+        return Vec::new();
+    };
+    let fields = [
+        field::QUANTITY_ORDERED,
+        field::QUANTITY_RECEIVED,
+        field::QUANTITY_DAMAGED,
+        field::QUANTITY_SENT,
+    ];
+    items
+        .iter()
+        .filter_map(Bson::as_document)
+        .filter_map(|item| Some((item.get_object_id(field::PRODUCT_ID).ok()?, item)))
+        .flat_map(|(product, item)| {
+            fields.iter().filter_map(move |name| {
+                let quantity = item.get(*name).and_then(crate::documents::quantity_value)?;
+                Some(Measured::of(product.into(), quantity))
+            })
+        })
+        .collect()
 }
 
 /// A customer's points and store credit moved by a transaction, which must be central or
@@ -182,6 +249,11 @@ impl Demands {
 
     fn held(mut self, held: Held) -> Demands {
         self.held = Some(held);
+        self
+    }
+
+    fn measures(mut self, measured: impl IntoIterator<Item = Measured>) -> Demands {
+        self.measured.extend(measured);
         self
     }
 }
@@ -284,13 +356,28 @@ fn own_till(id: Id, till: &TillScope) -> Result<(), Refusal> {
     }
 }
 
-fn quantity(what: &str, n: i64, allow_zero: bool) -> Result<(), Refusal> {
-    let low = if allow_zero { 0 } else { 1 };
-    if (low..=MAX_QUANTITY).contains(&n) {
+fn quantity(what: &str, n: Quantity, allow_zero: bool) -> Result<(), Refusal> {
+    let in_range = if allow_zero {
+        !n.is_negative()
+    } else {
+        n.is_positive()
+    };
+    if in_range && n <= Quantity::units(MAX_QUANTITY) {
+        Ok(())
+    } else {
+        let low = if allow_zero { "0" } else { "more than 0" };
+        Err(Refusal::range(format!(
+            "{what} is {n}: it must be from {low} to {MAX_QUANTITY}."
+        )))
+    }
+}
+
+fn points(what: &str, n: i64) -> Result<(), Refusal> {
+    if (0..=MAX_QUANTITY).contains(&n) {
         Ok(())
     } else {
         Err(Refusal::range(format!(
-            "{what} is {n}: it must be from {low} to {MAX_QUANTITY}."
+            "{what} is {n}: it must be from 0 to {MAX_QUANTITY}."
         )))
     }
 }
@@ -331,29 +418,41 @@ fn insert(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             ] {
                 not_negative(what, amount)?;
             }
-            quantity("The points earned", sale.loyalty_points_earned, true)?;
-            quantity("The points redeemed", sale.loyalty_points_redeemed, true)?;
+            points("The points earned", sale.loyalty_points_earned)?;
+            points("The points redeemed", sale.loyalty_points_redeemed)?;
             let permission = match sale.transaction_type {
                 TransactionType::Sale => Permission::ProcessSales,
                 TransactionType::Return => Permission::ProcessReturns,
             };
+            let items = sale.items.iter().map(|item| Measured {
+                product: item.product_id,
+                quantity: item.quantity,
+                unit: Some(item.unit),
+            });
             Ok(Demands::acting(permission)
                 .named(Some(sale.cashier_id), Some(permission))
-                .named(sale.approved_by, None))
+                .named(sale.approved_by, None)
+                .measures(items))
         }
         C::StockMovements => {
             let movement = StockMovementDoc::from_document(p).map_err(read)?;
             canonical(p, &movement.to_document())?;
             own(movement.business_id, till)?;
             own_store(movement.store_id, till)?;
-            if movement.quantity == 0 || movement.quantity.abs() > MAX_QUANTITY {
+            let limit = Quantity::units(MAX_QUANTITY);
+            if movement.quantity == Quantity::ZERO
+                || movement.quantity > limit
+                || movement.quantity < -limit
+            {
                 return Err(Refusal::range(format!(
-                    "A movement of {} is not one: it moves from 1 to {MAX_QUANTITY} either way.",
+                    "A movement of {} is not one: it moves up to {MAX_QUANTITY} either way.",
                     movement.quantity
                 )));
             }
             let permission = movement_permission(movement.movement_type, movement.quantity);
-            Ok(Demands::acting(permission).named(movement.handled_by, Some(permission)))
+            Ok(Demands::acting(permission)
+                .named(movement.handled_by, Some(permission))
+                .measures([Measured::of(movement.product_id, movement.quantity)]))
         }
         C::Customers => {
             let customer = CustomerDoc::from_document(p, cur).map_err(read)?;
@@ -421,7 +520,8 @@ fn insert(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             own_store(order.store_id, till)?;
             order_lines(&order)?;
             Ok(Demands::acting(Permission::ManageInventory)
-                .named(order.created_by, Some(Permission::ManageInventory)))
+                .named(order.created_by, Some(Permission::ManageInventory))
+                .measures(items_measured(p)))
         }
         C::ZReports => {
             let z = ZReportDoc::from_document(p, cur).map_err(read)?;
@@ -455,8 +555,13 @@ fn insert(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             if parked.status != ParkedStatus::Parked {
                 return Err(Refusal::field(field::STATUS));
             }
+            let items = parked
+                .items
+                .iter()
+                .map(|item| Measured::of(item.product_id, item.quantity));
             Ok(Demands::acting(Permission::ProcessSales)
-                .named(Some(parked.parked_by), Some(Permission::ProcessSales)))
+                .named(Some(parked.parked_by), Some(Permission::ProcessSales))
+                .measures(items))
         }
         C::StockTransfers => {
             let transfer = StockTransferDoc::from_document(p).map_err(read)?;
@@ -471,12 +576,13 @@ fn insert(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             }
             for item in &transfer.items {
                 quantity("A line's quantity sent", item.quantity_sent, false)?;
-                if item.quantity_received != 0 {
+                if item.quantity_received != Quantity::ZERO {
                     return Err(Refusal::field(field::QUANTITY_RECEIVED));
                 }
             }
             Ok(Demands::acting(Permission::ManageInventory)
-                .named(transfer.sent_by, Some(Permission::ManageInventory)))
+                .named(transfer.sent_by, Some(Permission::ManageInventory))
+                .measures(items_measured(p)))
         }
         C::Users => {
             let user = UserDoc::from_document(p).map_err(read)?;
@@ -578,7 +684,9 @@ fn update(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
                 field::REORDER_GENERATION,
                 field::REMOVED_PRODUCTS,
             ])?;
-            Ok(Demands::acting(Permission::ManageInventory).held(Held::Store))
+            Ok(Demands::acting(Permission::ManageInventory)
+                .held(Held::Store)
+                .measures(items_measured(p)))
         }
         C::StockTransfers => {
             only(&[
@@ -591,7 +699,8 @@ fn update(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
             let by = p.get_object_id(field::RECEIVED_BY).ok().map(Id::from);
             Ok(Demands::acting(Permission::ManageInventory)
                 .named(by, Some(Permission::ManageInventory))
-                .held(Held::EitherEnd))
+                .held(Held::EitherEnd)
+                .measures(items_measured(p)))
         }
         C::Businesses => {
             // A till changes one thing of its business: how its labels are read.
@@ -770,14 +879,15 @@ fn reorder(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
         .payload
         .get_document(field::ITEM)
         .map_err(|_| Refusal::malformed("A reorder carries its line."))?;
-    match line
+    let ordered = line
         .get(field::QUANTITY_ORDERED)
-        .and_then(crate::documents::whole_number)
-    {
-        Some(n) => quantity("A reorder's quantity", n, false)?,
-        None => return Err(Refusal::malformed("A reorder's line has no quantity.")),
-    }
-    Ok(Demands::default())
+        .and_then(crate::documents::quantity_value)
+        .ok_or_else(|| Refusal::malformed("A reorder's line has no quantity."))?;
+    quantity("A reorder's quantity", ordered, false)?;
+    let product = line
+        .get_object_id(field::PRODUCT_ID)
+        .map_err(|_| Refusal::malformed("A reorder's line names its product."))?;
+    Ok(Demands::default().measures([Measured::of(product.into(), ordered)]))
 }
 
 fn order_lines(order: &PurchaseOrderDoc) -> Result<(), Refusal> {
@@ -844,9 +954,9 @@ fn new_key(p: &Document) -> Result<(), Refusal> {
 /// The permission a stock movement of `kind` and signed `quantity` needs: a sale's goes
 /// out with `process_sales`, comes back (a return, a void) with `process_returns`; every
 /// other movement is managing inventory.
-pub fn movement_permission(kind: MovementType, quantity: i64) -> Permission {
+pub fn movement_permission(kind: MovementType, quantity: Quantity) -> Permission {
     match kind {
-        MovementType::Sale if quantity < 0 => Permission::ProcessSales,
+        MovementType::Sale if quantity.is_negative() => Permission::ProcessSales,
         MovementType::Sale => Permission::ProcessReturns,
         MovementType::Restock
         | MovementType::Adjustment

@@ -1,6 +1,7 @@
 //! The write policy, table by table: what a till pushes of its own passes with what it
 //! demands; everything a tampered till could send instead is refused with its code.
 
+use crate::quantity::{Quantity, Unit};
 use bson::{doc, Bson, Document};
 use chrono::{DateTime, Duration, Utc};
 
@@ -67,7 +68,8 @@ fn sale(till: &TillScope) -> SaleDoc {
             product_id: Id::new(),
             product_name: "Whole Milk".into(),
             sku: "MILK".into(),
-            quantity: 2,
+            unit: Unit::Piece,
+            quantity: Quantity::units(2),
             unit_price: money(349),
             discount: money(0),
             tax_rate: Percent::from_thousandths(0),
@@ -114,6 +116,7 @@ fn sale(till: &TillScope) -> SaleDoc {
 }
 
 fn movement(till: &TillScope, quantity: i64) -> StockMovementDoc {
+    let quantity = Quantity::units(quantity);
     StockMovementDoc {
         id: Id::new(),
         business_id: till.business,
@@ -129,6 +132,7 @@ fn movement(till: &TillScope, quantity: i64) -> StockMovementDoc {
 }
 
 fn product(till: &TillScope, store: Option<Id>, opening: i64) -> ProductDoc {
+    let opening = Quantity::units(opening);
     ProductDoc {
         id: Id::new(),
         business_id: till.business,
@@ -139,6 +143,7 @@ fn product(till: &TillScope, store: Option<Id>, opening: i64) -> ProductDoc {
         category: "Dairy".into(),
         price: Money::from_minor(349),
         tax_rate: None,
+        unit: Unit::Piece,
         stock: opening,
         opening_stock: Some(opening),
         stock_levels: Some(vec![StockLevel {
@@ -146,9 +151,9 @@ fn product(till: &TillScope, store: Option<Id>, opening: i64) -> ProductDoc {
             opening_stock: opening,
             stock: opening,
         }]),
-        stock_threshold: 2,
+        stock_threshold: Quantity::units(2),
         supplier_id: None,
-        reorder_quantity: 0,
+        reorder_quantity: Quantity::units(0),
         unit_cost: None,
         created_at: Some(now()),
         updated_at: Some(now()),
@@ -287,15 +292,15 @@ fn inserts_a_tampered_till_could_send_are_refused_with_their_code() {
     let mut elsewhere = product.clone();
     elsewhere.stock_levels = Some(vec![StockLevel {
         store_id: other,
-        opening_stock: 0,
-        stock: -500,
+        opening_stock: Quantity::units(0),
+        stock: Quantity::units(-500),
     }]);
     let mut inflated = product.clone();
-    inflated.stock = 10_000;
+    inflated.stock = Quantity::units(10_000);
     let mut voided = self::sale(&till);
     voided.transaction_status = SaleStatus::Voided;
     let mut nothing_sold = self::sale(&till);
-    nothing_sold.items[0].quantity = 2_000_000;
+    nothing_sold.items[0].quantity = Quantity::units(2_000_000);
     let admin = doc! {
         "_id": Id::new().object_id(), "business_id": till.business.object_id(),
         "store_id": Bson::Null, "name": "Mallory", "email": "m@example.com",

@@ -8,6 +8,7 @@ use sellsync_contract::documents::{barcode_rules_bson, date, field, Collection, 
 use sellsync_contract::embedded_barcodes::{self, BarcodeRule, Meaning, Value};
 use sellsync_contract::ids;
 use sellsync_contract::money::{Currency, Money};
+use sellsync_contract::quantity::Quantity;
 use tracing::info;
 
 use super::product::Product;
@@ -42,9 +43,9 @@ pub struct Label {
 pub enum LabelValue {
     /// What the labelled item costs.
     Price(Money),
-    /// Its weight, in thousandths of the product's unit, and what that weight costs at
-    /// the product's price per unit.
-    Weight { thousandths: i64, price: Money },
+    /// Its weight in the product's unit, and what that weight costs at the product's
+    /// price per unit.
+    Weight { weight: Quantity, price: Money },
     /// How many pieces.
     Count(i64),
 }
@@ -75,10 +76,10 @@ impl Till {
                 LabelValue::Price(label_price(read.value, self.currency(), &read.code)?)
             }
             Meaning::Weight => {
-                let thousandths = thousandths(read.value);
+                let weight = weight(read.value);
                 LabelValue::Weight {
-                    thousandths,
-                    price: product.price.times_thousandths(thousandths),
+                    weight,
+                    price: product.price.times(weight)?,
                 }
             }
             Meaning::Count => LabelValue::Count(read.value.digits as i64),
@@ -111,14 +112,14 @@ fn label_price(value: Value, currency: &Currency, code: &str) -> Result<Money> {
     ))
 }
 
-/// A measured value in thousandths of its unit (labels carry at most three decimals of
-/// a weight; more are read down to the thousandth).
-fn thousandths(value: Value) -> i64 {
+/// A label's weight (labels carry at most three decimals of a weight; more are read down
+/// to the thousandth).
+fn weight(value: Value) -> Quantity {
     let digits = value.digits as i64;
-    match value.decimals {
+    Quantity::from_thousandths(match value.decimals {
         d @ 0..=3 => digits * 10_i64.pow(3 - u32::from(d)),
         d => digits / 10_i64.pow(u32::from(d) - 3),
-    }
+    })
 }
 
 impl Till {

@@ -25,6 +25,7 @@ use sellsync_contract::documents::{
 };
 use sellsync_contract::ids::{self, timestamp, Id};
 use sellsync_contract::money::{Money, Percent};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 /// The longest product name the till accepts.
 const MAX_NAME_LEN: usize = 200;
@@ -32,7 +33,7 @@ const MAX_NAME_LEN: usize = 200;
 /// A product as the `products` table holds it.
 impl Product {
     pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
-         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost";
+         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost, unit";
 
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         Ok(Product {
@@ -48,6 +49,7 @@ impl Product {
             supplier_id: r.get(9)?,
             reorder_quantity: r.get(10)?,
             unit_cost: r.get::<_, Option<i64>>(11)?.map(Money::from_minor),
+            unit: r.get(12)?,
         })
     }
 }
@@ -69,11 +71,13 @@ pub struct NewProduct {
     pub category: Option<String>,
     /// The business's default rate when `None`.
     pub tax_rate: Option<Percent>,
+    /// How it is counted and sold (pieces by default); set here and never changed.
+    pub unit: Unit,
     /// Opening stock at this till's store (other stores start at 0).
-    pub stock: i64,
-    pub stock_threshold: i64,
+    pub stock: Quantity,
+    pub stock_threshold: Quantity,
     pub supplier_id: Option<Id>,
-    pub reorder_quantity: i64,
+    pub reorder_quantity: Quantity,
     pub unit_cost: Option<Money>,
     /// Sold at this till's store only; otherwise (the default) at every store of the
     /// business, each with its own stock.
@@ -90,10 +94,10 @@ pub struct ProductChanges {
     pub barcode: Option<Option<String>>,
     pub category: Option<String>,
     pub tax_rate: Option<Percent>,
-    pub stock_threshold: Option<i64>,
+    pub stock_threshold: Option<Quantity>,
     /// `Some(None)` takes the supplier away.
     pub supplier_id: Option<Option<Id>>,
-    pub reorder_quantity: Option<i64>,
+    pub reorder_quantity: Option<Quantity>,
     /// `Some(None)`: the cost is no longer known.
     pub unit_cost: Option<Option<Money>>,
 }
@@ -118,7 +122,8 @@ impl ProductChanges {
                     .unwrap_or_else(|| product.category.clone()),
             ),
             tax_rate: Some(self.tax_rate.unwrap_or(product.tax_rate)),
-            stock: 0,
+            unit: product.unit,
+            stock: Quantity::ZERO,
             stock_threshold: self.stock_threshold.unwrap_or(product.stock_threshold),
             supplier_id: self.supplier_id.unwrap_or(product.supplier_id),
             reorder_quantity: self.reorder_quantity.unwrap_or(product.reorder_quantity),
@@ -136,10 +141,11 @@ struct CheckedProduct {
     category: String,
     price: Money,
     tax_rate: Percent,
-    stock: i64,
-    stock_threshold: i64,
+    unit: Unit,
+    stock: Quantity,
+    stock_threshold: Quantity,
     supplier_id: Option<Id>,
-    reorder_quantity: i64,
+    reorder_quantity: Quantity,
     unit_cost: Option<Money>,
     only_this_store: bool,
 }
@@ -162,20 +168,17 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
     if p.price.minor() < 0 {
         return Err(Error::InvalidProduct("A price cannot be negative.".into()));
     }
-    if p.stock < 0 {
-        return Err(Error::InvalidProduct(
-            "Opening stock cannot be negative.".into(),
-        ));
-    }
-    if p.stock_threshold < 0 {
-        return Err(Error::InvalidProduct(
-            "A low-stock threshold cannot be negative.".into(),
-        ));
-    }
-    if p.reorder_quantity < 0 {
-        return Err(Error::InvalidProduct(
-            "A reorder quantity cannot be negative.".into(),
-        ));
+    for (what, quantity) in [
+        ("Opening stock", p.stock),
+        ("A low-stock threshold", p.stock_threshold),
+        ("A reorder quantity", p.reorder_quantity),
+    ] {
+        if quantity.is_negative() {
+            return Err(Error::InvalidProduct(format!("{what} cannot be negative.")));
+        }
+        quantity
+            .fits(p.unit)
+            .map_err(|e| Error::InvalidProduct(format!("{what}: {e}.")))?;
     }
     if p.unit_cost.is_some_and(|cost| cost.minor() < 0) {
         return Err(Error::InvalidProduct("A cost cannot be negative.".into()));
@@ -187,6 +190,7 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         category: p.category.as_deref().unwrap_or("").trim().to_owned(),
         price: p.price,
         tax_rate: p.tax_rate.unwrap_or(default_tax_rate),
+        unit: p.unit,
         stock: p.stock,
         stock_threshold: p.stock_threshold,
         supplier_id: p.supplier_id,
@@ -372,8 +376,8 @@ impl Till {
     /// imported and the error lists each bad row by its line. Needs `manage_inventory`.
     ///
     /// Columns (header required, any order): `sku`, `name` (or `product_name`), `price`,
-    /// and optionally `barcode`, `category`, `tax_rate`, `stock`, `threshold` (or
-    /// `stock_threshold`).
+    /// and optionally `barcode`, `category`, `tax_rate`, `unit` (`piece`, `kg`, …; pieces
+    /// when missing), `stock`, `threshold` (or `stock_threshold`).
     pub fn import_products(&mut self, actor: &Actor, csv: impl Read) -> Result<usize> {
         actor.require(Permission::ManageInventory)?;
         let rows = self.read_csv(csv)?;
@@ -471,6 +475,7 @@ impl Till {
         let barcode = column(&["barcode"]);
         let category = column(&["category"]);
         let tax_rate = column(&["tax_rate"]);
+        let unit = column(&["unit"]);
         let stock = column(&["stock"]);
         let threshold = column(&["threshold", "stock_threshold"]);
 
@@ -483,11 +488,11 @@ impl Till {
                 .and_then(|record| {
                     let field =
                         |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|s| !s.is_empty());
-                    let whole = |what: &str, i: Option<usize>| -> Result<i64> {
-                        field(i).map_or(Ok(0), |s| {
-                            s.parse().map_err(|_| {
-                                Error::InvalidProduct(format!("{what} {s:?} is not a whole number"))
-                            })
+                    let unit = field(unit).map_or(Ok(Unit::Piece), Unit::parse)?;
+                    let amount = |what: &str, i: Option<usize>| -> Result<Quantity> {
+                        field(i).map_or(Ok(Quantity::ZERO), |s| {
+                            Quantity::parse(s, unit)
+                                .map_err(|e| Error::InvalidProduct(format!("{what}: {e}")))
                         })
                     };
                     Ok(NewProduct {
@@ -497,10 +502,11 @@ impl Till {
                         barcode: field(barcode).map(str::to_owned),
                         category: field(category).map(str::to_owned),
                         tax_rate: field(tax_rate).map(Percent::parse).transpose()?,
-                        stock: whole("stock", stock)?,
-                        stock_threshold: whole("threshold", threshold)?,
+                        unit,
+                        stock: amount("stock", stock)?,
+                        stock_threshold: amount("threshold", threshold)?,
                         supplier_id: None,
-                        reorder_quantity: 0,
+                        reorder_quantity: Quantity::ZERO,
                         unit_cost: None,
                         only_this_store: false,
                     })
@@ -558,8 +564,8 @@ fn insert_product(
     conn.prepare_cached(
         "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
             category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
-            reorder_quantity, unit_cost, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+            reorder_quantity, unit_cost, created_at, updated_at, unit)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
     )?
     .execute(params![
         id,
@@ -577,6 +583,7 @@ fn insert_product(
         p.reorder_quantity,
         p.unit_cost.map(Money::minor),
         timestamp(now),
+        p.unit,
     ])?;
     let currency = &ctx.business.currency;
     outbox::append(
@@ -594,6 +601,7 @@ fn insert_product(
             category: p.category.clone(),
             price: p.price,
             tax_rate: Some(p.tax_rate),
+            unit: p.unit,
             // The total over the stores, and this store's level (the rule is in the contract's `documents::product`).
             stock: p.stock,
             opening_stock: Some(p.stock),
@@ -664,9 +672,9 @@ fn column_value(change: &ProductChange) -> rusqlite::types::Value {
         ProductChange::Price(price) => price.minor().into(),
         ProductChange::Barcode(barcode) => barcode.clone().into(),
         ProductChange::TaxRate(rate) => i64::from(rate.thousandths()).into(),
-        ProductChange::StockThreshold(threshold) => (*threshold).into(),
+        ProductChange::StockThreshold(threshold) => threshold.thousandths().into(),
         ProductChange::Supplier(supplier) => supplier.map(|id| id.to_string()).into(),
-        ProductChange::ReorderQuantity(quantity) => (*quantity).into(),
+        ProductChange::ReorderQuantity(quantity) => quantity.thousandths().into(),
         ProductChange::UnitCost(cost) => cost.map(Money::minor).into(),
     }
 }
@@ -750,8 +758,11 @@ mod tests {
         assert!(bad(|p| p.price = Money::from_minor(-1))
             .unwrap()
             .contains("negative"));
-        assert!(bad(|p| p.stock = -1).is_some());
-        assert!(bad(|p| p.stock_threshold = -1).is_some());
+        assert!(bad(|p| p.stock = Quantity::units(-1)).is_some());
+        assert!(bad(|p| p.stock = Quantity::from_thousandths(500))
+            .unwrap()
+            .contains("by the piece"));
+        assert!(bad(|p| p.stock_threshold = Quantity::units(-1)).is_some());
         assert_eq!(bad(|p| p.barcode = Some("".into())), None);
     }
 }

@@ -2,6 +2,7 @@
 
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Money, Percent};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 /// A product as the till sells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,15 +12,18 @@ pub struct Product {
     pub barcode: Option<String>,
     pub product_name: String,
     pub category: String,
+    /// The price of one unit.
     pub price: Money,
     pub tax_rate: Percent,
+    /// How it is counted and sold.
+    pub unit: Unit,
     /// Stock on this till: opening stock plus every movement.
-    pub stock: i64,
-    pub stock_threshold: i64,
+    pub stock: Quantity,
+    pub stock_threshold: Quantity,
     pub supplier_id: Option<Id>,
     /// How many to order from the supplier when the product falls to its threshold (0:
     /// it is not reordered).
-    pub reorder_quantity: i64,
+    pub reorder_quantity: Quantity,
     /// What the supplier charges for one, if known.
     pub unit_cost: Option<Money>,
 }

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0019_outbox_user.sql"),
     include_str!("../../migrations/0020_drawer_counts.sql"),
     include_str!("../../migrations/0021_barcode_rules.sql"),
+    include_str!("../../migrations/0022_measured_quantities.sql"),
 ];
 
 /// The schema version this build writes.
@@ -305,8 +306,8 @@ mod tests {
             })
             .unwrap();
         assert_eq!(
-            stock, 8,
-            "10 opening, 2 sold here; the other store's 5 are not ours"
+            stock, 8_000,
+            "10 opening, 2 sold here; the other store's 5 are not ours (in thousandths since schema 22)"
         );
         let movements: Vec<String> = conn
             .prepare("SELECT _id FROM stock_movements")
@@ -322,7 +323,7 @@ mod tests {
         let stock: i64 = conn
             .query_row("SELECT stock FROM products", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(stock, 8);
+        assert_eq!(stock, 8_000, "not multiplied twice");
     }
 
     #[test]

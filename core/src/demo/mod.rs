@@ -18,6 +18,7 @@ use crate::till::Till;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{NewPaymentMethod, PaymentKind};
 use sellsync_contract::money::{Money, Percent};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 /// A demo staff member and the PIN that signs them in.
 #[derive(Debug, Clone)]
@@ -126,10 +127,11 @@ impl Till {
                 } else {
                     Percent::ZERO
                 }),
-                stock: p.stock,
-                stock_threshold: p.threshold,
+                unit: Unit::Piece,
+                stock: Quantity::units(p.stock),
+                stock_threshold: Quantity::units(p.threshold),
                 supplier_id: None,
-                reorder_quantity: 0,
+                reorder_quantity: Quantity::ZERO,
                 unit_cost: None,
                 only_this_store: false,
             })
@@ -160,7 +162,7 @@ impl Till {
         let cashier = self.sign_in(cashier.email, Credential::Pin(cashier.pin))?;
         let products = self.stock_levels(false)?;
         for p in &products {
-            self.restock(&manager, &p.sku, 100_000, "delivery")?;
+            self.restock(&manager, &p.sku, Quantity::units(100_000), "delivery")?;
         }
         let cash = Tender {
             method: self.payment_method("cash")?,
@@ -170,7 +172,7 @@ impl Till {
             let mut cart = Cart::new();
             for line in 0..4 {
                 let p = &products[(sale * 7 + line * 13) % products.len()];
-                self.ring_up(&mut cart, &p.sku, 1)?;
+                self.ring_up(&mut cart, &p.sku, Quantity::ONE)?;
             }
             self.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))?;
         }

@@ -109,7 +109,11 @@ fn content_of(
             .optional()?,
         Event::LineRemoved => conn
             .prepare_cached(
-                "SELECT json_array(_id, shift_id, user_id, product_id, product_name, quantity,
+                // The quantity as a sale's JSON writes it: a number when whole, else the
+                // shortest decimal (removed lines are never below zero).
+                "SELECT json_array(_id, shift_id, user_id, product_id, product_name,
+                    CASE WHEN quantity % 1000 = 0 THEN quantity / 1000
+                    ELSE rtrim(printf('%d.%03d', quantity / 1000, quantity % 1000), '0') END,
                     unit_price, created_at)
                  FROM removed_lines WHERE _id = ?1",
             )?

@@ -18,6 +18,7 @@ use crate::till::{Store, Till};
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Currency, Money};
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::z_report::ZReport;
 
 /// The width of the paper roll.
@@ -414,15 +415,27 @@ impl Layout<'_> {
         }
     }
 
-    /// A sale line: its name, then quantity × unit price and the amount, then its discount.
+    /// A sale line: its name, then quantity × unit price and the amount (a weighed item's
+    /// `0.742 kg x $2.99/kg`), then its discount.
     fn item(&mut self, item: &SaleItem, money: &dyn Fn(Money) -> String) {
-        let gross = Money::from_minor(item.unit_price.minor().saturating_mul(item.quantity));
-        if item.quantity == 1 {
+        let gross = item
+            .unit_price
+            .times(item.quantity)
+            .expect("a sold line's amount was priced once already");
+        if item.quantity == Quantity::ONE && !item.unit.is_measured() {
             self.pair(&item.product_name, &money(gross));
         } else {
             self.text(&item.product_name);
+            let per = match item.unit {
+                Unit::Piece => String::new(),
+                unit => format!("/{unit}"),
+            };
             self.pair(
-                &format!("  {} x {}", item.quantity, money(item.unit_price)),
+                &format!(
+                    "  {} x {}{per}",
+                    item.quantity.with_unit(item.unit),
+                    money(item.unit_price)
+                ),
                 &money(gross),
             );
         }

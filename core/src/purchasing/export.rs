@@ -17,7 +17,7 @@ pub fn to_csv(order: &PurchaseOrder, currency: &Currency) -> Result<String> {
     for l in &order.lines {
         let line_total = l
             .unit_price
-            .map(|p| p.checked_mul(l.quantity_ordered))
+            .map(|p| p.times(l.quantity_ordered))
             .transpose()?;
         out.write_record([
             l.sku.clone(),
@@ -55,7 +55,7 @@ pub fn to_page(
         let price = l.unit_price.map(|p| currency.format(p)).unwrap_or_default();
         let total = l
             .unit_price
-            .map(|p| p.checked_mul(l.quantity_ordered))
+            .map(|p| p.times(l.quantity_ordered))
             .transpose()?
             .map(|t| currency.format(t))
             .unwrap_or_default();

@@ -26,6 +26,7 @@ use sellsync_contract::documents::{
 };
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
 use sellsync_contract::money::Money;
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::MovementType;
 
 /// A line of an order, with its product's names for people.
@@ -34,12 +35,14 @@ pub struct OrderLine {
     pub product_id: Id,
     pub sku: String,
     pub product_name: String,
-    pub quantity_ordered: i64,
+    /// The product's unit: every quantity of the line is in it.
+    pub unit: Unit,
+    pub quantity_ordered: Quantity,
     pub unit_price: Option<Money>,
-    pub quantity_received: i64,
-    pub quantity_damaged: i64,
+    pub quantity_received: Quantity,
+    pub quantity_damaged: Quantity,
     /// What came in, sound or not, less what was ordered: below zero short, above over.
-    pub difference: i64,
+    pub difference: Quantity,
 }
 
 /// A purchase order as a till shows it.
@@ -66,7 +69,7 @@ pub struct PurchaseOrder {
 #[derive(Debug, Clone)]
 pub struct OrderLineInput {
     pub product: Product,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit_price: Option<Money>,
 }
 
@@ -75,9 +78,9 @@ pub struct OrderLineInput {
 pub struct ReceivedLine {
     pub product: Product,
     /// Sound units: into this store's stock.
-    pub quantity: i64,
+    pub quantity: Quantity,
     /// Broken units: recorded, written off.
-    pub damaged: i64,
+    pub damaged: Quantity,
     /// What the supplier charged for one, when it differs from the order (it becomes the
     /// product's cost).
     pub unit_cost: Option<Money>,
@@ -101,12 +104,23 @@ fn receive_lines(order: &mut PurchaseOrderDoc, lines: &[ReceivedLine]) -> Result
         return Err(Error::NothingReceived);
     }
     for line in lines {
-        if line.quantity < 0 || line.damaged < 0 || line.quantity + line.damaged == 0 {
+        let unit = line.product.unit;
+        if line.quantity.is_negative()
+            || line.damaged.is_negative()
+            || line.quantity + line.damaged == Quantity::ZERO
+        {
             return Err(Error::BadQuantity {
-                got: line.quantity.min(line.damaged).min(0),
+                got: line
+                    .quantity
+                    .min(line.damaged)
+                    .min(Quantity::ZERO)
+                    .decimal(),
+                unit,
                 max: crate::sell::cart::MAX_QUANTITY,
             });
         }
+        line.quantity.fits(unit)?;
+        line.damaged.fits(unit)?;
         let item = order
             .items
             .iter_mut()
@@ -114,12 +128,12 @@ fn receive_lines(order: &mut PurchaseOrderDoc, lines: &[ReceivedLine]) -> Result
             .ok_or_else(|| Error::NotOnOrder(order.order_number.clone()))?;
         item.quantity_received += line.quantity;
         item.quantity_damaged += line.damaged;
-        check_quantity(item.quantity_received + item.quantity_damaged)?;
+        check_quantity(item.quantity_received + item.quantity_damaged, unit)?;
         if let Some(cost) = line.unit_cost {
             item.unit_price = Some(cost);
         }
     }
-    order.order_status = if order.items.iter().all(|i| i.difference() >= 0) {
+    order.order_status = if order.items.iter().all(|i| !i.difference().is_negative()) {
         OrderStatus::Received
     } else {
         OrderStatus::PartiallyReceived
@@ -132,7 +146,7 @@ fn receive_lines(order: &mut PurchaseOrderDoc, lines: &[ReceivedLine]) -> Result
 /// another supplier supplies. Pure.
 fn add_lines(items: &mut Vec<OrderItemDoc>, supplier: Id, lines: &[OrderLineInput]) -> Result<()> {
     for line in lines {
-        check_quantity(line.quantity)?;
+        check_quantity(line.quantity, line.product.unit)?;
         if line.product.supplier_id.is_some_and(|s| s != supplier) {
             return Err(Error::ProductOfAnotherSupplier(
                 line.product.product_name.clone(),
@@ -142,15 +156,15 @@ fn add_lines(items: &mut Vec<OrderItemDoc>, supplier: Id, lines: &[OrderLineInpu
         match items.iter_mut().find(|i| i.product_id == line.product.id) {
             Some(item) => {
                 item.quantity_ordered += line.quantity;
-                check_quantity(item.quantity_ordered)?;
+                check_quantity(item.quantity_ordered, line.product.unit)?;
                 item.unit_price = price.or(item.unit_price);
             }
             None => items.push(OrderItemDoc {
                 product_id: line.product.id,
                 quantity_ordered: line.quantity,
                 unit_price: price,
-                quantity_received: 0,
-                quantity_damaged: 0,
+                quantity_received: Quantity::ZERO,
+                quantity_damaged: Quantity::ZERO,
             }),
         }
     }
@@ -214,8 +228,9 @@ impl Till {
         actor: &Actor,
         code: &str,
         product: Id,
-        quantity: i64,
+        quantity: Quantity,
     ) -> Result<PurchaseOrder> {
+        let unit = self.product(product)?.map_or(Unit::Piece, |p| p.unit);
         self.change_order(actor, code, |order| {
             require_draft(order)?;
             let index = order
@@ -223,10 +238,10 @@ impl Till {
                 .iter()
                 .position(|i| i.product_id == product)
                 .ok_or_else(|| Error::NotOnOrder(order.order_number.clone()))?;
-            if quantity == 0 {
+            if quantity == Quantity::ZERO {
                 order.items.remove(index);
             } else {
-                check_quantity(quantity)?;
+                check_quantity(quantity, unit)?;
                 order.items[index].quantity_ordered = quantity;
             }
             Ok(())
@@ -268,7 +283,7 @@ impl Till {
             order.updated_at = now;
             store(tx, ctx, &order, Op::Update, &[])?;
             let reason = format!("purchase order {}", order.order_number);
-            for line in lines.iter().filter(|l| l.quantity > 0) {
+            for line in lines.iter().filter(|l| l.quantity.is_positive()) {
                 stock::record(
                     tx,
                     ctx,
@@ -327,7 +342,7 @@ impl Till {
     pub fn raise_overdue_orders(&mut self, today: NaiveDate) -> Result<usize> {
         let now = ids::now();
         let raised = self.write(|tx, ctx| {
-            let overdue: Vec<(Id, String, String, String, i64)> = tx
+            let overdue: Vec<(Id, String, String, String, Quantity)> = tx
                 .prepare_cached(
                     "SELECT o._id, o.order_number, s.supplier_name, o.expected_delivery,
                         SUM(MAX(i.quantity_ordered - i.quantity_received - i.quantity_damaged, 0))
@@ -363,7 +378,7 @@ impl Till {
     /// How many of each product the store has ordered and not received yet (on orders
     /// ordered or partly received; what came short of an order still counts until it is
     /// received or the order is closed).
-    pub fn on_order(&self) -> Result<HashMap<Id, i64>> {
+    pub fn on_order(&self) -> Result<HashMap<Id, Quantity>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.product_id,
                 SUM(MAX(i.quantity_ordered - i.quantity_received - i.quantity_damaged, 0))
@@ -628,26 +643,29 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
         .optional()?
         .unwrap_or_default();
     // Every line's names in one read.
-    let mut names: HashMap<Id, (String, String)> = HashMap::with_capacity(doc.items.len());
+    let mut names: HashMap<Id, (String, String, Unit)> = HashMap::with_capacity(doc.items.len());
     let mut stmt = conn.prepare_cached(
-        "SELECT p._id, p.sku, p.product_name FROM purchase_order_items i
+        "SELECT p._id, p.sku, p.product_name, p.unit FROM purchase_order_items i
          JOIN products p ON p._id = i.product_id WHERE i.order_id = ?1",
     )?;
-    for row in stmt.query_map([doc.id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
+    for row in stmt.query_map([doc.id], |r| {
+        Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+    })? {
         let (id, pair) = row?;
         names.insert(id, pair);
     }
     let mut lines = Vec::with_capacity(doc.items.len());
     let mut total = Money::ZERO;
     for item in &doc.items {
-        let (sku, product_name) = names.remove(&item.product_id).unwrap_or_default();
+        let (sku, product_name, unit) = names.remove(&item.product_id).unwrap_or_default();
         if let Some(price) = item.unit_price {
-            total = total.checked_add(price.checked_mul(item.quantity_ordered)?)?;
+            total = total.checked_add(price.times(item.quantity_ordered)?)?;
         }
         lines.push(OrderLine {
             product_id: item.product_id,
             sku,
             product_name,
+            unit,
             quantity_ordered: item.quantity_ordered,
             unit_price: item.unit_price,
             quantity_received: item.quantity_received,

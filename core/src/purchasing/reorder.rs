@@ -26,6 +26,7 @@ use sellsync_contract::documents::{
 };
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::Money;
+use sellsync_contract::quantity::Quantity;
 use sellsync_contract::stock::StockChange;
 
 /// Puts the product of `change`, which has just fallen to its threshold, on its
@@ -38,7 +39,7 @@ pub(crate) fn on_fall(
     by: Id,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let rule: Option<(Option<Id>, i64, Option<i64>)> = tx
+    let rule: Option<(Option<Id>, Quantity, Option<i64>)> = tx
         .prepare_cached(
             "SELECT supplier_id, reorder_quantity, unit_cost FROM products
              WHERE business_id = ?1 AND _id = ?2",
@@ -47,15 +48,15 @@ pub(crate) fn on_fall(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
-    let Some((Some(supplier), quantity, cost)) = rule.filter(|(_, q, _)| *q > 0) else {
+    let Some((Some(supplier), quantity, cost)) = rule.filter(|(_, q, _)| q.is_positive()) else {
         return Ok(());
     };
     let item = OrderItemDoc {
         product_id: change.product_id,
         quantity_ordered: quantity,
         unit_price: cost.map(Money::from_minor),
-        quantity_received: 0,
-        quantity_damaged: 0,
+        quantity_received: Quantity::ZERO,
+        quantity_damaged: Quantity::ZERO,
     };
     let draft = match open_draft(tx, ctx, supplier)? {
         Some(draft) => {

@@ -8,8 +8,9 @@ use crate::error::{Error, Result};
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::Money;
 use sellsync_contract::pricing::{Discount, LineInput};
+use sellsync_contract::quantity::{Quantity, Unit};
 
-/// The largest quantity of one line (and of one stock movement).
+/// The largest quantity of one line (and of one stock movement), in whole units.
 pub const MAX_QUANTITY: i64 = 100_000;
 
 /// One line of the cart.
@@ -17,7 +18,8 @@ pub const MAX_QUANTITY: i64 = 100_000;
 pub struct CartLine {
     /// The product as it was when scanned: its price is the price of the sale.
     pub product: Product,
-    pub quantity: i64,
+    /// In the product's unit.
+    pub quantity: Quantity,
     pub discount: Option<Discount>,
 }
 
@@ -42,15 +44,17 @@ pub struct Cart {
     pub(super) parked: Option<Id>,
 }
 
-pub(crate) fn check_quantity(quantity: i64) -> Result<()> {
-    if (1..=MAX_QUANTITY).contains(&quantity) {
-        Ok(())
-    } else {
-        Err(Error::BadQuantity {
-            got: quantity,
+/// A quantity of a line or a movement: more than zero, at most [`MAX_QUANTITY`], with no
+/// more decimals than `unit` allows (a piece product is never sold as 1.5).
+pub(crate) fn check_quantity(quantity: Quantity, unit: Unit) -> Result<()> {
+    if !quantity.is_positive() || quantity > Quantity::units(MAX_QUANTITY) {
+        return Err(Error::BadQuantity {
+            got: quantity.decimal(),
+            unit,
             max: MAX_QUANTITY,
-        })
+        });
     }
+    Ok(quantity.fits(unit)?)
 }
 
 impl Cart {
@@ -66,15 +70,32 @@ impl Cart {
         self.lines.is_empty()
     }
 
-    /// Adds `quantity` of a product; scanning a product already in the cart adds to its
-    /// line. Returns the index of the line.
-    pub fn add(&mut self, product: Product, quantity: i64) -> Result<usize> {
-        check_quantity(quantity)?;
+    /// The items in the cart as a receipt counts them: its pieces, and one for each
+    /// weighed or measured line.
+    pub fn items(&self) -> i64 {
+        self.lines
+            .iter()
+            .map(|l| match l.product.unit {
+                Unit::Piece => l.quantity.whole().unwrap_or(1),
+                _ => 1,
+            })
+            .sum()
+    }
+
+    /// Adds `quantity` of a product; scanning a piece product already in the cart adds to
+    /// its line (a weighed item is a line of its own, as each weighing is). Returns the
+    /// index of the line.
+    pub fn add(&mut self, product: Product, quantity: Quantity) -> Result<usize> {
+        check_quantity(quantity, product.unit)?;
         // The same product at the same price (a price label's may differ) is one line.
-        let same = |l: &CartLine| l.product.id == product.id && l.product.price == product.price;
+        let same = |l: &CartLine| {
+            l.product.id == product.id
+                && l.product.price == product.price
+                && !product.unit.is_measured()
+        };
         if let Some(i) = self.lines.iter().position(same) {
-            let total = self.lines[i].quantity.saturating_add(quantity);
-            check_quantity(total)?;
+            let total = self.lines[i].quantity.checked_add(quantity)?;
+            check_quantity(total, product.unit)?;
             self.lines[i].quantity = total;
             return Ok(i);
         }
@@ -90,9 +111,10 @@ impl Cart {
         self.lines.get_mut(line).ok_or(Error::NoSuchLine(line + 1))
     }
 
-    pub fn set_quantity(&mut self, line: usize, quantity: i64) -> Result<()> {
-        check_quantity(quantity)?;
-        self.line_mut(line)?.quantity = quantity;
+    pub fn set_quantity(&mut self, line: usize, quantity: Quantity) -> Result<()> {
+        let line = self.line_mut(line)?;
+        check_quantity(quantity, line.product.unit)?;
+        line.quantity = quantity;
         Ok(())
     }
 

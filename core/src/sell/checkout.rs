@@ -15,7 +15,7 @@ use crate::customers::{self};
 use crate::db::Tx;
 use crate::error::{Error, Result};
 use crate::journal::{self, Event};
-use crate::sell::cart::{check_quantity, Cart, CartCustomer};
+use crate::sell::cart::{Cart, CartCustomer, MAX_QUANTITY};
 use crate::sell::parked;
 use crate::sell::sale::{Sale, SaleItem};
 use crate::sell::tender::{
@@ -30,6 +30,7 @@ use sellsync_contract::documents::{PaymentKind, PurchaseEntry, TransactionType};
 use sellsync_contract::ids::{self, Id};
 use sellsync_contract::money::Money;
 use sellsync_contract::pricing::{exceeds_percent, price_cart, Discount, PricedCart};
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::MovementType;
 
 /// The name under which loyalty points appear among a sale's payments.
@@ -41,9 +42,10 @@ impl Till {
     /// Adds what `code` is to the cart ([`Till::read_code`]): `quantity` of a product
     /// found by its barcode or SKU; of a priced label, its product at the label's price (a
     /// line of its own beside the product at another price); of a counted label, that many
-    /// of its product each. A weight label is refused: products do not sell by weight yet.
-    pub fn ring_up(&self, cart: &mut Cart, code: &str, quantity: i64) -> Result<usize> {
-        check_quantity(quantity)?;
+    /// of its product each; of a weight label, its weight of a product sold by measure (a
+    /// line of its own, as every weighing is). A weight label of a piece product, or times
+    /// more than one, is refused.
+    pub fn ring_up(&self, cart: &mut Cart, code: &str, quantity: Quantity) -> Result<usize> {
         match self.read_code(code)? {
             Scanned::Product(product) => cart.add(product, quantity),
             Scanned::Label { mut product, label } => match label.value {
@@ -51,8 +53,28 @@ impl Till {
                     product.price = price;
                     cart.add(product, quantity)
                 }
-                LabelValue::Count(count) => cart.add(product, count.saturating_mul(quantity)),
-                LabelValue::Weight { .. } => Err(Error::WeightLabel(code.trim().to_owned())),
+                LabelValue::Count(count) => {
+                    let whole = quantity.whole().ok_or(Error::BadQuantity {
+                        got: quantity.decimal(),
+                        unit: Unit::Piece,
+                        max: MAX_QUANTITY,
+                    })?;
+                    // Past the most a line holds, the cart refuses it in its own words.
+                    let total = count.saturating_mul(whole).min(MAX_QUANTITY + 1);
+                    cart.add(product, Quantity::units(total))
+                }
+                LabelValue::Weight { weight, .. } => {
+                    if !product.unit.is_measured() {
+                        return Err(Error::WeightLabel {
+                            code: code.trim().to_owned(),
+                            product: product.product_name,
+                        });
+                    }
+                    if quantity != Quantity::ONE {
+                        return Err(Error::WeightLabelTimes(code.trim().to_owned()));
+                    }
+                    cart.add(product, weight)
+                }
             },
         }
     }
@@ -399,6 +421,7 @@ impl SaleRecord<'_> {
                 product_name: line.product.product_name.clone(),
                 sku: line.product.sku.clone(),
                 quantity: line.quantity,
+                unit: line.product.unit,
                 unit_price: line.product.price,
                 line_discount: priced.line_discount,
                 cart_discount: priced.cart_discount,

@@ -3,7 +3,8 @@
 //!
 //! Every figure of a sold line (its net, tax and total) is given back by *cumulative
 //! share*: returning units `r+1..=r+q` of a line of `Q` units gives back
-//! `round(x·(r+q)/Q) − round(x·r/Q)` of each figure `x`. So however a sale comes back (all
+//! `round(x·(r+q)/Q) − round(x·r/Q)` of each figure `x` (quantities in thousandths of the
+//! unit, so 0.250 kg of a 1.000 kg line is a share like any other). So however a sale comes back (all
 //! at once, line by line, a unit at a time, at several tills), what is given back adds up
 //! to each line's figures exactly, and over all its lines to the sale's total and its tax
 //! per rate, to the minor unit. Discounts are inside each line's net already (its own and
@@ -15,20 +16,22 @@ use crate::error::{Error, Result};
 use sellsync_contract::documents::PaymentKind;
 use sellsync_contract::money::{div_round_half_away, Currency, Money, Percent};
 use sellsync_contract::pricing::{allocate, tax_lines, TaxLine};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 /// A line of the sale being returned, with what came back of it already.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SoldLine {
     pub product_name: String,
-    pub quantity: i64,
+    pub unit: Unit,
+    pub quantity: Quantity,
     /// After its discounts: what its tax was computed on (or is contained in).
     pub net: Money,
     pub tax: Money,
     /// What the customer paid for the line.
     pub total: Money,
     pub tax_rate: Percent,
-    /// Units returned before (by any till).
-    pub returned: i64,
+    /// Returned before (by any till).
+    pub returned: Quantity,
 }
 
 /// What returning some units of one line gives back.
@@ -36,7 +39,7 @@ pub struct SoldLine {
 pub struct LineRefund {
     /// The line's index in the sale.
     pub line: usize,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub net: Money,
     pub tax: Money,
     pub total: Money,
@@ -54,29 +57,36 @@ pub struct Refund {
 
 /// The share of `x` that units `from+1..=to` of `of` units carry: the difference of two
 /// rounded cumulative shares, so consecutive shares add up to `x` exactly.
-fn cumulative(x: Money, from: i64, to: i64, of: i64) -> Money {
-    let at = |n: i64| div_round_half_away(i128::from(x.minor()) * i128::from(n), i128::from(of));
+fn cumulative(x: Money, from: Quantity, to: Quantity, of: Quantity) -> Money {
+    let share = |n: Quantity| i128::from(x.minor()) * i128::from(n.thousandths());
+    let at = |n: Quantity| div_round_half_away(share(n), i128::from(of.thousandths()));
     Money::from_minor(at(to) - at(from))
 }
 
-/// The refund of `picks` (a line's index and how many units) from `sold`. The same line
-/// may be picked twice (the quantities add up). Refused: nothing picked, a quantity below
-/// one, a line the sale does not have, or more than is left to return of a line.
-pub fn refund_lines(sold: &[SoldLine], picks: &[(usize, i64)]) -> Result<Refund> {
-    let mut wanted: Vec<(usize, i64)> = Vec::new();
+/// The refund of `picks` (a line's index and how much) from `sold`. The same line may be
+/// picked twice (the quantities add up). Refused: nothing picked, a quantity of zero or
+/// less or with more decimals than the line's unit has, a line the sale does not have, or
+/// more than is left to return of a line.
+pub fn refund_lines(sold: &[SoldLine], picks: &[(usize, Quantity)]) -> Result<Refund> {
+    let mut wanted: Vec<(usize, Quantity)> = Vec::new();
     for &(line, quantity) in picks {
         let Some(of) = sold.get(line) else {
             return Err(Error::NoSuchLine(line + 1));
         };
-        if quantity < 1 {
+        if !quantity.is_positive() {
             return Err(Error::ReturnQuantity {
                 product: of.product_name.clone(),
                 left: of.quantity - of.returned,
             });
         }
+        quantity.fits(of.unit)?;
         match wanted.iter_mut().find(|(l, _)| *l == line) {
             // Saturating: a sum past any stock is refused as an over-return below.
-            Some((_, q)) => *q = q.saturating_add(quantity),
+            Some((_, q)) => {
+                *q = Quantity::from_thousandths(
+                    q.thousandths().saturating_add(quantity.thousandths()),
+                )
+            }
             None => wanted.push((line, quantity)),
         }
     }

@@ -30,14 +30,16 @@ use sellsync_contract::documents::{NotificationKind, PaymentKind, PurchaseEntry,
 use sellsync_contract::ids::{self, Id};
 use sellsync_contract::money::Money;
 use sellsync_contract::pricing::{price_cart, LineInput, PricedCart};
+use sellsync_contract::quantity::Quantity;
 use sellsync_contract::stock::MovementType;
 
-/// Units of one line of the sale to take back.
+/// What comes back of one line of the sale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReturnLine {
     /// The line's index in the sale (0 for its first line).
     pub line: usize,
-    pub quantity: i64,
+    /// In the line's unit: units, or part of a weight (0.250 of 1.000 kg).
+    pub quantity: Quantity,
     /// Written off instead of going back to stock.
     pub damaged: bool,
 }
@@ -58,7 +60,7 @@ pub struct ReturnOfSale<'a> {
 #[derive(Debug, Clone)]
 pub struct UnreceiptedLine {
     pub product: Product,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub unit_price: Money,
     pub damaged: bool,
 }
@@ -87,8 +89,8 @@ pub enum NoReceiptRefund {
 #[derive(Debug, Clone)]
 pub struct ReturnableLine {
     pub item: SaleItem,
-    pub returned: i64,
-    pub left: i64,
+    pub returned: Quantity,
+    pub left: Quantity,
 }
 
 /// A tender of the sale with what was refunded to it so far.
@@ -146,6 +148,7 @@ impl Returnable {
             .map(|l| {
                 Ok(SoldLine {
                     product_name: l.item.product_name.clone(),
+                    unit: l.item.unit,
                     quantity: l.item.quantity,
                     net: l.item.net()?,
                     tax: l.item.tax_amount,
@@ -254,7 +257,7 @@ impl Till {
                 .iter()
                 .map(|r| {
                     let sold = &sale.items[r.line];
-                    let gross = sold.unit_price.checked_mul(r.quantity)?;
+                    let gross = sold.unit_price.times(r.quantity)?;
                     Ok(SaleItem {
                         quantity: r.quantity,
                         line_discount: gross.checked_sub(r.net)?,
@@ -326,6 +329,7 @@ impl Till {
                 product_name: line.product.product_name.clone(),
                 sku: line.product.sku.clone(),
                 quantity: line.quantity,
+                unit: line.product.unit,
                 unit_price: line.unit_price,
                 line_discount: Money::ZERO,
                 cart_discount: Money::ZERO,
@@ -366,7 +370,7 @@ impl Till {
             return Err(Error::NothingToReturn);
         }
         for line in &request.lines {
-            check_quantity(line.quantity)?;
+            check_quantity(line.quantity, line.product.unit)?;
             if line.unit_price.minor() <= 0 {
                 return Err(Error::ReturnPriceMissing);
             }
@@ -449,7 +453,8 @@ fn plan(conn: &Connection, ctx: &Ctx<'_>, request: &ReturnOfSale<'_>) -> Result<
     let sale = transaction::load(conn, ctx.business.id, request.sale_id)?
         .ok_or_else(|| Error::UnknownSale(request.sale_id.to_string()))?;
     let returnable = returnable(conn, ctx, sale)?;
-    let picks: Vec<(usize, i64)> = request.lines.iter().map(|l| (l.line, l.quantity)).collect();
+    let picks: Vec<(usize, Quantity)> =
+        request.lines.iter().map(|l| (l.line, l.quantity)).collect();
     let refund = refund_lines(&returnable.sold_lines()?, &picks)?;
     let business = ctx.business;
     let why = approval_needed(
@@ -542,7 +547,7 @@ fn returnable(conn: &Connection, ctx: &Ctx<'_>, sale: Sale) -> Result<Returnable
         return Err(Error::SaleOfAnotherStore(sale.sale_number));
     }
     let business = ctx.business.id;
-    let mut returned = vec![0_i64; sale.items.len()];
+    let mut returned = vec![Quantity::ZERO; sale.items.len()];
     let mut stmt = conn.prepare_cached(
         "SELECT i.original_line_no, SUM(i.quantity)
          FROM sale_items i JOIN sales_transactions r ON r._id = i.transaction_id
@@ -550,7 +555,7 @@ fn returnable(conn: &Connection, ctx: &Ctx<'_>, sale: Sale) -> Result<Returnable
          GROUP BY i.original_line_no",
     )?;
     let rows = stmt.query_map(params![business, sale.id], |r| {
-        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+        Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Quantity>(1)?))
     })?;
     for row in rows {
         let (line, quantity) = row?;
@@ -617,7 +622,7 @@ fn returnable(conn: &Connection, ctx: &Ctx<'_>, sale: Sale) -> Result<Returnable
         .map(|(item, returned)| ReturnableLine {
             item: item.clone(),
             returned,
-            left: (item.quantity - returned).max(0),
+            left: (item.quantity - returned).max(Quantity::ZERO),
         })
         .collect();
     let voidable = return_numbers.is_empty()
@@ -676,7 +681,7 @@ impl ReturnRecord<'_> {
         let subtotal = Money::sum(
             self.items
                 .iter()
-                .map(|i| i.unit_price.checked_mul(i.quantity))
+                .map(|i| i.unit_price.times(i.quantity))
                 .collect::<Result<Vec<_>, _>>()?,
         )?;
         let discount_total = Money::sum(self.items.iter().map(|i| i.line_discount))?;
@@ -752,7 +757,7 @@ impl ReturnRecord<'_> {
 /// `sale_id` took back more of a line than it sold: tills offline together each gave the
 /// money back, and both returns stand. Called as another till's return arrives.
 pub(crate) fn flag_over_return(tx: &Tx<'_>, ctx: &Ctx<'_>, sale_id: Id) -> Result<()> {
-    let over: Vec<(String, i64, i64)> = tx
+    let over: Vec<(String, Quantity, Quantity)> = tx
         .prepare_cached(
             "SELECT s.product_name, s.quantity, SUM(i.quantity)
              FROM sale_items i

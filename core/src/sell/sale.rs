@@ -10,6 +10,7 @@ use sellsync_contract::documents::{SaleDoc, TransactionType};
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Money, Percent};
 use sellsync_contract::pricing::TaxLine;
+use sellsync_contract::quantity::{Quantity, Unit};
 
 /// One line of a sale, or of a return (what goes back of a line of its sale).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +18,11 @@ pub struct SaleItem {
     pub product_id: Id,
     pub product_name: String,
     pub sku: String,
-    pub quantity: i64,
+    /// In `unit`; `unit_price` is the price of one.
+    pub quantity: Quantity,
+    /// Left out of the JSON for pieces, so that a sale of pieces is the text it always was.
+    #[serde(skip_serializing_if = "is_piece")]
+    pub unit: Unit,
     pub unit_price: Money,
     pub line_discount: Money,
     pub cart_discount: Money,
@@ -35,10 +40,14 @@ impl SaleItem {
     pub fn net(&self) -> Result<Money> {
         Ok(self
             .unit_price
-            .checked_mul(self.quantity)?
+            .times(self.quantity)?
             .checked_sub(self.line_discount)?
             .checked_sub(self.cart_discount)?)
     }
+}
+
+fn is_piece(unit: &Unit) -> bool {
+    *unit == Unit::Piece
 }
 
 /// A completed sale or return, as stored. A return's amounts are what it gives back, as
@@ -116,6 +125,7 @@ impl Sale {
                 product_name: item.product_name.clone(),
                 sku: item.sku.clone(),
                 quantity: item.quantity,
+                unit: item.unit,
                 unit_price: item.unit_price,
                 line_discount: item.discount,
                 cart_discount: Money::ZERO,

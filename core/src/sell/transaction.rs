@@ -73,8 +73,8 @@ pub(crate) fn insert(
         tx.prepare_cached(
             "INSERT INTO sale_items (transaction_id, line_no, product_id, product_name, sku,
                 quantity, unit_price, line_discount, cart_discount, tax_rate, tax_amount,
-                total_price, original_line_no, damaged)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                total_price, original_line_no, damaged, unit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             sale.id,
@@ -91,6 +91,7 @@ pub(crate) fn insert(
             item.total_price.minor(),
             item.original_line_no,
             item.damaged,
+            item.unit,
         ])?;
     }
     for (n, pay) in sale.payments.iter().enumerate() {
@@ -132,6 +133,7 @@ pub(crate) fn document(business_id: Id, currency: &Currency, sale: &Sale) -> Res
                 product_id: item.product_id,
                 product_name: item.product_name.clone(),
                 sku: item.sku.clone(),
+                unit: item.unit,
                 quantity: item.quantity,
                 unit_price: item.unit_price,
                 discount: item.line_discount.checked_add(item.cart_discount)?,
@@ -263,7 +265,7 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
     };
     let mut stmt = conn.prepare_cached(
         "SELECT product_id, product_name, sku, quantity, unit_price, line_discount,
-                cart_discount, tax_rate, tax_amount, total_price, original_line_no, damaged
+                cart_discount, tax_rate, tax_amount, total_price, original_line_no, damaged, unit
          FROM sale_items WHERE transaction_id = ?1 ORDER BY line_no",
     )?;
     sale.items = stmt
@@ -274,6 +276,7 @@ pub(crate) fn load(conn: &Connection, business_id: Id, id: Id) -> Result<Option<
                 product_name: r.get(1)?,
                 sku: r.get(2)?,
                 quantity: r.get(3)?,
+                unit: r.get(12)?,
                 unit_price: money(4)?,
                 line_discount: money(5)?,
                 cart_discount: money(6)?,

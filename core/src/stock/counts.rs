@@ -16,6 +16,7 @@ use crate::staff::{Actor, Permission};
 use crate::stock::{self, Movement};
 use crate::till::{Ctx, Till};
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::MovementType;
 
 /// The reason on a count's adjustments.
@@ -27,11 +28,13 @@ pub struct CountLine {
     pub product_id: Id,
     pub sku: String,
     pub product_name: String,
+    /// The product's unit: the quantities are in it.
+    pub unit: Unit,
     /// The level when the count started.
-    pub expected: i64,
-    pub counted: i64,
+    pub expected: Quantity,
+    pub counted: Quantity,
     /// Counted less expected: what posting adjusts by.
-    pub difference: i64,
+    pub difference: Quantity,
 }
 
 /// A count as a till shows it.
@@ -53,7 +56,7 @@ pub struct PostedCount {
     /// Products whose stock was adjusted.
     pub adjusted: usize,
     /// The sum of the differences (below zero: less on the shelves than the ledger said).
-    pub net_difference: i64,
+    pub net_difference: Quantity,
 }
 
 impl Till {
@@ -96,26 +99,31 @@ impl Till {
     }
 
     /// Adds `quantity` of the product with this code to the open count (a scan: 1).
-    pub fn count_scan(&mut self, actor: &Actor, code: &str, quantity: i64) -> Result<CountLine> {
+    pub fn count_scan(
+        &mut self,
+        actor: &Actor,
+        code: &str,
+        quantity: Quantity,
+    ) -> Result<CountLine> {
         self.change_count_line(actor, code, |counted| counted + quantity, quantity)
     }
 
     /// Sets how many of the product with this code were counted (a correction; 0 is
     /// "none on the shelf").
-    pub fn count_set(&mut self, actor: &Actor, code: &str, counted: i64) -> Result<CountLine> {
-        self.change_count_line(actor, code, |_| counted, counted.max(1))
+    pub fn count_set(&mut self, actor: &Actor, code: &str, counted: Quantity) -> Result<CountLine> {
+        self.change_count_line(actor, code, |_| counted, Quantity::ONE)
     }
 
     fn change_count_line(
         &mut self,
         actor: &Actor,
         code: &str,
-        counted: impl FnOnce(i64) -> i64,
-        checked: i64,
+        counted: impl FnOnce(Quantity) -> Quantity,
+        checked: Quantity,
     ) -> Result<CountLine> {
         actor.require(Permission::ManageInventory)?;
-        check_quantity(checked)?;
         let product = self.require_product(code)?;
+        check_quantity(checked, product.unit)?;
         self.write_as(actor, |tx, ctx| {
             let (id, category, _) = open_count_id(tx, ctx)?.ok_or(Error::NoOpenCount)?;
             if let Some(category) = &category {
@@ -126,20 +134,22 @@ impl Till {
                     });
                 }
             }
-            let before: i64 = tx
+            let before: Quantity = tx
                 .prepare_cached(
                     "SELECT counted FROM stock_count_lines WHERE count_id = ?1 AND product_id = ?2",
                 )?
                 .query_row(params![id, product.id], |r| r.get(0))
                 .optional()?
-                .unwrap_or(0);
+                .unwrap_or_default();
             let now = counted(before);
-            if !(0..=MAX_QUANTITY).contains(&now) {
+            if now.is_negative() || now > Quantity::units(MAX_QUANTITY) {
                 return Err(Error::BadQuantity {
-                    got: now,
+                    got: now.decimal(),
+                    unit: product.unit,
                     max: MAX_QUANTITY,
                 });
             }
+            now.fits(product.unit)?;
             tx.prepare_cached(
                 "INSERT INTO stock_count_lines (count_id, product_id, counted) VALUES (?1, ?2, ?3)
                  ON CONFLICT (count_id, product_id) DO UPDATE SET counted = excluded.counted",
@@ -180,7 +190,11 @@ impl Till {
             let count = view(tx, ctx, id, category, started)?;
             let now = ids::now();
             let mut adjusted = 0;
-            for line in count.lines.iter().filter(|l| l.difference != 0) {
+            for line in count
+                .lines
+                .iter()
+                .filter(|l| l.difference != Quantity::ZERO)
+            {
                 stock::record(
                     tx,
                     ctx,
@@ -206,7 +220,7 @@ impl Till {
         })?;
         info!(
             adjusted = posted.adjusted,
-            net = posted.net_difference,
+            net = %posted.net_difference,
             "stock count posted"
         );
         Ok(posted)
@@ -253,7 +267,7 @@ fn view(
     started: String,
 ) -> Result<StockCount> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p._id, p.sku, p.product_name, l.counted,
+        "SELECT p._id, p.sku, p.product_name, l.counted, p.unit,
             p.opening_stock + COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
                 WHERE m.product_id = p._id AND m.store_id = ?2 AND m.created_at <= ?3), 0)
          FROM stock_count_lines l JOIN products p ON p._id = l.product_id
@@ -262,11 +276,12 @@ fn view(
     )?;
     let lines = stmt
         .query_map(params![id, ctx.store.id, started], |r| {
-            let (counted, expected): (i64, i64) = (r.get(3)?, r.get(4)?);
+            let (counted, expected): (Quantity, Quantity) = (r.get(3)?, r.get(5)?);
             Ok(CountLine {
                 product_id: r.get(0)?,
                 sku: r.get(1)?,
                 product_name: r.get(2)?,
+                unit: r.get(4)?,
                 expected,
                 counted,
                 difference: counted - expected,

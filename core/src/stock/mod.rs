@@ -17,6 +17,7 @@ use crate::till::{Ctx, Till};
 use crate::{notifications, purchasing};
 use sellsync_contract::documents::{Collection, Op, StockMovementDoc};
 use sellsync_contract::ids::{self, timestamp, Id};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 pub mod counts;
 pub mod transfers;
@@ -27,8 +28,8 @@ use sellsync_contract::stock::{alerts, falls_to_threshold, MovementType, StockCh
 pub(crate) struct Movement<'a> {
     pub product_id: Id,
     pub movement_type: MovementType,
-    /// Signed: negative takes stock out.
-    pub quantity: i64,
+    /// Signed, in the product's unit: negative takes stock out.
+    pub quantity: Quantity,
     pub handled_by: Id,
     pub reason: &'a str,
     pub transaction_id: Option<Id>,
@@ -42,11 +43,11 @@ pub(crate) fn record(
     movement: &Movement<'_>,
     now: DateTime<Utc>,
 ) -> Result<StockChange> {
-    let (name, after, threshold): (String, i64, i64) = conn
+    let (name, unit, after, threshold): (String, Unit, Quantity, Quantity) = conn
         .prepare_cached(
             "UPDATE products SET stock = stock + ?3, updated_at = ?4
              WHERE business_id = ?1 AND _id = ?2
-             RETURNING product_name, stock, stock_threshold",
+             RETURNING product_name, unit, stock, stock_threshold",
         )?
         .query_row(
             params![
@@ -55,7 +56,7 @@ pub(crate) fn record(
                 movement.quantity,
                 timestamp(now)
             ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
     let id = Id::new();
     conn.prepare_cached(
@@ -98,6 +99,7 @@ pub(crate) fn record(
     let change = StockChange {
         product_id: movement.product_id,
         product_name: name,
+        unit,
         before: after - movement.quantity,
         after,
         stock_threshold: threshold,
@@ -116,8 +118,8 @@ pub(crate) fn record(
 pub struct LedgerMismatch {
     pub product_id: Id,
     pub sku: String,
-    pub cached: i64,
-    pub ledger: i64,
+    pub cached: Quantity,
+    pub ledger: Quantity,
 }
 
 /// The result of recomputing every product's stock from its movements.
@@ -134,7 +136,7 @@ impl Till {
         &mut self,
         actor: &Actor,
         code: &str,
-        delta: i64,
+        delta: Quantity,
         reason: &str,
     ) -> Result<StockChange> {
         self.move_stock(actor, code, MovementType::Adjustment, delta, reason)
@@ -146,19 +148,23 @@ impl Till {
         &mut self,
         actor: &Actor,
         code: &str,
-        counted: i64,
+        counted: Quantity,
         reason: &str,
     ) -> Result<StockChange> {
         actor.require(Permission::ManageInventory)?;
         let max = crate::sell::cart::MAX_QUANTITY;
-        if !(0..=max).contains(&counted) {
-            return Err(Error::BadCount { got: counted, max });
+        if counted.is_negative() || counted > Quantity::units(max) {
+            return Err(Error::BadCount {
+                got: counted.decimal(),
+                max,
+            });
         }
         let product = self.require_product(code)?;
+        counted.fits(product.unit)?;
         if counted == product.stock {
             return Err(Error::NothingToCorrect {
                 product: product.product_name,
-                stock: counted,
+                stock: counted.with_unit(product.unit),
             });
         }
         self.adjust_stock(actor, code, counted - product.stock, reason)
@@ -169,12 +175,13 @@ impl Till {
         &mut self,
         actor: &Actor,
         code: &str,
-        quantity: i64,
+        quantity: Quantity,
         reason: &str,
     ) -> Result<StockChange> {
-        if quantity < 1 {
+        if !quantity.is_positive() {
             return Err(Error::BadQuantity {
-                got: quantity,
+                got: quantity.decimal(),
+                unit: self.require_product(code)?.unit,
                 max: crate::sell::cart::MAX_QUANTITY,
             });
         }
@@ -191,19 +198,24 @@ impl Till {
         actor: &Actor,
         code: &str,
         movement_type: MovementType,
-        quantity: i64,
+        quantity: Quantity,
         reason: &str,
     ) -> Result<StockChange> {
         actor.require(Permission::ManageInventory)?;
-        let max = crate::sell::cart::MAX_QUANTITY;
-        if quantity == 0 || quantity.abs() > max {
-            return Err(Error::BadQuantity { got: quantity, max });
-        }
         let reason = reason.trim();
+        let product = self.require_product(code)?;
+        let limit = Quantity::units(crate::sell::cart::MAX_QUANTITY);
+        if quantity == Quantity::ZERO || quantity > limit || quantity < -limit {
+            return Err(Error::BadQuantity {
+                got: quantity.decimal(),
+                unit: product.unit,
+                max: crate::sell::cart::MAX_QUANTITY,
+            });
+        }
+        quantity.fits(product.unit)?;
         if reason.is_empty() {
             return Err(Error::MissingReason);
         }
-        let product = self.require_product(code)?;
         let now = ids::now();
         let change = self.write_as(actor, |tx, ctx| {
             record(
@@ -220,7 +232,7 @@ impl Till {
                 now,
             )
         })?;
-        info!(sku = %product.sku, quantity, reason, "stock moved");
+        info!(sku = %product.sku, %quantity, reason, "stock moved");
         Ok(change)
     }
 
@@ -252,7 +264,7 @@ impl Till {
         let mut rows = stmt.query(params![self.business.id, self.store.id])?;
         while let Some(r) = rows.next()? {
             products_checked += 1;
-            let (cached, ledger): (i64, i64) = (r.get(2)?, r.get(3)?);
+            let (cached, ledger): (Quantity, Quantity) = (r.get(2)?, r.get(3)?);
             if cached != ledger {
                 mismatches.push(LedgerMismatch {
                     product_id: r.get(0)?,

@@ -26,13 +26,14 @@ use sellsync_contract::documents::{
     Collection, Op, StockTransferDoc, TransferItemDoc, TransferStatus,
 };
 use sellsync_contract::ids::{self, parse_timestamp, timestamp, Id};
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::MovementType;
 
 /// A product to send, or as it came in.
 #[derive(Debug, Clone)]
 pub struct TransferLineInput {
     pub product: Product,
-    pub quantity: i64,
+    pub quantity: Quantity,
 }
 
 /// A line of a transfer, with its product's names for people.
@@ -41,10 +42,12 @@ pub struct TransferLine {
     pub product_id: Id,
     pub sku: String,
     pub product_name: String,
-    pub quantity_sent: i64,
-    pub quantity_received: i64,
+    /// The product's unit: the quantities are in it.
+    pub unit: Unit,
+    pub quantity_sent: Quantity,
+    pub quantity_received: Quantity,
     /// Sent and not received, once it is received.
-    pub missing: i64,
+    pub missing: Quantity,
 }
 
 /// A transfer as a till shows it.
@@ -90,16 +93,16 @@ fn items_to_send(lines: &[TransferLineInput]) -> Result<Vec<TransferItemDoc>> {
     }
     let mut items: Vec<TransferItemDoc> = Vec::new();
     for line in lines {
-        check_quantity(line.quantity)?;
+        check_quantity(line.quantity, line.product.unit)?;
         match items.iter_mut().find(|i| i.product_id == line.product.id) {
             Some(item) => {
                 item.quantity_sent += line.quantity;
-                check_quantity(item.quantity_sent)?;
+                check_quantity(item.quantity_sent, line.product.unit)?;
             }
             None => items.push(TransferItemDoc {
                 product_id: line.product.id,
                 quantity_sent: line.quantity,
-                quantity_received: 0,
+                quantity_received: Quantity::ZERO,
             }),
         }
     }
@@ -119,9 +122,9 @@ fn receive_items(
         }
         return Ok(());
     };
-    let mut came: HashMap<Id, i64> = HashMap::new();
+    let mut came: HashMap<Id, Quantity> = HashMap::new();
     for line in lines {
-        check_quantity(line.quantity)?;
+        check_quantity(line.quantity, line.product.unit)?;
         let item = transfer
             .items
             .iter()
@@ -132,12 +135,12 @@ fn receive_items(
         if *total > item.quantity_sent {
             return Err(Error::MoreThanSent {
                 name: line.product.product_name.clone(),
-                sent: item.quantity_sent,
+                sent: item.quantity_sent.with_unit(line.product.unit),
             });
         }
     }
     for item in &mut transfer.items {
-        item.quantity_received = came.get(&item.product_id).copied().unwrap_or(0);
+        item.quantity_received = came.get(&item.product_id).copied().unwrap_or_default();
     }
     Ok(())
 }
@@ -226,8 +229,12 @@ impl Till {
         lines: Option<&[TransferLineInput]>,
     ) -> Result<Transfer> {
         let transfer = self.close_transfer(actor, code, Close::Receive(lines))?;
-        let missing: i64 = transfer.lines.iter().map(|l| l.missing).sum();
-        info!(transfer = %transfer.transfer_number, missing, "transfer received");
+        let missing = transfer
+            .lines
+            .iter()
+            .filter(|l| l.missing.is_positive())
+            .count();
+        info!(transfer = %transfer.transfer_number, lines_short = missing, "transfer received");
         Ok(transfer)
     }
 
@@ -336,7 +343,7 @@ impl Till {
     }
 
     /// How many of each product are on their way to this store (sent, not received yet).
-    pub fn in_transit_to_here(&self) -> Result<HashMap<Id, i64>> {
+    pub fn in_transit_to_here(&self) -> Result<HashMap<Id, Quantity>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.product_id, SUM(i.quantity_sent) FROM stock_transfers t
              JOIN stock_transfer_items i ON i.transfer_id = t._id
@@ -370,7 +377,11 @@ fn move_items(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    for item in transfer.items.iter().filter(|i| i.quantity_sent > 0) {
+    for item in transfer
+        .items
+        .iter()
+        .filter(|i| i.quantity_sent.is_positive())
+    {
         let quantity = match kind {
             MovementType::TransferOut => -item.quantity_sent,
             _ => item.quantity_sent,
@@ -554,21 +565,23 @@ pub(crate) fn find(conn: &Connection, ctx: &Ctx<'_>, code: &str) -> Result<Stock
 /// `doc` with the names people read.
 fn view(conn: &Connection, ctx: &Ctx<'_>, doc: &StockTransferDoc) -> Result<Transfer> {
     let mut lines = Vec::with_capacity(doc.items.len());
-    let mut names = conn.prepare_cached("SELECT sku, product_name FROM products WHERE _id = ?1")?;
+    let mut names =
+        conn.prepare_cached("SELECT sku, product_name, unit FROM products WHERE _id = ?1")?;
     for item in &doc.items {
-        let (sku, product_name): (String, String) = names
-            .query_row([item.product_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let (sku, product_name, unit): (String, String, Unit) = names
+            .query_row([item.product_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .unwrap_or_default();
         lines.push(TransferLine {
             product_id: item.product_id,
             sku,
             product_name,
+            unit,
             quantity_sent: item.quantity_sent,
             quantity_received: item.quantity_received,
             missing: match doc.status {
                 TransferStatus::Received => item.quantity_sent - item.quantity_received,
-                _ => 0,
+                _ => Quantity::ZERO,
             },
         });
     }

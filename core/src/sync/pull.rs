@@ -697,16 +697,17 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
                 .unwrap_or(ctx.business.default_tax_rate)
                 .thousandths(),
         )
+        .with("unit", field::UNIT, doc.unit.code().to_owned())
         .with(
             "stock_threshold",
             field::STOCK_THRESHOLD,
-            doc.stock_threshold,
+            doc.stock_threshold.thousandths(),
         )
         .with("supplier_id", field::SUPPLIER_ID, id_value(doc.supplier_id))
         .with(
             "reorder_quantity",
             field::REORDER_QUANTITY,
-            doc.reorder_quantity,
+            doc.reorder_quantity.thousandths(),
         )
         .with(
             "unit_cost",

@@ -2,6 +2,7 @@
 //! failed operation left it exactly as it was.
 #![allow(dead_code)] // each test file uses its own share of the helpers
 
+use sellsync_contract::Quantity;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -60,8 +61,8 @@ pub fn shop() -> Shop {
                 barcode: Some(barcode.into()),
                 category: Some("Test".into()),
                 tax_rate: Some(tax_rate),
-                stock,
-                stock_threshold: threshold,
+                stock: Quantity::units(stock),
+                stock_threshold: Quantity::units(threshold),
                 supplier_id: None,
                 only_this_store: false,
                 ..NewProduct::default()
@@ -164,7 +165,7 @@ pub fn take_back(
         sale_id,
         lines: vec![sellsync_core::sell::returns::ReturnLine {
             line,
-            quantity,
+            quantity: Quantity::units(quantity),
             damaged: false,
         }],
         reason: reason.into(),

@@ -2,6 +2,7 @@
 //! emupos, the independent ESC/POS decoder and virtual network printer (`tests/emupos`).
 #![allow(dead_code)] // each test file uses its own share of the helpers
 
+use sellsync_contract::Quantity;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -95,8 +96,8 @@ pub fn cafe() -> Cafe {
                 barcode: None,
                 category: Some("Café".into()),
                 tax_rate: Some(Percent::parse(rate).unwrap()),
-                stock: 50,
-                stock_threshold: 0,
+                stock: Quantity::units(50),
+                stock_threshold: Quantity::units(0),
                 supplier_id: None,
                 only_this_store: false,
                 ..NewProduct::default()
@@ -127,10 +128,19 @@ impl Cafe {
     /// with change.
     pub fn big_sale(&mut self) -> Sale {
         let mut cart = Cart::new();
-        self.till.ring_up(&mut cart, "OPERA", 2).unwrap();
-        let line = self.till.ring_up(&mut cart, "CREME", 1).unwrap();
-        self.till.ring_up(&mut cart, "MUSLI", 3).unwrap();
-        self.till.ring_up(&mut cart, "SIROP", 1).unwrap();
+        self.till
+            .ring_up(&mut cart, "OPERA", Quantity::units(2))
+            .unwrap();
+        let line = self
+            .till
+            .ring_up(&mut cart, "CREME", Quantity::units(1))
+            .unwrap();
+        self.till
+            .ring_up(&mut cart, "MUSLI", Quantity::units(3))
+            .unwrap();
+        self.till
+            .ring_up(&mut cart, "SIROP", Quantity::units(1))
+            .unwrap();
         cart.set_line_discount(line, Some(Discount::Percent(Percent::parse("10").unwrap())))
             .unwrap();
         cart.set_discount(Some(Discount::Amount(euros("1.00"))));
@@ -160,7 +170,9 @@ impl Cafe {
 
     fn simple_sale(&mut self, method: &str) -> Sale {
         let mut cart = Cart::new();
-        self.till.ring_up(&mut cart, "CREME", 1).unwrap();
+        self.till
+            .ring_up(&mut cart, "CREME", Quantity::units(1))
+            .unwrap();
         let tenders = [tender(&self.till, method, None)];
         self.till
             .complete_sale(&self.cashier, &cart, &tenders)

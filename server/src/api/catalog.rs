@@ -15,7 +15,7 @@ use sellsync_contract::documents::{
     field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
 };
 use sellsync_contract::stock::MovementType;
-use sellsync_contract::{Id, Money, Percent};
+use sellsync_contract::{Id, Money, Percent, Quantity, Unit};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -93,8 +93,13 @@ pub struct NewProduct {
     pub category: Option<String>,
     /// Percent, `"8.875"`; the business's default rate when left out.
     pub tax_rate: Option<String>,
+    /// How it is counted and sold: `piece` (when left out), `kg`, `g`, `lb`, `oz`, `l` or
+    /// `m`; `price` is then the price of one. Never changed after.
+    pub unit: Option<String>,
+    /// In the product's unit: `"2.5"` (a whole number may be written as one).
     #[serde(default)]
-    pub stock_threshold: i64,
+    #[schema(value_type = String)]
+    pub stock_threshold: Quantity,
     /// Sold at this store only; otherwise at every store of the business.
     pub store_id: Option<String>,
     /// The stock each store starts with.
@@ -102,7 +107,8 @@ pub struct NewProduct {
     pub opening_stock: Vec<OpeningStock>,
     pub supplier_id: Option<String>,
     #[serde(default)]
-    pub reorder_quantity: i64,
+    #[schema(value_type = String)]
+    pub reorder_quantity: Quantity,
     pub unit_cost: Option<String>,
 }
 
@@ -111,7 +117,9 @@ pub struct NewProduct {
 #[serde(deny_unknown_fields)]
 pub struct OpeningStock {
     pub store_id: String,
-    pub quantity: i64,
+    /// In the product's unit: `"12.5"` or `12`.
+    #[schema(value_type = String)]
+    pub quantity: Quantity,
 }
 
 /// Adds a product. Answers the product as stored.
@@ -140,6 +148,11 @@ pub async fn create_product(
                 return Err(quota::product_limit(caller.plan));
             }
             let currency = &caller.currency;
+            let unit = new
+                .unit
+                .as_deref()
+                .map_or(Ok(Unit::Piece), Unit::parse)
+                .map_err(|e| invalid(field::UNIT, e))?;
             let store_id = match &new.store_id {
                 Some(id) => Some(store(&service, &caller, id).await?),
                 None => None,
@@ -153,13 +166,11 @@ pub async fn create_product(
                         "a product sold at one store has stock at that store only",
                     ));
                 }
-                if opening.quantity < 0 {
-                    return Err(invalid("opening_stock", "a quantity is 0 or more"));
-                }
+                let quantity = in_unit("opening_stock", opening.quantity, unit)?;
                 levels.push(StockLevel {
                     store_id: at.into(),
-                    opening_stock: opening.quantity,
-                    stock: opening.quantity,
+                    opening_stock: quantity,
+                    stock: quantity,
                 });
             }
             let supplier_id = match &new.supplier_id {
@@ -184,12 +195,13 @@ pub async fn create_product(
                     .tax_rate
                     .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
                     .transpose()?,
+                unit,
                 stock: levels.iter().map(|l| l.stock).sum(),
                 opening_stock: None,
                 stock_levels: Some(levels),
-                stock_threshold: non_negative("stock_threshold", new.stock_threshold)?,
+                stock_threshold: in_unit("stock_threshold", new.stock_threshold, unit)?,
                 supplier_id,
-                reorder_quantity: non_negative("reorder_quantity", new.reorder_quantity)?,
+                reorder_quantity: in_unit("reorder_quantity", new.reorder_quantity, unit)?,
                 unit_cost: money(currency, "unit_cost", new.unit_cost.as_deref())?,
                 created_at: Some(Utc::now()),
                 updated_at: None,
@@ -224,9 +236,12 @@ pub struct ProductChanges {
     pub barcode: Option<String>,
     pub category: Option<String>,
     pub tax_rate: Option<String>,
-    pub stock_threshold: Option<i64>,
+    /// In the product's unit.
+    #[schema(value_type = Option<String>)]
+    pub stock_threshold: Option<Quantity>,
     pub supplier_id: Option<String>,
-    pub reorder_quantity: Option<i64>,
+    #[schema(value_type = Option<String>)]
+    pub reorder_quantity: Option<Quantity>,
     pub unit_cost: Option<String>,
 }
 
@@ -243,7 +258,7 @@ pub async fn update_product(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Write)?;
     let product = self::id(&id, "product")?;
-    find(&service, &caller, Collection::Products, product, "product").await?;
+    let unit = unit_of(&find(&service, &caller, Collection::Products, product, "product").await?);
     let given: ProductChanges = body(&bytes)?;
     let currency = &caller.currency;
     let mut changes = Vec::new();
@@ -271,7 +286,7 @@ pub async fn update_product(
         changes.push(ProductChange::TaxRate(rate));
     }
     if let Some(threshold) = given.stock_threshold {
-        let threshold = non_negative("stock_threshold", threshold)?;
+        let threshold = in_unit("stock_threshold", threshold, unit)?;
         changes.push(ProductChange::StockThreshold(threshold));
     }
     if let Some(text) = given.supplier_id {
@@ -279,7 +294,7 @@ pub async fn update_product(
         changes.push(ProductChange::Supplier(Some(supplier)));
     }
     if let Some(quantity) = given.reorder_quantity {
-        let quantity = non_negative("reorder_quantity", quantity)?;
+        let quantity = in_unit("reorder_quantity", quantity, unit)?;
         changes.push(ProductChange::ReorderQuantity(quantity));
     }
     if let Some(cost) = given.unit_cost {
@@ -310,16 +325,18 @@ pub async fn update_product(
     Ok(Json(stored))
 }
 
-/// One product's stock at one store.
+/// One product's stock at one store, in its unit, as decimal strings (`"24.258"`).
 #[derive(Debug, serde::Serialize, ToSchema)]
 pub struct StoreStock {
     pub product_id: String,
     pub sku: String,
     pub product_name: String,
-    pub opening_stock: i64,
+    /// `piece`, `kg`, …
+    pub unit: String,
+    pub opening_stock: String,
     /// Its opening stock plus the store's movements.
-    pub stock: i64,
-    pub stock_threshold: i64,
+    pub stock: String,
+    pub stock_threshold: String,
 }
 
 /// A page of one store's stock levels: every product sold there.
@@ -351,8 +368,9 @@ pub async fn list_stock_levels(
                     .iter()
                     .find(|l| l[field::STORE_ID].as_str() == Some(store.to_hex().as_str()))
             })
-            .and_then(|l| l[name].as_i64())
-            .unwrap_or_default()
+            .and_then(|l| l[name].as_str())
+            .unwrap_or("0")
+            .to_owned()
     };
     let data = page
         .data
@@ -361,9 +379,10 @@ pub async fn list_stock_levels(
             product_id: p["id"].as_str().unwrap_or_default().to_owned(),
             sku: p["sku"].as_str().unwrap_or_default().to_owned(),
             product_name: p["product_name"].as_str().unwrap_or_default().to_owned(),
+            unit: p[field::UNIT].as_str().unwrap_or("piece").to_owned(),
             opening_stock: level(p, "opening_stock"),
             stock: level(p, field::STOCK),
-            stock_threshold: p["stock_threshold"].as_i64().unwrap_or_default(),
+            stock_threshold: p["stock_threshold"].as_str().unwrap_or("0").to_owned(),
         })
         .collect();
     Ok(Json(StockPage {
@@ -423,8 +442,9 @@ pub struct NewMovement {
     pub product_id: String,
     /// `adjustment` (any sign) or `restock` (more than 0).
     pub movement_type: String,
-    /// Signed; never 0.
-    pub quantity: i64,
+    /// Signed, never 0, in the product's unit: `"-0.25"`, `12`.
+    #[schema(value_type = String)]
+    pub quantity: Quantity,
     pub reason: String,
 }
 
@@ -452,7 +472,7 @@ pub async fn create_stock_movement(
             let new: NewMovement = body(&bytes)?;
             let store = store(&service, &caller, &new.store_id).await?;
             let product = self::id(&new.product_id, "product")?;
-            find(&service, &caller, Collection::Products, product, "product").await?;
+            let found = find(&service, &caller, Collection::Products, product, "product").await?;
             let kind = match MovementType::parse(new.movement_type.trim()) {
                 Some(kind @ (MovementType::Adjustment | MovementType::Restock)) => kind,
                 _ => {
@@ -462,12 +482,17 @@ pub async fn create_stock_movement(
                     ))
                 }
             };
-            if new.quantity == 0 || (kind == MovementType::Restock && new.quantity < 0) {
+            if new.quantity == Quantity::ZERO
+                || (kind == MovementType::Restock && new.quantity.is_negative())
+            {
                 return Err(invalid(
                     "quantity",
                     "an adjustment is not 0 and a restock is more than 0",
                 ));
             }
+            new.quantity
+                .fits(unit_of(&found))
+                .map_err(|e| invalid("quantity", e))?;
             if new.reason.trim().is_empty() {
                 return Err(invalid("reason", "say why the stock moves"));
             }
@@ -508,11 +533,22 @@ async fn supplier(service: &Service, caller: &Caller, text: &str) -> Result<Id, 
     Ok(id.into())
 }
 
-fn non_negative(field: &str, value: i64) -> Result<i64, ApiError> {
-    if value < 0 {
+/// `value` as a quantity of `unit`: 0 or more, with no more decimals than it has.
+fn in_unit(field: &str, value: Quantity, unit: Unit) -> Result<Quantity, ApiError> {
+    if value.is_negative() {
         return Err(invalid(field, "0 or more"));
     }
+    value.fits(unit).map_err(|e| invalid(field, e))?;
     Ok(value)
+}
+
+/// A product document's unit (pieces when it has none, or one this build does not know).
+fn unit_of(product: &bson::Document) -> Unit {
+    product
+        .get_str(field::UNIT)
+        .ok()
+        .and_then(|code| Unit::parse(code).ok())
+        .unwrap_or_default()
 }
 
 fn money(

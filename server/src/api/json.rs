@@ -1,15 +1,30 @@
 //! Central documents as the REST API shows them, pure: ids as hex strings (`_id` as `id`),
-//! dates as RFC 3339, money and other decimals as decimal strings, integers as numbers.
+//! dates as RFC 3339, money and other decimals as decimal strings, integers as numbers;
+//! quantities (stock, what was sold, ordered, sent) always as decimal strings (`"2"`,
+//! `"0.742"`), whether stored as an integer or a `Decimal128`.
 //! Never a hash: a field named `*_hash` (PINs, passwords, keys, credentials) is left out,
 //! as are the reconciler's own bookkeeping fields.
 
 use bson::{Bson, Document};
 use chrono::SecondsFormat;
-use sellsync_contract::documents::field;
+use sellsync_contract::documents::{field, quantity_value};
 use serde_json::{Map, Value};
 
 /// Fields the API never shows: the reconciler's bookkeeping.
 const INTERNAL: [&str; 2] = [field::PENDING_MOVEMENTS, field::STOCK_APPLIED];
+
+/// Fields that hold a quantity, wherever they are (a product, its levels, an item).
+const QUANTITIES: [&str; 9] = [
+    field::QUANTITY,
+    field::STOCK,
+    field::OPENING_STOCK,
+    field::STOCK_THRESHOLD,
+    field::REORDER_QUANTITY,
+    field::QUANTITY_ORDERED,
+    field::QUANTITY_RECEIVED,
+    field::QUANTITY_DAMAGED,
+    field::QUANTITY_SENT,
+];
 
 /// `document` as the API shows it.
 pub fn document(document: &Document) -> Value {
@@ -23,7 +38,11 @@ pub fn document(document: &Document) -> Value {
         } else {
             name.as_str()
         };
-        out.insert(name.to_owned(), self::value(value));
+        let shown = match quantity_value(value) {
+            Some(quantity) if QUANTITIES.contains(&name) => Value::String(quantity.decimal()),
+            _ => self::value(value),
+        };
+        out.insert(name.to_owned(), shown);
     }
     Value::Object(out)
 }
@@ -55,7 +74,7 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn ids_dates_and_money_read_plainly_and_no_hash_is_shown() {
+    fn ids_dates_money_and_quantities_read_plainly_and_no_hash_is_shown() {
         let id = ObjectId::new();
         let shown = document(&doc! {
             "_id": id,
@@ -66,15 +85,19 @@ mod tests {
             "key_hash": "ab12",
             "pending_movements": [],
             "stock_levels": [ { "store_id": id, "stock": 5_i64 } ],
+            "stock_threshold": Decimal128::from_str("2.500").unwrap(),
+            "loyalty_points": 7_i64,
         });
         assert_eq!(
             shown,
             serde_json::json!({
                 "id": id.to_hex(),
                 "price": "3.49",
-                "stock": 12,
+                "stock": "12",
                 "created_at": "2025-12-03T00:00:00.123Z",
-                "stock_levels": [ { "store_id": id.to_hex(), "stock": 5 } ],
+                "stock_levels": [ { "store_id": id.to_hex(), "stock": "5" } ],
+                "stock_threshold": "2.5",
+                "loyalty_points": 7,
             })
         );
     }

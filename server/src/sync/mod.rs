@@ -179,6 +179,8 @@ pub async fn push(
     results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
     let (checked, refusals) = trust::people(central, &till, device.id, checked).await?;
     results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
+    let (checked, refusals) = trust::units(central, &till, checked).await?;
+    results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));
     // Last: a purchase goes only with a sale that is still going.
     let (checked, refusals) = trust::causes(central, &till, checked).await?;
     results.extend(refusals.into_iter().map(|(seq, r)| refused(seq, r)));

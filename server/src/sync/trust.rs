@@ -2,7 +2,8 @@
 //! operation the policy allows still asks of central's records, read here in a few
 //! queries per push — whose the documents that updates change are (and whether each
 //! would still read after the change), who the users that acted are and what central
-//! lets them do, and the sale or return behind each customer's purchase.
+//! lets them do, the sale or return behind each customer's purchase, and the unit of each
+//! product whose quantities an operation writes.
 
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +14,7 @@ use sellsync_contract::documents::{field, Collection, Op, SaleDoc, SaleStatus, U
 use sellsync_contract::operation::Operation;
 use sellsync_contract::policy::{self, Demands, Held, Refusal, TillScope};
 use sellsync_contract::roles::{Permission, Role};
+use sellsync_contract::Unit;
 use tracing::warn;
 
 use crate::error::ApiError;
@@ -286,6 +288,70 @@ fn allowed(
         }
     }
     Ok(())
+}
+
+/// Of `ops`, those whose every quantity of a product is one the product's unit allows, as
+/// central records it (or as an insert in the same push makes it): no half piece, no
+/// sale's line in another unit than its product's. A product central does not have is the
+/// reconciler's to refuse.
+pub async fn units(
+    central: &Central,
+    till: &TillScope,
+    ops: Vec<Checked>,
+) -> Result<Sorted, ApiError> {
+    let wanted: Vec<ObjectId> = ops
+        .iter()
+        .flat_map(|(_, d)| d.measured.iter().map(|m| m.product.object_id()))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if wanted.is_empty() {
+        return Ok((ops, Vec::new()));
+    }
+    let unit_of = |product: &Document| match product.get(field::UNIT) {
+        None | Some(Bson::Null) => Some(Unit::Piece),
+        Some(Bson::String(code)) => Unit::parse(code).ok(),
+        Some(_) => None,
+    };
+    let mut units: HashMap<ObjectId, Option<Unit>> = documents(
+        central,
+        Collection::Products,
+        till.business.object_id(),
+        wanted,
+    )
+    .await?
+    .iter()
+    .map(|(id, product)| (*id, unit_of(product)))
+    .collect();
+    for (op, _) in &ops {
+        if (op.collection, op.op) == (Collection::Products, Op::Insert) {
+            units.insert(op.document_id.object_id(), unit_of(&op.payload));
+        }
+    }
+    let mut kept = Vec::with_capacity(ops.len());
+    let mut refused = Vec::new();
+    for (op, demands) in ops {
+        let verdict =
+            demands
+                .measured
+                .iter()
+                .try_for_each(|m| match units.get(&m.product.object_id()) {
+                    None => Ok(()),
+                    Some(Some(unit)) => m.check(*unit),
+                    Some(None) => Err(Refusal::new(
+                        "wrong_unit",
+                        format!(
+                            "Product {} has a unit this service does not know.",
+                            m.product
+                        ),
+                    )),
+                });
+        match verdict {
+            Ok(()) => kept.push((op, demands)),
+            Err(refusal) => refused.push((op.seq, refusal)),
+        }
+    }
+    Ok((kept, refused))
 }
 
 /// Of `ops`, the customers' purchases that come with their sale, return or void (in this

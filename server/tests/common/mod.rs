@@ -1,6 +1,7 @@
 //! The real gateway binary against the MongoDB-wire test server, and how tests call it.
 #![allow(dead_code)] // each test file uses its own share of the helpers
 
+use sellsync_contract::Quantity;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -303,7 +304,8 @@ pub fn sell(
     customer: Option<CartCustomer>,
 ) {
     let mut cart = Cart::new();
-    till.ring_up(&mut cart, sku, quantity).unwrap();
+    till.ring_up(&mut cart, sku, Quantity::units(quantity))
+        .unwrap();
     cart.set_customer(customer);
     let cash = Tender {
         method: till.payment_method("cash").unwrap(),

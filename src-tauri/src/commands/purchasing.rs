@@ -2,6 +2,7 @@
 //! drafts among them) changed while drafts, marked ordered, cancelled, and received by
 //! scanning. Core decides who may do what and refuses in words the screen shows.
 
+use sellsync_contract::Quantity;
 use sellsync_core::purchasing::export::{to_csv, to_page, Orderer};
 use sellsync_core::purchasing::orders::{OrderLineInput, ReceivedLine};
 use sellsync_core::purchasing::suppliers::NewSupplier;
@@ -67,7 +68,12 @@ pub fn create_order(app: AppHandle, supplier: String) -> Answer<OrderView> {
 
 /// Adds `quantity` of the product with this code to a draft (at the product's cost).
 #[tauri::command(async)]
-pub fn order_add(app: AppHandle, order: String, code: String, quantity: i64) -> Answer<OrderView> {
+pub fn order_add(
+    app: AppHandle,
+    order: String,
+    code: String,
+    quantity: Quantity,
+) -> Answer<OrderView> {
     order_change(&app, |c| {
         let line = OrderLineInput {
             product: c.till.require_product(&code)?,
@@ -80,7 +86,12 @@ pub fn order_add(app: AppHandle, order: String, code: String, quantity: i64) -> 
 
 /// Sets how many of a product a draft orders (0 takes it off).
 #[tauri::command(async)]
-pub fn order_set(app: AppHandle, order: String, code: String, quantity: i64) -> Answer<OrderView> {
+pub fn order_set(
+    app: AppHandle,
+    order: String,
+    code: String,
+    quantity: Quantity,
+) -> Answer<OrderView> {
     order_change(&app, |c| {
         let product = c.till.require_product(&code)?.id;
         Ok(c.till
@@ -147,8 +158,10 @@ pub async fn export_order(
 #[derive(Deserialize)]
 pub struct ReceivedInput {
     code: String,
-    quantity: i64,
-    damaged: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    quantity: Quantity,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    damaged: Quantity,
 }
 
 /// Receives what was scanned in against an ordered order.

@@ -4,6 +4,7 @@
 //! credit; a sale of the
 //! open shift voided by a manager.
 
+use sellsync_contract::Quantity;
 use sellsync_core::sell::returns::{
     NoReceiptRefund, ReturnLine, ReturnOfSale, ReturnWithoutReceipt, UnreceiptedLine,
 };
@@ -21,7 +22,8 @@ use crate::Desk;
 #[derive(Deserialize)]
 pub struct PickInput {
     line: usize,
-    quantity: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    quantity: Quantity,
     damaged: bool,
 }
 
@@ -43,7 +45,8 @@ pub struct ReturnInput {
 #[derive(Deserialize)]
 pub struct NoReceiptLineInput {
     code: String,
-    quantity: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    quantity: Quantity,
     price: String,
     damaged: bool,
 }

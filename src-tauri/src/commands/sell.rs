@@ -1,6 +1,7 @@
 //! The sell screen: finding products, the cart (quantities, discounts, the customer),
 //! paying with one tender or several, and the cash drawer.
 
+use sellsync_contract::Quantity;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Till};
 use serde::Deserialize;
@@ -76,15 +77,17 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
 /// A scanned or typed barcode or SKU (or a quick key): `quantity` more of it in the cart
 /// (one unless keyed before the scan).
 #[tauri::command(async)]
-pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<i64>) -> Answer<CartView> {
+pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
-    let line = c.till.ring_up(c.cart, code.trim(), quantity.unwrap_or(1))?;
+    let line = c
+        .till
+        .ring_up(c.cart, code.trim(), quantity.unwrap_or(Quantity::ONE))?;
     c.view(Some(line))
 }
 
 #[tauri::command(async)]
-pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: i64) -> Answer<CartView> {
+pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: Quantity) -> Answer<CartView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     c.cart.set_quantity(line, quantity)?;

@@ -1,6 +1,7 @@
 //! The stock screens: stock levels, corrections with a reason, adding and editing a
 //! product, and the store's notifications. Core decides who may do what.
 
+use sellsync_contract::{Quantity, Unit};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{NewProduct, Percent};
 use serde::Deserialize;
@@ -28,8 +29,8 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
 #[derive(Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrectionInput {
-    Counted(i64),
-    By(i64),
+    Counted(#[cfg_attr(test, ts(type = "number | string"))] Quantity),
+    By(#[cfg_attr(test, ts(type = "number | string"))] Quantity),
 }
 
 /// Corrects a product's stock to what was counted or by a change, with a reason (needs
@@ -71,12 +72,17 @@ pub struct ProductInput {
     category: String,
     /// Percent; empty: the business's default rate.
     tax_rate: String,
+    /// `piece`, `kg`, …: how a new product is sold (ignored when editing).
+    unit: String,
     /// Opening stock of a new product (ignored when editing: stock moves by corrections).
-    stock: i64,
-    threshold: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    stock: Quantity,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    threshold: Quantity,
     /// The supplier's id, or "": none.
     supplier_id: String,
-    reorder_quantity: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    reorder_quantity: Quantity,
     /// What the supplier charges for one, or "": not known.
     unit_cost: String,
 }
@@ -109,6 +115,7 @@ pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer
                     barcode,
                     category: Some(input.category),
                     tax_rate,
+                    unit: Unit::parse(&input.unit)?,
                     stock: input.stock,
                     stock_threshold: input.threshold,
                     supplier_id,

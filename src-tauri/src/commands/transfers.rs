@@ -2,6 +2,7 @@
 //! received from one by scanning (or all as sent), cancelled while in transit; a stock
 //! count scanned and posted. Core decides who may do what.
 
+use sellsync_contract::Quantity;
 use sellsync_core::stock::transfers::{Transfer, TransferLineInput};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -35,7 +36,8 @@ pub fn transfers(desk: State<'_, Desk>) -> Answer<Vec<TransferView>> {
 #[derive(Deserialize)]
 pub struct ScannedInput {
     code: String,
-    quantity: i64,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    quantity: Quantity,
 }
 
 fn lines(c: &Counter<'_>, scanned: &[ScannedInput]) -> Answer<Vec<TransferLineInput>> {
@@ -113,13 +115,13 @@ pub fn start_count(desk: State<'_, Desk>, category: String) -> Answer<CountView>
 pub fn count_product(
     desk: State<'_, Desk>,
     code: String,
-    counted: Option<i64>,
+    counted: Option<Quantity>,
 ) -> Answer<CountView> {
     let mut session = desk.session();
     let c = counter(&mut session)?;
     match counted {
         Some(counted) => c.till.count_set(&c.actor, &code, counted)?,
-        None => c.till.count_scan(&c.actor, &code, 1)?,
+        None => c.till.count_scan(&c.actor, &code, Quantity::ONE)?,
     };
     let count = c
         .till
@@ -135,7 +137,7 @@ pub fn post_count(app: AppHandle) -> Answer<PostedCountView> {
         let posted = c.till.post_count(&c.actor)?;
         Ok(PostedCountView {
             adjusted: posted.adjusted,
-            net_difference: posted.net_difference,
+            net_difference: posted.net_difference.decimal(),
         })
     })
 }

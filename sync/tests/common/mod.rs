@@ -5,6 +5,7 @@
 
 pub mod proxy;
 
+use sellsync_contract::Quantity;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -117,8 +118,10 @@ pub fn trade(till: &mut Till) {
     let skus = ["DAI-004", "SNK-014", "DAI-005", "SNK-015", "DAI-006"];
     for (n, sku) in skus.iter().enumerate() {
         let mut cart = Cart::new();
-        till.ring_up(&mut cart, sku, 1 + n as i64).unwrap();
-        till.ring_up(&mut cart, "DAI-004", 1).unwrap();
+        till.ring_up(&mut cart, sku, Quantity::units(1 + n as i64))
+            .unwrap();
+        till.ring_up(&mut cart, "DAI-004", Quantity::units(1))
+            .unwrap();
         if n == 1 {
             cart.set_customer(Some(CartCustomer::New(NewCustomer {
                 name: "Dana Ortiz".into(),
@@ -138,9 +141,10 @@ pub fn trade(till: &mut Till) {
         till.complete_sale(&cashier, &cart, std::slice::from_ref(&cash))
             .unwrap();
     }
-    till.adjust_stock(&manager, "SNK-014", -3, "damaged")
+    till.adjust_stock(&manager, "SNK-014", Quantity::units(-3), "damaged")
         .unwrap();
-    till.restock(&manager, "DAI-004", 24, "delivery").unwrap();
+    till.restock(&manager, "DAI-004", Quantity::units(24), "delivery")
+        .unwrap();
     till.update_product(
         &manager,
         "SNK-015",
@@ -176,7 +180,7 @@ pub async fn assert_matches_till(central: &Central, till: &mut Till, sales: u64)
             .unwrap_or_else(|| panic!("{} is central", product.sku));
         assert_eq!(
             level_at(&doc, store),
-            Some(product.stock),
+            product.stock.whole(),
             "{}",
             product.sku
         );
@@ -233,7 +237,8 @@ pub fn random_sale(till: &mut Till, rng: &mut fastrand::Rng) {
             ["DAI", "SNK"][rng.usize(0..2)],
             rng.usize(1..=6)
         );
-        till.ring_up(&mut cart, &sku, rng.i64(1..=3)).unwrap();
+        till.ring_up(&mut cart, &sku, Quantity::units(rng.i64(1..=3)))
+            .unwrap();
     }
     if rng.u8(0..4) == 0 {
         let alice = till

@@ -53,8 +53,9 @@ export const api = {
   cart: () => call<CartView>("cart"),
   search: (text: string) => call<ProductView[]>("search", { text }),
   quickKeys: () => call<QuickKeysView[]>("quick_keys"),
-  scan: (code: string, quantity = 1) => call<CartView>("scan", { code, quantity }),
-  setQuantity: (line: number, quantity: number) =>
+  // Quantities as decimal strings ("3", "0.742"), or whole numbers: never a fraction.
+  scan: (code: string, quantity: string | number = 1) => call<CartView>("scan", { code, quantity }),
+  setQuantity: (line: number, quantity: string | number) =>
     call<CartView>("set_quantity", { line, quantity }),
   removeLine: (line: number) => call<CartView>("remove_line", { line }),
   setLineDiscount: (line: number, discount: string) =>

@@ -45,7 +45,11 @@ item: string,
  */
 value: string, };
 
-export type BreakdownRowView = { key: string, sales: number, quantity: number, amount: string, returned: string, net: string, net_minor: number, };
+export type BreakdownRowView = { key: string, sales: number, 
+/**
+ * A product's in its unit (`2.350 kg`), a category's items; `""` otherwise.
+ */
+quantity: string, amount: string, returned: string, net: string, net_minor: number, };
 
 /**
  * A day broken down, for the reports screen: each row's amounts formatted, and its net in
@@ -53,7 +57,19 @@ export type BreakdownRowView = { key: string, sales: number, quantity: number, a
  */
 export type BreakdownView = { date: string, by: string, rows: Array<BreakdownRowView>, net: string, };
 
-export type CartLineView = { name: string, sku: string, quantity: number, unit_price: string, 
+export type CartLineView = { name: string, sku: string, 
+/**
+ * With its unit's decimals: `2`, `0.742`.
+ */
+quantity: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …: the line shows `0.742 kg × $2.99/kg`.
+ */
+unit: string, 
+/**
+ * The price of one unit.
+ */
+unit_price: string, 
 /**
  * The line's own discount, if it has one.
  */
@@ -97,12 +113,20 @@ current: number | null, };
 /**
  * A stock correction as the form sends it: the level counted on the shelf, or a change.
  */
-export type CorrectionInput = { "counted": number } | { "by": number };
+export type CorrectionInput = { "counted": number | string } | { "by": number | string };
 
 /**
  * A product of a count: what the ledger said when the count started, what was counted.
  */
-export type CountLineView = { sku: string, product_name: string, expected: number, counted: number, difference: number, };
+export type CountLineView = { sku: string, product_name: string, 
+/**
+ * Quantities with the unit's decimals; the difference signed (`-3`, `+2`, `0`).
+ */
+expected: string, counted: string, difference: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, };
 
 /**
  * A stock count as the counts screen shows it.
@@ -140,7 +164,7 @@ export type Failure = { code: string, message: string, };
  * An item coming back without a receipt: its code, how many, the price a manager
  * confirms (as typed), damaged or not.
  */
-export type NoReceiptLineInput = { code: string, quantity: number, price: string, damaged: boolean, };
+export type NoReceiptLineInput = { code: string, quantity: number | string, price: string, damaged: boolean, };
 
 export type NotificationView = { kind: string, message: string, unread: boolean, 
 /**
@@ -148,11 +172,19 @@ export type NotificationView = { kind: string, message: string, unread: boolean,
  */
 at: string, };
 
-export type OrderLineView = { sku: string, name: string, ordered: number, received: number, damaged: number, 
+export type OrderLineView = { sku: string, name: string, 
 /**
- * Came in (sound or not) less ordered.
+ * Quantities with the unit's decimals.
  */
-difference: number, unit_price: string | null, };
+ordered: string, received: string, damaged: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, 
+/**
+ * Came in (sound or not) less ordered, signed (`-3`, `+2`, `0`), once anything came.
+ */
+difference: string | null, unit_price: string | null, };
 
 /**
  * A purchase order on the orders screen; amounts formatted by core.
@@ -182,7 +214,7 @@ kind: string, };
 /**
  * A line of the sale to take back, as the screen picks it.
  */
-export type PickInput = { line: number, quantity: number, damaged: boolean, };
+export type PickInput = { line: number, quantity: number | string, damaged: boolean, };
 
 /**
  * What posting a count did.
@@ -195,7 +227,7 @@ adjusted: number,
 /**
  * The sum of the differences (below zero: less on the shelves than the ledger said).
  */
-net_difference: number, };
+net_difference: string, };
 
 /**
  * The printer form as typed; an empty connection removes the printer.
@@ -223,11 +255,19 @@ export type ProductForm = { sku: string, name: string,
 /**
  * Plain amounts, as they would be typed.
  */
-price: string, barcode: string, category: string, tax_rate: string, threshold: number, 
+price: string, barcode: string, category: string, tax_rate: string, 
+/**
+ * `piece`, `kg`, …: set when the product is made.
+ */
+unit: string, 
+/**
+ * Quantities as they would be typed, in the unit.
+ */
+threshold: string, 
 /**
  * The supplier's id, or "".
  */
-supplier_id: string, reorder_quantity: number, 
+supplier_id: string, reorder_quantity: string, 
 /**
  * What the supplier charges for one, as typed, or "".
  */
@@ -242,13 +282,17 @@ export type ProductInput = { sku: string, name: string, price: string, barcode: 
  */
 tax_rate: string, 
 /**
+ * `piece`, `kg`, …: how a new product is sold (ignored when editing).
+ */
+unit: string, 
+/**
  * Opening stock of a new product (ignored when editing: stock moves by corrections).
  */
-stock: number, threshold: number, 
+stock: number | string, threshold: number | string, 
 /**
  * The supplier's id, or "": none.
  */
-supplier_id: string, reorder_quantity: number, 
+supplier_id: string, reorder_quantity: number | string, 
 /**
  * What the supplier charges for one, or "": not known.
  */
@@ -257,14 +301,18 @@ unit_cost: string, };
 /**
  * A product in the search results or on a quick key.
  */
-export type ProductView = { sku: string, name: string, price: string, stock: number, };
+export type ProductView = { sku: string, name: string, price: string, stock: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, };
 
 export type QuickKeysView = { category: string, products: Array<ProductView>, };
 
 /**
  * A product as scanned in from a delivery: how many sound, how many broken.
  */
-export type ReceivedInput = { code: string, quantity: number, damaged: number, };
+export type ReceivedInput = { code: string, quantity: number | string, damaged: number | string, };
 
 /**
  * A report on screen: its title and its lines, as core lays them out.
@@ -304,7 +352,15 @@ export type ReturnPreviewView = { total: string, tax: string,
  */
 refunds: Array<string>, points_taken: number, points_given: number, approval_needed: string | null, };
 
-export type ReturnableLineView = { name: string, sku: string, sold: number, returned: number, left: number, total: string, };
+export type ReturnableLineView = { name: string, sku: string, 
+/**
+ * Quantities with the unit's decimals: a weighed line may come back in part.
+ */
+sold: string, returned: string, left: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, total: string, };
 
 export type ReturnableTenderView = { name: string, paid: string, refunded: string, };
 
@@ -330,7 +386,7 @@ printing: boolean, };
 /**
  * A product as scanned: its code and how many.
  */
-export type ScannedInput = { code: string, quantity: number, };
+export type ScannedInput = { code: string, quantity: number | string, };
 
 export type SettingsView = { 
 /**
@@ -386,15 +442,23 @@ export type StockView = { sku: string, name: string, category: string,
 /**
  * Its price, formatted.
  */
-price: string, stock: number, threshold: number, low: boolean, 
+price: string, 
+/**
+ * Quantities with the unit's decimals.
+ */
+stock: string, threshold: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, low: boolean, 
 /**
  * Ordered from the supplier and not in yet.
  */
-on_order: number, 
+on_order: string, 
 /**
  * Sent from another store and not received yet.
  */
-in_transit: number, };
+in_transit: string, };
 
 /**
  * Another store of the business, to send stock to.
@@ -426,7 +490,15 @@ export type TenderView = { method: string,
  */
 amount: string | null, };
 
-export type TransferLineView = { sku: string, name: string, sent: number, received: number, missing: number, };
+export type TransferLineView = { sku: string, name: string, 
+/**
+ * Quantities with the unit's decimals; `missing` is `""` when none is.
+ */
+sent: string, received: string, missing: string, 
+/**
+ * `""` for pieces, else `kg`, `lb`, …
+ */
+unit: string, };
 
 /**
  * A transfer on the transfers screen.

@@ -36,11 +36,11 @@ export function scanIn(lines: ReceivedInput[], code: string, damaged: boolean): 
     lines,
     code,
     (c) => ({ code: c, quantity: 0, damaged: 0 }),
-    (l) => (damaged ? { ...l, damaged: l.damaged + 1 } : { ...l, quantity: l.quantity + 1 }),
+    (l) => (damaged ? { ...l, damaged: Number(l.damaged) + 1 } : { ...l, quantity: Number(l.quantity) + 1 }),
   );
 }
 
 /** A transfer with one more of `code` scanned. */
 export function scanOne(lines: ScannedInput[], code: string): ScannedInput[] {
-  return scan(lines, code, (c) => ({ code: c, quantity: 0 }), (l) => ({ ...l, quantity: l.quantity + 1 }));
+  return scan(lines, code, (c) => ({ code: c, quantity: 0 }), (l) => ({ ...l, quantity: Number(l.quantity) + 1 }));
 }

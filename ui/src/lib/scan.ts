@@ -1,27 +1,29 @@
 // The scan field: a barcode scanner types digits and Enter, a cashier types a code, the
-// first letters of a name, or a quantity and `*` before a scan (`12*`, then the scan).
+// first letters of a name, or a quantity and `*` before a scan (`12*`, then the scan; a
+// weight keyed for goods sold by weight: `0.742*`, then the scan).
 
-/** What Enter in the scan field asks for. */
+import { decimal, thousandths } from "./quantity";
+
+/** What Enter in the scan field asks for. Quantities are decimals as the shell reads
+ * them (`3`, `0.742`): no binary fraction travels. */
 export type Entry =
   | { kind: "none" }
-  | { kind: "scan"; code: string; quantity: number }
-  | { kind: "set-quantity"; quantity: number }
+  | { kind: "scan"; code: string; quantity: string }
+  | { kind: "set-quantity"; quantity: string }
   | { kind: "refused"; message: string };
 
-const WHOLE = /^\d+$/;
 const DECIMAL = /^\d*[.,]\d+$/;
 
-/** A quantity as typed before `*`, or the words saying why it is not one (its range is
- * core's to check). */
-export function readQuantity(text: string): { quantity: number } | { message: string } {
+/** A quantity as typed before `*` (a count, or a weight of at most three decimals), or the
+ * words saying why it is not one. Whether the item takes it (a piece is never 1.5) and
+ * its range are core's to check. */
+export function readQuantity(text: string): { quantity: string } | { message: string } {
   const typed = text.trim();
-  if (DECIMAL.test(typed)) {
-    return { message: `${typed} is not a number of items: type a whole number, like 3, then *.` };
+  const n = /^[\d.,]+$/.test(typed) ? thousandths(typed) : null;
+  if (n === null) {
+    return { message: "Type how many first, then *: for example 12* (or a weight, 0.742*) and then scan the item." };
   }
-  if (!WHOLE.test(typed)) {
-    return { message: "Type how many first, then *: for example 12* and then scan the item." };
-  }
-  return { quantity: Number(typed) };
+  return { quantity: decimal(n) };
 }
 
 /**
@@ -29,7 +31,7 @@ export function readQuantity(text: string): { quantity: number } | { message: st
  * scan a code (of the pending quantity, or of `N*CODE` typed whole), set the highlighted
  * line to the pending quantity (Enter with nothing typed), or refuse in words.
  */
-export function readEntry(typed: string, pending: number | null): Entry {
+export function readEntry(typed: string, pending: string | null): Entry {
   let text = typed.trim();
   let quantity = pending;
   const star = text.indexOf("*");
@@ -48,7 +50,7 @@ export function readEntry(typed: string, pending: number | null): Entry {
       message: `${text} is not a barcode or SKU. To sell several of an item, type how many, then *, then scan it.`,
     };
   }
-  return { kind: "scan", code: text, quantity: quantity ?? 1 };
+  return { kind: "scan", code: text, quantity: quantity ?? "1" };
 }
 
 /** Whether what is typed so far is worth a search by name: at least two characters and

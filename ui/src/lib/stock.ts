@@ -1,5 +1,6 @@
 // The stock screen's view logic: which rows show, and what a correction form sends.
 import type { CorrectionInput, StockView } from "./api";
+import { decimal, thousandths } from "./quantity";
 
 /** Rows whose name, SKU or category contains `filter` (any case). */
 export function filterStock(items: StockView[], filter: string): StockView[] {
@@ -10,24 +11,27 @@ export function filterStock(items: StockView[], filter: string): StockView[] {
   );
 }
 
-/** A correction as typed and what it leaves in stock. */
-export type Correction = { correction: CorrectionInput; level: number; change: number };
+/** A correction as typed and what it leaves in stock (decimals, as the shell writes them). */
+export type Correction = { correction: CorrectionInput; level: string; change: string };
 
 /**
  * Reads a correction of a product holding `stock`: a number alone is what was counted on
- * the shelf (`12`, `0`), a signed one a change (`-2`, `+5`). Refused in words: anything
- * else, or what changes nothing.
+ * the shelf (`12`, `0`, `2.5` of a weight), a signed one a change (`-2`, `+5`). Refused in
+ * words: anything else, or what changes nothing. Whether a piece product may take a
+ * decimal is core's to say.
  */
-export function readCorrection(text: string, stock: number): Correction | { message: string } {
-  const match = /^\s*([+-]?)(\d{1,6})\s*$/.exec(text);
-  if (match === null) {
+export function readCorrection(text: string, stock: string): Correction | { message: string } {
+  const n = thousandths(text);
+  const held = thousandths(stock) ?? 0;
+  if (n === null) {
     return { message: "Type what is on the shelf (such as 12) or a change (such as -2 or +5)." };
   }
-  const [, sign, digits] = match;
-  const n = Number(digits);
-  const read: Correction =
-    sign === ""
-      ? { correction: { counted: n }, level: n, change: n - stock }
-      : { correction: { by: sign === "-" ? -n : n }, level: stock + (sign === "-" ? -n : n), change: sign === "-" ? -n : n };
-  return read.change === 0 ? { message: `That leaves ${stock} in stock: there is nothing to correct.` } : read;
+  const signed = /^\s*[+-]/.test(text);
+  const level = signed ? held + n : n;
+  if (!signed && n < 0) {
+    return { message: "Type what is on the shelf (such as 12) or a change (such as -2 or +5)." };
+  }
+  if (level === held) return { message: `That leaves ${stock} in stock: there is nothing to correct.` };
+  const correction: CorrectionInput = signed ? { by: decimal(n) } : { counted: decimal(n) };
+  return { correction, level: decimal(level), change: decimal(level - held) };
 }

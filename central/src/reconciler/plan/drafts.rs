@@ -159,8 +159,10 @@ impl Planner {
         if op.document_id.object_id() != id || template.get_object_id(field::ID) != Ok(id) {
             return Err("the order's _id is not its store's draft to its supplier".into());
         }
-        if product_of(item).is_none() || item.get(field::QUANTITY_ORDERED).and_then(whole) < Some(1)
-        {
+        let ordered = item
+            .get(field::QUANTITY_ORDERED)
+            .and_then(sellsync_contract::documents::quantity_value);
+        if product_of(item).is_none() || !ordered.is_some_and(|q| q.is_positive()) {
             return Err("a reorder's item needs product_id and quantity_ordered above 0".into());
         }
         self.plan.reorders.push((i, reorder));

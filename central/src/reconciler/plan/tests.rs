@@ -348,7 +348,7 @@ fn statements_group_by_collection_in_commit_order() {
 
 mod automatic_drafts {
     use sellsync_contract::documents::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
-    use sellsync_contract::{Currency, Money};
+    use sellsync_contract::{Currency, Money, Quantity};
 
     use super::super::drafts::{plan, Draft, DraftPlan, DraftWrite};
     use super::*;
@@ -374,10 +374,10 @@ mod automatic_drafts {
     fn item(product: Id, quantity: i64) -> OrderItemDoc {
         OrderItemDoc {
             product_id: product,
-            quantity_ordered: quantity,
+            quantity_ordered: Quantity::units(quantity),
             unit_price: Some(Money::from_minor(210)),
-            quantity_received: 0,
-            quantity_damaged: 0,
+            quantity_received: Quantity::ZERO,
+            quantity_damaged: Quantity::ZERO,
         }
     }
 

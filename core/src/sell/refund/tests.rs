@@ -1,8 +1,10 @@
-//! The refund rules, table-tested, and over randomised carts returned in random pieces.
+//! The refund rules, table-tested, and over randomised carts of pieces and weighed goods
+//! returned in random pieces (units, and grams of a weight).
 
 use super::*;
 use sellsync_contract::money::Currency;
 use sellsync_contract::pricing::{price_cart, Discount, LineInput, PricingError};
+use sellsync_contract::quantity::{Quantity, Unit};
 
 fn m(minor: i64) -> Money {
     Money::from_minor(minor)
@@ -15,13 +17,22 @@ fn usd() -> Currency {
 fn line(quantity: i64, net: i64, tax: i64, returned: i64) -> SoldLine {
     SoldLine {
         product_name: "Milk".into(),
-        quantity,
+        unit: Unit::Piece,
+        quantity: Quantity::units(quantity),
         net: m(net),
         tax: m(tax),
         total: m(net + tax),
         tax_rate: Percent::from_thousandths(8875),
-        returned,
+        returned: Quantity::units(returned),
     }
+}
+
+/// Picks of whole units.
+fn units(picks: &[(usize, i64)]) -> Vec<(usize, Quantity)> {
+    picks
+        .iter()
+        .map(|&(line, n)| (line, Quantity::units(n.clamp(-1_000_000, i64::MAX / 1000))))
+        .collect()
 }
 
 #[test]
@@ -31,10 +42,10 @@ fn units_returned_one_by_one_give_back_the_line_exactly() {
     let mut totals = Vec::new();
     let mut taxes = Vec::new();
     for _ in 0..3 {
-        let refund = refund_lines(&sold, &[(0, 1)]).unwrap();
+        let refund = refund_lines(&sold, &units(&[(0, 1)])).unwrap();
         totals.push(refund.total.minor());
         taxes.push(refund.tax_total.minor());
-        sold[0].returned += 1;
+        sold[0].returned += Quantity::ONE;
     }
     assert_eq!(totals, [333, 334, 333]);
     assert_eq!(taxes.iter().sum::<i64>(), 82);
@@ -44,7 +55,7 @@ fn units_returned_one_by_one_give_back_the_line_exactly() {
 #[test]
 fn what_cannot_be_returned_is_refused_by_code() {
     let sold = vec![line(3, 918, 82, 2), line(1, 100, 0, 0)];
-    let code = |picks: &[(usize, i64)]| refund_lines(&sold, picks).unwrap_err().code();
+    let code = |picks: &[(usize, i64)]| refund_lines(&sold, &units(picks)).unwrap_err().code();
     assert_eq!(code(&[(0, 2)]), "over_return");
     assert_eq!(
         code(&[(0, 1), (0, 1)]),
@@ -59,24 +70,42 @@ fn what_cannot_be_returned_is_refused_by_code() {
         "over_return",
         "no overflow"
     );
-    let words = |picks: &[(usize, i64)]| refund_lines(&sold, picks).unwrap_err().to_string();
+    let words =
+        |picks: &[(usize, i64)]| refund_lines(&sold, &units(picks)).unwrap_err().to_string();
     assert_eq!(words(&[(0, -1)]), "You can return at most 1 × Milk.");
     assert_eq!(
         words(&[(1, 0)]),
         "You can return at most 1 × Milk.",
         "the line's own name"
     );
-    let message = refund_lines(&sold, &[(0, 2)]).unwrap_err().to_string();
+    let message = refund_lines(&sold, &units(&[(0, 2)]))
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         message,
         "2 × Milk cannot be returned: 3 sold, 2 returned already, so at most 1 more."
     );
-    let both = refund_lines(&sold, &[(1, 1), (0, 1)]).unwrap();
+    let both = refund_lines(&sold, &units(&[(1, 1), (0, 1)])).unwrap();
     assert_eq!(
         both.lines.iter().map(|l| l.line).collect::<Vec<_>>(),
         [0, 1],
         "in the sale's order"
     );
+    // Part of a piece is no quantity; part of a weight is, to its unit's decimals.
+    let half = [(1, Quantity::from_thousandths(500))];
+    assert_eq!(
+        refund_lines(&sold, &half).unwrap_err().code(),
+        "bad_quantity"
+    );
+    let weighed = vec![SoldLine {
+        unit: Unit::Kg,
+        quantity: Quantity::from_thousandths(1_000),
+        returned: Quantity::ZERO,
+        ..line(1, 400, 0, 0)
+    }];
+    let quarter = refund_lines(&weighed, &[(0, Quantity::from_thousandths(250))]).unwrap();
+    assert_eq!(quarter.total, m(100), "0.250 kg of 1.000 kg for 4.00");
+    assert!(refund_lines(&weighed, &[(0, Quantity::from_thousandths(1_001))]).is_err());
 }
 
 #[test]
@@ -94,7 +123,11 @@ fn random_carts_returned_in_random_pieces_give_back_exactly_the_sale() {
         let inputs: Vec<LineInput> = (0..n)
             .map(|_| LineInput {
                 unit_price: m(1 + next(20_000) as i64),
-                quantity: 1 + next(9) as i64,
+                // Pieces, or a weight from 0.001 to 3.000 kg.
+                quantity: match next(2) {
+                    0 => Quantity::units(1 + next(9) as i64),
+                    _ => Quantity::from_thousandths(1 + next(3_000) as i64),
+                },
                 tax_rate: Percent::from_thousandths(rates[next(5) as usize]),
                 discount: match next(3) {
                     0 => Some(Discount::Percent(Percent::from_thousandths(
@@ -122,20 +155,28 @@ fn random_carts_returned_in_random_pieces_give_back_exactly_the_sale() {
             .zip(&cart.lines)
             .map(|(input, priced)| SoldLine {
                 product_name: "item".into(),
+                unit: match input.quantity.whole() {
+                    Some(_) => Unit::Piece,
+                    None => Unit::Kg,
+                },
                 quantity: input.quantity,
                 net: priced.net,
                 tax: priced.tax,
                 total: priced.total,
                 tax_rate: input.tax_rate,
-                returned: 0,
+                returned: Quantity::ZERO,
             })
             .collect();
         let mut refunds = Vec::new();
         while sold.iter().any(|l| l.returned < l.quantity) {
-            let mut picks: Vec<(usize, i64)> = Vec::new();
+            let mut picks: Vec<(usize, Quantity)> = Vec::new();
             for (i, l) in sold.iter().enumerate() {
                 if l.returned < l.quantity && next(2) == 0 {
-                    picks.push((i, 1 + next((l.quantity - l.returned) as u64) as i64));
+                    // Whole units of pieces, any grams of a weight.
+                    let step = if l.unit == Unit::Piece { 1000 } else { 1 };
+                    let left = (l.quantity - l.returned).thousandths() / step;
+                    let back = (1 + next(left as u64) as i64) * step;
+                    picks.push((i, Quantity::from_thousandths(back)));
                 }
             }
             if picks.is_empty() {
