@@ -110,6 +110,7 @@ pub(crate) fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
             ..NewUser::default()
         },
         payment_methods: sellsync_contract::documents::default_methods(),
+        barcode_rules: Vec::new(),
     };
     let till = Till::create(dir, &setup)?;
     out.till_created(&till)

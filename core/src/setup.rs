@@ -15,6 +15,7 @@ use crate::till::{check_till_code, check_time, Till};
 use sellsync_contract::documents::{
     BusinessDoc, BusinessSettings, Collection, NewPaymentMethod, Op, OperatingHours, StoreDoc,
 };
+use sellsync_contract::embedded_barcodes::{self, BarcodeRule};
 use sellsync_contract::ids::{self, timestamp, Id};
 use sellsync_contract::money::{Currency, Percent};
 
@@ -38,6 +39,8 @@ pub struct TillSetup {
     /// The business owner, who becomes the first admin.
     pub owner: NewUser,
     pub payment_methods: Vec<NewPaymentMethod>,
+    /// How the business's price and weight labels are read (none: no label is).
+    pub barcode_rules: Vec<BarcodeRule>,
 }
 
 impl Till {
@@ -50,6 +53,10 @@ impl Till {
             .parse()
             .map_err(|_| Error::UnknownTimezone(setup.timezone.clone()))?;
         let till_code = check_till_code(&setup.till_code)?;
+        embedded_barcodes::check_rules(&setup.barcode_rules)?;
+        let rules = (!setup.barcode_rules.is_empty()).then(|| {
+            serde_json::to_string(&setup.barcode_rules).expect("barcode rules are plain data")
+        });
         let hours = match &setup.operating_hours {
             Some((open, close)) => Some((check_time(open)?, check_time(close)?)),
             None => None,
@@ -66,8 +73,8 @@ impl Till {
             let tx = Tx::begin(&mut conn, Some(owner.id))?;
             tx.execute(
                 "INSERT INTO businesses (_id, business_name, business_owner, currency, timezone,
-                    tax_inclusive, default_tax_rate, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    tax_inclusive, default_tax_rate, created_at, barcode_rules)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     business_id,
                     setup.business_name.trim(),
@@ -76,7 +83,8 @@ impl Till {
                     timezone.name(),
                     setup.tax_inclusive,
                     setup.default_tax_rate.thousandths(),
-                    timestamp(now)
+                    timestamp(now),
+                    rules,
                 ],
             )?;
             tx.execute(
@@ -115,6 +123,8 @@ impl Till {
                     settings: BusinessSettings {
                         tax_inclusive: Some(setup.tax_inclusive),
                         default_tax_rate: Some(setup.default_tax_rate),
+                        barcode_rules: (!setup.barcode_rules.is_empty())
+                            .then(|| setup.barcode_rules.clone()),
                         ..BusinessSettings::new(currency.clone(), timezone)
                     },
                     created_at: Some(now),

@@ -300,3 +300,45 @@ fn a_weight_label_sells_its_weight_of_a_product_sold_by_the_kilogram() {
     assert_eq!(cheese.stock, Quantity::from_thousandths(2_032));
     assert!(s.till.verify_stock_ledger().unwrap().mismatches.is_empty());
 }
+
+#[test]
+fn the_demo_sells_loose_produce_by_the_pound_and_the_delis_labelled_packs() {
+    use sellsync_contract::embedded_barcodes::verifier_digit;
+    use sellsync_contract::gtin::check_digit;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut till, _) = Till::create_demo(dir.path()).unwrap();
+    let cashier = till
+        .sign_in(
+            "cashier@example.com",
+            sellsync_core::Credential::Pin("1111"),
+        )
+        .unwrap();
+    // The deli's label for a pack of sliced turkey at $7.41 (UPC-A 2, item 10001).
+    let payload = format!("210001{}0741", verifier_digit("0741").unwrap());
+    let label = format!("{payload}{}", check_digit(&payload));
+    let mut cart = Cart::new();
+    till.ring_up(&mut cart, &label, Quantity::ONE).unwrap();
+    // 0.742 lb of loose bananas, keyed by their PLU.
+    till.ring_up(&mut cart, "4011", Quantity::from_thousandths(742))
+        .unwrap();
+    // A deli pack is sold by the piece: never half of one.
+    refused(
+        till.ring_up(&mut cart, "DELI-10001", Quantity::from_thousandths(500)),
+        "bad_quantity",
+    );
+    let sale = till
+        .complete_sale(&cashier, &cart, &[tender(&till, "cash", None)])
+        .unwrap();
+    let lines: Vec<(&str, String, Money)> = sale
+        .items
+        .iter()
+        .map(|i| (i.sku.as_str(), i.quantity.with_unit(i.unit), i.total_price))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("DELI-10001", "1".to_owned(), usd("7.41")),
+            ("4011", "0.742 lb".to_owned(), usd("0.51")),
+        ]
+    );
+}

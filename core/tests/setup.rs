@@ -25,6 +25,7 @@ fn setup(hours: Option<(&str, &str)>) -> TillSetup {
             ..NewUser::default()
         },
         payment_methods: default_methods(),
+        barcode_rules: Vec::new(),
     }
 }
 

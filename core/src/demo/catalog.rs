@@ -1,14 +1,19 @@
 //! The demo store's catalog: a few hundred grocery and convenience products, built from
-//! small tables of items and variants so that the list is the same every time.
+//! small tables of items and variants so that the list is the same every time, then loose
+//! produce sold by the pound and the deli counter's labelled packs.
 
 use sellsync_contract::gtin;
+use sellsync_contract::quantity::Unit;
 
 /// One product of the demo store.
 pub(crate) struct DemoProduct {
     pub name: String,
     pub sku: String,
-    pub barcode: String,
+    /// None for loose produce: it is keyed by its PLU, its SKU.
+    pub barcode: Option<String>,
     pub category: &'static str,
+    /// The price is of one of it: a piece, or a pound.
+    pub unit: Unit,
     pub price_cents: i64,
     pub taxable: bool,
     pub stock: i64,
@@ -228,6 +233,26 @@ const AISLES: &[Aisle] = &[
     },
 ];
 
+/// Loose produce sold by the pound, keyed by the PLU on its sticker (its SKU): a weight
+/// and then the PLU (`0.742*4011`).
+const BY_THE_POUND: &[(&str, &str, i64)] = &[
+    ("4011", "Bananas, loose", 69),
+    ("4133", "Gala Apples, loose", 199),
+    ("4664", "Tomatoes on the Vine", 249),
+    ("4023", "Red Seedless Grapes", 299),
+    ("4562", "Carrots, loose", 99),
+];
+
+/// The deli counter's packs, weighed and priced at its scale, whose labels carry a UPC-A
+/// `2` code: the item's five digits and the pack's price (the United States layout the
+/// demo business reads). The product's own code is the label's with the price zeroed;
+/// its price is a standard pack's, for the shelf.
+const DELI: &[(&str, &str, i64)] = &[
+    ("10001", "Sliced Turkey Breast, deli pack", 899),
+    ("10002", "Black Forest Ham, deli pack", 799),
+    ("10003", "Provolone, deli pack", 649),
+];
+
 /// The demo catalog: the same list, in the same order, every time.
 pub(crate) fn demo_products() -> Vec<DemoProduct> {
     let mut products = Vec::new();
@@ -249,8 +274,9 @@ pub(crate) fn demo_products() -> Vec<DemoProduct> {
                 products.push(DemoProduct {
                     name: format!("{item}, {variant}"),
                     sku: format!("{}-{number:03}", aisle.prefix),
-                    barcode: format!("{payload}{}", gtin::check_digit(&payload)),
+                    barcode: Some(format!("{payload}{}", gtin::check_digit(&payload))),
                     category: aisle.category,
+                    unit: Unit::Piece,
                     price_cents: price,
                     taxable: aisle.taxable,
                     stock,
@@ -258,6 +284,33 @@ pub(crate) fn demo_products() -> Vec<DemoProduct> {
                 });
             }
         }
+    }
+    for &(plu, name, cents) in BY_THE_POUND {
+        products.push(DemoProduct {
+            name: name.to_owned(),
+            sku: plu.to_owned(),
+            barcode: None,
+            category: "Produce by Weight",
+            unit: Unit::Lb,
+            price_cents: cents,
+            taxable: false,
+            stock: 40,
+            threshold: 10,
+        });
+    }
+    for &(item, name, cents) in DELI {
+        let payload = format!("2{item}00000");
+        products.push(DemoProduct {
+            name: name.to_owned(),
+            sku: format!("DELI-{item}"),
+            barcode: Some(format!("{payload}{}", gtin::check_digit(&payload))),
+            category: "Deli",
+            unit: Unit::Piece,
+            price_cents: cents,
+            taxable: false,
+            stock: 20,
+            threshold: 4,
+        });
     }
     products
 }
@@ -274,17 +327,24 @@ mod tests {
         let products = demo_products();
         assert!((300..=400).contains(&products.len()), "{}", products.len());
         let skus: HashSet<&str> = products.iter().map(|p| p.sku.as_str()).collect();
-        let barcodes: HashSet<&str> = products.iter().map(|p| p.barcode.as_str()).collect();
+        let barcodes: HashSet<&str> = products
+            .iter()
+            .filter_map(|p| p.barcode.as_deref())
+            .collect();
         assert_eq!(skus.len(), products.len());
-        assert_eq!(barcodes.len(), products.len());
-        for p in &products {
-            assert_eq!(
-                validate_code(&p.barcode),
-                Ok(p.barcode.as_str()),
-                "{}",
-                p.name
+        let coded = products.iter().filter_map(|p| p.barcode.as_deref());
+        assert_eq!(barcodes.len(), coded.clone().count());
+        for code in coded {
+            assert_eq!(validate_code(code), Ok(code));
+            assert!(
+                code.len() == 13 || code.starts_with('2') && code.len() == 12,
+                "{code}"
             );
-            assert_eq!(p.barcode.len(), 13);
+        }
+        assert!(products
+            .iter()
+            .any(|p| p.unit == Unit::Lb && p.barcode.is_none()));
+        for p in &products {
             assert!(p.price_cents > 0 && p.price_cents % 10 == 9, "{}", p.name);
             assert!((2..=20).contains(&p.threshold));
             assert!(p.stock >= 0);

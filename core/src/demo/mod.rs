@@ -17,8 +17,9 @@ use crate::staff::{Credential, NewUser, Role};
 use crate::till::Till;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{NewPaymentMethod, PaymentKind};
+use sellsync_contract::embedded_barcodes::ready_layout;
 use sellsync_contract::money::{Money, Percent};
-use sellsync_contract::quantity::{Quantity, Unit};
+use sellsync_contract::quantity::Quantity;
 
 /// A demo staff member and the PIN that signs them in.
 #[derive(Debug, Clone)]
@@ -94,6 +95,8 @@ impl Till {
                 NewPaymentMethod::new("Credit Card", "Stripe", PaymentKind::Card),
                 NewPaymentMethod::new("Debit Card", "Stripe", PaymentKind::Card),
             ],
+            // The deli's scale prints the United States' price labels.
+            barcode_rules: ready_layout("United States").expect("a ready layout"),
         };
         let mut till = Till::create(data_dir, &setup)?;
         let admin = till.sign_in(owner.email, Credential::Pin(owner.pin))?;
@@ -120,14 +123,14 @@ impl Till {
                 sku: p.sku,
                 product_name: p.name,
                 price: Money::from_minor(p.price_cents),
-                barcode: Some(p.barcode),
+                barcode: p.barcode,
                 category: Some(p.category.into()),
                 tax_rate: Some(if p.taxable {
                     DEMO_TAX_RATE
                 } else {
                     Percent::ZERO
                 }),
-                unit: Unit::Piece,
+                unit: p.unit,
                 stock: Quantity::units(p.stock),
                 stock_threshold: Quantity::units(p.threshold),
                 supplier_id: None,

@@ -61,6 +61,7 @@ pub fn cafe() -> Cafe {
             NewPaymentMethod::new("Espèces", "", PaymentKind::Cash),
             NewPaymentMethod::new("Carte bancaire", "CB", PaymentKind::Card),
         ],
+        barcode_rules: Vec::new(),
     };
     let mut till = Till::create(dir.path(), &setup).unwrap();
     let owner = till
