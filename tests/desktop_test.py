@@ -29,6 +29,53 @@ WORK_DIR = os.environ["WORK_DIR"]
 SCREENSHOTS = os.environ["SCREENSHOTS"]
 
 
+class SimulatedSics:
+    """A Mettler Toledo scale speaking MT-SICS on a pseudo-terminal: the app opens the
+    terminal's device end as a serial port; each `SI` is answered with the next of
+    `replies` (the last repeats)."""
+
+    def __init__(self, replies):
+        import pty
+        import threading
+        import tty
+        self.master, slave = pty.openpty()
+        tty.setraw(slave)
+        self.port = os.ttyname(slave)
+        self.slave = slave
+        self.replies = list(replies)
+        self.commands = []
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        import select
+        pending = b""
+        while self.running:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                pending += os.read(self.master, 64)
+            except OSError:
+                return
+            while b"\r\n" in pending:
+                line, pending = pending.split(b"\r\n", 1)
+                command = line.decode("ascii", "replace").strip()
+                self.commands.append(command)
+                reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+                os.write(self.master, (reply if command == "SI" else "ES").encode() + b"\r\n")
+
+    def heard(self):
+        return list(self.commands)
+
+    def stop(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        os.close(self.master)
+        os.close(self.slave)
+
+
 class Till(unittest.TestCase):
     def setUp(self):
         self.start_app()
@@ -1277,7 +1324,8 @@ class Till(unittest.TestCase):
         self.open_demo()
         self.sign_in("admin@example.com", "1234")
         self.body(Keys.F9)
-        self.wait_for_text("#no-label-rules", "every code scanned is a product's own")
+        # The demo reads its deli's United States price labels.
+        self.wait_for_text("#label-rules", "UPC-A 2…")
         Select(self.wait_for("#label-layout")).select_by_visible_text("United Kingdom")
         self.wait_for("#label-save").click()
         self.wait_for_text("#settings-saved", "Labels are read as in United Kingdom")
@@ -1302,6 +1350,45 @@ class Till(unittest.TestCase):
         self.body(Keys.F9)
         self.wait_for_text("#label-rules", "Price label (28)")
         self.assertFalse(self.driver.find_elements(By.CSS_SELECTOR, "#label-layout"), "an administrator's")
+
+    def test_29_goods_sold_by_weight_are_weighed_on_the_scale_or_keyed_and_deli_labels_scanned(self):
+        """A counter scale speaking MT-SICS on a real pseudo-terminal weighs loose bananas;
+        without a scale their weight is asked for, then keyed; a deli pack sells at its
+        label's price."""
+        scale = SimulatedSics(["S D      0.700 lb", "S S      0.742 lb"])
+        self.addCleanup(scale.stop)
+        self.open_demo()
+        self.sign_in("admin@example.com", "1234")
+        self.body(Keys.F9)
+        self.wait_for("#scale-port").send_keys(scale.port)
+        Select(self.wait_for("#scale-protocol")).select_by_visible_text("mt-sics")
+        Select(self.wait_for("#scale-unit")).select_by_visible_text("lb")
+        self.wait_for("#scale-save").click()
+        self.wait_for_text("#settings-saved", "The scale is saved")
+
+        self.wait_for("#nav-sell").click()
+        self.scanner_types("4011")
+        line = '#cart tr.line[data-sku="4011"]'
+        self.wait_for_text(f"{line} .quantity", "0.742 lb")
+        self.assertTrue(self.text_of(f"{line} .unit-price").endswith("/lb"), self.text_of(f"{line} .unit-price"))
+        self.assertEqual(scale.heard(), ["SI", "SI"], "asked again while it moved")
+
+        # No scale: the weight is asked for, then keyed before the scan.
+        self.body(Keys.F9)
+        self.wait_for("#scale-port").send_keys(Keys.CONTROL + "a", Keys.DELETE)
+        self.wait_for("#scale-save").click()
+        self.wait_for_text("#settings-saved", "The scale is removed")
+        self.wait_for("#nav-sell").click()
+        self.scanner_types("4664")
+        self.assert_in_words("#sell-error", "Tomatoes on the Vine is sold by the pound: put it on the scale, or key its weight")
+        self.wait_for("#scan").send_keys("1.25*4664" + Keys.ENTER)
+        self.wait_for_text('#cart tr.line[data-sku="4664"] .quantity', "1.250 lb")
+
+        # The deli's pack of sliced turkey, labelled $7.41 at its scale.
+        self.scanner_types("210001007414")
+        self.wait_for_text('#cart tr.line[data-sku="DELI-10001"] .unit-price', "7.41")
+        self.wait(5).until(lambda d: len(self.lines()) == 3)
+        self.screenshot("desktop-weighed")
 
     # Every argument name the window's commands take: given below, each with a value of no
     # type any of them reads. A name missing here leaves that argument out, which the shell

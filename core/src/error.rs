@@ -83,6 +83,16 @@ pub enum Error {
     WeightLabel { code: String, product: String },
     #[error("Label {0} is one weighed item: scan it once for each.")]
     WeightLabelTimes(String),
+    #[error("{product} is sold by the {}: put it on the scale, or key its weight (such as 0.742*) and scan it again.", unit_words(unit))]
+    WeightNeeded { product: String, unit: &'static str },
+    #[error("{product} is sold by the {}, but the scale weighs in {}s: set the scale's unit in the settings.", unit_words(sold), unit_words(scale))]
+    ScaleUnit {
+        product: String,
+        sold: &'static str,
+        scale: &'static str,
+    },
+    #[error("{0} is not weighed: scan it, or key how many.")]
+    NotWeighed(String),
     #[error("Another product already has the SKU {0:?}.")]
     DuplicateSku(String),
     #[error("Another product already has the barcode {0:?}.")]
@@ -359,6 +369,9 @@ impl Error {
             Error::LabelDecimals { .. } => "label_decimals",
             Error::InvalidBarcodeRules(_) => "invalid_barcode_rules",
             Error::WeightLabel { .. } | Error::WeightLabelTimes(_) => "weight_label",
+            Error::WeightNeeded { .. } => "weight_needed",
+            Error::ScaleUnit { .. } => "scale_unit",
+            Error::NotWeighed(_) => "not_weighed",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",
             Error::InvalidProduct(_) => "invalid_product",
@@ -535,6 +548,19 @@ fn return_quantity_words(product: &str, left: Quantity) -> String {
         format!("You can return from 1 to {left} × {product}: type how many come back.")
     } else {
         format!("You can return at most {left} × {product}: type how much comes back.")
+    }
+}
+
+/// A unit's code as a person says it after "sold by the": `kg` → "kilogram".
+fn unit_words(code: &str) -> &'static str {
+    match code {
+        "kg" => "kilogram",
+        "g" => "gram",
+        "lb" => "pound",
+        "oz" => "ounce",
+        "l" => "litre",
+        "m" => "metre",
+        _ => "piece",
     }
 }
 

@@ -28,6 +28,7 @@ pub mod staff;
 pub mod stock;
 pub mod sync;
 pub mod till;
+pub mod weighing;
 
 pub use catalog::{NewProduct, Product};
 pub use customers::{Customer, NewCustomer};

@@ -116,11 +116,15 @@ pub enum Protocol {
     MtSics,
 }
 
+impl Protocol {
+    pub const ALL: [Protocol; 2] = [Protocol::Toledo8217, Protocol::MtSics];
+}
+
 impl std::str::FromStr for Protocol {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        [Protocol::Toledo8217, Protocol::MtSics]
+        Protocol::ALL
             .into_iter()
             .find(|p| p.to_string() == text.trim())
             .ok_or_else(|| format!("{text:?} is not a scale protocol: toledo-8217 or mt-sics"))

@@ -85,6 +85,7 @@ fn generated() -> String {
     d.visit::<returns::NoReceiptLineInput>();
     d.visit::<returns::ApprovalInput>();
     d.visit::<settings::PrinterInput>();
+    d.visit::<settings::ScaleInput>();
 
     let mut out = String::from(
         "// Generated from the desktop shell's Rust types by src-tauri/src/bindings.rs: do not\n\

@@ -270,6 +270,7 @@ window_commands![
     settings::settings,
     settings::save_sync_settings,
     settings::save_printer,
+    settings::save_scale,
     settings::test_print,
     settings::set_label_layout,
 ];

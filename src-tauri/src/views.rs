@@ -24,7 +24,9 @@ use sellsync_core::shift::{Shift, XReport};
 use sellsync_core::staff::StaffMember;
 use sellsync_core::stock::counts::StockCount;
 use sellsync_core::stock::transfers::{OtherStore, Transfer};
+use sellsync_core::weighing::ScaleSettings;
 use sellsync_core::{Actor, Cart, CartCustomer, Id, Money, Product, Till};
+use sellsync_scale::Protocol;
 use serde::Serialize;
 
 /// A command's failure: a stable code the window decides by, and the words core chose
@@ -79,6 +81,12 @@ impl From<sellsync_contract::cash_count::CountError> for Failure {
 impl From<sellsync_contract::quantity::QuantityError> for Failure {
     fn from(error: sellsync_contract::quantity::QuantityError) -> Failure {
         sellsync_core::Error::from(error).into()
+    }
+}
+
+impl From<sellsync_scale::ScaleError> for Failure {
+    fn from(error: sellsync_scale::ScaleError) -> Failure {
+        Failure::new(error.code(), error.to_string())
     }
 }
 
@@ -683,12 +691,26 @@ pub struct PrinterSettingsView {
     pub open_drawer_on_cash: bool,
 }
 
+/// The scale's part of the settings screen.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Serialize)]
+pub struct ScaleSettingsView {
+    pub port: String,
+    pub protocol: String,
+    pub baud: u32,
+    pub unit: String,
+}
+
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(Serialize)]
 pub struct SettingsView {
     /// The central database the till syncs with (hosts, never a password).
     pub central: Option<String>,
     pub printer: Option<PrinterSettingsView>,
+    /// The counter scale, beside the printer.
+    pub scale: Option<ScaleSettingsView>,
+    /// The protocols a scale may speak.
+    pub scale_protocols: Vec<String>,
     /// The character tables a printer may use.
     pub code_pages: Vec<&'static str>,
     /// How the business's price and weight labels are read.
@@ -732,10 +754,18 @@ impl SettingsView {
     pub fn new(
         central: Option<String>,
         printer: Option<&PrinterSettings>,
+        scale: Option<&ScaleSettings>,
         rules: &[BarcodeRule],
     ) -> SettingsView {
         SettingsView {
             central,
+            scale: scale.map(|s| ScaleSettingsView {
+                port: s.port.clone(),
+                protocol: s.protocol.to_string(),
+                baud: s.baud,
+                unit: s.unit.to_string(),
+            }),
+            scale_protocols: Protocol::ALL.iter().map(Protocol::to_string).collect(),
             printer: printer.map(|p| PrinterSettingsView {
                 connection: p.connection.to_string(),
                 paper: p.paper.millimetres().to_string(),

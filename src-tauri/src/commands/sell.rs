@@ -1,9 +1,12 @@
 //! The sell screen: finding products, the cart (quantities, discounts, the customer),
 //! paying with one tender or several, and the cash drawer.
 
+use std::time::Duration;
+
 use sellsync_contract::Quantity;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Till};
+use sellsync_scale::{weigh as weigh_on, SerialScale, SerialSettings, Weight};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -75,15 +78,57 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
 }
 
 /// A scanned or typed barcode or SKU (or a quick key): `quantity` more of it in the cart
-/// (one unless keyed before the scan).
+/// (one unless keyed before the scan). A product sold by weight with no weight keyed is
+/// weighed on the till's scale, the session released while the scale settles; without a
+/// scale the cashier is asked to key its weight.
 #[tauri::command(async)]
 pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> Answer<CartView> {
+    let code = code.trim();
+    if quantity.is_none() {
+        if let Some(weight) = weigh(&desk, code)? {
+            let mut session = desk.session();
+            let c = counter(&mut session)?;
+            let line = c.till.ring_up_weighed(c.cart, code, &weight)?;
+            return c.view(Some(line));
+        }
+    }
     let mut session = desk.session();
     let c = counter(&mut session)?;
     let line = c
         .till
-        .ring_up(c.cart, code.trim(), quantity.unwrap_or(Quantity::ONE))?;
+        .ring_up(c.cart, code, quantity.unwrap_or(Quantity::ONE))?;
     c.view(Some(line))
+}
+
+/// How long a weighing waits for the scale to settle.
+const SETTLE: Duration = Duration::from_secs(3);
+
+/// The scale's settled weight when `code` is a product that must be weighed (`None`: it
+/// is not one); refused in words without a scale, or when the scale cannot weigh it.
+fn weigh(desk: &Desk, code: &str) -> Answer<Option<Weight>> {
+    let (product, settings) = {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        match c.till.to_weigh(code)? {
+            None => return Ok(None),
+            Some(product) => (product, c.till.scale_settings()?),
+        }
+    };
+    let Some(settings) = settings else {
+        return Err(sellsync_core::Error::WeightNeeded {
+            product: product.product_name,
+            unit: product.unit.code(),
+        }
+        .into());
+    };
+    let mut scale = SerialScale::open(SerialSettings {
+        port: settings.port,
+        protocol: settings.protocol,
+        baud: settings.baud,
+        unit: settings.unit,
+        timeout: Duration::from_secs(1),
+    })?;
+    Ok(Some(weigh_on(&mut scale, SETTLE)?))
 }
 
 #[tauri::command(async)]

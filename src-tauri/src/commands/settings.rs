@@ -1,9 +1,10 @@
 //! The status bar's first reading (then it follows events), and the settings screen: the
-//! central MongoDB (needs `manage_sync`), the receipt printer with a test print and the
-//! business's label layouts (need `manage_settings`).
+//! central MongoDB (needs `manage_sync`), the receipt printer with a test print, the
+//! counter scale and the business's label layouts (need `manage_settings`).
 
 use sellsync_core::printing::receipt::Paper;
 use sellsync_core::printing::{CodePage, PrinterSettings};
+use sellsync_core::weighing::ScaleSettings;
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
@@ -25,6 +26,7 @@ fn settings_of(desk: &Desk) -> Answer<SettingsView> {
     Ok(SettingsView::new(
         central,
         c.till.printer_settings()?.as_ref(),
+        c.till.scale_settings()?.as_ref(),
         &c.till.business().barcode_rules,
     ))
 }
@@ -110,6 +112,40 @@ pub fn save_printer(
     }
     *lock(&desk.printer_problem) = None;
     events::push_status(&app);
+    settings_of(&desk)
+}
+
+/// The scale form as typed; an empty port removes the scale.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+pub struct ScaleInput {
+    port: String,
+    protocol: String,
+    baud: u32,
+    unit: String,
+}
+
+#[tauri::command(async)]
+pub fn save_scale(desk: State<'_, Desk>, input: ScaleInput) -> Answer<SettingsView> {
+    let unreadable =
+        |what: &str, e: String| Failure::new("invalid_setting", format!("{what}: {e}."));
+    let settings = match input.port.trim() {
+        "" => None,
+        port => Some(ScaleSettings {
+            port: port.to_owned(),
+            protocol: input
+                .protocol
+                .parse()
+                .map_err(|e| unreadable("The protocol", e))?,
+            baud: input.baud,
+            unit: input.unit.parse().map_err(|e| unreadable("The unit", e))?,
+        }),
+    };
+    {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        c.till.set_scale_settings(&c.actor, settings.as_ref())?;
+    }
     settings_of(&desk)
 }
 

@@ -3,7 +3,7 @@
 // nothing here computes a price or a tax.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CorrectionInput, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScannedInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
+import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CorrectionInput, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScaleInput, ScannedInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
 
 export type * from "./bindings";
 
@@ -54,7 +54,8 @@ export const api = {
   search: (text: string) => call<ProductView[]>("search", { text }),
   quickKeys: () => call<QuickKeysView[]>("quick_keys"),
   // Quantities as decimal strings ("3", "0.742"), or whole numbers: never a fraction.
-  scan: (code: string, quantity: string | number = 1) => call<CartView>("scan", { code, quantity }),
+  // No quantity: one, or what the scale weighs of goods sold by weight.
+  scan: (code: string, quantity: string | number | null = null) => call<CartView>("scan", { code, quantity }),
   setQuantity: (line: number, quantity: string | number) =>
     call<CartView>("set_quantity", { line, quantity }),
   removeLine: (line: number) => call<CartView>("remove_line", { line }),
@@ -143,6 +144,7 @@ export const api = {
   saveSyncSettings: (uri: string, database: string) =>
     call<SettingsView>("save_sync_settings", { uri, database }),
   savePrinter: (input: PrinterInput) => call<SettingsView>("save_printer", { input }),
+  saveScale: (input: ScaleInput) => call<SettingsView>("save_scale", { input }),
   testPrint: () => call<void>("test_print"),
   /** Reads labels by a country's ready layouts; null: reads none. */
   setLabelLayout: (country: string | null) => call<SettingsView>("set_label_layout", { country }),

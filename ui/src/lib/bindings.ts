@@ -384,6 +384,16 @@ export type SaleView = { sale_number: string, total: string, tendered: string, c
 printing: boolean, };
 
 /**
+ * The scale form as typed; an empty port removes the scale.
+ */
+export type ScaleInput = { port: string, protocol: string, baud: number, unit: string, };
+
+/**
+ * The scale's part of the settings screen.
+ */
+export type ScaleSettingsView = { port: string, protocol: string, baud: number, unit: string, };
+
+/**
  * A product as scanned: its code and how many.
  */
 export type ScannedInput = { code: string, quantity: number | string, };
@@ -393,6 +403,14 @@ export type SettingsView = {
  * The central database the till syncs with (hosts, never a password).
  */
 central: string | null, printer: PrinterSettingsView | null, 
+/**
+ * The counter scale, beside the printer.
+ */
+scale: ScaleSettingsView | null, 
+/**
+ * The protocols a scale may speak.
+ */
+scale_protocols: Array<string>, 
 /**
  * The character tables a printer may use.
  */
@@ -570,6 +588,7 @@ export type Command =
   | "sale_to_return"
   | "save_printer"
   | "save_product"
+  | "save_scale"
   | "save_sync_settings"
   | "scan"
   | "search"

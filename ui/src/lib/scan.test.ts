@@ -3,7 +3,7 @@ import { moveHighlight, readEntry, readQuantity, wantsSearch } from "./scan";
 
 describe("the scan field", () => {
   it("scans what was typed, trimmed, one of it", () => {
-    expect(readEntry(" 2000024333427\n", null)).toEqual({ kind: "scan", code: "2000024333427", quantity: "1" });
+    expect(readEntry(" 2000024333427\n", null)).toEqual({ kind: "scan", code: "2000024333427", quantity: null });
     expect(readEntry("   ", null)).toEqual({ kind: "none" });
   });
   it("takes a quantity keyed before the scan, or typed with it", () => {

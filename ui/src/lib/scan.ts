@@ -5,10 +5,11 @@
 import { decimal, thousandths } from "./quantity";
 
 /** What Enter in the scan field asks for. Quantities are decimals as the shell reads
- * them (`3`, `0.742`): no binary fraction travels. */
+ * them (`3`, `0.742`): no binary fraction travels. A scan with no quantity keyed is of
+ * one, or, for goods sold by weight, of what the scale weighs. */
 export type Entry =
   | { kind: "none" }
-  | { kind: "scan"; code: string; quantity: string }
+  | { kind: "scan"; code: string; quantity: string | null }
   | { kind: "set-quantity"; quantity: string }
   | { kind: "refused"; message: string };
 
@@ -50,7 +51,7 @@ export function readEntry(typed: string, pending: string | null): Entry {
       message: `${text} is not a barcode or SKU. To sell several of an item, type how many, then *, then scan it.`,
     };
   }
-  return { kind: "scan", code: text, quantity: quantity ?? "1" };
+  return { kind: "scan", code: text, quantity };
 }
 
 /** Whether what is typed so far is worth a search by name: at least two characters and
