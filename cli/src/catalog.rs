@@ -86,6 +86,9 @@ pub(crate) enum ProductCommand {
         /// What the supplier charges for one
         #[arg(long, allow_negative_numbers = true)]
         cost: Option<String>,
+        /// What its container weighs, taken off the scale's weight (goods sold by weight)
+        #[arg(long, allow_negative_numbers = true)]
+        tare: Option<Quantity>,
     },
     /// Find a product by barcode or SKU, or search by name
     Find {
@@ -148,6 +151,7 @@ pub(crate) fn product(till: &mut Till, command: ProductCommand, out: &Printer) -
             no_supplier,
             reorder_qty,
             cost,
+            tare,
         } => {
             let actor = sign_in(till, &who)?;
             let supplier_id = match (supplier, no_supplier) {
@@ -171,6 +175,7 @@ pub(crate) fn product(till: &mut Till, command: ProductCommand, out: &Printer) -
                 stock_threshold: threshold,
                 supplier_id,
                 reorder_quantity: reorder_qty,
+                tare,
                 unit_cost: cost
                     .as_deref()
                     .map(|c| till.currency().parse_non_negative(c).map(Some))

@@ -93,6 +93,8 @@ pub enum Error {
     },
     #[error("{0} is not weighed: scan it, or key how many.")]
     NotWeighed(String),
+    #[error("The scale weighs no more than the container of {product} ({tare}): put the item in it, then weigh again.")]
+    NoNetWeight { product: String, tare: String },
     #[error("Another product already has the SKU {0:?}.")]
     DuplicateSku(String),
     #[error("Another product already has the barcode {0:?}.")]
@@ -372,6 +374,7 @@ impl Error {
             Error::WeightNeeded { .. } => "weight_needed",
             Error::ScaleUnit { .. } => "scale_unit",
             Error::NotWeighed(_) => "not_weighed",
+            Error::NoNetWeight { .. } => "no_net_weight",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",
             Error::InvalidProduct(_) => "invalid_product",

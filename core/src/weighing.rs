@@ -130,12 +130,19 @@ impl Till {
         })
     }
 
-    /// Adds what the scale weighed of the product `code` to the cart, a line of its own.
+    /// Adds what the scale weighed of the product `code`, less its tare, to the cart, a
+    /// line of its own.
     pub fn ring_up_weighed(&self, cart: &mut Cart, code: &str, weight: &Weight) -> Result<usize> {
         let product = self
             .to_weigh(code)?
             .ok_or_else(|| Error::NotWeighed(code.trim().to_owned()))?;
-        let quantity = weight_in(weight, &product)?;
-        cart.add(product, quantity)
+        let net = weight_in(weight, &product)?.checked_sub(product.tare)?;
+        if !net.is_positive() {
+            return Err(Error::NoNetWeight {
+                product: product.product_name,
+                tare: product.tare.with_unit(product.unit),
+            });
+        }
+        cart.add(product, net)
     }
 }

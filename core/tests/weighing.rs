@@ -103,4 +103,29 @@ fn a_weighing_sells_in_the_products_unit_or_is_refused_in_words() {
         "not_weighed",
     );
     assert_eq!(cart.lines().len(), 2, "nothing else added");
+
+    // A tare comes off the scale's weight; a piece product has none.
+    let tare = |quantity| sellsync_core::catalog::ProductChanges {
+        tare: Some(quantity),
+        ..Default::default()
+    };
+    s.till
+        .update_product(&admin, "CHEESE", &tare(Quantity::from_thousandths(15)))
+        .unwrap();
+    refused(
+        s.till
+            .update_product(&admin, "DAI-002", &tare(Quantity::from_thousandths(15))),
+        "invalid_product",
+    );
+    let line = s
+        .till
+        .ring_up_weighed(&mut cart, "CHEESE", &kg(742))
+        .unwrap();
+    assert_eq!(cart.lines()[line].quantity, Quantity::from_thousandths(727));
+    let words = refused(
+        s.till.ring_up_weighed(&mut cart, "CHEESE", &kg(15)),
+        "no_net_weight",
+    );
+    assert!(words.contains("(0.015 kg)"), "{words}");
+    assert_eq!(cart.lines().len(), 3);
 }

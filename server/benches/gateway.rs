@@ -328,6 +328,7 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
                     price: Money::from_minor(100 + p),
                     tax_rate: None,
                     unit: sellsync_contract::Unit::Piece,
+                    tare: Quantity::ZERO,
                     stock: Quantity::ZERO,
                     opening_stock: None,
                     stock_levels: Some(Vec::new()),

@@ -611,7 +611,7 @@ async fn goods_sold_by_weight_read_and_move_as_exact_decimal_strings() {
         "/v1/products",
         Some(&a.key),
         &json!({ "sku": "BANANA", "product_name": "Bananas", "price": "0.69", "unit": "kg",
-                 "stock_threshold": "5.5",
+                 "stock_threshold": "5.5", "tare": "0.015",
                  "opening_stock": [{ "store_id": a.store, "quantity": "12.5" }] })
         .to_string(),
     );
@@ -620,7 +620,10 @@ async fn goods_sold_by_weight_read_and_move_as_exact_decimal_strings() {
         (body["unit"].as_str(), body["stock"].as_str()),
         (Some("kg"), Some("12.5"))
     );
-    assert_eq!(body["stock_threshold"], "5.5");
+    assert_eq!(
+        (body["stock_threshold"].as_str(), body["tare"].as_str()),
+        (Some("5.5"), Some("0.015"))
+    );
     // Stored exactly: a Decimal128 where it is not whole.
     let stored = db(&name)
         .await
@@ -681,5 +684,12 @@ async fn goods_sold_by_weight_read_and_move_as_exact_decimal_strings() {
     );
     assert_eq!(status, 400, "{refused}");
     assert!(refused.to_string().contains("furlong"), "{refused}");
+    let (status, refused) = gateway.request(
+        "PATCH",
+        &format!("/v1/products/{}", a.product),
+        Some(&a.key),
+        &json!({ "tare": "0.1" }).to_string(),
+    );
+    assert_eq!(status, 400, "a piece has no tare: {refused}");
     assert_eq!(holdings(&name, a.business).await, before);
 }

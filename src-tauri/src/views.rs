@@ -655,6 +655,7 @@ pub struct ProductForm {
     /// The supplier's id, or "".
     pub supplier_id: String,
     pub reorder_quantity: String,
+    pub tare: String,
     /// What the supplier charges for one, as typed, or "".
     pub unit_cost: String,
 }
@@ -672,6 +673,7 @@ impl ProductForm {
             threshold: p.stock_threshold.decimal(),
             supplier_id: p.supplier_id.map(|id| id.to_string()).unwrap_or_default(),
             reorder_quantity: p.reorder_quantity.decimal(),
+            tare: p.tare.decimal(),
             unit_cost: p
                 .unit_cost
                 .map(|c| till.format_money(c))

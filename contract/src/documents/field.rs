@@ -138,6 +138,7 @@ pub const REORDER_QUANTITY: &str = "reorder_quantity";
 /// Sell Sync's own: what the supplier charges for one.
 pub const UNIT_COST: &str = "unit_cost";
 pub const UNIT: &str = "unit";
+pub const TARE: &str = "tare";
 /// The reconciler's own: movements being counted into the product without a transaction.
 pub const PENDING_MOVEMENTS: &str = "pending_movements";
 

@@ -5,7 +5,9 @@
 //! the supplier's price for one, or null), both set by a till's `update` like any field;
 //! `unit` (`piece`, `kg`, `g`, `lb`, `oz`, `l` or `m`; missing: `piece`), how the product is
 //! counted and sold, set when it is made and never updated (its stock and every quantity
-//! of it are in that unit); `price` is then the price of one unit.
+//! of it are in that unit); `price` is then the price of one unit; `tare` (in that unit;
+//! missing: none), what its container weighs, taken off what the scale weighs of it, set
+//! by a till's `update` like any field.
 //!
 //! **Quantities** (`stock`, `opening_stock`, `stock_threshold`, `reorder_quantity`, and the
 //! quantities of sales, movements, orders and transfers) are written by
@@ -50,6 +52,8 @@ pub struct ProductDoc {
     pub tax_rate: Option<Percent>,
     /// How it is counted and sold; `price` is the price of one.
     pub unit: Unit,
+    /// What its container weighs, taken off the scale's weight (0 for pieces).
+    pub tare: Quantity,
     /// The total over the stores' levels.
     pub stock: Quantity,
     pub opening_stock: Option<Quantity>,
@@ -105,6 +109,10 @@ impl ProductDoc {
             field::UNIT_COST: or_null(self.unit_cost, |cost| decimal(currency, cost)),
             field::CREATED_AT: or_null(self.created_at, date),
         };
+        // Written when there is one: a product of pieces reads as the seed's.
+        if self.tare != Quantity::ZERO {
+            doc.insert(field::TARE, quantity(self.tare));
+        }
         // Left out rather than null: an update's newest-wins filter treats a document
         // without `updated_at` as never changed, and null would match neither arm.
         if let Some(at) = self.updated_at {
@@ -147,6 +155,9 @@ impl ProductDoc {
             price: r.required_money(field::PRICE, currency)?,
             tax_rate: r.percent(field::TAX_RATE)?,
             unit,
+            tare: amount(&r, field::TARE)?
+                .unwrap_or_default()
+                .max(Quantity::ZERO),
             stock: amount(&r, field::STOCK)?.unwrap_or_default(),
             opening_stock: amount(&r, field::OPENING_STOCK)?,
             stock_levels: r.documents(field::STOCK_LEVELS, |level| {
@@ -206,6 +217,7 @@ pub enum ProductChange {
     /// `None` takes the supplier away.
     Supplier(Option<Id>),
     ReorderQuantity(Quantity),
+    Tare(Quantity),
     /// `None`: the cost is not known.
     UnitCost(Option<Money>),
 }
@@ -222,6 +234,7 @@ impl ProductChange {
             ProductChange::Supplier(_) => field::SUPPLIER_ID,
             ProductChange::ReorderQuantity(_) => field::REORDER_QUANTITY,
             ProductChange::UnitCost(_) => field::UNIT_COST,
+            ProductChange::Tare(_) => field::TARE,
         }
     }
 
@@ -233,7 +246,9 @@ impl ProductChange {
             ProductChange::TaxRate(rate) => percent(*rate),
             ProductChange::StockThreshold(threshold) => quantity(*threshold),
             ProductChange::Supplier(supplier) => or_null(*supplier, oid),
-            ProductChange::ReorderQuantity(amount) => quantity(*amount),
+            ProductChange::ReorderQuantity(amount) | ProductChange::Tare(amount) => {
+                quantity(*amount)
+            }
             ProductChange::UnitCost(cost) => or_null(*cost, |cost| decimal(currency, cost)),
         }
     }
@@ -276,6 +291,7 @@ impl ProductUpdate {
                     r.quantity(name)?.unwrap_or_default().max(Quantity::ZERO),
                 ),
                 field::UNIT_COST => ProductChange::UnitCost(r.money(name, currency)?),
+                field::TARE => ProductChange::Tare(r.non_negative_quantity(name)?),
                 other => return Err(r.refuse(format!("cannot have {other} set by a till"))),
             });
         }

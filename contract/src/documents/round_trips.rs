@@ -371,6 +371,7 @@ fn product() -> ProductDoc {
         price: Money::from_minor(2_499),
         tax_rate: Some(Percent::from_thousandths(8875)),
         unit: Unit::Piece,
+        tare: Quantity::ZERO,
         stock: Quantity::units(30),
         opening_stock: Some(Quantity::units(20)),
         stock_levels: Some(vec![
@@ -436,11 +437,17 @@ fn products() {
     // A product sold by weight: its stock a Decimal128 where it is not whole.
     let mut loose = product.clone();
     loose.unit = Unit::Kg;
+    loose.tare = Quantity::from_thousandths(15);
     loose.stock = Quantity::from_thousandths(24_258);
     loose.stock_levels.as_mut().unwrap()[0].stock = Quantity::from_thousandths(12_258);
     loose.stock_threshold = Quantity::from_thousandths(2_500);
     let weighed = through_the_outbox(loose.to_document(&usd()));
     assert_eq!(weighed.get_str("unit").unwrap(), "kg");
+    assert_eq!(
+        weighed.get("tare").unwrap(),
+        &Bson::Decimal128("0.015".parse().unwrap())
+    );
+    assert!(!doc.contains_key("tare"), "pieces have none");
     assert_eq!(
         weighed.get("stock").unwrap(),
         &Bson::Decimal128("24.258".parse().unwrap())
@@ -482,6 +489,7 @@ fn product_updates() {
             ProductChange::Supplier(Some(Id::new())),
             ProductChange::ReorderQuantity(Quantity::units(12)),
             ProductChange::UnitCost(Some(Money::from_minor(410))),
+            ProductChange::Tare(Quantity::from_thousandths(20)),
         ],
         updated_at: at("2026-11-26T10:00:00Z"),
     };

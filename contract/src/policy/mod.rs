@@ -728,7 +728,7 @@ fn update(op: &Operation, till: &TillScope) -> Result<Demands, Refusal> {
 }
 
 /// The fields a till changes on a product (`ProductChange`), and when.
-const PRODUCT_CHANGES: [&str; 10] = [
+const PRODUCT_CHANGES: [&str; 11] = [
     field::PRODUCT_NAME,
     field::PRICE,
     field::BARCODE,
@@ -739,6 +739,7 @@ const PRODUCT_CHANGES: [&str; 10] = [
     field::REORDER_QUANTITY,
     field::UNIT_COST,
     field::UPDATED_AT,
+    field::TARE,
 ];
 
 /// The fields a till changes on a parked sale (`ParkedSaleDoc::to_update`).

@@ -144,6 +144,7 @@ fn product(till: &TillScope, store: Option<Id>, opening: i64) -> ProductDoc {
         price: Money::from_minor(349),
         tax_rate: None,
         unit: Unit::Piece,
+        tare: Quantity::ZERO,
         stock: opening,
         opening_stock: Some(opening),
         stock_levels: Some(vec![StockLevel {

@@ -33,7 +33,7 @@ const MAX_NAME_LEN: usize = 200;
 /// A product as the `products` table holds it.
 impl Product {
     pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
-         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost, unit";
+         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost, unit, tare";
 
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         Ok(Product {
@@ -50,6 +50,7 @@ impl Product {
             reorder_quantity: r.get(10)?,
             unit_cost: r.get::<_, Option<i64>>(11)?.map(Money::from_minor),
             unit: r.get(12)?,
+            tare: r.get(13)?,
         })
     }
 }
@@ -73,6 +74,8 @@ pub struct NewProduct {
     pub tax_rate: Option<Percent>,
     /// How it is counted and sold (pieces by default); set here and never changed.
     pub unit: Unit,
+    /// What its container weighs, in its unit (none for pieces).
+    pub tare: Quantity,
     /// Opening stock at this till's store (other stores start at 0).
     pub stock: Quantity,
     pub stock_threshold: Quantity,
@@ -98,6 +101,7 @@ pub struct ProductChanges {
     /// `Some(None)` takes the supplier away.
     pub supplier_id: Option<Option<Id>>,
     pub reorder_quantity: Option<Quantity>,
+    pub tare: Option<Quantity>,
     /// `Some(None)`: the cost is no longer known.
     pub unit_cost: Option<Option<Money>>,
 }
@@ -123,6 +127,7 @@ impl ProductChanges {
             ),
             tax_rate: Some(self.tax_rate.unwrap_or(product.tax_rate)),
             unit: product.unit,
+            tare: self.tare.unwrap_or(product.tare),
             stock: Quantity::ZERO,
             stock_threshold: self.stock_threshold.unwrap_or(product.stock_threshold),
             supplier_id: self.supplier_id.unwrap_or(product.supplier_id),
@@ -142,6 +147,7 @@ struct CheckedProduct {
     price: Money,
     tax_rate: Percent,
     unit: Unit,
+    tare: Quantity,
     stock: Quantity,
     stock_threshold: Quantity,
     supplier_id: Option<Id>,
@@ -172,6 +178,7 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         ("Opening stock", p.stock),
         ("A low-stock threshold", p.stock_threshold),
         ("A reorder quantity", p.reorder_quantity),
+        ("A tare", p.tare),
     ] {
         if quantity.is_negative() {
             return Err(Error::InvalidProduct(format!("{what} cannot be negative.")));
@@ -179,6 +186,11 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         quantity
             .fits(p.unit)
             .map_err(|e| Error::InvalidProduct(format!("{what}: {e}.")))?;
+    }
+    if p.tare != Quantity::ZERO && !p.unit.is_measured() {
+        return Err(Error::InvalidProduct(
+            "Only goods sold by weight have a tare.".into(),
+        ));
     }
     if p.unit_cost.is_some_and(|cost| cost.minor() < 0) {
         return Err(Error::InvalidProduct("A cost cannot be negative.".into()));
@@ -191,6 +203,7 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         price: p.price,
         tax_rate: p.tax_rate.unwrap_or(default_tax_rate),
         unit: p.unit,
+        tare: p.tare,
         stock: p.stock,
         stock_threshold: p.stock_threshold,
         supplier_id: p.supplier_id,
@@ -259,6 +272,9 @@ impl Till {
             }
             if edited.reorder_quantity != current.reorder_quantity {
                 changed.push(ProductChange::ReorderQuantity(edited.reorder_quantity));
+            }
+            if edited.tare != current.tare {
+                changed.push(ProductChange::Tare(edited.tare));
             }
             if edited.unit_cost != current.unit_cost {
                 changed.push(ProductChange::UnitCost(edited.unit_cost));
@@ -377,7 +393,7 @@ impl Till {
     ///
     /// Columns (header required, any order): `sku`, `name` (or `product_name`), `price`,
     /// and optionally `barcode`, `category`, `tax_rate`, `unit` (`piece`, `kg`, …; pieces
-    /// when missing), `stock`, `threshold` (or `stock_threshold`).
+    /// when missing), `tare`, `stock`, `threshold` (or `stock_threshold`).
     pub fn import_products(&mut self, actor: &Actor, csv: impl Read) -> Result<usize> {
         actor.require(Permission::ManageInventory)?;
         let rows = self.read_csv(csv)?;
@@ -476,6 +492,7 @@ impl Till {
         let category = column(&["category"]);
         let tax_rate = column(&["tax_rate"]);
         let unit = column(&["unit"]);
+        let tare = column(&["tare"]);
         let stock = column(&["stock"]);
         let threshold = column(&["threshold", "stock_threshold"]);
 
@@ -503,6 +520,7 @@ impl Till {
                         category: field(category).map(str::to_owned),
                         tax_rate: field(tax_rate).map(Percent::parse).transpose()?,
                         unit,
+                        tare: amount("tare", tare)?,
                         stock: amount("stock", stock)?,
                         stock_threshold: amount("threshold", threshold)?,
                         supplier_id: None,
@@ -564,8 +582,9 @@ fn insert_product(
     conn.prepare_cached(
         "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
             category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
-            reorder_quantity, unit_cost, created_at, updated_at, unit)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
+            reorder_quantity, unit_cost, created_at, updated_at, unit, tare)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
+            ?17)",
     )?
     .execute(params![
         id,
@@ -584,6 +603,7 @@ fn insert_product(
         p.unit_cost.map(Money::minor),
         timestamp(now),
         p.unit,
+        p.tare,
     ])?;
     let currency = &ctx.business.currency;
     outbox::append(
@@ -602,6 +622,7 @@ fn insert_product(
             price: p.price,
             tax_rate: Some(p.tax_rate),
             unit: p.unit,
+            tare: p.tare,
             // The total over the stores, and this store's level (the rule is in the contract's `documents::product`).
             stock: p.stock,
             opening_stock: Some(p.stock),
@@ -674,7 +695,9 @@ fn column_value(change: &ProductChange) -> rusqlite::types::Value {
         ProductChange::TaxRate(rate) => i64::from(rate.thousandths()).into(),
         ProductChange::StockThreshold(threshold) => threshold.thousandths().into(),
         ProductChange::Supplier(supplier) => supplier.map(|id| id.to_string()).into(),
-        ProductChange::ReorderQuantity(quantity) => quantity.thousandths().into(),
+        ProductChange::ReorderQuantity(quantity) | ProductChange::Tare(quantity) => {
+            quantity.thousandths().into()
+        }
         ProductChange::UnitCost(cost) => cost.map(Money::minor).into(),
     }
 }

@@ -17,6 +17,8 @@ pub struct Product {
     pub tax_rate: Percent,
     /// How it is counted and sold.
     pub unit: Unit,
+    /// What its container weighs, taken off the scale's weight (none for pieces).
+    pub tare: Quantity,
     /// Stock on this till: opening stock plus every movement.
     pub stock: Quantity,
     pub stock_threshold: Quantity,

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0021_barcode_rules.sql"),
     include_str!("../../migrations/0022_measured_quantities.sql"),
     include_str!("../../migrations/0023_scale.sql"),
+    include_str!("../../migrations/0024_tare.sql"),
 ];
 
 /// The schema version this build writes.

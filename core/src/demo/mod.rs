@@ -131,6 +131,7 @@ impl Till {
                     Percent::ZERO
                 }),
                 unit: p.unit,
+                tare: Quantity::ZERO,
                 stock: Quantity::units(p.stock),
                 stock_threshold: Quantity::units(p.threshold),
                 supplier_id: None,

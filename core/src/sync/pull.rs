@@ -698,6 +698,7 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
                 .thousandths(),
         )
         .with("unit", field::UNIT, doc.unit.code().to_owned())
+        .with("tare", field::TARE, doc.tare.thousandths())
         .with(
             "stock_threshold",
             field::STOCK_THRESHOLD,

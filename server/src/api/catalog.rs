@@ -96,6 +96,10 @@ pub struct NewProduct {
     /// How it is counted and sold: `piece` (when left out), `kg`, `g`, `lb`, `oz`, `l` or
     /// `m`; `price` is then the price of one. Never changed after.
     pub unit: Option<String>,
+    /// What its container weighs, taken off the scale's weight: `"0.015"` (by weight only).
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub tare: Quantity,
     /// In the product's unit: `"2.5"` (a whole number may be written as one).
     #[serde(default)]
     #[schema(value_type = String)]
@@ -196,6 +200,7 @@ pub async fn create_product(
                     .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
                     .transpose()?,
                 unit,
+                tare: by_weight("tare", in_unit("tare", new.tare, unit)?, unit)?,
                 stock: levels.iter().map(|l| l.stock).sum(),
                 opening_stock: None,
                 stock_levels: Some(levels),
@@ -242,6 +247,9 @@ pub struct ProductChanges {
     pub supplier_id: Option<String>,
     #[schema(value_type = Option<String>)]
     pub reorder_quantity: Option<Quantity>,
+    /// What its container weighs (goods sold by weight).
+    #[schema(value_type = Option<String>)]
+    pub tare: Option<Quantity>,
     pub unit_cost: Option<String>,
 }
 
@@ -296,6 +304,10 @@ pub async fn update_product(
     if let Some(quantity) = given.reorder_quantity {
         let quantity = in_unit("reorder_quantity", quantity, unit)?;
         changes.push(ProductChange::ReorderQuantity(quantity));
+    }
+    if let Some(tare) = given.tare {
+        let tare = by_weight("tare", in_unit("tare", tare, unit)?, unit)?;
+        changes.push(ProductChange::Tare(tare));
     }
     if let Some(cost) = given.unit_cost {
         changes.push(ProductChange::UnitCost(money(
@@ -539,6 +551,14 @@ fn in_unit(field: &str, value: Quantity, unit: Unit) -> Result<Quantity, ApiErro
         return Err(invalid(field, "0 or more"));
     }
     value.fits(unit).map_err(|e| invalid(field, e))?;
+    Ok(value)
+}
+
+/// `value`, which only goods sold by measure may have other than 0.
+fn by_weight(field: &str, value: Quantity, unit: Unit) -> Result<Quantity, ApiError> {
+    if value != Quantity::ZERO && !unit.is_measured() {
+        return Err(invalid(field, "only goods sold by weight have one"));
+    }
     Ok(value)
 }
 

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 const INTERNAL: [&str; 2] = [field::PENDING_MOVEMENTS, field::STOCK_APPLIED];
 
 /// Fields that hold a quantity, wherever they are (a product, its levels, an item).
-const QUANTITIES: [&str; 9] = [
+const QUANTITIES: [&str; 10] = [
     field::QUANTITY,
     field::STOCK,
     field::OPENING_STOCK,
@@ -24,6 +24,7 @@ const QUANTITIES: [&str; 9] = [
     field::QUANTITY_RECEIVED,
     field::QUANTITY_DAMAGED,
     field::QUANTITY_SENT,
+    field::TARE,
 ];
 
 /// `document` as the API shows it.

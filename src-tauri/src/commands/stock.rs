@@ -83,6 +83,9 @@ pub struct ProductInput {
     supplier_id: String,
     #[cfg_attr(test, ts(type = "number | string"))]
     reorder_quantity: Quantity,
+    /// What its container weighs (goods sold by weight; 0 otherwise).
+    #[cfg_attr(test, ts(type = "number | string"))]
+    tare: Quantity,
     /// What the supplier charges for one, or "": not known.
     unit_cost: String,
 }
@@ -116,6 +119,7 @@ pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer
                     category: Some(input.category),
                     tax_rate,
                     unit: Unit::parse(&input.unit)?,
+                    tare: input.tare,
                     stock: input.stock,
                     stock_threshold: input.threshold,
                     supplier_id,
@@ -137,6 +141,7 @@ pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer
                     stock_threshold: Some(input.threshold),
                     supplier_id: Some(supplier_id),
                     reorder_quantity: Some(input.reorder_quantity),
+                    tare: Some(input.tare),
                     unit_cost: Some(unit_cost),
                 },
             )?

@@ -267,7 +267,7 @@ threshold: string,
 /**
  * The supplier's id, or "".
  */
-supplier_id: string, reorder_quantity: string, 
+supplier_id: string, reorder_quantity: string, tare: string, 
 /**
  * What the supplier charges for one, as typed, or "".
  */
@@ -293,6 +293,10 @@ stock: number | string, threshold: number | string,
  * The supplier's id, or "": none.
  */
 supplier_id: string, reorder_quantity: number | string, 
+/**
+ * What its container weighs (goods sold by weight; 0 otherwise).
+ */
+tare: number | string, 
 /**
  * What the supplier charges for one, or "": not known.
  */
