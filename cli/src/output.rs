@@ -17,7 +17,7 @@ use sellsync_core::db::outbox::OutboxEntry;
 use sellsync_core::demo::DemoSummary;
 use sellsync_core::journal::JournalCheck;
 use sellsync_core::notifications::Notification;
-use sellsync_core::printing::label::ShelfLabel;
+use sellsync_core::printing::label::{ShelfLabel, WeighedLabel};
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
 use sellsync_core::purchasing::orders::PurchaseOrder;
@@ -561,6 +561,25 @@ impl Printer {
                 out,
                 "{copies} shelf label(s) of {} ({bytes} bytes) sent to {target}.",
                 label.sku
+            )?;
+        })
+    }
+
+    pub fn weighed_label_written(
+        &self,
+        label: &WeighedLabel,
+        target: &str,
+        bytes: usize,
+    ) -> Result<()> {
+        let value = serde_json::json!({
+            "code": label.code, "weight": label.weight, "price": label.price,
+            "target": target, "bytes": bytes,
+        });
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "The label of {} {} ({}, code {}; {bytes} bytes) sent to {target}.",
+                label.weight, label.name, label.price, label.code
             )?;
         })
     }

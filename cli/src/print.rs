@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use sellsync_contract::Quantity;
 use sellsync_core::printing::receipt::Paper;
 use sellsync_core::printing::{
     CodePage, PrintJob, PrintJobStatus, PrinterConnection, PrinterSettings,
@@ -36,6 +37,9 @@ pub struct LabelArgs {
     /// How many labels
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=500))]
     copies: u16,
+    /// A weighed item's label instead: its weight (0.742), price and a code carrying it
+    #[arg(long, conflicts_with = "copies")]
+    weight: Option<Quantity>,
     #[command(flatten)]
     to: Destination,
 }
@@ -155,15 +159,24 @@ pub fn receipt(till: &Till, args: ReceiptArgs, out: &Printer) -> Result<()> {
     out.receipt_written(&sale, &target, bytes.len())
 }
 
-/// Shelf labels of a product, as ESC/POS bytes to a file or a printer.
+/// Shelf labels of a product, or a weighed item's label, as ESC/POS bytes to a file or a
+/// printer.
 pub fn label(till: &Till, args: LabelArgs, out: &Printer) -> Result<()> {
-    let label = till.shelf_label(&args.code)?;
     let settings = args.to.settings(till)?;
+    let send = |bytes: &[u8]| -> Result<String> {
+        args.to
+            .send(bytes)?
+            .context("give --out FILE or --printer CONNECTION")
+    };
+    if let Some(weight) = args.weight {
+        let label = till.weighed_label(&args.code, weight)?;
+        let bytes = render::weighed_label(&label, settings.code_page, settings.paper)?;
+        let target = send(&bytes)?;
+        return out.weighed_label_written(&label, &target, bytes.len());
+    }
+    let label = till.shelf_label(&args.code)?;
     let bytes = render::shelf_labels(&label, args.copies, settings.code_page, settings.paper)?;
-    let target = args
-        .to
-        .send(&bytes)?
-        .context("give --out FILE or --printer CONNECTION")?;
+    let target = send(&bytes)?;
     out.labels_written(&label, args.copies, &target, bytes.len())
 }
 

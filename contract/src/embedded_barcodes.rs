@@ -365,6 +365,35 @@ impl BarcodeRule {
     }
 }
 
+impl BarcodeRule {
+    /// The label code for the product filed under `product_code` (which this rule reads,
+    /// its value zeroed) carrying `digits` as its value: the value written in, its verifier
+    /// digit if the rule has one, the check digit computed again. `None` when the rule does
+    /// not read the product's code or the value has more digits than the rule holds.
+    pub fn compose(&self, product_code: &str, digits: u64) -> Option<String> {
+        let code = [product_code.to_owned(), format!("0{product_code}")]
+            .into_iter()
+            .chain(product_code.strip_prefix('0').map(str::to_owned))
+            .find(|form| self.is_for(form))?;
+        let filed = self.read(&code).ok()?;
+        if filed.value.digits != 0 || filed.product_code != code {
+            return None;
+        }
+        let value = format!("{digits:0width$}", width = self.value.len);
+        if value.len() > self.value.len {
+            return None;
+        }
+        let mut bytes = code.into_bytes();
+        bytes[self.value.start..self.value.end()].copy_from_slice(value.as_bytes());
+        if self.verifier {
+            bytes[self.value.start - 1] = b'0' + verifier_digit(&value)?;
+        }
+        let mut label = String::from_utf8(bytes[..bytes.len() - 1].to_vec()).expect("digits");
+        label.push(char::from(b'0' + gtin::check_digit(&label)));
+        Some(label)
+    }
+}
+
 /// Checks each rule and that no two read the same codes (same symbology, one prefix
 /// beginning the other).
 pub fn check_rules(rules: &[BarcodeRule]) -> Result<(), RuleError> {
@@ -737,5 +766,44 @@ mod tests {
         let mut rules = layout("United States");
         rules.extend(layout("United Kingdom"));
         assert_eq!(check_rules(&rules), Ok(()));
+    }
+
+    #[test]
+    fn a_label_composed_for_a_product_reads_back_as_its_value() {
+        let sweden = ready_layout("Sweden").unwrap();
+        let weight = sweden
+            .iter()
+            .find(|r| r.meaning == Meaning::Weight)
+            .unwrap();
+        // Filed under 2388060100006: 1.234 kg is the published 2388060112344.
+        assert_eq!(
+            weight.compose("2388060100006", 1234).as_deref(),
+            Some("2388060112344")
+        );
+        let uk = ready_layout("United Kingdom").unwrap();
+        let price = &uk[0];
+        // Every price a UK label holds reads back as itself, verifier digit and all.
+        for pence in [0_u64, 1, 999, 1234, 4567, 9999] {
+            let code = price.compose("2011122000005", pence).unwrap();
+            let read = read(&uk, &code).unwrap().unwrap();
+            assert_eq!(
+                (read.value.digits, read.product_code.as_str()),
+                (pence, "2011122000005")
+            );
+        }
+        assert_eq!(
+            price.compose("2011122000005", 10_000),
+            None,
+            "five digits in four"
+        );
+        assert_eq!(
+            price.compose("2011122912346", 1),
+            None,
+            "a label, not a product's code"
+        );
+        assert_eq!(price.compose("4006381333931", 1), None, "not a store code");
+        let us = ready_layout("United States").unwrap();
+        let code = us[0].compose("210001000002", 741).unwrap();
+        assert_eq!(code, "210001007414");
     }
 }

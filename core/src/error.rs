@@ -93,6 +93,14 @@ pub enum Error {
     },
     #[error("{0} is not weighed: scan it, or key how many.")]
     NotWeighed(String),
+    #[error("No weight label rule of the business reads the code of {0}: give it a code of your labels' layout (its item's digits, the weight zeroed), or choose a layout with weight labels in the settings.")]
+    NoLabelCode(String),
+    #[error("Label {code} carries a price, but {product} is sold by the {}: print its labels with its weight.", unit_words(unit))]
+    PriceLabel {
+        code: String,
+        product: String,
+        unit: &'static str,
+    },
     #[error("The scale weighs no more than the container of {product} ({tare}): put the item in it, then weigh again.")]
     NoNetWeight { product: String, tare: String },
     #[error("Another product already has the SKU {0:?}.")]
@@ -374,6 +382,8 @@ impl Error {
             Error::WeightNeeded { .. } => "weight_needed",
             Error::ScaleUnit { .. } => "scale_unit",
             Error::NotWeighed(_) => "not_weighed",
+            Error::NoLabelCode(_) => "no_label_code",
+            Error::PriceLabel { .. } => "price_label",
             Error::NoNetWeight { .. } => "no_net_weight",
             Error::DuplicateSku(_) => "duplicate_sku",
             Error::DuplicateBarcode(_) => "duplicate_barcode",

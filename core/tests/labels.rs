@@ -342,3 +342,50 @@ fn the_demo_sells_loose_produce_by_the_pound_and_the_delis_labelled_packs() {
         ]
     );
 }
+
+#[test]
+fn a_weighed_items_label_needs_a_rule_that_reads_its_product_and_a_price_label_is_for_packs() {
+    let mut s = shop();
+    let admin = s.admin.clone();
+    let kg = |sku: &str, barcode: Option<&str>| NewProduct {
+        sku: sku.into(),
+        product_name: format!("Loose {sku}"),
+        price: usd("9.90"),
+        barcode: barcode.map(str::to_owned),
+        unit: Unit::Kg,
+        ..NewProduct::default()
+    };
+    s.till.add_product(&admin, &kg("NUTS", None)).unwrap();
+    s.till
+        .add_product(&admin, &kg("OLIVES", Some("2011122000005")))
+        .unwrap();
+    let weight = Quantity::from_thousandths(500);
+    // No rule reads a product without a code, nor any code before the business has rules.
+    refused(s.till.weighed_label("NUTS", weight), "no_label_code");
+    refused(s.till.weighed_label("OLIVES", weight), "no_label_code");
+    refused(s.till.weighed_label("DAI-002", weight), "not_weighed");
+    // The UK's labels carry a price, which sells a pack: no weighed item's label.
+    s.till
+        .set_barcode_rules(&s.admin, &ready_layout("United Kingdom").unwrap())
+        .unwrap();
+    refused(s.till.weighed_label("OLIVES", weight), "no_label_code");
+    // A price label scanned for goods sold by weight is refused in words.
+    let payload = format!(
+        "2011122{}0495",
+        sellsync_contract::embedded_barcodes::verifier_digit("0495").unwrap()
+    );
+    let code = format!(
+        "{payload}{}",
+        sellsync_contract::gtin::check_digit(&payload)
+    );
+    let mut cart = Cart::new();
+    let words = refused(
+        s.till.ring_up(&mut cart, &code, Quantity::ONE),
+        "price_label",
+    );
+    assert!(
+        words.contains("print its labels with its weight"),
+        "{words}"
+    );
+    assert!(cart.lines().is_empty());
+}

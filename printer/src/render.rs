@@ -16,7 +16,7 @@ use escpos::errors::Result;
 use escpos::printer::Printer;
 use escpos::utils::{JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
 use sellsync_core::catalog::barcode::{barcode_kind, BarcodeKind};
-use sellsync_core::printing::label::ShelfLabel;
+use sellsync_core::printing::label::{ShelfLabel, WeighedLabel};
 use sellsync_core::printing::receipt::{wrap, LineStyle, Paper, Receipt};
 use sellsync_core::printing::{CodePage, PrinterSettings};
 
@@ -100,6 +100,33 @@ pub fn shelf_labels(
         }
         job.printer.justify(JustifyMode::LEFT)?.cut()?;
     }
+    job.into_bytes()
+}
+
+/// A weighed item's label: its name, weight at its price per unit, its price large, and
+/// its code (the product's, with the weight or price written in), cut.
+pub fn weighed_label(label: &WeighedLabel, code_page: CodePage, paper: Paper) -> Result<Vec<u8>> {
+    let columns = paper.columns();
+    let fit = |text: &str| -> String { text.chars().take(columns).collect() };
+    let mut job = Job::start(code_page)?;
+    for line in wrap(&label.name, columns) {
+        job.line(&line, LineStyle::Bold)?;
+    }
+    job.line(
+        &fit(&format!("{} @ {}", label.weight, label.unit_price)),
+        LineStyle::Normal,
+    )?;
+    job.line(&fit(&label.price), LineStyle::Large)?;
+    let p = &mut job.printer;
+    match barcode_kind(&label.code) {
+        Some(BarcodeKind::UpcA) => {
+            p.justify(JustifyMode::CENTER)?.upca(&label.code)?;
+        }
+        _ => {
+            p.justify(JustifyMode::CENTER)?.ean13(&label.code)?;
+        }
+    }
+    job.printer.justify(JustifyMode::LEFT)?.cut()?;
     job.into_bytes()
 }
 

@@ -349,3 +349,73 @@ fn shelf_labels_read_back_with_their_price_and_barcode() {
     let err = cafe.till.shelf_label("NOPE").unwrap_err();
     assert_eq!(err.code(), "unknown_product");
 }
+
+#[test]
+fn a_weighed_items_label_reads_back_with_its_weight_price_and_a_code_the_till_reads() {
+    let mut cafe = cafe();
+    let owner = cafe.owner.clone();
+    let euros = |text: &str| {
+        sellsync_core::Currency::from_code("EUR")
+            .unwrap()
+            .parse(text)
+            .unwrap()
+    };
+    cafe.till
+        .set_barcode_rules(
+            &owner,
+            &sellsync_contract::embedded_barcodes::ready_layout("Sweden").unwrap(),
+        )
+        .unwrap();
+    cafe.till
+        .add_product(
+            &owner,
+            &sellsync_core::NewProduct {
+                sku: "COMTE".into(),
+                product_name: "Comté 18 mois, à la coupe".into(),
+                price: euros("9.90"),
+                unit: sellsync_contract::Unit::Kg,
+                barcode: Some("2388060100006".into()),
+                ..sellsync_core::NewProduct::default()
+            },
+        )
+        .unwrap();
+    let weight = sellsync_contract::Quantity::from_thousandths(1_234);
+    let label = cafe.till.weighed_label("COMTE", weight).unwrap();
+    assert_eq!(
+        (
+            label.weight.as_str(),
+            label.unit_price.as_str(),
+            label.price.as_str()
+        ),
+        ("1.234 kg", "€9.90/kg", "€12.22")
+    );
+    let bytes = render::weighed_label(&label, CodePage::Pc858, Paper::Mm58).unwrap();
+    let decoded = decode(&bytes, 58);
+    assert_eq!(decoded["unknown"], serde_json::json!([]), "{decoded:#}");
+    let printed = &decoded["receipts"][0];
+    let text = printed["text"].as_str().unwrap();
+    assert!(
+        text.contains("1.234 kg @ €9.90/kg") && text.contains("€12.22"),
+        "{text}"
+    );
+    assert_eq!(
+        printed["codes"],
+        serde_json::json!([{ "kind": "EAN-13", "data": "2388060112344" }])
+    );
+    // What the decoder read is what the till sells: that weight at that price.
+    let mut cart = sellsync_core::Cart::new();
+    cafe.till
+        .ring_up(&mut cart, "2388060112344", sellsync_contract::Quantity::ONE)
+        .unwrap();
+    assert_eq!(cart.lines()[0].quantity, weight);
+    assert_eq!(
+        cafe.till.shelf_label("COMTE").unwrap().price,
+        "€9.90/kg",
+        "a shelf label gives the price per unit"
+    );
+    assert_eq!(
+        cafe.till.weighed_label("OPERA", weight).unwrap_err().code(),
+        "not_weighed",
+        "a cake is sold by the piece"
+    );
+}

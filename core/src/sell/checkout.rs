@@ -49,6 +49,12 @@ impl Till {
         match self.read_code(code)? {
             Scanned::Product(product) => cart.add(product, quantity),
             Scanned::Label { mut product, label } => match label.value {
+                // The price of one pack: a product sold by measure is labelled by weight.
+                LabelValue::Price(_) if product.unit.is_measured() => Err(Error::PriceLabel {
+                    code: code.trim().to_owned(),
+                    product: product.product_name,
+                    unit: product.unit.code(),
+                }),
                 LabelValue::Price(price) => {
                     product.price = price;
                     cart.add(product, quantity)
