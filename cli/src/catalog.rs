@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
+use sellsync_core::catalog::family::{self, NewFamily};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{NewProduct, Percent, Till};
 
@@ -90,6 +91,27 @@ pub(crate) enum ProductCommand {
         #[arg(long, allow_negative_numbers = true)]
         tare: Option<Quantity>,
     },
+    /// Add a family of variants, one of every combination of its options
+    Family {
+        #[command(flatten)]
+        sign_in: SignIn,
+        /// Every variant's SKU starts with it: TEE gives TEE-M-BLUE
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        /// Every variant's price, as written: 19.99
+        #[arg(long)]
+        price: String,
+        /// An option and its values: Size=S,M,L (once per option, in order)
+        #[arg(long = "option", required = true)]
+        options: Vec<String>,
+        #[arg(long)]
+        category: Option<String>,
+        /// Each variant's opening stock at this till's store
+        #[arg(long, default_value_t = Quantity::ZERO)]
+        stock: Quantity,
+    },
     /// Find a product by barcode or SKU, or search by name
     Find {
         text: String,
@@ -129,6 +151,41 @@ pub(crate) fn product(till: &mut Till, command: ProductCommand, out: &Printer) -
             };
             let product = till.add_product(&actor, &new)?;
             out.products(till, std::slice::from_ref(&product))
+        }
+        ProductCommand::Family {
+            sign_in: who,
+            sku,
+            name,
+            price,
+            options,
+            category,
+            stock,
+        } => {
+            let actor = sign_in(till, &who)?;
+            let options = options
+                .iter()
+                .map(|option| {
+                    let (name, values) = option.split_once('=').with_context(|| {
+                        format!("{option:?} is not an option: write it as Size=S,M,L")
+                    })?;
+                    Ok((
+                        name.to_owned(),
+                        values.split(',').map(str::to_owned).collect(),
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let price = till.currency().parse_non_negative(&price)?;
+            let family = NewFamily {
+                name,
+                sku,
+                category,
+                price,
+                options: options.clone(),
+                variants: family::every_variant(&options, stock),
+                ..NewFamily::default()
+            };
+            let products = till.add_family(&actor, &family)?;
+            out.products(till, &products)
         }
         ProductCommand::Import { sign_in: who, file } => {
             let actor = sign_in(till, &who)?;

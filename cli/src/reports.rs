@@ -34,6 +34,8 @@ pub(crate) enum ReportCommand {
     Hour(BreakdownArgs),
     /// The day by product, top sellers first
     Product(BreakdownArgs),
+    /// The day by product family (its variants together)
+    Family(BreakdownArgs),
     /// The day by product category
     Category(BreakdownArgs),
     /// The day by cashier
@@ -99,6 +101,7 @@ pub(crate) fn report(till: &mut Till, command: ReportCommand, out: &Printer) -> 
         }
         ReportCommand::Hour(args) => breakdown(till, Breakdown::Hour, args, out),
         ReportCommand::Product(args) => breakdown(till, Breakdown::Product, args, out),
+        ReportCommand::Family(args) => breakdown(till, Breakdown::Family, args, out),
         ReportCommand::Category(args) => breakdown(till, Breakdown::Category, args, out),
         ReportCommand::Cashier(args) => breakdown(till, Breakdown::Cashier, args, out),
         ReportCommand::Tender(args) => breakdown(till, Breakdown::Tender, args, out),

@@ -75,6 +75,8 @@ pub enum Breakdown {
     /// The hour of the day, on the store's clock.
     Hour,
     Product,
+    /// A family's variants together (a product of no family on its own).
+    Family,
     Category,
     Cashier,
     /// The payment method.
@@ -82,9 +84,10 @@ pub enum Breakdown {
 }
 
 impl Breakdown {
-    pub const ALL: [Breakdown; 5] = [
+    pub const ALL: [Breakdown; 6] = [
         Breakdown::Hour,
         Breakdown::Product,
+        Breakdown::Family,
         Breakdown::Category,
         Breakdown::Cashier,
         Breakdown::Tender,
@@ -94,6 +97,7 @@ impl Breakdown {
         match self {
             Breakdown::Hour => "hour",
             Breakdown::Product => "product",
+            Breakdown::Family => "family",
             Breakdown::Category => "category",
             Breakdown::Cashier => "cashier",
             Breakdown::Tender => "tender",
@@ -360,6 +364,14 @@ impl Till {
                 "SELECT i.product_name || ' (' || i.sku || ')', s.transaction_type = 'return',
                         s._id, i.quantity, i.unit, i.total_price
                  FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
+                 WHERE {IN_DAY}"
+            ),
+            Breakdown::Family => format!(
+                "SELECT COALESCE(p.family_name, i.product_name || ' (' || i.sku || ')'),
+                        s.transaction_type = 'return', s._id, {ITEMS} * 1000, 'piece',
+                        i.total_price
+                 FROM sale_items i JOIN sales_transactions s ON s._id = i.transaction_id
+                 LEFT JOIN products p ON p._id = i.product_id
                  WHERE {IN_DAY}"
             ),
             Breakdown::Category => format!(

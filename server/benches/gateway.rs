@@ -329,6 +329,7 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
                     tax_rate: None,
                     unit: sellsync_contract::Unit::Piece,
                     tare: Quantity::ZERO,
+                    variant: None,
                     stock: Quantity::ZERO,
                     opening_stock: None,
                     stock_levels: Some(Vec::new()),

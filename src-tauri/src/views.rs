@@ -833,7 +833,8 @@ pub struct BreakdownView {
 pub struct BreakdownRowView {
     pub key: String,
     pub sales: i64,
-    /// A product's in its unit (`2.350 kg`), a category's items; `""` otherwise.
+    /// A product's in its unit (`2.350 kg`), a family's or a category's items; `""`
+    /// otherwise.
     pub quantity: String,
     pub amount: String,
     pub returned: String,

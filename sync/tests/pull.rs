@@ -1308,3 +1308,75 @@ async fn weighed_sales_at_two_tills_converge_centrally_to_the_gram() {
     // The REST API's reading of the same documents: see the gateway's api tests.
     assert_eq!(sale_b.items[0].unit, sellsync_contract::Unit::Kg);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn variants_made_at_one_till_sell_at_another_and_converge_centrally() {
+    use sellsync_core::catalog::family::{every_variant, NewFamily};
+    let config = config("variants");
+    let ((dir_a, mut till_a), (dir_b, mut till_b)) = two_tills(&config).await;
+    let manager = sign_in(&mut till_a, "manager@example.com", "2345");
+    let options = vec![
+        ("Size".to_owned(), vec!["S".to_owned(), "M".to_owned()]),
+        ("Colour".to_owned(), vec!["Navy".to_owned()]),
+    ];
+    till_a
+        .add_family(
+            &manager,
+            &NewFamily {
+                name: "Crew T-shirt".into(),
+                sku: "TEE".into(),
+                price: Money::from_minor(1_999),
+                variants: every_variant(&options, Quantity::units(5)),
+                options,
+                ..NewFamily::default()
+            },
+        )
+        .unwrap();
+    sync_once(dir_a.path(), &config).await;
+    sync_once(dir_b.path(), &config).await;
+    // The other till sells a variant; the first sells the other.
+    for (till, sku) in [(&mut till_b, "TEE-M-NAVY"), (&mut till_a, "TEE-S-NAVY")] {
+        let cashier = sign_in(till, "cashier@example.com", "1111");
+        let mut cart = Cart::new();
+        till.ring_up(&mut cart, sku, Quantity::units(2)).unwrap();
+        let cash = Tender {
+            method: till.payment_method("cash").unwrap(),
+            amount: None,
+        };
+        till.complete_sale(&cashier, &cart, &[cash]).unwrap();
+    }
+    for _ in 0..2 {
+        for dir in [dir_a.path(), dir_b.path()] {
+            let status = sync_once(dir, &config).await;
+            assert_eq!((status.pending, status.parked), (0, 0), "{status:?}");
+        }
+    }
+    let central = Central::connect(&config).await.unwrap();
+    let shirts: Vec<Document> = all(&central, "products")
+        .await
+        .into_iter()
+        .filter(|p| p.get_str("family_name") == Ok("Crew T-shirt"))
+        .collect();
+    assert_eq!(shirts.len(), 2);
+    let family = shirts[0].get_object_id("family_id").unwrap();
+    for shirt in &shirts {
+        assert_eq!(
+            shirt.get_object_id("family_id").unwrap(),
+            family,
+            "one family"
+        );
+        assert_eq!(shirt.get_i64("stock"), Ok(3), "5 less the 2 sold");
+        let options = shirt.get_array("options").unwrap();
+        assert_eq!(
+            options[0].as_document().unwrap().get_str("name"),
+            Ok("Size")
+        );
+    }
+    for till in [&till_a, &till_b] {
+        for sku in ["TEE-S-NAVY", "TEE-M-NAVY"] {
+            let shirt = till.require_product(sku).unwrap();
+            assert_eq!(shirt.stock, Quantity::units(3), "{sku}");
+            assert_eq!(shirt.variant.unwrap().family_name, "Crew T-shirt");
+        }
+    }
+}

@@ -139,6 +139,9 @@ pub const REORDER_QUANTITY: &str = "reorder_quantity";
 pub const UNIT_COST: &str = "unit_cost";
 pub const UNIT: &str = "unit";
 pub const TARE: &str = "tare";
+pub const FAMILY_ID: &str = "family_id";
+pub const FAMILY_NAME: &str = "family_name";
+pub const OPTIONS: &str = "options";
 /// The reconciler's own: movements being counted into the product without a transaction.
 pub const PENDING_MOVEMENTS: &str = "pending_movements";
 

@@ -15,6 +15,14 @@
 //! a `Decimal128` of at most three decimals otherwise (`24.258` kg). A fractional double is
 //! refused: it is not exact.
 //!
+//! **Variants.** A product family (a T-shirt in sizes and colours) is the products that
+//! share its `family_id`: each variant is a product of its own, with its SKU, barcode,
+//! price, stock per store and threshold, so that every client that reads `products` sells,
+//! counts, orders and transfers it as it does any product. A variant also carries
+//! `family_name` and `options` (`[{name: "Size", value: "M"}, …]`, in the family's order);
+//! a product outside a family has none of the three. A family has no document of its own:
+//! it holds nothing its variants do not, and a sale or a report rolls up by `family_id`.
+//!
 //! **Stock per store, centrally.** Every product carries
 //! `stock_levels: [{store_id, opening_stock, stock}]`, one entry per store that has stock or
 //! movements of it, and `stock`, the total over the levels. Each level's `stock` =
@@ -54,6 +62,8 @@ pub struct ProductDoc {
     pub unit: Unit,
     /// What its container weighs, taken off the scale's weight (0 for pieces).
     pub tare: Quantity,
+    /// Its family and options, for a variant.
+    pub variant: Option<Variant>,
     /// The total over the stores' levels.
     pub stock: Quantity,
     pub opening_stock: Option<Quantity>,
@@ -68,6 +78,15 @@ pub struct ProductDoc {
     pub unit_cost: Option<Money>,
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What makes a product a variant: its family, and its value of each of the family's
+/// options, in the family's order (`Size: M`, `Colour: Blue`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Variant {
+    pub family_id: Id,
+    pub family_name: String,
+    pub options: Vec<(String, String)>,
 }
 
 /// One store's stock of a product: its opening stock plus the store's counted movements.
@@ -109,6 +128,16 @@ impl ProductDoc {
             field::UNIT_COST: or_null(self.unit_cost, |cost| decimal(currency, cost)),
             field::CREATED_AT: or_null(self.created_at, date),
         };
+        if let Some(variant) = &self.variant {
+            doc.insert(field::FAMILY_ID, oid(variant.family_id));
+            doc.insert(field::FAMILY_NAME, &variant.family_name);
+            let options: Vec<Document> = variant
+                .options
+                .iter()
+                .map(|(name, value)| doc! { field::NAME: name, field::VALUE: value })
+                .collect();
+            doc.insert(field::OPTIONS, options);
+        }
         // Written when there is one: a product of pieces reads as the seed's.
         if self.tare != Quantity::ZERO {
             doc.insert(field::TARE, quantity(self.tare));
@@ -155,6 +184,21 @@ impl ProductDoc {
             price: r.required_money(field::PRICE, currency)?,
             tax_rate: r.percent(field::TAX_RATE)?,
             unit,
+            variant: match r.optional_id(field::FAMILY_ID)? {
+                None => None,
+                Some(family_id) => Some(Variant {
+                    family_id,
+                    family_name: r.required_text(field::FAMILY_NAME)?,
+                    options: r
+                        .documents(field::OPTIONS, |option| {
+                            Ok((
+                                option.required_text(field::NAME)?,
+                                option.required_text(field::VALUE)?,
+                            ))
+                        })?
+                        .unwrap_or_default(),
+                }),
+            },
             tare: amount(&r, field::TARE)?
                 .unwrap_or_default()
                 .max(Quantity::ZERO),

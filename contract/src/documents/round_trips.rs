@@ -372,6 +372,7 @@ fn product() -> ProductDoc {
         tax_rate: Some(Percent::from_thousandths(8875)),
         unit: Unit::Piece,
         tare: Quantity::ZERO,
+        variant: None,
         stock: Quantity::units(30),
         opening_stock: Some(Quantity::units(20)),
         stock_levels: Some(vec![
@@ -434,6 +435,26 @@ fn products() {
     assert!(refusal(ProductDoc::from_document(&bad, &usd())).contains("price"));
     bad.insert("price", Bson::Decimal128("9.999".parse().unwrap()));
     assert!(ProductDoc::from_document(&bad, &usd()).is_err());
+    // A variant: its family and options, read back in order.
+    let mut shirt = product.clone();
+    shirt.variant = Some(crate::documents::Variant {
+        family_id: Id::new(),
+        family_name: "T-shirt".into(),
+        options: vec![
+            ("Size".into(), "M".into()),
+            ("Colour".into(), "Blue".into()),
+        ],
+    });
+    let variant = through_the_outbox(shirt.to_document(&usd()));
+    assert_eq!(ProductDoc::from_document(&variant, &usd()).unwrap(), shirt);
+    assert!(
+        !doc.contains_key("family_id"),
+        "a product of no family has none"
+    );
+    let mut nameless = variant.clone();
+    nameless.remove("family_name");
+    assert!(refusal(ProductDoc::from_document(&nameless, &usd())).contains("family_name"));
+
     // A product sold by weight: its stock a Decimal128 where it is not whole.
     let mut loose = product.clone();
     loose.unit = Unit::Kg;

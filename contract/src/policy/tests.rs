@@ -145,6 +145,7 @@ fn product(till: &TillScope, store: Option<Id>, opening: i64) -> ProductDoc {
         tax_rate: None,
         unit: Unit::Piece,
         tare: Quantity::ZERO,
+        variant: None,
         stock: opening,
         opening_stock: Some(opening),
         stock_levels: Some(vec![StockLevel {

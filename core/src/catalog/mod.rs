@@ -2,6 +2,7 @@
 //! one or imported from CSV.
 
 pub mod barcode;
+pub mod family;
 pub mod labels;
 pub mod product;
 
@@ -21,7 +22,7 @@ use crate::purchasing::suppliers::require_supplier;
 use crate::staff::{Actor, Permission};
 use crate::till::{Ctx, Till};
 use sellsync_contract::documents::{
-    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
+    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, Variant,
 };
 use sellsync_contract::ids::{self, timestamp, Id};
 use sellsync_contract::money::{Money, Percent};
@@ -33,7 +34,8 @@ const MAX_NAME_LEN: usize = 200;
 /// A product as the `products` table holds it.
 impl Product {
     pub(crate) const COLUMNS: &'static str = "_id, sku, barcode, product_name, category, price, \
-         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost, unit, tare";
+         tax_rate, stock, stock_threshold, supplier_id, reorder_quantity, unit_cost, unit, tare, \
+         family_id, family_name, options";
 
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Product> {
         Ok(Product {
@@ -51,6 +53,20 @@ impl Product {
             unit_cost: r.get::<_, Option<i64>>(11)?.map(Money::from_minor),
             unit: r.get(12)?,
             tare: r.get(13)?,
+            variant: match r.get::<_, Option<Id>>(14)? {
+                None => None,
+                Some(family_id) => Some(Variant {
+                    family_id,
+                    family_name: r.get(15)?,
+                    options: serde_json::from_str(&r.get::<_, String>(16)?).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            16,
+                            rusqlite::types::Type::Text,
+                            Box::new(e),
+                        )
+                    })?,
+                }),
+            },
         })
     }
 }
@@ -76,6 +92,8 @@ pub struct NewProduct {
     pub unit: Unit,
     /// What its container weighs, in its unit (none for pieces).
     pub tare: Quantity,
+    /// Its family and options, for a variant (set when it is made).
+    pub variant: Option<Variant>,
     /// Opening stock at this till's store (other stores start at 0).
     pub stock: Quantity,
     pub stock_threshold: Quantity,
@@ -128,6 +146,7 @@ impl ProductChanges {
             tax_rate: Some(self.tax_rate.unwrap_or(product.tax_rate)),
             unit: product.unit,
             tare: self.tare.unwrap_or(product.tare),
+            variant: product.variant.clone(),
             stock: Quantity::ZERO,
             stock_threshold: self.stock_threshold.unwrap_or(product.stock_threshold),
             supplier_id: self.supplier_id.unwrap_or(product.supplier_id),
@@ -148,6 +167,7 @@ struct CheckedProduct {
     tax_rate: Percent,
     unit: Unit,
     tare: Quantity,
+    variant: Option<Variant>,
     stock: Quantity,
     stock_threshold: Quantity,
     supplier_id: Option<Id>,
@@ -204,6 +224,7 @@ fn check_product(p: &NewProduct, default_tax_rate: Percent) -> Result<CheckedPro
         tax_rate: p.tax_rate.unwrap_or(default_tax_rate),
         unit: p.unit,
         tare: p.tare,
+        variant: p.variant.clone(),
         stock: p.stock,
         stock_threshold: p.stock_threshold,
         supplier_id: p.supplier_id,
@@ -521,6 +542,7 @@ impl Till {
                         tax_rate: field(tax_rate).map(Percent::parse).transpose()?,
                         unit,
                         tare: amount("tare", tare)?,
+                        variant: None,
                         stock: amount("stock", stock)?,
                         stock_threshold: amount("threshold", threshold)?,
                         supplier_id: None,
@@ -582,9 +604,10 @@ fn insert_product(
     conn.prepare_cached(
         "INSERT INTO products (_id, business_id, store_id, product_name, sku, barcode,
             category, price, tax_rate, opening_stock, stock, stock_threshold, supplier_id,
-            reorder_quantity, unit_cost, created_at, updated_at, unit, tare)
+            reorder_quantity, unit_cost, created_at, updated_at, unit, tare, family_id,
+            family_name, options)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16,
-            ?17)",
+            ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         id,
@@ -604,6 +627,11 @@ fn insert_product(
         timestamp(now),
         p.unit,
         p.tare,
+        p.variant.as_ref().map(|v| v.family_id),
+        p.variant.as_ref().map(|v| v.family_name.clone()),
+        p.variant
+            .as_ref()
+            .map(|v| serde_json::to_string(&v.options).expect("options are plain text")),
     ])?;
     let currency = &ctx.business.currency;
     outbox::append(
@@ -623,6 +651,7 @@ fn insert_product(
             tax_rate: Some(p.tax_rate),
             unit: p.unit,
             tare: p.tare,
+            variant: p.variant.clone(),
             // The total over the stores, and this store's level (the rule is in the contract's `documents::product`).
             stock: p.stock,
             opening_stock: Some(p.stock),

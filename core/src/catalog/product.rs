@@ -1,5 +1,6 @@
 //! A product as the till sells it: pure, no database.
 
+use sellsync_contract::documents::Variant;
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Money, Percent};
 use sellsync_contract::quantity::{Quantity, Unit};
@@ -19,6 +20,8 @@ pub struct Product {
     pub unit: Unit,
     /// What its container weighs, taken off the scale's weight (none for pieces).
     pub tare: Quantity,
+    /// Its family and options, for a variant.
+    pub variant: Option<Variant>,
     /// Stock on this till: opening stock plus every movement.
     pub stock: Quantity,
     pub stock_threshold: Quantity,

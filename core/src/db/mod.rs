@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0022_measured_quantities.sql"),
     include_str!("../../migrations/0023_scale.sql"),
     include_str!("../../migrations/0024_tare.sql"),
+    include_str!("../../migrations/0025_variants.sql"),
 ];
 
 /// The schema version this build writes.

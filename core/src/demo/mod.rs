@@ -6,6 +6,7 @@ mod catalog;
 
 use std::path::Path;
 
+use crate::catalog::family::{every_variant, NewFamily};
 use crate::catalog::NewProduct;
 use crate::customers::NewCustomer;
 use crate::demo::catalog::demo_products;
@@ -132,6 +133,7 @@ impl Till {
                 }),
                 unit: p.unit,
                 tare: Quantity::ZERO,
+                variant: None,
                 stock: Quantity::units(p.stock),
                 stock_threshold: Quantity::units(p.threshold),
                 supplier_id: None,
@@ -141,6 +143,27 @@ impl Till {
             })
             .collect();
         let count = till.add_products(&admin, &products)?;
+        // A few apparel variants: the store's own T-shirt, in sizes and colours.
+        let options = vec![
+            ("Size".to_owned(), vec!["S".into(), "M".into(), "L".into()]),
+            (
+                "Colour".to_owned(),
+                vec!["Navy".into(), "Heather Grey".into()],
+            ),
+        ];
+        let shirts = till.add_family(
+            &admin,
+            &NewFamily {
+                name: "Corner Market T-shirt".into(),
+                sku: "APP-TEE".into(),
+                category: Some("Apparel".into()),
+                price: Money::from_minor(1_499),
+                tax_rate: Some(DEMO_TAX_RATE),
+                variants: every_variant(&options, Quantity::units(6)),
+                options,
+            },
+        )?;
+        let count = count + shirts.len();
         // The demo sells at once: its first shift is open, with 100.00 counted in.
         let float = CashCount::parse("20x2,10x3,5x4,1x10", till.currency())?;
         till.open_shift(&admin, &float)?;

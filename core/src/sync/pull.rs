@@ -700,6 +700,25 @@ fn product(tx: &Connection, ctx: &Ctx<'_>, doc: &ProductDoc, unsent: &Unsent) ->
         .with("unit", field::UNIT, doc.unit.code().to_owned())
         .with("tare", field::TARE, doc.tare.thousandths())
         .with(
+            "family_id",
+            field::FAMILY_ID,
+            id_value(doc.variant.as_ref().map(|v| v.family_id)),
+        )
+        .with(
+            "family_name",
+            field::FAMILY_NAME,
+            text(doc.variant.as_ref().map(|v| v.family_name.clone())),
+        )
+        .with(
+            "options",
+            field::OPTIONS,
+            text(
+                doc.variant
+                    .as_ref()
+                    .map(|v| serde_json::to_string(&v.options).expect("options are plain text")),
+            ),
+        )
+        .with(
             "stock_threshold",
             field::STOCK_THRESHOLD,
             doc.stock_threshold.thousandths(),

@@ -200,6 +200,7 @@ pub async fn create_product(
                     .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
                     .transpose()?,
                 unit,
+                variant: None,
                 tare: by_weight("tare", in_unit("tare", new.tare, unit)?, unit)?,
                 stock: levels.iter().map(|l| l.stock).sum(),
                 opening_stock: None,

@@ -120,6 +120,7 @@ pub fn save_product(app: AppHandle, input: ProductInput, is_new: bool) -> Answer
                     tax_rate,
                     unit: Unit::parse(&input.unit)?,
                     tare: input.tare,
+                    variant: None,
                     stock: input.stock,
                     stock_threshold: input.threshold,
                     supplier_id,
