@@ -47,7 +47,8 @@ value: string, };
 
 export type BreakdownRowView = { key: string, sales: number, 
 /**
- * A product's in its unit (`2.350 kg`), a category's items; `""` otherwise.
+ * A product's in its unit (`2.350 kg`), a family's or a category's items; `""`
+ * otherwise.
  */
 quantity: string, amount: string, returned: string, net: string, net_minor: number, };
 
