@@ -1390,6 +1390,38 @@ class Till(unittest.TestCase):
         self.wait(5).until(lambda d: len(self.lines()) == 3)
         self.screenshot("desktop-weighed")
 
+    def test_30_a_family_is_added_as_a_grid_on_the_stock_screen_and_a_variant_sold(self):
+        self.open_demo()
+        self.sign_in("manager@example.com", "2345")
+        self.body(Keys.F3)
+
+        def add_family():
+            self.wait_for("#new-family").click()
+            for field, text in [("#family-name", "Crew T-shirt"), ("#family-sku", "TEE"),
+                                ("#family-price", "19.99"), ("#family-category", "Apparel")]:
+                self.wait_for(field).send_keys(text)
+            values = self.driver.find_elements(By.CSS_SELECTOR, "#family-editor .option-values")
+            values[0].send_keys("S, M")
+            values[1].send_keys("Navy")
+            self.wait(5).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#family-grid tr.variant")) == 2)
+            stock = self.wait_for('#family-grid tr.variant[data-values="M / Navy"] .variant-stock')
+            stock.send_keys(Keys.CONTROL + "a", "5")
+            self.wait_for("#family-save").click()
+
+        add_family()
+        self.wait_for_text("#stock-saved", "2 variants added.")
+        self.wait_for("#stock-filter").send_keys("TEE-M-NAVY")
+        self.assertEqual(self.stock_of("TEE-M-NAVY"), 5)
+        # The same grid again: its SKUs are taken, and nothing is added.
+        add_family()
+        self.assert_in_words("#family-error", "TEE-S-NAVY")
+        self.screenshot("desktop-family")
+
+        self.body(Keys.F1)
+        self.scanner_types("TEE-M-NAVY")
+        self.wait_for('#cart tr.line[data-sku="TEE-M-NAVY"]')
+        self.assertIn("Crew T-shirt, M, Navy", self.text_of("#cart"))
+
     # Every argument name the window's commands take: given below, each with a value of no
     # type any of them reads. A name missing here leaves that argument out, which the shell
     # refuses as well.

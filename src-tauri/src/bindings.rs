@@ -86,6 +86,7 @@ fn generated() -> String {
     d.visit::<returns::ApprovalInput>();
     d.visit::<settings::PrinterInput>();
     d.visit::<settings::ScaleInput>();
+    d.visit::<stock::FamilyInput>();
 
     let mut out = String::from(
         "// Generated from the desktop shell's Rust types by src-tauri/src/bindings.rs: do not\n\

@@ -271,6 +271,7 @@ window_commands![
     settings::save_sync_settings,
     settings::save_printer,
     settings::save_scale,
+    stock::add_family,
     settings::test_print,
     settings::set_label_layout,
 ];

@@ -2,6 +2,7 @@
 //! product, and the store's notifications. Core decides who may do what.
 
 use sellsync_contract::{Quantity, Unit};
+use sellsync_core::catalog::family::{NewFamily, NewVariant};
 use sellsync_core::catalog::ProductChanges;
 use sellsync_core::{NewProduct, Percent};
 use serde::Deserialize;
@@ -175,4 +176,80 @@ pub fn notifications(desk: State<'_, Desk>) -> Answer<Vec<NotificationView>> {
         .iter()
         .map(|n| NotificationView::new(c.till, n))
         .collect())
+}
+
+/// An option of a new family and its values, as the grid form sends them.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+pub struct OptionInput {
+    name: String,
+    values: Vec<String>,
+}
+
+/// A row of the grid: its values, in the options' order, and what differs from the
+/// family's ("": the family's SKU and values, the family's price).
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+pub struct VariantInput {
+    values: Vec<String>,
+    sku: String,
+    price: String,
+    #[cfg_attr(test, ts(type = "number | string"))]
+    stock: Quantity,
+}
+
+/// A family and its grid, as the stock screen's form sends them.
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(Deserialize)]
+pub struct FamilyInput {
+    name: String,
+    sku: String,
+    price: String,
+    category: String,
+    options: Vec<OptionInput>,
+    variants: Vec<VariantInput>,
+}
+
+/// Adds a family as the grid of its variants, all or none. Needs `manage_inventory`.
+#[tauri::command(async)]
+pub fn add_family(app: AppHandle, input: FamilyInput) -> Answer<Vec<StockView>> {
+    commit(&app, |c| {
+        let currency = c.till.currency().clone();
+        let price = |text: &str| currency.parse_non_negative(text);
+        let variants = input
+            .variants
+            .into_iter()
+            .map(|v| {
+                Ok(NewVariant {
+                    values: v.values,
+                    sku: Some(v.sku.trim().to_owned()).filter(|s| !s.is_empty()),
+                    price: match v.price.trim() {
+                        "" => None,
+                        text => Some(price(text)?),
+                    },
+                    stock: v.stock,
+                    ..NewVariant::default()
+                })
+            })
+            .collect::<sellsync_core::Result<Vec<_>>>()?;
+        let family = NewFamily {
+            name: input.name,
+            sku: input.sku,
+            category: Some(input.category),
+            price: price(&input.price)?,
+            options: input
+                .options
+                .into_iter()
+                .map(|o| (o.name, o.values))
+                .collect(),
+            variants,
+            ..NewFamily::default()
+        };
+        let products = c.till.add_family(&c.actor, &family)?;
+        let incoming = Incoming::of(c.till)?;
+        Ok(products
+            .iter()
+            .map(|p| StockView::new(c.till, p, &incoming))
+            .collect())
+    })
 }

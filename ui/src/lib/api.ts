@@ -3,7 +3,7 @@
 // nothing here computes a price or a tax.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CorrectionInput, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScaleInput, ScannedInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
+import type { AppState, ApprovalInput, BreakdownView, CartView, Command, CorrectionInput, CountView, Failure, NoReceiptLineInput, NotificationView, OrderView, ParkedView, PayView, PaymentMethodView, PostedCountView, PrinterInput, ProductForm, ProductInput, ProductView, QuickKeysView, ReceivedInput, ReportView, ReturnDoneView, ReturnInput, ReturnPreviewView, ReturnableView, ScaleInput, ScannedInput, FamilyInput, SettingsView, ShiftView, StatusView, StockView, StoreView, SupplierView, TenderInput, TransferView, UserView } from "./bindings";
 
 export type * from "./bindings";
 
@@ -145,6 +145,7 @@ export const api = {
     call<SettingsView>("save_sync_settings", { uri, database }),
   savePrinter: (input: PrinterInput) => call<SettingsView>("save_printer", { input }),
   saveScale: (input: ScaleInput) => call<SettingsView>("save_scale", { input }),
+  addFamily: (input: FamilyInput) => call<StockView[]>("add_family", { input }),
   testPrint: () => call<void>("test_print"),
   /** Reads labels by a country's ready layouts; null: reads none. */
   setLabelLayout: (country: string | null) => call<SettingsView>("set_label_layout", { country }),

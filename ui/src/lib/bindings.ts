@@ -162,6 +162,11 @@ new: boolean, };
 export type Failure = { code: string, message: string, };
 
 /**
+ * A family and its grid, as the stock screen's form sends them.
+ */
+export type FamilyInput = { name: string, sku: string, price: string, category: string, options: Array<OptionInput>, variants: Array<VariantInput>, };
+
+/**
  * An item coming back without a receipt: its code, how many, the price a manager
  * confirms (as typed), damaged or not.
  */
@@ -172,6 +177,11 @@ export type NotificationView = { kind: string, message: string, unread: boolean,
  * In the business's time zone.
  */
 at: string, };
+
+/**
+ * An option of a new family and its values, as the grid form sends them.
+ */
+export type OptionInput = { name: string, values: Array<string>, };
 
 export type OrderLineView = { sku: string, name: string, 
 /**
@@ -539,8 +549,15 @@ permissions: Array<string>,
  */
 shift_open: boolean, };
 
+/**
+ * A row of the grid: its values, in the options' order, and what differs from the
+ * family's ("": the family's SKU and values, the family's price).
+ */
+export type VariantInput = { values: Array<string>, sku: string, price: string, stock: number | string, };
+
 /** The name of every command the shell answers. */
 export type Command =
+  | "add_family"
   | "add_supplier"
   | "adjust_stock"
   | "app_state"
