@@ -1405,7 +1405,7 @@ class Till(unittest.TestCase):
             values[1].send_keys("Navy")
             self.wait(5).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#family-grid tr.variant")) == 2)
             stock = self.wait_for('#family-grid tr.variant[data-values="M / Navy"] .variant-stock')
-            stock.send_keys(Keys.CONTROL + "a", "5")
+            stock.send_keys(Keys.END + Keys.BACKSPACE + "5")
             self.wait_for("#family-save").click()
 
         add_family()
