@@ -171,18 +171,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A quantity as BSON may hold one ([`value::quantity`](super::value::quantity)): a whole
-    /// number, or a `Decimal128` of at most three decimals; never a fractional double, which is
-    /// not exact.
-    pub fn quantity_value(value: &Bson) -> Option<Quantity> {
-        match value {
-            Bson::Decimal128(d) => Quantity::parse_decimal(&d.to_string()).ok(),
-            other => whole_number(other)
-                .and_then(|n| n.checked_mul(Quantity::ONE.thousandths()))
-                .map(Quantity::from_thousandths),
-        }
-    }
-
     /// A number as decimal text ([`decimal_text`]).
     fn decimal_text(&self, path: &str) -> Read<Option<String>> {
         match self.get(path) {
