@@ -92,10 +92,15 @@ impl Money {
 /// `n / d` rounded half away from zero; `d` must be positive and the result must fit an
 /// `i64`, which holds for every use here (a share of an `i64` amount).
 pub fn div_round_half_away(n: i128, d: i128) -> i64 {
+    checked_div_round_half_away(n, d).expect("a share of an i64 amount fits an i64")
+}
+
+/// `n / d` rounded half away from zero (`d` positive), or `None` past an `i64`.
+pub fn checked_div_round_half_away(n: i128, d: i128) -> Option<i64> {
     debug_assert!(d > 0);
     let q = (n.abs() + d / 2) / d;
     let q = if n < 0 { -q } else { q };
-    i64::try_from(q).expect("a share of an i64 amount fits an i64")
+    i64::try_from(q).ok()
 }
 
 /// A currency: its ISO 4217 code and the number of decimals of its minor unit.

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use thiserror::Error;
 
 use crate::money::{
-    div_round_half_away, format_decimal, parse_decimal, AmountError, DecimalError, Money,
+    checked_div_round_half_away, format_decimal, parse_decimal, AmountError, DecimalError, Money,
 };
 
 /// How a product is counted and sold.
@@ -175,13 +175,6 @@ impl Quantity {
             .ok_or(QuantityError::Overflow)
     }
 
-    /// Sums quantities, refusing to overflow.
-    pub fn sum<I: IntoIterator<Item = Quantity>>(items: I) -> Result<Quantity, QuantityError> {
-        items
-            .into_iter()
-            .try_fold(Quantity::ZERO, |acc, q| acc.checked_add(q))
-    }
-
     /// Reads a quantity as a person or a document writes it (`2`, `0.742`, `-3`, `.5`) in
     /// `unit`: refused with more decimals than the unit allows.
     pub fn parse(text: &str, unit: Unit) -> Result<Quantity, QuantityError> {
@@ -217,9 +210,13 @@ impl Quantity {
         self.check(unit, &self.decimal())
     }
 
+    /// The thousandths in the smallest step of `unit` (1000 for a piece, 10 for an ounce).
+    fn step(unit: Unit) -> i64 {
+        10_i64.pow(u32::from(Self::DECIMALS - unit.decimals()))
+    }
+
     fn check(self, unit: Unit, text: &str) -> Result<(), QuantityError> {
-        let step = 10_i64.pow(u32::from(Self::DECIMALS - unit.decimals()));
-        if self.0 % step == 0 {
+        if self.0 % Self::step(unit) == 0 {
             return Ok(());
         }
         Err(if unit == Unit::Piece {
@@ -243,10 +240,9 @@ impl Quantity {
 
     /// With `unit`'s decimals, as a scale shows it: `2` pieces, `0.742` or `1.500` kg.
     pub fn format(self, unit: Unit) -> String {
-        let places = unit.decimals();
-        let step = 10_i64.pow(u32::from(Self::DECIMALS - places));
+        let step = Self::step(unit);
         if self.0 % step == 0 {
-            format_decimal(self.0 / step, places)
+            format_decimal(self.0 / step, unit.decimals())
         } else {
             self.decimal()
         }
@@ -392,23 +388,12 @@ impl Money {
     /// This price per unit times `quantity`, rounded once, half away from zero, to the
     /// minor unit: $2.99/kg × 0.742 kg = 2.21858 → $2.22; $9.99 × 3 pieces = $29.97.
     pub fn times(self, quantity: Quantity) -> Result<Money, AmountError> {
-        let exact = i128::from(self.minor()) * i128::from(quantity.thousandths());
-        let rounded = (exact.abs() + i128::from(Quantity::SCALE) / 2) / i128::from(Quantity::SCALE);
-        let rounded = if exact < 0 { -rounded } else { rounded };
-        i64::try_from(rounded)
-            .map(Money::from_minor)
-            .map_err(|_| AmountError::Overflow)
-    }
-
-    /// The price of one unit when `quantity` costs this much, rounded half away from zero
-    /// (a label's $4.47 for 1.495 kg is $2.99/kg).
-    pub fn per_unit(self, quantity: Quantity) -> Option<Money> {
-        quantity.is_positive().then(|| {
-            Money::from_minor(div_round_half_away(
-                i128::from(self.minor()) * i128::from(Quantity::SCALE),
-                i128::from(quantity.thousandths()),
-            ))
-        })
+        checked_div_round_half_away(
+            i128::from(self.minor()) * i128::from(quantity.thousandths()),
+            i128::from(Quantity::SCALE),
+        )
+        .map(Money::from_minor)
+        .ok_or(AmountError::Overflow)
     }
 }
 
@@ -537,10 +522,5 @@ mod tests {
             Money::from_minor(i64::MAX).times(q("2")),
             Err(AmountError::Overflow)
         );
-        assert_eq!(
-            Money::from_minor(447).per_unit(q("1.495")),
-            Some(Money::from_minor(299))
-        );
-        assert_eq!(Money::from_minor(447).per_unit(Quantity::ZERO), None);
     }
 }
