@@ -521,12 +521,7 @@ impl Printer {
                     ParkedStatus::Resumed => "  (taken up here)".to_owned(),
                     other => format!("  ({})", other.as_str()),
                 };
-                // Pieces, and one for each weighed item.
-                let items: i64 = p
-                    .items
-                    .iter()
-                    .map(|i| i.quantity.whole().unwrap_or(1))
-                    .sum();
+                let items = p.item_count();
                 writeln!(
                     out,
                     "{}  {}  {:>10}  {items} item(s)  by {}  {}{status}",

@@ -805,12 +805,7 @@ impl ParkedView {
             note: parked.note.clone(),
             parked_by: parked.parked_by_name.clone(),
             parked_at: till.format_time(parked.created_at),
-            // Pieces, and one for each weighed item.
-            items: parked
-                .items
-                .iter()
-                .map(|i| i.quantity.whole().unwrap_or(1))
-                .sum(),
+            items: parked.item_count(),
             total: till.format_money(parked.total_amount),
             taken_up_here: parked.status == ParkedStatus::Resumed,
         }

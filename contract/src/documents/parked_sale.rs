@@ -121,6 +121,15 @@ fn read_discount(r: &Reader<'_>, currency: &Currency) -> Read<Option<Discount>> 
 }
 
 impl ParkedSaleDoc {
+    /// Its items as a receipt counts them: its pieces, and one for each item of a weight
+    /// (a parked item keeps no unit, so a whole weight counts as that many).
+    pub fn item_count(&self) -> i64 {
+        self.items
+            .iter()
+            .map(|i| i.quantity.whole().unwrap_or(1))
+            .sum()
+    }
+
     /// The whole document, as inserted.
     pub fn to_document(&self) -> Document {
         let mut fields = doc! {
