@@ -43,7 +43,7 @@ pub use journal_entry::JournalEntryDoc;
 pub use notification::{NotificationDoc, NotificationKind, NotificationStatus, NotificationUpdate};
 pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::{default_methods, NewPaymentMethod, PaymentKind, PaymentMethodDoc};
-pub use product::{ProductChange, ProductDoc, ProductUpdate, StockLevel, Variant};
+pub use product::{unit_of, ProductChange, ProductDoc, ProductUpdate, StockLevel, Variant};
 pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
 pub use read::{quantity_value, whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};

@@ -80,6 +80,16 @@ pub struct ProductDoc {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+/// The unit a product document names: pieces when it names none; `None` for one this build
+/// does not know.
+pub fn unit_of(product: &Document) -> Option<Unit> {
+    match product.get(field::UNIT) {
+        None | Some(Bson::Null) => Some(Unit::Piece),
+        Some(Bson::String(code)) => Unit::parse(code).ok(),
+        Some(_) => None,
+    }
+}
+
 /// What makes a product a variant: its family, and its value of each of the family's
 /// options, in the family's order (`Size: M`, `Colour: Blue`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -12,7 +12,8 @@ use axum::Json;
 use bson::{doc, Bson};
 use chrono::Utc;
 use sellsync_contract::documents::{
-    field, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel, StockMovementDoc,
+    field, unit_of, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
+    StockMovementDoc,
 };
 use sellsync_contract::stock::MovementType;
 use sellsync_contract::{Id, Money, Percent, Quantity, Unit};
@@ -267,7 +268,9 @@ pub async fn update_product(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(Scope::Write)?;
     let product = self::id(&id, "product")?;
-    let unit = unit_of(&find(&service, &caller, Collection::Products, product, "product").await?);
+    let found = find(&service, &caller, Collection::Products, product, "product").await?;
+    // An unknown unit reads as pieces: the strictest.
+    let unit = unit_of(&found).unwrap_or_default();
     let given: ProductChanges = body(&bytes)?;
     let currency = &caller.currency;
     let mut changes = Vec::new();
@@ -504,7 +507,7 @@ pub async fn create_stock_movement(
                 ));
             }
             new.quantity
-                .fits(unit_of(&found))
+                .fits(unit_of(&found).unwrap_or_default())
                 .map_err(|e| invalid("quantity", e))?;
             if new.reason.trim().is_empty() {
                 return Err(invalid("reason", "say why the stock moves"));
@@ -561,15 +564,6 @@ fn by_weight(field: &str, value: Quantity, unit: Unit) -> Result<Quantity, ApiEr
         return Err(invalid(field, "only goods sold by weight have one"));
     }
     Ok(value)
-}
-
-/// A product document's unit (pieces when it has none, or one this build does not know).
-fn unit_of(product: &bson::Document) -> Unit {
-    product
-        .get_str(field::UNIT)
-        .ok()
-        .and_then(|code| Unit::parse(code).ok())
-        .unwrap_or_default()
 }
 
 fn money(

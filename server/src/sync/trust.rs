@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use bson::oid::ObjectId;
 use bson::{doc, Bson, Document};
 use sellsync_central::Central;
-use sellsync_contract::documents::{field, Collection, Op, SaleDoc, SaleStatus, UserDoc};
+use sellsync_contract::documents::{field, unit_of, Collection, Op, SaleDoc, SaleStatus, UserDoc};
 use sellsync_contract::operation::Operation;
 use sellsync_contract::policy::{self, Demands, Held, Refusal, TillScope};
 use sellsync_contract::roles::{Permission, Role};
@@ -308,11 +308,6 @@ pub async fn units(
     if wanted.is_empty() {
         return Ok((ops, Vec::new()));
     }
-    let unit_of = |product: &Document| match product.get(field::UNIT) {
-        None | Some(Bson::Null) => Some(Unit::Piece),
-        Some(Bson::String(code)) => Unit::parse(code).ok(),
-        Some(_) => None,
-    };
     let mut units: HashMap<ObjectId, Option<Unit>> = documents(
         central,
         Collection::Products,
