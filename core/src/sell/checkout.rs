@@ -38,6 +38,53 @@ pub const LOYALTY_TENDER: &str = "Loyalty points";
 /// The name under which store credit appears among a sale's and a refund's payments.
 pub const STORE_CREDIT_TENDER: &str = "Store credit";
 
+/// Adds `scanned`, what `code` was read as ([`Till::read_code`]), to the cart as
+/// [`Till::ring_up`] says: for a caller that read the code already.
+pub fn add_scanned(
+    cart: &mut Cart,
+    code: &str,
+    scanned: Scanned,
+    quantity: Quantity,
+) -> Result<usize> {
+    match scanned {
+        Scanned::Product(product) => cart.add(product, quantity),
+        Scanned::Label { mut product, label } => match label.value {
+            // The price of one pack: a product sold by measure is labelled by weight.
+            LabelValue::Price(_) if product.unit.is_measured() => Err(Error::PriceLabel {
+                code: code.trim().to_owned(),
+                product: product.product_name,
+                unit: product.unit.code(),
+            }),
+            LabelValue::Price(price) => {
+                product.price = price;
+                cart.add(product, quantity)
+            }
+            LabelValue::Count(count) => {
+                let whole = quantity.whole().ok_or(Error::BadQuantity {
+                    got: quantity.decimal(),
+                    unit: Unit::Piece,
+                    max: MAX_QUANTITY,
+                })?;
+                // Past the most a line holds, the cart refuses it in its own words.
+                let total = count.saturating_mul(whole).min(MAX_QUANTITY + 1);
+                cart.add(product, Quantity::units(total))
+            }
+            LabelValue::Weight { weight, .. } => {
+                if !product.unit.is_measured() {
+                    return Err(Error::WeightLabel {
+                        code: code.trim().to_owned(),
+                        product: product.product_name,
+                    });
+                }
+                if quantity != Quantity::ONE {
+                    return Err(Error::WeightLabelTimes(code.trim().to_owned()));
+                }
+                cart.add(product, weight)
+            }
+        },
+    }
+}
+
 impl Till {
     /// Adds what `code` is to the cart ([`Till::read_code`]): `quantity` of a product
     /// found by its barcode or SKU; of a priced label, its product at the label's price (a
@@ -46,43 +93,7 @@ impl Till {
     /// line of its own, as every weighing is). A weight label of a piece product, or times
     /// more than one, is refused.
     pub fn ring_up(&self, cart: &mut Cart, code: &str, quantity: Quantity) -> Result<usize> {
-        match self.read_code(code)? {
-            Scanned::Product(product) => cart.add(product, quantity),
-            Scanned::Label { mut product, label } => match label.value {
-                // The price of one pack: a product sold by measure is labelled by weight.
-                LabelValue::Price(_) if product.unit.is_measured() => Err(Error::PriceLabel {
-                    code: code.trim().to_owned(),
-                    product: product.product_name,
-                    unit: product.unit.code(),
-                }),
-                LabelValue::Price(price) => {
-                    product.price = price;
-                    cart.add(product, quantity)
-                }
-                LabelValue::Count(count) => {
-                    let whole = quantity.whole().ok_or(Error::BadQuantity {
-                        got: quantity.decimal(),
-                        unit: Unit::Piece,
-                        max: MAX_QUANTITY,
-                    })?;
-                    // Past the most a line holds, the cart refuses it in its own words.
-                    let total = count.saturating_mul(whole).min(MAX_QUANTITY + 1);
-                    cart.add(product, Quantity::units(total))
-                }
-                LabelValue::Weight { weight, .. } => {
-                    if !product.unit.is_measured() {
-                        return Err(Error::WeightLabel {
-                            code: code.trim().to_owned(),
-                            product: product.product_name,
-                        });
-                    }
-                    if quantity != Quantity::ONE {
-                        return Err(Error::WeightLabelTimes(code.trim().to_owned()));
-                    }
-                    cart.add(product, weight)
-                }
-            },
-        }
+        add_scanned(cart, code, self.read_code(code)?, quantity)
     }
 
     /// Prices the cart with the business's tax settings.

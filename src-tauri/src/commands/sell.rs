@@ -4,8 +4,11 @@
 use std::time::Duration;
 
 use sellsync_contract::Quantity;
+use sellsync_core::catalog::labels::Scanned;
+use sellsync_core::sell::checkout::add_scanned;
 use sellsync_core::sell::tender::Tender;
-use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Till};
+use sellsync_core::weighing::ScaleSettings;
+use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Product, Till};
 use sellsync_scale::{weigh as weigh_on, SerialScale, SerialSettings, Weight};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -84,36 +87,30 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
 #[tauri::command(async)]
 pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> Answer<CartView> {
     let code = code.trim();
-    if quantity.is_none() {
-        if let Some(weight) = weigh(&desk, code)? {
+    let mut session = desk.session();
+    let c = counter(&mut session)?;
+    let scanned = c.till.read_code(code)?;
+    if let (None, Scanned::Product(product)) = (quantity, &scanned) {
+        if product.unit.is_measured() {
+            let (product, settings) = (product.clone(), c.till.scale_settings()?);
+            drop(session);
+            let weight = weigh(product, settings)?;
             let mut session = desk.session();
             let c = counter(&mut session)?;
             let line = c.till.ring_up_weighed(c.cart, code, &weight)?;
             return c.view(Some(line));
         }
     }
-    let mut session = desk.session();
-    let c = counter(&mut session)?;
-    let line = c
-        .till
-        .ring_up(c.cart, code, quantity.unwrap_or(Quantity::ONE))?;
+    let line = add_scanned(c.cart, code, scanned, quantity.unwrap_or(Quantity::ONE))?;
     c.view(Some(line))
 }
 
 /// How long a weighing waits for the scale to settle.
 const SETTLE: Duration = Duration::from_secs(3);
 
-/// The scale's settled weight when `code` is a product that must be weighed (`None`: it
-/// is not one); refused in words without a scale, or when the scale cannot weigh it.
-fn weigh(desk: &Desk, code: &str) -> Answer<Option<Weight>> {
-    let (product, settings) = {
-        let mut session = desk.session();
-        let c = counter(&mut session)?;
-        match c.till.to_weigh(code)? {
-            None => return Ok(None),
-            Some(product) => (product, c.till.scale_settings()?),
-        }
-    };
+/// What the till's scale weighs of `product` once settled; refused in words without a
+/// scale, or when the scale cannot weigh it.
+fn weigh(product: Product, settings: Option<ScaleSettings>) -> Answer<Weight> {
     let Some(settings) = settings else {
         return Err(sellsync_core::Error::WeightNeeded {
             product: product.product_name,
@@ -128,7 +125,7 @@ fn weigh(desk: &Desk, code: &str) -> Answer<Option<Weight>> {
         unit: settings.unit,
         timeout: Duration::from_secs(1),
     })?;
-    Ok(Some(weigh_on(&mut scale, SETTLE)?))
+    Ok(weigh_on(&mut scale, SETTLE)?)
 }
 
 #[tauri::command(async)]
