@@ -17,10 +17,84 @@ use bson::{doc, Bson, Document};
 use tracing::{info, warn};
 
 use sellsync_contract::documents::{self, field, quantity_value, Collection, StockLevel};
+use sellsync_contract::roles::{permission_name, Permission};
 use sellsync_contract::Quantity;
 
 use crate::database::Central;
 use crate::error::Result;
+
+/// Brings the documents of `business` up to date: what a till connecting directly does
+/// before it reads.
+pub async fn bring_up_to_date(central: &Central, business: ObjectId) -> Result<()> {
+    give_products_stock_levels(central, business).await?;
+    grant_key_weights(central, business).await?;
+    Ok(())
+}
+
+/// Gives `key_weights` to the users of `business` who manage inventory, unless the
+/// business had this upgrade already; returns how many users were given it.
+pub async fn grant_key_weights(central: &Central, business: ObjectId) -> Result<u64> {
+    let upgrade = permission_name(Permission::KeyWeights);
+    let db = central.database();
+    let businesses = db.collection::<Document>(Collection::Businesses.name());
+    let pending = doc! { field::ID: business, field::UPGRADES: { "$ne": upgrade } };
+    if businesses
+        .find_one(pending.clone())
+        .projection(doc! { field::ID: 1 })
+        .await
+        .map_err(|e| central.classify(e))?
+        .is_none()
+    {
+        return Ok(0);
+    }
+    // Users first, then the mark: stopped between the two, the next run gives it again to
+    // the same users, which changes nothing.
+    let given = db
+        .collection::<Document>(Collection::Users.name())
+        .update_many(
+            doc! {
+                field::BUSINESS_ID: business,
+                field::PERMISSIONS: permission_name(Permission::ManageInventory),
+            },
+            doc! { "$addToSet": { field::PERMISSIONS: upgrade } },
+        )
+        .await
+        .map_err(|e| central.classify(e))?
+        .modified_count;
+    businesses
+        .update_one(pending, doc! { "$addToSet": { field::UPGRADES: upgrade } })
+        .await
+        .map_err(|e| central.classify(e))?;
+    if given > 0 {
+        info!(
+            users = given,
+            "central users given the permission to key weights"
+        );
+    }
+    Ok(given)
+}
+
+/// [`grant_key_weights`] for every business that has not had it: what a gateway does
+/// when it starts.
+pub async fn grant_key_weights_everywhere(central: &Central) -> Result<u64> {
+    let upgrade = permission_name(Permission::KeyWeights);
+    let mut cursor = central
+        .database()
+        .collection::<Document>(Collection::Businesses.name())
+        .find(doc! { field::UPGRADES: { "$ne": upgrade } })
+        .projection(doc! { field::ID: 1 })
+        .await
+        .map_err(|e| central.classify(e))?;
+    let mut businesses = Vec::new();
+    while cursor.advance().await.map_err(|e| central.classify(e))? {
+        businesses.extend(cursor.deserialize_current()?.get_object_id(field::ID).ok());
+    }
+    let mut given = 0;
+    for business in businesses {
+        given += grant_key_weights(central, business).await?;
+    }
+    Ok(given)
+}
 
 /// Products migrated per round.
 const PAGE: i64 = 500;

@@ -55,6 +55,7 @@ impl Role {
                 ManageCustomers,
                 OpenCashDrawer,
                 ManageSync,
+                KeyWeights,
             ],
             Role::Cashier => vec![
                 ProcessSales,
@@ -81,10 +82,13 @@ pub enum Permission {
     ManageSettings,
     OpenCashDrawer,
     ManageSync,
+    /// Key the weight of goods sold by measure instead of weighing them on the till's scale
+    /// (a weight label or the scale needs no permission).
+    KeyWeights,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ManageInventory,
         Permission::ProcessSales,
         Permission::ProcessReturns,
@@ -95,6 +99,7 @@ impl Permission {
         Permission::ManageSettings,
         Permission::OpenCashDrawer,
         Permission::ManageSync,
+        Permission::KeyWeights,
     ];
 }
 
@@ -112,6 +117,7 @@ impl fmt::Display for Permission {
             Permission::ManageSettings => "change settings",
             Permission::OpenCashDrawer => "open the cash drawer",
             Permission::ManageSync => "manage sync",
+            Permission::KeyWeights => "key weights",
         })
     }
 }
@@ -153,6 +159,7 @@ pub fn permission_name(permission: Permission) -> &'static str {
         Permission::ManageSettings => "manage_settings",
         Permission::OpenCashDrawer => "open_cash_drawer",
         Permission::ManageSync => "manage_sync",
+        Permission::KeyWeights => "key_weights",
     }
 }
 

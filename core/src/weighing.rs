@@ -143,6 +143,6 @@ impl Till {
                 tare: product.tare.with_unit(product.unit),
             });
         }
-        cart.add(product, net)
+        cart.add_weighed(product, net)
     }
 }

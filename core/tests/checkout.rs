@@ -259,11 +259,11 @@ fn discounts_within_the_cashiers_limit_and_beyond() {
     assert!(matches!(err, Error::DiscountOverLimit { .. }), "{err}");
     // The screen asks the same question when the discount is keyed.
     assert!(matches!(
-        s.till.check_discounts(&s.cashier, &over),
+        s.till.check_cart(&s.cashier, &over),
         Err(Error::DiscountOverLimit { .. })
     ));
-    s.till.check_discounts(&s.cashier, &cart).unwrap();
-    s.till.check_discounts(&s.manager, &over).unwrap();
+    s.till.check_cart(&s.cashier, &cart).unwrap();
+    s.till.check_cart(&s.manager, &over).unwrap();
     let mut line_over = Cart::new();
     s.till
         .ring_up(&mut line_over, MILK, Quantity::units(1))

@@ -263,7 +263,8 @@ fn a_weight_label_sells_its_weight_of_a_product_sold_by_the_kilogram() {
             .ring_up(&mut cart, "2388060112344", Quantity::units(2)),
         "weight_label",
     );
-    // Keyed: 0.5 kg of it; no weight, or less than none, is no quantity.
+    // Keyed (which a manager may do): 0.5 kg of it; no weight, or less than none, is no
+    // quantity.
     s.till
         .ring_up(&mut cart, "CHEESE", Quantity::from_thousandths(500))
         .unwrap();
@@ -273,7 +274,7 @@ fn a_weight_label_sells_its_weight_of_a_product_sold_by_the_kilogram() {
     assert_eq!(cart.lines().len(), 3);
     let sale = s
         .till
-        .complete_sale(&s.cashier, &cart, &[tender(&s.till, "cash", None)])
+        .complete_sale(&s.manager, &cart, &[tender(&s.till, "cash", None)])
         .unwrap();
     let lines: Vec<(String, Money)> = sale
         .items
@@ -307,10 +308,10 @@ fn the_demo_sells_loose_produce_by_the_pound_and_the_delis_labelled_packs() {
     use sellsync_contract::gtin::check_digit;
     let dir = tempfile::tempdir().unwrap();
     let (mut till, _) = Till::create_demo(dir.path()).unwrap();
-    let cashier = till
+    let manager = till
         .sign_in(
-            "cashier@example.com",
-            sellsync_core::Credential::Pin("1111"),
+            "manager@example.com",
+            sellsync_core::Credential::Pin("2345"),
         )
         .unwrap();
     // The deli's label for a pack of sliced turkey at $7.41 (UPC-A 2, item 10001).
@@ -318,7 +319,7 @@ fn the_demo_sells_loose_produce_by_the_pound_and_the_delis_labelled_packs() {
     let label = format!("{payload}{}", check_digit(&payload));
     let mut cart = Cart::new();
     till.ring_up(&mut cart, &label, Quantity::ONE).unwrap();
-    // 0.742 lb of loose bananas, keyed by their PLU.
+    // 0.742 lb of loose bananas, keyed by their PLU (by a manager: the till has no scale).
     till.ring_up(&mut cart, "4011", Quantity::from_thousandths(742))
         .unwrap();
     // A deli pack is sold by the piece: never half of one.
@@ -327,7 +328,7 @@ fn the_demo_sells_loose_produce_by_the_pound_and_the_delis_labelled_packs() {
         "bad_quantity",
     );
     let sale = till
-        .complete_sale(&cashier, &cart, &[tender(&till, "cash", None)])
+        .complete_sale(&manager, &cart, &[tender(&till, "cash", None)])
         .unwrap();
     let lines: Vec<(&str, String, Money)> = sale
         .items

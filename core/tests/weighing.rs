@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{refused, shop, snapshot, usd};
+use common::{refused, shop, snapshot, tender, usd};
+use sellsync_contract::money::Percent;
 use sellsync_contract::{Quantity, Unit};
 use sellsync_core::weighing::ScaleSettings;
 use sellsync_core::{Cart, NewProduct};
@@ -128,4 +129,76 @@ fn a_weighing_sells_in_the_products_unit_or_is_refused_in_words() {
     );
     assert!(words.contains("(0.015 kg)"), "{words}");
     assert_eq!(cart.lines().len(), 3);
+}
+
+#[test]
+fn a_weight_is_keyed_only_by_staff_allowed_to() {
+    let mut s = shop();
+    let admin = s.admin.clone();
+    s.till
+        .add_product(
+            &admin,
+            &NewProduct {
+                sku: "PEARS".into(),
+                product_name: "Loose Pears".into(),
+                price: usd("2.99"),
+                tax_rate: Some(Percent::ZERO),
+                unit: Unit::Kg,
+                stock: Quantity::units(50),
+                ..NewProduct::default()
+            },
+        )
+        .unwrap();
+    let weighed = Weight {
+        thousandths: 742,
+        unit: WeightUnit::Kg,
+    };
+    let keyed = Quantity::parse("0.742", Unit::Kg).unwrap();
+    let cash = [tender(&s.till, "cash", None)];
+
+    // Weighed on the scale, or read from a label: any cashier sells it.
+    let mut cart = Cart::new();
+    s.till
+        .ring_up_weighed(&mut cart, "PEARS", &weighed)
+        .unwrap();
+    assert!(!cart.has_keyed_weight());
+    s.till.check_cart(&s.cashier, &cart).unwrap();
+
+    // Typed, or a weighed line's weight changed by hand: a cashier is refused in words,
+    // at the counter, at payment and when parking, and nothing is written.
+    let mut typed = Cart::new();
+    s.till.ring_up(&mut typed, "PEARS", keyed).unwrap();
+    let mut changed = cart.clone();
+    changed.set_quantity(0, keyed).unwrap();
+    let before = snapshot(s.dir.path());
+    for cart in [&typed, &changed] {
+        assert!(cart.has_keyed_weight());
+        let words = refused(s.till.check_cart(&s.cashier, cart), "permission_denied");
+        assert!(words.contains("key weights"), "{words}");
+        assert!(words.contains("A manager or an admin"), "{words}");
+        refused(
+            s.till.complete_sale(&s.cashier, cart, &cash),
+            "permission_denied",
+        );
+        refused(
+            s.till.park(&s.cashier, cart, "back soon"),
+            "permission_denied",
+        );
+    }
+    assert_eq!(snapshot(s.dir.path()), before, "nothing written");
+
+    // A manager keys it (their role gives them key_weights) and parks the sale; the
+    // cashier takes it up and takes the payment: who keyed it was checked at parking.
+    s.till.check_cart(&s.manager, &typed).unwrap();
+    let parked = s
+        .till
+        .park(&s.manager, &typed, "weighed at the deli")
+        .unwrap();
+    let resumed = s
+        .till
+        .resume_parked(&s.cashier, &parked.park_number)
+        .unwrap();
+    assert_eq!(resumed.lines()[0].quantity, keyed);
+    let sale = s.till.complete_sale(&s.cashier, &resumed, &cash).unwrap();
+    assert_eq!(sale.total_amount, usd("2.22"));
 }

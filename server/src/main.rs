@@ -28,7 +28,7 @@ use sellsync_contract::secrets as keys;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sellsync_central::{Central, CentralConfig};
+use sellsync_central::{upgrade, Central, CentralConfig};
 
 use crate::error::{Result, ServerError};
 use crate::plans::Plan;
@@ -210,6 +210,7 @@ async fn connect(database: &Database) -> Result<Central> {
     let central = Central::connect(&config).await?;
     central.ensure_indexes().await?;
     ensure_indexes(&central).await?;
+    upgrade::grant_key_weights_everywhere(&central).await?;
     Ok(central)
 }
 

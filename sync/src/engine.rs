@@ -278,7 +278,7 @@ async fn connect(target: &SyncTarget, options: &EngineOptions, scope: Scope) -> 
                 central = central.without_transactions();
             }
             central.ensure_indexes().await?;
-            upgrade::give_products_stock_levels(&central, scope.business).await?;
+            upgrade::bring_up_to_date(&central, scope.business).await?;
             Ok(Transport::direct(central, scope))
         }
     }

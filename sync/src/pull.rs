@@ -96,7 +96,7 @@ pub async fn provision(
         .await
         .map_err(|e| central.classify(e))?
         .ok_or_else(unknown)?;
-    upgrade::give_products_stock_levels(&central, business_id).await?;
+    upgrade::bring_up_to_date(&central, business_id).await?;
     let till = Till::provision(data_dir, &business, &store, till_code, None)?;
     let transport = Transport::direct(central, scope_of(&till));
     fill_new_till(data_dir, till, &transport, || {

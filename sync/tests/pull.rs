@@ -1186,9 +1186,10 @@ async fn barcode_rules_set_at_one_till_reach_central_and_the_stores_other_till()
     assert_eq!(till_b.business().barcode_rules, uk);
 }
 
-/// Sells `quantity` (a weight, as typed) of `code` at `till`, in cash.
+/// Sells `quantity` (a weight, as typed by a manager, who may) of `code` at `till`, in
+/// cash.
 fn sell_weighed(till: &mut Till, code: &str, quantity: &str) -> sellsync_core::Sale {
-    let cashier = sign_in(till, "cashier@example.com", "1111");
+    let manager = sign_in(till, "manager@example.com", "2345");
     let mut cart = Cart::new();
     let weight = Quantity::parse_decimal(quantity).unwrap();
     till.ring_up(&mut cart, code, weight).unwrap();
@@ -1196,7 +1197,7 @@ fn sell_weighed(till: &mut Till, code: &str, quantity: &str) -> sellsync_core::S
         method: till.payment_method("cash").unwrap(),
         amount: None,
     };
-    till.complete_sale(&cashier, &cart, &[cash]).unwrap()
+    till.complete_sale(&manager, &cart, &[cash]).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -306,3 +306,94 @@ async fn products_of_an_earlier_version_get_per_store_levels_once() {
         "a second run changes nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_of_an_earlier_version_who_manage_inventory_may_key_weights_once() {
+    let central = central("upgrade_key_weights").await;
+    let db = central.database();
+    let (business, other) = (ObjectId::new(), ObjectId::new());
+    db.collection::<Document>("businesses")
+        .insert_many([
+            doc! { "_id": business, "business_name": "Corner" },
+            doc! { "_id": other, "business_name": "Elsewhere" },
+        ])
+        .await
+        .unwrap();
+    let users = db.collection::<Document>("users");
+    let (manager, cashier, theirs) = (ObjectId::new(), ObjectId::new(), ObjectId::new());
+    users
+        .insert_many([
+            doc! { "_id": manager, "business_id": business, "email": "m@example.com",
+            "permissions": ["manage_inventory", "process_sales"] },
+            doc! { "_id": cashier, "business_id": business, "email": "c@example.com",
+            "permissions": ["process_sales"] },
+            // Another business, not yet upgraded: left to its own turn.
+            doc! { "_id": theirs, "business_id": other, "email": "m@example.com",
+            "permissions": ["manage_inventory"] },
+        ])
+        .await
+        .unwrap();
+    let permissions = |id: ObjectId| {
+        let users = users.clone();
+        async move {
+            let user = users.find_one(doc! { "_id": id }).await.unwrap().unwrap();
+            let list: Vec<String> = user
+                .get_array("permissions")
+                .unwrap()
+                .iter()
+                .filter_map(|p| p.as_str().map(str::to_owned))
+                .collect();
+            list
+        }
+    };
+
+    assert_eq!(
+        upgrade::grant_key_weights(&central, business)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        permissions(manager).await,
+        ["manage_inventory", "process_sales", "key_weights"]
+    );
+    assert_eq!(permissions(cashier).await, ["process_sales"]);
+    assert_eq!(permissions(theirs).await, ["manage_inventory"]);
+
+    // An admin takes it away from the manager: a second run does not give it back.
+    users
+        .update_one(
+            doc! { "_id": manager },
+            doc! { "$pull": { "permissions": "key_weights" } },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        upgrade::grant_key_weights(&central, business)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        permissions(manager).await,
+        ["manage_inventory", "process_sales"]
+    );
+
+    // A gateway starting gives it to every business still waiting, once.
+    assert_eq!(
+        upgrade::grant_key_weights_everywhere(&central)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        permissions(theirs).await,
+        ["manage_inventory", "key_weights"]
+    );
+    assert_eq!(
+        upgrade::grant_key_weights_everywhere(&central)
+            .await
+            .unwrap(),
+        0
+    );
+}

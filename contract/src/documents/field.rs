@@ -15,6 +15,9 @@ pub const BUSINESS_OWNER: &str = "business_owner";
 pub const PACKAGE_PLAN: &str = "package_plan";
 pub const SUBSCRIPTION_STATUS: &str = "subscription_status";
 pub const SETTINGS: &str = "settings";
+/// The one-time upgrades of central's documents done for the business
+/// (`sellsync_central::upgrade`), by name: `key_weights`.
+pub const UPGRADES: &str = "upgrades";
 /// Inside `settings`.
 pub const CURRENCY: &str = "currency";
 pub const TIMEZONE: &str = "timezone";

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0023_scale.sql"),
     include_str!("../../migrations/0024_tare.sql"),
     include_str!("../../migrations/0025_variants.sql"),
+    include_str!("../../migrations/0026_key_weights.sql"),
 ];
 
 /// The schema version this build writes.
@@ -327,6 +328,37 @@ mod tests {
             .query_row("SELECT stock FROM products", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stock, 8_000, "not multiplied twice");
+    }
+
+    #[test]
+    fn schema_26_lets_whoever_manages_inventory_key_weights() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = testing::create_at_version(dir.path(), 25);
+        conn.execute_batch(
+            r#"INSERT INTO businesses (_id, business_name, currency, timezone, tax_inclusive, created_at)
+                 VALUES ('b1', 'Shop', 'USD', 'UTC', 0, 'x');
+             INSERT INTO users (_id, business_id, name, email, role, permissions, created_at)
+                 VALUES ('u1', 'b1', 'Mo', 'm@x', 'manager', '["manage_inventory"]', 'x'),
+                        ('u2', 'b1', 'Cy', 'c@x', 'cashier', '["process_sales"]', 'x'),
+                        ('u3', 'b1', 'Al', 'a@x', 'admin', '["manage_inventory","key_weights"]', 'x');"#,
+        )
+        .unwrap();
+        drop(conn);
+
+        let conn = open(dir.path()).unwrap();
+        let permissions = |id: &str| -> String {
+            conn.query_row("SELECT permissions FROM users WHERE _id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(permissions("u1"), r#"["manage_inventory","key_weights"]"#);
+        assert_eq!(permissions("u2"), r#"["process_sales"]"#);
+        assert_eq!(
+            permissions("u3"),
+            r#"["manage_inventory","key_weights"]"#,
+            "not twice"
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct CartLine {
     /// In the product's unit.
     pub quantity: Quantity,
     pub discount: Option<Discount>,
+    /// The quantity of goods sold by measure was typed by someone, not weighed on the
+    /// scale or read from a weight label: only staff who may `key_weights` sell it.
+    pub weight_keyed: bool,
 }
 
 /// Who the sale is for, if anyone.
@@ -82,10 +85,27 @@ impl Cart {
             .sum()
     }
 
-    /// Adds `quantity` of a product; scanning a piece product already in the cart adds to
-    /// its line (a weighed item is a line of its own, as each weighing is). Returns the
-    /// index of the line.
+    /// Adds `quantity` of a product, typed or scanned; scanning a piece product already in
+    /// the cart adds to its line (a measured item is a line of its own, as each weighing
+    /// is, its quantity keyed). Returns the index of the line.
     pub fn add(&mut self, product: Product, quantity: Quantity) -> Result<usize> {
+        let keyed = product.unit.is_measured();
+        self.push(product, quantity, keyed)
+    }
+
+    /// Adds what a scale weighed (or a weight label says) of a product sold by measure,
+    /// a line of its own. Returns the index of the line.
+    pub fn add_weighed(&mut self, product: Product, weight: Quantity) -> Result<usize> {
+        self.push(product, weight, false)
+    }
+
+    /// Adds a line of a parked sale as it was parked: who keyed its weight was checked
+    /// when it was parked.
+    pub(crate) fn restore(&mut self, product: Product, quantity: Quantity) -> Result<usize> {
+        self.push(product, quantity, false)
+    }
+
+    fn push(&mut self, product: Product, quantity: Quantity, weight_keyed: bool) -> Result<usize> {
         check_quantity(quantity, product.unit)?;
         // The same product at the same price (a price label's may differ) is one line.
         let same = |l: &CartLine| {
@@ -103,6 +123,7 @@ impl Cart {
             product,
             quantity,
             discount: None,
+            weight_keyed,
         });
         Ok(self.lines.len() - 1)
     }
@@ -111,11 +132,18 @@ impl Cart {
         self.lines.get_mut(line).ok_or(Error::NoSuchLine(line + 1))
     }
 
+    /// Sets a line's quantity as typed: a measured line's is keyed from now on.
     pub fn set_quantity(&mut self, line: usize, quantity: Quantity) -> Result<()> {
         let line = self.line_mut(line)?;
         check_quantity(quantity, line.product.unit)?;
+        line.weight_keyed |= line.product.unit.is_measured();
         line.quantity = quantity;
         Ok(())
+    }
+
+    /// Whether a line's weight or measure was typed rather than weighed.
+    pub fn has_keyed_weight(&self) -> bool {
+        self.lines.iter().any(|l| l.weight_keyed)
     }
 
     pub fn remove(&mut self, line: usize) -> Result<CartLine> {

@@ -79,10 +79,18 @@ pub fn add_scanned(
                 if quantity != Quantity::ONE {
                     return Err(Error::WeightLabelTimes(code.trim().to_owned()));
                 }
-                cart.add(product, weight)
+                cart.add_weighed(product, weight)
             }
         },
     }
+}
+
+/// A weight or measure typed rather than weighed needs `key_weights`.
+fn check_keyed_weights(actor: &Actor, cart: &Cart) -> Result<()> {
+    if cart.has_keyed_weight() {
+        actor.require(Permission::KeyWeights)?;
+    }
+    Ok(())
 }
 
 impl Till {
@@ -142,9 +150,9 @@ impl Till {
     }
 
     /// Completes the sale: checks permissions, discounts, loyalty points and tenders, then
-    /// writes everything in one transaction. Needs `process_sales`, `apply_discounts` for a
-    /// discount (a cashier's are capped by the business setting) and `manage_customers`
-    /// to create a customer with the sale.
+    /// writes everything in one transaction. Needs `process_sales`, what
+    /// [`Till::check_cart`] says for its discounts and keyed weights, and
+    /// `manage_customers` to create a customer with the sale.
     pub fn complete_sale(
         &mut self,
         actor: &Actor,
@@ -160,6 +168,7 @@ impl Till {
         }
         let priced = self.price(cart)?;
         self.check_priced_discounts(actor, cart, &priced)?;
+        check_keyed_weights(actor, cart)?;
 
         let redeemed = cart.redeem_points;
         let redeem_value = self.check_priced_points(cart, &priced)?;
@@ -274,13 +283,15 @@ impl Till {
         Ok(value)
     }
 
-    /// Whether `actor` may give the cart's discounts: any discount needs
-    /// `apply_discounts`; a cashier's are capped by the business setting. A percentage is
-    /// judged as keyed (10% stays 10% after rounding to the cent), an amount as a share of
-    /// what it comes off. [`Till::complete_sale`] checks the same; a screen calls this to
-    /// refuse a discount when it is keyed.
-    pub fn check_discounts(&self, actor: &Actor, cart: &Cart) -> Result<()> {
-        self.check_priced_discounts(actor, cart, &self.price(cart)?)
+    /// Whether `actor` may sell the cart as it is. Any discount needs `apply_discounts`;
+    /// a cashier's are capped by the business setting. A percentage is judged as keyed
+    /// (10% stays 10% after rounding to the cent), an amount as a share of what it comes
+    /// off. A weight typed instead of weighed needs `key_weights`. [`Till::complete_sale`]
+    /// and [`Till::park`] check the same; a screen calls this to refuse a change when it
+    /// is keyed.
+    pub fn check_cart(&self, actor: &Actor, cart: &Cart) -> Result<()> {
+        self.check_priced_discounts(actor, cart, &self.price(cart)?)?;
+        check_keyed_weights(actor, cart)
     }
 
     fn check_priced_discounts(

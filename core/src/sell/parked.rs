@@ -49,7 +49,7 @@ impl Till {
             actor.require(Permission::ManageCustomers)?;
         }
         let total = self.price(cart)?.total;
-        self.check_discounts(actor, cart)?;
+        self.check_cart(actor, cart)?;
         let parked = self.write_as(actor, |tx, ctx| {
             let now = ids::now();
             let customer_id = match cart.customer() {
@@ -219,7 +219,7 @@ impl Till {
     }
 
     /// The cart of a parked sale: its products as this till holds them, at the prices
-    /// they were parked with.
+    /// they were parked with, and its weights as parked (parking checked who keyed them).
     fn cart_of(&self, parked: &ParkedSale) -> Result<Cart> {
         let mut cart = Cart::new();
         for item in &parked.items {
@@ -227,7 +227,7 @@ impl Till {
                 .product(item.product_id)?
                 .ok_or_else(|| Error::UnknownProduct(item.sku.clone()))?;
             product.price = item.unit_price;
-            let line = cart.add(product, item.quantity)?;
+            let line = cart.restore(product, item.quantity)?;
             cart.set_line_discount(line, item.discount)?;
         }
         cart.set_discount(parked.discount);

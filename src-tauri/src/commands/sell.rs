@@ -41,19 +41,20 @@ impl Counter<'_> {
         }
     }
 
-    /// Changes the cart's discounts, then has core check them: a discount more than the
-    /// user may give is refused at once and the cart left as it was.
-    fn change_discounts(
+    /// Changes the cart, then has core check that the user may sell it so: a discount
+    /// more than they may give, or a weight they may not key, is refused at once and the
+    /// cart left as it was.
+    fn change<T>(
         &mut self,
-        change: impl FnOnce(&mut Cart) -> sellsync_core::Result<()>,
-    ) -> Answer<()> {
+        change: impl FnOnce(&mut Cart) -> sellsync_core::Result<T>,
+    ) -> Answer<T> {
         let before = self.cart.clone();
-        change(self.cart)?;
-        if let Err(e) = self.till.check_discounts(&self.actor, self.cart) {
+        let changed = change(self.cart)?;
+        if let Err(e) = self.till.check_cart(&self.actor, self.cart) {
             *self.cart = before;
             return Err(e.into());
         }
-        Ok(())
+        Ok(changed)
     }
 }
 
@@ -88,7 +89,7 @@ pub fn quick_keys(desk: State<'_, Desk>) -> Answer<Vec<QuickKeysView>> {
 pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> Answer<CartView> {
     let code = code.trim();
     let mut session = desk.session();
-    let c = counter(&mut session)?;
+    let mut c = counter(&mut session)?;
     let scanned = c.till.read_code(code)?;
     if let (None, Scanned::Product(product)) = (quantity, &scanned) {
         if product.unit.is_measured() {
@@ -101,7 +102,8 @@ pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> 
             return c.view(Some(line));
         }
     }
-    let line = add_scanned(c.cart, code, scanned, quantity.unwrap_or(Quantity::ONE))?;
+    let line =
+        c.change(|cart| add_scanned(cart, code, scanned, quantity.unwrap_or(Quantity::ONE)))?;
     c.view(Some(line))
 }
 
@@ -131,8 +133,8 @@ fn weigh(product: Product, settings: Option<ScaleSettings>) -> Answer<Weight> {
 #[tauri::command(async)]
 pub fn set_quantity(desk: State<'_, Desk>, line: usize, quantity: Quantity) -> Answer<CartView> {
     let mut session = desk.session();
-    let c = counter(&mut session)?;
-    c.cart.set_quantity(line, quantity)?;
+    let mut c = counter(&mut session)?;
+    c.change(|cart| cart.set_quantity(line, quantity))?;
     c.view(Some(line))
 }
 
@@ -163,7 +165,7 @@ pub fn set_line_discount(
     let mut session = desk.session();
     let mut c = counter(&mut session)?;
     let discount = c.discount(discount.as_deref())?;
-    c.change_discounts(|cart| cart.set_line_discount(line, discount))?;
+    c.change(|cart| cart.set_line_discount(line, discount))?;
     c.view(Some(line))
 }
 
@@ -173,7 +175,7 @@ pub fn set_cart_discount(desk: State<'_, Desk>, discount: Option<String>) -> Ans
     let mut session = desk.session();
     let mut c = counter(&mut session)?;
     let discount = c.discount(discount.as_deref())?;
-    c.change_discounts(|cart| {
+    c.change(|cart| {
         cart.set_discount(discount);
         Ok(())
     })?;
