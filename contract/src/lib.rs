@@ -24,6 +24,7 @@ pub mod conflicts;
 pub mod credentials;
 pub mod documents;
 pub mod embedded_barcodes;
+pub mod family;
 pub mod gtin;
 pub mod ids;
 pub mod journal_chain;

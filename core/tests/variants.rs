@@ -109,8 +109,11 @@ fn a_grid_with_a_taken_sku_or_a_duplicate_is_refused_and_nothing_is_added() {
     let before = snapshot(s.dir.path());
     let mut taken = shirts();
     taken.variants[0].sku = Some("DAI-002".into());
-    let words = refused(s.till.add_family(&manager, &taken), "import_refused");
-    assert!(words.contains("DAI-002"), "{words}");
+    let words = refused(s.till.add_family(&manager, &taken), "invalid_product");
+    assert!(
+        words.starts_with("No variant was added:\n  DAI-002: ") && !words.contains("line"),
+        "each refused variant named by its SKU, not a line of a file: {words}"
+    );
     let mut twice = shirts();
     twice.variants[1].values = vec!["m".into(), "navy".into()];
     let words = refused(s.till.add_family(&manager, &twice), "invalid_product");

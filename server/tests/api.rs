@@ -170,6 +170,9 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                 "/v1/api-keys" => json!({ "scopes": ["read"] }),
                 "/v1/stores" => json!({ "store_name": "Uptown" }),
                 "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
+                "/v1/product-families" => json!({ "family_name": "Stolen tee", "sku": "ST",
+                    "price": "1.00", "options": [{ "name": "Size", "values": ["M"] }],
+                    "store_id": a.store }),
                 _ => json!({ "price": "0.01" }),
             }
             .to_string();
@@ -692,4 +695,110 @@ async fn goods_sold_by_weight_read_and_move_as_exact_decimal_strings() {
     );
     assert_eq!(status, 400, "a piece has no tare: {refused}");
     assert_eq!(holdings(&name, a.business).await, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_family_is_added_as_its_grid_of_variants_whole_or_not_at_all() {
+    let name = database("families");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let b = tenant(&name, "Other Shop", &gateway).await;
+    let family = |variants: Value| {
+        json!({ "family_name": "Crew T-shirt", "sku": "TEE", "price": "19.99",
+                "category": "Apparel",
+                "options": [{ "name": "Size", "values": ["S", "M", "L"] },
+                            { "name": "Colour", "values": ["Navy", "Off white"] }],
+                "variants": variants })
+        .to_string()
+    };
+    let (status, body) = gateway.post(
+        "/v1/product-families",
+        Some(&a.key),
+        &family(json!([
+            { "values": ["m", "navy"], "price": "21.99", "barcode": "4006381333931",
+              "stock_threshold": 2, "opening_stock": [{ "store_id": a.store, "quantity": 5 }] },
+            { "values": ["L", "Off white"], "sku": "TEE-L-OW" },
+        ])),
+    );
+    assert_eq!(status, 201, "{body}");
+    let family_id = body["family_id"].as_str().unwrap().to_owned();
+    let variants = body["variants"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str, &str)> = variants
+        .iter()
+        .map(|v| {
+            (
+                v["sku"].as_str().unwrap(),
+                v["product_name"].as_str().unwrap(),
+                v["price"].as_str().unwrap(),
+                v["stock"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("TEE-L-OW", "Crew T-shirt, L, Off white", "19.99", "0"),
+            ("TEE-M-NAVY", "Crew T-shirt, M, Navy", "21.99", "5"),
+        ]
+    );
+    assert_eq!(variants[1]["family_id"], family_id);
+    assert_eq!(variants[1]["family_name"], "Crew T-shirt");
+    assert_eq!(variants[1]["barcode"], "4006381333931");
+    assert_eq!(variants[1]["stock_threshold"], "2");
+    // Every client of products reads the variants, by their family too.
+    let (status, listed) =
+        gateway.get(&format!("/v1/products?family_id={family_id}"), Some(&a.key));
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!(listed["data"].as_array().unwrap().len(), 2);
+    let (_, theirs) = gateway.get(&format!("/v1/products?family_id={family_id}"), Some(&b.key));
+    assert_eq!(
+        theirs["data"],
+        json!([]),
+        "another business sees none of it"
+    );
+
+    // Refused, and nothing written: a SKU or barcode taken, a grid the rule refuses, a
+    // store of another business.
+    let before = holdings(&name, a.business).await;
+    let (status, refused) = gateway.post(
+        "/v1/product-families",
+        Some(&a.key),
+        &family(json!([{ "values": ["S", "Navy"] }, { "values": ["M", "Navy"] }])),
+    );
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(
+        refused["detail"],
+        "No variant was added: the business has the SKU TEE-M-NAVY already."
+    );
+    for (variants, words) in [
+        (
+            json!([{ "values": ["S", "Navy"] }, { "values": ["s", "navy"] }]),
+            "The variant S, Navy is given twice.",
+        ),
+        (
+            json!([{ "values": ["XL", "Navy"] }]),
+            "XL is not a value of Size.",
+        ),
+    ] {
+        let (status, refused) =
+            gateway.post("/v1/product-families", Some(&a.key), &family(variants));
+        assert_eq!(status, 422, "{refused}");
+        assert_eq!(refused["detail"], words);
+    }
+    let (status, refused) = gateway.post(
+        "/v1/product-families",
+        Some(&a.key),
+        &family(json!([{ "values": ["S", "Navy"],
+                         "opening_stock": [{ "store_id": b.store, "quantity": 1 }] }])),
+    );
+    assert_eq!(
+        status, 404,
+        "another business's store is no store: {refused}"
+    );
+    assert_eq!(holdings(&name, a.business).await, before);
+
+    // No variants given: one of every combination, with the family's price.
+    let (status, body) = gateway.post("/v1/product-families", Some(&b.key), &family(json!([])));
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["variants"].as_array().unwrap().len(), 6);
 }

@@ -4,19 +4,15 @@
 //! (`sellsync_contract::documents::Variant`); so it is searched, sold, counted, ordered and
 //! transferred as any product. The grid is checked whole, then added in one transaction.
 
-use sellsync_contract::documents::Variant;
+use sellsync_contract::family::{self, WantedVariant};
 use sellsync_contract::ids::Id;
 use sellsync_contract::money::{Money, Percent};
 use sellsync_contract::quantity::Quantity;
 
 use super::{NewProduct, Product};
-use crate::error::{Error, Result};
+use crate::error::{Error, ImportReport, Result};
 use crate::staff::Actor;
 use crate::till::Till;
-
-/// The most options a family has, and values an option has.
-const MAX_OPTIONS: usize = 3;
-const MAX_VALUES: usize = 30;
 
 /// A family to add, and its grid of variants.
 #[derive(Debug, Clone, Default)]
@@ -48,64 +44,9 @@ pub struct NewVariant {
     pub threshold: Quantity,
 }
 
-fn refused(text: impl Into<String>) -> Error {
-    Error::InvalidProduct(text.into())
-}
-
-/// The family's options checked: named, each once, with values, none twice.
-fn check_options(options: &[(String, Vec<String>)]) -> Result<Vec<(String, Vec<String>)>> {
-    if options.is_empty() || options.len() > MAX_OPTIONS {
-        return Err(refused(format!(
-            "A family has 1 to {MAX_OPTIONS} options, such as size and colour."
-        )));
-    }
-    let mut checked: Vec<(String, Vec<String>)> = Vec::new();
-    for (name, values) in options {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(refused("Every option needs a name, such as Size."));
-        }
-        if checked.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
-            return Err(refused(format!("The option {name} is given twice.")));
-        }
-        let mut kept: Vec<String> = Vec::new();
-        for value in values.iter().map(|v| v.trim()) {
-            if value.is_empty() {
-                return Err(refused(format!("{name} has an empty value.")));
-            }
-            if kept.iter().any(|k| k.eq_ignore_ascii_case(value)) {
-                return Err(refused(format!("{name} has the value {value} twice.")));
-            }
-            kept.push(value.to_owned());
-        }
-        if kept.is_empty() || kept.len() > MAX_VALUES {
-            return Err(refused(format!(
-                "{name} needs 1 to {MAX_VALUES} values, such as S, M, L."
-            )));
-        }
-        checked.push((name.to_owned(), kept));
-    }
-    Ok(checked)
-}
-
-/// Every combination of the options' values, in order (S-Blue, S-Black, M-Blue, …).
-fn combinations(options: &[(String, Vec<String>)]) -> Vec<Vec<String>> {
-    options.iter().fold(vec![Vec::new()], |grid, (_, values)| {
-        grid.iter()
-            .flat_map(|row| {
-                values.iter().map(move |value| {
-                    let mut next = row.clone();
-                    next.push(value.clone());
-                    next
-                })
-            })
-            .collect()
-    })
-}
-
 /// One variant of every combination of `options`, each with `stock`.
 pub fn every_variant(options: &[(String, Vec<String>)], stock: Quantity) -> Vec<NewVariant> {
-    combinations(options)
+    family::combinations(options)
         .into_iter()
         .map(|values| NewVariant {
             values,
@@ -115,93 +56,51 @@ pub fn every_variant(options: &[(String, Vec<String>)], stock: Quantity) -> Vec<
         .collect()
 }
 
-/// A variant's default SKU: the family's, then each value in capitals, by dashes.
-fn variant_sku(family: &str, values: &[String]) -> String {
-    let parts = values.iter().map(|v| {
-        v.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-    });
-    std::iter::once(family.trim().to_owned())
-        .chain(parts)
-        .collect::<Vec<_>>()
-        .join("-")
+/// The family's variants as new products, by the contract's grid rule
+/// ([`family::grid`]); whether SKUs and barcodes are taken is checked when they are added.
+pub fn grid(new: &NewFamily, family_id: Id) -> Result<Vec<NewProduct>> {
+    let wanted: Vec<WantedVariant> = new
+        .variants
+        .iter()
+        .map(|v| WantedVariant {
+            values: v.values.clone(),
+            sku: v.sku.clone(),
+        })
+        .collect();
+    let grid = family::grid(family_id, &new.name, &new.sku, &new.options, &wanted)
+        .map_err(|e| Error::InvalidProduct(e.to_string()))?;
+    let none = NewVariant::default();
+    Ok(grid
+        .into_iter()
+        .map(|row| {
+            let variant = new.variants.get(row.wanted).unwrap_or(&none);
+            NewProduct {
+                sku: row.sku,
+                product_name: row.product_name,
+                price: variant.price.unwrap_or(new.price),
+                barcode: variant.barcode.clone(),
+                category: new.category.clone(),
+                tax_rate: new.tax_rate,
+                stock: variant.stock,
+                stock_threshold: variant.threshold,
+                variant: Some(row.variant),
+                ..NewProduct::default()
+            }
+        })
+        .collect())
 }
 
-/// The family's variants as new products, checked against the options (pure): a value of
-/// no option or a combination given twice is refused; SKUs and barcodes are checked when
-/// they are added, all together.
-pub fn grid(family: &NewFamily, family_id: Id) -> Result<Vec<NewProduct>> {
-    let name = family.name.trim();
-    if name.is_empty() {
-        return Err(refused("A family needs a name, such as Crew T-shirt."));
+/// Why a grid's variants were refused, each named by its SKU.
+fn refused_variants(products: &[NewProduct], report: &ImportReport) -> String {
+    let mut words = String::from("No variant was added:");
+    for error in &report.errors {
+        let sku = usize::try_from(error.line - 1)
+            .ok()
+            .and_then(|i| products.get(i))
+            .map_or("?", |p| p.sku.as_str());
+        words.push_str(&format!("\n  {sku}: {}", error.message));
     }
-    let options = check_options(&family.options)?;
-    let wanted: Vec<NewVariant> = if family.variants.is_empty() {
-        every_variant(&options, Quantity::ZERO)
-    } else {
-        family.variants.clone()
-    };
-    let mut seen: Vec<Vec<String>> = Vec::new();
-    let mut products = Vec::with_capacity(wanted.len());
-    for variant in wanted {
-        if variant.values.len() != options.len() {
-            return Err(refused(format!(
-                "A variant names one value of each option ({}): {} does not.",
-                options
-                    .iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                variant.values.join(", ")
-            )));
-        }
-        let mut values = Vec::with_capacity(options.len());
-        for ((option, allowed), value) in options.iter().zip(&variant.values) {
-            let value = value.trim();
-            let found = allowed
-                .iter()
-                .find(|a| a.eq_ignore_ascii_case(value))
-                .ok_or_else(|| refused(format!("{value} is not a value of {option}.")))?;
-            values.push(found.clone());
-        }
-        if seen.contains(&values) {
-            return Err(refused(format!(
-                "The variant {} is given twice.",
-                values.join(", ")
-            )));
-        }
-        seen.push(values.clone());
-        products.push(NewProduct {
-            sku: variant
-                .sku
-                .unwrap_or_else(|| variant_sku(&family.sku, &values)),
-            product_name: format!("{name}, {}", values.join(", ")),
-            price: variant.price.unwrap_or(family.price),
-            barcode: variant.barcode,
-            category: family.category.clone(),
-            tax_rate: family.tax_rate,
-            stock: variant.stock,
-            stock_threshold: variant.threshold,
-            variant: Some(Variant {
-                family_id,
-                family_name: name.to_owned(),
-                options: options
-                    .iter()
-                    .map(|(option, _)| option.clone())
-                    .zip(values)
-                    .collect(),
-            }),
-            ..NewProduct::default()
-        });
-    }
-    Ok(products)
+    words
 }
 
 impl Till {
@@ -211,7 +110,10 @@ impl Till {
     pub fn add_family(&mut self, actor: &Actor, family: &NewFamily) -> Result<Vec<Product>> {
         let family_id = Id::new();
         let products = grid(family, family_id)?;
-        self.add_products(actor, &products)?;
+        self.add_products(actor, &products).map_err(|e| match e {
+            Error::Import(report) => Error::InvalidProduct(refused_variants(&products, &report)),
+            other => other,
+        })?;
         self.family(family_id)
     }
 
@@ -234,76 +136,46 @@ impl Till {
 mod tests {
     use super::*;
 
-    fn shirts() -> NewFamily {
-        NewFamily {
+    #[test]
+    fn each_variant_takes_its_own_price_stock_and_barcode_or_the_familys() {
+        let family = NewFamily {
             name: "Crew T-shirt".into(),
             sku: "TEE".into(),
             price: Money::from_minor(1_999),
-            options: vec![
-                ("Size".into(), vec!["S".into(), "M".into(), "L".into()]),
-                ("Colour".into(), vec!["Blue".into(), "Off white".into()]),
+            options: vec![("Size".into(), vec!["S".into(), "M".into()])],
+            variants: vec![
+                NewVariant {
+                    values: vec!["M".into()],
+                    price: Some(Money::from_minor(2_199)),
+                    barcode: Some("4006381333931".into()),
+                    stock: Quantity::units(4),
+                    ..NewVariant::default()
+                },
+                NewVariant {
+                    values: vec!["S".into()],
+                    ..NewVariant::default()
+                },
             ],
             ..NewFamily::default()
-        }
-    }
-
-    #[test]
-    fn the_grid_is_every_combination_named_and_coded_in_order() {
-        let products = grid(&shirts(), Id::new()).unwrap();
-        let skus: Vec<&str> = products.iter().map(|p| p.sku.as_str()).collect();
-        assert_eq!(
-            skus,
-            [
-                "TEE-S-BLUE",
-                "TEE-S-OFF-WHITE",
-                "TEE-M-BLUE",
-                "TEE-M-OFF-WHITE",
-                "TEE-L-BLUE",
-                "TEE-L-OFF-WHITE"
-            ]
-        );
-        assert_eq!(products[2].product_name, "Crew T-shirt, M, Blue");
-        let variant = products[2].variant.as_ref().unwrap();
-        assert_eq!(
-            variant.options,
-            [
-                ("Size".into(), "M".into()),
-                ("Colour".into(), "Blue".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn a_bad_grid_is_refused_in_words() {
-        let words = |change: fn(&mut NewFamily)| {
-            let mut family = shirts();
-            change(&mut family);
-            grid(&family, Id::new()).unwrap_err().to_string()
         };
-        assert!(words(|f| f.name = " ".into()).contains("needs a name"));
-        assert!(words(|f| f.options.clear()).contains("1 to 3 options"));
-        assert!(words(|f| f.options[1].0 = "size".into()).contains("given twice"));
-        assert!(words(|f| f.options[0].1.push("m".into())).contains("the value m twice"));
-        assert!(words(|f| f.variants = vec![
-            NewVariant {
-                values: vec!["M".into(), "Blue".into()],
-                ..NewVariant::default()
-            },
-            NewVariant {
-                values: vec!["m".into(), "blue".into()],
-                ..NewVariant::default()
-            },
-        ])
-        .contains("The variant M, Blue is given twice"));
-        assert!(words(|f| f.variants = vec![NewVariant {
-            values: vec!["XL".into(), "Blue".into()],
-            ..NewVariant::default()
-        }])
-        .contains("XL is not a value of Size"));
-        assert!(words(|f| f.variants = vec![NewVariant {
-            values: vec!["M".into()],
-            ..NewVariant::default()
-        }])
-        .contains("one value of each option"));
+        let products = grid(&family, Id::new()).unwrap();
+        let got: Vec<(&str, i64, Option<&str>, Quantity)> = products
+            .iter()
+            .map(|p| {
+                (
+                    p.sku.as_str(),
+                    p.price.minor(),
+                    p.barcode.as_deref(),
+                    p.stock,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("TEE-M", 2_199, Some("4006381333931"), Quantity::units(4)),
+                ("TEE-S", 1_999, None, Quantity::ZERO)
+            ]
+        );
     }
 }

@@ -9,11 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
-use bson::{doc, Bson};
+use bson::oid::ObjectId;
+use bson::{doc, Bson, Document};
 use chrono::Utc;
 use sellsync_contract::documents::{
     field, unit_of, Collection, Op, ProductChange, ProductDoc, ProductUpdate, StockLevel,
-    StockMovementDoc,
+    StockMovementDoc, Variant,
 };
 use sellsync_contract::stock::MovementType;
 use sellsync_contract::{Id, Money, Percent, Quantity, Unit};
@@ -38,6 +39,8 @@ pub struct ProductFilter {
     pub sku: Option<String>,
     pub barcode: Option<String>,
     pub category: Option<String>,
+    /// The variants of this family (`POST /v1/product-families`).
+    pub family_id: Option<String>,
 }
 
 /// The business's products, each with its stock per store (`stock_levels`).
@@ -62,6 +65,9 @@ pub async fn list_products(
         if let Some(value) = value {
             query.insert(name, value.trim());
         }
+    }
+    if let Some(family) = &filter.family_id {
+        query.insert(field::FAMILY_ID, id(family, "family")?);
     }
     list(&service, &caller, Collection::Products, query, &paging)
         .await
@@ -118,7 +124,7 @@ pub struct NewProduct {
 }
 
 /// A store's opening stock of a new product.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpeningStock {
     pub store_id: String,
@@ -152,71 +158,7 @@ pub async fn create_product(
             if left.await? == Some(0) {
                 return Err(quota::product_limit(caller.plan));
             }
-            let currency = &caller.currency;
-            let unit = new
-                .unit
-                .as_deref()
-                .map_or(Ok(Unit::Piece), Unit::parse)
-                .map_err(|e| invalid(field::UNIT, e))?;
-            let store_id = match &new.store_id {
-                Some(id) => Some(store(&service, &caller, id).await?),
-                None => None,
-            };
-            let mut levels = Vec::new();
-            for opening in &new.opening_stock {
-                let at = store(&service, &caller, &opening.store_id).await?;
-                if store_id.is_some_and(|own| own != at) {
-                    return Err(invalid(
-                        "opening_stock",
-                        "a product sold at one store has stock at that store only",
-                    ));
-                }
-                let quantity = in_unit("opening_stock", opening.quantity, unit)?;
-                levels.push(StockLevel {
-                    store_id: at.into(),
-                    opening_stock: quantity,
-                    stock: quantity,
-                });
-            }
-            let supplier_id = match &new.supplier_id {
-                Some(text) => Some(supplier(&service, &caller, text).await?),
-                None => None,
-            };
-            let product = ProductDoc {
-                id: Id::new(),
-                business_id: caller.business_id.into(),
-                store_id: store_id.map(Id::from),
-                product_name: new.product_name.trim().to_owned(),
-                sku: new.sku.trim().to_owned(),
-                barcode: new
-                    .barcode
-                    .map(|b| b.trim().to_owned())
-                    .filter(|b| !b.is_empty()),
-                category: new.category.unwrap_or_default().trim().to_owned(),
-                price: currency
-                    .parse_non_negative(&new.price)
-                    .map_err(|e| invalid(field::PRICE, e))?,
-                tax_rate: new
-                    .tax_rate
-                    .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
-                    .transpose()?,
-                unit,
-                variant: None,
-                tare: by_weight("tare", in_unit("tare", new.tare, unit)?, unit)?,
-                stock: levels.iter().map(|l| l.stock).sum(),
-                opening_stock: None,
-                stock_levels: Some(levels),
-                stock_threshold: in_unit("stock_threshold", new.stock_threshold, unit)?,
-                supplier_id,
-                reorder_quantity: in_unit("reorder_quantity", new.reorder_quantity, unit)?,
-                unit_cost: money(currency, "unit_cost", new.unit_cost.as_deref())?,
-                created_at: Some(Utc::now()),
-                updated_at: None,
-            };
-            let document = product.to_document(currency);
-            ProductDoc::from_document(&document, currency)
-                .map_err(|r| invalid("product", r.reason))?;
-            let id = product.id.object_id();
+            let (id, document) = product_doc(&service, &caller, new, None).await?;
             let stored = write(
                 &service,
                 &caller,
@@ -231,6 +173,81 @@ pub async fn create_product(
         },
     )
     .await
+}
+
+/// The product `new` describes (a variant of a family with `variant`), its store,
+/// supplier and quantities checked against the caller's business, as its id and central
+/// document; not written.
+pub(super) async fn product_doc(
+    service: &Service,
+    caller: &Caller,
+    new: NewProduct,
+    variant: Option<Variant>,
+) -> Result<(ObjectId, Document), ApiError> {
+    let currency = &caller.currency;
+    let unit = new
+        .unit
+        .as_deref()
+        .map_or(Ok(Unit::Piece), Unit::parse)
+        .map_err(|e| invalid(field::UNIT, e))?;
+    let store_id = match &new.store_id {
+        Some(id) => Some(store(service, caller, id).await?),
+        None => None,
+    };
+    let mut levels = Vec::new();
+    for opening in &new.opening_stock {
+        let at = store(service, caller, &opening.store_id).await?;
+        if store_id.is_some_and(|own| own != at) {
+            return Err(invalid(
+                "opening_stock",
+                "a product sold at one store has stock at that store only",
+            ));
+        }
+        let quantity = in_unit("opening_stock", opening.quantity, unit)?;
+        levels.push(StockLevel {
+            store_id: at.into(),
+            opening_stock: quantity,
+            stock: quantity,
+        });
+    }
+    let supplier_id = match &new.supplier_id {
+        Some(text) => Some(supplier(service, caller, text).await?),
+        None => None,
+    };
+    let product = ProductDoc {
+        id: Id::new(),
+        business_id: caller.business_id.into(),
+        store_id: store_id.map(Id::from),
+        product_name: new.product_name.trim().to_owned(),
+        sku: new.sku.trim().to_owned(),
+        barcode: new
+            .barcode
+            .map(|b| b.trim().to_owned())
+            .filter(|b| !b.is_empty()),
+        category: new.category.unwrap_or_default().trim().to_owned(),
+        price: currency
+            .parse_non_negative(&new.price)
+            .map_err(|e| invalid(field::PRICE, e))?,
+        tax_rate: new
+            .tax_rate
+            .map(|t| Percent::parse(&t).map_err(|e| invalid("tax_rate", e)))
+            .transpose()?,
+        unit,
+        variant,
+        tare: by_weight("tare", in_unit("tare", new.tare, unit)?, unit)?,
+        stock: levels.iter().map(|l| l.stock).sum(),
+        opening_stock: None,
+        stock_levels: Some(levels),
+        stock_threshold: in_unit("stock_threshold", new.stock_threshold, unit)?,
+        supplier_id,
+        reorder_quantity: in_unit("reorder_quantity", new.reorder_quantity, unit)?,
+        unit_cost: money(currency, "unit_cost", new.unit_cost.as_deref())?,
+        created_at: Some(Utc::now()),
+        updated_at: None,
+    };
+    let document = product.to_document(currency);
+    ProductDoc::from_document(&document, currency).map_err(|r| invalid("product", r.reason))?;
+    Ok((product.id.object_id(), document))
 }
 
 /// Changes to a product: each field left out stays as it is. Stock is not among them: it

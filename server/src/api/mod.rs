@@ -9,6 +9,7 @@
 mod business;
 mod catalog;
 mod contacts;
+mod families;
 pub mod idempotency;
 mod json;
 mod keys;
@@ -84,6 +85,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(business::list_notifications))
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product, catalog::update_product))
+        .routes(routes!(families::create_family))
         .routes(routes!(catalog::list_stock_levels))
         .routes(routes!(
             catalog::list_stock_movements,
@@ -267,27 +269,47 @@ pub async fn write(
     payload: Document,
     what: &str,
 ) -> Result<Value, ApiError> {
-    let operation = Operation {
-        seq: 1,
-        op_id: format!("api-{}", ObjectId::new().to_hex()),
-        collection,
-        document_id: document_id.into(),
-        op,
-        payload,
-        user: None,
-    };
-    let outcome = Reconciler::new(service.central.clone(), caller.business_id.into())
-        .apply(std::slice::from_ref(&operation))
-        .await
-        .map_err(ApiError::unavailable)?;
-    if let Some(rejection) = outcome.rejected.into_iter().next() {
-        return Err(ApiError::conflict(
-            "refused",
-            format!("The central database refused this: {}", rejection.error),
-        ));
-    }
+    apply(
+        service,
+        caller,
+        vec![(collection, document_id, op, payload)],
+    )
+    .await?;
     let stored = find(service, caller, collection, document_id, what).await?;
     Ok(json::document(&stored))
+}
+
+/// Applies changes through the reconciler in one batch; the first one refused is the
+/// answer.
+pub async fn apply(
+    service: &Service,
+    caller: &Caller,
+    changes: Vec<(Collection, ObjectId, Op, Document)>,
+) -> Result<(), ApiError> {
+    let operations: Vec<Operation> = changes
+        .into_iter()
+        .zip(1..)
+        .map(|((collection, document_id, op, payload), seq)| Operation {
+            seq,
+            op_id: format!("api-{}", ObjectId::new().to_hex()),
+            collection,
+            document_id: document_id.into(),
+            op,
+            payload,
+            user: None,
+        })
+        .collect();
+    let outcome = Reconciler::new(service.central.clone(), caller.business_id.into())
+        .apply(&operations)
+        .await
+        .map_err(ApiError::unavailable)?;
+    match outcome.rejected.into_iter().next() {
+        Some(rejection) => Err(ApiError::conflict(
+            "refused",
+            format!("The central database refused this: {}", rejection.error),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// A request body as `T`, or a problem naming what is wrong with it (an unknown field is
