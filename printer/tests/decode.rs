@@ -408,6 +408,24 @@ fn a_weighed_items_label_reads_back_with_its_weight_price_and_a_code_the_till_re
         .ring_up(&mut cart, "2388060112344", sellsync_contract::Quantity::ONE)
         .unwrap();
     assert_eq!(cart.lines()[0].quantity, weight);
+    // Its receipt line gives the weight at the price per unit, read back by the decoder.
+    let tenders = [sellsync_core::Tender {
+        method: cafe.till.payment_method("espèces").unwrap(),
+        amount: None,
+    }];
+    let sale = cafe
+        .till
+        .complete_sale(&cafe.cashier, &cart, &tenders)
+        .unwrap();
+    let settings = settings(Paper::Mm58, CodePage::Pc858);
+    let bytes = receipt_bytes(&cafe.till, &settings, sale.clone(), false, true).unwrap();
+    let decoded = decode(&bytes, 58);
+    let text = the_receipt(&decoded, &sale, Paper::Mm58);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  1.234 kg x 9.90/kg") && l.ends_with("12.22")),
+        "{text}"
+    );
     assert_eq!(
         cafe.till.shelf_label("COMTE").unwrap().price,
         "€9.90/kg",
