@@ -157,6 +157,8 @@ enum Command {
     Reprint(print::ReprintArgs),
     /// Shelf labels of a product: ESC/POS bytes to a file or a printer
     Label(print::LabelArgs),
+    /// Shelf labels of many products on sheets for an office printer (an HTML page)
+    LabelSheet(print::LabelSheetArgs),
     /// The till's receipt printer
     #[command(subcommand)]
     Printer(print::PrinterCommand),
@@ -263,6 +265,7 @@ fn run(cli: Cli, out: &Printer) -> Result<()> {
         Command::Receipt(args) => print::receipt(&till, args, out),
         Command::Reprint(args) => print::reprint(&mut till, args, out),
         Command::Label(args) => print::label(&till, args, out),
+        Command::LabelSheet(args) => print::label_sheet(&till, args, out),
         Command::Printer(command) => print::printer(&mut till, command, out),
         Command::Drawer(command) => print::drawer(&mut till, command, out),
         Command::Product(command) => catalog::product(&mut till, command, out),

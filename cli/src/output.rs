@@ -560,6 +560,24 @@ impl Printer {
         })
     }
 
+    pub fn label_sheet_written(
+        &self,
+        products: usize,
+        labels: usize,
+        sheets: usize,
+        target: &str,
+    ) -> Result<()> {
+        let value = serde_json::json!({
+            "products": products, "labels": labels, "sheets": sheets, "target": target,
+        });
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "{labels} shelf label(s) of {products} product(s) on {sheets} sheet(s) written to {target}: open it in a browser and print it at 100% scale."
+            )?;
+        })
+    }
+
     pub fn weighed_label_written(
         &self,
         label: &WeighedLabel,

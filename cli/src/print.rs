@@ -12,6 +12,7 @@ use sellsync_core::printing::{
     CodePage, PrintJob, PrintJobStatus, PrinterConnection, PrinterSettings,
 };
 use sellsync_core::{Actor, Sale, Till};
+use sellsync_printer::sheet::{self, SheetPaper};
 use sellsync_printer::{print_queued, receipt_bytes, receipt_layout, render, Connection, Timeouts};
 
 use crate::output::Printer;
@@ -42,6 +43,24 @@ pub struct LabelArgs {
     weight: Option<Quantity>,
     #[command(flatten)]
     to: Destination,
+}
+
+#[derive(Args)]
+pub struct LabelSheetArgs {
+    /// The products: their barcodes or SKUs
+    codes: Vec<String>,
+    /// Every product of this category too
+    #[arg(long)]
+    category: Option<String>,
+    /// Labels of each product
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=500))]
+    copies: u16,
+    /// The sheets' paper: a4 (3 × 8 labels of 70 × 37 mm) or letter (3 × 10 of 2⅝ × 1 in)
+    #[arg(long, default_value = "a4")]
+    paper: String,
+    /// Write the page to this file, to print from a browser
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 /// Where printed bytes go (a file or a printer), and on what paper.
@@ -178,6 +197,45 @@ pub fn label(till: &Till, args: LabelArgs, out: &Printer) -> Result<()> {
     let bytes = render::shelf_labels(&label, args.copies, settings.code_page, settings.paper)?;
     let target = send(&bytes)?;
     out.labels_written(&label, args.copies, &target, bytes.len())
+}
+
+/// Shelf labels of many products on sheets for an office printer, as an HTML page.
+pub fn label_sheet(till: &Till, args: LabelSheetArgs, out: &Printer) -> Result<()> {
+    let Some(paper) = SheetPaper::parse(&args.paper) else {
+        bail!(
+            "{:?} is no paper for label sheets: give a4 or letter.",
+            args.paper
+        );
+    };
+    let mut codes = args.codes;
+    if let Some(category) = &args.category {
+        let category = category.trim();
+        let before = codes.len();
+        codes.extend(
+            till.stock_levels(false)?
+                .into_iter()
+                .filter(|p| p.category.eq_ignore_ascii_case(category))
+                .map(|p| p.sku),
+        );
+        if codes.len() == before {
+            bail!("No product is in the category {category:?}.");
+        }
+    }
+    let mut labels = Vec::new();
+    for code in &codes {
+        let label = till.shelf_label(code)?;
+        labels.extend(std::iter::repeat_n(label, usize::from(args.copies)));
+    }
+    let html = sheet::label_sheets(&labels, paper, "Shelf labels")?;
+    std::fs::write(&args.out, &html)
+        .with_context(|| format!("cannot write {}", args.out.display()))?;
+    let sheets = labels.len().div_ceil(paper.labels_per_sheet());
+    out.label_sheet_written(
+        codes.len(),
+        labels.len(),
+        sheets,
+        &args.out.display().to_string(),
+    )
 }
 
 /// Queues a copy of a sale's receipt on the till's printer and prints it.

@@ -1,7 +1,8 @@
 //! Sell Sync's receipt printers: receipts and drawer pulses as ESC/POS bytes
 //! ([`render`], with text in the printer's code page by [`charset`]), the connections
 //! that carry them with timeouts and status checks ([`connection`]), and the print queue
-//! that prints what the till has queued, off the checkout path ([`queue`]).
+//! that prints what the till has queued, off the checkout path ([`queue`]), and shelf
+//! labels on sheets for an office printer as a page to print from a browser ([`sheet`]).
 
 use std::io;
 
@@ -11,6 +12,7 @@ pub mod charset;
 pub mod connection;
 pub mod queue;
 pub mod render;
+pub mod sheet;
 
 pub use connection::{Connection, PrinterStatus, Timeouts};
 pub use queue::{print_queued, receipt_bytes, receipt_layout, z_report_bytes};
