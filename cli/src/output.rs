@@ -8,9 +8,11 @@ use anyhow::Result;
 use sellsync_central::audit::CentralJournal;
 use sellsync_contract::documents::{barcode_rules_bson, ParkedStatus};
 use sellsync_contract::embedded_barcodes::BarcodeRule;
-use sellsync_contract::quantity::Unit;
+use sellsync_contract::money::Money;
+use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::StockChange;
 use sellsync_contract::z_report::{rows, ZReport};
+use sellsync_core::catalog::family::by_family;
 use sellsync_core::catalog::labels::{LabelValue, Scanned};
 use sellsync_core::customers::{Customer, Purchase};
 use sellsync_core::db::outbox::OutboxEntry;
@@ -443,6 +445,102 @@ impl Printer {
                 }
             }
         )
+    }
+
+    /// Stock rolled up by family: a family's variants summed, and which are low.
+    pub fn stock_by_family(&self, products: &[Product]) -> Result<()> {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            name: String,
+            products: usize,
+            stock: Quantity,
+            low: Vec<&'a str>,
+        }
+        let rows: Vec<Row> = by_family(
+            products,
+            |p| p.variant.as_ref().map(|v| v.family_name.as_str()),
+            |p| p.product_name.as_str(),
+        )
+        .into_iter()
+        .map(|share| Row {
+            products: share.rows.len(),
+            stock: share.rows.iter().map(|p| p.stock).sum(),
+            low: share
+                .rows
+                .iter()
+                .filter(|p| p.is_low())
+                .map(|p| p.sku.as_str())
+                .collect(),
+            name: share.name,
+        })
+        .collect();
+        emit!(self, &rows, |out| {
+            writeln!(out, "{:<44} {:>8} {:>8}  LOW", "NAME", "PRODUCTS", "STOCK")?;
+            for row in &rows {
+                writeln!(
+                    out,
+                    "{:<44} {:>8} {:>8}  {}",
+                    truncate(&row.name, 44),
+                    row.products,
+                    row.stock,
+                    row.low.join(" ")
+                )?;
+            }
+        })
+    }
+
+    /// A purchase order rolled up by family: each family's variants in one line.
+    pub fn order_by_family(&self, till: &Till, order: &PurchaseOrder) -> Result<()> {
+        #[derive(Serialize)]
+        struct Row {
+            name: String,
+            lines: usize,
+            quantity_ordered: Quantity,
+            quantity_received: Quantity,
+            /// What the lines with a known price come to.
+            cost: String,
+        }
+        let mut rows = Vec::new();
+        for share in by_family(
+            &order.lines,
+            |l| l.family_name.as_deref(),
+            |l| l.product_name.as_str(),
+        ) {
+            let mut cost = Money::ZERO;
+            for l in &share.rows {
+                if let Some(price) = l.unit_price {
+                    cost = cost.checked_add(price.times(l.quantity_ordered)?)?;
+                }
+            }
+            rows.push(Row {
+                lines: share.rows.len(),
+                quantity_ordered: share.rows.iter().map(|l| l.quantity_ordered).sum(),
+                quantity_received: share.rows.iter().map(|l| l.quantity_received).sum(),
+                cost: till.format_money(cost),
+                name: share.name,
+            });
+        }
+        let value = serde_json::json!({ "order_number": order.order_number, "families": rows });
+        emit!(self, value, |out| {
+            writeln!(
+                out,
+                "{} {} to {}, by family:",
+                order.order_number,
+                order.order_status.as_str(),
+                order.supplier_name
+            )?;
+            for row in &rows {
+                writeln!(
+                    out,
+                    "  {:<40} {:>3} line(s) {:>8} ordered {:>8} received {:>10}",
+                    truncate(&row.name, 40),
+                    row.lines,
+                    row.quantity_ordered,
+                    row.quantity_received,
+                    row.cost
+                )?;
+            }
+        })
     }
 
     pub fn stock_change(&self, change: &StockChange) -> Result<()> {

@@ -132,7 +132,12 @@ pub enum OrderCommand {
         status: Option<OrderStatus>,
     },
     /// One purchase order, its lines and what came in
-    Show { order: String },
+    Show {
+        order: String,
+        /// Each family's variants rolled up into one line
+        #[arg(long)]
+        by_family: bool,
+    },
     /// Write an order for the supplier, as CSV and/or a printable page (HTML), and show it
     Export {
         order: String,
@@ -244,7 +249,13 @@ pub fn order(till: &mut Till, command: OrderCommand, out: &Printer) -> Result<()
             till.raise_overdue_orders(till.today())?;
             return out.purchase_orders(till, &till.purchase_orders(status)?);
         }
-        OrderCommand::Show { order } => till.purchase_order(&order)?,
+        OrderCommand::Show { order, by_family } => {
+            let order = till.purchase_order(&order)?;
+            if by_family {
+                return out.order_by_family(till, &order);
+            }
+            order
+        }
         OrderCommand::Export { order, csv, page } => {
             let order = till.purchase_order(&order)?;
             let write = |file: &PathBuf, text: String| {

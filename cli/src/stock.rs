@@ -15,6 +15,9 @@ pub(crate) struct StockArgs {
     /// Only products at or below their low-stock threshold
     #[arg(long)]
     low: bool,
+    /// Each family's variants rolled up into one line (their total, how many are low)
+    #[arg(long)]
+    by_family: bool,
     #[command(subcommand)]
     action: Option<StockCommand>,
 }
@@ -48,6 +51,7 @@ pub(crate) enum StockCommand {
 /// ledger checked.
 pub(crate) fn stock(till: &mut Till, args: StockArgs, out: &Printer) -> Result<()> {
     match args.action {
+        None if args.by_family => out.stock_by_family(&till.stock_levels(args.low)?),
         None => out.stock(till, &till.stock_levels(args.low)?),
         Some(StockCommand::Adjust {
             sign_in: who,

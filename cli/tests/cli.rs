@@ -1946,3 +1946,107 @@ fn barcode_rules_are_set_and_labels_are_read() {
     let err = fails(d, &["barcode", "2388060112344"]);
     assert!(err.contains("No product has the barcode"), "{err}");
 }
+
+#[test]
+fn variants_roll_up_by_family_and_labels_print_on_sheets() {
+    let dir = demo();
+    let d = dir.path();
+    // The demo's T-shirts: six variants of 6 each, rolled up into one line.
+    let rows = json(d, &["stock", "--by-family"]);
+    let shirts = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Corner Market T-shirt")
+        .unwrap_or_else(|| panic!("{rows}"));
+    assert_eq!(
+        (shirts["products"].as_u64(), shirts["stock"].as_i64()),
+        (Some(6), Some(36))
+    );
+    assert_eq!(shirts["low"], serde_json::json!([]));
+    let soap = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Cli Test Soap")
+        .unwrap();
+    assert_eq!(
+        milk["products"], 1,
+        "a product of no family is its own line"
+    );
+
+    // A purchase order of two variants and another product, rolled up by family.
+    ok(
+        d,
+        &with(MANAGER, &["supplier", "add", "--name", "Tee Mill"]),
+    );
+    let order = json(
+        d,
+        &with(
+            MANAGER,
+            &[
+                "po",
+                "create",
+                "--supplier",
+                "Tee Mill",
+                "--item",
+                "APP-TEE-S-NAVY:12@4.00",
+                "--item",
+                "APP-TEE-M-NAVY:24@4.00",
+                "--item",
+                "CLI-1:5",
+            ],
+        ),
+    );
+    let number = order[0]["order_number"].as_str().unwrap().to_owned();
+    let rolled = json(d, &["po", "show", &number, "--by-family"]);
+    assert_eq!(
+        rolled["families"],
+        serde_json::json!([
+            { "name": "Corner Market T-shirt", "lines": 2, "quantity_ordered": 36,
+              "quantity_received": 0, "cost": "144.00" },
+            { "name": "Cli Test Soap", "lines": 1, "quantity_ordered": 5,
+              "quantity_received": 0, "cost": "0.00" },
+        ])
+    );
+
+    // Shelf labels of a category and a product, twice each, on one A4 sheet.
+    let sheet = d.join("labels.html");
+    let written = json(
+        d,
+        &[
+            "label-sheet",
+            "CLI-1",
+            "--category",
+            "apparel",
+            "--copies",
+            "2",
+            "--out",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        (&written["products"], &written["labels"], &written["sheets"]),
+        (
+            &serde_json::json!(7),
+            &serde_json::json!(14),
+            &serde_json::json!(1)
+        )
+    );
+    let html = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(html.matches(r#"data-sku="APP-TEE-M-NAVY""#).count(), 2);
+    assert_eq!(html.matches(r#"data-sku="CLI-1""#).count(), 2);
+    // Refused, and no page written: an unknown product, a category of none, a paper.
+    let nothing = d.join("nothing.html");
+    let out = nothing.to_str().unwrap();
+    let err = fails(d, &["label-sheet", "NO-SUCH", "--out", out]);
+    assert!(err.contains("NO-SUCH"), "{err}");
+    let err = fails(d, &["label-sheet", "--category", "Garden", "--out", out]);
+    assert!(
+        err.contains("No product is in the category \"Garden\""),
+        "{err}"
+    );
+    let err = fails(d, &["label-sheet", "CLI-1", "--paper", "a5", "--out", out]);
+    assert!(err.contains("give a4 or letter"), "{err}");
+    assert!(!nothing.exists());
+}

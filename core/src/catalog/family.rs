@@ -90,6 +90,42 @@ pub fn grid(new: &NewFamily, family_id: Id) -> Result<Vec<NewProduct>> {
         .collect())
 }
 
+/// One family's share of a list (a product of no family is a share of its own): its name,
+/// how many of the list's rows it has, and those rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyShare<'a, T> {
+    /// The family's name, or the product's own.
+    pub name: String,
+    pub rows: Vec<&'a T>,
+}
+
+/// `rows` grouped by family, in the order each family first appears: what a stock list or
+/// a purchase order rolls up to. `family` is a row's family name, if it has one; `own` its
+/// product's name otherwise.
+pub fn by_family<'a, T>(
+    rows: &'a [T],
+    family: impl Fn(&T) -> Option<&str>,
+    own: impl Fn(&T) -> &str,
+) -> Vec<FamilyShare<'a, T>> {
+    let mut shares: Vec<FamilyShare<'a, T>> = Vec::new();
+    for row in rows {
+        match family(row) {
+            Some(name) => match shares.iter_mut().find(|s| s.name == name) {
+                Some(share) => share.rows.push(row),
+                None => shares.push(FamilyShare {
+                    name: name.to_owned(),
+                    rows: vec![row],
+                }),
+            },
+            None => shares.push(FamilyShare {
+                name: own(row).to_owned(),
+                rows: vec![row],
+            }),
+        }
+    }
+    shares
+}
+
 /// Why a grid's variants were refused, each named by its SKU.
 fn refused_variants(products: &[NewProduct], report: &ImportReport) -> String {
     let mut words = String::from("No variant was added:");
@@ -135,6 +171,31 @@ impl Till {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_roll_up_by_family_in_the_order_families_first_appear() {
+        let rows = [
+            ("Tee", "Tee, S"),
+            ("", "Milk"),
+            ("Cap", "Cap, Red"),
+            ("Tee", "Tee, M"),
+            ("", "Milk"),
+        ];
+        let shares = by_family(
+            &rows,
+            |(family, _)| Some(*family).filter(|f| !f.is_empty()),
+            |(_, name)| name,
+        );
+        let seen: Vec<(&str, usize)> = shares
+            .iter()
+            .map(|s| (s.name.as_str(), s.rows.len()))
+            .collect();
+        assert_eq!(
+            seen,
+            [("Tee", 2), ("Milk", 1), ("Cap", 1), ("Milk", 1)],
+            "a product of no family is a share of its own, even twice"
+        );
+    }
 
     #[test]
     fn each_variant_takes_its_own_price_stock_and_barcode_or_the_familys() {

@@ -35,6 +35,8 @@ pub struct OrderLine {
     pub product_id: Id,
     pub sku: String,
     pub product_name: String,
+    /// The family of a variant (`Crew T-shirt`), to roll an order up by.
+    pub family_name: Option<String>,
     /// The product's unit: every quantity of the line is in it.
     pub unit: Unit,
     pub quantity_ordered: Quantity,
@@ -643,13 +645,14 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
         .optional()?
         .unwrap_or_default();
     // Every line's names in one read.
-    let mut names: HashMap<Id, (String, String, Unit)> = HashMap::with_capacity(doc.items.len());
+    type Names = (String, String, Option<String>, Unit);
+    let mut names: HashMap<Id, Names> = HashMap::with_capacity(doc.items.len());
     let mut stmt = conn.prepare_cached(
-        "SELECT p._id, p.sku, p.product_name, p.unit FROM purchase_order_items i
+        "SELECT p._id, p.sku, p.product_name, p.family_name, p.unit FROM purchase_order_items i
          JOIN products p ON p._id = i.product_id WHERE i.order_id = ?1",
     )?;
     for row in stmt.query_map([doc.id], |r| {
-        Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
     })? {
         let (id, pair) = row?;
         names.insert(id, pair);
@@ -657,7 +660,8 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
     let mut lines = Vec::with_capacity(doc.items.len());
     let mut total = Money::ZERO;
     for item in &doc.items {
-        let (sku, product_name, unit) = names.remove(&item.product_id).unwrap_or_default();
+        let (sku, product_name, family_name, unit) =
+            names.remove(&item.product_id).unwrap_or_default();
         if let Some(price) = item.unit_price {
             total = total.checked_add(price.times(item.quantity_ordered)?)?;
         }
@@ -665,6 +669,7 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
             product_id: item.product_id,
             sku,
             product_name,
+            family_name,
             unit,
             quantity_ordered: item.quantity_ordered,
             unit_price: item.unit_price,
