@@ -1971,7 +1971,7 @@ fn variants_roll_up_by_family_and_labels_print_on_sheets() {
         .find(|r| r["name"] == "Cli Test Soap")
         .unwrap();
     assert_eq!(
-        milk["products"], 1,
+        soap["products"], 1,
         "a product of no family is its own line"
     );
 
