@@ -1390,6 +1390,15 @@ class Till(unittest.TestCase):
         self.wait(5).until(lambda d: len(self.lines()) == 3)
         self.screenshot("desktop-weighed")
 
+        # A cashier may not key a weight: refused in words, and the cart stays as it was.
+        self.wait_for("#sign-out").click()
+        self.sign_in("cashier@example.com", "1111")
+        self.wait_for("#nav-sell").click()
+        before = len(self.lines())
+        self.wait_for("#scan").send_keys("0.5*4664" + Keys.ENTER)
+        self.assert_in_words("#sell-error", "is not allowed to key weights. A manager or an admin can.")
+        self.assertEqual(len(self.lines()), before)
+
     def test_30_a_family_is_added_as_a_grid_on_the_stock_screen_and_a_variant_sold(self):
         self.open_demo()
         self.sign_in("manager@example.com", "2345")
@@ -1417,6 +1426,20 @@ class Till(unittest.TestCase):
         self.assert_in_words("#family-error", "TEE-S-NAVY")
         self.screenshot("desktop-family")
 
+        # The family's shelf labels, on a sheet to print.
+        filter_box = self.wait_for("#stock-filter")
+        filter_box.send_keys(Keys.CONTROL + "a", Keys.DELETE)
+        filter_box.send_keys("Crew T-shirt")
+        self.wait(5).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.product")) == 2)
+        self.wait_for("#label-sheet").click()
+        sheet = os.path.join(self.data_dir, "tee-labels")
+        self.answer_save_dialog("Save the label sheet", sheet)
+        self.wait_for_text("#stock-saved", f"Labels of 2 products: {sheet}.html")
+        with open(sheet + ".html", encoding="utf-8") as page:
+            html = page.read()
+        for sku in ("TEE-S-NAVY", "TEE-M-NAVY"):
+            self.assertIn(f'data-sku="{sku}"', html)
+
         self.body(Keys.F1)
         self.scanner_types("TEE-M-NAVY")
         self.wait_for('#cart tr.line[data-sku="TEE-M-NAVY"]')
@@ -1430,7 +1453,7 @@ class Till(unittest.TestCase):
         "discount", "contact", "name", "phone", "points", "amount", "tenders", "sale", "note", "parked",
         "input", "approve", "lines", "creditTo", "reason", "float", "cashIn", "counted", "approveEmail",
         "approvePin", "keepParked", "by", "date", "number", "lowOnly", "correction", "isNew", "supplier",
-        "order", "to", "transfer", "category", "country",
+        "order", "to", "transfer", "category", "country", "skus",
     )
 
     def test_26_malformed_input_to_every_command_is_refused_in_words_and_writes_nothing(self):

@@ -239,6 +239,7 @@ window_commands![
     shift::print_z_report,
     reports::breakdown,
     reports::export_breakdown,
+    stock::export_label_sheet,
     stock::stock,
     stock::adjust_stock,
     stock::product,

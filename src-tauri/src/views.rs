@@ -90,6 +90,12 @@ impl From<sellsync_scale::ScaleError> for Failure {
     }
 }
 
+impl From<sellsync_printer::sheet::SheetError> for Failure {
+    fn from(error: sellsync_printer::sheet::SheetError) -> Failure {
+        Failure::new(error.code(), error.to_string())
+    }
+}
+
 pub type Answer<T> = Result<T, Failure>;
 
 /// The first thing the window asks: is there a till, whose is it, who may sign in.

@@ -8,7 +8,10 @@ use sellsync_core::{NewProduct, Percent};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
 
+use sellsync_printer::sheet::{label_sheets, SheetPaper};
+
 use super::{commit, counter};
+use crate::save_as::{self, Offer};
 use crate::views::{Answer, Incoming, NotificationView, ProductForm, StockView};
 use crate::Desk;
 
@@ -23,6 +26,35 @@ pub fn stock(desk: State<'_, Desk>, low_only: bool) -> Answer<Vec<StockView>> {
         .iter()
         .map(|p| StockView::new(c.till, p, &incoming))
         .collect())
+}
+
+/// Asks where to save the shelf labels of `skus` (the products the stock screen lists) on
+/// A4 sticker sheets, as a page to print from a browser, and writes it there; answers
+/// where, or `None` when the dialog was cancelled. The till is not held while the dialog
+/// is open.
+#[tauri::command]
+pub async fn export_label_sheet(
+    app: AppHandle,
+    desk: State<'_, Desk>,
+    skus: Vec<String>,
+) -> Answer<Option<String>> {
+    let page = {
+        let mut session = desk.session();
+        let c = counter(&mut session)?;
+        let labels = skus
+            .iter()
+            .map(|sku| c.till.shelf_label(sku))
+            .collect::<sellsync_core::Result<Vec<_>>>()?;
+        label_sheets(&labels, SheetPaper::A4, "Shelf labels")?
+    };
+    let offer = Offer {
+        title: "Save the label sheet",
+        file_name: "shelf-labels.html",
+        kind: "Web page",
+        extension: "html",
+    };
+    let path = save_as::save(&app, &offer, page).await?;
+    Ok(path.map(|p| p.display().to_string()))
 }
 
 /// A stock correction as the form sends it: the level counted on the shelf, or a change.

@@ -121,6 +121,7 @@ export const api = {
   markOrdered: (order: string) => call<OrderView>("mark_ordered", { order }),
   /** Asks where to save the order's page (a CSV beside it); where, or null when cancelled. */
   exportOrder: (order: string) => call<string | null>("export_order", { order }),
+  exportLabelSheet: (skus: string[]) => call<string | null>("export_label_sheet", { skus }),
   cancelOrder: (order: string) => call<OrderView>("cancel_order", { order }),
   receiveOrder: (order: string, lines: ReceivedInput[]) =>
     call<OrderView>("receive_order", { order, lines }),

@@ -574,6 +574,7 @@ export type Command =
   | "discard_parked"
   | "enrol"
   | "export_breakdown"
+  | "export_label_sheet"
   | "export_order"
   | "make_return"
   | "mark_notifications_read"
