@@ -16,6 +16,7 @@ pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod html;
 pub mod journal;
 pub mod notifications;
 pub mod printing;

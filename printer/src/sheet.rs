@@ -11,6 +11,7 @@ use barcoders::sym::code128::Code128;
 use barcoders::sym::ean13::EAN13;
 use barcoders::sym::ean8::EAN8;
 use sellsync_core::catalog::barcode::{barcode_kind, BarcodeKind};
+use sellsync_core::html::escape;
 use sellsync_core::printing::label::ShelfLabel;
 use thiserror::Error;
 
@@ -107,22 +108,6 @@ fn svg(bars: &[u8], width_mm: f32, height_mm: f32) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} 1" preserveAspectRatio="none" style="width:{width_mm}mm;height:{height_mm}mm" shape-rendering="crispEdges">{rects}</svg>"#,
         bars.len()
     )
-}
-
-/// Text as HTML writes it.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `labels` (each as many times as it appears) on as many sheets of `paper` as they need,

@@ -2,6 +2,7 @@
 //! send (HTML, one table) with who orders, where to deliver, and what. Pure.
 
 use crate::error::{Error, Result};
+use crate::html::escape;
 use crate::purchasing::orders::PurchaseOrder;
 use crate::purchasing::suppliers::Supplier;
 use crate::till::Store;
@@ -110,34 +111,4 @@ pub fn to_page(
         code = currency.code(),
         total = currency.format(order.total),
     ))
-}
-
-/// `text` safe inside HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn text_from_the_till_cannot_make_markup() {
-        assert_eq!(
-            escape("<b>Tom's \"A&B\"</b>"),
-            "&lt;b&gt;Tom&#39;s &quot;A&amp;B&quot;&lt;/b&gt;"
-        );
-        assert_eq!(escape("Milk 1 L"), "Milk 1 L");
-    }
 }
