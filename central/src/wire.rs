@@ -263,6 +263,7 @@ impl PushResponse {
                         (Some(code), Some(message)) => format!("{message} ({code})"),
                         (code, message) => message.or(code).unwrap_or_default(),
                     },
+                    duplicate: Vec::new(),
                 }),
             }
         }

@@ -116,6 +116,34 @@ impl ApiError {
         }
     }
 
+    /// A method the route does not take.
+    pub fn method_not_allowed(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            message,
+        )
+    }
+
+    /// What the HTTP layer answered with `status` and `words` in plain text (a query or a
+    /// path id that does not parse), as a problem with a code of its status.
+    pub fn other(status: StatusCode, words: String) -> ApiError {
+        let code = match status {
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+            s if s.is_server_error() => "server_error",
+            _ => "refused",
+        };
+        let message = if words.is_empty() {
+            status.canonical_reason().unwrap_or("Refused").to_owned()
+        } else {
+            words
+        };
+        ApiError::new(status, code, message)
+    }
+
     /// The database did not answer: try again.
     pub fn unavailable(error: impl std::fmt::Display) -> ApiError {
         warn!(%error, "the central database did not answer");
@@ -143,6 +171,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"sellsync\""),
+            );
+        }
         if let Some(wait) = self.retry_after {
             let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             headers.insert(

@@ -124,32 +124,44 @@ pub fn router(central: Central, per_second: u32) -> Router {
         .layer(TraceLayer::new_for_http().on_failure(DefaultOnFailure::new().level(Level::WARN)))
 }
 
-/// The body limit's and the timeout's own answers, as problems like every other refusal.
+/// Every refusal as a problem: the body limit's and the timeout's own answers, and what
+/// axum's extractors answer in plain text or with no body (a query that does not
+/// parse, a path id of the wrong shape), with a stable code and their words as the
+/// detail.
 async fn as_problems(response: Response) -> Response {
-    let is_problem = response
+    let status = response.status();
+    // A problem, or JSON of its own (the health check's), is the answer already.
+    let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/problem+json"));
-    if is_problem {
+        .is_some_and(|kind| {
+            kind.as_bytes().starts_with(b"application/problem+json")
+                || kind.as_bytes().starts_with(b"application/json")
+        });
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    match response.status() {
+    let problem = match status {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large("body_too_large",
             format!(
                 "A request body may hold at most {} MiB: send fewer operations at a time.",
                 BODY_LIMIT >> 20
             ),
-        )
-        .into_response(),
+        ),
         StatusCode::REQUEST_TIMEOUT => ApiError::timeout("timeout",
             format!(
                 "The request took longer than {} s and was dropped: send it again (with the same Idempotency-Key).",
                 REQUEST_TIMEOUT.as_secs()
             ),
-        )
-        .into_response(),
-        _ => response,
-    }
+        ),
+        _ => {
+            let (_, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+            let words = String::from_utf8_lossy(&bytes).trim().to_owned();
+            ApiError::other(status, words)
+        }
+    };
+    problem.into_response()
 }
 
 /// Any other path or method.

@@ -158,8 +158,21 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
             };
             let concrete = path.replace("{id}", a_id);
             let takes_id = concrete != *path;
-            // ...in the query, and in the body.
-            let query = format!("?store_id={}&product_id={}", a.store, a.product);
+            // ...in the query (each of those the route takes), and in the body.
+            let declared: Vec<&str> = item[method]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            let query: String = [("store_id", &a.store), ("product_id", &a.product)]
+                .into_iter()
+                .filter(|(name, _)| declared.contains(name))
+                .map(|(name, id)| format!("{name}={id}"))
+                .collect::<Vec<_>>()
+                .join("&");
+            let query = format!("?{query}");
             let body = match path.as_str() {
                 "/v1/products" => json!({ "sku": "MILK2", "product_name": "Stolen",
                     "price": "1.00", "store_id": a.store }),
@@ -801,4 +814,86 @@ async fn a_family_is_added_as_its_grid_of_variants_whole_or_not_at_all() {
     let (status, body) = gateway.post("/v1/product-families", Some(&b.key), &family(json!([])));
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["variants"].as_array().unwrap().len(), 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_refusal_is_a_problem_with_a_stable_code() {
+    let name = database("problems");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let problem = |status: u16, headers: &[(String, String)], answer: &Value, code: &str| {
+        assert_eq!(answer["code"], code, "{answer}");
+        assert_eq!(answer["status"], status, "{answer}");
+        let kind = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| v.as_str());
+        assert_eq!(kind, Some("application/problem+json"), "{answer}");
+    };
+    // A query that does not parse, a parameter the route does not take (a misspelt
+    // filter, the page's next_cursor given under its own name), a page too big.
+    for (path, code, words) in [
+        ("/v1/products?limit=ten", "bad_request", "limit"),
+        (
+            "/v1/products?stor_id=1",
+            "unknown_parameter",
+            "GET /v1/products takes limit, cursor",
+        ),
+        (
+            "/v1/customers?next_cursor=abc",
+            "unknown_parameter",
+            "not next_cursor",
+        ),
+        (
+            "/v1/customers?limit=201",
+            "invalid_field",
+            "1 to 200 documents a page",
+        ),
+        (
+            "/v1/customers?limit=0",
+            "invalid_field",
+            "1 to 200 documents a page",
+        ),
+    ] {
+        let (status, headers, answer) = gateway.call("GET", path, Some(&a.key), "", &[]);
+        assert_eq!(status, 400, "{path}: {answer}");
+        problem(400, &headers, &answer, code);
+        assert!(
+            answer["detail"].as_str().unwrap().contains(words),
+            "{path}: {answer}"
+        );
+    }
+    // A method the route does not take: 405 with Allow, and words.
+    let (status, headers, answer) = gateway.call("DELETE", "/v1/products", Some(&a.key), "", &[]);
+    assert_eq!(status, 405, "{answer}");
+    problem(405, &headers, &answer, "method_not_allowed");
+    assert!(
+        headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("allow")
+            && v.contains("GET")
+            && v.contains("POST")),
+        "{headers:?}"
+    );
+    // No key: 401 says how to authenticate.
+    let (status, headers, answer) = gateway.call("GET", "/v1/products", None, "", &[]);
+    assert_eq!(status, 401, "{answer}");
+    assert!(
+        headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("www-authenticate") && v.starts_with("Bearer")),
+        "{headers:?}"
+    );
+    // A SKU the business has: 409 in words, not the database's.
+    let (status, headers, answer) = gateway.call(
+        "POST",
+        "/v1/products",
+        Some(&a.key),
+        &json!({ "sku": "MILK", "product_name": "Milk again", "price": "1.00" }).to_string(),
+        &[],
+    );
+    assert_eq!(status, 409, "{answer}");
+    problem(409, &headers, &answer, "duplicate");
+    assert_eq!(
+        answer["detail"],
+        "The business has a product with this SKU already."
+    );
 }

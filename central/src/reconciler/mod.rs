@@ -95,6 +95,9 @@ pub struct BatchOutcome {
 pub struct Rejection {
     pub seq: i64,
     pub error: String,
+    /// When a unique index refused it: the fields of that index the document shares with
+    /// another of its business (`["sku"]`); empty otherwise.
+    pub duplicate: Vec<String>,
 }
 
 /// Applies batches of one till's operations for its business.
@@ -269,9 +272,19 @@ impl<'a> Attempt<'a> {
     }
 
     fn reject(&mut self, op: &Operation, error: impl Into<String>) {
+        self.reject_duplicate(op, error, Vec::new());
+    }
+
+    fn reject_duplicate(
+        &mut self,
+        op: &Operation,
+        error: impl Into<String>,
+        duplicate: Vec<String>,
+    ) {
         self.rejected.push(Rejection {
             seq: op.seq,
             error: error.into(),
+            duplicate,
         });
     }
 
@@ -804,7 +817,15 @@ impl<'a> Attempt<'a> {
                 }
                 let op = ops[chunk.get(index).map_or(0, |(i, _)| *i)];
                 debug!(seq = op.seq, code, %message, "write refused");
-                self.reject(op, format!("{message} (code {code})"));
+                let duplicate: Vec<String> = match error.get_document("keyPattern") {
+                    Ok(key) if code == DUPLICATE_KEY => key
+                        .keys()
+                        .filter(|k| *k != field::BUSINESS_ID)
+                        .cloned()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                self.reject_duplicate(op, format!("{message} (code {code})"), duplicate);
                 refused = true;
             }
             if in_transaction && refused {

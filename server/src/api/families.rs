@@ -155,7 +155,7 @@ pub async fn create_family(
                 .iter()
                 .map(|(id, document)| (Collection::Products, *id, Op::Insert, document.clone()))
                 .collect();
-            apply(&service, &caller, inserts).await?;
+            apply(&service, &caller, "product", inserts).await?;
             let stored = stored_family(&service, &caller, family_id).await?;
             Ok(Answer::created(json!({
                 "family_id": family_id.to_string(),

@@ -15,6 +15,7 @@ mod json;
 mod keys;
 pub mod limit;
 mod page;
+mod params;
 mod sales;
 
 use std::sync::Arc;
@@ -76,7 +77,7 @@ impl Modify for BearerKey {
 
 /// The `/v1` routes of the business API, and their OpenAPI document.
 pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(business::get_business))
         .routes(routes!(business::set_barcode_rules))
         .routes(routes!(business::list_stores, business::create_store))
@@ -101,7 +102,21 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(sales::get_purchase_order))
         .routes(routes!(keys::list_keys, keys::create_key))
         .routes(routes!(keys::revoke_key))
-        .split_for_parts()
+        .split_for_parts();
+    // A query parameter or a method the document does not declare for its route is refused.
+    let declared = Arc::new(params::Declared::of(&openapi));
+    let router = router
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&declared),
+            params::refuse_unknown,
+        ))
+        .method_not_allowed_fallback({
+            let declared = Arc::clone(&declared);
+            move |method, uri| {
+                params::method_not_allowed(axum::extract::State(declared), method, uri)
+            }
+        });
+    (router, openapi)
 }
 
 /// What a key may do.
@@ -188,6 +203,12 @@ pub async fn list(
     paging: &Paging,
 ) -> Result<Page, ApiError> {
     caller.require(Scope::Read)?;
+    let limit = paging.limit().map_err(|_| {
+        invalid(
+            "limit",
+            format!("1 to {} documents a page", page::MAX_LIMIT),
+        )
+    })?;
     let mut conditions = vec![doc! { field::BUSINESS_ID: caller.business_id }];
     if !filter.is_empty() {
         conditions.push(filter);
@@ -208,13 +229,13 @@ pub async fn list(
         .collection::<Document>(collection.name())
         .find(doc! { "$and": conditions })
         .sort(doc! { field::ID: 1 })
-        .limit(i64::from(paging.limit()) + 1)
+        .limit(i64::from(limit) + 1)
         .await
         .map_err(ApiError::unavailable)?
         .try_collect()
         .await
         .map_err(ApiError::unavailable)?;
-    Ok(paging.page(found, json::document))
+    Ok(Paging::page(limit, found, json::document))
 }
 
 /// The caller's document `id` of `collection` (a `what`), as stored.
@@ -272,6 +293,7 @@ pub async fn write(
     apply(
         service,
         caller,
+        what,
         vec![(collection, document_id, op, payload)],
     )
     .await?;
@@ -279,11 +301,13 @@ pub async fn write(
     Ok(json::document(&stored))
 }
 
-/// Applies changes through the reconciler in one batch; the first one refused is the
-/// answer.
+/// Applies changes of `what` documents through the reconciler in one batch; the first
+/// one refused is the answer (409: `duplicate` naming the field a unique index found
+/// taken, else `refused`).
 pub async fn apply(
     service: &Service,
     caller: &Caller,
+    what: &str,
     changes: Vec<(Collection, ObjectId, Op, Document)>,
 ) -> Result<(), ApiError> {
     let operations: Vec<Operation> = changes
@@ -304,6 +328,25 @@ pub async fn apply(
         .await
         .map_err(ApiError::unavailable)?;
     match outcome.rejected.into_iter().next() {
+        Some(rejection) if !rejection.duplicate.is_empty() => {
+            // The store a document belongs to scopes its key, as the business does.
+            let fields: Vec<String> = rejection
+                .duplicate
+                .iter()
+                .filter(|f| *f != field::STORE_ID)
+                .map(|f| match f.as_str() {
+                    "sku" => "SKU".to_owned(),
+                    other => other.replace('_', " "),
+                })
+                .collect();
+            Err(ApiError::conflict(
+                "duplicate",
+                format!(
+                    "The business has a {what} with this {} already.",
+                    fields.join(" and ")
+                ),
+            ))
+        }
         Some(rejection) => Err(ApiError::conflict(
             "refused",
             format!("The central database refused this: {}", rejection.error),

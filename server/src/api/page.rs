@@ -36,10 +36,18 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadCursor;
 
+/// A page size outside 1 to [`MAX_LIMIT`]: refused, never clamped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLimit;
+
 impl Paging {
-    /// How many to read: the page's size plus one, to tell whether another page follows.
-    pub fn limit(&self) -> u32 {
-        self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+    /// The page's size: as asked (1 to [`MAX_LIMIT`]), else [`DEFAULT_LIMIT`].
+    pub fn limit(&self) -> Result<u32, BadLimit> {
+        match self.limit {
+            None => Ok(DEFAULT_LIMIT),
+            Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+            Some(_) => Err(BadLimit),
+        }
     }
 
     /// The filter of the documents after the cursor.
@@ -52,9 +60,10 @@ impl Paging {
         }
     }
 
-    /// The page of `found` (read with `limit() + 1`, in `_id` order), shown by `show`.
-    pub fn page(&self, mut found: Vec<Document>, show: impl Fn(&Document) -> Value) -> Page {
-        let limit = self.limit() as usize;
+    /// The page of `limit` documents of `found` (read with `limit + 1`, in `_id` order),
+    /// shown by `show`.
+    pub fn page(limit: u32, mut found: Vec<Document>, show: impl Fn(&Document) -> Value) -> Page {
+        let limit = limit as usize;
         let more = found.len() > limit;
         found.truncate(limit);
         let next_cursor = more
@@ -76,11 +85,7 @@ mod tests {
     fn a_page_says_where_the_next_one_starts() {
         let ids: Vec<ObjectId> = (0..3).map(|_| ObjectId::new()).collect();
         let docs: Vec<Document> = ids.iter().map(|id| doc! { "_id": id }).collect();
-        let paging = Paging {
-            limit: Some(2),
-            cursor: None,
-        };
-        let page = paging.page(docs.clone(), |d| Value::String(d.to_string()));
+        let page = Paging::page(2, docs.clone(), |d| Value::String(d.to_string()));
         assert_eq!(page.data.len(), 2);
         assert_eq!(page.next_cursor, Some(ids[1].to_hex()));
         let last = Paging {
@@ -92,7 +97,7 @@ mod tests {
             Some(doc! { "_id": { "$gt": ids[1] } })
         );
         assert_eq!(
-            last.page(docs[2..].to_vec(), |_| Value::Null).next_cursor,
+            Paging::page(2, docs[2..].to_vec(), |_| Value::Null).next_cursor,
             None
         );
         let bad = Paging {
@@ -100,12 +105,12 @@ mod tests {
             cursor: Some("page-2".into()),
         };
         assert_eq!(bad.after(), Err(BadCursor));
-        assert_eq!(bad.limit(), 1);
-        assert_eq!(Paging::default().limit(), DEFAULT_LIMIT);
+        assert_eq!(bad.limit(), Err(BadLimit), "refused, not taken as 1");
+        assert_eq!(Paging::default().limit(), Ok(DEFAULT_LIMIT));
         let huge = Paging {
-            limit: Some(10_000),
+            limit: Some(MAX_LIMIT + 1),
             cursor: None,
         };
-        assert_eq!(huge.limit(), MAX_LIMIT);
+        assert_eq!(huge.limit(), Err(BadLimit), "refused, not clamped");
     }
 }

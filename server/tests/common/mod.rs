@@ -196,7 +196,7 @@ impl Gateway {
         self.call("GET", path, key, "", &[])
     }
 
-    fn call(
+    pub fn call(
         &self,
         method: &str,
         path: &str,
