@@ -897,3 +897,107 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
         "The business has a product with this SKU already."
     );
 }
+
+/// The `_id` and `request_hash` a gateway gives the claim of `idempotency_key` by the API
+/// key `key_id` for `body` on `route`, as `idempotency.rs` documents them.
+fn claim_of(key_id: &str, idempotency_key: &str, route: &str, body: &Value) -> (String, String) {
+    use sha2::{Digest, Sha256};
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    (
+        hex(&Sha256::digest(format!("{key_id}\n{idempotency_key}"))),
+        hex(&Sha256::digest(format!("{route}\n{body}"))),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_is_safe_after_a_refusal_a_lost_answer_or_a_gateway_that_stopped() {
+    let name = database("retries");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let post = |key: &str, body: &str| {
+        gateway.request_with(
+            "POST",
+            "/v1/customers",
+            Some(&a.key),
+            body,
+            &[("Idempotency-Key", key)],
+        )
+    };
+    let customers = || async {
+        db(&name)
+            .await
+            .collection::<Document>("customers")
+            .count_documents(doc! { "business_id": a.business })
+            .await
+            .unwrap()
+    };
+    let before = customers().await;
+
+    // The same JSON spaced otherwise is the same request: answered again, made once.
+    let (status, first) = post("cust-1", r#"{"name":"Bo Lind","email":"bo@example.com"}"#);
+    assert_eq!(status, 201, "{first}");
+    let (status, again) = post(
+        "cust-1",
+        "{\n  \"name\": \"Bo Lind\",\n  \"email\": \"bo@example.com\"\n}",
+    );
+    assert_eq!((status, &again), (201, &first));
+    assert_eq!(customers().await, before + 1);
+
+    // A refusal keeps nothing: the key then serves the corrected request.
+    let (status, refused) = post("cust-2", r#"{"name":"  "}"#);
+    assert_eq!(status, 400, "{refused}");
+    let (status, made) = post("cust-2", r#"{"name":"Cy Berg","phone":"+1 555 0100"}"#);
+    assert_eq!(status, 201, "the key was given back: {made}");
+    assert_eq!(customers().await, before + 2);
+
+    // A claim being answered right now: a retry is told to wait. One left by a gateway
+    // that stopped mid-request, longer ago than any request runs: a retry takes it over.
+    let body = json!({ "name": "Di Holm", "phone": "+1 555 0101" });
+    let keys = db(&name).await.collection::<Document>("idempotency_keys");
+    for (key, age_seconds, expected) in [("cust-3", 1, 409), ("cust-4", 300, 201)] {
+        let (id, request_hash) = claim_of(&a.key_id, key, "POST /v1/customers", &body);
+        keys.insert_one(doc! {
+            "_id": id, "business_id": a.business,
+            "api_key_id": ObjectId::parse_str(&a.key_id).unwrap(),
+            "request_hash": request_hash, "status": Bson::Null, "body": Bson::Null,
+            "created_at": bson::DateTime::from_millis(
+                bson::DateTime::now().timestamp_millis() - age_seconds * 1000),
+        })
+        .await
+        .unwrap();
+        let (status, answer) = post(key, &body.to_string());
+        assert_eq!(status, expected, "{key}: {answer}");
+        if expected == 409 {
+            assert_eq!(answer["code"], "idempotency_key_in_flight");
+        }
+    }
+    assert_eq!(customers().await, before + 3);
+
+    // A client that sends and goes away at once: the request still runs to its end and
+    // keeps its answer, which the retry gets.
+    let body = json!({ "name": "Ed Strand", "phone": "+1 555 0102" }).to_string();
+    {
+        use std::io::Write;
+        let mut stream =
+            std::net::TcpStream::connect(gateway.base.trim_start_matches("http://")).unwrap();
+        write!(
+            stream,
+            "POST /v1/customers HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {}\r\n\
+             Idempotency-Key: cust-5\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            a.key,
+            body.len()
+        )
+        .unwrap();
+    }
+    let mut answer = (0, Value::Null);
+    for _ in 0..50 {
+        answer = post("cust-5", &body);
+        if answer.0 != 409 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(answer.0, 201, "{}", answer.1);
+    assert_eq!(customers().await, before + 4, "made once");
+}

@@ -112,7 +112,7 @@ pub async fn create_store(
         &headers,
         "POST /v1/stores",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewStore = body(&bytes)?;
             let id = tenants::create_store(
                 &service.central,

@@ -152,7 +152,7 @@ pub async fn create_product(
         &headers,
         "POST /v1/products",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewProduct = body(&bytes)?;
             let left = quota::products_left(&service.central, caller.plan, caller.business_id);
             if left.await? == Some(0) {
@@ -501,7 +501,7 @@ pub async fn create_stock_movement(
         &headers,
         "POST /v1/stock-movements",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewMovement = body(&bytes)?;
             let store = store(&service, &caller, &new.store_id).await?;
             let product = self::id(&new.product_id, "product")?;

@@ -76,7 +76,7 @@ pub async fn create_customer(
         &headers,
         "POST /v1/customers",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewCustomer = body(&bytes)?;
             let name = new.name.trim();
             if name.is_empty() {
@@ -191,7 +191,7 @@ pub async fn create_supplier(
         &headers,
         "POST /v1/suppliers",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewSupplier = body(&bytes)?;
             let name = new.supplier_name.trim();
             if name.is_empty() {

@@ -105,7 +105,7 @@ pub async fn create_family(
         &headers,
         "POST /v1/product-families",
         &bytes,
-        async {
+        |service, caller, bytes| async move {
             let new: NewFamily = body(&bytes)?;
             let family_id = Id::new();
             let options: Vec<(String, Vec<String>)> = new

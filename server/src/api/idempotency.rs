@@ -1,16 +1,28 @@
 //! `Idempotency-Key` on every POST of the API: the first answer to a key is kept for a day
 //! (`idempotency_keys`, Sell Sync's own collection, expired by a TTL index) and a replay
-//! with the same body gets that answer again, with nothing done twice; the same key with
-//! another body is refused. A request that failed for the service's sake (5xx) keeps no
-//! answer, so it may be tried again with the same key.
+//! with the same body (the same JSON, however spaced) gets that answer again, with nothing
+//! done twice; the same key with another body is refused.
+//!
+//! Only a request's success is kept. A refusal of the request itself (a 4xx: a field
+//! wrong, a product that does not exist) or a failure for the service's sake (5xx) gives
+//! the key back, so the request may be corrected or tried again under the same key.
+//!
+//! The work runs as a task of its own once the key is claimed: a client that goes away, or
+//! the gateway's request timeout, does not stop it half way, and it records its answer for
+//! the retry. A claim still unanswered after [`ABANDONED_AFTER`] was left by a gateway that
+//! stopped mid-request, and a retry takes it over and runs the request; what that gateway
+//! wrote before it stopped is not undone.
 //!
 //! **`idempotency_keys`** (Sell Sync's own): `_id` (SHA-256 of the API key's id and the
 //! `Idempotency-Key`), `business_id`, `api_key_id`, `request_hash` (of the route and body),
-//! `status` and `body` (the first answer, null while it is being made), `created_at` (a TTL
-//! index removes it after a day).
+//! `status` and `body` (the first answer, null while it is being made), `created_at` (when
+//! it was claimed; a TTL index removes it after a day).
 
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,11 +33,14 @@ use sha2::{Digest, Sha256};
 
 use crate::api::Caller;
 use crate::error::{is_duplicate_key, ApiError};
-use crate::http::Service;
+use crate::http::{Service, REQUEST_TIMEOUT};
 
 pub const COLLECTION: &str = "idempotency_keys";
 /// How long a key's answer is kept.
 pub const KEEP_SECONDS: i64 = 24 * 3600;
+/// How long a claim may go unanswered before a retry takes it over: well past the longest
+/// a request runs.
+pub const ABANDONED_AFTER: Duration = Duration::from_secs(REQUEST_TIMEOUT.as_secs() * 2);
 
 /// What a write answered: its status and JSON body.
 pub struct Answer {
@@ -49,31 +64,42 @@ impl IntoResponse for Answer {
     }
 }
 
-/// Runs `work` for a POST of `route` with `body`, at most once per `Idempotency-Key`.
-pub async fn once(
-    service: &Service,
+/// Runs `work` for a POST of `route` with `body`, at most once per `Idempotency-Key`. The
+/// work is given its own handles on the service, the caller and the body, as it may
+/// outlive the request.
+pub async fn once<F, Fut>(
+    service: &Arc<Service>,
     caller: &Caller,
     headers: &HeaderMap,
     route: &str,
-    body: &[u8],
-    work: impl Future<Output = Result<Answer, ApiError>>,
-) -> Result<Response, ApiError> {
+    body: &Bytes,
+    work: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Arc<Service>, Caller, Bytes) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Answer, ApiError>> + Send + 'static,
+{
     once_keeping(service, caller, headers, route, body, |answer| answer, work).await
 }
 
 /// [`once`], keeping for a replay only what `kept` leaves of a successful answer (a
 /// secret shown once is never stored).
-pub async fn once_keeping(
-    service: &Service,
+pub async fn once_keeping<F, Fut>(
+    service: &Arc<Service>,
     caller: &Caller,
     headers: &HeaderMap,
     route: &str,
-    body: &[u8],
-    kept: impl FnOnce(Value) -> Value,
-    work: impl Future<Output = Result<Answer, ApiError>>,
-) -> Result<Response, ApiError> {
+    body: &Bytes,
+    kept: fn(Value) -> Value,
+    work: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Arc<Service>, Caller, Bytes) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Answer, ApiError>> + Send + 'static,
+{
+    let run = work(Arc::clone(service), caller.clone(), body.clone());
     let Some(key) = headers.get("idempotency-key") else {
-        return work.await.map(IntoResponse::into_response);
+        return run.await.map(IntoResponse::into_response);
     };
     let key = key
         .to_str()
@@ -87,7 +113,7 @@ pub async fn once_keeping(
             )
         })?;
     let id = hex(Sha256::digest(format!("{}\n{key}", caller.key_id.to_hex())));
-    let request = hex(Sha256::digest([route.as_bytes(), b"\n", body].concat()));
+    let request = request_hash(route, body);
     let keys = service
         .central
         .database()
@@ -109,34 +135,76 @@ pub async fn once_keeping(
                 .await
                 .map_err(ApiError::unavailable)?
                 .ok_or_else(|| ApiError::unavailable("an idempotency key vanished"))?;
-            return replay(&first, &request);
+            if !take_over(&keys, &first, &request).await? {
+                return replay(&first, &request);
+            }
         }
         Err(e) => return Err(ApiError::unavailable(e)),
     }
-    let (status, answer, stored) = match work.await {
-        Ok(answer) => {
-            let stored = kept(answer.body.clone()).to_string();
-            (answer.status, answer.into_response(), Some(stored))
+    // Its own task: a client gone, or the request's timeout, does not stop it half way.
+    let task = tokio::spawn(async move {
+        match run.await {
+            Ok(answer) => {
+                let stored = kept(answer.body.clone()).to_string();
+                let status = i32::from(answer.status.as_u16());
+                keys.update_one(
+                    doc! { field::ID: &id },
+                    doc! { "$set": { field::STATUS: status, field::BODY: stored } },
+                )
+                .await
+                .map_err(ApiError::unavailable)?;
+                Ok(answer)
+            }
+            Err(error) => {
+                // Nothing kept: the key may be used again, corrected or retried.
+                let _ = keys.delete_one(doc! { field::ID: &id }).await;
+                Err(error)
+            }
         }
-        Err(error) if error.status.is_server_error() => {
-            let _ = keys.delete_one(doc! { field::ID: &id }).await;
-            return Err(error);
-        }
-        Err(error) => (error.status, error.into_response(), None),
-    };
-    // The answer's body is kept as text, as sent (or as much of it as may be kept).
-    let (parts, body) = answer.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
+    });
+    let answer = task
+        .await
+        .map_err(|e| ApiError::unavailable(format!("a request's work stopped: {e}")))??;
+    Ok(answer.into_response())
+}
+
+/// The hash of a request: its route and its body, the same for the same JSON however it
+/// is spaced (a body that is no JSON as its bytes).
+fn request_hash(route: &str, body: &[u8]) -> String {
+    let canonical = serde_json::from_slice::<Value>(body)
+        .map(|json| json.to_string().into_bytes())
+        .unwrap_or_else(|_| body.to_vec());
+    hex(Sha256::digest(
+        [route.as_bytes(), b"\n", &canonical].concat(),
+    ))
+}
+
+/// Takes over `first`, a claim of the same request left unanswered for longer than
+/// [`ABANDONED_AFTER`]; whether it did (another retry may have been first).
+async fn take_over(
+    keys: &mongodb::Collection<Document>,
+    first: &Document,
+    request: &str,
+) -> Result<bool, ApiError> {
+    let claimed = first.get_datetime(field::CREATED_AT).ok().copied();
+    let abandoned = claimed.is_some_and(|at| {
+        bson::DateTime::now().timestamp_millis() - at.timestamp_millis()
+            > ABANDONED_AFTER.as_millis() as i64
+    });
+    if !abandoned
+        || first.get(field::STATUS) != Some(&Bson::Null)
+        || first.get_str(field::REQUEST_HASH) != Ok(request)
+    {
+        return Ok(false);
+    }
+    let taken = keys
+        .update_one(
+            doc! { field::ID: first.get(field::ID), field::STATUS: Bson::Null, field::CREATED_AT: claimed },
+            doc! { "$set": { field::CREATED_AT: bson::DateTime::now() } },
+        )
         .await
         .map_err(ApiError::unavailable)?;
-    let stored = stored.unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
-    keys.update_one(
-        doc! { field::ID: &id },
-        doc! { "$set": { field::STATUS: i32::from(status.as_u16()), field::BODY: stored } },
-    )
-    .await
-    .map_err(ApiError::unavailable)?;
-    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+    Ok(taken.modified_count == 1)
 }
 
 /// The first answer to a key, or why there is none to give.

@@ -82,7 +82,7 @@ pub async fn create_key(
         "POST /v1/api-keys",
         &bytes,
         without_the_key,
-        async {
+        |service, caller, bytes| async move {
             let new: NewKey = body(&bytes)?;
             let mut scopes: Vec<&str> = Vec::new();
             for scope in &new.scopes {
