@@ -194,12 +194,28 @@ impl Central {
     /// (MongoDB 6+), so that the pull's change stream can tell whose a deleted user was
     /// and send the deletion to that store's tills only. A server that cannot is logged:
     /// a deletion then reaches a till at its next full read.
+    ///
+    /// A unique index the documents already break (two suppliers of one name, made before
+    /// names were unique) is not made, and the operator is told which: the rest of the
+    /// service works, and the index is made at the first start after they are merged.
     pub async fn ensure_indexes(&self) -> Result<()> {
         for (collection, indexes) in indexes() {
-            self.db
-                .run_command(doc! { "createIndexes": collection.name(), "indexes": indexes })
-                .await
-                .map_err(|e| self.classify(e))?;
+            for index in indexes {
+                let name = index.get_str("name").unwrap_or_default().to_owned();
+                let made = self
+                    .db
+                    .run_command(doc! { "createIndexes": collection.name(), "indexes": [index] })
+                    .await;
+                match made {
+                    Ok(_) => {}
+                    Err(e) if is_duplicate_key(&e) => warn!(
+                        collection = collection.name(),
+                        index = %name,
+                        "documents of a business already share what this unique index keeps apart; it is made once they are merged"
+                    ),
+                    Err(e) => return Err(self.classify(e)),
+                }
+            }
         }
         let images = self
             .db
@@ -236,6 +252,22 @@ fn index(name: &str, fields: &[&str], unique: bool) -> Document {
         .map(|f| (f.to_string(), Bson::Int32(1)))
         .collect();
     doc! { "name": name, "key": keys, "unique": unique }
+}
+
+/// A unique index named `name` on `fields` that compares text ignoring case (`Valley
+/// Dairy` and `valley dairy` are one name; `Café` and `Cafe` are two).
+fn unique_ignoring_case(name: &str, fields: &[&str]) -> Document {
+    let mut index = index(name, fields, true);
+    index.insert("collation", doc! { "locale": "en", "strength": 2 });
+    index
+}
+
+/// Whether the server refused `error` for a unique key (E11000).
+fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    match *error.kind {
+        ErrorKind::Command(ref command) => command.code == 11000,
+        _ => error.to_string().contains("E11000"),
+    }
 }
 
 /// The indexes of each central collection the till writes.
@@ -352,7 +384,11 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
         ),
         (
             Collection::Suppliers,
-            vec![index("business_name", &[BUSINESS_ID, SUPPLIER_NAME], false)],
+            vec![
+                index("business_name", &[BUSINESS_ID, SUPPLIER_NAME], false),
+                // A supplier's name is unique in its business, ignoring case.
+                unique_ignoring_case("business_name_unique", &[BUSINESS_ID, SUPPLIER_NAME]),
+            ],
         ),
         (
             Collection::Notifications,

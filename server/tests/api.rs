@@ -1001,3 +1001,33 @@ async fn a_retry_is_safe_after_a_refusal_a_lost_answer_or_a_gateway_that_stopped
     assert_eq!(answer.0, 201, "{}", answer.1);
     assert_eq!(customers().await, before + 4, "made once");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suppliers_name_is_unique_in_its_business_ignoring_case() {
+    let name = database("unique_names");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let b = tenant(&name, "Other Shop", &gateway).await;
+    let add = |key: &str, supplier: &str| {
+        gateway.post(
+            "/v1/suppliers",
+            Some(key),
+            &json!({ "supplier_name": supplier }).to_string(),
+        )
+    };
+    let (status, _) = add(&a.key, "Valley Farm");
+    assert_eq!(status, 201);
+    for again in ["Valley Farm", "valley farm", "  VALLEY FARM "] {
+        let (status, refused) = add(&a.key, again);
+        assert_eq!(status, 409, "{again}: {refused}");
+        assert_eq!(refused["code"], "duplicate");
+        assert_eq!(
+            refused["detail"],
+            "The business has a supplier with this supplier name already."
+        );
+    }
+    let (status, _) = add(&b.key, "Valley Farm");
+    assert_eq!(status, 201, "another business's names are its own");
+    let (status, _) = add(&a.key, "Valley Farms");
+    assert_eq!(status, 201);
+}
