@@ -1,8 +1,13 @@
 //! Who is calling the business REST API: the bearer key, checked for its form before the
 //! database is asked, then found by its hash among the active keys. The business comes
 //! from the key and from nowhere else; its plan must include the API and its subscription
-//! be active. Looked up on every request, so a revoked key stops at once on every
-//! gateway; `last_used` is written at most once an hour per key and gateway.
+//! be active. `last_used` is written at most once an hour per key and gateway.
+//!
+//! What a key was found to be is kept by each gateway for [`CALLER_FOR`] ([`Callers`]), so
+//! a page read costs the page's query alone: a key revoked, a plan changed or a
+//! subscription ended takes effect within that time on every gateway, and at once on the
+//! gateway that revoked the key. Only keys found good are kept; an unknown or refused key
+//! is looked up every time.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,6 +27,10 @@ use crate::plans::Plan;
 
 /// How often a key's `last_used` is written, at most, by one gateway.
 const LAST_USED_EVERY: Duration = Duration::from_secs(3600);
+/// How long a gateway keeps what a key was found to be.
+pub const CALLER_FOR: Duration = Duration::from_secs(5);
+/// The most keys a gateway keeps; past it, the oldest half is let go.
+const CALLERS_KEPT: usize = 10_000;
 
 /// A caller the API answers: the key and the business it belongs to.
 #[derive(Debug, Clone)]
@@ -59,17 +68,57 @@ impl LastUsed {
     }
 }
 
-/// The caller of a request with `headers`, or why it is refused.
+/// The callers this gateway found lately, by their key's hash, with when.
+#[derive(Default)]
+pub struct Callers(Mutex<HashMap<String, (Caller, Instant)>>);
+
+impl Callers {
+    fn get(&self, hash: &str, now: Instant) -> Option<Caller> {
+        let kept = self.0.lock().expect("not poisoned");
+        kept.get(hash)
+            .filter(|(_, at)| now.duration_since(*at) < CALLER_FOR)
+            .map(|(caller, _)| caller.clone())
+    }
+
+    fn keep(&self, hash: String, caller: Caller, now: Instant) {
+        let mut kept = self.0.lock().expect("not poisoned");
+        if kept.len() >= CALLERS_KEPT {
+            kept.retain(|_, (_, at)| now.duration_since(*at) < CALLER_FOR / 2);
+        }
+        kept.insert(hash, (caller, now));
+    }
+
+    /// Lets go of the key `key_id` (revoked here): refused from the next request.
+    pub fn forget(&self, key_id: ObjectId) {
+        let mut kept = self.0.lock().expect("not poisoned");
+        kept.retain(|_, (caller, _)| caller.key_id != key_id);
+    }
+}
+
+/// The caller of a request with `headers`, or why it is refused: as this gateway found
+/// it within [`CALLER_FOR`], or as the database says now.
 pub async fn caller(
     central: &Central,
+    callers: &Callers,
     last_used: &LastUsed,
     headers: &HeaderMap,
 ) -> Result<Caller, ApiError> {
     let hash = keys::parse(Kind::ApiKey, bearer(headers, Kind::ApiKey)?)?;
+    let now = Instant::now();
+    if let Some(caller) = callers.get(&hash, now) {
+        return Ok(caller);
+    }
+    let caller = look_up(central, last_used, &hash).await?;
+    callers.keep(hash, caller.clone(), now);
+    Ok(caller)
+}
+
+/// The caller whose key hashes to `hash`, as the database says.
+async fn look_up(central: &Central, last_used: &LastUsed, hash: &str) -> Result<Caller, ApiError> {
     let db = central.database();
     let key = db
         .collection::<Document>(Collection::ApiKeys.name())
-        .find_one(doc! { field::KEY_HASH: &hash })
+        .find_one(doc! { field::KEY_HASH: hash })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| ApiError::unauthorized("unknown_api_key", "This API key is not known."))?;

@@ -23,7 +23,7 @@ use tower_http::trace::{DefaultOnFailure, TraceLayer};
 use tracing::{info, warn, Level};
 
 use crate::api::{self, limit::RateLimit};
-use crate::auth::LastUsed;
+use crate::auth::{Callers, LastUsed};
 use crate::error::{ApiError, Result, ServerError};
 use crate::sync;
 
@@ -36,6 +36,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// uses of keys and credentials, its rate limit per key, and whose turn it is to push.
 pub struct Service {
     pub central: Central,
+    /// API keys found lately.
+    pub callers: Callers,
     pub last_used: LastUsed,
     /// Per API key.
     pub rate_limit: RateLimit,
@@ -87,6 +89,7 @@ impl Turns {
 pub fn router(central: Central, per_second: u32) -> Router {
     let service = Arc::new(Service {
         central,
+        callers: Callers::default(),
         last_used: LastUsed::default(),
         rate_limit: RateLimit::new(per_second),
         till_rate: RateLimit::new(sync::TILL_RATE),

@@ -190,6 +190,8 @@ pub async fn revoke_key(
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| not_found("API key"))?;
+    // Refused here from the next request; other gateways within auth::CALLER_FOR.
+    service.callers.forget(key);
     tracing::info!(business = %caller.business_id, key = %key, "API key revoked");
     Ok(Json(json::document(&revoked)))
 }

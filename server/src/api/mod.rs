@@ -169,7 +169,13 @@ impl FromRequestParts<Arc<Service>> for Caller {
         parts: &mut Parts,
         service: &Arc<Service>,
     ) -> Result<Caller, ApiError> {
-        let caller = auth::caller(&service.central, &service.last_used, &parts.headers).await?;
+        let caller = auth::caller(
+            &service.central,
+            &service.callers,
+            &service.last_used,
+            &parts.headers,
+        )
+        .await?;
         service
             .rate_limit
             .take(caller.key_id, Instant::now())

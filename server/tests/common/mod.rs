@@ -313,3 +313,24 @@ pub fn sell(
     };
     till.complete_sale(cashier, &cart, &[cash]).unwrap();
 }
+
+/// How long a gateway keeps what an API key was found to be (`auth::CALLER_FOR`): a
+/// change to the key or its business takes effect within it.
+pub const CALLER_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The first `Some` that `attempt` gives within `bound` (tried every 100 ms), and how long
+/// it took; panics with `what` if none came.
+pub fn within<T>(
+    bound: std::time::Duration,
+    what: &str,
+    mut attempt: impl FnMut() -> Option<T>,
+) -> (T, std::time::Duration) {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(found) = attempt() {
+            return (found, started.elapsed());
+        }
+        assert!(started.elapsed() < bound, "not within {bound:?}: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
