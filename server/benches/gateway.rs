@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use bson::{doc, Document};
 use common::{create_business, enrolment_code, id_in, Gateway};
+use futures_util::TryStreamExt as _;
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::documents::{Collection, ProductDoc};
 use sellsync_core::{Cart, Credential, Currency, Id, Money, Tender, Till};
@@ -375,9 +376,52 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
     let took = started.elapsed();
     let mut latencies = latencies.lock().unwrap().clone();
     let (median, p99) = percentiles(&mut latencies);
+    let through_gateway = latencies.len() as f64 / took.as_secs_f64();
     println!(
-        "reads: GET /v1/products?limit=50 by {READERS} clients: {} requests in {took:.1?}, {:.0} requests/s; median {median:.1?}, p99 {p99:.1?}",
+        "reads: GET /v1/products?limit=50 by {READERS} clients: {} requests in {took:.1?}, {through_gateway:.0} requests/s; median {median:.1?}, p99 {p99:.1?}",
         latencies.len(),
-        latencies.len() as f64 / took.as_secs_f64()
+    );
+    // The yardstick: the same page read by the raw driver, as many readers at once.
+    let (pages, took, mut latencies) = runtime.block_on(async {
+        let central =
+            Central::connect(&CentralConfig::new(common::uri(), Some(name.clone())).unwrap())
+                .await
+                .unwrap();
+        let products = central.database().collection::<Document>("products");
+        let started = Instant::now();
+        let readers: Vec<_> = (0..READERS)
+            .map(|_| {
+                let products = products.clone();
+                tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    while started.elapsed() < READ_FOR {
+                        let at = Instant::now();
+                        let page: Vec<Document> = products
+                            .find(doc! { "business_id": business.object_id() })
+                            .sort(doc! { "_id": 1 })
+                            .limit(51)
+                            .await
+                            .unwrap()
+                            .try_collect()
+                            .await
+                            .unwrap();
+                        assert_eq!(page.len(), 51);
+                        latencies.push(at.elapsed());
+                    }
+                    latencies
+                })
+            })
+            .collect();
+        let mut latencies = Vec::new();
+        for reader in readers {
+            latencies.extend(reader.await.unwrap());
+        }
+        (latencies.len(), started.elapsed(), latencies)
+    });
+    let (median, p99) = percentiles(&mut latencies);
+    let raw = pages as f64 / took.as_secs_f64();
+    println!(
+        "reads: the raw driver, the same page by {READERS} tasks: {pages} reads in {took:.1?}, {raw:.0} reads/s; median {median:.1?}, p99 {p99:.1?}; the gateway at {:.2}x the raw driver's rate",
+        through_gateway / raw
     );
 }
