@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use mongodb::error::{ErrorKind, WriteFailure};
 use sellsync_central::CentralError;
-use serde_json::json;
 use tracing::warn;
 
 use crate::keys::KeyError;
@@ -155,16 +154,32 @@ impl ApiError {
     }
 }
 
+/// Every refusal's body: RFC 9457 problem details, with the stable code beside them.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub kind: &'static str,
+    /// The status's name: `Not Found`.
+    pub title: &'static str,
+    pub status: u16,
+    /// What was refused and what to do, in words.
+    pub detail: String,
+    /// Stable, for programs: `not_found`, `invalid_field`, `duplicate`, `rate_limited`, …
+    pub code: &'static str,
+}
+
 impl IntoResponse for ApiError {
-    /// RFC 9457 problem details, with the stable code beside them.
+    /// A [`Problem`].
     fn into_response(self) -> Response {
-        let body = json!({
-            "type": "about:blank",
-            "title": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "detail": self.message,
-            "code": self.code,
-        });
+        let body = Problem {
+            kind: "about:blank",
+            title: self.status.canonical_reason().unwrap_or("Error"),
+            status: self.status.as_u16(),
+            detail: self.message,
+            code: self.code,
+        };
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(

@@ -232,6 +232,19 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
                 _ => 404,
             };
             assert_eq!(status, expected, "{method} {path}: {answer}");
+            // The document says every answer a route gives, a refusal as a Problem.
+            let documented = &item[method]["responses"][status.to_string()];
+            assert!(
+                documented.is_object(),
+                "{method} {path} answered {status}, undocumented"
+            );
+            if status >= 400 {
+                assert_eq!(
+                    documented["content"]["application/problem+json"]["schema"]["$ref"],
+                    "#/components/schemas/Problem",
+                    "{method} {path} {status}"
+                );
+            }
             if expected == 404 {
                 assert_eq!(answer["code"], "not_found", "{method} {path}");
             }
@@ -830,6 +843,14 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
     let name = database("problems");
     let gateway = Gateway::start(&name);
     let a = tenant(&name, "Corner Market", &gateway).await;
+    let (_, openapi) = gateway.get("/v1/openapi.json", None);
+    let documented = |method: &str, path: &str, status: u16| {
+        let route = path.split('?').next().unwrap();
+        assert!(
+            openapi["paths"][route][method]["responses"][status.to_string()].is_object(),
+            "{method} {route} answered {status}, undocumented"
+        );
+    };
     let problem = |status: u16, headers: &[(String, String)], answer: &Value, code: &str| {
         assert_eq!(answer["code"], code, "{answer}");
         assert_eq!(answer["status"], status, "{answer}");
@@ -866,6 +887,7 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
     ] {
         let (status, headers, answer) = gateway.call("GET", path, Some(&a.key), "", &[]);
         assert_eq!(status, 400, "{path}: {answer}");
+        documented("get", path, status);
         problem(400, &headers, &answer, code);
         assert!(
             answer["detail"].as_str().unwrap().contains(words),
@@ -885,6 +907,7 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
     // No key: 401 says how to authenticate.
     let (status, headers, answer) = gateway.call("GET", "/v1/products", None, "", &[]);
     assert_eq!(status, 401, "{answer}");
+    documented("get", "/v1/products", status);
     assert!(
         headers
             .iter()
@@ -900,6 +923,7 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
         &[],
     );
     assert_eq!(status, 409, "{answer}");
+    documented("post", "/v1/products", status);
     problem(409, &headers, &answer, "duplicate");
     assert_eq!(
         answer["detail"],

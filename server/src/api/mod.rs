@@ -9,13 +9,13 @@
 mod business;
 mod catalog;
 mod contacts;
+mod document;
 mod families;
 pub mod idempotency;
 mod json;
 mod keys;
 pub mod limit;
 mod page;
-mod params;
 mod sales;
 
 use std::sync::Arc;
@@ -103,17 +103,19 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(keys::list_keys, keys::create_key))
         .routes(routes!(keys::revoke_key))
         .split_for_parts();
+    let mut openapi = openapi;
+    document::complete(&mut openapi);
     // A query parameter or a method the document does not declare for its route is refused.
-    let declared = Arc::new(params::Declared::of(&openapi));
+    let declared = Arc::new(document::Declared::of(&openapi));
     let router = router
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&declared),
-            params::refuse_unknown,
+            document::refuse_unknown,
         ))
         .method_not_allowed_fallback({
             let declared = Arc::clone(&declared);
             move |method, uri| {
-                params::method_not_allowed(axum::extract::State(declared), method, uri)
+                document::method_not_allowed(axum::extract::State(declared), method, uri)
             }
         });
     (router, openapi)

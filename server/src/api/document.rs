@@ -1,7 +1,8 @@
-//! What each route of the API declares in its OpenAPI document, enforced: a query
-//! parameter it does not take (a misspelt filter, `?stor_id=`, or another route's) answers
-//! 400 naming those it takes rather than being ignored, and a method it does not take 405
-//! with the methods it does.
+//! The OpenAPI document, completed and enforced. Every route documents every refusal it
+//! can answer, each a `Problem` ([`complete`]); and what each route declares is what it
+//! takes: a query parameter it does not declare (a misspelt filter, `?stor_id=`, or
+//! another route's) answers 400 naming those it takes rather than being ignored, and a
+//! method it does not take 405 with the methods it does.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,9 +12,85 @@ use axum::http::{header, HeaderValue, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response as Documented};
 
 use crate::error::ApiError;
+
+/// Adds to every operation of `openapi` the refusals any route may answer, each with a
+/// [`Problem`] body: 400 (a query or body it does not take), 401 (no key, or a key not
+/// known, revoked or of an ended subscription: 402), 403 (a scope or a plan without the
+/// API), 404 (an id in its path, query or body of nothing of the business), 408 (past the request timeout), 413
+/// (a body too large), 429 (past the key's rate), 503 (the database not answering); and gives the refusals a route documents itself the same body.
+/// ([`crate::error::Problem`] is the body `ApiError` writes.)
+pub fn complete(openapi: &mut OpenApi) {
+    let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
+    let common = [
+        ("400", "The query or the body is not what this route takes"),
+        ("401", "No API key, or one not known or revoked"),
+        ("402", "The business's subscription has ended"),
+        (
+            "403",
+            "The key's scopes or the business's plan do not allow this",
+        ),
+        (
+            "429",
+            "Past the key's rate: wait for the seconds Retry-After says",
+        ),
+        (
+            "503",
+            "The central database is not answering: try again shortly",
+        ),
+    ];
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let takes_body = operation.request_body.is_some();
+            // An id in the path, the query or the body may name nothing of the business.
+            let takes_id = path.contains('{')
+                || takes_body
+                || operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.name.ends_with("_id"));
+            let responses = &mut operation.responses.responses;
+            for (status, words) in common
+                .iter()
+                .copied()
+                .chain(
+                    takes_id
+                        .then_some(("404", "Nothing of the business has an id the request names")),
+                )
+                .chain(takes_body.then_some(("413", "The body is larger than the gateway takes")))
+            {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::T(Documented::new(words)));
+            }
+            for (status, response) in responses.iter_mut() {
+                if let (true, RefOr::T(response)) = (status.as_str() >= "400", response) {
+                    response
+                        .content
+                        .insert("application/problem+json".to_owned(), problem());
+                }
+            }
+        }
+    }
+    openapi
+        .components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .insert(
+            "Problem".to_owned(),
+            <crate::error::Problem as utoipa::PartialSchema>::schema(),
+        );
+}
 
 /// Each route's query parameters, by method and path template (`/v1/products/{id}`).
 #[derive(Debug, Default)]
