@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use axum::http::{header, HeaderMap};
 use bson::oid::ObjectId;
 use bson::{doc, Document};
+use chrono_tz::Tz;
 use sellsync_central::Central;
 use sellsync_contract::documents::{field, BusinessDoc, Collection};
 use sellsync_contract::Currency;
@@ -46,6 +47,8 @@ pub struct Caller {
     pub plan: Plan,
     /// The business's currency, for the amounts of what it writes.
     pub currency: Currency,
+    /// The business's time zone, in which a day of a query begins and ends.
+    pub timezone: Tz,
 }
 
 /// When each key's (or device's) `last_used` was last written by this gateway.
@@ -147,15 +150,16 @@ async fn look_up(central: &Central, last_used: &LastUsed, hash: &str) -> Result<
             ),
         ));
     }
-    let currency = BusinessDoc::from_document(&business)
-        .map(|b| b.settings.currency)
+    let settings = BusinessDoc::from_document(&business)
+        .map(|b| b.settings)
         .map_err(ApiError::unavailable)?;
     touch(central, last_used, key_id).await;
     Ok(Caller {
         business_id,
         key_id,
         plan,
-        currency,
+        currency: settings.currency,
+        timezone: settings.timezone,
         created_by: key.get_object_id(field::CREATED_BY).ok(),
         owner: business.get_object_id(field::BUSINESS_OWNER).ok(),
         scopes: key

@@ -1064,3 +1064,71 @@ async fn a_suppliers_name_is_unique_in_its_business_ignoring_case() {
     let (status, _) = add(&a.key, "Valley Farms");
     assert_eq!(status, 201);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sales_are_found_by_the_businesss_day_and_filters_take_only_known_values() {
+    let name = database("sales_days");
+    let a = tenant(&name, "Corner Market", &Gateway::start(&name)).await;
+    let db = db(&name).await;
+    db.collection::<Document>("businesses")
+        .update_one(
+            doc! { "_id": a.business },
+            doc! { "$set": { "settings.timezone": "America/New_York" } },
+        )
+        .await
+        .unwrap();
+    // An evening sale in New York: 22:30 on 1 December there, 03:30 on the 2nd in UTC.
+    let evening = ObjectId::new();
+    let at = |text: &str| {
+        bson::DateTime::from_chrono(chrono::DateTime::parse_from_rfc3339(text).unwrap())
+    };
+    db.collection::<Document>("sales_transactions")
+        .insert_one(doc! {
+            "_id": evening, "business_id": a.business,
+            "store_id": ObjectId::parse_str(&a.store).unwrap(), "transaction_type": "sale",
+            "total_amount": "9.99", "created_at": at("2026-12-02T03:30:00Z"),
+        })
+        .await
+        .unwrap();
+    // A gateway that has not seen the key yet reads the business's new time zone.
+    let gateway = Gateway::start(&name);
+    let ids = |query: &str| {
+        let (status, page) = gateway.get(&format!("/v1/sales?{query}"), Some(&a.key));
+        assert_eq!(status, 200, "{query}: {page}");
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("from=2026-12-01&to=2026-12-01"), [evening.to_hex()]);
+    assert!(
+        ids("from=2026-12-02&to=2026-12-02").is_empty(),
+        "not the next day"
+    );
+    assert_eq!(
+        ids("from=2026-12-02T03:00:00Z&to=2026-12-02T04:00:00Z"),
+        [evening.to_hex()],
+        "a time is a time"
+    );
+    assert_eq!(
+        ids("transaction_type=sale&from=2026-12-01&to=2026-12-01").len(),
+        1
+    );
+    // A filter's value it does not know is refused, not matched against nothing.
+    for query in ["transaction_type=refund", "from=yesterday"] {
+        let (status, answer) = gateway.get(&format!("/v1/sales?{query}"), Some(&a.key));
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (400, Some("invalid_field")),
+            "{query}"
+        );
+    }
+    let (status, answer) = gateway.get("/v1/purchase-orders?order_status=lost", Some(&a.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_field")),
+        "{answer}"
+    );
+}

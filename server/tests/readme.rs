@@ -421,8 +421,8 @@ fn the_readmes_gateway_commands_serve_a_business_and_its_rest_api() {
         .as_str()
         .unwrap_or_else(|| panic!("{product}"))
         .to_owned();
-    let rest = commands_after(&readme, "made from the code, is at `/v1/openapi.json`:");
-    assert_eq!(rest.len(), 7, "{rest:?}");
+    let rest = commands_after(&readme, "the `KEY` and `STORE` it printed, then:");
+    assert_eq!(rest.len(), 8, "{rest:?}");
     for command in rest {
         let answer = run(
             &format!(

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use bson::doc;
-use chrono::{DateTime, NaiveDate, Utc};
-use sellsync_contract::documents::{field, Collection};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use sellsync_contract::documents::{field, Collection, OrderStatus, TransactionType};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::IntoParams;
@@ -22,15 +23,19 @@ use crate::http::Service;
 #[into_params(parameter_in = Query)]
 pub struct SaleFilter {
     pub store_id: Option<String>,
-    /// From this day (`2026-12-01`, UTC) or time (RFC 3339), inclusive.
+    /// From this day (`2026-12-01`, from midnight in the business's time zone) or time
+    /// (RFC 3339), inclusive.
     pub from: Option<String>,
-    /// Before this day (the whole day included) or time, exclusive.
+    /// To this day (the whole day, to midnight after it in the business's time zone)
+    /// or before this time.
     pub to: Option<String>,
     /// `sale` or `return`.
     pub transaction_type: Option<String>,
 }
 
-/// The business's sales and returns, by store and date.
+/// The business's sales and returns, by store and the time they were made at the till,
+/// in `_id` order (a till makes a sale's id when it rings it up). A day is the business's
+/// day: a store's evening sales are on the day they were made, wherever central is.
 #[utoipa::path(get, path = "/v1/sales", tag = "sales", params(Paging, SaleFilter),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_sales(
@@ -45,19 +50,20 @@ pub async fn list_sales(
     }
     let mut range = doc! {};
     if let Some(from) = &filter.from {
-        range.insert(
-            "$gte",
-            bson::DateTime::from_chrono(time("from", from, false)?),
-        );
+        let from = time("from", from, false, caller.timezone)?;
+        range.insert("$gte", bson::DateTime::from_chrono(from));
     }
     if let Some(to) = &filter.to {
-        range.insert("$lt", bson::DateTime::from_chrono(time("to", to, true)?));
+        let to = time("to", to, true, caller.timezone)?;
+        range.insert("$lt", bson::DateTime::from_chrono(to));
     }
     if !range.is_empty() {
         query.insert(field::CREATED_AT, range);
     }
     if let Some(kind) = &filter.transaction_type {
-        query.insert("transaction_type", kind.trim());
+        let kind = TransactionType::parse(kind.trim())
+            .ok_or_else(|| invalid("transaction_type", "sale or return"))?;
+        query.insert(field::TRANSACTION_TYPE, kind.as_str());
     }
     list(
         &service,
@@ -114,7 +120,13 @@ pub async fn list_purchase_orders(
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
     if let Some(status) = &filter.order_status {
-        query.insert("order_status", status.trim());
+        let status = OrderStatus::parse(status.trim()).ok_or_else(|| {
+            invalid(
+                "order_status",
+                "draft, ordered, partially_received, received or cancelled",
+            )
+        })?;
+        query.insert(field::ORDER_STATUS, status.as_str());
     }
     list(
         &service,
@@ -147,8 +159,9 @@ pub async fn get_purchase_order(
     .map(Json)
 }
 
-/// A day (`2026-12-01`, its start in UTC, or its end for `end_of_day`) or an RFC 3339 time.
-fn time(field: &str, text: &str, end_of_day: bool) -> Result<DateTime<Utc>, ApiError> {
+/// A day (`2026-12-01`: its start in `zone`, or its end for `end_of_day`) or an RFC 3339
+/// time.
+fn time(field: &str, text: &str, end_of_day: bool, zone: Tz) -> Result<DateTime<Utc>, ApiError> {
     let text = text.trim();
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         let day = if end_of_day {
@@ -156,7 +169,12 @@ fn time(field: &str, text: &str, end_of_day: bool) -> Result<DateTime<Utc>, ApiE
         } else {
             day
         };
-        return Ok(day.and_hms_opt(0, 0, 0).expect("midnight").and_utc());
+        // Midnight, or where a clock change skips it, the first moment of the day.
+        let start = (0..24)
+            .filter_map(|hour| day.and_hms_opt(hour, 0, 0))
+            .find_map(|local| zone.from_local_datetime(&local).earliest())
+            .ok_or_else(|| invalid(field, "a day this time zone has"))?;
+        return Ok(start.with_timezone(&Utc));
     }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
