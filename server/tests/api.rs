@@ -844,6 +844,17 @@ async fn every_refusal_is_a_problem_with_a_stable_code() {
     let gateway = Gateway::start(&name);
     let a = tenant(&name, "Corner Market", &gateway).await;
     let (_, openapi) = gateway.get("/v1/openapi.json", None);
+    // Every operation documents the refusals any route may give.
+    for (path, item) in openapi["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for status in ["400", "401", "402", "403", "408", "429", "503"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{method} {path} does not document {status}"
+                );
+            }
+        }
+    }
     let documented = |method: &str, path: &str, status: u16| {
         let route = path.split('?').next().unwrap();
         assert!(

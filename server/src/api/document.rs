@@ -17,11 +17,12 @@ use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response as Documented};
 use crate::error::ApiError;
 
 /// Adds to every operation of `openapi` the refusals any route may answer, each with a
-/// [`Problem`] body: 400 (a query or body it does not take), 401 (no key, or a key not
-/// known, revoked or of an ended subscription: 402), 403 (a scope or a plan without the
-/// API), 404 (an id in its path, query or body of nothing of the business), 408 (past the request timeout), 413
-/// (a body too large), 429 (past the key's rate), 503 (the database not answering); and gives the refusals a route documents itself the same body.
-/// ([`crate::error::Problem`] is the body `ApiError` writes.)
+/// `Problem` body ([`crate::error::Problem`], the body `ApiError` writes): 400 (a query or
+/// body it does not take), 401 (no key, or a key not known or revoked), 402 (an ended
+/// subscription), 403 (a scope or a plan without the API), 404 (an id in its path, query
+/// or body of nothing of the business), 408 (past the request timeout), 413 (a body too
+/// large), 429 (past the key's rate), 503 (the database not answering); and gives the
+/// refusals a route documents itself the same body.
 pub fn complete(openapi: &mut OpenApi) {
     let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
     let common = [
@@ -31,6 +32,10 @@ pub fn complete(openapi: &mut OpenApi) {
         (
             "403",
             "The key's scopes or the business's plan do not allow this",
+        ),
+        (
+            "408",
+            "The request took longer than the gateway allows: send it again",
         ),
         (
             "429",
