@@ -1390,11 +1390,14 @@ class Till(unittest.TestCase):
         self.wait(5).until(lambda d: len(self.lines()) == 3)
         self.screenshot("desktop-weighed")
 
-        # A cashier may not key a weight: refused in words, and the cart stays as it was.
+        # A cashier may not key a weight: told who may, refused in words if they try, and
+        # the cart stays as it was.
         self.wait_for("#sign-out").click()
         self.sign_in("cashier@example.com", "1111")
         self.wait_for("#nav-sell").click()
         before = len(self.lines())
+        self.scanner_types("4664")
+        self.assert_in_words("#sell-error", "put it on the scale, or ask a manager or an admin to key its weight")
         self.wait_for("#scan").send_keys("0.5*4664" + Keys.ENTER)
         self.assert_in_words("#sell-error", "is not allowed to key weights. A manager or an admin can.")
         self.assertEqual(len(self.lines()), before)

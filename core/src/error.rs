@@ -83,8 +83,13 @@ pub enum Error {
     WeightLabel { code: String, product: String },
     #[error("Label {0} is one weighed item: scan it once for each.")]
     WeightLabelTimes(String),
-    #[error("{product} is sold by the {}: put it on the scale, or key its weight (such as 0.742*) and scan it again.", unit_words(unit))]
-    WeightNeeded { product: String, unit: &'static str },
+    #[error("{product} is sold by the {}: put it on the scale, or {}.", unit_words(unit), if *may_key { "key its weight (such as 0.742*) and scan it again".to_owned() } else { format!("ask {} to key its weight", Permission::KeyWeights.who_can().to_lowercase()) })]
+    WeightNeeded {
+        product: String,
+        unit: &'static str,
+        /// Whether the person at the till may key a weight.
+        may_key: bool,
+    },
     #[error("{product} is sold by the {}, but the scale weighs in {}s: set the scale's unit in the settings.", unit_words(sold), unit_words(scale))]
     ScaleUnit {
         product: String,

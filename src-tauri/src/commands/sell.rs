@@ -8,7 +8,9 @@ use sellsync_core::catalog::labels::Scanned;
 use sellsync_core::sell::checkout::add_scanned;
 use sellsync_core::sell::tender::Tender;
 use sellsync_core::weighing::ScaleSettings;
-use sellsync_core::{Cart, CartCustomer, Discount, Error, Money, NewCustomer, Product, Till};
+use sellsync_core::{
+    Cart, CartCustomer, Discount, Error, Money, NewCustomer, Permission, Product, Till,
+};
 use sellsync_scale::{weigh as weigh_on, SerialScale, SerialSettings, Weight};
 use serde::Deserialize;
 use tauri::{AppHandle, State};
@@ -94,8 +96,9 @@ pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> 
     if let (None, Scanned::Product(product)) = (quantity, &scanned) {
         if product.unit.is_measured() {
             let (product, settings) = (product.clone(), c.till.scale_settings()?);
+            let may_key = c.actor.can(Permission::KeyWeights);
             drop(session);
-            let weight = weigh(product, settings)?;
+            let weight = weigh(product, settings, may_key)?;
             let mut session = desk.session();
             let c = counter(&mut session)?;
             let line = c.till.ring_up_weighed(c.cart, code, &weight)?;
@@ -111,12 +114,14 @@ pub fn scan(desk: State<'_, Desk>, code: String, quantity: Option<Quantity>) -> 
 const SETTLE: Duration = Duration::from_secs(3);
 
 /// What the till's scale weighs of `product` once settled; refused in words without a
-/// scale, or when the scale cannot weigh it.
-fn weigh(product: Product, settings: Option<ScaleSettings>) -> Answer<Weight> {
+/// scale (saying who may key the weight instead: the person here if `may_key`), or when
+/// the scale cannot weigh it.
+fn weigh(product: Product, settings: Option<ScaleSettings>, may_key: bool) -> Answer<Weight> {
     let Some(settings) = settings else {
         return Err(sellsync_core::Error::WeightNeeded {
             product: product.product_name,
             unit: product.unit.code(),
+            may_key,
         }
         .into());
     };
