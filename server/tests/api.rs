@@ -1143,3 +1143,83 @@ async fn sales_are_found_by_the_businesss_day_and_filters_take_only_known_values
         "{answer}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sale_synced_late_is_found_by_when_central_received_it() {
+    use sellsync_central::{Central, CentralConfig, Reconciler};
+    use sellsync_contract::documents::{Collection, Op};
+    use sellsync_contract::operation::Operation;
+    let name = database("synced_since");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    // A till offline for three days sends a sale it made then, and sends it again (its
+    // answer lost): central keeps when it first received it.
+    let central = Central::connect(&CentralConfig::new(common::uri(), Some(name.clone())).unwrap())
+        .await
+        .unwrap();
+    let three_days_ago = chrono::Utc::now() - chrono::Duration::days(3);
+    let sale = ObjectId::new();
+    let op = Operation {
+        seq: 1,
+        op_id: "late-sale-1".into(),
+        collection: Collection::SalesTransactions,
+        document_id: sale.into(),
+        op: Op::Insert,
+        payload: doc! {
+            "_id": sale, "business_id": a.business,
+            "store_id": ObjectId::parse_str(&a.store).unwrap(), "transaction_type": "sale",
+            "total_amount": "4.20", "created_at": bson::DateTime::from_chrono(three_days_ago),
+            // What a till says of it is not what central records.
+            "synced_at": bson::DateTime::from_millis(0),
+        },
+        user: None,
+    };
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let reconciler = Reconciler::new(central.clone(), a.business.into());
+    reconciler.apply(std::slice::from_ref(&op)).await.unwrap();
+    let stored = || async {
+        db(&name)
+            .await
+            .collection::<Document>("sales_transactions")
+            .find_one(doc! { "_id": sale })
+            .await
+            .unwrap()
+            .unwrap()
+            .get_datetime("synced_at")
+            .unwrap()
+            .to_chrono()
+    };
+    let first = stored().await;
+    assert!(first >= before, "central's time, not the till's: {first}");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    reconciler.apply(std::slice::from_ref(&op)).await.unwrap();
+    assert_eq!(stored().await, first, "a replay leaves it as it was");
+
+    let ids = |query: String| {
+        let (status, page) = gateway.get(&format!("/v1/sales?{query}"), Some(&a.key));
+        assert_eq!(status, 200, "{query}: {page}");
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let rfc =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    // Made three days ago, received now: a reader polling by when it was made misses
+    // it; one following what arrives finds it.
+    let today = chrono::Utc::now().date_naive();
+    assert!(!ids(format!("from={today}")).contains(&sale.to_hex()));
+    assert_eq!(
+        ids(format!("synced_since={}", rfc(before))),
+        [sale.to_hex()]
+    );
+    let later = chrono::Utc::now() + chrono::Duration::minutes(1);
+    assert!(ids(format!("synced_since={}", rfc(later))).is_empty());
+    let (status, answer) = gateway.get("/v1/sales?synced_since=yesterday", Some(&a.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_field"))
+    );
+}

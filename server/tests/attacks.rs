@@ -85,12 +85,17 @@ async fn snapshot(db: &mongodb::Database) -> BTreeMap<(String, String), Document
     all
 }
 
+/// A document of `collection` as a till sent it: central's copy without what central
+/// adds itself (a sale's `synced_at`), a template for what a tampered till may send.
 async fn one(db: &mongodb::Database, collection: &str, filter: Document) -> Document {
-    db.collection::<Document>(collection)
+    let mut document = db
+        .collection::<Document>(collection)
         .find_one(filter.clone())
         .await
         .unwrap()
-        .unwrap_or_else(|| panic!("no {collection} {filter}"))
+        .unwrap_or_else(|| panic!("no {collection} {filter}"));
+    document.remove("synced_at");
+    document
 }
 
 /// An operation on the wire, as a till (tampered or not) sends it.

@@ -312,7 +312,8 @@ impl<'a> Attempt<'a> {
         let business = self.reconciler.business_id;
         // 1. Documents made on the till, collection by collection, in commit order: those
         //    not central yet are inserted; those already there were applied before.
-        let (inserts, refused) = plan::inserts(ops, business, self.session.is_some());
+        let now = bson::DateTime::now();
+        let (inserts, refused) = plan::inserts(ops, business, self.session.is_some(), now);
         self.refuse(ops, refused);
         for (collection, mut documents) in inserts {
             if collection == Collection::StockMovements {

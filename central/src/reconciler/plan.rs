@@ -99,11 +99,13 @@ fn count_into_level(
 /// The documents the batch's `insert`s create, by collection in the order first seen,
 /// stock movements last (after the products they may need); the payloads that are not
 /// this business's documents are refused. A movement inserted in a transaction is counted
-/// in the same one, so it goes in with `stock_applied: true`.
+/// in the same one, so it goes in with `stock_applied: true`; a sale goes in with
+/// `synced_at: now`.
 pub(super) fn inserts(
     ops: &[&Operation],
     business: ObjectId,
     in_transaction: bool,
+    now: bson::DateTime,
 ) -> (Vec<(Collection, Documents)>, Vec<Refused>) {
     let mut inserts: Vec<(Collection, Documents)> = Vec::new();
     let mut refused = Vec::new();
@@ -111,7 +113,7 @@ pub(super) fn inserts(
         if op.op != Op::Insert {
             continue;
         }
-        match insert_document(op, business, in_transaction) {
+        match insert_document(op, business, in_transaction, now) {
             Ok(document) => match inserts.iter_mut().find(|(c, _)| *c == op.collection) {
                 Some((_, documents)) => documents.push((i, document)),
                 None => inserts.push((op.collection, vec![(i, document)])),
@@ -128,6 +130,7 @@ fn insert_document(
     op: &Operation,
     business: ObjectId,
     in_transaction: bool,
+    now: bson::DateTime,
 ) -> Result<Document, String> {
     let mut document = op.payload.clone();
     if document.get_object_id(field::ID) != Ok(op.document_id.object_id()) {
@@ -144,6 +147,9 @@ fn insert_document(
         // Checked before it is written: one the contract refuses is never inserted.
         StockMovementDoc::from_document(&document).map_err(|refusal| refusal.to_string())?;
         document.insert(field::STOCK_APPLIED, in_transaction);
+    }
+    if op.collection == Collection::SalesTransactions {
+        document.insert(field::SYNCED_AT, now);
     }
     Ok(document)
 }

@@ -177,6 +177,8 @@ pub const LOYALTY_POINTS_REDEEMED: &str = "loyalty_points_redeemed";
 pub const TRANSACTION_STATUS: &str = "transaction_status";
 /// `sale` or `return`.
 pub const TRANSACTION_TYPE: &str = "transaction_type";
+/// When central first held a sale: set by the reconciler, never by a till.
+pub const SYNCED_AT: &str = "synced_at";
 /// On a return: the sale it gives back (`null` without a receipt).
 pub const ORIGINAL_TRANSACTION_ID: &str = "original_transaction_id";
 /// On a void's `customer_purchase`: the sale whose points and credit it gives back.

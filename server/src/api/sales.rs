@@ -31,11 +31,17 @@ pub struct SaleFilter {
     pub to: Option<String>,
     /// `sale` or `return`.
     pub transaction_type: Option<String>,
+    /// Those central received at or after this time (RFC 3339), whenever they were made:
+    /// to follow what arrives, poll again from the last `synced_at` seen, a minute earlier
+    /// (gateways' clocks differ a little), and skip the ids already seen.
+    pub synced_since: Option<String>,
 }
 
-/// The business's sales and returns, by store and the time they were made at the till,
-/// in `_id` order (a till makes a sale's id when it rings it up). A day is the business's
-/// day: a store's evening sales are on the day they were made, wherever central is.
+/// The business's sales and returns, by store, by the time they were made at the till or
+/// by when central received them (`synced_since`: a till offline for days sends its sales
+/// late), in `_id` order (a till makes a sale's id when it rings it up). A day is the
+/// business's day: a store's evening sales are on the day they were made, wherever
+/// central is.
 #[utoipa::path(get, path = "/v1/sales", tag = "sales", params(Paging, SaleFilter),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_sales(
@@ -59,6 +65,18 @@ pub async fn list_sales(
     }
     if !range.is_empty() {
         query.insert(field::CREATED_AT, range);
+    }
+    if let Some(since) = &filter.synced_since {
+        let since = DateTime::parse_from_rfc3339(since.trim()).map_err(|_| {
+            invalid(
+                "synced_since",
+                "a time in RFC 3339, such as 2026-12-01T18:00:00Z",
+            )
+        })?;
+        query.insert(
+            field::SYNCED_AT,
+            doc! { "$gte": bson::DateTime::from_chrono(since.with_timezone(&Utc)) },
+        );
     }
     if let Some(kind) = &filter.transaction_type {
         let kind = TransactionType::parse(kind.trim())

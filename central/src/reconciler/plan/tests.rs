@@ -73,7 +73,8 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
         &no_quantity,
     ];
     for in_transaction in [true, false] {
-        let (inserts, refused) = inserts(&ops, business, in_transaction);
+        let now = bson::DateTime::from_millis(1_796_000_000_000);
+        let (inserts, refused) = inserts(&ops, business, in_transaction, now);
         let order: Vec<(Collection, Vec<usize>)> = inserts
             .iter()
             .map(|(c, docs)| (*c, docs.iter().map(|(i, _)| *i).collect()))
@@ -90,6 +91,9 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
         assert_eq!(indexes(&refused), [3, 4, 5, 7]);
         let movement = &inserts[2].1[0].1;
         assert_eq!(movement.get_bool("stock_applied"), Ok(in_transaction));
+        // A sale carries when central first held it; a product does not.
+        assert_eq!(inserts[1].1[0].1.get_datetime("synced_at"), Ok(&now));
+        assert!(inserts[0].1[0].1.get("synced_at").is_none());
     }
 }
 
