@@ -272,12 +272,13 @@ fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
 
 /// The indexes of each central collection the till writes.
 fn indexes() -> Vec<(Collection, Vec<Document>)> {
+    use field::Z_NUMBER;
     use field::{
         BARCODE, BUSINESS_ID, CREATED_AT, CUSTOMER_ID, EMAIL, ORIGINAL_TRANSACTION_ID, PHONE,
         PRODUCT_ID, SKU,
     };
     use field::{FROM_STORE_ID, KEY_HASH, STATUS, TO_STORE_ID};
-    use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, TILL_ID, TRANSACTION_ID, Z_NUMBER};
+    use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, SYNCED_AT, TILL_ID, TRANSACTION_ID};
     use field::{REORDER_GENERATION, REORDER_IDS, SUPPLIER_ID};
     vec![
         (
@@ -329,6 +330,8 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, ORIGINAL_TRANSACTION_ID],
                     false,
                 ),
+                // What arrived since a time (the REST API's synced_since).
+                index("business_synced", &[BUSINESS_ID, SYNCED_AT], false),
             ],
         ),
         (
