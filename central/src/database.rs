@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bson::{doc, Bson, Document};
-use mongodb::error::ErrorKind;
+use mongodb::error::{ErrorKind, WriteFailure};
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 use sellsync_contract::documents::{field, Collection};
@@ -262,10 +262,15 @@ fn unique_ignoring_case(name: &str, fields: &[&str]) -> Document {
     index
 }
 
-/// Whether the server refused `error` for a unique key (E11000).
-fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
-    match *error.kind {
-        ErrorKind::Command(ref command) => command.code == 11000,
+/// The server's code for a unique index refusing a second document with the same key.
+pub const DUPLICATE_KEY: i32 = 11000;
+
+/// Whether the server refused `error` for a unique key (E11000): a write (an insert whose
+/// key is taken) or a command (an index that documents already break).
+pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
+    match &*error.kind {
+        ErrorKind::Write(WriteFailure::WriteError(e)) => e.code == DUPLICATE_KEY,
+        ErrorKind::Command(command) => command.code == DUPLICATE_KEY,
         _ => error.to_string().contains("E11000"),
     }
 }

@@ -8,16 +8,10 @@ use std::time::Duration;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use mongodb::error::{ErrorKind, WriteFailure};
 use sellsync_central::CentralError;
 use tracing::warn;
 
 use crate::keys::KeyError;
-
-/// Whether MongoDB refused a write for a unique key already taken (E11000).
-pub fn is_duplicate_key(error: &mongodb::error::Error) -> bool {
-    matches!(&*error.kind, ErrorKind::Write(WriteFailure::WriteError(e)) if e.code == 11000)
-}
 
 /// A refusal of the API, as JSON with a stable code.
 #[derive(Debug)]

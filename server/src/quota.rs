@@ -8,8 +8,9 @@ use sellsync_central::Central;
 use sellsync_contract::documents::{field, Collection};
 
 use crate::devices;
-use crate::error::{is_duplicate_key, ApiError};
+use crate::error::ApiError;
 use crate::plans::Plan;
+use sellsync_central::database::is_duplicate_key;
 
 /// Refused when `store` has as many active tills as `plan` allows.
 pub async fn check_tills(

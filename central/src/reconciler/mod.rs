@@ -40,7 +40,7 @@ use sellsync_contract::documents::{field, Collection, Op};
 use sellsync_contract::operation::Operation;
 use tracing::{debug, warn};
 
-use crate::database::Central;
+use crate::database::{Central, DUPLICATE_KEY};
 use crate::error::{CentralError, Result};
 
 mod plan;
@@ -50,9 +50,6 @@ use plan::{Move, Refused, Write};
 
 /// At most this many statements go in one write command.
 const STATEMENTS_PER_COMMAND: usize = 1_000;
-
-/// The server's code for a unique index refusing a second document with the same key.
-const DUPLICATE_KEY: i32 = 11000;
 
 /// Server error codes that mean "try again later", not "this write is wrong".
 const TRANSIENT_CODES: &[i32] = &[

@@ -32,8 +32,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::api::Caller;
-use crate::error::{is_duplicate_key, ApiError};
+use crate::error::ApiError;
 use crate::http::{Service, REQUEST_TIMEOUT};
+use sellsync_central::database::is_duplicate_key;
 
 pub const COLLECTION: &str = "idempotency_keys";
 /// How long a key's answer is kept.
