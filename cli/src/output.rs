@@ -8,7 +8,6 @@ use anyhow::Result;
 use sellsync_central::audit::CentralJournal;
 use sellsync_contract::documents::{barcode_rules_bson, ParkedStatus};
 use sellsync_contract::embedded_barcodes::BarcodeRule;
-use sellsync_contract::money::Money;
 use sellsync_contract::quantity::{Quantity, Unit};
 use sellsync_contract::stock::StockChange;
 use sellsync_contract::z_report::{rows, ZReport};
@@ -22,7 +21,7 @@ use sellsync_core::notifications::Notification;
 use sellsync_core::printing::label::{ShelfLabel, WeighedLabel};
 use sellsync_core::printing::receipt::Receipt;
 use sellsync_core::printing::{DrawerEvent, PrintJob, PrinterConnection, PrinterSettings};
-use sellsync_core::purchasing::orders::PurchaseOrder;
+use sellsync_core::purchasing::orders::{priced_total, PurchaseOrder};
 use sellsync_core::purchasing::suppliers::Supplier;
 use sellsync_core::reports::{BreakdownReport, DayReport};
 use sellsync_core::sell::parked::ParkedSale;
@@ -506,12 +505,12 @@ impl Printer {
             |l| l.family_name.as_deref(),
             |l| l.product_name.as_str(),
         ) {
-            let mut cost = Money::ZERO;
-            for l in &share.rows {
-                if let Some(price) = l.unit_price {
-                    cost = cost.checked_add(price.times(l.quantity_ordered)?)?;
-                }
-            }
+            let cost = priced_total(
+                share
+                    .rows
+                    .iter()
+                    .map(|l| (l.unit_price, l.quantity_ordered)),
+            )?;
             rows.push(Row {
                 lines: share.rows.len(),
                 quantity_ordered: share.rows.iter().map(|l| l.quantity_ordered).sum(),

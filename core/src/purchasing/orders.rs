@@ -637,6 +637,18 @@ pub(super) fn find_header(
     })
 }
 
+/// What order lines come to, each given as its price for one (if known) and the quantity
+/// ordered: those with a price, each rounded once.
+pub fn priced_total(lines: impl IntoIterator<Item = (Option<Money>, Quantity)>) -> Result<Money> {
+    let mut total = Money::ZERO;
+    for (price, quantity) in lines {
+        if let Some(price) = price {
+            total = total.checked_add(price.times(quantity)?)?;
+        }
+    }
+    Ok(total)
+}
+
 /// `doc` with the names people read: the supplier's, each product's.
 fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
     let supplier_name: String = conn
@@ -657,14 +669,11 @@ fn view(conn: &Connection, doc: &PurchaseOrderDoc) -> Result<PurchaseOrder> {
         let (id, pair) = row?;
         names.insert(id, pair);
     }
+    let total = priced_total(doc.items.iter().map(|i| (i.unit_price, i.quantity_ordered)))?;
     let mut lines = Vec::with_capacity(doc.items.len());
-    let mut total = Money::ZERO;
     for item in &doc.items {
         let (sku, product_name, family_name, unit) =
             names.remove(&item.product_id).unwrap_or_default();
-        if let Some(price) = item.unit_price {
-            total = total.checked_add(price.times(item.quantity_ordered)?)?;
-        }
         lines.push(OrderLine {
             product_id: item.product_id,
             sku,
