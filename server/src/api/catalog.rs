@@ -2,6 +2,7 @@
 //! (list, create). Writes go through the reconciler, as a till's do: a movement is counted
 //! into its store's level once, and the tills pull what the API wrote.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -158,7 +159,8 @@ pub async fn create_product(
             if left.await? == Some(0) {
                 return Err(quota::product_limit(caller.plan));
             }
-            let (id, document) = product_doc(&service, &caller, new, None).await?;
+            let named = &mut Named::default();
+            let (id, document) = product_doc(&service, &caller, named, new, None).await?;
             let stored = write(
                 &service,
                 &caller,
@@ -175,12 +177,51 @@ pub async fn create_product(
     .await
 }
 
+/// The stores and suppliers of the caller's business a request named, each looked up
+/// once however many of its products name it (a family's variants name the same ones).
+#[derive(Default)]
+pub(super) struct Named {
+    stores: HashMap<String, ObjectId>,
+    suppliers: HashMap<String, Id>,
+}
+
+impl Named {
+    async fn store(
+        &mut self,
+        service: &Service,
+        caller: &Caller,
+        text: &str,
+    ) -> Result<ObjectId, ApiError> {
+        if let Some(id) = self.stores.get(text) {
+            return Ok(*id);
+        }
+        let id = store(service, caller, text).await?;
+        self.stores.insert(text.to_owned(), id);
+        Ok(id)
+    }
+
+    async fn supplier(
+        &mut self,
+        service: &Service,
+        caller: &Caller,
+        text: &str,
+    ) -> Result<Id, ApiError> {
+        if let Some(id) = self.suppliers.get(text) {
+            return Ok(*id);
+        }
+        let id = supplier(service, caller, text).await?;
+        self.suppliers.insert(text.to_owned(), id);
+        Ok(id)
+    }
+}
+
 /// The product `new` describes (a variant of a family with `variant`), its store,
-/// supplier and quantities checked against the caller's business, as its id and central
-/// document; not written.
+/// supplier and quantities checked against the caller's business (those `named` already
+/// not asked for again), as its id and central document; not written.
 pub(super) async fn product_doc(
     service: &Service,
     caller: &Caller,
+    named: &mut Named,
     new: NewProduct,
     variant: Option<Variant>,
 ) -> Result<(ObjectId, Document), ApiError> {
@@ -191,12 +232,12 @@ pub(super) async fn product_doc(
         .map_or(Ok(Unit::Piece), Unit::parse)
         .map_err(|e| invalid(field::UNIT, e))?;
     let store_id = match &new.store_id {
-        Some(id) => Some(store(service, caller, id).await?),
+        Some(id) => Some(named.store(service, caller, id).await?),
         None => None,
     };
     let mut levels = Vec::new();
     for opening in &new.opening_stock {
-        let at = store(service, caller, &opening.store_id).await?;
+        let at = named.store(service, caller, &opening.store_id).await?;
         if store_id.is_some_and(|own| own != at) {
             return Err(invalid(
                 "opening_stock",
@@ -211,7 +252,7 @@ pub(super) async fn product_doc(
         });
     }
     let supplier_id = match &new.supplier_id {
-        Some(text) => Some(supplier(service, caller, text).await?),
+        Some(text) => Some(named.supplier(service, caller, text).await?),
         None => None,
     };
     let product = ProductDoc {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::catalog::{product_doc, NewProduct, OpeningStock};
+use super::catalog::{product_doc, Named, NewProduct, OpeningStock};
 use super::idempotency::{self, Answer};
 use super::{apply, body, json, Scope};
 use crate::auth::Caller;
@@ -128,6 +128,7 @@ pub async fn create_family(
                 return Err(quota::product_limit(caller.plan));
             }
             let mut variants = Vec::with_capacity(grid.len());
+            let mut named = Named::default();
             for row in grid {
                 let own = new.variants.get(row.wanted);
                 let product = NewProduct {
@@ -148,7 +149,9 @@ pub async fn create_family(
                     reorder_quantity: new.reorder_quantity,
                     unit_cost: new.unit_cost.clone(),
                 };
-                variants.push(product_doc(&service, &caller, product, Some(row.variant)).await?);
+                variants.push(
+                    product_doc(&service, &caller, &mut named, product, Some(row.variant)).await?,
+                );
             }
             refuse_taken(&service, &caller, &variants).await?;
             let inserts = variants
