@@ -7,7 +7,7 @@
 //! wrong, a product that does not exist) or a failure for the service's sake (5xx) gives
 //! the key back, so the request may be corrected or tried again under the same key.
 //!
-//! The work runs as a task of its own once the key is claimed: a client that goes away, or
+//! The key is claimed and the work run in a task of its own: a client that goes away, or
 //! the gateway's request timeout, does not stop it half way, and it records its answer for
 //! the retry. A claim still unanswered after [`ABANDONED_AFTER`] was left by a gateway that
 //! stopped mid-request, and a retry takes it over and runs the request; what that gateway
@@ -128,22 +128,23 @@ where
         field::BODY: Bson::Null,
         field::CREATED_AT: bson::DateTime::now(),
     };
-    match keys.insert_one(claim).await {
-        Ok(_) => {}
-        Err(e) if is_duplicate_key(&e) => {
-            let first = keys
-                .find_one(doc! { field::ID: &id })
-                .await
-                .map_err(ApiError::unavailable)?
-                .ok_or_else(|| ApiError::unavailable("an idempotency key vanished"))?;
-            if !take_over(&keys, &first, &request).await? {
-                return replay(&first, &request);
-            }
-        }
-        Err(e) => return Err(ApiError::unavailable(e)),
-    }
-    // Its own task: a client gone, or the request's timeout, does not stop it half way.
+    // Its own task from the claim on: a client gone, or the request's timeout, stops it
+    // neither between claiming the key and the work nor half way through the work.
     let task = tokio::spawn(async move {
+        match keys.insert_one(claim).await {
+            Ok(_) => {}
+            Err(e) if is_duplicate_key(&e) => {
+                let first = keys
+                    .find_one(doc! { field::ID: &id })
+                    .await
+                    .map_err(ApiError::unavailable)?
+                    .ok_or_else(|| ApiError::unavailable("an idempotency key vanished"))?;
+                if !take_over(&keys, &first, &request).await? {
+                    return replay(&first, &request);
+                }
+            }
+            Err(e) => return Err(ApiError::unavailable(e)),
+        }
         match run.await {
             Ok(answer) => {
                 let stored = kept(answer.body.clone()).to_string();
@@ -154,7 +155,7 @@ where
                 )
                 .await
                 .map_err(ApiError::unavailable)?;
-                Ok(answer)
+                Ok(answer.into_response())
             }
             Err(error) => {
                 // Nothing kept: the key may be used again, corrected or retried.
@@ -163,10 +164,8 @@ where
             }
         }
     });
-    let answer = task
-        .await
-        .map_err(|e| ApiError::unavailable(format!("a request's work stopped: {e}")))??;
-    Ok(answer.into_response())
+    task.await
+        .map_err(|e| ApiError::unavailable(format!("a request's work stopped: {e}")))?
 }
 
 /// The hash of a request: its route and its body, the same for the same JSON however it
