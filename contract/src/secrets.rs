@@ -1,6 +1,7 @@
 //! Secrets of the service, pure but for the random source: API keys (`ssk_`, made by the
-//! gateway or by an admin at a till), tills' device credentials (`ssd_`) and one-time
-//! enrolment codes (`sse_`). Each is made from the operating
+//! gateway or by an admin at a till), tills' device credentials (`ssd_`), one-time
+//! enrolment codes (`sse_`), the back office's sessions (`sss_`, a cookie) and the
+//! one-time links that set a person's password (`ssp_`). Each is made from the operating
 //! system's random source, has a type prefix people and secret scanners recognise, and a
 //! checksum that tells a mistyped secret from a wrong one without a database read. Stored
 //! only as a SHA-256 hash (a secret has far too much entropy to guess, so a slow hash buys
@@ -23,6 +24,10 @@ pub enum Kind {
     Device,
     /// A one-time code that enrols a new till of a store.
     Enrolment,
+    /// A person's session in the back office (its cookie), or its CSRF token.
+    Session,
+    /// A one-time link's code that sets a person's back-office password.
+    PasswordLink,
 }
 
 impl Kind {
@@ -31,6 +36,8 @@ impl Kind {
             Kind::ApiKey => "ssk_",
             Kind::Device => "ssd_",
             Kind::Enrolment => "sse_",
+            Kind::Session => "sss_",
+            Kind::PasswordLink => "ssp_",
         }
     }
 
@@ -38,7 +45,7 @@ impl Kind {
     /// people may type and which works once within a day, 16 (95 bits).
     fn secret_len(self) -> usize {
         match self {
-            Kind::ApiKey | Kind::Device => 32,
+            Kind::ApiKey | Kind::Device | Kind::Session | Kind::PasswordLink => 32,
             Kind::Enrolment => 16,
         }
     }
@@ -49,6 +56,8 @@ impl Kind {
             Kind::ApiKey => "API key",
             Kind::Device => "till credential",
             Kind::Enrolment => "enrolment code",
+            Kind::Session => "back-office session",
+            Kind::PasswordLink => "password link",
         }
     }
 }
@@ -90,6 +99,10 @@ impl KeyError {
             KeyError::Mistyped(Kind::Device) => "device_credential_checksum",
             KeyError::NotAKey(Kind::Enrolment) => "not_an_enrolment_code",
             KeyError::Mistyped(Kind::Enrolment) => "enrolment_code_checksum",
+            KeyError::NotAKey(Kind::Session) => "not_a_session",
+            KeyError::Mistyped(Kind::Session) => "session_checksum",
+            KeyError::NotAKey(Kind::PasswordLink) => "not_a_password_link",
+            KeyError::Mistyped(Kind::PasswordLink) => "password_link_checksum",
         }
     }
 }

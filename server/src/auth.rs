@@ -1,12 +1,15 @@
-//! Who is calling the business REST API: the bearer key, checked for its form before the
-//! database is asked, then found by its hash among the active keys. The business comes
-//! from the key and from nowhere else; its plan must include the API and its subscription
-//! be active. `last_used` is written at most once an hour per key and gateway.
+//! Who is calling the business REST API: a program with its bearer key, checked for its
+//! form before the database is asked, then found by its hash among the active keys; or a
+//! person signed in to the back office, by their session's cookie (`sessions.rs`), whose
+//! changes must carry the session's CSRF token. The business comes from the key or the
+//! session and from nowhere else; its subscription must be active, and a key's plan must
+//! include the API. `last_used` is written at most once an hour per key and gateway.
 //!
-//! What a key was found to be is kept by each gateway for [`CALLER_FOR`] ([`Callers`]), so
-//! a page read costs the page's query alone: a key revoked, a plan changed or a
-//! subscription ended takes effect within that time on every gateway, and at once on the
-//! gateway that revoked the key. Only keys found good are kept; an unknown or refused key
+//! What a key or session was found to be is kept by each gateway for [`CALLER_FOR`]
+//! ([`Callers`]), so a page read costs the page's query alone: a key revoked, a session
+//! ended, a person's role changed, a plan changed or a subscription ended takes effect
+//! within that time on every gateway, and at once on the gateway that revoked the key or
+//! ended the session. Only callers found good are kept; an unknown or refused credential
 //! is looked up every time.
 
 use std::collections::HashMap;
@@ -22,9 +25,11 @@ use sellsync_contract::documents::{field, BusinessDoc, Collection};
 use sellsync_contract::Currency;
 use tracing::warn;
 
+use crate::api::Scope;
 use crate::error::ApiError;
 use crate::keys::{self, Kind};
 use crate::plans::Plan;
+use crate::sessions::{self, Standing};
 
 /// How often a key's `last_used` is written, at most, by one gateway.
 const LAST_USED_EVERY: Duration = Duration::from_secs(3600);
@@ -33,15 +38,15 @@ pub const CALLER_FOR: Duration = Duration::from_secs(5);
 /// The most keys a gateway keeps; past it, the oldest half is let go.
 const CALLERS_KEPT: usize = 10_000;
 
-/// A caller the API answers: the key and the business it belongs to.
+/// A caller the API answers: the key or session, and the business it belongs to.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub business_id: ObjectId,
-    pub key_id: ObjectId,
+    pub credential: Credential,
     pub scopes: Vec<String>,
-    /// The person the key was made for (`created_by`): a key made through the API is
-    /// theirs too.
-    pub created_by: Option<ObjectId>,
+    /// The person the key was made for (`created_by`), or who signed in: a key made
+    /// through the API is theirs.
+    pub person: Option<ObjectId>,
     /// The business's owner, whose keys only their own keys revoke.
     pub owner: Option<ObjectId>,
     pub plan: Plan,
@@ -51,18 +56,77 @@ pub struct Caller {
     pub timezone: Tz,
 }
 
-/// When each key's (or device's) `last_used` was last written by this gateway.
-#[derive(Default)]
-pub struct LastUsed(Mutex<HashMap<ObjectId, Instant>>);
+/// What a caller called with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// An API key, business-wide.
+    Key(ObjectId),
+    /// A person's session in the back office; a store manager's sees `store` alone.
+    Session {
+        id: ObjectId,
+        store: Option<ObjectId>,
+        standing: Standing,
+        /// The CSRF token its changes carry.
+        csrf_token: String,
+    },
+}
+
+impl Caller {
+    /// The key, or the person signed in: what a rate and an `Idempotency-Key` count by.
+    pub fn counted_as(&self) -> ObjectId {
+        match self.credential {
+            Credential::Key(id) => id,
+            Credential::Session { id, .. } => self.person.unwrap_or(id),
+        }
+    }
+
+    /// The API key called with, if it was one.
+    pub fn key_id(&self) -> Option<ObjectId> {
+        match self.credential {
+            Credential::Key(id) => Some(id),
+            Credential::Session { .. } => None,
+        }
+    }
+
+    /// The one store a store manager sees; none for every other caller, who see all.
+    pub fn store(&self) -> Option<ObjectId> {
+        match self.credential {
+            Credential::Session { store, .. } => store,
+            Credential::Key(_) => None,
+        }
+    }
+}
+
+/// When each key's (or device's) `last_used` was last written by this gateway, and how
+/// often it is written at most.
+pub struct LastUsed {
+    seen: Mutex<HashMap<ObjectId, Instant>>,
+    every: Duration,
+}
+
+impl Default for LastUsed {
+    /// A key's: hourly.
+    fn default() -> LastUsed {
+        LastUsed::every(LAST_USED_EVERY)
+    }
+}
 
 impl LastUsed {
-    /// Whether `id`'s use should be written now: not if this gateway did within the hour.
+    /// Written at most once `every` per id.
+    pub fn every(every: Duration) -> LastUsed {
+        LastUsed {
+            seen: Mutex::default(),
+            every,
+        }
+    }
+
+    /// Whether `id`'s use should be written now: not if this gateway did within its time.
     pub fn due(&self, id: ObjectId) -> bool {
-        let mut seen = self.0.lock().expect("not poisoned");
+        let mut seen = self.seen.lock().expect("not poisoned");
         let now = Instant::now();
         if seen
             .get(&id)
-            .is_some_and(|at| now.duration_since(*at) < LAST_USED_EVERY)
+            .is_some_and(|at| now.duration_since(*at) < self.every)
         {
             return false;
         }
@@ -91,29 +155,89 @@ impl Callers {
         kept.insert(hash, (caller, now));
     }
 
-    /// Lets go of the key `key_id` (revoked here): refused from the next request.
-    pub fn forget(&self, key_id: ObjectId) {
+    /// Lets go of the callers `which` picks (a key revoked, sessions ended here):
+    /// refused from the next request.
+    pub fn forget(&self, which: impl Fn(&Caller) -> bool) {
         let mut kept = self.0.lock().expect("not poisoned");
-        kept.retain(|_, (caller, _)| caller.key_id != key_id);
+        kept.retain(|_, (caller, _)| !which(caller));
     }
 }
 
-/// The caller of a request with `headers`, or why it is refused: as this gateway found
-/// it within [`CALLER_FOR`], or as the database says now.
+/// The caller of a request with `headers` (a change unless `safe`), or why it is
+/// refused: as this gateway found it within [`CALLER_FOR`], or as the database says now.
+/// A bearer key is asked for first; without one, a back-office session's cookie.
 pub async fn caller(
     central: &Central,
     callers: &Callers,
     last_used: &LastUsed,
     headers: &HeaderMap,
+    safe: bool,
 ) -> Result<Caller, ApiError> {
-    let hash = keys::parse(Kind::ApiKey, bearer(headers, Kind::ApiKey)?)?;
+    let session = match sessions::cookie(headers) {
+        Some(secret) if !headers.contains_key(header::AUTHORIZATION) => Some(secret),
+        _ => None,
+    };
+    let hash = match session {
+        Some(secret) => sessions::hash_of(secret)?,
+        None => keys::parse(Kind::ApiKey, bearer(headers, Kind::ApiKey)?)?,
+    };
     let now = Instant::now();
-    if let Some(caller) = callers.get(&hash, now) {
-        return Ok(caller);
+    let caller = match callers.get(&hash, now) {
+        Some(caller) => caller,
+        None => {
+            let caller = match session {
+                Some(_) => signed_in(central, &hash).await?,
+                None => look_up(central, last_used, &hash).await?,
+            };
+            callers.keep(hash.clone(), caller.clone(), now);
+            caller
+        }
+    };
+    if let Credential::Session { csrf_token, .. } = &caller.credential {
+        if !safe && !sessions::carries_csrf(headers, csrf_token) {
+            return Err(ApiError::forbidden(
+                "csrf_token_missing",
+                format!(
+                    "A change made in a session carries its CSRF token in {}: reload the page and try again.",
+                    sessions::CSRF_HEADER
+                ),
+            ));
+        }
     }
-    let caller = look_up(central, last_used, &hash).await?;
-    callers.keep(hash, caller.clone(), now);
     Ok(caller)
+}
+
+/// The caller a back-office session whose cookie hashes to `hash` is, as the database
+/// says now.
+async fn signed_in(central: &Central, hash: &str) -> Result<Caller, ApiError> {
+    let session = sessions::find(central, hash).await?;
+    let person = sessions::person_of(central, &session).await?;
+    let business = active_business(central, session.business_id).await?;
+    let settings = BusinessDoc::from_document(&business)
+        .map(|b| b.settings)
+        .map_err(ApiError::unavailable)?;
+    let scopes: &[Scope] = match person.standing {
+        Standing::Owner | Standing::Admin => &Scope::ALL,
+        Standing::Manager => &[Scope::Read, Scope::Write],
+    };
+    Ok(Caller {
+        business_id: session.business_id,
+        credential: Credential::Session {
+            id: session.id,
+            store: person
+                .store_id
+                .as_deref()
+                .and_then(|s| ObjectId::parse_str(s).ok()),
+            standing: person.standing,
+            csrf_token: session.csrf_token,
+        },
+        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        person: Some(session.user_id),
+        owner: business.get_object_id(field::BUSINESS_OWNER).ok(),
+        plan: Plan::of(&business),
+        currency: settings.currency,
+        timezone: settings.timezone,
+    })
 }
 
 /// The caller whose key hashes to `hash`, as the database says.
@@ -156,11 +280,11 @@ async fn look_up(central: &Central, last_used: &LastUsed, hash: &str) -> Result<
     touch(central, last_used, key_id).await;
     Ok(Caller {
         business_id,
-        key_id,
+        credential: Credential::Key(key_id),
         plan,
         currency: settings.currency,
         timezone: settings.timezone,
-        created_by: key.get_object_id(field::CREATED_BY).ok(),
+        person: key.get_object_id(field::CREATED_BY).ok(),
         owner: business.get_object_id(field::BUSINESS_OWNER).ok(),
         scopes: key
             .get_array(field::SCOPES)

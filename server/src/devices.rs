@@ -35,6 +35,12 @@ use crate::quota;
 pub const ENROLMENTS: &str = "enrolments";
 pub const DEVICES: &str = "devices";
 
+/// How often a till's `last_used` is written at most, by one gateway: the back office
+/// tells a till's last contact to the minute.
+pub const SEEN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// A till whose last contact is older is shown offline.
+pub const ONLINE_WITHIN: Duration = Duration::minutes(5);
+
 /// How long an enrolment code works.
 const CODE_LIFETIME: Duration = Duration::hours(24);
 
@@ -359,7 +365,8 @@ pub async fn revoke(central: &Central, business: ObjectId, device: ObjectId) -> 
 
 /// The till calling with `headers`: its credential well formed, known and active, its
 /// business's subscription active. Looked up on every request, so a revocation works at
-/// once on every gateway; `last_used` written at most hourly per device and gateway.
+/// once on every gateway; `last_used` written at most once per [`SEEN_EVERY`] per device
+/// and gateway.
 pub async fn caller(
     central: &Central,
     last_used: &LastUsed,

@@ -38,14 +38,33 @@ pub struct Service {
     pub central: Central,
     /// API keys found lately.
     pub callers: Callers,
+    /// Keys' last uses, hourly.
     pub last_used: LastUsed,
+    /// Tills' last contacts, to the minute.
+    pub tills_seen: LastUsed,
     /// Per API key.
     pub rate_limit: RateLimit,
     /// Per till.
     pub till_rate: RateLimit,
     /// Enrolments, all together.
     pub enrol_rate: RateLimit,
+    /// Back-office sign-ins, all together.
+    pub sign_in_rate: RateLimit,
     pub turns: Turns,
+    /// Whether this gateway terminates TLS itself.
+    pub tls: bool,
+}
+
+impl Service {
+    /// Whether a request with `headers` reached the service over TLS: at this gateway, or
+    /// at the load balancer in front of it (`X-Forwarded-Proto: https`). Session cookies
+    /// are then marked Secure.
+    pub fn secure(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.tls
+            || headers
+                .get("x-forwarded-proto")
+                .is_some_and(|proto| proto.as_bytes().eq_ignore_ascii_case(b"https"))
+    }
 }
 
 /// One push at a time per business on this gateway: the tills of a store push batches
@@ -85,16 +104,19 @@ impl Turns {
 }
 
 /// The gateway's routes over `central`, each API key held to `per_second` requests a
-/// second (bursts of five seconds' worth).
-pub fn router(central: Central, per_second: u32) -> Router {
+/// second (bursts of five seconds' worth); `tls` when the gateway terminates TLS itself.
+pub fn router(central: Central, per_second: u32, tls: bool) -> Router {
     let service = Arc::new(Service {
         central,
         callers: Callers::default(),
         last_used: LastUsed::default(),
+        tills_seen: LastUsed::every(crate::devices::SEEN_EVERY),
         rate_limit: RateLimit::new(per_second),
         till_rate: RateLimit::new(sync::TILL_RATE),
         enrol_rate: RateLimit::new(sync::ENROL_RATE),
+        sign_in_rate: RateLimit::new(api::SIGN_IN_RATE),
         turns: Turns::new(TURN_WAIT),
+        tls,
     });
     let (api, openapi) = api::router();
     let openapi = Arc::new(openapi);
@@ -223,7 +245,7 @@ pub async fn serve(
     let listener = std::net::TcpListener::bind(address).map_err(cannot)?;
     listener.set_nonblocking(true).map_err(cannot)?;
     let local = listener.local_addr().map_err(cannot)?;
-    let router = router(central, per_second);
+    let router = router(central, per_second, tls.is_some());
     let Some(tls) = tls else {
         info!(address = %local, "listening");
         // The line a supervisor (or a test) waits for.

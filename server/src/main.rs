@@ -18,6 +18,7 @@ mod http;
 mod people;
 mod plans;
 mod quota;
+mod sessions;
 mod sync;
 mod tenants;
 
@@ -104,6 +105,10 @@ enum AdminCommand {
         /// The owner's PIN to sign in at the tills (4 to 8 digits)
         #[arg(long)]
         owner_pin: String,
+        /// The owner's password for the back office (at least 8 characters); without it,
+        /// `admin password-link` gives them a link to set one
+        #[arg(long, env = "SELLSYNC_OWNER_PASSWORD", hide_env_values = true)]
+        owner_password: Option<String>,
         #[arg(long, default_value = "")]
         owner_name: String,
         /// Free, Standard or Premium
@@ -116,6 +121,21 @@ enum AdminCommand {
         currency: String,
         #[arg(long, default_value = "America/New_York")]
         timezone: String,
+    },
+    /// Print a one-time link that lets a person of a business (its owner) set their
+    /// back-office password, within a day
+    PasswordLink {
+        #[command(flatten)]
+        database: Database,
+        /// The business's id
+        #[arg(long)]
+        business: String,
+        /// The person's email
+        #[arg(long)]
+        email: String,
+        /// Where people reach the gateway
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
     },
     /// Make another API key of a business, shown once
     CreateKey {
@@ -170,7 +190,7 @@ enum AdminCommand {
 }
 
 /// The gateway's own collections' indexes (idempotent): secrets found by their hash,
-/// which is unique; idempotency answers expire after a day.
+/// which is unique; idempotency answers expire after a day, sessions when they end.
 async fn ensure_indexes(central: &Central) -> Result<()> {
     let unique = |name: &str| {
         bson::doc! { "key": { name: 1 }, "name": format!("{name}_unique"), "unique": true }
@@ -178,6 +198,26 @@ async fn ensure_indexes(central: &Central) -> Result<()> {
     for (collection, index) in [
         (devices::DEVICES, unique(field::TOKEN_HASH)),
         (devices::ENROLMENTS, unique(field::CODE_HASH)),
+        (sessions::SESSIONS, unique(field::TOKEN_HASH)),
+        (sessions::PASSWORD_LINKS, unique("code_hash")),
+        (
+            sessions::PASSWORD_LINKS,
+            bson::doc! {
+                "key": { field::EXPIRES_AT: 1 }, "name": "expires_at_ttl", "expireAfterSeconds": 0,
+            },
+        ),
+        (
+            sessions::SESSIONS,
+            bson::doc! {
+                "key": { field::EXPIRES_AT: 1 }, "name": "expires_at_ttl", "expireAfterSeconds": 0,
+            },
+        ),
+        (
+            sessions::SESSIONS,
+            bson::doc! {
+                "key": { field::BUSINESS_ID: 1, field::USER_ID: 1 }, "name": "business_user",
+            },
+        ),
         (
             api::idempotency::COLLECTION,
             bson::doc! {
@@ -234,6 +274,7 @@ async fn run(cli: Cli) -> Result<()> {
             name,
             owner_email,
             owner_pin,
+            owner_password,
             owner_name,
             plan,
             store,
@@ -249,6 +290,7 @@ async fn run(cli: Cli) -> Result<()> {
                     owner_name,
                     owner_email,
                     owner_pin,
+                    owner_password,
                     plan,
                     store_name: store,
                     currency,
@@ -263,6 +305,19 @@ async fn run(cli: Cli) -> Result<()> {
             println!();
             println!("The owner's API key, shown this once (it is stored only as a hash):");
             println!("{}", created.key.secret);
+            Ok(())
+        }
+        Command::Admin(AdminCommand::PasswordLink {
+            database,
+            business,
+            email,
+            url,
+        }) => {
+            let business = object_id("business", &business)?;
+            let central = connect(&database).await?;
+            let code = sessions::password_link(&central, business, &email).await?;
+            println!("Send this link to {email}; it sets their password once, within a day:");
+            println!("{}/set-password#{code}", url.trim_end_matches('/'));
             Ok(())
         }
         Command::Admin(AdminCommand::CreateKey {

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use bson::oid::ObjectId;
 use bson::{doc, Document};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sellsync_central::wire::{Verified, VerifyRequest};
 use sellsync_central::Central;
 use sellsync_contract::credentials::{
@@ -64,18 +64,9 @@ pub async fn verify(
         return Err(unknown());
     }
     let user_id = user.id.object_id();
-    let lockouts = db.collection::<Document>(LOCKOUTS);
     let now = Utc::now();
-    let lockout = lockouts
-        .find_one(doc! { field::ID: user_id })
-        .await
-        .map_err(ApiError::unavailable)?;
-    if let Some(until) = lockout
-        .as_ref()
-        .and_then(|l| l.get_datetime(field::LOCKED_UNTIL).ok())
-        .filter(|until| until.to_chrono() > now)
-    {
-        return Err(locked(until.to_chrono()));
+    if let Some(until) = locked_until(central, user_id, now).await? {
+        return Err(locked(until));
     }
     let (secret, hash) = match (&request.pin, &request.password) {
         (Some(pin), None) => (pin.clone(), user.pin_hash.clone()),
@@ -92,12 +83,19 @@ pub async fn verify(
             .await
             .map_err(ApiError::unavailable)?;
     if !matches {
-        return Err(wrong_try(central, device, user_id, now).await?);
+        return Err(
+            match count_wrong_try(central, device.business_id, user_id, now).await? {
+                WrongTry::Locked(until) => {
+                    warn!(device = %device.id, user = %user_id, "a person locked out after repeated wrong tries at a till");
+                    locked(until)
+                }
+                WrongTry::Left(left) => ApiError::unauthorized("wrong_secret",
+                    format!("That is not their PIN or password: {left} tries left before they are locked out for {LOCKOUT_MINUTES} minutes."),
+                ),
+            },
+        );
     }
-    lockouts
-        .delete_one(doc! { field::ID: user_id })
-        .await
-        .map_err(ApiError::unavailable)?;
+    clear_wrong_tries(central, user_id).await?;
     let expires_at = now + VERIFIED_FOR;
     db.collection::<Document>(VERIFICATIONS)
         .insert_one(doc! {
@@ -118,21 +116,51 @@ pub async fn verify(
     })
 }
 
-/// Counts a wrong try against `user`, locking them out after too many in a row; the
-/// refusal to answer.
-async fn wrong_try(
+/// Until when `user` is locked out after too many wrong tries, if they are at `now`.
+pub async fn locked_until(
     central: &Central,
-    device: &Device,
     user: ObjectId,
-    now: chrono::DateTime<Utc>,
-) -> Result<ApiError, ApiError> {
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let lockout = central
+        .database()
+        .collection::<Document>(LOCKOUTS)
+        .find_one(doc! { field::ID: user })
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(lockout
+        .and_then(|l| {
+            l.get_datetime(field::LOCKED_UNTIL)
+                .ok()
+                .map(|d| d.to_chrono())
+        })
+        .filter(|until| *until > now))
+}
+
+/// What a wrong PIN or password left a person with.
+pub enum WrongTry {
+    /// Tries left before a lockout.
+    Left(i64),
+    /// Locked out until then.
+    Locked(DateTime<Utc>),
+}
+
+/// Counts a wrong try against `user` of `business` (at a till or in the back office
+/// alike), locking them out for [`LOCKOUT_MINUTES`] after [`MAX_FAILED_ATTEMPTS`] in a
+/// row.
+pub async fn count_wrong_try(
+    central: &Central,
+    business: ObjectId,
+    user: ObjectId,
+    now: DateTime<Utc>,
+) -> Result<WrongTry, ApiError> {
     let lockouts = central.database().collection::<Document>(LOCKOUTS);
     let counted = lockouts
         .find_one_and_update(
             doc! { field::ID: user },
             doc! {
                 "$inc": { field::FAILURES: 1_i64 },
-                "$setOnInsert": { field::BUSINESS_ID: device.business_id },
+                "$setOnInsert": { field::BUSINESS_ID: business },
             },
         )
         .upsert(true)
@@ -143,30 +171,35 @@ async fn wrong_try(
         .and_then(|c| c.get_i64(field::FAILURES).ok())
         .unwrap_or(1);
     let allowed = i64::from(MAX_FAILED_ATTEMPTS);
-    if failures >= allowed {
-        let until = now + Duration::minutes(LOCKOUT_MINUTES);
-        lockouts
-            .update_one(
-                doc! { field::ID: user },
-                doc! { "$set": {
-                    field::FAILURES: 0_i64,
-                    field::LOCKED_UNTIL: bson::DateTime::from_chrono(until),
-                } },
-            )
-            .await
-            .map_err(ApiError::unavailable)?;
-        warn!(device = %device.id, %user, "a person locked out after repeated wrong tries at a till");
-        return Ok(locked(until));
+    if failures < allowed {
+        return Ok(WrongTry::Left(allowed - failures));
     }
-    Ok(ApiError::unauthorized("wrong_secret",
-        format!(
-            "That is not their PIN or password: {} tries left before they are locked out for {LOCKOUT_MINUTES} minutes.",
-            allowed - failures
-        ),
-    ))
+    let until = now + Duration::minutes(LOCKOUT_MINUTES);
+    lockouts
+        .update_one(
+            doc! { field::ID: user },
+            doc! { "$set": {
+                field::FAILURES: 0_i64,
+                field::LOCKED_UNTIL: bson::DateTime::from_chrono(until),
+            } },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(WrongTry::Locked(until))
 }
 
-fn locked(until: chrono::DateTime<Utc>) -> ApiError {
+/// Forgets `user`'s wrong tries: they gave the right secret.
+pub async fn clear_wrong_tries(central: &Central, user: ObjectId) -> Result<(), ApiError> {
+    central
+        .database()
+        .collection::<Document>(LOCKOUTS)
+        .delete_one(doc! { field::ID: user })
+        .await
+        .map_err(ApiError::unavailable)?;
+    Ok(())
+}
+
+pub fn locked(until: chrono::DateTime<Utc>) -> ApiError {
     ApiError::forbidden(
         "account_locked",
         format!(

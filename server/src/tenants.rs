@@ -7,7 +7,7 @@
 use bson::Document;
 use chrono::Utc;
 use sellsync_central::Central;
-use sellsync_contract::credentials::{hash_pin, normalize_email};
+use sellsync_contract::credentials::{check_password, hash_pin, hash_secret, normalize_email};
 use sellsync_contract::documents::default_methods;
 use sellsync_contract::documents::{
     field, BusinessDoc, BusinessSettings, Collection, PaymentMethodDoc, StoreDoc, UserDoc,
@@ -26,6 +26,8 @@ pub struct NewBusiness {
     pub owner_name: String,
     pub owner_email: String,
     pub owner_pin: String,
+    /// For the back office; none until the owner sets one by a link.
+    pub owner_password: Option<String>,
     pub plan: Plan,
     pub store_name: String,
     pub currency: String,
@@ -43,7 +45,8 @@ pub struct Created {
 }
 
 /// Creates the business, its first store, its owner and the owner's first API key (read
-/// and write). Refused in words for a blank name, a bad email, PIN, currency or time zone.
+/// and write). Refused in words for a blank name, a bad email, PIN, password, currency or
+/// time zone.
 pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Created> {
     let name = new.name.trim();
     let store_name = new.store_name.trim();
@@ -64,6 +67,12 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
         ))
     })?;
     let pin_hash = hash_pin(&new.owner_pin).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let password_hash = new
+        .owner_password
+        .as_deref()
+        .map(|password| check_password(password).and_then(|()| hash_secret(password)))
+        .transpose()
+        .map_err(|e| ServerError::Invalid(e.to_string()))?;
     let now = Utc::now();
     let (business_id, store_id, owner_id, key_id) = (Id::new(), Id::new(), Id::new(), Id::new());
     let key = keys::generate(keys::Kind::ApiKey).map_err(|e| ServerError::Random(e.to_string()))?;
@@ -77,7 +86,7 @@ pub async fn create_business(central: &Central, new: &NewBusiness) -> Result<Cre
             .unwrap_or("Owner")
             .to_owned(),
         email,
-        password_hash: None,
+        password_hash,
         pin_hash: Some(pin_hash),
         role: Role::Admin,
         permissions: Role::Admin.default_permissions(),
@@ -196,10 +205,12 @@ pub async fn create_store(
 pub enum KeyMaker {
     /// The service's operator (`admin create-key`), for the business's owner.
     Operator,
-    /// A key with the `keys` scope, for the person it was made for.
+    /// A caller with the `keys` scope (a key, or a person signed in to the back office),
+    /// for the person it was made for.
     Key {
         person: Option<bson::oid::ObjectId>,
-        key: bson::oid::ObjectId,
+        /// None when a person signed in to the back office made it.
+        key: Option<bson::oid::ObjectId>,
     },
 }
 
@@ -222,7 +233,7 @@ pub async fn create_key(
     let (created_by, by_key) = match made {
         // The operator makes keys for the business's owner.
         KeyMaker::Operator => (found.get_object_id(field::BUSINESS_OWNER).ok(), None),
-        KeyMaker::Key { person, key } => (person, Some(key)),
+        KeyMaker::Key { person, key } => (person, key),
     };
     let key = keys::generate(keys::Kind::ApiKey).map_err(ApiError::unavailable)?;
     let id = bson::oid::ObjectId::new();

@@ -1,6 +1,7 @@
 //! The business REST API as a business's program meets it: the real gateway over HTTP
 //! against the MongoDB-wire test server. Tenant isolation is tried on every route of the
-//! OpenAPI document the gateway serves.
+//! OpenAPI document the gateway serves, by another business's key, its owner signed in to
+//! the back office and its store manager.
 
 mod common;
 
@@ -131,8 +132,63 @@ async fn holdings(name: &str, business: ObjectId) -> Vec<Document> {
     all
 }
 
+/// Who calls: a program with its key, or a person signed in to the back office.
+enum As {
+    Key(String),
+    Session { cookie: String, csrf: String },
+}
+
+impl As {
+    /// `email` signed in with the password `set_password` gave them.
+    fn signed_in(gateway: &Gateway, email: &str) -> As {
+        let body = json!({ "email": email, "password": PASSWORD }).to_string();
+        let (status, headers, session) = gateway.call("POST", "/v1/session", None, &body, &[]);
+        assert_eq!(status, 201, "{session}");
+        let cookie = headers
+            .iter()
+            .find(|(name, _)| name == "set-cookie")
+            .and_then(|(_, value)| value.split(';').next())
+            .unwrap()
+            .to_owned();
+        As::Session {
+            cookie,
+            csrf: session["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    fn call(&self, gateway: &Gateway, method: &str, path: &str, body: &str) -> (u16, Value) {
+        match self {
+            As::Key(key) => gateway.request(method, path, Some(key), body),
+            As::Session { cookie, csrf } => gateway.request_with(
+                method,
+                path,
+                None,
+                body,
+                &[("Cookie", cookie), ("X-CSRF-Token", csrf)],
+            ),
+        }
+    }
+}
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Gives the person `email` of `business` the back-office password [`PASSWORD`].
+async fn set_password(name: &str, business: ObjectId, email: &str) {
+    let hash = sellsync_contract::credentials::hash_secret(PASSWORD).unwrap();
+    let set = db(name)
+        .await
+        .collection::<Document>("users")
+        .update_one(
+            doc! { "business_id": business, "email": email },
+            doc! { "$set": { "password_hash": hash } },
+        )
+        .await
+        .unwrap();
+    assert_eq!(set.matched_count, 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
+async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route() {
     let name = database("isolation");
     let gateway = Gateway::start(&name);
     let a = tenant(&name, "Corner Market", &gateway).await;
@@ -144,109 +200,145 @@ async fn another_business_key_finds_nothing_of_a_business_on_any_route() {
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
     let paths = openapi["paths"].as_object().unwrap();
     let mut tried = BTreeSet::new();
-    for (path, item) in paths {
-        for method in item.as_object().unwrap().keys() {
-            tried.insert(format!("{method} {path}"));
-            // A's id wherever the route takes one: in the path...
-            let a_id = match path.split('/').nth(2).unwrap() {
-                "stores" => &a.store,
-                "products" => &a.product,
-                "customers" => &a.customer,
-                "suppliers" => &a.supplier,
-                "sales" => &a.sale,
-                "purchase-orders" => &a.order,
-                "api-keys" => &a.key_id,
-                _ => &a.store,
-            };
-            let concrete = path.replace("{id}", a_id);
-            let takes_id = concrete != *path;
-            // ...in the query (each of those the route takes), and in the body.
-            let declared: Vec<&str> = item[method]["parameters"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| p["in"] == "query")
-                .filter_map(|p| p["name"].as_str())
-                .collect();
-            let query: String = [("store_id", &a.store), ("product_id", &a.product)]
-                .into_iter()
-                .filter(|(name, _)| declared.contains(name))
-                .map(|(name, id)| format!("{name}={id}"))
-                .collect::<Vec<_>>()
-                .join("&");
-            let query = format!("?{query}");
-            let body = match path.as_str() {
-                "/v1/products" => json!({ "sku": "MILK2", "product_name": "Stolen",
+    // B's program with its key, and B's owner signed in to the back office.
+    // and a manager of B's store, whom every business-wide route refuses.
+    set_password(&name, b.business, "owner@example.com").await;
+    let owner = As::signed_in(&gateway, "owner@example.com");
+    db(&name)
+        .await
+        .collection::<Document>("users")
+        .insert_one(doc! {
+            "_id": ObjectId::new(), "business_id": b.business,
+            "store_id": ObjectId::parse_str(&b.store).unwrap(), "name": "Manager",
+            "email": "manager@example.com", "role": "manager", "permissions": [],
+        })
+        .await
+        .unwrap();
+    set_password(&name, b.business, "manager@example.com").await;
+    let manager = As::signed_in(&gateway, "manager@example.com");
+    for (pass, who) in [As::Key(b.key.clone()), owner, manager]
+        .into_iter()
+        .enumerate()
+    {
+        let managing = pass == 2;
+        for (path, item) in paths {
+            for method in item.as_object().unwrap().keys() {
+                let session = matches!(who, As::Session { .. });
+                if session && method == "delete" && path.starts_with("/v1/session") {
+                    continue; // signing out is tried in back_office.rs
+                }
+                tried.insert(format!("{method} {path}"));
+                // A's id wherever the route takes one: in the path...
+                let a_id = match path.split('/').nth(2).unwrap() {
+                    "stores" => &a.store,
+                    "products" => &a.product,
+                    "customers" => &a.customer,
+                    "suppliers" => &a.supplier,
+                    "sales" => &a.sale,
+                    "purchase-orders" => &a.order,
+                    "api-keys" => &a.key_id,
+                    _ => &a.store,
+                };
+                let concrete = path.replace("{id}", a_id);
+                let takes_id = concrete != *path;
+                // ...in the query (each of those the route takes), and in the body.
+                let declared: Vec<&str> = item[method]["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter_map(|p| p["name"].as_str())
+                    .collect();
+                let query: String = [("store_id", &a.store), ("product_id", &a.product)]
+                    .into_iter()
+                    .filter(|(name, _)| declared.contains(name))
+                    .map(|(name, id)| format!("{name}={id}"))
+                    .collect::<Vec<_>>()
+                    .join("&");
+                let query = format!("?{query}");
+                let body = match path.as_str() {
+                    "/v1/products" => json!({ "sku": "MILK2", "product_name": "Stolen",
                     "price": "1.00", "store_id": a.store }),
-                "/v1/stock-movements" => json!({ "store_id": a.store, "product_id": a.product,
+                    "/v1/stock-movements" => json!({ "store_id": a.store, "product_id": a.product,
                     "movement_type": "adjustment", "quantity": -5, "reason": "theft" }),
-                "/v1/customers" => json!({ "name": "Mallory", "email": "m@example.com" }),
-                "/v1/suppliers" => json!({ "supplier_name": "X" }),
-                "/v1/api-keys" => json!({ "scopes": ["read"] }),
-                "/v1/stores" => json!({ "store_name": "Uptown" }),
-                "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
-                "/v1/product-families" => json!({ "family_name": "Stolen tee", "sku": "ST",
+                    "/v1/customers" => json!({ "name": "Mallory", "email": "m@example.com" }),
+                    "/v1/suppliers" => json!({ "supplier_name": format!("X{pass}") }),
+                    "/v1/api-keys" => json!({ "scopes": ["read"] }),
+                    "/v1/stores" => json!({ "store_name": "Uptown" }),
+                    "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
+                    "/v1/product-families" => json!({ "family_name": "Stolen tee", "sku": "ST",
                     "price": "1.00", "options": [{ "name": "Size", "values": ["M"] }],
                     "store_id": a.store }),
-                _ => json!({ "price": "0.01" }),
-            }
-            .to_string();
-            let (status, answer) = match method.as_str() {
-                "get" if takes_id => gateway.get(&concrete, Some(&b.key)),
-                "get" => gateway.get(&format!("{concrete}{query}"), Some(&b.key)),
-                "post" => gateway.post(&concrete, Some(&b.key), &body),
-                "patch" | "delete" | "put" => {
-                    gateway.request(&method.to_uppercase(), &concrete, Some(&b.key), &body)
+                    _ => json!({ "price": "0.01" }),
                 }
-                other => panic!("{other} {path}: a method this test does not try"),
-            };
-            let text = answer.to_string();
-            for id in [
-                &a.store,
-                &a.product,
-                &a.customer,
-                &a.supplier,
-                &a.sale,
-                &a.order,
-                &a.key_id,
-            ] {
+                .to_string();
+                let (status, answer) = match method.as_str() {
+                    "get" if takes_id => who.call(&gateway, "GET", &concrete, ""),
+                    "get" => who.call(&gateway, "GET", &format!("{concrete}{query}"), ""),
+                    "post" | "patch" | "delete" | "put" => {
+                        who.call(&gateway, &method.to_uppercase(), &concrete, &body)
+                    }
+                    other => panic!("{other} {path}: a method this test does not try"),
+                };
+                let text = answer.to_string();
+                for id in [
+                    &a.store,
+                    &a.product,
+                    &a.customer,
+                    &a.supplier,
+                    &a.sale,
+                    &a.order,
+                    &a.key_id,
+                ] {
+                    assert!(
+                        !text.contains(id.as_str()),
+                        "{method} {path} showed A's {id}: {text}"
+                    );
+                }
+                let expected = match (method.as_str(), path.as_str()) {
+                    // A store manager reaches their store's routes alone.
+                    (_, "/v1/dashboard") => 404,
+                    (_, path) if managing && !path.starts_with("/v1/session") => 403,
+                    // Routes that name nothing of A: B's own.
+                    (
+                        "get",
+                        "/v1/business"
+                        | "/v1/stores"
+                        | "/v1/customers"
+                        | "/v1/suppliers"
+                        | "/v1/payment-methods"
+                        | "/v1/api-keys",
+                    ) => 200,
+                    ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys" | "/v1/stores") => {
+                        201
+                    }
+                    ("put", "/v1/business/barcode-rules") => 200,
+                    // The back office's own: B's session, which a key has not; a body of
+                    // nothing these routes take.
+                    ("get", "/v1/session") if session => 200,
+                    (_, "/v1/session" | "/v1/sessions" | "/v1/session/password") => 400,
+                    // A's id in the path, the query or the body: as if it did not exist.
+                    _ => 404,
+                };
+                assert_eq!(status, expected, "{method} {path}: {answer}");
+                // The document says every answer a route gives, a refusal as a Problem.
+                let documented = &item[method]["responses"][status.to_string()];
                 assert!(
-                    !text.contains(id.as_str()),
-                    "{method} {path} showed A's {id}: {text}"
+                    documented.is_object(),
+                    "{method} {path} answered {status}, undocumented"
                 );
-            }
-            let expected = match (method.as_str(), path.as_str()) {
-                // Routes that name nothing of A: B's own.
-                (
-                    "get",
-                    "/v1/business"
-                    | "/v1/stores"
-                    | "/v1/customers"
-                    | "/v1/suppliers"
-                    | "/v1/payment-methods"
-                    | "/v1/api-keys",
-                ) => 200,
-                ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys" | "/v1/stores") => 201,
-                ("put", "/v1/business/barcode-rules") => 200,
-                // A's id in the path, the query or the body: as if it did not exist.
-                _ => 404,
-            };
-            assert_eq!(status, expected, "{method} {path}: {answer}");
-            // The document says every answer a route gives, a refusal as a Problem.
-            let documented = &item[method]["responses"][status.to_string()];
-            assert!(
-                documented.is_object(),
-                "{method} {path} answered {status}, undocumented"
-            );
-            if status >= 400 {
-                assert_eq!(
-                    documented["content"]["application/problem+json"]["schema"]["$ref"],
-                    "#/components/schemas/Problem",
-                    "{method} {path} {status}"
-                );
-            }
-            if expected == 404 {
-                assert_eq!(answer["code"], "not_found", "{method} {path}");
+                if status >= 400 {
+                    assert_eq!(
+                        documented["content"]["application/problem+json"]["schema"]["$ref"],
+                        "#/components/schemas/Problem",
+                        "{method} {path} {status}"
+                    );
+                }
+                match expected {
+                    404 => assert_eq!(answer["code"], "not_found", "{method} {path}"),
+                    403 => assert_eq!(answer["code"], "store_manager", "{method} {path}"),
+                    _ => {}
+                }
             }
         }
     }

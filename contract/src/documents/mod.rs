@@ -45,7 +45,7 @@ pub use parked_sale::{ParkedItemDoc, ParkedSaleDoc, ParkedStatus};
 pub use payment_method::{default_methods, NewPaymentMethod, PaymentKind, PaymentMethodDoc};
 pub use product::{unit_of, ProductChange, ProductDoc, ProductUpdate, StockLevel, Variant};
 pub use purchase_order::{OrderItemDoc, OrderStatus, PurchaseOrderDoc, ReorderLine};
-pub use read::{quantity_value, whole_number, Reader};
+pub use read::{decimal_text, quantity_value, whole_number, Reader};
 pub use sale::{SaleDoc, SaleItemDoc, SalePaymentDoc, SaleStatus, SaleVoid, TransactionType};
 pub use stock_movement::StockMovementDoc;
 pub use stock_transfer::{StockTransferDoc, TransferItemDoc, TransferStatus};

@@ -27,11 +27,14 @@ pub fn complete(openapi: &mut OpenApi) {
     let problem = || Content::new(Some(RefOr::Ref(Ref::from_schema_name("Problem"))));
     let common = [
         ("400", "The query or the body is not what this route takes"),
-        ("401", "No API key, or one not known or revoked"),
+        (
+            "401",
+            "No API key or session, or one not known, revoked or ended",
+        ),
         ("402", "The business's subscription has ended"),
         (
             "403",
-            "The key's scopes or the business's plan do not allow this",
+            "The key's scopes, the person's role or store, the CSRF token or the business's plan do not allow this",
         ),
         (
             "408",

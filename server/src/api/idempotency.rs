@@ -14,7 +14,7 @@
 //! wrote before it stopped is not undone.
 //!
 //! **`idempotency_keys`** (Sell Sync's own): `_id` (SHA-256 of the API key's id and the
-//! `Idempotency-Key`), `business_id`, `api_key_id`, `request_hash` (of the route and body),
+//! `Idempotency-Key`), `business_id`, `api_key_id` (the key's, or a signed-in person's id), `request_hash` (of the route and body),
 //! `status` and `body` (the first answer, null while it is being made), `created_at` (when
 //! it was claimed; a TTL index removes it after a day).
 
@@ -113,7 +113,10 @@ where
                 "An Idempotency-Key is 1 to 255 printable characters, such as a UUID.",
             )
         })?;
-    let id = hex(Sha256::digest(format!("{}\n{key}", caller.key_id.to_hex())));
+    let id = hex(Sha256::digest(format!(
+        "{}\n{key}",
+        caller.counted_as().to_hex()
+    )));
     let request = request_hash(route, body);
     let keys = service
         .central
@@ -122,7 +125,7 @@ where
     let claim = doc! {
         field::ID: &id,
         field::BUSINESS_ID: caller.business_id,
-        field::API_KEY_ID: caller.key_id,
+        field::API_KEY_ID: caller.counted_as(),
         field::REQUEST_HASH: &request,
         field::STATUS: Bson::Null,
         field::BODY: Bson::Null,

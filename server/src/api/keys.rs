@@ -114,8 +114,8 @@ pub async fn create_key(
                 ));
             }
             let maker = tenants::KeyMaker::Key {
-                person: caller.created_by,
-                key: caller.key_id,
+                person: caller.person,
+                key: caller.key_id(),
             };
             let (id, key) =
                 tenants::create_key(&service.central, caller.business_id, &scopes, maker).await?;
@@ -165,10 +165,7 @@ pub async fn revoke_key(
         .database()
         .collection::<Document>(Collection::ApiKeys.name());
     let mut target = doc! { field::ID: key, field::BUSINESS_ID: caller.business_id };
-    if let Some(owner) = caller
-        .owner
-        .filter(|owner| caller.created_by != Some(*owner))
-    {
+    if let Some(owner) = caller.owner.filter(|owner| caller.person != Some(*owner)) {
         // Not the owner's key: it revokes every key but the owner's.
         target.insert(field::CREATED_BY, doc! { "$ne": owner });
         let owners = keys
@@ -191,7 +188,7 @@ pub async fn revoke_key(
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| not_found("API key"))?;
     // Refused here from the next request; other gateways within auth::CALLER_FOR.
-    service.callers.forget(key);
+    service.callers.forget(|c| c.key_id() == Some(key));
     tracing::info!(business = %caller.business_id, key = %key, "API key revoked");
     Ok(Json(json::document(&revoked)))
 }

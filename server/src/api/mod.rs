@@ -9,6 +9,7 @@
 mod business;
 mod catalog;
 mod contacts;
+mod dashboard;
 mod document;
 mod families;
 pub mod idempotency;
@@ -17,6 +18,9 @@ mod keys;
 pub mod limit;
 mod page;
 mod sales;
+mod session;
+
+pub use session::SIGN_IN_RATE;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -31,7 +35,7 @@ use sellsync_central::Reconciler;
 use sellsync_contract::documents::{field, Collection, Op};
 use sellsync_contract::operation::Operation;
 use serde_json::Value;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -48,8 +52,10 @@ use page::{Page, Paging};
         title = "Sell Sync business API",
         description = "A business's stores, catalog, stock, sales, customers, suppliers, \
             purchase orders, payment methods and notifications. Authenticate with an API key \
-            of the business as `Authorization: Bearer ssk_…`. Errors are RFC 9457 problem \
-            details with a stable `code`."
+            of the business as `Authorization: Bearer ssk_…`, or, from the back office, with \
+            the session cookie of a person signed in (`POST /v1/session`), each change \
+            carrying the session's `X-CSRF-Token`. Errors are RFC 9457 problem details with a \
+            stable `code`."
     ),
     modifiers(&BearerKey),
     tags(
@@ -59,6 +65,7 @@ use page::{Page, Paging};
         (name = "contacts", description = "Customers and suppliers"),
         (name = "purchasing", description = "Purchase orders"),
         (name = "keys", description = "The business's API keys"),
+        (name = "session", description = "A person's session in the back office"),
     )
 )]
 struct ApiDoc;
@@ -72,12 +79,25 @@ impl Modify for BearerKey {
             "api_key",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+        // The back office's: a change carries the session's CSRF token in X-CSRF-Token.
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::sessions::COOKIE))),
+        );
     }
 }
 
 /// The `/v1` routes of the business API, and their OpenAPI document.
 pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
     let (router, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(
+            session::sign_in,
+            session::get_session,
+            session::sign_out
+        ))
+        .routes(routes!(session::sign_out_everywhere))
+        .routes(routes!(session::set_password))
+        .routes(routes!(dashboard::get_dashboard))
         .routes(routes!(business::get_business))
         .routes(routes!(business::set_barcode_rules))
         .routes(routes!(business::list_stores, business::create_store))
@@ -163,25 +183,58 @@ impl Caller {
     }
 }
 
-impl FromRequestParts<Arc<Service>> for Caller {
+/// A caller who may be a store manager, limited to their store: a route that takes one
+/// scopes what it reads and writes by [`Caller::store`]. A route that takes a plain
+/// [`Caller`] is business-wide and refuses a store manager.
+pub struct StoreScoped(pub Caller);
+
+impl FromRequestParts<Arc<Service>> for StoreScoped {
     type Rejection = ApiError;
 
-    /// The key's caller, within its rate.
+    /// The key's or session's caller, within its rate.
     async fn from_request_parts(
         parts: &mut Parts,
         service: &Arc<Service>,
-    ) -> Result<Caller, ApiError> {
+    ) -> Result<StoreScoped, ApiError> {
         let caller = auth::caller(
             &service.central,
             &service.callers,
             &service.last_used,
             &parts.headers,
+            parts.method.is_safe(),
         )
         .await?;
         service
             .rate_limit
-            .take(caller.key_id, Instant::now())
-            .map_err(|wait| ApiError::too_many("This API key", wait))?;
+            .take(caller.counted_as(), Instant::now())
+            .map_err(|wait| {
+                ApiError::too_many(
+                    match caller.credential {
+                        auth::Credential::Key(_) => "This API key",
+                        auth::Credential::Session { .. } => "This session",
+                    },
+                    wait,
+                )
+            })?;
+        Ok(StoreScoped(caller))
+    }
+}
+
+impl FromRequestParts<Arc<Service>> for Caller {
+    type Rejection = ApiError;
+
+    /// A business-wide caller: a key, the owner or an admin.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        service: &Arc<Service>,
+    ) -> Result<Caller, ApiError> {
+        let StoreScoped(caller) = StoreScoped::from_request_parts(parts, service).await?;
+        if caller.store().is_some() {
+            return Err(ApiError::forbidden(
+                "store_manager",
+                "A store manager sees their own store's pages: this one is the owner's and the admins'.",
+            ));
+        }
         Ok(caller)
     }
 }
@@ -279,9 +332,13 @@ pub async fn one(
     ))
 }
 
-/// The caller's store `id` (given in a query or a body); 404 when it is not theirs.
+/// The caller's store `id` (given in a query or a body); 404 when it is not theirs, or
+/// not the one a store manager sees.
 pub async fn store(service: &Service, caller: &Caller, id: &str) -> Result<ObjectId, ApiError> {
     let id = self::id(id, "store")?;
+    if caller.store().is_some_and(|only| only != id) {
+        return Err(not_found("store"));
+    }
     find(service, caller, Collection::Stores, id, "store").await?;
     Ok(id)
 }

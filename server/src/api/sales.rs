@@ -179,6 +179,15 @@ pub async fn get_purchase_order(
 
 /// A day (`2026-12-01`: its start in `zone`, or its end for `end_of_day`) or an RFC 3339
 /// time.
+/// When `day` begins in `zone`: midnight, or where a clock change skips it, the day's
+/// first moment.
+pub fn day_start(day: NaiveDate, zone: Tz) -> Option<DateTime<Utc>> {
+    (0..24)
+        .filter_map(|hour| day.and_hms_opt(hour, 0, 0))
+        .find_map(|local| zone.from_local_datetime(&local).earliest())
+        .map(|start| start.with_timezone(&Utc))
+}
+
 fn time(field: &str, text: &str, end_of_day: bool, zone: Tz) -> Result<DateTime<Utc>, ApiError> {
     let text = text.trim();
     if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -187,12 +196,7 @@ fn time(field: &str, text: &str, end_of_day: bool, zone: Tz) -> Result<DateTime<
         } else {
             day
         };
-        // Midnight, or where a clock change skips it, the first moment of the day.
-        let start = (0..24)
-            .filter_map(|hour| day.and_hms_opt(hour, 0, 0))
-            .find_map(|local| zone.from_local_datetime(&local).earliest())
-            .ok_or_else(|| invalid(field, "a day this time zone has"))?;
-        return Ok(start.with_timezone(&Utc));
+        return day_start(day, zone).ok_or_else(|| invalid(field, "a day this time zone has"));
     }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))

@@ -52,7 +52,7 @@ fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 /// The till calling with `headers`, within its rate ([`TILL_RATE`] a second per till on
 /// each gateway, in bursts of five seconds' worth).
 async fn calling_till(service: &Service, headers: &HeaderMap) -> Result<Device, ApiError> {
-    let device = devices::caller(&service.central, &service.last_used, headers).await?;
+    let device = devices::caller(&service.central, &service.tills_seen, headers).await?;
     service
         .till_rate
         .take(device.id, Instant::now())

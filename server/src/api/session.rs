@@ -1,0 +1,153 @@
+//! `/v1/session`: a person signs in to the back office, asks who they are, signs out here
+//! or everywhere. The session is a cookie the browser keeps (`sessions.rs`); the answer
+//! gives the page the CSRF token its changes carry.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bson::oid::ObjectId;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::{body, StoreScoped};
+use crate::auth::Credential;
+use crate::error::ApiError;
+use crate::http::Service;
+use crate::sessions::{self, SessionView};
+
+/// Sign-ins a gateway takes a second, sustained, from everyone: each checks an argon2id
+/// hash, and floods of guesses stop here before they cost a core each.
+pub const SIGN_IN_RATE: u32 = 5;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// Signs a person in to the back office: the owner, an admin or a store manager, by email
+/// and password. The session is the `sellsync_session` cookie (HttpOnly, SameSite=Strict,
+/// Secure over TLS); every change made in it carries the answer's `csrf_token` in
+/// `X-CSRF-Token`. A wrong email and a wrong password are refused alike; five wrong
+/// passwords in a row lock the person out for five minutes.
+#[utoipa::path(post, path = "/v1/session", tag = "session", request_body = SignIn,
+    responses((status = 201, body = SessionView, headers(("Set-Cookie" = String, description = "The session"))),
+        (status = 401, description = "The email and password do not match"),
+        (status = 403, description = "Locked out after wrong passwords, or not a person of the back office")))]
+pub async fn sign_in(
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    // One bucket for every sign-in this gateway takes: they carry no credential yet.
+    service
+        .sign_in_rate
+        .take(ObjectId::from_bytes([0; 12]), Instant::now())
+        .map_err(|wait| ApiError::too_many("Sign-ins here", wait))?;
+    let request: SignIn = body(&bytes)?;
+    let signed_in = sessions::sign_in(&service.central, &request.email, &request.password).await?;
+    let cookie = sessions::set_cookie(Some(&signed_in.secret), service.secure(&headers));
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(signed_in.session),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPassword {
+    /// The code of the link (what follows its `#`).
+    pub code: String,
+    /// At least 8 characters.
+    pub password: String,
+}
+
+/// Sets a person's back-office password with a one-time link's code (the operator's
+/// `admin password-link` makes one for an owner). The link is then used up, and every
+/// session of the person ended.
+#[utoipa::path(post, path = "/v1/session/password", tag = "session", request_body = SetPassword,
+    responses((status = 204, description = "The password is set: sign in with it"),
+        (status = 400, description = "A password shorter than 8 characters"),
+        (status = 404, description = "The link was used already, has expired or is not one")))]
+pub async fn set_password(
+    State(service): State<Arc<Service>>,
+    bytes: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    service
+        .sign_in_rate
+        .take(ObjectId::from_bytes([0; 12]), Instant::now())
+        .map_err(|wait| ApiError::too_many("Sign-ins here", wait))?;
+    let request: SetPassword = body(&bytes)?;
+    sessions::set_password(&service.central, &request.code, &request.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who is signed in, until when, and the CSRF token their changes carry.
+#[utoipa::path(get, path = "/v1/session", tag = "session",
+    security(("session" = [])), responses((status = 200, body = SessionView)))]
+pub async fn get_session(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+) -> Result<Json<SessionView>, ApiError> {
+    let id = session_id(&caller.credential)?;
+    sessions::view(&service.central, caller.business_id, id)
+        .await
+        .map(Json)
+}
+
+/// Signs out of this session.
+#[utoipa::path(delete, path = "/v1/session", tag = "session",
+    security(("session" = [])), responses((status = 204, headers(("Set-Cookie" = String, description = "The cookie taken back")))))]
+pub async fn sign_out(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let id = session_id(&caller.credential)?;
+    sessions::end(&service.central, id).await?;
+    service
+        .callers
+        .forget(|c| matches!(c.credential, Credential::Session { id: s, .. } if s == id));
+    Ok(signed_out(&service, &headers))
+}
+
+/// Signs the person out of every session they have, on every browser: at once here,
+/// within a few seconds on every gateway.
+#[utoipa::path(delete, path = "/v1/sessions", tag = "session",
+    security(("session" = [])), responses((status = 204, headers(("Set-Cookie" = String, description = "The cookie taken back")))))]
+pub async fn sign_out_everywhere(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    session_id(&caller.credential)?;
+    let person = caller.person.ok_or_else(sessions::expired)?;
+    sessions::end_everywhere(&service.central, caller.business_id, person).await?;
+    service
+        .callers
+        .forget(|c| matches!(c.credential, Credential::Session { .. }) && c.person == Some(person));
+    Ok(signed_out(&service, &headers))
+}
+
+fn signed_out(service: &Service, headers: &HeaderMap) -> Response {
+    let cookie = sessions::set_cookie(None, service.secure(headers));
+    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response()
+}
+
+/// The session called with; an API key has none.
+fn session_id(credential: &Credential) -> Result<ObjectId, ApiError> {
+    match credential {
+        Credential::Session { id, .. } => Ok(*id),
+        Credential::Key(_) => Err(ApiError::bad_request(
+            "not_a_session",
+            "An API key has no session: this route is the back office's.",
+        )),
+    }
+}

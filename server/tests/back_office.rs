@@ -1,0 +1,503 @@
+//! People in the back office, as a browser meets the real gateway over HTTP against the
+//! MongoDB-wire test server: signing in by email and password, the session cookie and the
+//! CSRF token every change carries, lockout, signing out here and everywhere, a password
+//! set by a one-time link, a store manager who sees their store and nothing of another,
+//! and the dashboard adding up two stores' sales that two tills synced through the gateway.
+
+mod common;
+
+use bson::oid::ObjectId;
+use bson::{doc, Document};
+use common::{database, db, id_in, run_ok, within, Gateway, CALLER_FOR};
+use sellsync_contract::cash_count::CashCount;
+use sellsync_contract::credentials::hash_secret;
+use sellsync_core::{Credential, Money};
+use sellsync_sync::gateway::enrol_till;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A business whose owner (owner@example.com) has `PASSWORD`: its id and first store.
+fn business(name: &str) -> (ObjectId, ObjectId, String) {
+    let output = run_ok(
+        &[
+            "admin",
+            "create-business",
+            "--name",
+            "Corner Market",
+            "--owner-email",
+            "Owner@Example.com",
+            "--owner-pin",
+            "4321",
+            "--owner-password",
+            PASSWORD,
+            "--plan",
+            "Premium",
+            "--store",
+            "Downtown",
+        ],
+        name,
+    );
+    let key = output.lines().last().unwrap().to_owned();
+    (
+        ObjectId::parse_str(id_in(&output, "business")).unwrap(),
+        ObjectId::parse_str(id_in(&output, "store")).unwrap(),
+        key,
+    )
+}
+
+/// Signs in: the status, the cookie's `name=value` (if one was set), its attributes and
+/// the body.
+fn sign_in(
+    gateway: &Gateway,
+    email: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Option<String>, String, Value) {
+    let body = json!({ "email": email, "password": password }).to_string();
+    let (status, answered, body) = gateway.call("POST", "/v1/session", None, &body, headers);
+    let set = header(&answered, "set-cookie").unwrap_or_default();
+    let cookie = set
+        .split(';')
+        .next()
+        .filter(|c| c.starts_with("sellsync_session=sss_"))
+        .map(str::to_owned);
+    (status, cookie, set, body)
+}
+
+fn header(headers: &[(String, String)], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+/// A session signed in: its cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+impl Session {
+    fn of(gateway: &Gateway, email: &str, password: &str) -> Session {
+        let (status, cookie, _, body) = sign_in(gateway, email, password, &[]);
+        assert_eq!(status, 201, "{body}");
+        Session {
+            cookie: cookie.unwrap(),
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    fn get(&self, gateway: &Gateway, path: &str) -> (u16, Value) {
+        gateway.request_with("GET", path, None, "", &[("Cookie", &self.cookie)])
+    }
+
+    /// A change, carrying the CSRF token.
+    fn change(&self, gateway: &Gateway, method: &str, path: &str, body: &str) -> (u16, Value) {
+        gateway.request_with(
+            method,
+            path,
+            None,
+            body,
+            &[("Cookie", &self.cookie), ("X-CSRF-Token", &self.csrf)],
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_person_signs_in_with_a_cookie_and_every_change_carries_the_csrf_token() {
+    let name = database("sessions");
+    let (_, store, _) = business(&name);
+    let gateway = Gateway::start(&name);
+
+    // A wrong password and an unknown email are refused in the same words.
+    let (status, cookie, _, wrong_password) =
+        sign_in(&gateway, "owner@example.com", "not the password", &[]);
+    assert_eq!((status, cookie), (401, None), "{wrong_password}");
+    let (status, _, _, unknown) = sign_in(&gateway, "nobody@example.com", PASSWORD, &[]);
+    assert_eq!(status, 401);
+    assert_eq!(wrong_password["code"], "wrong_email_or_password");
+    assert_eq!(unknown["detail"], wrong_password["detail"]);
+
+    // Signed in: the cookie is HttpOnly and SameSite=Strict (Secure behind TLS); the page
+    // is told who and the CSRF token, and never a hash.
+    let (status, cookie, set, body) = sign_in(&gateway, " Owner@Example.com ", PASSWORD, &[]);
+    assert_eq!(status, 201, "{body}");
+    let cookie = cookie.expect("a session cookie");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    assert!(!set.contains("Secure"), "plain HTTP: {set}");
+    assert_eq!(body["person"]["standing"], "owner");
+    assert_eq!(body["person"]["store_id"], Value::Null);
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+    assert!(!body.to_string().contains("hash"), "{body}");
+    let (_, _, behind_tls, _) = sign_in(
+        &gateway,
+        "owner@example.com",
+        PASSWORD,
+        &[("X-Forwarded-Proto", "https")],
+    );
+    assert!(behind_tls.contains("; Secure"), "{behind_tls}");
+    // The database holds the session's hash, not its secret.
+    let db = db(&name).await;
+    let secret = cookie.trim_start_matches("sellsync_session=");
+    let stored: Vec<Document> = futures_util::TryStreamExt::try_collect(
+        db.collection::<Document>("sessions")
+            .find(doc! {})
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|s| !s.to_string().contains(secret)));
+
+    let session = Session {
+        cookie: cookie.clone(),
+        csrf: csrf.clone(),
+    };
+    let (status, me) = session.get(&gateway, "/v1/session");
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["csrf_token"], csrf.as_str());
+    assert_eq!(me["person"]["email"], "owner@example.com");
+
+    // A change without the CSRF token, or with another, is refused and writes nothing.
+    let product = json!({ "sku": "MILK", "product_name": "Milk", "price": "3.49",
+        "opening_stock": [{ "store_id": store.to_hex(), "quantity": 10 }] })
+    .to_string();
+    let other_token = Session::of(&gateway, "owner@example.com", PASSWORD).csrf;
+    for headers in [
+        vec![("Cookie", cookie.as_str())],
+        vec![("Cookie", cookie.as_str()), ("X-CSRF-Token", &other_token)],
+        vec![("Cookie", cookie.as_str()), ("X-CSRF-Token", "sss_forged")],
+    ] {
+        let (status, refused) =
+            gateway.request_with("POST", "/v1/products", None, &product, &headers);
+        assert_eq!(status, 403, "{refused}");
+        assert_eq!(refused["code"], "csrf_token_missing");
+    }
+    let (_, none) = session.get(&gateway, "/v1/products");
+    assert_eq!(none["data"].as_array().unwrap().len(), 0, "{none}");
+    let (status, made) = session.change(&gateway, "POST", "/v1/products", &product);
+    assert_eq!(status, 201, "{made}");
+
+    // A forged or malformed cookie is no session.
+    for forged in [
+        "sellsync_session=sss_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_AAAAAA",
+        "sellsync_session=nonsense",
+    ] {
+        let (status, refused) =
+            gateway.request_with("GET", "/v1/products", None, "", &[("Cookie", forged)]);
+        assert_eq!(status, 401, "{refused}");
+        assert_eq!(refused["code"], "session_expired");
+    }
+
+    // Signing out takes the cookie back and ends the session at once.
+    let (status, _) =
+        gateway.request_with("DELETE", "/v1/session", None, "", &[("Cookie", &cookie)]);
+    assert_eq!(status, 403, "signing out is a change too");
+    let (status, answered, _) = gateway.call(
+        "DELETE",
+        "/v1/session",
+        None,
+        "",
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(status, 204);
+    assert!(header(&answered, "set-cookie")
+        .unwrap()
+        .contains("Max-Age=0"));
+    let (status, ended) = session.get(&gateway, "/v1/session");
+    assert_eq!(
+        (status, ended["code"].as_str()),
+        (401, Some("session_expired"))
+    );
+
+    // Signing out everywhere ends every session of the person, in every browser.
+    let first = Session::of(&gateway, "owner@example.com", PASSWORD);
+    let second = Session::of(&gateway, "owner@example.com", PASSWORD);
+    assert_eq!(first.get(&gateway, "/v1/session").0, 200);
+    let (status, _) = second.change(&gateway, "DELETE", "/v1/sessions", "");
+    assert_eq!(status, 204);
+    for session in [&first, &second] {
+        assert_eq!(session.get(&gateway, "/v1/products").0, 401);
+    }
+    assert_eq!(
+        db.collection::<Document>("sessions")
+            .count_documents(doc! {})
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_person_out_and_a_link_sets_a_new_one_once() {
+    let name = database("lockout");
+    let (business, _, _) = business(&name);
+    let gateway = Gateway::start(&name);
+
+    for _ in 0..4 {
+        let (status, _, _, body) = sign_in(&gateway, "owner@example.com", "guess", &[]);
+        assert_eq!(status, 401, "{body}");
+        assert_eq!(body["code"], "wrong_email_or_password");
+    }
+    let (status, _, _, locked) = sign_in(&gateway, "owner@example.com", "guess", &[]);
+    assert_eq!(
+        (status, locked["code"].as_str()),
+        (403, Some("account_locked"))
+    );
+    // Locked: the right password does not get in either.
+    let (status, cookie, _, _) = sign_in(&gateway, "owner@example.com", PASSWORD, &[]);
+    assert_eq!((status, cookie), (403, None));
+
+    // The operator prints a one-time link; it sets a password of 8 characters or more,
+    // once, and lifts the lockout.
+    let output = run_ok(
+        &[
+            "admin",
+            "password-link",
+            "--business",
+            &business.to_hex(),
+            "--email",
+            "owner@example.com",
+            "--url",
+            &gateway.base,
+        ],
+        &name,
+    );
+    let link = output.lines().last().unwrap();
+    let (at, code) = link.split_once('#').unwrap();
+    assert_eq!(at, format!("{}/set-password", gateway.base));
+    let set = |password: &str| {
+        gateway.request(
+            "POST",
+            "/v1/session/password",
+            None,
+            &json!({ "code": code, "password": password }).to_string(),
+        )
+    };
+    let (status, short) = set("short");
+    assert_eq!(
+        (status, short["code"].as_str()),
+        (400, Some("weak_password"))
+    );
+    assert_eq!(set("a new long password").0, 204);
+    let (status, used) = set("yet another password");
+    assert_eq!(
+        (status, used["code"].as_str()),
+        (404, Some("password_link_used"))
+    );
+    assert_eq!(
+        sign_in(&gateway, "owner@example.com", PASSWORD, &[]).0,
+        401,
+        "the old password no longer works"
+    );
+    Session::of(&gateway, "owner@example.com", "a new long password");
+    // Another business's id finds nobody, as one that does not exist.
+    let refused = common::server(
+        &[
+            "admin",
+            "password-link",
+            "--business",
+            &ObjectId::new().to_hex(),
+            "--email",
+            "owner@example.com",
+        ],
+        &name,
+    )
+    .output()
+    .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("No one of this business"));
+}
+
+/// A person of `business` with `role` (and `store`), whose password is `PASSWORD`, as
+/// an admin's change would store them.
+async fn person(name: &str, business: ObjectId, email: &str, role: &str, store: Option<ObjectId>) {
+    db(name)
+        .await
+        .collection::<Document>("users")
+        .insert_one(doc! {
+            "_id": ObjectId::new(), "business_id": business, "store_id": store,
+            "name": email, "email": email, "role": role, "permissions": [],
+            "password_hash": hash_secret(PASSWORD).unwrap(),
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_alone() {
+    let name = database("dashboard");
+    let (business, downtown, key) = business(&name);
+    let output = run_ok(
+        &[
+            "admin",
+            "create-store",
+            "--business",
+            &business.to_hex(),
+            "--name",
+            "Uptown",
+        ],
+        &name,
+    );
+    let uptown = ObjectId::parse_str(id_in(&output, "store")).unwrap();
+    let gateway = Gateway::start(&name);
+    for (sku, price, category) in [("MILK", "3.49", "Dairy"), ("BREAD", "2.50", "Bakery")] {
+        let (status, body) = gateway.post(
+            "/v1/products",
+            Some(&key),
+            &json!({ "sku": sku, "product_name": sku.to_lowercase(), "price": price,
+                     "category": category,
+                     "opening_stock": [{ "store_id": downtown.to_hex(), "quantity": 50 },
+                                       { "store_id": uptown.to_hex(), "quantity": 50 }] })
+            .to_string(),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+
+    // A till at each store sells and syncs through the gateway.
+    let mut dirs = Vec::new();
+    for (store, label, sales) in [
+        (downtown, "D1", &[("MILK", 2), ("BREAD", 1)][..]),
+        (uptown, "U1", &[("MILK", 1)][..]),
+    ] {
+        let code = common::enrolment_code(&name, &business.to_hex(), &store.to_hex());
+        let dir = tempfile::tempdir().unwrap();
+        let (mut till, _) = enrol_till(dir.path(), &gateway.base, &code, Some(label))
+            .await
+            .unwrap();
+        let owner = till
+            .sign_in("owner@example.com", Credential::Pin("4321"))
+            .unwrap();
+        till.open_shift(
+            &owner,
+            &CashCount::amount(Money::from_minor(5_000)).unwrap(),
+        )
+        .unwrap();
+        for (sku, quantity) in sales {
+            common::sell(&mut till, &owner, sku, *quantity, None);
+        }
+        drop(till);
+        common::sync(dir.path()).await.unwrap();
+        dirs.push(dir);
+    }
+
+    // The owner sees both stores and the total: 2 × 3.49 + 2.50 downtown, 3.49 uptown.
+    let owner = Session::of(&gateway, "owner@example.com", PASSWORD);
+    let (status, board) = owner.get(&gateway, "/v1/dashboard");
+    assert_eq!(status, 200, "{board}");
+    let takings = |board: &Value, store: ObjectId| -> (String, i64) {
+        let row = board["stores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["store_id"] == store.to_hex())
+            .unwrap_or_else(|| panic!("{store} in {board}"));
+        (
+            row["net"].as_str().unwrap().to_owned(),
+            row["sales_count"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(takings(&board, downtown), ("9.48".to_owned(), 2));
+    assert_eq!(takings(&board, uptown), ("3.49".to_owned(), 1));
+    assert_eq!(board["total"]["net"], "12.97");
+    assert_eq!(board["total"]["sales_count"], 3);
+    let hours = board["by_hour"].as_array().unwrap();
+    assert_eq!(hours.len(), 24);
+    assert_eq!(
+        hours
+            .iter()
+            .map(|h| h["transactions"].as_i64().unwrap())
+            .sum::<i64>(),
+        3
+    );
+    assert_eq!(board["top_products"][0]["name"], "milk");
+    assert_eq!(board["top_products"][0]["quantity"], "3");
+    assert_eq!(board["top_products"][0]["amount"], "10.47");
+    assert_eq!(board["top_categories"][0]["category"], "Dairy");
+    assert_eq!(board["top_categories"][1]["category"], "Bakery");
+    let tills = board["tills"].as_array().unwrap();
+    assert_eq!(tills.len(), 2, "{board}");
+    assert!(tills.iter().all(|t| t["online"] == true), "{board}");
+    // Yesterday had no sales; a range backwards is refused.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(2)).date_naive();
+    let (_, quiet) = owner.get(
+        &gateway,
+        &format!("/v1/dashboard?from={yesterday}&to={yesterday}"),
+    );
+    assert_eq!(quiet["total"]["net"], "0.00", "{quiet}");
+    let (status, _) = owner.get(
+        &gateway,
+        &format!("/v1/dashboard?from=2026-12-07&to={yesterday}"),
+    );
+    assert_eq!(status, 400);
+    // The API's keys read the same dashboard.
+    let (status, by_key) = gateway.get("/v1/dashboard", Some(&key));
+    assert_eq!((status, &by_key["total"]), (200, &board["total"]));
+
+    // A manager of the uptown store sees uptown alone, and nothing business-wide.
+    person(
+        &name,
+        business,
+        "manager@example.com",
+        "manager",
+        Some(uptown),
+    )
+    .await;
+    person(
+        &name,
+        business,
+        "cashier@example.com",
+        "cashier",
+        Some(uptown),
+    )
+    .await;
+    let manager = Session::of(&gateway, "manager@example.com", PASSWORD);
+    let (_, me) = manager.get(&gateway, "/v1/session");
+    assert_eq!(me["person"]["standing"], "manager");
+    assert_eq!(me["person"]["store_id"], uptown.to_hex());
+    let (status, theirs) = manager.get(&gateway, "/v1/dashboard");
+    assert_eq!(status, 200, "{theirs}");
+    assert_eq!(theirs["stores"].as_array().unwrap().len(), 1);
+    assert_eq!(takings(&theirs, uptown), ("3.49".to_owned(), 1));
+    assert_eq!(theirs["total"]["net"], "3.49");
+    assert_eq!(theirs["tills"].as_array().unwrap().len(), 1);
+    let (status, other) = manager.get(&gateway, &format!("/v1/dashboard?store_id={downtown}"));
+    assert_eq!((status, other["code"].as_str()), (404, Some("not_found")));
+    for path in ["/v1/products", "/v1/api-keys", "/v1/sales", "/v1/business"] {
+        let (status, refused) = manager.get(&gateway, path);
+        assert_eq!(status, 403, "{path}: {refused}");
+        assert_eq!(refused["code"], "store_manager");
+    }
+    let (status, _) = manager.change(
+        &gateway,
+        "POST",
+        "/v1/api-keys",
+        &json!({ "scopes": ["read"] }).to_string(),
+    );
+    assert_eq!(status, 403);
+
+    // A cashier works at the till, not here.
+    let (status, _, _, refused) = sign_in(&gateway, "cashier@example.com", PASSWORD, &[]);
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("cashier_in_back_office"))
+    );
+
+    // Made a cashier, the manager's session stops within the time a gateway keeps it.
+    db(&name)
+        .await
+        .collection::<Document>("users")
+        .update_one(
+            doc! { "email": "manager@example.com" },
+            doc! { "$set": { "role": "cashier" } },
+        )
+        .await
+        .unwrap();
+    within(CALLER_FOR * 2, "the demoted manager refused", || {
+        (manager.get(&gateway, "/v1/dashboard").0 == 403).then_some(())
+    });
+}
