@@ -6,8 +6,8 @@ the command run here:
 - "Run it": `cargo run -q --bin sellsync -- init --demo` makes the demo till in the
   platform's data folder, and `bash desktop/run` opens the app's window on the demo store
   (under a virtual X display);
-- "Running the gateway": `bash server/try-out` prints a business's API key and an enrolment
-  code and serves; the till command of "Pointing a till at the gateway" enrols with that
+- "Running the gateway": `bash server/try-out` prints a business's API key, an enrolment
+  code and the owner's sign-in, and serves, the back office too; the till command of "Pointing a till at the gateway" enrols with that
   code and syncs, the README's curl reads the business with that key, and Ctrl-C stops the
   gateway and its test database.
 
@@ -179,6 +179,10 @@ class Scripts(unittest.TestCase):
             raise AssertionError(log.read()[-3000:])
         log.seek(0)
         printed = log.read()
+        # The back office, at the address and with the sign-in try-out printed.
+        self.assertIn(f"at {url}/ with the password", printed)
+        with urllib.request.urlopen(f"{url}/", timeout=5) as page:
+            self.assertIn("Sell Sync back office", page.read().decode())
         key = re.search(r"^(ssk_\S+)$", printed, re.M).group(1)
         code = re.search(r"^(sse_\S+)$", printed, re.M).group(1)
         # What README says to run next, on the code and the address try-out gave.

@@ -137,6 +137,11 @@ impl ApiError {
         ApiError::new(status, code, message)
     }
 
+    /// 503: this gateway cannot serve this, and says why.
+    pub fn not_ready(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
+    }
+
     /// The database did not answer: try again.
     pub fn unavailable(error: impl std::fmt::Display) -> ApiError {
         warn!(%error, "the central database did not answer");

@@ -136,7 +136,7 @@ pub fn router(central: Central, per_second: u32, tls: bool) -> Router {
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", post(sync::pull))
         .merge(api)
-        .fallback(unknown_route)
+        .fallback(crate::backoffice::serve)
         .with_state(service)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
@@ -187,14 +187,6 @@ async fn as_problems(response: Response) -> Response {
         }
     };
     problem.into_response()
-}
-
-/// Any other path or method.
-async fn unknown_route() -> ApiError {
-    ApiError::not_found(
-        "unknown_route",
-        "There is no such route: /v1/openapi.json lists them.",
-    )
 }
 
 /// 200 while the central database answers, 503 (with why) while it does not: what a load

@@ -12,6 +12,7 @@
 
 mod api;
 mod auth;
+mod backoffice;
 mod devices;
 mod error;
 mod http;

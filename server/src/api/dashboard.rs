@@ -90,6 +90,9 @@ pub struct TopCategory {
 pub struct Till {
     pub device_id: String,
     pub store_id: String,
+    /// Its code, the prefix of its sale numbers (`T1`).
+    pub till_code: String,
+    /// Its credential's public label (`ssd_3kR9wQ…`), to tell it apart when revoking.
     pub label: String,
     /// When it last reached the gateway (to the minute), if ever.
     pub last_contact: Option<chrono::DateTime<Utc>>,
@@ -423,8 +426,10 @@ async fn tills(
         .database()
         .collection::<Document>(devices::DEVICES)
         .find(filter)
-        .projection(doc! { field::STORE_ID: 1, field::LABEL: 1, field::LAST_USED: 1 })
-        .sort(doc! { field::STORE_ID: 1, field::LABEL: 1 })
+        .projection(
+            doc! { field::STORE_ID: 1, field::TILL_CODE: 1, field::LABEL: 1, field::LAST_USED: 1 },
+        )
+        .sort(doc! { field::STORE_ID: 1, field::TILL_CODE: 1 })
         .await
         .map_err(ApiError::unavailable)?
         .try_collect()
@@ -447,6 +452,10 @@ async fn tills(
                     .get_object_id(field::STORE_ID)
                     .map(|id| id.to_hex())
                     .unwrap_or_default(),
+                till_code: device
+                    .get_str(field::TILL_CODE)
+                    .unwrap_or_default()
+                    .to_owned(),
                 label: device.get_str(field::LABEL).unwrap_or_default().to_owned(),
                 online: last_contact.is_some_and(|at| now - at < ONLINE_WITHIN),
                 last_contact,

@@ -433,3 +433,25 @@ pub fn malformed_body(why: impl std::fmt::Display) -> ApiError {
         format!("The request body is not what this endpoint takes: {why}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// `server/openapi.json` is the document the gateway serves at `/v1/openapi.json`:
+    /// the back office's types are generated from it (`npm --prefix backoffice run
+    /// types`). Fails while they differ; `SELLSYNC_OPENAPI=write cargo test -p
+    /// sellsync-server openapi` writes it.
+    #[test]
+    fn the_committed_openapi_document_is_the_one_served() {
+        let (_, openapi) = super::router();
+        let served = serde_json::to_string_pretty(&openapi).unwrap() + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+        if std::env::var("SELLSYNC_OPENAPI").as_deref() == Ok("write") {
+            std::fs::write(&path, &served).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == served,
+            "server/openapi.json differs from the document served: run SELLSYNC_OPENAPI=write cargo test -p sellsync-server openapi"
+        );
+    }
+}

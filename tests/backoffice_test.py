@@ -1,0 +1,304 @@
+"""The back office in a real Chromium, driven through chromedriver (run by
+tests/backoffice-e2e), against the real gateway (SELLSYNC_SERVER) on the MongoDB-wire test
+server, with two tills of two stores made by the command line (SELLSYNC_CLI) that sold and
+synced through it.
+
+The business: Corner Market, owner owner@example.com with a password; stores Downtown
+(till D1: 2 milk and a bread) and Uptown (till U1: a milk).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+from bson import ObjectId
+from pymongo import MongoClient
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+SERVER = os.environ["SELLSYNC_SERVER"]
+CLI = os.environ["SELLSYNC_CLI"]
+MONGODB = os.environ["SELLSYNC_TEST_MONGODB_URI"]
+SCREENSHOTS = os.environ["SCREENSHOTS"]
+PASSWORD = "correct horse battery"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class World:
+    """The gateway and what the tills made, shared by the tests."""
+
+    def __init__(self):
+        self.database = f"backoffice_{int(time.time() * 1000)}"
+        self.env = dict(os.environ, SELLSYNC_MONGODB_URI=MONGODB, SELLSYNC_MONGODB_DATABASE=self.database)
+        created = self.admin("create-business", "--name", "Corner Market", "--plan", "Premium",
+                             "--owner-email", "owner@example.com", "--owner-pin", "4321",
+                             "--owner-password", PASSWORD, "--store", "Downtown")
+        ids = dict(line.split(" ", 1) for line in created.splitlines() if line.startswith(("business ", "store ")))
+        self.business, self.downtown = ids["business"], ids["store"]
+        self.key = created.strip().splitlines()[-1]
+        uptown = self.admin("create-store", "--business", self.business, "--name", "Uptown")
+        self.uptown = next(l.split(" ", 1)[1] for l in uptown.splitlines() if l.startswith("store "))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.gateway = subprocess.Popen([SERVER, "serve", "--listen", f"127.0.0.1:{self.port}"], env=self.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        for sku, price, category in [("MILK", "3.49", "Dairy"), ("BREAD", "2.50", "Bakery")]:
+            self.api("POST", "/v1/products", {
+                "sku": sku, "product_name": sku.capitalize(), "price": price, "category": category,
+                "opening_stock": [{"store_id": self.downtown, "quantity": 50},
+                                  {"store_id": self.uptown, "quantity": 50}]})
+        self.folder = tempfile.TemporaryDirectory()
+        for store, label, items in [(self.downtown, "D1", ["MILK:2", "BREAD"]), (self.uptown, "U1", ["MILK"])]:
+            till = os.path.join(self.folder.name, label)
+            code = self.admin("enrol", "--business", self.business, "--store", store).strip().splitlines()[-1]
+            self.till(till, "init", "--server", self.base, "--enrol", code, "--till-code", label)
+            who = ["--user", "owner@example.com", "--pin", "4321"]
+            self.till(till, "shift", "open", "--float", "100.00", *who)
+            self.till(till, "sale", *who, *[a for item in items for a in ("--item", item)], "--pay", "cash")
+            self.till(till, "sync", "--once")
+        self.db = MongoClient(MONGODB)[self.database]
+
+    def admin(self, *args):
+        return subprocess.run([SERVER, "admin", *args], env=self.env, check=True, capture_output=True,
+                              text=True).stdout
+
+    def till(self, folder, *args):
+        # The till syncs where its enrolment said, never to a database named here.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SELLSYNC_MONGODB")}
+        done = subprocess.run([CLI, "--data-dir", folder, *args], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise AssertionError(f"sellsync {' '.join(args)}: {done.stderr}")
+        return done.stdout
+
+    def api(self, method, path, body):
+        request = urllib.request.Request(self.base + path, method=method, data=json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {self.key}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as answer:
+            return json.load(answer)
+
+    def person(self, email, role, store=None, password=True):
+        """A person of the business, as an admin adds them (the staff page is to come)."""
+        self.db.users.insert_one({
+            "_id": ObjectId(), "business_id": ObjectId(self.business),
+            "store_id": ObjectId(store) if store else None, "name": email.split("@")[0].title(),
+            "email": email, "role": role, "permissions": [],
+            "password_hash": self.db.users.find_one({"email": "owner@example.com"})["password_hash"]
+            if password else None,
+        })
+
+    def close(self):
+        self.gateway.terminate()
+        self.gateway.wait()
+        self.folder.cleanup()
+
+
+class BackOfficeTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.world = World()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.world.close()
+
+    def browser(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1200",
+                         "--lang=en-US"]:
+            options.add_argument(argument)
+        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService("/usr/bin/chromedriver"))
+        self.addCleanup(driver.quit)
+        driver.get(self.world.base + "/")
+        return driver
+
+    def setUp(self):
+        self.driver = self.browser()
+
+    def wait(self, timeout=10, driver=None):
+        return WebDriverWait(driver or self.driver, timeout, 0.2,
+                             ignored_exceptions=(StaleElementReferenceException,))
+
+    def find(self, css, timeout=10, driver=None):
+        return self.wait(timeout, driver).until(
+            lambda d: next((e for e in d.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()), None))
+
+    def wait_for_text(self, css, wanted, timeout=10, driver=None):
+        seen = []
+        try:
+            self.wait(timeout, driver).until(lambda d: seen.append(self.find(css, timeout, d).text) or wanted in seen[-1])
+        except TimeoutException:
+            self.fail(f"{css} never showed {wanted!r}; last {seen[-1:]!r}")
+
+    def sign_in(self, email, password, driver=None):
+        driver = driver or self.driver
+        email_field = self.find("#sign-in-email", driver=driver)
+        email_field.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, email)
+        self.find("#sign-in-password", driver=driver).send_keys(password + Keys.ENTER)
+
+    def rows(self, table):
+        return [[cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+                for row in self.driver.find_elements(By.CSS_SELECTOR, f"#{table} tbody tr")]
+
+    def fetch(self, path):
+        """What the page's own session gets from the gateway at `path`: the status."""
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => done(r.status), e => done(String(e)));", path)
+
+    def screenshot(self, name):
+        self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
+        self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
+
+    def test_0_the_gateway_serves_the_back_office_with_a_policy_on_every_page(self):
+        for path in ("/", "/stock/some/page"):
+            with urllib.request.urlopen(self.world.base + path) as answer:
+                self.assertIn("Sell Sync back office", answer.read().decode())
+                self.assertIn("default-src 'self'", answer.headers["Content-Security-Policy"])
+                self.assertIn("frame-ancestors 'none'", answer.headers["Content-Security-Policy"])
+                self.assertEqual(answer.headers["X-Frame-Options"], "DENY")
+                self.assertEqual(answer.headers["Cache-Control"], "no-cache")
+        # A file of the build is kept for good; one the build has not is no page; the API's
+        # routes stay the API's.
+        for path, status in (("/assets/gone.js", 404), ("/v1/nothing", 404)):
+            try:
+                urllib.request.urlopen(self.world.base + path)
+                self.fail(f"{path} answered")
+            except urllib.error.HTTPError as refused:
+                self.assertEqual(refused.code, status)
+                self.assertEqual(refused.headers["Content-Type"], "application/problem+json")
+        asset = self.driver.execute_script("return document.querySelector('script[src]').src")
+        with urllib.request.urlopen(asset) as answer:
+            self.assertIn("immutable", answer.headers["Cache-Control"])
+            self.assertTrue(answer.headers["Content-Type"].startswith("text/javascript"))
+
+    def test_1_wrong_passwords_are_refused_in_words_and_five_lock_the_person_out(self):
+        self.world.person("casey@example.com", "admin")
+        self.screenshot("backoffice-sign-in")
+        for _ in range(4):
+            self.sign_in("casey@example.com", "not the password")
+            self.wait_for_text("#sign-in-error", "do not match")
+        # An email nobody has reads the same: no hint which of the two was wrong.
+        self.sign_in("nobody@example.com", PASSWORD)
+        self.wait_for_text("#sign-in-error", "That email and password do not match")
+        self.sign_in("casey@example.com", "not the password")
+        self.wait_for_text("#sign-in-error", "Locked after too many wrong tries")
+        # Locked: the right password is refused too, and nothing is shown of the business.
+        self.sign_in("casey@example.com", PASSWORD)
+        self.wait_for_text("#sign-in-error", "Locked after too many wrong tries")
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#dashboard"), [])
+
+    def test_2_the_owner_sees_both_stores_sales_made_by_two_tills(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        # 2 × 3.49 + 2.50 downtown, 3.49 uptown.
+        self.wait_for_text("#total-net", "12.97")
+        self.assertEqual(self.find("#total-transactions").text, "2")
+        stores = {row[0]: row for row in self.rows("stores-table")}
+        self.assertEqual(stores["Downtown"][1:4], ["9.48", "0.00", "9.48"])
+        self.assertEqual(stores["Uptown"][1:4], ["3.49", "0.00", "3.49"])
+        self.assertEqual([row[0] for row in self.rows("top-products")], ["Milk", "Bread"])
+        self.assertEqual(self.rows("top-products")[0][1:], ["3", "10.47"])
+        tills = {row[0]: row for row in self.rows("tills")}
+        self.assertEqual(sorted(tills), ["D1", "U1"])
+        self.assertEqual(tills["U1"][1:3], ["Uptown", "online"])
+        self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "#hour-chart rect")), 24)
+        self.screenshot("backoffice-dashboard")
+        # Sorted by net, smallest first on the second click.
+        header = self.find("#stores-table th:nth-child(4) button")
+        header.click()
+        self.assertEqual(self.rows("stores-table")[0][0], "Downtown")
+        header.click()
+        self.assertEqual(self.rows("stores-table")[0][0], "Uptown")
+        # One store, then a day without sales.
+        Select(self.find("#store-filter")).select_by_visible_text("Uptown")
+        self.wait_for_text("#total-net", "3.49")
+        self.assertEqual([row[0] for row in self.rows("stores-table")], ["Uptown"])
+        next(b for b in self.driver.find_elements(By.CSS_SELECTOR, ".controls button") if b.text == "Yesterday").click()
+        self.wait_for_text("#total-net", "0.00")
+
+    def test_3_a_manager_of_one_store_sees_it_and_nothing_of_the_other(self):
+        self.world.person("morgan@example.com", "manager", store=self.world.uptown)
+        self.sign_in("morgan@example.com", PASSWORD)
+        self.wait_for_text("#person", "Store manager")
+        self.wait_for_text("#total-net", "3.49")
+        self.assertEqual([row[0] for row in self.rows("stores-table")], ["Uptown"])
+        self.assertEqual([row[0] for row in self.rows("tills")], ["U1"])
+        self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#store-filter"), [])
+        # Their session asking for the other store, or for business-wide pages, gets nothing.
+        self.assertEqual(self.fetch(f"/v1/dashboard?store_id={self.world.downtown}"), 404)
+        self.assertEqual(self.fetch("/v1/products"), 403)
+        self.assertEqual(self.fetch("/v1/sales"), 403)
+
+    def test_4_signing_out_everywhere_ends_the_session_in_another_browser(self):
+        other = self.browser()
+        for driver in (self.driver, other):
+            self.sign_in("owner@example.com", PASSWORD, driver=driver)
+            self.wait_for_text("#total-net", "12.97", driver=driver)
+        self.find("#sign-out-everywhere").click()
+        self.find("#sign-in-email")
+        # The other browser's next call finds its session ended: back to signing in.
+        other.refresh()
+        self.find("#sign-in-email", driver=other)
+        self.assertEqual(other.find_elements(By.CSS_SELECTOR, "#dashboard"), [])
+        # A change without the page's CSRF token is refused even with the cookie.
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#total-net", "12.97")
+        status = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/v1/suppliers', {method: 'POST', headers: {'Content-Type': 'application/json'},"
+            " body: JSON.stringify({supplier_name: 'Forged'})}).then(r => done(r.status));")
+        self.assertEqual(status, 403)
+        self.assertIsNone(self.world.db.suppliers.find_one({"supplier_name": "Forged"}))
+
+    def test_5_a_password_link_sets_a_password_once(self):
+        self.world.person("avery@example.com", "admin", password=False)
+        link = self.world.admin("password-link", "--business", self.world.business, "--email", "avery@example.com",
+                                "--url", self.world.base).strip().splitlines()[-1]
+        self.assertTrue(link.startswith(f"{self.world.base}/set-password#ssp_"), link)
+        self.driver.get(link)
+        self.find("#new-password").send_keys("short")
+        self.find("#new-password-again").send_keys("short" + Keys.ENTER)
+        self.wait_for_text("#set-password-error", "at least 8 characters")
+        for css in ("#new-password", "#new-password-again"):
+            self.find(css).send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "a brand new password")
+        self.find("#set-password-submit").click()
+        self.wait_for_text("#password-set", "Your password is set")
+        # Used once: the same link again is refused in words.
+        self.driver.get(link)
+        self.driver.refresh()
+        for css in ("#new-password", "#new-password-again"):
+            self.find(css).send_keys("another long password")
+        self.find("#set-password-submit").click()
+        self.wait_for_text("#set-password-error", "used already or has expired")
+        self.driver.get(self.world.base + "/")
+        self.sign_in("avery@example.com", "a brand new password")
+        self.wait_for_text("#person", "Admin")
+
+
+if __name__ == "__main__":
+    unittest.main()
