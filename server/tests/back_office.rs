@@ -11,7 +11,9 @@ use bson::{doc, Document};
 use common::{database, db, id_in, run_ok, within, Gateway, CALLER_FOR};
 use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::credentials::hash_secret;
-use sellsync_core::{Credential, Money};
+use sellsync_contract::Quantity;
+use sellsync_core::purchasing::orders::OrderLineInput;
+use sellsync_core::{Credential, Money, Till};
 use sellsync_sync::gateway::enrol_till;
 use serde_json::{json, Value};
 
@@ -328,9 +330,21 @@ async fn person(name: &str, business: ObjectId, email: &str, role: &str, store: 
         .unwrap();
 }
 
-#[tokio::test]
-async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_alone() {
-    let name = database("dashboard");
+/// Two stores of a business, each with a till that sold and synced through the gateway:
+/// downtown 2 milk (3.49) and a bread (2.50, which its threshold then calls low), uptown a
+/// milk.
+struct Sold {
+    name: String,
+    business: ObjectId,
+    downtown: ObjectId,
+    uptown: ObjectId,
+    key: String,
+    gateway: Gateway,
+    _tills: Vec<tempfile::TempDir>,
+}
+
+async fn two_stores_sold(name: &str) -> Sold {
+    let name = database(name);
     let (business, downtown, key) = business(&name);
     let output = run_ok(
         &[
@@ -350,7 +364,7 @@ async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_a
             "/v1/products",
             Some(&key),
             &json!({ "sku": sku, "product_name": sku.to_lowercase(), "price": price,
-                     "category": category,
+                     "category": category, "stock_threshold": if sku == "BREAD" { 49 } else { 0 },
                      "opening_stock": [{ "store_id": downtown.to_hex(), "quantity": 50 },
                                        { "store_id": uptown.to_hex(), "quantity": 50 }] })
             .to_string(),
@@ -359,7 +373,7 @@ async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_a
     }
 
     // A till at each store sells and syncs through the gateway.
-    let mut dirs = Vec::new();
+    let mut tills = Vec::new();
     for (store, label, sales) in [
         (downtown, "D1", &[("MILK", 2), ("BREAD", 1)][..]),
         (uptown, "U1", &[("MILK", 1)][..]),
@@ -382,8 +396,30 @@ async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_a
         }
         drop(till);
         common::sync(dir.path()).await.unwrap();
-        dirs.push(dir);
+        tills.push(dir);
     }
+    Sold {
+        name,
+        business,
+        downtown,
+        uptown,
+        key,
+        gateway,
+        _tills: tills,
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_alone() {
+    let Sold {
+        name,
+        business,
+        downtown,
+        uptown,
+        key,
+        gateway,
+        ..
+    } = two_stores_sold("dashboard").await;
 
     // The owner sees both stores and the total: 2 × 3.49 + 2.50 downtown, 3.49 uptown.
     let owner = Session::of(&gateway, "owner@example.com", PASSWORD);
@@ -500,4 +536,109 @@ async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_a
     within(CALLER_FOR * 2, "the demoted manager refused", || {
         (manager.get(&gateway, "/v1/dashboard").0 == 403).then_some(())
     });
+}
+
+#[tokio::test]
+async fn every_answer_is_what_the_openapi_document_says() {
+    let sold = two_stores_sold("conformance").await;
+    let (gateway, key) = (&sold.gateway, sold.key.as_str());
+    // Documents of every collection the API answers with, made the ways they are made.
+    for (path, body) in [
+        (
+            "/v1/customers",
+            json!({ "name": "Ann Lee", "email": "ann@example.com" }),
+        ),
+        ("/v1/suppliers", json!({ "supplier_name": "Valley Dairy" })),
+        ("/v1/stores", json!({ "store_name": "Airport" })),
+        (
+            "/v1/product-families",
+            json!({ "family_name": "Tee", "sku": "TEE", "price": "12.00",
+            "options": [{ "name": "Size", "values": ["S", "M"] }] }),
+        ),
+    ] {
+        let (status, made) = gateway.post(path, Some(key), &body.to_string());
+        assert!(status == 201, "{path}: {made}");
+    }
+    let (_, products) = gateway.get("/v1/products?sku=MILK", Some(key));
+    let milk = products["data"][0]["id"].as_str().unwrap().to_owned();
+    let (status, moved) = gateway.post(
+        "/v1/stock-movements",
+        Some(key),
+        &json!({ "store_id": sold.downtown.to_hex(), "product_id": milk,
+                 "movement_type": "restock", "quantity": 12, "reason": "delivery" })
+        .to_string(),
+    );
+    assert_eq!(status, 201, "{moved}");
+
+    // An order a till drafts and sends, to the supplier it pulled.
+    let downtown_till = sold._tills[0].path();
+    common::sync(downtown_till).await.unwrap();
+    let mut till = Till::open(downtown_till).unwrap();
+    let boss = till
+        .sign_in("owner@example.com", Credential::Pin("4321"))
+        .unwrap();
+    let supplier = till.suppliers().unwrap().remove(0);
+    let product = till.require_product("MILK").unwrap();
+    let order = till
+        .create_purchase_order(
+            &boss,
+            supplier.id,
+            None,
+            &[OrderLineInput {
+                product,
+                quantity: Quantity::units(24),
+                unit_price: Some(Money::from_minor(410)),
+            }],
+        )
+        .unwrap();
+    till.mark_purchase_order_ordered(&boss, &order.order_number)
+        .unwrap();
+    drop(till);
+    common::sync(downtown_till).await.unwrap();
+
+    let (_, document) = gateway.get("/v1/openapi.json", None);
+    let owner = Session::of(gateway, "owner@example.com", PASSWORD);
+    let mut checked = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let Some(operation) = item.get("get") else {
+            continue;
+        };
+        let Some(schema) =
+            operation["responses"]["200"]["content"]["application/json"].get("schema")
+        else {
+            continue;
+        };
+        // A route of one document is asked for the first of its list.
+        let concrete = if let Some(list) = path.strip_suffix("/{id}") {
+            let (_, page) = gateway.get(list, Some(key));
+            match page["data"][0]["id"].as_str() {
+                Some(id) => format!("{list}/{id}"),
+                None => continue,
+            }
+        } else if path.contains('{') {
+            path.replace("{id}", &sold.downtown.to_hex())
+        } else {
+            path.clone()
+        };
+        // The back office's own as the owner signed in, the rest with the key.
+        let (status, answer) = if concrete.starts_with("/v1/session") {
+            owner.get(gateway, &concrete)
+        } else {
+            gateway.get(&concrete, Some(key))
+        };
+        assert_eq!(status, 200, "{concrete}: {answer}");
+        let found = common::conform::differences(&document, schema, &answer);
+        assert!(
+            found.is_empty(),
+            "GET {concrete} is not what the document says: {found:#?}"
+        );
+        if let Some(data) = answer["data"].as_array() {
+            assert!(
+                !data.is_empty(),
+                "GET {concrete}: an empty page proves nothing"
+            );
+        }
+        checked.push(concrete);
+    }
+    assert!(checked.len() >= 15, "{checked:#?}");
 }

@@ -6,6 +6,7 @@
 //! another business's id answers 404 exactly as an id that does not exist. No route ever
 //! answers a PIN, password or key hash.
 
+mod answers;
 mod business;
 mod catalog;
 mod contacts;
@@ -124,6 +125,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(keys::revoke_key))
         .split_for_parts();
     let mut openapi = openapi;
+    answers::add(&mut openapi);
     document::complete(&mut openapi);
     // A query parameter or a method the document does not declare for its route is refused.
     let declared = Arc::new(document::Declared::of(&openapi));

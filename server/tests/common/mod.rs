@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 
 use std::path::Path;
 
+pub mod conform;
+
 use mongodb::Client;
 use sellsync_core::{Actor, Cart, CartCustomer, Tender, Till};
 use sellsync_sync::{Engine, EngineOptions, EngineStatus, SyncError, SyncTarget};
