@@ -253,6 +253,10 @@ class BackOfficeTest(unittest.TestCase):
         self.assertEqual(self.fetch(f"/v1/dashboard?store_id={self.world.downtown}"), 404)
         self.assertEqual(self.fetch("/v1/products"), 403)
         self.assertEqual(self.fetch("/v1/sales"), 403)
+        # The business's pages are not offered, and their address shows their own.
+        self.assertNotIn("Catalogue", self.find("nav").text)
+        self.driver.get(self.world.base + "/catalogue")
+        self.wait_for_text("#total-net", "3.49")
 
     def test_4_signing_out_everywhere_ends_the_session_in_another_browser(self):
         other = self.browser()
@@ -298,6 +302,30 @@ class BackOfficeTest(unittest.TestCase):
         self.driver.get(self.world.base + "/")
         self.sign_in("avery@example.com", "a brand new password")
         self.wait_for_text("#person", "Admin")
+
+    def test_6_a_price_changed_in_the_catalogue_reaches_a_till(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Catalogue").click()
+        self.wait_for_text("#products", "MILK")
+        self.find("#catalogue-search").send_keys("mil")
+        self.wait(10).until(lambda d: [r[0] for r in self.rows("products")] == ["MILK"])
+        self.find("[data-edit='MILK']").click()
+        price = self.find("#edit-price")
+        # A price the currency cannot hold is refused in words, and nothing is written.
+        price.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "3.999")
+        self.find("#edit-save").click()
+        self.wait_for_text("#product-error", "3.999")
+        self.assertEqual(self.world.db.products.find_one({"sku": "MILK"})["price"].to_decimal().to_eng_string(), "3.49")
+        price.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "3.99")
+        self.find("#edit-save").click()
+        self.wait_for_text("#catalogue-saved", "Milk is saved")
+        self.assertEqual(self.rows("products")[0][3], "3.99")
+        self.screenshot("backoffice-catalogue")
+        # The downtown till takes it at its next sync.
+        till = os.path.join(self.world.folder.name, "D1")
+        self.world.till(till, "sync", "--once")
+        self.assertIn("3.99", self.world.till(till, "product", "find", "MILK"))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ use crate::quota;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductFilter {
+    /// Those whose name, SKU or barcode holds this text, in any case.
+    pub q: Option<String>,
     /// Those sold at this store (its own and the business-wide ones).
     pub store_id: Option<String>,
     pub sku: Option<String>,
@@ -70,9 +72,32 @@ pub async fn list_products(
     if let Some(family) = &filter.family_id {
         query.insert(field::FAMILY_ID, id(family, "family")?);
     }
+    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let holds = doc! { "$regex": literal_pattern(text), "$options": "i" };
+        query.insert(
+            "$or",
+            [field::PRODUCT_NAME, field::SKU, field::BARCODE]
+                .iter()
+                .map(|name| doc! { *name: holds.clone() })
+                .collect::<Vec<_>>(),
+        );
+    }
     list(&service, &caller, Collection::Products, query, &paging)
         .await
         .map(Json)
+}
+
+/// A regular expression that matches `text` as it is: every character that means
+/// something to a pattern escaped.
+fn literal_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern
 }
 
 /// One product.
@@ -635,4 +660,18 @@ fn money(
             .map_err(|e| invalid(field, e))
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal_pattern;
+
+    #[test]
+    fn a_search_is_read_as_the_text_it_is_not_as_a_pattern() {
+        assert_eq!(literal_pattern("milk"), "milk");
+        assert_eq!(literal_pattern("1.5L (x2)"), "1\\.5L \\(x2\\)");
+        assert_eq!(literal_pattern(".*"), "\\.\\*");
+        assert_eq!(literal_pattern("a\\b"), "a\\\\b");
+        assert_eq!(literal_pattern("Café"), "Café");
+    }
 }
