@@ -327,6 +327,69 @@ class BackOfficeTest(unittest.TestCase):
         self.world.till(till, "sync", "--once")
         self.assertIn("3.99", self.world.till(till, "product", "find", "MILK"))
 
+    def test_7_a_key_is_made_shown_once_and_revoked(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "API keys").click()
+        self.wait_for_text("#keys", "active")
+        self.find("#make-key").click()  # read only
+        key = self.find("#new-key").text
+        self.assertTrue(key.startswith("ssk_"), key)
+        label = key[:10] + "…"
+        self.wait_for_text("#keys", label)
+        self.screenshot("backoffice-keys")
+
+        def status(method, path, body=None):
+            request = urllib.request.Request(
+                self.world.base + path, method=method, data=body and json.dumps(body).encode(),
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            try:
+                return urllib.request.urlopen(request).status
+            except urllib.error.HTTPError as refused:
+                return refused.code
+
+        self.assertEqual(status("GET", "/v1/products"), 200)
+        self.assertEqual(status("POST", "/v1/suppliers", {"supplier_name": "Read only"}), 403)
+        # Revoked from the page: refused at once.
+        self.find(f"[data-revoke='{label}']").click()
+        self.driver.switch_to.alert.accept()
+        self.wait(10).until(lambda d: any(r[0] == label and r[2] == "revoked" for r in self.rows("keys")))
+        self.assertEqual(status("GET", "/v1/products"), 401)
+        # The key itself is nowhere on the page again, nor in the database.
+        self.driver.refresh()
+        self.wait_for_text("#keys", label)
+        self.assertNotIn(key, self.driver.page_source)
+        self.assertIsNone(self.world.db.api_keys.find_one({"api_key": key}))
+
+    def test_8_a_till_is_enrolled_with_a_code_made_here_and_revoked(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Tills").click()
+        self.wait_for_text("#tills-list", "D1")
+        Select(self.find("#enrol-store")).select_by_visible_text("Uptown")
+        self.find("#make-code").click()
+        code = self.find("#enrolment-code").text
+        self.assertTrue(code.startswith("sse_"), code)
+        self.screenshot("backoffice-tills")
+        # A new till of Uptown set up with it, as its owner would on its first screen.
+        till = os.path.join(self.world.folder.name, "U2")
+        self.world.till(till, "init", "--server", self.world.base, "--enrol", code, "--till-code", "U2")
+        self.world.till(till, "sync", "--once")
+        self.driver.refresh()
+        self.wait(10).until(lambda d: any(r[0] == "U2" and r[1] == "Uptown" and r[2] == "online"
+                                          for r in self.rows("tills-list")))
+        # The code worked once.
+        with self.assertRaises(AssertionError):
+            self.world.till(os.path.join(self.world.folder.name, "U3"), "init", "--server", self.world.base,
+                            "--enrol", code)
+        # Revoked here: its next sync is refused, and it keeps its sales.
+        self.find("[data-revoke='U2']").click()
+        self.driver.switch_to.alert.accept()
+        self.wait(10).until(lambda d: any(r[0] == "U2" and r[2] == "revoked" for r in self.rows("tills-list")))
+        with self.assertRaises(AssertionError) as refused:
+            self.world.till(till, "sync", "--once")
+        self.assertIn("revoked", str(refused.exception))
+
 
 if __name__ == "__main__":
     unittest.main()

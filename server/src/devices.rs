@@ -27,7 +27,7 @@ use sellsync_contract::policy::TillScope;
 use tracing::info;
 
 use crate::auth::{self, LastUsed};
-use crate::error::{ApiError, Result, ServerError};
+use crate::error::{ApiError, Result};
 use crate::keys::{self, Kind, NewKey};
 use crate::plans::Plan;
 use crate::quota;
@@ -326,9 +326,13 @@ async fn enrol_within_plan(
 /// Revokes a till's credential: refused at once on every gateway, and with it what the
 /// till made: its unused enrolment codes and the API keys made at it. Another business's
 /// device answers as one that does not exist.
-pub async fn revoke(central: &Central, business: ObjectId, device: ObjectId) -> Result<()> {
+pub async fn revoke(
+    central: &Central,
+    business: ObjectId,
+    device: ObjectId,
+) -> Result<(), ApiError> {
     let db = central.database();
-    let failed = |e| ServerError::Central(central.classify(e));
+    let failed = ApiError::unavailable;
     let revoked = db
         .collection::<Document>(DEVICES)
         .update_one(
@@ -338,9 +342,10 @@ pub async fn revoke(central: &Central, business: ObjectId, device: ObjectId) -> 
         .await
         .map_err(failed)?;
     if revoked.matched_count == 0 {
-        return Err(ServerError::Invalid(format!(
-            "There is no till {device} in business {business}."
-        )));
+        return Err(ApiError::not_found(
+            "not_found",
+            "There is no till with this id.",
+        ));
     }
     let now = bson::DateTime::now();
     let codes = db

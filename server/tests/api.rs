@@ -26,6 +26,7 @@ struct Tenant {
     sale: String,
     order: String,
     key_id: String,
+    till: String,
 }
 
 fn created(status: u16, body: &Value) -> String {
@@ -78,6 +79,16 @@ async fn tenant(name: &str, business_name: &str, gateway: &Gateway) -> Tenant {
         )
         .await
         .unwrap();
+    // An enrolled till, as an enrolment stores it.
+    let till = ObjectId::new();
+    db.collection::<Document>("devices")
+        .insert_one(
+            doc! { "_id": till, "business_id": business, "store_id": store_id,
+            "till_id": ObjectId::new(), "token_hash": format!("{till}"), "label": "ssd_abcdef…",
+            "till_code": "T9", "status": "active", "created_at": now },
+        )
+        .await
+        .unwrap();
     let key_id = db
         .collection::<Document>("api_keys")
         .find_one(doc! { "business_id": business })
@@ -97,6 +108,7 @@ async fn tenant(name: &str, business_name: &str, gateway: &Gateway) -> Tenant {
         sale: sale.to_hex(),
         order: order.to_hex(),
         key_id,
+        till: till.to_hex(),
     }
 }
 
@@ -113,6 +125,7 @@ async fn holdings(name: &str, business: ObjectId) -> Vec<Document> {
         "sales_transactions",
         "purchase_orders",
         "api_keys",
+        "devices",
     ] {
         let mut found: Vec<Document> = db
             .collection::<Document>(collection)
@@ -237,6 +250,7 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     "sales" => &a.sale,
                     "purchase-orders" => &a.order,
                     "api-keys" => &a.key_id,
+                    "tills" => &a.till,
                     _ => &a.store,
                 };
                 let concrete = path.replace("{id}", a_id);
@@ -265,6 +279,7 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     "/v1/suppliers" => json!({ "supplier_name": format!("X{pass}") }),
                     "/v1/api-keys" => json!({ "scopes": ["read"] }),
                     "/v1/stores" => json!({ "store_name": "Uptown" }),
+                    "/v1/enrolment-codes" => json!({ "store_id": a.store }),
                     "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
                     "/v1/product-families" => json!({ "family_name": "Stolen tee", "sku": "ST",
                     "price": "1.00", "options": [{ "name": "Size", "values": ["M"] }],
@@ -298,6 +313,10 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                 let expected = match (method.as_str(), path.as_str()) {
                     // A store manager reaches their store's routes alone.
                     (_, "/v1/dashboard") => 404,
+                    // Tills are a person's errand: a key is refused.
+                    (_, "/v1/tills" | "/v1/tills/{id}" | "/v1/enrolment-codes") if !session => 403,
+                    ("get", "/v1/tills") => 200,
+                    ("post", "/v1/enrolment-codes") => 404,
                     (_, path) if managing && !path.starts_with("/v1/session") => 403,
                     // Routes that name nothing of A: B's own.
                     (
@@ -336,7 +355,15 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                 }
                 match expected {
                     404 => assert_eq!(answer["code"], "not_found", "{method} {path}"),
-                    403 => assert_eq!(answer["code"], "store_manager", "{method} {path}"),
+                    403 => assert_eq!(
+                        answer["code"],
+                        if session {
+                            "store_manager"
+                        } else {
+                            "tills_are_a_persons"
+                        },
+                        "{method} {path}"
+                    ),
                     _ => {}
                 }
             }

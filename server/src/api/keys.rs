@@ -75,6 +75,17 @@ pub async fn create_key(
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     caller.require(Scope::Keys)?;
+    // A person in the back office reaches this on any plan; a key would not work on one
+    // without the API.
+    if !caller.plan.limits().rest_api {
+        return Err(ApiError::forbidden(
+            "plan_without_api",
+            format!(
+                "The {} plan has no REST API access: Standard and Premium have.",
+                caller.plan.as_str()
+            ),
+        ));
+    }
     idempotency::once_keeping(
         &service,
         &caller,

@@ -20,6 +20,7 @@ pub mod limit;
 mod page;
 mod sales;
 mod session;
+mod tills;
 
 pub use session::SIGN_IN_RATE;
 
@@ -123,6 +124,9 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(sales::get_purchase_order))
         .routes(routes!(keys::list_keys, keys::create_key))
         .routes(routes!(keys::revoke_key))
+        .routes(routes!(tills::list_tills))
+        .routes(routes!(tills::revoke_till))
+        .routes(routes!(tills::create_enrolment_code))
         .split_for_parts();
     let mut openapi = openapi;
     answers::add(&mut openapi);
