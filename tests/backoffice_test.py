@@ -390,6 +390,45 @@ class BackOfficeTest(unittest.TestCase):
             self.world.till(till, "sync", "--once")
         self.assertIn("revoked", str(refused.exception))
 
+    def test_9_a_manager_added_here_signs_in_and_sees_their_store_alone(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Staff").click()
+        self.wait_for_text("#people", "owner@example.com")
+
+        def add(name, email, pin):
+            for css, value in (("#new-name", name), ("#new-email", email), ("#new-pin", pin)):
+                self.find(css).send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, value)
+            Select(self.find("#new-role")).select_by_visible_text("Store manager")
+            Select(self.find("#new-store")).select_by_visible_text("Uptown")
+            self.find("#add-person").click()
+
+        add("Quinn", "quinn@example.com", "12")
+        self.wait_for_text("#add-error", "4 to 8 digits")
+        add("Quinn", "quinn@example.com", "2468")
+        self.wait_for_text("#people", "quinn@example.com")
+        add("Quinn again", "QUINN@example.com", "1357")
+        self.wait_for_text("#add-error", "signs in with this email already")
+        self.find("[data-link='quinn@example.com']").click()
+        link = self.find("#password-link").text
+        self.screenshot("backoffice-staff")
+        # Quinn, in a browser of their own, sets a password and sees Uptown alone.
+        quinn = self.browser()
+        quinn.get(link)
+        for css in ("#new-password", "#new-password-again"):
+            self.find(css, driver=quinn).send_keys("quinn's long password")
+        self.find("#set-password-submit", driver=quinn).click()
+        self.wait_for_text("#password-set", "Your password is set", driver=quinn)
+        quinn.get(self.world.base + "/")
+        self.sign_in("quinn@example.com", "quinn's long password", driver=quinn)
+        self.wait_for_text("#person", "Store manager", driver=quinn)
+        self.wait_for_text("#total-net", "3.49", driver=quinn)
+        self.assertNotIn("Staff", self.find("nav", driver=quinn).text)
+        # And the Uptown till has Quinn at its next sync, with that PIN.
+        till = os.path.join(self.world.folder.name, "U1")
+        self.world.till(till, "sync", "--once")
+        self.assertIn("quinn@example.com", self.world.till(till, "user", "list"))
+
 
 if __name__ == "__main__":
     unittest.main()

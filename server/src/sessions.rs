@@ -380,8 +380,8 @@ pub async fn password_link(
 ) -> Result<String, ApiError> {
     let unknown = || ApiError::not_found("unknown_user", "No one of this business has that email.");
     let email = normalize_email(email).ok_or_else(unknown)?;
-    let db = central.database();
-    let user = db
+    let user = central
+        .database()
         .collection::<Document>(Collection::Users.name())
         .find_one(doc! { field::BUSINESS_ID: business, field::EMAIL: &email })
         .await
@@ -390,19 +390,44 @@ pub async fn password_link(
     let user_id = user
         .get_object_id(field::ID)
         .map_err(ApiError::unavailable)?;
+    password_link_for(central, business, user_id)
+        .await
+        .map(|(code, _)| code)
+}
+
+/// A one-time code that lets the person `user` of `business` set their back-office
+/// password within [`LINK_FOR`] (an admin's, from the staff page), and until when.
+pub async fn password_link_for(
+    central: &Central,
+    business: ObjectId,
+    user: ObjectId,
+) -> Result<(String, DateTime<Utc>), ApiError> {
+    let db = central.database();
+    let found = db
+        .collection::<Document>(Collection::Users.name())
+        .count_documents(doc! { field::ID: user, field::BUSINESS_ID: business })
+        .await
+        .map_err(ApiError::unavailable)?;
+    if found == 0 {
+        return Err(ApiError::not_found(
+            "not_found",
+            "There is no person with this id.",
+        ));
+    }
     let code = keys::generate(Kind::PasswordLink).map_err(ApiError::unavailable)?;
+    let expires_at = Utc::now() + LINK_FOR;
     db.collection::<Document>(PASSWORD_LINKS)
         .insert_one(doc! {
             field::ID: ObjectId::new(),
             CODE_HASH: &code.hash,
             field::BUSINESS_ID: business,
-            field::USER_ID: user_id,
-            field::EXPIRES_AT: bson::DateTime::from_chrono(Utc::now() + LINK_FOR),
+            field::USER_ID: user,
+            field::EXPIRES_AT: bson::DateTime::from_chrono(expires_at),
         })
         .await
         .map_err(ApiError::unavailable)?;
-    info!(%business, user = %user_id, "a password link made");
-    Ok(code.secret)
+    info!(%business, %user, "a password link made");
+    Ok((code.secret, expires_at))
 }
 
 /// Sets the password of the person a link's `code` was made for, once: the link is used

@@ -27,6 +27,8 @@ struct Tenant {
     order: String,
     key_id: String,
     till: String,
+    /// The owner's id.
+    user: String,
 }
 
 fn created(status: u16, body: &Value) -> String {
@@ -109,6 +111,15 @@ async fn tenant(name: &str, business_name: &str, gateway: &Gateway) -> Tenant {
         order: order.to_hex(),
         key_id,
         till: till.to_hex(),
+        user: db
+            .collection::<Document>("users")
+            .find_one(doc! { "business_id": business })
+            .await
+            .unwrap()
+            .unwrap()
+            .get_object_id("_id")
+            .unwrap()
+            .to_hex(),
     }
 }
 
@@ -126,6 +137,7 @@ async fn holdings(name: &str, business: ObjectId) -> Vec<Document> {
         "purchase_orders",
         "api_keys",
         "devices",
+        "users",
     ] {
         let mut found: Vec<Document> = db
             .collection::<Document>(collection)
@@ -251,6 +263,7 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     "purchase-orders" => &a.order,
                     "api-keys" => &a.key_id,
                     "tills" => &a.till,
+                    "users" => &a.user,
                     _ => &a.store,
                 };
                 let concrete = path.replace("{id}", a_id);
@@ -280,6 +293,11 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     "/v1/api-keys" => json!({ "scopes": ["read"] }),
                     "/v1/stores" => json!({ "store_name": "Uptown" }),
                     "/v1/enrolment-codes" => json!({ "store_id": a.store }),
+                    "/v1/users" => {
+                        json!({ "name": "Mallory", "email": format!("m{pass}@example.com"),
+                    "role": "manager", "store_id": a.store, "pin": "1234" })
+                    }
+                    "/v1/users/{id}" => json!({ "name": "Stolen" }),
                     "/v1/business/barcode-rules" => json!({ "country": "Sweden" }),
                     "/v1/product-families" => json!({ "family_name": "Stolen tee", "sku": "ST",
                     "price": "1.00", "options": [{ "name": "Size", "values": ["M"] }],
@@ -326,7 +344,8 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                         | "/v1/customers"
                         | "/v1/suppliers"
                         | "/v1/payment-methods"
-                        | "/v1/api-keys",
+                        | "/v1/api-keys"
+                        | "/v1/users",
                     ) => 200,
                     ("post", "/v1/customers" | "/v1/suppliers" | "/v1/api-keys" | "/v1/stores") => {
                         201

@@ -646,3 +646,159 @@ async fn every_answer_is_what_the_openapi_document_says() {
     }
     assert!(checked.len() >= 15, "{checked:#?}");
 }
+
+#[tokio::test]
+async fn people_added_in_the_back_office_reach_their_stores_tills_and_the_owner_stays_the_owner() {
+    let sold = two_stores_sold("staff").await;
+    let gateway = &sold.gateway;
+    let owner = Session::of(gateway, "owner@example.com", PASSWORD);
+    let add = |body: Value| owner.change(gateway, "POST", "/v1/users", &body.to_string());
+
+    let (status, riley) = add(json!({ "name": "Riley", "email": "Riley@Example.com",
+        "role": "manager", "store_id": sold.uptown.to_hex(), "pin": "2468" }));
+    assert_eq!(status, 201, "{riley}");
+    assert_eq!(riley["email"], "riley@example.com");
+    assert_eq!(
+        (riley["has_pin"].as_bool(), riley["has_password"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert!(!riley.to_string().contains("hash"), "{riley}");
+    // Refused in words, nothing written: the same email in another case, a PIN too short,
+    // a manager of no store, a role that is none, another business's store.
+    for (body, code) in [
+        (
+            json!({ "name": "R", "email": "RILEY@example.com", "role": "cashier",
+                 "store_id": sold.uptown.to_hex(), "pin": "1111" }),
+            "duplicate",
+        ),
+        (
+            json!({ "name": "S", "email": "s@example.com", "role": "cashier",
+                 "store_id": sold.uptown.to_hex(), "pin": "12" }),
+            "invalid_field",
+        ),
+        (
+            json!({ "name": "T", "email": "t@example.com", "role": "manager", "pin": "1234" }),
+            "invalid_field",
+        ),
+        (
+            json!({ "name": "U", "email": "u@example.com", "role": "boss",
+                 "store_id": sold.uptown.to_hex(), "pin": "1234" }),
+            "invalid_field",
+        ),
+        (
+            json!({ "name": "V", "email": "v@example.com", "role": "cashier",
+                 "store_id": ObjectId::new().to_hex(), "pin": "1234" }),
+            "not_found",
+        ),
+    ] {
+        let (_, refused) = add(body);
+        assert_eq!(refused["code"], code, "{refused}");
+    }
+    let (_, people) = owner.get(gateway, "/v1/users");
+    assert_eq!(people.as_array().unwrap().len(), 2, "{people}");
+
+    // Riley reaches the uptown till at its next pull, and not the downtown one.
+    let (downtown_till, uptown_till) = (sold._tills[0].path(), sold._tills[1].path());
+    for dir in [downtown_till, uptown_till] {
+        common::sync(dir).await.unwrap();
+    }
+    let signs_in = |dir: &std::path::Path, pin: &str| {
+        Till::open(dir)
+            .unwrap()
+            .sign_in("riley@example.com", Credential::Pin(pin))
+            .is_ok()
+    };
+    assert!(signs_in(uptown_till, "2468"));
+    assert!(!signs_in(downtown_till, "2468"));
+    // A new PIN set here replaces the old one there.
+    let riley_path = format!("/v1/users/{}", riley["id"].as_str().unwrap());
+    let (status, changed) = owner.change(
+        gateway,
+        "PATCH",
+        &riley_path,
+        &json!({ "pin": "1357" }).to_string(),
+    );
+    assert_eq!(status, 200, "{changed}");
+    common::sync(uptown_till).await.unwrap();
+    assert!(signs_in(uptown_till, "1357"));
+    assert!(!signs_in(uptown_till, "2468"));
+
+    // A password link sets Riley's back-office password; Riley sees uptown alone.
+    let (status, link) = owner.change(gateway, "POST", &format!("{riley_path}/password-link"), "");
+    assert_eq!(status, 201, "{link}");
+    let (status, _) = gateway.request(
+        "POST",
+        "/v1/session/password",
+        None,
+        &json!({ "code": link["code"], "password": "riley's long password" }).to_string(),
+    );
+    assert_eq!(status, 204);
+    let riley_in = Session::of(gateway, "riley@example.com", "riley's long password");
+    let (_, board) = riley_in.get(gateway, "/v1/dashboard");
+    assert_eq!(board["stores"].as_array().unwrap().len(), 1, "{board}");
+    assert_eq!(riley_in.get(gateway, "/v1/users").0, 403);
+
+    // An admin manages staff, but not the owner; the owner stays an admin of every store.
+    let (_, ada) =
+        add(json!({ "name": "Ada", "email": "ada@example.com", "role": "admin", "pin": "9999" }));
+    let (_, link) = owner.change(
+        gateway,
+        "POST",
+        &format!("/v1/users/{}/password-link", ada["id"].as_str().unwrap()),
+        "",
+    );
+    gateway.request(
+        "POST",
+        "/v1/session/password",
+        None,
+        &json!({ "code": link["code"], "password": "ada's long password" }).to_string(),
+    );
+    let ada_in = Session::of(gateway, "ada@example.com", "ada's long password");
+    let (_, people) = ada_in.get(gateway, "/v1/users");
+    let owner_id = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["owner"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (path, body) in [
+        (
+            format!("/v1/users/{owner_id}"),
+            json!({ "role": "cashier" }).to_string(),
+        ),
+        (format!("/v1/users/{owner_id}/password-link"), String::new()),
+    ] {
+        let method = if body.is_empty() { "POST" } else { "PATCH" };
+        let (status, refused) = ada_in.change(gateway, method, &path, &body);
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (403, Some("owner")),
+            "{path}"
+        );
+    }
+    let (status, refused) = owner.change(
+        gateway,
+        "PATCH",
+        &format!("/v1/users/{owner_id}"),
+        &json!({ "store_id": sold.downtown.to_hex() }).to_string(),
+    );
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (400, Some("invalid_field")),
+        "{refused}"
+    );
+    let (status, _) = ada_in.change(
+        gateway,
+        "PATCH",
+        &riley_path,
+        &json!({ "role": "cashier" }).to_string(),
+    );
+    assert_eq!(status, 200);
+    // Made a cashier, Riley's session stops within the time a gateway keeps it.
+    within(CALLER_FOR * 2, "the demoted manager refused", || {
+        (riley_in.get(gateway, "/v1/dashboard").0 == 403).then_some(())
+    });
+}

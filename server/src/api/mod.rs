@@ -21,6 +21,7 @@ mod page;
 mod sales;
 mod session;
 mod tills;
+mod users;
 
 pub use session::SIGN_IN_RATE;
 
@@ -127,6 +128,9 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(tills::list_tills))
         .routes(routes!(tills::revoke_till))
         .routes(routes!(tills::create_enrolment_code))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::update_user))
+        .routes(routes!(users::password_link))
         .split_for_parts();
     let mut openapi = openapi;
     answers::add(&mut openapi);
