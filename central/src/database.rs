@@ -328,6 +328,8 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, STORE_ID, CREATED_AT],
                     false,
                 ),
+                // The back office's dashboard of every store over a range of days.
+                index("business_time", &[BUSINESS_ID, CREATED_AT], false),
                 index("business_customer", &[BUSINESS_ID, CUSTOMER_ID], false),
                 // The returns of a sale.
                 index(

@@ -4,9 +4,12 @@
 //!    driver inserting the same documents with batched `insert_many` (the ratio);
 //! 2. load: 100 tills of one store pushing their backlogs at once (operations a second,
 //!    each push's latency), then every sale central exactly once;
-//! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency).
+//! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency);
+//! 4. the back office's dashboard of a business with 3 stores and 100,000 sales over 30
+//!    days: today and 7 days (MongoDB's aggregation through the gateway), against reading
+//!    the same sales with the raw driver and adding them up in Rust.
 //!
-//!     bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway [-- load reads]
+//!     bash tests/with-mongodb cargo bench -p sellsync-server --bench gateway [-- load reads dashboard]
 //!
 //! The test server's own speed says nothing about MongoDB's: compare within the run.
 
@@ -54,6 +57,9 @@ fn main() {
     }
     if wanted("reads") {
         reads(&runtime, tag);
+    }
+    if wanted("dashboard") {
+        dashboard(&runtime, tag);
     }
 }
 
@@ -424,4 +430,136 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
         "reads: the raw driver, the same page by {READERS} tasks: {pages} reads in {took:.1?}, {raw:.0} reads/s; median {median:.1?}, p99 {p99:.1?}; the gateway at {:.2}x the raw driver's rate",
         through_gateway / raw
     );
+}
+
+const DASHBOARD_SALES: usize = 100_000;
+const DASHBOARD_DAYS: i64 = 30;
+const DASHBOARD_TRIES: usize = 3;
+
+/// 4. The dashboard of 3 stores and 100,000 sales over 30 days, each of 3 lines of 200
+/// products in 10 categories (the fields the dashboard reads, as tills write them).
+fn dashboard(runtime: &tokio::runtime::Runtime, tag: u32) {
+    use bson::Decimal128;
+    use std::str::FromStr as _;
+    let name = format!("bench_gateway_dashboard_{tag}");
+    let (created, key) = create_business(&name, "Three Stores", "Premium");
+    let business = bson::oid::ObjectId::parse_str(id_in(&created, "business")).unwrap();
+    let mut stores = vec![bson::oid::ObjectId::parse_str(id_in(&created, "store")).unwrap()];
+    for n in 2..=3 {
+        let made = common::run_ok(
+            &[
+                "admin",
+                "create-store",
+                "--business",
+                &business.to_hex(),
+                "--name",
+                &format!("Store {n}"),
+            ],
+            &name,
+        );
+        stores.push(bson::oid::ObjectId::parse_str(id_in(&made, "store")).unwrap());
+    }
+    let products: Vec<bson::oid::ObjectId> = (0..200).map(|_| bson::oid::ObjectId::new()).collect();
+    let now = chrono::Utc::now();
+    runtime.block_on(async {
+        let db = common::db(&name).await;
+        let catalog: Vec<Document> = products
+            .iter()
+            .enumerate()
+            .map(|(n, id)| doc! { "_id": id, "business_id": business, "product_name": format!("Product {n}"),
+                                  "sku": format!("P{n:03}"), "category": format!("Category {}", n % 10) })
+            .collect();
+        db.collection::<Document>("products").insert_many(catalog).await.unwrap();
+        let sales = db.collection::<Document>("sales_transactions");
+        let started = Instant::now();
+        for chunk in (0..DASHBOARD_SALES).collect::<Vec<_>>().chunks(10_000) {
+            let batch: Vec<Document> = chunk
+                .iter()
+                .map(|&n| {
+                    let at = now - chrono::Duration::minutes((n as i64 * 431) % (DASHBOARD_DAYS * 24 * 60));
+                    let items: Vec<Document> = (0..3)
+                        .map(|line| {
+                            let product = products[(n * 7 + line * 13) % products.len()];
+                            doc! { "product_id": product, "product_name": format!("Product {}", (n * 7 + line * 13) % 200),
+                                   "quantity": 1_i64 + (n % 3) as i64,
+                                   "total_price": Decimal128::from_str("2.50").unwrap() }
+                        })
+                        .collect();
+                    doc! {
+                        "business_id": business, "store_id": stores[n % 3],
+                        "transaction_status": "completed",
+                        "transaction_type": if n % 20 == 0 { "return" } else { "sale" },
+                        "total_amount": Decimal128::from_str("7.50").unwrap(),
+                        "created_at": bson::DateTime::from_chrono(at), "items": items,
+                    }
+                })
+                .collect();
+            sales.insert_many(batch).await.unwrap();
+        }
+        println!("dashboard: {DASHBOARD_SALES} sales over {DASHBOARD_DAYS} days in 3 stores written in {:.1?}", started.elapsed());
+    });
+    let gateway = Gateway::start_with(&name, &["--rate-limit", "1000000"]);
+    let zone: chrono_tz::Tz = "America/New_York".parse().unwrap();
+    let today = now.with_timezone(&zone).date_naive();
+    for (what, days) in [("today", 0), ("7 days", 6)] {
+        let from = today - chrono::Duration::days(days);
+        let path = format!("/v1/dashboard?from={from}&to={today}");
+        let mut took = Vec::new();
+        let mut counted = 0;
+        for _ in 0..DASHBOARD_TRIES {
+            let at = Instant::now();
+            let (status, board) = gateway.get(&path, Some(&key));
+            took.push(at.elapsed());
+            assert_eq!(status, 200, "{board}");
+            counted = board["total"]["sales_count"].as_i64().unwrap()
+                + board["total"]["returns_count"].as_i64().unwrap();
+        }
+        let (median, slowest) = percentiles(&mut took);
+        // The yardstick: the same range's sales read by the raw driver and added up in
+        // Rust, per store.
+        let start = bson::DateTime::from_chrono(
+            from.and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_local_timezone(zone)
+                .earliest()
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        );
+        let mut read_took = Vec::new();
+        runtime.block_on(async {
+            let sales = common::db(&name)
+                .await
+                .collection::<Document>("sales_transactions");
+            for _ in 0..DASHBOARD_TRIES {
+                let at = Instant::now();
+                let read: Vec<Document> = sales
+                    .find(doc! { "business_id": business, "created_at": { "$gte": start } })
+                    .projection(doc! { "store_id": 1, "transaction_type": 1, "total_amount": 1, "items": 1 })
+                    .await
+                    .unwrap()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                let mut per_store: std::collections::HashMap<bson::oid::ObjectId, f64> =
+                    Default::default();
+                for sale in &read {
+                    let amount: f64 = sale
+                        .get_decimal128("total_amount")
+                        .unwrap()
+                        .to_string()
+                        .parse()
+                        .unwrap();
+                    *per_store
+                        .entry(sale.get_object_id("store_id").unwrap())
+                        .or_default() += amount;
+                }
+                assert_eq!(read.len() as i64, counted);
+                read_took.push(at.elapsed());
+            }
+        });
+        let (read_median, _) = percentiles(&mut read_took);
+        println!(
+            "dashboard: {what} ({counted} of {DASHBOARD_SALES} sales and returns): the gateway's dashboard median {median:.1?} (slowest of {DASHBOARD_TRIES} {slowest:.1?}); the raw driver reading those sales and adding them up in Rust, median {read_median:.1?}"
+        );
+    }
 }

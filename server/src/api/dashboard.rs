@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::sales::day_start;
+use super::tills::{self, TillView};
 use super::{invalid, store, Scope, StoreScoped};
 use crate::auth::Caller;
-use crate::devices::{self, ONLINE_WITHIN};
 use crate::error::ApiError;
 use crate::http::Service;
 
@@ -86,20 +86,6 @@ pub struct TopCategory {
     pub amount: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Till {
-    pub device_id: String,
-    pub store_id: String,
-    /// Its code, the prefix of its sale numbers (`T1`).
-    pub till_code: String,
-    /// Its credential's public label (`ssd_3kR9wQ…`), to tell it apart when revoking.
-    pub label: String,
-    /// When it last reached the gateway (to the minute), if ever.
-    pub last_contact: Option<chrono::DateTime<Utc>>,
-    /// Whether that was within the last five minutes.
-    pub online: bool,
-}
-
 /// The dashboard of a range of days.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Dashboard {
@@ -115,7 +101,8 @@ pub struct Dashboard {
     pub by_hour: Vec<Hour>,
     pub top_products: Vec<TopProduct>,
     pub top_categories: Vec<TopCategory>,
-    pub tills: Vec<Till>,
+    /// Its active tills (a store manager's: their store's).
+    pub tills: Vec<TillView>,
     pub unread_notifications: u64,
 }
 
@@ -233,7 +220,7 @@ pub async fn get_dashboard(
                 amount: amount(row.get("amount"), currency),
             })
             .collect(),
-        tills: tills(&service, &caller, store).await?,
+        tills: tills::of(&service, caller.business_id, store, true).await?,
         unread_notifications: unread(&service, &caller, store).await?,
     }))
 }
@@ -409,59 +396,6 @@ impl Tally {
             returns_count: self.returns_count,
         }
     }
-}
-
-/// The business's active tills (or `only` one store's), with their last contact.
-async fn tills(
-    service: &Service,
-    caller: &Caller,
-    only: Option<ObjectId>,
-) -> Result<Vec<Till>, ApiError> {
-    let mut filter = doc! { field::BUSINESS_ID: caller.business_id, field::STATUS: "active" };
-    if let Some(store) = only {
-        filter.insert(field::STORE_ID, store);
-    }
-    let found: Vec<Document> = service
-        .central
-        .database()
-        .collection::<Document>(devices::DEVICES)
-        .find(filter)
-        .projection(
-            doc! { field::STORE_ID: 1, field::TILL_CODE: 1, field::LABEL: 1, field::LAST_USED: 1 },
-        )
-        .sort(doc! { field::STORE_ID: 1, field::TILL_CODE: 1 })
-        .await
-        .map_err(ApiError::unavailable)?
-        .try_collect()
-        .await
-        .map_err(ApiError::unavailable)?;
-    let now = Utc::now();
-    Ok(found
-        .iter()
-        .map(|device| {
-            let last_contact = device
-                .get_datetime(field::LAST_USED)
-                .ok()
-                .map(|at| at.to_chrono());
-            Till {
-                device_id: device
-                    .get_object_id(field::ID)
-                    .map(|id| id.to_hex())
-                    .unwrap_or_default(),
-                store_id: device
-                    .get_object_id(field::STORE_ID)
-                    .map(|id| id.to_hex())
-                    .unwrap_or_default(),
-                till_code: device
-                    .get_str(field::TILL_CODE)
-                    .unwrap_or_default()
-                    .to_owned(),
-                label: device.get_str(field::LABEL).unwrap_or_default().to_owned(),
-                online: last_contact.is_some_and(|at| now - at < ONLINE_WITHIN),
-                last_contact,
-            }
-        })
-        .collect())
 }
 
 /// How many of the business's notifications (or `only` one store's) are unread.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use bson::oid::ObjectId;
 use bson::{doc, Document};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt as _;
@@ -76,9 +77,25 @@ pub async fn list_tills(
     State(service): State<Arc<Service>>,
 ) -> Result<Json<Vec<TillView>>, ApiError> {
     person(&caller)?;
-    let mut filter = doc! { field::BUSINESS_ID: caller.business_id };
-    if let Some(store) = caller.store() {
+    of(&service, caller.business_id, caller.store(), false)
+        .await
+        .map(Json)
+}
+
+/// The tills of `business` (of `store` alone, if given; the active ones alone, if
+/// `active`), newest first.
+pub async fn of(
+    service: &Service,
+    business: ObjectId,
+    store: Option<ObjectId>,
+    active: bool,
+) -> Result<Vec<TillView>, ApiError> {
+    let mut filter = doc! { field::BUSINESS_ID: business };
+    if let Some(store) = store {
         filter.insert(field::STORE_ID, store);
+    }
+    if active {
+        filter.insert(field::STATUS, "active");
     }
     let found: Vec<Document> = service
         .central
@@ -95,30 +112,27 @@ pub async fn list_tills(
     let now = Utc::now();
     let text = |d: &Document, name: &str| d.get_str(name).unwrap_or_default().to_owned();
     let time = |d: &Document, name: &str| d.get_datetime(name).ok().map(|at| at.to_chrono());
-    Ok(Json(
-        found
-            .iter()
-            .map(|device| {
-                let last_contact = time(device, field::LAST_USED);
-                TillView {
-                    id: device
-                        .get_object_id(field::ID)
-                        .map(|id| id.to_hex())
-                        .unwrap_or_default(),
-                    store_id: device
-                        .get_object_id(field::STORE_ID)
-                        .map(|id| id.to_hex())
-                        .unwrap_or_default(),
-                    till_code: text(device, field::TILL_CODE),
-                    label: text(device, field::LABEL),
-                    status: text(device, field::STATUS),
-                    enrolled_at: time(device, field::CREATED_AT),
-                    online: last_contact.is_some_and(|at| now - at < ONLINE_WITHIN),
-                    last_contact,
-                }
-            })
-            .collect(),
-    ))
+    let id = |d: &Document, name: &str| {
+        d.get_object_id(name)
+            .map(|id| id.to_hex())
+            .unwrap_or_default()
+    };
+    Ok(found
+        .iter()
+        .map(|device| {
+            let last_contact = time(device, field::LAST_USED);
+            TillView {
+                id: id(device, field::ID),
+                store_id: id(device, field::STORE_ID),
+                till_code: text(device, field::TILL_CODE),
+                label: text(device, field::LABEL),
+                status: text(device, field::STATUS),
+                enrolled_at: time(device, field::CREATED_AT),
+                online: last_contact.is_some_and(|at| now - at < ONLINE_WITHIN),
+                last_contact,
+            }
+        })
+        .collect())
 }
 
 /// A one-time code that enrols a new till of the store, within a day: the desktop app's
