@@ -436,8 +436,8 @@ const DASHBOARD_SALES: usize = 100_000;
 const DASHBOARD_DAYS: i64 = 30;
 const DASHBOARD_TRIES: usize = 3;
 
-/// 4. The dashboard of 3 stores and 100,000 sales over 30 days, each of 3 lines of 200
-/// products in 10 categories (the fields the dashboard reads, as tills write them).
+/// The dashboard of 3 stores and 100,000 sales over 30 days (part 4), each of 3 lines of
+/// 200 products in 10 categories (the fields the dashboard reads, as tills write them).
 fn dashboard(runtime: &tokio::runtime::Runtime, tag: u32) {
     use bson::Decimal128;
     use std::str::FromStr as _;
