@@ -99,7 +99,9 @@ class World:
             return json.load(answer)
 
     def person(self, email, role, store=None, password=True):
-        """A person of the business, as an admin adds them (the staff page is to come)."""
+        """A person of the business, as the owner adds them (once: tests share them)."""
+        if self.db.users.find_one({"email": email}):
+            return
         self.db.users.insert_one({
             "_id": ObjectId(), "business_id": ObjectId(self.business),
             "store_id": ObjectId(store) if store else None, "name": email.split("@")[0].title(),
@@ -174,7 +176,7 @@ class BackOfficeTest(unittest.TestCase):
             "requestAnimationFrame(() => requestAnimationFrame(() => done()));")
         self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
 
-    def test_0_the_gateway_serves_the_back_office_with_a_policy_on_every_page(self):
+    def test_00_the_gateway_serves_the_back_office_with_a_policy_on_every_page(self):
         for path in ("/", "/stock/some/page"):
             with urllib.request.urlopen(self.world.base + path) as answer:
                 self.assertIn("Sell Sync back office", answer.read().decode())
@@ -196,7 +198,7 @@ class BackOfficeTest(unittest.TestCase):
             self.assertIn("immutable", answer.headers["Cache-Control"])
             self.assertTrue(answer.headers["Content-Type"].startswith("text/javascript"))
 
-    def test_1_wrong_passwords_are_refused_in_words_and_five_lock_the_person_out(self):
+    def test_01_wrong_passwords_are_refused_in_words_and_five_lock_the_person_out(self):
         self.world.person("casey@example.com", "admin")
         self.screenshot("backoffice-sign-in")
         for _ in range(4):
@@ -212,7 +214,7 @@ class BackOfficeTest(unittest.TestCase):
         self.wait_for_text("#sign-in-error", "Locked after too many wrong tries")
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#dashboard"), [])
 
-    def test_2_the_owner_sees_both_stores_sales_made_by_two_tills(self):
+    def test_02_the_owner_sees_both_stores_sales_made_by_two_tills(self):
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         # 2 × 3.49 + 2.50 downtown, 3.49 uptown.
@@ -241,7 +243,7 @@ class BackOfficeTest(unittest.TestCase):
         next(b for b in self.driver.find_elements(By.CSS_SELECTOR, ".controls button") if b.text == "Yesterday").click()
         self.wait_for_text("#total-net", "0.00")
 
-    def test_3_a_manager_of_one_store_sees_it_and_nothing_of_the_other(self):
+    def test_03_a_manager_of_one_store_sees_it_and_nothing_of_the_other(self):
         self.world.person("morgan@example.com", "manager", store=self.world.uptown)
         self.sign_in("morgan@example.com", PASSWORD)
         self.wait_for_text("#person", "Store manager")
@@ -258,7 +260,7 @@ class BackOfficeTest(unittest.TestCase):
         self.driver.get(self.world.base + "/catalogue")
         self.wait_for_text("#total-net", "3.49")
 
-    def test_4_signing_out_everywhere_ends_the_session_in_another_browser(self):
+    def test_04_signing_out_everywhere_ends_the_session_in_another_browser(self):
         other = self.browser()
         for driver in (self.driver, other):
             self.sign_in("owner@example.com", PASSWORD, driver=driver)
@@ -279,7 +281,7 @@ class BackOfficeTest(unittest.TestCase):
         self.assertEqual(status, 403)
         self.assertIsNone(self.world.db.suppliers.find_one({"supplier_name": "Forged"}))
 
-    def test_5_a_password_link_sets_a_password_once(self):
+    def test_05_a_password_link_sets_a_password_once(self):
         self.world.person("avery@example.com", "admin", password=False)
         link = self.world.admin("password-link", "--business", self.world.business, "--email", "avery@example.com",
                                 "--url", self.world.base).strip().splitlines()[-1]
@@ -303,7 +305,7 @@ class BackOfficeTest(unittest.TestCase):
         self.sign_in("avery@example.com", "a brand new password")
         self.wait_for_text("#person", "Admin")
 
-    def test_6_a_price_changed_in_the_catalogue_reaches_a_till(self):
+    def test_06_a_price_changed_in_the_catalogue_reaches_a_till(self):
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Catalogue").click()
@@ -327,7 +329,7 @@ class BackOfficeTest(unittest.TestCase):
         self.world.till(till, "sync", "--once")
         self.assertIn("3.99", self.world.till(till, "product", "find", "MILK"))
 
-    def test_7_a_key_is_made_shown_once_and_revoked(self):
+    def test_07_a_key_is_made_shown_once_and_revoked(self):
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "API keys").click()
@@ -361,7 +363,7 @@ class BackOfficeTest(unittest.TestCase):
         self.assertNotIn(key, self.driver.page_source)
         self.assertIsNone(self.world.db.api_keys.find_one({"api_key": key}))
 
-    def test_8_a_till_is_enrolled_with_a_code_made_here_and_revoked(self):
+    def test_08_a_till_is_enrolled_with_a_code_made_here_and_revoked(self):
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Tills").click()
@@ -390,7 +392,7 @@ class BackOfficeTest(unittest.TestCase):
             self.world.till(till, "sync", "--once")
         self.assertIn("revoked", str(refused.exception))
 
-    def test_9_a_manager_added_here_signs_in_and_sees_their_store_alone(self):
+    def test_09_a_manager_added_here_signs_in_and_sees_their_store_alone(self):
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Staff").click()
@@ -428,6 +430,35 @@ class BackOfficeTest(unittest.TestCase):
         till = os.path.join(self.world.folder.name, "U1")
         self.world.till(till, "sync", "--once")
         self.assertIn("quinn@example.com", self.world.till(till, "user", "list"))
+
+    def test_10_stock_side_by_side_low_stock_and_a_products_movements(self):
+        bread = self.world.db.products.find_one({"sku": "BREAD"})["_id"]
+        self.world.api("PATCH", f"/v1/products/{bread}", {"stock_threshold": "49"})
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Stock").click()
+        self.wait_for_text("#levels", "BREAD")
+        headers = [th.text for th in self.driver.find_elements(By.CSS_SELECTOR, "#levels th")]
+        self.assertEqual(headers[:4], ["SKU", "Name", "Downtown", "Uptown"])
+        levels = {row[0]: row for row in self.rows("levels")}
+        self.assertEqual(levels["BREAD"][2:6], ["49", "50", "49", "low"])
+        self.find("#low-only").click()
+        self.wait(10).until(lambda d: [r[0] for r in self.rows("levels")] == ["BREAD"])
+        self.find("[data-history='BREAD']").click()
+        self.wait_for_text("#movements", "sale")
+        moved = self.rows("movements")
+        self.assertTrue(any(r[1] == "Downtown" and r[2] == "sale" and r[3] == "-1" for r in moved), moved)
+        self.screenshot("backoffice-stock")
+        # A store manager sees their store's levels alone.
+        manager = self.browser()
+        self.world.person("morgan@example.com", "manager", store=self.world.uptown)
+        self.sign_in("morgan@example.com", PASSWORD, driver=manager)
+        self.wait_for_text("#person", "Store manager", driver=manager)
+        next(a for a in manager.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Stock").click()
+        self.wait_for_text("#levels", "MILK", driver=manager)
+        headers = [th.text for th in manager.find_elements(By.CSS_SELECTOR, "#levels th")]
+        self.assertEqual(headers[:3], ["SKU", "Name", "Stock"])
+        self.assertEqual(manager.find_elements(By.CSS_SELECTOR, "#orders"), [])
 
 
 if __name__ == "__main__":

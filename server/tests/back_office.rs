@@ -503,6 +503,36 @@ async fn the_dashboard_adds_two_stores_sales_up_and_a_manager_sees_their_store_a
     assert_eq!(theirs["tills"].as_array().unwrap().len(), 1);
     let (status, other) = manager.get(&gateway, &format!("/v1/dashboard?store_id={downtown}"));
     assert_eq!((status, other["code"].as_str()), (404, Some("not_found")));
+    // Their store's stock and ledger, and not the other's.
+    let (status, moves) = manager.get(&gateway, "/v1/stock-movements");
+    assert_eq!(status, 200, "{moves}");
+    let moves = moves["data"].as_array().unwrap();
+    assert!(!moves.is_empty());
+    assert!(
+        moves.iter().all(|m| m["store_id"] == uptown.to_hex()),
+        "{moves:?}"
+    );
+    assert_eq!(
+        manager
+            .get(&gateway, &format!("/v1/stores/{uptown}/stock"))
+            .0,
+        200
+    );
+    assert_eq!(
+        manager
+            .get(&gateway, &format!("/v1/stores/{downtown}/stock"))
+            .0,
+        404
+    );
+    assert_eq!(
+        manager
+            .get(
+                &gateway,
+                &format!("/v1/stock-movements?store_id={downtown}")
+            )
+            .0,
+        404
+    );
     for path in ["/v1/products", "/v1/api-keys", "/v1/sales", "/v1/business"] {
         let (status, refused) = manager.get(&gateway, path);
         assert_eq!(status, 403, "{path}: {refused}");

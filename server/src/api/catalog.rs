@@ -25,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, find, id, invalid, list, one, store, write, Scope};
+use super::{body, find, id, invalid, list, one, store, write, Scope, StoreScoped};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -451,7 +451,7 @@ pub struct StockPage {
     security(("api_key" = [])),
     responses((status = 200, body = StockPage), (status = 404, description = "No such store of this business")))]
 pub async fn list_stock_levels(
-    caller: Caller,
+    StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
     Path(id): Path<String>,
     Query(paging): Query<Paging>,
@@ -500,12 +500,13 @@ pub struct MovementFilter {
     pub movement_type: Option<String>,
 }
 
-/// The business's stock movements: the ledger each store's levels add up from.
+/// The business's stock movements: the ledger each store's levels add up from (a store
+/// manager's: their store's).
 #[utoipa::path(get, path = "/v1/stock-movements", tag = "catalog",
     params(Paging, MovementFilter), security(("api_key" = [])),
     responses((status = 200, body = Page)))]
 pub async fn list_stock_movements(
-    caller: Caller,
+    StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<MovementFilter>,
@@ -513,6 +514,8 @@ pub async fn list_stock_movements(
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
+    } else if let Some(only) = caller.store() {
+        query.insert(field::STORE_ID, only);
     }
     if let Some(text) = &filter.product_id {
         let product = self::id(text, "product")?;
