@@ -460,6 +460,35 @@ class BackOfficeTest(unittest.TestCase):
         self.assertEqual(headers[:3], ["SKU", "Name", "Stock"])
         self.assertEqual(manager.find_elements(By.CSS_SELECTOR, "#orders"), [])
 
+    def open_page(self, title):
+        next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == title).click()
+
+    def test_11_customers_and_suppliers_are_found_added_and_reach_the_tills(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        self.open_page("Suppliers")
+        self.find("#supplier-name").send_keys("Valley Dairy")
+        self.find("#supplier-contact").send_keys("Sam Ortiz" + Keys.ENTER)
+        self.wait_for_text("#suppliers", "Valley Dairy")
+        # The same name in another case is the same supplier: refused in words.
+        self.find("#supplier-name").send_keys("valley dairy" + Keys.ENTER)
+        self.wait_for_text("#supplier-error", "already")
+        self.assertEqual(self.world.db.suppliers.count_documents({"supplier_name": {"$regex": "^valley dairy$", "$options": "i"}}), 1)
+        self.open_page("Customers")
+        self.find("#customer-name").send_keys("Ann Lee")
+        self.find("#customer-phone").send_keys("+1 555 555 0101" + Keys.ENTER)
+        self.wait_for_text("#customers", "Ann Lee")
+        self.find("#customer-name").send_keys("Bo Park")
+        self.find("#customer-email").send_keys("bo@example.com" + Keys.ENTER)
+        self.wait_for_text("#customers", "Bo Park")
+        self.find("#customer-search").send_keys("555 0101")
+        self.wait(10).until(lambda d: [r[0] for r in self.rows("customers")] == ["Ann Lee"])
+        self.screenshot("backoffice-customers")
+        # The tills take them at their next sync.
+        till = os.path.join(self.world.folder.name, "D1")
+        self.world.till(till, "sync", "--once")
+        self.assertIn("Valley Dairy", self.world.till(till, "supplier", "list"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -589,6 +589,23 @@ async fn every_answer_is_what_the_openapi_document_says() {
         let (status, made) = gateway.post(path, Some(key), &body.to_string());
         assert!(status == 201, "{path}: {made}");
     }
+    // A search reads its text as it is, in any case, never as a pattern.
+    for (path, found) in [
+        ("/v1/customers?q=ann%20LEE", 1),
+        ("/v1/customers?q=example.com", 1),
+        ("/v1/customers?q=.*", 0),
+        ("/v1/suppliers?q=dairy", 1),
+        ("/v1/products?q=mil", 1),
+        ("/v1/products?q=(", 0),
+    ] {
+        let (status, page) = gateway.get(path, Some(key));
+        assert_eq!(status, 200, "{path}: {page}");
+        assert_eq!(
+            page["data"].as_array().unwrap().len(),
+            found,
+            "{path}: {page}"
+        );
+    }
     let (_, products) = gateway.get("/v1/products?sku=MILK", Some(key));
     let milk = products["data"][0]["id"].as_str().unwrap().to_owned();
     let (status, moved) = gateway.post(

@@ -25,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, find, id, invalid, list, one, store, write, Scope, StoreScoped};
+use super::{body, find, holding, id, invalid, list, one, store, write, Scope, StoreScoped};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -72,32 +72,15 @@ pub async fn list_products(
     if let Some(family) = &filter.family_id {
         query.insert(field::FAMILY_ID, id(family, "family")?);
     }
-    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let holds = doc! { "$regex": literal_pattern(text), "$options": "i" };
-        query.insert(
-            "$or",
-            [field::PRODUCT_NAME, field::SKU, field::BARCODE]
-                .iter()
-                .map(|name| doc! { *name: holds.clone() })
-                .collect::<Vec<_>>(),
-        );
+    if let Some(held) = holding(
+        filter.q.as_deref(),
+        &[field::PRODUCT_NAME, field::SKU, field::BARCODE],
+    ) {
+        query.extend(held);
     }
     list(&service, &caller, Collection::Products, query, &paging)
         .await
         .map(Json)
-}
-
-/// A regular expression that matches `text` as it is: every character that means
-/// something to a pattern escaped.
-fn literal_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() * 2);
-    for c in text.chars() {
-        if "\\^$.|?*+()[]{}/-".contains(c) {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern
 }
 
 /// One product.
@@ -663,18 +646,4 @@ fn money(
             .map_err(|e| invalid(field, e))
     })
     .transpose()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::literal_pattern;
-
-    #[test]
-    fn a_search_is_read_as_the_text_it_is_not_as_a_pattern() {
-        assert_eq!(literal_pattern("milk"), "milk");
-        assert_eq!(literal_pattern("1.5L (x2)"), "1\\.5L \\(x2\\)");
-        assert_eq!(literal_pattern(".*"), "\\.\\*");
-        assert_eq!(literal_pattern("a\\b"), "a\\\\b");
-        assert_eq!(literal_pattern("Café"), "Café");
-    }
 }

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::Json;
 use bson::doc;
 use chrono::Utc;
-use sellsync_contract::documents::{Collection, CustomerDoc, Op, SupplierDoc};
+use sellsync_contract::documents::{field, Collection, CustomerDoc, Op, SupplierDoc};
 use sellsync_contract::{Id, Money};
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,20 +17,26 @@ use utoipa::ToSchema;
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, invalid, list, one, write, Scope};
+use super::{body, holding, invalid, list, one, write, Scope, Search};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
 
 /// The business's customers, with their loyalty points and purchase history.
-#[utoipa::path(get, path = "/v1/customers", tag = "contacts", params(Paging),
+#[utoipa::path(get, path = "/v1/customers", tag = "contacts", params(Paging, Search),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_customers(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
+    Query(search): Query<Search>,
 ) -> Result<Json<Page>, ApiError> {
-    list(&service, &caller, Collection::Customers, doc! {}, &paging)
+    let filter = holding(
+        search.q.as_deref(),
+        &[field::NAME, field::PHONE, field::EMAIL],
+    )
+    .unwrap_or_default();
+    list(&service, &caller, Collection::Customers, filter, &paging)
         .await
         .map(Json)
 }
@@ -134,14 +140,16 @@ pub async fn create_customer(
 }
 
 /// The business's suppliers.
-#[utoipa::path(get, path = "/v1/suppliers", tag = "contacts", params(Paging),
+#[utoipa::path(get, path = "/v1/suppliers", tag = "contacts", params(Paging, Search),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_suppliers(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
+    Query(search): Query<Search>,
 ) -> Result<Json<Page>, ApiError> {
-    list(&service, &caller, Collection::Suppliers, doc! {}, &paging)
+    let filter = holding(search.q.as_deref(), &[field::SUPPLIER_NAME]).unwrap_or_default();
+    list(&service, &caller, Collection::Suppliers, filter, &paging)
         .await
         .map(Json)
 }

@@ -430,6 +430,39 @@ pub async fn apply(
     }
 }
 
+/// The documents one of whose `fields` holds `text` in any case (none when there is no
+/// text): what a search box asks.
+pub fn holding(text: Option<&str>, fields: &[&str]) -> Option<Document> {
+    let text = text.map(str::trim).filter(|t| !t.is_empty())?;
+    let holds = doc! { "$regex": literal_pattern(text), "$options": "i" };
+    let any: Vec<Document> = fields
+        .iter()
+        .map(|name| doc! { *name: holds.clone() })
+        .collect();
+    Some(doc! { "$or": any })
+}
+
+/// A regular expression that matches `text` as it is: every character that means
+/// something to a pattern escaped.
+fn literal_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if "\\^$.|?*+()[]{}/-".contains(c) {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern
+}
+
+/// A search of a list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Search {
+    /// Those whose name (or phone or email, for customers) holds this text, in any case.
+    pub q: Option<String>,
+}
+
 /// A request body as `T`, or a problem naming what is wrong with it (an unknown field is
 /// refused too).
 pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
@@ -446,6 +479,16 @@ pub fn malformed_body(why: impl std::fmt::Display) -> ApiError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_search_is_read_as_the_text_it_is_not_as_a_pattern() {
+        use super::literal_pattern;
+        assert_eq!(literal_pattern("milk"), "milk");
+        assert_eq!(literal_pattern("1.5L (x2)"), "1\\.5L \\(x2\\)");
+        assert_eq!(literal_pattern(".*"), "\\.\\*");
+        assert_eq!(literal_pattern("a\\b"), "a\\\\b");
+        assert_eq!(literal_pattern("Café"), "Café");
+    }
+
     /// `server/openapi.json` is the document the gateway serves at `/v1/openapi.json`:
     /// the back office's types are generated from it (`npm --prefix backoffice run
     /// types`). Fails while they differ; `SELLSYNC_OPENAPI=write cargo test -p
