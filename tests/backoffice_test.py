@@ -489,6 +489,24 @@ class BackOfficeTest(unittest.TestCase):
         self.world.till(till, "sync", "--once")
         self.assertIn("Valley Dairy", self.world.till(till, "supplier", "list"))
 
+    def test_12_settings_are_changed_and_the_plan_read(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        self.open_page("Settings")
+        self.wait_for_text("#plan", "Premium")
+        rate = self.find("#set-tax-rate")
+        rate.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "abc")
+        self.find("#save-settings").click()
+        self.wait_for_text("#settings-error", "abc")
+        rate.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "8.875")
+        self.find("#set-return-window").send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "14")
+        self.find("#save-settings").click()
+        self.wait_for_text("#settings-saved", "Saved")
+        self.screenshot("backoffice-settings")
+        settings = self.world.db.businesses.find_one({"_id": ObjectId(self.world.business)})["settings"]
+        self.assertEqual(settings["return_window_days"], 14)
+        self.assertEqual(str(settings["default_tax_rate"]), "8.875")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -353,6 +353,8 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                         201
                     }
                     ("put", "/v1/business/barcode-rules") => 200,
+                    // A body of nothing the settings take.
+                    ("patch", "/v1/business/settings") => 400,
                     // The back office's own: B's session, which a key has not; a body of
                     // nothing these routes take.
                     ("get", "/v1/session") if session => 200,

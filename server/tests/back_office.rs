@@ -849,3 +849,74 @@ async fn people_added_in_the_back_office_reach_their_stores_tills_and_the_owner_
         (riley_in.get(gateway, "/v1/dashboard").0 == 403).then_some(())
     });
 }
+
+#[tokio::test]
+async fn settings_changed_in_the_back_office_reach_the_tills_and_bad_values_change_nothing() {
+    let sold = two_stores_sold("settings").await;
+    let gateway = &sold.gateway;
+    let owner = Session::of(gateway, "owner@example.com", PASSWORD);
+    let (_, before) = owner.get(gateway, "/v1/business");
+    assert_eq!(before["limits"]["stores"], Value::Null, "{before}");
+    assert_eq!(before["usage"]["stores"], 2);
+    assert_eq!(before["usage"]["tills"], 2);
+    assert_eq!(before["usage"]["products"], 2);
+    for (body, code) in [
+        (json!({ "default_tax_rate": "abc" }), "invalid_field"),
+        (json!({ "default_tax_rate": "101" }), "invalid_field"),
+        (json!({ "return_window_days": -1 }), "invalid_field"),
+        (json!({ "timezone": "Mars/Base" }), "invalid_field"),
+        (json!({ "cashier_refund_limit": "20.001" }), "invalid_field"),
+        (json!({ "currency": "EUR" }), "malformed_body"),
+    ] {
+        let (status, refused) =
+            owner.change(gateway, "PATCH", "/v1/business/settings", &body.to_string());
+        assert_eq!(
+            (status, refused["code"].as_str()),
+            (400, Some(code)),
+            "{body}: {refused}"
+        );
+    }
+    assert_eq!(
+        owner.get(gateway, "/v1/business").1,
+        before,
+        "nothing written"
+    );
+
+    let (status, after) = owner.change(
+        gateway,
+        "PATCH",
+        "/v1/business/settings",
+        &json!({ "return_window_days": 14, "loyalty_points_per_unit": 2,
+                 "default_tax_rate": "8.875", "cashier_refund_limit": "25" })
+        .to_string(),
+    );
+    assert_eq!(status, 200, "{after}");
+    let settings = &after["settings"];
+    assert_eq!(settings["return_window_days"], 14);
+    assert_eq!(settings["default_tax_rate"], "8.875%");
+    assert_eq!(settings["cashier_refund_limit"], "25.00");
+    assert_eq!(settings["currency"], "USD");
+    // A store manager may not.
+    person(
+        &sold.name,
+        sold.business,
+        "manager@example.com",
+        "manager",
+        Some(sold.uptown),
+    )
+    .await;
+    let manager = Session::of(gateway, "manager@example.com", PASSWORD);
+    let (status, _) = manager.change(
+        gateway,
+        "PATCH",
+        "/v1/business/settings",
+        &json!({ "return_window_days": 90 }).to_string(),
+    );
+    assert_eq!(status, 403);
+    // Every till has them at its next pull.
+    for dir in &sold._tills {
+        common::sync(dir.path()).await.unwrap();
+        let till = Till::open(dir.path()).unwrap();
+        assert_eq!(till.business().return_window_days, 14);
+    }
+}

@@ -9,14 +9,18 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use bson::{doc, Bson, Document};
-use sellsync_contract::documents::{barcode_rules_bson, field, read_barcode_rules, Collection};
+use sellsync_contract::documents::{
+    barcode_rules_bson, field, read_barcode_rules, BusinessDoc, Collection,
+};
 use sellsync_contract::embedded_barcodes::{ready_layout, READY_LAYOUTS};
+use sellsync_contract::money::Percent;
+use sellsync_contract::Money;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, find, json, list, one, store, Scope};
+use super::{body, find, invalid, json, list, one, store, Scope};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -30,20 +34,75 @@ pub struct Business {
     pub package_plan: String,
     pub subscription_status: String,
     pub stores: u64,
-    /// What the key calling may do: `read`, `write`.
+    /// What the caller may do: `read`, `write`, `keys`.
     pub key_scopes: Vec<String>,
-    #[schema(value_type = Object)]
-    pub settings: serde_json::Value,
+    pub settings: Settings,
+    /// What the plan allows; none: no limit.
+    pub limits: PlanLimits,
+    /// What the business uses of it.
+    pub usage: Usage,
 }
 
-/// The business of the key calling: its name, plan, subscription and how many stores.
-#[utoipa::path(get, path = "/v1/business", tag = "business", security(("api_key" = [])),
+/// The rules every till of the business works by.
+#[derive(Serialize, ToSchema)]
+pub struct Settings {
+    /// ISO 4217: the amounts of every document are in it.
+    pub currency: String,
+    /// IANA: a business day begins and ends in it.
+    pub timezone: String,
+    pub tax_inclusive: Option<bool>,
+    /// A new product's, as `8.875%`.
+    pub default_tax_rate: Option<String>,
+    /// The largest discount a cashier gives without a manager, as `10%`.
+    pub max_cashier_discount: Option<String>,
+    /// Loyalty points earned per unit of the currency spent.
+    pub loyalty_points_per_unit: Option<i64>,
+    /// What a point is worth when spent.
+    pub loyalty_point_value: Option<String>,
+    /// Days after a sale its items come back without a manager.
+    pub return_window_days: Option<i64>,
+    /// The most a cashier refunds without a manager.
+    pub cashier_refund_limit: Option<String>,
+    /// How far a shift's count may be from the expected cash without a manager.
+    pub max_cash_difference: Option<String>,
+    /// How the business's price and weight labels are read (`PUT
+    /// /v1/business/barcode-rules`).
+    #[schema(value_type = Option<Object>)]
+    pub barcode_rules: Option<serde_json::Value>,
+}
+
+/// What a plan allows; none: no limit.
+#[derive(Serialize, ToSchema)]
+pub struct PlanLimits {
+    pub stores: Option<u32>,
+    pub tills_per_store: Option<u32>,
+    pub products: Option<u32>,
+    pub rest_api: bool,
+}
+
+/// What a business uses of its plan.
+#[derive(Serialize, ToSchema)]
+pub struct Usage {
+    pub stores: u64,
+    /// Active tills, every store's.
+    pub tills: u64,
+    pub products: u64,
+}
+
+/// The business of the caller: its name, plan with its limits and use, subscription and
+/// settings.
+#[utoipa::path(get, path = "/v1/business", tag = "business", security(("api_key" = []), ("session" = [])),
     responses((status = 200, body = Business), (status = 401, description = "No valid key")))]
 pub async fn get_business(
     caller: Caller,
     State(service): State<Arc<Service>>,
 ) -> Result<Json<Business>, ApiError> {
     caller.require(Scope::Read)?;
+    business_view(&service, &caller).await.map(Json)
+}
+
+/// The caller's business as the API shows it.
+async fn business_view(service: &Service, caller: &Caller) -> Result<Business, ApiError> {
     let db = service.central.database();
     let business = db
         .collection::<Document>(Collection::Businesses.name())
@@ -51,24 +110,165 @@ pub async fn get_business(
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
-    let stores = db
-        .collection::<Document>(Collection::Stores.name())
-        .count_documents(doc! { field::BUSINESS_ID: caller.business_id })
-        .await
-        .map_err(ApiError::unavailable)?;
+    let count = |collection: &'static str, filter: Document| {
+        let db = db.clone();
+        async move {
+            db.collection::<Document>(collection)
+                .count_documents(filter)
+                .await
+                .map_err(ApiError::unavailable)
+        }
+    };
+    let mine = doc! { field::BUSINESS_ID: caller.business_id };
+    let stores = count(Collection::Stores.name(), mine.clone()).await?;
+    let tills = count(
+        crate::devices::DEVICES,
+        doc! { field::BUSINESS_ID: caller.business_id, field::STATUS: "active" },
+    )
+    .await?;
+    let products = count(Collection::Products.name(), mine).await?;
+    let typed = BusinessDoc::from_document(&business).map_err(ApiError::unavailable)?;
+    let s = &typed.settings;
+    let money = |amount: Option<Money>| amount.map(|a| s.currency.format(a));
+    let shown = business
+        .get_document(field::SETTINGS)
+        .map(json::document)
+        .unwrap_or_default();
+    let limits = caller.plan.limits();
     let text = |name| business.get_str(name).unwrap_or_default().to_owned();
-    Ok(Json(Business {
+    Ok(Business {
         id: caller.business_id.to_hex(),
-        business_name: text("business_name"),
-        package_plan: text("package_plan"),
-        subscription_status: text("subscription_status"),
+        business_name: text(field::BUSINESS_NAME),
+        package_plan: text(field::PACKAGE_PLAN),
+        subscription_status: text(field::SUBSCRIPTION_STATUS),
         stores,
         key_scopes: caller.scopes.clone(),
-        settings: business
-            .get_document("settings")
-            .map(json::document)
-            .unwrap_or_default(),
-    }))
+        settings: Settings {
+            currency: s.currency.code().to_owned(),
+            timezone: s.timezone.name().to_owned(),
+            tax_inclusive: s.tax_inclusive,
+            default_tax_rate: s.default_tax_rate.map(|r| r.to_string()),
+            max_cashier_discount: s.max_cashier_discount.map(|r| r.to_string()),
+            loyalty_points_per_unit: s.loyalty_points_per_unit,
+            loyalty_point_value: money(s.loyalty_point_value),
+            return_window_days: s.return_window_days,
+            cashier_refund_limit: money(s.cashier_refund_limit),
+            max_cash_difference: money(s.max_cash_difference),
+            barcode_rules: shown
+                .get(field::BARCODE_RULES)
+                .filter(|rules| !rules.is_null())
+                .cloned(),
+        },
+        limits: PlanLimits {
+            stores: limits.stores,
+            tills_per_store: limits.tills_per_store,
+            products: limits.products,
+            rest_api: limits.rest_api,
+        },
+        usage: Usage {
+            stores,
+            tills,
+            products,
+        },
+    })
+}
+
+/// Changes to the business's settings; what is not given stays as it is. The currency
+/// stays: the business's documents are in it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsChanges {
+    pub timezone: Option<String>,
+    pub tax_inclusive: Option<bool>,
+    pub default_tax_rate: Option<String>,
+    pub max_cashier_discount: Option<String>,
+    pub loyalty_points_per_unit: Option<i64>,
+    pub loyalty_point_value: Option<String>,
+    pub return_window_days: Option<i64>,
+    pub cashier_refund_limit: Option<String>,
+    pub max_cash_difference: Option<String>,
+}
+
+/// Changes the rules every till of the business works by: they have them at their next
+/// pull. Answers the business as it is then.
+#[utoipa::path(patch, path = "/v1/business/settings", tag = "business", request_body = SettingsChanges,
+    security(("api_key" = []), ("session" = [])),
+    responses((status = 200, body = Business), (status = 400, description = "A value that is not one")))]
+pub async fn update_settings(
+    caller: Caller,
+    State(service): State<Arc<Service>>,
+    bytes: Bytes,
+) -> Result<Json<Business>, ApiError> {
+    caller.require(Scope::Write)?;
+    let changes: SettingsChanges = body(&bytes)?;
+    let businesses = service
+        .central
+        .database()
+        .collection::<Document>(Collection::Businesses.name());
+    let found = businesses
+        .find_one(doc! { field::ID: caller.business_id })
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or_else(|| ApiError::unavailable("the caller's business is gone"))?;
+    let mut business = BusinessDoc::from_document(&found).map_err(ApiError::unavailable)?;
+    let s = &mut business.settings;
+    let currency = s.currency.clone();
+    let percent = |name: &str, text: &str| Percent::parse(text).map_err(|e| invalid(name, e));
+    let amount = |name: &str, text: &str| {
+        currency
+            .parse_non_negative(text)
+            .map_err(|e| invalid(name, e))
+    };
+    let whole = |name: &str, n: i64| {
+        (0..=100_000)
+            .contains(&n)
+            .then_some(n)
+            .ok_or_else(|| invalid(name, "a whole number from 0"))
+    };
+    if let Some(zone) = &changes.timezone {
+        s.timezone = zone
+            .trim()
+            .parse()
+            .map_err(|_| invalid(field::TIMEZONE, "a time zone such as America/New_York"))?;
+    }
+    if let Some(inclusive) = changes.tax_inclusive {
+        s.tax_inclusive = Some(inclusive);
+    }
+    if let Some(rate) = &changes.default_tax_rate {
+        s.default_tax_rate = Some(percent(field::DEFAULT_TAX_RATE, rate)?);
+    }
+    if let Some(rate) = &changes.max_cashier_discount {
+        s.max_cashier_discount = Some(percent(field::MAX_CASHIER_DISCOUNT, rate)?);
+    }
+    if let Some(points) = changes.loyalty_points_per_unit {
+        s.loyalty_points_per_unit = Some(whole(field::LOYALTY_POINTS_PER_UNIT, points)?);
+    }
+    if let Some(value) = &changes.loyalty_point_value {
+        s.loyalty_point_value = Some(amount(field::LOYALTY_POINT_VALUE, value)?);
+    }
+    if let Some(days) = changes.return_window_days {
+        s.return_window_days = Some(whole(field::RETURN_WINDOW_DAYS, days)?);
+    }
+    if let Some(limit) = &changes.cashier_refund_limit {
+        s.cashier_refund_limit = Some(amount(field::CASHIER_REFUND_LIMIT, limit)?);
+    }
+    if let Some(limit) = &changes.max_cash_difference {
+        s.max_cash_difference = Some(amount(field::MAX_CASH_DIFFERENCE, limit)?);
+    }
+    let settings = business
+        .to_document()
+        .get_document(field::SETTINGS)
+        .cloned()
+        .map_err(ApiError::unavailable)?;
+    businesses
+        .update_one(
+            doc! { field::ID: caller.business_id },
+            doc! { "$set": { field::SETTINGS: settings, field::UPDATED_AT: bson::DateTime::now() } },
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+    tracing::info!(business = %caller.business_id, "business settings changed");
+    business_view(&service, &caller).await.map(Json)
 }
 
 /// The business's stores.

@@ -103,6 +103,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(dashboard::get_dashboard))
         .routes(routes!(business::get_business))
         .routes(routes!(business::set_barcode_rules))
+        .routes(routes!(business::update_settings))
         .routes(routes!(business::list_stores, business::create_store))
         .routes(routes!(business::get_store))
         .routes(routes!(business::list_payment_methods))
