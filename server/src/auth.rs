@@ -88,6 +88,18 @@ impl Caller {
         }
     }
 
+    /// Refused unless a person signed in to the back office is calling: what only a
+    /// verified person may do (tills, staff) is never a program's with an API key.
+    pub fn must_be_a_person(&self) -> Result<(), ApiError> {
+        match self.credential {
+            Credential::Session { .. } => Ok(()),
+            Credential::Key(_) => Err(ApiError::forbidden(
+                "a_persons_errand",
+                "A person signed in to the back office does this, not a program with an API key.",
+            )),
+        }
+    }
+
     /// The one store a store manager sees; none for every other caller, who see all.
     pub fn store(&self) -> Option<ObjectId> {
         match self.credential {

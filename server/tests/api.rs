@@ -331,8 +331,15 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                 let expected = match (method.as_str(), path.as_str()) {
                     // A store manager reaches their store's routes alone.
                     (_, "/v1/dashboard") => 404,
-                    // Tills are a person's errand: a key is refused.
-                    (_, "/v1/tills" | "/v1/tills/{id}" | "/v1/enrolment-codes") if !session => 403,
+                    // Tills and staff are a person's errand: a key is refused.
+                    (_, path)
+                        if !session
+                            && ["/v1/tills", "/v1/enrolment-codes", "/v1/users"]
+                                .iter()
+                                .any(|own| path.starts_with(own)) =>
+                    {
+                        403
+                    }
                     ("get", "/v1/tills") => 200,
                     // A store's stock and movements: a manager's own store's.
                     ("get", "/v1/stores/{id}/stock" | "/v1/stock-movements") => 404,
@@ -383,7 +390,7 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                         if session {
                             "store_manager"
                         } else {
-                            "tills_are_a_persons"
+                            "a_persons_errand"
                         },
                         "{method} {path}"
                     ),

@@ -667,9 +667,9 @@ async fn every_answer_is_what_the_openapi_document_says() {
         } else {
             path.clone()
         };
-        // The back office's own (and tills, a person's errand) as the owner signed in,
-        // the rest with the key.
-        let (status, answer) = if ["/v1/session", "/v1/tills"]
+        // The back office's own (and tills and staff, a person's errand) as the owner
+        // signed in, the rest with the key.
+        let (status, answer) = if ["/v1/session", "/v1/tills", "/v1/users"]
             .iter()
             .any(|own| concrete.starts_with(own))
         {
@@ -743,6 +743,12 @@ async fn people_added_in_the_back_office_reach_their_stores_tills_and_the_owner_
     }
     let (_, people) = owner.get(gateway, "/v1/users");
     assert_eq!(people.as_array().unwrap().len(), 2, "{people}");
+    // Staff are a person's errand: even the owner's key with every scope is refused.
+    let (status, refused) = gateway.get("/v1/users", Some(&sold.key));
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("a_persons_errand"))
+    );
 
     // Riley reaches the uptown till at its next pull, and not the downtown one.
     let (downtown_till, uptown_till) = (sold._tills[0].path(), sold._tills[1].path());

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{body, id, store, StoreScoped};
-use crate::auth::{Caller, Credential};
+use crate::auth::Caller;
 use crate::devices::{self, ONLINE_WITHIN};
 use crate::error::ApiError;
 use crate::http::Service;
@@ -58,17 +58,6 @@ pub struct EnrolmentCode {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Only a person signed in to the back office enrols and revokes tills.
-fn person(caller: &Caller) -> Result<(), ApiError> {
-    match caller.credential {
-        Credential::Session { .. } => Ok(()),
-        Credential::Key(_) => Err(ApiError::forbidden(
-            "tills_are_a_persons",
-            "Tills are enrolled and revoked by a person in the back office, not with an API key.",
-        )),
-    }
-}
-
 /// The business's tills (a store manager's: their store's), newest first.
 #[utoipa::path(get, path = "/v1/tills", tag = "business",
     security(("session" = [])), responses((status = 200, body = Vec<TillView>)))]
@@ -76,7 +65,7 @@ pub async fn list_tills(
     StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
 ) -> Result<Json<Vec<TillView>>, ApiError> {
-    person(&caller)?;
+    caller.must_be_a_person()?;
     of(&service, caller.business_id, caller.store(), false)
         .await
         .map(Json)
@@ -146,7 +135,7 @@ pub async fn create_enrolment_code(
     State(service): State<Arc<Service>>,
     bytes: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<EnrolmentCode>), ApiError> {
-    person(&caller)?;
+    caller.must_be_a_person()?;
     let asked: NewEnrolmentCode = body(&bytes)?;
     let store = store(&service, &caller, &asked.store_id).await?;
     let made = devices::create_enrolment(&service.central, caller.business_id, store, None).await?;
@@ -171,7 +160,7 @@ pub async fn revoke_till(
     State(service): State<Arc<Service>>,
     Path(text): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    person(&caller)?;
+    caller.must_be_a_person()?;
     let device = id(&text, "till")?;
     devices::revoke(&service.central, caller.business_id, device).await?;
     Ok(StatusCode::NO_CONTENT)

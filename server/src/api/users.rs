@@ -1,9 +1,9 @@
 //! `/v1/users`: the business's people as the owner and admins manage them in the back
-//! office: listed (never a hash: whether a PIN or password is set), added with a role, a
-//! store and a PIN, changed, and given a one-time link that sets their back-office
-//! password. A change is written to the `users` collection, from which every till of the
-//! person's store takes it at its next pull. The owner is changed by the owner alone, and
-//! stays an admin of every store.
+//! office, signed in (never a program with an API key): listed (never a hash: whether a
+//! PIN or password is set), added with a role, a store and a PIN, changed, and given a
+//! one-time link that sets their back-office password. A change is written to the
+//! `users` collection, from which every till of the person's store takes it at its next
+//! pull. The owner is changed by the owner alone, and stays an admin of every store.
 
 use std::sync::Arc;
 
@@ -99,8 +99,9 @@ fn pin_hash(pin: &str) -> Result<String, ApiError> {
     hash_pin(pin.trim()).map_err(|e| invalid("pin", e))
 }
 
-/// Refused unless the caller manages staff: the owner or an admin (a key with `keys`).
+/// Refused unless the caller manages staff: the owner or an admin, signed in.
 fn manages_staff(caller: &Caller) -> Result<(), ApiError> {
+    caller.must_be_a_person()?;
     caller.require(Scope::Keys).map_err(|_| {
         ApiError::forbidden(
             "staff_is_the_admins",
@@ -111,7 +112,7 @@ fn manages_staff(caller: &Caller) -> Result<(), ApiError> {
 
 /// The business's people, by name.
 #[utoipa::path(get, path = "/v1/users", tag = "business",
-    security(("session" = []), ("api_key" = [])), responses((status = 200, body = Vec<StaffMember>)))]
+    security(("session" = [])), responses((status = 200, body = Vec<StaffMember>)))]
 pub async fn list_users(
     caller: Caller,
     State(service): State<Arc<Service>>,
@@ -164,7 +165,7 @@ async fn store_of(
 /// for an admin of all) take them at their next pull. Their back-office password is set by
 /// a link (`POST /v1/users/{id}/password-link`).
 #[utoipa::path(post, path = "/v1/users", tag = "business", request_body = NewStaffMember,
-    security(("session" = []), ("api_key" = [])),
+    security(("session" = [])),
     responses((status = 201, body = StaffMember), (status = 409, description = "A person of the business has this email")))]
 pub async fn create_user(
     caller: Caller,
@@ -218,7 +219,7 @@ pub async fn create_user(
 /// stays an admin of every store.
 #[utoipa::path(patch, path = "/v1/users/{id}", tag = "business", request_body = StaffChanges,
     params(("id" = String, Path, description = "The person's id")),
-    security(("session" = []), ("api_key" = [])),
+    security(("session" = [])),
     responses((status = 200, body = StaffMember), (status = 404, description = "No such person of this business")))]
 pub async fn update_user(
     caller: Caller,
@@ -313,7 +314,7 @@ pub async fn update_user(
 /// page shows the link to send them. Their sessions end when they use it.
 #[utoipa::path(post, path = "/v1/users/{id}/password-link", tag = "business",
     params(("id" = String, Path, description = "The person's id")),
-    security(("session" = []), ("api_key" = [])),
+    security(("session" = [])),
     responses((status = 201, body = PasswordLink), (status = 404, description = "No such person of this business")))]
 pub async fn password_link(
     caller: Caller,
