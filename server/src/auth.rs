@@ -223,8 +223,8 @@ pub async fn caller(
 /// says now.
 async fn signed_in(central: &Central, hash: &str) -> Result<Caller, ApiError> {
     let session = sessions::find(central, hash).await?;
-    let person = sessions::person_of(central, &session).await?;
     let business = active_business(central, session.business_id).await?;
+    let person = sessions::person_of(central, &session, &business).await?;
     let settings = BusinessDoc::from_document(&business)
         .map(|b| b.settings)
         .map_err(ApiError::unavailable)?;

@@ -144,15 +144,15 @@ pub async fn sign_in(central: &Central, email: &str, password: &str) -> Result<S
             }
         }
         people::clear_wrong_tries(central, user_id).await?;
-        let person = person(central, &user).await?;
+        let business = crate::auth::active_business(central, business_id).await?;
+        let person = person(&user, &business)?;
         return begin(central, business_id, user_id, person, now).await;
     }
     Err(wrong())
 }
 
-/// `user` as the back office sees them, or why they may not use it.
-async fn person(central: &Central, user: &UserDoc) -> Result<Person, ApiError> {
-    let business = crate::auth::active_business(central, user.business_id.object_id()).await?;
+/// `user` of `business` as the back office sees them, or why they may not use it.
+fn person(user: &UserDoc, business: &Document) -> Result<Person, ApiError> {
     let owner = business.get_object_id(field::BUSINESS_OWNER).ok();
     let standing =
         match user.role {
@@ -246,6 +246,11 @@ pub async fn find(central: &Central, hash: &str) -> Result<Session, ApiError> {
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(expired)?;
+    read(&found)
+}
+
+/// A `sessions` document as a [`Session`].
+fn read(found: &Document) -> Result<Session, ApiError> {
     let (Ok(id), Ok(business_id), Ok(user_id), Ok(csrf_token), Ok(expires_at)) = (
         found.get_object_id(field::ID),
         found.get_object_id(field::BUSINESS_ID),
@@ -266,9 +271,13 @@ pub async fn find(central: &Central, hash: &str) -> Result<Session, ApiError> {
     })
 }
 
-/// The person of `session` as the database says now: a person removed, made a cashier or
-/// moved out of every store is signed out by it.
-pub async fn person_of(central: &Central, session: &Session) -> Result<Person, ApiError> {
+/// The person of `session` (of `business`, as read now) as the database says now: a
+/// person removed, made a cashier or moved out of every store is signed out by it.
+pub async fn person_of(
+    central: &Central,
+    session: &Session,
+    business: &Document,
+) -> Result<Person, ApiError> {
     let found = central
         .database()
         .collection::<Document>(Collection::Users.name())
@@ -277,7 +286,7 @@ pub async fn person_of(central: &Central, session: &Session) -> Result<Person, A
         .map_err(ApiError::unavailable)?
         .ok_or_else(expired)?;
     let user = UserDoc::from_document(&found).map_err(ApiError::unavailable)?;
-    person(central, &user).await
+    person(&user, business)
 }
 
 /// Whether a change's `headers` carry the session's CSRF token `expected` (compared in
@@ -348,16 +357,18 @@ pub async fn view(
     let found = central
         .database()
         .collection::<Document>(SESSIONS)
-        .find_one(doc! { field::ID: id, field::BUSINESS_ID: business })
+        .find_one(doc! {
+            field::ID: id,
+            field::BUSINESS_ID: business,
+            field::EXPIRES_AT: { "$gt": bson::DateTime::now() },
+        })
         .await
         .map_err(ApiError::unavailable)?
         .ok_or_else(expired)?;
-    let hash = found
-        .get_str(field::TOKEN_HASH)
-        .map_err(ApiError::unavailable)?;
-    let session = find(central, hash).await?;
+    let session = read(&found)?;
+    let business = crate::auth::active_business(central, business).await?;
     Ok(SessionView {
-        person: person_of(central, &session).await?,
+        person: person_of(central, &session, &business).await?,
         csrf_token: session.csrf_token,
         expires_at: session.expires_at,
     })

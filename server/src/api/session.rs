@@ -44,11 +44,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    // One bucket for every sign-in this gateway takes: they carry no credential yet.
-    service
-        .sign_in_rate
-        .take(ObjectId::from_bytes([0; 12]), Instant::now())
-        .map_err(|wait| ApiError::too_many("Sign-ins here", wait))?;
+    sign_in_turn(&service)?;
     let request: SignIn = body(&bytes)?;
     let signed_in = sessions::sign_in(&service.central, &request.email, &request.password).await?;
     let cookie = sessions::set_cookie(Some(&signed_in.secret), service.secure(&headers));
@@ -80,10 +76,7 @@ pub async fn set_password(
     State(service): State<Arc<Service>>,
     bytes: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
-    service
-        .sign_in_rate
-        .take(ObjectId::from_bytes([0; 12]), Instant::now())
-        .map_err(|wait| ApiError::too_many("Sign-ins here", wait))?;
+    sign_in_turn(&service)?;
     let request: SetPassword = body(&bytes)?;
     sessions::set_password(&service.central, &request.code, &request.password).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -139,6 +132,15 @@ pub async fn sign_out_everywhere(
 fn signed_out(service: &Service, headers: &HeaderMap) -> Response {
     let cookie = sessions::set_cookie(None, service.secure(headers));
     (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response()
+}
+
+/// A sign-in's turn, or its refusal past [`SIGN_IN_RATE`]. One bucket for every sign-in and
+/// password link this gateway takes: they carry no credential yet.
+fn sign_in_turn(service: &Service) -> Result<(), ApiError> {
+    service
+        .sign_in_rate
+        .take(ObjectId::from_bytes([0; 12]), Instant::now())
+        .map_err(|wait| ApiError::too_many("Sign-ins here", wait))
 }
 
 /// The session called with; an API key has none.
