@@ -1340,6 +1340,64 @@ async fn a_tills_credential_reaches_its_own_till_and_nothing_more() {
         "no hash is answered: {answer}"
     );
 
+    // The till's credential is no key of the REST API and no back-office session: sent as
+    // a bearer or as the session's cookie, on a read or a change, it opens nothing there.
+    let before = snapshot(&db).await;
+    let cookie = format!("sellsync_session={token}");
+    for (method, path, body) in [
+        ("GET", "/v1/business", ""),
+        ("GET", "/v1/dashboard", ""),
+        ("GET", "/v1/products", ""),
+        ("GET", "/v1/sales", ""),
+        ("GET", "/v1/users", ""),
+        ("GET", "/v1/tills", ""),
+        ("GET", "/v1/api-keys", ""),
+        ("GET", "/v1/session", ""),
+        (
+            "POST",
+            "/v1/products",
+            r#"{"sku":"TILL","product_name":"Till's own","price":"0.01"}"#,
+        ),
+        (
+            "POST",
+            "/v1/api-keys",
+            r#"{"label":"mine","scopes":["write"]}"#,
+        ),
+        (
+            "POST",
+            "/v1/enrolment-codes",
+            &format!(r#"{{"store_id":"{s2}"}}"#),
+        ),
+        (
+            "POST",
+            "/v1/users",
+            r#"{"name":"Eve","email":"eve@example.com","role":"admin","password":"correct horse battery"}"#,
+        ),
+        (
+            "PATCH",
+            "/v1/business/settings",
+            r#"{"return_window_days":365}"#,
+        ),
+    ] {
+        let (status, _, answer) = gateway.call(method, path, Some(&token), body, &[]);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("not_an_api_key")),
+            "{method} {path} with the till's credential as a bearer"
+        );
+        let (status, _, answer) = gateway.call(method, path, None, body, &[("Cookie", &cookie)]);
+        assert_eq!(
+            (status, answer["code"].as_str()),
+            (401, Some("session_expired")),
+            "{method} {path} with the till's credential as a session"
+        );
+    }
+    assert_eq!(
+        before,
+        snapshot(&db).await,
+        "the till's credential changed nothing through the REST API"
+    );
+
     // Revoked: S1's till can do nothing more, and nothing it made still works.
     let (status, made) = gateway.post_as_till("/v1/tills/enrolment-codes", &token, "{}");
     assert_eq!(status, 200, "{made}");
