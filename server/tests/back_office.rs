@@ -643,7 +643,20 @@ async fn every_answer_is_what_the_openapi_document_says() {
     drop(till);
     common::sync(downtown_till).await.unwrap();
 
+    // Label rules, so that the business's settings hold some; the change's answer too.
+    let (status, set) = gateway.request(
+        "PUT",
+        "/v1/business/barcode-rules",
+        Some(key),
+        &json!({ "country": "Sweden" }).to_string(),
+    );
+    assert_eq!(status, 200, "{set}");
+
     let (_, document) = gateway.get("/v1/openapi.json", None);
+    let put = &document["paths"]["/v1/business/barcode-rules"]["put"];
+    let schema = &put["responses"]["200"]["content"]["application/json"]["schema"];
+    let found = common::conform::differences(&document, schema, &set);
+    assert!(found.is_empty(), "PUT barcode rules: {found:#?}");
     let owner = Session::of(gateway, "owner@example.com", PASSWORD);
     let mut checked = Vec::new();
     for (path, item) in document["paths"].as_object().unwrap() {

@@ -463,4 +463,8 @@ pub fn add(openapi: &mut OpenApi) {
             }
         }
     }
+    // Every list now names its own page: the untyped one is no answer's.
+    if let Some(components) = &mut openapi.components {
+        components.schemas.remove("Page");
+    }
 }

@@ -12,7 +12,7 @@ use bson::{doc, Bson, Document};
 use sellsync_contract::documents::{
     barcode_rules_bson, field, read_barcode_rules, BusinessDoc, Collection,
 };
-use sellsync_contract::embedded_barcodes::{ready_layout, READY_LAYOUTS};
+use sellsync_contract::embedded_barcodes::{ready_layout, BarcodeRule, Span, READY_LAYOUTS};
 use sellsync_contract::money::Percent;
 use sellsync_contract::Money;
 use serde::{Deserialize, Serialize};
@@ -66,9 +66,62 @@ pub struct Settings {
     /// How far a shift's count may be from the expected cash without a manager.
     pub max_cash_difference: Option<String>,
     /// How the business's price and weight labels are read (`PUT
-    /// /v1/business/barcode-rules`).
-    #[schema(value_type = Option<Object>)]
-    pub barcode_rules: Option<serde_json::Value>,
+    /// /v1/business/barcode-rules`); none: no label is read.
+    pub barcode_rules: Option<Vec<LabelRule>>,
+}
+
+/// How one kind of the business's labels carries an item and a value (a price, a weight
+/// or a count), positions counted from 1 as a label's layout is written.
+#[derive(Serialize, ToSchema)]
+pub struct LabelRule {
+    /// What the business calls it: `Deli scale, price`.
+    pub name: String,
+    /// `ean13` or `upc_a`.
+    pub symbology: String,
+    /// The digits every such code begins with: `20`, `02`, `2`.
+    pub prefix: String,
+    /// Where the item's code sits.
+    pub item: Digits,
+    /// Where the value sits.
+    pub value: Digits,
+    /// `price`, `weight` or `count`.
+    pub meaning: String,
+    /// How many of the value's digits are after the decimal point.
+    pub decimals: u8,
+    /// The digit just before the value verifies it.
+    pub verifier: bool,
+}
+
+/// A run of a code's digits: from the `from`th (the first is 1), `digits` long.
+#[derive(Serialize, ToSchema)]
+pub struct Digits {
+    pub from: usize,
+    pub digits: usize,
+}
+
+impl From<&BarcodeRule> for LabelRule {
+    fn from(rule: &BarcodeRule) -> LabelRule {
+        let digits = |span: Span| Digits {
+            from: span.start + 1,
+            digits: span.len,
+        };
+        LabelRule {
+            name: rule.name.clone(),
+            symbology: rule.symbology.code().to_owned(),
+            prefix: rule.prefix.clone(),
+            item: digits(rule.item),
+            value: digits(rule.value),
+            meaning: rule.meaning.code().to_owned(),
+            decimals: rule.decimals,
+            verifier: rule.verifier,
+        }
+    }
+}
+
+/// The business's label rules, as set.
+#[derive(Serialize, ToSchema)]
+pub struct LabelRules {
+    pub barcode_rules: Vec<LabelRule>,
 }
 
 /// What a plan allows; none: no limit.
@@ -130,10 +183,6 @@ async fn business_view(service: &Service, caller: &Caller) -> Result<Business, A
     let typed = BusinessDoc::from_document(&business).map_err(ApiError::unavailable)?;
     let s = &typed.settings;
     let money = |amount: Option<Money>| amount.map(|a| s.currency.format(a));
-    let shown = business
-        .get_document(field::SETTINGS)
-        .map(json::document)
-        .unwrap_or_default();
     let limits = caller.plan.limits();
     let text = |name| business.get_str(name).unwrap_or_default().to_owned();
     Ok(Business {
@@ -154,10 +203,10 @@ async fn business_view(service: &Service, caller: &Caller) -> Result<Business, A
             return_window_days: s.return_window_days,
             cashier_refund_limit: money(s.cashier_refund_limit),
             max_cash_difference: money(s.max_cash_difference),
-            barcode_rules: shown
-                .get(field::BARCODE_RULES)
-                .filter(|rules| !rules.is_null())
-                .cloned(),
+            barcode_rules: s
+                .barcode_rules
+                .as_ref()
+                .map(|rules| rules.iter().map(LabelRule::from).collect()),
         },
         limits: PlanLimits {
             stores: limits.stores,
@@ -407,10 +456,9 @@ pub async fn list_notifications(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BarcodeRules {
-    /// Rules as `settings.barcode_rules` holds them: `{name, symbology (ean13, upc_a),
-    /// prefix, item: {from, digits}, value: {from, digits}, meaning (price, weight,
-    /// count), decimals, verifier}`, digits counted from 1; an empty list reads no label.
-    #[schema(value_type = Option<Vec<Object>>)]
+    /// Rules as `settings.barcode_rules` holds them (`decimals` and `verifier` may be
+    /// left out: 0 and false); an empty list reads no label.
+    #[schema(value_type = Option<Vec<LabelRule>>)]
     pub rules: Option<serde_json::Value>,
     /// Instead, a country's common layouts: `United States`, `United Kingdom`, `Germany`,
     /// `Sweden`.
@@ -421,12 +469,12 @@ pub struct BarcodeRules {
 /// their next pull); answers the rules as set.
 #[utoipa::path(put, path = "/v1/business/barcode-rules", tag = "business", request_body = BarcodeRules,
     security(("api_key" = [])),
-    responses((status = 200, body = Object), (status = 422, description = "Rules that do not hold, or no such country")))]
+    responses((status = 200, body = LabelRules), (status = 422, description = "Rules that do not hold, or no such country")))]
 pub async fn set_barcode_rules(
     caller: Caller,
     State(service): State<Arc<Service>>,
     bytes: Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<LabelRules>, ApiError> {
     caller.require(Scope::Write)?;
     let asked: BarcodeRules = body(&bytes)?;
     let unprocessable = |why: String| ApiError::unprocessable("invalid_barcode_rules", why);
@@ -447,7 +495,6 @@ pub async fn set_barcode_rules(
             ))
         }
     };
-    let stored = barcode_rules_bson(&rules);
     service
         .central
         .database()
@@ -455,13 +502,13 @@ pub async fn set_barcode_rules(
         .update_one(
             doc! { field::ID: caller.business_id },
             doc! { "$set": {
-                field::SETTINGS_BARCODE_RULES: stored.clone(),
+                field::SETTINGS_BARCODE_RULES: barcode_rules_bson(&rules),
                 field::UPDATED_AT: bson::DateTime::now(),
             } },
         )
         .await
         .map_err(ApiError::unavailable)?;
-    Ok(Json(
-        serde_json::json!({ "barcode_rules": stored.into_relaxed_extjson() }),
-    ))
+    Ok(Json(LabelRules {
+        barcode_rules: rules.iter().map(LabelRule::from).collect(),
+    }))
 }
