@@ -19,6 +19,7 @@ mod http;
 mod people;
 mod plans;
 mod quota;
+mod second_factor;
 mod sessions;
 mod sync;
 mod tenants;
@@ -137,6 +138,18 @@ enum AdminCommand {
         /// Where people reach the gateway
         #[arg(long, default_value = "http://127.0.0.1:8080")]
         url: String,
+    },
+    /// Turn a person's back-office second factor off (their phone is lost): they sign in
+    /// with their password alone until they turn a new one on
+    SecondFactorOff {
+        #[command(flatten)]
+        database: Database,
+        /// The business's id
+        #[arg(long)]
+        business: String,
+        /// The person's email
+        #[arg(long)]
+        email: String,
     },
     /// Make another API key of a business, shown once
     CreateKey {
@@ -319,6 +332,22 @@ async fn run(cli: Cli) -> Result<()> {
             let code = sessions::password_link(&central, business, &email).await?;
             println!("Send this link to {email}; it sets their password once, within a day:");
             println!("{}/set-password#{code}", url.trim_end_matches('/'));
+            Ok(())
+        }
+        Command::Admin(AdminCommand::SecondFactorOff {
+            database,
+            business,
+            email,
+        }) => {
+            let business = object_id("business", &business)?;
+            let central = connect(&database).await?;
+            let user = sessions::user_by_email(&central, business, &email).await?;
+            if second_factor::remove(&central, user).await? {
+                tracing::info!(business = %business, user = %user, "an operator turned a person's second factor off");
+                println!("{email} signs in with their password alone now.");
+            } else {
+                println!("{email} had no second factor.");
+            }
             Ok(())
         }
         Command::Admin(AdminCommand::CreateKey {

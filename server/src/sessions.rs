@@ -28,6 +28,7 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::people::{self, WrongTry};
+use crate::second_factor;
 
 pub const SESSIONS: &str = "sessions";
 /// The session cookie's name.
@@ -74,6 +75,8 @@ pub struct SignedIn {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SessionView {
     pub person: Person,
+    /// Whether signing in takes a code from the person's authenticator app too.
+    pub second_factor: bool,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -97,9 +100,16 @@ fn wrong() -> ApiError {
     )
 }
 
-/// Signs `email` in with `password`: a person of a business who may use the back office
-/// (its owner, an admin, or a manager of a store) with a password set.
-pub async fn sign_in(central: &Central, email: &str, password: &str) -> Result<SignedIn, ApiError> {
+/// Signs `email` in with `password`, and `code` when their second factor is on
+/// (`second_factor.rs`): a person of a business who may use the back office (its owner,
+/// an admin, or a manager of a store) with a password set. A wrong code counts toward
+/// the lockout as a wrong password does.
+pub async fn sign_in(
+    central: &Central,
+    email: &str,
+    password: &str,
+    code: Option<&str>,
+) -> Result<SignedIn, ApiError> {
     let email = normalize_email(email).ok_or_else(wrong)?;
     let db = central.database();
     // An email is unique within a business; a person of several businesses signs in to
@@ -134,19 +144,36 @@ pub async fn sign_in(central: &Central, email: &str, password: &str) -> Result<S
         let matches = tokio::task::spawn_blocking(move || verify_secret(&tried, &hash))
             .await
             .map_err(ApiError::unavailable)?;
-        if !matches {
+        let wrong_try = || async {
             match people::count_wrong_try(central, business_id, user_id, now).await? {
                 WrongTry::Locked(until) => {
-                    warn!(user = %user_id, "a person locked out of the back office after repeated wrong passwords");
-                    return Err(people::locked(until));
+                    warn!(user = %user_id, "a person locked out of the back office after repeated wrong tries");
+                    Err(people::locked(until))
                 }
-                WrongTry::Left(_) => continue,
+                WrongTry::Left(_) => Ok(()),
+            }
+        };
+        if !matches {
+            wrong_try().await?;
+            continue;
+        }
+        let second_factor = second_factor::is_on(central, user_id).await?;
+        if second_factor {
+            let code = code.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
+                ApiError::unauthorized(
+                    "second_factor_required",
+                    "Enter the six-digit code your authenticator app shows.",
+                )
+            })?;
+            if let Err(refused) = second_factor::check(central, user_id, &user.email, code).await {
+                wrong_try().await?;
+                return Err(refused);
             }
         }
         people::clear_wrong_tries(central, user_id).await?;
         let business = crate::auth::active_business(central, business_id).await?;
         let person = person(&user, &business)?;
-        return begin(central, business_id, user_id, person, now).await;
+        return begin(central, business_id, user_id, person, second_factor, now).await;
     }
     Err(wrong())
 }
@@ -188,6 +215,7 @@ async fn begin(
     business_id: ObjectId,
     user_id: ObjectId,
     person: Person,
+    second_factor: bool,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, ApiError> {
     let token = keys::generate(Kind::Session).map_err(ApiError::unavailable)?;
@@ -212,6 +240,7 @@ async fn begin(
         secret: token.secret,
         session: SessionView {
             person,
+            second_factor,
             csrf_token: csrf.secret,
             expires_at,
         },
@@ -369,6 +398,7 @@ pub async fn view(
     let business = crate::auth::active_business(central, business).await?;
     Ok(SessionView {
         person: person_of(central, &session, &business).await?,
+        second_factor: second_factor::is_on(central, session.user_id).await?,
         csrf_token: session.csrf_token,
         expires_at: session.expires_at,
     })
@@ -383,27 +413,36 @@ const CODE_HASH: &str = "code_hash";
 
 /// A one-time code that lets the person `email` of `business` set their back-office
 /// password within [`LINK_FOR`]: made by the operator for an owner (`admin
-/// password-link`). Another business's person answers as one that does not exist.
+/// password-link`).
 pub async fn password_link(
     central: &Central,
     business: ObjectId,
     email: &str,
 ) -> Result<String, ApiError> {
+    let user_id = user_by_email(central, business, email).await?;
+    password_link_for(central, business, user_id)
+        .await
+        .map(|(code, _)| code)
+}
+
+/// The id of the person `email` of `business`, for the operator's commands. Another
+/// business's person answers as one that does not exist.
+pub async fn user_by_email(
+    central: &Central,
+    business: ObjectId,
+    email: &str,
+) -> Result<ObjectId, ApiError> {
     let unknown = || ApiError::not_found("unknown_user", "No one of this business has that email.");
     let email = normalize_email(email).ok_or_else(unknown)?;
-    let user = central
+    central
         .database()
         .collection::<Document>(Collection::Users.name())
         .find_one(doc! { field::BUSINESS_ID: business, field::EMAIL: &email })
         .await
         .map_err(ApiError::unavailable)?
-        .ok_or_else(unknown)?;
-    let user_id = user
+        .ok_or_else(unknown)?
         .get_object_id(field::ID)
-        .map_err(ApiError::unavailable)?;
-    password_link_for(central, business, user_id)
-        .await
-        .map(|(code, _)| code)
+        .map_err(ApiError::unavailable)
 }
 
 /// A one-time code that lets the person `user` of `business` set their back-office

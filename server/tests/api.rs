@@ -365,7 +365,14 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     // The back office's own: B's session, which a key has not; a body of
                     // nothing these routes take.
                     ("get", "/v1/session") if session => 200,
-                    (_, "/v1/session" | "/v1/sessions" | "/v1/session/password") => 400,
+                    ("post", "/v1/session/second-factor") if session => 201,
+                    (
+                        _,
+                        "/v1/session"
+                        | "/v1/sessions"
+                        | "/v1/session/password"
+                        | "/v1/session/second-factor",
+                    ) => 400,
                     // A's id in the path, the query or the body: as if it did not exist.
                     _ => 404,
                 };

@@ -315,6 +315,129 @@ async fn wrong_passwords_lock_the_person_out_and_a_link_sets_a_new_one_once() {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("No one of this business"));
 }
 
+/// The code `secret` (base32) gives at `seconds` from now, as the person's app shows it.
+fn code_of(secret: &str, seconds: i64) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret).unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes.as_ref().to_vec())
+        .build()
+        .unwrap();
+    let at = chrono::Utc::now().timestamp() + seconds;
+    totp.generate(at as u64).to_string()
+}
+
+#[tokio::test]
+async fn a_second_factor_guards_the_sign_in_and_takes_each_code_once() {
+    let name = database("second_factor");
+    let (business, _, _) = business(&name);
+    let gateway = Gateway::start(&name);
+    let owner = Session::of(&gateway, "owner@example.com", PASSWORD);
+    let with_code = |code: Option<&str>| {
+        let body = json!({ "email": "owner@example.com", "password": PASSWORD, "code": code });
+        gateway.request("POST", "/v1/session", None, &body.to_string())
+    };
+    let second_factor = |session: &Session, method: &str, code: Option<&str>| {
+        let body = code.map(|c| json!({ "code": c }).to_string());
+        session.change(
+            &gateway,
+            method,
+            "/v1/session/second-factor",
+            body.as_deref().unwrap_or(""),
+        )
+    };
+
+    // Begun, not on until a code of it is typed: a wrong one changes nothing.
+    let (status, begun) = second_factor(&owner, "POST", None);
+    assert_eq!(status, 201, "{begun}");
+    let secret = begun["secret"].as_str().unwrap().to_owned();
+    let uri = begun["otpauth_uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("otpauth://totp/Sell%20Sync:owner%40example.com?"),
+        "{uri}"
+    );
+    assert!(uri.contains(&format!("secret={secret}")), "{uri}");
+    let (status, wrong) = second_factor(&owner, "PUT", Some("000000"));
+    assert_eq!(
+        (status, wrong["code"].as_str()),
+        (401, Some("wrong_second_factor_code"))
+    );
+    assert_eq!(with_code(None).0, 201, "not on yet: the password alone");
+    let now = code_of(&secret, 0);
+    assert_eq!(second_factor(&owner, "PUT", Some(&now)).0, 204);
+    let (_, view) = owner.get(&gateway, "/v1/session");
+    assert_eq!(view["second_factor"], true, "{view}");
+    let (status, again) = second_factor(&owner, "POST", None);
+    assert_eq!(
+        (status, again["code"].as_str()),
+        (409, Some("second_factor_on")),
+        "a second secret while one is on"
+    );
+
+    // On: the password alone is asked for a code; the code just used is not taken again;
+    // the next one is (one step of skew).
+    let (status, asked) = with_code(None);
+    assert_eq!(
+        (status, asked["code"].as_str()),
+        (401, Some("second_factor_required")),
+        "{asked}"
+    );
+    let (status, used) = with_code(Some(&now));
+    assert_eq!(
+        (status, used["code"].as_str()),
+        (401, Some("second_factor_code_used")),
+        "{used}"
+    );
+    let next = code_of(&secret, 30);
+    let (status, signed_in) = with_code(Some(&next));
+    assert_eq!(status, 201, "{signed_in}");
+    assert_eq!(signed_in["second_factor"], true);
+    // Wrong codes after the right password count toward the lockout.
+    for _ in 0..4 {
+        assert_eq!(with_code(Some("123456")).0, 401);
+    }
+    let (status, locked) = with_code(Some("123456"));
+    assert_eq!(
+        (status, locked["code"].as_str()),
+        (403, Some("account_locked")),
+        "{locked}"
+    );
+    let stored = db(&name)
+        .await
+        .collection::<Document>("second_factors")
+        .find_one(doc! {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.get_object_id("business_id").unwrap(), business);
+
+    // A lost phone: the operator turns it off, and the password alone signs in again once
+    // the lockout is lifted.
+    let output = run_ok(
+        &[
+            "admin",
+            "second-factor-off",
+            "--business",
+            &business.to_hex(),
+            "--email",
+            "owner@example.com",
+        ],
+        &name,
+    );
+    assert!(output.contains("password alone"), "{output}");
+    db(&name)
+        .await
+        .collection::<Document>("person_lockouts")
+        .delete_many(doc! {})
+        .await
+        .unwrap();
+    let (status, view) = with_code(None);
+    assert_eq!(
+        (status, &view["second_factor"]),
+        (201, &json!(false)),
+        "{view}"
+    );
+}
+
 /// A person of `business` with `role` (and `store`), whose password is `PASSWORD`, as
 /// an admin's change would store them.
 async fn person(name: &str, business: ObjectId, email: &str, role: &str, store: Option<ObjectId>) {

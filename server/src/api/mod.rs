@@ -100,6 +100,11 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         ))
         .routes(routes!(session::sign_out_everywhere))
         .routes(routes!(session::set_password))
+        .routes(routes!(
+            session::begin_second_factor,
+            session::turn_on_second_factor,
+            session::turn_off_second_factor
+        ))
         .routes(routes!(dashboard::get_dashboard))
         .routes(routes!(business::get_business))
         .routes(routes!(business::set_barcode_rules))

@@ -17,6 +17,7 @@ use super::{body, StoreScoped};
 use crate::auth::Credential;
 use crate::error::ApiError;
 use crate::http::Service;
+use crate::second_factor::{self, NewSecondFactor};
 use crate::sessions::{self, SessionView};
 
 /// Sign-ins a gateway takes a second, sustained, from everyone: each checks an argon2id
@@ -28,16 +29,19 @@ pub const SIGN_IN_RATE: u32 = 5;
 pub struct SignIn {
     pub email: String,
     pub password: String,
+    /// The code of the person's authenticator app, once their second factor is on
+    /// (asked for with 401 `second_factor_required`).
+    pub code: Option<String>,
 }
 
 /// Signs a person in to the back office: the owner, an admin or a store manager, by email
 /// and password. The session is the `sellsync_session` cookie (HttpOnly, SameSite=Strict,
 /// Secure over TLS); every change made in it carries the answer's `csrf_token` in
 /// `X-CSRF-Token`. A wrong email and a wrong password are refused alike; five wrong
-/// passwords in a row lock the person out for five minutes.
+/// passwords or codes in a row lock the person out for five minutes.
 #[utoipa::path(post, path = "/v1/session", tag = "session", request_body = SignIn,
     responses((status = 201, body = SessionView, headers(("Set-Cookie" = String, description = "The session"))),
-        (status = 401, description = "The email and password do not match"),
+        (status = 401, description = "The email and password do not match, or the second factor's code is missing, wrong or used"),
         (status = 403, description = "Locked out after wrong passwords, or not a person of the back office")))]
 pub async fn sign_in(
     State(service): State<Arc<Service>>,
@@ -46,7 +50,13 @@ pub async fn sign_in(
 ) -> Result<Response, ApiError> {
     sign_in_turn(&service)?;
     let request: SignIn = body(&bytes)?;
-    let signed_in = sessions::sign_in(&service.central, &request.email, &request.password).await?;
+    let signed_in = sessions::sign_in(
+        &service.central,
+        &request.email,
+        &request.password,
+        request.code.as_deref(),
+    )
+    .await?;
     let cookie = sessions::set_cookie(Some(&signed_in.secret), service.secure(&headers));
     Ok((
         StatusCode::CREATED,
@@ -127,6 +137,95 @@ pub async fn sign_out_everywhere(
         .callers
         .forget(|c| matches!(c.credential, Credential::Session { .. }) && c.person == Some(person));
     Ok(signed_out(&service, &headers))
+}
+
+/// Begins the signed-in person's second factor: a new secret for their authenticator
+/// app, which signing in asks a code of once `PUT /v1/session/second-factor` has taken
+/// the first one. Refused while one is on.
+#[utoipa::path(post, path = "/v1/session/second-factor", tag = "session",
+    security(("session" = [])),
+    responses((status = 201, body = NewSecondFactor),
+        (status = 409, description = "A second factor is on already: turn it off first")))]
+pub async fn begin_second_factor(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+) -> Result<(StatusCode, Json<NewSecondFactor>), ApiError> {
+    let view = signed_in(&service, &caller).await?;
+    let made = second_factor::begin(
+        &service.central,
+        caller.business_id,
+        person_id(&view)?,
+        &view.person.email,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// A code of the person's authenticator app.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorCode {
+    /// Six digits.
+    pub code: String,
+}
+
+/// Turns the second factor begun on, with the first code the app shows.
+#[utoipa::path(put, path = "/v1/session/second-factor", tag = "session",
+    request_body = SecondFactorCode, security(("session" = [])),
+    responses((status = 204, description = "On: signing in now takes a code"),
+        (status = 401, description = "A wrong or used code"),
+        (status = 404, description = "No second factor begun")))]
+pub async fn turn_on_second_factor(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+    bytes: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let request: SecondFactorCode = body(&bytes)?;
+    let view = signed_in(&service, &caller).await?;
+    second_factor::turn_on(
+        &service.central,
+        person_id(&view)?,
+        &view.person.email,
+        &request.code,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns the person's second factor off, with a code of it.
+#[utoipa::path(delete, path = "/v1/session/second-factor", tag = "session",
+    request_body = SecondFactorCode, security(("session" = [])),
+    responses((status = 204, description = "Off: signing in takes the password alone"),
+        (status = 401, description = "A wrong or used code"),
+        (status = 404, description = "No second factor on")))]
+pub async fn turn_off_second_factor(
+    StoreScoped(caller): StoreScoped,
+    State(service): State<Arc<Service>>,
+    bytes: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let request: SecondFactorCode = body(&bytes)?;
+    let view = signed_in(&service, &caller).await?;
+    second_factor::turn_off(
+        &service.central,
+        person_id(&view)?,
+        &view.person.email,
+        &request.code,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The session of `caller`, who must be signed in.
+async fn signed_in(
+    service: &Service,
+    caller: &crate::auth::Caller,
+) -> Result<SessionView, ApiError> {
+    let id = session_id(&caller.credential)?;
+    sessions::view(&service.central, caller.business_id, id).await
+}
+
+fn person_id(view: &SessionView) -> Result<ObjectId, ApiError> {
+    ObjectId::parse_str(&view.person.id).map_err(ApiError::unavailable)
 }
 
 fn signed_out(service: &Service, headers: &HeaderMap) -> Response {
