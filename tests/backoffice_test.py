@@ -7,6 +7,10 @@ The business: Corner Market, owner owner@example.com with a password; stores Dow
 (till D1: 2 milk and a bread) and Uptown (till U1: a milk).
 """
 
+import base64
+import hashlib
+import hmac
+import io
 import json
 import os
 import socket
@@ -15,9 +19,12 @@ import tempfile
 import time
 import unittest
 import urllib.error
+import urllib.parse
 import urllib.request
 
+import zxingcpp
 from bson import ObjectId
+from PIL import Image
 from pymongo import MongoClient
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -30,6 +37,15 @@ CLI = os.environ["SELLSYNC_CLI"]
 MONGODB = os.environ["SELLSYNC_TEST_MONGODB_URI"]
 SCREENSHOTS = os.environ["SCREENSHOTS"]
 PASSWORD = "correct horse battery"
+
+
+def totp(secret, at):
+    """The code an authenticator app shows for `secret` (base32) at `at` (RFC 6238)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, int(at // 30).to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = int.from_bytes(digest[offset:offset + 4], "big") & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
 
 
 def free_port():
@@ -169,6 +185,14 @@ class BackOfficeTest(unittest.TestCase):
         return self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "fetch(arguments[0]).then(r => done(r.status), e => done(String(e)));", path)
+
+    def qr(self, css):
+        """What the QR code drawn at `css` says, read from the page's pixels."""
+        image = Image.open(io.BytesIO(self.find(css).screenshot_as_png))
+        found = zxingcpp.read_barcodes(image)
+        self.assertEqual(len(found), 1, f"{css}: {found}")
+        self.assertEqual(found[0].format, zxingcpp.BarcodeFormat.QRCode)
+        return found[0].text
 
     def screenshot(self, name):
         self.driver.execute_async_script(
@@ -372,10 +396,14 @@ class BackOfficeTest(unittest.TestCase):
         self.find("#make-code").click()
         code = self.find("#enrolment-code").text
         self.assertTrue(code.startswith("sse_"), code)
+        # The QR code holds this server's address and the code: a scanner gives the till both.
+        ticket = self.qr("#enrolment-qr")
+        self.assertEqual(ticket, f"{self.world.base}#{code}")
         self.screenshot("backoffice-tills")
-        # A new till of Uptown set up with it, as its owner would on its first screen.
+        # A new till of Uptown set up with what the QR code says, as a scanner types it into
+        # its first screen: no address typed.
         till = os.path.join(self.world.folder.name, "U2")
-        self.world.till(till, "init", "--server", self.world.base, "--enrol", code, "--till-code", "U2")
+        self.world.till(till, "init", "--enrol", ticket, "--till-code", "U2")
         self.world.till(till, "sync", "--once")
         self.driver.refresh()
         self.wait(10).until(lambda d: any(r[0] == "U2" and r[1] == "Uptown" and r[2] == "online"
@@ -506,6 +534,47 @@ class BackOfficeTest(unittest.TestCase):
         settings = self.world.db.businesses.find_one({"_id": ObjectId(self.world.business)})["settings"]
         self.assertEqual(settings["return_window_days"], 14)
         self.assertEqual(str(settings["default_tax_rate"]), "8.875")
+
+    def test_13_an_admin_turns_on_a_second_factor_and_signs_in_with_a_code(self):
+        self.world.person("dana@example.com", "admin")
+        self.sign_in("dana@example.com", PASSWORD)
+        self.wait_for_text("#person", "Admin")
+        self.open_page("Account")
+        self.wait_for_text("#second-factor-state", "Off")
+        self.find("#second-factor-begin").click()
+        secret = self.find("#second-factor-secret").text
+        # The QR code gives an authenticator app the secret shown, under this business's
+        # person and Sell Sync's name.
+        uri = urllib.parse.urlparse(self.qr("#second-factor-qr"))
+        self.assertEqual((uri.scheme, uri.netloc), ("otpauth", "totp"))
+        self.assertEqual(urllib.parse.unquote(uri.path), "/Sell Sync:dana@example.com")
+        self.assertEqual(urllib.parse.parse_qs(uri.query)["secret"], [secret])
+        # A wrong code is refused in words; the app's code turns it on.
+        self.find("#second-factor-code").send_keys("000000" + Keys.ENTER)
+        self.wait_for_text("#account-error", "not the one your authenticator app shows")
+        now = time.time()
+        self.find("#second-factor-code").send_keys(totp(secret, now) + Keys.ENTER)
+        self.wait_for_text("#account-said", "is on")
+        self.wait_for_text("#second-factor-state", "On")
+        self.find("#sign-out").click()
+
+        # Signing in asks for the code after the password; a wrong one is refused in
+        # words and the code is asked again; the next code signs in.
+        self.sign_in("dana@example.com", PASSWORD)
+        self.wait_for_text("#sign-in-asks-code", "dana@example.com")
+        self.find("#sign-in-code").send_keys("123456" + Keys.ENTER)
+        self.wait_for_text("#sign-in-error", "not the one your authenticator app shows")
+        self.find("#sign-in-code").send_keys(totp(secret, now + 30) + Keys.ENTER)
+        self.wait_for_text("#person", "Admin")
+        # The secret is kept in the gateway's own collection, and shown on no page again.
+        self.assertIsNotNone(self.world.db.second_factors.find_one({"secret": secret}))
+        for path in ("/v1/session", "/v1/users"):
+            answer = self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "fetch(arguments[0]).then(r => r.text()).then(done, e => done(String(e)));", path)
+            self.assertIn("dana@example.com", answer)
+            self.assertNotIn(secret, answer)
+        self.world.db.person_lockouts.delete_many({})
 
 
 if __name__ == "__main__":

@@ -12,15 +12,16 @@ use crate::output::Printer;
 #[derive(Args)]
 pub(crate) struct InitArgs {
     /// Create the demo store (staff PINs are printed)
-    #[arg(long, conflicts_with_all = ["business", "store", "admin_email", "from_mongodb", "server"])]
+    #[arg(long, conflicts_with_all = ["business", "store", "admin_email", "from_mongodb", "server", "enrol"])]
     demo: bool,
     /// Set up a new till of an existing store from the Sell Sync server at this address,
     /// with the one-time code an admin made for the store (--enrol): the till syncs
     /// through the server from then on, holding no database credentials
     #[arg(long, value_name = "URL", requires = "enrol", conflicts_with_all = ["business", "store", "admin_name", "admin_email", "admin_pin", "from_mongodb"])]
     server: Option<String>,
-    /// With --server: the store's one-time enrolment code
-    #[arg(long, value_name = "CODE", requires = "server")]
+    /// The store's one-time enrolment code (with --server), or the back office's ticket
+    /// that holds the server's address too (`https://…#sse_…`, what its QR code reads)
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["business", "store", "admin_name", "admin_email", "admin_pin", "from_mongodb"])]
     enrol: Option<String>,
     /// Set up a new till of an existing store from the central MongoDB (give the store's
     /// id with --store): its catalog, staff and settings are read from there
@@ -30,10 +31,10 @@ pub(crate) struct InitArgs {
     #[arg(long, requires = "from_mongodb")]
     database: Option<String>,
     /// The business's name
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "enrol"])]
     business: Option<String>,
     /// The store's name (with --from-mongodb: the store's id in the central database)
-    #[arg(long, required_unless_present_any = ["demo", "server"])]
+    #[arg(long, required_unless_present_any = ["demo", "enrol"])]
     store: Option<String>,
     #[arg(long, default_value = "")]
     location: String,
@@ -61,12 +62,12 @@ pub(crate) struct InitArgs {
     /// from the till's id]
     #[arg(long)]
     till_code: Option<String>,
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "enrol"])]
     admin_name: Option<String>,
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "enrol"])]
     admin_email: Option<String>,
     /// The admin's PIN (4 to 8 digits)
-    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "server"])]
+    #[arg(long, required_unless_present_any = ["demo", "from_mongodb", "enrol"])]
     admin_pin: Option<String>,
 }
 
@@ -75,7 +76,8 @@ pub(crate) fn init(dir: &Path, args: InitArgs, out: &Printer) -> Result<()> {
         let (till, summary) = Till::create_demo(dir)?;
         return out.demo_created(&till, &summary);
     }
-    if let (Some(server), Some(code)) = (&args.server, &args.enrol) {
+    if let Some(code) = &args.enrol {
+        let server = args.server.as_deref().unwrap_or_default();
         return crate::sync::enrol(dir, server, code, args.till_code, out);
     }
     if let Some(uri) = args.from_mongodb {

@@ -268,7 +268,9 @@ pub fn enrol(
     let spinner = if out.json {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new_spinner().with_message(format!("enrolling at {server}"))
+        let at =
+            sellsync_contract::secrets::read_enrolment_ticket(code).map_or(server, |(at, _)| at);
+        ProgressBar::new_spinner().with_message(format!("enrolling at {at}"))
     };
     spinner.enable_steady_tick(Duration::from_millis(120));
     let enrolled = runtime.block_on(sellsync_sync::gateway::enrol_till(

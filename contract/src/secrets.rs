@@ -185,6 +185,23 @@ fn hash(key: &str) -> String {
         .collect()
 }
 
+/// What a till is enrolled with in one piece: the gateway's address and a store's
+/// enrolment code, `https://sync.example.com#sse_…`, as the back office's QR code holds
+/// it. A scanner types it into the till's code field; the address needs no typing.
+pub fn enrolment_ticket(server: &str, code: &str) -> String {
+    format!("{}#{}", server.trim().trim_end_matches('/'), code.trim())
+}
+
+/// The gateway's address and the code of an [`enrolment_ticket`], if `text` is one (an
+/// address, then `#` and something shaped as an enrolment code; its checksum is the
+/// gateway's to check).
+pub fn read_enrolment_ticket(text: &str) -> Option<(&str, &str)> {
+    let (server, code) = text.trim().rsplit_once('#')?;
+    let server = server.trim_end_matches('/');
+    let is_address = server.starts_with("https://") || server.starts_with("http://");
+    (is_address && code.starts_with(Kind::Enrolment.prefix())).then_some((server, code))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +273,27 @@ mod tests {
         assert!(KeyError::NotAKey(Kind::Enrolment)
             .to_string()
             .contains("enrolment code (they start with sse_)"));
+    }
+
+    #[test]
+    fn a_ticket_carries_the_address_and_the_code() {
+        let code = generate(Kind::Enrolment).unwrap().secret;
+        let ticket = enrolment_ticket("https://sync.example.com/ ", &code);
+        assert_eq!(ticket, format!("https://sync.example.com#{code}"));
+        assert_eq!(
+            read_enrolment_ticket(&format!(" {ticket}\n")),
+            Some(("https://sync.example.com", code.as_str()))
+        );
+        assert!(parse(Kind::Enrolment, read_enrolment_ticket(&ticket).unwrap().1).is_ok());
+        // A bare code, an address with no code, another secret or another scheme: no ticket.
+        for text in [
+            code.clone(),
+            "https://sync.example.com".to_owned(),
+            "https://sync.example.com#".to_owned(),
+            format!("https://sync.example.com#ssk_{}", &code[4..]),
+            format!("ftp://sync.example.com#{code}"),
+        ] {
+            assert_eq!(read_enrolment_ticket(&text), None, "{text}");
+        }
     }
 }

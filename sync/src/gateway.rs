@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use sellsync_contract::operation::Operation;
+use sellsync_contract::secrets as keys;
 use sellsync_core::staff::{Actor, Credential};
 use sellsync_core::sync::queue::SyncSetupApproval;
 use sellsync_core::Till;
@@ -244,7 +245,8 @@ pub async fn verify_person(
 }
 
 /// Sets up a new till in `data_dir` from the gateway at `url` with a one-time enrolment
-/// `code`: the gateway answers the till's credential and its business and store, the till
+/// `code` (or a ticket that holds both, as the back office's QR code does: `url` may then
+/// be left empty): the gateway answers the till's credential and its business and store, the till
 /// reads everything it should hold through the gateway and saves where it syncs. Its
 /// staff can sign in at once. If anything fails, no till database is left behind.
 pub async fn enrol_till(
@@ -253,6 +255,7 @@ pub async fn enrol_till(
     code: &str,
     till_code: Option<&str>,
 ) -> Result<(Till, Pulled)> {
+    let (url, code) = where_to_enrol(url, code)?;
     let enrolled = enrol(url, code, till_code, None, None).await?;
     let unexpected = |e: String| SyncError::UnexpectedReply(format!("the enrolment: {e}"));
     let business = wire::from_json(enrolled.business).map_err(unexpected)?;
@@ -269,6 +272,25 @@ pub async fn enrol_till(
         SyncTarget::Gateway(config.clone()).write(data_dir)
     })
     .await
+}
+
+/// The gateway's address and the code to enrol with: from a ticket (`https://…#sse_…`)
+/// when `code` is one, else as given. A ticket for another address than one typed is
+/// refused: the person meant one of them, and the till must not guess which.
+fn where_to_enrol<'a>(url: &'a str, code: &'a str) -> Result<(&'a str, &'a str)> {
+    let Some((server, code)) = keys::read_enrolment_ticket(code) else {
+        return Ok((url, code));
+    };
+    let typed = url.trim().trim_end_matches('/');
+    if !typed.is_empty() && typed != server {
+        return Err(SyncError::BadServerUrl {
+            url: typed.to_owned(),
+            reason: format!(
+                "the code scanned is for {server}: leave the address empty, or type that one"
+            ),
+        });
+    }
+    Ok((server, code))
 }
 
 /// Moves `till` (syncing with a MongoDB directly, or not at all) to the gateway at `url`,
@@ -407,5 +429,26 @@ mod tests {
         assert!(err.to_string().contains("unencrypted"), "{err}");
         assert!(check_url_allowing("http://10.0.0.5:8080", false).is_err());
         assert!(check_url_allowing("http://10.0.0.5:8080", true).is_ok());
+    }
+
+    #[test]
+    fn a_scanned_ticket_names_the_server_unless_another_was_typed() {
+        let code = "sse_0123456789abcdef_ABCDEF";
+        let ticket = format!("https://sync.example.com#{code}");
+        assert_eq!(
+            where_to_enrol("", &ticket).unwrap(),
+            ("https://sync.example.com", code)
+        );
+        assert_eq!(
+            where_to_enrol("https://sync.example.com/", &ticket).unwrap(),
+            ("https://sync.example.com", code)
+        );
+        assert_eq!(
+            where_to_enrol("https://a.example.com", code).unwrap(),
+            ("https://a.example.com", code)
+        );
+        let err = where_to_enrol("https://other.example.com", &ticket).unwrap_err();
+        assert_eq!(err.code(), "bad_server_url");
+        assert!(err.to_string().contains("sync.example.com"), "{err}");
     }
 }

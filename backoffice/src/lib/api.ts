@@ -27,8 +27,11 @@ const session: Middleware = {
     return request;
   },
   onResponse({ request, response }) {
-    const signingIn = request.method === "POST" && new URL(request.url).pathname.startsWith("/v1/session");
-    if (response.status === 401 && !signingIn) signedOutListeners.forEach((listener) => listener());
+    // A 401 ends the page's session, but for the session's own errands: a sign-in, a
+    // password link, a second factor's code, each refused in words instead.
+    const path = new URL(request.url).pathname;
+    const own = path === "/v1/session" ? request.method === "POST" : path.startsWith("/v1/session/");
+    if (response.status === 401 && !own) signedOutListeners.forEach((listener) => listener());
     return response;
   },
 };
