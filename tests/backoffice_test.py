@@ -462,6 +462,11 @@ class BackOfficeTest(unittest.TestCase):
     def test_10_stock_side_by_side_low_stock_and_a_products_movements(self):
         bread = self.world.db.products.find_one({"sku": "BREAD"})["_id"]
         self.world.api("PATCH", f"/v1/products/{bread}", {"stock_threshold": "49"})
+        # Downtown's till sends milk uptown: in transit until Uptown receives it.
+        d1 = os.path.join(self.world.folder.name, "D1")
+        self.world.till(d1, "transfer", "send", "--user", "owner@example.com", "--pin", "4321", "--to", "Uptown",
+                        "--item", "MILK:6", "--note", "for the weekend")
+        self.world.till(d1, "sync", "--once")
         self.sign_in("owner@example.com", PASSWORD)
         self.wait_for_text("#person", "Owner")
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Stock").click()
@@ -476,6 +481,9 @@ class BackOfficeTest(unittest.TestCase):
         self.wait_for_text("#movements", "sale")
         moved = self.rows("movements")
         self.assertTrue(any(r[1] == "Downtown" and r[2] == "sale" and r[3] == "-1" for r in moved), moved)
+        self.wait_for_text("#transfers", "for the weekend")
+        self.assertEqual([r[1:3] + r[4:] for r in self.rows("transfers")],
+                         [["Downtown", "Uptown", "1", "6", "for the weekend"]])
         self.screenshot("backoffice-stock")
         # A store manager sees their store's levels alone.
         manager = self.browser()
@@ -487,6 +495,12 @@ class BackOfficeTest(unittest.TestCase):
         headers = [th.text for th in manager.find_elements(By.CSS_SELECTOR, "#levels th")]
         self.assertEqual(headers[:3], ["SKU", "Name", "Stock"])
         self.assertEqual(manager.find_elements(By.CSS_SELECTOR, "#orders"), [])
+        # Uptown's manager sees the milk on its way to their store, and not the name of the
+        # store it came from.
+        self.wait_for_text("#transfers", "for the weekend", driver=manager)
+        row = manager.find_element(By.CSS_SELECTOR, "#transfers tbody tr")
+        self.assertEqual([c.text for c in row.find_elements(By.CSS_SELECTOR, "td")][1:3],
+                         ["Another store", "Your store"])
 
     def open_page(self, title):
         next(a for a in self.driver.find_elements(By.CSS_SELECTOR, "nav a") if a.text == title).click()

@@ -13,6 +13,7 @@ use sellsync_contract::cash_count::CashCount;
 use sellsync_contract::credentials::hash_secret;
 use sellsync_contract::Quantity;
 use sellsync_core::purchasing::orders::OrderLineInput;
+use sellsync_core::stock::transfers::TransferLineInput;
 use sellsync_core::{Credential, Money, Till};
 use sellsync_sync::gateway::enrol_till;
 use serde_json::{json, Value};
@@ -763,6 +764,18 @@ async fn every_answer_is_what_the_openapi_document_says() {
         .unwrap();
     till.mark_purchase_order_ordered(&boss, &order.order_number)
         .unwrap();
+    // And milk it sends uptown, in transit.
+    let milk = till.require_product("MILK").unwrap();
+    till.send_transfer(
+        &boss,
+        "Uptown",
+        &[TransferLineInput {
+            product: milk,
+            quantity: Quantity::units(6),
+        }],
+        "for the weekend",
+    )
+    .unwrap();
     drop(till);
     common::sync(downtown_till).await.unwrap();
 

@@ -296,6 +296,34 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
         ],
     ),
     (
+        "Transfer",
+        "Stock sent from one store of the business to another",
+        &[
+            ("id", Id, Always),
+            ("business_id", Id, Always),
+            ("from_store_id", Id, Always),
+            ("to_store_id", Id, Always),
+            ("transfer_number", Text, Always),
+            ("status", Text, Always),
+            ("items", List("TransferItem"), Always),
+            ("note", Text, Always),
+            ("sent_by", Id, OrNull),
+            ("received_by", Id, OrNull),
+            ("received_at", Time, OrNull),
+            ("created_at", Time, Always),
+            ("updated_at", Time, Always),
+        ],
+    ),
+    (
+        "TransferItem",
+        "A product of a transfer: what was sent, and what came (0 until received)",
+        &[
+            ("product_id", Id, Always),
+            ("quantity_sent", Decimal, Always),
+            ("quantity_received", Decimal, Always),
+        ],
+    ),
+    (
         "ApiKey",
         "An API key of the business: its public label, never the key",
         &[
@@ -333,6 +361,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("/v1/api-keys", "ApiKey"),
     ("/v1/api-keys/{id}", "ApiKey"),
     ("/v1/product-families", "Family"),
+    ("/v1/transfers", "Transfer"),
 ];
 
 fn field(kind: Kind) -> RefOr<Schema> {

@@ -21,6 +21,7 @@ mod page;
 mod sales;
 mod session;
 mod tills;
+mod transfers;
 mod users;
 
 pub use session::SIGN_IN_RATE;
@@ -128,6 +129,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(contacts::list_suppliers, contacts::create_supplier))
         .routes(routes!(contacts::get_supplier))
         .routes(routes!(sales::list_purchase_orders))
+        .routes(routes!(transfers::list_transfers))
         .routes(routes!(sales::get_purchase_order))
         .routes(routes!(keys::list_keys, keys::create_key))
         .routes(routes!(keys::revoke_key))
