@@ -247,6 +247,13 @@ class BackOfficeTest(unittest.TestCase):
         stores = {row[0]: row for row in self.rows("stores-table")}
         self.assertEqual(stores["Downtown"][1:4], ["9.48", "0.00", "9.48"])
         self.assertEqual(stores["Uptown"][1:4], ["3.49", "0.00", "3.49"])
+        # Compared: each store's share of the net and average sale, as a table and a chart,
+        # the best first.
+        self.assertEqual(stores["Downtown"][4:6], ["73.1%", "9.48"])
+        self.assertEqual(stores["Uptown"][4:6], ["26.9%", "3.49"])
+        bars = self.driver.find_elements(By.CSS_SELECTOR, "#store-chart g")
+        self.assertEqual([b.get_attribute("data-store") for b in bars], ["Downtown", "Uptown"])
+        self.assertIn("73.1%", bars[0].text)
         self.assertEqual([row[0] for row in self.rows("top-products")], ["Milk", "Bread"])
         self.assertEqual(self.rows("top-products")[0][1:], ["3", "10.47"])
         tills = {row[0]: row for row in self.rows("tills")}
