@@ -285,6 +285,8 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
     use field::{FROM_STORE_ID, KEY_HASH, STATUS, TO_STORE_ID};
     use field::{ORDER_STATUS, SEQ, STORE_ID, SUPPLIER_NAME, SYNCED_AT, TILL_ID, TRANSACTION_ID};
     use field::{REORDER_GENERATION, REORDER_IDS, SUPPLIER_ID};
+    // What central took since a time (the REST API's synced_since).
+    let synced = || index("business_synced", &[BUSINESS_ID, SYNCED_AT], false);
     vec![
         (
             Collection::Stores,
@@ -303,6 +305,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, STORE_ID, BARCODE],
                     false,
                 ),
+                synced(),
             ],
         ),
         (
@@ -318,6 +321,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, TRANSACTION_ID],
                     false,
                 ),
+                synced(),
             ],
         ),
         (
@@ -337,8 +341,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, ORIGINAL_TRANSACTION_ID],
                     false,
                 ),
-                // What arrived since a time (the REST API's synced_since).
-                index("business_synced", &[BUSINESS_ID, SYNCED_AT], false),
+                synced(),
             ],
         ),
         (
@@ -346,6 +349,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
             vec![
                 index("business_phone", &[BUSINESS_ID, PHONE], false),
                 index("business_email", &[BUSINESS_ID, EMAIL], false),
+                synced(),
             ],
         ),
         (
@@ -372,6 +376,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     &[BUSINESS_ID, TO_STORE_ID, STATUS],
                     false,
                 ),
+                synced(),
             ],
         ),
         (
@@ -390,6 +395,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                     false,
                 ),
                 index("business_reorders", &[BUSINESS_ID, REORDER_IDS], false),
+                synced(),
             ],
         ),
         (
@@ -398,6 +404,7 @@ fn indexes() -> Vec<(Collection, Vec<Document>)> {
                 index("business_name", &[BUSINESS_ID, SUPPLIER_NAME], false),
                 // A supplier's name is unique in its business, ignoring case.
                 unique_ignoring_case("business_name_unique", &[BUSINESS_ID, SUPPLIER_NAME]),
+                synced(),
             ],
         ),
         (

@@ -1303,6 +1303,83 @@ async fn sales_are_found_by_the_businesss_day_and_filters_take_only_known_values
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn every_list_follows_what_central_took_since_a_time() {
+    let name = database("changes");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let rfc =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let ids = |path: &str, since: chrono::DateTime<chrono::Utc>| {
+        let query = format!("{path}?synced_since={}", rfc(since));
+        let (status, page) = gateway.get(&query, Some(&a.key));
+        assert_eq!(status, 200, "{query}: {page}");
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                assert!(d["synced_at"].is_string(), "{path}: {d}");
+                d["id"].as_str().unwrap().to_owned()
+            })
+            .collect::<Vec<_>>()
+    };
+    // Everything the tenant was made with is before the mark; nothing is after it yet.
+    let start = chrono::Utc::now() - chrono::Duration::minutes(10);
+    assert!(ids("/v1/products", start).contains(&a.product));
+    assert!(ids("/v1/customers", start).contains(&a.customer));
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let mark = chrono::Utc::now();
+    for path in [
+        "/v1/products",
+        "/v1/customers",
+        "/v1/suppliers",
+        "/v1/stock-movements",
+        "/v1/purchase-orders",
+        "/v1/transfers",
+    ] {
+        assert_eq!(ids(path, mark), Vec::<String>::new(), "{path}");
+    }
+    // A price changed, a customer and a movement made: each list answers what changed.
+    let (status, changed) = gateway.request(
+        "PATCH",
+        &format!("/v1/products/{}", a.product),
+        Some(&a.key),
+        &json!({ "price": "9.99" }).to_string(),
+    );
+    assert_eq!(status, 200, "{changed}");
+    let (status, made) = gateway.post(
+        "/v1/customers",
+        Some(&a.key),
+        &json!({ "name": "Late Larry", "phone": "5550199" }).to_string(),
+    );
+    assert_eq!(status, 201, "{made}");
+    let (status, moved) = gateway.post(
+        "/v1/stock-movements",
+        Some(&a.key),
+        &json!({ "store_id": a.store, "product_id": a.product, "movement_type": "restock",
+                 "quantity": 3, "reason": "delivery" })
+        .to_string(),
+    );
+    assert_eq!(status, 201, "{moved}");
+    assert_eq!(ids("/v1/products", mark), [a.product.clone()]);
+    assert_eq!(
+        ids("/v1/customers", mark),
+        [made["id"].as_str().unwrap().to_owned()]
+    );
+    assert_eq!(
+        ids("/v1/stock-movements", mark),
+        [moved["id"].as_str().unwrap().to_owned()]
+    );
+    assert!(ids("/v1/suppliers", mark).is_empty());
+    let (status, answer) = gateway.get("/v1/customers?synced_since=soon", Some(&a.key));
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_field")),
+        "{answer}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_sale_synced_late_is_found_by_when_central_received_it() {
     use sellsync_central::{Central, CentralConfig, Reconciler};
     use sellsync_contract::documents::{Collection, Op};

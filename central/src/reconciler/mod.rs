@@ -353,7 +353,7 @@ impl<'a> Attempt<'a> {
         let updates = self.present(ops, Op::Update).await?;
         let statements = updates
             .iter()
-            .map(|&(i, op)| plan::update_statement(i, op, business))
+            .map(|&(i, op)| plan::update_statement(i, op, business, now))
             .collect();
         for (collection, statements) in plan::by_collection(statements, ops) {
             self.write(collection, Write::Update(statements), ops)
@@ -374,7 +374,7 @@ impl<'a> Attempt<'a> {
         let purchases = self.present(ops, Op::CustomerPurchase).await?;
         let mut statements = Vec::new();
         for (i, op) in purchases {
-            match plan::purchase_statement(i, op, business) {
+            match plan::purchase_statement(i, op, business, now) {
                 Ok(statement) => statements.push(statement),
                 Err(error) => self.reject(op, error),
             }

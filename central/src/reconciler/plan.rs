@@ -148,9 +148,7 @@ fn insert_document(
         StockMovementDoc::from_document(&document).map_err(|refusal| refusal.to_string())?;
         document.insert(field::STOCK_APPLIED, in_transaction);
     }
-    if op.collection == Collection::SalesTransactions {
-        document.insert(field::SYNCED_AT, now);
-    }
+    document.insert(field::SYNCED_AT, now);
     Ok(document)
 }
 
@@ -242,8 +240,14 @@ pub(super) fn present<'o>(
 }
 
 /// `$set` of the changed fields, unless the central document changed later (the
-/// newest-wins rule, written with the pull's in `sellsync_contract::conflicts`).
-pub(super) fn update_statement(i: usize, op: &Operation, business: ObjectId) -> Statement {
+/// newest-wins rule, written with the pull's in `sellsync_contract::conflicts`), and of
+/// when central took the change (`synced_at`).
+pub(super) fn update_statement(
+    i: usize,
+    op: &Operation,
+    business: ObjectId,
+    now: bson::DateTime,
+) -> Statement {
     let mut q = doc! { field::ID: op.document_id.object_id() };
     if op.collection.is_scoped() {
         q.insert(field::BUSINESS_ID, business);
@@ -251,15 +255,18 @@ pub(super) fn update_statement(i: usize, op: &Operation, business: ObjectId) -> 
     if let Ok(at) = op.payload.get_datetime(field::UPDATED_AT) {
         q.extend(conflicts::not_changed_since(*at));
     }
-    Statement::new(i, q, doc! { "$set": op.payload.clone() })
+    let mut set = op.payload.clone();
+    set.insert(field::SYNCED_AT, now);
+    Statement::new(i, q, doc! { "$set": set })
 }
 
 /// Adds a sale to a customer's history and its points and store credit to their
-/// balances, once.
+/// balances, once, and when central took it (`synced_at`).
 pub(super) fn purchase_statement(
     i: usize,
     op: &Operation,
     business: ObjectId,
+    now: bson::DateTime,
 ) -> Result<Statement, String> {
     let p = &op.payload;
     let (Ok(transaction), Ok(date), Some(amount), Ok(points)) = (
@@ -297,6 +304,7 @@ pub(super) fn purchase_statement(
                 field::AMOUNT: amount.clone(),
             } },
             "$inc": increments,
+            "$set": { field::SYNCED_AT: now },
         },
     ))
 }

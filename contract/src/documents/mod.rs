@@ -10,6 +10,13 @@
 //! Reading is strict about types and lenient about absence where the seed's documents
 //! may omit a field: a missing or `null` optional field reads as `None`, a field of the
 //! wrong type refuses the whole document with a [`Refusal`] that names the field.
+//!
+//! **`synced_at`** (Sell Sync's, on every document central takes from a till or the
+//! REST API): when central took it, set by the reconciler as it inserts the document, and
+//! again as it applies a change to it (a field update, a customer's purchase); never what
+//! a till says. A till's stock counted into a product's levels does not move it: its
+//! stock movements carry their own. Readers who follow what changes page by it (the REST
+//! API's `synced_since`); documents central held before Sell Sync wrote it have none.
 
 mod business;
 mod customer;

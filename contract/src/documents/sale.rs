@@ -1,10 +1,9 @@
 //! `sales_transactions`: a completed sale, its items and its payments.
 //!
-//! **`synced_at`** (Sell Sync's, on sales and returns): when central first held the
-//! document, set by the reconciler as it inserts it (a replay leaves it as it was; a
-//! till's own value is overwritten). `created_at` is when the till made the sale, which may
-//! be days earlier for a till that was offline: a reader who follows what arrives pages by
-//! `synced_at`. Sales central held before Sell Sync wrote it have none.
+//! **`synced_at`** (as on every document, see the module's page): when central first
+//! held the sale (a replay leaves it as it was). `created_at` is when the till made the
+//! sale, which may be days earlier for a till that was offline: a reader who follows what
+//! arrives pages by `synced_at`.
 //!
 //! **A return's document** (`sales_transactions`, the seed's fields plus these; `SaleDoc`):
 //!

@@ -59,6 +59,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("phone", Text, OrNull),
             ("operating_hours", Of("OpeningHours"), OrNull),
             ("created_at", Time, OrNull),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -76,6 +77,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("provider", Text, Always),
             ("kind", Text, Always),
             ("created_at", Time, OrNull),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -92,6 +94,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("status", Text, Always),
             ("created_at", Time, Always),
             ("updated_at", Time, Sometimes),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -121,6 +124,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("family_name", Text, Sometimes),
             ("options", List("VariantOption"), Sometimes),
             ("stock_levels", List("ProductStock"), Sometimes),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -159,6 +163,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("reason", Text, Always),
             ("transaction_id", Id, OrNull),
             ("created_at", Time, Always),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -241,6 +246,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("purchase_history", List("Purchase"), Always),
             ("created_at", Time, OrNull),
             ("updated_at", Time, Sometimes),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -264,6 +270,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("phone", Text, OrNull),
             ("address", Text, Always),
             ("created_at", Time, OrNull),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -282,6 +289,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("order_status", Text, Always),
             ("expected_delivery", Text, OrNull),
             ("updated_at", Time, Always),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -312,6 +320,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("received_at", Time, OrNull),
             ("created_at", Time, Always),
             ("updated_at", Time, Always),
+            ("synced_at", Time, Sometimes),
         ],
     ),
     (
@@ -337,6 +346,7 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("made_by_device", Id, Sometimes),
             ("created_at", Time, Always),
             ("last_used", Time, Sometimes),
+            ("synced_at", Time, Sometimes),
         ],
     ),
 ];

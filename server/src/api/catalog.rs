@@ -25,7 +25,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, find, holding, id, invalid, list, one, store, write, Scope, StoreScoped};
+use super::{
+    body, find, holding, id, invalid, list, one, store, write, Changes, Scope, StoreScoped,
+};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -47,15 +49,16 @@ pub struct ProductFilter {
 }
 
 /// The business's products, each with its stock per store (`stock_levels`).
-#[utoipa::path(get, path = "/v1/products", tag = "catalog", params(Paging, ProductFilter),
+#[utoipa::path(get, path = "/v1/products", tag = "catalog", params(Paging, ProductFilter, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_products(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<ProductFilter>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let mut query = doc! {};
+    let mut query = changes.filter()?.unwrap_or_default();
     if let Some(id) = &filter.store_id {
         let store = store(&service, &caller, id).await?;
         query.insert(field::STORE_ID, doc! { "$in": [store, Bson::Null] });
@@ -486,15 +489,16 @@ pub struct MovementFilter {
 /// The business's stock movements: the ledger each store's levels add up from (a store
 /// manager's: their store's).
 #[utoipa::path(get, path = "/v1/stock-movements", tag = "catalog",
-    params(Paging, MovementFilter), security(("api_key" = [])),
+    params(Paging, MovementFilter, Changes), security(("api_key" = [])),
     responses((status = 200, body = Page)))]
 pub async fn list_stock_movements(
     StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<MovementFilter>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let mut query = doc! {};
+    let mut query = changes.filter()?.unwrap_or_default();
     if let Some(id) = &filter.store_id {
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     } else if let Some(only) = caller.store() {

@@ -17,25 +17,28 @@ use utoipa::ToSchema;
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, holding, invalid, list, one, write, Scope, Search};
+use super::{body, holding, invalid, list, one, write, Changes, Scope, Search};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
 
 /// The business's customers, with their loyalty points and purchase history.
-#[utoipa::path(get, path = "/v1/customers", tag = "contacts", params(Paging, Search),
+#[utoipa::path(get, path = "/v1/customers", tag = "contacts", params(Paging, Search, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_customers(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(search): Query<Search>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let filter = holding(
+    let mut filter = changes.filter()?.unwrap_or_default();
+    if let Some(held) = holding(
         search.q.as_deref(),
         &[field::NAME, field::PHONE, field::EMAIL],
-    )
-    .unwrap_or_default();
+    ) {
+        filter.extend(held);
+    }
     list(&service, &caller, Collection::Customers, filter, &paging)
         .await
         .map(Json)
@@ -140,15 +143,19 @@ pub async fn create_customer(
 }
 
 /// The business's suppliers.
-#[utoipa::path(get, path = "/v1/suppliers", tag = "contacts", params(Paging, Search),
+#[utoipa::path(get, path = "/v1/suppliers", tag = "contacts", params(Paging, Search, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_suppliers(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(search): Query<Search>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let filter = holding(search.q.as_deref(), &[field::SUPPLIER_NAME]).unwrap_or_default();
+    let mut filter = changes.filter()?.unwrap_or_default();
+    if let Some(held) = holding(search.q.as_deref(), &[field::SUPPLIER_NAME]) {
+        filter.extend(held);
+    }
     list(&service, &caller, Collection::Suppliers, filter, &paging)
         .await
         .map(Json)

@@ -471,6 +471,35 @@ pub struct Search {
     pub q: Option<String>,
 }
 
+/// What changed since a time: a list's documents central took, made or changed.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Changes {
+    /// Those central took (made, or changed) at or after this time (RFC 3339), whenever a
+    /// till made them: each document's `synced_at`. To follow what changes, poll again from
+    /// the last `synced_at` seen, a minute earlier (gateways' clocks differ a little), and
+    /// skip what was seen. Documents central held before it stamped `synced_at` have none:
+    /// read the whole list once first.
+    pub synced_since: Option<String>,
+}
+
+impl Changes {
+    /// The filter of the documents asked for, if a time was given.
+    pub fn filter(&self) -> Result<Option<Document>, ApiError> {
+        let Some(since) = &self.synced_since else {
+            return Ok(None);
+        };
+        let since = chrono::DateTime::parse_from_rfc3339(since.trim()).map_err(|_| {
+            invalid(
+                "synced_since",
+                "a time in RFC 3339, such as 2026-12-01T18:00:00Z",
+            )
+        })?;
+        let since = bson::DateTime::from_chrono(since.with_timezone(&chrono::Utc));
+        Ok(Some(doc! { field::SYNCED_AT: { "$gte": since } }))
+    }
+}
+
 /// A request body as `T`, or a problem naming what is wrong with it (an unknown field is
 /// refused too).
 pub fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use super::page::{Page, Paging};
-use super::{invalid, list, one, store};
+use super::{invalid, list, one, store, Changes};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -31,10 +31,6 @@ pub struct SaleFilter {
     pub to: Option<String>,
     /// `sale` or `return`.
     pub transaction_type: Option<String>,
-    /// Those central received at or after this time (RFC 3339), whenever they were made:
-    /// to follow what arrives, poll again from the last `synced_at` seen, a minute earlier
-    /// (gateways' clocks differ a little), and skip the ids already seen.
-    pub synced_since: Option<String>,
 }
 
 /// The business's sales and returns, by store, by the time they were made at the till or
@@ -42,15 +38,16 @@ pub struct SaleFilter {
 /// late), in `_id` order (a till makes a sale's id when it rings it up). A day is the
 /// business's day: a store's evening sales are on the day they were made, wherever
 /// central is.
-#[utoipa::path(get, path = "/v1/sales", tag = "sales", params(Paging, SaleFilter),
+#[utoipa::path(get, path = "/v1/sales", tag = "sales", params(Paging, SaleFilter, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_sales(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<SaleFilter>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let mut query = doc! {};
+    let mut query = changes.filter()?.unwrap_or_default();
     if let Some(id) = &filter.store_id {
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }
@@ -65,18 +62,6 @@ pub async fn list_sales(
     }
     if !range.is_empty() {
         query.insert(field::CREATED_AT, range);
-    }
-    if let Some(since) = &filter.synced_since {
-        let since = DateTime::parse_from_rfc3339(since.trim()).map_err(|_| {
-            invalid(
-                "synced_since",
-                "a time in RFC 3339, such as 2026-12-01T18:00:00Z",
-            )
-        })?;
-        query.insert(
-            field::SYNCED_AT,
-            doc! { "$gte": bson::DateTime::from_chrono(since.with_timezone(&Utc)) },
-        );
     }
     if let Some(kind) = &filter.transaction_type {
         let kind = TransactionType::parse(kind.trim())
@@ -125,15 +110,16 @@ pub struct OrderFilter {
 
 /// The business's purchase orders.
 #[utoipa::path(get, path = "/v1/purchase-orders", tag = "purchasing",
-    params(Paging, OrderFilter), security(("api_key" = [])),
+    params(Paging, OrderFilter, Changes), security(("api_key" = [])),
     responses((status = 200, body = Page)))]
 pub async fn list_purchase_orders(
     caller: Caller,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<OrderFilter>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let mut query = doc! {};
+    let mut query = changes.filter()?.unwrap_or_default();
     if let Some(id) = &filter.store_id {
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
     }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::page::{Page, Paging};
-use super::{invalid, list, store, StoreScoped};
+use super::{invalid, list, store, Changes, StoreScoped};
 use crate::error::ApiError;
 use crate::http::Service;
 
@@ -27,15 +27,16 @@ pub struct TransferFilter {
 
 /// The business's transfers between its stores, in `_id` order (a store manager's: those
 /// their store sent or receives).
-#[utoipa::path(get, path = "/v1/transfers", tag = "catalog", params(Paging, TransferFilter),
+#[utoipa::path(get, path = "/v1/transfers", tag = "catalog", params(Paging, TransferFilter, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_transfers(
     StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<TransferFilter>,
+    Query(changes): Query<Changes>,
 ) -> Result<Json<Page>, ApiError> {
-    let mut query = doc! {};
+    let mut query = changes.filter()?.unwrap_or_default();
     let of = match &filter.store_id {
         Some(id) => Some(store(&service, &caller, id).await?),
         None => caller.store(),

@@ -91,9 +91,10 @@ fn inserts_group_by_collection_with_movements_last_and_refuse_other_businesses()
         assert_eq!(indexes(&refused), [3, 4, 5, 7]);
         let movement = &inserts[2].1[0].1;
         assert_eq!(movement.get_bool("stock_applied"), Ok(in_transaction));
-        // A sale carries when central first held it; a product does not.
-        assert_eq!(inserts[1].1[0].1.get_datetime("synced_at"), Ok(&now));
-        assert!(inserts[0].1[0].1.get("synced_at").is_none());
+        // Every document carries when central first held it.
+        for (_, documents) in &inserts {
+            assert_eq!(documents[0].1.get_datetime("synced_at"), Ok(&now));
+        }
     }
 }
 
@@ -171,7 +172,8 @@ fn updates_and_purchases_need_their_documents() {
     assert_eq!(present.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0]);
     assert!(refused[0].1.contains("does not exist"));
 
-    let statement = update_statement(0, &update, business);
+    let now = bson::DateTime::from_millis(1_796_000_000_000);
+    let statement = update_statement(0, &update, business, now);
     assert_eq!(statement.q.get_object_id("business_id"), Ok(business));
     assert!(
         statement.q.contains_key("$or"),
@@ -180,7 +182,7 @@ fn updates_and_purchases_need_their_documents() {
     );
     assert_eq!(
         statement.u,
-        doc! { "$set": { "price": 1, "updated_at": at } }
+        doc! { "$set": { "price": 1, "updated_at": at, "synced_at": now } }
     );
     let business_update = op(
         3,
@@ -189,7 +191,7 @@ fn updates_and_purchases_need_their_documents() {
         Id::from(business),
         doc! {},
     );
-    let statement = update_statement(0, &business_update, business);
+    let statement = update_statement(0, &business_update, business, now);
     assert_eq!(
         statement.q,
         doc! { "_id": business },
@@ -206,7 +208,7 @@ fn updates_and_purchases_need_their_documents() {
             "transaction_id": sale, "date": at, "amount": Bson::Int32(5), "loyalty_points": 7_i64,
         },
     );
-    let statement = purchase_statement(0, &purchase, business).unwrap();
+    let statement = purchase_statement(0, &purchase, business, now).unwrap();
     assert_eq!(
         statement.q.get_document("purchase_history.transaction_id"),
         Ok(&doc! { "$ne": sale })
@@ -216,16 +218,20 @@ fn updates_and_purchases_need_their_documents() {
         Ok(&doc! { "loyalty_points": 7_i64 }),
         "a purchase from before store credit moves none"
     );
+    assert_eq!(
+        statement.u.get_document("$set"),
+        Ok(&doc! { "synced_at": now })
+    );
     let credit: bson::Decimal128 = "-2.50".parse().unwrap();
     let mut spent = purchase.clone();
     spent.payload.insert("store_credit", credit);
-    let statement = purchase_statement(0, &spent, business).unwrap();
+    let statement = purchase_statement(0, &spent, business, now).unwrap();
     assert_eq!(
         statement.u.get_document("$inc"),
         Ok(&doc! { "loyalty_points": 7_i64, "store_credit": credit })
     );
     spent.payload.insert("store_credit", "lots");
-    assert!(purchase_statement(0, &spent, business).is_err());
+    assert!(purchase_statement(0, &spent, business, now).is_err());
     let broken = op(
         5,
         Collection::Customers,
@@ -233,7 +239,7 @@ fn updates_and_purchases_need_their_documents() {
         Id::new(),
         doc! {},
     );
-    assert!(purchase_statement(0, &broken, business).is_err());
+    assert!(purchase_statement(0, &broken, business, now).is_err());
 }
 
 fn moves(business: ObjectId) -> (Vec<Operation>, ObjectId, ObjectId, ObjectId) {
@@ -335,7 +341,7 @@ fn statements_group_by_collection_in_commit_order() {
     let statements = refs
         .iter()
         .enumerate()
-        .map(|(i, o)| update_statement(i, o, business))
+        .map(|(i, o)| update_statement(i, o, business, bson::DateTime::now()))
         .collect();
     let grouped: Vec<(Collection, Vec<usize>)> = by_collection(statements, &refs)
         .into_iter()
