@@ -1,7 +1,7 @@
 //! Product families, pure: a product in options (a T-shirt in sizes and colours) and the
 //! grid of its variants, checked whole. A till's stock screen and command line and the
 //! REST API add a family by the same rule; each variant then becomes a product of its own
-//! carrying a [`Variant`](crate::documents::Variant).
+//! carrying a [`Variant`].
 
 use thiserror::Error;
 
