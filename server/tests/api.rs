@@ -362,6 +362,8 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                         201
                     }
                     ("put", "/v1/business/barcode-rules") => 200,
+                    // A body of no rows.
+                    ("post", "/v1/products/import") => 400,
                     // A body of nothing the settings take.
                     ("patch", "/v1/business/settings") => 400,
                     // The back office's own: B's session, which a key has not; a body of
@@ -1299,6 +1301,107 @@ async fn sales_are_found_by_the_businesss_day_and_filters_take_only_known_values
         (status, answer["code"].as_str()),
         (400, Some("invalid_field")),
         "{answer}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_catalogue_is_imported_whole_or_not_at_all() {
+    let name = database("import");
+    let gateway = Gateway::start(&name);
+    let a = tenant(&name, "Corner Market", &gateway).await;
+    let import = |rows: serde_json::Value| {
+        gateway.post(
+            "/v1/products/import",
+            Some(&a.key),
+            &json!({ "rows": rows }).to_string(),
+        )
+    };
+    let products = || async {
+        let mut all: Vec<Document> = db(&name)
+            .await
+            .collection::<Document>("products")
+            .find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        all.sort_by_key(|p| p.get_str("sku").unwrap_or_default().to_owned());
+        all
+    };
+
+    // Rows that do not hold, each named; nothing written.
+    let before = products().await;
+    let (status, refused) = import(json!([
+        { "sku": "BREAD", "product_name": "Bread", "price": "2.50", "barcode": "111" },
+        { "sku": "BUNS", "product_name": "Buns" },
+        { "sku": "bread", "product_name": "Bread again", "price": "2.60" },
+        { "sku": "CAKE", "product_name": "Cake", "price": "3.999" },
+        { "sku": "PIE", "product_name": "Pie", "price": "4.00", "barcode": "111" },
+        { "sku": "TEA", "product_name": "Tea", "price": "2.00", "supplier": "Nobody Ltd" },
+        { "sku": "MILK", "unit": "kg" },
+        { "sku": "", "price": "1.00" },
+    ]));
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("import_refused")),
+        "{refused}"
+    );
+    let words = refused["detail"].as_str().unwrap();
+    for expected in [
+        "Nothing was imported",
+        "Row 2 (BUNS): a new product needs a name and a price",
+        "Row 3 (bread): the SKU is on an earlier row too",
+        "Row 4 (CAKE): price",
+        "Row 5 (PIE): barcode 111 is BREAD's already",
+        "Row 6 (TEA): no supplier of the business is called \"Nobody Ltd\"",
+        "Row 7 (MILK): unit: the product is sold in",
+        "Row 8 (no SKU): a row needs a SKU",
+    ] {
+        assert!(words.contains(expected), "{expected:?} in {words}");
+    }
+    assert!(!words.contains("Row 1 "), "{words}");
+    assert_eq!(products().await, before, "a refused import writes nothing");
+
+    // A new product, a known one changed (its supplier by name, in any case), and one
+    // left as it was.
+    let (status, done) = import(json!([
+        { "sku": "BREAD", "product_name": "Bread", "price": "2.50", "barcode": "111",
+          "category": "Bakery", "stock_threshold": "4", "supplier": "dairy co" },
+        { "sku": "MILK", "price": "3.79", "supplier": "Dairy Co" },
+    ]));
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done, json!({ "created": 1, "updated": 1, "unchanged": 0 }));
+    let (_, bread) = gateway.get("/v1/products?sku=BREAD", Some(&a.key));
+    let bread = &bread["data"][0];
+    assert_eq!(
+        (
+            &bread["price"],
+            &bread["category"],
+            &bread["barcode"],
+            &bread["supplier_id"]
+        ),
+        (
+            &json!("2.50"),
+            &json!("Bakery"),
+            &json!("111"),
+            &json!(a.supplier)
+        ),
+        "{bread}"
+    );
+    let (_, milk) = gateway.get(&format!("/v1/products/{}", a.product), Some(&a.key));
+    assert_eq!(milk["price"], "3.79", "{milk}");
+    // The same file again changes nothing.
+    let (status, again) = import(json!([
+        { "sku": "BREAD", "product_name": "Bread", "price": "2.50", "barcode": "111" },
+        { "sku": "MILK", "price": "3.79" },
+    ]));
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again, json!({ "created": 0, "updated": 0, "unchanged": 2 }));
+    let (status, empty) = import(json!([]));
+    assert_eq!(
+        (status, empty["code"].as_str()),
+        (422, Some("import_refused"))
     );
 }
 

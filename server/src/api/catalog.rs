@@ -304,7 +304,7 @@ pub(super) async fn product_doc(
 
 /// Changes to a product: each field left out stays as it is. Stock is not among them: it
 /// moves by stock movements.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductChanges {
     pub product_name: Option<String>,
@@ -341,6 +341,35 @@ pub async fn update_product(
     // An unknown unit reads as pieces: the strictest.
     let unit = unit_of(&found).unwrap_or_default();
     let given: ProductChanges = body(&bytes)?;
+    let changes = product_changes(&service, &caller, unit, given).await?;
+    if changes.is_empty() {
+        return Err(invalid("body", "name at least one field to change"));
+    }
+    let update = ProductUpdate {
+        changes,
+        updated_at: Utc::now(),
+    };
+    let payload = update.to_document(&caller.currency);
+    let stored = write(
+        &service,
+        &caller,
+        Collection::Products,
+        product,
+        Op::Update,
+        payload,
+        "product",
+    )
+    .await?;
+    Ok(Json(stored))
+}
+
+/// The changes `given` asks of a product counted in `unit`, each checked; none given: none.
+pub(super) async fn product_changes(
+    service: &Service,
+    caller: &Caller,
+    unit: Unit,
+    given: ProductChanges,
+) -> Result<Vec<ProductChange>, ApiError> {
     let currency = &caller.currency;
     let mut changes = Vec::new();
     if let Some(name) = given.product_name {
@@ -371,7 +400,7 @@ pub async fn update_product(
         changes.push(ProductChange::StockThreshold(threshold));
     }
     if let Some(text) = given.supplier_id {
-        let supplier = supplier(&service, &caller, &text).await?;
+        let supplier = supplier(service, caller, &text).await?;
         changes.push(ProductChange::Supplier(Some(supplier)));
     }
     if let Some(quantity) = given.reorder_quantity {
@@ -389,25 +418,7 @@ pub async fn update_product(
             Some(&cost),
         )?));
     }
-    if changes.is_empty() {
-        return Err(invalid("body", "name at least one field to change"));
-    }
-    let update = ProductUpdate {
-        changes,
-        updated_at: Utc::now(),
-    };
-    let payload = update.to_document(currency);
-    let stored = write(
-        &service,
-        &caller,
-        Collection::Products,
-        product,
-        Op::Update,
-        payload,
-        "product",
-    )
-    .await?;
-    Ok(Json(stored))
+    Ok(changes)
 }
 
 /// One product's stock at one store, in its unit, as decimal strings (`"24.258"`).

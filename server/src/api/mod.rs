@@ -14,6 +14,7 @@ mod dashboard;
 mod document;
 mod families;
 pub mod idempotency;
+mod import;
 mod json;
 mod keys;
 pub mod limit;
@@ -117,6 +118,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product, catalog::update_product))
         .routes(routes!(families::create_family))
+        .routes(routes!(import::import_products))
         .routes(routes!(catalog::list_stock_levels))
         .routes(routes!(
             catalog::list_stock_movements,
