@@ -597,6 +597,35 @@ class BackOfficeTest(unittest.TestCase):
             self.assertNotIn(secret, answer)
         self.world.db.person_lockouts.delete_many({})
 
+    def test_14_a_catalogue_file_is_imported_whole_or_not_at_all(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        self.open_page("Catalogue")
+        self.wait_for_text("#products", "MILK")
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+
+        def upload(name, text):
+            path = os.path.join(folder.name, name)
+            with open(path, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+            # The file field is drawn as a button; the browser takes a path typed into it.
+            self.driver.find_element(By.CSS_SELECTOR, "#catalogue-import").send_keys(path)
+
+        # A file with a row that does not hold: refused in words naming the row, nothing
+        # written.
+        upload("bad.csv", "SKU,Name,Price\r\nJAM,Jam,4.25\r\nTEA,Tea,2.999\r\n")
+        self.wait_for_text("#import-error", "Row 2 (TEA)")
+        self.assertIn("Nothing was imported", self.find("#import-error").text)
+        self.assertIsNone(self.world.db.products.find_one({"sku": "JAM"}))
+        # A good one: a new product and a price changed, which the table shows.
+        upload("good.csv", "SKU,Name,Price,Category\r\nJAM,Jam,4.25,Pantry\r\nMILK,,3.59,\r\n")
+        self.wait_for_text("#catalogue-saved", "1 new, 1 changed, 0 as they were")
+        self.wait_for_text("#products", "JAM")
+        rows = {row[0]: row for row in self.rows("products")}
+        self.assertEqual(rows["JAM"][1:4], ["Jam", "Pantry", "4.25"])
+        self.assertEqual(rows["MILK"][3], "3.59")
+
 
 if __name__ == "__main__":
     unittest.main()
