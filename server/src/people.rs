@@ -84,7 +84,7 @@ pub async fn verify(
             .map_err(ApiError::unavailable)?;
     if !matches {
         return Err(
-            match count_wrong_try(central, device.business_id, user_id, now).await? {
+            match count_wrong_try(central, Some(device.business_id), user_id, now).await? {
                 WrongTry::Locked(until) => {
                     warn!(device = %device.id, user = %user_id, "a person locked out after repeated wrong tries at a till");
                     locked(until)
@@ -146,11 +146,11 @@ pub enum WrongTry {
 }
 
 /// Counts a wrong try against `user` of `business` (at a till or in the back office
-/// alike), locking them out for [`LOCKOUT_MINUTES`] after [`MAX_FAILED_ATTEMPTS`] in a
-/// row.
+/// alike; no business: an email no one has, see `sessions.rs`), locking them out for
+/// [`LOCKOUT_MINUTES`] after [`MAX_FAILED_ATTEMPTS`] in a row.
 pub async fn count_wrong_try(
     central: &Central,
-    business: ObjectId,
+    business: Option<ObjectId>,
     user: ObjectId,
     now: DateTime<Utc>,
 ) -> Result<WrongTry, ApiError> {

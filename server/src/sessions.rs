@@ -23,6 +23,7 @@ use sellsync_contract::documents::{field, Collection, UserDoc};
 use sellsync_contract::roles::Role;
 use sellsync_contract::secrets::{self as keys, Kind};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tracing::{info, warn};
 use utoipa::ToSchema;
 
@@ -129,6 +130,7 @@ pub async fn sign_in(
         );
     }
     let now = Utc::now();
+    let mut tried_a_hash = false;
     for document in found {
         let Ok(user) = UserDoc::from_document(&document) else {
             continue;
@@ -136,6 +138,7 @@ pub async fn sign_in(
         let Some(hash) = user.password_hash.clone() else {
             continue;
         };
+        tried_a_hash = true;
         let (user_id, business_id) = (user.id.object_id(), user.business_id.object_id());
         if let Some(until) = people::locked_until(central, user_id, now).await? {
             return Err(people::locked(until));
@@ -145,7 +148,7 @@ pub async fn sign_in(
             .await
             .map_err(ApiError::unavailable)?;
         let wrong_try = || async {
-            match people::count_wrong_try(central, business_id, user_id, now).await? {
+            match people::count_wrong_try(central, Some(business_id), user_id, now).await? {
                 WrongTry::Locked(until) => {
                     warn!(user = %user_id, "a person locked out of the back office after repeated wrong tries");
                     Err(people::locked(until))
@@ -175,7 +178,40 @@ pub async fn sign_in(
         let person = person(&user, &business)?;
         return begin(central, business_id, user_id, person, second_factor, now).await;
     }
+    if !tried_a_hash {
+        // No one signs in with this email: refused as slowly, and locked as soon, as a
+        // person is.
+        let stranger = stranger(&email);
+        if let Some(until) = people::locked_until(central, stranger, now).await? {
+            return Err(people::locked(until));
+        }
+        let dummy = password.to_owned();
+        tokio::task::spawn_blocking(move || verify_secret(&dummy, &NO_ONES_HASH))
+            .await
+            .map_err(ApiError::unavailable)?;
+        if let WrongTry::Locked(until) =
+            people::count_wrong_try(central, None, stranger, now).await?
+        {
+            return Err(people::locked(until));
+        }
+    }
     Err(wrong())
+}
+
+/// A hash no password matches, checked for an email no one has, so that a wrong email
+/// takes as long to refuse as a wrong password.
+static NO_ONES_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    hash_secret("no one signs in with this").expect("argon2 hashes a constant")
+});
+
+/// Where wrong tries at an email no person of the back office has are counted: an id made
+/// from the email, so that they lock it as a person's lock them, and a lockout tells
+/// nothing of which emails exist.
+fn stranger(email: &str) -> ObjectId {
+    let digest = Sha256::digest(format!("back-office sign-in: {email}"));
+    let mut bytes = [0u8; 12];
+    bytes.copy_from_slice(&digest[..12]);
+    ObjectId::from_bytes(bytes)
 }
 
 /// `user` of `business` as the back office sees them, or why they may not use it.

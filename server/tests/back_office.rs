@@ -254,6 +254,24 @@ async fn wrong_passwords_lock_the_person_out_and_a_link_sets_a_new_one_once() {
     // Locked: the right password does not get in either.
     let (status, cookie, _, _) = sign_in(&gateway, "owner@example.com", PASSWORD, &[]);
     assert_eq!((status, cookie), (403, None));
+    // An email no one has answers the same, try by try: a lockout does not tell which
+    // emails are people's.
+    let answers = |email: &str| {
+        (0..6)
+            .map(|_| {
+                let (status, _, _, body) = sign_in(&gateway, email, "guess", &[]);
+                (status, body["code"].as_str().unwrap_or_default().to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    let stranger = answers("nobody@example.com");
+    person(&name, business, "casey@example.com", "admin", None).await;
+    assert_eq!(stranger, answers("casey@example.com"));
+    assert_eq!(
+        stranger[4],
+        (403, "account_locked".to_owned()),
+        "{stranger:?}"
+    );
 
     // The operator prints a one-time link; it sets a password of 8 characters or more,
     // once, and lifts the lockout.
