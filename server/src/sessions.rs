@@ -20,7 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 use sellsync_central::Central;
 use sellsync_contract::credentials::{check_password, hash_secret, normalize_email, verify_secret};
 use sellsync_contract::documents::{field, Collection, UserDoc};
-use sellsync_contract::roles::Role;
+use sellsync_contract::roles::{Permission, Role};
 use sellsync_contract::secrets::{self as keys, Kind};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -62,6 +62,9 @@ pub struct Person {
     pub standing: Standing,
     /// A manager's store; none for the owner and admins, who see every store.
     pub store_id: Option<String>,
+    /// Whether they manage staff: the owner and admins everyone, a store manager given
+    /// `manage_users` their store's cashiers.
+    pub manages_staff: bool,
 }
 
 /// A session just begun: its cookie's secret (never shown anywhere else) and what the page
@@ -242,6 +245,8 @@ fn person(user: &UserDoc, business: &Document) -> Result<Person, ApiError> {
             Standing::Manager => user.store_id.map(|s| s.object_id().to_hex()),
             Standing::Owner | Standing::Admin => None,
         },
+        manages_staff: standing != Standing::Manager
+            || user.permissions.contains(&Permission::ManageUsers),
     })
 }
 

@@ -334,13 +334,18 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     // Tills and staff are a person's errand: a key is refused.
                     (_, path)
                         if !session
-                            && ["/v1/tills", "/v1/enrolment-codes", "/v1/users"]
-                                .iter()
-                                .any(|own| path.starts_with(own)) =>
+                            && [
+                                "/v1/tills",
+                                "/v1/enrolment-codes",
+                                "/v1/users",
+                                "/v1/permissions",
+                            ]
+                            .iter()
+                            .any(|own| path.starts_with(own)) =>
                     {
                         403
                     }
-                    ("get", "/v1/tills") => 200,
+                    ("get", "/v1/tills" | "/v1/permissions") => 200,
                     // A store's stock and movements: a manager's own store's.
                     ("get", "/v1/stores/{id}/stock" | "/v1/stock-movements" | "/v1/transfers") => {
                         404
@@ -398,10 +403,11 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                     404 => assert_eq!(answer["code"], "not_found", "{method} {path}"),
                     403 => assert_eq!(
                         answer["code"],
-                        if session {
-                            "store_manager"
-                        } else {
-                            "a_persons_errand"
+                        match (session, path.as_str()) {
+                            (false, _) => "a_persons_errand",
+                            // A manager manages staff once given manage_users: B's is not.
+                            (true, "/v1/users" | "/v1/users/{id}") => "staff_is_the_admins",
+                            (true, _) => "store_manager",
                         },
                         "{method} {path}"
                     ),

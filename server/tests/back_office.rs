@@ -836,7 +836,7 @@ async fn every_answer_is_what_the_openapi_document_says() {
         };
         // The back office's own (and tills and staff, a person's errand) as the owner
         // signed in, the rest with the key.
-        let (status, answer) = if ["/v1/session", "/v1/tills", "/v1/users"]
+        let (status, answer) = if ["/v1/session", "/v1/tills", "/v1/users", "/v1/permissions"]
             .iter()
             .any(|own| concrete.starts_with(own))
         {
@@ -957,6 +957,112 @@ async fn people_added_in_the_back_office_reach_their_stores_tills_and_the_owner_
     let (_, board) = riley_in.get(gateway, "/v1/dashboard");
     assert_eq!(board["stores"].as_array().unwrap().len(), 1, "{board}");
     assert_eq!(riley_in.get(gateway, "/v1/users").0, 403);
+
+    // Given manage_users, Riley manages uptown's cashiers, with permissions Riley holds,
+    // and no one else.
+    let riley_holds = |extra: &[&str]| {
+        let mut all: Vec<Value> = changed["permissions"].as_array().unwrap().clone();
+        all.extend(extra.iter().map(|p| json!(p)));
+        json!({ "permissions": all }).to_string()
+    };
+    let (status, unknown) = owner.change(gateway, "PATCH", &riley_path, &riley_holds(&["fly"]));
+    assert_eq!(
+        (status, unknown["code"].as_str()),
+        (400, Some("invalid_field"))
+    );
+    let (status, given) = owner.change(
+        gateway,
+        "PATCH",
+        &riley_path,
+        &riley_holds(&["manage_users"]),
+    );
+    assert_eq!(status, 200, "{given}");
+    let (_, view) = riley_in.get(gateway, "/v1/session");
+    assert_eq!(view["person"]["manages_staff"], true, "{view}");
+    let (_, people) = riley_in.get(gateway, "/v1/users");
+    let emails: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["riley@example.com"], "uptown's people alone");
+    let hire = |role: &str, store: ObjectId, permissions: &[&str]| {
+        let body = json!({ "name": "Sam", "email": "sam@example.com", "role": role,
+            "store_id": store.to_hex(), "pin": "4242", "permissions": permissions });
+        riley_in.change(gateway, "POST", "/v1/users", &body.to_string())
+    };
+    for (role, store, permissions, refused) in [
+        (
+            "manager",
+            sold.uptown,
+            &["process_sales"][..],
+            (403, "cashiers_alone"),
+        ),
+        (
+            "cashier",
+            sold.downtown,
+            &["process_sales"][..],
+            (404, "not_found"),
+        ),
+        (
+            "cashier",
+            sold.uptown,
+            &["manage_settings"][..],
+            (403, "permission_not_held"),
+        ),
+    ] {
+        let (status, answer) = hire(role, store, permissions);
+        assert_eq!(
+            (status, answer["code"].as_str().unwrap_or_default()),
+            refused,
+            "{role} {permissions:?}: {answer}"
+        );
+    }
+    let (status, sam) = hire("cashier", sold.uptown, &["process_sales"]);
+    assert_eq!(status, 201, "{sam}");
+    assert_eq!(sam["permissions"], json!(["process_sales"]));
+    let sam_path = format!("/v1/users/{}", sam["id"].as_str().unwrap());
+    let (status, sam) = riley_in.change(
+        gateway,
+        "PATCH",
+        &sam_path,
+        &json!({ "permissions": ["process_sales", "manage_inventory"] }).to_string(),
+    );
+    assert_eq!(status, 200, "{sam}");
+    for (path, body, refused) in [
+        (
+            &sam_path,
+            json!({ "role": "manager" }),
+            (403, "cashiers_alone"),
+        ),
+        (
+            &riley_path,
+            json!({ "name": "Boss" }),
+            (403, "cashiers_alone"),
+        ),
+        (
+            &sam_path,
+            json!({ "store_id": sold.downtown.to_hex() }),
+            (404, "not_found"),
+        ),
+    ] {
+        let (status, answer) = riley_in.change(gateway, "PATCH", path, &body.to_string());
+        assert_eq!(
+            (status, answer["code"].as_str().unwrap_or_default()),
+            refused,
+            "{body}"
+        );
+    }
+    // Sam reaches the uptown till with what Riley gave.
+    common::sync(uptown_till).await.unwrap();
+    let mut till = Till::open(uptown_till).unwrap();
+    let sam_in = till
+        .sign_in("sam@example.com", Credential::Pin("4242"))
+        .unwrap();
+    assert!(sam_in.can(sellsync_contract::roles::Permission::ManageInventory));
+    assert!(!sam_in.can(sellsync_contract::roles::Permission::ApplyDiscounts));
+    drop(till);
 
     // An admin manages staff, but not the owner; the owner stays an admin of every store.
     let (_, ada) =

@@ -141,6 +141,7 @@ pub fn router() -> (Router<Arc<Service>>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::update_user))
         .routes(routes!(users::password_link))
+        .routes(routes!(users::list_permissions))
         .split_for_parts();
     let mut openapi = openapi;
     answers::add(&mut openapi);
