@@ -466,6 +466,31 @@ class BackOfficeTest(unittest.TestCase):
         self.world.till(till, "sync", "--once")
         self.assertIn("quinn@example.com", self.world.till(till, "user", "list"))
 
+        # The owner lets Quinn manage staff accounts: Quinn's Staff page lists Uptown's
+        # people, and Quinn adds a cashier of Uptown who may sell and nothing more.
+        self.find("[data-edit='quinn@example.com']").click()
+        self.find("[data-permission='manage_users']").click()
+        self.find("#save-person").click()
+        self.wait_for_text("#people", "manage staff accounts")
+        quinn.refresh()
+        self.wait_for_text("nav", "Staff", driver=quinn)
+        next(a for a in quinn.find_elements(By.CSS_SELECTOR, "nav a") if a.text == "Staff").click()
+        self.wait_for_text("#people", "quinn@example.com", driver=quinn)
+        self.assertNotIn("owner@example.com", self.find("#people", driver=quinn).text)
+        self.assertEqual(quinn.find_elements(By.CSS_SELECTOR, "#new-role"), [])
+        for css, value in (("#new-name", "Robin"), ("#new-email", "robin@example.com"), ("#new-pin", "8642")):
+            self.find(css, driver=quinn).send_keys(value)
+        self.find("#add-person", driver=quinn).click()
+        self.wait_for_text("#people", "robin@example.com", driver=quinn)
+        # Giving Robin what Quinn may not is refused in words.
+        self.find("[data-edit='robin@example.com']", driver=quinn).click()
+        self.find("[data-permission='manage_settings']", driver=quinn).click()
+        self.find("#save-person", driver=quinn).click()
+        self.wait_for_text("#edit-error", "only permissions you hold", driver=quinn)
+        robin = self.world.db.users.find_one({"email": "robin@example.com"})
+        self.assertEqual((robin["role"], str(robin["store_id"])), ("cashier", self.world.uptown))
+        self.assertNotIn("manage_settings", robin["permissions"])
+
     def test_10_stock_side_by_side_low_stock_and_a_products_movements(self):
         bread = self.world.db.products.find_one({"sku": "BREAD"})["_id"]
         self.world.api("PATCH", f"/v1/products/{bread}", {"stock_threshold": "49"})
