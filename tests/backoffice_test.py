@@ -651,6 +651,55 @@ class BackOfficeTest(unittest.TestCase):
         self.assertEqual(rows["JAM"][1:4], ["Jam", "Pantry", "4.25"])
         self.assertEqual(rows["MILK"][3], "3.59")
 
+    def test_15_a_product_of_one_store_and_a_family_of_variants_are_added(self):
+        self.sign_in("owner@example.com", PASSWORD)
+        self.wait_for_text("#person", "Owner")
+        self.open_page("Catalogue")
+        self.wait_for_text("#products", "MILK")
+        # A product Uptown alone sells; a price with too many decimals refused first.
+        self.find("#add-product").click()
+        for css, value in (("#new-product-sku", "PIE"), ("#new-product-name", "Apple pie"),
+                           ("#new-product-price", "6.505")):
+            self.find(css).send_keys(value)
+        Select(self.find("#new-product-store")).select_by_visible_text("Uptown alone")
+        self.find("#new-product-save").click()
+        self.wait_for_text("#new-product-error", "6.505")
+        self.find("#new-product-price").send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "6.50")
+        self.find("#new-product-save").click()
+        self.wait_for_text("#catalogue-saved", "Apple pie is added")
+        self.wait_for_text("#products", "PIE")
+        rows = {row[0]: row for row in self.rows("products")}
+        self.assertEqual(rows["PIE"][8], "Uptown")
+        self.assertEqual(rows["MILK"][8], "Every store")
+        # A family of four variants, every store's.
+        self.find("#add-family").click()
+        for css, value in (("#new-family-name", "Crew T-shirt"), ("#new-family-sku", "TEE"),
+                           ("#new-family-price", "12.00"), ("#new-family-options", "Size M L")):
+            self.find(css).send_keys(value)
+        self.find("#new-family-save").click()
+        self.wait_for_text("#new-family-error", "its values after a colon")
+        options = self.find("#new-family-options")
+        options.send_keys(Keys.CONTROL + "a" + Keys.NULL, Keys.DELETE, "Size: M, L" + Keys.ENTER + "Colour: Navy, Red")
+        self.find("#new-family-save").click()
+        self.wait_for_text("#catalogue-saved", "Crew T-shirt is added with 4 variants")
+        self.wait_for_text("#products", "TEE-M-NAVY")
+        self.find("[data-family='TEE-M-NAVY']").click()
+        self.wait_for_text("#family-shown", "Crew T-shirt")
+        self.wait(10).until(lambda d: sorted(r[0] for r in self.rows("products"))
+                            == ["TEE-L-NAVY", "TEE-L-RED", "TEE-M-NAVY", "TEE-M-RED"])
+        self.assertIn("Crew T-shirt · M / Navy", [r[9] for r in self.rows("products")])
+        # The Uptown till sells the pie and the tees; the Downtown till the tees alone.
+        for label, pie in (("U1", True), ("D1", False)):
+            till = os.path.join(self.world.folder.name, label)
+            self.world.till(till, "sync", "--once")
+            self.assertIn("TEE-L-RED", self.world.till(till, "product", "find", "TEE-L-RED"))
+            if pie:
+                self.assertIn("PIE", self.world.till(till, "product", "find", "Apple pie"))
+            else:
+                with self.assertRaises(AssertionError) as missing:
+                    self.world.till(till, "product", "find", "Apple pie")
+                self.assertIn("no product matches", str(missing.exception))
+
 
 if __name__ == "__main__":
     unittest.main()
