@@ -4,7 +4,8 @@
 //!    driver inserting the same documents with batched `insert_many` (the ratio);
 //! 2. load: 100 tills of one store pushing their backlogs at once (operations a second,
 //!    each push's latency), then every sale central exactly once;
-//! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency);
+//! 3. REST reads: a page of 50 products, by 8 clients at once (requests a second, latency),
+//!    with an API key and in a back-office session;
 //! 4. the back office's dashboard of a business with 3 stores and 100,000 sales over 30
 //!    days: today and 7 days (MongoDB's aggregation through the gateway), against reading
 //!    the same sales with the raw driver and adding them up in Rust.
@@ -358,35 +359,34 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
             .unwrap();
     });
     let gateway = Gateway::start_with(&name, &["--rate-limit", "1000000"]);
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for reader in 0..READERS {
-            let (gateway, key, latencies) = (&gateway, &key, Arc::clone(&latencies));
-            scope.spawn(move || {
-                let mut page = reader;
-                while started.elapsed() < READ_FOR {
-                    let at = Instant::now();
-                    let (status, body) = gateway.get("/v1/products?limit=50", Some(key));
-                    assert_eq!(
-                        (status, body["data"].as_array().map(Vec::len)),
-                        (200, Some(50))
-                    );
-                    latencies.lock().unwrap().push(at.elapsed());
-                    page += 1;
-                }
-                page
-            });
-        }
-    });
-    let took = started.elapsed();
-    let mut latencies = latencies.lock().unwrap().clone();
-    let (median, p99) = percentiles(&mut latencies);
-    let through_gateway = latencies.len() as f64 / took.as_secs_f64();
-    println!(
-        "reads: GET /v1/products?limit=50 by {READERS} clients: {} requests in {took:.1?}, {through_gateway:.0} requests/s; median {median:.1?}, p99 {p99:.1?}",
-        latencies.len(),
+    let through_key = read_pages(
+        &gateway,
+        "with an API key",
+        &[("Authorization", &format!("Bearer {key}"))],
     );
+    // The same page as the back office reads it: the owner signed in, a session's cookie.
+    runtime.block_on(async {
+        let hash = sellsync_contract::credentials::hash_secret("bench password").unwrap();
+        common::db(&name)
+            .await
+            .collection::<Document>("users")
+            .update_one(
+                doc! { "email": "owner@example.com" },
+                doc! { "$set": { "password_hash": hash } },
+            )
+            .await
+            .unwrap();
+    });
+    let body = serde_json::json!({ "email": "owner@example.com", "password": "bench password" });
+    let (status, headers, _) = gateway.call("POST", "/v1/session", None, &body.to_string(), &[]);
+    assert_eq!(status, 201);
+    let cookie = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+        .and_then(|(_, v)| v.split(';').next())
+        .unwrap()
+        .to_owned();
+    let through_session = read_pages(&gateway, "in a back-office session", &[("Cookie", &cookie)]);
     // The yardstick: the same page read by the raw driver, as many readers at once.
     let (pages, took, mut latencies) = runtime.block_on(async {
         let central =
@@ -427,9 +427,43 @@ fn reads(runtime: &tokio::runtime::Runtime, tag: u32) {
     let (median, p99) = percentiles(&mut latencies);
     let raw = pages as f64 / took.as_secs_f64();
     println!(
-        "reads: the raw driver, the same page by {READERS} tasks: {pages} reads in {took:.1?}, {raw:.0} reads/s; median {median:.1?}, p99 {p99:.1?}; the gateway at {:.2}x the raw driver's rate",
-        through_gateway / raw
+        "reads: the raw driver, the same page by {READERS} tasks: {pages} reads in {took:.1?}, {raw:.0} reads/s; median {median:.1?}, p99 {p99:.1?}; the gateway at {:.2}x the raw driver's rate with a key, {:.2}x in a session",
+        through_key / raw,
+        through_session / raw
     );
+}
+
+/// A page of 50 products read through `gateway` with `headers` by [`READERS`] clients at
+/// once for [`READ_FOR`]: prints and answers the requests a second.
+fn read_pages(gateway: &Gateway, how: &str, headers: &[(&str, &str)]) -> f64 {
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..READERS {
+            let latencies = Arc::clone(&latencies);
+            scope.spawn(move || {
+                while started.elapsed() < READ_FOR {
+                    let at = Instant::now();
+                    let (status, _, body) =
+                        gateway.call("GET", "/v1/products?limit=50", None, "", headers);
+                    assert_eq!(
+                        (status, body["data"].as_array().map(Vec::len)),
+                        (200, Some(50))
+                    );
+                    latencies.lock().unwrap().push(at.elapsed());
+                }
+            });
+        }
+    });
+    let took = started.elapsed();
+    let mut latencies = latencies.lock().unwrap().clone();
+    let (median, p99) = percentiles(&mut latencies);
+    let rate = latencies.len() as f64 / took.as_secs_f64();
+    println!(
+        "reads: GET /v1/products?limit=50 {how} by {READERS} clients: {} requests in {took:.1?}, {rate:.0} requests/s; median {median:.1?}, p99 {p99:.1?}",
+        latencies.len(),
+    );
+    rate
 }
 
 const DASHBOARD_SALES: usize = 100_000;
