@@ -731,6 +731,19 @@ async fn every_answer_is_what_the_openapi_document_says() {
         let (status, made) = gateway.post(path, Some(key), &body.to_string());
         assert!(status == 201, "{path}: {made}");
     }
+    // A list counts a customer's purchases; the customer's own answer has their history.
+    let (_, customers) = gateway.get("/v1/customers", Some(key));
+    let listed = &customers["data"][0];
+    assert!(listed.get("purchase_history").is_none(), "{listed}");
+    let (_, one) = gateway.get(
+        &format!("/v1/customers/{}", listed["id"].as_str().unwrap()),
+        Some(key),
+    );
+    assert_eq!(
+        listed["purchases"].as_u64(),
+        one["purchase_history"].as_array().map(|h| h.len() as u64),
+        "{one}"
+    );
     // A search reads its text as it is, in any case, never as a pattern.
     for (path, found) in [
         ("/v1/customers?q=ann%20LEE", 1),

@@ -243,7 +243,9 @@ const SCHEMAS: &[(&str, &str, Fields)] = &[
             ("email", Text, OrNull),
             ("loyalty_points", Integer, Always),
             ("store_credit", Decimal, Always),
-            ("purchase_history", List("Purchase"), Always),
+            // One customer's answer: their history; a list's: how many purchases.
+            ("purchase_history", List("Purchase"), Sometimes),
+            ("purchases", Integer, Sometimes),
             ("created_at", Time, OrNull),
             ("updated_at", Time, Sometimes),
             ("synced_at", Time, Sometimes),

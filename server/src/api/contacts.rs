@@ -17,12 +17,13 @@ use utoipa::ToSchema;
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, holding, invalid, list, one, write, Changes, Scope, Search};
+use super::{body, holding, invalid, list, list_shown, one, write, Changes, Scope, Search};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
 
-/// The business's customers, with their loyalty points and purchase history.
+/// The business's customers, with their loyalty points, store credit and how many
+/// purchases they made (their history: `GET /v1/customers/{id}`).
 #[utoipa::path(get, path = "/v1/customers", tag = "contacts", params(Paging, Search, Changes),
     security(("api_key" = [])), responses((status = 200, body = Page)))]
 pub async fn list_customers(
@@ -39,9 +40,35 @@ pub async fn list_customers(
     ) {
         filter.extend(held);
     }
-    list(&service, &caller, Collection::Customers, filter, &paging)
-        .await
-        .map(Json)
+    // A customer's history grows with every visit: a list counts it, one customer shows it.
+    let mut shown = doc! {};
+    for name in [
+        field::BUSINESS_ID,
+        field::NAME,
+        field::PHONE,
+        field::EMAIL,
+        field::LOYALTY_POINTS,
+        field::STORE_CREDIT,
+        field::CREATED_AT,
+        field::UPDATED_AT,
+        field::SYNCED_AT,
+    ] {
+        shown.insert(name, 1);
+    }
+    shown.insert(
+        "purchases",
+        doc! { "$size": { "$ifNull": [format!("${}", field::PURCHASE_HISTORY), []] } },
+    );
+    list_shown(
+        &service,
+        &caller,
+        Collection::Customers,
+        filter,
+        &paging,
+        Some(shown),
+    )
+    .await
+    .map(Json)
 }
 
 /// One customer.

@@ -284,6 +284,19 @@ pub async fn list(
     filter: Document,
     paging: &Paging,
 ) -> Result<Page, ApiError> {
+    list_shown(service, caller, collection, filter, paging, None).await
+}
+
+/// A page as [`list`] reads it, each document cut to `projection` by MongoDB (what a list
+/// needs of a document that grows, say).
+pub async fn list_shown(
+    service: &Service,
+    caller: &Caller,
+    collection: Collection,
+    filter: Document,
+    paging: &Paging,
+    projection: Option<Document>,
+) -> Result<Page, ApiError> {
     caller.require(Scope::Read)?;
     let limit = paging.limit().map_err(|_| {
         invalid(
@@ -305,13 +318,18 @@ pub async fn list(
             ))
         }
     }
-    let found: Vec<Document> = service
+    let documents = service
         .central
         .database()
-        .collection::<Document>(collection.name())
+        .collection::<Document>(collection.name());
+    let mut find = documents
         .find(doc! { "$and": conditions })
         .sort(doc! { field::ID: 1 })
-        .limit(i64::from(limit) + 1)
+        .limit(i64::from(limit) + 1);
+    if let Some(projection) = projection {
+        find = find.projection(projection);
+    }
+    let found: Vec<Document> = find
         .await
         .map_err(ApiError::unavailable)?
         .try_collect()
