@@ -48,6 +48,12 @@ def totp(secret, at):
     return f"{number % 1_000_000:06d}"
 
 
+def time_now():
+    """Now, as MongoDB keeps a time (to the millisecond)."""
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -275,12 +281,27 @@ class BackOfficeTest(unittest.TestCase):
         self.wait_for_text("#total-net", "0.00")
 
     def test_03_a_manager_of_one_store_sees_it_and_nothing_of_the_other(self):
+        # A notification of each store, as their tills send them.
+        for store, message in ((self.world.downtown, "Bread is low at Downtown"),
+                               (self.world.uptown, "Milk oversold at Uptown")):
+            self.world.db.notifications.insert_one({
+                "_id": ObjectId(), "business_id": ObjectId(self.world.business), "store_id": ObjectId(store),
+                "user_id": None, "kind": "low_stock", "product_id": None, "message": message,
+                "status": "unread", "created_at": time_now()})
         self.world.person("morgan@example.com", "manager", store=self.world.uptown)
         self.sign_in("morgan@example.com", PASSWORD)
         self.wait_for_text("#person", "Store manager")
         self.wait_for_text("#total-net", "3.49")
         self.assertEqual([row[0] for row in self.rows("stores-table")], ["Uptown"])
         self.assertEqual([row[0] for row in self.rows("tills")], ["U1"])
+        self.wait_for_text("#notifications", "Milk oversold at Uptown")
+        self.assertNotIn("Downtown", self.find("#notifications").text)
+        self.assertEqual(self.fetch(f"/v1/notifications?store_id={self.world.downtown}"), 404)
+        # The owner's dashboard has both.
+        owner = self.browser()
+        self.sign_in("owner@example.com", PASSWORD, driver=owner)
+        self.wait_for_text("#notifications", "Bread is low at Downtown", driver=owner)
+        self.assertIn("Milk oversold at Uptown", self.find("#notifications", driver=owner).text)
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#store-filter"), [])
         # Their session asking for the other store, or for business-wide pages, gets nothing.
         self.assertEqual(self.fetch(f"/v1/dashboard?store_id={self.world.downtown}"), 404)

@@ -346,10 +346,15 @@ async fn another_business_key_or_person_finds_nothing_of_a_business_on_any_route
                         403
                     }
                     ("get", "/v1/tills" | "/v1/permissions") => 200,
-                    // A store's stock and movements: a manager's own store's.
-                    ("get", "/v1/stores/{id}/stock" | "/v1/stock-movements" | "/v1/transfers") => {
-                        404
-                    }
+                    // A store's stock, movements, transfers and notifications: a manager's
+                    // own store's.
+                    (
+                        "get",
+                        "/v1/stores/{id}/stock"
+                        | "/v1/stock-movements"
+                        | "/v1/transfers"
+                        | "/v1/notifications",
+                    ) => 404,
                     ("post", "/v1/enrolment-codes") => 404,
                     (_, path) if managing && !path.starts_with("/v1/session") => 403,
                     // Routes that name nothing of A: B's own.

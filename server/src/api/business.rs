@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::idempotency::{self, Answer};
 use super::page::{Page, Paging};
-use super::{body, find, invalid, json, list, one, store, Scope};
+use super::{body, find, invalid, json, list, one, store, Scope, StoreScoped};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::http::Service;
@@ -429,12 +429,13 @@ pub struct NotificationFilter {
     pub status: Option<String>,
 }
 
-/// The business's notifications (low stock, orders overdue, prints that failed, …).
+/// The business's notifications (low stock, oversells, refusals, overdrafts, orders
+/// overdue, …); a store manager's: their store's.
 #[utoipa::path(get, path = "/v1/notifications", tag = "business",
     params(Paging, NotificationFilter), security(("api_key" = [])),
     responses((status = 200, body = Page)))]
 pub async fn list_notifications(
-    caller: Caller,
+    StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
     Query(paging): Query<Paging>,
     Query(filter): Query<NotificationFilter>,
@@ -442,9 +443,15 @@ pub async fn list_notifications(
     let mut query = doc! {};
     if let Some(id) = &filter.store_id {
         query.insert(field::STORE_ID, store(&service, &caller, id).await?);
+    } else if let Some(only) = caller.store() {
+        query.insert(field::STORE_ID, only);
     }
     if let Some(status) = &filter.status {
-        query.insert(field::STATUS, status.as_str());
+        let status = status.trim();
+        if !matches!(status, "unread" | "read") {
+            return Err(invalid(field::STATUS, "unread or read"));
+        }
+        query.insert(field::STATUS, status);
     }
     list(&service, &caller, Collection::Notifications, query, &paging)
         .await
