@@ -142,9 +142,10 @@ pub async fn get_dashboard(
             .map(bson::DateTime::from_chrono)
             .ok_or_else(|| invalid(name, "a day this time zone has"))
     };
+    // The range, and the store, as an index holds them (`business_time`,
+    // `business_store_time`); the sales that count are picked from those after.
     let mut matched = doc! {
         field::BUSINESS_ID: caller.business_id,
-        field::TRANSACTION_STATUS: "completed",
         field::CREATED_AT: {
             "$gte": start(from, "from")?,
             "$lt": start(to.succ_opt().unwrap_or(to), "to")?,
@@ -301,6 +302,7 @@ async fn figures(
     ]);
     let pipeline = [
         doc! { "$match": matched },
+        doc! { "$match": { field::TRANSACTION_STATUS: "completed" } },
         doc! { "$facet": {
             "by_store": [{ "$group": {
                 "_id": "$store_id",
