@@ -240,8 +240,8 @@ pub(super) fn present<'o>(
 }
 
 /// `$set` of the changed fields, unless the central document changed later (the
-/// newest-wins rule, written with the pull's in `sellsync_contract::conflicts`), and of
-/// when central took the change (`synced_at`).
+/// newest-wins rule, written with the pull's in `sellsync_contract::conflicts`) or holds
+/// them already, and of when central took the change (`synced_at`).
 pub(super) fn update_statement(
     i: usize,
     op: &Operation,
@@ -254,6 +254,11 @@ pub(super) fn update_statement(
     }
     if let Ok(at) = op.payload.get_datetime(field::UPDATED_AT) {
         q.extend(conflicts::not_changed_since(*at));
+    }
+    // A document that holds the change already (a replay) is left as it is, its
+    // `synced_at` too.
+    if !op.payload.is_empty() {
+        q.insert("$nor", vec![op.payload.clone()]);
     }
     let mut set = op.payload.clone();
     set.insert(field::SYNCED_AT, now);

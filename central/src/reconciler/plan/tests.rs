@@ -184,6 +184,11 @@ fn updates_and_purchases_need_their_documents() {
         statement.u,
         doc! { "$set": { "price": 1, "updated_at": at, "synced_at": now } }
     );
+    assert_eq!(
+        statement.q.get_array("$nor"),
+        Ok(&vec![Bson::Document(doc! { "price": 1, "updated_at": at })]),
+        "a document that holds the change already is left as it is"
+    );
     let business_update = op(
         3,
         Collection::Businesses,
