@@ -57,3 +57,19 @@ fn bad_opening_hours_are_refused_and_no_till_is_made() {
         assert!(!dir.path().join("till.sqlite3").exists());
     }
 }
+
+/// The demo store's backlog of sales, which the benchmarks ring up, rings up: goods sold
+/// by the piece, each sale in the outbox.
+#[test]
+fn the_demo_store_rings_up_a_backlog_of_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut till, _) = Till::create_demo(dir.path()).unwrap();
+    till.ring_up_demo_sales(25).unwrap();
+    let sales = till
+        .pending_operations(100_000)
+        .unwrap()
+        .into_iter()
+        .filter(|op| op.collection == Collection::SalesTransactions)
+        .count();
+    assert_eq!(sales, 25);
+}
