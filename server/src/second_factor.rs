@@ -38,14 +38,16 @@ pub struct NewSecondFactor {
     pub otpauth_uri: String,
 }
 
-/// The codes of `secret` for `email`.
-fn totp(secret: Vec<u8>, email: &str) -> Result<Totp, ApiError> {
-    Builder::new()
-        .with_secret(secret)
-        .with_issuer(Some(ISSUER))
-        .with_account_name(email.replace(':', ""))
-        .build()
-        .map_err(ApiError::unavailable)
+/// The codes of `secret`; with `email`, the account an app shows them under too (only
+/// the `otpauth://` address needs it).
+fn totp(secret: Vec<u8>, email: Option<&str>) -> Result<Totp, ApiError> {
+    let codes = Builder::new().with_secret(secret).with_issuer(Some(ISSUER));
+    match email {
+        Some(email) => codes.with_account_name(email.replace(':', "")),
+        None => codes,
+    }
+    .build()
+    .map_err(ApiError::unavailable)
 }
 
 /// The step `code` is right for at `unix_time`, if it is one of `totp`'s.
@@ -86,7 +88,7 @@ pub async fn begin(
     }
     let mut bytes = vec![0u8; 20];
     getrandom::fill(&mut bytes).map_err(ApiError::unavailable)?;
-    let totp = totp(bytes.clone(), email)?;
+    let totp = totp(bytes.clone(), Some(email))?;
     let secret = Secret::from(bytes).to_base32();
     central
         .database()
@@ -114,13 +116,7 @@ pub async fn begin(
 /// Takes `code` as `user`'s second factor, once: the step it is right for must be later
 /// than the last one taken. `on`: the factor must be on (signing in, turning it off);
 /// otherwise it is the code that turns it on.
-async fn take(
-    central: &Central,
-    user: ObjectId,
-    email: &str,
-    code: &str,
-    on: bool,
-) -> Result<(), ApiError> {
+async fn take(central: &Central, user: ObjectId, code: &str, on: bool) -> Result<(), ApiError> {
     let wrong = || {
         ApiError::unauthorized(
             "wrong_second_factor_code",
@@ -144,7 +140,7 @@ async fn take(
         .ok()
         .and_then(|s| Secret::try_from_base32(s).ok())
         .ok_or_else(|| ApiError::unavailable("a second factor's secret is not base32"))?;
-    let totp = totp(secret.as_ref().to_vec(), email)?;
+    let totp = totp(secret.as_ref().to_vec(), None)?;
     let now = Utc::now().timestamp().max(0) as u64;
     let step = matching_step(&totp, code, now).ok_or_else(wrong)? as i64;
     // The step is taken in the same write that checks it was not: two requests with one
@@ -168,35 +164,20 @@ async fn take(
 }
 
 /// Turns `user`'s new second factor on with a code of it.
-pub async fn turn_on(
-    central: &Central,
-    user: ObjectId,
-    email: &str,
-    code: &str,
-) -> Result<(), ApiError> {
-    take(central, user, email, code, false).await?;
+pub async fn turn_on(central: &Central, user: ObjectId, code: &str) -> Result<(), ApiError> {
+    take(central, user, code, false).await?;
     info!(user = %user, "a person turned their second factor on");
     Ok(())
 }
 
 /// Checks the code a person signing in gave, when their second factor is on.
-pub async fn check(
-    central: &Central,
-    user: ObjectId,
-    email: &str,
-    code: &str,
-) -> Result<(), ApiError> {
-    take(central, user, email, code, true).await
+pub async fn check(central: &Central, user: ObjectId, code: &str) -> Result<(), ApiError> {
+    take(central, user, code, true).await
 }
 
 /// Turns `user`'s second factor off, with a code of it.
-pub async fn turn_off(
-    central: &Central,
-    user: ObjectId,
-    email: &str,
-    code: &str,
-) -> Result<(), ApiError> {
-    take(central, user, email, code, true).await?;
+pub async fn turn_off(central: &Central, user: ObjectId, code: &str) -> Result<(), ApiError> {
+    take(central, user, code, true).await?;
     remove(central, user).await?;
     info!(user = %user, "a person turned their second factor off");
     Ok(())
@@ -220,7 +201,7 @@ mod tests {
     /// RFC 6238's SHA-1 test secret and times (appendix B), their codes' last six digits.
     #[test]
     fn codes_are_rfc_6238s() {
-        let totp = totp(b"12345678901234567890".to_vec(), "owner@example.com").unwrap();
+        let totp = totp(b"12345678901234567890".to_vec(), None).unwrap();
         for (time, code) in [
             (59, "287082"),
             (1_111_111_109, "081804"),
@@ -240,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_app_is_given_the_secret_issuer_and_account() {
-        let totp = totp(b"12345678901234567890".to_vec(), "ann@example.com").unwrap();
+        let totp = totp(b"12345678901234567890".to_vec(), Some("ann@example.com")).unwrap();
         let url = totp.to_url().unwrap();
         assert!(
             url.starts_with("otpauth://totp/Sell%20Sync:ann%40example.com?"),

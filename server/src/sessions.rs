@@ -171,7 +171,7 @@ pub async fn sign_in(
                     "Enter the six-digit code your authenticator app shows.",
                 )
             })?;
-            if let Err(refused) = second_factor::check(central, user_id, &user.email, code).await {
+            if let Err(refused) = second_factor::check(central, user_id, code).await {
                 wrong_try().await?;
                 return Err(refused);
             }

@@ -130,8 +130,7 @@ pub async fn sign_out_everywhere(
     State(service): State<Arc<Service>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    session_id(&caller.credential)?;
-    let person = caller.person.ok_or_else(sessions::expired)?;
+    let person = session_person(&caller)?;
     sessions::end_everywhere(&service.central, caller.business_id, person).await?;
     service
         .callers
@@ -150,11 +149,17 @@ pub async fn begin_second_factor(
     StoreScoped(caller): StoreScoped,
     State(service): State<Arc<Service>>,
 ) -> Result<(StatusCode, Json<NewSecondFactor>), ApiError> {
-    let view = signed_in(&service, &caller).await?;
+    // The person's email, as the app will show the codes under it.
+    let view = sessions::view(
+        &service.central,
+        caller.business_id,
+        session_id(&caller.credential)?,
+    )
+    .await?;
     let made = second_factor::begin(
         &service.central,
         caller.business_id,
-        person_id(&view)?,
+        session_person(&caller)?,
         &view.person.email,
     )
     .await?;
@@ -181,14 +186,7 @@ pub async fn turn_on_second_factor(
     bytes: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let request: SecondFactorCode = body(&bytes)?;
-    let view = signed_in(&service, &caller).await?;
-    second_factor::turn_on(
-        &service.central,
-        person_id(&view)?,
-        &view.person.email,
-        &request.code,
-    )
-    .await?;
+    second_factor::turn_on(&service.central, session_person(&caller)?, &request.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,28 +202,14 @@ pub async fn turn_off_second_factor(
     bytes: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let request: SecondFactorCode = body(&bytes)?;
-    let view = signed_in(&service, &caller).await?;
-    second_factor::turn_off(
-        &service.central,
-        person_id(&view)?,
-        &view.person.email,
-        &request.code,
-    )
-    .await?;
+    second_factor::turn_off(&service.central, session_person(&caller)?, &request.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The session of `caller`, who must be signed in.
-async fn signed_in(
-    service: &Service,
-    caller: &crate::auth::Caller,
-) -> Result<SessionView, ApiError> {
-    let id = session_id(&caller.credential)?;
-    sessions::view(&service.central, caller.business_id, id).await
-}
-
-fn person_id(view: &SessionView) -> Result<ObjectId, ApiError> {
-    ObjectId::parse_str(&view.person.id).map_err(ApiError::unavailable)
+/// The person signed in in `caller`'s session (a key has none).
+fn session_person(caller: &crate::auth::Caller) -> Result<ObjectId, ApiError> {
+    session_id(&caller.credential)?;
+    caller.person.ok_or_else(sessions::expired)
 }
 
 fn signed_out(service: &Service, headers: &HeaderMap) -> Response {
